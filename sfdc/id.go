@@ -1,0 +1,136 @@
+package sfdc
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ID is a Salesforce record id. Canonical form is the 18-character,
+// case-insensitive-safe id; 15-character ids are accepted and converted.
+type ID string
+
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+// keyPrefixes maps the standard three-character key prefixes to object names.
+// Other prefixes come from describe's keyPrefix.
+var keyPrefixes = map[string]string{
+	"001": "Account",
+	"003": "Contact",
+	"005": "User",
+	"006": "Opportunity",
+	"00D": "Organization",
+	"00Q": "Lead",
+	"00T": "Task",
+	"00U": "Event",
+	"00k": "OpportunityContactRole",
+	"012": "RecordType",
+	"01J": "OpportunityStage",
+}
+
+// ParseID validates s as a 15- or 18-character Salesforce id and returns its
+// 18-character form. An 18-character id whose checksum suffix does not match
+// is rejected, as Salesforce rejects it with MALFORMED_ID.
+func ParseID(s string) (ID, error) {
+	switch len(s) {
+	case 15, 18:
+	default:
+		return "", fmt.Errorf("invalid Salesforce id %q: want 15 or 18 characters, got %d", s, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "", fmt.Errorf("invalid Salesforce id %q: character %q at position %d is not alphanumeric", s, c, i+1)
+		}
+	}
+	full := s[:15] + checksum(s[:15])
+	if len(s) == 18 && !strings.EqualFold(s[15:], full[15:]) {
+		return "", fmt.Errorf("invalid Salesforce id %q: checksum suffix %q should be %q", s, s[15:], full[15:])
+	}
+	// The suffix is case-insensitive; return the canonical upper-case form.
+	return ID(full), nil
+}
+
+// MustID is ParseID for ids known to be valid (tests, constants); it panics otherwise.
+func MustID(s string) ID {
+	id, err := ParseID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// NewID builds an 18-character id from a three-character key prefix and a
+// serial number, the way the emulator and tests mint ids. pod is a
+// two-character instance marker (Salesforce uses e.g. "4S", "B0").
+func NewID(prefix, pod string, serial uint64) ID {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	var body [10]byte
+	for i := len(body) - 1; i >= 0; i-- {
+		body[i] = digits[serial%62]
+		serial /= 62
+	}
+	s15 := prefix + pod + string(body[:])
+	return ID(s15 + checksum(s15))
+}
+
+// checksum computes the three-character suffix that makes a 15-character id
+// case-insensitively unique: one character per five-character chunk, whose
+// bits mark the upper-case letters of that chunk.
+func checksum(s15 string) string {
+	var out [3]byte
+	for chunk := 0; chunk < 3; chunk++ {
+		bits := 0
+		for j := 0; j < 5; j++ {
+			c := s15[chunk*5+j]
+			if c >= 'A' && c <= 'Z' {
+				bits |= 1 << j
+			}
+		}
+		out[chunk] = idAlphabet[bits]
+	}
+	return string(out[:])
+}
+
+// String returns the id as a string.
+func (id ID) String() string { return string(id) }
+
+// Short returns the 15-character, case-sensitive form.
+func (id ID) Short() string {
+	if len(id) < 15 {
+		return string(id)
+	}
+	return string(id[:15])
+}
+
+// KeyPrefix returns the first three characters, which name the object type.
+func (id ID) KeyPrefix() string {
+	if len(id) < 3 {
+		return ""
+	}
+	return string(id[:3])
+}
+
+// ObjectType returns the standard object the id's key prefix belongs to, and
+// false when the prefix is not a standard one (use describe's keyPrefix then).
+func (id ID) ObjectType() (string, bool) {
+	name, ok := keyPrefixes[id.KeyPrefix()]
+	return name, ok
+}
+
+// Equal compares two ids, accepting either form on both sides.
+func (id ID) Equal(other ID) bool {
+	if len(id) < 15 || len(other) < 15 {
+		return id == other
+	}
+	return id[:15] == other[:15]
+}
+
+// KeyPrefixOf returns the standard key prefix of an object name, or "".
+func KeyPrefixOf(object string) string {
+	for p, name := range keyPrefixes {
+		if strings.EqualFold(name, object) {
+			return p
+		}
+	}
+	return ""
+}

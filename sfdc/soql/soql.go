@@ -1,0 +1,127 @@
+// Package soql parses SOQL and evaluates it over in-memory records.
+//
+// One engine serves two places: the emulator (so it answers queries like an
+// org) and the offline cache (so the same SOQL runs on cached records with no
+// network). Results come back in Salesforce's own wire shape.
+//
+// This file is the package's contract with its callers (sfdc/emulator and
+// store). Keep these names stable; add to them rather than change them.
+package soql
+
+import (
+	"context"
+	"time"
+)
+
+// FieldType is a describe field type name: "id", "string", "textarea",
+// "picklist", "multipicklist", "combobox", "reference", "boolean",
+// "currency", "double", "percent", "int", "date", "datetime", "email",
+// "phone", "url", "address", ...
+type FieldType string
+
+// Field describes one queryable field of an object.
+type Field struct {
+	Name             string    // API name in describe casing, e.g. "AccountId"
+	Type             FieldType // describe type
+	ReferenceTo      []string  // objects a reference field may point to
+	RelationshipName string    // "Account" for AccountId; "" when not a lookup
+}
+
+// ChildRelationship describes a child subquery target, e.g. Account.Contacts.
+type ChildRelationship struct {
+	Name   string // relationship name, e.g. "Contacts"
+	Object string // child object, e.g. "Contact"
+	Field  string // lookup field on the child pointing at the parent, e.g. "AccountId"
+}
+
+// Object describes an sObject for the evaluator.
+type Object struct {
+	Name     string // API name in describe casing, e.g. "Opportunity"
+	Fields   []Field
+	Children []ChildRelationship
+}
+
+// Catalog resolves object names case-insensitively.
+type Catalog interface {
+	Object(name string) (*Object, bool)
+}
+
+// Record is one row keyed by field API name (describe casing). Values are as
+// Salesforce serialises them in JSON: nil, bool, float64, or string (dates as
+// "2006-01-02", datetimes as "2006-01-02T15:04:05.000+0000").
+type Record = map[string]any
+
+// Source gives the evaluator the rows.
+type Source interface {
+	// Scan calls fn for every row of object, deleted rows included (they carry
+	// IsDeleted=true), until fn returns false. need lists the fields the query
+	// reads on that object; it is a hint, a source may return more.
+	Scan(object string, need []string, fn func(Record) bool) error
+	// Get returns the row with the given 18-character Id, whatever its
+	// object (lookups may be polymorphic), and the row's object name.
+	Get(id string) (object string, r Record, ok bool)
+}
+
+// ChildSource is an optional fast path for child subqueries: rows of object
+// whose field equals parentID. Sources without it are scanned.
+type ChildSource interface {
+	Children(object, field, parentID string, fn func(Record) bool) error
+}
+
+// Env is everything evaluation depends on besides the query.
+type Env struct {
+	Catalog Catalog
+	Source  Source
+	// Now is the clock for date literals; nil means time.Now.
+	Now func() time.Time
+	// Location is the user's time zone for date literals; nil means UTC.
+	Location *time.Location
+	// FiscalYearStartMonth is 1..12 (the org's setting); 0 means January.
+	FiscalYearStartMonth int
+	// WeekStart is the locale's first day of the week (default Sunday).
+	WeekStart time.Weekday
+	// IncludeDeleted makes the query behave as queryAll.
+	IncludeDeleted bool
+	// APIVersion like "62.0" is used to build attributes.url.
+	APIVersion string
+}
+
+// Result is a query response in Salesforce's shape, before paging:
+// {"totalSize":N,"done":true,"records":[...]}.
+type Result struct {
+	TotalSize int
+	Records   []*Row
+}
+
+// Row is a JSON object with keys in Salesforce's order: "attributes" first,
+// then the selected fields in SELECT order. A value is nil, bool, float64,
+// string, *Row (a parent relationship or attributes) or *ChildSet.
+type Row struct {
+	Keys   []string
+	Values []any
+}
+
+// ChildSet is a child subquery result: {"totalSize","done","records"}.
+type ChildSet struct {
+	TotalSize int
+	Done      bool
+	Records   []*Row
+}
+
+// Error is a query error as Salesforce reports it. Code is the errorCode
+// (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, ...); Message is exactly the
+// "message" Salesforce would send, including its
+// "\n<soql>\n   ^\nERROR at Row:1:Column:N\n..." form where it uses one.
+type Error struct {
+	Code    string
+	Message string
+	Row     int
+	Column  int
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Execute evaluates a parsed query. Callers page the Result themselves.
+func Execute(ctx context.Context, env Env, q *Query) (*Result, error) {
+	return execute(ctx, env, q)
+}

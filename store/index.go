@@ -1,0 +1,151 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+)
+
+// Indexes (sub-buckets of "index"); every key ends in the record's Id and the
+// values are empty:
+//
+//	ref:   FIELD \0 PARENT_ID \0 OBJECT \0 ID   lookups: by account, owner, what, who…
+//	stage: OBJECT \0 STAGENAME \0 ID
+//	name:  OBJECT \0 lower(Name or Subject) \0 ID
+var (
+	indexRef   = []byte("ref")
+	indexStage = []byte("stage")
+	indexName  = []byte("name")
+)
+
+// notIndexed are lookup fields nobody browses by; skipping them keeps writes fast.
+var notIndexed = map[string]bool{"CreatedById": true, "LastModifiedById": true}
+
+type indexEntry struct {
+	bucket []byte
+	key    []byte
+}
+
+func joinKey(parts ...string) []byte {
+	return []byte(strings.Join(parts, "\x00"))
+}
+
+// indexEntries computes the index keys of one record.
+func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
+	var out []indexEntry
+	var name, subject string
+	err := eachField(raw, func(key string, val []byte) bool {
+		switch {
+		case key == "Id" || len(val) == 0 || val[0] != '"':
+		case key == "StageName":
+			out = append(out, indexEntry{indexStage, joinKey(object, stringField(val), id)})
+		case key == "Name":
+			name = stringField(val)
+		case key == "Subject":
+			subject = stringField(val)
+		case (strings.HasSuffix(key, "Id") || strings.HasSuffix(key, "__c")) && len(val) == 20 && !notIndexed[key]:
+			ref := stringField(val)
+			if _, err := sfdc.ParseID(ref); err == nil {
+				out = append(out, indexEntry{indexRef, joinKey(key, ref, object, id)})
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index %s %s: %w", object, id, err)
+	}
+	if name == "" {
+		name = subject
+	}
+	if name != "" {
+		out = append(out, indexEntry{indexName, joinKey(object, strings.ToLower(name), id)})
+	}
+	return out, nil
+}
+
+func (w *Writer) index(object, id string, raw []byte) error {
+	entries, err := indexEntries(object, id, raw)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		b, err := w.idx.CreateBucketIfNotExists(e.bucket)
+		if err != nil {
+			return fmt.Errorf("create index %s: %w", e.bucket, err)
+		}
+		if err := b.Put(e.key, nil); err != nil {
+			return fmt.Errorf("write index %s: %w", e.bucket, err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) unindex(object, id string, raw []byte) error {
+	entries, err := indexEntries(object, id, raw)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if b := w.idx.Bucket(e.bucket); b != nil {
+			if err := b.Delete(e.key); err != nil {
+				return fmt.Errorf("delete index %s: %w", e.bucket, err)
+			}
+		}
+	}
+	return nil
+}
+
+// prefixIDs returns the Ids (last key part) of index keys starting with prefix.
+func (s *Store) prefixIDs(bucket []byte, prefix []byte, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketIndex).Bucket(bucket)
+		if b == nil {
+			return nil
+		}
+		ids = appendPrefixIDs(b, prefix, limit, ids)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read index %s: %w", bucket, err)
+	}
+	return ids, nil
+}
+
+func appendPrefixIDs(b *bolt.Bucket, prefix []byte, limit int, ids []string) []string {
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if limit > 0 && len(ids) >= limit {
+			break
+		}
+		ids = append(ids, string(k[bytes.LastIndexByte(k, 0)+1:]))
+	}
+	return ids
+}
+
+// Related returns the Ids of object's records whose lookup field points at
+// parentID, e.g. Related("AccountId", acct, "Contact") or
+// Related("OwnerId", me, "Opportunity"). An empty object means any object.
+func (s *Store) Related(field, parentID, object string) ([]string, error) {
+	parts := []string{field, parentID}
+	if object != "" {
+		parts = append(parts, object)
+	}
+	return s.prefixIDs(indexRef, append(joinKey(parts...), 0), 0)
+}
+
+// ByStage returns the Ids of object's records (normally Opportunity) with the
+// given StageName.
+func (s *Store) ByStage(object, stage string) ([]string, error) {
+	return s.prefixIDs(indexStage, append(joinKey(object, stage), 0), 0)
+}
+
+// SearchName returns up to limit Ids (0: no limit) of object's records whose
+// Name (or Subject) starts with prefix, case-insensitively, in name order.
+func (s *Store) SearchName(object, prefix string, limit int) ([]string, error) {
+	return s.prefixIDs(indexName, joinKey(object, strings.ToLower(prefix)), limit)
+}

@@ -1,0 +1,199 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+)
+
+// QueryOptions tune an offline query.
+type QueryOptions struct {
+	// Now is the clock for date literals (nil: time.Now).
+	Now func() time.Time
+	// Location is the user's time zone (nil: the identity's, else UTC).
+	Location *time.Location
+	// IncludeDeleted runs the query as queryAll. The cache drops deleted
+	// records, so this only matters for records not yet known as deleted.
+	IncludeDeleted bool
+	// APIVersion for attributes.url, e.g. "62.0" (default "62.0").
+	APIVersion string
+}
+
+// Query runs a SOQL statement over the cached records: the same SOQL, with
+// the same result shape, as against the org. Objects and fields resolve
+// through the cached describes; relationships through cached records.
+func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soql.Result, error) {
+	q, err := soql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := s.loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	ident, _, err := s.Identity()
+	if err != nil {
+		return nil, err
+	}
+	env := soql.Env{
+		Catalog:              cat,
+		Now:                  opts.Now,
+		Location:             opts.Location,
+		FiscalYearStartMonth: ident.FiscalYearStartMonth,
+		IncludeDeleted:       opts.IncludeDeleted,
+		APIVersion:           opts.APIVersion,
+	}
+	if env.Location == nil && ident.TimeZone != "" {
+		if loc, err := time.LoadLocation(ident.TimeZone); err == nil {
+			env.Location = loc
+		}
+	}
+	if env.APIVersion == "" {
+		env.APIVersion = "62.0"
+	}
+	var res *soql.Result
+	err = s.db.View(func(tx *bolt.Tx) error {
+		env.Source = &txSource{tx: tx, cat: cat}
+		var err error
+		res, err = soql.Execute(ctx, env, q)
+		return err
+	})
+	return res, err
+}
+
+// txSource is soql.Source and soql.ChildSource over one read transaction.
+type txSource struct {
+	tx  *bolt.Tx
+	cat *catalog
+}
+
+var (
+	_ soql.Source      = (*txSource)(nil)
+	_ soql.ChildSource = (*txSource)(nil)
+)
+
+// bucket finds object's record bucket, tolerating case differences.
+func (src *txSource) bucket(object string) *bolt.Bucket {
+	recs := src.tx.Bucket(bucketRecords)
+	if b := recs.Bucket([]byte(object)); b != nil {
+		return b
+	}
+	if o, ok := src.cat.Object(object); ok {
+		return recs.Bucket([]byte(o.Name))
+	}
+	return nil
+}
+
+// Scan implements soql.Source, decoding only the needed fields.
+func (src *txSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	b := src.bucket(object)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		r, err := decodeFields(v, need)
+		if err != nil {
+			return fmt.Errorf("cached %s %s: %w", object, k, err)
+		}
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Get implements soql.Source.
+func (src *txSource) Get(id string) (string, soql.Record, bool) {
+	object, raw, ok := lookupTx(src.tx, src.cat, id)
+	if !ok {
+		return "", nil, false
+	}
+	r, err := decodeFields(raw, nil)
+	if err != nil {
+		return "", nil, false
+	}
+	return object, r, true
+}
+
+// Children implements soql.ChildSource through the lookup index.
+func (src *txSource) Children(object, field, parentID string, fn func(soql.Record) bool) error {
+	b := src.bucket(object)
+	if b == nil {
+		return nil
+	}
+	idx := src.tx.Bucket(bucketIndex).Bucket(indexRef)
+	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c"))
+	if !indexed || idx == nil || len(parentID) != 18 {
+		return src.Scan(object, nil, func(r soql.Record) bool {
+			if v, _ := r[field].(string); v == parentID {
+				return fn(r)
+			}
+			return true
+		})
+	}
+	name := object
+	if o, ok := src.cat.Object(object); ok {
+		name = o.Name
+	}
+	prefix := append(joinKey(field, parentID, name), 0)
+	c := idx.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		raw := b.Get(k[len(prefix):])
+		if raw == nil {
+			continue
+		}
+		r, err := decodeFields(raw, nil)
+		if err != nil {
+			return fmt.Errorf("cached %s: %w", object, err)
+		}
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// decodeFields decodes the top-level fields of a raw record named in need
+// (case-insensitively; all fields when need is empty). Id is always decoded.
+func decodeFields(raw []byte, need []string) (soql.Record, error) {
+	r := make(soql.Record, len(need)+1)
+	var derr error
+	err := eachField(raw, func(key string, val []byte) bool {
+		if len(need) > 0 && key != "Id" && !wanted(key, need) {
+			return true
+		}
+		v, err := decodeValue(val)
+		if err != nil {
+			derr = fmt.Errorf("field %s: %w", key, err)
+			return false
+		}
+		r[key] = v
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, derr
+}
+
+func wanted(key string, need []string) bool {
+	for _, n := range need {
+		if n == key || strings.EqualFold(n, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// DecodeRecord decodes a raw cached record into a soql.Record (all fields,
+// or only those named in fields).
+func DecodeRecord(raw []byte, fields ...string) (soql.Record, error) {
+	return decodeFields(raw, fields)
+}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Writer changes the cache inside one bbolt transaction: everything written
+// through one Update call is committed together or not at all. Sync writes a
+// page of records and its watermark through the same Writer, so a crash can
+// never leave a watermark ahead of the data.
+type Writer struct {
+	tx   *bolt.Tx
+	recs *bolt.Bucket
+	idx  *bolt.Bucket
+
+	describesChanged bool // the catalog must be rebuilt after commit
+}
+
+// PutResult says what a PutRecord did.
+type PutResult int
+
+// PutRecord outcomes.
+const (
+	Unchanged PutResult = iota // the same bytes were already cached
+	Created                    // the Id was not cached
+	Updated                    // the cached record differed
+)
+
+// Update runs fn in one read-write transaction. If fn returns an error
+// nothing is written.
+func (s *Store) Update(fn func(w *Writer) error) error {
+	var w *Writer
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		w = &Writer{tx: tx, recs: tx.Bucket(bucketRecords), idx: tx.Bucket(bucketIndex)}
+		return fn(w)
+	})
+	if w != nil && w.describesChanged {
+		s.invalidateCatalog()
+	}
+	return err
+}
+
+// PutRecord stores raw, one record as Salesforce sent it (a JSON object with
+// at least "Id"), under object, and updates the indexes.
+func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
+	id, err := recordID(raw)
+	if err != nil {
+		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
+	}
+	b, err := w.recs.CreateBucketIfNotExists([]byte(object))
+	if err != nil {
+		return Unchanged, fmt.Errorf("create %s bucket: %w", object, err)
+	}
+	old := b.Get([]byte(id))
+	result := Created
+	if old != nil {
+		if bytes.Equal(old, raw) {
+			return Unchanged, nil
+		}
+		result = Updated
+		if err := w.unindex(object, id, old); err != nil {
+			return Unchanged, err
+		}
+	}
+	if err := b.Put([]byte(id), raw); err != nil {
+		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
+	}
+	if err := w.index(object, id, raw); err != nil {
+		return Unchanged, err
+	}
+	return result, nil
+}
+
+// DeleteRecord removes a record and its index entries; it reports whether
+// the record was cached.
+func (w *Writer) DeleteRecord(object, id string) (bool, error) {
+	b := w.recs.Bucket([]byte(object))
+	if b == nil {
+		return false, nil
+	}
+	old := b.Get([]byte(id))
+	if old == nil {
+		return false, nil
+	}
+	if err := w.unindex(object, id, old); err != nil {
+		return false, err
+	}
+	if err := b.Delete([]byte(id)); err != nil {
+		return false, fmt.Errorf("delete %s %s: %w", object, id, err)
+	}
+	return true, nil
+}
+
+// Modstamp returns the cached SystemModstamp of a record ("" if the record or
+// the field is missing).
+func (w *Writer) Modstamp(object, id string) string {
+	b := w.recs.Bucket([]byte(object))
+	if b == nil {
+		return ""
+	}
+	raw := b.Get([]byte(id))
+	if raw == nil {
+		return ""
+	}
+	var stamp string
+	_ = eachField(raw, func(key string, val []byte) bool {
+		if key == "SystemModstamp" {
+			stamp = stringField(val)
+			return false
+		}
+		return true
+	})
+	return stamp
+}
+
+// recordID reads the "Id" field of a raw record.
+func recordID(raw []byte) (string, error) {
+	var id string
+	err := eachField(raw, func(key string, val []byte) bool {
+		if key == "Id" {
+			id = stringField(val)
+			return false
+		}
+		return true
+	})
+	if err != nil {
+		return "", err
+	}
+	if id == "" {
+		return "", errors.New("record has no Id")
+	}
+	return id, nil
+}
+
+// Get returns the cached raw JSON of a record.
+func (s *Store) Get(object, id string) (raw []byte, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRecords).Bucket([]byte(object)); b != nil {
+			if v := b.Get([]byte(id)); v != nil {
+				raw, ok = append([]byte(nil), v...), true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("get %s %s: %w", object, id, err)
+	}
+	return raw, ok, nil
+}
+
+// Lookup finds a record by Id alone, whatever its object.
+func (s *Store) Lookup(id string) (object string, raw []byte, ok bool, err error) {
+	cat, err := s.loadCatalog()
+	if err != nil {
+		return "", nil, false, err
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		var v []byte
+		object, v, ok = lookupTx(tx, cat, id)
+		raw = append([]byte(nil), v...)
+		return nil
+	})
+	return object, raw, ok, err
+}
+
+// lookupTx finds id by its key prefix, falling back to every object bucket.
+func lookupTx(tx *bolt.Tx, cat *catalog, id string) (string, []byte, bool) {
+	recs := tx.Bucket(bucketRecords)
+	if len(id) >= 3 {
+		if obj, ok := cat.objectForPrefix(id[:3]); ok {
+			if b := recs.Bucket([]byte(obj)); b != nil {
+				if v := b.Get([]byte(id)); v != nil {
+					return obj, v, true
+				}
+			}
+		}
+	}
+	var object string
+	var found []byte
+	_ = recs.ForEachBucket(func(name []byte) error {
+		if v := recs.Bucket(name).Get([]byte(id)); v != nil {
+			object, found = string(name), v
+			return errStop
+		}
+		return nil
+	})
+	return object, found, found != nil
+}
+
+var errStop = errors.New("stop")
+
+// ForEach calls fn with every cached record of object in Id order until fn
+// returns false. raw is only valid during the call.
+func (s *Store) ForEach(object string, fn func(id string, raw []byte) bool) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if !fn(string(k), v) {
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read %s records: %w", object, err)
+	}
+	return nil
+}
+
+// Count returns the number of cached records of object.
+func (s *Store) Count(object string) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketRecords).Bucket([]byte(object)); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", object, err)
+	}
+	return n, nil
+}
+
+// Objects lists the objects that have cached records.
+func (s *Store) Objects() ([]string, error) {
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).ForEachBucket(func(name []byte) error {
+			out = append(out, string(name))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list cached objects: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "org.db"), Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func rec(object, id string, extra string) []byte {
+	return fmt.Appendf(nil, `{"attributes":{"type":%q,"url":"/services/data/v62.0/sobjects/%s/%s"},"Id":%q%s}`, object, object, id, id, extra)
+}
+
+func TestPutGetUpdateDelete(t *testing.T) {
+	s := openTemp(t)
+	acct := string(sfdc.NewID("001", "4S", 1))
+	opp := string(sfdc.NewID("006", "4S", 1))
+	owner := string(sfdc.NewID("005", "4S", 1))
+	var results []PutResult
+	err := s.Update(func(w *Writer) error {
+		for _, raw := range [][]byte{
+			rec("Account", acct, `,"Name":"Acme \"East\"","OwnerId":"`+owner+`"`),
+			rec("Opportunity", opp, `,"Name":"Big deal","AccountId":"`+acct+`","StageName":"Prospecting","OwnerId":"`+owner+`"`),
+		} {
+			obj := "Account"
+			if strings.Contains(string(raw), `"Opportunity"`) {
+				obj = "Opportunity"
+			}
+			r, err := w.PutRecord(obj, raw)
+			if err != nil {
+				return err
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0] != Created || results[1] != Created {
+		t.Fatalf("results = %v, want Created twice", results)
+	}
+	raw, ok, err := s.Get("Account", acct)
+	if err != nil || !ok || !strings.Contains(string(raw), `Acme \"East\"`) {
+		t.Fatalf("Get = %s %v %v", raw, ok, err)
+	}
+	obj, _, ok, err := s.Lookup(opp)
+	if err != nil || !ok || obj != "Opportunity" {
+		t.Fatalf("Lookup = %q %v %v", obj, ok, err)
+	}
+	checkIDs(t, "Related AccountId", must(s.Related("AccountId", acct, "Opportunity")), opp)
+	checkIDs(t, "Related OwnerId any", must(s.Related("OwnerId", owner, "")), acct, opp)
+	checkIDs(t, "ByStage", must(s.ByStage("Opportunity", "Prospecting")), opp)
+	checkIDs(t, "SearchName", must(s.SearchName("Account", "acme \"e", 0)), acct)
+
+	// Update: same bytes are Unchanged; new stage moves the stage index.
+	err = s.Update(func(w *Writer) error {
+		r, err := w.PutRecord("Account", rec("Account", acct, `,"Name":"Acme \"East\"","OwnerId":"`+owner+`"`))
+		if err != nil || r != Unchanged {
+			return fmt.Errorf("same bytes: %v %v", r, err)
+		}
+		r, err = w.PutRecord("Opportunity", rec("Opportunity", opp, `,"Name":"Big deal","AccountId":"`+acct+`","StageName":"Closed Won","OwnerId":"`+owner+`"`))
+		if err != nil || r != Updated {
+			return fmt.Errorf("new stage: %v %v", r, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, "ByStage old", must(s.ByStage("Opportunity", "Prospecting")))
+	checkIDs(t, "ByStage new", must(s.ByStage("Opportunity", "Closed Won")), opp)
+
+	// Delete removes the record and every index entry.
+	err = s.Update(func(w *Writer) error {
+		ok, err := w.DeleteRecord("Opportunity", opp)
+		if !ok {
+			return errors.New("delete reported not cached")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Get("Opportunity", opp); ok {
+		t.Fatal("deleted record still cached")
+	}
+	checkIDs(t, "Related after delete", must(s.Related("AccountId", acct, "")))
+	checkIDs(t, "ByStage after delete", must(s.ByStage("Opportunity", "Closed Won")))
+	checkIDs(t, "SearchName after delete", must(s.SearchName("Opportunity", "", 0)))
+	if n, _ := s.Count("Account"); n != 1 {
+		t.Fatalf("Count(Account) = %d", n)
+	}
+}
+
+func TestUpdateIsAtomic(t *testing.T) {
+	s := openTemp(t)
+	id := string(sfdc.NewID("001", "4S", 7))
+	boom := errors.New("boom")
+	err := s.Update(func(w *Writer) error {
+		if _, err := w.PutRecord("Account", rec("Account", id, `,"Name":"X"`)); err != nil {
+			return err
+		}
+		if err := w.SetWatermark("Account", Watermark{Modstamp: "2026-01-01T00:00:00.000+0000"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, ok, _ := s.Get("Account", id); ok {
+		t.Fatal("record of a failed transaction was committed")
+	}
+	if _, ok, _ := s.Watermark("Account"); ok {
+		t.Fatal("watermark of a failed transaction was committed")
+	}
+}
+
+func TestMetadataRoundTrip(t *testing.T) {
+	s := openTemp(t)
+	want := Identity{UserID: "005x", OrgID: "00Dx", Username: "me@example.com", InstanceURL: "http://127.0.0.1:1", FiscalYearStartMonth: 4, Currency: "EUR"}
+	if err := s.SetIdentity(want); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := s.Identity()
+	if err != nil || !ok || got != want {
+		t.Fatalf("Identity = %+v %v %v", got, ok, err)
+	}
+	at := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	wm := Watermark{Modstamp: "2026-11-21T09:59:59.000+0000", Query: "q", Complete: true, SyncedAt: at}
+	err = s.Update(func(w *Writer) error {
+		if err := w.SetLastSync(at); err != nil {
+			return err
+		}
+		return w.SetWatermark("Task", wm)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.LastSync(); !got.Equal(at) {
+		t.Fatalf("LastSync = %v", got)
+	}
+	if got, ok, _ := s.Watermark("Task"); !ok || got != wm {
+		t.Fatalf("Watermark = %+v", got)
+	}
+	if err := s.PutPicklists("Opportunity", "012000000000000AAA", []byte(`{"eTag":"x"}`), at); err != nil {
+		t.Fatal(err)
+	}
+	raw, fetched, ok, err := s.Picklists("Opportunity", "012000000000000AAA")
+	if err != nil || !ok || string(raw) != `{"eTag":"x"}` || !fetched.Equal(at) {
+		t.Fatalf("Picklists = %s %v %v %v", raw, fetched, ok, err)
+	}
+}
+
+func TestCorruptFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.db")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a bbolt file ", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(path, Options{Org: "acme"})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "--rebuild") {
+		t.Fatalf("err = %v, want ErrCorrupt with a rebuild hint", err)
+	}
+	s, err := Open(path, Options{Org: "acme", Rebuild: true})
+	if err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	s.Close()
+	aside, _ := filepath.Glob(path + ".bad-*")
+	if len(aside) != 1 {
+		t.Fatalf("damaged file not moved aside: %v", aside)
+	}
+}
+
+func TestIncompatibleSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("0")) })
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, Options{})
+	if !errors.Is(err, ErrIncompatible) || !strings.Contains(err.Error(), "schema version 0") {
+		t.Fatalf("err = %v, want ErrIncompatible", err)
+	}
+}
+
+// TestSecondProcessIsToldCacheIsBusy opens the cache, then runs this test
+// binary again as a second process that tries to open it too.
+func TestSecondProcessIsToldCacheIsBusy(t *testing.T) {
+	if path := os.Getenv("LAZYFORCE_TEST_OPEN"); path != "" {
+		_, err := Open(path, Options{Org: "acme", Timeout: 200 * time.Millisecond})
+		fmt.Printf("open: %v\n", err)
+		os.Exit(0)
+	}
+	s := openTemp(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessIsToldCacheIsBusy$")
+	cmd.Env = append(os.Environ(), "LAZYFORCE_TEST_OPEN="+s.Path())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	want := "another lazyforce is using the cache for org acme"
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("child said %q, want %q", out, want)
+	}
+	if _, err := Open(s.Path(), Options{Timeout: 50 * time.Millisecond}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("in-process second open: %v, want ErrLocked", err)
+	}
+}
+
+func TestEachField(t *testing.T) {
+	raw := []byte(` { "a" : "x\"y" , "b":{"c":[1,"}"]}, "d\u0041":-1.5e3,"e":null,"f":true }`)
+	var keys []string
+	vals := map[string]any{}
+	err := eachField(raw, func(k string, v []byte) bool {
+		keys = append(keys, k)
+		dv, err := decodeValue(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals[k] = dv
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(keys, ",") != "a,b,dA,e,f" {
+		t.Fatalf("keys = %v", keys)
+	}
+	if vals["a"] != `x"y` || vals["dA"] != -1500.0 || vals["e"] != nil || vals["f"] != true {
+		t.Fatalf("vals = %v", vals)
+	}
+	for _, bad := range []string{``, `[]`, `{"a":}`, `{"a":"x"`, `{"a" "x"}`} {
+		if err := eachField([]byte(bad), func(string, []byte) bool { return true }); err == nil {
+			t.Errorf("eachField(%q) accepted malformed JSON", bad)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func checkIDs(t *testing.T, what string, got []string, want ...string) {
+	t.Helper()
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}

@@ -1,0 +1,267 @@
+// Package sfdc is a Salesforce REST API client: HTTP with typed errors,
+// token refresh and retries, query paging, describe, picklists, records,
+// composite requests, change tracking and limits.
+package sfdc
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Client. The zero value is usable.
+type Options struct {
+	// APIVersion like "62.0"; empty picks the newest version the org offers.
+	APIVersion string
+	// HTTPClient sends requests; nil means a client with a 2-minute timeout.
+	HTTPClient *http.Client
+	// Retry controls retries of transient failures.
+	Retry RetryPolicy
+	// UserAgent overrides the User-Agent header.
+	UserAgent string
+}
+
+// Client talks to one Salesforce org. It is safe for concurrent use.
+type Client struct {
+	instanceURL string
+	version     string
+	hc          *http.Client
+	tokens      TokenSource
+	retry       RetryPolicy
+	userAgent   string
+
+	calls     atomic.Int64
+	refreshMu sync.Mutex
+
+	mu    sync.Mutex
+	usage Usage
+}
+
+// NewClient returns a client for the org at instanceURL (e.g.
+// "https://acme.my.salesforce.com"). Unless opts.APIVersion is set it asks
+// the org for its API versions and uses the newest.
+func NewClient(ctx context.Context, instanceURL string, tokens TokenSource, opts Options) (*Client, error) {
+	u, err := url.Parse(instanceURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("new client: invalid instance URL %q", instanceURL)
+	}
+	if tokens == nil {
+		return nil, errors.New("new client: nil token source")
+	}
+	c := &Client{
+		instanceURL: strings.TrimRight(instanceURL, "/"),
+		version:     strings.TrimPrefix(opts.APIVersion, "v"),
+		hc:          opts.HTTPClient,
+		tokens:      tokens,
+		retry:       opts.Retry,
+		userAgent:   opts.UserAgent,
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if c.userAgent == "" {
+		c.userAgent = "lazyforce"
+	}
+	if c.version == "" {
+		vs, err := c.Versions(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("new client: %w", err)
+		}
+		if len(vs) == 0 {
+			return nil, errors.New("new client: the org lists no API versions")
+		}
+		c.version = newestVersion(vs).Version
+	}
+	return c, nil
+}
+
+// InstanceURL is the org's base URL without a trailing slash.
+func (c *Client) InstanceURL() string { return c.instanceURL }
+
+// APIVersion is the REST API version in use, like "62.0".
+func (c *Client) APIVersion() string { return c.version }
+
+// DataPath builds a REST path under /services/data/vNN.0/, escaping each
+// part, e.g. DataPath("sobjects", "Account", id).
+func (c *Client) DataPath(parts ...string) string {
+	var b strings.Builder
+	b.WriteString("/services/data/v")
+	b.WriteString(c.version)
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(p))
+	}
+	return b.String()
+}
+
+// request is one REST call.
+type request struct {
+	method string
+	path   string // absolute path on the instance, may include a query
+	query  url.Values
+	body   []byte // nil for no body
+	header http.Header
+}
+
+// response is a successful (status < 400) reply with its body read.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends r with authentication, refreshing the token once on 401 and
+// retrying transient failures. Error statuses become *APIError.
+func (c *Client) do(ctx context.Context, r request) (*response, error) {
+	refreshed := false
+	for attempt := 1; ; attempt++ {
+		tok, err := c.tokens.Token(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: access token: %w", r.method, r.path, err)
+		}
+		resp, err := c.send(ctx, r, tok)
+		if err != nil {
+			if ctx.Err() == nil && idempotent(r.method) && transientNetError(err) && attempt < c.retry.attempts() {
+				if werr := c.retry.wait(ctx, attempt); werr != nil {
+					return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+				}
+				continue
+			}
+			return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		}
+		if resp.status < 400 {
+			return resp, nil
+		}
+		apiErr := decodeErrorBody(resp.status, resp.body)
+		apiErr.Method, apiErr.Path = r.method, r.path
+		apiErr.Usage = c.Limits()
+		if resp.status == http.StatusUnauthorized && (apiErr.Code == "" || apiErr.has(CodeInvalidSession)) {
+			if refreshed {
+				return nil, &SessionExpiredError{Cause: apiErr}
+			}
+			refreshed = true
+			if _, err := c.refresh(ctx, tok); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+			}
+			attempt-- // the refresh retry is not a transient-failure retry
+			continue
+		}
+		if transientAPIError(r.method, apiErr) && attempt < c.retry.attempts() {
+			if werr := c.retry.wait(ctx, attempt); werr != nil {
+				return nil, apiErr
+			}
+			continue
+		}
+		return nil, apiErr
+	}
+}
+
+// refresh renews the access token unless another goroutine already did
+// since stale was used.
+func (c *Client) refresh(ctx context.Context, stale string) (string, error) {
+	c.refreshMu.Lock()
+	defer c.refreshMu.Unlock()
+	if cur, err := c.tokens.Token(ctx); err == nil && cur != stale {
+		return cur, nil
+	}
+	tok, err := c.tokens.Refresh(ctx)
+	if err != nil {
+		return "", fmt.Errorf("refresh session: %w", err)
+	}
+	return tok, nil
+}
+
+// send performs one HTTP exchange and reads the whole body.
+func (c *Client) send(ctx context.Context, r request, tok string) (*response, error) {
+	u := c.instanceURL + r.path
+	if len(r.query) > 0 {
+		sep := "?"
+		if strings.Contains(r.path, "?") {
+			sep = "&"
+		}
+		u += sep + r.query.Encode()
+	}
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range r.header {
+		req.Header[k] = vs
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	c.calls.Add(1)
+	if u, ok := parseLimitInfo(res.Header.Get("Sforce-Limit-Info")); ok {
+		c.mu.Lock()
+		c.usage = u
+		c.mu.Unlock()
+	}
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
+	}
+	return &response{status: res.StatusCode, header: res.Header, body: b}, nil
+}
+
+// getJSON GETs path and decodes the JSON body into out.
+func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out any) error {
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, query: query})
+	if err != nil {
+		return err
+	}
+	return decodeJSON(resp, out)
+}
+
+// sendJSON sends in (marshalled, unless nil) with method and decodes the
+// response into out (unless out is nil or the body is empty).
+func (c *Client) sendJSON(ctx context.Context, method, path string, query url.Values, header http.Header, in, out any) (*response, error) {
+	r := request{method: method, path: path, query: query, header: header}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: encode body: %w", method, path, err)
+		}
+		r.body = b
+	}
+	resp, err := c.do(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if out != nil && len(bytes.TrimSpace(resp.body)) > 0 {
+		if err := decodeJSON(resp, out); err != nil {
+			return resp, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+	}
+	return resp, nil
+}
+
+func decodeJSON(resp *response, out any) error {
+	if err := json.Unmarshal(resp.body, out); err != nil {
+		return fmt.Errorf("decode response (status %d, %d bytes): %w", resp.status, len(resp.body), err)
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+// Package keymap holds every key binding of lazyforce: the defaults, grouped
+// per pane, and the user's overrides from a config file. Build one with
+// Default, apply overrides with Rebind and pass the pointer down; there is
+// no package-level mutable key map.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// Global are the keys the root model handles whatever pane is focused.
+type Global struct {
+	Quit          key.Binding
+	ForceQuit     key.Binding
+	Help          key.Binding
+	Prompt        key.Binding
+	Sync          key.Binding
+	NextPane      key.Binding
+	PrevPane      key.Binding
+	Accounts      key.Binding
+	Opportunities key.Binding
+	Pipeline      key.Binding
+	Ask           key.Binding
+}
+
+// List are the movement and record keys shared by the list-like panes. Each
+// pane has its own copy so that it can be rebound on its own.
+type List struct {
+	Up       key.Binding
+	Down     key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	PageDown key.Binding
+	PageUp   key.Binding
+	Open     key.Binding
+	Back     key.Binding
+	Filter   key.Binding
+	Browser  key.Binding
+	Copy     key.Binding
+}
+
+// Accounts are the accounts pane's keys.
+type Accounts struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+}
+
+// Opportunities are the opportunities pane's keys, including the quick
+// filters.
+type Opportunities struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+	Mine     key.Binding
+	Status   key.Binding
+	Closing  key.Binding
+	Stale    key.Binding
+}
+
+// Pipeline are the pipeline board's keys.
+type Pipeline struct {
+	List
+	Left       key.Binding
+	Right      key.Binding
+	RecordType key.Binding
+	Mine       key.Binding
+}
+
+// Detail are the keys of a record's detail view.
+type Detail struct {
+	Up      key.Binding
+	Down    key.Binding
+	Top     key.Binding
+	Bottom  key.Binding
+	Back    key.Binding
+	Browser key.Binding
+	Copy    key.Binding
+}
+
+// Ask are the question pane's keys.
+type Ask struct {
+	Back key.Binding
+}
+
+// Prompt are the keys of the ':' prompt and of filter inputs.
+type Prompt struct {
+	Submit key.Binding
+	Cancel key.Binding
+}
+
+// KeyMap is every binding of the app.
+type KeyMap struct {
+	Global        Global
+	Accounts      Accounts
+	Opportunities Opportunities
+	Pipeline      Pipeline
+	Detail        Detail
+	Ask           Ask
+	Prompt        Prompt
+}
+
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+func defaultList(noun string) List {
+	return List{
+		Up:       bind("↑/k", "up", "up", "k"),
+		Down:     bind("↓/j", "down", "down", "j"),
+		Top:      bind("g/home", "top", "g", "home"),
+		Bottom:   bind("G/end", "bottom", "G", "end"),
+		PageDown: bind("ctrl+d/pgdn", "page down", "ctrl+d", "pgdown"),
+		PageUp:   bind("ctrl+u/pgup", "page up", "ctrl+u", "pgup"),
+		Open:     bind("enter", "open "+noun, "enter"),
+		Back:     bind("esc", "clear filter", "esc"),
+		Filter:   bind("/", "filter", "/"),
+		Browser:  bind("o", "open in browser", "o"),
+		Copy:     bind("y", "copy Id/URL", "y"),
+	}
+}
+
+// Default returns the default key map (see the README's key table).
+func Default() *KeyMap {
+	return &KeyMap{
+		Global: Global{
+			Quit:          bind("q", "quit", "q"),
+			ForceQuit:     bind("ctrl+c", "quit", "ctrl+c"),
+			Help:          bind("?", "help", "?"),
+			Prompt:        bind(":", "command", ":"),
+			Sync:          bind("r", "sync now", "r"),
+			NextPane:      bind("tab", "next pane", "tab"),
+			PrevPane:      bind("shift+tab", "previous pane", "shift+tab"),
+			Accounts:      bind("1", "accounts", "1"),
+			Opportunities: bind("2", "opportunities", "2"),
+			Pipeline:      bind("3", "pipeline", "3"),
+			Ask:           bind("4", "ask", "4"),
+		},
+		Accounts: Accounts{
+			List:     defaultList("account"),
+			SortNext: bind(">", "sort by next field", ">"),
+			SortPrev: bind("<", "sort by previous field", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+		},
+		Opportunities: Opportunities{
+			List:     defaultList("opportunity"),
+			SortNext: bind(">", "sort by next column", ">"),
+			SortPrev: bind("<", "sort by previous column", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+			Mine:     bind("m", "mine / all", "m"),
+			Status:   bind("x", "open / closed / any", "x"),
+			Closing:  bind("d", "closing: month / quarter / any", "d"),
+			Stale:    bind("z", "stale (30 days)", "z"),
+		},
+		Pipeline: Pipeline{
+			List:       defaultList("opportunity"),
+			Left:       bind("←/h", "previous stage", "left", "h"),
+			Right:      bind("→/l", "next stage", "right", "l"),
+			RecordType: bind("T", "next record type", "T"),
+			Mine:       bind("m", "mine / all", "m"),
+		},
+		Detail: Detail{
+			Up:      bind("↑/k", "scroll up", "up", "k"),
+			Down:    bind("↓/j", "scroll down", "down", "j"),
+			Top:     bind("g", "top", "g", "home"),
+			Bottom:  bind("G", "bottom", "G", "end"),
+			Back:    bind("esc", "back", "esc"),
+			Browser: bind("o", "open in browser", "o"),
+			Copy:    bind("y", "copy Id/URL", "y"),
+		},
+		Ask: Ask{
+			Back: bind("esc", "back", "esc"),
+		},
+		Prompt: Prompt{
+			Submit: bind("enter", "run", "enter"),
+			Cancel: bind("esc", "cancel", "esc"),
+		},
+	}
+}

@@ -1,0 +1,155 @@
+package keymap
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// ConfigFile is the name of the key override file in the config directory.
+const ConfigFile = "keys.json"
+
+func addList(m map[string]*key.Binding, pane string, l *List) {
+	m[pane+".up"] = &l.Up
+	m[pane+".down"] = &l.Down
+	m[pane+".top"] = &l.Top
+	m[pane+".bottom"] = &l.Bottom
+	m[pane+".page_down"] = &l.PageDown
+	m[pane+".page_up"] = &l.PageUp
+	m[pane+".open"] = &l.Open
+	m[pane+".back"] = &l.Back
+	m[pane+".filter"] = &l.Filter
+	m[pane+".browser"] = &l.Browser
+	m[pane+".copy"] = &l.Copy
+}
+
+// Actions maps every action name (as used in keys.json, e.g.
+// "accounts.filter") to its binding inside k.
+func (k *KeyMap) Actions() map[string]*key.Binding {
+	m := map[string]*key.Binding{
+		"global.quit":          &k.Global.Quit,
+		"global.force_quit":    &k.Global.ForceQuit,
+		"global.help":          &k.Global.Help,
+		"global.prompt":        &k.Global.Prompt,
+		"global.sync":          &k.Global.Sync,
+		"global.next_pane":     &k.Global.NextPane,
+		"global.prev_pane":     &k.Global.PrevPane,
+		"global.accounts":      &k.Global.Accounts,
+		"global.opportunities": &k.Global.Opportunities,
+		"global.pipeline":      &k.Global.Pipeline,
+		"global.ask":           &k.Global.Ask,
+
+		"accounts.sort_next": &k.Accounts.SortNext,
+		"accounts.sort_prev": &k.Accounts.SortPrev,
+		"accounts.reverse":   &k.Accounts.Reverse,
+
+		"opportunities.sort_next": &k.Opportunities.SortNext,
+		"opportunities.sort_prev": &k.Opportunities.SortPrev,
+		"opportunities.reverse":   &k.Opportunities.Reverse,
+		"opportunities.mine":      &k.Opportunities.Mine,
+		"opportunities.status":    &k.Opportunities.Status,
+		"opportunities.closing":   &k.Opportunities.Closing,
+		"opportunities.stale":     &k.Opportunities.Stale,
+
+		"pipeline.left":        &k.Pipeline.Left,
+		"pipeline.right":       &k.Pipeline.Right,
+		"pipeline.record_type": &k.Pipeline.RecordType,
+		"pipeline.mine":        &k.Pipeline.Mine,
+
+		"detail.up":      &k.Detail.Up,
+		"detail.down":    &k.Detail.Down,
+		"detail.top":     &k.Detail.Top,
+		"detail.bottom":  &k.Detail.Bottom,
+		"detail.back":    &k.Detail.Back,
+		"detail.browser": &k.Detail.Browser,
+		"detail.copy":    &k.Detail.Copy,
+
+		"ask.back": &k.Ask.Back,
+
+		"prompt.submit": &k.Prompt.Submit,
+		"prompt.cancel": &k.Prompt.Cancel,
+	}
+	addList(m, "accounts", &k.Accounts.List)
+	addList(m, "opportunities", &k.Opportunities.List)
+	addList(m, "pipeline", &k.Pipeline.List)
+	return m
+}
+
+// ActionNames returns every action name, sorted.
+func (k *KeyMap) ActionNames() []string {
+	acts := k.Actions()
+	names := make([]string, 0, len(acts))
+	for n := range acts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Rebind replaces the keys of the named actions. An unknown action name or
+// an empty key list is an error, and then k is left unchanged.
+func (k *KeyMap) Rebind(overrides map[string][]string) error {
+	acts := k.Actions()
+	names := make([]string, 0, len(overrides))
+	for n := range overrides {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, ok := acts[n]; !ok {
+			return fmt.Errorf("unknown key action %q (known actions: %s)", n, strings.Join(k.ActionNames(), ", "))
+		}
+		if len(overrides[n]) == 0 {
+			return fmt.Errorf("key action %q: no keys given", n)
+		}
+		for _, s := range overrides[n] {
+			if strings.TrimSpace(s) == "" {
+				return fmt.Errorf("key action %q: empty key name", n)
+			}
+		}
+	}
+	for _, n := range names {
+		b := acts[n]
+		keys := overrides[n]
+		b.SetKeys(keys...)
+		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+	}
+	return nil
+}
+
+// Load reads key overrides from a JSON file such as
+// {"accounts.filter": ["/", "f"]}. A missing file means no overrides.
+func Load(path string) (map[string][]string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read key config: %w", err)
+	}
+	var overrides map[string][]string
+	if err := json.Unmarshal(data, &overrides); err != nil {
+		return nil, fmt.Errorf("parse key config %s: %w", path, err)
+	}
+	return overrides, nil
+}
+
+// LoadDefault returns the default key map with the overrides of the file at
+// path applied.
+func LoadDefault(path string) (*KeyMap, error) {
+	overrides, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	k := Default()
+	if err := k.Rebind(overrides); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return k, nil
+}

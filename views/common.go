@@ -1,0 +1,279 @@
+// Package views holds one file per pane of lazyforce. Every pane satisfies
+// Pane, renders a string and does no IO: data arrives through setters called
+// by the root model (package ui), and requests leave as messages.
+package views
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/ui/theme"
+)
+
+// Pane is the contract every pane satisfies (STYLE.md §1.2).
+type Pane interface {
+	Update(tea.Msg) (Pane, tea.Cmd)
+	View() string
+	SetSize(w, h int)
+	Focus()
+	Blur()
+	// Capturing reports that a text input or filter is active, so the root
+	// must not steal keys.
+	Capturing() bool
+	help.KeyMap
+}
+
+// Context is shared by every pane: styles, keys and the clock. The root
+// owns it and replaces Styles when the background colour changes.
+type Context struct {
+	Styles *theme.Styles
+	Keys   *keymap.KeyMap
+	Now    func() time.Time
+	// Me is the Id of the signed-in user, for the "mine" filters.
+	Me string
+}
+
+// PaneID names a pane, so that asynchronous results find their addressee.
+type PaneID int
+
+// The panes, in tab order.
+const (
+	AccountsPane PaneID = iota
+	OpportunitiesPane
+	PipelinePane
+	AskPane
+)
+
+// String returns the pane's title.
+func (p PaneID) String() string {
+	switch p {
+	case AccountsPane:
+		return "Accounts"
+	case OpportunitiesPane:
+		return "Opportunities"
+	case PipelinePane:
+		return "Pipeline"
+	case AskPane:
+		return "Ask"
+	}
+	return "?"
+}
+
+// RecordKind is the kind of record a detail view shows.
+type RecordKind int
+
+const (
+	// AccountRecord is an Account.
+	AccountRecord RecordKind = iota
+	// OpportunityRecord is an Opportunity.
+	OpportunityRecord
+)
+
+// OpenRecordMsg asks the root to load and show a record's detail view.
+type OpenRecordMsg struct {
+	From PaneID
+	Kind RecordKind
+	ID   string
+}
+
+// CloseDetailMsg asks the root to leave the detail view.
+type CloseDetailMsg struct{}
+
+// BrowseMsg asks the root to open a record in the browser.
+type BrowseMsg struct{ ID string }
+
+// CopyMsg asks the root to copy a record's Id (and URL) to the clipboard.
+type CopyMsg struct{ ID string }
+
+// Sanitize makes text from Salesforce safe to print: escape sequences (CSI,
+// OSC, DCS, …) are removed whole, other C0 and C1 control characters and DEL
+// are dropped, and tabs and line breaks become spaces so that one field
+// stays on one line.
+func Sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case r == 0x1b: // ESC: skip the whole sequence
+			i = skipEscape(rs, i)
+		case r == 0x9b: // C1 CSI
+			i = skipCSI(rs, i+1)
+		case r == 0x9d || r == 0x90 || r == 0x9e || r == 0x9f || r == 0x98: // C1 OSC, DCS, PM, APC, SOS
+			i = skipString(rs, i+1)
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8RuneError:
+			// other control characters and invalid bytes are dropped
+		case isBidiControl(r):
+			// bidi overrides could reorder what the terminal shows
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+const utf8RuneError = '\uFFFD'
+
+func isBidiControl(r rune) bool {
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
+
+// skipEscape returns the index of the last rune of the escape sequence that
+// starts with ESC at rs[i].
+func skipEscape(rs []rune, i int) int {
+	if i+1 >= len(rs) {
+		return i
+	}
+	switch rs[i+1] {
+	case '[':
+		return skipCSI(rs, i+2)
+	case ']', 'P', '^', '_', 'X':
+		return skipString(rs, i+2)
+	default:
+		// two-character sequence such as ESC c or ESC 7, or ESC ( B
+		if rs[i+1] >= 0x20 && rs[i+1] <= 0x2f && i+2 < len(rs) {
+			return i + 2
+		}
+		return i + 1
+	}
+}
+
+// skipCSI skips parameter and intermediate bytes up to the final byte.
+func skipCSI(rs []rune, i int) int {
+	for ; i < len(rs); i++ {
+		if rs[i] >= 0x40 && rs[i] <= 0x7e {
+			return i
+		}
+		if rs[i] < 0x20 || rs[i] > 0x3f && rs[i] < 0x40 {
+			return i
+		}
+	}
+	return len(rs) - 1
+}
+
+// skipString skips a control string up to its terminator: BEL, ST (ESC \)
+// or C1 ST.
+func skipString(rs []rune, i int) int {
+	for ; i < len(rs); i++ {
+		switch rs[i] {
+		case 0x07, 0x9c:
+			return i
+		case 0x1b:
+			if i+1 < len(rs) && rs[i+1] == '\\' {
+				return i + 1
+			}
+			return i
+		}
+	}
+	return len(rs) - 1
+}
+
+// fit sanitizes s and pads or truncates it to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	s = Sanitize(s)
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	return s + strings.Repeat(" ", max(0, w-sw))
+}
+
+// fitRight is fit aligned to the right.
+func fitRight(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	s = Sanitize(s)
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	return strings.Repeat(" ", max(0, w-sw)) + s
+}
+
+// padLines pads or cuts the block to exactly h lines of width w, so panes
+// always fill the space the root gave them.
+func padLines(s string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lw := ansi.StringWidth(l)
+		switch {
+		case lw > w:
+			lines[i] = ansi.Truncate(l, w, "")
+		case lw < w:
+			lines[i] = l + strings.Repeat(" ", w-lw)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// money formats an amount the way a rep reads it: $1.2M, $350K, $900.
+func money(v float64) string {
+	switch {
+	case v >= 1e9 || v <= -1e9:
+		return "$" + trimFloat(v/1e9) + "B"
+	case v >= 1e6 || v <= -1e6:
+		return "$" + trimFloat(v/1e6) + "M"
+	case v >= 1e4 || v <= -1e4:
+		return "$" + trimFloat(v/1e3) + "K"
+	default:
+		return "$" + formatInt(int64(v))
+	}
+}
+
+func trimFloat(v float64) string {
+	s := strconvFormat(v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+// date formats a date as 2006-01-02, or "—" when it is zero.
+func date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2006-01-02")
+}
+
+// clamp keeps i within [0, n-1] (0 when n is 0).
+func clamp(i, n int) int {
+	if i >= n {
+		i = n - 1
+	}
+	if i < 0 {
+		i = 0
+	}
+	return i
+}

@@ -1,0 +1,230 @@
+package views
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Detail shows one record: key fields, related lists and the activity
+// timeline (newest first). It scrolls as a whole.
+type Detail struct {
+	ctx     *Context
+	kind    RecordKind
+	id      string
+	title   string
+	loading bool
+	err     error
+	account AccountDetail
+	opp     OpportunityDetail
+	lines   []string // rendered at the current width
+	offset  int
+	focused bool
+	width   int
+	height  int
+}
+
+var _ Pane = (*Detail)(nil)
+
+// NewDetail returns a detail view waiting for the record kind/id.
+func NewDetail(ctx *Context, kind RecordKind, id string) *Detail {
+	return &Detail{ctx: ctx, kind: kind, id: id, loading: true}
+}
+
+// ID returns the Id of the record shown.
+func (p *Detail) ID() string { return p.id }
+
+// Kind returns the kind of record shown.
+func (p *Detail) Kind() RecordKind { return p.kind }
+
+// Loading reports that the record has not arrived yet.
+func (p *Detail) Loading() bool { return p.loading }
+
+// SetAccount shows an account.
+func (p *Detail) SetAccount(d AccountDetail) {
+	d.Activities = newestFirst(d.Activities)
+	p.account, p.loading, p.err = d, false, nil
+	p.render()
+}
+
+// SetOpportunity shows an opportunity.
+func (p *Detail) SetOpportunity(d OpportunityDetail) {
+	d.Activities = newestFirst(d.Activities)
+	p.opp, p.loading, p.err = d, false, nil
+	p.render()
+}
+
+// SetError shows why the record could not be loaded.
+func (p *Detail) SetError(err error) {
+	p.err, p.loading = err, false
+	p.render()
+}
+
+func newestFirst(acts []Activity) []Activity {
+	out := slices.Clone(acts)
+	slices.SortStableFunc(out, func(a, b Activity) int { return b.When.Compare(a.When) })
+	return out
+}
+
+// SetSize implements Pane.
+func (p *Detail) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.render()
+}
+
+// Focus implements Pane.
+func (p *Detail) Focus() { p.focused = true }
+
+// Blur implements Pane.
+func (p *Detail) Blur() { p.focused = false }
+
+// Capturing implements Pane.
+func (p *Detail) Capturing() bool { return false }
+
+// Update implements Pane.
+func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	k := &p.ctx.Keys.Detail
+	maxOff := max(0, len(p.lines)-p.height)
+	switch {
+	case key.Matches(kp, k.Back):
+		return p, requestCmd(CloseDetailMsg{})
+	case key.Matches(kp, k.Up):
+		p.offset = max(0, p.offset-1)
+	case key.Matches(kp, k.Down):
+		p.offset = min(maxOff, p.offset+1)
+	case key.Matches(kp, k.Top):
+		p.offset = 0
+	case key.Matches(kp, k.Bottom):
+		p.offset = maxOff
+	case key.Matches(kp, k.Browser):
+		return p, requestCmd(BrowseMsg{ID: p.id})
+	case key.Matches(kp, k.Copy):
+		return p, requestCmd(CopyMsg{ID: p.id})
+	}
+	return p, nil
+}
+
+// render lays the record out at the current width.
+func (p *Detail) render() {
+	if p.width <= 0 {
+		return
+	}
+	st := p.ctx.Styles
+	w := p.width
+	var l []string
+	section := func(name string, n int) {
+		l = append(l, "", st.Title.Render(fit(fmt.Sprintf("%s (%d)", name, n), w)))
+	}
+	field := func(label, value string) {
+		labelW := min(16, w/3)
+		l = append(l, st.Muted.Render(fit(label, labelW))+" "+fit(value, w-labelW-1))
+	}
+	switch {
+	case p.loading:
+		l = append(l, st.Muted.Render("Loading…"))
+	case p.err != nil:
+		l = append(l, st.Error.Render(fit("Could not load the record: "+p.err.Error(), w)), st.Muted.Render("esc goes back"))
+	case p.kind == AccountRecord:
+		a := p.account.Account
+		p.title = a.Name
+		l = append(l, st.Title.Render(fit("Account · "+a.Name, w)))
+		field("Type", a.Type)
+		field("Industry", a.Industry)
+		field("City", a.BillingCity)
+		field("Phone", a.Phone)
+		field("Website", a.Website)
+		field("Owner", a.OwnerName)
+		field("Annual revenue", money(a.AnnualRevenue))
+		field("Id", a.ID)
+		section("Contacts", len(p.account.Contacts))
+		for _, c := range p.account.Contacts {
+			l = append(l, "  "+fit(c.Name, w/4)+" "+fit(c.Title, w/4)+" "+fit(c.Email, w/4)+" "+fit(c.Phone, max(0, w-3*(w/4)-5)))
+		}
+		section("Opportunities", len(p.account.Opportunities))
+		for _, o := range p.account.Opportunities {
+			l = append(l, "  "+fit(o.Name, w/2)+" "+fit(o.StageName, w/5)+" "+fitRight(money(o.Amount), 9)+" "+fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
+		}
+		p.timeline(&l)
+	default:
+		o := p.opp.Opportunity
+		p.title = o.Name
+		l = append(l, st.Title.Render(fit("Opportunity · "+o.Name, w)))
+		field("Account", o.AccountName)
+		field("Stage", o.StageName)
+		field("Amount", money(o.Amount))
+		field("Probability", fmt.Sprintf("%.0f%%", o.Probability))
+		field("Close date", date(o.CloseDate))
+		field("Owner", o.OwnerName)
+		field("Last activity", date(o.LastActivityDate))
+		field("Id", o.ID)
+		section("Contact roles", len(p.opp.ContactRoles))
+		for _, r := range p.opp.ContactRoles {
+			primary := ""
+			if r.IsPrimary {
+				primary = "primary"
+			}
+			l = append(l, "  "+fit(r.ContactName, w/3)+" "+fit(r.Role, w/3)+" "+fit(primary, max(0, w-2*(w/3)-4)))
+		}
+		p.timeline(&l)
+	}
+	p.lines = l
+	p.offset = min(p.offset, max(0, len(l)-p.height))
+}
+
+// timeline appends the activity timeline, newest first.
+func (p *Detail) timeline(l *[]string) {
+	st := p.ctx.Styles
+	w := p.width
+	acts := p.account.Activities
+	if p.kind == OpportunityRecord {
+		acts = p.opp.Activities
+	}
+	*l = append(*l, "", st.Title.Render(fit(fmt.Sprintf("Activity (%d)", len(acts)), w)))
+	if len(acts) == 0 {
+		*l = append(*l, st.Muted.Render("  No tasks or events."))
+	}
+	for _, a := range acts {
+		when := a.When.Format("2006-01-02")
+		if a.Kind == EventActivity {
+			when = a.When.Format("2006-01-02 15:04")
+		}
+		kind := fit(a.Kind.String(), 5)
+		rest := max(0, w-2-16-1-5-1)
+		subject := a.Subject
+		if a.Status != "" {
+			subject += " · " + a.Status
+		}
+		if a.WhoName != "" {
+			subject += " · " + a.WhoName
+		}
+		*l = append(*l, "  "+st.Muted.Render(fit(when, 16))+" "+kind+" "+fit(subject, rest))
+	}
+}
+
+// View implements Pane.
+func (p *Detail) View() string {
+	if p.width <= 0 || p.height <= 0 {
+		return ""
+	}
+	end := min(len(p.lines), p.offset+p.height)
+	return padLines(strings.Join(p.lines[p.offset:end], "\n"), p.width, p.height)
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *Detail) ShortHelp() []key.Binding {
+	k := &p.ctx.Keys.Detail
+	return []key.Binding{k.Back, k.Up, k.Down, k.Browser, k.Copy}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Detail) FullHelp() [][]key.Binding {
+	k := &p.ctx.Keys.Detail
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.Browser, k.Copy}}
+}

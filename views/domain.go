@@ -1,0 +1,120 @@
+package views
+
+import "time"
+
+// The plain domain types the panes display. They are filled by the ui
+// package from the cache (store) and carry no behaviour. Text fields come
+// straight from Salesforce and are sanitized by the panes when rendered.
+
+// Account is one Account record as listed in the accounts pane.
+type Account struct {
+	ID            string
+	Name          string
+	Type          string
+	Industry      string
+	BillingCity   string
+	Phone         string
+	Website       string
+	OwnerID       string
+	OwnerName     string
+	AnnualRevenue float64
+	LastActivity  time.Time // zero when the account has no activity
+}
+
+// Opportunity is one Opportunity record with its account and owner names.
+type Opportunity struct {
+	ID               string
+	Name             string
+	AccountID        string
+	AccountName      string
+	StageName        string
+	Amount           float64
+	CloseDate        time.Time
+	OwnerID          string
+	OwnerName        string
+	Probability      float64 // percent, 0–100
+	IsClosed         bool
+	IsWon            bool
+	RecordTypeID     string
+	LastActivityDate time.Time // zero when there is no activity
+}
+
+// Stage is one stage of a sales process (an OpportunityStage as used by a
+// record type's business process).
+type Stage struct {
+	Label       string
+	SortOrder   int
+	IsClosed    bool
+	IsWon       bool
+	Probability float64 // default probability, percent
+}
+
+// RecordType is an Opportunity record type with the stages of its sales
+// process, in sort order.
+type RecordType struct {
+	ID     string
+	Name   string
+	Stages []Stage
+}
+
+// Contact is a contact of an account.
+type Contact struct {
+	ID    string
+	Name  string
+	Title string
+	Email string
+	Phone string
+}
+
+// ActivityKind tells a task from an event.
+type ActivityKind int
+
+const (
+	// TaskActivity is a Task record.
+	TaskActivity ActivityKind = iota
+	// EventActivity is an Event record.
+	EventActivity
+)
+
+// String returns "Task" or "Event".
+func (k ActivityKind) String() string {
+	if k == EventActivity {
+		return "Event"
+	}
+	return "Task"
+}
+
+// Activity is a task or an event; When is the task's ActivityDate or the
+// event's StartDateTime.
+type Activity struct {
+	ID        string
+	Kind      ActivityKind
+	Subject   string
+	When      time.Time
+	Status    string
+	WhoName   string
+	OwnerName string
+}
+
+// ContactRole is an OpportunityContactRole with the contact's name.
+type ContactRole struct {
+	ContactID   string
+	ContactName string
+	Role        string
+	IsPrimary   bool
+}
+
+// AccountDetail is everything the account detail view shows.
+type AccountDetail struct {
+	Account       Account
+	Contacts      []Contact
+	Opportunities []Opportunity
+	Activities    []Activity
+}
+
+// OpportunityDetail is everything the opportunity detail view shows.
+type OpportunityDetail struct {
+	Opportunity  Opportunity
+	ContactRoles []ContactRole
+	Activities   []Activity
+}

@@ -1,0 +1,177 @@
+package views
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/sahilm/fuzzy"
+)
+
+// filterDebounce is how long typing must pause before a fuzzy search runs.
+// Searching 100k names costs tens of milliseconds, so it runs in a command,
+// after the debounce, and only over the previous matches when the query
+// grows (fuzzy matches of "abc" are a subset of those of "ab").
+const filterDebounce = 60 * time.Millisecond
+
+// filterTickMsg ends a debounce period; seq drops ticks of older keystrokes.
+type filterTickMsg struct {
+	pane PaneID
+	seq  int
+}
+
+// filterDoneMsg carries the result of a fuzzy search.
+type filterDoneMsg struct {
+	pane    PaneID
+	seq     int
+	query   string
+	matches []int // indexes into the searched keys, best match first
+}
+
+// subset is a fuzzy.Source over some of the keys.
+type subset struct {
+	keys []string
+	ids  []int // nil means all keys
+}
+
+func (s subset) String(i int) string {
+	if s.ids == nil {
+		return s.keys[i]
+	}
+	return s.keys[s.ids[i]]
+}
+
+func (s subset) Len() int {
+	if s.ids == nil {
+		return len(s.keys)
+	}
+	return len(s.ids)
+}
+
+// fuzzySearch returns the indexes of keys matching query, best first. When
+// candidates is not nil only those are searched.
+func fuzzySearch(keys []string, candidates []int, query string) []int {
+	src := subset{keys: keys, ids: candidates}
+	found := fuzzy.FindFrom(query, src)
+	out := make([]int, len(found))
+	for i, m := range found {
+		if candidates == nil {
+			out[i] = m.Index
+		} else {
+			out[i] = candidates[m.Index]
+		}
+	}
+	return out
+}
+
+// filter is the type-to-filter state shared by the list panes.
+type filter struct {
+	pane    PaneID
+	input   textinput.Model
+	editing bool   // the input has the keys
+	query   string // the query whose result is applied
+	matches []int  // result of query; nil when there is no filter
+	seq     int
+}
+
+func newFilter(pane PaneID) filter {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "type to filter"
+	return filter{pane: pane, input: in}
+}
+
+// start gives the filter input the keys.
+func (f *filter) start() tea.Cmd {
+	f.editing = true
+	f.input.SetValue(f.query)
+	f.input.CursorEnd()
+	return f.input.Focus()
+}
+
+// accept keeps the current filter and returns the keys to the pane.
+func (f *filter) accept() {
+	f.editing = false
+	f.input.Blur()
+}
+
+// clear removes the filter.
+func (f *filter) clear() {
+	f.editing = false
+	f.input.Blur()
+	f.input.SetValue("")
+	f.query = ""
+	f.matches = nil
+	f.seq++
+}
+
+// active reports whether a filter is applied.
+func (f *filter) active() bool { return f.query != "" }
+
+// typed passes a key to the input and, when the text changed, starts the
+// debounce. It reports whether the query was cleared (so the pane can
+// refresh at once).
+func (f *filter) typed(msg tea.Msg) (tea.Cmd, bool) {
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	after := f.input.Value()
+	if after == before {
+		return cmd, false
+	}
+	f.seq++
+	if strings.TrimSpace(after) == "" {
+		f.query = ""
+		f.matches = nil
+		return cmd, true
+	}
+	seq, pane := f.seq, f.pane
+	tick := tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{pane: pane, seq: seq} })
+	return tea.Batch(cmd, tick), false
+}
+
+// search returns the command that runs the fuzzy search for the input's
+// current text over keys, or nil when the tick is stale.
+func (f *filter) search(msg filterTickMsg, keys []string) tea.Cmd {
+	if msg.seq != f.seq {
+		return nil
+	}
+	query := strings.TrimSpace(f.input.Value())
+	var candidates []int
+	if f.query != "" && f.matches != nil && strings.HasPrefix(query, f.query) {
+		candidates = f.matches
+	}
+	seq, pane := f.seq, f.pane
+	return func() tea.Msg {
+		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, candidates, query)}
+	}
+}
+
+// done applies a search result; it reports false for a stale one.
+func (f *filter) done(msg filterDoneMsg) bool {
+	if msg.seq != f.seq {
+		return false
+	}
+	f.query = msg.query
+	f.matches = msg.matches
+	return true
+}
+
+// scroll returns the first visible row so that the cursor stays within a
+// window of height rows starting near offset.
+func scroll(cursor, offset, height, n int) int {
+	if height <= 0 || n == 0 {
+		return 0
+	}
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+height {
+		offset = cursor - height + 1
+	}
+	if offset > n-height {
+		offset = max(0, n-height)
+	}
+	return offset
+}

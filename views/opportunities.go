@@ -1,0 +1,529 @@
+package views
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// OppColumn is a column of the opportunities table.
+type OppColumn int
+
+// The table's columns, in display order.
+const (
+	ColName OppColumn = iota
+	ColAccount
+	ColStage
+	ColAmount
+	ColCloseDate
+	ColOwner
+	ColProbability
+	numOppColumns
+)
+
+// String returns the column's header.
+func (c OppColumn) String() string {
+	return [...]string{"Name", "Account", "Stage", "Amount", "Close", "Owner", "Prob."}[c]
+}
+
+// StatusFilter is the open/closed quick filter.
+type StatusFilter int
+
+// The status filter's values, in the order its key cycles them.
+const (
+	StatusOpen StatusFilter = iota
+	StatusClosed
+	StatusAny
+)
+
+// String returns the filter's chip label.
+func (s StatusFilter) String() string { return [...]string{"open", "closed", "open+closed"}[s] }
+
+// ClosingFilter is the close-date quick filter.
+type ClosingFilter int
+
+// The close-date filter's values, in the order its key cycles them.
+const (
+	ClosingAny ClosingFilter = iota
+	ClosingThisMonth
+	ClosingThisQuarter
+)
+
+// String returns the filter's chip label.
+func (c ClosingFilter) String() string {
+	return [...]string{"any close date", "closing this month", "closing this quarter"}[c]
+}
+
+// StaleAfter is how long without activity makes an opportunity stale.
+const StaleAfter = 30 * 24 * time.Hour
+
+// OpportunityIndex is an immutable, searchable snapshot of the
+// opportunities with one precomputed order per column. Build it in a
+// command; it is shared by the opportunities and pipeline panes.
+type OpportunityIndex struct {
+	Opportunities []Opportunity
+	keys          []string
+	orders        [numOppColumns][]int
+}
+
+// NewOpportunityIndex builds the index of opps.
+func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
+	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
+	lower := make([]string, len(opps))
+	for i := range opps {
+		ix.keys[i] = Sanitize(opps[i].Name + " " + opps[i].AccountName)
+		lower[i] = strings.ToLower(opps[i].Name)
+	}
+	for c := range numOppColumns {
+		order := make([]int, len(opps))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(x, y int) int {
+			a, b := &opps[x], &opps[y]
+			switch c {
+			case ColAccount:
+				return strings.Compare(a.AccountName, b.AccountName)
+			case ColStage:
+				return strings.Compare(a.StageName, b.StageName)
+			case ColAmount:
+				return cmp.Compare(a.Amount, b.Amount)
+			case ColCloseDate:
+				return a.CloseDate.Compare(b.CloseDate)
+			case ColOwner:
+				return strings.Compare(a.OwnerName, b.OwnerName)
+			case ColProbability:
+				return cmp.Compare(a.Probability, b.Probability)
+			}
+			return strings.Compare(lower[x], lower[y])
+		})
+		ix.orders[c] = order
+	}
+	return ix
+}
+
+// Opportunities is the opportunities table pane.
+type Opportunities struct {
+	ctx     *Context
+	index   *OpportunityIndex
+	rows    []int
+	cursor  int
+	offset  int
+	sortCol OppColumn
+	desc    bool
+	mine    bool
+	status  StatusFilter
+	closing ClosingFilter
+	stale   bool
+	filter  filter
+	match   []bool // match[i]: opportunity i matches the text filter
+	focused bool
+	width   int
+	height  int
+}
+
+var _ Pane = (*Opportunities)(nil)
+
+// NewOpportunities returns an empty opportunities pane showing open
+// opportunities of every owner, by close date.
+func NewOpportunities(ctx *Context) *Opportunities {
+	return &Opportunities{ctx: ctx, index: NewOpportunityIndex(nil), sortCol: ColCloseDate, filter: newFilter(OpportunitiesPane)}
+}
+
+// SetData replaces the opportunities, keeping the selection if possible.
+func (p *Opportunities) SetData(ix *OpportunityIndex) {
+	selected := p.SelectedID()
+	p.index = ix
+	if p.filter.active() {
+		p.filter.matches = fuzzySearch(ix.keys, nil, p.filter.query)
+	}
+	p.refresh()
+	for i, r := range p.rows {
+		if ix.Opportunities[r].ID == selected {
+			p.cursor = i
+			break
+		}
+	}
+}
+
+// SetQuickFilters sets the quick filters (used by tests and the ':' prompt).
+func (p *Opportunities) SetQuickFilters(mine bool, status StatusFilter, closing ClosingFilter, stale bool) {
+	p.mine, p.status, p.closing, p.stale = mine, status, closing, stale
+	p.refresh()
+}
+
+// QuickFilters returns the quick filters.
+func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing ClosingFilter, stale bool) {
+	return p.mine, p.status, p.closing, p.stale
+}
+
+// SortColumn returns the sort column and whether it is descending.
+func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
+
+// quarterStart returns the first day of t's quarter.
+func quarterStart(t time.Time) time.Time {
+	m := time.Month((int(t.Month())-1)/3*3 + 1)
+	return time.Date(t.Year(), m, 1, 0, 0, 0, 0, t.Location())
+}
+
+// refresh recomputes the displayed rows: walk the sort order once and keep
+// what passes the quick filters and the text filter.
+func (p *Opportunities) refresh() {
+	now := p.ctx.Now()
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	monthEnd := monthStart.AddDate(0, 1, 0)
+	qStart := quarterStart(now)
+	qEnd := qStart.AddDate(0, 3, 0)
+	staleBefore := now.Add(-StaleAfter)
+	if p.filter.active() {
+		p.match = make([]bool, len(p.index.Opportunities))
+		for _, i := range p.filter.matches {
+			p.match[i] = true
+		}
+	} else {
+		p.match = nil
+	}
+	order := p.index.orders[p.sortCol]
+	rows := make([]int, 0, len(order))
+	keep := func(i int) bool {
+		o := &p.index.Opportunities[i]
+		if p.match != nil && !p.match[i] {
+			return false
+		}
+		if p.mine && o.OwnerID != p.ctx.Me {
+			return false
+		}
+		switch p.status {
+		case StatusOpen:
+			if o.IsClosed {
+				return false
+			}
+		case StatusClosed:
+			if !o.IsClosed {
+				return false
+			}
+		}
+		switch p.closing {
+		case ClosingThisMonth:
+			if o.CloseDate.Before(monthStart) || !o.CloseDate.Before(monthEnd) {
+				return false
+			}
+		case ClosingThisQuarter:
+			if o.CloseDate.Before(qStart) || !o.CloseDate.Before(qEnd) {
+				return false
+			}
+		}
+		if p.stale && !o.LastActivityDate.IsZero() && !o.LastActivityDate.Before(staleBefore) {
+			return false
+		}
+		return true
+	}
+	if p.desc {
+		for j := len(order) - 1; j >= 0; j-- {
+			if keep(order[j]) {
+				rows = append(rows, order[j])
+			}
+		}
+	} else {
+		for _, i := range order {
+			if keep(i) {
+				rows = append(rows, i)
+			}
+		}
+	}
+	p.rows = rows
+	p.cursor = clamp(p.cursor, len(p.rows))
+}
+
+// Selected returns the selected opportunity.
+func (p *Opportunities) Selected() (Opportunity, bool) {
+	if len(p.rows) == 0 {
+		return Opportunity{}, false
+	}
+	return p.index.Opportunities[p.rows[p.cursor]], true
+}
+
+// SelectedID returns the selected opportunity's Id, or "".
+func (p *Opportunities) SelectedID() string {
+	o, _ := p.Selected()
+	return o.ID
+}
+
+// Rows returns the displayed opportunities, in order.
+func (p *Opportunities) Rows() []Opportunity {
+	out := make([]Opportunity, len(p.rows))
+	for i, r := range p.rows {
+		out[i] = p.index.Opportunities[r]
+	}
+	return out
+}
+
+// Cursor returns the selected row's position.
+func (p *Opportunities) Cursor() int { return p.cursor }
+
+// SetSize implements Pane.
+func (p *Opportunities) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.filter.input.SetWidth(max(1, w-4))
+}
+
+// Focus implements Pane.
+func (p *Opportunities) Focus() { p.focused = true }
+
+// Blur implements Pane.
+func (p *Opportunities) Blur() { p.focused = false }
+
+// Capturing implements Pane.
+func (p *Opportunities) Capturing() bool { return p.filter.editing }
+
+func (p *Opportunities) listHeight() int {
+	h := p.height - 3 // title, chips, header
+	if p.filter.editing || p.filter.active() {
+		h--
+	}
+	return max(0, h)
+}
+
+// Update implements Pane.
+func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	k := &p.ctx.Keys.Opportunities
+	switch msg := msg.(type) {
+	case filterTickMsg:
+		if msg.pane == OpportunitiesPane {
+			return p, p.filter.search(msg, p.index.keys)
+		}
+	case filterDoneMsg:
+		if msg.pane == OpportunitiesPane && p.filter.done(msg) {
+			p.cursor = 0
+			p.refresh()
+		}
+	case tea.KeyPressMsg:
+		if p.filter.editing {
+			switch {
+			case key.Matches(msg, p.ctx.Keys.Prompt.Cancel):
+				p.filter.clear()
+				p.refresh()
+			case key.Matches(msg, p.ctx.Keys.Prompt.Submit):
+				p.filter.accept()
+			default:
+				cmd, cleared := p.filter.typed(msg)
+				if cleared {
+					p.refresh()
+				}
+				return p, cmd
+			}
+			return p, nil
+		}
+		n := len(p.rows)
+		switch {
+		case key.Matches(msg, k.Up):
+			p.cursor = clamp(p.cursor-1, n)
+		case key.Matches(msg, k.Down):
+			p.cursor = clamp(p.cursor+1, n)
+		case key.Matches(msg, k.Top):
+			p.cursor = 0
+		case key.Matches(msg, k.Bottom):
+			p.cursor = clamp(n-1, n)
+		case key.Matches(msg, k.PageDown):
+			p.cursor = clamp(p.cursor+max(1, p.listHeight()/2), n)
+		case key.Matches(msg, k.PageUp):
+			p.cursor = clamp(p.cursor-max(1, p.listHeight()/2), n)
+		case key.Matches(msg, k.Filter):
+			return p, p.filter.start()
+		case key.Matches(msg, k.Back):
+			if p.filter.active() {
+				p.filter.clear()
+				p.refresh()
+			}
+		case key.Matches(msg, k.SortNext):
+			p.sortCol = (p.sortCol + 1) % numOppColumns
+			p.refresh()
+		case key.Matches(msg, k.SortPrev):
+			p.sortCol = (p.sortCol + numOppColumns - 1) % numOppColumns
+			p.refresh()
+		case key.Matches(msg, k.Reverse):
+			p.desc = !p.desc
+			p.refresh()
+		case key.Matches(msg, k.Mine):
+			p.mine = !p.mine
+			p.refresh()
+		case key.Matches(msg, k.Status):
+			p.status = (p.status + 1) % 3
+			p.refresh()
+		case key.Matches(msg, k.Closing):
+			p.closing = (p.closing + 1) % 3
+			p.refresh()
+		case key.Matches(msg, k.Stale):
+			p.stale = !p.stale
+			p.refresh()
+		case key.Matches(msg, k.Open):
+			if id := p.SelectedID(); id != "" {
+				return p, requestCmd(OpenRecordMsg{From: OpportunitiesPane, Kind: OpportunityRecord, ID: id})
+			}
+		case key.Matches(msg, k.Browser):
+			if id := p.SelectedID(); id != "" {
+				return p, requestCmd(BrowseMsg{ID: id})
+			}
+		case key.Matches(msg, k.Copy):
+			if id := p.SelectedID(); id != "" {
+				return p, requestCmd(CopyMsg{ID: id})
+			}
+		}
+	}
+	return p, nil
+}
+
+// oppWidths returns the width of every column for a table width w; 0 hides
+// a column. Name and account share what the fixed columns leave.
+func oppWidths(w int) [numOppColumns]int {
+	var c [numOppColumns]int
+	c[ColStage], c[ColAmount], c[ColCloseDate], c[ColOwner], c[ColProbability] = 16, 9, 10, 14, 5
+	if w < 110 {
+		c[ColOwner] = 0
+	}
+	if w < 70 {
+		c[ColProbability], c[ColStage] = 0, 12
+	}
+	fixed := 2 // cursor gutter
+	for col, cw := range c {
+		if cw > 0 && col != int(ColName) && col != int(ColAccount) {
+			fixed += cw + 1
+		}
+	}
+	rest := max(0, w-fixed-2)
+	c[ColName] = max(4, rest*55/100)
+	c[ColAccount] = max(4, rest-c[ColName])
+	return c
+}
+
+// View implements Pane.
+func (p *Opportunities) View() string {
+	if p.width <= 0 || p.height <= 0 {
+		return ""
+	}
+	st := p.ctx.Styles
+	var b strings.Builder
+	var total float64
+	for _, r := range p.rows {
+		total += p.index.Opportunities[r].Amount
+	}
+	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
+		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), money(total)))
+	b.WriteString(fit(st.Title.Render(title), p.width))
+	b.WriteByte('\n')
+
+	chip := func(on bool, label string) string {
+		if on {
+			return st.ChipActive.Render(label)
+		}
+		return st.Chip.Render(label)
+	}
+	owner := "all owners"
+	if p.mine {
+		owner = "mine"
+	}
+	b.WriteString(chip(p.mine, owner) + chip(p.status != StatusAny, p.status.String()) +
+		chip(p.closing != ClosingAny, p.closing.String()) + chip(p.stale, "stale 30d"))
+	b.WriteByte('\n')
+	if p.filter.editing {
+		b.WriteString(p.filter.input.View())
+		b.WriteByte('\n')
+	} else if p.filter.active() {
+		b.WriteString(st.Prompt.Render("/") + Sanitize(p.filter.query) + st.Muted.Render("  (esc clears)"))
+		b.WriteByte('\n')
+	}
+
+	widths := oppWidths(p.width)
+	var hdr strings.Builder
+	hdr.WriteString("  ")
+	for c := range numOppColumns {
+		w := widths[c]
+		if w == 0 {
+			continue
+		}
+		label := c.String()
+		if c == p.sortCol {
+			if p.desc {
+				label += "▼"
+			} else {
+				label += "▲"
+			}
+		}
+		var cell string
+		if c == ColAmount || c == ColProbability {
+			cell = fitRight(label, w)
+		} else {
+			cell = fit(label, w)
+		}
+		if c == p.sortCol {
+			cell = st.HeaderSort.Render(cell)
+		} else {
+			cell = st.Header.Render(cell)
+		}
+		hdr.WriteString(cell + " ")
+	}
+	b.WriteString(hdr.String())
+	b.WriteByte('\n')
+
+	h := p.listHeight()
+	if len(p.rows) == 0 {
+		b.WriteString(st.Muted.Render("  No opportunity matches these filters."))
+	}
+	p.offset = scroll(p.cursor, p.offset, h, len(p.rows))
+	end := min(len(p.rows), p.offset+h)
+	for i := p.offset; i < end; i++ {
+		o := &p.index.Opportunities[p.rows[i]]
+		var row strings.Builder
+		if i == p.cursor {
+			row.WriteString("▌ ")
+		} else {
+			row.WriteString("  ")
+		}
+		cells := [numOppColumns]string{o.Name, o.AccountName, o.StageName, money(o.Amount), date(o.CloseDate),
+			o.OwnerName, fmt.Sprintf("%.0f%%", o.Probability)}
+		for c := range numOppColumns {
+			w := widths[c]
+			if w == 0 {
+				continue
+			}
+			if c == ColAmount || c == ColProbability {
+				row.WriteString(fitRight(cells[c], w) + " ")
+			} else {
+				row.WriteString(fit(cells[c], w) + " ")
+			}
+		}
+		line := row.String()
+		if i == p.cursor && p.focused {
+			line = st.Selected.Render(line)
+		}
+		b.WriteString(line)
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return padLines(b.String(), p.width, p.height)
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *Opportunities) ShortHelp() []key.Binding {
+	k := &p.ctx.Keys.Opportunities
+	if p.filter.editing {
+		return []key.Binding{p.ctx.Keys.Prompt.Submit, p.ctx.Keys.Prompt.Cancel}
+	}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Opportunities) FullHelp() [][]key.Binding {
+	k := &p.ctx.Keys.Opportunities
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
+		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
+		{k.Mine, k.Status, k.Closing, k.Stale, k.Browser, k.Copy},
+	}
+}

@@ -1,0 +1,341 @@
+package views
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// pipelineColumn is one stage of the board.
+type pipelineColumn struct {
+	stage    Stage
+	cards    []int // indexes into the opportunities, by close date
+	total    float64
+	weighted float64 // sum of amount × probability
+}
+
+// Pipeline is the board pane: one column per stage of the chosen record
+// type's sales process, and a bar chart of amount by stage.
+type Pipeline struct {
+	ctx         *Context
+	index       *OpportunityIndex
+	recordTypes []RecordType
+	rt          int // selected record type
+	mine        bool
+	columns     []pipelineColumn
+	col         int   // focused column
+	cursor      []int // selected card per column
+	colOffset   int   // first visible column
+	focused     bool
+	width       int
+	height      int
+}
+
+var _ Pane = (*Pipeline)(nil)
+
+// NewPipeline returns an empty pipeline pane.
+func NewPipeline(ctx *Context) *Pipeline {
+	return &Pipeline{ctx: ctx, index: NewOpportunityIndex(nil)}
+}
+
+// SetData replaces the opportunities and the record types.
+func (p *Pipeline) SetData(ix *OpportunityIndex, rts []RecordType) {
+	var current string
+	if p.rt < len(p.recordTypes) {
+		current = p.recordTypes[p.rt].ID
+	}
+	p.index, p.recordTypes = ix, rts
+	p.rt = 0
+	for i, rt := range rts {
+		if rt.ID == current {
+			p.rt = i
+		}
+	}
+	p.rebuild()
+}
+
+// RecordType returns the chosen record type.
+func (p *Pipeline) RecordType() (RecordType, bool) {
+	if p.rt >= len(p.recordTypes) {
+		return RecordType{}, false
+	}
+	return p.recordTypes[p.rt], true
+}
+
+// Mine reports whether only the user's opportunities are shown.
+func (p *Pipeline) Mine() bool { return p.mine }
+
+// Column returns the focused column's stage label and its card count.
+func (p *Pipeline) Column() (string, int) {
+	if p.col >= len(p.columns) {
+		return "", 0
+	}
+	return p.columns[p.col].stage.Label, len(p.columns[p.col].cards)
+}
+
+// Totals returns each column's stage label, total and weighted total.
+func (p *Pipeline) Totals() (labels []string, totals, weighted []float64) {
+	for _, c := range p.columns {
+		labels = append(labels, c.stage.Label)
+		totals = append(totals, c.total)
+		weighted = append(weighted, c.weighted)
+	}
+	return labels, totals, weighted
+}
+
+// rebuild groups the opportunities of the record type into columns.
+func (p *Pipeline) rebuild() {
+	p.columns = p.columns[:0]
+	rt, ok := p.RecordType()
+	if !ok {
+		p.cursor = nil
+		return
+	}
+	stages := slices.Clone(rt.Stages)
+	slices.SortStableFunc(stages, func(a, b Stage) int { return a.SortOrder - b.SortOrder })
+	byLabel := make(map[string]int, len(stages))
+	for i, s := range stages {
+		p.columns = append(p.columns, pipelineColumn{stage: s})
+		byLabel[s.Label] = i
+	}
+	// Walk the close-date order so cards come out sorted.
+	for _, i := range p.index.orders[ColCloseDate] {
+		o := &p.index.Opportunities[i]
+		if o.RecordTypeID != rt.ID || (p.mine && o.OwnerID != p.ctx.Me) {
+			continue
+		}
+		c, ok := byLabel[o.StageName]
+		if !ok {
+			continue
+		}
+		col := &p.columns[c]
+		col.cards = append(col.cards, i)
+		col.total += o.Amount
+		col.weighted += o.Amount * o.Probability / 100
+	}
+	p.cursor = make([]int, len(p.columns))
+	p.col = clamp(p.col, len(p.columns))
+}
+
+// SetSize implements Pane.
+func (p *Pipeline) SetSize(w, h int) { p.width, p.height = w, h }
+
+// Focus implements Pane.
+func (p *Pipeline) Focus() { p.focused = true }
+
+// Blur implements Pane.
+func (p *Pipeline) Blur() { p.focused = false }
+
+// Capturing implements Pane; the board has no text input.
+func (p *Pipeline) Capturing() bool { return false }
+
+// selectedID returns the selected card's opportunity Id.
+func (p *Pipeline) selectedID() string {
+	if p.col >= len(p.columns) {
+		return ""
+	}
+	c := p.columns[p.col]
+	if len(c.cards) == 0 {
+		return ""
+	}
+	return p.index.Opportunities[c.cards[p.cursor[p.col]]].ID
+}
+
+// Update implements Pane.
+func (p *Pipeline) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok || len(p.columns) == 0 && !key.Matches(kp, p.ctx.Keys.Pipeline.RecordType, p.ctx.Keys.Pipeline.Mine) {
+		return p, nil
+	}
+	k := &p.ctx.Keys.Pipeline
+	n := 0
+	if p.col < len(p.columns) {
+		n = len(p.columns[p.col].cards)
+	}
+	switch {
+	case key.Matches(kp, k.Left):
+		p.col = clamp(p.col-1, len(p.columns))
+	case key.Matches(kp, k.Right):
+		p.col = clamp(p.col+1, len(p.columns))
+	case key.Matches(kp, k.Up):
+		p.cursor[p.col] = clamp(p.cursor[p.col]-1, n)
+	case key.Matches(kp, k.Down):
+		p.cursor[p.col] = clamp(p.cursor[p.col]+1, n)
+	case key.Matches(kp, k.Top):
+		p.cursor[p.col] = 0
+	case key.Matches(kp, k.Bottom):
+		p.cursor[p.col] = clamp(n-1, n)
+	case key.Matches(kp, k.RecordType):
+		if len(p.recordTypes) > 0 {
+			p.rt = (p.rt + 1) % len(p.recordTypes)
+			p.col = 0
+			p.rebuild()
+		}
+	case key.Matches(kp, k.Mine):
+		p.mine = !p.mine
+		p.rebuild()
+	case key.Matches(kp, k.Open):
+		if id := p.selectedID(); id != "" {
+			return p, requestCmd(OpenRecordMsg{From: PipelinePane, Kind: OpportunityRecord, ID: id})
+		}
+	case key.Matches(kp, k.Browser):
+		if id := p.selectedID(); id != "" {
+			return p, requestCmd(BrowseMsg{ID: id})
+		}
+	case key.Matches(kp, k.Copy):
+		if id := p.selectedID(); id != "" {
+			return p, requestCmd(CopyMsg{ID: id})
+		}
+	}
+	return p, nil
+}
+
+// minColumnWidth is the narrowest a stage column gets before the board
+// scrolls sideways.
+const minColumnWidth = 24
+
+// View implements Pane.
+func (p *Pipeline) View() string {
+	if p.width <= 0 || p.height <= 0 {
+		return ""
+	}
+	st := p.ctx.Styles
+	rt, ok := p.RecordType()
+	if !ok {
+		return padLines(st.Title.Render("Pipeline")+"\n"+st.Muted.Render("No opportunity record types in the cache yet."), p.width, p.height)
+	}
+	owner := "all owners"
+	if p.mine {
+		owner = "mine"
+	}
+	var open, weighted float64
+	for _, c := range p.columns {
+		if !c.stage.IsClosed {
+			open += c.total
+			weighted += c.weighted
+		}
+	}
+	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s · %s · open %s · weighted %s",
+		Sanitize(rt.Name), owner, money(open), money(weighted)))
+	header := fit(st.Title.Render(title), p.width)
+
+	chart := p.chart()
+	chartH := lipgloss.Height(chart)
+	boardH := p.height - 1 - chartH - 1
+	if boardH < 8 { // too short for both: the board wins
+		chart, chartH = "", 0
+		boardH = p.height - 1
+	}
+	parts := []string{header, p.board(boardH)}
+	if chartH > 0 {
+		parts = append(parts, "", chart)
+	}
+	return padLines(strings.Join(parts, "\n"), p.width, p.height)
+}
+
+// board renders the visible stage columns at height h.
+func (p *Pipeline) board(h int) string {
+	st := p.ctx.Styles
+	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
+	if p.col < p.colOffset {
+		p.colOffset = p.col
+	}
+	if p.col >= p.colOffset+visible {
+		p.colOffset = p.col - visible + 1
+	}
+	colW := p.width / visible
+	frameW := st.Column.GetHorizontalFrameSize()
+	frameH := st.Column.GetVerticalFrameSize()
+	innerW := max(1, colW-frameW)
+	innerH := max(1, h-frameH)
+	var cols []string
+	for ci := p.colOffset; ci < min(len(p.columns), p.colOffset+visible); ci++ {
+		c := p.columns[ci]
+		focusedCol := ci == p.col && p.focused
+		var lines []string
+		lines = append(lines, st.Title.Render(fit(c.stage.Label, innerW)))
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%d · %s · w %s", len(c.cards), money(c.total), money(c.weighted)), innerW)))
+		cardH := 2
+		slots := max(0, (innerH-len(lines))/cardH)
+		off := 0
+		if len(c.cards) > 0 {
+			off = scroll(p.cursor[ci], 0, slots, len(c.cards))
+		}
+		for j := off; j < min(len(c.cards), off+slots); j++ {
+			o := &p.index.Opportunities[c.cards[j]]
+			name := fit(o.Name, innerW)
+			meta := fit(money(o.Amount)+" · "+date(o.CloseDate), innerW)
+			if j == p.cursor[ci] && ci == p.col {
+				if focusedCol {
+					name = st.Selected.Render(name)
+					meta = st.Selected.Render(meta)
+				} else {
+					name = st.Text.Bold(true).Render(name)
+				}
+			} else {
+				meta = st.Muted.Render(meta)
+			}
+			lines = append(lines, name, meta)
+		}
+		if len(c.cards) == 0 {
+			lines = append(lines, st.Muted.Render(fit("no opportunities", innerW)))
+		}
+		body := padLines(strings.Join(lines, "\n"), innerW, innerH)
+		style := st.Column
+		if ci == p.col {
+			style = st.ColumnFocus
+		}
+		cols = append(cols, style.Width(colW).Height(h).Render(body))
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+}
+
+// chart renders a horizontal bar chart of the amount in each stage.
+func (p *Pipeline) chart() string {
+	st := p.ctx.Styles
+	if len(p.columns) == 0 {
+		return ""
+	}
+	labelW := 0
+	var peak float64
+	for _, c := range p.columns {
+		labelW = max(labelW, ansi.StringWidth(Sanitize(c.stage.Label)))
+		peak = max(peak, c.total)
+	}
+	labelW = min(labelW, p.width/4)
+	valueW := 8
+	barW := max(1, p.width-labelW-valueW-3)
+	lines := []string{st.Header.Render("Amount by stage")}
+	for _, c := range p.columns {
+		n := 0
+		if peak > 0 {
+			n = int(c.total / peak * float64(barW))
+		}
+		if n == 0 && c.total > 0 {
+			n = 1
+		}
+		bar := st.Bar.Render(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n)
+		lines = append(lines, fit(c.stage.Label, labelW)+" "+bar+" "+fitRight(money(c.total), valueW))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *Pipeline) ShortHelp() []key.Binding {
+	k := &p.ctx.Keys.Pipeline
+	return []key.Binding{k.Left, k.Right, k.Up, k.Down, k.Open, k.RecordType, k.Mine}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Pipeline) FullHelp() [][]key.Binding {
+	k := &p.ctx.Keys.Pipeline
+	return [][]key.Binding{
+		{k.Left, k.Right, k.Up, k.Down, k.Top, k.Bottom},
+		{k.Open, k.RecordType, k.Mine, k.Browser, k.Copy},
+	}
+}

@@ -1,0 +1,401 @@
+package soql
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// aggPlan is the compiled GROUP BY / aggregate part of a query. Each group
+// becomes an intermediate Record whose keys are slots: "g0".. for group
+// keys and "a0".. for aggregate values; HAVING and ORDER BY run on those.
+type aggPlan struct {
+	groups []groupKey
+	aggs   []aggExpr
+	out    []aggOut
+	having pred
+	order  []orderKey
+}
+
+type groupKey struct {
+	get  getter
+	kind valueKind
+	sig  string
+	slot string
+}
+
+type aggExpr struct {
+	fn   string
+	get  getter // nil for COUNT()
+	kind valueKind
+	sig  string
+	slot string
+}
+
+// aggOut is one output column of an aggregate row.
+type aggOut struct {
+	key   string
+	slot  string
+	alias string // lower-case alias, for ORDER BY/HAVING by alias
+}
+
+// planAggregate compiles the aggregate part of p.q.
+func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
+	q := p.q
+	a := &aggPlan{}
+	for _, g := range q.GroupBy {
+		ref, err := x.resolvePath(p.info, p.alias, g.Path, g.Pos)
+		if err != nil {
+			return nil, err
+		}
+		p.need.addRef(ref)
+		get, kind := x.maybeDateFunc(g.DateFunc, x.getterFor(ref), ref.kind)
+		a.groups = append(a.groups, groupKey{get: get, kind: kind, sig: funcSig(g.DateFunc, ref), slot: "g" + strconv.Itoa(len(a.groups))})
+	}
+	expr := 0
+	for _, it := range q.Select {
+		var key, slot string
+		switch {
+		case it.Subquery != nil, it.Fields != "":
+			return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Aggregate queries do not support child subqueries or FIELDS()")
+		case it.Func != "":
+			ag, err := x.aggFor(p, a, it.Func, it.Arg, it.Pos)
+			if err != nil {
+				return nil, err
+			}
+			slot = ag.slot
+		default:
+			path, fn := it.Path, ""
+			if it.DateFunc != "" {
+				path, fn = it.Arg, it.DateFunc
+			}
+			ref, err := x.resolvePath(p.info, p.alias, path, it.Pos)
+			if err != nil {
+				return nil, err
+			}
+			g := a.group(funcSig(fn, ref))
+			if g == nil {
+				return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
+			}
+			slot = g.slot
+			if fn == "" {
+				key = ref.field.Name
+			}
+		}
+		// Aggregates and date functions without an alias are named expr0,
+		// expr1, ... counting only such unaliased expressions.
+		if it.Alias != "" {
+			key = it.Alias
+		} else if key == "" {
+			key = "expr" + strconv.Itoa(expr)
+			expr++
+		}
+		a.out = append(a.out, aggOut{key: key, slot: slot, alias: strings.ToLower(it.Alias)})
+	}
+	resolve := x.groupResolver(p, a)
+	if q.Having != nil {
+		h, err := x.compileExpr(q.Having, resolve)
+		if err != nil {
+			return nil, err
+		}
+		a.having = h
+	}
+	for _, o := range q.OrderBy {
+		get, kind, _, err := resolve(Operand{Path: o.Path, Func: o.Func, Pos: o.Pos})
+		if err != nil {
+			return nil, err
+		}
+		a.order = append(a.order, orderKey{get: get, kind: kind, desc: o.Desc, nullsLast: o.NullsLast})
+	}
+	return a, nil
+}
+
+// maybeDateFunc wraps get in a date function when fn is not "".
+func (x *executor) maybeDateFunc(fn string, get getter, kind valueKind) (getter, valueKind) {
+	if fn == "" {
+		return get, kind
+	}
+	cal := x.cal
+	k := kindNumber
+	if fn == "DAY_ONLY" {
+		k = kindDate
+	}
+	return func(r Record) any { return cal.dateFuncValue(fn, get(r)) }, k
+}
+
+func funcSig(fn string, ref fieldRef) string {
+	if fn == "" {
+		return ref.key()
+	}
+	return fn + "(" + ref.key() + ")"
+}
+
+func (a *aggPlan) group(sig string) *groupKey {
+	for i := range a.groups {
+		if a.groups[i].sig == sig {
+			return &a.groups[i]
+		}
+	}
+	return nil
+}
+
+// aggFor returns the aggregate expression fn(arg), adding it if new.
+func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos) (*aggExpr, error) {
+	ag := aggExpr{fn: fn, sig: fn + "()", kind: kindNumber}
+	if arg == nil {
+		if fn != "COUNT" {
+			return nil, posError(CodeMalformedQuery, x.text, pos, fn+"() needs a field")
+		}
+	} else {
+		ref, err := x.resolvePath(p.info, p.alias, arg, pos)
+		if err != nil {
+			return nil, err
+		}
+		p.need.addRef(ref)
+		ag.get, ag.sig = x.getterFor(ref), fn+"("+ref.key()+")"
+		if fn == "MIN" || fn == "MAX" {
+			ag.kind = ref.kind
+		}
+		if (fn == "SUM" || fn == "AVG") && ref.kind != kindNumber {
+			return nil, posError(CodeMalformedQuery, x.text, pos,
+				fmt.Sprintf("field %s does not support aggregate operator %s", ref.field.Name, fn))
+		}
+	}
+	for i := range a.aggs {
+		if a.aggs[i].sig == ag.sig {
+			return &a.aggs[i], nil
+		}
+	}
+	ag.slot = "a" + strconv.Itoa(len(a.aggs))
+	a.aggs = append(a.aggs, ag)
+	return &a.aggs[len(a.aggs)-1], nil
+}
+
+// groupResolver resolves HAVING and ORDER BY operands of an aggregate query
+// to slots of the group records.
+func (x *executor) groupResolver(p *plan, a *aggPlan) operandResolver {
+	slotGetter := func(slot string) getter { return func(r Record) any { return r[slot] } }
+	return func(op Operand) (getter, valueKind, string, error) {
+		if aggregateFuncs[op.Func] {
+			ag, err := x.aggFor(p, a, op.Func, op.Path, op.Pos)
+			if err != nil {
+				return nil, 0, "", err
+			}
+			return slotGetter(ag.slot), ag.kind, ag.sig, nil
+		}
+		if op.Func == "" && len(op.Path) == 1 {
+			for _, o := range a.out {
+				if o.alias != "" && o.alias == strings.ToLower(op.Path[0]) {
+					kind := kindNumber
+					for _, g := range a.groups {
+						if g.slot == o.slot {
+							kind = g.kind
+						}
+					}
+					for _, ag := range a.aggs {
+						if ag.slot == o.slot {
+							kind = ag.kind
+						}
+					}
+					return slotGetter(o.slot), kind, o.key, nil
+				}
+			}
+		}
+		ref, err := x.resolvePath(p.info, p.alias, op.Path, op.Pos)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		g := a.group(funcSig(op.Func, ref))
+		if g == nil {
+			return nil, 0, "", posError(CodeMalformedQuery, x.text, op.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
+		}
+		return slotGetter(g.slot), g.kind, ref.field.Name, nil
+	}
+}
+
+// accumulator holds one aggregate's running state for one group.
+type accumulator struct {
+	count    int
+	sum      float64
+	nums     int
+	min, max any
+	distinct map[string]struct{}
+}
+
+// groupState is one group during aggregation.
+type groupState struct {
+	vals []any
+	accs []accumulator
+}
+
+// runAggregate groups rows, computes aggregates, applies HAVING, ORDER BY,
+// OFFSET and LIMIT, and builds AggregateResult rows.
+func (x *executor) runAggregate(p *plan, rows []Record) (*Result, error) {
+	a := p.agg
+	groups := map[string]*groupState{}
+	var order []*groupState
+	var buf []byte
+	for i, r := range rows {
+		if i&4095 == 0 {
+			if err := x.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		buf = buf[:0]
+		for _, g := range a.groups {
+			buf = appendKey(buf, g.kind, g.get(r))
+			buf = append(buf, 0x1f)
+		}
+		st, ok := groups[string(buf)]
+		if !ok {
+			st = &groupState{vals: make([]any, len(a.groups)), accs: make([]accumulator, len(a.aggs))}
+			for j, g := range a.groups {
+				st.vals[j] = g.get(r)
+			}
+			groups[string(buf)] = st
+			order = append(order, st)
+		}
+		for j := range a.aggs {
+			accumulate(&st.accs[j], &a.aggs[j], r, &buf)
+		}
+	}
+	if len(a.groups) == 0 && len(order) == 0 {
+		order = append(order, &groupState{accs: make([]accumulator, len(a.aggs))})
+	}
+	recs := make([]Record, 0, len(order))
+	for _, st := range order {
+		rec := make(Record, len(a.groups)+len(a.aggs))
+		for j, g := range a.groups {
+			rec[g.slot] = st.vals[j]
+		}
+		for j, ag := range a.aggs {
+			rec[ag.slot] = result(&st.accs[j], ag.fn)
+		}
+		if a.having == nil || a.having(rec) {
+			recs = append(recs, rec)
+		}
+	}
+	sortRows(recs, a.order)
+	start := p.offset
+	if start > len(recs) {
+		start = len(recs)
+	}
+	recs = recs[start : start+window(len(recs), p.offset, p.limit)]
+	out := make([]*Row, 0, len(recs))
+	for _, rec := range recs {
+		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}
+		row.Keys = append(row.Keys, "attributes")
+		row.Values = append(row.Values, &Row{Keys: []string{"type"}, Values: []any{"AggregateResult"}})
+		for _, o := range a.out {
+			row.Keys = append(row.Keys, o.key)
+			row.Values = append(row.Values, rec[o.slot])
+		}
+		out = append(out, row)
+	}
+	return &Result{TotalSize: len(out), Records: out}, nil
+}
+
+// accumulate folds row r into one aggregate's state.
+func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
+	if ag.get == nil {
+		acc.count++
+		return
+	}
+	v := ag.get(r)
+	if isNull(v) {
+		return
+	}
+	acc.count++
+	switch ag.fn {
+	case "SUM", "AVG":
+		if f, ok := toFloat(v); ok {
+			acc.sum += f
+			acc.nums++
+		}
+	case "MIN":
+		if acc.min == nil || compareValues(ag.kind, v, acc.min) < 0 {
+			acc.min = v
+		}
+	case "MAX":
+		if acc.max == nil || compareValues(ag.kind, v, acc.max) > 0 {
+			acc.max = v
+		}
+	case "COUNT_DISTINCT":
+		if acc.distinct == nil {
+			acc.distinct = map[string]struct{}{}
+		}
+		b := appendKey((*buf)[len(*buf):], ag.kind, v)
+		if _, ok := acc.distinct[string(b)]; !ok {
+			acc.distinct[string(b)] = struct{}{}
+		}
+	}
+}
+
+// result is an aggregate's final value; SUM, AVG, MIN and MAX over no
+// values are null.
+func result(acc *accumulator, fn string) any {
+	switch fn {
+	case "COUNT":
+		return float64(acc.count)
+	case "COUNT_DISTINCT":
+		return float64(len(acc.distinct))
+	case "SUM":
+		if acc.nums == 0 {
+			return nil
+		}
+		return acc.sum
+	case "AVG":
+		if acc.nums == 0 {
+			return nil
+		}
+		return acc.sum / float64(acc.nums)
+	case "MIN":
+		return acc.min
+	case "MAX":
+		return acc.max
+	}
+	return nil
+}
+
+// appendKey appends a normalised grouping key for v: text groups
+// case-insensitively (as Salesforce groups text), ids by their 15-character
+// form, datetimes by instant.
+func appendKey(b []byte, k valueKind, v any) []byte {
+	if isNull(v) {
+		return append(b, 0)
+	}
+	switch t := v.(type) {
+	case string:
+		b = append(b, 's')
+		switch k {
+		case kindID:
+			return append(b, idKey(t)...)
+		case kindDateTime:
+			return append(b, normDateTime(t)...)
+		case kindDate:
+			return append(b, t...)
+		}
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if c >= utf8.RuneSelf {
+				return append(b, strings.ToLower(t[i:])...)
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		return b
+	case bool:
+		if t {
+			return append(b, 'T')
+		}
+		return append(b, 'F')
+	}
+	if f, ok := toFloat(v); ok {
+		b = append(b, 'n')
+		return strconv.AppendFloat(b, f, 'g', -1, 64)
+	}
+	return fmt.Appendf(b, "?%v", v)
+}

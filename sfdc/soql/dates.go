@@ -1,0 +1,314 @@
+package soql
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Stored value layouts (Salesforce JSON).
+const (
+	dateLayout     = "2006-01-02"
+	dateTimeLayout = "2006-01-02T15:04:05.000-0700"
+)
+
+// dateUnit is the period a date literal counts in.
+type dateUnit int
+
+const (
+	unitDay dateUnit = iota
+	unitWeek
+	unitMonth
+	unitQuarter
+	unitYear
+	unitFiscalQuarter
+	unitFiscalYear
+)
+
+// dateLiteralKind says how a date literal's range relates to the current
+// period of its unit.
+type dateLiteralKind int
+
+const (
+	litThis  dateLiteralKind = iota // the current period
+	litLast                         // the period before
+	litNext                         // the period after
+	litLastN                        // the n periods before the current one
+	litNextN                        // the n periods after the current one
+	litNAgo                         // the single period n periods ago
+)
+
+type dateLiteralSpec struct {
+	unit   dateUnit
+	kind   dateLiteralKind
+	takesN bool
+	fixedN int // LAST_90_DAYS, NEXT_90_DAYS
+}
+
+// dateLiterals maps each SOQL date literal to its meaning
+// (docs: sforce_api_calls_soql_select_dateformats).
+var dateLiterals = map[string]dateLiteralSpec{
+	"YESTERDAY":              {unit: unitDay, kind: litLast},
+	"TODAY":                  {unit: unitDay, kind: litThis},
+	"TOMORROW":               {unit: unitDay, kind: litNext},
+	"LAST_WEEK":              {unit: unitWeek, kind: litLast},
+	"THIS_WEEK":              {unit: unitWeek, kind: litThis},
+	"NEXT_WEEK":              {unit: unitWeek, kind: litNext},
+	"LAST_MONTH":             {unit: unitMonth, kind: litLast},
+	"THIS_MONTH":             {unit: unitMonth, kind: litThis},
+	"NEXT_MONTH":             {unit: unitMonth, kind: litNext},
+	"LAST_90_DAYS":           {unit: unitDay, kind: litLastN, fixedN: 90},
+	"NEXT_90_DAYS":           {unit: unitDay, kind: litNextN, fixedN: 90},
+	"LAST_N_DAYS":            {unit: unitDay, kind: litLastN, takesN: true},
+	"NEXT_N_DAYS":            {unit: unitDay, kind: litNextN, takesN: true},
+	"N_DAYS_AGO":             {unit: unitDay, kind: litNAgo, takesN: true},
+	"LAST_N_WEEKS":           {unit: unitWeek, kind: litLastN, takesN: true},
+	"NEXT_N_WEEKS":           {unit: unitWeek, kind: litNextN, takesN: true},
+	"N_WEEKS_AGO":            {unit: unitWeek, kind: litNAgo, takesN: true},
+	"LAST_N_MONTHS":          {unit: unitMonth, kind: litLastN, takesN: true},
+	"NEXT_N_MONTHS":          {unit: unitMonth, kind: litNextN, takesN: true},
+	"N_MONTHS_AGO":           {unit: unitMonth, kind: litNAgo, takesN: true},
+	"THIS_QUARTER":           {unit: unitQuarter, kind: litThis},
+	"LAST_QUARTER":           {unit: unitQuarter, kind: litLast},
+	"NEXT_QUARTER":           {unit: unitQuarter, kind: litNext},
+	"LAST_N_QUARTERS":        {unit: unitQuarter, kind: litLastN, takesN: true},
+	"NEXT_N_QUARTERS":        {unit: unitQuarter, kind: litNextN, takesN: true},
+	"N_QUARTERS_AGO":         {unit: unitQuarter, kind: litNAgo, takesN: true},
+	"THIS_YEAR":              {unit: unitYear, kind: litThis},
+	"LAST_YEAR":              {unit: unitYear, kind: litLast},
+	"NEXT_YEAR":              {unit: unitYear, kind: litNext},
+	"LAST_N_YEARS":           {unit: unitYear, kind: litLastN, takesN: true},
+	"NEXT_N_YEARS":           {unit: unitYear, kind: litNextN, takesN: true},
+	"N_YEARS_AGO":            {unit: unitYear, kind: litNAgo, takesN: true},
+	"THIS_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litThis},
+	"LAST_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litLast},
+	"NEXT_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litNext},
+	"LAST_N_FISCAL_QUARTERS": {unit: unitFiscalQuarter, kind: litLastN, takesN: true},
+	"NEXT_N_FISCAL_QUARTERS": {unit: unitFiscalQuarter, kind: litNextN, takesN: true},
+	"N_FISCAL_QUARTERS_AGO":  {unit: unitFiscalQuarter, kind: litNAgo, takesN: true},
+	"THIS_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litThis},
+	"LAST_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litLast},
+	"NEXT_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litNext},
+	"LAST_N_FISCAL_YEARS":    {unit: unitFiscalYear, kind: litLastN, takesN: true},
+	"NEXT_N_FISCAL_YEARS":    {unit: unitFiscalYear, kind: litNextN, takesN: true},
+	"N_FISCAL_YEARS_AGO":     {unit: unitFiscalYear, kind: litNAgo, takesN: true},
+}
+
+// civil is a calendar date held as midnight UTC, so AddDate is exact.
+type civil = time.Time
+
+func civilDate(y int, m time.Month, d int) civil { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// dateRange is a half-open range of calendar days [Start, End).
+type dateRange struct {
+	Start, End civil
+}
+
+// calendar holds what date literals and date functions depend on.
+type calendar struct {
+	today       civil
+	loc         *time.Location
+	fiscalStart time.Month
+	weekStart   time.Weekday
+}
+
+func newCalendar(env Env) calendar {
+	now := time.Now
+	if env.Now != nil {
+		now = env.Now
+	}
+	loc := env.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	fs := time.Month(env.FiscalYearStartMonth)
+	if fs < 1 || fs > 12 {
+		fs = time.January
+	}
+	t := now().In(loc)
+	return calendar{today: civilDate(t.Year(), t.Month(), t.Day()), loc: loc, fiscalStart: fs, weekStart: env.WeekStart}
+}
+
+// periodStart returns the first day of the period of unit containing d.
+func (c calendar) periodStart(d civil, u dateUnit) civil {
+	switch u {
+	case unitWeek:
+		back := (int(d.Weekday()) - int(c.weekStart) + 7) % 7
+		return d.AddDate(0, 0, -back)
+	case unitMonth:
+		return civilDate(d.Year(), d.Month(), 1)
+	case unitQuarter:
+		return civilDate(d.Year(), d.Month()-(d.Month()-1)%3, 1)
+	case unitYear:
+		return civilDate(d.Year(), time.January, 1)
+	case unitFiscalQuarter, unitFiscalYear:
+		fy := c.fiscalYearStart(d)
+		if u == unitFiscalYear {
+			return fy
+		}
+		months := monthsBetween(fy, d)
+		return fy.AddDate(0, months-months%3, 0)
+	}
+	return d
+}
+
+// fiscalYearStart returns the first day of the fiscal year containing d.
+func (c calendar) fiscalYearStart(d civil) civil {
+	y := d.Year()
+	if d.Month() < c.fiscalStart {
+		y--
+	}
+	return civilDate(y, c.fiscalStart, 1)
+}
+
+func monthsBetween(a, b civil) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
+
+// addUnits moves d (a period start) by n periods of u.
+func addUnits(d civil, u dateUnit, n int) civil {
+	switch u {
+	case unitDay:
+		return d.AddDate(0, 0, n)
+	case unitWeek:
+		return d.AddDate(0, 0, 7*n)
+	case unitMonth:
+		return d.AddDate(0, n, 0)
+	case unitQuarter, unitFiscalQuarter:
+		return d.AddDate(0, 3*n, 0)
+	default:
+		return d.AddDate(n, 0, 0)
+	}
+}
+
+// dateLiteralRange computes the day range of a date literal.
+//
+// LAST_N_DAYS:n starts n days before today and includes today (n+1 days);
+// NEXT_N_DAYS:n starts tomorrow and lasts n days. The other LAST_N_x:n
+// literals cover the n whole periods before the current one, NEXT_N_x:n the
+// n whole periods after it (docs: sforce_api_calls_soql_select_dateformats).
+func (c calendar) dateLiteralRange(name string, n int) (dateRange, error) {
+	spec, ok := dateLiterals[name]
+	if !ok {
+		return dateRange{}, fmt.Errorf("unknown date literal %s", name)
+	}
+	if spec.fixedN > 0 {
+		n = spec.fixedN
+	}
+	s := c.periodStart(c.today, spec.unit)
+	u := spec.unit
+	switch spec.kind {
+	case litThis:
+		return dateRange{s, addUnits(s, u, 1)}, nil
+	case litLast:
+		return dateRange{addUnits(s, u, -1), s}, nil
+	case litNext:
+		return dateRange{addUnits(s, u, 1), addUnits(s, u, 2)}, nil
+	case litLastN:
+		if u == unitDay {
+			return dateRange{addUnits(s, u, -n), addUnits(s, u, 1)}, nil
+		}
+		return dateRange{addUnits(s, u, -n), s}, nil
+	case litNextN:
+		return dateRange{addUnits(s, u, 1), addUnits(s, u, 1+n)}, nil
+	case litNAgo:
+		return dateRange{addUnits(s, u, -n), addUnits(s, u, 1-n)}, nil
+	}
+	return dateRange{}, fmt.Errorf("unknown date literal %s", name)
+}
+
+// instant converts a civil day to its midnight in the calendar's zone.
+func (c calendar) instant(d civil) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, c.loc)
+}
+
+// parseDateTimeLiteral parses an unquoted SOQL datetime literal.
+func parseDateTimeLiteral(s string) (time.Time, error) {
+	s = strings.ToUpper(s)
+	for _, layout := range []string{
+		"2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05.999999999Z07:00",
+		"2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05.999999999Z0700",
+	} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("invalid datetime literal %q", s)
+}
+
+// parseStoredDateTime parses a stored datetime value. Salesforce stores
+// "2006-01-02T15:04:05.000+0000"; RFC 3339 forms are accepted too.
+func parseStoredDateTime(s string) (time.Time, bool) {
+	if t, err := time.Parse(dateTimeLayout, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(dateLayout, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// formatDateTime formats an instant in Salesforce's stored form (UTC).
+func formatDateTime(t time.Time) string {
+	return t.UTC().Format(dateTimeLayout)
+}
+
+// isCanonicalDateTime reports whether s has exactly the stored UTC layout
+// "2006-01-02T15:04:05.000+0000", so it can be compared as a string.
+func isCanonicalDateTime(s string) bool {
+	return len(s) == 28 && s[10] == 'T' && s[19] == '.' && strings.HasSuffix(s, "+0000")
+}
+
+// dateFuncValue evaluates a date function (CALENDAR_YEAR, ...) on a stored
+// date or datetime value. Datetimes are taken in UTC, as Salesforce's date
+// functions do unless convertTimezone() is used. FISCAL_YEAR names a fiscal
+// year after the calendar year it ends in (the org default,
+// UsesStartDateAsFiscalYearName=false).
+func (c calendar) dateFuncValue(fn string, v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return nil
+	}
+	t, ok := parseStoredDateTime(s)
+	if !ok {
+		return nil
+	}
+	t = t.UTC()
+	d := civilDate(t.Year(), t.Month(), t.Day())
+	switch fn {
+	case "CALENDAR_YEAR":
+		return float64(d.Year())
+	case "CALENDAR_QUARTER":
+		return float64((int(d.Month())-1)/3 + 1)
+	case "CALENDAR_MONTH":
+		return float64(d.Month())
+	case "FISCAL_YEAR":
+		fy := c.fiscalYearStart(d)
+		if c.fiscalStart == time.January {
+			return float64(fy.Year())
+		}
+		return float64(fy.Year() + 1)
+	case "FISCAL_QUARTER":
+		return float64(monthsBetween(c.fiscalYearStart(d), d)/3 + 1)
+	case "FISCAL_MONTH":
+		return float64(monthsBetween(c.fiscalYearStart(d), d) + 1)
+	case "DAY_IN_MONTH":
+		return float64(d.Day())
+	case "DAY_IN_WEEK":
+		return float64(int(d.Weekday()) + 1) // 1 = Sunday
+	case "DAY_IN_YEAR":
+		return float64(d.YearDay())
+	case "DAY_ONLY":
+		return d.Format(dateLayout)
+	case "HOUR_IN_DAY":
+		return float64(t.Hour())
+	case "WEEK_IN_MONTH":
+		return float64((d.Day()-1)/7 + 1)
+	case "WEEK_IN_YEAR":
+		return float64((d.YearDay()-1)/7 + 1)
+	}
+	return nil
+}

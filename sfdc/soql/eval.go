@@ -1,0 +1,595 @@
+package soql
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// defaultAPIVersion is used for attributes.url when Env.APIVersion is "".
+const defaultAPIVersion = "62.0"
+
+// executor holds per-execution state: the environment, the calendar for
+// date literals and a cache of indexed object descriptions.
+type executor struct {
+	ctx     context.Context
+	env     Env
+	cal     calendar
+	text    string
+	version string
+	objects map[string]*objInfo
+	// childIndex caches, per child relationship, the child rows grouped by
+	// parent id when the source has no ChildSource fast path.
+	childIndex map[string]map[string][]Record
+}
+
+// plan is a compiled query over one object.
+type plan struct {
+	q      *Query
+	info   *objInfo
+	alias  string
+	need   *needSet
+	where  pred
+	order  []orderKey
+	out    []*outField
+	agg    *aggPlan
+	count  bool // SELECT COUNT() alone: only totalSize
+	limit  int
+	offset int
+}
+
+// orderKey is one compiled ORDER BY key.
+type orderKey struct {
+	get       getter
+	kind      valueKind
+	desc      bool
+	nullsLast bool
+}
+
+// outField is one output column of a record: a plain field, a parent
+// relationship (nested record) or a child subquery.
+type outField struct {
+	key    string
+	get    getter      // plain field, read on the current record
+	parent *outParent  // parent relationship
+	child  *childQuery // child subquery
+}
+
+// outParent is a nested parent record in the output.
+type outParent struct {
+	idField string
+	object  string
+	fields  []*outField
+}
+
+// childQuery is a compiled child subquery.
+type childQuery struct {
+	rel  *ChildRelationship
+	plan *plan
+}
+
+func execute(ctx context.Context, env Env, q *Query) (*Result, error) {
+	if q == nil {
+		return nil, fmt.Errorf("soql: nil query")
+	}
+	if env.Catalog == nil || env.Source == nil {
+		return nil, fmt.Errorf("soql: Env needs a Catalog and a Source")
+	}
+	x := &executor{
+		ctx:        ctx,
+		env:        env,
+		cal:        newCalendar(env),
+		text:       q.Text,
+		version:    env.APIVersion,
+		objects:    map[string]*objInfo{},
+		childIndex: map[string]map[string][]Record{},
+	}
+	if x.version == "" {
+		x.version = defaultAPIVersion
+	}
+	p, err := x.planRoot(q)
+	if err != nil {
+		return nil, err
+	}
+	return x.run(p)
+}
+
+// planRoot plans a top-level (or semi-join) query whose FROM names an object.
+func (x *executor) planRoot(q *Query) (*plan, error) {
+	if len(q.FromPath) > 1 {
+		return nil, unsupportedType(x.text, q.fromPos, strings.Join(q.FromPath, "."))
+	}
+	info, ok := x.object(q.From)
+	if !ok {
+		return nil, unsupportedType(x.text, q.fromPos, q.From)
+	}
+	return x.plan(q, info)
+}
+
+// plan compiles q over the object info.
+func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
+	p := &plan{q: q, info: info, alias: q.FromAlias, need: newNeedSet(), limit: q.Limit, offset: q.Offset}
+	p.need.add("Id")
+	p.need.add("IsDeleted")
+	if q.Where != nil {
+		w, err := x.compileExpr(q.Where, x.rowResolver(p))
+		if err != nil {
+			return nil, err
+		}
+		p.where = w
+	}
+	if isAggregate(q) {
+		if len(q.Select) == 1 && q.Select[0].Func == "COUNT" && q.Select[0].Arg == nil && len(q.GroupBy) == 0 {
+			p.count = true
+			return p, nil
+		}
+		a, err := x.planAggregate(p)
+		if err != nil {
+			return nil, err
+		}
+		p.agg = a
+		return p, nil
+	}
+	if q.Having != nil {
+		return nil, posError(CodeMalformedQuery, x.text, q.fromPos, "HAVING requires a GROUP BY or an aggregate function")
+	}
+	for _, it := range q.Select {
+		if err := x.planSelectItem(p, it); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range q.OrderBy {
+		if o.Func != "" {
+			return nil, posError(CodeMalformedQuery, x.text, o.Pos, "Ordering by a function requires an aggregate query")
+		}
+		ref, err := x.resolvePath(info, p.alias, o.Path, o.Pos)
+		if err != nil {
+			return nil, err
+		}
+		p.need.addRef(ref)
+		p.order = append(p.order, orderKey{get: x.getterFor(ref), kind: ref.kind, desc: o.Desc, nullsLast: o.NullsLast})
+	}
+	return p, nil
+}
+
+// isAggregate reports whether q is an aggregate query.
+func isAggregate(q *Query) bool {
+	if len(q.GroupBy) > 0 {
+		return true
+	}
+	for _, it := range q.Select {
+		if it.Func != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// rowResolver resolves WHERE operands on rows of p's object.
+func (x *executor) rowResolver(p *plan) operandResolver {
+	return func(op Operand) (getter, valueKind, string, error) {
+		if aggregateFuncs[op.Func] {
+			return nil, 0, "", posError(CodeMalformedQuery, x.text, op.Pos, "Aggregate functions are not allowed in WHERE; use HAVING")
+		}
+		ref, err := x.resolvePath(p.info, p.alias, op.Path, op.Pos)
+		if err != nil {
+			return nil, 0, "", err
+		}
+		p.need.addRef(ref)
+		get := x.getterFor(ref)
+		if op.Func != "" {
+			fn, cal := op.Func, x.cal
+			kind := kindNumber
+			if fn == "DAY_ONLY" {
+				kind = kindDate
+			}
+			return func(r Record) any { return cal.dateFuncValue(fn, get(r)) }, kind, ref.field.Name, nil
+		}
+		return get, ref.kind, ref.field.Name, nil
+	}
+}
+
+// planSelectItem adds one SELECT item of a row query to p.out.
+func (x *executor) planSelectItem(p *plan, it SelectItem) error {
+	switch {
+	case it.Subquery != nil:
+		return x.planChild(p, it.Subquery)
+	case it.Fields != "":
+		for i := range p.info.obj.Fields {
+			f := &p.info.obj.Fields[i]
+			custom := strings.HasSuffix(strings.ToLower(f.Name), "__c")
+			if (it.Fields == "CUSTOM" && !custom) || (it.Fields == "STANDARD" && custom) {
+				continue
+			}
+			p.need.add(f.Name)
+			addLeaf(&p.out, f.Name, x.getterFor(fieldRef{field: f}))
+		}
+		return nil
+	case it.DateFunc != "":
+		return posError(CodeMalformedQuery, x.text, it.Pos, "Date functions in SELECT require GROUP BY")
+	}
+	ref, err := x.resolvePath(p.info, p.alias, it.Path, it.Pos)
+	if err != nil {
+		return err
+	}
+	p.need.addRef(ref)
+	list := &p.out
+	for _, h := range ref.hops {
+		list = parentList(list, h)
+	}
+	name := ref.field.Name
+	addLeaf(list, name, func(r Record) any { return r[name] })
+	return nil
+}
+
+// addLeaf appends a plain field unless the key is already present.
+func addLeaf(list *[]*outField, key string, get getter) {
+	for _, f := range *list {
+		if f.key == key && f.get != nil {
+			return
+		}
+	}
+	*list = append(*list, &outField{key: key, get: get})
+}
+
+// parentList returns the field list of the nested record for hop h,
+// creating it at the end of list if it is new.
+func parentList(list *[]*outField, h hop) *[]*outField {
+	for _, f := range *list {
+		if f.parent != nil && f.key == h.relName {
+			return &f.parent.fields
+		}
+	}
+	f := &outField{key: h.relName, parent: &outParent{idField: h.idField, object: h.object}}
+	*list = append(*list, f)
+	return &f.parent.fields
+}
+
+// planChild compiles a child subquery (SELECT ... FROM Contacts).
+func (x *executor) planChild(p *plan, sub *Query) error {
+	path := sub.FromPath
+	if len(path) == 2 && (strings.EqualFold(path[0], p.info.obj.Name) || strings.EqualFold(path[0], p.alias)) {
+		path = path[1:]
+	}
+	if len(path) != 1 {
+		return badChildRelationship(x.text, sub.fromPos, strings.Join(sub.FromPath, "."))
+	}
+	rel, ok := p.info.children[strings.ToLower(path[0])]
+	if !ok {
+		return badChildRelationship(x.text, sub.fromPos, path[0])
+	}
+	info, ok := x.object(rel.Object)
+	if !ok {
+		return badChildRelationship(x.text, sub.fromPos, path[0])
+	}
+	if isAggregate(sub) {
+		return posError(CodeMalformedQuery, x.text, sub.fromPos, "Aggregate functions are not allowed in a child relationship subquery")
+	}
+	cp, err := x.plan(sub, info)
+	if err != nil {
+		return err
+	}
+	cp.need.add(rel.Field)
+	p.out = append(p.out, &outField{key: rel.Name, child: &childQuery{rel: rel, plan: cp}})
+	return nil
+}
+
+// scan returns the live (or, for queryAll, all) rows of p's object that
+// match WHERE. stop > 0 ends the scan after that many matches.
+func (x *executor) scan(p *plan, stop int) ([]Record, error) {
+	var rows []Record
+	var ctxErr error
+	n := 0
+	err := x.env.Source.Scan(p.info.obj.Name, p.need.names, func(r Record) bool {
+		n++
+		if n&1023 == 0 {
+			if ctxErr = x.ctx.Err(); ctxErr != nil {
+				return false
+			}
+		}
+		if !x.keep(p, r) {
+			return true
+		}
+		rows = append(rows, r)
+		return stop <= 0 || len(rows) < stop
+	})
+	if err != nil {
+		return nil, fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
+	}
+	if ctxErr != nil {
+		return nil, ctxErr
+	}
+	return rows, nil
+}
+
+// keep applies the deleted-row rule and WHERE to one row.
+func (x *executor) keep(p *plan, r Record) bool {
+	if !x.env.IncludeDeleted {
+		if del, _ := r["IsDeleted"].(bool); del {
+			return false
+		}
+	}
+	return p.where == nil || p.where(r)
+}
+
+// run executes a top-level plan.
+func (x *executor) run(p *plan) (*Result, error) {
+	stop := 0
+	if p.limit >= 0 && len(p.order) == 0 && p.agg == nil && !p.count {
+		stop = p.offset + p.limit
+		if stop == 0 {
+			return &Result{Records: []*Row{}}, nil
+		}
+	}
+	rows, err := x.scan(p, stop)
+	if err != nil {
+		return nil, err
+	}
+	if p.count {
+		n := window(len(rows), p.offset, p.limit)
+		return &Result{TotalSize: n, Records: []*Row{}}, nil
+	}
+	if p.agg != nil {
+		return x.runAggregate(p, rows)
+	}
+	out, err := x.shape(p, rows)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{TotalSize: len(out), Records: out}, nil
+}
+
+// window returns how many of n rows remain after OFFSET and LIMIT.
+func window(n, offset, limit int) int {
+	n -= offset
+	if n < 0 {
+		n = 0
+	}
+	if limit >= 0 && n > limit {
+		n = limit
+	}
+	return n
+}
+
+// shape sorts, pages and builds output rows.
+func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
+	sortRows(rows, p.order)
+	start := p.offset
+	if start > len(rows) {
+		start = len(rows)
+	}
+	rows = rows[start : start+window(len(rows), p.offset, p.limit)]
+	out := make([]*Row, 0, len(rows))
+	for i, r := range rows {
+		if i&255 == 0 {
+			if err := x.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		row, err := x.buildRow(p.info.obj.Name, r, p.out)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS
+// LAST is given, in both directions: the SOQL documentation says "By
+// default, null values are sorted first" and documents no exception for
+// DESC. Strings sort case-insensitively. Ties keep scan order.
+func sortRows(rows []Record, keys []orderKey) {
+	if len(keys) == 0 || len(rows) < 2 {
+		return
+	}
+	k := len(keys)
+	vals := make([]any, len(rows)*k)
+	for i, r := range rows {
+		for j, key := range keys {
+			vals[i*k+j] = key.get(r)
+		}
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		return compareKeys(vals[idx[a]*k:idx[a]*k+k], vals[idx[b]*k:idx[b]*k+k], keys) < 0
+	})
+	sorted := make([]Record, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
+}
+
+// compareKeys compares two rows' sort key values.
+func compareKeys(a, b []any, keys []orderKey) int {
+	for j, key := range keys {
+		va, vb := a[j], b[j]
+		na, nb := isNull(va), isNull(vb)
+		var c int
+		switch {
+		case na && nb:
+			c = 0
+		case na || nb:
+			// Null placement does not flip with DESC.
+			c = -1
+			if nb {
+				c = 1
+			}
+			if key.nullsLast {
+				c = -c
+			}
+			return c
+		default:
+			c = compareValues(key.kind, va, vb)
+			if key.desc {
+				c = -c
+			}
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// buildRow builds an output record of object from row r.
+func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, error) {
+	row := &Row{Keys: make([]string, 0, len(fields)+1), Values: make([]any, 0, len(fields)+1)}
+	id, _ := r["Id"].(string)
+	row.Keys = append(row.Keys, "attributes")
+	row.Values = append(row.Values, x.attributes(object, id))
+	for _, f := range fields {
+		var v any
+		switch {
+		case f.get != nil:
+			v = f.get(r)
+		case f.parent != nil:
+			pr, err := x.buildParent(r, f.parent)
+			if err != nil {
+				return nil, err
+			}
+			if pr != nil {
+				v = pr
+			}
+		case f.child != nil:
+			cs, err := x.runChild(f.child, id)
+			if err != nil {
+				return nil, err
+			}
+			if cs != nil {
+				v = cs
+			}
+		}
+		row.Keys = append(row.Keys, f.key)
+		row.Values = append(row.Values, v)
+	}
+	return row, nil
+}
+
+// buildParent builds the nested record of a parent relationship, or nil
+// when the lookup is empty.
+func (x *executor) buildParent(r Record, p *outParent) (*Row, error) {
+	id, _ := r[p.idField].(string)
+	if id == "" {
+		return nil, nil
+	}
+	obj, pr, ok := x.env.Source.Get(id)
+	if !ok {
+		return nil, nil
+	}
+	if info, ok := x.object(obj); ok {
+		obj = info.obj.Name
+	} else if obj == "" {
+		obj = p.object
+	}
+	return x.buildRow(obj, pr, p.fields)
+}
+
+// attributes builds {"type","url"} for a record.
+func (x *executor) attributes(object, id string) *Row {
+	return &Row{
+		Keys:   []string{"type", "url"},
+		Values: []any{object, "/services/data/v" + x.version + "/sobjects/" + object + "/" + id},
+	}
+}
+
+// runChild evaluates a child subquery for one parent; nil when no child
+// rows match.
+func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
+	if parentID == "" {
+		return nil, nil
+	}
+	var rows []Record
+	p := c.plan
+	if cs, ok := x.env.Source.(ChildSource); ok {
+		err := cs.Children(p.info.obj.Name, c.rel.Field, parentID, func(r Record) bool {
+			if x.keep(p, r) {
+				rows = append(rows, r)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+		}
+	} else {
+		idx, err := x.childRows(c)
+		if err != nil {
+			return nil, err
+		}
+		rows = idx[parentID]
+		if rows == nil && len(parentID) == 18 {
+			rows = idx[parentID[:15]]
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	rows = append([]Record(nil), rows...)
+	out, err := x.shape(p, rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return &ChildSet{TotalSize: len(out), Done: true, Records: out}, nil
+}
+
+// childRows scans a child object once and groups matching rows by parent.
+func (x *executor) childRows(c *childQuery) (map[string][]Record, error) {
+	key := strings.ToLower(c.rel.Object + "." + c.rel.Field + "." + c.rel.Name)
+	if idx, ok := x.childIndex[key]; ok {
+		return idx, nil
+	}
+	rows, err := x.scan(c.plan, 0)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string][]Record{}
+	for _, r := range rows {
+		if pid, _ := r[c.rel.Field].(string); pid != "" {
+			idx[pid] = append(idx[pid], r)
+		}
+	}
+	x.childIndex[key] = idx
+	return idx, nil
+}
+
+// semiJoinSet runs a semi-join subquery and returns the set of its single
+// column's values.
+func (x *executor) semiJoinSet(sub *Query) (map[string]struct{}, error) {
+	p, err := x.planRoot(sub)
+	if err != nil {
+		return nil, err
+	}
+	if p.agg != nil || p.count || len(sub.Select) != 1 || len(sub.Select[0].Path) == 0 {
+		return nil, posError(CodeMalformedQuery, x.text, sub.fromPos, "a semi-join subquery must select exactly one field")
+	}
+	ref, err := x.resolvePath(p.info, p.alias, sub.Select[0].Path, sub.Select[0].Pos)
+	if err != nil {
+		return nil, err
+	}
+	get := x.getterFor(ref)
+	rows, err := x.scan(p, 0)
+	if err != nil {
+		return nil, err
+	}
+	sortRows(rows, p.order)
+	start := p.offset
+	if start > len(rows) {
+		start = len(rows)
+	}
+	rows = rows[start : start+window(len(rows), p.offset, p.limit)]
+	set := make(map[string]struct{}, len(rows))
+	for _, r := range rows {
+		if s, ok := get(r).(string); ok && s != "" {
+			set[memberKey(ref.kind, s)] = struct{}{}
+		}
+	}
+	return set, nil
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Third-party client conformance: runs jsforce and the Salesforce CLI (both from npm,
+# pinned in sfdc/emulator/conformance/package-lock.json, unchanged) against the
+# emulator served by `lazyforce demo --serve`. Installs what it needs itself:
+# Node 22 (from npm) into .ci/tools/node22 and the packages with `npm ci`; both are
+# cached, so reruns skip the installs. Exits non-zero if any check fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.ci/tools
+CONF=$ROOT/sfdc/emulator/conformance
+NODE_VERSION=22.23.3
+NODE_DIR=$TOOLS/node22
+NODE=$NODE_DIR/node_modules/node/bin/node
+started=$(date +%s)
+
+say() { echo "== conformance: $*"; }
+
+# 1. Node 22 (jsforce 3.10 and @salesforce/cli need it; the machine's node may be older).
+if ! [ -x "$NODE" ] || [ "$("$NODE" --version 2>/dev/null)" != "v$NODE_VERSION" ]; then
+  command -v npm >/dev/null || { echo "conformance: npm is needed to install Node $NODE_VERSION" >&2; exit 1; }
+  say "installing node@$NODE_VERSION into .ci/tools/node22"
+  mkdir -p "$NODE_DIR"
+  [ -f "$NODE_DIR/package.json" ] || echo '{"private":true}' >"$NODE_DIR/package.json"
+  (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error --cache "$TOOLS/npm-cache" "node@$NODE_VERSION")
+fi
+export PATH="$(dirname "$NODE"):$PATH"
+say "node $(node --version)"
+
+# 2. jsforce and the Salesforce CLI, exactly as locked.
+stamp="$CONF/node_modules/.lazyforce-installed"
+want="$(sha256sum "$CONF/package-lock.json" | cut -d' ' -f1) $(node --version)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "npm ci in sfdc/emulator/conformance"
+  (cd "$CONF" && npm ci --no-audit --no-fund --loglevel=error --cache "$TOOLS/npm-cache" --prefer-offline)
+  echo "$want" >"$stamp"
+fi
+
+# 3. The binary and the emulator.
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lazyforce-conformance.XXXXXX")
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "go build"
+go build -o "$TMP/lazyforce" .
+
+say "starting lazyforce demo --serve 127.0.0.1:0"
+"$TMP/lazyforce" demo --serve 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+for _ in $(seq 1 600); do
+  if [ -s "$TMP/server.out" ] && head -n1 "$TMP/server.out" | grep -q '}'; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "conformance: lazyforce demo --serve exited before printing its JSON line" >&2
+    tail -n 20 "$TMP/server.err" >&2
+    SERVER_PID=
+    exit 1
+  fi
+  sleep 0.1
+done
+if ! head -n1 "$TMP/server.out" | grep -q '}'; then
+  echo "conformance: no JSON line from lazyforce demo --serve within 60 s" >&2
+  exit 1
+fi
+read -r INSTANCE_URL ACCESS_TOKEN SF_USERNAME < <(head -n1 "$TMP/server.out" | node -e '
+  const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  for (const k of ["instance_url", "access_token", "username"]) {
+    if (typeof j[k] !== "string" || !j[k] || /\s/.test(j[k])) { console.error("bad " + k + " in " + JSON.stringify(j)); process.exit(1); }
+  }
+  console.log(j.instance_url, j.access_token, j.username);')
+export INSTANCE_URL ACCESS_TOKEN SF_USERNAME
+say "emulator at $INSTANCE_URL as $SF_USERNAME"
+
+# 4. The tests: jsforce, then the Salesforce CLI (sequential: they share the org).
+status=0
+(cd "$CONF" && node --test --test-concurrency=1 --test-timeout=300000 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$TMP/results.tap" \
+  jsforce.test.mjs sfcli.test.mjs) || status=$?
+
+pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$TMP/results.tap" | tail -n1)
+fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$TMP/results.tap" | tail -n1)
+cancelled=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$TMP/results.tap" | tail -n1)
+fail=$(( ${fail:-0} + ${cancelled:-0} ))
+if [ "$status" -ne 0 ]; then
+  echo "-- emulator stderr (last 20 lines):"
+  tail -n 20 "$TMP/server.err" || true
+  [ "$fail" -gt 0 ] || fail=1
+fi
+say "jsforce + Salesforce CLI against the emulator in $(( $(date +%s) - started )) s"
+echo "conformance: ${pass:-0} passed, $fail failed"
+exit "$status"

@@ -85,9 +85,19 @@ func (src *txSource) bucket(object string) *bolt.Bucket {
 		return b
 	}
 	if o, ok := src.cat.Object(object); ok {
-		return recs.Bucket([]byte(o.Name))
+		if b := recs.Bucket([]byte(o.Name)); b != nil {
+			return b
+		}
 	}
-	return nil
+	var found *bolt.Bucket
+	_ = recs.ForEachBucket(func(name []byte) error {
+		if strings.EqualFold(string(name), object) {
+			found = recs.Bucket(name)
+			return errStop
+		}
+		return nil
+	})
+	return found
 }
 
 // Scan implements soql.Source, decoding only the needed fields.

@@ -244,3 +244,56 @@ func (s *Store) Objects() ([]string, error) {
 	}
 	return out, nil
 }
+
+// Stamp is what sync needs from a record without decoding it.
+type Stamp struct {
+	ID        string
+	Modstamp  string // SystemModstamp
+	IsDeleted bool
+}
+
+// ReadStamp reads Id, SystemModstamp and IsDeleted from a raw record,
+// stopping as soon as it has them all.
+func ReadStamp(raw []byte) (Stamp, error) {
+	var st Stamp
+	seen := 0
+	err := eachField(raw, func(key string, val []byte) bool {
+		switch key {
+		case "Id":
+			st.ID = stringField(val)
+			seen++
+		case "SystemModstamp":
+			st.Modstamp = stringField(val)
+			seen++
+		case "IsDeleted":
+			st.IsDeleted = len(val) > 0 && val[0] == 't'
+			seen++
+		}
+		return seen < 3
+	})
+	if err != nil {
+		return st, err
+	}
+	if st.ID == "" {
+		return st, errors.New("record has no Id")
+	}
+	return st, nil
+}
+
+// DropObject removes every cached record of object and their index entries.
+func (w *Writer) DropObject(object string) error {
+	b := w.recs.Bucket([]byte(object))
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := w.unindex(object, string(k), v); err != nil {
+			return err
+		}
+	}
+	if err := w.recs.DeleteBucket([]byte(object)); err != nil {
+		return fmt.Errorf("drop %s: %w", object, err)
+	}
+	return nil
+}

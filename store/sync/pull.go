@@ -1,0 +1,345 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store"
+)
+
+// overlap re-reads records modified this long before the watermark, so a
+// record committed late with an older SystemModstamp is not missed.
+// Re-read records are byte-identical and count as unchanged.
+const overlap = 60 * time.Second
+
+// Run syncs the configured objects of the org behind c into st.
+func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Result, error) {
+	start := time.Now()
+	calls0 := c.APICalls()
+	objects := cfg.Objects
+	if len(objects) == 0 {
+		objects = DefaultObjects
+	}
+	res := &Result{Objects: map[string]*ObjectResult{}}
+	p := &puller{c: c, st: st, cfg: &cfg, res: res}
+
+	plans, err := p.plan(ctx, objects)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.probe(ctx, plans); err != nil {
+		return nil, err
+	}
+	for _, pl := range plans {
+		if pl.skip != "" {
+			continue
+		}
+		if err := p.pull(ctx, pl); err != nil {
+			return nil, err
+		}
+		p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: res.Objects[pl.object].Deleted})
+	}
+	if err := st.Update(func(w *store.Writer) error { return w.SetLastSync(cfg.now()) }); err != nil {
+		return nil, fmt.Errorf("record sync time: %w", err)
+	}
+	res.APICalls = c.APICalls() - calls0
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// puller holds one sync run's state.
+type puller struct {
+	c   *sfdc.Client
+	st  *store.Store
+	cfg *Config
+	res *Result
+}
+
+// plan is what to do for one object.
+type plan struct {
+	object string
+	skip   string // reason the object is not synced
+	base   string // SELECT … FROM … [WHERE scope]: identifies the field list and scope
+	wm     store.Watermark
+	fresh  bool // from scratch: drop cached records, use query (not queryAll)
+
+	first   *sfdc.QueryPage // first page, when the probe fetched it
+	pages   int
+	records int
+	total   int
+}
+
+func (p *puller) report(pr Progress) {
+	if p.cfg.Progress != nil {
+		p.cfg.Progress(pr)
+	}
+}
+
+// plan describes the objects (from cache when fresh enough) and builds each
+// object's query.
+func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
+	descs, err := p.describe(ctx, objects)
+	if err != nil {
+		return nil, err
+	}
+	var plans []*plan
+	for _, object := range objects {
+		pl := &plan{object: object}
+		plans = append(plans, pl)
+		p.res.Order = append(p.res.Order, object)
+		p.res.Objects[object] = &ObjectResult{}
+		d := descs[object]
+		if d.skip != "" {
+			pl.skip = d.skip
+		} else {
+			pl.base, pl.skip = baseQuery(d.desc, p.cfg.where(object))
+		}
+		if pl.skip != "" {
+			p.res.Objects[object].Skipped = pl.skip
+			p.report(Progress{Object: object, Phase: PhaseSkipped, Note: pl.skip})
+			continue
+		}
+		wm, ok, err := p.st.Watermark(object)
+		if err != nil {
+			return nil, err
+		}
+		pl.fresh = p.cfg.Full || !ok || wm.Query != pl.base
+		if pl.fresh {
+			wm = store.Watermark{Query: pl.base}
+		}
+		pl.wm = wm
+	}
+	return plans, nil
+}
+
+// readable lists the fields to select: every field the user can read
+// (describe only lists those), minus compound and binary fields, with Id and
+// SystemModstamp first.
+func baseQuery(d *sfdc.SObjectDescribe, where string) (base, skip string) {
+	if !d.Queryable {
+		return "", "not queryable for this user"
+	}
+	fields := []string{"Id", "SystemModstamp"}
+	hasStamp := false
+	for _, f := range d.Fields {
+		switch {
+		case f.Name == "SystemModstamp":
+			hasStamp = true
+		case f.Name == "Id":
+		case f.Type == "address", f.Type == "location", f.Type == "base64", f.Type == "complexvalue":
+		default:
+			fields = append(fields, f.Name)
+		}
+	}
+	if !hasStamp {
+		return "", "has no SystemModstamp"
+	}
+	base = "SELECT " + strings.Join(fields, ", ") + " FROM " + d.Name
+	if where != "" {
+		base += " WHERE " + where
+	}
+	return base, ""
+}
+
+// soql is the query for the next fetch of pl.
+func (pl *plan) soql() string {
+	q := pl.base
+	if !pl.fresh && pl.wm.Modstamp != "" {
+		since := pl.wm.Modstamp
+		if t, err := time.Parse("2006-01-02T15:04:05.000-0700", pl.wm.Modstamp); err == nil {
+			since = sfdc.FormatDatetime(t.Add(-overlap).Truncate(time.Second))
+		}
+		if strings.Contains(q, " WHERE ") {
+			q += " AND SystemModstamp >= " + since
+		} else {
+			q += " WHERE SystemModstamp >= " + since
+		}
+	}
+	return q + " ORDER BY SystemModstamp ASC"
+}
+
+// queryAll: once anything was committed, deletions must be seen too.
+func (pl *plan) queryAll() bool { return !pl.fresh }
+
+type fetched struct {
+	page *sfdc.QueryPage
+	err  error
+}
+
+// pull fetches pl's pages (the next page is fetched while the current one
+// is written) and commits each with the advanced watermark.
+func (p *puller) pull(ctx context.Context, pl *plan) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 2)
+	go func() {
+		defer close(pages)
+		send := func(f fetched) bool {
+			select {
+			case pages <- f:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		next := pl.first
+		if next == nil {
+			for page, err := range p.c.QueryPages(ctx, sfdc.Query{SOQL: pl.soql(), All: pl.queryAll(), BatchSize: p.cfg.BatchSize}) {
+				if !send(fetched{page, err}) || err != nil {
+					return
+				}
+			}
+			return
+		}
+		for {
+			if !send(fetched{next, nil}) || next.Done || next.NextRecordsURL == "" {
+				return
+			}
+			var err error
+			next, err = p.c.NextPage(ctx, next.NextRecordsURL, p.cfg.BatchSize)
+			if err != nil {
+				send(fetched{nil, fmt.Errorf("query %s: %w", pl.object, err)})
+				return
+			}
+		}
+	}()
+	for f := range pages {
+		if f.err != nil {
+			return fmt.Errorf("sync %s: %w", pl.object, f.err)
+		}
+		if err := p.commit(pl, f.page); err != nil {
+			return fmt.Errorf("sync %s: %w", pl.object, err)
+		}
+	}
+	return ctx.Err()
+}
+
+// commit writes one page and the watermark it reaches in one transaction.
+func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
+	or := p.res.Objects[pl.object]
+	wm := pl.wm
+	var fetchedN, deletedN int
+	err := p.st.Update(func(w *store.Writer) error {
+		fetchedN, deletedN = 0, 0
+		if pl.fresh && pl.pages == 0 {
+			if err := w.DropObject(pl.object); err != nil {
+				return err
+			}
+		}
+		for _, raw := range page.Records {
+			info, err := store.ReadStamp(raw)
+			if err != nil {
+				return fmt.Errorf("record from server: %w", err)
+			}
+			if info.Modstamp > wm.Modstamp {
+				wm.Modstamp = info.Modstamp
+			}
+			if info.IsDeleted {
+				ok, err := w.DeleteRecord(pl.object, info.ID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					deletedN++
+				}
+				continue
+			}
+			r, err := w.PutRecord(pl.object, raw)
+			if err != nil {
+				return err
+			}
+			if r != store.Unchanged {
+				fetchedN++
+			}
+		}
+		if page.Done || page.NextRecordsURL == "" {
+			wm.Complete = true
+		}
+		wm.SyncedAt = p.cfg.now().UTC()
+		return w.SetWatermark(pl.object, wm)
+	})
+	if err != nil {
+		return err
+	}
+	pl.wm = wm
+	if pl.pages == 0 {
+		pl.total = page.TotalSize
+	}
+	pl.pages++
+	pl.records += len(page.Records)
+	or.Fetched += fetchedN
+	or.Deleted += deletedN
+	p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
+	return nil
+}
+
+// describeResult is one object's describe or why it is skipped.
+type describeResult struct {
+	desc *sfdc.SObjectDescribe
+	skip string
+}
+
+// describe returns each object's describe, from the cache when younger than
+// DescribeMaxAge (and not a full sync), else from the org.
+func (p *puller) describe(ctx context.Context, objects []string) (map[string]describeResult, error) {
+	maxAge := p.cfg.DescribeMaxAge
+	if maxAge == 0 {
+		maxAge = 24 * time.Hour
+	}
+	out := map[string]describeResult{}
+	var missing []string
+	for _, object := range objects {
+		raw, at, ok, err := p.st.Describe(object)
+		if err != nil {
+			return nil, err
+		}
+		if ok && !p.cfg.Full && p.cfg.now().Sub(at) < maxAge {
+			var d sfdc.SObjectDescribe
+			if err := json.Unmarshal(raw, &d); err == nil {
+				out[object] = describeResult{desc: &d}
+				continue
+			}
+		}
+		missing = append(missing, object)
+	}
+	for _, object := range missing {
+		p.report(Progress{Object: object, Phase: PhaseDescribe})
+		d, err := p.c.Describe(ctx, object)
+		if err != nil {
+			if skip := skipReason(err); skip != "" {
+				out[object] = describeResult{skip: skip}
+				continue
+			}
+			return nil, err
+		}
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("encode describe of %s: %w", object, err)
+		}
+		if err := p.st.PutDescribe(d.Name, raw, p.cfg.now()); err != nil {
+			return nil, err
+		}
+		out[object] = describeResult{desc: d}
+	}
+	return out, nil
+}
+
+// skipReason turns "you cannot see this object" errors into a note.
+func skipReason(err error) string {
+	var ae *sfdc.APIError
+	if sfdc.IsNotFound(err) {
+		return "not available in this org or not visible to this user"
+	}
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS_OR_READONLY", "INVALID_TYPE", "NOT_FOUND":
+			return strings.ToLower(strings.ReplaceAll(ae.Code, "_", " ")) + ": " + ae.Message
+		}
+	}
+	return ""
+}

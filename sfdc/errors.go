@@ -171,10 +171,15 @@ func IsNotFound(err error) bool {
 	return ae.has(CodeNotFound) || ae.has(CodeEntityIsDeleted) || (ae.Status == http.StatusNotFound && ae.Code == "")
 }
 
-// IsConflict reports whether err is a *ConflictError.
+// IsConflict reports whether err is a *ConflictError or any 412
+// Precondition Failed (e.g. from a composite subrequest).
 func IsConflict(err error) bool {
 	var ce *ConflictError
-	return errors.As(err, &ce)
+	if errors.As(err, &ce) {
+		return true
+	}
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusPreconditionFailed
 }
 
 func hasCode(err error, code string) bool {

@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// Timeouts for the IO the app starts.
+const (
+	loadTimeout       = 30 * time.Second
+	syncTimeout       = 5 * time.Minute
+	defaultFlashTTL   = 5 * time.Second
+	defaultAgeRefresh = 30 * time.Second
+)
+
+// dataLoadedMsg carries a fresh snapshot of the cache, already indexed.
+type dataLoadedMsg struct {
+	seq         int
+	accounts    *views.AccountIndex
+	opps        *views.OpportunityIndex
+	recordTypes []views.RecordType
+	err         error
+}
+
+// statusLoadedMsg carries the org/sync status.
+type statusLoadedMsg struct {
+	status Status
+	err    error
+}
+
+// syncDoneMsg ends a sync.
+type syncDoneMsg struct{ err error }
+
+// detailLoadedMsg carries a record for the detail view of pane.
+type detailLoadedMsg struct {
+	pane    views.PaneID
+	kind    views.RecordKind
+	id      string
+	account views.AccountDetail
+	opp     views.OpportunityDetail
+	err     error
+}
+
+// flashLevel is the severity of a transient status message.
+type flashLevel int
+
+const (
+	flashInfo flashLevel = iota
+	flashWarn
+	flashError
+)
+
+// flashMsg shows a transient message in the status bar.
+type flashMsg struct {
+	level flashLevel
+	text  string
+}
+
+// clearFlashMsg clears the flash message numbered seq.
+type clearFlashMsg struct{ seq int }
+
+// ageTickMsg re-renders the cache age ("synced 3 min ago").
+type ageTickMsg struct{}
+
+// loadData reads and indexes the cache. The indexes are built here, off the
+// event loop, so Update only swaps pointers.
+func (m *Model) loadData() tea.Cmd {
+	m.loadSeq++
+	seq, data := m.loadSeq, m.deps.Data
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		defer cancel()
+		accts, err := data.Accounts(ctx)
+		if err != nil {
+			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read accounts: %w", err)}
+		}
+		opps, err := data.Opportunities(ctx)
+		if err != nil {
+			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read opportunities: %w", err)}
+		}
+		rts, err := data.RecordTypes(ctx)
+		if err != nil {
+			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read record types: %w", err)}
+		}
+		return dataLoadedMsg{
+			seq: seq, accounts: views.NewAccountIndex(accts), opps: views.NewOpportunityIndex(opps),
+			recordTypes: rts,
+		}
+	}
+}
+
+// loadStatus reads the org and sync status.
+func (m *Model) loadStatus() tea.Cmd {
+	data := m.deps.Data
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		defer cancel()
+		st, err := data.Status(ctx)
+		if err != nil {
+			return statusLoadedMsg{err: fmt.Errorf("read sync status: %w", err)}
+		}
+		return statusLoadedMsg{status: st}
+	}
+}
+
+// runSync runs the sync dependency.
+func (m *Model) runSync() tea.Cmd {
+	sync := m.deps.Sync
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+		defer cancel()
+		if err := sync(ctx); err != nil {
+			return syncDoneMsg{err: fmt.Errorf("sync: %w", err)}
+		}
+		return syncDoneMsg{}
+	}
+}
+
+// loadDetail reads one record for the detail view of pane.
+func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) tea.Cmd {
+	data := m.deps.Data
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		defer cancel()
+		msg := detailLoadedMsg{pane: pane, kind: kind, id: id}
+		if kind == views.AccountRecord {
+			msg.account, msg.err = data.AccountDetail(ctx, id)
+		} else {
+			msg.opp, msg.err = data.OpportunityDetail(ctx, id)
+		}
+		if msg.err != nil {
+			msg.err = fmt.Errorf("read record %s: %w", id, msg.err)
+		}
+		return msg
+	}
+}
+
+// openURL opens url in the browser.
+func (m *Model) openURL(url string) tea.Cmd {
+	open := m.deps.OpenURL
+	return func() tea.Msg {
+		if err := open(url); err != nil {
+			return flashMsg{level: flashError, text: fmt.Sprintf("open %s: %v", url, err)}
+		}
+		return flashMsg{level: flashInfo, text: "opened " + url}
+	}
+}
+
+// ageTick schedules the next cache-age refresh.
+func (m *Model) ageTick() tea.Cmd {
+	return tea.Tick(m.ageRefresh, func(time.Time) tea.Msg { return ageTickMsg{} })
+}

@@ -1,0 +1,74 @@
+// Package ui is lazyforce's one Bubble Tea model: it lays the panes out,
+// routes keys, draws the header, status bar, help overlay and ':' prompt,
+// and runs every piece of IO (cache reads, sync, browser, clipboard) as a
+// tea.Cmd.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// Data is what the terminal app reads from the local cache. Every method is
+// called from a tea.Cmd (never from Update), may be slow, and must be safe
+// for concurrent use. The returned slices are owned by the caller.
+type Data interface {
+	// Accounts returns every cached account.
+	Accounts(ctx context.Context) ([]views.Account, error)
+	// Opportunities returns every cached opportunity with its account and
+	// owner names, stage flags and LastActivityDate.
+	Opportunities(ctx context.Context) ([]views.Opportunity, error)
+	// RecordTypes returns the active Opportunity record types, each with
+	// the stages of its sales process in sort order. An org without record
+	// types returns one entry with an empty ID ("Master").
+	RecordTypes(ctx context.Context) ([]views.RecordType, error)
+	// AccountDetail returns an account with its contacts, opportunities and
+	// activities (tasks and events; any order).
+	AccountDetail(ctx context.Context, id string) (views.AccountDetail, error)
+	// OpportunityDetail returns an opportunity with its contact roles and
+	// activities (tasks and events; any order).
+	OpportunityDetail(ctx context.Context, id string) (views.OpportunityDetail, error)
+	// Status returns the org, identity and sync state of the cache.
+	Status(ctx context.Context) (Status, error)
+}
+
+// Status is the org, identity and sync state shown in the status bar.
+type Status struct {
+	OrgName     string // e.g. "Acme Corp"
+	Username    string // the signed-in user's username
+	UserID      string // the signed-in user's Id, for "mine" filters
+	InstanceURL string // e.g. https://acme.my.salesforce.com, for 'o'
+	LastSync    time.Time
+	// APIUsed and APILimit come from the last Sforce-Limit-Info header
+	// (api-usage=USED/LIMIT); APILimit 0 means unknown.
+	APIUsed  int
+	APILimit int
+	// HasOutbox is false until the outbox exists; then PendingWrites is
+	// the number of writes waiting to be pushed.
+	HasOutbox     bool
+	PendingWrites int
+}
+
+// Deps is everything the app needs from the outside world.
+type Deps struct {
+	// Data reads the cache. Required.
+	Data Data
+	// Sync pulls changes and pushes the outbox; nil disables 'r' and the
+	// background sync (the app then shows the cache as is).
+	Sync func(ctx context.Context) error
+	// SyncOnStart runs Sync in the background right after start-up.
+	SyncOnStart bool
+	// OpenURL opens a URL in the browser; nil disables 'o'.
+	OpenURL func(url string) error
+	// Keys is the key map (keymap.Default() with the user's overrides);
+	// nil means the defaults.
+	Keys *keymap.KeyMap
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Dark forces the theme until the terminal reports its background;
+	// the terminal's answer wins.
+	Dark bool
+}

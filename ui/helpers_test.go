@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// testNow is the fixed clock of the tests: goldens depend on it.
+var testNow = time.Date(2026, time.May, 14, 10, 30, 0, 0, time.UTC)
+
+// newLoaded returns a model over fake data with nOpps opportunities, sized
+// w×h, with the cache read and the status loaded (as Init's commands would).
+func newLoaded(t testing.TB, nOpps, w, h int, dark bool) (*Model, *FakeData) {
+	t.Helper()
+	fake := NewFakeData(7, nOpps, testNow)
+	m, err := New(Deps{Data: fake, Sync: fake.Sync, Now: func() time.Time { return testNow }, Dark: dark})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.flashTTL, m.ageRefresh = time.Millisecond, time.Hour
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(m.loadStatus()())
+	m.Update(m.loadData()())
+	return m, fake
+}
+
+// press sends a key press built from a key name such as "j", "enter",
+// "shift+tab" or "ctrl+c", and returns the command.
+func press(m *Model, k string) tea.Cmd {
+	_, cmd := m.Update(keyPress(k))
+	return cmd
+}
+
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// run executes cmd and feeds every resulting message back into m,
+// following batches, until nothing is left. Ticks are executed at once
+// (they sleep for their duration, which is short for the debounce). Quit,
+// clipboard and other runtime commands are collected and returned.
+func run(m *Model, cmd tea.Cmd) []tea.Msg {
+	var others []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case ageTickMsg, clearFlashMsg:
+			// timers: dropped, so tests can still see the flash message
+		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, detailLoadedMsg, flashMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		default:
+			if isPaneMsg(msg) {
+				_, next := m.Update(msg)
+				queue = append(queue, next)
+			} else {
+				others = append(others, msg)
+			}
+		}
+	}
+	return others
+}
+
+// isPaneMsg reports a message from the views package (requests to the root,
+// debounce ticks, search results), which must go back through Update.
+func isPaneMsg(msg tea.Msg) bool {
+	return strings.HasPrefix(fmt.Sprintf("%T", msg), "views.")
+}

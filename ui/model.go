@@ -1,0 +1,363 @@
+package ui
+
+import (
+	"errors"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/ui/theme"
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// syncState is what the status bar says about the connection.
+type syncState int
+
+const (
+	syncUnknown syncState = iota // showing the cache, no sync yet
+	syncRunning
+	syncOnline
+	syncOffline
+)
+
+// String returns the state's label.
+func (s syncState) String() string {
+	return [...]string{"cached", "syncing…", "online", "offline"}[s]
+}
+
+// Model is the root Bubble Tea model, the only tea.Model of the app.
+type Model struct {
+	deps Deps
+	ctx  *views.Context
+	keys *keymap.KeyMap
+
+	accounts *views.Accounts
+	opps     *views.Opportunities
+	pipeline *views.Pipeline
+	ask      *views.Ask
+	details  [4]*views.Detail // an open detail view per pane
+	focus    views.PaneID
+
+	width, height int
+
+	help      help.Model
+	showHelp  bool
+	prompt    textinput.Model
+	prompting bool
+
+	status   Status
+	loaded   bool
+	loadErr  error
+	loadSeq  int
+	sync     syncState
+	syncErr  error
+	flash    flashMsg
+	flashSeq int
+	quitting bool
+
+	// Timers, shortened by tests.
+	flashTTL   time.Duration
+	ageRefresh time.Duration
+}
+
+var _ tea.Model = (*Model)(nil)
+
+// ErrNoData is returned by New when deps.Data is nil.
+var ErrNoData = errors.New("ui: Deps.Data is required")
+
+// New returns the root model. It does no IO: the cache is read by the
+// commands Init returns.
+func New(deps Deps) (*Model, error) {
+	if deps.Data == nil {
+		return nil, ErrNoData
+	}
+	if deps.Keys == nil {
+		deps.Keys = keymap.Default()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
+	m := &Model{
+		deps:     deps,
+		ctx:      ctx,
+		keys:     deps.Keys,
+		accounts: views.NewAccounts(ctx),
+		opps:     views.NewOpportunities(ctx),
+		pipeline: views.NewPipeline(ctx),
+		ask:      views.NewAsk(ctx),
+		help:     help.New(),
+		prompt:   textinput.New(),
+
+		flashTTL:   defaultFlashTTL,
+		ageRefresh: defaultAgeRefresh,
+	}
+	m.prompt.Prompt = ":"
+	m.prompt.Placeholder = "command (help lists them)"
+	m.applyTheme(deps.Dark)
+	m.accounts.Focus()
+	m.flash = flashMsg{level: flashInfo, text: "reading the cache…"}
+	return m, nil
+}
+
+// Init implements tea.Model: ask the terminal for its background colour,
+// read the cache, and start the background sync.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadStatus(), m.ageTick()}
+	if m.deps.SyncOnStart && m.deps.Sync != nil {
+		m.sync = syncRunning
+		cmds = append(cmds, m.runSync())
+	}
+	return tea.Batch(cmds...)
+}
+
+// applyTheme rebuilds the styles for a dark or light background.
+func (m *Model) applyTheme(dark bool) {
+	m.ctx.Styles = theme.New(dark)
+	m.help.Styles = help.DefaultStyles(dark)
+	m.prompt.SetStyles(textinput.DefaultStyles(dark))
+	// Detail views cache their rendered lines: re-render them.
+	m.resize()
+}
+
+// Focus returns the focused pane.
+func (m *Model) Focus() views.PaneID { return m.focus }
+
+// pane returns the pane shown for id: its detail view when one is open.
+func (m *Model) pane(id views.PaneID) views.Pane {
+	if d := m.details[id]; d != nil {
+		return d
+	}
+	switch id {
+	case views.AccountsPane:
+		return m.accounts
+	case views.OpportunitiesPane:
+		return m.opps
+	case views.PipelinePane:
+		return m.pipeline
+	}
+	return m.ask
+}
+
+// Detail returns the detail view open on pane id, or nil.
+func (m *Model) Detail(id views.PaneID) *views.Detail { return m.details[id] }
+
+// Accounts returns the accounts pane.
+func (m *Model) Accounts() *views.Accounts { return m.accounts }
+
+// Opportunities returns the opportunities pane.
+func (m *Model) Opportunities() *views.Opportunities { return m.opps }
+
+// Pipeline returns the pipeline pane.
+func (m *Model) Pipeline() *views.Pipeline { return m.pipeline }
+
+// setFocus moves the focus to pane id.
+func (m *Model) setFocus(id views.PaneID) {
+	m.pane(m.focus).Blur()
+	m.focus = id
+	m.pane(id).Focus()
+}
+
+// setFlash shows a transient message and schedules its removal.
+func (m *Model) setFlash(f flashMsg) tea.Cmd {
+	m.flash = f
+	m.flashSeq++
+	seq := m.flashSeq
+	return tea.Tick(m.flashTTL, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
+}
+
+// Update implements tea.Model. The routing order follows STYLE.md §1.4:
+// lifecycle, overlays, a capturing pane, global keys, the focused pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.applyTheme(msg.IsDark())
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case dataLoadedMsg:
+		return m, m.dataLoaded(msg)
+	case statusLoadedMsg:
+		if msg.err != nil {
+			return m, m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		}
+		m.status = msg.status
+		m.ctx.Me = msg.status.UserID
+		return m, nil
+	case syncDoneMsg:
+		return m, m.syncDone(msg)
+	case detailLoadedMsg:
+		m.detailLoaded(msg)
+		return m, nil
+	case flashMsg:
+		return m, m.setFlash(msg)
+	case clearFlashMsg:
+		if msg.seq == m.flashSeq {
+			m.flash = flashMsg{}
+		}
+		return m, nil
+	case ageTickMsg:
+		return m, m.ageTick()
+	case views.OpenRecordMsg:
+		d := views.NewDetail(m.ctx, msg.Kind, msg.ID)
+		d.SetSize(m.bodySize())
+		m.pane(msg.From).Blur()
+		m.details[msg.From] = d
+		if msg.From == m.focus {
+			d.Focus()
+		}
+		return m, m.loadDetail(msg.From, msg.Kind, msg.ID)
+	case views.CloseDetailMsg:
+		m.details[m.focus] = nil
+		m.pane(m.focus).Focus()
+		return m, nil
+	case views.BrowseMsg:
+		return m, m.browse(msg.ID)
+	case views.CopyMsg:
+		return m, tea.Batch(tea.SetClipboard(msg.ID), m.setFlash(flashMsg{text: "copied Id " + msg.ID}))
+	}
+	// Anything else (debounce ticks, search results) goes to its addressee;
+	// the panes ignore messages that are not theirs.
+	var cmds []tea.Cmd
+	for _, p := range []views.Pane{m.accounts, m.opps, m.pipeline, m.ask} {
+		_, cmd := p.Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// handleKey routes a key press.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	g := &m.keys.Global
+	if key.Matches(msg, g.ForceQuit) {
+		m.quitting = true
+		return tea.Quit
+	}
+	// Overlays first.
+	if m.prompting {
+		return m.promptKey(msg)
+	}
+	if m.showHelp {
+		switch {
+		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
+			m.showHelp = false
+		case key.Matches(msg, g.Quit):
+			m.quitting = true
+			return tea.Quit
+		}
+		return nil
+	}
+	focused := m.pane(m.focus)
+	if focused.Capturing() {
+		_, cmd := focused.Update(msg)
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, g.Quit):
+		m.quitting = true
+		return tea.Quit
+	case key.Matches(msg, g.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, g.Prompt):
+		m.prompting = true
+		m.prompt.SetValue("")
+		return m.prompt.Focus()
+	case key.Matches(msg, g.Sync):
+		return m.startSync()
+	case key.Matches(msg, g.NextPane):
+		m.setFocus((m.focus + 1) % 4)
+		return nil
+	case key.Matches(msg, g.PrevPane):
+		m.setFocus((m.focus + 3) % 4)
+		return nil
+	case key.Matches(msg, g.Accounts):
+		m.setFocus(views.AccountsPane)
+		return nil
+	case key.Matches(msg, g.Opportunities):
+		m.setFocus(views.OpportunitiesPane)
+		return nil
+	case key.Matches(msg, g.Pipeline):
+		m.setFocus(views.PipelinePane)
+		return nil
+	case key.Matches(msg, g.Ask):
+		m.setFocus(views.AskPane)
+		return nil
+	}
+	_, cmd := focused.Update(msg)
+	return cmd
+}
+
+// startSync starts a sync unless one is running.
+func (m *Model) startSync() tea.Cmd {
+	if m.deps.Sync == nil {
+		return m.setFlash(flashMsg{level: flashWarn, text: "sync is not available: showing the cache"})
+	}
+	if m.sync == syncRunning {
+		return m.setFlash(flashMsg{level: flashInfo, text: "a sync is already running"})
+	}
+	m.sync = syncRunning
+	return m.runSync()
+}
+
+// syncDone records a sync's outcome and re-reads the cache.
+func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
+	if msg.err != nil {
+		m.sync, m.syncErr = syncOffline, msg.err
+		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
+	}
+	m.sync, m.syncErr = syncOnline, nil
+	return tea.Batch(m.loadData(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"}))
+}
+
+// dataLoaded hands a fresh snapshot to the panes.
+func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
+	if msg.seq != m.loadSeq {
+		return nil // an older read finished after a newer one started
+	}
+	if msg.err != nil {
+		m.loadErr = msg.err
+		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+	}
+	m.loaded, m.loadErr = true, nil
+	m.accounts.SetData(msg.accounts)
+	m.opps.SetData(msg.opps)
+	m.pipeline.SetData(msg.opps, msg.recordTypes)
+	if m.flash.text == "reading the cache…" {
+		m.flash = flashMsg{}
+	}
+	return nil
+}
+
+// detailLoaded fills the detail view that asked for the record, if it is
+// still open on that record.
+func (m *Model) detailLoaded(msg detailLoadedMsg) {
+	d := m.details[msg.pane]
+	if d == nil || d.ID() != msg.id || d.Kind() != msg.kind {
+		return
+	}
+	switch {
+	case msg.err != nil:
+		d.SetError(msg.err)
+	case msg.kind == views.AccountRecord:
+		d.SetAccount(msg.account)
+	default:
+		d.SetOpportunity(msg.opp)
+	}
+}
+
+// browse opens the record in the browser.
+func (m *Model) browse(id string) tea.Cmd {
+	if m.deps.OpenURL == nil || m.status.InstanceURL == "" {
+		return m.setFlash(flashMsg{level: flashWarn, text: "opening the browser is not available here; y copies the Id"})
+	}
+	return m.openURL(m.status.InstanceURL + "/" + id)
+}

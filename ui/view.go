@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// chromeLines is the height of the header, help line and status bar.
+const chromeLines = 3
+
+// bodySize returns the size the panes get.
+func (m *Model) bodySize() (int, int) {
+	return max(0, m.width), max(0, m.height-chromeLines)
+}
+
+// resize hands every pane its size.
+func (m *Model) resize() {
+	w, h := m.bodySize()
+	for _, p := range []views.Pane{m.accounts, m.opps, m.pipeline, m.ask} {
+		p.SetSize(w, h)
+	}
+	for _, d := range m.details {
+		if d != nil {
+			d.SetSize(w, h)
+		}
+	}
+	m.help.SetWidth(w)
+	m.prompt.SetWidth(max(1, w-2))
+}
+
+// View implements tea.Model.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "lazyforce"
+	if m.status.OrgName != "" {
+		v.WindowTitle = "lazyforce — " + views.Sanitize(m.status.OrgName)
+	}
+	return v
+}
+
+// render draws the whole screen.
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return "lazyforce: starting…"
+	}
+	if m.quitting {
+		return ""
+	}
+	w, h := m.bodySize()
+	var body string
+	if m.showHelp {
+		body = m.helpOverlay(w, h)
+	} else {
+		body = m.pane(m.focus).View()
+	}
+	return strings.Join([]string{m.header(), body, m.helpLine(), m.footer()}, "\n")
+}
+
+// header draws the tabs and the org name.
+func (m *Model) header() string {
+	st := m.ctx.Styles
+	var tabs []string
+	for id := views.AccountsPane; id <= views.AskPane; id++ {
+		label := fmt.Sprintf("%d %s", int(id)+1, id)
+		if id == m.focus {
+			tabs = append(tabs, st.TabActive.Render(label))
+		} else {
+			tabs = append(tabs, st.Tab.Render(label))
+		}
+	}
+	left := strings.Join(tabs, "")
+	right := st.Muted.Render("lazyforce")
+	if m.status.OrgName != "" {
+		right = st.Title.Render(views.Sanitize(m.status.OrgName)) + st.Muted.Render(" · lazyforce")
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left, m.width, "")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// helpLine is the focused pane's short help, or the prompt's.
+func (m *Model) helpLine() string {
+	var bindings []key.Binding
+	g := &m.keys.Global
+	switch {
+	case m.prompting:
+		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
+	case m.showHelp:
+		bindings = []key.Binding{g.Help, m.keys.Prompt.Cancel}
+	default:
+		bindings = append(m.pane(m.focus).ShortHelp(), g.Help, g.Quit)
+	}
+	return fitLine(m.help.ShortHelpView(bindings), m.width)
+}
+
+// fitLine cuts or pads s to exactly w cells.
+func fitLine(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-sw)
+}
+
+// footer is the ':' prompt or the status bar.
+func (m *Model) footer() string {
+	if m.prompting {
+		return fitLine(m.prompt.View(), m.width)
+	}
+	return m.statusBar()
+}
+
+// age says how long ago t was, for people: "just now", "3 min ago".
+func age(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d/time.Hour))
+	default:
+		return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
+	}
+}
+
+// statusBar draws: connection, org and user, cache age, API usage, pending
+// writes, and the transient message on the right.
+func (m *Model) statusBar() string {
+	st := m.ctx.Styles
+	bar := st.StatusBar
+	var conn string
+	switch m.sync {
+	case syncOnline:
+		conn = st.Success.Inherit(bar).Render("● online")
+	case syncOffline:
+		conn = st.Warn.Inherit(bar).Render("○ offline")
+	case syncRunning:
+		conn = st.StatusKey.Render("◌ syncing…")
+	default:
+		conn = bar.Render("◍ cached")
+	}
+	parts := []string{conn}
+	if m.status.OrgName != "" {
+		org := views.Sanitize(m.status.OrgName)
+		if m.status.Username != "" {
+			org += " (" + views.Sanitize(m.status.Username) + ")"
+		}
+		parts = append(parts, bar.Render(org))
+	}
+	parts = append(parts, bar.Render("synced "+age(m.deps.Now(), m.status.LastSync)))
+	if m.status.APILimit > 0 {
+		parts = append(parts, bar.Render(fmt.Sprintf("API %d/%d", m.status.APIUsed, m.status.APILimit)))
+	}
+	if m.status.HasOutbox {
+		parts = append(parts, bar.Render(fmt.Sprintf("%d pending", m.status.PendingWrites)))
+	}
+	left := strings.Join(parts, bar.Render(" · "))
+	var right string
+	if m.flash.text != "" {
+		style := bar
+		switch m.flash.level {
+		case flashWarn:
+			style = st.Warn.Inherit(bar)
+		case flashError:
+			style = st.Error.Inherit(bar)
+		}
+		right = style.Render(views.Sanitize(m.flash.text))
+	}
+	lw, rw := lipgloss.Width(left), lipgloss.Width(right)
+	switch {
+	case lw+1+rw <= m.width:
+		return left + bar.Render(strings.Repeat(" ", m.width-lw-rw)) + right
+	case rw > 0:
+		// The message matters more than the details.
+		return bar.Render(fitLine(ansi.Strip(right), m.width))
+	default:
+		return ansi.Truncate(left, m.width, "…")
+	}
+}
+
+// helpOverlay draws the full help: the focused pane's keys and the global
+// ones, generated from the key map so it never lies.
+func (m *Model) helpOverlay(w, h int) string {
+	st := m.ctx.Styles
+	g := &m.keys.Global
+	groups := append(m.pane(m.focus).FullHelp(),
+		[]key.Binding{g.Accounts, g.Opportunities, g.Pipeline, g.Ask, g.NextPane, g.PrevPane},
+		[]key.Binding{g.Prompt, g.Sync, g.Help, g.Quit, g.ForceQuit})
+	hm := m.help
+	hm.ShowAll = true
+	innerW := max(1, w-st.Overlay.GetHorizontalFrameSize())
+	hm.SetWidth(innerW)
+	title := st.Title.Render("Keys · " + m.focus.String())
+	content := title + "\n\n" + hm.FullHelpView(groups) + "\n\n" + st.Muted.Render("esc or ? closes · keys can be rebound in keys.json")
+	box := st.Overlay.MaxWidth(w).Render(content)
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}

@@ -73,6 +73,9 @@ func execute(ctx context.Context, env Env, q *Query) (*Result, error) {
 	if q == nil {
 		return nil, fmt.Errorf("soql: nil query")
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if env.Catalog == nil || env.Source == nil {
 		return nil, fmt.Errorf("soql: Env needs a Catalog and a Source")
 	}

@@ -176,6 +176,16 @@ func run(t *testing.T, env Env, q string) *Result {
 	return res
 }
 
+// runErr parses and executes q, returning the first error.
+func runErr(t *testing.T, env Env, q string) (*Result, error) {
+	t.Helper()
+	pq, err := Parse(q)
+	if err != nil {
+		return nil, err
+	}
+	return Execute(t.Context(), env, pq)
+}
+
 // column returns the values of key across the result rows.
 func column(res *Result, key string) []any {
 	var out []any

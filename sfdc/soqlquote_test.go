@@ -1,0 +1,207 @@
+package sfdc
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// scanLiteral reads a SOQL string literal at the start of s following the
+// SOQL escape rules and returns its value (with LIKE escapes \% \_ kept as
+// two characters), the rest of s, and whether it was well formed.
+func scanLiteral(s string) (val, rest string, ok bool) {
+	if !strings.HasPrefix(s, "'") {
+		return "", s, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'':
+			return b.String(), s[i+1:], true
+		case '\n', '\r':
+			return "", s, false
+		case '\\':
+			if i+1 >= len(s) {
+				return "", s, false
+			}
+			i++
+			switch e := s[i]; e {
+			case '\'', '"', '\\':
+				b.WriteByte(e)
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			case 't':
+				b.WriteByte('\t')
+			case 'b':
+				b.WriteByte('\b')
+			case 'f':
+				b.WriteByte('\f')
+			case '%', '_':
+				b.WriteByte('\\')
+				b.WriteByte(e)
+			default:
+				return "", s, false
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", s, false
+}
+
+var adversarial = []string{
+	"O'Brien",
+	"' OR Name LIKE '%",
+	`\' OR Id != null OR Name = \'`,
+	`\`,
+	`\\'`,
+	"trailing backslash \\",
+	"multi\nline\r\ntab\there",
+	"'; DELETE FROM Account; --",
+	`"double" 'single' \back\`,
+	"50% off_sale",
+	"nul\x00byte and bell\x07",
+	"ünïcødé ✓ 日本語",
+	"",
+	"'",
+	"''",
+	"%",
+	"_",
+}
+
+func TestQuoteRoundTripsAdversarialInput(t *testing.T) {
+	for _, in := range adversarial {
+		q := Quote(in)
+		val, rest, ok := scanLiteral(q + " AND X = 1")
+		if !ok || rest != " AND X = 1" {
+			t.Errorf("Quote(%q) = %s: literal does not end where it should (rest %q)", in, q, rest)
+			continue
+		}
+		want := strings.Map(func(r rune) rune {
+			if (r < 0x20 && !strings.ContainsRune("\n\r\t\b\f", r)) || r == 0x7f {
+				return -1
+			}
+			return r
+		}, in)
+		if val != want {
+			t.Errorf("Quote(%q) decodes to %q, want %q", in, val, want)
+		}
+	}
+	if got := Quote("O'Brien"); got != `'O\'Brien'` {
+		t.Errorf("Quote(O'Brien) = %s", got)
+	}
+	if got := Quote(`a\b`); got != `'a\\b'` {
+		t.Errorf(`Quote(a\b) = %s`, got)
+	}
+}
+
+func TestLikeEscapesWildcards(t *testing.T) {
+	for _, in := range adversarial {
+		p := string(Contains(in))
+		val, rest, ok := scanLiteral(p)
+		if !ok || rest != "" {
+			t.Fatalf("Contains(%q) = %s is not one literal", in, p)
+		}
+		// Inside, every % and _ from the input is escaped; only the outer
+		// wildcards are bare.
+		inner := val[1 : len(val)-1]
+		if val[0] != '%' || val[len(val)-1] != '%' {
+			t.Errorf("Contains(%q) = %s lacks the outer wildcards", in, p)
+		}
+		for i := 0; i < len(inner); i++ {
+			if inner[i] == '\\' {
+				i++
+				continue
+			}
+			if inner[i] == '%' || inner[i] == '_' {
+				t.Errorf("Contains(%q) = %s has a bare wildcard", in, p)
+			}
+		}
+	}
+	if got := string(StartsWith("50%_x")); got != `'50\%\_x%'` {
+		t.Errorf("StartsWith = %s", got)
+	}
+	if got := string(EndsWith("a")); got != `'%a'` {
+		t.Errorf("EndsWith = %s", got)
+	}
+	if got := QuoteLike("100%"); got != `'100\%'` {
+		t.Errorf("QuoteLike = %s", got)
+	}
+	// A backslash next to a wildcard stays a literal backslash.
+	if got := string(Contains(`a\%`)); got != `'%a\\\%%'` {
+		t.Errorf(`Contains(a\%%) = %s`, got)
+	}
+}
+
+func TestFormat(t *testing.T) {
+	when := time.Date(2026, 11, 21, 14, 0, 0, 0, time.FixedZone("X", 2*3600))
+	got, err := Format("SELECT %n, %n FROM %n WHERE Name = %s AND Amount > %d AND Probability >= %s AND IsWon = %s AND LastModifiedDate > %s AND Id IN %s AND Name LIKE %s AND Pct = 10%%",
+		Ident("Id"), "Owner.Name", Ident("Opportunity"), "O'Brien", 1000, 12.5, true, when, []ID{"006B0000002SiedIAC", "006B0000002SieeIAC"}, Contains("a_b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `SELECT Id, Owner.Name FROM Opportunity WHERE Name = 'O\'Brien' AND Amount > 1000 AND Probability >= 12.5 AND IsWon = true AND LastModifiedDate > 2026-11-21T12:00:00Z AND Id IN ('006B0000002SiedIAC', '006B0000002SieeIAC') AND Name LIKE '%a\_b%' AND Pct = 10%`
+	if got != want {
+		t.Errorf("Format =\n%s\nwant\n%s", got, want)
+	}
+
+	injection := "' OR Name LIKE '%"
+	got, err = Format("SELECT Id FROM Account WHERE Name = %s LIMIT 5", injection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := strings.TrimPrefix(got, "SELECT Id FROM Account WHERE Name = ")
+	val, after, ok := scanLiteral(rest)
+	if !ok || val != injection || after != " LIMIT 5" {
+		t.Errorf("injection escaped the literal: %s", got)
+	}
+}
+
+func TestFormatRejectsBadInput(t *testing.T) {
+	bad := []struct {
+		format string
+		args   []any
+	}{
+		{"SELECT Id FROM %n", []any{Ident("Account; DELETE")}},
+		{"SELECT Id FROM %n", []any{"Account WHERE Name != null"}},
+		{"SELECT %n FROM Account", []any{Ident("Name,(SELECT Id FROM Contacts)")}},
+		{"SELECT %n FROM Account", []any{Ident("")}},
+		{"SELECT %n FROM Account", []any{Ident("1Name")}},
+		{"SELECT %n FROM Account", []any{Ident("Name__")}},
+		{"SELECT %n FROM Account", []any{Ident("Owner..Name")}},
+		{"SELECT Id FROM %n", []any{123}},
+		{"WHERE Amount > %d", []any{"1 OR 1=1"}},
+		{"WHERE Amount > %d", []any{1.5}},
+		{"WHERE Name = %s", []any{struct{}{}}},
+		{"WHERE Name = %s", nil},
+		{"WHERE Name = %s", []any{"a", "b"}},
+		{"WHERE Name = %q", []any{"a"}},
+		{"WHERE Id IN %s", []any{[]string{}}},
+		{"WHERE Amount = %s", []any{math.Inf(1)}},
+		{"trailing %", nil},
+	}
+	for _, tc := range bad {
+		if got, err := Format(tc.format, tc.args...); err == nil {
+			t.Errorf("Format(%q, %v) = %q, want an error", tc.format, tc.args, got)
+		}
+	}
+}
+
+func TestValidName(t *testing.T) {
+	for _, ok := range []string{"Account", "Id", "ns__Rating__c", "Custom_Object__c", "expr0", "Account__r"} {
+		if !ValidName(ok) {
+			t.Errorf("ValidName(%q) = false", ok)
+		}
+	}
+	for _, bad := range []string{"", "_x", "1x", "a b", "a.b", "a'b", "a-b", "Name__", "x___y", "../x", "a/b", strings.Repeat("a", 81), "ünï"} {
+		if ValidName(bad) {
+			t.Errorf("ValidName(%q) = true", bad)
+		}
+	}
+	if !ValidFieldPath("Account.Owner.Name") || ValidFieldPath("a.b.c.d.e.f.g") || ValidFieldPath("Owner.") {
+		t.Error("ValidFieldPath wrong")
+	}
+}

@@ -67,6 +67,8 @@ type plan struct {
 	base   string // SELECT … FROM … [WHERE scope]: identifies the field list and scope
 	wm     store.Watermark
 	fresh  bool // from scratch: drop cached records, use query (not queryAll)
+	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
+	hasDeleted bool
 
 	first   *sfdc.QueryPage // first page, when the probe fetched it
 	pages   int
@@ -97,7 +99,7 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 		if d.skip != "" {
 			pl.skip = d.skip
 		} else {
-			pl.base, pl.skip = baseQuery(d.desc, p.cfg.where(object))
+			pl.base, pl.hasDeleted, pl.skip = baseQuery(d.desc, p.cfg.where(object))
 		}
 		if pl.skip != "" {
 			p.res.Objects[object].Skipped = pl.skip
@@ -117,12 +119,12 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 	return plans, nil
 }
 
-// readable lists the fields to select: every field the user can read
+// baseQuery lists the fields to select: every field the user can read
 // (describe only lists those), minus compound and binary fields, with Id and
 // SystemModstamp first.
-func baseQuery(d *sfdc.SObjectDescribe, where string) (base, skip string) {
+func baseQuery(d *sfdc.SObjectDescribe, where string) (base string, hasDeleted bool, skip string) {
 	if !d.Queryable {
-		return "", "not queryable for this user"
+		return "", false, "not queryable for this user"
 	}
 	fields := []string{"Id", "SystemModstamp"}
 	hasStamp := false
@@ -131,19 +133,22 @@ func baseQuery(d *sfdc.SObjectDescribe, where string) (base, skip string) {
 		case f.Name == "SystemModstamp":
 			hasStamp = true
 		case f.Name == "Id":
+		case f.Name == "IsDeleted":
+			hasDeleted = true
+			fields = append(fields, f.Name)
 		case f.Type == "address", f.Type == "location", f.Type == "base64", f.Type == "complexvalue":
 		default:
 			fields = append(fields, f.Name)
 		}
 	}
 	if !hasStamp {
-		return "", "has no SystemModstamp"
+		return "", false, "has no SystemModstamp"
 	}
 	base = "SELECT " + strings.Join(fields, ", ") + " FROM " + d.Name
 	if where != "" {
 		base += " WHERE " + where
 	}
-	return base, ""
+	return base, hasDeleted, ""
 }
 
 // soql is the query for the next fetch of pl.
@@ -164,7 +169,7 @@ func (pl *plan) soql() string {
 }
 
 // queryAll: once anything was committed, deletions must be seen too.
-func (pl *plan) queryAll() bool { return !pl.fresh }
+func (pl *plan) queryAll() bool { return !pl.fresh && pl.hasDeleted }
 
 type fetched struct {
 	page *sfdc.QueryPage
@@ -307,24 +312,8 @@ func (p *puller) describe(ctx context.Context, objects []string) (map[string]des
 		}
 		missing = append(missing, object)
 	}
-	for _, object := range missing {
-		p.report(Progress{Object: object, Phase: PhaseDescribe})
-		d, err := p.c.Describe(ctx, object)
-		if err != nil {
-			if skip := skipReason(err); skip != "" {
-				out[object] = describeResult{skip: skip}
-				continue
-			}
-			return nil, err
-		}
-		raw, err := json.Marshal(d)
-		if err != nil {
-			return nil, fmt.Errorf("encode describe of %s: %w", object, err)
-		}
-		if err := p.st.PutDescribe(d.Name, raw, p.cfg.now()); err != nil {
-			return nil, err
-		}
-		out[object] = describeResult{desc: d}
+	if err := p.describeMany(ctx, missing, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -42,8 +42,10 @@ func TestResultJSON(t *testing.T) {
 }
 
 func TestRowJSONNoHTMLEscape(t *testing.T) {
+	// json.Marshal re-escapes HTML in Marshaler output; callers that want
+	// it verbatim use an Encoder with SetEscapeHTML(false) or MarshalJSON.
 	r := &Row{Keys: []string{"a", "b"}, Values: []any{"x<y & z", 1.5}}
-	b, err := json.Marshal(r)
+	b, err := r.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}

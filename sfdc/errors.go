@@ -2,10 +2,13 @@ package sfdc
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -265,4 +268,21 @@ func errorsFromWire(status int, ws []wireError) *APIError {
 		items[i] = w.item()
 	}
 	return newAPIError(status, items)
+}
+
+// IsNetworkError reports whether err is a transport failure (no HTTP
+// response: connection refused or dropped, DNS failure, timeout), i.e. the
+// org is unreachable rather than saying no. Offline-first callers treat it
+// as "try again later".
+func IsNetworkError(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return false
+	}
+	var ue *url.Error
+	var ne net.Error
+	return errors.As(err, &ue) || errors.As(err, &ne) || transientNetError(err)
 }

@@ -6,12 +6,24 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/orgconfig"
+	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/views"
 )
 
 // Exit codes are part of the command-line contract.
@@ -74,6 +86,9 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 
 	root.AddCommand(
 		newDemoCommand(opts, stdout, stderr),
+		newLoginCommand(opts, stdout),
+		newSyncCommand(opts, stdout, stderr),
+		newQueryCommand(opts, stdout),
 	)
 	return root
 }
@@ -127,4 +142,415 @@ func newDemoCommand(opts *globalOptions, stdout, stderr io.Writer) *cobra.Comman
 // runDemoServe runs only the emulator until interrupted.
 func runDemoServe(cmd *cobra.Command, demo *demoOptions, stdout io.Writer) error {
 	return errors.New("demo --serve is not available yet")
+}
+
+// loginOptions are the flags of 'lazyforce login'.
+type loginOptions struct {
+	instanceURL, accessToken, alias string
+	web, device, sandbox            bool
+	fromSF, domain                  string
+}
+
+func newLoginCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
+	lo := &loginOptions{}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Add an org: --instance-url URL --access-token TOKEN [--alias NAME]",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case lo.web, lo.device, lo.fromSF != "", lo.sandbox, lo.domain != "":
+				return errors.New("login: --web, --device, --from-sf, --sandbox and --domain are not available yet; use --instance-url URL --access-token TOKEN")
+			case lo.accessToken == "" && lo.instanceURL == "":
+				return errors.New("login: browser login (--web) is not available yet; use --instance-url URL --access-token TOKEN")
+			case lo.accessToken == "" || lo.instanceURL == "":
+				return usageError{errors.New("login: --instance-url and --access-token go together")}
+			}
+			alias := lo.alias
+			if alias == "" {
+				alias = opts.org
+			}
+			return runLogin(cmd.Context(), lo, alias, stdout)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&lo.instanceURL, "instance-url", "", "the org's `URL`, e.g. https://acme.my.salesforce.com")
+	f.StringVar(&lo.accessToken, "access-token", "", "an access `TOKEN` for the org")
+	f.StringVar(&lo.alias, "alias", "", "`NAME` for the org (default: from the username)")
+	f.BoolVar(&lo.web, "web", false, "log in in the browser (not available yet)")
+	f.BoolVar(&lo.device, "device", false, "log in with a device code (not available yet)")
+	f.StringVar(&lo.fromSF, "from-sf", "", "import an org from the Salesforce CLI (not available yet)")
+	f.BoolVar(&lo.sandbox, "sandbox", false, "log in to a sandbox (not available yet)")
+	f.StringVar(&lo.domain, "domain", "", "My Domain to log in to (not available yet)")
+	return cmd
+}
+
+// runLogin checks the token (userinfo), then stores the org, its token and
+// its identity.
+func runLogin(ctx context.Context, lo *loginOptions, alias string, stdout io.Writer) error {
+	c, err := sfdc.NewClient(ctx, lo.instanceURL, sfdc.StaticToken(lo.accessToken), sfdc.Options{})
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	ident, err := storesync.ReadIdentity(ctx, c)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if alias == "" {
+		alias = aliasFromUsername(ident.Username)
+	}
+	if err := orgconfig.ValidAlias(alias); err != nil {
+		return usageError{err}
+	}
+	dirs, err := orgconfig.DefaultDirs()
+	if err != nil {
+		return err
+	}
+	cfg, err := dirs.Load()
+	if err != nil {
+		return err
+	}
+	if err := dirs.SaveToken(alias, lo.accessToken); err != nil {
+		return err
+	}
+	org := cfg.Orgs[alias]
+	org.Alias, org.InstanceURL, org.Username, org.UserID, org.OrgID = alias, c.InstanceURL(), ident.Username, ident.UserID, ident.OrgID
+	cfg.Orgs[alias], cfg.Current = org, alias
+	if err := dirs.Save(cfg); err != nil {
+		return err
+	}
+	st, err := store.Open(dirs.CachePath(alias), store.Options{Org: alias})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetIdentity(ident); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Logged in to %s as %s (org %s, alias %s)\n", c.InstanceURL(), ident.Username, ident.OrgID, alias)
+	return nil
+}
+
+// aliasFromUsername turns "rep@acme.example" into "rep-acme.example".
+func aliasFromUsername(username string) string {
+	alias := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '-'
+	}, username)
+	alias = strings.TrimLeft(alias, ".-_")
+	if len(alias) > 64 {
+		alias = alias[:64]
+	}
+	if alias == "" {
+		return "default"
+	}
+	return alias
+}
+
+// orgSession is a resolved org: its config, cache path and credentials.
+type orgSession struct {
+	dirs orgconfig.Dirs
+	org  orgconfig.Org
+}
+
+func resolveOrg(opts *globalOptions) (*orgSession, error) {
+	dirs, err := orgconfig.DefaultDirs()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := dirs.Load()
+	if err != nil {
+		return nil, err
+	}
+	org, err := cfg.Resolve(opts.org)
+	if err != nil {
+		return nil, err
+	}
+	return &orgSession{dirs: dirs, org: org}, nil
+}
+
+func (o *orgSession) client(ctx context.Context) (*sfdc.Client, error) {
+	tok, err := o.dirs.LoadToken(o.org.Alias)
+	if err != nil {
+		return nil, err
+	}
+	return sfdc.NewClient(ctx, o.org.InstanceURL, sfdc.StaticToken(tok), sfdc.Options{})
+}
+
+// syncOptions are the flags of 'lazyforce sync'.
+type syncOptions struct {
+	full, rebuild, json bool
+}
+
+func newSyncCommand(opts *globalOptions, stdout, stderr io.Writer) *cobra.Command {
+	so := &syncOptions{}
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Pull the org's changes into the local cache",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSync(cmd.Context(), opts, so, stdout, stderr)
+		},
+	}
+	cmd.Flags().BoolVar(&so.full, "full", false, "fetch everything again instead of only what changed")
+	cmd.Flags().BoolVar(&so.rebuild, "rebuild", false, "with --full: start from an empty cache (a damaged cache file is moved aside)")
+	cmd.Flags().BoolVar(&so.json, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, stderr io.Writer) error {
+	if so.rebuild && !so.full {
+		return usageError{errors.New("sync: --rebuild needs --full")}
+	}
+	o, err := resolveOrg(opts)
+	if err != nil {
+		return err
+	}
+	c, err := o.client(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(o.dirs.CachePath(o.org.Alias), store.Options{Org: o.org.Alias, Rebuild: so.rebuild})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if so.rebuild {
+		if err := st.Reset(); err != nil {
+			return err
+		}
+	}
+	cfg := syncConfig(o.org.Sync)
+	cfg.Full = so.full
+	if isTerminal(stderr) {
+		cfg.Progress = func(p storesync.Progress) { printProgress(stderr, p) }
+	}
+	res, err := storesync.Run(ctx, c, st, cfg)
+	if cfg.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		return err
+	}
+	if !so.json {
+		fmt.Fprint(stdout, res.String())
+		return nil
+	}
+	out := struct {
+		Objects    map[string]*storesync.ObjectResult `json:"objects"`
+		Pushed     int                                `json:"pushed"`
+		APICalls   int64                              `json:"api_calls"`
+		DurationMS int64                              `json:"duration_ms"`
+	}{res.Objects, 0, res.APICalls, res.Duration.Milliseconds()}
+	return json.NewEncoder(stdout).Encode(out)
+}
+
+// syncConfig applies an org's sync settings to the defaults.
+func syncConfig(s *orgconfig.SyncSettings) storesync.Config {
+	cfg := storesync.Config{Scope: storesync.DefaultScope()}
+	if s == nil {
+		return cfg
+	}
+	cfg.Objects = append([]string(nil), storesync.DefaultObjects...)
+	if len(s.Objects) > 0 {
+		cfg.Objects = append([]string(nil), s.Objects...)
+	}
+	cfg.Objects = append(cfg.Objects, s.ExtraObjects...)
+	if s.ActivityMonthsBack > 0 {
+		cfg.Scope.ActivityMonthsBack = s.ActivityMonthsBack
+	}
+	if s.ActivityMonthsAhead > 0 {
+		cfg.Scope.ActivityMonthsAhead = s.ActivityMonthsAhead
+	}
+	if s.ClosedOpportunityMonthsBack > 0 {
+		cfg.Scope.ClosedOpportunityMonthsBack = s.ClosedOpportunityMonthsBack
+	}
+	return cfg
+}
+
+func printProgress(w io.Writer, p storesync.Progress) {
+	switch p.Phase {
+	case storesync.PhaseFetch:
+		fmt.Fprintf(w, "\r\033[K%s: %d/%d records, %d pages", p.Object, p.Records, p.Total, p.Pages)
+	case storesync.PhaseSkipped:
+		fmt.Fprintf(w, "\r\033[K%s skipped: %s\n", p.Object, p.Note)
+	default:
+		fmt.Fprintf(w, "\r\033[K%s: %s", p.Object, p.Phase)
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// queryOptions are the flags of 'lazyforce query'.
+type queryOptions struct {
+	json, live bool
+}
+
+func newQueryCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
+	qo := &queryOptions{}
+	cmd := &cobra.Command{
+		Use:   "query SOQL",
+		Short: "Run SOQL on the local cache (or on the org with --live)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rows, total, err := runQuery(cmd.Context(), opts, qo, args[0])
+			if err != nil {
+				return fmt.Errorf("query: %s", oneLine(err))
+			}
+			if qo.json {
+				return json.NewEncoder(stdout).Encode(struct {
+					TotalSize int         `json:"totalSize"`
+					Done      bool        `json:"done"`
+					Records   []*soql.Row `json:"records"`
+				}{total, true, rows})
+			}
+			return printTable(stdout, rows, total)
+		},
+	}
+	cmd.Flags().BoolVar(&qo.json, "json", false, "print Salesforce's query response JSON {totalSize, done, records}")
+	cmd.Flags().BoolVar(&qo.live, "live", false, "send the query to the org instead of the cache")
+	return cmd
+}
+
+func runQuery(ctx context.Context, opts *globalOptions, qo *queryOptions, text string) ([]*soql.Row, int, error) {
+	o, err := resolveOrg(opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	if qo.live {
+		c, err := o.client(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		res, err := c.Query(ctx, text)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := make([]*soql.Row, len(res.Records))
+		for i, r := range res.Records {
+			rows[i] = recordRow(r)
+		}
+		return rows, res.TotalSize, nil
+	}
+	st, err := store.Open(o.dirs.CachePath(o.org.Alias), store.Options{Org: o.org.Alias, ReadOnly: true, Populate: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer st.Close()
+	res, err := st.Query(ctx, text, store.QueryOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	return res.Records, res.TotalSize, nil
+}
+
+// recordRow converts a live record to the soql.Row shape the printers use.
+func recordRow(r *sfdc.Record) *soql.Row {
+	row := &soql.Row{Keys: []string{"attributes"}, Values: []any{&soql.Row{Keys: []string{"type", "url"}, Values: []any{r.Attributes.Type, r.Attributes.URL}}}}
+	for _, name := range r.Fields() {
+		v, _ := r.Get(name)
+		switch x := v.(type) {
+		case *sfdc.Record:
+			v = recordRow(x)
+		case *sfdc.QueryResult:
+			cs := &soql.ChildSet{TotalSize: x.TotalSize, Done: x.Done}
+			for _, c := range x.Records {
+				cs.Records = append(cs.Records, recordRow(c))
+			}
+			v = cs
+		case json.Number:
+			v, _ = x.Float64()
+		}
+		row.Keys, row.Values = append(row.Keys, name), append(row.Values, v)
+	}
+	return row
+}
+
+// printTable prints rows as an aligned table; parent fields are flattened
+// ("Owner.Name"), child sets shown as a count, text sanitized.
+func printTable(w io.Writer, rows []*soql.Row, total int) error {
+	var cols []string
+	seen := map[string]bool{}
+	flat := make([]map[string]string, len(rows))
+	for i, r := range rows {
+		flat[i] = map[string]string{}
+		flattenRow(r, "", flat[i], func(col string) {
+			if !seen[col] {
+				seen[col] = true
+				cols = append(cols, col)
+			}
+		})
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(cols) > 0 {
+		fmt.Fprintln(tw, strings.Join(cols, "\t"))
+	}
+	for _, f := range flat {
+		cells := make([]string, len(cols))
+		for j, c := range cols {
+			cells[j] = f[c]
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "(%d row%s)\n", total, map[bool]string{true: "", false: "s"}[total == 1])
+	return err
+}
+
+func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(string)) {
+	for i, k := range r.Keys {
+		if k == "attributes" {
+			continue
+		}
+		name := prefix + k
+		switch v := r.Values[i].(type) {
+		case *soql.Row:
+			flattenRow(v, name+".", out, col)
+			continue
+		case *soql.ChildSet:
+			out[name] = fmt.Sprintf("[%d rows]", v.TotalSize)
+		case nil:
+			out[name] = ""
+		case float64:
+			out[name] = strconv.FormatFloat(v, 'f', -1, 64)
+		case string:
+			out[name] = truncateCell(views.Sanitize(v))
+		default:
+			out[name] = truncateCell(views.Sanitize(fmt.Sprint(v)))
+		}
+		col(name)
+	}
+}
+
+func truncateCell(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
+}
+
+// oneLine reduces an error to one line: Salesforce's multi-line query
+// errors ("\nSOQL\n   ^\nERROR at Row:1:Column:8\nNo such column…") keep
+// their position and reason.
+func oneLine(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "ERROR at Row"); i >= 0 {
+		// Keep what precedes the echoed statement (the error code) and
+		// what follows the caret line.
+		head := msg[:strings.IndexByte(msg, '\n')]
+		msg = head + " " + msg[i:]
+	}
+	return views.Sanitize(strings.Join(strings.Fields(msg), " "))
 }

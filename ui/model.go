@@ -91,13 +91,11 @@ func New(deps Deps) (*Model, error) {
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
 		help:     help.New(),
-		prompt:   textinput.New(),
+		prompt:   views.NewInput(":", "command (help lists them)", deps.Dark),
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
 	}
-	m.prompt.Prompt = ":"
-	m.prompt.Placeholder = "command (help lists them)"
 	m.applyTheme(deps.Dark)
 	m.accounts.Focus()
 	m.flash = flashMsg{level: flashInfo, text: "reading the cache…"}
@@ -119,7 +117,12 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) applyTheme(dark bool) {
 	m.ctx.Styles = theme.New(dark)
 	m.help.Styles = help.DefaultStyles(dark)
-	m.prompt.SetStyles(textinput.DefaultStyles(dark))
+	val, focused := m.prompt.Value(), m.prompt.Focused()
+	m.prompt = views.NewInput(":", "command (help lists them)", dark)
+	m.prompt.SetValue(val)
+	if focused {
+		m.prompt.Focus() // a steady cursor: no command to run
+	}
 	// Detail views cache their rendered lines: re-render them.
 	m.resize()
 }

@@ -97,7 +97,7 @@ type CopyMsg struct{ ID string }
 func Sanitize(s string) string {
 	clean := true
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8RuneError {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8RuneError || isBidiControl(r) {
 			clean = false
 			break
 		}

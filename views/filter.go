@@ -76,15 +76,30 @@ type filter struct {
 }
 
 func newFilter(pane PaneID) filter {
+	return filter{pane: pane, input: NewInput("/", "type to filter", true)}
+}
+
+// inputStyles are the text input styles for the theme, with a steady
+// cursor: a blinking one would keep the event loop and goldens busy.
+func inputStyles(dark bool) textinput.Styles {
+	s := textinput.DefaultStyles(dark)
+	s.Cursor.Blink = false
+	return s
+}
+
+// NewInput returns a one-line text input with a steady cursor.
+func NewInput(prompt, placeholder string, dark bool) textinput.Model {
 	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "type to filter"
-	return filter{pane: pane, input: in}
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	in.SetStyles(inputStyles(dark))
+	return in
 }
 
 // start gives the filter input the keys.
-func (f *filter) start() tea.Cmd {
+func (f *filter) start(dark bool) tea.Cmd {
 	f.editing = true
+	f.input.SetStyles(inputStyles(dark))
 	f.input.SetValue(f.query)
 	f.input.CursorEnd()
 	return f.input.Focus()

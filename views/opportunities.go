@@ -334,7 +334,7 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		case key.Matches(msg, k.PageUp):
 			p.cursor = clamp(p.cursor-max(1, p.listHeight()/2), n)
 		case key.Matches(msg, k.Filter):
-			return p, p.filter.start()
+			return p, p.filter.start(p.ctx.Styles.IsDark)
 		case key.Matches(msg, k.Back):
 			if p.filter.active() {
 				p.filter.clear()

@@ -1,0 +1,77 @@
+package views
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// fixedProfile downsamples rendered output to 256 colours, as a terminal
+// with that profile would see it, so goldens do not depend on the machine.
+func fixedProfile(t *testing.T, s string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
+	if _, err := w.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestGoldenPanes renders every pane at two widths in both themes.
+// Regenerate with: go test ./views/... -update
+func TestGoldenPanes(t *testing.T) {
+	const height = 24
+	panes := map[string]func(ctx *Context) Pane{
+		"accounts": func(ctx *Context) Pane {
+			p := NewAccounts(ctx)
+			p.SetData(NewAccountIndex(testAccounts()))
+			return p
+		},
+		"opportunities": func(ctx *Context) Pane {
+			p := NewOpportunities(ctx)
+			p.SetData(NewOpportunityIndex(testOpps()))
+			p.SetQuickFilters(false, StatusAny, ClosingAny, false)
+			return p
+		},
+		"pipeline": func(ctx *Context) Pane {
+			p := NewPipeline(ctx)
+			p.SetData(NewOpportunityIndex(testOpps()), testRecordTypes())
+			return p
+		},
+		"detail": func(ctx *Context) Pane {
+			p := NewDetail(ctx, OpportunityRecord, testOpps()[0].ID)
+			p.SetOpportunity(OpportunityDetail{
+				Opportunity:  testOpps()[0],
+				ContactRoles: []ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}, {ContactName: "Lars Berg", Role: "Evaluator"}},
+				Activities: []Activity{
+					{Kind: TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},
+					{Kind: EventActivity, Subject: "Demo", When: day(4).Add(14 * 60 * 60 * 1e9), WhoName: "Lars Berg"},
+				},
+			})
+			return p
+		},
+		"ask": func(ctx *Context) Pane { return NewAsk(ctx) },
+	}
+	for _, name := range []string{"accounts", "opportunities", "pipeline", "detail", "ask"} {
+		for _, width := range []int{80, 140} {
+			for _, dark := range []bool{true, false} {
+				theme := "light"
+				if dark {
+					theme = "dark"
+				}
+				t.Run(fmt.Sprintf("%s/%d/%s", name, width, theme), func(t *testing.T) {
+					p := panes[name](testContext(dark))
+					p.SetSize(width, height)
+					p.Focus()
+					out := p.View()
+					assertBlock(t, out, width, height)
+					golden.RequireEqual(t, fixedProfile(t, out))
+				})
+			}
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package views
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func newTestOpps(t *testing.T) *Opportunities {
+	t.Helper()
+	p := NewOpportunities(testContext(true))
+	p.SetSize(120, 20)
+	p.SetData(NewOpportunityIndex(testOpps()))
+	p.Focus()
+	return p
+}
+
+func TestOpportunitiesDefaultShowsOpenByCloseDate(t *testing.T) {
+	p := newTestOpps(t)
+	rows := p.Rows()
+	if len(rows) != 5 {
+		t.Fatalf("got %d open opportunities, want 5", len(rows))
+	}
+	for i, o := range rows {
+		if o.IsClosed {
+			t.Errorf("closed %q shown by default", o.Name)
+		}
+		if i > 0 && o.CloseDate.Before(rows[i-1].CloseDate) {
+			t.Errorf("not by close date at %d", i)
+		}
+	}
+}
+
+func TestOpportunitiesQuickFilters(t *testing.T) {
+	monthStart := time.Date(testNow.Year(), testNow.Month(), 1, 0, 0, 0, 0, time.UTC)
+	qStart := time.Date(testNow.Year(), 4, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		keys []string
+		want int
+		ok   func(Opportunity) bool
+	}{
+		{"mine", []string{"m"}, 4, func(o Opportunity) bool { return o.OwnerID == me && !o.IsClosed }},
+		{"closed", []string{"x"}, 3, func(o Opportunity) bool { return o.IsClosed }},
+		{"open and closed", []string{"x", "x"}, 8, func(Opportunity) bool { return true }},
+		{"closing this month", []string{"d"}, 3, func(o Opportunity) bool {
+			return !o.IsClosed && !o.CloseDate.Before(monthStart) && o.CloseDate.Before(monthStart.AddDate(0, 1, 0))
+		}},
+		{"closing this quarter", []string{"d", "d"}, 4, func(o Opportunity) bool {
+			return !o.IsClosed && !o.CloseDate.Before(qStart) && o.CloseDate.Before(qStart.AddDate(0, 3, 0))
+		}},
+		{"stale", []string{"z"}, 3, func(o Opportunity) bool {
+			return !o.IsClosed && (o.LastActivityDate.IsZero() || o.LastActivityDate.Before(testNow.Add(-StaleAfter)))
+		}},
+		{"mine and stale", []string{"m", "z"}, 2, func(o Opportunity) bool {
+			return o.OwnerID == me && !o.IsClosed && (o.LastActivityDate.IsZero() || o.LastActivityDate.Before(testNow.Add(-StaleAfter)))
+		}},
+		{"stale toggled off", []string{"z", "z"}, 5, func(o Opportunity) bool { return !o.IsClosed }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newTestOpps(t)
+			send(t, p, tt.keys...)
+			rows := p.Rows()
+			if len(rows) != tt.want {
+				t.Errorf("%d rows, want %d", len(rows), tt.want)
+			}
+			for _, o := range rows {
+				if !tt.ok(o) {
+					t.Errorf("%q should be filtered out", o.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestOpportunitiesSortColumns(t *testing.T) {
+	p := newTestOpps(t)
+	send(t, p, "x", "x") // all 8
+	send(t, p, "<", "<") // close date → stage → account
+	if c, _ := p.SortColumn(); c != ColStage {
+		// close(4) -1 = amount(3) -1 = stage(2)
+		t.Fatalf("sort column %v, want Stage", c)
+	}
+	send(t, p, ">") // amount
+	amounts := func() []float64 {
+		var a []float64
+		for _, o := range p.Rows() {
+			a = append(a, o.Amount)
+		}
+		return a
+	}
+	if !slices.IsSorted(amounts()) {
+		t.Fatalf("not sorted by amount: %v", amounts())
+	}
+	send(t, p, "-")
+	got := amounts()
+	if got[0] != 200000 || !slices.IsSortedFunc(got, func(a, b float64) int { return int(b - a) }) {
+		t.Fatalf("not sorted by amount descending: %v", got)
+	}
+}
+
+func TestOpportunitiesTextFilterCombinesWithQuickFilters(t *testing.T) {
+	p := newTestOpps(t)
+	send(t, p, "/", "a", "t", "l", "a", "s", "m", "o", "enter")
+	if n := len(p.Rows()); n != 0 {
+		t.Fatalf("open Atlas deals: %d, want 0 (both are closed)", n)
+	}
+	send(t, p, "x")
+	rows := p.Rows()
+	if len(rows) != 2 {
+		t.Fatalf("closed Atlas deals: %d, want 2", len(rows))
+	}
+	send(t, p, "esc")
+	if len(p.Rows()) != 3 {
+		t.Fatalf("esc: %d closed deals, want 3", len(p.Rows()))
+	}
+}
+
+func TestOpportunitiesOpen(t *testing.T) {
+	p := newTestOpps(t)
+	send(t, p, "j")
+	want := p.SelectedID()
+	msgs := send(t, p, "enter")
+	if len(msgs) != 1 {
+		t.Fatalf("enter: %d messages", len(msgs))
+	}
+	if m, ok := msgs[0].(OpenRecordMsg); !ok || m.ID != want || m.Kind != OpportunityRecord || m.From != OpportunitiesPane {
+		t.Fatalf("enter sent %#v", msgs[0])
+	}
+}
+
+func TestOpportunitiesViewFitsWidth(t *testing.T) {
+	for _, w := range []int{40, 80, 140} {
+		p := newTestOpps(t)
+		p.SetSize(w, 12)
+		assertBlock(t, p.View(), w, 12)
+	}
+}

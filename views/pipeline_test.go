@@ -1,0 +1,117 @@
+package views
+
+import (
+	"testing"
+)
+
+func newTestPipeline(t *testing.T) *Pipeline {
+	t.Helper()
+	p := NewPipeline(testContext(true))
+	p.SetSize(120, 30)
+	p.SetData(NewOpportunityIndex(testOpps()), testRecordTypes())
+	p.Focus()
+	return p
+}
+
+func TestPipelineColumnsAndTotals(t *testing.T) {
+	p := newTestPipeline(t)
+	labels, totals, weighted := p.Totals()
+	wantLabels := []string{"Prospecting", "Proposal", "Closed Won", "Closed Lost"}
+	if len(labels) != len(wantLabels) {
+		t.Fatalf("columns %q, want %q", labels, wantLabels)
+	}
+	for i, l := range wantLabels {
+		if labels[i] != l {
+			t.Fatalf("column %d = %q, want %q", i, labels[i], l)
+		}
+		var sum, w float64
+		for _, o := range testOpps() {
+			if o.RecordTypeID == "rtNB" && o.StageName == l {
+				sum += o.Amount
+				w += o.Amount * o.Probability / 100
+			}
+		}
+		if totals[i] != sum || weighted[i] != w {
+			t.Errorf("%s: total %v weighted %v, want %v %v", l, totals[i], weighted[i], sum, w)
+		}
+	}
+}
+
+func TestPipelineSwitchRecordTypeAndOwner(t *testing.T) {
+	p := newTestPipeline(t)
+	send(t, p, "T")
+	rt, _ := p.RecordType()
+	if rt.Name != "Renewal" {
+		t.Fatalf("T chose %q", rt.Name)
+	}
+	labels, totals, _ := p.Totals()
+	if len(labels) != 2 || labels[0] != "Quote Sent" || totals[0] != 50000 || totals[1] != 70000 {
+		t.Fatalf("renewal columns %q %v", labels, totals)
+	}
+	send(t, p, "T")
+	if rt, _ := p.RecordType(); rt.Name != "New Business" {
+		t.Fatalf("T did not wrap around: %q", rt.Name)
+	}
+	send(t, p, "m")
+	if !p.Mine() {
+		t.Fatal("m did not switch to mine")
+	}
+	_, totals, _ = p.Totals()
+	// mine in New Business: Prospecting 120000+9000, Proposal 15000, Won 0, Lost 30000
+	want := []float64{129000, 15000, 0, 30000}
+	for i := range want {
+		if totals[i] != want[i] {
+			t.Fatalf("mine totals %v, want %v", totals, want)
+		}
+	}
+}
+
+func TestPipelineMoveAndOpen(t *testing.T) {
+	p := newTestPipeline(t)
+	send(t, p, "l")
+	if label, n := p.Column(); label != "Proposal" || n != 2 {
+		t.Fatalf("l: column %q with %d cards", label, n)
+	}
+	send(t, p, "j")
+	msgs := send(t, p, "enter")
+	// Proposal cards by close date: Acme — Expansion (day 40), Blue Harbor (day 100).
+	if len(msgs) != 1 || msgs[0].(OpenRecordMsg).ID != testOpps()[2].ID {
+		t.Fatalf("enter on the second Proposal card sent %#v", msgs)
+	}
+	send(t, p, "h", "h")
+	if label, _ := p.Column(); label != "Prospecting" {
+		t.Fatalf("h h: column %q", label)
+	}
+	send(t, p, "right", "right", "right", "right")
+	if label, _ := p.Column(); label != "Closed Lost" {
+		t.Fatalf("right ×4 stops at the last column, got %q", label)
+	}
+}
+
+func TestPipelineViewFitsAndShowsChart(t *testing.T) {
+	for _, w := range []int{60, 80, 140} {
+		p := newTestPipeline(t)
+		p.SetSize(w, 30)
+		out := p.View()
+		assertBlock(t, out, w, 30)
+		if !containsPlain(out, "Amount by stage") {
+			t.Errorf("width %d: no bar chart", w)
+		}
+	}
+	p := newTestPipeline(t)
+	p.SetSize(80, 10)
+	out := p.View()
+	assertBlock(t, out, 80, 10)
+	if containsPlain(out, "Amount by stage") {
+		t.Error("at height 10 the chart should give way to the board")
+	}
+}
+
+func TestPipelineWithoutRecordTypes(t *testing.T) {
+	p := NewPipeline(testContext(false))
+	p.SetSize(80, 10)
+	send(t, p, "j", "l", "enter", "T")
+	if !containsPlain(p.View(), "No opportunity record types") {
+		t.Fatal("empty pipeline does not say why")
+	}
+}

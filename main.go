@@ -11,19 +11,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
-
-	"github.com/spf13/cobra"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes are part of the command-line contract.
@@ -139,9 +144,46 @@ func newDemoCommand(opts *globalOptions, stdout, stderr io.Writer) *cobra.Comman
 	return cmd
 }
 
-// runDemoServe runs only the emulator until interrupted.
+// runDemoServe runs only the emulator until interrupted: it prints one JSON
+// line with the instance URL and tokens on stdout, then serves until
+// SIGINT/SIGTERM and shuts down gracefully.
 func runDemoServe(cmd *cobra.Command, demo *demoOptions, stdout io.Writer) error {
-	return errors.New("demo --serve is not available yet")
+	if demo.scale < 1 {
+		return usageError{fmt.Errorf("--scale must be at least 1, got %d", demo.scale)}
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", demo.serve)
+	if err != nil {
+		return fmt.Errorf("demo --serve: listen on %s: %w", demo.serve, err)
+	}
+	srv := emulator.New(emulator.Options{Seed: demo.seed, Scale: demo.scale})
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	line, err := json.Marshal(struct {
+		InstanceURL string `json:"instance_url"`
+		AccessToken string `json:"access_token"`
+		Username    string `json:"username"`
+		AdminToken  string `json:"admin_token"`
+	}{"http://" + ln.Addr().String(), srv.AccessToken(), srv.Username(), srv.AdminToken()})
+	if err != nil {
+		return fmt.Errorf("demo --serve: encode startup line: %w", err)
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+		return fmt.Errorf("demo --serve: write startup line: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("demo --serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("demo --serve: shutdown: %w", err)
+	}
+	return nil
 }
 
 // loginOptions are the flags of 'lazyforce login'.

@@ -1,0 +1,126 @@
+package demo
+
+import "time"
+
+// activityWindow is where tasks and events fall: the past year and the next
+// two quarters.
+func (g *generator) activityDay() time.Time {
+	return g.today.AddDate(0, 0, -365+g.r.IntN(365+183))
+}
+
+// activityTarget picks what an activity is about: an opportunity (with a
+// contact of its account), an account, or nothing for lead activities.
+func (g *generator) activityTarget() (what, who, owner any) {
+	a := &g.accounts[g.r.IntN(len(g.accounts))]
+	owner = a.owner
+	if len(a.contacts) > 0 && g.chance(0.8) {
+		who = a.contacts[g.r.IntN(len(a.contacts))]
+	}
+	if len(a.opps) > 0 && g.chance(0.6) {
+		return a.opps[g.r.IntN(len(a.opps))].id, who, owner
+	}
+	return a.id, who, owner
+}
+
+func (g *generator) genActivities() {
+	if len(g.accounts) == 0 {
+		return
+	}
+	var leads []string
+	var leadOwners []string
+	for _, r := range g.data.Records {
+		if r.Object == "Lead" {
+			leads = append(leads, r.Fields["Id"].(string))
+			leadOwners = append(leadOwners, r.Fields["OwnerId"].(string))
+		}
+	}
+	nTasks := tasksPerScale * g.scale
+	for i := 0; i < nTasks; i++ {
+		day := g.activityDay()
+		what, who, owner := g.activityTarget()
+		if len(leads) > 0 && g.chance(0.08) {
+			k := g.r.IntN(len(leads))
+			what, who, owner = nil, leads[k], leadOwners[k]
+		}
+		past := day.Before(g.today)
+		status := "Not Started"
+		switch {
+		case past && g.chance(0.92):
+			status = "Completed"
+		case past:
+			status = g.pick([]string{"In Progress", "Waiting on someone else", "Deferred", "Not Started"})
+		case g.chance(0.2):
+			status = "In Progress"
+		}
+		priority := "Normal"
+		if g.chance(0.15) {
+			priority = "High"
+		} else if g.chance(0.1) {
+			priority = "Low"
+		}
+		f := map[string]any{
+			"Id": g.id("00T"), "WhatId": what, "WhoId": who, "OwnerId": owner, "ActivityDate": FormatDate(day),
+			"Status": status, "Priority": priority, "Description": nil, "CallType": nil,
+			"CallDurationInSeconds": nil, "CallDisposition": nil, "CompletedDateTime": nil,
+		}
+		switch x := g.r.Float64(); {
+		case x < 0.45:
+			f["TaskSubtype"], f["Subject"] = "Call", "Call"
+			if g.chance(0.5) {
+				f["Subject"] = "Call: " + g.pick(taskTopics())
+			}
+			f["CallType"] = "Outbound"
+			if g.chance(0.2) {
+				f["CallType"] = "Inbound"
+			}
+			if status == "Completed" {
+				f["CallDurationInSeconds"] = float64(30 + g.r.IntN(2400))
+				f["CallDisposition"] = g.pick(callDispositions())
+			}
+		case x < 0.75:
+			f["TaskSubtype"], f["Subject"] = "Email", "Email: "+g.pick(taskTopics())
+		default:
+			f["TaskSubtype"], f["Subject"] = "Task", g.pick(taskTopics())
+			if g.chance(0.2) {
+				f["Subject"] = "Send Quote"
+			}
+		}
+		if g.chance(0.3) {
+			f["Description"] = g.pick(nextSteps()) + "."
+		}
+		if i == 5 {
+			f["Description"] = "Customer said: \x1b[2J\x1b[1;31mCALL BACK NOW\x1b[0m\x07 (pasted from a terminal)"
+		}
+		created := g.clampPast(day.AddDate(0, 0, -g.r.IntN(14)).Add(time.Duration(8*3600+g.r.IntN(9*3600)) * time.Second))
+		modified := created
+		if status == "Completed" {
+			done := g.clampPast(g.workTime(day))
+			f["CompletedDateTime"] = FormatDateTime(done)
+			modified = done
+		}
+		stamp(f, owner.(string), created, modified)
+		g.add("Task", f)
+	}
+	nEvents := eventsPerScale * g.scale
+	for i := 0; i < nEvents; i++ {
+		day := g.activityDay()
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDate(0, 0, 1)
+		}
+		what, who, owner := g.activityTarget()
+		start := day.Add(time.Duration(8+g.r.IntN(9))*time.Hour + time.Duration(30*g.r.IntN(2))*time.Minute)
+		minutes := []int{30, 30, 60, 60, 60, 90, 120}[g.r.IntN(7)]
+		topic := g.pick(meetingTopics())
+		loc := g.pick([]string{"Zoom", "Google Meet", "Microsoft Teams", "Customer office", "Our office", "Phone"})
+		f := map[string]any{
+			"Id": g.id("00U"), "WhatId": what, "WhoId": who, "OwnerId": owner, "Subject": topic,
+			"Location": loc, "IsAllDayEvent": false, "StartDateTime": FormatDateTime(start),
+			"EndDateTime":      FormatDateTime(start.Add(time.Duration(minutes) * time.Minute)),
+			"ActivityDateTime": FormatDateTime(start), "ActivityDate": FormatDate(day),
+			"DurationInMinutes": float64(minutes), "ShowAs": "Busy", "EventSubtype": "Event", "Description": nil,
+		}
+		created := g.clampPast(start.AddDate(0, 0, -1-g.r.IntN(20)))
+		stamp(f, owner.(string), created, created)
+		g.add("Event", f)
+	}
+}

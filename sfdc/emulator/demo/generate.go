@@ -1,0 +1,282 @@
+// Package demo generates the emulator's demo org: a deterministic, believable
+// sales org (users, accounts, contacts, leads, opportunities on two record
+// types, contact roles, tasks and events) laid out around "today".
+package demo
+
+import (
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+)
+
+// Pod is the two-character instance marker in every generated id.
+const Pod = "Dm"
+
+// idBase offsets generated serials so ids look like real ones.
+const idBase = 1_000_000_000
+
+// Config selects what Generate produces.
+type Config struct {
+	Seed  int64
+	Scale int       // multiplies record counts; values below 1 mean 1
+	Now   time.Time // "today"; the zero value means time.Now()
+	// SetupOnly generates only the organization, users, record types and
+	// opportunity stages: an empty org for tests that create their own data.
+	SetupOnly bool
+}
+
+// Record is one generated row of Object. Fields use API names and JSON
+// values (nil, bool, float64, string; dates "2006-01-02", datetimes
+// "2006-01-02T15:04:05.000+0000").
+type Record struct {
+	Object string
+	Fields map[string]any
+}
+
+// Data is a generated org.
+type Data struct {
+	OrgID      string
+	OrgName    string
+	MeID       string // the logged-in rep
+	MeUsername string
+	Records    []Record // parents before children
+}
+
+// Counts per scale unit.
+const (
+	accountsPerScale = 300
+	leadsPerScale    = 500
+	tasksPerScale    = 5500
+	eventsPerScale   = 2500
+)
+
+// DateLayout is the layout of Salesforce date values.
+const DateLayout = "2006-01-02"
+
+type generator struct {
+	r        *rand.Rand
+	now      time.Time
+	today    time.Time
+	scale    int
+	data     *Data
+	counters map[string]uint64
+
+	users    []user
+	rtNB     string
+	rtRenew  string
+	accounts []account
+}
+
+type user struct {
+	id, first, last, title string
+	seller                 bool
+}
+
+type account struct {
+	id, name, owner, domain, segment string
+	contacts                         []string
+	opps                             []opp
+}
+
+type opp struct {
+	id, owner, account string
+}
+
+// Generate builds the demo org for cfg. The same Seed, Scale and Now always
+// give the same records.
+func Generate(cfg Config) *Data {
+	if cfg.Scale < 1 {
+		cfg.Scale = 1
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	g := &generator{
+		r:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6c617a79666f7263)),
+		now:      now,
+		today:    time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		scale:    cfg.Scale,
+		data:     &Data{OrgName: "Lazyforce Demo Co."},
+		counters: map[string]uint64{},
+	}
+	est := 16 + cfg.Scale*(accountsPerScale*10+leadsPerScale+tasksPerScale+eventsPerScale)
+	if cfg.SetupOnly {
+		est = 32
+	}
+	g.data.Records = make([]Record, 0, est)
+	g.setup(cfg.Seed)
+	if !cfg.SetupOnly {
+		g.genAccounts()
+		g.genLeads()
+		g.genOpportunities()
+		g.genActivities()
+	}
+	return g.data
+}
+
+// id mints the next id for a key prefix.
+func (g *generator) id(prefix string) string {
+	g.counters[prefix]++
+	return string(sfdc.NewID(prefix, Pod, idBase+g.counters[prefix]))
+}
+
+func (g *generator) add(object string, f map[string]any) {
+	g.data.Records = append(g.data.Records, Record{Object: object, Fields: f})
+}
+
+func (g *generator) pick(list []string) string { return list[g.r.IntN(len(list))] }
+
+func (g *generator) chance(p float64) bool { return g.r.Float64() < p }
+
+// stamp sets the audit fields of a record created at created by owner and
+// last modified at modified.
+func stamp(f map[string]any, owner string, created, modified time.Time) {
+	if modified.Before(created) {
+		modified = created
+	}
+	f["CreatedDate"] = FormatDateTime(created)
+	f["CreatedById"] = owner
+	f["LastModifiedDate"] = FormatDateTime(modified)
+	f["LastModifiedById"] = owner
+	f["SystemModstamp"] = FormatDateTime(modified)
+	f["IsDeleted"] = false
+}
+
+// FormatDateTime renders t as a Salesforce datetime in UTC.
+func FormatDateTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000+0000") }
+
+// FormatDate renders t as a Salesforce date.
+func FormatDate(t time.Time) string { return t.Format(DateLayout) }
+
+// clampPast keeps t at or before now.
+func (g *generator) clampPast(t time.Time) time.Time {
+	if t.After(g.now) {
+		return g.now.Add(-time.Duration(g.r.IntN(3600)) * time.Second)
+	}
+	return t
+}
+
+// workTime returns a moment during business hours on day.
+func (g *generator) workTime(day time.Time) time.Time {
+	return day.Add(time.Duration(8*3600+g.r.IntN(9*3600)) * time.Second)
+}
+
+func (g *generator) setup(seed int64) {
+	orgSerial := uint64(seed%1000+1000) % 1000
+	g.data.OrgID = string(sfdc.NewID("00D", Pod, idBase+orgSerial))
+	orgCreated := g.today.AddDate(-3, 0, 0)
+	people := []struct {
+		first, last, title, dept, username string
+		seller                             bool
+	}{
+		{"Riley", "Parker", "Account Executive", "Sales", "rep@demo.lazyforce.dev", true},
+		{"Jordan", "Ellis", "VP of Sales", "Sales", "jordan.ellis@demo.lazyforce.dev", false},
+		{"Sam", "Okafor", "Account Executive", "Sales", "sam.okafor@demo.lazyforce.dev", true},
+		{"Priya", "Natarajan", "Senior Account Executive", "Sales", "priya.natarajan@demo.lazyforce.dev", true},
+		{"Marco", "Bianchi", "Account Executive", "Sales", "marco.bianchi@demo.lazyforce.dev", true},
+		{"Hannah", "Schultz", "Sales Development Rep", "Sales", "hannah.schultz@demo.lazyforce.dev", false},
+		{"Ken", "Watanabe", "Sales Engineer", "Sales", "ken.watanabe@demo.lazyforce.dev", false},
+		{"Dana", "Whitfield", "Salesforce Administrator", "IT", "dana.whitfield@demo.lazyforce.dev", false},
+	}
+	admin := ""
+	for i, p := range people {
+		id := g.id("005")
+		if i == 0 {
+			g.data.MeID, g.data.MeUsername = id, p.username
+		}
+		g.users = append(g.users, user{id: id, first: p.first, last: p.last, title: p.title, seller: p.seller})
+		f := map[string]any{
+			"Id": id, "Username": p.username, "FirstName": p.first, "LastName": p.last,
+			"Name": p.first + " " + p.last, "Email": strings.Replace(p.username, "rep@", "riley.parker@", 1),
+			"Alias": strings.ToLower(p.first[:1] + p.last[:min(4, len(p.last))]), "Title": p.title,
+			"Department": p.dept, "CompanyName": g.data.OrgName, "IsActive": true,
+			"TimeZoneSidKey": "GMT", "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US",
+			"EmailEncodingKey": "UTF-8", "UserType": "Standard", "Phone": g.phone("415"),
+		}
+		if i != 1 {
+			f["ManagerId"] = g.users[min(1, len(g.users)-1)].id
+		}
+		if i == 7 {
+			admin = id
+		}
+		stamp(f, id, orgCreated.AddDate(0, 0, i), orgCreated.AddDate(0, 1, i))
+		g.add("User", f)
+	}
+	if admin == "" {
+		admin = g.data.MeID
+	}
+	// Users referenced each other before all existed; fix the manager of the first.
+	g.data.Records[0].Fields["ManagerId"] = g.users[1].id
+
+	org := map[string]any{
+		"Id": g.data.OrgID, "Name": g.data.OrgName, "FiscalYearStartMonth": float64(FiscalYearStartMonth),
+		"UsesStartDateAsFiscalYearName": false, "DefaultCurrencyIsoCode": "USD", "InstanceName": "DM1",
+		"IsSandbox": false, "OrganizationType": "Enterprise Edition", "NamespacePrefix": nil,
+		"TrialExpirationDate": nil, "TimeZoneSidKey": "GMT", "LanguageLocaleKey": "en_US",
+		"DefaultLocaleSidKey": "en_US", "Country": "United States", "City": "San Francisco",
+		"PrimaryContact": "Dana Whitfield",
+	}
+	stamp(org, admin, orgCreated, orgCreated)
+	g.add("Organization", org)
+
+	g.rtNB, g.rtRenew = g.id("012"), g.id("012")
+	for _, rt := range []struct{ id, name, dev, desc string }{
+		{g.rtNB, "New Business", RecordTypeNewBusiness, "Deals with new customers and upsells"},
+		{g.rtRenew, "Renewal", RecordTypeRenewal, "Subscription renewals"},
+	} {
+		f := map[string]any{"Id": rt.id, "Name": rt.name, "DeveloperName": rt.dev, "SobjectType": "Opportunity",
+			"IsActive": true, "Description": rt.desc, "NamespacePrefix": nil}
+		stamp(f, admin, orgCreated, orgCreated)
+		g.add("RecordType", f)
+	}
+	for i, s := range Stages() {
+		f := map[string]any{"Id": g.id("01J"), "MasterLabel": s.Name, "ApiName": s.Name, "IsActive": true,
+			"SortOrder": float64(i + 1), "IsClosed": s.Closed, "IsWon": s.Won,
+			"ForecastCategory": s.ForecastCategory, "ForecastCategoryName": s.ForecastName,
+			"DefaultProbability": s.Probability, "Description": nil}
+		stamp(f, admin, orgCreated, orgCreated)
+		g.add("OpportunityStage", f)
+	}
+}
+
+// RecordTypeIDs returns the ids of the demo org's Opportunity record types by
+// developer name, read from data.
+func (d *Data) RecordTypeIDs() map[string]string {
+	out := map[string]string{}
+	for _, r := range d.Records {
+		if r.Object == "RecordType" {
+			out[r.Fields["DeveloperName"].(string)] = r.Fields["Id"].(string)
+		}
+	}
+	return out
+}
+
+func (g *generator) phone(area string) string {
+	return "(" + area + ") 555-0" + itoa(100+g.r.IntN(900))
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,209 @@
+package emulator
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+)
+
+// Query paging limits (Sforce-Query-Options: batchSize).
+const (
+	defaultBatchSize = 2000
+	minBatchSize     = 200
+	maxBatchSize     = 2000
+)
+
+// Cursor cache limits: open query locators expire after 15 idle minutes;
+// the oldest are evicted beyond these bounds.
+const (
+	cursorIdle    = 15 * time.Minute
+	maxCursors    = 64
+	maxCursorRows = 2_000_000
+)
+
+// cursor is an open query locator: the full result and its page size.
+type cursor struct {
+	rows     []*soql.Row
+	total    int
+	batch    int
+	lastUsed time.Time
+}
+
+// batchSize reads Sforce-Query-Options: batchSize=N.
+func batchSize(r *http.Request) int {
+	n := defaultBatchSize
+	for _, part := range strings.Split(r.Header.Get("Sforce-Query-Options"), ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "batchSize") {
+			if x, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+				n = x
+			}
+		}
+	}
+	return min(maxBatchSize, max(minBatchSize, n))
+}
+
+// queryEnv is the evaluation environment of the org.
+func (s *Server) queryEnv(version string, all bool) soql.Env {
+	return soql.Env{
+		Catalog: s.schema, Source: s.org, Now: s.now, Location: time.UTC,
+		FiscalYearStartMonth: demo.FiscalYearStartMonth, WeekStart: time.Sunday,
+		IncludeDeleted: all, APIVersion: version,
+	}
+}
+
+// queryError converts a parse/evaluation error into Salesforce's.
+func queryError(err error) *Error {
+	var qe *soql.Error
+	if errors.As(err, &qe) {
+		return &Error{Status: http.StatusBadRequest, Code: qe.Code, Message: qe.Message}
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "MALFORMED_QUERY", Message: err.Error()}
+}
+
+// unknownTypeError is INVALID_TYPE in Salesforce's positioned form.
+func unknownTypeError(text, object string) *Error {
+	col := 1
+	lower := strings.ToLower(text)
+	if i := strings.Index(lower, " from "); i >= 0 {
+		if j := strings.Index(lower[i:], strings.ToLower(object)); j >= 0 {
+			col = i + j + 1
+		}
+	}
+	msg := "\n" + text + "\n" + strings.Repeat(" ", col-1) + "^\nERROR at Row:1:Column:" + strconv.Itoa(col) +
+		"\nsObject type '" + object + "' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."
+	return &Error{Status: http.StatusBadRequest, Code: "INVALID_TYPE", Message: msg}
+}
+
+// runQuery parses and evaluates q.
+func (s *Server) runQuery(r *http.Request, q string, all bool) (*soql.Query, *soql.Result, *Error) {
+	if strings.TrimSpace(q) == "" {
+		return nil, nil, &Error{Status: http.StatusBadRequest, Code: "MALFORMED_QUERY", Message: "A query string has to be specified"}
+	}
+	parsed, err := soql.Parse(q)
+	if err != nil {
+		return nil, nil, queryError(err)
+	}
+	if _, ok := s.schema.Lookup(parsed.From); !ok {
+		return nil, nil, unknownTypeError(q, parsed.From)
+	}
+	if r.URL.Query().Get("columns") == "true" {
+		return parsed, nil, nil
+	}
+	res, err := soql.Execute(r.Context(), s.queryEnv(versionOf(r.Context()), all), parsed)
+	if err != nil {
+		return nil, nil, queryError(err)
+	}
+	return parsed, res, nil
+}
+
+// handleQuery serves GET query?q= and queryAll?q= (and ?columns=true,
+// which the Salesforce CLI uses for column metadata).
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, all bool) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeErrors(w, errMethodNotAllowed(r.Method, "GET", "HEAD"))
+		return
+	}
+	parsed, res, qerr := s.runQuery(r, r.URL.Query().Get("q"), all)
+	if qerr != nil {
+		writeErrors(w, qerr)
+		return
+	}
+	if res == nil {
+		writeJSON(w, http.StatusOK, s.columnMetadata(parsed))
+		return
+	}
+	batch := batchSize(r)
+	page := res.Records
+	next := ""
+	if len(res.Records) > batch {
+		page = res.Records[:batch]
+		next = s.openCursor(res, batch)
+	}
+	writeRaw(w, http.StatusOK, queryPage(res.TotalSize, page, next, versionOf(r.Context()), batch))
+}
+
+// queryPage renders {"totalSize","done"[,"nextRecordsUrl"],"records"}.
+func queryPage(total int, rows []*soql.Row, cursorID, version string, offset int) []byte {
+	b := make([]byte, 0, 64+len(rows)*256)
+	b = append(b, `{"totalSize":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	if cursorID == "" {
+		b = append(b, `,"done":true`...)
+	} else {
+		b = append(b, `,"done":false,"nextRecordsUrl":"/services/data/v`...)
+		b = append(b, version...)
+		b = append(b, "/query/"...)
+		b = append(b, cursorID...)
+		b = append(b, '-')
+		b = strconv.AppendInt(b, int64(offset), 10)
+		b = append(b, '"')
+	}
+	b = append(b, `,"records":`...)
+	b = appendRows(b, rows)
+	return append(b, '}')
+}
+
+// openCursor stores a result for paging and returns its locator id.
+func (s *Server) openCursor(res *soql.Result, batch int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.querySeq++
+	id := string(sfdc.NewID("01g", "Dm", 1_000_000+s.querySeq))
+	now := time.Now()
+	// Expire idle cursors and keep the cache bounded.
+	total := len(res.Records)
+	kept := s.curOrder[:0]
+	for _, k := range s.curOrder {
+		c := s.cursors[k]
+		if c == nil || now.Sub(c.lastUsed) > cursorIdle {
+			delete(s.cursors, k)
+			continue
+		}
+		kept = append(kept, k)
+		total += len(c.rows)
+	}
+	s.curOrder = kept
+	for len(s.curOrder) > 0 && (len(s.curOrder) >= maxCursors || total > maxCursorRows) {
+		old := s.curOrder[0]
+		total -= len(s.cursors[old].rows)
+		delete(s.cursors, old)
+		s.curOrder = s.curOrder[1:]
+	}
+	s.cursors[id] = &cursor{rows: res.Records, total: res.TotalSize, batch: batch, lastUsed: now}
+	s.curOrder = append(s.curOrder, id)
+	return id
+}
+
+// handleQueryMore serves GET query/{locator}, locator "<01g…>-<offset>".
+func (s *Server) handleQueryMore(w http.ResponseWriter, r *http.Request, locator string) {
+	invalid := &Error{Status: http.StatusBadRequest, Code: "INVALID_QUERY_LOCATOR", Message: "invalid query locator"}
+	id, off, ok := strings.Cut(locator, "-")
+	offset, err := strconv.Atoi(off)
+	if !ok || err != nil || offset < 0 {
+		writeErrors(w, invalid)
+		return
+	}
+	s.mu.Lock()
+	c := s.cursors[id]
+	if c != nil {
+		c.lastUsed = time.Now()
+	}
+	s.mu.Unlock()
+	if c == nil || offset > len(c.rows) {
+		writeErrors(w, invalid)
+		return
+	}
+	end := min(len(c.rows), offset+c.batch)
+	next := ""
+	if end < len(c.rows) {
+		next = id
+	}
+	writeRaw(w, http.StatusOK, queryPage(c.total, c.rows[offset:end], next, versionOf(r.Context()), end))
+}

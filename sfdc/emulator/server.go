@@ -1,0 +1,433 @@
+// Package emulator is a Salesforce-compatible HTTP server (OAuth 2.0 and the
+// REST API) over an in-memory org, with a deterministic demo org and fault
+// injection. The demo command runs it in-process; tests run against it over
+// real HTTP; third-party Salesforce clients (jsforce, the Salesforce CLI) can
+// talk to it unchanged.
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
+)
+
+// Options configure a Server. The zero value is a scale-1 demo org with seed
+// 0 on the real clock.
+type Options struct {
+	Seed  int64
+	Scale int // multiplies the demo org's size; values below 1 mean 1
+	// Empty generates only the org's setup data (organization, users, record
+	// types, opportunity stages) and no business records.
+	Empty bool
+	// Now is the clock ("today" for the demo data, timestamps of writes);
+	// nil means time.Now.
+	Now func() time.Time
+	// APIVersion is the newest API version served, like "66.0" (the default).
+	// Every version from v20.0 up to it is accepted.
+	APIVersion string
+	// DailyAPILimit is DailyApiRequests.Max (default 15000).
+	DailyAPILimit int
+	// AccessToken, RefreshToken and AdminToken fix the initial tokens;
+	// empty means random.
+	AccessToken, RefreshToken, AdminToken string
+	// DevicePendingPolls is how many device-flow polls answer
+	// authorization_pending before the emulator approves the device.
+	DevicePendingPolls int
+	// DeviceInterval is the polling interval (seconds) the device flow
+	// announces; 0 means 5 as Salesforce does.
+	DeviceInterval int
+	// Log, if set, receives one line per request.
+	Log io.Writer
+}
+
+// Server is an emulated Salesforce org. All methods are safe for concurrent use.
+type Server struct {
+	opts    Options
+	now     func() time.Time
+	schema  *Schema
+	org     *org
+	newest  int
+	handler http.Handler
+
+	orgID, meID, username string
+	adminToken            string
+	accessToken           string
+	refreshToken          string
+
+	mu       sync.Mutex
+	sessions map[string]*session // access token -> session
+	grants   map[string]*grant   // refresh token -> grant
+	codes    map[string]*authCode
+	devices  map[string]*deviceGrant
+	cursors  map[string]*cursor
+	curOrder []string
+	querySeq uint64
+	apiUsed  int
+	faults   faultState
+	rng      *rand.Rand
+}
+
+// oldestVersion is the oldest API version the emulator accepts.
+const oldestVersion = 20
+
+// New builds a server with a generated org.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.APIVersion == "" {
+		opts.APIVersion = "66.0"
+	}
+	if opts.DailyAPILimit <= 0 {
+		opts.DailyAPILimit = 15000
+	}
+	newest, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(opts.APIVersion, "v"), ".0"))
+	if err != nil || newest < oldestVersion {
+		newest = 66
+	}
+	s := &Server{
+		opts:     opts,
+		now:      opts.Now,
+		schema:   newSchema(standardObjects()),
+		newest:   newest,
+		sessions: map[string]*session{},
+		grants:   map[string]*grant{},
+		codes:    map[string]*authCode{},
+		devices:  map[string]*deviceGrant{},
+		cursors:  map[string]*cursor{},
+		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), 42)),
+	}
+	s.org = newOrg(s.schema)
+	data := demo.Generate(demo.Config{Seed: opts.Seed, Scale: opts.Scale, Now: opts.Now(), SetupOnly: opts.Empty})
+	s.org.load(data)
+	s.orgID, s.meID, s.username = data.OrgID, data.MeID, data.MeUsername
+	s.adminToken = opts.AdminToken
+	if s.adminToken == "" {
+		s.adminToken = randomString(40)
+	}
+	g := s.newGrant("api refresh_token web", opts.RefreshToken)
+	s.refreshToken = g.refreshToken
+	s.accessToken = s.newSession(g, opts.AccessToken).token
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// AccessToken is a valid access token for the logged-in rep, issued at start.
+func (s *Server) AccessToken() string { return s.accessToken }
+
+// RefreshToken is the refresh token behind AccessToken.
+func (s *Server) RefreshToken() string { return s.refreshToken }
+
+// AdminToken guards the /__emulator/ endpoints.
+func (s *Server) AdminToken() string { return s.adminToken }
+
+// Username is the logged-in rep's username.
+func (s *Server) Username() string { return s.username }
+
+// UserID is the logged-in rep's 18-character User id.
+func (s *Server) UserID() string { return s.meID }
+
+// OrgID is the org's 18-character Organization id.
+func (s *Server) OrgID() string { return s.orgID }
+
+// APIVersion is the newest API version served, like "66.0".
+func (s *Server) APIVersion() string { return fmt.Sprintf("%d.0", s.newest) }
+
+// APICalls returns the number of API requests counted against the daily limit.
+func (s *Server) APICalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.apiUsed
+}
+
+// ResetAPICalls sets the API usage counter back to zero.
+func (s *Server) ResetAPICalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apiUsed = 0
+}
+
+type ctxKey int
+
+const (
+	ctxSession ctxKey = iota
+	ctxVersion
+	ctxTxn
+)
+
+func sessionOf(ctx context.Context) *session {
+	se, _ := ctx.Value(ctxSession).(*session)
+	return se
+}
+
+func versionOf(ctx context.Context) string {
+	v, _ := ctx.Value(ctxVersion).(string)
+	return v
+}
+
+// writerFor returns the write context of a request.
+func (s *Server) writerFor(ctx context.Context) writer {
+	w := writer{now: s.now(), user: s.meID}
+	if se := sessionOf(ctx); se != nil {
+		w.user = se.userID
+	}
+	w.tx, _ = ctx.Value(ctxTxn).(*txn)
+	return w
+}
+
+// routes builds the top-level handler.
+func (s *Server) routes() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		r.URL.Path = cleanPath(r.URL.Path)
+		rec := &statusRecorder{ResponseWriter: w, status: 200}
+		s.serve(rec, r)
+		if s.opts.Log != nil {
+			fmt.Fprintf(s.opts.Log, "%s %s %s %d %s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(time.Microsecond))
+		}
+	})
+}
+
+// cleanPath collapses repeated slashes (the Salesforce CLI sends //services/...).
+func cleanPath(p string) string {
+	if !strings.Contains(p, "//") {
+		return p
+	}
+	var b strings.Builder
+	prevSlash := false
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			if prevSlash {
+				continue
+			}
+			prevSlash = true
+		} else {
+			prevSlash = false
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/__emulator/") {
+		s.serveAdmin(w, r)
+		return
+	}
+	w, r, ok := s.applyTransportFaults(w, r)
+	if !ok {
+		return
+	}
+	if tw, isTrunc := w.(*truncatingWriter); isTrunc {
+		defer tw.finish()
+	}
+	switch {
+	case p == "/services/oauth2/token":
+		s.handleToken(w, r)
+	case p == "/services/oauth2/authorize":
+		s.handleAuthorize(w, r)
+	case p == "/services/oauth2/revoke":
+		s.handleRevoke(w, r)
+	case p == "/services/oauth2/userinfo":
+		s.handleUserinfo(w, r)
+	case strings.HasPrefix(p, "/id/"):
+		s.handleIdentity(w, r)
+	case p == "/services/data" || p == "/services/data/":
+		s.handleVersions(w, r)
+	case strings.HasPrefix(p, "/services/data/"):
+		s.serveData(w, r)
+	default:
+		writeErrors(w, errNotFound())
+	}
+}
+
+// parseVersion validates "vNN.0" and returns "NN.0".
+func (s *Server) parseVersion(seg string) (string, bool) {
+	if !strings.HasPrefix(seg, "v") || !strings.HasSuffix(seg, ".0") {
+		return "", false
+	}
+	n, err := strconv.Atoi(seg[1 : len(seg)-2])
+	if err != nil || n < oldestVersion || n > s.newest {
+		return "", false
+	}
+	return seg[1:], true
+}
+
+// serveData authenticates, counts and dispatches a REST data request.
+func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, "/services/data/")
+	verSeg, sub, _ := strings.Cut(rest, "/")
+	version, ok := s.parseVersion(verSeg)
+	if !ok {
+		writeErrors(w, errNotFound())
+		return
+	}
+	se := s.authenticate(r)
+	if se == nil {
+		writeErrors(w, errInvalidSession())
+		return
+	}
+	used, limited := s.countCall()
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", used, s.opts.DailyAPILimit))
+	if limited || s.takeFault(r, func(f *Faults) bool { return f.RequestLimitExceeded }) {
+		writeErrors(w, errRequestLimit())
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if s.takeFault(r, func(f *Faults) bool { return f.RowLock }) {
+			writeErrors(w, errRowLock(lastSegment(sub)))
+			return
+		}
+	}
+	ctx := context.WithValue(r.Context(), ctxSession, se)
+	ctx = context.WithValue(ctx, ctxVersion, version)
+	s.dispatch(w, r.WithContext(ctx), splitPath(sub))
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func lastSegment(p string) string {
+	segs := splitPath(p)
+	if len(segs) == 0 {
+		return ""
+	}
+	return segs[len(segs)-1]
+}
+
+// dispatch routes a data request below /services/data/vNN.0/. It is also
+// used for composite subrequests.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, segs []string) {
+	n := len(segs)
+	switch {
+	case n == 0:
+		s.handleResources(w, r)
+	case segs[0] == "query" || segs[0] == "queryAll":
+		if n == 1 {
+			s.handleQuery(w, r, segs[0] == "queryAll")
+		} else if n == 2 {
+			s.handleQueryMore(w, r, segs[1])
+		} else {
+			writeErrors(w, errNotFound())
+		}
+	case segs[0] == "sobjects":
+		s.dispatchSObjects(w, r, segs[1:])
+	case segs[0] == "composite":
+		s.dispatchComposite(w, r, segs[1:])
+	case segs[0] == "limits" && n == 1:
+		s.handleLimits(w, r)
+	case segs[0] == "ui-api":
+		s.dispatchUIAPI(w, r, segs[1:])
+	default:
+		writeErrors(w, errNotFound())
+	}
+}
+
+func (s *Server) dispatchSObjects(w http.ResponseWriter, r *http.Request, segs []string) {
+	switch len(segs) {
+	case 0:
+		s.handleGlobalDescribe(w, r)
+		return
+	}
+	def, ok := s.schema.Lookup(segs[0])
+	if !ok {
+		writeErrors(w, errNotFound())
+		return
+	}
+	switch {
+	case len(segs) == 1:
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			s.handleSObjectInfo(w, r, def)
+		case http.MethodPost:
+			s.handleCreate(w, r, def)
+		default:
+			writeErrors(w, errMethodNotAllowed(r.Method, "GET", "HEAD", "POST"))
+		}
+	case len(segs) == 2 && segs[1] == "describe":
+		s.handleDescribe(w, r, def)
+	case len(segs) == 2 && segs[1] == "updated":
+		s.handleUpdated(w, r, def)
+	case len(segs) == 2 && segs[1] == "deleted":
+		s.handleDeleted(w, r, def)
+	case len(segs) == 2:
+		s.handleRecord(w, r, def, segs[1])
+	default:
+		writeErrors(w, errNotFound())
+	}
+}
+
+// handleVersions serves GET /services/data/: no auth, not counted.
+func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) {
+	type version struct {
+		Label   string `json:"label"`
+		URL     string `json:"url"`
+		Version string `json:"version"`
+	}
+	var out []version
+	for v := oldestVersion; v <= s.newest; v++ {
+		out = append(out, version{Label: releaseName(v), URL: fmt.Sprintf("/services/data/v%d.0", v), Version: fmt.Sprintf("%d.0", v)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// releaseName returns the Salesforce release label of an API version
+// (v20.0 = Winter '11; three releases a year).
+func releaseName(v int) string {
+	seasons := []string{"Winter", "Spring", "Summer"}
+	i := v - 20
+	return fmt.Sprintf("%s '%02d", seasons[i%3], 11+i/3)
+}
+
+// handleResources serves GET /services/data/vNN.0/.
+func (s *Server) handleResources(w http.ResponseWriter, r *http.Request) {
+	base := "/services/data/v" + versionOf(r.Context())
+	res := map[string]string{}
+	for _, k := range []string{"tooling", "metadata", "eclair", "folders", "prechatForms", "chatter", "tabs", "appMenu",
+		"quickActions", "queryAll", "commerce", "wave", "iot", "analytics", "search", "identity", "composite",
+		"parameterizedSearch", "fingerprint", "theme", "nouns", "recent", "licensing", "limits", "process",
+		"async-queries", "query", "emailConnect", "compactLayouts", "connect", "ui-api", "jobs", "sobjects", "actions", "support"} {
+		res[k] = base + "/" + k
+	}
+	res["identity"] = fmt.Sprintf("%s/id/%s/%s", instanceURL(r), s.orgID, s.meID)
+	writeJSON(w, http.StatusOK, res)
+}
+
+// instanceURL is the scheme and host the client used to reach us.
+func instanceURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -98,3 +98,5 @@ func run(m *Model, cmd tea.Cmd) []tea.Msg {
 func isPaneMsg(msg tea.Msg) bool {
 	return strings.HasPrefix(fmt.Sprintf("%T", msg), "views.")
 }
+
+func fmtType(v any) string { return fmt.Sprintf("%T", v) }

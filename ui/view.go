@@ -97,7 +97,9 @@ func (m *Model) helpLine() string {
 	case m.prompting:
 		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
 	case m.showHelp:
-		bindings = []key.Binding{g.Help, m.keys.Prompt.Cancel}
+		cancel := m.keys.Prompt.Cancel
+		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
+		bindings = []key.Binding{g.Help, closeHelp}
 	default:
 		bindings = append(m.pane(m.focus).ShortHelp(), g.Help, g.Quit)
 	}
@@ -199,15 +201,40 @@ func (m *Model) statusBar() string {
 func (m *Model) helpOverlay(w, h int) string {
 	st := m.ctx.Styles
 	g := &m.keys.Global
-	groups := append(m.pane(m.focus).FullHelp(),
-		[]key.Binding{g.Accounts, g.Opportunities, g.Pipeline, g.Ask, g.NextPane, g.PrevPane},
-		[]key.Binding{g.Prompt, g.Sync, g.Help, g.Quit, g.ForceQuit})
+	global := [][]key.Binding{
+		{g.Accounts, g.Opportunities, g.Pipeline, g.Ask},
+		{g.NextPane, g.PrevPane, g.Prompt},
+		{g.Sync, g.Help, g.Quit, g.ForceQuit},
+	}
+	innerW := max(1, w-st.Overlay.GetHorizontalFrameSize())
 	hm := m.help
 	hm.ShowAll = true
-	innerW := max(1, w-st.Overlay.GetHorizontalFrameSize())
-	hm.SetWidth(innerW)
-	title := st.Title.Render("Keys · " + m.focus.String())
-	content := title + "\n\n" + hm.FullHelpView(groups) + "\n\n" + st.Muted.Render("esc or ? closes · keys can be rebound in keys.json")
+	// blocks renders groups side by side when they fit, else two by two,
+	// so that narrow terminals lose nothing.
+	blocks := func(groups [][]key.Binding) string {
+		hm.SetWidth(0)
+		if all := hm.FullHelpView(groups); lipgloss.Width(all) <= innerW {
+			return all
+		}
+		hm.SetWidth(innerW)
+		var parts []string
+		for i := 0; i < len(groups); i += 2 {
+			parts = append(parts, hm.FullHelpView(groups[i:min(i+2, len(groups))]))
+		}
+		return strings.Join(parts, "\n")
+	}
+	content := st.Title.Render("Keys · " + m.focus.String())
+	if groups := m.pane(m.focus).FullHelp(); len(groups) > 0 {
+		content += "\n" + blocks(groups)
+	}
+	content += "\n\n" + st.Title.Render("Everywhere") + "\n" + blocks(global) +
+		"\n\n" + st.Muted.Render("esc or ? closes · keys can be rebound in keys.json")
 	box := st.Overlay.MaxWidth(w).Render(content)
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+	placed := lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+	// A terminal too short for the whole help loses the bottom, not the
+	// layout.
+	if lines := strings.Split(placed, "\n"); len(lines) > h {
+		placed = strings.Join(lines[:h], "\n")
+	}
+	return placed
 }

@@ -220,8 +220,13 @@ func (p *Pipeline) View() string {
 			weighted += c.weighted
 		}
 	}
-	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s · %s · open %s · weighted %s",
-		Sanitize(rt.Name), owner, money(open), money(weighted)))
+	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
+	more := ""
+	if visible < len(p.columns) {
+		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
+	}
+	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
+		Sanitize(rt.Name), more, owner, money(open), money(weighted)))
 	header := fit(st.Title.Render(title), p.width)
 
 	chart := p.chart()
@@ -249,6 +254,7 @@ func (p *Pipeline) board(h int) string {
 		p.colOffset = p.col - visible + 1
 	}
 	colW := p.width / visible
+	lastW := p.width - colW*(visible-1) // the last column takes the remainder
 	frameW := st.Column.GetHorizontalFrameSize()
 	frameH := st.Column.GetVerticalFrameSize()
 	innerW := max(1, colW-frameW)
@@ -290,7 +296,12 @@ func (p *Pipeline) board(h int) string {
 		if ci == p.col {
 			style = st.ColumnFocus
 		}
-		cols = append(cols, style.Width(colW).Height(h).Render(body))
+		w := colW
+		if ci == p.colOffset+visible-1 {
+			w = lastW
+			body = padLines(body, max(1, lastW-frameW), innerH)
+		}
+		cols = append(cols, style.Width(w).Height(h).Render(body))
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
 }

@@ -272,12 +272,15 @@ func (c calendar) dateFuncValue(fn string, v any) any {
 	if !ok {
 		return nil
 	}
-	t, ok := parseStoredDateTime(s)
+	d, hour, ok := quickDate(s)
 	if !ok {
-		return nil
+		t, ok := parseStoredDateTime(s)
+		if !ok {
+			return nil
+		}
+		t = t.UTC()
+		d, hour = civilDate(t.Year(), t.Month(), t.Day()), t.Hour()
 	}
-	t = t.UTC()
-	d := civilDate(t.Year(), t.Month(), t.Day())
 	switch fn {
 	case "CALENDAR_YEAR":
 		return float64(d.Year())
@@ -304,11 +307,45 @@ func (c calendar) dateFuncValue(fn string, v any) any {
 	case "DAY_ONLY":
 		return d.Format(dateLayout)
 	case "HOUR_IN_DAY":
-		return float64(t.Hour())
+		return float64(hour)
 	case "WEEK_IN_MONTH":
 		return float64((d.Day()-1)/7 + 1)
 	case "WEEK_IN_YEAR":
 		return float64((d.YearDay()-1)/7 + 1)
 	}
 	return nil
+}
+
+// quickDate reads the UTC calendar day (and hour) of a stored date
+// "2006-01-02" or canonical datetime "2006-01-02T15:04:05.000+0000"
+// without allocating; ok is false for other forms.
+func quickDate(s string) (civil, int, bool) {
+	if len(s) != 10 && !isCanonicalDateTime(s) {
+		return civil{}, 0, false
+	}
+	if !matchDigits(s, "dddd-dd-dd") {
+		return civil{}, 0, false
+	}
+	y := atoiDigits(s[0:4])
+	m := atoiDigits(s[5:7])
+	day := atoiDigits(s[8:10])
+	if m < 1 || m > 12 || day < 1 || day > 31 {
+		return civil{}, 0, false
+	}
+	hour := 0
+	if len(s) > 10 {
+		if !matchDigits(s[11:], "dd") {
+			return civil{}, 0, false
+		}
+		hour = atoiDigits(s[11:13])
+	}
+	return civilDate(y, time.Month(m), day), hour, true
+}
+
+func atoiDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }

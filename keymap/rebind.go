@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -118,7 +119,11 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 		b := acts[n]
 		keys := overrides[n]
 		b.SetKeys(keys...)
-		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+		sep := "/"
+		if slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, "/") }) {
+			sep = " "
+		}
+		b.SetHelp(strings.Join(keys, sep), b.Help().Desc)
 	}
 	return nil
 }

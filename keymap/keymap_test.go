@@ -1,0 +1,128 @@
+package keymap
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+func TestDefaultsMatchTheKeyContract(t *testing.T) {
+	k := Default()
+	cases := []struct {
+		key string
+		b   key.Binding
+	}{
+		{"1", k.Global.Accounts}, {"2", k.Global.Opportunities}, {"3", k.Global.Pipeline}, {"4", k.Global.Ask},
+		{"j", k.Accounts.Down}, {"k", k.Accounts.Up}, {"g", k.Accounts.Top}, {"G", k.Accounts.Bottom},
+		{"/", k.Accounts.Filter}, {":", k.Global.Prompt}, {"?", k.Global.Help}, {"r", k.Global.Sync},
+		{"o", k.Opportunities.Browser}, {"y", k.Opportunities.Copy}, {"q", k.Global.Quit},
+		{"ctrl+c", k.Global.ForceQuit}, {"esc", k.Detail.Back},
+	}
+	for _, c := range cases {
+		if !key.Matches(press(c.key), c.b) {
+			t.Errorf("%q does not trigger %q", c.key, c.b.Help().Desc)
+		}
+	}
+}
+
+func TestEveryActionHasHelp(t *testing.T) {
+	for name, b := range Default().Actions() {
+		if b.Help().Key == "" || b.Help().Desc == "" || len(b.Keys()) == 0 {
+			t.Errorf("%s has no keys or help", name)
+		}
+	}
+}
+
+func TestRebind(t *testing.T) {
+	k := Default()
+	if err := k.Rebind(map[string][]string{"accounts.filter": {"/", "f"}, "global.quit": {"Q"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("f"), k.Accounts.Filter) || !key.Matches(press("/"), k.Accounts.Filter) {
+		t.Error("accounts.filter not rebound to / and f")
+	}
+	if key.Matches(press("q"), k.Global.Quit) || !key.Matches(press("Q"), k.Global.Quit) {
+		t.Error("global.quit not rebound to Q")
+	}
+	if got := k.Accounts.Filter.Help().Key; got != "/ f" {
+		t.Errorf("help key %q, want %q", got, "/ f")
+	}
+	if got := k.Global.Quit.Help().Key; got != "Q" {
+		t.Errorf("help key %q, want Q", got)
+	}
+	// Other panes keep their own binding.
+	if key.Matches(press("f"), k.Opportunities.Filter) {
+		t.Error("rebinding accounts.filter changed opportunities.filter")
+	}
+}
+
+func TestRebindErrors(t *testing.T) {
+	for name, overrides := range map[string]map[string][]string{
+		"unknown action": {"accounts.fliter": {"f"}},
+		"no keys":        {"accounts.filter": {}},
+		"empty key":      {"accounts.filter": {" "}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			k := Default()
+			err := k.Rebind(map[string][]string{"global.quit": {"Q"}, firstKey(overrides): overrides[firstKey(overrides)]})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), firstKey(overrides)) {
+				t.Errorf("error %q does not name the action", err)
+			}
+			if !key.Matches(press("q"), k.Global.Quit) {
+				t.Error("a failed Rebind changed other bindings")
+			}
+		})
+	}
+}
+
+func firstKey(m map[string][]string) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
+
+func TestLoadDefault(t *testing.T) {
+	dir := t.TempDir()
+	k, err := LoadDefault(filepath.Join(dir, ConfigFile))
+	if err != nil || !key.Matches(press("/"), k.Accounts.Filter) {
+		t.Fatalf("missing file: %v", err)
+	}
+	path := filepath.Join(dir, ConfigFile)
+	if err := os.WriteFile(path, []byte(`{"accounts.filter": ["/", "f"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err = LoadDefault(path)
+	if err != nil || !key.Matches(press("f"), k.Accounts.Filter) {
+		t.Fatalf("file with override: %v", err)
+	}
+	if err := os.WriteFile(path, []byte(`{"accounts.nope": ["x"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDefault(path); err == nil || !strings.Contains(err.Error(), `unknown key action "accounts.nope"`) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("unknown action: %v", err)
+	}
+	if err := os.WriteFile(path, []byte(`{not json`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadDefault(path); err == nil || !strings.Contains(err.Error(), "parse key config") {
+		t.Fatalf("bad json: %v", err)
+	}
+}

@@ -7,6 +7,12 @@ import (
 	"strings"
 )
 
+// Salesforce limits enforced as an org does.
+const (
+	maxOffset      = 2000 // OFFSET above this is NUMBER_OUTSIDE_VALID_RANGE
+	maxFieldsLimit = 200  // FIELDS(ALL|CUSTOM) needs LIMIT <= 200
+)
+
 // defaultAPIVersion is used for attributes.url when Env.APIVersion is "".
 const defaultAPIVersion = "62.0"
 
@@ -113,6 +119,9 @@ func (x *executor) planRoot(q *Query) (*plan, error) {
 // plan compiles q over the object info.
 func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
 	p := &plan{q: q, info: info, alias: q.FromAlias, need: newNeedSet(), limit: q.Limit, offset: q.Offset}
+	if q.Offset > maxOffset {
+		return nil, &Error{Code: "NUMBER_OUTSIDE_VALID_RANGE", Message: fmt.Sprintf("Maximum SOQL offset allowed is %d", maxOffset)}
+	}
 	p.need.add("Id")
 	p.need.add("IsDeleted")
 	if q.Where != nil {
@@ -138,6 +147,12 @@ func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
 		return nil, posError(CodeMalformedQuery, x.text, q.fromPos, "HAVING requires a GROUP BY or an aggregate function")
 	}
 	for _, it := range q.Select {
+		if it.Alias != "" {
+			return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Only aggregate expressions use field aliasing")
+		}
+		if it.Fields != "" && it.Fields != "STANDARD" && (q.Limit < 0 || q.Limit > maxFieldsLimit) {
+			return nil, posError(CodeMalformedQuery, x.text, it.Pos, fmt.Sprintf("The SOQL FIELDS function must have a LIMIT of at most %d", maxFieldsLimit))
+		}
 		if err := x.planSelectItem(p, it); err != nil {
 			return nil, err
 		}

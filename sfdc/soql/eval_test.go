@@ -236,7 +236,7 @@ func TestFieldsAll(t *testing.T) {
 	if want := []string{"attributes", "Rating__c"}; !reflect.DeepEqual(res.Records[0].Keys, want) {
 		t.Errorf("CUSTOM keys = %v", res.Records[0].Keys)
 	}
-	res = run(t, testEnv(), "SELECT FIELDS(ALL) FROM User WHERE Name = 'Bob Boss'")
+	res = run(t, testEnv(), "SELECT FIELDS(ALL) FROM User WHERE Name = 'Bob Boss' LIMIT 10")
 	if want := []string{"attributes", "Id", "Name", "ManagerId", "IsDeleted"}; !reflect.DeepEqual(res.Records[0].Keys, want) {
 		t.Errorf("ALL keys = %v", res.Records[0].Keys)
 	}
@@ -251,5 +251,25 @@ func TestCancelledContext(t *testing.T) {
 	cancel()
 	if _, err := Execute(ctx, testEnv(), q); err == nil {
 		t.Error("Execute with a cancelled context succeeded")
+	}
+}
+
+// TestRealChildQuery runs the query of the recorded child-subquery fixture
+// (qualified names in the subquery, relationship named through the parent).
+func TestRealChildQuery(t *testing.T) {
+	res := run(t, testEnv(), "SELECT Account.Name, (SELECT Contact.FirstName, Contact.LastName FROM Account.Contacts) FROM Account LIMIT 5")
+	if res.TotalSize != 3 {
+		t.Fatalf("TotalSize = %d, want 3", res.TotalSize)
+	}
+	acme := res.Records[0]
+	if want := []string{"attributes", "Name", "Contacts"}; !reflect.DeepEqual(acme.Keys, want) {
+		t.Fatalf("keys = %v, want %v", acme.Keys, want)
+	}
+	cs := acme.Values[2].(*ChildSet)
+	if got := column(&Result{Records: cs.Records}, "FirstName"); !reflect.DeepEqual(got, []any{"Ann", "bill"}) {
+		t.Errorf("first names = %v", got)
+	}
+	if want := []string{"attributes", "FirstName", "LastName"}; !reflect.DeepEqual(cs.Records[0].Keys, want) {
+		t.Errorf("child keys = %v, want %v", cs.Records[0].Keys, want)
 	}
 }

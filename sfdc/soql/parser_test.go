@@ -172,6 +172,11 @@ func TestSemanticErrors(t *testing.T) {
 		{"SELECT SUM(Name) FROM Account", "MALFORMED_QUERY", ""},
 		{"SELECT Id FROM Account WHERE COUNT(Id) > 1", "MALFORMED_QUERY", ""},
 		{"SELECT Id FROM Account WHERE Id IN (SELECT Id, Name FROM Account)", "MALFORMED_QUERY", ""},
+		{"SELECT Name n FROM Account", "MALFORMED_QUERY", "\nSELECT Name n FROM Account\n       ^\nERROR at Row:1:Column:8\nOnly aggregate expressions use field aliasing"},
+		{"SELECT FIELDS(ALL) FROM Account", "MALFORMED_QUERY", ""},
+		{"SELECT FIELDS(CUSTOM) FROM Account LIMIT 201", "MALFORMED_QUERY", ""},
+		{"SELECT Id FROM Account OFFSET 2001", "NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000"},
+		{"SELECT Id, TYPEOF What WHEN Account THEN Name END FROM Task", "MALFORMED_QUERY", ""},
 	}
 	for _, tt := range tests {
 		_, err := runErr(t, testEnv(), tt.q)

@@ -283,35 +283,35 @@ func (c calendar) dateFuncValue(fn string, v any) any {
 	}
 	switch fn {
 	case "CALENDAR_YEAR":
-		return float64(d.Year())
+		return boxInt(d.Year())
 	case "CALENDAR_QUARTER":
-		return float64((int(d.Month())-1)/3 + 1)
+		return boxInt((int(d.Month())-1)/3 + 1)
 	case "CALENDAR_MONTH":
-		return float64(d.Month())
+		return boxInt(int(d.Month()))
 	case "FISCAL_YEAR":
 		fy := c.fiscalYearStart(d)
 		if c.fiscalStart == time.January {
-			return float64(fy.Year())
+			return boxInt(fy.Year())
 		}
-		return float64(fy.Year() + 1)
+		return boxInt(fy.Year() + 1)
 	case "FISCAL_QUARTER":
-		return float64(monthsBetween(c.fiscalYearStart(d), d)/3 + 1)
+		return boxInt(monthsBetween(c.fiscalYearStart(d), d)/3 + 1)
 	case "FISCAL_MONTH":
-		return float64(monthsBetween(c.fiscalYearStart(d), d) + 1)
+		return boxInt(monthsBetween(c.fiscalYearStart(d), d) + 1)
 	case "DAY_IN_MONTH":
-		return float64(d.Day())
+		return boxInt(d.Day())
 	case "DAY_IN_WEEK":
-		return float64(int(d.Weekday()) + 1) // 1 = Sunday
+		return boxInt(int(d.Weekday()) + 1) // 1 = Sunday
 	case "DAY_IN_YEAR":
-		return float64(d.YearDay())
+		return boxInt(d.YearDay())
 	case "DAY_ONLY":
 		return d.Format(dateLayout)
 	case "HOUR_IN_DAY":
-		return float64(hour)
+		return boxInt(hour)
 	case "WEEK_IN_MONTH":
-		return float64((d.Day()-1)/7 + 1)
+		return boxInt((d.Day()-1)/7 + 1)
 	case "WEEK_IN_YEAR":
-		return float64((d.YearDay()-1)/7 + 1)
+		return boxInt((d.YearDay()-1)/7 + 1)
 	}
 	return nil
 }
@@ -348,4 +348,23 @@ func atoiDigits(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+// boxedInts holds float64 values 0..4095 already converted to any, so
+// date functions (years, quarters, months, days) do not allocate per row.
+// It is filled once and never written afterwards.
+var boxedInts = func() (t [4096]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
+
+// boxInt returns n as a float64 in an interface, without allocating for
+// common values.
+func boxInt(n int) any {
+	if n >= 0 && n < len(boxedInts) {
+		return boxedInts[n]
+	}
+	return float64(n)
 }

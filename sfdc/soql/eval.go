@@ -592,6 +592,7 @@ func (x *executor) semiJoinSet(sub *Query) (map[string]struct{}, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.need.addRef(ref)
 	get := x.getterFor(ref)
 	rows, err := x.scan(p, 0)
 	if err != nil {

@@ -22,6 +22,7 @@ type memSource struct {
 	byID    map[string]string // id → object
 	rows    map[string]Record
 	scans   map[string][]string // object → last need list
+	project bool                // Scan returns only the needed fields
 }
 
 func newMemSource() *memSource {
@@ -35,9 +36,21 @@ func (s *memSource) add(object string, r Record) {
 	s.rows[id] = r
 }
 
+// Scan hands out rows; with project set it keeps only the need fields, as
+// a source that decodes lazily would, so a field missing from need shows
+// up as a wrong answer in the tests.
 func (s *memSource) Scan(object string, need []string, fn func(Record) bool) error {
 	s.scans[object] = need
 	for _, r := range s.objects[object] {
+		if s.project {
+			p := make(Record, len(need))
+			for _, n := range need {
+				if v, ok := r[n]; ok {
+					p[n] = v
+				}
+			}
+			r = p
+		}
 		if !fn(r) {
 			break
 		}
@@ -127,6 +140,7 @@ func testCatalog() memCatalog {
 
 func testSource() *memSource {
 	s := newMemSource()
+	s.project = true
 	s.add("User", Record{"Id": u1, "Name": "Alice Admin", "ManagerId": nil, "IsDeleted": false})
 	s.add("User", Record{"Id": u2, "Name": "Bob Boss", "ManagerId": u1, "IsDeleted": false})
 	s.add("User", Record{"Id": u3, "Name": "Carol Rep", "ManagerId": u2, "IsDeleted": false})

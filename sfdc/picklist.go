@@ -45,7 +45,7 @@ type RecordTypePicklists struct {
 }
 
 // Value returns the entry with the given API value, or nil.
-func (p *PicklistValues) Value(v string) *PicklistValue {
+func (p PicklistValues) Value(v string) *PicklistValue {
 	for i := range p.Values {
 		if p.Values[i].Value == v {
 			return &p.Values[i]

@@ -379,3 +379,40 @@ func TestRetryDelayIsCappedAndJittered(t *testing.T) {
 		t.Errorf("default attempts")
 	}
 }
+
+func TestOAuthTokenSourceRefreshesWhenOnlyRefreshTokenStored(t *testing.T) {
+	a := &authServer{}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	ts := NewOAuthTokenSource(OAuthConfig{ClientID: "cid", TokenURL: TokenURL(srv.URL), HTTPClient: srv.Client()}, &oauth2.Token{RefreshToken: "rt"})
+	c, err := NewClient(ctx, srv.URL, ts, Options{APIVersion: "62.0", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Query(ctx, "SELECT Id FROM Account"); err != nil {
+		t.Fatal(err)
+	}
+	if a.refreshes.Load() != 1 || a.dataCalls.Load() != 1 || a.authHeaders[0] != "Bearer tok-1" {
+		t.Errorf("refreshes %d data calls %d headers %v", a.refreshes.Load(), a.dataCalls.Load(), a.authHeaders)
+	}
+	empty := NewOAuthTokenSource(OAuthConfig{TokenURL: TokenURL(srv.URL)}, nil)
+	if _, err := empty.Token(ctx); !IsSessionExpired(err) {
+		t.Errorf("token without credentials: %v", err)
+	}
+}
+
+func TestCallGenericResource(t *testing.T) {
+	c, _ := newTestClient(t, serveJSON(t, 200, []byte(`{"searchRecords":[{"attributes":{"type":"Account"},"Id":"001B000001PUvQUIA1"}]}`), func(r *http.Request, _ []byte) {
+		if r.URL.Path != "/services/data/v62.0/search" || r.URL.Query().Get("q") != "FIND {Acme}" {
+			t.Errorf("request %s", r.URL)
+		}
+	}))
+	var out struct{ SearchRecords []*Record }
+	status, err := c.Call(ctx, "GET", c.DataPath("search"), map[string][]string{"q": {"FIND {Acme}"}}, nil, &out)
+	if err != nil || status != 200 || len(out.SearchRecords) != 1 || out.SearchRecords[0].ID() != "001B000001PUvQUIA1" {
+		t.Errorf("Call = %d %v %+v", status, err, out)
+	}
+	if _, err := c.Call(ctx, "GET", "services/data", nil, nil, nil); err == nil {
+		t.Error("relative path accepted")
+	}
+}

@@ -53,8 +53,9 @@ func (c *Client) Limits() Usage {
 	return c.usage
 }
 
-// APICalls returns how many HTTP requests this client has sent to the org
-// (including retries and the version lookup).
+// APICalls returns how many requests of this client the org answered
+// (retries included; also the version list and userinfo, which Salesforce
+// does not count against the daily limit; token refreshes excluded).
 func (c *Client) APICalls() int64 { return c.calls.Load() }
 
 // Limit is one entry of GET /limits.

@@ -79,14 +79,19 @@ func NewOAuthTokenSource(cfg OAuthConfig, tok *oauth2.Token) *OAuthTokenSource {
 	}
 }
 
-// Token returns the current access token.
-func (s *OAuthTokenSource) Token(context.Context) (string, error) {
+// Token returns the current access token. With only a refresh token (e.g.
+// credentials stored without the access token) it refreshes first.
+func (s *OAuthTokenSource) Token(ctx context.Context) (string, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tok.AccessToken == "" {
-		return "", errors.New("no access token")
+	tok, canRefresh := s.tok.AccessToken, s.tok.RefreshToken != ""
+	s.mu.Unlock()
+	if tok != "" {
+		return tok, nil
 	}
-	return s.tok.AccessToken, nil
+	if !canRefresh {
+		return "", &SessionExpiredError{Cause: errors.New("no access token and no refresh token")}
+	}
+	return s.Refresh(ctx)
 }
 
 // Current returns a copy of the current token (for persisting it).

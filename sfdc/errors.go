@@ -30,11 +30,22 @@ const (
 	CodeFieldCustomValidate = "FIELD_CUSTOM_VALIDATION_EXCEPTION"
 )
 
-// ErrorItem is one entry of a Salesforce error array.
+// ErrorItem is one entry of a Salesforce error array. It decodes both the
+// REST form (errorCode) and the SaveResult form (statusCode).
 type ErrorItem struct {
-	Code    string
-	Message string
-	Fields  []string
+	Code    string   `json:"errorCode"`
+	Message string   `json:"message"`
+	Fields  []string `json:"fields"`
+}
+
+// UnmarshalJSON accepts errorCode, statusCode and OAuth's error keys.
+func (it *ErrorItem) UnmarshalJSON(b []byte) error {
+	var w wireError
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*it = w.item()
+	return nil
 }
 
 // APIError is an error response from Salesforce. Code, Message and Fields
@@ -258,14 +269,10 @@ func decodeErrorBody(status int, body []byte) *APIError {
 	return newAPIError(status, items)
 }
 
-// errorsFromWire converts SaveResult-style errors; nil if there are none.
-func errorsFromWire(status int, ws []wireError) *APIError {
-	if len(ws) == 0 {
+// errorsFromItems converts SaveResult errors; nil if there are none.
+func errorsFromItems(status int, items []ErrorItem) *APIError {
+	if len(items) == 0 {
 		return nil
-	}
-	items := make([]ErrorItem, len(ws))
-	for i, w := range ws {
-		items[i] = w.item()
 	}
 	return newAPIError(status, items)
 }
@@ -273,7 +280,7 @@ func errorsFromWire(status int, ws []wireError) *APIError {
 // IsNetworkError reports whether err is a transport failure (no HTTP
 // response: connection refused or dropped, DNS failure, timeout), i.e. the
 // org is unreachable rather than saying no. Offline-first callers treat it
-// as "try again later".
+// as "try again later". A cancelled context is not a network error.
 func IsNetworkError(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return false

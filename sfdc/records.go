@@ -15,7 +15,7 @@ import (
 type SaveResult struct {
 	ID      ID          `json:"id,omitempty"`
 	Success bool        `json:"success"`
-	Errors  []wireError `json:"errors"`
+	Errors  []ErrorItem `json:"errors"`
 	Created *bool       `json:"created,omitempty"`
 }
 
@@ -25,7 +25,7 @@ func (r SaveResult) Err() error {
 	if r.Success {
 		return nil
 	}
-	if e := errorsFromWire(0, r.Errors); e != nil {
+	if e := errorsFromItems(0, r.Errors); e != nil {
 		return e
 	}
 	return &APIError{Message: "save failed without an error message"}

@@ -21,6 +21,7 @@ type aggPlan struct {
 type groupKey struct {
 	get  getter
 	kind valueKind
+	rank picklistRank
 	sig  string
 	slot string
 }
@@ -29,6 +30,7 @@ type aggExpr struct {
 	fn   string
 	get  getter // nil for COUNT()
 	kind valueKind
+	rank picklistRank // MIN/MAX of a picklist compare in setup order
 	sig  string
 	slot string
 }
@@ -51,7 +53,11 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 		}
 		p.need.addRef(ref)
 		get, kind := x.maybeDateFunc(g.DateFunc, x.getterFor(ref), ref.kind)
-		a.groups = append(a.groups, groupKey{get: get, kind: kind, sig: funcSig(g.DateFunc, ref), slot: "g" + strconv.Itoa(len(a.groups))})
+		var rank picklistRank
+		if g.DateFunc == "" {
+			rank = newPicklistRank(ref.field.Picklist)
+		}
+		a.groups = append(a.groups, groupKey{get: get, kind: kind, rank: rank, sig: funcSig(g.DateFunc, ref), slot: "g" + strconv.Itoa(len(a.groups))})
 	}
 	expr := 0
 	for _, it := range q.Select {
@@ -102,11 +108,11 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 		a.having = h
 	}
 	for _, o := range q.OrderBy {
-		get, kind, _, err := resolve(Operand{Path: o.Path, Func: o.Func, Pos: o.Pos})
+		opd, err := resolve(Operand{Path: o.Path, Func: o.Func, Pos: o.Pos})
 		if err != nil {
 			return nil, err
 		}
-		a.order = append(a.order, orderKey{get: get, kind: kind, desc: o.Desc, nullsLast: o.NullsLast})
+		a.order = append(a.order, newOrderKey(opd, o))
 	}
 	return a, nil
 }
@@ -156,6 +162,7 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 		ag.get, ag.sig = x.getterFor(ref), fn+"("+ref.key()+")"
 		if fn == "MIN" || fn == "MAX" {
 			ag.kind = ref.kind
+			ag.rank = newPicklistRank(ref.field.Picklist)
 		}
 		if (fn == "SUM" || fn == "AVG") && ref.kind != kindNumber {
 			return nil, posError(CodeMalformedQuery, x.text, pos,
@@ -176,41 +183,42 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 // to slots of the group records.
 func (x *executor) groupResolver(p *plan, a *aggPlan) operandResolver {
 	slotGetter := func(slot string) getter { return func(r Record) any { return r[slot] } }
-	return func(op Operand) (getter, valueKind, string, error) {
+	return func(op Operand) (operand, error) {
 		if aggregateFuncs[op.Func] {
 			ag, err := x.aggFor(p, a, op.Func, op.Path, op.Pos)
 			if err != nil {
-				return nil, 0, "", err
+				return operand{}, err
 			}
-			return slotGetter(ag.slot), ag.kind, ag.sig, nil
+			return operand{get: slotGetter(ag.slot), kind: ag.kind, name: ag.sig, rank: ag.rank}, nil
 		}
 		if op.Func == "" && len(op.Path) == 1 {
 			for _, o := range a.out {
-				if o.alias != "" && o.alias == strings.ToLower(op.Path[0]) {
-					kind := kindNumber
-					for _, g := range a.groups {
-						if g.slot == o.slot {
-							kind = g.kind
-						}
-					}
-					for _, ag := range a.aggs {
-						if ag.slot == o.slot {
-							kind = ag.kind
-						}
-					}
-					return slotGetter(o.slot), kind, o.key, nil
+				if o.alias == "" || o.alias != strings.ToLower(op.Path[0]) {
+					continue
 				}
+				opd := operand{get: slotGetter(o.slot), kind: kindNumber, name: o.key}
+				for _, g := range a.groups {
+					if g.slot == o.slot {
+						opd.kind, opd.rank = g.kind, g.rank
+					}
+				}
+				for _, ag := range a.aggs {
+					if ag.slot == o.slot {
+						opd.kind, opd.rank = ag.kind, ag.rank
+					}
+				}
+				return opd, nil
 			}
 		}
 		ref, err := x.resolvePath(p.info, p.alias, op.Path, op.Pos)
 		if err != nil {
-			return nil, 0, "", err
+			return operand{}, err
 		}
 		g := a.group(funcSig(op.Func, ref))
 		if g == nil {
-			return nil, 0, "", posError(CodeMalformedQuery, x.text, op.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
+			return operand{}, posError(CodeMalformedQuery, x.text, op.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
 		}
-		return slotGetter(g.slot), g.kind, ref.field.Name, nil
+		return operand{get: slotGetter(g.slot), kind: g.kind, name: ref.field.Name, rank: g.rank}, nil
 	}
 }
 
@@ -314,11 +322,11 @@ func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
 			acc.nums++
 		}
 	case "MIN":
-		if acc.min == nil || compareValues(ag.kind, v, acc.min) < 0 {
+		if acc.min == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(acc.min)) < 0 {
 			acc.min = v
 		}
 	case "MAX":
-		if acc.max == nil || compareValues(ag.kind, v, acc.max) > 0 {
+		if acc.max == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(acc.max)) > 0 {
 			acc.max = v
 		}
 	case "COUNT_DISTINCT":

@@ -49,6 +49,9 @@ func isNull(v any) bool {
 }
 
 // compareFold compares two strings case-insensitively without allocating.
+// Like Salesforce for English locales, it orders by the upper-case form
+// ("sorting ... uses the UTF-8 values of the uppercase character"), so
+// "AB" sorts before "A_".
 func compareFold(a, b string) int {
 	for i, j := 0, 0; ; {
 		if i >= len(a) || j >= len(b) {
@@ -63,11 +66,11 @@ func compareFold(a, b string) int {
 		}
 		ca, cb := a[i], b[j]
 		if ca < utf8.RuneSelf && cb < utf8.RuneSelf {
-			if 'A' <= ca && ca <= 'Z' {
-				ca += 'a' - 'A'
+			if 'a' <= ca && ca <= 'z' {
+				ca -= 'a' - 'A'
 			}
-			if 'A' <= cb && cb <= 'Z' {
-				cb += 'a' - 'A'
+			if 'a' <= cb && cb <= 'z' {
+				cb -= 'a' - 'A'
 			}
 			if ca != cb {
 				if ca < cb {
@@ -81,7 +84,7 @@ func compareFold(a, b string) int {
 		}
 		ra, na := utf8.DecodeRuneInString(a[i:])
 		rb, nb := utf8.DecodeRuneInString(b[j:])
-		la, lb := unicode.ToLower(ra), unicode.ToLower(rb)
+		la, lb := unicode.ToUpper(ra), unicode.ToUpper(rb)
 		if la != lb {
 			if la < lb {
 				return -1
@@ -290,4 +293,36 @@ func multiIncludes(v, lit string) bool {
 		}
 	}
 	return true
+}
+
+// picklistRank orders picklist values by their position in setup (as
+// Salesforce sorts picklists), case-insensitively.
+type picklistRank map[string]int
+
+func newPicklistRank(values []string) picklistRank {
+	if len(values) == 0 {
+		return nil
+	}
+	r := make(picklistRank, 2*len(values))
+	for i := len(values) - 1; i >= 0; i-- {
+		r[values[i]] = i
+		r[strings.ToLower(values[i])] = i
+	}
+	return r
+}
+
+// sortValue maps a picklist value to its rank (a float64), so listed values
+// sort in setup order before any unlisted value, which keeps its text.
+func (r picklistRank) sortValue(v any) any {
+	s, ok := v.(string)
+	if r == nil || !ok {
+		return v
+	}
+	if i, ok := r[s]; ok {
+		return boxInt(i)
+	}
+	if i, ok := r[strings.ToLower(s)]; ok {
+		return boxInt(i)
+	}
+	return v
 }

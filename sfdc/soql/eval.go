@@ -51,6 +51,7 @@ type orderKey struct {
 	kind      valueKind
 	desc      bool
 	nullsLast bool
+	rank      picklistRank // picklist setup order, nil otherwise
 }
 
 // outField is one output column of a record: a plain field, a parent
@@ -157,18 +158,27 @@ func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
 			return nil, err
 		}
 	}
+	resolve := x.rowResolver(p)
 	for _, o := range q.OrderBy {
 		if o.Func != "" {
 			return nil, posError(CodeMalformedQuery, x.text, o.Pos, "Ordering by a function requires an aggregate query")
 		}
-		ref, err := x.resolvePath(info, p.alias, o.Path, o.Pos)
+		opd, err := resolve(Operand{Path: o.Path, Pos: o.Pos})
 		if err != nil {
 			return nil, err
 		}
-		p.need.addRef(ref)
-		p.order = append(p.order, orderKey{get: x.getterFor(ref), kind: ref.kind, desc: o.Desc, nullsLast: o.NullsLast})
+		p.order = append(p.order, newOrderKey(opd, o))
 	}
 	return p, nil
+}
+
+// newOrderKey builds a sort key; booleans sort with null as false.
+func newOrderKey(opd operand, o OrderItem) orderKey {
+	get := opd.get
+	if opd.kind == kindBool {
+		get = nullAsFalse(get)
+	}
+	return orderKey{get: get, kind: opd.kind, desc: o.Desc, nullsLast: o.NullsLast, rank: opd.rank}
 }
 
 // isAggregate reports whether q is an aggregate query.
@@ -186,25 +196,21 @@ func isAggregate(q *Query) bool {
 
 // rowResolver resolves WHERE operands on rows of p's object.
 func (x *executor) rowResolver(p *plan) operandResolver {
-	return func(op Operand) (getter, valueKind, string, error) {
+	return func(op Operand) (operand, error) {
 		if aggregateFuncs[op.Func] {
-			return nil, 0, "", posError(CodeMalformedQuery, x.text, op.Pos, "Aggregate functions are not allowed in WHERE; use HAVING")
+			return operand{}, posError(CodeMalformedQuery, x.text, op.Pos, "Aggregate functions are not allowed in WHERE; use HAVING")
 		}
 		ref, err := x.resolvePath(p.info, p.alias, op.Path, op.Pos)
 		if err != nil {
-			return nil, 0, "", err
+			return operand{}, err
 		}
 		p.need.addRef(ref)
-		get := x.getterFor(ref)
-		if op.Func != "" {
-			fn, cal := op.Func, x.cal
-			kind := kindNumber
-			if fn == "DAY_ONLY" {
-				kind = kindDate
-			}
-			return func(r Record) any { return cal.dateFuncValue(fn, get(r)) }, kind, ref.field.Name, nil
+		get, kind := x.maybeDateFunc(op.Func, x.getterFor(ref), ref.kind)
+		o := operand{get: get, kind: kind, name: ref.field.Name}
+		if op.Func == "" {
+			o.rank = newPicklistRank(ref.field.Picklist)
 		}
-		return get, ref.kind, ref.field.Name, nil
+		return o, nil
 	}
 }
 
@@ -397,7 +403,8 @@ func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
 // sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS
 // LAST is given, in both directions: the SOQL documentation says "By
 // default, null values are sorted first" and documents no exception for
-// DESC. Strings sort case-insensitively. Ties keep scan order.
+// DESC. Strings sort case-insensitively, picklists in setup order,
+// booleans false before true. Ties keep scan order.
 func sortRows(rows []Record, keys []orderKey) {
 	if len(keys) == 0 || len(rows) < 2 {
 		return
@@ -406,7 +413,11 @@ func sortRows(rows []Record, keys []orderKey) {
 	vals := make([]any, len(rows)*k)
 	for i, r := range rows {
 		for j, key := range keys {
-			vals[i*k+j] = key.get(r)
+			v := key.get(r)
+			if key.rank != nil {
+				v = key.rank.sortValue(v)
+			}
+			vals[i*k+j] = v
 		}
 	}
 	idx := make([]int, len(rows))

@@ -25,6 +25,10 @@ type Field struct {
 	Type             FieldType // describe type
 	ReferenceTo      []string  // objects a reference field may point to
 	RelationshipName string    // "Account" for AccountId; "" when not a lookup
+	// Picklist lists a picklist's values in setup order (describe
+	// picklistValues order). ORDER BY, MIN and MAX sort picklists in this
+	// order, as Salesforce does; nil sorts them alphabetically.
+	Picklist []string
 }
 
 // ChildRelationship describes a child subquery target, e.g. Account.Contacts.

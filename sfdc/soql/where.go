@@ -9,9 +9,27 @@ import (
 // pred is a compiled condition.
 type pred func(Record) bool
 
-// operandResolver resolves the left side of a condition to a getter and the
-// kind its values compare as.
-type operandResolver func(op Operand) (getter, valueKind, string, error)
+// operand is a resolved condition or ORDER BY operand.
+type operand struct {
+	get  getter
+	kind valueKind    // how its values compare
+	name string       // field name for error messages
+	rank picklistRank // picklist setup order for sorting, nil otherwise
+}
+
+// operandResolver resolves the left side of a condition or an ORDER BY key.
+type operandResolver func(op Operand) (operand, error)
+
+// nullAsFalse reads a boolean with null as false: Salesforce booleans are
+// never null ("null is treated as false", also for outer-joined parents).
+func nullAsFalse(get getter) getter {
+	return func(r Record) any {
+		if v := get(r); v != nil {
+			return v
+		}
+		return false
+	}
+}
 
 // litVal is a literal converted for comparison with one kind of field.
 type litVal struct {
@@ -52,9 +70,13 @@ func (x *executor) compileExpr(e Expr, resolve operandResolver) (pred, error) {
 }
 
 func (x *executor) compileCondition(c *Condition, resolve operandResolver) (pred, error) {
-	get, kind, name, err := resolve(c.Left)
+	opd, err := resolve(c.Left)
 	if err != nil {
 		return nil, err
+	}
+	get, kind, name := opd.get, opd.kind, opd.name
+	if kind == kindBool {
+		get = nullAsFalse(get)
 	}
 	switch c.Op {
 	case "LIKE":
@@ -285,6 +307,9 @@ func compareLit(k valueKind, op string, v any, l *litVal) bool {
 // compileLit converts a literal for comparison with a field of kind k.
 func (x *executor) compileLit(k valueKind, v Value, name string) (litVal, error) {
 	if v.Kind == ValNull {
+		if k == kindBool {
+			return litVal{b: false}, nil // "= null" on a boolean is "= false"
+		}
 		return litVal{null: true}, nil
 	}
 	switch k {

@@ -1,0 +1,88 @@
+package soql
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestCompareFoldUsesUpperCase(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"abc", "ABC", 0},
+		{"AB", "A_", -1}, // 'B' (0x42) < '_' (0x5F); lower-case folding would say the opposite
+		{"a_", "AB", 1},
+		{"straße", "STRASSE", 1}, // simple folding only: ß is not SS
+		{"Émile", "émile", 0},
+		{"a", "ab", -1},
+		{"", "", 0},
+	}
+	for _, tt := range tests {
+		if got := compareFold(tt.a, tt.b); sign(got) != tt.want {
+			t.Errorf("compareFold(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// TestBooleanNullIsFalse follows the SOQL docs: booleans are never null;
+// "= null" is "= false" and "!= null" is "= true".
+func TestBooleanNullIsFalse(t *testing.T) {
+	env := testEnv()
+	src := env.Source.(*memSource)
+	src.add("Opportunity", Record{"Id": id("006", 6), "Name": "Null Bool", "IsClosed": nil, "IsDeleted": false})
+	tests := []struct {
+		q    string
+		want []any
+	}{
+		{"SELECT Name FROM Opportunity WHERE IsClosed = false ORDER BY Name", []any{"Big Deal", "No Amount", "Null Bool", "Orphan Opp"}},
+		{"SELECT Name FROM Opportunity WHERE IsClosed = null ORDER BY Name", []any{"Big Deal", "No Amount", "Null Bool", "Orphan Opp"}},
+		{"SELECT Name FROM Opportunity WHERE IsClosed != null ORDER BY Name", []any{"Renewal", "Small Deal"}},
+		{"SELECT Name FROM Opportunity WHERE IsClosed IN (null) ORDER BY Name", []any{"Big Deal", "No Amount", "Null Bool", "Orphan Opp"}},
+		{"SELECT Name FROM Opportunity ORDER BY IsClosed DESC, Name DESC", []any{"Small Deal", "Renewal", "Orphan Opp", "Null Bool", "No Amount", "Big Deal"}},
+	}
+	for _, tt := range tests {
+		if got := column(run(t, env, tt.q), "Name"); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s\n got %v\nwant %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+// TestPicklistOrder: picklists sort in setup order, not alphabetically.
+func TestPicklistOrder(t *testing.T) {
+	env := testEnv()
+	cat := env.Catalog.(memCatalog)
+	opp := cat["opportunity"]
+	for i := range opp.Fields {
+		if opp.Fields[i].Name == "StageName" {
+			opp.Fields[i].Picklist = []string{"Prospecting", "Negotiation", "Closed Won"}
+		}
+	}
+	got := column(run(t, env, "SELECT Name FROM Opportunity ORDER BY StageName, Name"), "Name")
+	if want := []any{"Big Deal", "No Amount", "Orphan Opp", "Renewal", "Small Deal"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("ORDER BY StageName: %v, want %v", got, want)
+	}
+	res := run(t, env, "SELECT MIN(StageName), MAX(StageName) FROM Opportunity")
+	if got := rowsOf(res); !reflect.DeepEqual(got, [][]any{{"expr0", "Prospecting", "expr1", "Closed Won"}}) {
+		t.Errorf("MIN/MAX: %v", got)
+	}
+	res = run(t, env, "SELECT StageName, COUNT(Id) FROM Opportunity GROUP BY StageName ORDER BY StageName DESC")
+	if got := column(res, "StageName"); !reflect.DeepEqual(got, []any{"Closed Won", "Negotiation", "Prospecting"}) {
+		t.Errorf("grouped ORDER BY StageName DESC: %v", got)
+	}
+	// Without setup order the same query sorts alphabetically.
+	res = run(t, testEnv(), "SELECT StageName, COUNT(Id) FROM Opportunity GROUP BY StageName ORDER BY StageName DESC")
+	if got := column(res, "StageName"); !reflect.DeepEqual(got, []any{"Prospecting", "Negotiation", "Closed Won"}) {
+		t.Errorf("alphabetical ORDER BY StageName DESC: %v", got)
+	}
+}

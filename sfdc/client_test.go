@@ -338,6 +338,13 @@ func TestUpdateConflict412(t *testing.T) {
 	if ce.SObject != "Opportunity" || ce.ID != "006B0000002SiedIAC" || !ce.Since.Equal(since) || ce.API.Status != 412 {
 		t.Errorf("conflict = %+v", ce)
 	}
+	if msg := err.Error(); !strings.Contains(msg, "Opportunity 006B0000002SiedIAC was modified on the server after 2026-11-20T08:30:00Z") {
+		t.Errorf("conflict message %q", msg)
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Code != "PRECONDITION_FAILED" {
+		t.Errorf("conflict does not unwrap to the API error: %v", ae)
+	}
 	if err := c.Update(ctx, "Opportunity", "006B0000002SiedIAC", map[string]any{"StageName": "Closed Won"}, UpdateOptions{}); err != nil || header != "" {
 		t.Errorf("unconditional update: %v, header %q", err, header)
 	}

@@ -331,13 +331,12 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
 	}
 	m.loaded, m.loadErr = true, nil
-	m.accounts.SetData(msg.accounts)
-	m.opps.SetData(msg.opps)
+	cmds := []tea.Cmd{m.accounts.SetData(msg.accounts), m.opps.SetData(msg.opps)}
 	m.pipeline.SetData(msg.opps, msg.recordTypes)
 	if m.flash.text == "reading the cache…" {
 		m.flash = flashMsg{}
 	}
-	return nil
+	return tea.Batch(cmds...)
 }
 
 // detailLoaded fills the detail view that asked for the record, if it is

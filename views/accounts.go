@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -44,27 +43,33 @@ func NewAccountIndex(accts []Account) *AccountIndex {
 		ix.keys[i] = Sanitize(a.Name)
 	}
 	for s := range numAccountSorts {
-		order := make([]int, len(accts))
-		for i := range order {
-			order[i] = i
+		var keys []float64
+		switch s {
+		case SortAccountName:
+			keys = stringRanks(len(accts), func(i int) string { return ix.keys[i] })
+		case SortAccountType:
+			keys = stringRanks(len(accts), func(i int) string { return accts[i].Type })
+		case SortAccountCity:
+			keys = stringRanks(len(accts), func(i int) string { return accts[i].BillingCity })
+		case SortAccountOwner:
+			keys = stringRanks(len(accts), func(i int) string { return accts[i].OwnerName })
+		case SortAccountActivity:
+			keys = timeKeys(accts, func(a *Account) int64 {
+				if a.LastActivity.IsZero() {
+					return 0
+				}
+				return a.LastActivity.Unix()
+			})
 		}
-		slices.SortStableFunc(order, func(x, y int) int {
-			a, b := &accts[x], &accts[y]
-			switch s {
-			case SortAccountType:
-				return strings.Compare(a.Type, b.Type)
-			case SortAccountCity:
-				return strings.Compare(a.BillingCity, b.BillingCity)
-			case SortAccountOwner:
-				return strings.Compare(a.OwnerName, b.OwnerName)
-			case SortAccountActivity:
-				return a.LastActivity.Compare(b.LastActivity)
-			}
-			return strings.Compare(strings.ToLower(ix.keys[x]), strings.ToLower(ix.keys[y]))
-		})
-		ix.orders[s] = order
+		ix.orders[s] = sortedOrder(keys)
 	}
 	return ix
+}
+
+// Search returns the accounts whose name fuzzy-matches query, best first;
+// when within is not nil only those are searched.
+func (ix *AccountIndex) Search(query string, within []int) []int {
+	return fuzzySearch(ix.keys, within, query, true)
 }
 
 // Accounts is the accounts list pane.
@@ -77,6 +82,7 @@ type Accounts struct {
 	sort    AccountSort
 	desc    bool
 	filter  filter
+	next    *AccountIndex // new data waiting for its filter results
 	focused bool
 	width   int
 	height  int
@@ -86,28 +92,32 @@ var _ Pane = (*Accounts)(nil)
 
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
-	return &Accounts{ctx: ctx, index: NewAccountIndex(nil), filter: newFilter(AccountsPane)}
+	return &Accounts{ctx: ctx, index: NewAccountIndex(nil), filter: newFilter(AccountsPane, true)}
 }
 
-// SetData replaces the accounts, keeping the selected account when it is
-// still there.
-func (p *Accounts) SetData(ix *AccountIndex) {
-	selected := p.SelectedID()
-	p.index = ix
+// SetData replaces the data, keeping the selected record when it is still
+// there. With a filter applied, the old data stays on screen until the
+// returned command has searched the new one.
+func (p *Accounts) SetData(ix *AccountIndex) tea.Cmd {
 	if p.filter.active() {
-		// The old matches index the old slice: search again.
-		p.filter.matches = fuzzySearch(ix.keys, nil, p.filter.query)
+		p.next = ix
+		return p.filter.research(ix.keys)
 	}
+	p.swap(ix)
+	return nil
+}
+
+// swap installs ix and restores the selection.
+func (p *Accounts) swap(ix *AccountIndex) {
+	selected := p.SelectedID()
+	p.index, p.next = ix, nil
 	p.refresh()
-	if selected != "" {
-		for i, r := range p.rows {
-			if ix.Accounts[r].ID == selected {
-				p.cursor = i
-				break
-			}
+	for i, r := range p.rows {
+		if ix.Accounts[r].ID == selected {
+			p.cursor = i
+			break
 		}
 	}
-	p.cursor = clamp(p.cursor, len(p.rows))
 }
 
 // refresh recomputes the displayed rows from the filter and sort.
@@ -171,16 +181,34 @@ func (p *Accounts) Blur() { p.focused = false }
 // Capturing implements Pane: the filter input takes all keys.
 func (p *Accounts) Capturing() bool { return p.filter.editing }
 
+// clearFilter removes the filter and shows any data that was waiting for
+// it.
+func (p *Accounts) clearFilter() {
+	p.filter.clear()
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.refresh()
+}
+
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Accounts
 	switch msg := msg.(type) {
 	case filterTickMsg:
 		if msg.pane == AccountsPane {
-			return p, p.filter.search(msg, p.index.keys)
+			if p.next != nil {
+				return p, p.filter.search(msg, p.next.keys, false)
+			}
+			return p, p.filter.search(msg, p.index.keys, true)
 		}
 	case filterDoneMsg:
 		if msg.pane == AccountsPane && p.filter.done(msg) {
+			if p.next != nil {
+				p.swap(p.next)
+				break
+			}
 			p.cursor = 0
 			p.refresh()
 		}
@@ -188,14 +216,15 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if p.filter.editing {
 			switch {
 			case key.Matches(msg, p.ctx.Keys.Prompt.Cancel):
-				p.filter.clear()
-				p.refresh()
+				p.clearFilter()
 			case key.Matches(msg, p.ctx.Keys.Prompt.Submit):
 				p.filter.accept()
 			default:
 				cmd, cleared := p.filter.typed(msg)
 				if cleared {
-					p.refresh()
+					p.clearFilter()
+					p.filter.editing = true
+					p.filter.input.Focus()
 				}
 				return p, cmd
 			}
@@ -219,8 +248,7 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.filter.start(p.ctx.Styles.IsDark)
 		case key.Matches(msg, k.Back):
 			if p.filter.active() {
-				p.filter.clear()
-				p.refresh()
+				p.clearFilter()
 			}
 		case key.Matches(msg, k.SortNext):
 			p.sort = (p.sort + 1) % numAccountSorts

@@ -211,3 +211,27 @@ func TestAccountsRebindFilter(t *testing.T) {
 		t.Fatal("f does not filter after rebinding")
 	}
 }
+
+func TestAccountsNewDataWithFilterIsSearchedBeforeShown(t *testing.T) {
+	p := newTestAccounts(t)
+	send(t, p, "/", "c", "e", "d", "a", "r", "enter")
+	if p.Rows() != 1 {
+		t.Fatalf("cedar: %d rows", p.Rows())
+	}
+	accts := append(testAccounts(), Account{ID: "001000000000010AAA", Name: "Cedar Hotels"})
+	cmd := p.SetData(NewAccountIndex(accts))
+	if cmd == nil {
+		t.Fatal("SetData with a filter returned no search")
+	}
+	if p.Rows() != 1 || p.index.Accounts[p.rows[0]].Name != "Cedar Robotics" {
+		t.Fatal("the old rows should stay until the search is done")
+	}
+	drain(p, cmd)
+	names := accountNames(p)
+	if len(names) != 2 || !slices.Contains(names, "Cedar Hotels") {
+		t.Fatalf("after the search: %q", names)
+	}
+	if p.Query() != "cedar" {
+		t.Fatalf("the filter was lost: %q", p.Query())
+	}
+}

@@ -9,11 +9,11 @@ import (
 	"github.com/sahilm/fuzzy"
 )
 
-// filterDebounce is how long typing must pause before a fuzzy search runs.
+// FilterDebounce is how long typing must pause before a fuzzy search runs.
 // Searching 100k names costs tens of milliseconds, so it runs in a command,
 // after the debounce, and only over the previous matches when the query
 // grows (fuzzy matches of "abc" are a subset of those of "ab").
-const filterDebounce = 60 * time.Millisecond
+const FilterDebounce = 60 * time.Millisecond
 
 // filterTickMsg ends a debounce period; seq drops ticks of older keystrokes.
 type filterTickMsg struct {
@@ -49,11 +49,17 @@ func (s subset) Len() int {
 	return len(s.ids)
 }
 
-// fuzzySearch returns the indexes of keys matching query, best first. When
+// fuzzySearch returns the indexes of keys matching query, best first when
+// ranked (else in key order, which skips the costly sort by score). When
 // candidates is not nil only those are searched.
-func fuzzySearch(keys []string, candidates []int, query string) []int {
+func fuzzySearch(keys []string, candidates []int, query string, ranked bool) []int {
 	src := subset{keys: keys, ids: candidates}
-	found := fuzzy.FindFrom(query, src)
+	var found fuzzy.Matches
+	if ranked {
+		found = fuzzy.FindFrom(query, src)
+	} else {
+		found = fuzzy.FindFromNoSort(query, src)
+	}
 	out := make([]int, len(found))
 	for i, m := range found {
 		if candidates == nil {
@@ -73,10 +79,11 @@ type filter struct {
 	query   string // the query whose result is applied
 	matches []int  // result of query; nil when there is no filter
 	seq     int
+	ranked  bool // results best first (a list) or in key order (a sorted table)
 }
 
-func newFilter(pane PaneID) filter {
-	return filter{pane: pane, input: NewInput("/", "type to filter", true)}
+func newFilter(pane PaneID, ranked bool) filter {
+	return filter{pane: pane, input: NewInput("/", "type to filter", true), ranked: ranked}
 }
 
 // inputStyles are the text input styles for the theme, with a steady
@@ -142,24 +149,39 @@ func (f *filter) typed(msg tea.Msg) (tea.Cmd, bool) {
 		return cmd, true
 	}
 	seq, pane := f.seq, f.pane
-	tick := tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{pane: pane, seq: seq} })
+	tick := tea.Tick(FilterDebounce, func(time.Time) tea.Msg { return filterTickMsg{pane: pane, seq: seq} })
 	return tea.Batch(cmd, tick), false
 }
 
 // search returns the command that runs the fuzzy search for the input's
-// current text over keys, or nil when the tick is stale.
-func (f *filter) search(msg filterTickMsg, keys []string) tea.Cmd {
+// current text over keys, or nil when the tick is stale. With narrow, a
+// query that extends the applied one only searches its matches; pass false
+// when keys is not the slice the matches index.
+func (f *filter) search(msg filterTickMsg, keys []string, narrow bool) tea.Cmd {
 	if msg.seq != f.seq {
 		return nil
 	}
 	query := strings.TrimSpace(f.input.Value())
 	var candidates []int
-	if f.query != "" && f.matches != nil && strings.HasPrefix(query, f.query) {
+	if narrow && f.query != "" && f.matches != nil && strings.HasPrefix(query, f.query) {
 		candidates = f.matches
 	}
-	seq, pane := f.seq, f.pane
+	seq, pane, ranked := f.seq, f.pane, f.ranked
 	return func() tea.Msg {
-		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, candidates, query)}
+		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, candidates, query, ranked)}
+	}
+}
+
+// research returns the command that runs the applied query again over new
+// keys (after the data changed), or nil when no filter is applied.
+func (f *filter) research(keys []string) tea.Cmd {
+	if !f.active() {
+		return nil
+	}
+	f.seq++
+	seq, pane, query, ranked := f.seq, f.pane, f.query, f.ranked
+	return func() tea.Msg {
+		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, nil, query, ranked)}
 	}
 }
 

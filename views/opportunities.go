@@ -1,9 +1,7 @@
 package views
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -74,37 +72,42 @@ type OpportunityIndex struct {
 // NewOpportunityIndex builds the index of opps.
 func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
-	lower := make([]string, len(opps))
 	for i := range opps {
 		ix.keys[i] = Sanitize(opps[i].Name + " " + opps[i].AccountName)
-		lower[i] = strings.ToLower(opps[i].Name)
 	}
 	for c := range numOppColumns {
-		order := make([]int, len(opps))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(x, y int) int {
-			a, b := &opps[x], &opps[y]
-			switch c {
-			case ColAccount:
-				return strings.Compare(a.AccountName, b.AccountName)
-			case ColStage:
-				return strings.Compare(a.StageName, b.StageName)
-			case ColAmount:
-				return cmp.Compare(a.Amount, b.Amount)
-			case ColCloseDate:
-				return a.CloseDate.Compare(b.CloseDate)
-			case ColOwner:
-				return strings.Compare(a.OwnerName, b.OwnerName)
-			case ColProbability:
-				return cmp.Compare(a.Probability, b.Probability)
+		var keys []float64
+		switch c {
+		case ColName:
+			keys = stringRanks(len(opps), func(i int) string { return opps[i].Name })
+		case ColAccount:
+			keys = stringRanks(len(opps), func(i int) string { return opps[i].AccountName })
+		case ColStage:
+			keys = stringRanks(len(opps), func(i int) string { return opps[i].StageName })
+		case ColOwner:
+			keys = stringRanks(len(opps), func(i int) string { return opps[i].OwnerName })
+		case ColAmount:
+			keys = make([]float64, len(opps))
+			for i := range opps {
+				keys[i] = opps[i].Amount
 			}
-			return strings.Compare(lower[x], lower[y])
-		})
-		ix.orders[c] = order
+		case ColProbability:
+			keys = make([]float64, len(opps))
+			for i := range opps {
+				keys[i] = opps[i].Probability
+			}
+		case ColCloseDate:
+			keys = timeKeys(opps, func(o *Opportunity) int64 { return o.CloseDate.Unix() })
+		}
+		ix.orders[c] = sortedOrder(keys)
 	}
 	return ix
+}
+
+// Search returns the opportunities whose name and account fuzzy-match
+// query, in index order; when within is not nil only those are searched.
+func (ix *OpportunityIndex) Search(query string, within []int) []int {
+	return fuzzySearch(ix.keys, within, query, false)
 }
 
 // Opportunities is the opportunities table pane.
@@ -121,7 +124,8 @@ type Opportunities struct {
 	closing ClosingFilter
 	stale   bool
 	filter  filter
-	match   []bool // match[i]: opportunity i matches the text filter
+	next    *OpportunityIndex // new data waiting for its filter results
+	match   []bool            // match[i]: opportunity i matches the text filter
 	focused bool
 	width   int
 	height  int
@@ -132,16 +136,25 @@ var _ Pane = (*Opportunities)(nil)
 // NewOpportunities returns an empty opportunities pane showing open
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
-	return &Opportunities{ctx: ctx, index: NewOpportunityIndex(nil), sortCol: ColCloseDate, filter: newFilter(OpportunitiesPane)}
+	return &Opportunities{ctx: ctx, index: NewOpportunityIndex(nil), sortCol: ColCloseDate, filter: newFilter(OpportunitiesPane, false)}
 }
 
-// SetData replaces the opportunities, keeping the selection if possible.
-func (p *Opportunities) SetData(ix *OpportunityIndex) {
-	selected := p.SelectedID()
-	p.index = ix
+// SetData replaces the data, keeping the selected record when it is still
+// there. With a filter applied, the old data stays on screen until the
+// returned command has searched the new one.
+func (p *Opportunities) SetData(ix *OpportunityIndex) tea.Cmd {
 	if p.filter.active() {
-		p.filter.matches = fuzzySearch(ix.keys, nil, p.filter.query)
+		p.next = ix
+		return p.filter.research(ix.keys)
 	}
+	p.swap(ix)
+	return nil
+}
+
+// swap installs ix and restores the selection.
+func (p *Opportunities) swap(ix *OpportunityIndex) {
+	selected := p.SelectedID()
+	p.index, p.next = ix, nil
 	p.refresh()
 	for i, r := range p.rows {
 		if ix.Opportunities[r].ID == selected {
@@ -289,16 +302,34 @@ func (p *Opportunities) listHeight() int {
 	return max(0, h)
 }
 
+// clearFilter removes the filter and shows any data that was waiting for
+// it.
+func (p *Opportunities) clearFilter() {
+	p.filter.clear()
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.refresh()
+}
+
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Opportunities
 	switch msg := msg.(type) {
 	case filterTickMsg:
 		if msg.pane == OpportunitiesPane {
-			return p, p.filter.search(msg, p.index.keys)
+			if p.next != nil {
+				return p, p.filter.search(msg, p.next.keys, false)
+			}
+			return p, p.filter.search(msg, p.index.keys, true)
 		}
 	case filterDoneMsg:
 		if msg.pane == OpportunitiesPane && p.filter.done(msg) {
+			if p.next != nil {
+				p.swap(p.next)
+				break
+			}
 			p.cursor = 0
 			p.refresh()
 		}
@@ -306,14 +337,15 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		if p.filter.editing {
 			switch {
 			case key.Matches(msg, p.ctx.Keys.Prompt.Cancel):
-				p.filter.clear()
-				p.refresh()
+				p.clearFilter()
 			case key.Matches(msg, p.ctx.Keys.Prompt.Submit):
 				p.filter.accept()
 			default:
 				cmd, cleared := p.filter.typed(msg)
 				if cleared {
-					p.refresh()
+					p.clearFilter()
+					p.filter.editing = true
+					p.filter.input.Focus()
 				}
 				return p, cmd
 			}
@@ -337,8 +369,7 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, p.filter.start(p.ctx.Styles.IsDark)
 		case key.Matches(msg, k.Back):
 			if p.filter.active() {
-				p.filter.clear()
-				p.refresh()
+				p.clearFilter()
 			}
 		case key.Matches(msg, k.SortNext):
 			p.sortCol = (p.sortCol + 1) % numOppColumns

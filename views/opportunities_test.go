@@ -137,3 +137,14 @@ func TestOpportunitiesViewFitsWidth(t *testing.T) {
 		assertBlock(t, p.View(), w, 12)
 	}
 }
+
+func TestOpportunitiesNewDataWithoutFilterIsShownAtOnce(t *testing.T) {
+	p := newTestOpps(t)
+	opps := append(testOpps(), Opportunity{ID: "006000000000099AAA", Name: "New deal", StageName: "Prospecting", CloseDate: day(1)})
+	if cmd := p.SetData(NewOpportunityIndex(opps)); cmd != nil {
+		t.Fatal("SetData without a filter should not need a command")
+	}
+	if len(p.Rows()) != 6 {
+		t.Fatalf("%d open rows, want 6", len(p.Rows()))
+	}
+}

@@ -19,6 +19,13 @@ type pipelineColumn struct {
 	weighted float64 // sum of amount × probability
 }
 
+// boardKey names one grouping of the board, so switching back and forth
+// between record types or owners does not regroup 100k records each time.
+type boardKey struct {
+	recordType string
+	mine       bool
+}
+
 // Pipeline is the board pane: one column per stage of the chosen record
 // type's sales process, and a bar chart of amount by stage.
 type Pipeline struct {
@@ -31,6 +38,7 @@ type Pipeline struct {
 	col         int   // focused column
 	cursor      []int // selected card per column
 	colOffset   int   // first visible column
+	built       map[boardKey][]pipelineColumn
 	focused     bool
 	width       int
 	height      int
@@ -50,6 +58,7 @@ func (p *Pipeline) SetData(ix *OpportunityIndex, rts []RecordType) {
 		current = p.recordTypes[p.rt].ID
 	}
 	p.index, p.recordTypes = ix, rts
+	p.built = nil
 	p.rt = 0
 	for i, rt := range rts {
 		if rt.ID == current {
@@ -88,19 +97,36 @@ func (p *Pipeline) Totals() (labels []string, totals, weighted []float64) {
 	return labels, totals, weighted
 }
 
-// rebuild groups the opportunities of the record type into columns.
+// rebuild shows the columns of the chosen record type and owner filter,
+// grouping them on first use.
 func (p *Pipeline) rebuild() {
-	p.columns = p.columns[:0]
 	rt, ok := p.RecordType()
 	if !ok {
-		p.cursor = nil
+		p.columns, p.cursor = nil, nil
 		return
 	}
+	k := boardKey{recordType: rt.ID, mine: p.mine}
+	if p.built == nil {
+		p.built = make(map[boardKey][]pipelineColumn)
+	}
+	cols, ok := p.built[k]
+	if !ok {
+		cols = p.group(rt)
+		p.built[k] = cols
+	}
+	p.columns = cols
+	p.cursor = make([]int, len(p.columns))
+	p.col = clamp(p.col, len(p.columns))
+}
+
+// group sorts the opportunities of record type rt into its stage columns.
+func (p *Pipeline) group(rt RecordType) []pipelineColumn {
+	var columns []pipelineColumn
 	stages := slices.Clone(rt.Stages)
 	slices.SortStableFunc(stages, func(a, b Stage) int { return a.SortOrder - b.SortOrder })
 	byLabel := make(map[string]int, len(stages))
 	for i, s := range stages {
-		p.columns = append(p.columns, pipelineColumn{stage: s})
+		columns = append(columns, pipelineColumn{stage: s})
 		byLabel[s.Label] = i
 	}
 	// Walk the close-date order so cards come out sorted.
@@ -113,13 +139,12 @@ func (p *Pipeline) rebuild() {
 		if !ok {
 			continue
 		}
-		col := &p.columns[c]
+		col := &columns[c]
 		col.cards = append(col.cards, i)
 		col.total += o.Amount
 		col.weighted += o.Amount * o.Probability / 100
 	}
-	p.cursor = make([]int, len(p.columns))
-	p.col = clamp(p.col, len(p.columns))
+	return columns
 }
 
 // SetSize implements Pane.

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// benchOpps is the size the issue asks the app to stay instant at.
+const benchOpps = 100_000
+
+// reportLatency reports the median and 99th percentile of durs in ms.
+func reportLatency(b *testing.B, durs []time.Duration) {
+	if len(durs) == 0 {
+		return
+	}
+	slices.Sort(durs)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(durs[len(durs)/2]), "median-ms")
+	b.ReportMetric(ms(durs[len(durs)*99/100]), "p99-ms")
+}
+
+// BenchmarkStartup measures New → first frame: the placeholder-free frame
+// with chrome only (before the cache is read), and the first frame with
+// 100k opportunities read and indexed (the fake's read is a slice copy, so
+// this is the UI's share; the store's read time adds to it).
+func BenchmarkStartup(b *testing.B) {
+	fake := NewFakeData(42, benchOpps, testNow)
+	deps := Deps{Data: fake, Now: func() time.Time { return testNow }, Dark: true}
+	b.Run("first-frame", func(b *testing.B) {
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			m, _ := New(deps)
+			m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
+			_ = m.View()
+			durs = append(durs, time.Since(start))
+		}
+		reportLatency(b, durs)
+	})
+	b.Run("first-frame-with-100k", func(b *testing.B) {
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			m, _ := New(deps)
+			m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
+			m.Update(m.loadStatus()())
+			m.Update(m.loadData()())
+			_ = m.View()
+			durs = append(durs, time.Since(start))
+		}
+		reportLatency(b, durs)
+	})
+}
+
+// BenchmarkKeystroke measures one key press → Update → the new View, with
+// 100k opportunities (and 12.5k accounts) loaded, at 140×40.
+func BenchmarkKeystroke(b *testing.B) {
+	m, _ := newLoaded(b, benchOpps, 140, 40, true)
+	cases := []struct {
+		name  string
+		setup []string // keys pressed once before timing
+		keys  []string // keys pressed in turn, one per iteration
+	}{
+		{"accounts/move-j", []string{"1"}, []string{"j"}},
+		{"accounts/sort", []string{"1"}, []string{">"}},
+		{"opportunities/move-j-k", []string{"2"}, []string{"j", "k"}},
+		{"opportunities/top-bottom", []string{"2"}, []string{"G", "g"}},
+		{"opportunities/sort-column", []string{"2"}, []string{">"}},
+		{"opportunities/reverse", []string{"2"}, []string{"-"}},
+		{"opportunities/quick-filter-mine", []string{"2"}, []string{"m"}},
+		{"opportunities/quick-filter-status", []string{"2"}, []string{"x"}},
+		{"opportunities/quick-filter-stale", []string{"2"}, []string{"z"}},
+		{"pipeline/move-l-h", []string{"3"}, []string{"l", "h"}},
+		{"pipeline/record-type", []string{"3"}, []string{"T"}},
+		{"pipeline/mine", []string{"3"}, []string{"m"}},
+		{"switch-pane-tab", nil, []string{"tab"}},
+		{"opportunities/open-detail", []string{"2"}, []string{"enter", "esc"}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			for _, k := range c.setup {
+				run(m, press(m, k))
+			}
+			var durs []time.Duration
+			i := 0
+			for b.Loop() {
+				k := keyPress(c.keys[i%len(c.keys)])
+				i++
+				start := time.Now()
+				_, cmd := m.Update(k)
+				_ = m.View()
+				durs = append(durs, time.Since(start))
+				b.StopTimer()
+				run(m, cmd) // detail loads and the like: not part of the keystroke
+				b.StartTimer()
+			}
+			reportLatency(b, durs)
+		})
+	}
+}
+
+// BenchmarkFilter measures type-to-filter on 100k opportunities: the
+// keystroke itself (Update + View; the search is debounced into a
+// command), and the search command, on the first letter (all rows) and on
+// a later letter (only the previous matches).
+func BenchmarkFilter(b *testing.B) {
+	m, _ := newLoaded(b, benchOpps, 140, 40, true)
+	press(m, "2")
+	press(m, "/")
+	b.Run("keystroke", func(b *testing.B) {
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			m.Update(keyPress("a"))
+			_ = m.View()
+			durs = append(durs, time.Since(start))
+			b.StopTimer()
+			m.Update(keyPress("backspace"))
+			b.StartTimer()
+		}
+		reportLatency(b, durs)
+	})
+	opps, _ := m.deps.Data.Opportunities(b.Context())
+	ix := views.NewOpportunityIndex(opps)
+	b.Run("search-first-letter", func(b *testing.B) {
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			_ = ix.Search("n", nil)
+			durs = append(durs, time.Since(start))
+		}
+		reportLatency(b, durs)
+	})
+	b.Run("search-narrowing", func(b *testing.B) {
+		prev := ix.Search("nort", nil)
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			_ = ix.Search("north", prev)
+			durs = append(durs, time.Since(start))
+		}
+		reportLatency(b, durs)
+	})
+	b.Run("search-end-to-end-apply", func(b *testing.B) {
+		// Keystroke, debounce elapsed, search over all rows, result applied,
+		// new View: what a user waits for after a pause in typing.
+		var durs []time.Duration
+		for b.Loop() {
+			start := time.Now()
+			run(m, press(m, "v"))
+			_ = m.View()
+			durs = append(durs, time.Since(start)-views.FilterDebounce)
+			b.StopTimer()
+			run(m, press(m, "backspace"))
+			b.StartTimer()
+		}
+		reportLatency(b, durs)
+	})
+}

@@ -1,9 +1,12 @@
 package soql
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
+
+var errorf = fmt.Errorf
 
 func TestCompareFoldUsesUpperCase(t *testing.T) {
 	tests := []struct {
@@ -86,3 +89,44 @@ func TestPicklistOrder(t *testing.T) {
 		t.Errorf("alphabetical ORDER BY StageName DESC: %v", got)
 	}
 }
+
+// TestConcurrentExecute runs one parsed query from several goroutines: a
+// Query is read-only during Execute and an execution keeps no shared state.
+func TestConcurrentExecute(t *testing.T) {
+	env := testEnv()
+	env.Source = roSource{env.Source.(*memSource)}
+	q, err := Parse("SELECT Name, Owner.Name, (SELECT Name FROM Opportunities ORDER BY Amount DESC NULLS LAST) FROM Account WHERE CreatedDate = THIS_YEAR OR Name LIKE 'I%' ORDER BY Name DESC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []any{"Initech", "globex", "Acme"}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			res, err := Execute(t.Context(), env, q)
+			if err == nil && !reflect.DeepEqual(column(res, "Name"), want) {
+				err = errorf("got %v, want %v", column(res, "Name"), want)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// roSource reads a memSource without recording anything.
+type roSource struct{ m *memSource }
+
+func (s roSource) Scan(object string, need []string, fn func(Record) bool) error {
+	for _, r := range s.m.objects[object] {
+		if !fn(r) {
+			break
+		}
+	}
+	return nil
+}
+
+func (s roSource) Get(id string) (string, Record, bool) { return s.m.Get(id) }

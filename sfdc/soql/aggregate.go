@@ -52,12 +52,12 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 			return nil, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(g.DateFunc, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.getterFor(ref), ref.kind)
 		var rank picklistRank
 		if g.DateFunc == "" {
 			rank = newPicklistRank(ref.field.Picklist)
 		}
-		a.groups = append(a.groups, groupKey{get: get, kind: kind, rank: rank, sig: funcSig(g.DateFunc, ref), slot: "g" + strconv.Itoa(len(a.groups))})
+		a.groups = append(a.groups, groupKey{get: get, kind: kind, rank: rank, sig: funcSig(g.DateFunc, g.ConvertTimezone, ref), slot: "g" + strconv.Itoa(len(a.groups))})
 	}
 	expr := 0
 	for _, it := range q.Select {
@@ -72,15 +72,15 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 			}
 			slot = ag.slot
 		default:
-			path, fn := it.Path, ""
+			path, fn, tz := it.Path, "", false
 			if it.DateFunc != "" {
-				path, fn = it.Arg, it.DateFunc
+				path, fn, tz = it.Arg, it.DateFunc, it.ConvertTimezone
 			}
 			ref, err := x.resolvePath(p.info, p.alias, path, it.Pos)
 			if err != nil {
 				return nil, err
 			}
-			g := a.group(funcSig(fn, ref))
+			g := a.group(funcSig(fn, tz, ref))
 			if g == nil {
 				return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
 			}
@@ -108,7 +108,7 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 		a.having = h
 	}
 	for _, o := range q.OrderBy {
-		opd, err := resolve(Operand{Path: o.Path, Func: o.Func, Pos: o.Pos})
+		opd, err := resolve(Operand{Path: o.Path, Func: o.Func, ConvertTimezone: o.ConvertTimezone, Pos: o.Pos})
 		if err != nil {
 			return nil, err
 		}
@@ -117,8 +117,9 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 	return a, nil
 }
 
-// maybeDateFunc wraps get in a date function when fn is not "".
-func (x *executor) maybeDateFunc(fn string, get getter, kind valueKind) (getter, valueKind) {
+// maybeDateFunc wraps get in a date function when fn is not ""; with tz
+// datetimes are taken in the user's zone (convertTimezone).
+func (x *executor) maybeDateFunc(fn string, tz bool, get getter, kind valueKind) (getter, valueKind) {
 	if fn == "" {
 		return get, kind
 	}
@@ -127,12 +128,15 @@ func (x *executor) maybeDateFunc(fn string, get getter, kind valueKind) (getter,
 	if fn == "DAY_ONLY" {
 		k = kindDate
 	}
-	return func(r Record) any { return cal.dateFuncValue(fn, get(r)) }, k
+	return func(r Record) any { return cal.dateFuncValue(fn, tz, get(r)) }, k
 }
 
-func funcSig(fn string, ref fieldRef) string {
-	if fn == "" {
+func funcSig(fn string, tz bool, ref fieldRef) string {
+	switch {
+	case fn == "":
 		return ref.key()
+	case tz:
+		return fn + "(convertTimezone(" + ref.key() + "))"
 	}
 	return fn + "(" + ref.key() + ")"
 }
@@ -214,7 +218,7 @@ func (x *executor) groupResolver(p *plan, a *aggPlan) operandResolver {
 		if err != nil {
 			return operand{}, err
 		}
-		g := a.group(funcSig(op.Func, ref))
+		g := a.group(funcSig(op.Func, op.ConvertTimezone, ref))
 		if g == nil {
 			return operand{}, posError(CodeMalformedQuery, x.text, op.Pos, "Field must be grouped or aggregated: "+ref.field.Name)
 		}

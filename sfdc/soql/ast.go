@@ -41,6 +41,9 @@ type SelectItem struct {
 	// ("CALENDAR_YEAR", "FISCAL_QUARTER", ...); the field is in Arg and
 	// Path is nil. "" otherwise.
 	DateFunc string
+	// ConvertTimezone is true for DATEFUNC(convertTimezone(field)): the
+	// date function reads a datetime in the user's time zone, not UTC.
+	ConvertTimezone bool
 	// Fields is "ALL", "STANDARD" or "CUSTOM" for FIELDS(...); "" otherwise.
 	Fields string
 	// Pos is where the item starts.
@@ -64,9 +67,10 @@ type NotExpr struct {
 // Operand is the left side of a condition: a field path, optionally wrapped
 // in an aggregate or date function.
 type Operand struct {
-	Path []string // field path; nil for COUNT()
-	Func string   // aggregate function (HAVING) or date function, upper case; "" for a plain field
-	Pos  Pos
+	Path            []string // field path; nil for COUNT()
+	Func            string   // aggregate function (HAVING) or date function, upper case; "" for a plain field
+	ConvertTimezone bool     // date function over convertTimezone(field)
+	Pos             Pos
 }
 
 // Condition is "Operand Op Value(s)".
@@ -109,19 +113,22 @@ type Value struct {
 
 // GroupItem is one GROUP BY key: a field path, optionally in a date function.
 type GroupItem struct {
-	Path     []string
-	DateFunc string // "" or e.g. "CALENDAR_QUARTER"
-	Pos      Pos
+	Path            []string
+	DateFunc        string // "" or e.g. "CALENDAR_QUARTER"
+	ConvertTimezone bool   // date function over convertTimezone(field)
+	Pos             Pos
 }
 
 // OrderItem is one ORDER BY key.
 type OrderItem struct {
-	Path       []string // field path; for aggregates the argument (nil for COUNT())
-	Func       string   // aggregate or date function, "" for a plain field
-	Desc       bool
-	NullsLast  bool // true for NULLS LAST; NULLS FIRST is the default
-	NullsGiven bool // NULLS FIRST/LAST was written
-	Pos        Pos
+	Path []string // field path; for aggregates the argument (nil for COUNT())
+	Func string   // aggregate or date function, "" for a plain field
+	// ConvertTimezone is true for a date function over convertTimezone(field).
+	ConvertTimezone bool
+	Desc            bool
+	NullsLast       bool // true for NULLS LAST; NULLS FIRST is the default
+	NullsGiven      bool // NULLS FIRST/LAST was written
+	Pos             Pos
 }
 
 func (*BinaryExpr) isExpr() {}

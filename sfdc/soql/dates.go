@@ -264,21 +264,25 @@ func isCanonicalDateTime(s string) bool {
 
 // dateFuncValue evaluates a date function (CALENDAR_YEAR, ...) on a stored
 // date or datetime value. Datetimes are taken in UTC, as Salesforce's date
-// functions do unless convertTimezone() is used. FISCAL_YEAR names a fiscal
-// year after the calendar year it ends in (the org default,
-// UsesStartDateAsFiscalYearName=false).
-func (c calendar) dateFuncValue(fn string, v any) any {
+// functions do, unless inZone (convertTimezone()) asks for the user's zone.
+// FISCAL_YEAR names a fiscal year after the calendar year it ends in (the
+// org default, UsesStartDateAsFiscalYearName=false).
+func (c calendar) dateFuncValue(fn string, inZone bool, v any) any {
 	s, ok := v.(string)
 	if !ok {
 		return nil
 	}
+	zoned := inZone && len(s) > 10 && c.loc != time.UTC
 	d, hour, ok := quickDate(s)
-	if !ok {
+	if !ok || zoned {
 		t, ok := parseStoredDateTime(s)
 		if !ok {
 			return nil
 		}
 		t = t.UTC()
+		if zoned {
+			t = t.In(c.loc)
+		}
 		d, hour = civilDate(t.Year(), t.Month(), t.Day()), t.Hour()
 	}
 	switch fn {

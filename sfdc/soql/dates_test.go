@@ -179,15 +179,43 @@ func TestDateFunctions(t *testing.T) {
 		{"DAY_IN_WEEK", "2024-05-15", 4.0},
 	}
 	for _, tt := range tests {
-		if got := c.dateFuncValue(tt.fn, tt.v); got != tt.want {
+		if got := c.dateFuncValue(tt.fn, false, tt.v); got != tt.want {
 			t.Errorf("%s(%s) = %v, want %v", tt.fn, tt.v, got, tt.want)
 		}
 	}
-	if got := c.dateFuncValue("CALENDAR_YEAR", nil); got != nil {
+	if got := c.dateFuncValue("CALENDAR_YEAR", false, nil); got != nil {
 		t.Errorf("CALENDAR_YEAR(null) = %v", got)
 	}
 	cal := newCalendar(Env{})
-	if got := cal.dateFuncValue("FISCAL_YEAR", "2024-03-31"); got != 2024.0 {
+	if got := cal.dateFuncValue("FISCAL_YEAR", false, "2024-03-31"); got != 2024.0 {
 		t.Errorf("January fiscal year = %v", got)
+	}
+}
+
+func TestConvertTimezone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	env := testEnv()
+	env.Location = ny
+	// Account CreatedDate: Acme 2024-05-14T23:30Z (19:30 in New York),
+	// globex 2024-05-15T03:00Z (23:00 on May 14 in New York), Initech
+	// 2023-01-01T00:00Z (2022-12-31 19:00 in New York).
+	res := run(t, env, "SELECT DAY_ONLY(convertTimezone(CreatedDate)) d, COUNT(Id) n FROM Account GROUP BY DAY_ONLY(convertTimezone(CreatedDate)) ORDER BY DAY_ONLY(convertTimezone(CreatedDate))")
+	if got, want := rowsOf(res), [][]any{{"d", "2022-12-31", "n", 1.0}, {"d", "2024-05-14", "n", 2.0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("zoned: %v, want %v", got, want)
+	}
+	res = run(t, env, "SELECT DAY_ONLY(CreatedDate) d, COUNT(Id) n FROM Account GROUP BY DAY_ONLY(CreatedDate) ORDER BY DAY_ONLY(CreatedDate)")
+	if got, want := rowsOf(res), [][]any{{"d", "2023-01-01", "n", 1.0}, {"d", "2024-05-14", "n", 1.0}, {"d", "2024-05-15", "n", 1.0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("UTC: %v, want %v", got, want)
+	}
+	res = run(t, env, "SELECT Name FROM Account WHERE CALENDAR_YEAR(convertTimezone(CreatedDate)) = 2022")
+	if got := column(res, "Name"); !reflect.DeepEqual(got, []any{"Initech"}) {
+		t.Errorf("zoned WHERE: %v", got)
+	}
+	// A GROUP BY with convertTimezone does not match a SELECT without it.
+	if _, err := runErr(t, env, "SELECT DAY_ONLY(CreatedDate) FROM Account GROUP BY DAY_ONLY(convertTimezone(CreatedDate))"); err == nil {
+		t.Error("mismatched convertTimezone accepted")
 	}
 }

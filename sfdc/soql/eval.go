@@ -205,7 +205,7 @@ func (x *executor) rowResolver(p *plan) operandResolver {
 			return operand{}, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(op.Func, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(op.Func, op.ConvertTimezone, x.getterFor(ref), ref.kind)
 		o := operand{get: get, kind: kind, name: ref.field.Name}
 		if op.Func == "" {
 			o.rank = newPicklistRank(ref.field.Picklist)

@@ -311,7 +311,7 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		p.next()
 		item.Func = name
 		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, err := p.parseFuncArg()
+			arg, _, err := p.parseFuncArg()
 			if err != nil {
 				return item, err
 			}
@@ -326,7 +326,7 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 	if name, ok := p.isFuncCall(dateFuncs); ok {
 		p.next()
 		p.next()
-		arg, err := p.parseFuncArg()
+		arg, tz, err := p.parseFuncArg()
 		if err != nil {
 			return item, err
 		}
@@ -335,6 +335,7 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		}
 		item.DateFunc = name
 		item.Arg = arg
+		item.ConvertTimezone = tz
 		item.Alias = p.parseAlias()
 		return item, nil
 	}
@@ -348,21 +349,22 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 }
 
 // parseFuncArg parses a function argument: a path, or convertTimezone(path)
-// which is accepted and treated as the plain path.
-func (p *parser) parseFuncArg() ([]string, error) {
+// (tz is then true: date functions read the datetime in the user's zone).
+func (p *parser) parseFuncArg() (path []string, tz bool, err error) {
 	if t := p.peek(); t.is("convertTimezone") && p.peekAt(1).is("(") {
 		p.next()
 		p.next()
 		path, err := p.parsePath()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if _, err := p.expect(")"); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return path, nil
+		return path, true, nil
 	}
-	return p.parsePath()
+	path, err = p.parsePath()
+	return path, false, err
 }
 
 func (p *parser) parseGroupBy() ([]GroupItem, error) {
@@ -376,14 +378,14 @@ func (p *parser) parseGroupBy() ([]GroupItem, error) {
 		if name, ok := p.isFuncCall(dateFuncs); ok {
 			p.next()
 			p.next()
-			arg, err := p.parseFuncArg()
+			arg, tz, err := p.parseFuncArg()
 			if err != nil {
 				return nil, err
 			}
 			if _, err := p.expect(")"); err != nil {
 				return nil, err
 			}
-			gi.DateFunc, gi.Path = name, arg
+			gi.DateFunc, gi.Path, gi.ConvertTimezone = name, arg, tz
 		} else {
 			path, err := p.parsePath()
 			if err != nil {
@@ -405,7 +407,7 @@ func (p *parser) parseOrderBy() ([]OrderItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		oi := OrderItem{Path: op.Path, Func: op.Func, Pos: op.Pos}
+		oi := OrderItem{Path: op.Path, Func: op.Func, ConvertTimezone: op.ConvertTimezone, Pos: op.Pos}
 		if p.accept("DESC") {
 			oi.Desc = true
 		} else {
@@ -438,7 +440,7 @@ func (p *parser) parseOperand() (Operand, error) {
 		p.next()
 		op.Func = name
 		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, err := p.parseFuncArg()
+			arg, _, err := p.parseFuncArg()
 			if err != nil {
 				return op, err
 			}
@@ -450,11 +452,11 @@ func (p *parser) parseOperand() (Operand, error) {
 	if name, ok := p.isFuncCall(dateFuncs); ok {
 		p.next()
 		p.next()
-		arg, err := p.parseFuncArg()
+		arg, tz, err := p.parseFuncArg()
 		if err != nil {
 			return op, err
 		}
-		op.Func, op.Path = name, arg
+		op.Func, op.Path, op.ConvertTimezone = name, arg, tz
 		_, err = p.expect(")")
 		return op, err
 	}

@@ -31,7 +31,9 @@ func (o *org) deriveLocked(def *ObjectDef, rec, old Record, changed map[string]b
 		} else if !closed {
 			rec["CompletedDateTime"] = nil
 		}
-		rec["AccountId"] = o.accountOfLocked(rec)
+		if !changed["AccountId"] {
+			rec["AccountId"] = o.accountOfLocked(rec)
+		}
 	case "Event":
 		start, okStart := parseDateTime(str0(rec["StartDateTime"]))
 		if !okStart {
@@ -58,7 +60,9 @@ func (o *org) deriveLocked(def *ObjectDef, rec, old Record, changed map[string]b
 		if rec["EventSubtype"] == nil {
 			rec["EventSubtype"] = "Event"
 		}
-		rec["AccountId"] = o.accountOfLocked(rec)
+		if !changed["AccountId"] {
+			rec["AccountId"] = o.accountOfLocked(rec)
+		}
 	}
 }
 
@@ -69,7 +73,7 @@ func (o *org) deriveOpportunity(rec, old Record, changed map[string]bool, now ti
 		}
 	}
 	stageChanged := old == nil || rec["StageName"] != old["StageName"]
-	if st, ok := demo.StageByName(str0(rec["StageName"])); ok {
+	if st, ok := o.stages[str0(rec["StageName"])]; ok {
 		rec["IsClosed"], rec["IsWon"] = st.Closed, st.Won
 		rec["ForecastCategory"] = st.ForecastCategory
 		if stageChanged || !changed["ForecastCategoryName"] {

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
@@ -37,12 +38,26 @@ type org struct {
 	serial uint64                         // last minted id serial
 
 	defaultRecordType map[string]string // object -> default record type id
+	stages            map[string]demo.Stage
+	refs              map[*ObjectDef][]refIndex
+}
+
+// refIndex is a reference field kept in the child index.
+type refIndex struct {
+	field, key string
 }
 
 func newOrg(schema *Schema) *org {
-	o := &org{schema: schema, byID: map[string]entry{}, tables: map[string]*table{}, kids: map[string]map[string][]string{}}
+	o := &org{schema: schema, byID: map[string]entry{}, tables: map[string]*table{}, kids: map[string]map[string][]string{},
+		stages: map[string]demo.Stage{}, refs: map[*ObjectDef][]refIndex{}}
 	for _, def := range schema.Objects() {
 		o.tables[strings.ToLower(def.Name)] = &table{def: def}
+		for _, f := range indexedRefs(def) {
+			o.refs[def] = append(o.refs[def], refIndex{field: f, key: kidKey(def.Name, f)})
+		}
+	}
+	for _, st := range demo.Stages() {
+		o.stages[st.Name] = st
 	}
 	return o
 }
@@ -70,16 +85,16 @@ func (o *org) putLocked(def *ObjectDef, rec Record) {
 	if !existed {
 		t.ids = append(t.ids, id)
 	}
-	for _, f := range indexedRefs(def) {
+	for _, ri := range o.refs[def] {
 		var before any
 		if existed {
-			before = old.rec[f]
+			before = old.rec[ri.field]
 		}
-		after := rec[f]
+		after := rec[ri.field]
 		if existed && before == after {
 			continue
 		}
-		k := kidKey(def.Name, f)
+		k := ri.key
 		m := o.kids[k]
 		if m == nil {
 			m = map[string][]string{}

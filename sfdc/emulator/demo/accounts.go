@@ -8,13 +8,14 @@ import (
 
 // sellers returns the users who own accounts, with "me" first.
 func (g *generator) sellers() []user {
-	var out []user
-	for _, u := range g.users {
-		if u.seller {
-			out = append(out, u)
+	if g.sellerList == nil {
+		for _, u := range g.users {
+			if u.seller {
+				g.sellerList = append(g.sellerList, u)
+			}
 		}
 	}
-	return out
+	return g.sellerList
 }
 
 // ownerFor picks an account owner: the logged-in rep owns about a quarter.
@@ -45,8 +46,8 @@ func roundAmount(v float64) float64 {
 }
 
 func (g *generator) accountName(seen map[string]bool, p place) string {
-	name := g.pick(companyStems()) + " " + g.pick(companyNouns())
-	if sfx := g.pick(companySuffixes()); sfx != "" {
+	name := g.pick(g.words.stems) + " " + g.pick(g.words.nouns)
+	if sfx := g.pick(g.words.suffixes); sfx != "" {
 		name += " " + sfx
 	}
 	if seen[name] {
@@ -62,7 +63,7 @@ func (g *generator) accountName(seen map[string]bool, p place) string {
 func (g *generator) genAccounts() {
 	n := accountsPerScale * g.scale
 	seen := map[string]bool{}
-	pl := places()
+	pl := g.words.places
 	inds := Industries()
 	g.accounts = make([]account, 0, n)
 	for i := 0; i < n; i++ {
@@ -101,12 +102,12 @@ func (g *generator) genAccounts() {
 		}
 		f := map[string]any{
 			"Id": id, "Name": name, "Type": typ, "Industry": inds[g.r.IntN(len(inds))],
-			"BillingStreet": itoa(10+g.r.IntN(2000)) + " " + g.pick(streets()), "BillingCity": p.City,
+			"BillingStreet": itoa(10+g.r.IntN(2000)) + " " + g.pick(g.words.streets), "BillingCity": p.City,
 			"BillingState": nilIfEmpty(p.State), "BillingPostalCode": itoa(10000 + g.r.IntN(89999)),
 			"BillingCountry": p.Country, "Phone": g.phone(p.Phone), "Website": "https://www." + domain,
-			"AnnualRevenue": revenue, "NumberOfEmployees": float64(employees), "Rating": g.pick(Ratings()),
+			"AnnualRevenue": revenue, "NumberOfEmployees": float64(employees), "Rating": g.pick(g.words.ratings),
 			"OwnerId": owner, "Segment__c": segment, "Region__c": p.Region,
-			"Description": nil, "ParentId": nil, "AccountSource": g.pick(LeadSources()),
+			"Description": nil, "ParentId": nil, "AccountSource": g.pick(g.words.leadSources),
 		}
 		if i == 3 {
 			f["Description"] = "Imported from the legacy CRM. \x1b[31mDO NOT CALL\x1b[0m before noon;\rbilling contact changed\x07."
@@ -131,15 +132,15 @@ func nilIfEmpty(s string) any {
 func (g *generator) genContacts(a *account, p place, after time.Time) {
 	n := 2 + g.r.IntN(5) // 2..6, mean 4
 	for i := 0; i < n; i++ {
-		first, last := g.pick(firstNames()), g.pick(lastNames())
+		first, last := g.pick(g.words.first), g.pick(g.words.last)
 		id := g.id("003")
 		email := strings.ToLower(strings.Map(asciiLetter, first)+"."+strings.Map(asciiLetter, last)) + "@" + a.domain
 		f := map[string]any{
 			"Id": id, "AccountId": a.id, "FirstName": first, "LastName": last, "Name": first + " " + last,
-			"Salutation": g.pick(Salutations()), "Title": g.pick(titles()), "Department": g.pick(departments()),
+			"Salutation": g.pick(g.words.salutations), "Title": g.pick(g.words.titles), "Department": g.pick(g.words.depts),
 			"Email": email, "Phone": g.phone(p.Phone), "MobilePhone": g.phone(p.Phone),
 			"MailingCity": p.City, "MailingState": nilIfEmpty(p.State), "MailingCountry": p.Country,
-			"LeadSource": g.pick(LeadSources()), "OwnerId": a.owner, "Description": nil,
+			"LeadSource": g.pick(g.words.leadSources), "OwnerId": a.owner, "Description": nil,
 		}
 		created := after.Add(time.Duration(g.r.IntN(200*86400)) * time.Second)
 		stamp(f, a.owner, g.clampPast(created), g.clampPast(created.AddDate(0, 0, g.r.IntN(400))))
@@ -162,12 +163,12 @@ func asciiLetter(r rune) rune {
 
 func (g *generator) genLeads() {
 	n := leadsPerScale * g.scale
-	pl := places()
+	pl := g.words.places
 	statuses := LeadStatuses()
 	for i := 0; i < n; i++ {
 		p := pl[g.r.IntN(len(pl))]
-		first, last := g.pick(firstNames()), g.pick(lastNames())
-		company := g.pick(companyStems()) + " " + g.pick(companyNouns())
+		first, last := g.pick(g.words.first), g.pick(g.words.last)
+		company := g.pick(g.words.stems) + " " + g.pick(g.words.nouns)
 		owner := g.ownerFor()
 		if g.chance(0.3) {
 			owner = g.users[5].id // the SDR works most leads
@@ -175,11 +176,11 @@ func (g *generator) genLeads() {
 		status := statuses[g.r.IntN(len(statuses))]
 		f := map[string]any{
 			"Id": g.id("00Q"), "FirstName": first, "LastName": last, "Name": first + " " + last,
-			"Salutation": g.pick(Salutations()), "Company": company, "Title": g.pick(titles()),
+			"Salutation": g.pick(g.words.salutations), "Company": company, "Title": g.pick(g.words.titles),
 			"Email": strings.ToLower(strings.Map(asciiLetter, first)+"."+strings.Map(asciiLetter, last)) + "@" +
 				strings.ToLower(strings.Map(asciiLetter, strings.Fields(company)[0])) + ".example.org",
-			"Phone": g.phone(p.Phone), "Status": status, "LeadSource": g.pick(LeadSources()),
-			"Industry": g.pick(Industries()), "Rating": g.pick(Ratings()), "City": p.City,
+			"Phone": g.phone(p.Phone), "Status": status, "LeadSource": g.pick(g.words.leadSources),
+			"Industry": g.pick(g.words.industries), "Rating": g.pick(g.words.ratings), "City": p.City,
 			"State": nilIfEmpty(p.State), "Country": p.Country, "NumberOfEmployees": float64(10 + g.r.IntN(5000)),
 			"AnnualRevenue": roundAmount(float64(1_000_000 + g.r.IntN(90_000_000))), "OwnerId": owner,
 			"IsConverted": status == "Closed - Converted", "Description": nil,

@@ -10,16 +10,16 @@ func (g *generator) activityDay() time.Time {
 
 // activityTarget picks what an activity is about: an opportunity (with a
 // contact of its account), an account, or nothing for lead activities.
-func (g *generator) activityTarget() (what, who, owner any) {
+func (g *generator) activityTarget() (what, who, owner, account any) {
 	a := &g.accounts[g.r.IntN(len(g.accounts))]
 	owner = a.owner
 	if len(a.contacts) > 0 && g.chance(0.8) {
 		who = a.contacts[g.r.IntN(len(a.contacts))]
 	}
 	if len(a.opps) > 0 && g.chance(0.6) {
-		return a.opps[g.r.IntN(len(a.opps))].id, who, owner
+		return a.opps[g.r.IntN(len(a.opps))].id, who, owner, a.id
 	}
-	return a.id, who, owner
+	return a.id, who, owner, a.id
 }
 
 func (g *generator) genActivities() {
@@ -37,10 +37,10 @@ func (g *generator) genActivities() {
 	nTasks := tasksPerScale * g.scale
 	for i := 0; i < nTasks; i++ {
 		day := g.activityDay()
-		what, who, owner := g.activityTarget()
+		what, who, owner, account := g.activityTarget()
 		if len(leads) > 0 && g.chance(0.08) {
 			k := g.r.IntN(len(leads))
-			what, who, owner = nil, leads[k], leadOwners[k]
+			what, who, owner, account = nil, leads[k], leadOwners[k], nil
 		}
 		past := day.Before(g.today)
 		status := "Not Started"
@@ -48,7 +48,7 @@ func (g *generator) genActivities() {
 		case past && g.chance(0.92):
 			status = "Completed"
 		case past:
-			status = g.pick([]string{"In Progress", "Waiting on someone else", "Deferred", "Not Started"})
+			status = g.pick(g.words.openStatuses)
 		case g.chance(0.2):
 			status = "In Progress"
 		}
@@ -61,13 +61,13 @@ func (g *generator) genActivities() {
 		f := map[string]any{
 			"Id": g.id("00T"), "WhatId": what, "WhoId": who, "OwnerId": owner, "ActivityDate": FormatDate(day),
 			"Status": status, "Priority": priority, "Description": nil, "CallType": nil,
-			"CallDurationInSeconds": nil, "CallDisposition": nil, "CompletedDateTime": nil,
+			"CallDurationInSeconds": nil, "CallDisposition": nil, "CompletedDateTime": nil, "AccountId": account,
 		}
 		switch x := g.r.Float64(); {
 		case x < 0.45:
 			f["TaskSubtype"], f["Subject"] = "Call", "Call"
 			if g.chance(0.5) {
-				f["Subject"] = "Call: " + g.pick(taskTopics())
+				f["Subject"] = "Call: " + g.pick(g.words.taskTopics)
 			}
 			f["CallType"] = "Outbound"
 			if g.chance(0.2) {
@@ -75,18 +75,18 @@ func (g *generator) genActivities() {
 			}
 			if status == "Completed" {
 				f["CallDurationInSeconds"] = float64(30 + g.r.IntN(2400))
-				f["CallDisposition"] = g.pick(callDispositions())
+				f["CallDisposition"] = g.pick(g.words.dispositions)
 			}
 		case x < 0.75:
-			f["TaskSubtype"], f["Subject"] = "Email", "Email: "+g.pick(taskTopics())
+			f["TaskSubtype"], f["Subject"] = "Email", "Email: "+g.pick(g.words.taskTopics)
 		default:
-			f["TaskSubtype"], f["Subject"] = "Task", g.pick(taskTopics())
+			f["TaskSubtype"], f["Subject"] = "Task", g.pick(g.words.taskTopics)
 			if g.chance(0.2) {
 				f["Subject"] = "Send Quote"
 			}
 		}
 		if g.chance(0.3) {
-			f["Description"] = g.pick(nextSteps()) + "."
+			f["Description"] = g.pick(g.words.nextSteps) + "."
 		}
 		if i == 5 {
 			f["Description"] = "Customer said: \x1b[2J\x1b[1;31mCALL BACK NOW\x1b[0m\x07 (pasted from a terminal)"
@@ -107,17 +107,18 @@ func (g *generator) genActivities() {
 		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
 			day = day.AddDate(0, 0, 1)
 		}
-		what, who, owner := g.activityTarget()
+		what, who, owner, account := g.activityTarget()
 		start := day.Add(time.Duration(8+g.r.IntN(9))*time.Hour + time.Duration(30*g.r.IntN(2))*time.Minute)
 		minutes := []int{30, 30, 60, 60, 60, 90, 120}[g.r.IntN(7)]
-		topic := g.pick(meetingTopics())
-		loc := g.pick([]string{"Zoom", "Google Meet", "Microsoft Teams", "Customer office", "Our office", "Phone"})
+		topic := g.pick(g.words.meetings)
+		loc := g.pick(g.words.locations)
 		f := map[string]any{
 			"Id": g.id("00U"), "WhatId": what, "WhoId": who, "OwnerId": owner, "Subject": topic,
 			"Location": loc, "IsAllDayEvent": false, "StartDateTime": FormatDateTime(start),
 			"EndDateTime":      FormatDateTime(start.Add(time.Duration(minutes) * time.Minute)),
 			"ActivityDateTime": FormatDateTime(start), "ActivityDate": FormatDate(day),
 			"DurationInMinutes": float64(minutes), "ShowAs": "Busy", "EventSubtype": "Event", "Description": nil,
+			"AccountId": account,
 		}
 		created := g.clampPast(start.AddDate(0, 0, -1-g.r.IntN(20)))
 		stamp(f, owner.(string), created, created)

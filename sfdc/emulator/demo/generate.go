@@ -63,10 +63,14 @@ type generator struct {
 	data     *Data
 	counters map[string]uint64
 
-	users    []user
-	rtNB     string
-	rtRenew  string
-	accounts []account
+	users       []user
+	sellerList  []user
+	stageByName map[string]Stage
+	roles       []string
+	words       wordLists
+	rtNB        string
+	rtRenew     string
+	accounts    []account
 }
 
 type user struct {
@@ -102,6 +106,8 @@ func Generate(cfg Config) *Data {
 		scale:    cfg.Scale,
 		data:     &Data{OrgName: "Lazyforce Demo Co."},
 		counters: map[string]uint64{},
+		words:    newWordLists(),
+		roles:    ContactRoles(),
 	}
 	est := 16 + cfg.Scale*(accountsPerScale*10+leadsPerScale+tasksPerScale+eventsPerScale)
 	if cfg.SetupOnly {
@@ -124,7 +130,13 @@ func (g *generator) id(prefix string) string {
 	return string(sfdc.NewID(prefix, Pod, idBase+g.counters[prefix]))
 }
 
+// add appends a record, dropping nil fields (absent means null).
 func (g *generator) add(object string, f map[string]any) {
+	for k, v := range f {
+		if v == nil {
+			delete(f, k)
+		}
+	}
 	g.data.Records = append(g.data.Records, Record{Object: object, Fields: f})
 }
 
@@ -146,11 +158,43 @@ func stamp(f map[string]any, owner string, created, modified time.Time) {
 	f["IsDeleted"] = false
 }
 
-// FormatDateTime renders t as a Salesforce datetime in UTC.
-func FormatDateTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000+0000") }
+// FormatDateTime renders t as a Salesforce datetime in UTC
+// ("2006-01-02T15:04:05.000+0000"). It is hand-rolled because the
+// generator formats millions of timestamps at large scales.
+func FormatDateTime(t time.Time) string {
+	t = t.UTC()
+	var b [28]byte
+	putDate(b[:10], t)
+	b[10] = 'T'
+	put2(b[11:], t.Hour())
+	b[13] = ':'
+	put2(b[14:], t.Minute())
+	b[16] = ':'
+	put2(b[17:], t.Second())
+	b[19] = '.'
+	ms := t.Nanosecond() / 1e6
+	b[20], b[21], b[22] = byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10)
+	copy(b[23:], "+0000")
+	return string(b[:])
+}
 
-// FormatDate renders t as a Salesforce date.
-func FormatDate(t time.Time) string { return t.Format(DateLayout) }
+// FormatDate renders t as a Salesforce date ("2006-01-02").
+func FormatDate(t time.Time) string {
+	var b [10]byte
+	putDate(b[:], t)
+	return string(b[:])
+}
+
+func putDate(b []byte, t time.Time) {
+	y := t.Year()
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000%10), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4] = '-'
+	put2(b[5:], int(t.Month()))
+	b[7] = '-'
+	put2(b[8:], t.Day())
+}
+
+func put2(b []byte, n int) { b[0], b[1] = byte('0'+n/10), byte('0'+n%10) }
 
 // clampPast keeps t at or before now.
 func (g *generator) clampPast(t time.Time) time.Time {

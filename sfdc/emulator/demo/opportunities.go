@@ -26,6 +26,10 @@ func fiscalYearName(d time.Time) int {
 
 func (g *generator) genOpportunities() {
 	stages := Stages()
+	g.stageByName = map[string]Stage{}
+	for _, s := range stages {
+		g.stageByName[s.Name] = s
+	}
 	var openNB, openRN []Stage
 	for _, s := range stages {
 		if s.Closed {
@@ -111,7 +115,7 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 		idx := len(open) - 1 - int(math.Min(float64(len(open)-1), math.Max(0, days/30+g.r.NormFloat64())))
 		stage = open[max(0, min(len(open)-1, idx))]
 	} else {
-		stage, _ = StageByName(outcome)
+		stage = g.stageByName[outcome]
 	}
 	base := map[string]float64{"SMB": 12_000, "Mid-Market": 48_000, "Enterprise": 180_000}[a.segment]
 	amount := roundAmount(base * math.Exp(g.r.NormFloat64()*0.6))
@@ -123,7 +127,7 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 			typ = "Existing Customer - Replacement"
 		}
 	} else {
-		name = a.name + " - " + g.pick(products())
+		name = a.name + " - " + g.pick(g.words.products)
 		typ = "New Customer"
 		if g.chance(0.35) {
 			typ = "Existing Customer - Upgrade"
@@ -140,11 +144,11 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 	f := map[string]any{
 		"Id": id, "AccountId": a.id, "RecordTypeId": rt, "Name": name, "StageName": stage.Name,
 		"Amount": amount, "Probability": stage.Probability, "CloseDate": FormatDate(close), "Type": typ,
-		"LeadSource": g.pick(LeadSources()), "OwnerId": a.owner, "Description": nil, "NextStep": nil,
+		"LeadSource": g.pick(g.words.leadSources), "OwnerId": a.owner, "Description": nil, "NextStep": nil,
 		"Loss_Reason__c": nil, "LastStageChangeDate": FormatDateTime(modified),
 	}
 	if !stage.Closed {
-		f["NextStep"] = g.pick(nextSteps())
+		f["NextStep"] = g.pick(g.words.nextSteps)
 	}
 	if stage.Name == "Closed Lost" {
 		f["Loss_Reason__c"] = g.pick(LossReasons())
@@ -154,7 +158,7 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 	a.opps = append(a.opps, opp{id: id, owner: a.owner, account: a.id})
 	// Contact roles on about 60% of deals.
 	if len(a.contacts) > 0 && g.chance(0.6) {
-		roles := ContactRoles()
+		roles := g.roles
 		for k, n := 0, 1+g.r.IntN(2); k < n && k < len(a.contacts); k++ {
 			r := map[string]any{"Id": g.id("00k"), "OpportunityId": id, "ContactId": a.contacts[(k+g.r.IntN(len(a.contacts)))%len(a.contacts)],
 				"Role": roles[g.r.IntN(len(roles))], "IsPrimary": k == 0}

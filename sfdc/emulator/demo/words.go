@@ -125,3 +125,23 @@ func meetingTopics() []string {
 	return []string{"Demo", "Discovery meeting", "Quarterly business review", "Onsite workshop",
 		"Executive briefing", "Pricing discussion", "Technical deep dive", "Kickoff", "Lunch"}
 }
+
+// wordLists holds the lists once per generator, so hot loops do not
+// rebuild them.
+type wordLists struct {
+	stems, nouns, suffixes, first, last, titles, depts, streets, products, nextSteps  []string
+	taskTopics, dispositions, meetings, leadSources, salutations, ratings, industries []string
+	openStatuses, locations                                                           []string
+	places                                                                            []place
+}
+
+func newWordLists() wordLists {
+	return wordLists{
+		stems: companyStems(), nouns: companyNouns(), suffixes: companySuffixes(), first: firstNames(),
+		last: lastNames(), titles: titles(), depts: departments(), streets: streets(), products: products(),
+		nextSteps: nextSteps(), taskTopics: taskTopics(), dispositions: callDispositions(), meetings: meetingTopics(),
+		leadSources: LeadSources(), salutations: Salutations(), ratings: Ratings(), industries: Industries(),
+		places: places(), openStatuses: []string{"In Progress", "Waiting on someone else", "Deferred", "Not Started"},
+		locations: []string{"Zoom", "Google Meet", "Microsoft Teams", "Customer office", "Our office", "Phone"},
+	}
+}

@@ -65,7 +65,7 @@ const StaleAfter = 30 * 24 * time.Hour
 // command; it is shared by the opportunities and pipeline panes.
 type OpportunityIndex struct {
 	Opportunities []Opportunity
-	keys          []string
+	keys          []string // sanitized, lower-cased name and account
 	orders        [numOppColumns][]int
 }
 
@@ -73,7 +73,7 @@ type OpportunityIndex struct {
 func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
 	for i := range opps {
-		ix.keys[i] = Sanitize(opps[i].Name + " " + opps[i].AccountName)
+		ix.keys[i] = strings.ToLower(Sanitize(opps[i].Name + " " + opps[i].AccountName))
 	}
 	for c := range numOppColumns {
 		var keys []float64

@@ -16,18 +16,23 @@ import (
 var fastRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}
 
 // fixtureDir is shared/fixtures/salesforce beside the repository
-// (../shared when CI clones the repo with shared/ next to it).
+// (../shared when CI clones the repo with shared/ next to it). go test runs
+// in the package directory, so that is ../../shared from here; the test
+// file's own location is the fallback.
 func fixtureDir(t *testing.T) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate the test file")
+	rel := filepath.Join("..", "..", "shared", "fixtures", "salesforce")
+	candidates := []string{rel}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		candidates = append(candidates, filepath.Join(filepath.Dir(file), rel))
 	}
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "fixtures", "salesforce")
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("fixture directory missing: %s (expected the shared/ checkout beside the repository): %v", dir, err)
+	for _, dir := range candidates {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return dir
+		}
 	}
-	return dir
+	t.Fatalf("fixture directory missing: looked for %v (the shared/ checkout must sit beside the repository)", candidates)
+	return ""
 }
 
 func readFixture(t *testing.T, name string) []byte {

@@ -243,8 +243,8 @@ func fixtureDescribeTask(t *testing.T, body []byte) {
 		t.Errorf("Subject = %+v", subj)
 	}
 	status := d.Field("Status")
-	if status.DefaultString() != "" && status.DefaultString() != "Not Started" {
-		t.Errorf("Status default %q", status.DefaultString())
+	if status.DefaultString() != "Not Started" || d.Field("Priority").DefaultString() != "Normal" || subj.DefaultString() != "" {
+		t.Errorf("defaults: Status %q Priority %q Subject %q", status.DefaultString(), d.Field("Priority").DefaultString(), subj.DefaultString())
 	}
 	var def string
 	for _, v := range status.PicklistValues {

@@ -51,11 +51,11 @@ func apexType(t soql.FieldType) string {
 	return "String"
 }
 
-func fieldColumn(f *FieldDef) column {
+func fieldColumn(f *FieldDef, prefix string) column {
 	t := f.Type
 	return column{
 		ApexType: strPtr(apexType(t)), BooleanType: t == "boolean", ColumnName: f.Name, Custom: f.Custom,
-		DisplayName: f.Name, Insertable: f.Createable, JoinColumns: []column{},
+		DisplayName: prefix + f.Name, Insertable: f.Createable, JoinColumns: []column{},
 		NumberType: t == "int" || t == "double" || t == "currency" || t == "percent",
 		TextType:   apexType(t) == "String", Updatable: f.Updateable,
 	}
@@ -66,15 +66,16 @@ func fieldColumn(f *FieldDef) column {
 func (s *Server) columnMetadata(q *soql.Query) columnsResponse {
 	def, _ := s.schema.Lookup(q.From)
 	out := columnsResponse{EntityName: def.Name, KeyPrefix: strPtr(def.KeyPrefix)}
-	out.ColumnMetadata, out.GroupBy, out.IDSelected = s.columns(def, q.Select)
+	out.ColumnMetadata, out.GroupBy, out.IDSelected = s.columns(def, stripAlias(q), "")
 	if out.ColumnMetadata == nil {
 		out.ColumnMetadata = []column{}
 	}
 	return out
 }
 
-// columns builds the columns of items selected on def.
-func (s *Server) columns(def *ObjectDef, items []soql.SelectItem) (cols []column, grouped, idSelected bool) {
+// columns builds the columns of items selected on def; prefix is the
+// relationship path of def from the query's object ("" at the top).
+func (s *Server) columns(def *ObjectDef, items []soql.SelectItem, prefix string) (cols []column, grouped, idSelected bool) {
 	expr := 0
 	parentIdx := map[string]int{}
 	for _, it := range items {
@@ -85,24 +86,37 @@ func (s *Server) columns(def *ObjectDef, items []soql.SelectItem) (cols []column
 				if strings.EqualFold(rel.Name, it.Subquery.From) {
 					c.ColumnName, c.DisplayName = rel.Name, rel.Name
 					if child, ok := s.schema.Lookup(rel.Object); ok {
-						c.JoinColumns, _, _ = s.columns(child, it.Subquery.Select)
+						c.JoinColumns, _, _ = s.columns(child, it.Subquery.Select, "")
 					}
 				}
 			}
 			cols = append(cols, c)
-		case it.Func != "":
-			grouped = true
+		case it.Func != "" || it.DateFunc != "":
+			grouped = grouped || it.Func != ""
 			name := it.Alias
 			if name == "" {
 				name = "expr" + strconv.Itoa(expr)
 				expr++
 			}
+			fn := it.Func
+			if fn == "" {
+				fn = it.DateFunc
+			}
+			display := fn + "(" + strings.Join(it.Arg, ".") + ")"
 			typ := "Double"
-			if strings.HasPrefix(it.Func, "COUNT") {
+			if strings.HasPrefix(fn, "COUNT") || it.DateFunc != "" {
 				typ = "Integer"
 			}
-			cols = append(cols, column{Aggregate: true, ApexType: strPtr(typ), ColumnName: name, DisplayName: name,
+			cols = append(cols, column{Aggregate: true, ApexType: strPtr(typ), ColumnName: name, DisplayName: display,
 				JoinColumns: []column{}, NumberType: true})
+		case it.Fields != "":
+			for i := range def.Fields {
+				f := &def.Fields[i]
+				if it.Fields == "ALL" || (it.Fields == "CUSTOM") == f.Custom {
+					cols = append(cols, fieldColumn(f, prefix))
+					idSelected = idSelected || f.Name == "Id"
+				}
+			}
 		case len(it.Path) == 1:
 			f, ok := def.Field(it.Path[0])
 			if !ok {
@@ -111,7 +125,7 @@ func (s *Server) columns(def *ObjectDef, items []soql.SelectItem) (cols []column
 			if f.Name == "Id" {
 				idSelected = true
 			}
-			c := fieldColumn(f)
+			c := fieldColumn(f, prefix)
 			if it.Alias != "" {
 				c.ColumnName, c.DisplayName = it.Alias, it.Alias
 			}
@@ -125,9 +139,9 @@ func (s *Server) columns(def *ObjectDef, items []soql.SelectItem) (cols []column
 			if !seen {
 				i = len(cols)
 				parentIdx[strings.ToLower(rel)] = i
-				cols = append(cols, column{ColumnName: rel, DisplayName: rel, JoinColumns: []column{}})
+				cols = append(cols, column{ColumnName: rel, DisplayName: prefix + rel, JoinColumns: []column{}})
 			}
-			sub, _, _ := s.columns(target, []soql.SelectItem{{Path: it.Path[1:]}})
+			sub, _, _ := s.columns(target, []soql.SelectItem{{Path: it.Path[1:]}}, prefix+rel+".")
 			cols[i].JoinColumns = mergeColumns(cols[i].JoinColumns, sub)
 		}
 	}
@@ -161,4 +175,17 @@ func (s *Server) relationship(def *ObjectDef, name string) (string, *ObjectDef) 
 		}
 	}
 	return "", nil
+}
+
+// stripAlias removes a leading object alias or object name from select
+// paths ("SELECT a.Name FROM Account a", "SELECT Account.Name FROM Account").
+func stripAlias(q *soql.Query) []soql.SelectItem {
+	out := make([]soql.SelectItem, len(q.Select))
+	for i, it := range q.Select {
+		if len(it.Path) > 1 && (strings.EqualFold(it.Path[0], q.FromAlias) && q.FromAlias != "" || strings.EqualFold(it.Path[0], q.From)) {
+			it.Path = it.Path[1:]
+		}
+		out[i] = it
+	}
+	return out
 }

@@ -37,7 +37,8 @@ func appendValue(b []byte, v any) []byte {
 		b = append(b, `,"done":`...)
 		b = strconv.AppendBool(b, x.Done)
 		b = append(b, `,"records":`...)
-		return appendRows(b, x.Records)
+		b = appendRows(b, x.Records)
+		return append(b, '}')
 	default:
 		enc, err := marshal(x)
 		if err != nil {

@@ -33,9 +33,9 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		ErrorCode string `json:"errorCode"`
 	}
 	if e.Fields != nil {
-		return json.Marshal(withFields{e.Message, e.Code, e.Fields})
+		return marshal(withFields{e.Message, e.Code, e.Fields})
 	}
-	return json.Marshal(noFields{e.Message, e.Code})
+	return marshal(noFields{e.Message, e.Code})
 }
 
 // saveError is the form of an error inside a SaveResult (statusCode, not errorCode).

@@ -3,6 +3,7 @@ package sfdc
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -130,8 +131,9 @@ type Ident string
 // never reach the query unescaped. Verbs:
 //
 //	%s  a value: string and ID are quoted (Quote); LikePattern is inserted as
-//	    is; bool, integers and floats as literals; time.Time as a UTC
-//	    datetime literal; []string / []ID as a parenthesised quoted list for IN
+//	    is; nil as null; bool, integers and floats as literals; time.Time as
+//	    a UTC datetime literal; Date as a date literal; DateLiteral (e.g.
+//	    THIS_QUARTER) validated; []string / []ID as a quoted list for IN
 //	%d  an integer
 //	%n  an Ident or string validated as a name or field path (not quoted)
 //	%%  a literal percent sign
@@ -190,6 +192,16 @@ func Format(format string, args ...any) (string, error) {
 
 func formatValue(arg any) (string, error) {
 	switch v := arg.(type) {
+	case nil:
+		return "null", nil
+	case Date:
+		return FormatDate(time.Time(v)), nil
+	case DateLiteral:
+		lit := strings.ToUpper(string(v))
+		if !dateLiteralRE.MatchString(lit) {
+			return "", fmt.Errorf("invalid SOQL date literal %q", string(v))
+		}
+		return lit, nil
 	case string:
 		return Quote(v), nil
 	case ID:
@@ -274,6 +286,16 @@ func formatIdent(arg any) (string, error) {
 	}
 	return s, nil
 }
+
+// Date is a calendar date for Format's %s, rendered as a SOQL date
+// literal (2006-01-02) for date fields such as CloseDate.
+type Date time.Time
+
+// DateLiteral is a SOQL relative date literal for Format's %s, such as
+// "THIS_QUARTER" or "LAST_N_DAYS:30"; it is validated, never quoted.
+type DateLiteral string
+
+var dateLiteralRE = regexp.MustCompile(`^(YESTERDAY|TODAY|TOMORROW|(LAST|THIS|NEXT)_(WEEK|MONTH|QUARTER|YEAR|FISCAL_QUARTER|FISCAL_YEAR)|(LAST|NEXT)_90_DAYS|(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS):[0-9]{1,4}|N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS|FISCAL_QUARTERS|FISCAL_YEARS)_AGO:[0-9]{1,4})$`)
 
 // FormatDatetime renders t as a SOQL datetime literal in UTC
 // (2006-01-02T15:04:05Z), also the format for updated/deleted windows.

@@ -148,6 +148,12 @@ func TestFormat(t *testing.T) {
 		t.Errorf("Format =\n%s\nwant\n%s", got, want)
 	}
 
+	got, err = Format("WHERE CloseDate = %s AND CloseDate > %s AND CreatedDate = %s AND AccountId = %s",
+		DateLiteral("THIS_QUARTER"), Date(time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC)), DateLiteral("last_n_days:30"), nil)
+	if err != nil || got != "WHERE CloseDate = THIS_QUARTER AND CloseDate > 2026-03-31 AND CreatedDate = LAST_N_DAYS:30 AND AccountId = null" {
+		t.Errorf("dates: %q %v", got, err)
+	}
+
 	injection := "' OR Name LIKE '%"
 	got, err = Format("SELECT Id FROM Account WHERE Name = %s LIMIT 5", injection)
 	if err != nil {
@@ -182,6 +188,9 @@ func TestFormatRejectsBadInput(t *testing.T) {
 		{"WHERE Id IN %s", []any{[]string{}}},
 		{"WHERE Amount = %s", []any{math.Inf(1)}},
 		{"trailing %", nil},
+		{"WHERE CloseDate = %s", []any{DateLiteral("TODAY OR Name != null")}},
+		{"WHERE CloseDate = %s", []any{DateLiteral("LAST_N_DAYS")}},
+		{"WHERE CloseDate = %s", []any{DateLiteral("LAST_N_DAYS:30\n")}},
 	}
 	for _, tc := range bad {
 		if got, err := Format(tc.format, tc.args...); err == nil {

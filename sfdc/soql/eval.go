@@ -28,6 +28,8 @@ type executor struct {
 	// childIndex caches, per child relationship, the child rows grouped by
 	// parent id when the source has no ChildSource fast path.
 	childIndex map[string]map[string][]Record
+	// parents memoises Source.Get by id for this execution.
+	parents map[string]parentRow
 }
 
 // plan is a compiled query over one object.
@@ -94,6 +96,7 @@ func execute(ctx context.Context, env Env, q *Query) (*Result, error) {
 		version:    env.APIVersion,
 		objects:    map[string]*objInfo{},
 		childIndex: map[string]map[string][]Record{},
+		parents:    map[string]parentRow{},
 	}
 	if x.version == "" {
 		x.version = defaultAPIVersion
@@ -507,7 +510,7 @@ func (x *executor) buildParent(r Record, p *outParent) (*Row, error) {
 	if id == "" {
 		return nil, nil
 	}
-	obj, pr, ok := x.env.Source.Get(id)
+	obj, pr, ok := x.get(id)
 	if !ok {
 		return nil, nil
 	}

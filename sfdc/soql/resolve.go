@@ -141,7 +141,6 @@ func (x *executor) getterFor(ref fieldRef) getter {
 		return func(r Record) any { return r[name] }
 	}
 	hops := ref.hops
-	src := x.env.Source
 	return func(r Record) any {
 		cur := r
 		for _, h := range hops {
@@ -149,7 +148,7 @@ func (x *executor) getterFor(ref fieldRef) getter {
 			if id == "" {
 				return nil
 			}
-			_, pr, ok := src.Get(id)
+			_, pr, ok := x.get(id)
 			if !ok {
 				return nil
 			}
@@ -157,6 +156,24 @@ func (x *executor) getterFor(ref fieldRef) getter {
 		}
 		return cur[name]
 	}
+}
+
+// parentRow is a cached Source.Get answer.
+type parentRow struct {
+	object string
+	rec    Record
+	ok     bool
+}
+
+// get is Source.Get memoised for the execution: many rows share a parent,
+// and a source may decode a record on every Get.
+func (x *executor) get(id string) (string, Record, bool) {
+	if p, ok := x.parents[id]; ok {
+		return p.object, p.rec, p.ok
+	}
+	obj, rec, ok := x.env.Source.Get(id)
+	x.parents[id] = parentRow{obj, rec, ok}
+	return obj, rec, ok
 }
 
 // needSet collects the fields a query reads on its FROM object.

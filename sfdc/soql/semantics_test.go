@@ -130,3 +130,34 @@ func (s roSource) Scan(object string, need []string, fn func(Record) bool) error
 }
 
 func (s roSource) Get(id string) (string, Record, bool) { return s.m.Get(id) }
+
+// countingSource counts Get calls per id.
+type countingSource struct {
+	*memSource
+	gets map[string]int
+}
+
+func (s *countingSource) Get(id string) (string, Record, bool) {
+	s.gets[id]++
+	return s.memSource.Get(id)
+}
+
+// TestParentLookupsMemoised: each parent is fetched once per execution,
+// however many rows, keys and clauses read it.
+func TestParentLookupsMemoised(t *testing.T) {
+	env := testEnv()
+	src := &countingSource{memSource: env.Source.(*memSource), gets: map[string]int{}}
+	env.Source = src
+	res := run(t, env, "SELECT Name, Account.Name, Account.Owner.Name FROM Opportunity WHERE Account.Name != null ORDER BY Account.Name, Name")
+	if got := column(res, "Name"); !reflect.DeepEqual(got, []any{"Big Deal", "Small Deal", "No Amount", "Renewal"}) {
+		t.Fatalf("names = %v", got)
+	}
+	for id, n := range src.gets {
+		if n != 1 {
+			t.Errorf("Get(%s) called %d times, want 1", id, n)
+		}
+	}
+	if len(src.gets) != 5 { // a1, a2, a3 and owners u3, u2
+		t.Errorf("Get called for %d ids, want 5: %v", len(src.gets), src.gets)
+	}
+}

@@ -28,6 +28,19 @@ type Options struct {
 	Retry RetryPolicy
 	// UserAgent overrides the User-Agent header.
 	UserAgent string
+	// Trace, if set, is called after every HTTP exchange (for a log file
+	// or a status bar). It must be safe for concurrent use.
+	Trace func(Trace)
+}
+
+// Trace describes one HTTP exchange.
+type Trace struct {
+	Method   string
+	Path     string // without the query string
+	Status   int    // 0 when no response arrived
+	Attempt  int    // 1 for the first try
+	Duration time.Duration
+	Err      error // transport error, if any
 }
 
 // Client talks to one Salesforce org. It is safe for concurrent use.
@@ -38,6 +51,7 @@ type Client struct {
 	tokens      TokenSource
 	retry       RetryPolicy
 	userAgent   string
+	trace       func(Trace)
 
 	calls     atomic.Int64
 	refreshMu sync.Mutex
@@ -64,6 +78,7 @@ func NewClient(ctx context.Context, instanceURL string, tokens TokenSource, opts
 		tokens:      tokens,
 		retry:       opts.Retry,
 		userAgent:   opts.UserAgent,
+		trace:       opts.Trace,
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: 2 * time.Minute}
@@ -128,7 +143,15 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: access token: %w", r.method, r.path, err)
 		}
+		start := time.Now()
 		resp, err := c.send(ctx, r, tok)
+		if c.trace != nil {
+			t := Trace{Method: r.method, Path: r.path, Attempt: attempt, Duration: time.Since(start), Err: err}
+			if resp != nil {
+				t.Status = resp.status
+			}
+			c.trace(t)
+		}
 		if err != nil {
 			if ctx.Err() == nil && idempotent(r.method) && transientNetError(err) && attempt < c.retry.attempts() {
 				if werr := c.retry.wait(ctx, attempt); werr != nil {

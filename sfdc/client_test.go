@@ -223,6 +223,26 @@ func TestRetryRowLockEvenForPatch(t *testing.T) {
 	}
 }
 
+func TestTraceSeesEveryAttempt(t *testing.T) {
+	var calls atomic.Int32
+	var mu sync.Mutex
+	var traces []Trace
+	srv := httptest.NewServer(failingThen(1, 400, rowLock, &calls))
+	defer srv.Close()
+	c, err := NewClient(ctx, srv.URL, StaticToken("t"), Options{APIVersion: "62.0", HTTPClient: srv.Client(), Retry: fastRetry,
+		Trace: func(tr Trace) { mu.Lock(); traces = append(traces, tr); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Delete(ctx, "Account", "001B000001Lp1G2IAJ"); err != nil {
+		t.Fatal(err)
+	}
+	if len(traces) != 2 || traces[0].Status != 400 || traces[0].Attempt != 1 || traces[1].Status != 204 || traces[1].Attempt != 2 ||
+		traces[1].Method != "DELETE" || traces[1].Path != "/services/data/v62.0/sobjects/Account/001B000001Lp1G2IAJ" {
+		t.Errorf("traces %+v", traces)
+	}
+}
+
 func TestRetryGivesUpAfterMaxAttempts(t *testing.T) {
 	var calls atomic.Int32
 	c, _ := newTestClient(t, failingThen(100, 400, rowLock, &calls))

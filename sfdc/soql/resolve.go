@@ -100,34 +100,51 @@ func trimPrefix(info *objInfo, alias string, path []string) []string {
 }
 
 // resolvePath resolves a field path on info into hops and a leaf field.
+// A polymorphic lookup (What, Who, Owner) resolves through the first of its
+// ReferenceTo objects, in order, that the Catalog knows and on which the
+// rest of the path resolves.
 func (x *executor) resolvePath(info *objInfo, alias string, path []string, p Pos) (fieldRef, error) {
 	path = trimPrefix(info, alias, path)
 	if len(path)-1 > maxParentLevels {
 		return fieldRef{}, posError(CodeMalformedQuery, x.text, p,
 			fmt.Sprintf("SOQL statements cannot query more than %d levels of relationships", maxParentLevels))
 	}
-	var ref fieldRef
-	cur := info
-	for _, rel := range path[:len(path)-1] {
-		f, ok := cur.rels[strings.ToLower(rel)]
-		if !ok || len(f.ReferenceTo) == 0 {
-			return fieldRef{}, badRelationship(x.text, p, rel)
-		}
-		next, ok := x.object(f.ReferenceTo[0])
+	return x.resolveFrom(info, path, p)
+}
+
+func (x *executor) resolveFrom(cur *objInfo, path []string, p Pos) (fieldRef, error) {
+	if len(path) == 1 {
+		f, ok := cur.fields[strings.ToLower(path[0])]
 		if !ok {
-			return fieldRef{}, badRelationship(x.text, p, rel)
+			return fieldRef{}, noSuchColumn(x.text, p, path[0], cur.obj.Name)
 		}
-		ref.hops = append(ref.hops, hop{idField: f.Name, relName: f.RelationshipName, object: next.obj.Name})
-		cur = next
+		return fieldRef{field: f, kind: kindOf(f.Type)}, nil
 	}
-	leaf := path[len(path)-1]
-	f, ok := cur.fields[strings.ToLower(leaf)]
+	rel := path[0]
+	f, ok := cur.rels[strings.ToLower(rel)]
 	if !ok {
-		return fieldRef{}, noSuchColumn(x.text, p, leaf, cur.obj.Name)
+		return fieldRef{}, badRelationship(x.text, p, rel)
 	}
-	ref.field = f
-	ref.kind = kindOf(f.Type)
-	return ref, nil
+	var firstErr error
+	for _, target := range f.ReferenceTo {
+		next, ok := x.object(target)
+		if !ok {
+			continue
+		}
+		ref, err := x.resolveFrom(next, path[1:], p)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		ref.hops = append([]hop{{idField: f.Name, relName: f.RelationshipName, object: next.obj.Name}}, ref.hops...)
+		return ref, nil
+	}
+	if firstErr != nil {
+		return fieldRef{}, firstErr
+	}
+	return fieldRef{}, badRelationship(x.text, p, rel)
 }
 
 // getter reads a value from a row of the FROM object.

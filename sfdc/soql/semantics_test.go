@@ -161,3 +161,33 @@ func TestParentLookupsMemoised(t *testing.T) {
 		t.Errorf("Get called for %d ids, want 5: %v", len(src.gets), src.gets)
 	}
 }
+
+// TestPolymorphicLookup: What points at several objects; the first one the
+// catalog knows resolves the path, and each row's parent keeps its own type.
+func TestPolymorphicLookup(t *testing.T) {
+	env := testEnv()
+	cat := env.Catalog.(memCatalog)
+	cat["task"] = &Object{Name: "Task", Fields: []Field{
+		{Name: "Id", Type: "id"},
+		{Name: "Subject", Type: "string"},
+		{Name: "WhatId", Type: "reference", ReferenceTo: []string{"Asset", "Opportunity", "Account"}, RelationshipName: "What"},
+		{Name: "IsDeleted", Type: "boolean"},
+	}}
+	src := env.Source.(*memSource)
+	src.add("Task", Record{"Id": id("00T", 1), "Subject": "Call", "WhatId": o1, "IsDeleted": false})
+	src.add("Task", Record{"Id": id("00T", 2), "Subject": "Email", "WhatId": a2, "IsDeleted": false})
+	src.add("Task", Record{"Id": id("00T", 3), "Subject": "Note", "WhatId": nil, "IsDeleted": false})
+	res := run(t, env, "SELECT Subject, What.Name FROM Task WHERE What.Name != 'Acme' ORDER BY Subject")
+	if got := column(res, "Subject"); !reflect.DeepEqual(got, []any{"Call", "Email", "Note"}) {
+		t.Fatalf("subjects = %v", got)
+	}
+	wantTypes := []any{"Opportunity", "Account", nil}
+	wantNames := []any{"Big Deal", "globex", nil}
+	for i, r := range res.Records {
+		typ, _ := r.Get("What.attributes.type")
+		name, _ := r.Get("What.Name")
+		if typ != wantTypes[i] || name != wantNames[i] {
+			t.Errorf("row %d: What type %v name %v, want %v %v", i, typ, name, wantTypes[i], wantNames[i])
+		}
+	}
+}

@@ -85,6 +85,22 @@ func TestEmulatorReadPath(t *testing.T) {
 	if got, emGot := c.APICalls()-callsBefore, em.APICalls()-emBefore; got != int64(pages) || emGot != pages {
 		t.Errorf("paging %d pages: client counted %d calls, emulator %d", pages, got, emGot)
 	}
+	withRoles, n := 0, 0
+	for r, err := range c.QueryRecords(ctx, sfdc.Query{SOQL: "SELECT Id, Name, Account.Name, (SELECT Id, Role FROM OpportunityContactRoles) FROM Opportunity", BatchSize: 200}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if kids := r.Children("OpportunityContactRoles"); kids != nil {
+			withRoles++
+			if len(kids.Records) != kids.TotalSize || kids.Records[0].Type() != "OpportunityContactRole" {
+				t.Errorf("children of %s: %+v", r.ID(), kids)
+			}
+		}
+	}
+	if n != total || withRoles == 0 {
+		t.Errorf("%d opportunities (want %d), %d with contact roles", n, total, withRoles)
+	}
 	if u := c.Limits(); !u.Known || u.Used != em.APICalls() {
 		t.Errorf("Limits() = %+v, emulator counted %d", u, em.APICalls())
 	}

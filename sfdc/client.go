@@ -167,7 +167,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		apiErr := decodeErrorBody(resp.status, resp.body)
 		apiErr.Method, apiErr.Path = r.method, r.path
 		apiErr.Usage = c.Limits()
-		if resp.status == http.StatusUnauthorized && (apiErr.Code == "" || apiErr.has(CodeInvalidSession)) {
+		if sessionRejected(r.path, apiErr) {
 			if refreshed {
 				return nil, &SessionExpiredError{Cause: apiErr}
 			}
@@ -186,6 +186,20 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		}
 		return nil, apiErr
 	}
+}
+
+// sessionRejected reports whether an error response means the access token
+// is no longer valid: 401 INVALID_SESSION_ID on the REST API, or 403
+// (body "Bad_OAuth_Token") from the identity endpoints under
+// /services/oauth2/, which answer an expired token that way.
+func sessionRejected(path string, e *APIError) bool {
+	switch e.Status {
+	case http.StatusUnauthorized:
+		return e.Code == "" || e.has(CodeInvalidSession)
+	case http.StatusForbidden:
+		return strings.HasPrefix(path, "/services/oauth2/")
+	}
+	return false
 }
 
 // refresh renews the access token unless another goroutine already did

@@ -443,3 +443,44 @@ func TestCallGenericResource(t *testing.T) {
 		t.Error("relative path accepted")
 	}
 }
+
+func TestUserInfo403BadOAuthTokenRefreshes(t *testing.T) {
+	a := &authServer{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/services/oauth2/userinfo" {
+			a.dataCalls.Add(1)
+			a.mu.Lock()
+			ok := r.Header.Get("Authorization") == "Bearer "+a.valid
+			a.mu.Unlock()
+			if !ok {
+				w.Header().Set("Content-Type", "text/plain")
+				w.WriteHeader(403)
+				w.Write([]byte("Bad_OAuth_Token"))
+				return
+			}
+			writeJSON(w, 200, `{"user_id":"005B0000008UC2PIAW","organization_id":"00DB0000000TEST"}`)
+			return
+		}
+		a.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	a.valid = "tok-0"
+	ts := NewOAuthTokenSource(OAuthConfig{ClientID: "cid", TokenURL: TokenURL(srv.URL), HTTPClient: srv.Client()}, &oauth2.Token{AccessToken: "expired", RefreshToken: "rt"})
+	c, err := NewClient(ctx, srv.URL, ts, Options{APIVersion: "62.0", HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.UserInfo(ctx)
+	if err != nil || id.UserID != "005B0000008UC2PIAW" {
+		t.Fatalf("userinfo after 403: %+v %v", id, err)
+	}
+	if a.refreshes.Load() != 1 || a.dataCalls.Load() != 2 {
+		t.Errorf("refreshes %d calls %d", a.refreshes.Load(), a.dataCalls.Load())
+	}
+	// A 403 on the data API is a permission problem, not an expired token.
+	a.refreshes.Store(0)
+	c2, _ := newTestClient(t, serveJSON(t, 403, []byte(`[{"message":"insufficient access rights on object id","errorCode":"INSUFFICIENT_ACCESS_OR_READONLY"}]`), nil))
+	if err := c2.Delete(ctx, "Account", "001B000001Lp1G2IAJ"); IsSessionExpired(err) || !hasCode(err, "INSUFFICIENT_ACCESS_OR_READONLY") {
+		t.Errorf("data 403: %v", err)
+	}
+}

@@ -89,7 +89,7 @@ func (m *Model) loadData() tea.Cmd {
 		}
 		return dataLoadedMsg{
 			seq: seq, accounts: views.NewAccountIndex(accts), opps: views.NewOpportunityIndex(opps),
-			recordTypes: rts,
+			recordTypes: views.NarrowStages(rts, opps),
 		}
 	}
 }

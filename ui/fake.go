@@ -69,7 +69,7 @@ var (
 // fakeRecordTypes are the two sales processes of the fake org.
 func fakeRecordTypes() []views.RecordType {
 	return []views.RecordType{
-		{ID: fakeID("012", 1), Name: "New Business", Stages: []views.Stage{
+		{ID: fakeID("012", 1), Name: "New Business", StagesKnown: true, Stages: []views.Stage{
 			{Label: "Prospecting", SortOrder: 1, Probability: 10},
 			{Label: "Qualification", SortOrder: 2, Probability: 20},
 			{Label: "Needs Analysis", SortOrder: 3, Probability: 30},
@@ -78,7 +78,7 @@ func fakeRecordTypes() []views.RecordType {
 			{Label: "Closed Won", SortOrder: 6, IsClosed: true, IsWon: true, Probability: 100},
 			{Label: "Closed Lost", SortOrder: 7, IsClosed: true, Probability: 0},
 		}},
-		{ID: fakeID("012", 2), Name: "Renewal", Stages: []views.Stage{
+		{ID: fakeID("012", 2), Name: "Renewal", StagesKnown: true, Stages: []views.Stage{
 			{Label: "Renewal Identified", SortOrder: 1, Probability: 20},
 			{Label: "Quote Sent", SortOrder: 2, Probability: 60},
 			{Label: "Verbal Commit", SortOrder: 3, Probability: 90},

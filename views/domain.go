@@ -55,6 +55,40 @@ type RecordType struct {
 	ID     string
 	Name   string
 	Stages []Stage
+	// StagesKnown is true when Stages is this record type's own sales
+	// process; false when the cache does not know it and Stages lists every
+	// active stage (the app then keeps the stages its opportunities use).
+	StagesKnown bool
+}
+
+// NarrowStages returns rts where every record type whose stages are not
+// known keeps only the stages some of its opportunities are in.
+func NarrowStages(rts []RecordType, opps []Opportunity) []RecordType {
+	used := make(map[string]map[string]bool)
+	for i := range opps {
+		o := &opps[i]
+		if used[o.RecordTypeID] == nil {
+			used[o.RecordTypeID] = make(map[string]bool)
+		}
+		used[o.RecordTypeID][o.StageName] = true
+	}
+	out := make([]RecordType, len(rts))
+	for i, rt := range rts {
+		out[i] = rt
+		if rt.StagesKnown {
+			continue
+		}
+		var stages []Stage
+		for _, s := range rt.Stages {
+			if used[rt.ID][s.Label] {
+				stages = append(stages, s)
+			}
+		}
+		if len(stages) > 0 {
+			out[i].Stages = stages
+		}
+	}
+	return out
 }
 
 // Contact is a contact of an account.

@@ -115,3 +115,26 @@ func TestPipelineWithoutRecordTypes(t *testing.T) {
 		t.Fatal("empty pipeline does not say why")
 	}
 }
+
+func TestNarrowStagesKeepsKnownProcesses(t *testing.T) {
+	all := append(append([]Stage(nil), testStagesNB...), testStagesRenewal[0])
+	rts := []RecordType{
+		{ID: "rtNB", Name: "New Business", Stages: all},
+		{ID: "rtRen", Name: "Renewal", Stages: testStagesRenewal, StagesKnown: true},
+	}
+	got := NarrowStages(rts, testOpps())
+	var labels []string
+	for _, s := range got[0].Stages {
+		labels = append(labels, s.Label)
+	}
+	// New Business opportunities use all four of its stages, never Quote Sent.
+	if len(labels) != 4 || labels[3] != "Closed Lost" {
+		t.Fatalf("narrowed New Business stages %q", labels)
+	}
+	if len(got[1].Stages) != 2 {
+		t.Fatalf("a known process was narrowed: %v", got[1].Stages)
+	}
+	if len(rts[0].Stages) != 5 {
+		t.Fatal("NarrowStages changed its input")
+	}
+}

@@ -2,6 +2,7 @@ package soql
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // tokKind classifies a lexical token.
@@ -39,14 +40,21 @@ func (t token) is(kw string) bool {
 // tokIllegal token that the parser reports as unexpected.
 func lex(s string) []token {
 	var toks []token
-	row, lineStart := 1, 0
+	row := 1
+	// Columns count characters, not bytes; colOff/col advance incrementally.
+	colOff, col := 0, 1
+	column := func(off int) int {
+		col += utf8.RuneCountInString(s[colOff:off])
+		colOff = off
+		return col
+	}
 	i := 0
 	for i < len(s) {
 		c := s[i]
 		if c == '\n' {
 			row++
 			i++
-			lineStart = i
+			colOff, col = i, 1
 			continue
 		}
 		if c == ' ' || c == '\t' || c == '\r' || c == '\f' {
@@ -54,7 +62,7 @@ func lex(s string) []token {
 			continue
 		}
 		start := i
-		tok := token{row: row, col: start - lineStart + 1, off: start}
+		tok := token{row: row, col: column(start), off: start}
 		switch {
 		case isIdentStart(c):
 			for i < len(s) && isIdentPart(s[i]) {
@@ -118,7 +126,7 @@ func lex(s string) []token {
 		}
 		toks = append(toks, tok)
 	}
-	toks = append(toks, token{kind: tokEOF, text: "<EOF>", row: row, col: len(s) - lineStart + 1, off: len(s)})
+	toks = append(toks, token{kind: tokEOF, text: "<EOF>", row: row, col: column(len(s)), off: len(s)})
 	return toks
 }
 

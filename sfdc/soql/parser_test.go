@@ -123,6 +123,7 @@ func TestParseErrors(t *testing.T) {
 		{"SELECT Id FROM Account WHERE", "\nSELECT Id FROM Account WHERE\n" + strings.Repeat(" ", 28) + "^\nERROR at Row:1:Column:29\nunexpected token: '<EOF>'"},
 		{"SELECT Id\nFROM Account\nWHERE Name = = 'x'", "\nWHERE Name = = 'x'\n" + strings.Repeat(" ", 13) + "^\nERROR at Row:3:Column:14\nunexpected token: '='"},
 		{"SELECT Id FROM Account LIMIT x", "\nSELECT Id FROM Account LIMIT x\n" + strings.Repeat(" ", 29) + "^\nERROR at Row:1:Column:30\nunexpected token: 'x'"},
+		{"SELECT Id FROM Account WHERE Name = 'Zoë' AND AND", "\nSELECT Id FROM Account WHERE Name = 'Zoë' AND AND\n" + strings.Repeat(" ", 46) + "^\nERROR at Row:1:Column:47\nunexpected token: 'AND'"},
 		{"SELECT Id FROM Account WHERE Name = 'open", "\nSELECT Id FROM Account WHERE Name = 'open\n" + strings.Repeat(" ", 36) + "^\nERROR at Row:1:Column:37\nunexpected token: ''open'"},
 	}
 	for _, tt := range tests {

@@ -149,3 +149,22 @@ func TestQueryColumnsForSalesforceCLI(t *testing.T) {
 		t.Errorf("aggregate column = %+v", cnt)
 	}
 }
+
+func TestSameSeedServesSameOrg(t *testing.T) {
+	soql := url.QueryEscape("SELECT Id, Name, StageName, Amount, CloseDate, Owner.Name, Account.Name FROM Opportunity ORDER BY Id LIMIT 300")
+	body := func(seed int64) string {
+		ts := startTest(t, func(o *Options) { o.Seed = seed })
+		r := call(t, ts, "GET", v+"/query?q="+soql, nil)
+		if r.status != 200 {
+			t.Fatalf("query: %d %s", r.status, r.body)
+		}
+		return string(r.body)
+	}
+	a, b, c := body(11), body(11), body(12)
+	if a != b {
+		t.Error("same seed served different opportunities")
+	}
+	if a == c {
+		t.Error("different seeds served the same opportunities")
+	}
+}

@@ -126,7 +126,11 @@ func newSchema(objects []*ObjectDef) *Schema {
 		sort.SliceStable(o.Children, func(i, j int) bool { return o.Children[i].Name < o.Children[j].Name })
 		o.catalog = &soql.Object{Name: o.Name, Children: o.Children}
 		for _, f := range o.Fields {
-			o.catalog.Fields = append(o.catalog.Fields, soql.Field{Name: f.Name, Type: f.Type, ReferenceTo: f.ReferenceTo, RelationshipName: f.RelationshipName})
+			cf := soql.Field{Name: f.Name, Type: f.Type, ReferenceTo: f.ReferenceTo, RelationshipName: f.RelationshipName}
+			for _, p := range f.Picklist {
+				cf.Picklist = append(cf.Picklist, p.Value)
+			}
+			o.catalog.Fields = append(o.catalog.Fields, cf)
 		}
 	}
 	return s

@@ -63,8 +63,8 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 	for _, it := range q.Select {
 		var key, slot string
 		switch {
-		case it.Subquery != nil, it.Fields != "":
-			return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Aggregate queries do not support child subqueries or FIELDS()")
+		case it.Subquery != nil, it.Fields != "", it.TypeOf != nil:
+			return nil, posError(CodeMalformedQuery, x.text, it.Pos, "Aggregate queries do not support child subqueries, TYPEOF or FIELDS()")
 		case it.Func != "":
 			ag, err := x.aggFor(p, a, it.Func, it.Arg, it.Pos)
 			if err != nil {

@@ -44,10 +44,29 @@ type SelectItem struct {
 	// ConvertTimezone is true for DATEFUNC(convertTimezone(field)): the
 	// date function reads a datetime in the user's time zone, not UTC.
 	ConvertTimezone bool
+	// TypeOf is a TYPEOF expression on a polymorphic relationship; Path is
+	// nil then.
+	TypeOf *TypeOf
 	// Fields is "ALL", "STANDARD" or "CUSTOM" for FIELDS(...); "" otherwise.
 	Fields string
 	// Pos is where the item starts.
 	Pos Pos
+}
+
+// TypeOf is "TYPEOF What WHEN Account THEN Phone WHEN Opportunity THEN
+// Amount ELSE Name END": the fields selected depend on the parent's type.
+type TypeOf struct {
+	Relationship string // polymorphic relationship name as written, e.g. "What"
+	When         []TypeOfWhen
+	Else         [][]string // field paths for other types; nil if no ELSE
+	Pos          Pos
+}
+
+// TypeOfWhen is one "WHEN Type THEN fields" branch.
+type TypeOfWhen struct {
+	Object string     // object name as written
+	Fields [][]string // field paths on that object
+	Pos    Pos
 }
 
 // Expr is a WHERE or HAVING condition: *BinaryExpr, *NotExpr or *Condition.

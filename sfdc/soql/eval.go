@@ -63,6 +63,15 @@ type outField struct {
 	get    getter      // plain field, read on the current record
 	parent *outParent  // parent relationship
 	child  *childQuery // child subquery
+	typeOf *outTypeOf  // TYPEOF on a polymorphic relationship
+}
+
+// outTypeOf is a TYPEOF column: the nested record's fields depend on the
+// parent's object.
+type outTypeOf struct {
+	idField string
+	cases   map[string][]*outField // lower-case object name → fields
+	other   []*outField            // ELSE fields
 }
 
 // outParent is a nested parent record in the output.
@@ -222,6 +231,8 @@ func (x *executor) planSelectItem(p *plan, it SelectItem) error {
 	switch {
 	case it.Subquery != nil:
 		return x.planChild(p, it.Subquery)
+	case it.TypeOf != nil:
+		return x.planTypeOf(p, it.TypeOf)
 	case it.Fields != "":
 		for i := range p.info.obj.Fields {
 			f := &p.info.obj.Fields[i]
@@ -482,6 +493,14 @@ func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, 
 			v = f.get(r)
 		case f.parent != nil:
 			pr, err := x.buildParent(r, f.parent)
+			if err != nil {
+				return nil, err
+			}
+			if pr != nil {
+				v = pr
+			}
+		case f.typeOf != nil:
+			pr, err := x.buildTypeOf(r, f.typeOf)
 			if err != nil {
 				return nil, err
 			}

@@ -30,7 +30,8 @@ var reserved = map[string]bool{
 	"BY": true, "HAVING": true, "ORDER": true, "LIMIT": true, "OFFSET": true,
 	"ASC": true, "DESC": true, "NULLS": true, "WITH": true, "FOR": true,
 	"USING": true, "NULL": true, "TRUE": true, "FALSE": true, "TYPEOF": true,
-	"UPDATE": true, "ROLLUP": true, "CUBE": true,
+	"UPDATE": true, "ROLLUP": true, "CUBE": true, "WHEN": true, "THEN": true,
+	"ELSE": true, "END": true,
 }
 
 // parser is a recursive-descent SOQL parser over a token slice.
@@ -290,7 +291,13 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		return item, nil
 	}
 	if start.is("TYPEOF") {
-		return item, p.errorAt(start, "TYPEOF is not supported")
+		p.next()
+		t, err := p.parseTypeOf()
+		if err != nil {
+			return item, err
+		}
+		item.TypeOf = t
+		return item, nil
 	}
 	if name, ok := p.isFuncCall(map[string]bool{"FIELDS": true}); ok && name == "FIELDS" {
 		p.next()
@@ -346,6 +353,57 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 	item.Path = path
 	item.Alias = p.parseAlias()
 	return item, nil
+}
+
+// parseTypeOf parses the rest of
+// TYPEOF rel WHEN Type THEN f, ... [WHEN ...] [ELSE f, ...] END.
+func (p *parser) parseTypeOf() (*TypeOf, error) {
+	relTok := p.next()
+	if relTok.kind != tokIdent || reserved[strings.ToUpper(relTok.text)] {
+		return nil, p.unexpected(relTok)
+	}
+	t := &TypeOf{Relationship: relTok.text, Pos: tokPos(relTok)}
+	fieldList := func() ([][]string, error) {
+		var list [][]string
+		for {
+			path, err := p.parsePath()
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, path)
+			if !p.accept(",") {
+				return list, nil
+			}
+		}
+	}
+	for p.accept("WHEN") {
+		objTok := p.next()
+		if objTok.kind != tokIdent {
+			return nil, p.unexpected(objTok)
+		}
+		if _, err := p.expect("THEN"); err != nil {
+			return nil, err
+		}
+		fields, err := fieldList()
+		if err != nil {
+			return nil, err
+		}
+		t.When = append(t.When, TypeOfWhen{Object: objTok.text, Fields: fields, Pos: tokPos(objTok)})
+	}
+	if len(t.When) == 0 {
+		return nil, p.unexpected(p.peek())
+	}
+	if p.accept("ELSE") {
+		fields, err := fieldList()
+		if err != nil {
+			return nil, err
+		}
+		t.Else = fields
+	}
+	if _, err := p.expect("END"); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // parseFuncArg parses a function argument: a path, or convertTimezone(path)

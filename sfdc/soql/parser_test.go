@@ -177,7 +177,7 @@ func TestSemanticErrors(t *testing.T) {
 		{"SELECT FIELDS(ALL) FROM Account", "MALFORMED_QUERY", ""},
 		{"SELECT FIELDS(CUSTOM) FROM Account LIMIT 201", "MALFORMED_QUERY", ""},
 		{"SELECT Id FROM Account OFFSET 2001", "NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000"},
-		{"SELECT Id, TYPEOF What WHEN Account THEN Name END FROM Task", "MALFORMED_QUERY", ""},
+		{"SELECT Id, TYPEOF Foo WHEN Account THEN Name END FROM Contact", "INVALID_FIELD", ""},
 	}
 	for _, tt := range tests {
 		_, err := runErr(t, testEnv(), tt.q)

@@ -177,6 +177,33 @@ func TestPolymorphicLookup(t *testing.T) {
 	src.add("Task", Record{"Id": id("00T", 1), "Subject": "Call", "WhatId": o1, "IsDeleted": false})
 	src.add("Task", Record{"Id": id("00T", 2), "Subject": "Email", "WhatId": a2, "IsDeleted": false})
 	src.add("Task", Record{"Id": id("00T", 3), "Subject": "Note", "WhatId": nil, "IsDeleted": false})
+	t.Run("TYPEOF", func(t *testing.T) {
+		res := run(t, env, "SELECT Subject, TYPEOF What WHEN Opportunity THEN Name, Amount, Account.Name WHEN Account THEN Name, Industry ELSE Name END FROM Task ORDER BY Subject")
+		want := []string{
+			`{"attributes":{"type":"Task","url":"/services/data/v62.0/sobjects/Task/00T000000000001AAA"},"Subject":"Call","What":{"attributes":{"type":"Opportunity","url":"/services/data/v62.0/sobjects/Opportunity/006000000000001AAA"},"Name":"Big Deal","Amount":100000,"Account":{"attributes":{"type":"Account","url":"/services/data/v62.0/sobjects/Account/001000000000001AAA"},"Name":"Acme"}}}`,
+			`{"attributes":{"type":"Task","url":"/services/data/v62.0/sobjects/Task/00T000000000002AAA"},"Subject":"Email","What":{"attributes":{"type":"Account","url":"/services/data/v62.0/sobjects/Account/001000000000002AAA"},"Name":"globex","Industry":null}}`,
+			`{"attributes":{"type":"Task","url":"/services/data/v62.0/sobjects/Task/00T000000000003AAA"},"Subject":"Note","What":null}`,
+		}
+		if len(res.Records) != len(want) {
+			t.Fatalf("%d rows", len(res.Records))
+		}
+		for i, r := range res.Records {
+			b, err := r.MarshalJSON()
+			if err != nil || string(b) != want[i] {
+				t.Errorf("row %d:\n got %s (%v)\nwant %s", i, b, err, want[i])
+			}
+		}
+		for _, bad := range []string{
+			"SELECT TYPEOF What WHEN Contact THEN Name END FROM Task",  // not a What target
+			"SELECT TYPEOF What WHEN Account THEN Bacon END FROM Task", // no such field
+			"SELECT TYPEOF What WHEN Account THEN Name FROM Task",      // no END
+			"SELECT TYPEOF What ELSE Name END FROM Task",               // no WHEN
+		} {
+			if _, err := runErr(t, env, bad); err == nil {
+				t.Errorf("%s: no error", bad)
+			}
+		}
+	})
 	res := run(t, env, "SELECT Subject, What.Name FROM Task WHERE What.Name != 'Acme' ORDER BY Subject")
 	if got := column(res, "Subject"); !reflect.DeepEqual(got, []any{"Call", "Email", "Note"}) {
 		t.Fatalf("subjects = %v", got)

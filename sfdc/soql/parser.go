@@ -299,7 +299,7 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		item.TypeOf = t
 		return item, nil
 	}
-	if name, ok := p.isFuncCall(map[string]bool{"FIELDS": true}); ok && name == "FIELDS" {
+	if start.is("FIELDS") && p.peekAt(1).is("(") {
 		p.next()
 		p.next()
 		t := p.next()

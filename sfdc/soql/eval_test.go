@@ -54,6 +54,7 @@ func TestWhereOrderLimit(t *testing.T) {
 		{"five relationship levels", "SELECT LastName FROM Contact WHERE Account.Parent.Owner.Manager.Manager.Name = 'Alice Admin'", "LastName", []any{"Brown_%"}},
 		{"id equals 15-char id", "SELECT Name FROM Account WHERE Id = '" + a2[:15] + "'", "Name", []any{"globex"}},
 		{"id equals 18-char id in other case", "SELECT Name FROM Account WHERE Id = '" + "001000000000002aaa" + "'", "Name", []any{"globex"}},
+		{"empty id literal is null", "SELECT LastName FROM Contact WHERE AccountId = ''", "LastName", []any{"Orphan"}},
 		{"reference equals", "SELECT LastName FROM Contact WHERE AccountId = '" + a1 + "' ORDER BY LastName", "LastName", []any{"jones", "Smith"}},
 		{"semi-join", "SELECT Name FROM Account WHERE Id IN (SELECT AccountId FROM Contact) ORDER BY Name", "Name", []any{"Acme", "globex"}},
 		{"anti-join", "SELECT Name FROM Account WHERE Id NOT IN (SELECT AccountId FROM Contact)", "Name", []any{"Initech"}},

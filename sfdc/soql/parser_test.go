@@ -166,6 +166,8 @@ func TestSemanticErrors(t *testing.T) {
 		{"SELECT Id, (SELECT Id FROM Bacons) FROM Account", "INVALID_TYPE", ""},
 		{"SELECT Id FROM Account WHERE Id IN (SELECT Id FROM Foo)", "INVALID_TYPE", ""},
 		{"SELECT Id FROM Account WHERE AnnualRevenue = 'abc'", "INVALID_QUERY_FILTER_OPERATOR", ""},
+		{"SELECT Id FROM Account WHERE Id = '000003VbP1AAK'", "INVALID_QUERY_FILTER_OPERATOR", "\nSELECT Id FROM Account WHERE Id = '000003VbP1AAK'\n" + strings.Repeat(" ", 34) + "^\nERROR at Row:1:Column:35\ninvalid ID field: 000003VbP1AAK"},
+		{"SELECT Id FROM Contact WHERE AccountId IN ('001000000000001AAA', '001-bad-id-00001')", "INVALID_QUERY_FILTER_OPERATOR", ""},
 		{"SELECT Id FROM Opportunity WHERE IsClosed = 1", "INVALID_QUERY_FILTER_OPERATOR", ""},
 		{"SELECT Id FROM Opportunity WHERE CloseDate = 'x'", "INVALID_QUERY_FILTER_OPERATOR", ""},
 		{"SELECT Name FROM Contact WHERE Account.Parent.Owner.Manager.Manager.Manager.Name = 'x'", "MALFORMED_QUERY", ""},

@@ -373,7 +373,17 @@ func (x *executor) compileLit(k valueKind, v Value, name string) (litVal, error)
 			}
 			return litVal{isRange: true, lo: formatDateTime(x.cal.instant(r.Start)), hi: formatDateTime(x.cal.instant(r.End))}, nil
 		}
-	case kindID, kindMulti:
+	case kindID:
+		if v.Kind == ValString {
+			if v.Str == "" {
+				return litVal{null: true}, nil
+			}
+			if !validIDLiteral(v.Str) {
+				return litVal{}, posError(CodeInvalidFilterValue, x.text, v.Pos, "invalid ID field: "+v.Str)
+			}
+			return litVal{s: v.Str}, nil
+		}
+	case kindMulti:
 		if v.Kind == ValString {
 			return litVal{s: v.Str}, nil
 		}
@@ -404,4 +414,20 @@ func (x *executor) badValue(v Value, name string, k valueKind) *Error {
 		want = "invalid value for field '%s'"
 	}
 	return posError(CodeInvalidFilterValue, x.text, v.Pos, fmt.Sprintf(want, name))
+}
+
+// validIDLiteral reports whether s looks like a Salesforce id: 15 or 18
+// letters and digits. Salesforce rejects other id literals with
+// INVALID_QUERY_FILTER_OPERATOR "invalid ID field: ...".
+func validIDLiteral(s string) bool {
+	if len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isDigit(c) && !(c|0x20 >= 'a' && c|0x20 <= 'z') {
+			return false
+		}
+	}
+	return true
 }

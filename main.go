@@ -14,19 +14,27 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/ui"
 	"github.com/lazyforce/lazyforce/views"
 	"github.com/spf13/cobra"
 )
@@ -78,7 +86,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("the terminal app is not available yet; try 'lazyforce demo --serve 127.0.0.1:0'")
+			return runTUI(cmd.Context(), opts)
 		},
 	}
 	root.SetOut(stdout)
@@ -135,7 +143,7 @@ func newDemoCommand(opts *globalOptions, stdout, stderr io.Writer) *cobra.Comman
 			if demo.serve != "" {
 				return runDemoServe(cmd, demo, stdout)
 			}
-			return errors.New("the demo terminal app is not available yet; try 'lazyforce demo --serve 127.0.0.1:0'")
+			return runDemoTUI(cmd.Context(), demo)
 		},
 	}
 	cmd.Flags().StringVar(&demo.serve, "serve", "", "only run the demo org's emulator on `ADDR` (port 0 picks a free port)")
@@ -595,4 +603,137 @@ func oneLine(err error) string {
 		msg = head + " " + msg[i:]
 	}
 	return views.Sanitize(strings.Join(strings.Fields(msg), " "))
+}
+
+// runTUI opens the terminal app on the current org. It starts from the cache
+// (no network needed) and syncs in the background; the client is only
+// built when a sync runs, so an offline start works.
+func runTUI(ctx context.Context, opts *globalOptions) error {
+	o, err := resolveOrg(opts)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(o.dirs.CachePath(o.org.Alias), store.Options{Org: o.org.Alias})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	usage := &apiUsage{}
+	syncNow := func(ctx context.Context) error {
+		c, err := o.client(ctx)
+		if err != nil {
+			return err
+		}
+		usage.set(c)
+		_, err = storesync.Run(ctx, c, st, syncConfig(o.org.Sync))
+		return err
+	}
+	return runApp(o.dirs.Config, st, o.org.Alias, usage, syncNow)
+}
+
+// runDemoTUI opens the terminal app on the built-in demo org: the emulator
+// runs in-process on loopback and the cache lives in a temporary directory.
+func runDemoTUI(ctx context.Context, demo *demoOptions) error {
+	if demo.scale < 1 {
+		return usageError{fmt.Errorf("--scale must be at least 1, got %d", demo.scale)}
+	}
+	ts := emulator.Start(emulator.Options{Seed: demo.seed, Scale: demo.scale})
+	defer ts.Close()
+	tmp, err := os.MkdirTemp("", "lazyforce-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	st, err := store.Open(filepath.Join(tmp, "demo.db"), store.Options{Org: "demo"})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer st.Close()
+	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	ident, err := storesync.ReadIdentity(ctx, c)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := st.SetIdentity(ident); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	usage := &apiUsage{}
+	usage.set(c)
+	syncNow := func(ctx context.Context) error {
+		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope()})
+		return err
+	}
+	configDir := ""
+	if dirs, err := orgconfig.DefaultDirs(); err == nil {
+		configDir = dirs.Config
+	}
+	return runApp(configDir, st, "demo", usage, syncNow)
+}
+
+// runApp runs the Bubble Tea program over the cache until the user quits.
+func runApp(configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context) error) error {
+	keys := keymap.Default()
+	if configDir != "" {
+		var err error
+		if keys, err = keymap.LoadDefault(filepath.Join(configDir, keymap.ConfigFile)); err != nil {
+			return err
+		}
+	}
+	data := ui.NewStoreData(st, ui.StoreDataOptions{OrgName: orgName, APIUsage: usage.get})
+	m, err := ui.New(ui.Deps{Data: data, Sync: syncNow, SyncOnStart: true, OpenURL: openBrowser, Keys: keys})
+	if err != nil {
+		return err
+	}
+	if _, err := tea.NewProgram(m).Run(); err != nil {
+		return fmt.Errorf("terminal app: %w", err)
+	}
+	return nil
+}
+
+// apiUsage hands the last client's Sforce-Limit-Info usage to the status
+// bar; the client is set by the sync, read by the app.
+type apiUsage struct {
+	mu sync.Mutex
+	c  *sfdc.Client
+}
+
+func (u *apiUsage) set(c *sfdc.Client) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.c = c
+}
+
+func (u *apiUsage) get() (used, limit int) {
+	u.mu.Lock()
+	c := u.c
+	u.mu.Unlock()
+	if c == nil {
+		return 0, 0
+	}
+	l := c.Limits()
+	if !l.Known {
+		return 0, 0
+	}
+	return l.Used, l.Max
+}
+
+// openBrowser opens url with the platform's opener.
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("open browser: %w", err)
+	}
+	go cmd.Wait() //nolint:errcheck // reap the opener; its status does not matter
+	return nil
 }

@@ -56,6 +56,13 @@ wait_for() {
 
 send() { tmux send-keys -t "$session" "$@"; }
 
+# esc sends Escape and pauses: a key sent right after ESC would reach the
+# app as alt+key, as it would from a person typing that fast.
+esc() {
+	tmux send-keys -t "$session" Escape
+	sleep 0.3
+}
+
 step() { echo "e2e-tmux: $*"; }
 
 step "start: the accounts pane from the cache"
@@ -87,7 +94,7 @@ send /
 send -l "a"
 wait_for "sorted by relevance"
 send Enter
-send Escape
+esc
 wait_for "sorted by Name"
 
 step "enter opens an account: fields, contacts, opportunities, activity"
@@ -95,22 +102,22 @@ send Enter
 wait_for "Account ·" "Contacts (" "Opportunities (" "Activity ("
 
 step "esc goes back, never quits"
-send Escape
+esc
 wait_for "sorted by Name"
-send Escape
+esc
 wait_for "sorted by Name"
 
 step "open an opportunity: contact roles and activity"
 send 2
 send Enter
 wait_for "Opportunity ·" "Contact roles (" "Activity ("
-send Escape
+esc
 wait_for "Prob."
 
 step "? shows the help"
 send "?"
 wait_for "Keys · Opportunities" "Everywhere"
-send Escape
+esc
 
 step "q quits"
 send q

@@ -53,6 +53,9 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 		}
 		p.need.addRef(ref)
 		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.getterFor(ref), ref.kind)
+		if kind == kindBool {
+			get = nullAsFalse(get)
+		}
 		var rank picklistRank
 		if g.DateFunc == "" {
 			rank = newPicklistRank(ref.field.Picklist)

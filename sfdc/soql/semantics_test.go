@@ -54,6 +54,10 @@ func TestBooleanNullIsFalse(t *testing.T) {
 		{"SELECT Name FROM Opportunity WHERE IsClosed IN (null) ORDER BY Name", []any{"Big Deal", "No Amount", "Null Bool", "Orphan Opp"}},
 		{"SELECT Name FROM Opportunity ORDER BY IsClosed DESC, Name DESC", []any{"Small Deal", "Renewal", "Orphan Opp", "Null Bool", "No Amount", "Big Deal"}},
 	}
+	res := run(t, env, "SELECT IsClosed, COUNT(Id) FROM Opportunity GROUP BY IsClosed ORDER BY IsClosed")
+	if got, want := rowsOf(res), [][]any{{"IsClosed", false, "expr0", 4.0}, {"IsClosed", true, "expr0", 2.0}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("GROUP BY IsClosed: %v, want %v", got, want)
+	}
 	for _, tt := range tests {
 		if got := column(run(t, env, tt.q), "Name"); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s\n got %v\nwant %v", tt.q, got, tt.want)

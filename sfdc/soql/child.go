@@ -1,0 +1,97 @@
+package soql
+
+import (
+	"fmt"
+	"strings"
+)
+
+// planChild compiles a child subquery (SELECT ... FROM Contacts).
+func (x *executor) planChild(p *plan, sub *Query) error {
+	path := sub.FromPath
+	if len(path) == 2 && (strings.EqualFold(path[0], p.info.obj.Name) || strings.EqualFold(path[0], p.alias)) {
+		path = path[1:]
+	}
+	if len(path) != 1 {
+		return badChildRelationship(x.text, sub.fromPos, strings.Join(sub.FromPath, "."))
+	}
+	rel, ok := p.info.children[strings.ToLower(path[0])]
+	if !ok {
+		return badChildRelationship(x.text, sub.fromPos, path[0])
+	}
+	info, ok := x.object(rel.Object)
+	if !ok {
+		return badChildRelationship(x.text, sub.fromPos, path[0])
+	}
+	if isAggregate(sub) {
+		return posError(CodeMalformedQuery, x.text, sub.fromPos, "Aggregate functions are not allowed in a child relationship subquery")
+	}
+	cp, err := x.plan(sub, info)
+	if err != nil {
+		return err
+	}
+	cp.need.add(rel.Field)
+	p.out = append(p.out, &outField{key: rel.Name, child: &childQuery{rel: rel, plan: cp}})
+	return nil
+}
+
+// runChild evaluates a child subquery for one parent; nil when no child
+// rows match.
+func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
+	if parentID == "" {
+		return nil, nil
+	}
+	var rows []Record
+	p := c.plan
+	if cs, ok := x.env.Source.(ChildSource); ok {
+		err := cs.Children(p.info.obj.Name, c.rel.Field, parentID, func(r Record) bool {
+			if x.keep(p, r) {
+				rows = append(rows, r)
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+		}
+	} else {
+		idx, err := x.childRows(c)
+		if err != nil {
+			return nil, err
+		}
+		rows = idx[parentID]
+		if rows == nil && len(parentID) == 18 {
+			rows = idx[parentID[:15]]
+		}
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	rows = append([]Record(nil), rows...)
+	out, err := x.shape(p, rows)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return &ChildSet{TotalSize: len(out), Done: true, Records: out}, nil
+}
+
+// childRows scans a child object once and groups matching rows by parent.
+func (x *executor) childRows(c *childQuery) (map[string][]Record, error) {
+	key := strings.ToLower(c.rel.Object + "." + c.rel.Field + "." + c.rel.Name)
+	if idx, ok := x.childIndex[key]; ok {
+		return idx, nil
+	}
+	rows, err := x.scan(c.plan, 0)
+	if err != nil {
+		return nil, err
+	}
+	idx := map[string][]Record{}
+	for _, r := range rows {
+		if pid, _ := r[c.rel.Field].(string); pid != "" {
+			idx[pid] = append(idx[pid], r)
+		}
+	}
+	x.childIndex[key] = idx
+	return idx, nil
+}

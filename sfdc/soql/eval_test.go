@@ -20,6 +20,8 @@ func TestWhereOrderLimit(t *testing.T) {
 		{"equals is case-insensitive", "SELECT Name FROM Account WHERE Name = 'ACME'", "Name", []any{"Acme"}},
 		{"not equals", "SELECT Name FROM Account WHERE Name != 'acme' ORDER BY Name", "Name", []any{"globex", "Initech"}},
 		{"diamond not equals", "SELECT Name FROM Account WHERE Name <> 'acme' ORDER BY Name", "Name", []any{"globex", "Initech"}},
+		{"empty string is null", "SELECT Name FROM Account WHERE Industry = ''", "Name", []any{"globex"}},
+		{"not empty string is not null", "SELECT Name FROM Account WHERE Industry != '' ORDER BY Name", "Name", []any{"Acme", "Initech"}},
 		{"equals null", "SELECT Name FROM Account WHERE Industry = null", "Name", []any{"globex"}},
 		{"not equals null", "SELECT Name FROM Account WHERE Industry != null ORDER BY Name", "Name", []any{"Acme", "Initech"}},
 		{"not equals keeps nulls", "SELECT Name FROM Account WHERE Industry != 'Technology' ORDER BY Name", "Name", []any{"globex", "Initech"}},

@@ -306,6 +306,10 @@ func compareLit(k valueKind, op string, v any, l *litVal) bool {
 
 // compileLit converts a literal for comparison with a field of kind k.
 func (x *executor) compileLit(k valueKind, v Value, name string) (litVal, error) {
+	if v.Kind == ValString && v.Str == "" && k != kindBool && k != kindNumber {
+		// Salesforce stores no empty text: '' means null.
+		v.Kind = ValNull
+	}
 	if v.Kind == ValNull {
 		if k == kindBool {
 			return litVal{b: false}, nil // "= null" on a boolean is "= false"
@@ -375,9 +379,6 @@ func (x *executor) compileLit(k valueKind, v Value, name string) (litVal, error)
 		}
 	case kindID:
 		if v.Kind == ValString {
-			if v.Str == "" {
-				return litVal{null: true}, nil
-			}
 			if !validIDLiteral(v.Str) {
 				return litVal{}, posError(CodeInvalidFilterValue, x.text, v.Pos, "invalid ID field: "+v.Str)
 			}

@@ -281,6 +281,9 @@ func multiContains(v, item string) bool {
 // multiIncludes implements INCLUDES for one literal: every ';'-separated
 // term of lit must be present in v.
 func multiIncludes(v, lit string) bool {
+	if strings.TrimSpace(lit) == "" {
+		return false
+	}
 	for lit != "" {
 		term := lit
 		if i := strings.IndexByte(lit, ';'); i >= 0 {

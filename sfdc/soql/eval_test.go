@@ -50,6 +50,7 @@ func TestWhereOrderLimit(t *testing.T) {
 		{"not of a group", "SELECT Name FROM Opportunity WHERE NOT (IsClosed = true OR Amount = null) ORDER BY Name", "Name", []any{"Big Deal", "Orphan Opp"}},
 		{"includes one value", "SELECT Name FROM Opportunity WHERE Interests__c INCLUDES ('AI') ORDER BY Name", "Name", []any{"Big Deal", "Small Deal"}},
 		{"includes and-terms or-list", "SELECT Name FROM Opportunity WHERE Interests__c INCLUDES ('cloud;ai', 'Security') ORDER BY Name", "Name", []any{"Big Deal", "Orphan Opp", "Renewal"}},
+		{"includes empty matches nothing", "SELECT Name FROM Opportunity WHERE Interests__c INCLUDES ('')", "Name", nil},
 		{"excludes", "SELECT Name FROM Opportunity WHERE Interests__c EXCLUDES ('Cloud') ORDER BY Name", "Name", []any{"No Amount", "Orphan Opp", "Small Deal"}},
 		{"multipicklist equals is a set match", "SELECT Name FROM Opportunity WHERE Interests__c = 'ai;cloud'", "Name", []any{"Big Deal"}},
 		{"parent field filter", "SELECT Name FROM Opportunity WHERE Account.Owner.Name = 'Carol Rep' ORDER BY Name", "Name", []any{"Big Deal", "Renewal", "Small Deal"}},

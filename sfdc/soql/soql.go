@@ -6,6 +6,28 @@
 //
 // This file is the package's contract with its callers (sfdc/emulator and
 // store). Keep these names stable; add to them rather than change them.
+//
+// Semantics chosen to match Salesforce (and its documentation where
+// behaviour is not observable here):
+//   - Keywords, object and field names are case-insensitive; output uses
+//     describe casing. Text comparisons, LIKE, IN and GROUP BY on text are
+//     case-insensitive; ORDER BY sorts text by its upper-case form.
+//   - Logic is two-valued: a null field is "!=" any value and "NOT IN" any
+//     list; <, >, LIKE and INCLUDES are false on null. An empty string
+//     literal means null.
+//     Booleans are never null: null reads as false.
+//   - ORDER BY puts nulls first unless NULLS LAST, in both directions
+//     (documented default, no DESC exception); picklists sort in setup order
+//     when Field.Picklist is given; ties keep the Source's scan order.
+//   - Date literals are day ranges in Env.Location at Env.Now: "=" is
+//     "within", "<" is before the start, ">" after the end. A date value or
+//     literal against a datetime field uses the same range as instants.
+//   - Deleted rows (IsDeleted=true) are skipped unless Env.IncludeDeleted.
+//   - Unaliased aggregates and date functions in an aggregate query are
+//     named expr0, expr1, ... in SELECT order.
+//   - Errors are *Error with Salesforce's codes and messages:
+//     MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE,
+//     INVALID_QUERY_FILTER_OPERATOR, NUMBER_OUTSIDE_VALID_RANGE.
 package soql
 
 import (

@@ -4,23 +4,48 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
 )
 
-// load stores generated records, completing derived fields.
-func (o *org) load(data *demo.Data) {
+// loadBatch is how many generated records travel to the loader at once.
+const loadBatch = 4096
+
+// loadDemo generates the demo org and stores it, completing derived
+// fields. Generation and loading run concurrently (a two-stage pipeline).
+func (o *org) loadDemo(cfg demo.Config) *demo.Data {
+	batches := make(chan []demo.Record, 16)
+	done := make(chan *demo.Data, 1)
+	go func() {
+		batch := make([]demo.Record, 0, loadBatch)
+		data := demo.Stream(cfg, func(r demo.Record) {
+			batch = append(batch, r)
+			if len(batch) == loadBatch {
+				batches <- batch
+				batch = make([]demo.Record, 0, loadBatch)
+			}
+		})
+		if len(batch) > 0 {
+			batches <- batch
+		}
+		close(batches)
+		done <- data
+	}()
 	// Generated data sets these explicitly; derived values keep its choice.
 	loadChanged := map[string]bool{"Probability": true, "ForecastCategoryName": true, "AccountId": true}
+	for batch := range batches {
+		o.mu.Lock()
+		for _, r := range batch {
+			def, ok := o.schema.Lookup(r.Object)
+			if !ok {
+				continue
+			}
+			o.deriveLocked(def, r.Fields, nil, loadChanged, zeroTime)
+			o.putLocked(def, r.Fields)
+		}
+		o.mu.Unlock()
+	}
+	data := <-done
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.byID = make(map[string]entry, len(data.Records))
-	o.defaultRecordType = data.RecordTypeIDs()
-	if id, ok := o.defaultRecordType[demo.RecordTypeNewBusiness]; ok {
+	if id, ok := data.RecordTypes[demo.RecordTypeNewBusiness]; ok {
 		o.defaultRecordType = map[string]string{"Opportunity": id}
 	}
-	for _, r := range data.Records {
-		def, ok := o.schema.Lookup(r.Object)
-		if !ok {
-			continue
-		}
-		o.deriveLocked(def, r.Fields, nil, loadChanged, zeroTime)
-		o.putLocked(def, r.Fields)
-	}
+	o.mu.Unlock()
+	return data
 }

@@ -106,8 +106,7 @@ func New(opts Options) *Server {
 		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), 42)),
 	}
 	s.org = newOrg(s.schema)
-	data := demo.Generate(demo.Config{Seed: opts.Seed, Scale: opts.Scale, Now: opts.Now(), SetupOnly: opts.Empty})
-	s.org.load(data)
+	data := s.org.loadDemo(demo.Config{Seed: opts.Seed, Scale: opts.Scale, Now: opts.Now(), SetupOnly: opts.Empty})
 	s.orgID, s.meID, s.username = data.OrgID, data.MeID, data.MeUsername
 	s.adminToken = opts.AdminToken
 	if s.adminToken == "" {

@@ -188,5 +188,6 @@ func (g *generator) genLeads() {
 		created := g.today.AddDate(0, 0, -g.r.IntN(365)).Add(time.Duration(g.r.IntN(86400)) * time.Second)
 		stamp(f, owner, g.clampPast(created), g.clampPast(created.AddDate(0, 0, g.r.IntN(60))))
 		g.add("Lead", f)
+		g.leads = append(g.leads, leadRef{id: f["Id"].(string), owner: owner})
 	}
 }

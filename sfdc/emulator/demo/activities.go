@@ -26,21 +26,13 @@ func (g *generator) genActivities() {
 	if len(g.accounts) == 0 {
 		return
 	}
-	var leads []string
-	var leadOwners []string
-	for _, r := range g.data.Records {
-		if r.Object == "Lead" {
-			leads = append(leads, r.Fields["Id"].(string))
-			leadOwners = append(leadOwners, r.Fields["OwnerId"].(string))
-		}
-	}
 	nTasks := tasksPerScale * g.scale
 	for i := 0; i < nTasks; i++ {
 		day := g.activityDay()
 		what, who, owner, account := g.activityTarget()
-		if len(leads) > 0 && g.chance(0.08) {
-			k := g.r.IntN(len(leads))
-			what, who, owner, account = nil, leads[k], leadOwners[k], nil
+		if len(g.leads) > 0 && g.chance(0.08) {
+			k := g.r.IntN(len(g.leads))
+			what, who, owner, account = nil, g.leads[k].id, g.leads[k].owner, nil
 		}
 		past := day.Before(g.today)
 		status := "Not Started"

@@ -41,7 +41,9 @@ type Data struct {
 	OrgName    string
 	MeID       string // the logged-in rep
 	MeUsername string
-	Records    []Record // parents before children
+	Records    []Record // parents before children (nil from Stream)
+	// RecordTypes maps Opportunity record type developer names to ids.
+	RecordTypes map[string]string
 }
 
 // Counts per scale unit.
@@ -67,6 +69,8 @@ type generator struct {
 	sellerList  []user
 	stageByName map[string]Stage
 	roles       []string
+	emit        func(Record)
+	leads       []leadRef
 	words       wordLists
 	rtNB        string
 	rtRenew     string
@@ -84,6 +88,8 @@ type account struct {
 	opps                             []opp
 }
 
+type leadRef struct{ id, owner string }
+
 type opp struct {
 	id, owner, account string
 }
@@ -91,6 +97,22 @@ type opp struct {
 // Generate builds the demo org for cfg. The same Seed, Scale and Now always
 // give the same records.
 func Generate(cfg Config) *Data {
+	var records []Record
+	if cfg.SetupOnly {
+		records = make([]Record, 0, 32)
+	} else {
+		records = make([]Record, 0, 16+max(1, cfg.Scale)*(accountsPerScale*10+leadsPerScale+tasksPerScale+eventsPerScale))
+	}
+	d := Stream(cfg, func(r Record) { records = append(records, r) })
+	d.Records = records
+	return d
+}
+
+// Stream generates the demo org like Generate but hands each record to emit
+// as soon as it exists (parents before children) instead of collecting
+// them; the returned Data has no Records. The emulator loads while the
+// generator runs.
+func Stream(cfg Config, emit func(Record)) *Data {
 	if cfg.Scale < 1 {
 		cfg.Scale = 1
 	}
@@ -104,16 +126,12 @@ func Generate(cfg Config) *Data {
 		now:      now,
 		today:    time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
 		scale:    cfg.Scale,
-		data:     &Data{OrgName: "Lazyforce Demo Co."},
+		data:     &Data{OrgName: "Lazyforce Demo Co.", RecordTypes: map[string]string{}},
 		counters: map[string]uint64{},
 		words:    newWordLists(),
 		roles:    ContactRoles(),
+		emit:     emit,
 	}
-	est := 16 + cfg.Scale*(accountsPerScale*10+leadsPerScale+tasksPerScale+eventsPerScale)
-	if cfg.SetupOnly {
-		est = 32
-	}
-	g.data.Records = make([]Record, 0, est)
 	g.setup(cfg.Seed)
 	if !cfg.SetupOnly {
 		g.genAccounts()
@@ -137,7 +155,7 @@ func (g *generator) add(object string, f map[string]any) {
 			delete(f, k)
 		}
 	}
-	g.data.Records = append(g.data.Records, Record{Object: object, Fields: f})
+	g.emit(Record{Object: object, Fields: f})
 }
 
 func (g *generator) pick(list []string) string { return list[g.r.IntN(len(list))] }
@@ -227,8 +245,12 @@ func (g *generator) setup(seed int64) {
 		{"Dana", "Whitfield", "Salesforce Administrator", "IT", "dana.whitfield@demo.lazyforce.dev", false},
 	}
 	admin := ""
+	ids := make([]string, len(people))
+	for i := range people {
+		ids[i] = g.id("005")
+	}
 	for i, p := range people {
-		id := g.id("005")
+		id := ids[i]
 		if i == 0 {
 			g.data.MeID, g.data.MeUsername = id, p.username
 		}
@@ -242,7 +264,7 @@ func (g *generator) setup(seed int64) {
 			"EmailEncodingKey": "UTF-8", "UserType": "Standard", "Phone": g.phone("415"),
 		}
 		if i != 1 {
-			f["ManagerId"] = g.users[min(1, len(g.users)-1)].id
+			f["ManagerId"] = ids[1]
 		}
 		if i == 7 {
 			admin = id
@@ -253,8 +275,6 @@ func (g *generator) setup(seed int64) {
 	if admin == "" {
 		admin = g.data.MeID
 	}
-	// Users referenced each other before all existed; fix the manager of the first.
-	g.data.Records[0].Fields["ManagerId"] = g.users[1].id
 
 	org := map[string]any{
 		"Id": g.data.OrgID, "Name": g.data.OrgName, "FiscalYearStartMonth": float64(FiscalYearStartMonth),
@@ -268,6 +288,7 @@ func (g *generator) setup(seed int64) {
 	g.add("Organization", org)
 
 	g.rtNB, g.rtRenew = g.id("012"), g.id("012")
+	g.data.RecordTypes[RecordTypeNewBusiness], g.data.RecordTypes[RecordTypeRenewal] = g.rtNB, g.rtRenew
 	for _, rt := range []struct{ id, name, dev, desc string }{
 		{g.rtNB, "New Business", RecordTypeNewBusiness, "Deals with new customers and upsells"},
 		{g.rtRenew, "Renewal", RecordTypeRenewal, "Subscription renewals"},
@@ -288,13 +309,11 @@ func (g *generator) setup(seed int64) {
 }
 
 // RecordTypeIDs returns the ids of the demo org's Opportunity record types by
-// developer name, read from data.
+// developer name.
 func (d *Data) RecordTypeIDs() map[string]string {
-	out := map[string]string{}
-	for _, r := range d.Records {
-		if r.Object == "RecordType" {
-			out[r.Fields["DeveloperName"].(string)] = r.Fields["Id"].(string)
-		}
+	out := make(map[string]string, len(d.RecordTypes))
+	for k, v := range d.RecordTypes {
+		out[k] = v
 	}
 	return out
 }

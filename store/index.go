@@ -38,19 +38,19 @@ func joinKey(parts ...string) []byte {
 func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
 	var out []indexEntry
 	var name, subject string
-	err := eachField(raw, func(key string, val []byte) bool {
+	err := eachField(raw, func(key, val []byte) bool {
 		switch {
-		case key == "Id" || len(val) == 0 || val[0] != '"':
-		case key == "StageName":
+		case len(val) == 0 || val[0] != '"' || string(key) == "Id":
+		case string(key) == "StageName":
 			out = append(out, indexEntry{indexStage, joinKey(object, stringField(val), id)})
-		case key == "Name":
+		case string(key) == "Name":
 			name = stringField(val)
-		case key == "Subject":
+		case string(key) == "Subject":
 			subject = stringField(val)
-		case (strings.HasSuffix(key, "Id") || strings.HasSuffix(key, "__c")) && len(val) == 20 && !notIndexed[key]:
+		case len(val) == 20 && (bytes.HasSuffix(key, []byte("Id")) || bytes.HasSuffix(key, []byte("__c"))) && !notIndexed[string(key)]:
 			ref := stringField(val)
 			if _, err := sfdc.ParseID(ref); err == nil {
-				out = append(out, indexEntry{indexRef, joinKey(key, ref, object, id)})
+				out = append(out, indexEntry{indexRef, joinKey(string(key), ref, object, id)})
 			}
 		}
 		return true
@@ -73,9 +73,15 @@ func (w *Writer) index(object, id string, raw []byte) error {
 		return err
 	}
 	for _, e := range entries {
-		b, err := w.idx.CreateBucketIfNotExists(e.bucket)
-		if err != nil {
-			return fmt.Errorf("create index %s: %w", e.bucket, err)
+		b := w.indexes[string(e.bucket)]
+		if b == nil {
+			if b, err = w.idx.CreateBucketIfNotExists(e.bucket); err != nil {
+				return fmt.Errorf("create index %s: %w", e.bucket, err)
+			}
+			if w.indexes == nil {
+				w.indexes = map[string]*bolt.Bucket{}
+			}
+			w.indexes[string(e.bucket)] = b
 		}
 		if err := b.Put(e.key, nil); err != nil {
 			return fmt.Errorf("write index %s: %w", e.bucket, err)

@@ -175,8 +175,9 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 func decodeFields(raw []byte, need []string) (soql.Record, error) {
 	r := make(soql.Record, len(need)+1)
 	var derr error
-	err := eachField(raw, func(key string, val []byte) bool {
-		if len(need) > 0 && key != "Id" && !wanted(key, need) {
+	err := eachField(raw, func(key, val []byte) bool {
+		name, ok := wanted(key, need)
+		if !ok {
 			return true
 		}
 		v, err := decodeValue(val)
@@ -184,7 +185,7 @@ func decodeFields(raw []byte, need []string) (soql.Record, error) {
 			derr = fmt.Errorf("field %s: %w", key, err)
 			return false
 		}
-		r[key] = v
+		r[name] = v
 		return true
 	})
 	if err != nil {
@@ -193,13 +194,23 @@ func decodeFields(raw []byte, need []string) (soql.Record, error) {
 	return r, derr
 }
 
-func wanted(key string, need []string) bool {
+// wanted reports whether key is needed, and the record key to use for it
+// (the JSON key: describe casing). Id is always needed.
+func wanted(key []byte, need []string) (string, bool) {
+	if len(need) == 0 || string(key) == "Id" {
+		return string(key), true
+	}
 	for _, n := range need {
-		if n == key || strings.EqualFold(n, key) {
-			return true
+		if n == string(key) {
+			return n, true
 		}
 	}
-	return false
+	for _, n := range need {
+		if strings.EqualFold(n, string(key)) {
+			return string(key), true
+		}
+	}
+	return "", false
 }
 
 // DecodeRecord decodes a raw cached record into a soql.Record (all fields,

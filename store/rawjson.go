@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,9 +16,11 @@ import (
 var errBadJSON = errors.New("malformed JSON record")
 
 // eachField calls fn with every top-level key of the JSON object raw and the
-// raw bytes of its value, until fn returns false. Keys are returned raw
-// (without quotes); keys with escapes are unescaped.
-func eachField(raw []byte, fn func(key string, val []byte) bool) error {
+// raw bytes of its value, until fn returns false. Keys are passed without
+// quotes (unescaped if they hold escapes) and, like val, are only valid
+// during the call: compare them with string(key) == "...", which does not
+// allocate.
+func eachField(raw []byte, fn func(key, val []byte) bool) error {
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return errBadJSON
@@ -34,9 +37,13 @@ func eachField(raw []byte, fn func(key string, val []byte) bool) error {
 		if err != nil {
 			return err
 		}
-		key, err := unquote(raw[i:end])
-		if err != nil {
-			return err
+		key := raw[i+1 : end-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			k, err := unquote(raw[i:end])
+			if err != nil {
+				return err
+			}
+			key = []byte(k)
 		}
 		i = skipSpace(raw, end)
 		if i >= len(raw) || raw[i] != ':' {

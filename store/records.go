@@ -18,6 +18,31 @@ type Writer struct {
 	idx  *bolt.Bucket
 
 	describesChanged bool // the catalog must be rebuilt after commit
+
+	objects map[string]*bolt.Bucket // record buckets opened in this transaction
+	indexes map[string]*bolt.Bucket // index buckets opened in this transaction
+}
+
+// objectBucket returns object's record bucket, creating it if asked.
+func (w *Writer) objectBucket(object string, create bool) (*bolt.Bucket, error) {
+	if b := w.objects[object]; b != nil {
+		return b, nil
+	}
+	b := w.recs.Bucket([]byte(object))
+	if b == nil {
+		if !create {
+			return nil, nil
+		}
+		var err error
+		if b, err = w.recs.CreateBucket([]byte(object)); err != nil {
+			return nil, fmt.Errorf("create %s bucket: %w", object, err)
+		}
+	}
+	if w.objects == nil {
+		w.objects = map[string]*bolt.Bucket{}
+	}
+	w.objects[object] = b
+	return b, nil
 }
 
 // PutResult says what a PutRecord did.
@@ -51,9 +76,9 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 	if err != nil {
 		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
 	}
-	b, err := w.recs.CreateBucketIfNotExists([]byte(object))
+	b, err := w.objectBucket(object, true)
 	if err != nil {
-		return Unchanged, fmt.Errorf("create %s bucket: %w", object, err)
+		return Unchanged, err
 	}
 	old := b.Get([]byte(id))
 	result := Created
@@ -78,9 +103,9 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 // DeleteRecord removes a record and its index entries; it reports whether
 // the record was cached.
 func (w *Writer) DeleteRecord(object, id string) (bool, error) {
-	b := w.recs.Bucket([]byte(object))
-	if b == nil {
-		return false, nil
+	b, err := w.objectBucket(object, false)
+	if b == nil || err != nil {
+		return false, err
 	}
 	old := b.Get([]byte(id))
 	if old == nil {
@@ -107,8 +132,8 @@ func (w *Writer) Modstamp(object, id string) string {
 		return ""
 	}
 	var stamp string
-	_ = eachField(raw, func(key string, val []byte) bool {
-		if key == "SystemModstamp" {
+	_ = eachField(raw, func(key, val []byte) bool {
+		if string(key) == "SystemModstamp" {
 			stamp = stringField(val)
 			return false
 		}
@@ -120,8 +145,8 @@ func (w *Writer) Modstamp(object, id string) string {
 // recordID reads the "Id" field of a raw record.
 func recordID(raw []byte) (string, error) {
 	var id string
-	err := eachField(raw, func(key string, val []byte) bool {
-		if key == "Id" {
+	err := eachField(raw, func(key, val []byte) bool {
+		if string(key) == "Id" {
 			id = stringField(val)
 			return false
 		}
@@ -257,8 +282,8 @@ type Stamp struct {
 func ReadStamp(raw []byte) (Stamp, error) {
 	var st Stamp
 	seen := 0
-	err := eachField(raw, func(key string, val []byte) bool {
-		switch key {
+	err := eachField(raw, func(key, val []byte) bool {
+		switch string(key) {
 		case "Id":
 			st.ID = stringField(val)
 			seen++
@@ -292,6 +317,7 @@ func (w *Writer) DropObject(object string) error {
 			return err
 		}
 	}
+	delete(w.objects, object)
 	if err := w.recs.DeleteBucket([]byte(object)); err != nil {
 		return fmt.Errorf("drop %s: %w", object, err)
 	}

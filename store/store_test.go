@@ -236,7 +236,8 @@ func TestEachField(t *testing.T) {
 	raw := []byte(` { "a" : "x\"y" , "b":{"c":[1,"}"]}, "d\u0041":-1.5e3,"e":null,"f":true }`)
 	var keys []string
 	vals := map[string]any{}
-	err := eachField(raw, func(k string, v []byte) bool {
+	err := eachField(raw, func(kb, v []byte) bool {
+		k := string(kb)
 		keys = append(keys, k)
 		dv, err := decodeValue(v)
 		if err != nil {
@@ -255,7 +256,7 @@ func TestEachField(t *testing.T) {
 		t.Fatalf("vals = %v", vals)
 	}
 	for _, bad := range []string{``, `[]`, `{"a":}`, `{"a":"x"`, `{"a" "x"}`} {
-		if err := eachField([]byte(bad), func(string, []byte) bool { return true }); err == nil {
+		if err := eachField([]byte(bad), func(_, _ []byte) bool { return true }); err == nil {
 			t.Errorf("eachField(%q) accepted malformed JSON", bad)
 		}
 	}

@@ -119,7 +119,15 @@ describe('query paging', () => {
     assert.equal(first.done, false);
     assert.equal(first.totalSize, total);
     assert.ok(first.records.length > 0 && first.records.length <= 200, `first page has ${first.records.length} records`);
-    assert.match(first.nextRecordsUrl, new RegExp(`^/services/data/v${version.replace('.', '\\.')}/query/[^/?]+$`));
+    // jsforce rebuilds nextRecordsUrl from the last path segment (the locator) on its own base URL.
+    assert.match(first.nextRecordsUrl, new RegExp(`^${INSTANCE_URL}/services/data/v${version.replace('.', '\\.')}/query/[^/?]+$`));
+    // On the wire it is the relative /services/data/vXX.X/query/<locator> form.
+    const wire = await raw(`/services/data/v${version}/query?q=${encodeURIComponent(soql())}`, {
+      headers: { 'Sforce-Query-Options': 'batchSize=200' },
+    });
+    assert.equal(wire.json.done, false);
+    assert.match(wire.json.nextRecordsUrl, new RegExp(`^/services/data/v${version.replace('.', '\\.')}/query/[^/?]+$`));
+    assert.deepEqual(Object.keys(wire.json), ['totalSize', 'done', 'nextRecordsUrl', 'records']);
     const ids = first.records.map((r) => r.Id);
     let page = first;
     let pages = 1;

@@ -50,7 +50,7 @@ type PutResult int
 
 // PutRecord outcomes.
 const (
-	Unchanged PutResult = iota // the same bytes were already cached
+	Unchanged PutResult = iota // the same version (bytes or SystemModstamp) was already cached
 	Created                    // the Id was not cached
 	Updated                    // the cached record differed
 )
@@ -83,7 +83,7 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 	old := b.Get([]byte(id))
 	result := Created
 	if old != nil {
-		if bytes.Equal(old, raw) {
+		if bytes.Equal(old, raw) || sameModstamp(old, raw) {
 			return Unchanged, nil
 		}
 		result = Updated
@@ -140,6 +140,18 @@ func (w *Writer) Modstamp(object, id string) string {
 		return true
 	})
 	return stamp
+}
+
+// sameModstamp reports whether two versions of a record carry the same
+// non-empty SystemModstamp: Salesforce changes it on every write, so the
+// cached version is current (even if the JSON differs in key order).
+func sameModstamp(old, raw []byte) bool {
+	a, err := ReadStamp(old)
+	if err != nil || a.Modstamp == "" {
+		return false
+	}
+	b, err := ReadStamp(raw)
+	return err == nil && a.Modstamp == b.Modstamp
 }
 
 // recordID reads the "Id" field of a raw record.

@@ -70,7 +70,7 @@ func (o *org) removeLocked(id string) {
 	blank := Record{"Id": id}
 	o.putLocked(def, blank)
 	delete(o.byID, id)
-	t := o.tables[strings.ToLower(def.Name)]
+	t := o.byDef[def]
 	for i, x := range t.ids {
 		if x == id {
 			t.ids = append(t.ids[:i:i], t.ids[i+1:]...)
@@ -324,7 +324,7 @@ func (o *org) markDeletedLocked(w writer, def *ObjectDef, id string, old Record)
 			continue
 		}
 		childDef, _ := o.schema.Lookup(rel.Object)
-		for _, cid := range o.kids[kidKey(rel.Object, rel.Field)][id] {
+		for _, cid := range append([]string(nil), o.kidsLocked(rel.Object, rel.Field)[id]...) {
 			c := o.byID[cid].rec
 			if d, _ := c["IsDeleted"].(bool); !d {
 				o.markDeletedLocked(w, childDef, cid, c)

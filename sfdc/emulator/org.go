@@ -33,7 +33,8 @@ type org struct {
 
 	mu     sync.RWMutex
 	byID   map[string]entry
-	tables map[string]*table              // by lower-case object name
+	tables map[string]*table // by lower-case object name
+	byDef  map[*ObjectDef]*table
 	kids   map[string]map[string][]string // "object.field" (lower) -> parent id -> child ids
 	serial uint64                         // last minted id serial
 
@@ -49,9 +50,11 @@ type refIndex struct {
 
 func newOrg(schema *Schema) *org {
 	o := &org{schema: schema, byID: map[string]entry{}, tables: map[string]*table{}, kids: map[string]map[string][]string{},
-		stages: map[string]demo.Stage{}, refs: map[*ObjectDef][]refIndex{}}
+		stages: map[string]demo.Stage{}, refs: map[*ObjectDef][]refIndex{}, byDef: map[*ObjectDef]*table{}}
 	for _, def := range schema.Objects() {
-		o.tables[strings.ToLower(def.Name)] = &table{def: def}
+		t := &table{def: def}
+		o.tables[strings.ToLower(def.Name)] = t
+		o.byDef[def] = t
 		for _, f := range indexedRefs(def) {
 			o.refs[def] = append(o.refs[def], refIndex{field: f, key: kidKey(def.Name, f)})
 		}
@@ -81,7 +84,7 @@ func (o *org) putLocked(def *ObjectDef, rec Record) {
 	id := rec["Id"].(string)
 	old, existed := o.byID[id]
 	o.byID[id] = entry{object: def.Name, rec: rec}
-	t := o.tables[strings.ToLower(def.Name)]
+	t := o.byDef[def]
 	if !existed {
 		t.ids = append(t.ids, id)
 	}
@@ -94,11 +97,9 @@ func (o *org) putLocked(def *ObjectDef, rec Record) {
 		if existed && before == after {
 			continue
 		}
-		k := ri.key
-		m := o.kids[k]
+		m := o.kids[ri.key]
 		if m == nil {
-			m = map[string][]string{}
-			o.kids[k] = m
+			continue // index not built yet; built on first use
 		}
 		if b, ok := before.(string); ok && b != "" && existed {
 			list := m[b]
@@ -175,8 +176,17 @@ func (o *org) Get(id string) (string, soql.Record, bool) {
 
 // Children implements soql.ChildSource.
 func (o *org) Children(object, field, parentID string, fn func(soql.Record) bool) error {
+	k := kidKey(object, field)
 	o.mu.RLock()
-	ids := o.kids[kidKey(object, field)][parentID]
+	m, built := o.kids[k]
+	if !built {
+		o.mu.RUnlock()
+		o.mu.Lock()
+		m = o.kidsLocked(object, field)
+		o.mu.Unlock()
+		o.mu.RLock()
+	}
+	ids := m[parentID]
 	recs := make([]Record, 0, len(ids))
 	for _, id := range ids {
 		recs = append(recs, o.byID[id].rec)
@@ -190,9 +200,32 @@ func (o *org) Children(object, field, parentID string, fn func(soql.Record) bool
 	return nil
 }
 
-// childIDs returns the ids of object rows whose field points at parentID.
-func (o *org) childIDs(object, field, parentID string) []string {
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	return append([]string(nil), o.kids[kidKey(object, field)][parentID]...)
+// kidsLocked returns the child index of object.field (parent id -> child
+// ids), building it on first use: loading millions of generated rows is
+// faster without maintaining indexes nobody may read. The caller holds mu
+// for writing.
+func (o *org) kidsLocked(object, field string) map[string][]string {
+	k := kidKey(object, field)
+	if m, ok := o.kids[k]; ok {
+		return m
+	}
+	def, _ := o.schema.Lookup(object)
+	t := o.byDef[def]
+	counts := map[string]int{}
+	for _, id := range t.ids {
+		if p, ok := o.byID[id].rec[field].(string); ok && p != "" {
+			counts[p]++
+		}
+	}
+	m := make(map[string][]string, len(counts))
+	for _, id := range t.ids {
+		if p, ok := o.byID[id].rec[field].(string); ok && p != "" {
+			if m[p] == nil {
+				m[p] = make([]string, 0, counts[p])
+			}
+			m[p] = append(m[p], id)
+		}
+	}
+	o.kids[k] = m
+	return m
 }

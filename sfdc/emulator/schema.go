@@ -81,14 +81,15 @@ func (o *ObjectDef) Field(name string) (*FieldDef, bool) {
 // Schema is the set of emulated objects.
 type Schema struct {
 	objects []*ObjectDef
-	byName  map[string]*ObjectDef
+	byName  map[string]*ObjectDef // by lower-case name
+	byExact map[string]*ObjectDef // by name in describe casing
 	byPref  map[string]*ObjectDef
 }
 
 // newSchema indexes objects and derives child relationships from the
 // reference fields that name one.
 func newSchema(objects []*ObjectDef) *Schema {
-	s := &Schema{byName: map[string]*ObjectDef{}, byPref: map[string]*ObjectDef{}}
+	s := &Schema{byName: map[string]*ObjectDef{}, byExact: map[string]*ObjectDef{}, byPref: map[string]*ObjectDef{}}
 	for _, o := range objects {
 		o.fieldIndex = make(map[string]int, len(o.Fields))
 		for i, f := range o.Fields {
@@ -96,6 +97,7 @@ func newSchema(objects []*ObjectDef) *Schema {
 		}
 		s.objects = append(s.objects, o)
 		s.byName[strings.ToLower(o.Name)] = o
+		s.byExact[o.Name] = o
 		if o.KeyPrefix != "" {
 			s.byPref[o.KeyPrefix] = o
 		}
@@ -138,6 +140,9 @@ func newSchema(objects []*ObjectDef) *Schema {
 
 // Lookup returns the object named name (case-insensitive).
 func (s *Schema) Lookup(name string) (*ObjectDef, bool) {
+	if o, ok := s.byExact[name]; ok {
+		return o, true
+	}
 	o, ok := s.byName[strings.ToLower(name)]
 	return o, ok
 }

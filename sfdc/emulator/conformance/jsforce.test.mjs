@@ -245,6 +245,82 @@ describe('relationships', () => {
   });
 });
 
+describe('record shapes', () => {
+  const DT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
+
+  test('datetimes as 2024-01-02T03:04:05.000+0000, dates as 2024-01-02, numbers as numbers', async () => {
+    const r = await conn.query(
+      'SELECT Id, CreatedDate, LastModifiedDate, SystemModstamp, CloseDate, Amount, Probability, IsClosed FROM Opportunity WHERE Amount != null ORDER BY Id LIMIT 5',
+    );
+    assert.ok(r.records.length > 0);
+    for (const o of r.records) {
+      assert.match(o.CreatedDate, DT);
+      assert.match(o.LastModifiedDate, DT);
+      assert.match(o.SystemModstamp, DT);
+      assert.ok(o.CreatedDate <= o.LastModifiedDate);
+      assert.match(o.CloseDate, /^\d{4}-\d\d-\d\d$/);
+      assert.equal(typeof o.Amount, 'number');
+      assert.equal(typeof o.Probability, 'number');
+      assert.equal(typeof o.IsClosed, 'boolean');
+    }
+  });
+
+  test('field names are case-insensitive in SOQL; responses use the describe casing', async () => {
+    const r = await conn.query('select id, NAME, owner.name from ACCOUNT order by ID limit 3');
+    assert.ok(r.records.length > 0);
+    for (const a of r.records) {
+      assert.deepEqual(Object.keys(a), ['attributes', 'Id', 'Name', 'Owner']);
+      assert.equal(a.attributes.type, 'Account');
+      assert.equal(typeof a.Owner.Name, 'string');
+    }
+  });
+
+  test('a retrieved record has every describe field, attributes first', async () => {
+    const d = await conn.sobject('Account').describe();
+    const id = (await conn.query('SELECT Id FROM Account ORDER BY Id LIMIT 1')).records[0].Id;
+    const rec = await conn.sobject('Account').retrieve(id);
+    assert.equal(Object.keys(rec)[0], 'attributes');
+    for (const f of d.fields) assert.ok(f.name in rec, `retrieved Account has ${f.name}`);
+    const some = await conn.sobject('Account').retrieve(id, { fields: ['Name', 'OwnerId'] });
+    // Only the asked fields (real orgs may also add Id).
+    assert.deepEqual(Object.keys(some).filter((k) => k !== 'Id'), ['attributes', 'Name', 'OwnerId']);
+    assert.equal(some.Name, rec.Name);
+  });
+
+  test('create answers 201 with Location', async () => {
+    const r = await raw(`/services/data/v${version}/sobjects/Account`, { method: 'POST', body: { Name: `${tag} Located` } });
+    assert.equal(r.status, 201);
+    assertId(r.json.id, '001');
+    cleanup.push(['Account', r.json.id]);
+    assert.deepEqual(r.json, { id: r.json.id, success: true, errors: [] });
+    assert.equal(r.headers.get('location'), `/services/data/v${version}/sobjects/Account/${r.json.id}`);
+  });
+
+  test('polymorphic What and Who on Task', async () => {
+    const r = await conn.query(
+      'SELECT Id, WhatId, What.Name, WhoId, Who.Name FROM Task WHERE WhatId != null AND WhoId != null ORDER BY Id LIMIT 10',
+    );
+    assert.ok(r.records.length > 0, 'tasks related to a record and a person');
+    const types = { '001': 'Account', '006': 'Opportunity', '003': 'Contact', '00Q': 'Lead' };
+    for (const t of r.records) {
+      assert.equal(t.What.attributes.type, types[t.WhatId.slice(0, 3)]);
+      assert.equal(t.Who.attributes.type, types[t.WhoId.slice(0, 3)]);
+      assert.equal(typeof t.What.Name, 'string');
+      assert.equal(typeof t.Who.Name, 'string');
+    }
+  });
+
+  test('jsforce query builder: find() with $like, sort and limit; count()', async () => {
+    const all = await conn.query('SELECT Id, Name FROM Account ORDER BY Name').run({ autoFetch: true, maxFetch: 100000 });
+    const letter = all.records[0].Name[0];
+    const want = all.records.filter((a) => a.Name[0].toLowerCase() === letter.toLowerCase());
+    const got = await conn.sobject('Account').find({ Name: { $like: `${letter}%` } }, ['Id', 'Name']).sort({ Name: 1 }).limit(500);
+    assert.deepEqual(got.map((a) => a.Id).sort(), want.map((a) => a.Id).sort());
+    assert.equal(await conn.sobject('Account').count(), all.totalSize);
+    assert.equal(await conn.sobject('Account').count({ Name: { $like: `${letter}%` } }), want.length);
+  });
+});
+
 describe('aggregates', () => {
   test('GROUP BY with unaliased COUNT(Id) → expr0, summing to COUNT()', async () => {
     const total = await count('SELECT COUNT() FROM Opportunity');
@@ -582,7 +658,8 @@ describe('errors', () => {
       () => conn.sobject('Opportunity').update({ Id: opp.Id, StageName: 'Teleported' }),
       'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
     );
-    assert.match(err.message, /bad value for restricted picklist field: Teleported/);
+    const label = (await conn.sobject('Opportunity').describe()).fields.find((f) => f.name === 'StageName').label;
+    assert.equal(err.message, `${label}: bad value for restricted picklist field: Teleported`);
     assert.deepEqual(err.data.fields, ['StageName']);
     const after = await conn.sobject('Opportunity').retrieve(opp.Id);
     assert.equal(after.StageName, opp.StageName, 'unchanged');
@@ -615,13 +692,37 @@ describe('errors', () => {
     assert.equal(got.IsWon, false);
   });
 
-  test('record that does not exist → NOT_FOUND; bad id checksum → MALFORMED_ID; unknown object → NOT_FOUND', async () => {
+  test('record that does not exist → NOT_FOUND; unknown object → NOT_FOUND', async () => {
     const missing = to18('001ZZZZZZZZZZZZ');
     const err = await rejects(() => conn.sobject('Account').retrieve(missing), 'NOT_FOUND');
     assert.equal(err.message, 'The requested resource does not exist');
-    const bad = missing.slice(0, 15) + (missing.endsWith('AAA') ? 'BBB' : 'AAA');
-    await rejects(() => conn.sobject('Account').retrieve(bad), 'MALFORMED_ID');
     await rejects(() => conn.sobject('Bogus__c').describe(), 'NOT_FOUND');
+    const create = await raw(`/services/data/v${version}/sobjects/PlayingCard__c`, { method: 'POST', body: { Name: 'Ace' } });
+    assert.equal(create.status, 404);
+    assert.equal(create.json[0].errorCode, 'NOT_FOUND');
+  });
+
+  test('update with a bad id checksum → MALFORMED_ID, fields [Id]', async () => {
+    const acc = (await conn.query('SELECT Id FROM Account ORDER BY Id LIMIT 1')).records[0];
+    const bad = acc.Id.slice(0, 15) + (acc.Id.endsWith('AAA') ? 'BBB' : 'AAA');
+    const err = await rejects(() => conn.sobject('Account').update({ Id: bad, Phone: '555-0000' }), 'MALFORMED_ID');
+    assert.equal(err.message, `Record ID: id value of incorrect type: ${bad}`);
+    assert.deepEqual(err.data.fields, ['Id']);
+  });
+
+  test('create without a required field → REQUIRED_FIELD_MISSING', async () => {
+    const err = await rejects(() => conn.sobject('Contact').create({ FirstName: 'Nolast' }), 'REQUIRED_FIELD_MISSING');
+    assert.equal(err.message, 'Required fields are missing: [LastName]');
+    assert.deepEqual(err.data.fields, ['LastName']);
+  });
+
+  test('update or delete of a deleted record → ENTITY_IS_DELETED', async () => {
+    const res = await conn.sobject('Account').create({ Name: `${tag} Doomed` });
+    await conn.sobject('Account').destroy(res.id);
+    const d = await raw(`/services/data/v${version}/sobjects/Account/${res.id}`, { method: 'DELETE' });
+    assert.equal(d.status, 404);
+    assert.deepEqual(d.json, [{ message: 'entity is deleted', errorCode: 'ENTITY_IS_DELETED', fields: [] }]);
+    await rejects(() => conn.sobject('Account').update({ Id: res.id, Phone: '1' }), 'ENTITY_IS_DELETED');
   });
 
   test('bad access token → 401 INVALID_SESSION_ID', async () => {

@@ -168,11 +168,12 @@ func stamp(f map[string]any, owner string, created, modified time.Time) {
 	if modified.Before(created) {
 		modified = created
 	}
-	f["CreatedDate"] = FormatDateTime(created)
+	c, m := FormatDateTime(created), FormatDateTime(modified)
+	f["CreatedDate"] = c
 	f["CreatedById"] = owner
-	f["LastModifiedDate"] = FormatDateTime(modified)
+	f["LastModifiedDate"] = m
 	f["LastModifiedById"] = owner
-	f["SystemModstamp"] = FormatDateTime(modified)
+	f["SystemModstamp"] = m
 	f["IsDeleted"] = false
 }
 

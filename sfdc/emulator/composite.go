@@ -337,7 +337,7 @@ func (s *Server) handleCollectionSave(w http.ResponseWriter, r *http.Request, cr
 		case create:
 			id, err = s.org.create(wr, typ, rec)
 		default:
-			id = str0(rec["Id"])
+			id = idField(rec)
 			if id == "" {
 				err = errf(http.StatusBadRequest, "MISSING_ARGUMENT", []string{"Id"}, "Id not specified in an update call")
 			} else {
@@ -459,4 +459,15 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// idField returns a record body's Id, whatever its key casing (jsforce
+// sends "id"; Salesforce field names are case-insensitive).
+func idField(rec map[string]any) string {
+	for k, v := range rec {
+		if strings.EqualFold(k, "Id") {
+			return str0(v)
+		}
+	}
+	return ""
 }

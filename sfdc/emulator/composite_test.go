@@ -117,6 +117,17 @@ func TestSObjectCollections(t *testing.T) {
 		t.Errorf("allOrNone patch kept Name %v", rec["Name"])
 	}
 
+	// jsforce sends a lower-case "id" key.
+	call(t, ts, "PATCH", v+"/composite/sobjects", map[string]any{"records": []map[string]any{
+		{"attributes": map[string]any{"type": "Account"}, "id": three, "rating": "Hot"},
+	}}).json(t, &updated)
+	if len(updated) != 1 || updated[0]["success"] != true || updated[0]["id"] != three {
+		t.Fatalf("lower-case id update: %v", updated)
+	}
+	if _, rec, _ := ts.Record(three); rec["Rating"] != "Hot" {
+		t.Errorf("lower-case field name not applied: %v", rec["Rating"])
+	}
+
 	// GET and the POST retrieve form jsforce uses.
 	r = call(t, ts, "GET", v+"/composite/sobjects/Account?ids="+one+","+three+",001Dm0000000000AAA&fields=Id,Name", nil)
 	var got []map[string]any

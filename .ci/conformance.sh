@@ -69,21 +69,23 @@ if ! head -n1 "$TMP/server.out" | grep -q '}'; then
   echo "conformance: no JSON line from lazyforce demo --serve within 60 s" >&2
   exit 1
 fi
-read -r INSTANCE_URL ACCESS_TOKEN SF_USERNAME < <(head -n1 "$TMP/server.out" | node -e '
+read -r INSTANCE_URL ACCESS_TOKEN SF_USERNAME ADMIN_TOKEN < <(head -n1 "$TMP/server.out" | node -e '
   const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  for (const k of ["instance_url", "access_token", "username"]) {
+  for (const k of ["instance_url", "access_token", "username", "admin_token"]) {
     if (typeof j[k] !== "string" || !j[k] || /\s/.test(j[k])) { console.error("bad " + k + " in " + JSON.stringify(j)); process.exit(1); }
   }
-  console.log(j.instance_url, j.access_token, j.username);')
-export INSTANCE_URL ACCESS_TOKEN SF_USERNAME
+  console.log(j.instance_url, j.access_token, j.username, j.admin_token);')
+export INSTANCE_URL ACCESS_TOKEN SF_USERNAME ADMIN_TOKEN
 say "emulator at $INSTANCE_URL as $SF_USERNAME"
 
-# 4. The tests: jsforce, then the Salesforce CLI (sequential: they share the org).
+# 4. The tests, one file after the other (they share the org): jsforce, the Salesforce
+#    CLI, then jsforce's OAuth and injected faults (last: expiring sessions also ends
+#    the demo's access token).
 status=0
 (cd "$CONF" && node --test --test-concurrency=1 --test-timeout=300000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TMP/results.tap" \
-  jsforce.test.mjs sfcli.test.mjs) || status=$?
+  jsforce.test.mjs sfcli.test.mjs oauth.test.mjs) || status=$?
 
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$TMP/results.tap" | tail -n1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$TMP/results.tap" | tail -n1)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -682,8 +683,18 @@ func runApp(configDir string, st *store.Store, orgName string, usage *apiUsage, 
 			return err
 		}
 	}
+	// Stdout belongs to the UI: with DEBUG set, log to a file instead.
+	var logger *log.Logger
+	if os.Getenv("DEBUG") != "" {
+		f, err := tea.LogToFile(filepath.Join(os.TempDir(), "lazyforce-debug.log"), "lazyforce")
+		if err != nil {
+			return fmt.Errorf("debug log: %w", err)
+		}
+		defer f.Close()
+		logger = log.Default()
+	}
 	data := ui.NewStoreData(st, ui.StoreDataOptions{OrgName: orgName, APIUsage: usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: syncNow, SyncOnStart: true, OpenURL: openBrowser, Keys: keys})
+	m, err := ui.New(ui.Deps{Data: data, Sync: syncNow, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger})
 	if err != nil {
 		return err
 	}

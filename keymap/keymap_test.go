@@ -75,6 +75,7 @@ func TestRebindErrors(t *testing.T) {
 		"unknown action": {"accounts.fliter": {"f"}},
 		"no keys":        {"accounts.filter": {}},
 		"empty key":      {"accounts.filter": {" "}},
+		"control chars":  {"accounts.filter": {"\x1b[31m"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			k := Default()

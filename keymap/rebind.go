@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 )
@@ -112,6 +113,11 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 		for _, s := range overrides[n] {
 			if strings.TrimSpace(s) == "" {
 				return fmt.Errorf("key action %q: empty key name", n)
+			}
+			// Key names end up in the help; control characters would reach
+			// the terminal.
+			if strings.ContainsFunc(s, unicode.IsControl) {
+				return fmt.Errorf("key action %q: key name %q contains control characters (use names like \"ctrl+f\")", n, s)
 			}
 		}
 	}

@@ -55,6 +55,11 @@ const (
 	flashError
 )
 
+// String returns the level's name.
+func (l flashLevel) String() string {
+	return [...]string{"info", "warn", "error"}[l]
+}
+
 // flashMsg shows a transient message in the status bar.
 type flashMsg struct {
 	level flashLevel

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"log"
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
@@ -71,4 +72,7 @@ type Deps struct {
 	// Dark forces the theme until the terminal reports its background;
 	// the terminal's answer wins.
 	Dark bool
+	// Log receives errors and sync outcomes; nil discards them. Stdout
+	// belongs to the UI, so main points it at a file (DEBUG=1).
+	Log *log.Logger
 }

@@ -165,8 +165,12 @@ func (m *Model) setFocus(id views.PaneID) {
 	m.pane(id).Focus()
 }
 
-// setFlash shows a transient message and schedules its removal.
+// setFlash shows a transient message and schedules its removal. Warnings
+// and errors are also logged.
 func (m *Model) setFlash(f flashMsg) tea.Cmd {
+	if f.level != flashInfo && m.deps.Log != nil {
+		m.deps.Log.Printf("%s: %s", f.level, f.text)
+	}
 	m.flash = f
 	m.flashSeq++
 	seq := m.flashSeq

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"image/color"
+	"log"
 	"strings"
 	"testing"
 	"time"
@@ -162,8 +164,13 @@ func TestSyncOnlineThenOffline(t *testing.T) {
 	if m.sync != syncOnline || !strings.Contains(out, "online") || !strings.Contains(out, "synced just now") || !strings.Contains(out, "API 1241/15000") {
 		t.Fatalf("after a good sync:\n%s", out)
 	}
+	var logged bytes.Buffer
+	m.deps.Log = log.New(&logged, "", 0)
 	fake.SetOffline(true)
 	run(m, press(m, "r"))
+	if !strings.Contains(logged.String(), "warn: sync: org unreachable") {
+		t.Errorf("the failed sync was not logged: %q", logged.String())
+	}
 	out = screen(m)
 	if m.sync != syncOffline || !strings.Contains(out, "offline") || !strings.Contains(out, "showing cached data") {
 		t.Fatalf("after a failed sync:\n%s", out)

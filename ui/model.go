@@ -322,7 +322,14 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
 	m.sync, m.syncErr = syncOnline, nil
-	return tea.Batch(m.loadData(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"}))
+	cmds := []tea.Cmd{m.loadData(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"})}
+	// Open detail views show the synced version of their record.
+	for pane, d := range m.details {
+		if d != nil {
+			cmds = append(cmds, m.loadDetail(views.PaneID(pane), d.Kind(), d.ID()))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // dataLoaded hands a fresh snapshot to the panes.

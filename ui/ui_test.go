@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image/color"
 	"log"
 	"strings"
@@ -350,3 +351,36 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 }
 
 func typeName(v any) string { return strings.TrimPrefix(fmtType(v), "*") }
+
+// changingData serves a different account name after each sync.
+type changingData struct {
+	*FakeData
+	syncs int
+}
+
+func (c *changingData) Sync(ctx context.Context) error {
+	c.syncs++
+	return c.FakeData.Sync(ctx)
+}
+
+func (c *changingData) AccountDetail(ctx context.Context, id string) (views.AccountDetail, error) {
+	d, err := c.FakeData.AccountDetail(ctx, id)
+	d.Account.Name = fmt.Sprintf("Renamed %d", c.syncs)
+	return d, err
+}
+
+func TestSyncRefreshesOpenDetail(t *testing.T) {
+	data := &changingData{FakeData: NewFakeData(1, 50, testNow)}
+	m, _ := New(Deps{Data: data, Sync: data.Sync, Now: func() time.Time { return testNow }})
+	m.flashTTL = time.Millisecond
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	run(m, m.loadData())
+	run(m, press(m, "enter"))
+	if !strings.Contains(screen(m), "Renamed 0") {
+		t.Fatalf("detail before sync:\n%s", screen(m))
+	}
+	run(m, press(m, "r"))
+	if !strings.Contains(screen(m), "Renamed 1") {
+		t.Fatalf("the open detail was not refreshed by the sync:\n%s", screen(m))
+	}
+}

@@ -384,3 +384,22 @@ func TestSyncRefreshesOpenDetail(t *testing.T) {
 		t.Fatalf("the open detail was not refreshed by the sync:\n%s", screen(m))
 	}
 }
+
+func TestTinyTerminalsDoNotBreakTheLayout(t *testing.T) {
+	for _, size := range [][2]int{{1, 1}, {10, 4}, {30, 8}, {50, 12}} {
+		m, _ := newLoaded(t, 100, size[0], size[1], true)
+		for _, k := range []string{"1", "enter", "2", "enter", "3", "enter", "4", "?"} {
+			run(m, press(m, k))
+			out := m.render()
+			lines := strings.Split(out, "\n")
+			if len(lines) > size[1] || (size[1] >= chromeLines && len(lines) != size[1]) {
+				t.Errorf("%dx%d after %q: %d lines", size[0], size[1], k, len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%dx%d after %q: line %d is %d cells", size[0], size[1], k, i, w)
+				}
+			}
+		}
+	}
+}

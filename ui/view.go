@@ -62,7 +62,17 @@ func (m *Model) render() string {
 	} else {
 		body = m.pane(m.focus).View()
 	}
-	return strings.Join([]string{m.header(), body, m.helpLine(), m.footer()}, "\n")
+	parts := []string{m.header()}
+	if h > 0 {
+		parts = append(parts, body)
+	}
+	parts = append(parts, m.helpLine(), m.footer())
+	out := strings.Join(parts, "\n")
+	// A terminal shorter than the chrome shows what fits.
+	if lines := strings.Split(out, "\n"); len(lines) > m.height {
+		out = strings.Join(lines[:m.height], "\n")
+	}
+	return out
 }
 
 // header draws the tabs and the org name.

@@ -25,11 +25,11 @@ let proxy;
 let version;
 
 // sf runs the CLI with this same node binary (Node 22) and returns its parsed --json output.
-function sf(args, { env = {}, timeout = 120_000 } = {}) {
+function sf(args, { env = {}, timeout = 120_000, json = true } = {}) {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--no-deprecation', SF, ...args, '--json'],
+      ['--no-deprecation', SF, ...args, ...(json ? ['--json'] : [])],
       {
         cwd: home,
         timeout,
@@ -200,6 +200,56 @@ describe('Salesforce CLI', { concurrency: 1 }, () => {
     assert.notEqual(r.code, 0);
     assert.equal(r.json?.status, 1);
     assert.match(r.stdout, /NOT_FOUND|does not exist/);
+  });
+
+  test('sf data query with a child subquery', async () => {
+    const acc = (await restQuery('SELECT AccountId FROM Contact WHERE AccountId != null ORDER BY AccountId LIMIT 1')).records[0].AccountId;
+    const soql = `SELECT Id, Name, (SELECT Id, LastName FROM Contacts ORDER BY LastName) FROM Account WHERE Id = ${q(acc)}`;
+    const res = ok(await sf(['data', 'query', '--query', soql, '--target-org', ALIAS]), 'data query with subquery');
+    const rest = await restQuery(soql);
+    assert.equal(res.totalSize, 1);
+    assert.ok(res.records[0].Contacts.totalSize >= 1);
+    assert.deepEqual(
+      res.records[0].Contacts.records.map((c) => c.LastName),
+      rest.records[0].Contacts.records.map((c) => c.LastName),
+    );
+  });
+
+  test('sf data query --result-format csv prints the columns from &columns=true', async () => {
+    const soql = 'SELECT Id, Name, Owner.Name FROM Account ORDER BY Id LIMIT 4';
+    const r = await sf(['data', 'query', '--query', soql, '--target-org', ALIAS, '--result-format', 'csv'], { json: false });
+    assert.equal(r.code, 0, r.stderr.slice(0, 1500));
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], 'Id,Name,Owner.Name');
+    assert.equal(lines.length, 5);
+    const rest = await restQuery(soql);
+    assert.ok(lines[1].startsWith(rest.records[0].Id + ','));
+    assert.ok(lines[1].endsWith(rest.records[0].Owner.Name) || lines[1].endsWith(`"${rest.records[0].Owner.Name}"`));
+  });
+
+  test('sf data query --all-rows sees a deleted record', async () => {
+    const c = await raw(`/services/data/v${version}/sobjects/Account`, { method: 'POST', body: { Name: `${tag} Deleted` } });
+    assert.equal(c.status, 201);
+    const id = c.json.id;
+    assert.equal((await raw(`/services/data/v${version}/sobjects/Account/${id}`, { method: 'DELETE' })).status, 204);
+    const soql = `SELECT Id, IsDeleted FROM Account WHERE Id = ${q(id)}`;
+    const live = ok(await sf(['data', 'query', '--query', soql, '--target-org', ALIAS]), 'data query (deleted)');
+    assert.equal(live.totalSize, 0);
+    const all = ok(await sf(['data', 'query', '--query', soql, '--all-rows', '--target-org', ALIAS]), 'data query --all-rows');
+    assert.equal(all.totalSize, 1);
+    assert.equal(all.records[0].IsDeleted, true);
+  });
+
+  test('sf org list limits', async () => {
+    const res = ok(await sf(['org', 'list', 'limits', '--target-org', ALIAS]), 'org list limits');
+    const daily = res.find((l) => l.name === 'DailyApiRequests');
+    assert.ok(daily, 'DailyApiRequests is listed');
+    assert.ok(daily.max > 0 && daily.remaining > 0 && daily.remaining < daily.max, JSON.stringify(daily));
+  });
+
+  test('sf sobject list', async () => {
+    const res = ok(await sf(['sobject', 'list', '--sobject', 'all', '--target-org', ALIAS]), 'sobject list');
+    for (const name of ['Account', 'Contact', 'Opportunity', 'Lead', 'Task', 'User']) assert.ok(res.includes(name), name);
   });
 
   test('sf sobject describe Opportunity', async () => {

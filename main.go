@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -166,7 +167,11 @@ func runDemoServe(cmd *cobra.Command, demo *demoOptions, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("demo --serve: listen on %s: %w", demo.serve, err)
 	}
+	// Building a large demo org allocates mostly long-lived data; a lazier
+	// garbage collector while it loads roughly halves startup at --scale 70.
+	oldGC := debug.SetGCPercent(400)
 	srv := emulator.New(emulator.Options{Seed: demo.seed, Scale: demo.scale})
+	debug.SetGCPercent(oldGC)
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
 	line, err := json.Marshal(struct {
 		InstanceURL string `json:"instance_url"`

@@ -91,7 +91,7 @@ func New(deps Deps) (*Model, error) {
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
 		help:     help.New(),
-		prompt:   views.NewInput(":", "command (help lists them)", deps.Dark),
+		prompt:   newPrompt(deps.Dark),
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
@@ -118,7 +118,7 @@ func (m *Model) applyTheme(dark bool) {
 	m.ctx.Styles = theme.New(dark)
 	m.help.Styles = help.DefaultStyles(dark)
 	val, focused := m.prompt.Value(), m.prompt.Focused()
-	m.prompt = views.NewInput(":", "command (help lists them)", dark)
+	m.prompt = newPrompt(dark)
 	m.prompt.SetValue(val)
 	if focused {
 		m.prompt.Focus() // a steady cursor: no command to run

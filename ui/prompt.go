@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/views"
@@ -12,6 +14,17 @@ import (
 
 // promptCommands lists the ':' commands for ":help" and errors.
 const promptCommands = "accounts, opportunities, pipeline, ask, sync, help, theme dark|light, quit"
+
+// promptSuggestions complete ':' commands with tab.
+var promptSuggestions = []string{"accounts", "opportunities", "pipeline", "ask", "sync", "help", "theme dark", "theme light", "quit"}
+
+// newPrompt returns the ':' input, completing commands with tab.
+func newPrompt(dark bool) textinput.Model {
+	in := views.NewInput(":", "command (tab completes; help lists them)", dark)
+	in.ShowSuggestions = true
+	in.SetSuggestions(slices.Clone(promptSuggestions))
+	return in
+}
 
 // promptKey handles a key while the ':' prompt is open.
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {

@@ -241,6 +241,15 @@ func TestPromptCommands(t *testing.T) {
 	if m.ctx.Styles.IsDark {
 		t.Fatal(":theme light kept the dark theme")
 	}
+	// tab completes a command.
+	press(m, ":")
+	press(m, "o")
+	press(m, "p")
+	press(m, "tab")
+	press(m, "enter")
+	if m.Focus() != views.OpportunitiesPane {
+		t.Fatalf(":op<tab> → focus %v", m.Focus())
+	}
 	press(m, ":")
 	press(m, "q")
 	if !isQuit(press(m, "enter")) {

@@ -33,7 +33,6 @@ func (m *Model) resize() {
 		}
 	}
 	m.help.SetWidth(w)
-	m.prompt.SetWidth(max(1, w-2))
 }
 
 // View implements tea.Model.

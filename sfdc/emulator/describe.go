@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // masterRecordTypeID is the id of every object's master record type.
@@ -155,6 +156,15 @@ func (s *Server) handleDescribe(w http.ResponseWriter, r *http.Request, def *Obj
 		writeErrors(w, errMethodNotAllowed(r.Method, "GET", "HEAD"))
 		return
 	}
+	// The schema never changes while the server runs: describe is as old as
+	// the server, and If-Modified-Since after that gets 304.
+	if h := r.Header.Get("If-Modified-Since"); h != "" {
+		if t, err := http.ParseTime(h); err == nil && !s.started.Truncate(time.Second).After(t) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.Header().Set("Last-Modified", s.started.UTC().Format(http.TimeFormat))
 	version := versionOf(r.Context())
 	out := s.describeSummary(def, version)
 	fields := make([]map[string]any, len(def.Fields))

@@ -44,6 +44,11 @@ func TestDescribeMatchesRealKeySets(t *testing.T) {
 	if s := strings.Join(rels, ","); !strings.Contains(s, "Tasks") || !strings.Contains(s, "OpportunityContactRoles") {
 		t.Errorf("childRelationships = %s", s)
 	}
+	if lm := r.header.Get("Last-Modified"); lm == "" {
+		t.Error("describe without Last-Modified")
+	} else if r2 := call(t, ts, "GET", v+"/sobjects/Contact/describe", nil, "If-Modified-Since", lm); r2.status != 304 {
+		t.Errorf("describe If-Modified-Since: %d", r2.status)
+	}
 	if got["keyPrefix"] != "003" || got["urls"].(map[string]any)["rowTemplate"] != v+"/sobjects/Contact/{ID}" {
 		t.Errorf("keyPrefix %v urls %v", got["keyPrefix"], got["urls"])
 	}

@@ -182,7 +182,7 @@ func (o *org) create(w writer, object string, fields map[string]any) (string, *E
 	if !def.Createable {
 		return "", errf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", nil, "entity type cannot be inserted: %s", def.Name)
 	}
-	if _, has := fields["Id"]; has {
+	if idField(fields) != "" {
 		return "", errf(http.StatusBadRequest, "INVALID_FIELD_FOR_INSERT_UPDATE", []string{"Id"}, "Unable to create/update fields: Id. Please check the security settings of this field and verify that it is read/write for your profile or permission set.")
 	}
 	rec := Record{}

@@ -1,8 +1,3 @@
-// Package emulator is a Salesforce-compatible HTTP server (OAuth 2.0 and the
-// REST API) over an in-memory org, with a deterministic demo org and fault
-// injection. The demo command runs it in-process; tests run against it over
-// real HTTP; third-party Salesforce clients (jsforce, the Salesforce CLI) can
-// talk to it unchanged.
 package emulator
 
 import (
@@ -56,6 +51,7 @@ type Server struct {
 	org     *org
 	newest  int
 	handler http.Handler
+	started time.Time // when the org (and its schema) came to be
 
 	orgID, meID, username string
 	adminToken            string
@@ -106,6 +102,7 @@ func New(opts Options) *Server {
 		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), 42)),
 	}
 	s.org = newOrg(s.schema)
+	s.started = opts.Now()
 	data := s.org.loadDemo(demo.Config{Seed: opts.Seed, Scale: opts.Scale, Now: opts.Now(), SetupOnly: opts.Empty})
 	s.orgID, s.meID, s.username = data.OrgID, data.MeID, data.MeUsername
 	s.adminToken = opts.AdminToken

@@ -373,6 +373,115 @@ describe('aggregates', () => {
   });
 });
 
+describe('SOQL semantics, checked against the records themselves', () => {
+  let opps; // every Opportunity with the fields below
+
+  before(async () => {
+    const r = await conn
+      .query('SELECT Id, Name, AccountId, Amount, StageName, CloseDate, IsClosed, NextStep FROM Opportunity')
+      .run({ autoFetch: true, maxFetch: 100000 });
+    opps = r.records;
+    assert.equal(opps.length, r.totalSize);
+  });
+
+  const ids = (records) => records.map((r) => r.Id);
+  const all = async (soql) => (await conn.query(soql).run({ autoFetch: true, maxFetch: 100000 })).records;
+
+  test('ORDER BY Amount DESC, Id', async () => {
+    const got = await all('SELECT Id, Amount FROM Opportunity ORDER BY Amount DESC, Id');
+    const want = [...opps].sort((x, y) => (y.Amount ?? -Infinity) - (x.Amount ?? -Infinity) || (x.Id < y.Id ? -1 : 1));
+    assert.deepEqual(ids(got), ids(want));
+  });
+
+  // NextStep is null on part of the demo's opportunities.
+  const byNextStep = (dir, nullsLast) => (x, y) => {
+    const a = x.NextStep;
+    const b = y.NextStep;
+    if (a === null || b === null) {
+      if (a === b) return x.Id < y.Id ? -1 : 1;
+      return (a === null) === nullsLast ? 1 : -1;
+    }
+    return dir * byLower(a, b) || (x.Id < y.Id ? -1 : 1);
+  };
+
+  test('ORDER BY NextStep DESC NULLS LAST, Id (case-insensitive text)', async () => {
+    assert.ok(opps.some((o) => o.NextStep === null) && opps.some((o) => o.NextStep !== null), 'NextStep is sometimes null');
+    const got = await all('SELECT Id, NextStep FROM Opportunity ORDER BY NextStep DESC NULLS LAST, Id');
+    assert.deepEqual(ids(got), ids([...opps].sort(byNextStep(-1, true))));
+  });
+
+  test('ORDER BY NextStep, Id puts nulls first by default', async () => {
+    const got = await all('SELECT Id, NextStep FROM Opportunity ORDER BY NextStep, Id');
+    assert.deepEqual(ids(got), ids([...opps].sort(byNextStep(1, false))));
+  });
+
+  test('LIKE is case-insensitive; IN and NOT IN partition', async () => {
+    const letter = opps[0].Name[0];
+    const lower = await conn.query(`SELECT COUNT() FROM Opportunity WHERE Name LIKE ${q(letter.toLowerCase() + '%')}`);
+    const upper = await conn.query(`SELECT COUNT() FROM Opportunity WHERE Name LIKE ${q(letter.toUpperCase() + '%')}`);
+    const want = opps.filter((o) => o.Name[0].toLowerCase() === letter.toLowerCase()).length;
+    assert.equal(lower.totalSize, want);
+    assert.equal(upper.totalSize, want);
+    const stages = [...new Set(opps.map((o) => o.StageName))].slice(0, 2);
+    const inList = stages.map(q).join(',');
+    const a = (await conn.query(`SELECT COUNT() FROM Opportunity WHERE StageName IN (${inList})`)).totalSize;
+    const b = (await conn.query(`SELECT COUNT() FROM Opportunity WHERE StageName NOT IN (${inList})`)).totalSize;
+    assert.equal(a, opps.filter((o) => stages.includes(o.StageName)).length);
+    assert.equal(a + b, opps.length);
+  });
+
+  test('semi-join: accounts with opportunities', async () => {
+    const got = await all('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity) ORDER BY Id');
+    const want = [...new Set(opps.map((o) => o.AccountId).filter(Boolean))].sort();
+    assert.deepEqual(ids(got), want);
+  });
+
+  test('GROUP BY … HAVING COUNT(Id) > 2 and COUNT_DISTINCT', async () => {
+    const r = await conn.query('SELECT AccountId, COUNT(Id) n FROM Opportunity WHERE AccountId != null GROUP BY AccountId HAVING COUNT(Id) > 2');
+    const per = new Map();
+    for (const o of opps) if (o.AccountId) per.set(o.AccountId, (per.get(o.AccountId) || 0) + 1);
+    const want = [...per].filter(([, n]) => n > 2);
+    assert.equal(r.records.length, want.length);
+    for (const row of r.records) assert.equal(row.n, per.get(row.AccountId));
+    const d = await conn.query('SELECT COUNT_DISTINCT(AccountId) FROM Opportunity');
+    assert.equal(d.records[0].expr0, per.size);
+  });
+
+  test('date literals THIS_QUARTER / NEXT_QUARTER / LAST_N_DAYS:90 in the user\'s time zone', async () => {
+    const me = await conn.identity();
+    const tz = (await conn.sobject('User').retrieve(me.user_id)).TimeZoneSidKey || 'UTC';
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const [y, m] = today.split('-').map(Number);
+    const qStart = (yy, qq) => `${yy + Math.floor(qq / 4)}-${String(((qq % 4) * 3) + 1).padStart(2, '0')}-01`;
+    const q0 = Math.floor((m - 1) / 3);
+    const thisQ = [qStart(y, q0), qStart(y, q0 + 1)];
+    const nextQ = [qStart(y, q0 + 1), qStart(y, q0 + 2)];
+    const inRange = ([a, b]) => opps.filter((o) => o.CloseDate >= a && o.CloseDate < b).length;
+    const c1 = (await conn.query('SELECT COUNT() FROM Opportunity WHERE CloseDate = THIS_QUARTER')).totalSize;
+    const c2 = (await conn.query('SELECT COUNT() FROM Opportunity WHERE CloseDate = NEXT_QUARTER')).totalSize;
+    assert.equal(c1, inRange(thisQ), `THIS_QUARTER = [${thisQ}) with today ${today} in ${tz}`);
+    assert.equal(c2, inRange(nextQ), `NEXT_QUARTER = [${nextQ})`);
+    assert.ok(c1 + c2 > 0, 'the demo has opportunities closing this or next quarter');
+    const d90 = new Date(`${today}T00:00:00Z`);
+    d90.setUTCDate(d90.getUTCDate() - 90);
+    const from = d90.toISOString().slice(0, 10);
+    const c3 = (await conn.query('SELECT COUNT() FROM Opportunity WHERE CloseDate = LAST_N_DAYS:90')).totalSize;
+    assert.equal(c3, opps.filter((o) => o.CloseDate >= from && o.CloseDate <= today).length, `LAST_N_DAYS:90 = [${from}, ${today}]`);
+  });
+
+  test('RecordType rows match describe recordTypeInfos', async () => {
+    const d = await conn.sobject('Opportunity').describe();
+    const rt = await conn.query("SELECT Id, Name, DeveloperName, SobjectType, IsActive FROM RecordType WHERE SobjectType = 'Opportunity' ORDER BY Name");
+    const infos = d.recordTypeInfos.filter((r) => !r.master);
+    assert.deepEqual(rt.records.map((r) => r.Id).sort(), infos.map((r) => r.recordTypeId).sort());
+    for (const r of rt.records) {
+      const info = infos.find((i) => i.recordTypeId === r.Id);
+      assert.equal(info.developerName, r.DeveloperName);
+      assert.equal(info.name, r.Name);
+    }
+  });
+});
+
 describe('describe', () => {
   test('describeGlobal lists the standard objects with their key prefixes', async () => {
     const g = await conn.describeGlobal();
@@ -549,6 +658,45 @@ describe('create, update, delete', () => {
     });
     assert.equal(ok.status, 204);
     assert.equal((await conn.sobject('Account').retrieve(res.id)).Name, `${tag} Updated`);
+  });
+
+  test('composite allOrNone failure: PROCESSING_HALTED for the others, nothing saved', async () => {
+    const name = `${tag} Halted`;
+    const res = await conn.requestPost(`/services/data/v${version}/composite`, {
+      allOrNone: true,
+      compositeRequest: [
+        { method: 'POST', url: `/services/data/v${version}/sobjects/Account`, referenceId: 'ok', body: { Name: name } },
+        { method: 'POST', url: `/services/data/v${version}/sobjects/Contact`, referenceId: 'bad', body: { FirstName: 'NoLast' } },
+      ],
+    });
+    const [ok, bad] = res.compositeResponse;
+    assert.equal(bad.httpStatusCode, 400);
+    assert.equal(bad.body[0].errorCode, 'REQUIRED_FIELD_MISSING');
+    assert.equal(ok.httpStatusCode, 400);
+    assert.equal(ok.body[0].errorCode, 'PROCESSING_HALTED');
+    assert.equal(await count(`SELECT COUNT() FROM Account WHERE Name = ${q(name)}`), 0, 'rolled back');
+  });
+
+  test('composite: a query result feeds a later subrequest (@{ref.records[0].Id})', async () => {
+    const first = (await conn.query('SELECT Id, Name FROM Account ORDER BY Id LIMIT 1')).records[0];
+    const res = await conn.requestPost(`/services/data/v${version}/composite`, {
+      compositeRequest: [
+        { method: 'GET', url: `/services/data/v${version}/query?q=${encodeURIComponent('SELECT Id FROM Account ORDER BY Id LIMIT 1')}`, referenceId: 'q' },
+        { method: 'GET', url: `/services/data/v${version}/sobjects/Account/@{q.records[0].Id}?fields=Name`, referenceId: 'acc' },
+      ],
+    });
+    assert.equal(res.compositeResponse[1].httpStatusCode, 200);
+    assert.equal(res.compositeResponse[1].body.Name, first.Name);
+  });
+
+  test('read-only field on update → INVALID_FIELD_FOR_INSERT_UPDATE', async () => {
+    const acc = (await conn.query('SELECT Id FROM Account ORDER BY Id LIMIT 1')).records[0];
+    const err = await rejects(
+      () => conn.sobject('Account').update({ Id: acc.Id, CreatedDate: '2001-01-01T00:00:00.000+0000' }),
+      'INVALID_FIELD_FOR_INSERT_UPDATE',
+    );
+    assert.match(err.message, /Unable to create\/update fields: CreatedDate/);
+    assert.deepEqual(err.data.fields, ['CreatedDate']);
   });
 
   test('composite: create an account and a contact referencing it, then read it back', async () => {

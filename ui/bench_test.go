@@ -49,7 +49,7 @@ func BenchmarkStartup(b *testing.B) {
 			m, _ := New(deps)
 			m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 			m.Update(m.loadStatus()())
-			m.Update(m.loadData()())
+			run(m, m.loadData())
 			_ = m.View()
 			durs = append(durs, time.Since(start))
 		}

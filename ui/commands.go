@@ -72,18 +72,25 @@ type clearFlashMsg struct{ seq int }
 // ageTickMsg re-renders the cache age ("synced 3 min ago").
 type ageTickMsg struct{}
 
-// loadData reads and indexes the cache. The indexes are built here, off the
-// event loop, so Update only swaps pointers.
+// loadData reads and indexes the cache, accounts and opportunities in two
+// commands so the (smaller) accounts show first. The indexes are built
+// here, off the event loop, so Update only swaps pointers. A message whose
+// half is nil leaves that half alone.
 func (m *Model) loadData() tea.Cmd {
 	m.loadSeq++
 	seq, data := m.loadSeq, m.deps.Data
-	return func() tea.Msg {
+	accounts := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
 		defer cancel()
 		accts, err := data.Accounts(ctx)
 		if err != nil {
 			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read accounts: %w", err)}
 		}
+		return dataLoadedMsg{seq: seq, accounts: views.NewAccountIndex(accts)}
+	}
+	opportunities := func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		defer cancel()
 		opps, err := data.Opportunities(ctx)
 		if err != nil {
 			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read opportunities: %w", err)}
@@ -92,11 +99,9 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read record types: %w", err)}
 		}
-		return dataLoadedMsg{
-			seq: seq, accounts: views.NewAccountIndex(accts), opps: views.NewOpportunityIndex(opps),
-			recordTypes: views.NarrowStages(rts, opps),
-		}
+		return dataLoadedMsg{seq: seq, opps: views.NewOpportunityIndex(opps), recordTypes: views.NarrowStages(rts, opps)}
 	}
+	return tea.Batch(accounts, opportunities)
 }
 
 // loadStatus reads the org and sync status.

@@ -24,7 +24,7 @@ func newLoaded(t testing.TB, nOpps, w, h int, dark bool) (*Model, *FakeData) {
 	m.flashTTL, m.ageRefresh = time.Millisecond, time.Hour
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(m.loadStatus()())
-	m.Update(m.loadData()())
+	run(m, m.loadData())
 	return m, fake
 }
 

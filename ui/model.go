@@ -49,15 +49,15 @@ type Model struct {
 	prompt    textinput.Model
 	prompting bool
 
-	status   Status
-	loaded   bool
-	loadErr  error
-	loadSeq  int
-	sync     syncState
-	syncErr  error
-	flash    flashMsg
-	flashSeq int
-	quitting bool
+	status                     Status
+	loadedAccounts, loadedOpps bool // the first read of each half has arrived
+	loadErr                    error
+	loadSeq                    int
+	sync                       syncState
+	syncErr                    error
+	flash                      flashMsg
+	flashSeq                   int
+	quitting                   bool
 
 	// Timers, shortened by tests.
 	flashTTL   time.Duration
@@ -341,11 +341,21 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 		m.loadErr = msg.err
 		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
 	}
-	m.loaded, m.loadErr = true, nil
-	cmds := []tea.Cmd{m.accounts.SetData(msg.accounts), m.opps.SetData(msg.opps)}
-	m.pipeline.SetData(msg.opps, msg.recordTypes)
-	if m.flash.text == "reading the cache…" {
-		m.flash = flashMsg{}
+	var cmds []tea.Cmd
+	if msg.accounts != nil {
+		m.loadedAccounts = true
+		cmds = append(cmds, m.accounts.SetData(msg.accounts))
+	}
+	if msg.opps != nil {
+		m.loadedOpps = true
+		cmds = append(cmds, m.opps.SetData(msg.opps))
+		m.pipeline.SetData(msg.opps, msg.recordTypes)
+	}
+	if m.loadedAccounts && m.loadedOpps {
+		m.loadErr = nil
+		if m.flash.text == "reading the cache…" {
+			m.flash = flashMsg{}
+		}
 	}
 	return tea.Batch(cmds...)
 }

@@ -50,7 +50,7 @@ func BenchmarkStoreStartup(b *testing.B) {
 		m, _ := New(Deps{Data: data, Now: func() time.Time { return testNow }})
 		m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 		m.Update(m.loadStatus()())
-		m.Update(m.loadData()())
+		run(m, m.loadData())
 		_ = m.View()
 		durs = append(durs, time.Since(t0))
 	}

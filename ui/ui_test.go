@@ -285,7 +285,7 @@ func TestCopyAndBrowse(t *testing.T) {
 	m.flashTTL = time.Millisecond
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
 	m.Update(m.loadStatus()())
-	m.Update(m.loadData()())
+	run(m, m.loadData())
 	id := m.Accounts().SelectedID()
 	others := run(m, press(m, "y"))
 	if !strings.Contains(m.flash.text, "copied Id "+id) {
@@ -315,14 +315,39 @@ func TestBackgroundColorPicksTheme(t *testing.T) {
 func TestStaleDataLoadIsDropped(t *testing.T) {
 	m, _ := newLoaded(t, 50, 100, 30, true)
 	old := m.loadData()
-	newer := m.loadData()
-	m.Update(newer())
+	run(m, m.loadData())
 	before := m.Accounts().Rows()
-	msg := old().(dataLoadedMsg)
-	msg.accounts = views.NewAccountIndex(nil)
-	m.Update(msg)
-	if m.Accounts().Rows() != before {
+	// The older read's results arrive last: both halves must be ignored.
+	for _, c := range old().(tea.BatchMsg) {
+		msg := c().(dataLoadedMsg)
+		if msg.accounts != nil {
+			msg.accounts = views.NewAccountIndex(nil)
+		}
+		if msg.opps != nil {
+			msg.opps = views.NewOpportunityIndex(nil)
+		}
+		m.Update(msg)
+	}
+	if m.Accounts().Rows() != before || len(m.Opportunities().Rows()) == 0 {
 		t.Fatal("an older cache read replaced a newer one")
+	}
+}
+
+func TestAccountsShowBeforeOpportunities(t *testing.T) {
+	fake := NewFakeData(1, 200, testNow)
+	m, _ := New(Deps{Data: fake, Now: func() time.Time { return testNow }})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	halves := m.loadData()().(tea.BatchMsg)
+	m.Update(halves[0]())
+	if m.Accounts().Rows() == 0 || len(m.Opportunities().Rows()) != 0 {
+		t.Fatal("the accounts half did not show on its own")
+	}
+	if m.flash.text != "reading the cache…" {
+		t.Fatalf("loading message cleared early: %q", m.flash.text)
+	}
+	m.Update(halves[1]())
+	if len(m.Opportunities().Rows()) == 0 || m.flash.text != "" {
+		t.Fatalf("after both halves: %d opportunities, flash %q", len(m.Opportunities().Rows()), m.flash.text)
 	}
 }
 
@@ -347,7 +372,7 @@ func TestEscapeSequencesNeverReachTheTerminal(t *testing.T) {
 	m, _ := New(Deps{Data: evilData{NewFakeData(1, 50, testNow)}, Now: func() time.Time { return testNow }})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
 	m.Update(m.loadStatus()())
-	m.Update(m.loadData()())
+	run(m, m.loadData())
 	out := m.View()
 	for _, bad := range []string{"\x1b[31m", "\x1b]", "\r", "\b", "\x07", "\u009b", "\u009d", "pwned\x07"} {
 		if strings.Contains(out.Content, bad) || strings.Contains(out.WindowTitle, bad) {

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,7 +14,7 @@ import (
 // Indexes (sub-buckets of "index"); every key ends in the record's Id and the
 // values are empty:
 //
-//	ref:   FIELD \0 PARENT_ID \0 OBJECT \0 ID   lookups: by account, owner, what, who…
+//	ref:   OBJECT \0 FIELD \0 PARENT_ID \0 ID   lookups: by account, owner, what, who…
 //	stage: OBJECT \0 STAGENAME \0 ID
 //	name:  OBJECT \0 lower(Name or Subject) \0 ID
 var (
@@ -50,7 +51,7 @@ func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
 		case len(val) == 20 && (bytes.HasSuffix(key, []byte("Id")) || bytes.HasSuffix(key, []byte("__c"))) && !notIndexed[string(key)]:
 			ref := stringField(val)
 			if _, err := sfdc.ParseID(ref); err == nil {
-				out = append(out, indexEntry{indexRef, joinKey(string(key), ref, object, id)})
+				out = append(out, indexEntry{indexRef, joinKey(object, string(key), ref, id)})
 			}
 		}
 		return true
@@ -135,13 +136,25 @@ func appendPrefixIDs(b *bolt.Bucket, prefix []byte, limit int, ids []string) []s
 
 // Related returns the Ids of object's records whose lookup field points at
 // parentID, e.g. Related("AccountId", acct, "Contact") or
-// Related("OwnerId", me, "Opportunity"). An empty object means any object.
+// Related("OwnerId", me, "Opportunity"). An empty object means any cached
+// object.
 func (s *Store) Related(field, parentID, object string) ([]string, error) {
-	parts := []string{field, parentID}
-	if object != "" {
-		parts = append(parts, object)
+	objects := []string{object}
+	if object == "" {
+		var err error
+		if objects, err = s.Objects(); err != nil {
+			return nil, err
+		}
 	}
-	return s.prefixIDs(indexRef, append(joinKey(parts...), 0), 0)
+	var ids []string
+	for _, o := range objects {
+		got, err := s.prefixIDs(indexRef, append(joinKey(o, field, parentID), 0), 0)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
 }
 
 // ByStage returns the Ids of object's records (normally Opportunity) with the
@@ -154,4 +167,63 @@ func (s *Store) ByStage(object, stage string) ([]string, error) {
 // Name (or Subject) starts with prefix, case-insensitively, in name order.
 func (s *Store) SearchName(object, prefix string, limit int) ([]string, error) {
 	return s.prefixIDs(indexName, joinKey(object, strings.ToLower(prefix)), limit)
+}
+
+// indexBuckets lists the index kinds; every key of each starts with OBJECT \0.
+var indexBuckets = [][]byte{indexRef, indexStage, indexName}
+
+// dropIndexes deletes every index entry of object (a key range per index).
+func (w *Writer) dropIndexes(object string) error {
+	prefix := append([]byte(object), 0)
+	for _, name := range indexBuckets {
+		b := w.idx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		c := b.Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+			if err := c.Delete(); err != nil {
+				return fmt.Errorf("drop %s index of %s: %w", name, object, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Reindex rebuilds every index entry of object from its cached records, in
+// key order (much cheaper than the random inserts of record-by-record
+// indexing). Sync uses it after a bulk load done with PutRecordUnindexed.
+func (w *Writer) Reindex(object string) error {
+	if err := w.dropIndexes(object); err != nil {
+		return err
+	}
+	b, err := w.objectBucket(object, false)
+	if err != nil || b == nil {
+		return err
+	}
+	byBucket := map[string][][]byte{}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		entries, err := indexEntries(object, string(k), v)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			byBucket[string(e.bucket)] = append(byBucket[string(e.bucket)], e.key)
+		}
+	}
+	for name, keys := range byBucket {
+		slices.SortFunc(keys, bytes.Compare)
+		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
+		if err != nil {
+			return fmt.Errorf("create index %s: %w", name, err)
+		}
+		ib.FillPercent = bulkFillPercent
+		for _, k := range keys {
+			if err := ib.Put(k, nil); err != nil {
+				return fmt.Errorf("write index %s: %w", name, err)
+			}
+		}
+	}
+	return nil
 }

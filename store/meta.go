@@ -32,6 +32,15 @@ type Watermark struct {
 	// Complete is true once a full pass over the object has finished; until
 	// then the object is mid-way through its initial sync.
 	Complete bool `json:"complete"`
+	// Cursor is the last Id committed by an unfinished full pass (which
+	// reads records in Id order); the pass resumes after it.
+	Cursor string `json:"cursor,omitempty"`
+	// HighWater is the highest SystemModstamp on the server when the full
+	// pass started (HighWaterSet says it was read; "" means no records). It
+	// becomes Modstamp when the pass completes, so changes made during the
+	// pass are picked up by the next incremental sync.
+	HighWater    string `json:"high_water,omitempty"`
+	HighWaterSet bool   `json:"high_water_set,omitempty"`
 	// DeletesCheckedTo is the server time up to which deletions were applied.
 	DeletesCheckedTo time.Time `json:"deletes_checked_to,omitzero"`
 	// SyncedAt is when this watermark was written.

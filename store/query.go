@@ -152,7 +152,7 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 	if o, ok := src.cat.Object(object); ok {
 		name = o.Name
 	}
-	prefix := append(joinKey(field, parentID, name), 0)
+	prefix := append(joinKey(name, field, parentID), 0)
 	c := idx.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		raw := b.Get(k[len(prefix):])

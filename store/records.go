@@ -282,6 +282,9 @@ func (s *Store) Objects() ([]string, error) {
 	return out, nil
 }
 
+// bulkFillPercent is how full bbolt packs pages written in key order.
+const bulkFillPercent = 0.95
+
 // Stamp is what sync needs from a record without decoding it.
 type Stamp struct {
 	ID        string
@@ -319,19 +322,41 @@ func ReadStamp(raw []byte) (Stamp, error) {
 
 // DropObject removes every cached record of object and their index entries.
 func (w *Writer) DropObject(object string) error {
-	b := w.recs.Bucket([]byte(object))
-	if b == nil {
-		return nil
+	if err := w.dropIndexes(object); err != nil {
+		return err
 	}
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if err := w.unindex(object, string(k), v); err != nil {
-			return err
-		}
+	b, err := w.objectBucket(object, false)
+	if err != nil || b == nil {
+		return err
 	}
 	delete(w.objects, object)
 	if err := w.recs.DeleteBucket([]byte(object)); err != nil {
 		return fmt.Errorf("drop %s: %w", object, err)
 	}
 	return nil
+}
+
+// PutRecordUnindexed stores raw like PutRecord but leaves the indexes alone:
+// for bulk loads that call Reindex once at the end (in the same or a later
+// transaction). Until then the object's indexes are incomplete.
+func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error) {
+	id, err := recordID(raw)
+	if err != nil {
+		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
+	}
+	b, err := w.objectBucket(object, true)
+	if err != nil {
+		return Unchanged, err
+	}
+	// Bulk loads arrive in Id order: pack pages full instead of bbolt's
+	// default half-full splits (which doubled the file size).
+	b.FillPercent = bulkFillPercent
+	result := Created
+	if b.Get([]byte(id)) != nil {
+		result = Updated
+	}
+	if err := b.Put([]byte(id), raw); err != nil {
+		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
+	}
+	return result, nil
 }

@@ -275,3 +275,40 @@ func checkIDs(t *testing.T, what string, got []string, want ...string) {
 		t.Errorf("%s = %v, want %v", what, got, want)
 	}
 }
+
+func TestBulkLoadThenReindex(t *testing.T) {
+	s := openTemp(t)
+	acct := string(sfdc.NewID("001", "4S", 1))
+	var ids []string
+	err := s.Update(func(w *Writer) error {
+		for i := 3; i >= 1; i-- {
+			id := string(sfdc.NewID("003", "4S", uint64(i)))
+			ids = append([]string{id}, ids...)
+			if r, err := w.PutRecordUnindexed("Contact", rec("Contact", id, `,"Name":"C`+id[14:]+`","AccountId":"`+acct+`"`)); err != nil || r != Created {
+				return fmt.Errorf("put: %v %v", r, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, "Related before Reindex", must(s.Related("AccountId", acct, "Contact")))
+	if err := s.Update(func(w *Writer) error { return w.Reindex("Contact") }); err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, "Related after Reindex", must(s.Related("AccountId", acct, "Contact")), ids...)
+	if got := must(s.SearchName("Contact", "c", 0)); len(got) != 3 {
+		t.Errorf("SearchName after Reindex = %v", got)
+	}
+	// Reindexing twice does not duplicate; DropObject removes everything.
+	if err := s.Update(func(w *Writer) error { return w.Reindex("Contact") }); err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, "Related after second Reindex", must(s.Related("AccountId", acct, "")), ids...)
+	if err := s.Update(func(w *Writer) error { return w.DropObject("Contact") }); err != nil {
+		t.Fatal(err)
+	}
+	checkIDs(t, "Related after DropObject", must(s.Related("AccountId", acct, "Contact")))
+	checkIDs(t, "SearchName after DropObject", must(s.SearchName("Contact", "", 0)))
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store"
 )
 
 // Salesforce allows 25 subrequests per /composite call, of which at most 5
@@ -17,28 +18,44 @@ const (
 	maxQuerySubrequests = 5
 )
 
-// probe fetches the first page of every object's query through /composite,
-// five queries per call: an incremental sync with nothing changed costs
+// probe fetches, through /composite with five queries per call, first the
+// high-water mark of every object starting a full pass, then the first page
+// of every object's query: an incremental sync with nothing changed costs
 // ceil(objects/5) API calls instead of one per object. Objects with more
 // pages continue in pull.
 func (p *puller) probe(ctx context.Context, plans []*plan) error {
-	var batch []*plan
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	type job struct {
+		pl        *plan
+		highWater bool
+	}
+	var jobs []job
+	for _, pl := range plans {
+		if pl.skip == "" && pl.bulk && !pl.wm.HighWaterSet {
+			jobs = append(jobs, job{pl, true})
 		}
-		reqs := make([]sfdc.Subrequest, len(batch))
-		for i, pl := range batch {
-			resource := "query"
-			if pl.queryAll() {
-				resource = "queryAll"
+	}
+	for _, pl := range plans {
+		if pl.skip == "" {
+			jobs = append(jobs, job{pl, false})
+		}
+	}
+	for start := 0; start < len(jobs); start += maxQuerySubrequests {
+		chunk := jobs[start:min(start+maxQuerySubrequests, len(jobs))]
+		reqs := make([]sfdc.Subrequest, len(chunk))
+		for i, j := range chunk {
+			resource, soql := "query", j.pl.highWaterSOQL()
+			if !j.highWater {
+				soql = j.pl.soql()
+				if j.pl.queryAll() {
+					resource = "queryAll"
+				}
 			}
 			reqs[i] = sfdc.Subrequest{
 				Method:      "GET",
-				URL:         p.c.DataPath(resource) + "?" + url.Values{"q": {pl.soql()}}.Encode(),
+				URL:         p.c.DataPath(resource) + "?" + url.Values{"q": {soql}}.Encode(),
 				ReferenceID: "q" + strconv.Itoa(i),
 			}
-			if p.cfg.BatchSize > 0 {
+			if p.cfg.BatchSize > 0 && !j.highWater {
 				reqs[i].HTTPHeaders = map[string]string{"Sforce-Query-Options": "batchSize=" + strconv.Itoa(p.cfg.BatchSize)}
 			}
 		}
@@ -46,10 +63,14 @@ func (p *puller) probe(ctx context.Context, plans []*plan) error {
 		if err != nil {
 			return fmt.Errorf("sync: %w", err)
 		}
-		if len(resps) != len(batch) {
-			return fmt.Errorf("sync: composite answered %d of %d subrequests", len(resps), len(batch))
+		if len(resps) != len(chunk) {
+			return fmt.Errorf("sync: composite answered %d of %d subrequests", len(resps), len(chunk))
 		}
-		for i, pl := range batch {
+		for i, j := range chunk {
+			pl := j.pl
+			if pl.skip != "" {
+				continue
+			}
 			if err := resps[i].Err(); err != nil {
 				if skip := skipReason(err); skip != "" {
 					pl.skip = skip
@@ -63,23 +84,21 @@ func (p *puller) probe(ctx context.Context, plans []*plan) error {
 			if err := json.Unmarshal(resps[i].Body, &page); err != nil {
 				return fmt.Errorf("sync %s: decode query page: %w", pl.object, err)
 			}
-			pl.first = &page
-		}
-		batch = batch[:0]
-		return nil
-	}
-	for _, pl := range plans {
-		if pl.skip != "" {
-			continue
-		}
-		batch = append(batch, pl)
-		if len(batch) == maxQuerySubrequests {
-			if err := flush(); err != nil {
-				return err
+			if !j.highWater {
+				pl.first = &page
+				continue
+			}
+			pl.wm.HighWaterSet = true
+			if len(page.Records) > 0 {
+				st, err := store.ReadStamp(page.Records[0])
+				if err != nil {
+					return fmt.Errorf("sync %s: high-water mark: %w", pl.object, err)
+				}
+				pl.wm.HighWater = st.Modstamp
 			}
 		}
 	}
-	return flush()
+	return nil
 }
 
 // describeMany fetches describes through /composite, 25 per call.

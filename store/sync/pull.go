@@ -66,7 +66,12 @@ type plan struct {
 	skip   string // reason the object is not synced
 	base   string // SELECT … FROM … [WHERE scope]: identifies the field list and scope
 	wm     store.Watermark
-	fresh  bool // from scratch: drop cached records, use query (not queryAll)
+	// bulk: a full pass (new or resumed) reading records in Id order without
+	// per-record indexing; the indexes are rebuilt when the pass completes.
+	// Otherwise the sync is incremental, in SystemModstamp order.
+	bulk bool
+	// drop: a new full pass; the first commit drops the cached records.
+	drop bool
 	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
 	hasDeleted bool
 
@@ -110,9 +115,12 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		pl.fresh = p.cfg.Full || !ok || wm.Query != pl.base
-		if pl.fresh {
+		switch {
+		case p.cfg.Full || !ok || wm.Query != pl.base:
+			pl.bulk, pl.drop = true, true
 			wm = store.Watermark{Query: pl.base}
+		case !wm.Complete:
+			pl.bulk = true // resume the interrupted full pass after wm.Cursor
 		}
 		pl.wm = wm
 	}
@@ -151,25 +159,40 @@ func baseQuery(d *sfdc.SObjectDescribe, where string) (base string, hasDeleted b
 	return base, hasDeleted, ""
 }
 
-// soql is the query for the next fetch of pl.
+// soql is the query for the next fetch of pl: in bulk mode the records
+// after the cursor in Id order, else those modified since the watermark.
 func (pl *plan) soql() string {
 	q := pl.base
-	if !pl.fresh && pl.wm.Modstamp != "" {
+	and := func(cond string) {
+		if strings.Contains(q, " WHERE ") {
+			q += " AND " + cond
+		} else {
+			q += " WHERE " + cond
+		}
+	}
+	if pl.bulk {
+		if pl.wm.Cursor != "" {
+			and("Id > " + sfdc.Quote(pl.wm.Cursor))
+		}
+		return q + " ORDER BY Id ASC"
+	}
+	if pl.wm.Modstamp != "" {
 		since := pl.wm.Modstamp
-		if t, err := time.Parse("2006-01-02T15:04:05.000-0700", pl.wm.Modstamp); err == nil {
+		if t, err := sfdc.ParseTime(pl.wm.Modstamp); err == nil {
 			since = sfdc.FormatDatetime(t.Add(-overlap).Truncate(time.Second))
 		}
-		if strings.Contains(q, " WHERE ") {
-			q += " AND SystemModstamp >= " + since
-		} else {
-			q += " WHERE SystemModstamp >= " + since
-		}
+		and("SystemModstamp >= " + since)
 	}
 	return q + " ORDER BY SystemModstamp ASC"
 }
 
-// queryAll: once anything was committed, deletions must be seen too.
-func (pl *plan) queryAll() bool { return !pl.fresh && pl.hasDeleted }
+// highWaterSOQL reads the newest SystemModstamp before a full pass starts.
+func (pl *plan) highWaterSOQL() string {
+	return "SELECT Id, SystemModstamp FROM " + pl.object + " ORDER BY SystemModstamp DESC LIMIT 1"
+}
+
+// queryAll: incremental syncs must see deletions too.
+func (pl *plan) queryAll() bool { return !pl.bulk && pl.hasDeleted }
 
 type fetched struct {
 	page *sfdc.QueryPage
@@ -228,10 +251,11 @@ func (p *puller) pull(ctx context.Context, pl *plan) error {
 func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 	or := p.res.Objects[pl.object]
 	wm := pl.wm
+	last := page.Done || page.NextRecordsURL == ""
 	var fetchedN, deletedN int
 	err := p.st.Update(func(w *store.Writer) error {
 		fetchedN, deletedN = 0, 0
-		if pl.fresh && pl.pages == 0 {
+		if pl.drop && pl.pages == 0 {
 			if err := w.DropObject(pl.object); err != nil {
 				return err
 			}
@@ -241,10 +265,15 @@ func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 			if err != nil {
 				return fmt.Errorf("record from server: %w", err)
 			}
-			if info.Modstamp > wm.Modstamp {
-				wm.Modstamp = info.Modstamp
-			}
-			if info.IsDeleted {
+			var r store.PutResult
+			switch {
+			case pl.bulk:
+				wm.Cursor = info.ID
+				r, err = w.PutRecordUnindexed(pl.object, raw)
+			case info.IsDeleted:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
 				ok, err := w.DeleteRecord(pl.object, info.ID)
 				if err != nil {
 					return err
@@ -253,8 +282,12 @@ func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 					deletedN++
 				}
 				continue
+			default:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
+				r, err = w.PutRecord(pl.object, raw)
 			}
-			r, err := w.PutRecord(pl.object, raw)
 			if err != nil {
 				return err
 			}
@@ -262,7 +295,13 @@ func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 				fetchedN++
 			}
 		}
-		if page.Done || page.NextRecordsURL == "" {
+		if last {
+			if pl.bulk {
+				if err := w.Reindex(pl.object); err != nil {
+					return err
+				}
+				wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
+			}
 			wm.Complete = true
 		}
 		wm.SyncedAt = p.cfg.now().UTC()

@@ -54,6 +54,8 @@ type subresponse struct {
 	HTTPHeaders    map[string]string `json:"httpHeaders"`
 	HTTPStatusCode int               `json:"httpStatusCode"`
 	ReferenceID    string            `json:"referenceId"`
+
+	decoded any // Body decoded, for @{ref} lookups
 }
 
 func haltedBody() []*Error {
@@ -99,7 +101,7 @@ func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		results[sub.ReferenceID] = resp.Body
+		results[sub.ReferenceID] = resp.decoded
 	}
 	if failed >= 0 && req.AllOrNone {
 		s.org.rollback(tx)
@@ -162,11 +164,15 @@ func (s *Server) runSubrequest(ctx context.Context, parent *http.Request, sub su
 		resp.HTTPHeaders["Location"] = loc
 	}
 	if rec.Body.Len() > 0 {
+		// The body goes out verbatim (keeping Salesforce's key order);
+		// references are resolved against a decoded copy.
+		raw := json.RawMessage(append([]byte(nil), rec.Body.Bytes()...))
+		resp.Body = raw
 		var v any
-		dec := json.NewDecoder(rec.Body)
+		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if dec.Decode(&v) == nil {
-			resp.Body = v
+			resp.decoded = v
 		}
 	}
 	return resp

@@ -28,6 +28,9 @@ func TestCompositeReferences(t *testing.T) {
 	if r.status != 200 || len(out.CompositeResponse) != 4 {
 		t.Fatalf("composite: %d %s", r.status, r.body)
 	}
+	if !strings.Contains(string(r.body), `"records":[{"attributes":{"type":"Contact","url":`) {
+		t.Errorf("composite query body lost Salesforce's key order: %s", r.body)
+	}
 	codes := []int{}
 	for _, c := range out.CompositeResponse {
 		codes = append(codes, c.HTTPStatusCode)

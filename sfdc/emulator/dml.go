@@ -222,6 +222,7 @@ func (o *org) create(w writer, object string, fields map[string]any) (string, *E
 	rec["CreatedById"], rec["LastModifiedById"] = w.user, w.user
 	w.tx.remember(o, id)
 	o.putLocked(def, rec)
+	o.noteActivityLocked(w, def.Name, rec)
 	return id, nil
 }
 
@@ -285,6 +286,7 @@ func (o *org) update(w writer, object, rawID string, fields map[string]any, ifUn
 	rec["LastModifiedDate"], rec["SystemModstamp"], rec["LastModifiedById"] = ts, ts, w.user
 	w.tx.remember(o, id)
 	o.putLocked(def, rec)
+	o.noteActivityLocked(w, def.Name, rec)
 	return nil
 }
 

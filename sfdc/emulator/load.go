@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"time"
+
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
 )
 
@@ -43,6 +45,11 @@ func (o *org) loadDemo(cfg demo.Config) *demo.Data {
 	}
 	data := <-done
 	o.mu.Lock()
+	today := cfg.Now
+	if today.IsZero() {
+		today = time.Now()
+	}
+	o.computeLastActivityLocked(dateOf(today))
 	if id, ok := data.RecordTypes[demo.RecordTypeNewBusiness]; ok {
 		o.defaultRecordType = map[string]string{"Opportunity": id}
 	}

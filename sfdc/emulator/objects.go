@@ -196,7 +196,7 @@ func standardObjects() []*ObjectDef {
 			picklist("Rating", "Rating", demo.Ratings()), str("City", "City", 40), str("State", "State/Province", 80),
 			str("Country", "Country", 80), integer("NumberOfEmployees", "Employees", 8),
 			currency("AnnualRevenue", "Annual Revenue"), boolean("IsConverted", "Converted").readonly(),
-			text("Description", "Description"), ownerField("")),
+			text("Description", "Description"), ownerField(""), date("LastActivityDate", "Last Activity").calculated()),
 		object("Opportunity", "Opportunity", "Opportunities", "006",
 			ref("AccountId", "Account ID", "Account", "Account").children("Opportunities").cascade(),
 			ref("RecordTypeId", "Record Type ID", "RecordType", "RecordType").defaulted(nil),

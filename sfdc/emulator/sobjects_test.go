@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -225,5 +226,39 @@ func TestServerSideWritesActAsAnotherUser(t *testing.T) {
 	}
 	if ts.APICalls() != 0 {
 		t.Errorf("server-side writes counted %d API calls", ts.APICalls())
+	}
+}
+
+func TestLastActivityDate(t *testing.T) {
+	ts := startTest(t, nil)
+	if _, err := ts.Query(context.Background(), "SELECT Id FROM Opportunity WHERE LastActivityDate = LAST_N_DAYS:30", false); err != nil {
+		t.Fatalf("LastActivityDate not queryable: %v", err)
+	}
+	withActivity := 0
+	for _, rec := range ts.org.snapshot("Opportunity") {
+		if d, _ := rec["LastActivityDate"].(string); d != "" {
+			withActivity++
+			if d > "2026-06-10" {
+				t.Fatalf("LastActivityDate %s is in the future", d)
+			}
+		}
+	}
+	if withActivity < ts.Count("Opportunity")/3 {
+		t.Errorf("only %d of %d opportunities have a LastActivityDate", withActivity, ts.Count("Opportunity"))
+	}
+	// Logging a completed call today moves it on the opportunity and its account.
+	opp := firstID(t, ts, "Opportunity")
+	_, before, _ := ts.Record(opp)
+	r := call(t, ts, "POST", v+"/sobjects/Task", map[string]any{"Subject": "Call", "WhatId": opp, "Status": "Completed", "ActivityDate": "2026-06-10", "TaskSubtype": "Call"})
+	if r.status != 201 {
+		t.Fatalf("log call: %d %s", r.status, r.body)
+	}
+	_, after, _ := ts.Record(opp)
+	_, acct, _ := ts.Record(after["AccountId"].(string))
+	if after["LastActivityDate"] != "2026-06-10" || acct["LastActivityDate"] != "2026-06-10" {
+		t.Errorf("LastActivityDate opp %v account %v", after["LastActivityDate"], acct["LastActivityDate"])
+	}
+	if after["SystemModstamp"] != before["SystemModstamp"] {
+		t.Errorf("LastActivityDate bumped SystemModstamp")
 	}
 }

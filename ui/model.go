@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -44,6 +45,7 @@ type Model struct {
 
 	width, height int
 
+	spin      spinner.Model // ticks only while a sync runs
 	help      help.Model
 	showHelp  bool
 	prompt    textinput.Model
@@ -91,6 +93,7 @@ func New(deps Deps) (*Model, error) {
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
 		help:     help.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		prompt:   newPrompt(deps.Dark),
 
 		flashTTL:   defaultFlashTTL,
@@ -108,7 +111,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadStatus(), m.ageTick()}
 	if m.deps.SyncOnStart && m.deps.Sync != nil {
 		m.sync = syncRunning
-		cmds = append(cmds, m.runSync())
+		cmds = append(cmds, m.runSync(), m.spin.Tick)
 	}
 	return tea.Batch(cmds...)
 }
@@ -213,6 +216,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ageTickMsg:
 		return m, m.ageTick()
+	case spinner.TickMsg:
+		if m.sync != syncRunning {
+			return m, nil // the sync ended: let the spinner stop
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
 	case views.OpenRecordMsg:
 		d := views.NewDetail(m.ctx, msg.Kind, msg.ID)
 		d.SetSize(m.bodySize())
@@ -312,7 +322,7 @@ func (m *Model) startSync() tea.Cmd {
 		return m.setFlash(flashMsg{level: flashInfo, text: "a sync is already running"})
 	}
 	m.sync = syncRunning
-	return m.runSync()
+	return tea.Batch(m.runSync(), m.spin.Tick)
 }
 
 // syncDone records a sync's outcome and re-reads the cache.

@@ -437,3 +437,22 @@ func TestTinyTerminalsDoNotBreakTheLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestSpinnerTicksOnlyWhileSyncing(t *testing.T) {
+	m, _ := newLoaded(t, 50, 100, 30, true)
+	cmd := press(m, "r")
+	if m.sync != syncRunning {
+		t.Fatal("r did not start a sync")
+	}
+	tick := m.spin.Tick()
+	if _, next := m.Update(tick); next == nil {
+		t.Fatal("the spinner stopped during the sync")
+	}
+	run(m, cmd)
+	if m.sync != syncOnline {
+		t.Fatalf("sync state %v after the sync", m.sync)
+	}
+	if _, next := m.Update(m.spin.Tick()); next != nil {
+		t.Fatal("the spinner keeps ticking after the sync")
+	}
+}

@@ -162,7 +162,7 @@ func (m *Model) statusBar() string {
 	case syncOffline:
 		conn = st.Warn.Inherit(bar).Render("○ offline")
 	case syncRunning:
-		conn = st.StatusKey.Render("◌ syncing…")
+		conn = st.StatusKey.Render(m.spin.View() + " syncing…")
 	default:
 		conn = bar.Render("◍ cached")
 	}

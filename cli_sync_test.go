@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
+)
+
+// runCLI runs the command line in-process and returns stdout, stderr and
+// the exit status.
+func runCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// TestLoginSyncQuery drives login, sync and query against the emulator on
+// loopback with the config and cache in a temporary LAZYFORCE_HOME.
+func TestLoginSyncQuery(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LAZYFORCE_HOME", home)
+	org := emulator.StartTest(t, emulator.Options{Seed: 2})
+
+	out, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo")
+	if code != 0 || !strings.Contains(out, org.Username) {
+		t.Fatalf("login: %d %q %q", code, out, errs)
+	}
+	tokenFile := filepath.Join(home, "credentials", "demo.token")
+	if fi, err := os.Stat(tokenFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", fi, err)
+	}
+
+	out, errs, code = runCLI(t, "sync", "--json")
+	if code != 0 {
+		t.Fatalf("sync: %d %q", code, errs)
+	}
+	var summary struct {
+		Objects map[string]struct {
+			Fetched int `json:"fetched"`
+			Deleted int `json:"deleted"`
+		} `json:"objects"`
+		Pushed     int   `json:"pushed"`
+		APICalls   int   `json:"api_calls"`
+		DurationMS int64 `json:"duration_ms"`
+	}
+	if err := json.Unmarshal([]byte(out), &summary); err != nil {
+		t.Fatalf("sync --json output %q: %v", out, err)
+	}
+	if summary.Objects["Account"].Fetched == 0 || summary.APICalls == 0 {
+		t.Fatalf("sync summary: %+v", summary)
+	}
+
+	// Offline query, JSON in Salesforce's shape, equal to the live answer.
+	soql := "SELECT Name, Owner.Name FROM Account ORDER BY Name LIMIT 5"
+	offline, errs, code := runCLI(t, "query", "--json", soql)
+	if code != 0 {
+		t.Fatalf("query: %d %q", code, errs)
+	}
+	live, errs, code := runCLI(t, "query", "--json", "--live", soql)
+	if code != 0 {
+		t.Fatalf("query --live: %d %q", code, errs)
+	}
+	var off, liv struct {
+		TotalSize int              `json:"totalSize"`
+		Done      bool             `json:"done"`
+		Records   []map[string]any `json:"records"`
+	}
+	if err := json.Unmarshal([]byte(offline), &off); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(live), &liv); err != nil {
+		t.Fatal(err)
+	}
+	if off.TotalSize != 5 || !off.Done || len(off.Records) != 5 {
+		t.Fatalf("offline result: %s", offline)
+	}
+	for i := range off.Records {
+		if off.Records[i]["Name"] != liv.Records[i]["Name"] || off.Records[i]["Owner"].(map[string]any)["Name"] != liv.Records[i]["Owner"].(map[string]any)["Name"] {
+			t.Errorf("row %d: offline %v, live %v", i, off.Records[i], liv.Records[i])
+		}
+	}
+
+	// Table output, and a bad query is one clear line with status 1.
+	out, _, code = runCLI(t, "query", "SELECT Name FROM Account ORDER BY Name LIMIT 2")
+	if code != 0 || !strings.HasPrefix(out, "Name") || !strings.Contains(out, "(2 rows)") {
+		t.Errorf("table output: %d %q", code, out)
+	}
+	_, errs, code = runCLI(t, "query", "SELECT Bacon__c FROM Account")
+	if code != 1 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "Bacon__c") {
+		t.Errorf("bad query: %d %q", code, errs)
+	}
+	_, errs, code = runCLI(t, "query")
+	if code != 2 {
+		t.Errorf("query without SOQL: exit %d %q, want 2", code, errs)
+	}
+	_, errs, code = runCLI(t, "login", "--web")
+	if code != 1 || !strings.Contains(errs, "not available yet") {
+		t.Errorf("login --web: %d %q", code, errs)
+	}
+	_, errs, code = runCLI(t, "--org", "nope", "sync")
+	if code != 1 || !strings.Contains(errs, "nope") {
+		t.Errorf("unknown org: %d %q", code, errs)
+	}
+}

@@ -46,6 +46,9 @@ func (p *Detail) Loading() bool { return p.loading }
 // SetAccount shows an account.
 func (p *Detail) SetAccount(d AccountDetail) {
 	d.Activities = newestFirst(d.Activities)
+	// Latest close date first, like the activity timeline.
+	d.Opportunities = slices.Clone(d.Opportunities)
+	slices.SortStableFunc(d.Opportunities, func(a, b Opportunity) int { return b.CloseDate.Compare(a.CloseDate) })
 	p.account, p.loading, p.err = d, false, nil
 	p.render()
 }

@@ -99,3 +99,15 @@ func TestAccountsViewFitsWidth(t *testing.T) {
 		assertBlock(t, p.View(), w, 8)
 	}
 }
+
+func TestDetailAccountOpportunitiesLatestCloseFirst(t *testing.T) {
+	d := NewDetail(testContext(true), AccountRecord, "001000000000004AAA")
+	d.SetSize(100, 30)
+	opps := testOpps()
+	d.SetAccount(AccountDetail{Account: testAccounts()[3], Opportunities: []Opportunity{opps[5], opps[4]}})
+	out := ansi.Strip(d.View())
+	won, lost := strings.Index(out, "Atlas — Won deal"), strings.Index(out, "Atlas — Lost deal")
+	if won < 0 || lost < 0 || won > lost {
+		t.Fatalf("the won deal (closing later) should come first:\n%s", out)
+	}
+}

@@ -152,3 +152,25 @@ func TestSObjectCollections(t *testing.T) {
 		t.Errorf("%d accounts left", ts.Count("Account"))
 	}
 }
+
+func TestCompositeBatch(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	var out struct {
+		HasErrors bool `json:"hasErrors"`
+		Results   []struct {
+			StatusCode int `json:"statusCode"`
+			Result     any `json:"result"`
+		} `json:"results"`
+	}
+	call(t, ts, "POST", v+"/composite/batch", map[string]any{"haltOnError": true, "batchRequests": []map[string]any{
+		{"method": "POST", "url": "v62.0/sobjects/Account", "richInput": map[string]any{"Name": "Batch Co"}},
+		{"method": "GET", "url": "v62.0/sobjects/Account/001Dm0000000000AAA"},
+		{"method": "GET", "url": "v62.0/limits"},
+	}}).json(t, &out)
+	if !out.HasErrors || len(out.Results) != 3 || out.Results[0].StatusCode != 201 || out.Results[1].StatusCode != 400 || out.Results[2].StatusCode != 412 {
+		t.Fatalf("batch = %+v", out)
+	}
+	if ts.Count("Account") != 1 {
+		t.Errorf("batch create not saved")
+	}
+}

@@ -24,7 +24,7 @@ const (
 const (
 	cursorIdle    = 15 * time.Minute
 	maxCursors    = 64
-	maxCursorRows = 2_000_000
+	maxCursorRows = 1_000_000
 )
 
 // cursor is an open query locator: the full result and its page size.

@@ -28,7 +28,8 @@ type Options struct {
 	// APIVersion is the newest API version served, like "66.0" (the default).
 	// Every version from v20.0 up to it is accepted.
 	APIVersion string
-	// DailyAPILimit is DailyApiRequests.Max (default 15000).
+	// DailyAPILimit is DailyApiRequests.Max (default 100000, an Enterprise
+	// Edition org's order of magnitude).
 	DailyAPILimit int
 	// AccessToken, RefreshToken and AdminToken fix the initial tokens;
 	// empty means random.
@@ -83,7 +84,7 @@ func New(opts Options) *Server {
 		opts.APIVersion = "66.0"
 	}
 	if opts.DailyAPILimit <= 0 {
-		opts.DailyAPILimit = 15000
+		opts.DailyAPILimit = 100000
 	}
 	newest, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(opts.APIVersion, "v"), ".0"))
 	if err != nil || newest < oldestVersion {

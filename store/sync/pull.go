@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -351,7 +352,19 @@ func (p *puller) describe(ctx context.Context, objects []string) (map[string]des
 		}
 		missing = append(missing, object)
 	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	// Describes are stale or missing (first sync, or once a day): refresh
+	// the org settings and picklists with them, in the same few calls.
+	_, orgKnown := out[orgObject]
+	if !orgKnown && !slices.Contains(missing, orgObject) {
+		missing = append(missing, orgObject)
+	}
 	if err := p.describeMany(ctx, missing, out); err != nil {
+		return nil, err
+	}
+	if err := p.fetchSetup(ctx, missing, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package sync
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -150,6 +151,34 @@ func TestInitialSyncEqualsServer(t *testing.T) {
 	if last, _ := st.LastSync(); last.IsZero() {
 		t.Error("last sync time not recorded")
 	}
+	// Picklists per available record type and the org's settings come with
+	// the describes.
+	raw, _, ok, err := st.Describe("Opportunity")
+	if err != nil || !ok {
+		t.Fatalf("Opportunity describe not cached: %v", err)
+	}
+	var d sfdc.SObjectDescribe
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	rts := 0
+	for _, rt := range d.RecordTypeInfos {
+		if !rt.Available {
+			continue
+		}
+		rts++
+		pl, _, ok, err := st.Picklists("Opportunity", string(rt.RecordTypeID))
+		if err != nil || !ok || !strings.Contains(string(pl), `"StageName"`) {
+			t.Errorf("picklists of record type %s (%s): %v %v %.80s", rt.Name, rt.RecordTypeID, ok, err, pl)
+		}
+	}
+	if rts < 2 {
+		t.Errorf("Opportunity has %d available record types, want the demo's 2+", rts)
+	}
+	if n, _ := st.Count("Organization"); n != 1 {
+		t.Errorf("Organization records cached: %d", n)
+	}
+
 	// Offline SOQL works on what was synced.
 	qr, err := st.Query(context.Background(), "SELECT COUNT() FROM Opportunity WHERE Account.Name != null", store.QueryOptions{})
 	if err != nil {

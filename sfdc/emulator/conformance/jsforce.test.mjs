@@ -483,6 +483,8 @@ describe('SOQL semantics, checked against the records themselves', () => {
 });
 
 describe('describe', () => {
+  const ids = (records) => records.map((r) => r.Id);
+
   test('describeGlobal lists the standard objects with their key prefixes', async () => {
     const g = await conn.describeGlobal();
     assert.equal(g.maxBatchSize, 200);
@@ -531,6 +533,32 @@ describe('describe', () => {
     assert.ok(real.length >= 2, 'two record types');
     for (const r of real) assertId(r.recordTypeId, '012');
     assert.equal(rts.filter((r) => r.defaultRecordTypeMapping).length, 1, 'one default record type');
+  });
+
+  test('every queryable object: all describe fields are queryable, FIELDS(ALL) and retrieve return exactly them', async () => {
+    const g = await conn.describeGlobal();
+    const objects = g.sobjects.filter((s) => s.queryable);
+    assert.ok(objects.length >= 8);
+    for (const s of objects) {
+      const d = await conn.sobject(s.name).describe();
+      assert.equal(d.name, s.name);
+      const names = d.fields.map((f) => f.name);
+      assert.equal(new Set(names).size, names.length, `${s.name}: field names are unique`);
+      const r = await conn.query(`SELECT ${names.join(', ')} FROM ${s.name} ORDER BY Id LIMIT 3`);
+      const viaFields = await conn.query(`SELECT FIELDS(ALL) FROM ${s.name} ORDER BY Id LIMIT 3`);
+      assert.deepEqual(ids(viaFields.records), ids(r.records), `${s.name}: FIELDS(ALL) selects the same rows`);
+      for (const rec of r.records) {
+        assert.deepEqual(Object.keys(rec), ['attributes', ...names], `${s.name}: columns in describe order`);
+      }
+      for (const rec of viaFields.records) {
+        assert.deepEqual(Object.keys(rec).filter((k) => k !== 'attributes').sort(), [...names].sort(), `${s.name}: FIELDS(ALL)`);
+      }
+      if (r.records.length) {
+        const one = await conn.sobject(s.name).retrieve(r.records[0].Id);
+        for (const n of names) assert.ok(n in one, `${s.name} retrieve has ${n}`);
+        assert.equal(one.attributes.type, s.name);
+      }
+    }
   });
 
   test('Account describe: child relationships Contacts and Opportunities', async () => {

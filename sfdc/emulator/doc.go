@@ -44,8 +44,10 @@
 //
 // SetFaults from Go, or at runtime POST {instance_url}/__emulator/faults with
 // "Authorization: Bearer {admin_token}" and a JSON body of
-// latency_ms, status_5xx, rate, times, request_limit_exceeded, row_lock,
-// expire_sessions, truncate_bodies, drop_connections, outage (all optional).
+// latency_ms, status_5xx, rate, times, match, skip, request_limit_exceeded,
+// row_lock, expire_sessions, truncate_bodies, drop_connections, outage (all
+// optional; see Faults: match limits faults to paths containing it, skip lets
+// that many requests through first, times disarms after that many hits).
 // The body replaces the armed faults: {} clears them, {"outage": true} makes
 // every other request fail like an unreachable org (the connection is closed
 // without a response) and {"outage": false} restores it. GET the same path to

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,12 @@ type Faults struct {
 	Rate float64
 	// Times disarms the faults after this many hit requests; 0 means never.
 	Times int
+	// Match, if set, limits the faults (Outage included) to requests whose
+	// path and query contain it, e.g. "/query/" for continuation pages.
+	Match string
+	// Skip lets this many otherwise selected requests through before the
+	// faults start, e.g. to fail the third page of a query.
+	Skip int
 	// RequestLimitExceeded answers selected data requests with 403
 	// REQUEST_LIMIT_EXCEEDED.
 	RequestLimitExceeded bool
@@ -54,6 +61,7 @@ func (f Faults) active() bool {
 type faultState struct {
 	f         Faults
 	remaining int
+	skip      int
 }
 
 // SetFaults replaces the injected faults; SetFaults(Faults{}) clears them.
@@ -63,7 +71,7 @@ func (s *Server) SetFaults(f Faults) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = faultState{f: f, remaining: f.Times}
+	s.faults = faultState{f: f, remaining: f.Times, skip: f.Skip}
 }
 
 // Faults returns the injected faults still armed.
@@ -74,6 +82,7 @@ func (s *Server) Faults() Faults {
 	if f.Times > 0 {
 		f.Times = s.faults.remaining
 	}
+	f.Skip = s.faults.skip
 	return f
 }
 
@@ -105,12 +114,12 @@ func (rf *requestFaults) fire(selected bool) bool {
 }
 
 // selectFaults decides which faults apply to one request.
-func (s *Server) selectFaults() *requestFaults {
+func (s *Server) selectFaults(r *http.Request) *requestFaults {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := s.faults.f
 	rf := &requestFaults{s: s}
-	if !f.active() {
+	if !f.active() || (f.Match != "" && !strings.Contains(r.URL.RequestURI(), f.Match)) {
 		return rf
 	}
 	if f.Outage {
@@ -118,6 +127,10 @@ func (s *Server) selectFaults() *requestFaults {
 		return rf
 	}
 	if f.Rate > 0 && f.Rate < 1 && s.rng.Float64() >= f.Rate {
+		return rf
+	}
+	if s.faults.skip > 0 {
+		s.faults.skip--
 		return rf
 	}
 	rf.f = f
@@ -148,7 +161,7 @@ func (s *Server) takeFault(r *http.Request, pick func(*Faults) bool) bool {
 // returns the writer to use and the request carrying its fault selection,
 // or ok=false when the request was already answered or dropped.
 func (s *Server) applyTransportFaults(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, bool) {
-	rf := s.selectFaults()
+	rf := s.selectFaults(r)
 	r = r.WithContext(context.WithValue(r.Context(), ctxFaultsKey{}, rf))
 	if rf.f.Outage || rf.fire(rf.f.DropConnections) {
 		dropConnection(w)
@@ -230,6 +243,8 @@ type faultsJSON struct {
 	Status5xx            int     `json:"status_5xx,omitempty"`
 	Rate                 float64 `json:"rate,omitempty"`
 	Times                int     `json:"times,omitempty"`
+	Match                string  `json:"match,omitempty"`
+	Skip                 int     `json:"skip,omitempty"`
 	RequestLimitExceeded bool    `json:"request_limit_exceeded,omitempty"`
 	RowLock              bool    `json:"row_lock,omitempty"`
 	ExpireSessions       bool    `json:"expire_sessions,omitempty"`
@@ -260,14 +275,14 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			s.SetFaults(Faults{Latency: time.Duration(in.LatencyMS) * time.Millisecond, Status5xx: in.Status5xx,
-				Rate: in.Rate, Times: in.Times, RequestLimitExceeded: in.RequestLimitExceeded, RowLock: in.RowLock,
+				Rate: in.Rate, Times: in.Times, Match: in.Match, Skip: in.Skip, RequestLimitExceeded: in.RequestLimitExceeded, RowLock: in.RowLock,
 				ExpireSessions: in.ExpireSessions, TruncateBodies: in.TruncateBodies,
 				DropConnections: in.DropConnections, Outage: in.Outage})
 			fallthrough
 		case http.MethodGet:
 			f := s.Faults()
 			writeJSON(w, http.StatusOK, faultsJSON{LatencyMS: int(f.Latency / time.Millisecond), Status5xx: f.Status5xx,
-				Rate: f.Rate, Times: f.Times, RequestLimitExceeded: f.RequestLimitExceeded, RowLock: f.RowLock,
+				Rate: f.Rate, Times: f.Times, Match: f.Match, Skip: f.Skip, RequestLimitExceeded: f.RequestLimitExceeded, RowLock: f.RowLock,
 				TruncateBodies: f.TruncateBodies, DropConnections: f.DropConnections, Outage: f.Outage})
 		default:
 			writeErrors(w, errMethodNotAllowed(r.Method, "GET", "POST"))

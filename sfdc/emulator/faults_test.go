@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -165,5 +166,41 @@ func TestExpiredSessionsRefresh(t *testing.T) {
 	}
 	if r := callWith(t, ts, tok["access_token"].(string), "GET", v+"/limits", nil); r.status != 200 {
 		t.Errorf("refreshed token: %d", r.status)
+	}
+}
+
+func TestFaultMatchAndSkip(t *testing.T) {
+	ts := startTest(t, nil)
+	// Fail the second continuation page of a query, once.
+	ts.SetFaults(Faults{Status5xx: 503, Match: "/query/", Skip: 1, Times: 1})
+	first := query(t, ts, "SELECT Id FROM Task", "Sforce-Query-Options", "batchSize=1000")
+	next := first.NextRecordsURL
+	var pages []int
+	for i := 0; i < 3 && next != ""; i++ {
+		st, body, err := try(ts, "GET", next, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, st)
+		if st == 200 {
+			var p queryPageJSON
+			if err := json.Unmarshal([]byte(body), &p); err != nil {
+				t.Fatal(err)
+			}
+			next = p.NextRecordsURL
+		}
+	}
+	if len(pages) != 3 || pages[0] != 200 || pages[1] != 503 || pages[2] != 200 {
+		t.Errorf("continuation statuses = %v, want [200 503 200]", pages)
+	}
+	// Admin endpoint accepts match and skip.
+	if st := admin(t, ts, ts.AdminToken, `{"outage":true,"match":"/sobjects/"}`); st != 200 {
+		t.Fatal(st)
+	}
+	if _, _, err := try(ts, "GET", v+"/sobjects/Account/describe", ""); err == nil {
+		t.Error("matched request survived the outage")
+	}
+	if st, _, err := try(ts, "GET", v+"/limits", ""); err != nil || st != 200 {
+		t.Errorf("unmatched request during outage: %d %v", st, err)
 	}
 }

@@ -175,6 +175,15 @@ func TestInitialSyncEqualsServer(t *testing.T) {
 	if rts < 2 {
 		t.Errorf("Opportunity has %d available record types, want the demo's 2+", rts)
 	}
+	// Custom fields are synced with the standard ones.
+	var custom bool
+	_ = st.ForEach("Account", func(_ string, raw []byte) bool {
+		custom = strings.Contains(string(raw), `"Segment__c":`)
+		return false
+	})
+	if !custom {
+		t.Error("custom field Account.Segment__c not synced")
+	}
 	if n, _ := st.Count("Organization"); n != 1 {
 		t.Errorf("Organization records cached: %d", n)
 	}

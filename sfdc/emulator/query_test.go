@@ -108,6 +108,11 @@ func TestQueryShapes(t *testing.T) {
 		!strings.Contains(e["message"].(string), "ERROR at Row:1:Column:16") {
 		t.Errorf("INVALID_TYPE message %q", e["message"])
 	}
+	// sf org display user asks for the profile name.
+	p = query(t, ts, "SELECT Name FROM Profile WHERE Id IN (SELECT ProfileId FROM User WHERE Username = '"+ts.Username+"')")
+	if p.TotalSize != 1 || p.Records[0]["Name"] != "Standard User" {
+		t.Errorf("rep's profile = %+v", p.Records)
+	}
 	// The CLI reads the User's Username.
 	r := call(t, ts, "GET", "/services/data/v51.0/sobjects/User/"+ts.UserID(), nil)
 	var user map[string]any

@@ -245,6 +245,19 @@ func (g *generator) setup(seed int64) {
 		{"Ken", "Watanabe", "Sales Engineer", "Sales", "ken.watanabe@demo.lazyforce.dev", false},
 		{"Dana", "Whitfield", "Salesforce Administrator", "IT", "dana.whitfield@demo.lazyforce.dev", false},
 	}
+	profiles := map[string]string{}
+	for _, p := range []struct{ name, desc string }{
+		{"System Administrator", "Full access to the org"},
+		{"Standard User", "Sales users"},
+	} {
+		id := g.id("00e")
+		profiles[p.name] = id
+		f := map[string]any{"Id": id, "Name": p.name, "UserType": "Standard", "Description": p.desc}
+		stamp(f, "", orgCreated, orgCreated)
+		delete(f, "CreatedById")
+		delete(f, "LastModifiedById")
+		g.add("Profile", f)
+	}
 	admin := ""
 	ids := make([]string, len(people))
 	for i := range people {
@@ -266,6 +279,10 @@ func (g *generator) setup(seed int64) {
 		}
 		if i != 1 {
 			f["ManagerId"] = ids[1]
+		}
+		f["ProfileId"] = profiles["Standard User"]
+		if p.dept == "IT" {
+			f["ProfileId"] = profiles["System Administrator"]
 		}
 		if i == 7 {
 			admin = id

@@ -239,6 +239,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.handleRevoke(w, r)
 	case p == "/services/oauth2/userinfo":
 		s.handleUserinfo(w, r)
+	case p == "/services/oauth2/singleaccess":
+		s.handleSingleAccess(w, r)
+	case p == "/secur/frontdoor.jsp":
+		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
+		_, _ = w.Write([]byte("<!doctype html><title>lazyforce demo org</title><p>This is the lazyforce emulator: it has no web UI. Use lazyforce, jsforce or the Salesforce CLI.</p>"))
 	case strings.HasPrefix(p, "/id/"):
 		s.handleIdentity(w, r)
 	case p == "/services/data" || p == "/services/data/":
@@ -328,6 +333,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, segs []string)
 		s.dispatchSObjects(w, r, segs[1:])
 	case segs[0] == "composite":
 		s.dispatchComposite(w, r, segs[1:])
+	case segs[0] == "search" && n == 1:
+		s.handleSearch(w, r)
+	case segs[0] == "parameterizedSearch" && n == 1:
+		s.handleParameterizedSearch(w, r)
 	case segs[0] == "limits" && n == 1:
 		s.handleLimits(w, r)
 	case segs[0] == "ui-api":

@@ -145,3 +145,16 @@ func (s *Server) handleIdentity(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// handleSingleAccess serves /services/oauth2/singleaccess (the Salesforce
+// CLI's "org open"): a one-time frontdoor URL. The emulator has no web UI;
+// the frontdoor page says so.
+func (s *Server) handleSingleAccess(w http.ResponseWriter, r *http.Request) {
+	if s.sessionFromRequest(r) == nil {
+		badOAuthToken(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{
+		"frontdoor_uri": instanceURL(r) + "/secur/frontdoor.jsp?otp=" + randomAlnum(40),
+	})
+}

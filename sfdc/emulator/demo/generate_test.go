@@ -108,6 +108,13 @@ func TestBelievableAndHostileData(t *testing.T) {
 			if f["StageName"] == "Closed Lost" && f["Loss_Reason__c"] == nil {
 				t.Fatalf("Closed Lost without loss reason: %v", f["Id"])
 			}
+			if f["StageName"] != "Closed Won" && f["StageName"] != "Closed Lost" {
+				if cd := f["CloseDate"].(string); cd < FormatDate(now.AddDate(0, -4, 0)) {
+					t.Fatalf("open deal %v closes months ago: %s", f["Name"], cd)
+				}
+			} else if cd := f["CloseDate"].(string); cd > FormatDate(now) {
+				t.Fatalf("closed deal %v closes in the future: %s", f["Name"], cd)
+			}
 			amt := f["Amount"].(float64)
 			if amt < 500 || amt != float64(int64(amt)) || int64(amt)%500 != 0 {
 				t.Fatalf("amount %v is not round", amt)

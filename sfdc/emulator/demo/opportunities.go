@@ -79,6 +79,10 @@ func (g *generator) genOpportunities() {
 				if outcome == "open" && q.Equal(this) && close.Before(g.today) {
 					close = g.today.AddDate(0, 0, g.r.IntN(int(end.Sub(g.today).Hours()/24)+1))
 				}
+				if outcome == "open" && !q.Equal(this) {
+					// Slipped deals of last quarter: due near its end.
+					close = end.AddDate(0, 0, -g.r.IntN(15))
+				}
 				g.opportunity(mine[g.r.IntN(len(mine))], close, outcome, openNB, openRN)
 			}
 		}
@@ -96,14 +100,21 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 	}
 	if outcome == "" {
 		switch {
-		case close.Before(g.today) && g.chance(0.88):
+		case close.Before(g.today) && g.chance(0.97):
 			if (renewal && g.chance(0.75)) || (!renewal && g.chance(0.42)) {
 				outcome = "Closed Won"
 			} else {
 				outcome = "Closed Lost"
 			}
-		case !close.Before(g.today) && g.chance(0.03):
-			outcome = "Closed Won" // closed early
+		case close.Before(g.today):
+			// A few open deals are slightly overdue, never by months.
+			outcome = "open"
+			if close.Before(g.today.AddDate(0, 0, -30)) {
+				close = g.today.AddDate(0, 0, -1-g.r.IntN(30))
+			}
+		case g.chance(0.03):
+			outcome = "Closed Won" // closed early: the rep moved the date
+			close = g.today.AddDate(0, 0, -g.r.IntN(14))
 		default:
 			outcome = "open"
 		}

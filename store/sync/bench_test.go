@@ -2,7 +2,10 @@ package sync
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -29,9 +32,13 @@ func benchScale(b *testing.B) int {
 // into an empty cache (records/s, API calls, cache size), an incremental
 // sync with nothing changed (API calls, time), and offline SOQL over the
 // resulting cache.
+//
+// The emulator runs in a child process (this test binary again), as a real
+// org would be elsewhere: its large heap and CPU are not charged to the
+// sync's process (they still share the machine's cores).
 func BenchmarkSync(b *testing.B) {
 	ctx := context.Background()
-	org := newTestOrg(b, emulator.Options{Seed: 1, Scale: benchScale(b)})
+	org := startChildEmulator(b, benchScale(b))
 	cfg := defaultConfig()
 	var st *store.Store
 	defer func() {
@@ -95,4 +102,51 @@ func BenchmarkSync(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestMain lets this test binary serve as the benchmark's emulator process.
+func TestMain(m *testing.M) {
+	if scale := os.Getenv("LAZYFORCE_BENCH_EMULATOR"); scale != "" {
+		serveEmulator(scale)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// serveEmulator runs an emulator on loopback, prints "URL TOKEN" and serves
+// until stdin closes (the parent exits).
+func serveEmulator(scale string) {
+	n, _ := strconv.Atoi(scale)
+	org := emulator.Start(emulator.Options{Seed: 1, Scale: n})
+	fmt.Println(org.URL, org.AccessToken)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	org.Close()
+}
+
+// startChildEmulator starts serveEmulator in a child process.
+func startChildEmulator(b *testing.B, scale int) *testOrg {
+	b.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "LAZYFORCE_BENCH_EMULATOR="+strconv.Itoa(scale))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	})
+	var url, token string
+	if _, err := fmt.Fscan(stdout, &url, &token); err != nil {
+		b.Fatalf("child emulator: %v", err)
+	}
+	return &testOrg{url: url, c: newClient(b, url, token)}
 }

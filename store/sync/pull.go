@@ -33,17 +33,8 @@ func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Res
 	if err != nil {
 		return nil, err
 	}
-	if err := p.probe(ctx, plans); err != nil {
+	if err := p.pipeline(ctx, plans); err != nil {
 		return nil, err
-	}
-	for _, pl := range plans {
-		if pl.skip != "" {
-			continue
-		}
-		if err := p.pull(ctx, pl); err != nil {
-			return nil, err
-		}
-		p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: res.Objects[pl.object].Deleted})
 	}
 	if err := st.Update(func(w *store.Writer) error { return w.SetLastSync(cfg.now()) }); err != nil {
 		return nil, fmt.Errorf("record sync time: %w", err)
@@ -76,7 +67,6 @@ type plan struct {
 	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
 	hasDeleted bool
 
-	first   *sfdc.QueryPage // first page, when the probe fetched it
 	pages   int
 	records int
 	total   int
@@ -194,59 +184,6 @@ func (pl *plan) highWaterSOQL() string {
 
 // queryAll: incremental syncs must see deletions too.
 func (pl *plan) queryAll() bool { return !pl.bulk && pl.hasDeleted }
-
-type fetched struct {
-	page *sfdc.QueryPage
-	err  error
-}
-
-// pull fetches pl's pages (the next page is fetched while the current one
-// is written) and commits each with the advanced watermark.
-func (p *puller) pull(ctx context.Context, pl *plan) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pages := make(chan fetched, 2)
-	go func() {
-		defer close(pages)
-		send := func(f fetched) bool {
-			select {
-			case pages <- f:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		next := pl.first
-		if next == nil {
-			for page, err := range p.c.QueryPages(ctx, sfdc.Query{SOQL: pl.soql(), All: pl.queryAll(), BatchSize: p.cfg.BatchSize}) {
-				if !send(fetched{page, err}) || err != nil {
-					return
-				}
-			}
-			return
-		}
-		for {
-			if !send(fetched{next, nil}) || next.Done || next.NextRecordsURL == "" {
-				return
-			}
-			var err error
-			next, err = p.c.NextPage(ctx, next.NextRecordsURL, p.cfg.BatchSize)
-			if err != nil {
-				send(fetched{nil, fmt.Errorf("query %s: %w", pl.object, err)})
-				return
-			}
-		}
-	}()
-	for f := range pages {
-		if f.err != nil {
-			return fmt.Errorf("sync %s: %w", pl.object, f.err)
-		}
-		if err := p.commit(pl, f.page); err != nil {
-			return fmt.Errorf("sync %s: %w", pl.object, err)
-		}
-	}
-	return ctx.Err()
-}
 
 // commit writes one page and the watermark it reaches in one transaction.
 func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {

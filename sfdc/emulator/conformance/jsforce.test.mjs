@@ -146,6 +146,23 @@ describe('query paging', () => {
     assert.deepEqual(ids, [...ids].sort());
   });
 
+  test('queryAll (scanAll) pages too and counts deleted rows', async () => {
+    const res = await conn.query(soql(), { scanAll: true }).run({
+      autoFetch: true,
+      maxFetch: total + 1000,
+      headers: { 'Sforce-Query-Options': 'batchSize=200' },
+    });
+    assert.ok(res.totalSize >= total);
+    assert.equal(res.records.length, res.totalSize);
+    assert.equal(new Set(res.records.map((r) => r.Id)).size, res.totalSize);
+    const live = new Set((await conn.query(soql()).run({ autoFetch: true, maxFetch: total + 1000 })).records.map((r) => r.Id));
+    const extra = res.records.filter((r) => !live.has(r.Id)).map((r) => r.Id);
+    if (extra.length) {
+      const del = await conn.query(`SELECT Id, IsDeleted FROM ${type} WHERE Id IN (${extra.slice(0, 100).map(q).join(',')})`, { scanAll: true });
+      assert.ok(del.records.every((r) => r.IsDeleted === true), 'rows only queryAll sees are deleted');
+    }
+  });
+
   test('maxFetch stops autoFetch early', async () => {
     const res = await conn.query(soql()).run({
       autoFetch: true,

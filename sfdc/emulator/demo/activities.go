@@ -37,7 +37,8 @@ func (g *generator) genActivities() {
 		past := day.Before(g.today)
 		status := "Not Started"
 		switch {
-		case past && g.chance(0.92):
+		case past && (day.Before(g.today.AddDate(0, 0, -30)) || g.chance(0.8)):
+			// Only recent tasks are still open (overdue).
 			status = "Completed"
 		case past:
 			status = g.pick(g.words.openStatuses)

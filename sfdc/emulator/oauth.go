@@ -347,8 +347,9 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		if st := q.Get("state"); st != "" {
 			v.Set("state", st)
 		}
-		target.Fragment = ""
-		target.RawFragment = v.Encode()
+		target.Fragment, target.RawFragment = "", ""
+		http.Redirect(w, r, target.String()+"#"+v.Encode(), http.StatusFound)
+		return
 	default:
 		v := target.Query()
 		v.Set("error", "unsupported_response_type")

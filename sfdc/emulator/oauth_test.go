@@ -259,3 +259,31 @@ func TestOAuthRevokeAndUserinfo(t *testing.T) {
 		t.Errorf("revoke unknown token: %d", resp.StatusCode)
 	}
 }
+
+func TestOAuthUserAgentFlowFragment(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(ts.URL + "/services/oauth2/authorize?response_type=token&client_id=x&redirect_uri=" +
+		url.QueryEscape("http://localhost:1717/cb") + "&state=s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	frag, _ := url.ParseQuery(loc.Fragment)
+	if resp.StatusCode != 302 || !tokenShape.MatchString(frag.Get("access_token")) || frag.Get("instance_url") != ts.URL || frag.Get("state") != "s1" {
+		t.Fatalf("user-agent flow: %d %s", resp.StatusCode, loc)
+	}
+	if r := callWith(t, ts, frag.Get("access_token"), "GET", v+"/limits", nil); r.status != 200 {
+		t.Errorf("fragment token rejected: %d", r.status)
+	}
+	// A missing redirect_uri is an error, not a redirect.
+	resp, err = client.Get(ts.URL + "/services/oauth2/authorize?response_type=code&client_id=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("authorize without redirect_uri: %d", resp.StatusCode)
+	}
+}

@@ -134,3 +134,19 @@ func firstID(t *testing.T, ts *TestServer, object string) string {
 	t.Fatalf("no %s records", object)
 	return ""
 }
+
+func TestAPIVersionRange(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true; o.APIVersion = "62.0" })
+	for path, want := range map[string]int{
+		"/services/data/v20.0/limits": 200, "/services/data/v62.0/limits": 200,
+		"/services/data/v63.0/limits": 404, "/services/data/v19.0/limits": 404, "/services/data/latest/limits": 404,
+		"/services/data/v62.0/nothing": 404, "/elsewhere": 404,
+	} {
+		if r := call(t, ts, "GET", path, nil); r.status != want {
+			t.Errorf("GET %s = %d, want %d", path, r.status, want)
+		} else if want == 404 {
+			wantError(t, r, 404, "NOT_FOUND")
+		}
+	}
+	wantError(t, call(t, ts, "PUT", v+"/sobjects/Account", map[string]any{}), 405, "METHOD_NOT_ALLOWED")
+}

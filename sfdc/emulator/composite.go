@@ -40,6 +40,8 @@ func (s *Server) dispatchComposite(w http.ResponseWriter, r *http.Request, segs 
 		default:
 			writeErrors(w, errMethodNotAllowed(r.Method, "POST", "PATCH", "DELETE"))
 		}
+	case len(segs) == 2 && segs[0] == "tree":
+		s.handleTree(w, r, segs[1])
 	case len(segs) == 2 && segs[0] == "sobjects":
 		s.handleCollectionGet(w, r, segs[1])
 	default:

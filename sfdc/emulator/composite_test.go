@@ -174,3 +174,40 @@ func TestCompositeBatch(t *testing.T) {
 		t.Errorf("batch create not saved")
 	}
 }
+
+func TestCompositeTree(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	tree := func(contactEmail string) response {
+		return call(t, ts, "POST", v+"/composite/tree/Account", map[string]any{"records": []map[string]any{{
+			"attributes": map[string]any{"type": "Account", "referenceId": "a1"}, "Name": "Tree Co",
+			"Contacts": map[string]any{"records": []map[string]any{
+				{"attributes": map[string]any{"type": "Contact", "referenceId": "c1"}, "LastName": "Leaf", "Email": contactEmail},
+			}},
+		}}})
+	}
+	r := tree("bad")
+	var out struct {
+		HasErrors bool `json:"hasErrors"`
+		Results   []struct {
+			ReferenceID string           `json:"referenceId"`
+			ID          string           `json:"id"`
+			Errors      []map[string]any `json:"errors"`
+		} `json:"results"`
+	}
+	r.json(t, &out)
+	if r.status != 400 || !out.HasErrors || out.Results[0].ReferenceID != "c1" || out.Results[0].Errors[0]["statusCode"] != "INVALID_EMAIL_ADDRESS" {
+		t.Fatalf("failing tree: %d %s", r.status, r.body)
+	}
+	if ts.Count("Account") != 0 {
+		t.Fatal("failed tree left its account")
+	}
+	r = tree("leaf@example.com")
+	r.json(t, &out)
+	if r.status != 201 || out.HasErrors || len(out.Results) != 2 {
+		t.Fatalf("tree: %d %s", r.status, r.body)
+	}
+	_, c, _ := ts.Record(out.Results[1].ID)
+	if c["AccountId"] != out.Results[0].ID {
+		t.Errorf("child not linked: %v", c["AccountId"])
+	}
+}

@@ -252,6 +252,29 @@ describe('Salesforce CLI', { concurrency: 1 }, () => {
     for (const name of ['Account', 'Contact', 'Opportunity', 'Lead', 'Task', 'User']) assert.ok(res.includes(name), name);
   });
 
+  test('sf org display user shows the profile', async () => {
+    const res = ok(await sf(['org', 'display', 'user', '--target-org', ALIAS]), 'org display user');
+    const me = await restQuery(`SELECT Id, Profile.Name FROM User WHERE Username = ${q(res.username)}`);
+    assert.equal(res.id, me.records[0].Id);
+    assert.equal(res.profileName, me.records[0].Profile.Name);
+    assert.notEqual(res.profileName, 'unknown');
+  });
+
+  test('sf data search (SOSL) returns what the REST search returns', async () => {
+    const sosl = 'FIND {Acme} IN ALL FIELDS RETURNING Account(Id, Name)';
+    const res = ok(await sf(['data', 'search', '--query', sosl, '--target-org', ALIAS]), 'data search');
+    const rest = await raw(`/services/data/v${version}/search?q=${encodeURIComponent(sosl)}`);
+    assert.equal(rest.status, 200);
+    assert.ok(rest.json.searchRecords.length > 0, 'the demo has an Acme account');
+    assert.deepEqual(res.searchRecords.map((r) => r.Id).sort(), rest.json.searchRecords.map((r) => r.Id).sort());
+    for (const r of res.searchRecords) assert.match(r.Name, /acme/i);
+  });
+
+  test('sf org open --url-only gives a frontdoor URL', async () => {
+    const res = ok(await sf(['org', 'open', '--url-only', '--target-org', ALIAS]), 'org open --url-only');
+    assert.match(res.url, new RegExp(`^${url.replace(/[.]/g, '\\.')}/secur/frontdoor\\.jsp\\?otp=.+`));
+  });
+
   test('sf sobject describe Opportunity', async () => {
     const res = ok(await sf(['sobject', 'describe', '--sobject', 'Opportunity', '--target-org', ALIAS]), 'sobject describe');
     assert.equal(res.name, 'Opportunity');

@@ -338,6 +338,24 @@ describe('record shapes', () => {
   });
 });
 
+describe('search', () => {
+  test('SOSL FIND finds every account whose name contains the term', async () => {
+    const like = await conn.query("SELECT Id FROM Account WHERE Name LIKE '%Acme%'");
+    assert.ok(like.totalSize > 0, 'the demo has Acme accounts');
+    const res = await conn.search('FIND {Acme} IN NAME FIELDS RETURNING Account(Id, Name)');
+    for (const r of res.searchRecords) {
+      assert.equal(r.attributes.type, 'Account');
+      assert.match(r.Name, /acme/i);
+    }
+    const found = new Set(res.searchRecords.map((r) => r.Id));
+    for (const a of like.records) assert.ok(found.has(a.Id), `search finds ${a.Id}`);
+  });
+
+  test('SOSL without braces → MALFORMED_SEARCH', async () => {
+    await rejects(() => conn.search('FIND Acme RETURNING Account'), 'MALFORMED_SEARCH');
+  });
+});
+
 describe('aggregates', () => {
   test('GROUP BY with unaliased COUNT(Id) → expr0, summing to COUNT()', async () => {
     const total = await count('SELECT COUNT() FROM Opportunity');

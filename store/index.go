@@ -190,29 +190,57 @@ func (w *Writer) dropIndexes(object string) error {
 	return nil
 }
 
-// Reindex rebuilds every index entry of object from its cached records, in
-// key order (much cheaper than the random inserts of record-by-record
-// indexing). Sync uses it after a bulk load done with PutRecordUnindexed.
-func (w *Writer) Reindex(object string) error {
+// IndexSet collects index entries ahead of a bulk load, so that they can be
+// computed off the writing goroutine and inserted once, in key order.
+type IndexSet struct {
+	keys map[string][][]byte // index bucket -> keys
+	n    int
+}
+
+// Add computes the index entries of one raw record of object.
+func (s *IndexSet) Add(object string, raw []byte) error {
+	id, err := recordID(raw)
+	if err != nil {
+		return fmt.Errorf("index %s record: %w", object, err)
+	}
+	entries, err := indexEntries(object, id, raw)
+	if err != nil {
+		return err
+	}
+	if s.keys == nil {
+		s.keys = map[string][][]byte{}
+	}
+	for _, e := range entries {
+		s.keys[string(e.bucket)] = append(s.keys[string(e.bucket)], e.key)
+	}
+	s.n += len(entries)
+	return nil
+}
+
+// Merge moves other's entries into s.
+func (s *IndexSet) Merge(other *IndexSet) {
+	if other == nil {
+		return
+	}
+	if s.keys == nil {
+		s.keys = map[string][][]byte{}
+	}
+	for b, keys := range other.keys {
+		s.keys[b] = append(s.keys[b], keys...)
+	}
+	s.n += other.n
+}
+
+// Len is the number of entries collected.
+func (s *IndexSet) Len() int { return s.n }
+
+// ReplaceIndexes replaces every index entry of object with those of set,
+// inserted in key order. set must cover all of object's cached records.
+func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
 	if err := w.dropIndexes(object); err != nil {
 		return err
 	}
-	b, err := w.objectBucket(object, false)
-	if err != nil || b == nil {
-		return err
-	}
-	byBucket := map[string][][]byte{}
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		entries, err := indexEntries(object, string(k), v)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			byBucket[string(e.bucket)] = append(byBucket[string(e.bucket)], e.key)
-		}
-	}
-	for name, keys := range byBucket {
+	for name, keys := range set.keys {
 		slices.SortFunc(keys, bytes.Compare)
 		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
 		if err != nil {
@@ -226,4 +254,32 @@ func (w *Writer) Reindex(object string) error {
 		}
 	}
 	return nil
+}
+
+// Reindex rebuilds every index entry of object from its cached records, in
+// key order (much cheaper than the random inserts of record-by-record
+// indexing). Sync uses it after a bulk load done with PutRecordUnindexed
+// when it could not collect the entries as the records arrived.
+func (w *Writer) Reindex(object string) error {
+	var set IndexSet
+	b, err := w.objectBucket(object, false)
+	if err != nil {
+		return err
+	}
+	if b != nil {
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			entries, err := indexEntries(object, string(k), v)
+			if err != nil {
+				return err
+			}
+			if set.keys == nil {
+				set.keys = map[string][][]byte{}
+			}
+			for _, e := range entries {
+				set.keys[string(e.bucket)] = append(set.keys[string(e.bucket)], e.key)
+			}
+		}
+	}
+	return w.ReplaceIndexes(object, &set)
 }

@@ -15,7 +15,8 @@ import (
 type item struct {
 	pl   *plan
 	page *sfdc.QueryPage
-	skip string // the object turned out not to be queryable
+	idx  *store.IndexSet // the page's index entries (bulk passes)
+	skip string          // the object turned out not to be queryable
 	err  error
 }
 
@@ -40,7 +41,17 @@ func (p *puller) pipeline(ctx context.Context, plans []*plan) error {
 			}
 		}
 	}()
-	for it := range items {
+	var held *item // received while batching, not yet handled
+	for {
+		var it item
+		if held != nil {
+			it, held = *held, nil
+		} else {
+			var ok bool
+			if it, ok = <-items; !ok {
+				break
+			}
+		}
 		switch {
 		case it.err != nil:
 			return it.err
@@ -48,14 +59,34 @@ func (p *puller) pipeline(ctx context.Context, plans []*plan) error {
 			it.pl.skip = it.skip
 			p.res.Objects[it.pl.object].Skipped = it.skip
 			p.report(Progress{Object: it.pl.object, Phase: PhaseSkipped, Note: it.skip})
-		default:
-			pl := it.pl
-			if err := p.commit(pl, it.page); err != nil {
-				return fmt.Errorf("sync %s: %w", pl.object, err)
+			continue
+		}
+		// Commit the pages of this object already waiting together.
+		pl := it.pl
+		pages, idx := []*sfdc.QueryPage{it.page}, []*store.IndexSet{it.idx}
+		n := len(it.page.Records)
+	batch:
+		for !isLast(pages[len(pages)-1]) && n < maxRecordsPerCommit {
+			select {
+			case next, ok := <-items:
+				if !ok {
+					break batch
+				}
+				if next.err != nil || next.skip != "" || next.pl != pl {
+					held = &next
+					break batch
+				}
+				pages, idx = append(pages, next.page), append(idx, next.idx)
+				n += len(next.page.Records)
+			default:
+				break batch
 			}
-			if it.page.Done || it.page.NextRecordsURL == "" {
-				p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: p.res.Objects[pl.object].Deleted})
-			}
+		}
+		if err := p.commit(pl, pages, idx); err != nil {
+			return fmt.Errorf("sync %s: %w", pl.object, err)
+		}
+		if isLast(pages[len(pages)-1]) {
+			p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: p.res.Objects[pl.object].Deleted})
 		}
 	}
 	return ctx.Err()
@@ -154,10 +185,23 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 	return nil
 }
 
-// fetchRest hands over page and every page after it.
+func isLast(page *sfdc.QueryPage) bool { return page.Done || page.NextRecordsURL == "" }
+
+// fetchRest hands over page and every page after it; in a new full pass it
+// also computes each page's index entries here, off the writer's path.
 func (p *puller) fetchRest(ctx context.Context, pl *plan, page *sfdc.QueryPage, send func(item) error) error {
+	collect := pl.index != nil
 	for {
-		if err := send(item{pl: pl, page: page}); err != nil {
+		it := item{pl: pl, page: page}
+		if collect {
+			it.idx = &store.IndexSet{}
+			for _, raw := range page.Records {
+				if err := it.idx.Add(pl.object, raw); err != nil {
+					return fmt.Errorf("sync %s: %w", pl.object, err)
+				}
+			}
+		}
+		if err := send(it); err != nil {
 			return err
 		}
 		if page.Done || page.NextRecordsURL == "" {

@@ -18,6 +18,14 @@ import (
 // Re-read records are byte-identical and count as unchanged.
 const overlap = 60 * time.Second
 
+// maxPendingIndexEntries bounds the index entries a full pass keeps in
+// memory (about 100 bytes each); beyond it the index is rebuilt from disk.
+const maxPendingIndexEntries = 4 << 20
+
+// maxRecordsPerCommit bounds how many records one transaction writes when
+// several pages are waiting (fewer, larger commits; bounded memory).
+const maxRecordsPerCommit = 10000
+
 // Run syncs the configured objects of the org behind c into st.
 func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Result, error) {
 	start := time.Now()
@@ -66,6 +74,10 @@ type plan struct {
 	drop bool
 	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
 	hasDeleted bool
+	// index collects a new full pass's index entries as pages arrive; nil
+	// when resuming a pass (the entries of earlier runs are not in memory)
+	// or when too many: then the indexes are rebuilt from the bucket.
+	index *store.IndexSet
 
 	pages   int
 	records int
@@ -109,6 +121,7 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 		switch {
 		case p.cfg.Full || !ok || wm.Query != pl.base:
 			pl.bulk, pl.drop = true, true
+			pl.index = &store.IndexSet{}
 			wm = store.Watermark{Query: pl.base}
 		case !wm.Complete:
 			pl.bulk = true // resume the interrupted full pass after wm.Cursor
@@ -185,11 +198,21 @@ func (pl *plan) highWaterSOQL() string {
 // queryAll: incremental syncs must see deletions too.
 func (pl *plan) queryAll() bool { return !pl.bulk && pl.hasDeleted }
 
-// commit writes one page and the watermark it reaches in one transaction.
-func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
+// commit writes pages of one object and the watermark they reach in one
+// transaction. idx holds the pages' index entries in bulk mode.
+func (p *puller) commit(pl *plan, pages []*sfdc.QueryPage, idx []*store.IndexSet) error {
 	or := p.res.Objects[pl.object]
 	wm := pl.wm
-	last := page.Done || page.NextRecordsURL == ""
+	lastPage := pages[len(pages)-1]
+	last := lastPage.Done || lastPage.NextRecordsURL == ""
+	if pl.bulk && pl.index != nil {
+		for _, set := range idx {
+			pl.index.Merge(set)
+		}
+		if pl.index.Len() > maxPendingIndexEntries {
+			pl.index = nil // too big to hold: rebuild from the bucket at the end
+		}
+	}
 	var fetchedN, deletedN int
 	err := p.st.Update(func(w *store.Writer) error {
 		fetchedN, deletedN = 0, 0
@@ -198,44 +221,52 @@ func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 				return err
 			}
 		}
-		for _, raw := range page.Records {
-			info, err := store.ReadStamp(raw)
-			if err != nil {
-				return fmt.Errorf("record from server: %w", err)
-			}
-			var r store.PutResult
-			switch {
-			case pl.bulk:
-				wm.Cursor = info.ID
-				r, err = w.PutRecordUnindexed(pl.object, raw)
-			case info.IsDeleted:
-				if info.Modstamp > wm.Modstamp {
-					wm.Modstamp = info.Modstamp
+		for _, page := range pages {
+			for _, raw := range page.Records {
+				info, err := store.ReadStamp(raw)
+				if err != nil {
+					return fmt.Errorf("record from server: %w", err)
 				}
-				ok, err := w.DeleteRecord(pl.object, info.ID)
+				var r store.PutResult
+				switch {
+				case pl.bulk:
+					wm.Cursor = info.ID
+					r, err = w.PutRecordUnindexed(pl.object, raw)
+				case info.IsDeleted:
+					if info.Modstamp > wm.Modstamp {
+						wm.Modstamp = info.Modstamp
+					}
+					ok, err := w.DeleteRecord(pl.object, info.ID)
+					if err != nil {
+						return err
+					}
+					if ok {
+						deletedN++
+					}
+					continue
+				default:
+					if info.Modstamp > wm.Modstamp {
+						wm.Modstamp = info.Modstamp
+					}
+					r, err = w.PutRecord(pl.object, raw)
+				}
 				if err != nil {
 					return err
 				}
-				if ok {
-					deletedN++
+				if r != store.Unchanged {
+					fetchedN++
 				}
-				continue
-			default:
-				if info.Modstamp > wm.Modstamp {
-					wm.Modstamp = info.Modstamp
-				}
-				r, err = w.PutRecord(pl.object, raw)
-			}
-			if err != nil {
-				return err
-			}
-			if r != store.Unchanged {
-				fetchedN++
 			}
 		}
 		if last {
 			if pl.bulk {
-				if err := w.Reindex(pl.object); err != nil {
+				var err error
+				if pl.index != nil {
+					err = w.ReplaceIndexes(pl.object, pl.index)
+				} else {
+					err = w.Reindex(pl.object)
+				}
+				if err != nil {
 					return err
 				}
 				wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
@@ -250,10 +281,15 @@ func (p *puller) commit(pl *plan, page *sfdc.QueryPage) error {
 	}
 	pl.wm = wm
 	if pl.pages == 0 {
-		pl.total = page.TotalSize
+		pl.total = pages[0].TotalSize
 	}
-	pl.pages++
-	pl.records += len(page.Records)
+	for _, page := range pages {
+		pl.pages++
+		pl.records += len(page.Records)
+	}
+	if last {
+		pl.index = nil
+	}
 	or.Fetched += fetchedN
 	or.Deleted += deletedN
 	p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})

@@ -66,10 +66,13 @@ type Server struct {
 	devices  map[string]*deviceGrant
 	cursors  map[string]*cursor
 	curOrder []string
-	querySeq uint64
-	apiUsed  int
-	faults   faultState
-	rng      *rand.Rand
+	// Bulk API 2.0 query jobs, oldest first.
+	bulkJobs  map[string]*bulkJob
+	bulkOrder []string
+	querySeq  uint64
+	apiUsed   int
+	faults    faultState
+	rng       *rand.Rand
 }
 
 // oldestVersion is the oldest API version the emulator accepts.
@@ -100,6 +103,7 @@ func New(opts Options) *Server {
 		codes:    map[string]*authCode{},
 		devices:  map[string]*deviceGrant{},
 		cursors:  map[string]*cursor{},
+		bulkJobs: map[string]*bulkJob{},
 		rng:      rand.New(rand.NewPCG(uint64(opts.Seed), 42)),
 	}
 	s.org = newOrg(s.schema)
@@ -337,6 +341,8 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, segs []string)
 		s.handleSearch(w, r)
 	case segs[0] == "parameterizedSearch" && n == 1:
 		s.handleParameterizedSearch(w, r)
+	case segs[0] == "jobs" && n >= 2 && segs[1] == "query":
+		s.handleBulkQuery(w, r, segs[2:])
 	case segs[0] == "limits" && n == 1:
 		s.handleLimits(w, r)
 	case segs[0] == "ui-api":

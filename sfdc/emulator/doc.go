@@ -34,8 +34,10 @@
 // ?columns=true column metadata for the Salesforce CLI), sobjects (global
 // describe), sobjects/T, sobjects/T/describe, sobjects/T/{id}
 // GET/PATCH/DELETE with If-Modified-Since (304) and If-Unmodified-Since (412),
-// POST sobjects/T, sobjects/T/updated and /deleted, composite,
-// composite/sobjects, limits and ui-api/object-info/T/picklist-values. GET
+// POST sobjects/T, sobjects/T/updated and /deleted, composite (references,
+// allOrNone), composite/batch, composite/tree, composite/sobjects, limits,
+// ui-api/object-info/T/picklist-values, search and parameterizedSearch (a
+// small SOSL subset) and Bulk API 2.0 query jobs (jobs/query, CSV results). GET
 // /services/data/ needs no token and is not counted. Every counted response
 // carries Sforce-Limit-Info; errors are Salesforce's JSON arrays with its real
 // status codes and messages.

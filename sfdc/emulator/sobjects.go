@@ -181,6 +181,10 @@ func replicationWindow(r *http.Request, now time.Time) (time.Time, time.Time, *E
 	if !end.After(start) {
 		return start, end, errf(http.StatusBadRequest, "INVALID_REPLICATION_DATE", nil, "start date must be before end date")
 	}
+	// Salesforce keeps 30 days of replication history (message unverified).
+	if start.Before(now.AddDate(0, 0, -30).Truncate(time.Minute)) {
+		return start, end, errf(http.StatusBadRequest, "INVALID_REPLICATION_DATE", nil, "startDate cannot be more than 30 days ago")
+	}
 	if end.After(now) {
 		end = now
 	}

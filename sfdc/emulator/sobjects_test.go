@@ -207,6 +207,8 @@ func TestUpdatedAndDeleted(t *testing.T) {
 		t.Fatalf("deleted = %s", r.body)
 	}
 	wantError(t, call(t, ts, "GET", v+"/sobjects/Account/updated/?start=yesterday&end="+end, nil), 400, "INVALID_REPLICATION_DATE")
+	old := url.QueryEscape(testNow.AddDate(0, 0, -31).Format(time.RFC3339))
+	wantError(t, call(t, ts, "GET", v+"/sobjects/Account/deleted/?start="+old+"&end="+end, nil), 400, "INVALID_REPLICATION_DATE")
 }
 
 func TestServerSideWritesActAsAnotherUser(t *testing.T) {

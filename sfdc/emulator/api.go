@@ -117,3 +117,6 @@ func rowMap(r *soql.Row) map[string]any {
 	}
 	return m
 }
+
+// Schema returns the emulated objects (fields, picklists, relationships).
+func (s *Server) Schema() *Schema { return s.schema }

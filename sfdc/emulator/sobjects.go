@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -95,6 +97,13 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request, def *Objec
 			}
 			since = t
 		}
+		if im := r.Header.Get("If-Match"); im != "" && def.Name == "Account" {
+			// ETags are supported on Account records only, as in Salesforce.
+			if _, rec, ok := s.org.Get(normalizeOrRaw(rawID)); ok && !etagListMatches(im, recordETag(rec)) {
+				writeErrors(w, errf(http.StatusPreconditionFailed, "PRECONDITION_FAILED", nil, "The ETag of the record does not match If-Match"))
+				return
+			}
+		}
 		if err := s.org.update(s.writerFor(r.Context()), def.Name, rawID, fields, since); err != nil {
 			writeErrors(w, err)
 			return
@@ -164,6 +173,15 @@ func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, def *ObjectDe
 			writeErrors(w, errf(http.StatusPreconditionFailed, "PRECONDITION_FAILED", nil, "The requested resource has been modified since %s", h))
 			return
 		}
+	}
+	if def.Name == "Account" {
+		etag := recordETag(rec)
+		if inm := r.Header.Get("If-None-Match"); inm != "" && etagListMatches(inm, etag) {
+			w.Header().Set("ETag", etag)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
 	}
 	w.Header().Set("Last-Modified", lm.UTC().Format(http.TimeFormat))
 	writeRaw(w, http.StatusOK, rowJSON(recordRow(def, rec, versionOf(r.Context()), fields)))
@@ -269,4 +287,29 @@ func looksLikeID(s string) bool {
 		}
 	}
 	return true
+}
+
+// recordETag is a strong ETag of a record version.
+func recordETag(rec Record) string {
+	sum := sha256.Sum256([]byte(str0(rec["Id"]) + "@" + str0(rec["SystemModstamp"])))
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
+// etagListMatches reports whether an If-Match/If-None-Match list names etag.
+func etagListMatches(list, etag string) bool {
+	for _, e := range strings.Split(list, ",") {
+		e = strings.TrimPrefix(strings.TrimSpace(e), "W/")
+		if e == "*" || e == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeOrRaw returns the 18-character id, or raw when it does not parse.
+func normalizeOrRaw(raw string) string {
+	if id, err := normalizeID(raw); err == nil {
+		return id
+	}
+	return raw
 }

@@ -161,6 +161,21 @@ func TestConditionalRequests(t *testing.T) {
 	if r := call(t, ts, "PATCH", v+"/sobjects/Account/"+id, map[string]any{"Name": "Changed"}, "If-Unmodified-Since", after); r.status != 204 {
 		t.Errorf("If-Unmodified-Since after LM: %d %s", r.status, r.body)
 	}
+	// Account ETags.
+	etag := call(t, ts, "GET", v+"/sobjects/Account/"+id, nil).header.Get("ETag")
+	if etag == "" {
+		t.Fatal("Account GET without ETag")
+	}
+	if r := call(t, ts, "GET", v+"/sobjects/Account/"+id, nil, "If-None-Match", etag); r.status != 304 {
+		t.Errorf("If-None-Match: %d", r.status)
+	}
+	wantError(t, call(t, ts, "PATCH", v+"/sobjects/Account/"+id, map[string]any{"Name": "Again"}, "If-Match", `"stale"`), 412, "PRECONDITION_FAILED")
+	if r := call(t, ts, "PATCH", v+"/sobjects/Account/"+id, map[string]any{"Name": "Again"}, "If-Match", etag); r.status != 204 {
+		t.Errorf("If-Match current: %d %s", r.status, r.body)
+	}
+	if r := call(t, ts, "GET", v+"/sobjects/Account/"+id, nil, "If-None-Match", etag); r.status != 200 {
+		t.Errorf("If-None-Match after change: %d", r.status)
+	}
 }
 
 func TestUpdatedAndDeleted(t *testing.T) {

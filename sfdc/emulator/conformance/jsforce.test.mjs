@@ -67,6 +67,8 @@ describe('versions, identity and headers', () => {
     const lim = await raw(`/services/data/v${version}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`);
     assert.equal(lim.status, 200);
     assert.match(lim.headers.get('sforce-limit-info') || '', /^api-usage=\d+\/\d+/);
+    const versions = await raw('/services/data/', { token: null });
+    assert.equal(versions.headers.get('sforce-limit-info'), null, 'the versions list is not metered');
   });
 
   test('conn.identity() names the demo user', async () => {

@@ -111,6 +111,15 @@ describe('Salesforce CLI', { concurrency: 1 }, () => {
     assert.ok(fs.existsSync(path.join(home, '.sfdx', 'alias.json')) || fs.existsSync(path.join(home, '.sf')), 'state under the temp HOME');
   });
 
+  test('sf org login access-token with a bad token fails cleanly', async () => {
+    const r = await sf(['org', 'login', 'access-token', '--instance-url', url, '--no-prompt', '--alias', 'bad'], {
+      env: { SF_ACCESS_TOKEN: '00D000000000000!notavalidtoken' },
+    });
+    assert.notEqual(r.code, 0);
+    assert.equal(r.json?.status, 1, r.stdout.slice(0, 500));
+    assert.match(r.json.message, /Bad_OAuth_Token|INVALID_SESSION_ID|expired or invalid/i);
+  });
+
   test('sf org display shows the org as connected', async () => {
     const res = ok(await sf(['org', 'display', '--target-org', ALIAS]), 'org display');
     if (USERNAME) assert.equal(res.username, USERNAME);

@@ -85,14 +85,16 @@ func (o *org) newIDLocked(def *ObjectDef) string {
 	return string(sfdc.NewID(def.KeyPrefix, "Dm", 5_000_000_000+o.serial))
 }
 
-// stampTime returns the modification time for a write at now: strictly
-// after the previous modification so every write moves LastModifiedDate.
+// stampTime returns the modification time for a write at now, in whole
+// seconds as Salesforce stores it. It is strictly after the previous
+// modification so every write moves LastModifiedDate: a second write to a
+// record within the same second is stamped one second later.
 func stampTime(now time.Time, old Record) time.Time {
-	t := now.UTC().Truncate(time.Millisecond)
+	t := now.UTC().Truncate(time.Second)
 	if old != nil {
 		if s, _ := old["SystemModstamp"].(string); s != "" {
 			if prev, ok := parseDateTime(s); ok && !t.After(prev) {
-				t = prev.Add(time.Millisecond)
+				t = prev.Add(time.Second)
 			}
 		}
 	}

@@ -206,7 +206,8 @@ func replicationWindow(r *http.Request, now time.Time) (time.Time, time.Time, *E
 	if end.After(now) {
 		end = now
 	}
-	return start, end, nil
+	// "The API truncates the seconds portion of the start and end values."
+	return start.Truncate(time.Minute), end.Truncate(time.Minute), nil
 }
 
 // inWindow reports whether a record's timestamp field lies in [start, end).
@@ -242,7 +243,7 @@ func (s *Server) handleUpdated(w http.ResponseWriter, r *http.Request, def *Obje
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"ids":               ids,
-		"latestDateCovered": formatDateTime(end.Truncate(time.Minute)),
+		"latestDateCovered": formatDateTime(end),
 	})
 }
 
@@ -271,7 +272,7 @@ func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request, def *Obje
 	writeJSON(w, http.StatusOK, map[string]any{
 		"deletedRecords":        out,
 		"earliestDateAvailable": formatDateTime(earliest.Truncate(time.Minute)),
-		"latestDateCovered":     formatDateTime(end.Truncate(time.Minute)),
+		"latestDateCovered":     formatDateTime(end),
 	})
 }
 

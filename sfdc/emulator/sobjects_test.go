@@ -46,6 +46,9 @@ func TestSObjectCRUD(t *testing.T) {
 		rec["RecordTypeId"] == nil || rec["FiscalYear"] != 2027.0 || rec["FiscalQuarter"] != 2.0 {
 		t.Errorf("derived fields wrong: %s", r.body)
 	}
+	if cd := rec["CreatedDate"].(string); !strings.HasSuffix(cd, ".000+0000") {
+		t.Errorf("CreatedDate %s has sub-second precision", cd)
+	}
 	if !strings.HasPrefix(string(r.body), `{"attributes":{"type":"Opportunity","url":`) {
 		t.Errorf("attributes not first: %.80s", r.body)
 	}
@@ -194,7 +197,12 @@ func TestUpdatedAndDeleted(t *testing.T) {
 	if err := ts.Delete("Account", gone); err != nil {
 		t.Fatal(err)
 	}
-	c.t = testNow.Add(2 * time.Minute)
+	c.t = testNow.Add(2*time.Minute + 30*time.Second)
+	// Written in the current minute: after latestDateCovered, so not listed yet.
+	late, err := ts.Create("Account", map[string]any{"Name": "Late Co"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := url.QueryEscape(testNow.Format(time.RFC3339))
 	end := url.QueryEscape(testNow.Add(10 * time.Minute).Format(time.RFC3339))
 	var upd struct {
@@ -203,7 +211,7 @@ func TestUpdatedAndDeleted(t *testing.T) {
 	}
 	r := call(t, ts, "GET", v+"/sobjects/Account/updated/?start="+start+"&end="+end, nil)
 	r.json(t, &upd)
-	if strings.Join(upd.IDs, ",") != acct+","+created || upd.LatestDateCovered != "2026-06-10T15:32:00.000+0000" {
+	if strings.Join(upd.IDs, ",") != acct+","+created || upd.LatestDateCovered != "2026-06-10T15:32:00.000+0000" || strings.Contains(string(r.body), late) {
 		t.Fatalf("updated = %s (want %s,%s)", r.body, acct, created)
 	}
 	var del struct {

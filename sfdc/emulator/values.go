@@ -17,7 +17,9 @@ const (
 	dateTimeLayout = "2006-01-02T15:04:05.000+0000"
 )
 
-func formatDateTime(t time.Time) string { return t.UTC().Format(dateTimeLayout) }
+// formatDateTime renders a datetime as Salesforce stores it: UTC, whole
+// seconds (the milliseconds are always .000).
+func formatDateTime(t time.Time) string { return t.UTC().Truncate(time.Second).Format(dateTimeLayout) }
 
 // parseDateTime accepts the ISO-8601 forms clients send for datetimes.
 func parseDateTime(s string) (time.Time, bool) {

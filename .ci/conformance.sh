@@ -82,7 +82,7 @@ say "emulator at $INSTANCE_URL as $SF_USERNAME"
 #    CLI, then jsforce's OAuth and injected faults (last: expiring sessions also ends
 #    the demo's access token).
 status=0
-(cd "$CONF" && node --test --test-concurrency=1 --test-timeout=300000 \
+(cd "$CONF" && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=300000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TMP/results.tap" \
   jsforce.test.mjs sfcli.test.mjs oauth.test.mjs) || status=$?

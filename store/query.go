@@ -174,6 +174,15 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 // (case-insensitively; all fields when need is empty). Id is always decoded.
 func decodeFields(raw []byte, need []string) (soql.Record, error) {
 	r := make(soql.Record, len(need)+1)
+	// Stop scanning once every needed field was seen (need is small and
+	// duplicate-free; Id may or may not be in it).
+	remaining := len(need) + 1
+	for _, n := range need {
+		if n == "Id" {
+			remaining--
+			break
+		}
+	}
 	var derr error
 	err := eachField(raw, func(key, val []byte) bool {
 		name, ok := wanted(key, need)
@@ -186,7 +195,8 @@ func decodeFields(raw []byte, need []string) (soql.Record, error) {
 			return false
 		}
 		r[name] = v
-		return true
+		remaining--
+		return len(need) == 0 || remaining > 0
 	})
 	if err != nil {
 		return nil, err
@@ -206,7 +216,7 @@ func wanted(key []byte, need []string) (string, bool) {
 		}
 	}
 	for _, n := range need {
-		if strings.EqualFold(n, string(key)) {
+		if len(n) == len(key) && strings.EqualFold(n, string(key)) {
 			return string(key), true
 		}
 	}

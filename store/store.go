@@ -43,7 +43,7 @@ var topBuckets = [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketDescribe
 // Errors returned by Open. Check them with errors.Is.
 var (
 	// ErrLocked: another process holds the cache file open for writing.
-	ErrLocked = errors.New("cache is in use by another lazyforce")
+	ErrLocked = errors.New("another lazyforce is using the cache")
 	// ErrCorrupt: the file is not a readable bbolt database.
 	ErrCorrupt = errors.New("cache file is damaged")
 	// ErrIncompatible: the file was written by another schema version.
@@ -120,7 +120,7 @@ func open(path string, opts Options) (s *Store, err error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%w: another lazyforce is using the cache for org %s; close it and retry", ErrLocked, org)
+			return nil, fmt.Errorf("%w for org %s (%s); close it and retry", ErrLocked, org, path)
 		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 			return nil, fmt.Errorf("%w: %s: %v; run 'lazyforce sync --full --rebuild' to rebuild it", ErrCorrupt, path, err)
 		}

@@ -57,6 +57,11 @@ type Config struct {
 	// DescribeMaxAge is how long a cached describe is trusted before it is
 	// fetched again (0: 24 hours).
 	DescribeMaxAge time.Duration
+	// MaxIncrementalAge: an object last synced longer ago than this is
+	// synced again from scratch, because Salesforce purges deleted records
+	// from the recycle bin after 15 days and queryAll no longer reports
+	// them (0: 14 days).
+	MaxIncrementalAge time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Progress, if set, is called as the sync goes (from the sync's

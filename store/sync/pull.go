@@ -118,8 +118,12 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		maxAge := p.cfg.MaxIncrementalAge
+		if maxAge == 0 {
+			maxAge = 14 * 24 * time.Hour
+		}
 		switch {
-		case p.cfg.Full || !ok || wm.Query != pl.base:
+		case p.cfg.Full || !ok || wm.Query != pl.base || p.cfg.now().Sub(wm.SyncedAt) > maxAge:
 			pl.bulk, pl.drop = true, true
 			pl.index = &store.IndexSet{}
 			wm = store.Watermark{Query: pl.base}

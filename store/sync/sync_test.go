@@ -405,3 +405,26 @@ func firstID(t *testing.T, c *sfdc.Client, q string) sfdc.ID {
 	}
 	return res.Records[0].ID()
 }
+
+// TestStaleCacheIsSyncedFromScratch: after longer than the recycle bin keeps
+// deletions, an incremental sync could miss purged records, so the object is
+// fetched again from scratch.
+func TestStaleCacheIsSyncedFromScratch(t *testing.T) {
+	ctx := context.Background()
+	org := newTestOrg(t, emulator.Options{Seed: 1, Empty: true})
+	st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+	cfg := Config{Objects: []string{"User"}}
+	if _, err := Run(ctx, org.c, st, cfg); err != nil {
+		t.Fatal(err)
+	}
+	users, _ := st.Count("User")
+	res, err := Run(ctx, org.c, st, cfg)
+	if err != nil || res.Objects["User"].Fetched != 0 {
+		t.Fatalf("fresh incremental: %+v %v", res.Objects["User"], err)
+	}
+	cfg.Now = func() time.Time { return time.Now().Add(15 * 24 * time.Hour) }
+	res, err = Run(ctx, org.c, st, cfg)
+	if err != nil || users == 0 || res.Objects["User"].Fetched != users {
+		t.Fatalf("stale incremental: %+v %v, want all %d users fetched again", res.Objects["User"], err, users)
+	}
+}

@@ -24,10 +24,13 @@ func activityDate(object string, rec Record, today string) (string, bool) {
 	return "", false
 }
 
+// activityKeys are the fields through which an activity counts for a record.
+func activityKeys() [3]string { return [3]string{"WhatId", "WhoId", "AccountId"} }
+
 // relatedIDs are the records an activity counts for.
 func relatedIDs(rec Record) []string {
 	var out []string
-	for _, k := range []string{"WhatId", "WhoId", "AccountId"} {
+	for _, k := range activityKeys() {
 		if id, ok := rec[k].(string); ok && id != "" {
 			dup := false
 			for _, x := range out {
@@ -43,27 +46,31 @@ func relatedIDs(rec Record) []string {
 
 func dateOf(t time.Time) string { return t.UTC().Format(dateLayout) }
 
-// computeLastActivityLocked sets LastActivityDate on every record from the
-// loaded activities. It mutates records in place, so it only runs while the
-// org is being built. The caller holds mu for writing.
-func (o *org) computeLastActivityLocked(today string) {
-	best := map[string]string{}
-	for _, object := range []string{"Task", "Event"} {
-		def, _ := o.schema.Lookup(object)
-		for _, id := range o.byDef[def].ids {
-			rec := o.byID[id].rec
-			d, ok := activityDate(object, rec, today)
-			if !ok {
-				continue
-			}
-			for _, rid := range relatedIDs(rec) {
-				if d > best[rid] {
-					best[rid] = d
-				}
-			}
+// lastActivity collects the latest activity date per record while the demo
+// org loads.
+type lastActivity map[string]string
+
+// add counts one loaded record if it is an activity.
+func (la lastActivity) add(object string, rec Record, today string) {
+	if object != "Task" && object != "Event" {
+		return
+	}
+	d, ok := activityDate(object, rec, today)
+	if !ok {
+		return
+	}
+	for _, k := range activityKeys() {
+		if id, ok := rec[k].(string); ok && id != "" && d > la[id] {
+			la[id] = d
 		}
 	}
-	for id, d := range best {
+}
+
+// applyLastActivityLocked sets LastActivityDate from la. It mutates records
+// in place, so it only runs while the org is being built. The caller holds
+// mu for writing.
+func (o *org) applyLastActivityLocked(la lastActivity) {
+	for id, d := range la {
 		e, ok := o.byID[id]
 		if !ok {
 			continue

@@ -31,6 +31,12 @@ func (o *org) loadDemo(cfg demo.Config) *demo.Data {
 	}()
 	// Generated data sets these explicitly; derived values keep its choice.
 	loadChanged := map[string]bool{"Probability": true, "ForecastCategoryName": true, "AccountId": true}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	today := dateOf(now)
+	la := lastActivity{}
 	for batch := range batches {
 		o.mu.Lock()
 		for _, r := range batch {
@@ -40,16 +46,13 @@ func (o *org) loadDemo(cfg demo.Config) *demo.Data {
 			}
 			o.deriveLocked(def, r.Fields, nil, loadChanged, zeroTime)
 			o.putLocked(def, r.Fields)
+			la.add(def.Name, r.Fields, today)
 		}
 		o.mu.Unlock()
 	}
 	data := <-done
 	o.mu.Lock()
-	today := cfg.Now
-	if today.IsZero() {
-		today = time.Now()
-	}
-	o.computeLastActivityLocked(dateOf(today))
+	o.applyLastActivityLocked(la)
 	if id, ok := data.RecordTypes[demo.RecordTypeNewBusiness]; ok {
 		o.defaultRecordType = map[string]string{"Opportunity": id}
 	}

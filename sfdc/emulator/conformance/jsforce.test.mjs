@@ -265,7 +265,7 @@ describe('relationships', () => {
 });
 
 describe('record shapes', () => {
-  const DT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/;
+  const DT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000$/; // Salesforce keeps datetimes to the second
 
   test('datetimes as 2024-01-02T03:04:05.000+0000, dates as 2024-01-02, numbers as numbers', async () => {
     const r = await conn.query(
@@ -667,6 +667,8 @@ describe('create, update, delete', () => {
     assert.equal(got.Name, `${tag} Acme`);
     assert.equal(got.Phone, '555-0100');
     assert.equal(got.attributes.type, 'Account');
+    assert.match(got.CreatedDate, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000$/, 'whole seconds, like a real org');
+    assert.equal(got.LastModifiedDate, got.CreatedDate);
     assertId(got.OwnerId, '005');
     const me = await conn.identity();
     assert.equal(got.OwnerId, me.user_id, 'new records are owned by the caller');
@@ -682,8 +684,12 @@ describe('create, update, delete', () => {
     const sub = await conn.query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = ${q(res.id)}`);
     assert.equal(sub.records[0].Contacts, null, 'no children → null');
 
+    // updated/deleted windows are truncated to the minute and end at latestDateCovered: a change in
+    // the current minute shows up in a later poll, never in a window that claims to cover it and leaves it out.
+    const stamp = (await conn.sobject('Account').retrieve(res.id)).SystemModstamp;
     const upds = await conn.sobject('Account').updated(started, new Date(Date.now() + 60_000));
-    assert.ok(upds.ids.includes(res.id), 'sobjects/Account/updated lists the new account');
+    assert.match(upds.latestDateCovered, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000\+0000$/);
+    assert.equal(upds.ids.includes(res.id), stamp <= upds.latestDateCovered, `updated: stamp ${stamp}, covered ${upds.latestDateCovered}`);
 
     const del = await conn.sobject('Account').destroy(res.id);
     assert.equal(del.success, true);
@@ -694,7 +700,36 @@ describe('create, update, delete', () => {
     assert.equal(all.records[0].IsDeleted, true);
     await rejects(() => conn.sobject('Account').destroy(res.id), 'ENTITY_IS_DELETED');
     const dels = await conn.sobject('Account').deleted(started, new Date(Date.now() + 60_000));
-    assert.ok(dels.deletedRecords.some((r) => r.id === res.id), 'sobjects/Account/deleted lists it');
+    const gone = all.records[0];
+    const delStamp = (await conn.query(`SELECT SystemModstamp FROM Account WHERE Id = ${q(res.id)}`, { scanAll: true })).records[0].SystemModstamp;
+    assert.equal(
+      dels.deletedRecords.some((r) => r.id === gone.Id),
+      delStamp <= dels.latestDateCovered,
+      `deleted: stamp ${delStamp}, covered ${dels.latestDateCovered}`,
+    );
+  });
+
+  test('sobjects/Task/updated over a past window equals a SOQL query on SystemModstamp', async () => {
+    const minute = (d) => new Date(Math.floor(d.getTime() / 60_000) * 60_000);
+    const start = minute(new Date(Date.now() - 20 * 86400_000));
+    const end = minute(new Date(Date.now() - 10 * 86400_000));
+    const res = await conn.sobject('Task').updated(start, end);
+    const iso = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const soql = await conn
+      .query(`SELECT Id, SystemModstamp FROM Task WHERE SystemModstamp >= ${iso(start)} AND SystemModstamp <= ${iso(end)}`)
+      .run({ autoFetch: true, maxFetch: 100000 });
+    const edge = (r) => [iso(start), iso(end)].includes(r.SystemModstamp.replace('.000+0000', 'Z'));
+    const want = soql.records.filter((r) => !edge(r)).map((r) => r.Id).sort();
+    const got = res.ids.filter((id) => !soql.records.some((r) => r.Id === id && edge(r))).sort();
+    assert.ok(want.length > 0, 'tasks changed 10-20 days ago');
+    assert.deepEqual(got, want);
+  });
+
+  test('updated/deleted refuse a start more than 30 days back: INVALID_REPLICATION_DATE', async () => {
+    const old = new Date(Date.now() - 40 * 86400_000);
+    await rejects(() => conn.sobject('Account').updated(old, new Date()), 'INVALID_REPLICATION_DATE');
+    await rejects(() => conn.sobject('Account').deleted(old, new Date()), 'INVALID_REPLICATION_DATE');
+    await rejects(() => conn.sobject('Account').updated(new Date(), new Date(Date.now() - 86400_000)), 'INVALID_REPLICATION_DATE');
   });
 
   test('a Contact with no account has Account: null in a parent query', async () => {

@@ -255,7 +255,20 @@ func TestEachField(t *testing.T) {
 	if vals["a"] != `x"y` || vals["dA"] != -1500.0 || vals["e"] != nil || vals["f"] != true {
 		t.Fatalf("vals = %v", vals)
 	}
-	for _, bad := range []string{``, `[]`, `{"a":}`, `{"a":"x"`, `{"a" "x"}`} {
+	// Backslash runs before quotes: escaped quotes and escaped backslashes.
+	var got []any
+	err = eachField([]byte(`{"p":"c:\\dir\\","q":"say \"hi\"","r":"\\\""}`), func(_, v []byte) bool {
+		dv, err := decodeValue(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, dv)
+		return true
+	})
+	if err != nil || len(got) != 3 || got[0] != `c:\dir\` || got[1] != `say "hi"` || got[2] != `\"` {
+		t.Fatalf("escapes: %q %v", got, err)
+	}
+	for _, bad := range []string{``, `[]`, `{"a":}`, `{"a":"x"`, `{"a" "x"}`, `{"a":"x\"}`} {
 		if err := eachField([]byte(bad), func(_, _ []byte) bool { return true }); err == nil {
 			t.Errorf("eachField(%q) accepted malformed JSON", bad)
 		}

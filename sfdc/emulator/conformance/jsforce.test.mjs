@@ -544,6 +544,10 @@ describe('describe', () => {
     assert.equal(d.createable, true);
     const f = new Map(d.fields.map((x) => [x.name, x]));
     assert.equal(f.get('Id').type, 'id');
+    const cond = await raw(`/services/data/v${version}/sobjects/Opportunity/describe`, {
+      headers: { 'If-Modified-Since': new Date(Date.now() + 86400_000).toUTCString() },
+    });
+    assert.equal(cond.status, 304, 'describe honours If-Modified-Since');
     const stage = f.get('StageName');
     assert.equal(stage.type, 'picklist');
     assert.equal(stage.nillable, false);
@@ -758,6 +762,28 @@ describe('create, update, delete', () => {
     });
     assert.equal(ok.status, 204);
     assert.equal((await conn.sobject('Account').retrieve(res.id)).Name, `${tag} Updated`);
+  });
+
+  test('conditional requests on Account: ETag/If-None-Match, If-Match, If-Modified-Since', async () => {
+    const res = await conn.sobject('Account').create({ Name: `${tag} Conditional` });
+    cleanup.push(['Account', res.id]);
+    const path = `/services/data/v${version}/sobjects/Account/${res.id}`;
+    const g = await raw(path);
+    const etag = g.headers.get('etag');
+    assert.ok(etag, 'Account GET carries an ETag');
+    const lm = g.headers.get('last-modified');
+    assert.equal(new Date(lm).getTime(), new Date(g.json.LastModifiedDate.replace('+0000', 'Z')).getTime(), 'Last-Modified is LastModifiedDate');
+    assert.equal((await raw(path, { headers: { 'If-None-Match': etag } })).status, 304);
+    assert.equal((await raw(path, { headers: { 'If-Modified-Since': lm } })).status, 304);
+    assert.equal((await raw(path, { headers: { 'If-Modified-Since': new Date(Date.UTC(2001, 0, 1)).toUTCString() } })).status, 200);
+    const bad = await raw(path, { method: 'PATCH', headers: { 'If-Match': '"not-the-etag"' }, body: { Phone: '1' } });
+    assert.equal(bad.status, 412);
+    const good = await raw(path, { method: 'PATCH', headers: { 'If-Match': etag }, body: { Phone: '2' } });
+    assert.equal(good.status, 204);
+    const after = await raw(path);
+    assert.equal(after.json.Phone, '2');
+    assert.notEqual(after.headers.get('etag'), etag, 'the ETag changes with the record');
+    assert.equal((await raw(path, { headers: { 'If-None-Match': etag } })).status, 200);
   });
 
   test('composite allOrNone failure: PROCESSING_HALTED for the others, nothing saved', async () => {

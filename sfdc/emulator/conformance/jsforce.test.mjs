@@ -71,6 +71,16 @@ describe('versions, identity and headers', () => {
     assert.equal(versions.headers.get('sforce-limit-info'), null, 'the versions list is not metered');
   });
 
+  test('an older API version (42.0) works and is echoed in record URLs', async () => {
+    const old = new jsforce.Connection({ instanceUrl: INSTANCE_URL, accessToken: ACCESS_TOKEN, version: '42.0' });
+    const r = await old.query('SELECT Id FROM Account ORDER BY Id LIMIT 1');
+    assert.equal(r.records[0].attributes.url, `/services/data/v42.0/sobjects/Account/${r.records[0].Id}`);
+    const created = await old.sobject('Contact').create([{ LastName: `${tag} v42` }]);
+    assert.equal(created[0].success, true);
+    const del = await old.sobject('Contact').destroy([created[0].id]);
+    assert.equal(del[0].success, true);
+  });
+
   test('conn.identity() names the demo user', async () => {
     const id = await conn.identity();
     assertId(id.user_id, '005');
@@ -891,6 +901,21 @@ describe('sobject collections', () => {
     assert.equal(res[1].errors[0].statusCode, 'REQUIRED_FIELD_MISSING');
     assert.deepEqual(res[1].errors[0].fields, ['LastName']);
     assert.match(res[1].errors[0].message, /Required fields are missing: \[LastName\]/);
+  });
+
+  test('collection delete: a missing id fails alone unless allOrNone', async () => {
+    const c = await conn.sobject('Contact').create({ LastName: `${tag} ToDelete` });
+    const missing = to18('003ZZZZZZZZZZZZ');
+    const res = await conn.sobject('Contact').destroy([c.id, missing]);
+    assert.equal(res[0].success, true);
+    assert.equal(res[0].id, c.id);
+    assert.equal(res[1].success, false);
+    assert.ok(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND'].includes(res[1].errors[0].statusCode), res[1].errors[0].statusCode);
+    const c2 = await conn.sobject('Contact').create({ LastName: `${tag} Kept` });
+    cleanup.push(['Contact', c2.id]);
+    const res2 = await conn.sobject('Contact').destroy([c2.id, missing], { allOrNone: true });
+    assert.ok(res2.every((r) => r.success === false));
+    assert.equal((await conn.sobject('Contact').retrieve(c2.id)).Id, c2.id, 'kept: allOrNone rolled the delete back');
   });
 
   test('allOrNone: one failure rolls back the whole batch', async () => {

@@ -108,3 +108,35 @@ func TestLoginSyncQuery(t *testing.T) {
 		t.Errorf("unknown org: %d %q", code, errs)
 	}
 }
+
+// TestDamagedCacheIsRebuilt: a damaged cache file gets one clear line with
+// the way out, and 'sync --full --rebuild' moves it aside and starts again.
+func TestDamagedCacheIsRebuilt(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LAZYFORCE_HOME", home)
+	org := emulator.StartTest(t, emulator.Options{Seed: 4, Empty: true})
+	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "acme"); code != 0 {
+		t.Fatalf("login: %d %q", code, errs)
+	}
+	cache := filepath.Join(home, "cache", "acme.db")
+	if err := os.WriteFile(cache, bytes.Repeat([]byte("garbage!"), 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := runCLI(t, "query", "SELECT Id FROM User")
+	if code != 1 || !strings.Contains(errs, "sync --full --rebuild") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+		t.Fatalf("query on a damaged cache: %d %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync", "--rebuild"); code != 2 {
+		t.Errorf("--rebuild without --full: %d %q, want 2", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync", "--full", "--rebuild"); code != 0 {
+		t.Fatalf("sync --full --rebuild: %d %q", code, errs)
+	}
+	if aside, _ := filepath.Glob(cache + ".bad-*"); len(aside) != 1 {
+		t.Errorf("damaged file not kept aside: %v", aside)
+	}
+	out, errs, code := runCLI(t, "query", "--json", "SELECT COUNT() FROM User")
+	if code != 0 || !strings.Contains(out, `"totalSize":`) || strings.Contains(out, `"totalSize":0`) {
+		t.Errorf("query after rebuild: %d %q %q", code, out, errs)
+	}
+}

@@ -378,6 +378,17 @@ func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, 
 			return err
 		}
 	}
+	if _, ok, err := st.Identity(); err == nil && !ok {
+		// A rebuilt cache: read who we are again (offline SOQL needs the
+		// fiscal year and time zone).
+		ident, err := storesync.ReadIdentity(ctx, c)
+		if err != nil {
+			return err
+		}
+		if err := st.SetIdentity(ident); err != nil {
+			return err
+		}
+	}
 	cfg := syncConfig(o.org.Sync)
 	cfg.Full = so.full
 	if isTerminal(stderr) {

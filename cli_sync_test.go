@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
 // runCLI runs the command line in-process and returns stdout, stderr and
@@ -138,5 +139,29 @@ func TestDamagedCacheIsRebuilt(t *testing.T) {
 	out, errs, code := runCLI(t, "query", "--json", "SELECT COUNT() FROM User")
 	if code != 0 || !strings.Contains(out, `"totalSize":`) || strings.Contains(out, `"totalSize":0`) {
 		t.Errorf("query after rebuild: %d %q %q", code, out, errs)
+	}
+}
+
+// TestSyncConfigFromOrgSettings: an org's sync settings replace or extend
+// the object list and the scope.
+func TestSyncConfigFromOrgSettings(t *testing.T) {
+	def := syncConfig(nil)
+	if def.Objects != nil || def.Scope.ActivityMonthsBack != 12 || def.Scope.ClosedOpportunityMonthsBack != 24 {
+		t.Fatalf("defaults: %+v", def)
+	}
+	cfg := syncConfig(&orgconfig.SyncSettings{
+		ExtraObjects:       []string{"Thing__c"},
+		ActivityMonthsBack: 3,
+		Where:              map[string]string{"Thing__c": "Status__c != 'Archived'"},
+	})
+	if got := strings.Join(cfg.Objects, ","); !strings.HasPrefix(got, "User,") || !strings.HasSuffix(got, ",Event,Thing__c") {
+		t.Errorf("objects = %s", got)
+	}
+	if cfg.Scope.ActivityMonthsBack != 3 || cfg.Scope.ActivityMonthsAhead != 6 || cfg.Scope.Where["Thing__c"] == "" {
+		t.Errorf("scope = %+v", cfg.Scope)
+	}
+	only := syncConfig(&orgconfig.SyncSettings{Objects: []string{"Account"}})
+	if strings.Join(only.Objects, ",") != "Account" {
+		t.Errorf("objects = %v", only.Objects)
 	}
 }

@@ -434,6 +434,7 @@ func syncConfig(s *orgconfig.SyncSettings) storesync.Config {
 	if s.ClosedOpportunityMonthsBack > 0 {
 		cfg.Scope.ClosedOpportunityMonthsBack = s.ClosedOpportunityMonthsBack
 	}
+	cfg.Scope.Where = s.Where
 	return cfg
 }
 

@@ -63,6 +63,9 @@ type SyncSettings struct {
 	// ClosedOpportunityMonthsBack bounds closed opportunities by CloseDate
 	// (default 24).
 	ClosedOpportunityMonthsBack int `json:"closed_opportunity_months_back,omitempty"`
+	// Where adds a SOQL condition per object, e.g.
+	// {"Thing__c": "Status__c != 'Archived'"}.
+	Where map[string]string `json:"where,omitempty"`
 }
 
 // Config is the content of config.json.

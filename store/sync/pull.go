@@ -72,6 +72,8 @@ type plan struct {
 	bulk bool
 	// drop: a new full pass; the first commit drops the cached records.
 	drop bool
+	// hasWhere: base already has a WHERE clause.
+	hasWhere bool
 	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
 	hasDeleted bool
 	// index collects a new full pass's index entries as pages arrive; nil
@@ -107,7 +109,7 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 		if d.skip != "" {
 			pl.skip = d.skip
 		} else {
-			pl.base, pl.hasDeleted, pl.skip = baseQuery(d.desc, p.cfg.where(object))
+			pl.base, pl.hasWhere, pl.hasDeleted, pl.skip = baseQuery(d.desc, p.cfg.where(object))
 		}
 		if pl.skip != "" {
 			p.res.Objects[object].Skipped = pl.skip
@@ -138,13 +140,16 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 // baseQuery lists the fields to select: every field the user can read
 // (describe only lists those), minus compound and binary fields, with Id and
 // SystemModstamp first.
-func baseQuery(d *sfdc.SObjectDescribe, where string) (base string, hasDeleted bool, skip string) {
+func baseQuery(d *sfdc.SObjectDescribe, where string) (base string, hasWhere, hasDeleted bool, skip string) {
 	if !d.Queryable {
-		return "", false, "not queryable for this user"
+		return "", false, false, "not queryable for this user"
 	}
 	fields := []string{"Id", "SystemModstamp"}
-	hasStamp := false
+	hasStamp, hasArchived := false, false
 	for _, f := range d.Fields {
+		if f.Name == "IsArchived" {
+			hasArchived = true
+		}
 		switch {
 		case f.Name == "SystemModstamp":
 			hasStamp = true
@@ -158,24 +163,33 @@ func baseQuery(d *sfdc.SObjectDescribe, where string) (base string, hasDeleted b
 		}
 	}
 	if !hasStamp {
-		return "", false, "has no SystemModstamp"
+		return "", false, false, "has no SystemModstamp"
+	}
+	if hasArchived {
+		// queryAll also returns archived activities, which query does not.
+		if where != "" {
+			where = "(" + where + ") AND "
+		}
+		where += "IsArchived = false"
 	}
 	base = "SELECT " + strings.Join(fields, ", ") + " FROM " + d.Name
 	if where != "" {
 		base += " WHERE " + where
 	}
-	return base, hasDeleted, ""
+	return base, where != "", hasDeleted, ""
 }
 
 // soql is the query for the next fetch of pl: in bulk mode the records
 // after the cursor in Id order, else those modified since the watermark.
 func (pl *plan) soql() string {
 	q := pl.base
+	where := pl.hasWhere
 	and := func(cond string) {
-		if strings.Contains(q, " WHERE ") {
+		if where {
 			q += " AND " + cond
 		} else {
 			q += " WHERE " + cond
+			where = true
 		}
 	}
 	if pl.bulk {

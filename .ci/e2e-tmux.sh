@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 
 if ! command -v tmux >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		apt-get install -y tmux >/dev/null
+		# A clean machine has no package lists yet: update them first.
+		apt-get update -qq >/dev/null && apt-get install -y -qq tmux >/dev/null
 	else
 		echo "e2e-tmux: tmux is required" >&2
 		exit 1

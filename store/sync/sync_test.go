@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -426,5 +427,60 @@ func TestStaleCacheIsSyncedFromScratch(t *testing.T) {
 	res, err = Run(ctx, org.c, st, cfg)
 	if err != nil || users == 0 || res.Objects["User"].Fetched != users {
 		t.Fatalf("stale incremental: %+v %v, want all %d users fetched again", res.Objects["User"], err, users)
+	}
+}
+
+// TestOrgFailureMidSyncThenResume: the org stops answering (API limit
+// reached) after a few pages; the sync fails with that error, what was
+// committed stays consistent, and the next sync ends equal to the server.
+func TestOrgFailureMidSyncThenResume(t *testing.T) {
+	ctx := context.Background()
+	org := newTestOrg(t, emulator.Options{Seed: 9})
+	st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+	cfg := defaultConfig()
+	cfg.BatchSize = 500
+	org.emu.SetFaults(emulator.Faults{RequestLimitExceeded: true, Match: "/query/", Skip: 8})
+	_, err := Run(ctx, org.c, st, cfg)
+	if !sfdc.IsLimitExceeded(err) {
+		t.Fatalf("sync during a limit outage: %v, want REQUEST_LIMIT_EXCEEDED", err)
+	}
+	wms, _ := st.Watermarks()
+	var partial bool
+	for _, wm := range wms {
+		partial = partial || !wm.Complete && wm.Cursor != ""
+	}
+	if !partial {
+		t.Fatalf("no object was left mid-way: %+v", wms)
+	}
+	org.emu.SetFaults(emulator.Faults{})
+	if _, err := org.c.Create(ctx, "Contact", map[string]any{"LastName": "Added Meanwhile"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, org.c, st, cfg); err != nil {
+		t.Fatal(err)
+	}
+	assertCacheEqualsServer(t, org.c, st, cfg)
+	// Indexes cover every cached record, also of objects whose pass resumed.
+	for _, object := range []string{"Contact", "Opportunity", "Task"} {
+		checked := 0
+		err := st.ForEach(object, func(id string, raw []byte) bool {
+			r, err := store.DecodeRecord(raw, "AccountId")
+			if err != nil {
+				t.Fatal(err)
+			}
+			acct, _ := r["AccountId"].(string)
+			if acct == "" {
+				return true
+			}
+			ids, err := st.Related("AccountId", acct, object)
+			if err != nil || !slices.Contains(ids, id) {
+				t.Fatalf("%s %s missing from the AccountId index of %s: %v", object, id, acct, err)
+			}
+			checked++
+			return checked < 200
+		})
+		if err != nil || checked == 0 {
+			t.Fatalf("%s: checked %d index entries: %v", object, checked, err)
+		}
 	}
 }

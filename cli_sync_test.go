@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
@@ -35,6 +37,15 @@ func TestLoginSyncQuery(t *testing.T) {
 	tokenFile := filepath.Join(home, "credentials", "demo.token")
 	if fi, err := os.Stat(tokenFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("token file: %v %v", fi, err)
+	}
+
+	// Text from Salesforce may carry terminal escape sequences.
+	c, err := sfdc.NewClient(context.Background(), org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Create(context.Background(), "Account", map[string]any{"Name": "Zz \x1b]0;pwned\x07Evil\x1b[31m Corp"}); err != nil {
+		t.Fatal(err)
 	}
 
 	out, errs, code = runCLI(t, "sync", "--json")
@@ -91,6 +102,10 @@ func TestLoginSyncQuery(t *testing.T) {
 	out, _, code = runCLI(t, "query", "SELECT Name FROM Account ORDER BY Name LIMIT 2")
 	if code != 0 || !strings.HasPrefix(out, "Name") || !strings.Contains(out, "(2 rows)") {
 		t.Errorf("table output: %d %q", code, out)
+	}
+	out, _, code = runCLI(t, "query", "SELECT Name FROM Account WHERE Name LIKE 'Zz%'")
+	if code != 0 || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, "Evil") {
+		t.Errorf("table output not sanitized: %d %q", code, out)
 	}
 	_, errs, code = runCLI(t, "query", "SELECT Bacon__c FROM Account")
 	if code != 1 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "Bacon__c") {

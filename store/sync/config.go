@@ -142,6 +142,7 @@ type Result struct {
 	Duration time.Duration
 }
 
+// String is the human summary: per-object counts, API calls and duration.
 func (r *Result) String() string {
 	var b strings.Builder
 	for _, name := range r.Order {

@@ -31,8 +31,20 @@ type indexEntry struct {
 	key    []byte
 }
 
+// joinKey joins parts with NUL bytes in one allocation.
 func joinKey(parts ...string) []byte {
-	return []byte(strings.Join(parts, "\x00"))
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
 }
 
 // indexEntries computes the index keys of one record.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
@@ -118,6 +119,16 @@ func TestLoginSyncQuery(t *testing.T) {
 	_, errs, code = runCLI(t, "login", "--web")
 	if code != 1 || !strings.Contains(errs, "not available yet") {
 		t.Errorf("login --web: %d %q", code, errs)
+	}
+	// Another lazyforce holding the cache: a clear message, not a hang.
+	holder, err := store.Open(filepath.Join(home, "cache", "demo.db"), store.Options{Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = runCLI(t, "sync")
+	holder.Close()
+	if code != 1 || !strings.Contains(errs, "another lazyforce is using the cache for org demo") {
+		t.Errorf("sync while the cache is in use: %d %q", code, errs)
 	}
 	_, errs, code = runCLI(t, "--org", "nope", "sync")
 	if code != 1 || !strings.Contains(errs, "nope") {

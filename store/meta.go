@@ -41,8 +41,6 @@ type Watermark struct {
 	// pass are picked up by the next incremental sync.
 	HighWater    string `json:"high_water,omitempty"`
 	HighWaterSet bool   `json:"high_water_set,omitempty"`
-	// DeletesCheckedTo is the server time up to which deletions were applied.
-	DeletesCheckedTo time.Time `json:"deletes_checked_to,omitzero"`
 	// SyncedAt is when this watermark was written.
 	SyncedAt time.Time `json:"synced_at,omitzero"`
 }

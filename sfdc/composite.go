@@ -73,11 +73,24 @@ func (c *Client) Composite(ctx context.Context, allOrNone bool, reqs []Subreques
 		AllOrNone        bool         `json:"allOrNone"`
 		CompositeRequest []Subrequest `json:"compositeRequest"`
 	}{allOrNone, reqs}
+	path := c.DataPath("composite")
+	resp, err := c.sendJSON(ctx, http.MethodPost, path, nil, nil, in, nil)
+	if err != nil {
+		return nil, fmt.Errorf("composite: %w", err)
+	}
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return nil, nil
+	}
+	// Subresponse bodies (query pages on the sync path) alias resp.body,
+	// which is not used again.
+	if subs, ok := splitComposite(resp.body); ok {
+		return subs, nil
+	}
 	var out struct {
 		CompositeResponse []Subresponse `json:"compositeResponse"`
 	}
-	if _, err := c.sendJSON(ctx, http.MethodPost, c.DataPath("composite"), nil, nil, in, &out); err != nil {
-		return nil, fmt.Errorf("composite: %w", err)
+	if err := decodeJSON(resp, &out); err != nil {
+		return nil, fmt.Errorf("composite: %s %s: %w", http.MethodPost, path, err)
 	}
 	return out.CompositeResponse, nil
 }

@@ -74,6 +74,15 @@ func (c *Client) queryPage(ctx context.Context, path string, query url.Values, b
 	if err != nil {
 		return nil, err
 	}
+	return decodePage(resp)
+}
+
+// decodePage decodes a query page. The records alias resp.body, which is
+// not used again.
+func decodePage(resp *response) (*QueryPage, error) {
+	if p, ok := splitPage(resp.body); ok {
+		return &p, nil
+	}
 	var p QueryPage
 	if err := decodeJSON(resp, &p); err != nil {
 		return nil, err

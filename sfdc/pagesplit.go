@@ -1,0 +1,588 @@
+package sfdc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// splitPage decodes a query response body in one validating pass: it reads
+// the top-level totalSize, done and nextRecordsUrl and slices each element
+// of records out of b as its own json.RawMessage (no copy: the elements
+// alias b, capped so that appending to one cannot overwrite the next).
+//
+// It accepts only input that encoding/json accepts and decodes the same
+// way. Anything unusual (invalid JSON, a top level that is not an object,
+// duplicate keys, keys that match a field only case-insensitively or with
+// escapes, null or non-integer values, excessive nesting…) returns
+// ok=false and the caller decodes with encoding/json instead, which also
+// produces the error.
+func splitPage(b []byte) (p QueryPage, ok bool) {
+	var present uint8 // fieldTotalSize… bits of the keys seen
+	s := pageScanner{b: b}
+	s.space()
+	if !s.next('{') {
+		return p, false
+	}
+	s.space()
+	if s.peek() == '}' {
+		s.i++
+		return p, s.end()
+	}
+	for {
+		if s.peek() != '"' {
+			return p, false
+		}
+		ks := s.i + 1
+		esc, good := s.str()
+		if !good || esc {
+			return p, false
+		}
+		key := b[ks : s.i-1]
+		s.space()
+		if !s.next(':') {
+			return p, false
+		}
+		s.space()
+		var bit uint8
+		switch string(key) {
+		case "totalSize":
+			bit = fieldTotalSize
+			n, good := s.integer()
+			if !good {
+				return p, false
+			}
+			p.TotalSize = n
+		case "done":
+			bit = fieldDone
+			switch {
+			case s.literal("true"):
+				p.Done = true
+			case s.literal("false"):
+				p.Done = false
+			default:
+				return p, false
+			}
+		case "nextRecordsUrl":
+			bit = fieldNextRecordsURL
+			v, good := s.string()
+			if !good {
+				return p, false
+			}
+			p.NextRecordsURL = v
+		case "records":
+			bit = fieldRecords
+			recs, good := s.records()
+			if !good {
+				return p, false
+			}
+			p.Records = recs
+		default:
+			if bytes.EqualFold(key, []byte("totalSize")) || bytes.EqualFold(key, []byte("done")) ||
+				bytes.EqualFold(key, []byte("nextRecordsUrl")) || bytes.EqualFold(key, []byte("records")) {
+				return p, false // encoding/json matches these case-insensitively
+			}
+			if !s.value() {
+				return p, false
+			}
+		}
+		if present&bit != 0 {
+			return p, false // duplicate key: leave the last-wins rules to encoding/json
+		}
+		present |= bit
+		s.space()
+		switch s.peek() {
+		case ',':
+			s.i++
+			s.space()
+		case '}':
+			s.i++
+			return p, s.end()
+		default:
+			return p, false
+		}
+	}
+}
+
+const (
+	fieldTotalSize uint8 = 1 << iota
+	fieldDone
+	fieldNextRecordsURL
+	fieldRecords
+)
+
+// maxSplitDepth bounds nesting; deeper input goes to encoding/json (whose
+// own limit is 10000).
+const maxSplitDepth = 512
+
+// pageScanner is a validating JSON scanner over b. Its methods return
+// false on anything encoding/json would reject (and on a few things it
+// would accept, which the caller then hands to encoding/json).
+type pageScanner struct {
+	b     []byte
+	i     int
+	depth int
+}
+
+func (s *pageScanner) peek() byte {
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *pageScanner) next(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *pageScanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// end reports whether only whitespace is left.
+func (s *pageScanner) end() bool {
+	s.space()
+	return s.i == len(s.b)
+}
+
+func (s *pageScanner) literal(lit string) bool {
+	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+		s.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// records scans the array of the records key into raw elements.
+func (s *pageScanner) records() ([]json.RawMessage, bool) {
+	if !s.next('[') {
+		return nil, false
+	}
+	s.space()
+	if s.next(']') {
+		return []json.RawMessage{}, true
+	}
+	// Guess the count from the first element's size to avoid regrowing.
+	var recs []json.RawMessage
+	for {
+		start := s.i
+		if !s.value() {
+			return nil, false
+		}
+		if recs == nil {
+			n := (len(s.b) - start) / max(s.i-start+1, 1)
+			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
+		}
+		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
+		s.space()
+		switch s.peek() {
+		case ',':
+			s.i++
+			s.space()
+		case ']':
+			s.i++
+			return recs, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// integer scans a number that encoding/json would store in an int: only
+// digits with an optional minus sign, at most 18 of them.
+func (s *pageScanner) integer() (int, bool) {
+	neg := s.next('-')
+	digits := s.i
+	n := 0
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		n = n*10 + int(s.b[s.i]-'0')
+		s.i++
+	}
+	nd := s.i - digits
+	if nd == 0 || nd > 18 || (nd > 1 && s.b[digits] == '0') {
+		return 0, false
+	}
+	if s.i < len(s.b) {
+		switch s.b[s.i] {
+		case '.', 'e', 'E':
+			return 0, false
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// value validates and skips one JSON value at s.i (no leading space).
+func (s *pageScanner) value() bool {
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		_, ok := s.str()
+		return ok
+	case c == '{':
+		return s.object()
+	case c == '[':
+		return s.array()
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number()
+	}
+	return false
+}
+
+func (s *pageScanner) object() bool {
+	s.i++ // '{'
+	if s.depth++; s.depth > maxSplitDepth {
+		return false
+	}
+	s.space()
+	if s.next('}') {
+		s.depth--
+		return true
+	}
+	for {
+		if s.peek() != '"' {
+			return false
+		}
+		if _, ok := s.str(); !ok {
+			return false
+		}
+		s.space()
+		if !s.next(':') {
+			return false
+		}
+		s.space()
+		if !s.value() {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		if s.next('}') {
+			s.depth--
+			return true
+		}
+		return false
+	}
+}
+
+func (s *pageScanner) array() bool {
+	s.i++ // '['
+	if s.depth++; s.depth > maxSplitDepth {
+		return false
+	}
+	s.space()
+	if s.next(']') {
+		s.depth--
+		return true
+	}
+	for {
+		if !s.value() {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		if s.next(']') {
+			s.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// number validates -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (s *pageScanner) number() bool {
+	b := s.b
+	i := s.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	s.i = i
+	return true
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// str validates and skips the string at s.i (b[s.i] == '"'), reporting
+// whether it contains escapes. Like encoding/json it rejects control
+// characters and bad escapes but not invalid UTF-8.
+func (s *pageScanner) str() (escaped, ok bool) {
+	b := s.b
+	i := s.i + 1
+	for {
+		// Skip 8 bytes at a time while none is '"', '\\' or < 0x20.
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			q := w ^ (lsb * '"')
+			bs := w ^ (lsb * '\\')
+			special := (((q - lsb) &^ q) | ((bs - lsb) &^ bs) | (w - lsb*0x20)) &^ w & msb
+			if special != 0 {
+				// Borrows only propagate upwards, so the lowest flagged
+				// byte is a real '"', '\\' or control character.
+				i += bits.TrailingZeros64(special) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			return false, false
+		}
+		switch c := b[i]; {
+		case c == '"':
+			s.i = i + 1
+			return escaped, true
+		case c == '\\':
+			escaped = true
+			if i+1 >= len(b) {
+				return false, false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if i+6 > len(b) {
+					return false, false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !isHex(h) {
+						return false, false
+					}
+				}
+				i += 6
+			default:
+				return false, false
+			}
+		case c < 0x20:
+			return false, false
+		default:
+			i++
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// splitComposite decodes a /composite response body like encoding/json
+// decodes it into struct{CompositeResponse []Subresponse}, in one
+// validating pass: each subresponse body (often a whole query page) is
+// sliced out of b instead of being scanned twice and copied. The small
+// httpHeaders objects and escaped strings go through encoding/json. As with
+// splitPage, ok=false hands b to encoding/json.
+func splitComposite(b []byte) (out []Subresponse, ok bool) {
+	s := pageScanner{b: b}
+	seen := false
+	good := s.fields(func(key []byte) bool {
+		if string(key) != "compositeResponse" {
+			if bytes.EqualFold(key, []byte("compositeResponse")) {
+				return false
+			}
+			return s.value()
+		}
+		if seen || !s.next('[') {
+			return false
+		}
+		seen = true
+		out = []Subresponse{}
+		s.space()
+		if s.next(']') {
+			return true
+		}
+		for {
+			var sub Subresponse
+			if s.peek() != '{' || !s.subresponse(&sub) {
+				return false
+			}
+			out = append(out, sub)
+			s.space()
+			if s.next(',') {
+				s.space()
+				continue
+			}
+			return s.next(']')
+		}
+	})
+	return out, good && s.end()
+}
+
+// subresponse scans one compositeResponse element into sub.
+func (s *pageScanner) subresponse(sub *Subresponse) bool {
+	var present uint8
+	return s.fields(func(key []byte) bool {
+		var bit uint8
+		switch string(key) {
+		case "body":
+			bit = 1
+			start := s.i
+			if !s.value() {
+				return false
+			}
+			sub.Body = json.RawMessage(s.b[start:s.i:s.i])
+		case "httpHeaders":
+			bit = 2
+			start := s.i
+			if !s.value() || json.Unmarshal(s.b[start:s.i], &sub.HTTPHeaders) != nil {
+				return false
+			}
+		case "httpStatusCode":
+			bit = 4
+			n, ok := s.integer()
+			if !ok {
+				return false
+			}
+			sub.HTTPStatusCode = n
+		case "referenceId":
+			bit = 8
+			v, ok := s.string()
+			if !ok {
+				return false
+			}
+			sub.ReferenceID = v
+		default:
+			for _, f := range [...]string{"body", "httpHeaders", "httpStatusCode", "referenceId"} {
+				if bytes.EqualFold(key, []byte(f)) {
+					return false
+				}
+			}
+			return s.value()
+		}
+		if present&bit != 0 {
+			return false
+		}
+		present |= bit
+		return true
+	})
+}
+
+// fields scans the object at s.i, calling fn with each key (unescaped keys
+// only; an escaped key fails) and s.i at the start of its value; fn must
+// scan the value.
+func (s *pageScanner) fields(fn func(key []byte) bool) bool {
+	s.space()
+	if !s.next('{') {
+		return false
+	}
+	if s.depth++; s.depth > maxSplitDepth {
+		return false
+	}
+	s.space()
+	if s.next('}') {
+		s.depth--
+		return true
+	}
+	for {
+		if s.peek() != '"' {
+			return false
+		}
+		ks := s.i + 1
+		esc, ok := s.str()
+		if !ok || esc {
+			return false
+		}
+		key := s.b[ks : s.i-1]
+		s.space()
+		if !s.next(':') {
+			return false
+		}
+		s.space()
+		if !fn(key) {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		if s.next('}') {
+			s.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// string scans a JSON string value into a Go string as encoding/json would.
+func (s *pageScanner) string() (string, bool) {
+	if s.peek() != '"' {
+		return "", false
+	}
+	start := s.i
+	esc, ok := s.str()
+	if !ok {
+		return "", false
+	}
+	raw := s.b[start:s.i]
+	if esc || !utf8.Valid(raw) {
+		// Rare: let encoding/json unescape (or replace invalid UTF-8).
+		var v string
+		if json.Unmarshal(raw, &v) != nil {
+			return "", false
+		}
+		return v, true
+	}
+	return string(raw[1 : len(raw)-1]), true
+}

@@ -90,6 +90,20 @@ func decodePage(resp *response) (*QueryPage, error) {
 	return &p, nil
 }
 
+// DecodeQueryPage decodes a query response body, such as a composite
+// subresponse's Body, into a page. Like QueryPages it keeps each record's
+// raw bytes (aliasing b) and takes a single validating pass when it can.
+func DecodeQueryPage(b []byte) (*QueryPage, error) {
+	if p, ok := splitPage(b); ok {
+		return &p, nil
+	}
+	var p QueryPage
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("decode query page: %w", err)
+	}
+	return &p, nil
+}
+
 // QueryRecords runs q and yields every record decoded, across all pages.
 // Child subquery results that are themselves paged are completed by
 // following their nextRecordsUrl.

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -162,9 +161,9 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 				}
 				continue
 			}
-			var page sfdc.QueryPage
-			if err := json.Unmarshal(resps[i].Body, &page); err != nil {
-				return fmt.Errorf("sync %s: decode query page: %w", pl.object, err)
+			page, err := sfdc.DecodeQueryPage(resps[i].Body)
+			if err != nil {
+				return fmt.Errorf("sync %s: %w", pl.object, err)
 			}
 			if j.highWater {
 				pl.wm.HighWaterSet = true
@@ -177,7 +176,7 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 				}
 				continue
 			}
-			if err := p.fetchRest(ctx, pl, &page, send); err != nil {
+			if err := p.fetchRest(ctx, pl, page, send); err != nil {
 				return err
 			}
 		}

@@ -1,9 +1,3 @@
-//go:build emulator
-
-// Run with: go test -tags emulator ./sfdc/
-// (tagged so this package's tests do not depend on the emulator and SOQL
-// engine compiling while they are being written in parallel).
-
 package sfdc_test
 
 import (

@@ -26,6 +26,10 @@ type describeDoc struct {
 		Type             string   `json:"type"`
 		ReferenceTo      []string `json:"referenceTo"`
 		RelationshipName string   `json:"relationshipName"`
+		PicklistValues   []struct {
+			Value  string `json:"value"`
+			Active bool   `json:"active"`
+		} `json:"picklistValues"`
 	} `json:"fields"`
 	ChildRelationships []struct {
 		ChildSObject     string `json:"childSObject"`
@@ -105,9 +109,17 @@ func parseDescribe(raw []byte) (*soql.Object, string, error) {
 	}
 	obj := &soql.Object{Name: d.Name}
 	for _, f := range d.Fields {
-		obj.Fields = append(obj.Fields, soql.Field{
+		field := soql.Field{
 			Name: f.Name, Type: soql.FieldType(f.Type), ReferenceTo: f.ReferenceTo, RelationshipName: f.RelationshipName,
-		})
+		}
+		// Salesforce sorts picklists in their setup order (StageName in
+		// pipeline order), so offline ORDER BY/MIN/MAX agree with the org.
+		for _, v := range f.PicklistValues {
+			if v.Active {
+				field.Picklist = append(field.Picklist, v.Value)
+			}
+		}
+		obj.Fields = append(obj.Fields, field)
 	}
 	for _, c := range d.ChildRelationships {
 		if c.RelationshipName == "" {

@@ -27,6 +27,18 @@ func appendValue(b []byte, v any) []byte {
 		if x == nil {
 			return append(b, "null"...)
 		}
+		if len(x.Keys) == 2 && x.Keys[0] == "type" && x.Keys[1] == "url" {
+			// attributes, once per record
+			t, ok1 := x.Values[0].(string)
+			u, ok2 := x.Values[1].(string)
+			if ok1 && ok2 {
+				b = append(b, `{"type":`...)
+				b = appendString(b, t)
+				b = append(b, `,"url":`...)
+				b = appendString(b, u)
+				return append(b, '}')
+			}
+		}
 		return appendRow(b, x)
 	case *soql.ChildSet:
 		if x == nil {
@@ -59,13 +71,44 @@ func appendFloat(b []byte, f float64) []byte {
 }
 
 func appendRow(b []byte, r *soql.Row) []byte {
+	return appendRowKeys(b, r, nil)
+}
+
+// keyCache holds the encoded `"key":` prefixes of the last row's keys;
+// rows of one result share their key strings, so encoding them once per
+// result saves escaping every key of every row.
+type keyCache struct {
+	keys []string
+	enc  [][]byte
+}
+
+// prefix returns the encoded `"k":` for column i.
+func (c *keyCache) prefix(i int, k string) []byte {
+	if i < len(c.keys) && c.keys[i] == k {
+		return c.enc[i]
+	}
+	enc := append(appendString(nil, k), ':')
+	if i < len(c.keys) {
+		c.keys[i], c.enc[i] = k, enc
+	} else {
+		c.keys, c.enc = append(c.keys, k), append(c.enc, enc)
+	}
+	return enc
+}
+
+// appendRowKeys is appendRow with an optional key cache.
+func appendRowKeys(b []byte, r *soql.Row, kc *keyCache) []byte {
 	b = append(b, '{')
 	for i, k := range r.Keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, k)
-		b = append(b, ':')
+		if kc != nil {
+			b = append(b, kc.prefix(i, k)...)
+		} else {
+			b = appendString(b, k)
+			b = append(b, ':')
+		}
 		var v any
 		if i < len(r.Values) {
 			v = r.Values[i]
@@ -88,15 +131,31 @@ func appendRows(b []byte, rows []*soql.Row) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks bytes that appear in JSON strings unescaped.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string, escaping control characters
 // (terminal escapes in data arrive as \u001b) but not HTML.
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	i := 0
+	for i < len(s) && plainASCII[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if plainASCII[c] {
 				i++
 				continue
 			}

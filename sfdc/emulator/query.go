@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,14 +23,52 @@ const (
 // Cursor cache limits: open query locators expire after 15 idle minutes;
 // the oldest are evicted beyond these bounds.
 const (
-	cursorIdle    = 15 * time.Minute
-	maxCursors    = 64
-	maxCursorRows = 1_000_000
+	cursorIdle     = 15 * time.Minute
+	maxCursors     = 64
+	maxCursorBytes = 1 << 30
 )
 
-// cursor is an open query locator: the full result and its page size.
+// encodedRows is a query result encoded once: every row's JSON, each with a
+// leading comma, back to back in buf; row i is buf[offs[i]:offs[i+1]].
+// Pages are slices of it, and a cursor holds no pointers for the garbage
+// collector to scan.
+type encodedRows struct {
+	buf  []byte
+	offs []int
+}
+
+// encodeRows renders rows once.
+func encodeRows(rows []*soql.Row) *encodedRows {
+	e := &encodedRows{offs: make([]int, 0, len(rows)+1)}
+	kc := &keyCache{}
+	for i, r := range rows {
+		if i == 64 && len(rows) > 128 {
+			// Size the buffer once from the first rows.
+			e.buf = slices.Grow(e.buf, len(e.buf)/64*(len(rows)-64)*11/10)
+		}
+		e.offs = append(e.offs, len(e.buf))
+		e.buf = append(e.buf, ',')
+		e.buf = appendRowKeys(e.buf, r, kc)
+	}
+	e.offs = append(e.offs, len(e.buf))
+	return e
+}
+
+// rows returns the number of rows.
+func (e *encodedRows) rows() int { return len(e.offs) - 1 }
+
+// appendPage appends rows [from, to) as a JSON array.
+func (e *encodedRows) appendPage(b []byte, from, to int) []byte {
+	b = append(b, '[')
+	if to > from {
+		b = append(b, e.buf[e.offs[from]+1:e.offs[to]]...)
+	}
+	return append(b, ']')
+}
+
+// cursor is an open query locator: the encoded result and its page size.
 type cursor struct {
-	rows     []*soql.Row
+	rows     *encodedRows
 	total    int
 	batch    int
 	lastUsed time.Time
@@ -120,18 +159,21 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, all bool) {
 		return
 	}
 	batch := batchSize(r)
-	page := res.Records
-	next := ""
-	if len(res.Records) > batch {
-		page = res.Records[:batch]
-		next = s.openCursor(res, batch)
+	if len(res.Records) <= batch {
+		b := make([]byte, 0, 64+len(res.Records)*512)
+		b = pageHead(b, res.TotalSize, "", "", 0)
+		b = appendRows(b, res.Records)
+		writeRaw(w, http.StatusOK, append(b, '}'))
+		return
 	}
-	writeRaw(w, http.StatusOK, queryPage(res.TotalSize, page, next, versionOf(r.Context()), batch))
+	enc := encodeRows(res.Records)
+	id := s.openCursor(enc, res.TotalSize, batch)
+	writeRaw(w, http.StatusOK, queryPage(enc, res.TotalSize, 0, batch, id, versionOf(r.Context())))
 }
 
-// queryPage renders {"totalSize","done"[,"nextRecordsUrl"],"records"}.
-func queryPage(total int, rows []*soql.Row, cursorID, version string, offset int) []byte {
-	b := make([]byte, 0, 64+len(rows)*256)
+// pageHead starts {"totalSize","done"[,"nextRecordsUrl"],"records": — a
+// cursorID of "" means done.
+func pageHead(b []byte, total int, cursorID, version string, next int) []byte {
 	b = append(b, `{"totalSize":`...)
 	b = strconv.AppendInt(b, int64(total), 10)
 	if cursorID == "" {
@@ -142,23 +184,33 @@ func queryPage(total int, rows []*soql.Row, cursorID, version string, offset int
 		b = append(b, "/query/"...)
 		b = append(b, cursorID...)
 		b = append(b, '-')
-		b = strconv.AppendInt(b, int64(offset), 10)
+		b = strconv.AppendInt(b, int64(next), 10)
 		b = append(b, '"')
 	}
-	b = append(b, `,"records":`...)
-	b = appendRows(b, rows)
+	return append(b, `,"records":`...)
+}
+
+// queryPage renders rows [from, from+batch) of an encoded result.
+func queryPage(enc *encodedRows, total, from, batch int, cursorID, version string) []byte {
+	to := min(enc.rows(), from+batch)
+	if to >= enc.rows() {
+		cursorID = ""
+	}
+	size := enc.offs[to] - enc.offs[from] + 160
+	b := pageHead(make([]byte, 0, size), total, cursorID, version, to)
+	b = enc.appendPage(b, from, to)
 	return append(b, '}')
 }
 
-// openCursor stores a result for paging and returns its locator id.
-func (s *Server) openCursor(res *soql.Result, batch int) string {
+// openCursor stores an encoded result for paging and returns its locator id.
+func (s *Server) openCursor(enc *encodedRows, total, batch int) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.querySeq++
 	id := string(sfdc.NewID("01g", "Dm", 1_000_000+s.querySeq))
 	now := time.Now()
 	// Expire idle cursors and keep the cache bounded.
-	total := len(res.Records)
+	size := len(enc.buf)
 	kept := s.curOrder[:0]
 	for _, k := range s.curOrder {
 		c := s.cursors[k]
@@ -167,16 +219,16 @@ func (s *Server) openCursor(res *soql.Result, batch int) string {
 			continue
 		}
 		kept = append(kept, k)
-		total += len(c.rows)
+		size += len(c.rows.buf)
 	}
 	s.curOrder = kept
-	for len(s.curOrder) > 0 && (len(s.curOrder) >= maxCursors || total > maxCursorRows) {
+	for len(s.curOrder) > 0 && (len(s.curOrder) >= maxCursors || size > maxCursorBytes) {
 		old := s.curOrder[0]
-		total -= len(s.cursors[old].rows)
+		size -= len(s.cursors[old].rows.buf)
 		delete(s.cursors, old)
 		s.curOrder = s.curOrder[1:]
 	}
-	s.cursors[id] = &cursor{rows: res.Records, total: res.TotalSize, batch: batch, lastUsed: now}
+	s.cursors[id] = &cursor{rows: enc, total: total, batch: batch, lastUsed: now}
 	s.curOrder = append(s.curOrder, id)
 	return id
 }
@@ -196,14 +248,9 @@ func (s *Server) handleQueryMore(w http.ResponseWriter, r *http.Request, locator
 		c.lastUsed = time.Now()
 	}
 	s.mu.Unlock()
-	if c == nil || offset > len(c.rows) {
+	if c == nil || offset > c.rows.rows() {
 		writeErrors(w, invalid)
 		return
 	}
-	end := min(len(c.rows), offset+c.batch)
-	next := ""
-	if end < len(c.rows) {
-		next = id
-	}
-	writeRaw(w, http.StatusOK, queryPage(c.total, c.rows[offset:end], next, versionOf(r.Context()), end))
+	writeRaw(w, http.StatusOK, queryPage(c.rows, c.total, offset, c.batch, id, versionOf(r.Context())))
 }

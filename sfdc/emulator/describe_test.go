@@ -169,3 +169,28 @@ func TestStagePicklistPerRecordType(t *testing.T) {
 	}
 	wantError(t, call(t, ts, "GET", v+"/ui-api/object-info/Opportunity/picklist-values/012Dm0000000000AAA/StageName", nil), 404, "NOT_FOUND")
 }
+
+func TestCustomObject(t *testing.T) {
+	ts := startTest(t, nil)
+	var d map[string]any
+	call(t, ts, "GET", v+"/sobjects/Account_Plan__c/describe", nil).json(t, &d)
+	if d["custom"] != true || d["keyPrefix"] != "a01" || d["name"] != "Account_Plan__c" {
+		t.Fatalf("describe custom object: %v %v %v", d["custom"], d["keyPrefix"], d["name"])
+	}
+	p := query(t, ts, "SELECT Id, Name, Account__r.Name, Status__c FROM Account_Plan__c LIMIT 5")
+	if p.TotalSize != 5 || p.Records[0]["Account__r"].(map[string]any)["Name"] == nil {
+		t.Fatalf("custom object query: %+v", p.Records)
+	}
+	acct := p.Records[0]["Account__r"].(map[string]any)["attributes"].(map[string]any)["url"].(string)
+	acctID := acct[strings.LastIndex(acct, "/")+1:]
+	q := query(t, ts, "SELECT Id, (SELECT Name FROM Account_Plans__r) FROM Account WHERE Id = '"+acctID+"'")
+	if kids, _ := q.Records[0]["Account_Plans__r"].(map[string]any); kids == nil || kids["totalSize"].(float64) < 1 {
+		t.Errorf("child relationship Account_Plans__r = %v", q.Records[0]["Account_Plans__r"])
+	}
+	r := call(t, ts, "POST", v+"/sobjects/Account_Plan__c", map[string]any{"Name": "New Plan", "Account__c": acctID, "Status__c": "Sideways"})
+	wantError(t, r, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST")
+	r = call(t, ts, "POST", v+"/sobjects/Account_Plan__c", map[string]any{"Name": "New Plan", "Account__c": acctID})
+	if r.status != 201 || !strings.Contains(string(r.body), `"id":"a01`) {
+		t.Errorf("create custom record: %d %s", r.status, r.body)
+	}
+}

@@ -225,6 +225,13 @@ func standardObjects() []*ObjectDef {
 			ref("OpportunityId", "Opportunity ID", "Opportunity", "Opportunity").required().createOnly().children("OpportunityContactRoles").cascade(),
 			ref("ContactId", "Contact ID", "Contact", "Contact").required().children("OpportunityContactRoles").cascade(),
 			picklist("Role", "Role", demo.ContactRoles()), boolean("IsPrimary", "Primary")),
+		customObject(object("Account_Plan__c", "Account Plan", "Account Plans", "a01",
+			name("Account Plan Name"),
+			ref("Account__c", "Account", "Account__r", "Account").required().custom().children("Account_Plans__r").cascade(),
+			str("Fiscal_Year__c", "Fiscal Year", 4).custom(),
+			picklist("Status__c", "Status", demo.PlanStatuses()).custom().restricted().defaulted(demo.PlanStatuses()[0]),
+			currency("Target_Revenue__c", "Target Revenue").custom(),
+			text("Notes__c", "Notes").custom(), ownerField(""))),
 		object("Task", "Task", "Tasks", "00T",
 			withChildren(who, "Tasks"), withChildren(what, "Tasks"),
 			combobox("Subject", "Subject", demo.TaskSubjects()), date("ActivityDate", "Due Date Only"),
@@ -249,3 +256,9 @@ func standardObjects() []*ObjectDef {
 }
 
 func withChildren(f FieldDef, rel string) FieldDef { f.ChildRelName = rel; return f }
+
+// customObject marks o as a custom object.
+func customObject(o *ObjectDef) *ObjectDef {
+	o.Custom = true
+	return o
+}

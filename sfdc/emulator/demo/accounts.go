@@ -118,6 +118,7 @@ func (g *generator) genAccounts() {
 		g.add("Account", f)
 		a := account{id: id, name: name, owner: owner, domain: domain, segment: segment}
 		g.genContacts(&a, p, created)
+		g.genPlan(&a, revenue, created)
 		g.accounts = append(g.accounts, a)
 	}
 }
@@ -190,4 +191,31 @@ func (g *generator) genLeads() {
 		g.add("Lead", f)
 		g.leads = append(g.leads, leadRef{id: f["Id"].(string), owner: owner})
 	}
+}
+
+// genPlan gives about 40% of accounts an account plan (a custom object) for
+// the current fiscal year.
+func (g *generator) genPlan(a *account, revenue float64, created time.Time) {
+	if !g.chance(0.4) {
+		return
+	}
+	fy := "FY" + itoa(fiscalYearName(g.today)%100)
+	status := PlanStatuses()[1]
+	if g.chance(0.25) {
+		status = PlanStatuses()[0]
+	}
+	f := map[string]any{
+		"Id": g.id("a01"), "Name": a.name + " " + fy + " Plan", "Account__c": a.id, "Fiscal_Year__c": "20" + fy[2:],
+		"Status__c": status, "Target_Revenue__c": roundAmount(revenue * (0.001 + g.r.Float64()*0.004)),
+		"Notes__c": nil, "OwnerId": a.owner,
+	}
+	if g.chance(0.3) {
+		f["Notes__c"] = g.pick(g.words.nextSteps) + "."
+	}
+	made := g.clampPast(g.today.AddDate(0, 0, -g.r.IntN(120)).Add(9 * time.Hour))
+	if made.Before(created) {
+		made = created
+	}
+	stamp(f, a.owner, made, g.clampPast(made.AddDate(0, 0, g.r.IntN(30))))
+	g.add("Account_Plan__c", f)
 }

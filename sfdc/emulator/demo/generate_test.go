@@ -33,7 +33,7 @@ func TestSizesAndScale(t *testing.T) {
 	n := count(Generate(Config{Seed: 1, Now: now}))
 	if n["User"] != 8 || n["Account"] != 300 || n["Lead"] != 500 || n["Task"] != 5500 || n["Event"] != 2500 ||
 		n["Contact"] < 1000 || n["Opportunity"] < 1300 || n["OpportunityStage"] != 11 || n["RecordType"] != 2 ||
-		n["Organization"] != 1 || n["Profile"] != 2 || n["OpportunityContactRole"] < 500 {
+		n["Organization"] != 1 || n["Profile"] != 2 || n["Account_Plan__c"] < 80 || n["OpportunityContactRole"] < 500 {
 		t.Errorf("scale 1 counts = %v", n)
 	}
 	n2 := count(Generate(Config{Seed: 1, Scale: 2, Now: now}))

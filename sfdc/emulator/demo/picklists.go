@@ -74,3 +74,7 @@ func CallTypes() []string { return []string{"Internal", "Inbound", "Outbound"} }
 
 // Salutations are Contact/Lead Salutation values.
 func Salutations() []string { return []string{"Mr.", "Ms.", "Mrs.", "Dr.", "Prof."} }
+
+// PlanStatuses are the custom Account_Plan__c.Status__c values; the first is
+// the default.
+func PlanStatuses() []string { return []string{"Draft", "Active", "Closed"} }

@@ -63,7 +63,8 @@
 // Region__c) and segments (Segment__c), about 4 contacts per account, 500
 // leads, about 1,500 opportunities on two record types (New Business and
 // Renewal, whose StageName values differ) with contact roles, 5,500 tasks and
-// 2,500 events over the past year and the next two quarters. The rep always
+// 2,500 events over the past year and the next two quarters, and account
+// plans (the custom object Account_Plan__c, lookup Account__c). The rep always
 // has won, lost and open deals closing in this and last calendar quarter and
 // this and last fiscal quarter.
 //

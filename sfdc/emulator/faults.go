@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -259,7 +260,7 @@ type faultsJSON struct {
 //	GET  /__emulator/faults   the armed faults
 //	GET  /__emulator/stats    {"api_calls": N}
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	if bearer(r) != s.adminToken {
+	if subtle.ConstantTimeCompare([]byte(bearer(r)), []byte(s.adminToken)) != 1 {
 		writeErrors(w, errInvalidSession())
 		return
 	}

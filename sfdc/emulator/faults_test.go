@@ -204,3 +204,24 @@ func TestFaultMatchAndSkip(t *testing.T) {
 		t.Errorf("unmatched request during outage: %d %v", st, err)
 	}
 }
+
+func TestSessionTimeout(t *testing.T) {
+	c := &clock{t: testNow}
+	ts := startTest(t, func(o *Options) { o.Empty, o.Now, o.SessionTimeout = true, c.now, 2*time.Hour })
+	if r := call(t, ts, "GET", v+"/limits", nil); r.status != 200 {
+		t.Fatalf("fresh token: %d", r.status)
+	}
+	c.t = testNow.Add(3 * time.Hour)
+	wantError(t, call(t, ts, "GET", v+"/limits", nil), 401, "INVALID_SESSION_ID")
+	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok map[string]any
+	if err := decodeJSON(resp, &tok); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("refresh: %d %v", resp.StatusCode, err)
+	}
+	if r := callWith(t, ts, tok["access_token"].(string), "GET", v+"/limits", nil); r.status != 200 {
+		t.Errorf("refreshed token after timeout: %d", r.status)
+	}
+}

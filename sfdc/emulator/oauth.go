@@ -113,6 +113,10 @@ func (s *Server) authenticate(r *http.Request) *session {
 	if se == nil || se.grant.revoked {
 		return nil
 	}
+	if s.opts.SessionTimeout > 0 && s.now().Sub(se.issued) > s.opts.SessionTimeout {
+		delete(s.sessions, tok)
+		return nil
+	}
 	return se
 }
 

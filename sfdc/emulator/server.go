@@ -40,6 +40,10 @@ type Options struct {
 	// DeviceInterval is the polling interval (seconds) the device flow
 	// announces; 0 means 5 as Salesforce does.
 	DeviceInterval int
+	// SessionTimeout, if positive, expires access tokens that long (on the
+	// Now clock) after they were issued, like an org's session timeout;
+	// clients then get 401 INVALID_SESSION_ID and must refresh.
+	SessionTimeout time.Duration
 	// Log, if set, receives one line per request.
 	Log io.Writer
 }

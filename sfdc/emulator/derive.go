@@ -37,6 +37,13 @@ func (o *org) deriveLocked(def *ObjectDef, rec, old Record, changed map[string]b
 	case "Event":
 		start, okStart := parseDateTime(str0(rec["StartDateTime"]))
 		if !okStart {
+			// Older clients set ActivityDateTime instead.
+			if t, ok := parseDateTime(str0(rec["ActivityDateTime"])); ok {
+				start, okStart = t, true
+				rec["StartDateTime"] = formatDateTime(t)
+			}
+		}
+		if !okStart {
 			if d, err := time.Parse(dateLayout, str0(rec["ActivityDate"])); err == nil {
 				start, okStart = d, true
 				rec["StartDateTime"] = formatDateTime(d)

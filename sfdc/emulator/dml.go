@@ -339,6 +339,16 @@ func (o *org) markDeletedLocked(w writer, def *ObjectDef, id string, old Record)
 
 // validationRules are the demo org's validation rules.
 func validationRules(def *ObjectDef, rec Record) *Error {
+	if def.Name == "Event" && rec["StartDateTime"] == nil {
+		return errf(http.StatusBadRequest, "REQUIRED_FIELD_MISSING", []string{"StartDateTime"},
+			"Required fields are missing: [StartDateTime]")
+	}
+	if def.Name == "Event" {
+		if s, e := str0(rec["StartDateTime"]), str0(rec["EndDateTime"]); e != "" && e < s {
+			return errf(http.StatusBadRequest, "FIELD_INTEGRITY_EXCEPTION", []string{"EndDateTime"},
+				"End Date Time: End time can't be before start time")
+		}
+	}
 	if def.Name == "Opportunity" && rec["StageName"] == "Closed Lost" && rec["Loss_Reason__c"] == nil {
 		return errf(http.StatusBadRequest, "FIELD_CUSTOM_VALIDATION_EXCEPTION", []string{"Loss_Reason__c"},
 			"Select a Loss Reason before closing an opportunity as Closed Lost.")

@@ -287,3 +287,19 @@ func TestLastActivityDate(t *testing.T) {
 		t.Errorf("LastActivityDate bumped SystemModstamp")
 	}
 }
+
+func TestEventDates(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	wantError(t, call(t, ts, "POST", v+"/sobjects/Event", map[string]any{"Subject": "Meeting"}), 400, "REQUIRED_FIELD_MISSING")
+	r := call(t, ts, "POST", v+"/sobjects/Event", map[string]any{"Subject": "Demo", "StartDateTime": "2026-06-11T16:00:00Z", "DurationInMinutes": 45})
+	var out map[string]any
+	r.json(t, &out)
+	if r.status != 201 {
+		t.Fatalf("create event: %d %s", r.status, r.body)
+	}
+	_, ev, _ := ts.Record(out["id"].(string))
+	if ev["EndDateTime"] != "2026-06-11T16:45:00.000+0000" || ev["ActivityDate"] != "2026-06-11" || ev["ActivityDateTime"] != "2026-06-11T16:00:00.000+0000" {
+		t.Errorf("derived event times: %v %v %v", ev["EndDateTime"], ev["ActivityDate"], ev["ActivityDateTime"])
+	}
+	wantError(t, call(t, ts, "PATCH", v+"/sobjects/Event/"+out["id"].(string), map[string]any{"EndDateTime": "2026-06-11T15:00:00Z"}), 400, "FIELD_INTEGRITY_EXCEPTION")
+}

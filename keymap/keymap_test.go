@@ -127,3 +127,62 @@ func TestLoadDefault(t *testing.T) {
 		t.Fatalf("bad json: %v", err)
 	}
 }
+
+func TestForceQuitAlwaysKeepsCtrlC(t *testing.T) {
+	k := Default()
+	if err := k.Rebind(map[string][]string{"global.force_quit": {"ctrl+q"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !key.Matches(press("ctrl+c"), k.Global.ForceQuit) {
+		t.Error("rebinding global.force_quit removed ctrl+c")
+	}
+	if !key.Matches(tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl}, k.Global.ForceQuit) {
+		t.Error("rebinding global.force_quit did not add ctrl+q")
+	}
+	if got := k.Global.ForceQuit.Help().Key; got != "ctrl+c/ctrl+q" {
+		t.Errorf("help key %q, want ctrl+c/ctrl+q", got)
+	}
+}
+
+func TestDefaultsHaveNoConflicts(t *testing.T) {
+	if err := Default().Conflicts(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRebindRejectsConflicts(t *testing.T) {
+	for name, c := range map[string]struct {
+		overrides map[string][]string
+		actions   [2]string
+	}{
+		"force_quit x":         {map[string][]string{"global.force_quit": {"x"}}, [2]string{"global.force_quit", "opportunities.status"}},
+		"global and pane":      {map[string][]string{"global.quit": {"j"}}, [2]string{"global.quit", "accounts.down"}},
+		"within a pane":        {map[string][]string{"pipeline.mine": {"T"}}, [2]string{"pipeline.mine", "pipeline.record_type"}},
+		"ctrl+c taken":         {map[string][]string{"accounts.filter": {"ctrl+c"}}, [2]string{"accounts.filter", "global.force_quit"}},
+		"force_quit takes key": {map[string][]string{"global.force_quit": {"ctrl+c", "r"}}, [2]string{"global.force_quit", "global.sync"}},
+		"detail and global":    {map[string][]string{"detail.copy": {"?"}}, [2]string{"detail.copy", "global.help"}},
+		"two globals":          {map[string][]string{"global.sync": {"1"}}, [2]string{"global.accounts", "global.sync"}},
+		"prompt":               {map[string][]string{"prompt.submit": {"esc"}}, [2]string{"prompt.cancel", "prompt.submit"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			k := Default()
+			err := k.Rebind(c.overrides)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, a := range c.actions {
+				if !strings.Contains(err.Error(), `"`+a+`"`) {
+					t.Errorf("error %q does not name %s", err, a)
+				}
+			}
+			if !key.Matches(press("q"), k.Global.Quit) || !key.Matches(press("j"), k.Accounts.Down) || !key.Matches(press("T"), k.Pipeline.RecordType) {
+				t.Error("a rejected Rebind changed the key map")
+			}
+		})
+	}
+	// The same key in different panes, or moved away first, is fine.
+	k := Default()
+	if err := k.Rebind(map[string][]string{"accounts.filter": {"f"}, "pipeline.mine": {"f"}, "global.quit": {"Q"}, "accounts.sort_next": {"q"}}); err != nil {
+		t.Fatal(err)
+	}
+}

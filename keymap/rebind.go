@@ -94,8 +94,15 @@ func (k *KeyMap) ActionNames() []string {
 	return names
 }
 
-// Rebind replaces the keys of the named actions. An unknown action name or
-// an empty key list is an error, and then k is left unchanged.
+// ForceQuitKey always quits: rebinding global.force_quit adds keys to it
+// but never removes it, and no other action may use it.
+const ForceQuitKey = "ctrl+c"
+
+// Rebind replaces the keys of the named actions. global.force_quit keeps
+// ForceQuitKey whatever its override says. An unknown action name, an empty
+// key list, or a key that would trigger two actions at once (two actions of
+// the same pane, or a pane's action and a global one) is an error, and then
+// k is left unchanged.
 func (k *KeyMap) Rebind(overrides map[string][]string) error {
 	acts := k.Actions()
 	names := make([]string, 0, len(overrides))
@@ -121,15 +128,60 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 			}
 		}
 	}
+	// Apply to a copy, check it, and only then keep it. SetKeys replaces a
+	// binding's key slice, so the copy shares nothing that changes.
+	next := *k
+	nextActs := next.Actions()
 	for _, n := range names {
-		b := acts[n]
-		keys := overrides[n]
+		b := nextActs[n]
+		keys := slices.Clone(overrides[n])
+		if n == "global.force_quit" && !slices.Contains(keys, ForceQuitKey) {
+			keys = append([]string{ForceQuitKey}, keys...)
+		}
 		b.SetKeys(keys...)
 		sep := "/"
 		if slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, "/") }) {
 			sep = " "
 		}
 		b.SetHelp(strings.Join(keys, sep), b.Help().Desc)
+	}
+	if err := next.Conflicts(); err != nil {
+		return err
+	}
+	*k = next
+	return nil
+}
+
+// scopes lists the groups of actions that are live at the same time: each
+// pane's own actions together with the global ones (the root handles global
+// keys before the focused pane sees them), and the prompt's.
+var scopes = []string{"accounts", "opportunities", "pipeline", "detail", "ask", "prompt"}
+
+// Conflicts returns an error naming the first key bound to two actions that
+// are live at the same time, or nil. Prompt keys are only live while the
+// prompt or a filter input is open, when global keys other than force_quit
+// are not; force_quit's keys may be used by no other action.
+func (k *KeyMap) Conflicts() error {
+	acts := k.Actions()
+	names := k.ActionNames()
+	for _, scope := range scopes {
+		owner := make(map[string]string) // key → action
+		for _, n := range names {
+			pane, _, _ := strings.Cut(n, ".")
+			global := pane == "global"
+			if scope == "prompt" && global && n != "global.force_quit" {
+				continue
+			}
+			if pane != scope && !global {
+				continue
+			}
+			for _, key := range acts[n].Keys() {
+				if other, ok := owner[key]; ok && other != n {
+					return fmt.Errorf("key %q is bound to both %q and %q", key, other, n)
+				}
+				owner[key] = n
+			}
+		}
 	}
 	return nil
 }

@@ -254,7 +254,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey routes a key press.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := &m.keys.Global
-	if key.Matches(msg, g.ForceQuit) {
+	// ctrl+c quits whatever the key map says (a key contract; keymap.Rebind
+	// keeps it bound, and a key map built by hand cannot lose it either).
+	if key.Matches(msg, g.ForceQuit) || msg.String() == keymap.ForceQuitKey {
 		m.quitting = true
 		return tea.Quit
 	}

@@ -456,3 +456,35 @@ func TestSpinnerTicksOnlyWhileSyncing(t *testing.T) {
 		t.Fatal("the spinner keeps ticking after the sync")
 	}
 }
+
+// TestCtrlCAlwaysQuits: ctrl+c quits in every state, whatever the key map
+// says about global.force_quit.
+func TestCtrlCAlwaysQuits(t *testing.T) {
+	rebound := keymap.Default()
+	if err := rebound.Rebind(map[string][]string{"global.force_quit": {"ctrl+q"}}); err != nil {
+		t.Fatal(err)
+	}
+	byHand := keymap.Default()
+	byHand.Global.ForceQuit.SetKeys("x") // bypasses Rebind
+	byHand.Opportunities.Status.SetKeys("X")
+	states := map[string][]string{
+		"accounts": nil, "filter": {"/"}, "prompt": {":"}, "help": {"?"},
+		"detail": {"enter"}, "pipeline": {"3"}, "ask": {"4"},
+	}
+	for name, keys := range map[string]*keymap.KeyMap{"rebound": rebound, "by hand": byHand} {
+		for state, pre := range states {
+			t.Run(name+"/"+state, func(t *testing.T) {
+				fake := NewFakeData(1, 50, testNow)
+				m, _ := New(Deps{Data: fake, Keys: keys, Now: func() time.Time { return testNow }})
+				m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+				run(m, m.loadData())
+				for _, k := range pre {
+					run(m, press(m, k))
+				}
+				if !isQuit(press(m, "ctrl+c")) {
+					t.Fatal("ctrl+c does not quit")
+				}
+			})
+		}
+	}
+}

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -28,6 +30,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -71,7 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "lazyforce: %v\n", err)
+	fmt.Fprintf(stderr, "lazyforce: %s\n", describeError(err))
 	var ue usageError
 	if errors.As(err, &ue) {
 		return exitUsage
@@ -86,7 +89,13 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		Short:         "A keyboard-driven terminal client for Salesforce",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Version:       version(),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unknown command %q (see 'lazyforce --help')", args[0])}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTUI(cmd.Context(), opts)
 		},
@@ -108,23 +117,32 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	return root
 }
 
-// exactArgs is cobra.ExactArgs reporting a usage error.
-func exactArgs(n int) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
-			return usageError{err}
-		}
-		return nil
+// version is the module version and VCS revision this binary was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
 	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " (" + s.Value[:12] + ")"
+		}
+	}
+	return v
 }
 
-// minArgs is cobra.MinimumNArgs reporting a usage error.
-func minArgs(n int) cobra.PositionalArgs {
+// exactArgs is cobra.ExactArgs reporting a usage error that names the
+// command and its usage line.
+func exactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if err := cobra.MinimumNArgs(n)(cmd, args); err != nil {
-			return usageError{err}
+		if len(args) == n {
+			return nil
 		}
-		return nil
+		if n == 0 {
+			return usageError{fmt.Errorf("'%s' takes no arguments, got %q (see '%s --help')", cmd.CommandPath(), args[0], cmd.CommandPath())}
+		}
+		return usageError{fmt.Errorf("'%s' takes %d argument(s), got %d: usage: %s (see '%s --help')", cmd.CommandPath(), n, len(args), cmd.UseLine(), cmd.CommandPath())}
 	}
 }
 
@@ -214,6 +232,9 @@ func newLoginCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
 		Short: "Add an org: --instance-url URL --access-token TOKEN [--alias NAME]",
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := lo.resolveToken(cmd.InOrStdin()); err != nil {
+				return err
+			}
 			switch {
 			case lo.web, lo.device, lo.fromSF != "", lo.sandbox, lo.domain != "":
 				return errors.New("login: --web, --device, --from-sf, --sandbox and --domain are not available yet; use --instance-url URL --access-token TOKEN")
@@ -231,7 +252,7 @@ func newLoginCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&lo.instanceURL, "instance-url", "", "the org's `URL`, e.g. https://acme.my.salesforce.com")
-	f.StringVar(&lo.accessToken, "access-token", "", "an access `TOKEN` for the org")
+	f.StringVar(&lo.accessToken, "access-token", "", "an access `TOKEN` for the org; - reads it from stdin (default: $SF_ACCESS_TOKEN)")
 	f.StringVar(&lo.alias, "alias", "", "`NAME` for the org (default: from the username)")
 	f.BoolVar(&lo.web, "web", false, "log in in the browser (not available yet)")
 	f.BoolVar(&lo.device, "device", false, "log in with a device code (not available yet)")
@@ -239,6 +260,25 @@ func newLoginCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
 	f.BoolVar(&lo.sandbox, "sandbox", false, "log in to a sandbox (not available yet)")
 	f.StringVar(&lo.domain, "domain", "", "My Domain to log in to (not available yet)")
 	return cmd
+}
+
+// resolveToken reads the access token from stdin when it is "-", or from
+// SF_ACCESS_TOKEN (as the Salesforce CLI does) when the flag is absent, so
+// it need not show up in shell history or the process list.
+func (lo *loginOptions) resolveToken(stdin io.Reader) error {
+	switch lo.accessToken {
+	case "-":
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return usageError{errors.New("login: --access-token - expects the token on stdin")}
+		}
+		lo.accessToken = strings.TrimSpace(line)
+	case "":
+		if lo.instanceURL != "" {
+			lo.accessToken = os.Getenv("SF_ACCESS_TOKEN")
+		}
+	}
+	return nil
 }
 
 // runLogin checks the token (userinfo), then stores the org, its token and
@@ -249,6 +289,9 @@ func runLogin(ctx context.Context, lo *loginOptions, alias string, stdout io.Wri
 		return fmt.Errorf("login: %w", err)
 	}
 	ident, err := storesync.ReadIdentity(ctx, c)
+	if sfdc.IsSessionExpired(err) {
+		return fmt.Errorf("login: the org rejected the access token (expired or invalid); get a new one, e.g. with 'sf org display --verbose'")
+	}
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
@@ -452,11 +495,7 @@ func printProgress(w io.Writer, p storesync.Progress) {
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // queryOptions are the flags of 'lazyforce query'.
@@ -473,7 +512,7 @@ func newQueryCommand(opts *globalOptions, stdout io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rows, total, err := runQuery(cmd.Context(), opts, qo, args[0])
 			if err != nil {
-				return fmt.Errorf("query: %s", oneLine(err))
+				return fmt.Errorf("query: %w", err)
 			}
 			if qo.json {
 				return json.NewEncoder(stdout).Encode(struct {
@@ -515,6 +554,9 @@ func runQuery(ctx context.Context, opts *globalOptions, qo *queryOptions, text s
 		return nil, 0, err
 	}
 	defer st.Close()
+	if last, err := st.LastSync(); err == nil && last.IsZero() {
+		return nil, 0, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", o.org.Alias)
+	}
 	res, err := st.Query(ctx, text, store.QueryOptions{})
 	if err != nil {
 		return nil, 0, err
@@ -573,8 +615,20 @@ func printTable(w io.Writer, rows []*soql.Row, total int) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "(%d row%s)\n", total, map[bool]string{true: "", false: "s"}[total == 1])
+	if len(rows) == 0 && total > 0 {
+		// COUNT() alone: Salesforce answers with totalSize and no rows.
+		_, err := fmt.Fprintf(w, "%d record%s counted\n", total, plural(total))
+		return err
+	}
+	_, err := fmt.Fprintf(w, "(%d row%s)\n", total, plural(total))
 	return err
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(string)) {
@@ -617,10 +671,27 @@ func oneLine(err error) string {
 	if i := strings.Index(msg, "ERROR at Row"); i >= 0 {
 		// Keep what precedes the echoed statement (the error code) and
 		// what follows the caret line.
-		head := msg[:strings.IndexByte(msg, '\n')]
+		head := msg[:i]
+		if nl := strings.IndexByte(msg, '\n'); nl >= 0 && nl < i {
+			head = msg[:nl]
+		}
 		msg = head + " " + msg[i:]
 	}
 	return views.Sanitize(strings.Join(strings.Fields(msg), " "))
+}
+
+// describeError turns any error into the one clear line the command line
+// contract promises: Salesforce's multi-line messages are folded, text from
+// the org is sanitized, and an unreachable org is called that.
+func describeError(err error) string {
+	msg := oneLine(err)
+	// Only HTTP transport failures (always a *url.Error) mean the org is
+	// unreachable; IsNetworkError alone also matches other IO errors.
+	var ue *url.Error
+	if errors.As(err, &ue) && sfdc.IsNetworkError(err) {
+		return "cannot reach the org (offline or wrong URL?); commands that read the cache still work: " + msg
+	}
+	return msg
 }
 
 // runTUI opens the terminal app on the current org. It starts from the cache
@@ -646,7 +717,7 @@ func runTUI(ctx context.Context, opts *globalOptions) error {
 		_, err = storesync.Run(ctx, c, st, syncConfig(o.org.Sync))
 		return err
 	}
-	return runApp(o.dirs.Config, st, o.org.Alias, usage, syncNow)
+	return runApp(ctx, o.dirs.Config, st, o.org.Alias, usage, syncNow)
 }
 
 // runDemoTUI opens the terminal app on the built-in demo org: the emulator
@@ -688,11 +759,14 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 	if dirs, err := orgconfig.DefaultDirs(); err == nil {
 		configDir = dirs.Config
 	}
-	return runApp(configDir, st, "demo", usage, syncNow)
+	return runApp(ctx, configDir, st, "demo", usage, syncNow)
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits.
-func runApp(configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context) error) error {
+func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context) error) error {
+	if !isTerminal(os.Stdout) || !isTerminal(os.Stdin) {
+		return errors.New("the terminal app needs a terminal; in scripts use 'lazyforce query', 'lazyforce sync' or 'lazyforce demo --serve ADDR'")
+	}
 	keys := keymap.Default()
 	if configDir != "" {
 		var err error
@@ -715,7 +789,14 @@ func runApp(configDir string, st *store.Store, orgName string, usage *apiUsage, 
 	if err != nil {
 		return err
 	}
-	if _, err := tea.NewProgram(m).Run(); err != nil {
+	// A closed terminal (SIGHUP) or SIGTERM ends the program like q does,
+	// so deferred cleanup still runs (the demo removes its temporary cache).
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGTERM)
+	defer stop()
+	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil {
+		if ctx.Err() != nil {
+			return errors.New("terminal app: stopped by a signal")
+		}
 		return fmt.Errorf("terminal app: %w", err)
 	}
 	return nil

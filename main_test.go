@@ -240,6 +240,55 @@ func TestOfflineQueryEqualsLive(t *testing.T) {
 	}
 }
 
+// TestCommandLineErrors checks the contract for bad input: exit status 2
+// for bad usage, 1 for errors, and always one clear line on stderr.
+func TestCommandLineErrors(t *testing.T) {
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	org := emulator.StartTest(t, emulator.Options{Seed: 4})
+	cases := []struct {
+		args     []string
+		code     int
+		contains string
+	}{
+		{[]string{"bogus"}, 2, `unknown command "bogus"`},
+		{[]string{"query"}, 2, "'lazyforce query' takes 1 argument(s), got 0"},
+		{[]string{"sync", "extra"}, 2, "'lazyforce sync' takes no arguments"},
+		{[]string{"--no-such-flag"}, 2, "unknown flag"},
+		{[]string{"query", "SELECT Id FROM Account"}, 1, "no org configured"},
+		{[]string{"login", "--instance-url", org.URL, "--access-token", "00Dbogus!token"}, 1, "the org rejected the access token"},
+		{[]string{"login", "--instance-url", "http://127.0.0.1:1", "--access-token", "x"}, 1, "cannot reach the org"},
+	}
+	for _, c := range cases {
+		out, errs, code := runCLI(t, c.args...)
+		if code != c.code || !strings.Contains(errs, c.contains) || strings.Count(errs, "\n") != 1 || out != "" {
+			t.Errorf("lazyforce %q: exit %d, stderr %q, stdout %q; want exit %d and one line containing %q", c.args, code, errs, out, c.code, c.contains)
+		}
+	}
+
+	// A token can come from stdin instead of the command line.
+	root := newRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
+	root.SetIn(strings.NewReader(org.AccessToken + "\n"))
+	root.SetArgs([]string{"login", "--instance-url", org.URL, "--access-token", "-"})
+	if err := root.Execute(); err != nil {
+		t.Fatalf("login with the token on stdin: %v", err)
+	}
+	if _, errs, code := runCLI(t, "query", "SELECT Id FROM Account"); code != 1 || !strings.Contains(errs, "run 'lazyforce sync' first") {
+		t.Errorf("query before the first sync: %d %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync"); code != 0 {
+		t.Fatalf("sync: %d %q", code, errs)
+	}
+	out, _, code := runCLI(t, "query", "SELECT COUNT() FROM Account")
+	if code != 0 || !strings.HasSuffix(out, " records counted\n") {
+		t.Errorf("COUNT() table output: %d %q", code, out)
+	}
+	// Multi-line Salesforce errors become one line that keeps the position.
+	_, errs, code := runCLI(t, "query", "SELECT Nme FROM Account")
+	if code != 1 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "Row:1:Column:8") {
+		t.Errorf("bad field: %d %q", code, errs)
+	}
+}
+
 // equalRecords compares two decoded record lists, ignoring attributes.url
 // (it names the API version, which the cache does not know).
 func equalRecords(a, b any) bool {

@@ -37,12 +37,26 @@ func (o *org) loadDemo(cfg demo.Config) *demo.Data {
 	}
 	today := dateOf(now)
 	la := lastActivity{}
+	// Booleans are never null in Salesforce: fill the ones generated data omits.
+	bools := map[*ObjectDef][]string{}
+	for _, def := range o.schema.Objects() {
+		for _, f := range def.Fields {
+			if f.Type == "boolean" {
+				bools[def] = append(bools[def], f.Name)
+			}
+		}
+	}
 	for batch := range batches {
 		o.mu.Lock()
 		for _, r := range batch {
 			def, ok := o.schema.Lookup(r.Object)
 			if !ok {
 				continue
+			}
+			for _, b := range bools[def] {
+				if _, set := r.Fields[b]; !set {
+					r.Fields[b] = false
+				}
 			}
 			o.deriveLocked(def, r.Fields, nil, loadChanged, zeroTime)
 			o.putLocked(def, r.Fields)

@@ -242,7 +242,7 @@ func standardObjects() []*ObjectDef {
 			integer("CallDurationInSeconds", "Call Duration", 8), picklist("CallType", "Call Type", demo.CallTypes()),
 			str("CallDisposition", "Call Result", 255), str("CallObject", "Call Object Identifier", 255),
 			picklist("TaskSubtype", "Task Subtype", demo.TaskSubtypes()).createOnly(),
-			datetime("CompletedDateTime", "Completed Date/Time").readonly()),
+			datetime("CompletedDateTime", "Completed Date/Time").readonly(), boolean("IsArchived", "Archived").readonly()),
 		object("Event", "Event", "Events", "00U",
 			withChildren(who, "Events"), withChildren(what, "Events"),
 			combobox("Subject", "Subject", demo.EventSubjects()), str("Location", "Location", 255),
@@ -251,7 +251,7 @@ func standardObjects() []*ObjectDef {
 			datetime("EndDateTime", "End Date Time"), integer("DurationInMinutes", "Duration", 8),
 			text("Description", "Description"), ref("AccountId", "Account ID", "Account", "Account").readonly(),
 			ownerField(""), picklist("ShowAs", "Show Time As", []string{"Busy", "OutOfOffice", "Free"}).defaulted("Busy"),
-			picklist("EventSubtype", "Event Subtype", []string{"Event"}).createOnly()),
+			picklist("EventSubtype", "Event Subtype", []string{"Event"}).createOnly(), boolean("IsArchived", "Archived").readonly()),
 	}
 }
 

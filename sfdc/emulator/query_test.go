@@ -93,6 +93,10 @@ func TestQueryShapes(t *testing.T) {
 	if kids["done"] != true || kids["totalSize"].(float64) < 1 {
 		t.Errorf("Contacts = %v", kids)
 	}
+	// Booleans are never null, even ones the generator does not set.
+	if n := query(t, ts, "SELECT COUNT() FROM Task WHERE IsArchived = false").TotalSize; n != ts.Count("Task") {
+		t.Errorf("IsArchived = false matches %d of %d tasks", n, ts.Count("Task"))
+	}
 	// Aggregates come back as AggregateResult rows with expr0.
 	p = query(t, ts, "SELECT StageName, COUNT(Id) FROM Opportunity GROUP BY StageName")
 	if len(p.Records) < 5 || p.Records[0]["attributes"].(map[string]any)["type"] != "AggregateResult" || p.Records[0]["expr0"] == nil {

@@ -19,8 +19,8 @@ import (
 type Options struct {
 	Seed  int64
 	Scale int // multiplies the demo org's size; values below 1 mean 1
-	// Empty generates only the org's setup data (organization, users, record
-	// types, opportunity stages) and no business records.
+	// Empty generates only the org's setup data (organization, profiles,
+	// users, record types, opportunity stages) and no business records.
 	Empty bool
 	// Now is the clock ("today" for the demo data, timestamps of writes);
 	// nil means time.Now.

@@ -305,7 +305,7 @@ func (p *Accounts) View() string {
 	}
 	title := fmt.Sprintf("Accounts %s", st.Muted.Render(fmt.Sprintf("%s of %s · sorted by %s",
 		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Accounts))), sortLabel)))
-	b.WriteString(fit(st.Title.Render(title), p.width))
+	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 	if p.filter.editing {
 		b.WriteString(p.filter.input.View())
@@ -316,13 +316,20 @@ func (p *Accounts) View() string {
 	}
 
 	// Columns: name takes what the others leave.
-	cityW, typeW, ownerW, actW := 16, 18, 16, 12
+	// "Last activity" gets its whole header when the name column can
+	// spare the cell; dates need only 10.
+	cityW, typeW, ownerW, actW := 16, 18, 16, 13
+	actLabel := "Last activity"
 	if p.width < 100 {
 		ownerW = 0
 		typeW = 14
 		cityW = 12
 	}
 	nameW := p.width - 2 - cityW - typeW - ownerW - actW - 4
+	if nameW < 20 {
+		actW, actLabel = 10, "Activity"
+		nameW += 3
+	}
 	if nameW < 12 {
 		cityW, nameW = 0, nameW+cityW
 	}
@@ -336,7 +343,7 @@ func (p *Accounts) View() string {
 		}
 		return s + fit(act, actW)
 	}
-	b.WriteString(st.Header.Render(cols("Name", "Type", "City", "Owner", "Last activity")))
+	b.WriteString(st.Header.Render(cols("Name", "Type", "City", "Owner", actLabel)))
 	b.WriteByte('\n')
 
 	h := p.listHeight()

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func newTestAccounts(t *testing.T) *Accounts {
@@ -233,5 +235,46 @@ func TestAccountsNewDataWithFilterIsSearchedBeforeShown(t *testing.T) {
 	}
 	if p.Query() != "cedar" {
 		t.Fatalf("the filter was lost: %q", p.Query())
+	}
+}
+
+// TestTitlesKeepTheirStyles: the pane titles are styled (title and muted
+// parts) after fitting them to the width, at every width, even when cut.
+func TestTitlesKeepTheirStyles(t *testing.T) {
+	ctx := testContext(true)
+	acc := NewAccounts(ctx)
+	acc.SetData(NewAccountIndex(testAccounts()))
+	opps := NewOpportunities(ctx)
+	opps.SetData(NewOpportunityIndex(testOpps()))
+	pipe := NewPipeline(ctx)
+	pipe.SetData(NewOpportunityIndex(testOpps()), testRecordTypes())
+	title := ctx.Styles.Title.Render("T")
+	styleStart := title[:strings.Index(title, "T")]
+	for name, p := range map[string]Pane{"accounts": acc, "opportunities": opps, "pipeline": pipe} {
+		for _, w := range []int{30, 80, 140} {
+			p.SetSize(w, 20)
+			first, _, _ := strings.Cut(p.View(), "\n")
+			if !strings.HasPrefix(first, styleStart) {
+				t.Errorf("%s at %d: title lost its style: %q", name, w, first)
+			}
+			if got := ansi.StringWidth(first); got != w {
+				t.Errorf("%s at %d: title is %d cells", name, w, got)
+			}
+		}
+	}
+}
+
+func TestLastActivityHeaderFits(t *testing.T) {
+	p := NewAccounts(testContext(true))
+	p.SetData(NewAccountIndex(testAccounts()))
+	for _, w := range []int{80, 140} {
+		p.SetSize(w, 20)
+		if out := ansi.Strip(p.View()); !strings.Contains(out, "Last activity") {
+			t.Errorf("width %d: header cuts Last activity:\n%s", w, out)
+		}
+	}
+	p.SetSize(50, 20)
+	if out := ansi.Strip(p.View()); strings.Contains(out, "Last activi…") {
+		t.Errorf("width 50: header cut:\n%s", out)
 	}
 }

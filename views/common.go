@@ -200,6 +200,21 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", max(0, w-sw))
 }
 
+// fitStyled pads or truncates s, already styled and made of sanitized
+// text, to exactly w cells. Unlike fit it keeps the styles: Sanitize would
+// strip them as escape sequences.
+func fitStyled(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	return s + strings.Repeat(" ", max(0, w-sw))
+}
+
 // fitRight is fit aligned to the right.
 func fitRight(s string, w int) string {
 	if w <= 0 {

@@ -445,7 +445,7 @@ func (p *Opportunities) View() string {
 	}
 	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
 		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), money(total)))
-	b.WriteString(fit(st.Title.Render(title), p.width))
+	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 
 	chip := func(on bool, label string) string {

@@ -252,7 +252,7 @@ func (p *Pipeline) View() string {
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
 		Sanitize(rt.Name), more, owner, money(open), money(weighted)))
-	header := fit(st.Title.Render(title), p.width)
+	header := fitStyled(st.Title.Render(title), p.width)
 
 	chart := p.chart()
 	chartH := lipgloss.Height(chart)

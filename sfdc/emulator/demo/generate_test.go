@@ -82,6 +82,7 @@ func TestMeHasWonLostOpenEveryQuarter(t *testing.T) {
 func TestBelievableAndHostileData(t *testing.T) {
 	d := Generate(Config{Seed: 1, Now: now})
 	var apostrophe, escape bool
+	overdueStages := map[string]bool{}
 	stages := map[string]bool{}
 	for _, s := range Stages() {
 		stages[s.Name] = true
@@ -109,8 +110,12 @@ func TestBelievableAndHostileData(t *testing.T) {
 				t.Fatalf("Closed Lost without loss reason: %v", f["Id"])
 			}
 			if f["StageName"] != "Closed Won" && f["StageName"] != "Closed Lost" {
-				if cd := f["CloseDate"].(string); cd < FormatDate(now.AddDate(0, -4, 0)) {
+				cd := f["CloseDate"].(string)
+				if cd < FormatDate(now.AddDate(0, -4, 0)) {
 					t.Fatalf("open deal %v closes months ago: %s", f["Name"], cd)
+				}
+				if cd < FormatDate(now) {
+					overdueStages[f["StageName"].(string)] = true
 				}
 			} else if cd := f["CloseDate"].(string); cd > FormatDate(now) {
 				t.Fatalf("closed deal %v closes in the future: %s", f["Name"], cd)
@@ -120,6 +125,9 @@ func TestBelievableAndHostileData(t *testing.T) {
 				t.Fatalf("amount %v is not round", amt)
 			}
 		}
+	}
+	if len(overdueStages) < 3 {
+		t.Errorf("overdue open deals only in stages %v", overdueStages)
 	}
 	if !apostrophe || !escape {
 		t.Errorf("apostrophe account %v, escape-sequence description %v", apostrophe, escape)

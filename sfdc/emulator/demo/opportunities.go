@@ -121,9 +121,15 @@ func (g *generator) opportunity(a *account, close time.Time, outcome string, ope
 	}
 	var stage Stage
 	if outcome == "open" {
-		// Deals far out are in early stages; deals about to close are late.
+		// Deals far out are in early stages, deals about to close are late;
+		// overdue (slipped) deals sit anywhere in the second half.
 		days := close.Sub(g.today).Hours() / 24
-		idx := len(open) - 1 - int(math.Min(float64(len(open)-1), math.Max(0, days/30+g.r.NormFloat64())))
+		var idx int
+		if days < 0 {
+			idx = len(open)/2 + g.r.IntN(len(open)-len(open)/2)
+		} else {
+			idx = len(open) - 1 - int(math.Min(float64(len(open)-1), math.Max(0, days/22+1.5*g.r.NormFloat64())))
+		}
 		stage = open[max(0, min(len(open)-1, idx))]
 	} else {
 		stage = g.stageByName[outcome]

@@ -566,7 +566,11 @@ func runQuery(ctx context.Context, opts *globalOptions, qo *queryOptions, text s
 
 // recordRow converts a live record to the soql.Row shape the printers use.
 func recordRow(r *sfdc.Record) *soql.Row {
-	row := &soql.Row{Keys: []string{"attributes"}, Values: []any{&soql.Row{Keys: []string{"type", "url"}, Values: []any{r.Attributes.Type, r.Attributes.URL}}}}
+	attrs := &soql.Row{Keys: []string{"type"}, Values: []any{r.Attributes.Type}}
+	if r.Attributes.URL != "" { // AggregateResult rows have no url
+		attrs.Keys, attrs.Values = append(attrs.Keys, "url"), append(attrs.Values, r.Attributes.URL)
+	}
+	row := &soql.Row{Keys: []string{"attributes"}, Values: []any{attrs}}
 	for _, name := range r.Fields() {
 		v, _ := r.Get(name)
 		switch x := v.(type) {

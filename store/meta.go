@@ -18,6 +18,7 @@ type Identity struct {
 	FiscalYearStartMonth int    `json:"fiscal_year_start_month,omitempty"` // 1..12, 0 = unknown (January)
 	Currency             string `json:"currency,omitempty"`                // ISO code, e.g. "USD"
 	TimeZone             string `json:"time_zone,omitempty"`               // IANA name, e.g. "America/Los_Angeles"
+	APIVersion           string `json:"api_version,omitempty"`             // REST API version in use, e.g. "66.0"
 }
 
 // Watermark is one object's sync position. Sync writes it in the same

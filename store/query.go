@@ -55,7 +55,10 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 		}
 	}
 	if env.APIVersion == "" {
-		env.APIVersion = "62.0"
+		env.APIVersion = ident.APIVersion
+	}
+	if env.APIVersion == "" {
+		env.APIVersion = "62.0" // a cache from before the version was recorded
 	}
 	var res *soql.Result
 	err = s.db.View(func(tx *bolt.Tx) error {

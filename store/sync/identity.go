@@ -23,6 +23,7 @@ func ReadIdentity(ctx context.Context, c *sfdc.Client) (store.Identity, error) {
 		Username:    ui.PreferredUsername,
 		DisplayName: ui.Name,
 		InstanceURL: c.InstanceURL(),
+		APIVersion:  c.APIVersion(),
 		TimeZone:    ui.ZoneInfo,
 	}
 	res, err := c.Query(ctx, "SELECT FiscalYearStartMonth, DefaultCurrencyIsoCode FROM Organization LIMIT 1")

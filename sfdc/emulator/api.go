@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
@@ -37,7 +38,7 @@ func (s *Server) Create(object string, fields map[string]any) (string, error) {
 
 // Update changes fields of a record. Errors are *Error.
 func (s *Server) Update(object, id string, fields map[string]any) error {
-	if err := s.org.update(s.adminWriter(), object, id, fields, zeroTime); err != nil {
+	if err := s.org.update(s.adminWriter(), object, id, fields, time.Time{}); err != nil {
 		return err
 	}
 	return nil

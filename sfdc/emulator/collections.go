@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"strings"
+	"time"
 )
 
 // rolledBack is the SaveResult error of records undone by allOrNone.
@@ -66,7 +67,7 @@ func (s *Server) handleCollectionSave(w http.ResponseWriter, r *http.Request, cr
 			if id == "" {
 				err = errf(http.StatusBadRequest, "MISSING_ARGUMENT", []string{"Id"}, "Id not specified in an update call")
 			} else {
-				err = s.org.update(wr, typ, id, rec, zeroTime)
+				err = s.org.update(wr, typ, id, rec, time.Time{})
 			}
 		}
 		errs[i] = err

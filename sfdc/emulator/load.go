@@ -58,7 +58,7 @@ func (o *org) loadDemo(cfg demo.Config) *demo.Data {
 					r.Fields[b] = false
 				}
 			}
-			o.deriveLocked(def, r.Fields, nil, loadChanged, zeroTime)
+			o.deriveLocked(def, r.Fields, nil, loadChanged, time.Time{})
 			o.putLocked(def, r.Fields)
 			la.add(def.Name, r.Fields, today)
 		}

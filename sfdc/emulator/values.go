@@ -169,9 +169,6 @@ func jsonKind(v any) string {
 	return "VALUE"
 }
 
-// zeroTime is "no precondition" for updates.
-var zeroTime time.Time
-
 // normalizeID returns the 18-character form of a client-supplied id.
 func normalizeID(raw string) (string, error) {
 	id, err := sfdc.ParseID(raw)

@@ -42,7 +42,12 @@ type Status struct {
 	Username    string // the signed-in user's username
 	UserID      string // the signed-in user's Id, for "mine" filters
 	InstanceURL string // e.g. https://acme.my.salesforce.com, for 'o'
-	LastSync    time.Time
+	// FiscalYearStartMonth is the org's first fiscal month (0: January),
+	// for "this quarter".
+	FiscalYearStartMonth time.Month
+	// Currency is the org's ISO currency code ("": USD), for amounts.
+	Currency string
+	LastSync time.Time
 	// APIUsed and APILimit come from the last Sforce-Limit-Info header
 	// (api-usage=USED/LIMIT); APILimit 0 means unknown.
 	APIUsed  int

@@ -201,6 +201,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.status = msg.status
 		m.ctx.Me = msg.status.UserID
+		if m.ctx.FiscalYearStartMonth != msg.status.FiscalYearStartMonth || m.ctx.Currency != msg.status.Currency {
+			// "This quarter" and every amount depend on these.
+			m.ctx.FiscalYearStartMonth, m.ctx.Currency = msg.status.FiscalYearStartMonth, msg.status.Currency
+			m.opps.Refresh()
+			m.pipeline.Refresh()
+			m.resize() // detail views re-render their cached lines
+		}
 		return m, nil
 	case syncDoneMsg:
 		return m, m.syncDone(msg)

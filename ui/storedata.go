@@ -199,6 +199,8 @@ func (d *StoreData) account(r *rawAccount, users map[string]string) views.Accoun
 	}
 	if r.AnnualRevenue != nil {
 		a.AnnualRevenue = *r.AnnualRevenue
+	} else {
+		a.AnnualRevenueNull = true
 	}
 	return a
 }
@@ -229,6 +231,8 @@ func opportunity(r *rawOpportunity, accounts, users map[string]string) views.Opp
 	}
 	if r.Amount != nil {
 		o.Amount = *r.Amount
+	} else {
+		o.AmountNull = true
 	}
 	if r.Probability != nil {
 		o.Probability = *r.Probability
@@ -472,6 +476,7 @@ func (d *StoreData) Status(ctx context.Context) (Status, error) {
 	}
 	if ok {
 		st.UserID, st.Username, st.InstanceURL = id.UserID, id.Username, id.InstanceURL
+		st.FiscalYearStartMonth, st.Currency = time.Month(id.FiscalYearStartMonth), id.Currency
 	}
 	st.OrgName = d.opts.OrgName
 	orgs, err := d.names(ctx, "Organization")

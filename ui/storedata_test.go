@@ -192,3 +192,87 @@ func TestAppOverTheStore(t *testing.T) {
 		t.Fatalf("pipeline over the store:\n%s", screen(m))
 	}
 }
+
+// TestStoreDataFiscalYearCurrencyAndNulls: the status carries the org's
+// fiscal year start and currency from the cached identity, a null Amount
+// or AnnualRevenue is decoded as null (not 0), and the root hands the
+// fiscal year and currency to the panes.
+func TestStoreDataFiscalYearCurrencyAndNulls(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{Org: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SetIdentity(store.Identity{UserID: "005000000000001AAA", OrgID: "00D000000000001AAA", Username: "u@x", InstanceURL: "https://x", FiscalYearStartMonth: 2, Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	recs := map[string][]string{
+		"Account": {
+			`{"attributes":{"type":"Account"},"Id":"001000000000001AAA","Name":"Null rev","AnnualRevenue":null,"SystemModstamp":"2026-05-01T00:00:00.000+0000"}`,
+			`{"attributes":{"type":"Account"},"Id":"001000000000002AAA","Name":"Zero rev","AnnualRevenue":0,"SystemModstamp":"2026-05-01T00:00:00.000+0000"}`,
+		},
+		"Opportunity": {
+			`{"attributes":{"type":"Opportunity"},"Id":"006000000000001AAA","Name":"Null deal","AccountId":"001000000000001AAA","StageName":"Prospecting","Amount":null,"CloseDate":"2026-06-01","SystemModstamp":"2026-05-01T00:00:00.000+0000"}`,
+			`{"attributes":{"type":"Opportunity"},"Id":"006000000000002AAA","Name":"Zero deal","AccountId":"001000000000001AAA","StageName":"Prospecting","Amount":0,"CloseDate":"2026-06-01","SystemModstamp":"2026-05-01T00:00:00.000+0000"}`,
+		},
+	}
+	err = st.Update(func(w *store.Writer) error {
+		for object, raws := range recs {
+			for _, raw := range raws {
+				if _, err := w.PutRecord(object, []byte(raw)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewStoreData(st, StoreDataOptions{})
+	ctx := context.Background()
+	status, err := d.Status(ctx)
+	if err != nil || status.FiscalYearStartMonth != time.February || status.Currency != "EUR" {
+		t.Fatalf("status: %+v, %v", status, err)
+	}
+	accts, err := d.Accounts(ctx)
+	if err != nil || len(accts) != 2 {
+		t.Fatalf("accounts: %+v, %v", accts, err)
+	}
+	for _, a := range accts {
+		if a.AnnualRevenueNull != (a.Name == "Null rev") {
+			t.Errorf("%s: AnnualRevenueNull %v", a.Name, a.AnnualRevenueNull)
+		}
+	}
+	opps, err := d.Opportunities(ctx)
+	if err != nil || len(opps) != 2 {
+		t.Fatalf("opportunities: %+v, %v", opps, err)
+	}
+	for _, o := range opps {
+		if o.AmountNull != (o.Name == "Null deal") {
+			t.Errorf("%s: AmountNull %v", o.Name, o.AmountNull)
+		}
+	}
+
+	m, err := New(Deps{Data: d, Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	run(m, m.loadData())
+	m.Update(m.loadStatus()())
+	press(m, "2")
+	press(m, "x") // open + closed
+	press(m, "x")
+	press(m, "d") // closing this month
+	press(m, "d") // closing this quarter
+	out := screen(m)
+	for _, want := range []string{"closing this fiscal quarter (May–Jul)", "€0", "—"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("screen lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "$") {
+		t.Errorf("screen shows dollars for a EUR org:\n%s", out)
+	}
+}

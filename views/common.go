@@ -4,6 +4,7 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -36,6 +37,66 @@ type Context struct {
 	Now    func() time.Time
 	// Me is the Id of the signed-in user, for the "mine" filters.
 	Me string
+	// FiscalYearStartMonth is the org's first fiscal month; 0 means
+	// January (fiscal quarters are then calendar quarters).
+	FiscalYearStartMonth time.Month
+	// Currency is the org's ISO currency code, e.g. "EUR"; "" means USD.
+	Currency string
+}
+
+// FiscalQuarter returns the first day of the org's fiscal quarter that
+// holds now and the first day of the next one. They are UTC midnights of
+// the calendar days, as close dates are.
+func (c *Context) FiscalQuarter(now time.Time) (start, end time.Time) {
+	first := c.FiscalYearStartMonth
+	if first < time.January || first > time.December {
+		first = time.January
+	}
+	into := (int(now.Month()) - int(first) + 12) % 3 // months into the quarter
+	start = time.Date(now.Year(), now.Month()-time.Month(into), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 3, 0)
+}
+
+// QuarterLabel names the fiscal quarter holding now for people: "this
+// quarter (Apr–Jun)", or "this fiscal quarter (May–Jul)" when the fiscal
+// year does not start in January.
+func (c *Context) QuarterLabel(now time.Time) string {
+	start, end := c.FiscalQuarter(now)
+	which := "this quarter"
+	if c.FiscalYearStartMonth > time.January && c.FiscalYearStartMonth <= time.December {
+		which = "this fiscal quarter"
+	}
+	return fmt.Sprintf("%s (%s–%s)", which, start.Format("Jan"), end.AddDate(0, -1, 0).Format("Jan"))
+}
+
+// currencySymbols are the currencies shown with a symbol rather than
+// their code.
+var currencySymbols = map[string]string{"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+// Money formats an amount in the org's currency the way a rep reads it:
+// $1.2M, €350K, CHF 900.
+func (c *Context) Money(v float64) string {
+	code := strings.ToUpper(strings.TrimSpace(Sanitize(c.Currency)))
+	if code == "" {
+		code = "USD"
+	}
+	prefix, ok := currencySymbols[code]
+	if !ok {
+		prefix = code + " "
+	}
+	neg := ""
+	if v < 0 {
+		neg, v = "-", -v
+	}
+	return neg + prefix + compact(v)
+}
+
+// Amount is Money, or "—" for an amount Salesforce left empty (null).
+func (c *Context) Amount(v float64, null bool) string {
+	if null {
+		return "—"
+	}
+	return c.Money(v)
 }
 
 // PaneID names a pane, so that asynchronous results find their addressee.
@@ -254,17 +315,17 @@ func padLines(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// money formats an amount the way a rep reads it: $1.2M, $350K, $900.
-func money(v float64) string {
+// compact formats a non-negative amount: 1.2M, 350K, 900.
+func compact(v float64) string {
 	switch {
-	case v >= 1e9 || v <= -1e9:
-		return "$" + trimFloat(v/1e9) + "B"
-	case v >= 1e6 || v <= -1e6:
-		return "$" + trimFloat(v/1e6) + "M"
-	case v >= 1e4 || v <= -1e4:
-		return "$" + trimFloat(v/1e3) + "K"
+	case v >= 1e9:
+		return trimFloat(v/1e9) + "B"
+	case v >= 1e6:
+		return trimFloat(v/1e6) + "M"
+	case v >= 1e4:
+		return trimFloat(v/1e3) + "K"
 	default:
-		return "$" + formatInt(int64(v))
+		return formatInt(int64(v))
 	}
 }
 

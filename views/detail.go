@@ -144,7 +144,7 @@ func (p *Detail) render() {
 		field("Phone", a.Phone)
 		field("Website", a.Website)
 		field("Owner", a.OwnerName)
-		field("Annual revenue", money(a.AnnualRevenue))
+		field("Annual revenue", p.ctx.Amount(a.AnnualRevenue, a.AnnualRevenueNull))
 		field("Id", a.ID)
 		section("Contacts", len(p.account.Contacts))
 		for _, c := range p.account.Contacts {
@@ -152,7 +152,7 @@ func (p *Detail) render() {
 		}
 		section("Opportunities", len(p.account.Opportunities))
 		for _, o := range p.account.Opportunities {
-			l = append(l, "  "+fit(o.Name, w/2)+" "+fit(o.StageName, w/5)+" "+fitRight(money(o.Amount), 9)+" "+fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
+			l = append(l, "  "+fit(o.Name, w/2)+" "+fit(o.StageName, w/5)+" "+fitRight(p.ctx.Amount(o.Amount, o.AmountNull), 9)+" "+fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
 		}
 		p.timeline(&l)
 	default:
@@ -161,7 +161,7 @@ func (p *Detail) render() {
 		l = append(l, st.Title.Render(fit("Opportunity · "+o.Name, w)))
 		field("Account", o.AccountName)
 		field("Stage", o.StageName)
-		field("Amount", money(o.Amount))
+		field("Amount", p.ctx.Amount(o.Amount, o.AmountNull))
 		field("Probability", fmt.Sprintf("%.0f%%", o.Probability))
 		field("Close date", date(o.CloseDate))
 		field("Owner", o.OwnerName)

@@ -18,7 +18,10 @@ type Account struct {
 	OwnerID       string
 	OwnerName     string
 	AnnualRevenue float64
-	LastActivity  time.Time // zero when the account has no activity
+	// AnnualRevenueNull is true when Salesforce has no annual revenue
+	// (null), which is shown as "—", unlike 0.
+	AnnualRevenueNull bool
+	LastActivity      time.Time // zero when the account has no activity
 }
 
 // Opportunity is one Opportunity record with its account and owner names.
@@ -29,6 +32,7 @@ type Opportunity struct {
 	AccountName      string
 	StageName        string
 	Amount           float64
+	AmountNull       bool // Salesforce has no amount (null): shown as "—", unlike 0
 	CloseDate        time.Time
 	OwnerID          string
 	OwnerName        string

@@ -178,20 +178,15 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 // SortColumn returns the sort column and whether it is descending.
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
 
-// quarterStart returns the first day of t's quarter.
-func quarterStart(t time.Time) time.Time {
-	m := time.Month((int(t.Month())-1)/3*3 + 1)
-	return time.Date(t.Year(), m, 1, 0, 0, 0, 0, t.Location())
-}
-
 // refresh recomputes the displayed rows: walk the sort order once and keep
 // what passes the quick filters and the text filter.
 func (p *Opportunities) refresh() {
 	now := p.ctx.Now()
-	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	// Close dates are dates (UTC midnights): compare with the UTC
+	// midnights of today's calendar month and the org's fiscal quarter.
+	monthStart := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	monthEnd := monthStart.AddDate(0, 1, 0)
-	qStart := quarterStart(now)
-	qEnd := qStart.AddDate(0, 3, 0)
+	qStart, qEnd := p.ctx.FiscalQuarter(now)
 	staleBefore := now.Add(-StaleAfter)
 	if p.filter.active() {
 		p.match = make([]bool, len(p.index.Opportunities))
@@ -251,6 +246,19 @@ func (p *Opportunities) refresh() {
 	}
 	p.rows = rows
 	p.cursor = clamp(p.cursor, len(p.rows))
+}
+
+// Refresh recomputes the rows after a change of the shared context (the
+// org's fiscal year).
+func (p *Opportunities) Refresh() { p.refresh() }
+
+// closingLabel is the close-date chip: the quarter names its months, as
+// it is the org's fiscal quarter.
+func (p *Opportunities) closingLabel() string {
+	if p.closing == ClosingThisQuarter {
+		return "closing " + p.ctx.QuarterLabel(p.ctx.Now())
+	}
+	return p.closing.String()
 }
 
 // Selected returns the selected opportunity.
@@ -444,7 +452,7 @@ func (p *Opportunities) View() string {
 		total += p.index.Opportunities[r].Amount
 	}
 	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
-		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), money(total)))
+		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(total)))
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 
@@ -459,7 +467,7 @@ func (p *Opportunities) View() string {
 		owner = "mine"
 	}
 	b.WriteString(chip(p.mine, owner) + chip(p.status != StatusAny, p.status.String()) +
-		chip(p.closing != ClosingAny, p.closing.String()) + chip(p.stale, "stale 30d"))
+		chip(p.closing != ClosingAny, p.closingLabel()) + chip(p.stale, "stale 30d"))
 	b.WriteByte('\n')
 	if p.filter.editing {
 		b.WriteString(p.filter.input.View())
@@ -515,7 +523,7 @@ func (p *Opportunities) View() string {
 		} else {
 			row.WriteString("  ")
 		}
-		cells := [numOppColumns]string{o.Name, o.AccountName, o.StageName, money(o.Amount), date(o.CloseDate),
+		cells := [numOppColumns]string{o.Name, o.AccountName, o.StageName, p.ctx.Amount(o.Amount, o.AmountNull), date(o.CloseDate),
 			o.OwnerName, fmt.Sprintf("%.0f%%", o.Probability)}
 		for c := range numOppColumns {
 			w := widths[c]

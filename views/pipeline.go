@@ -68,6 +68,13 @@ func (p *Pipeline) SetData(ix *OpportunityIndex, rts []RecordType) {
 	p.rebuild()
 }
 
+// Refresh regroups the board after a change of the shared context (the
+// org's fiscal year).
+func (p *Pipeline) Refresh() {
+	p.built = nil
+	p.rebuild()
+}
+
 // RecordType returns the chosen record type.
 func (p *Pipeline) RecordType() (RecordType, bool) {
 	if p.rt >= len(p.recordTypes) {
@@ -251,7 +258,7 @@ func (p *Pipeline) View() string {
 		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
-		Sanitize(rt.Name), more, owner, money(open), money(weighted)))
+		Sanitize(rt.Name), more, owner, p.ctx.Money(open), p.ctx.Money(weighted)))
 	header := fitStyled(st.Title.Render(title), p.width)
 
 	chart := p.chart()
@@ -290,7 +297,7 @@ func (p *Pipeline) board(h int) string {
 		focusedCol := ci == p.col && p.focused
 		var lines []string
 		lines = append(lines, st.Title.Render(fit(c.stage.Label, innerW)))
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%d · %s · w %s", len(c.cards), money(c.total), money(c.weighted)), innerW)))
+		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%d · %s · w %s", len(c.cards), p.ctx.Money(c.total), p.ctx.Money(c.weighted)), innerW)))
 		cardH := 2
 		slots := max(0, (innerH-len(lines))/cardH)
 		off := 0
@@ -300,7 +307,7 @@ func (p *Pipeline) board(h int) string {
 		for j := off; j < min(len(c.cards), off+slots); j++ {
 			o := &p.index.Opportunities[c.cards[j]]
 			name := fit(o.Name, innerW)
-			meta := fit(money(o.Amount)+" · "+date(o.CloseDate), innerW)
+			meta := fit(p.ctx.Amount(o.Amount, o.AmountNull)+" · "+date(o.CloseDate), innerW)
 			if j == p.cursor[ci] && ci == p.col {
 				if focusedCol {
 					name = st.Selected.Render(name)
@@ -356,7 +363,7 @@ func (p *Pipeline) chart() string {
 			n = 1
 		}
 		bar := st.Bar.Render(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n)
-		lines = append(lines, fit(c.stage.Label, labelW)+" "+bar+" "+fitRight(money(c.total), valueW))
+		lines = append(lines, fit(c.stage.Label, labelW)+" "+bar+" "+fitRight(p.ctx.Money(c.total), valueW))
 	}
 	return strings.Join(lines, "\n")
 }

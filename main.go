@@ -712,13 +712,15 @@ func runTUI(ctx context.Context, opts *globalOptions) error {
 	}
 	defer st.Close()
 	usage := &apiUsage{}
-	syncNow := func(ctx context.Context) error {
+	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
 		c, err := o.client(ctx)
 		if err != nil {
 			return err
 		}
 		usage.set(c)
-		_, err = storesync.Run(ctx, c, st, syncConfig(o.org.Sync))
+		cfg := syncConfig(o.org.Sync)
+		cfg.Progress = progress
+		_, err = storesync.Run(ctx, c, st, cfg)
 		return err
 	}
 	return runApp(ctx, o.dirs.Config, st, o.org.Alias, usage, syncNow)
@@ -755,8 +757,8 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 	}
 	usage := &apiUsage{}
 	usage.set(c)
-	syncNow := func(ctx context.Context) error {
-		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope()})
+	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
+		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Progress: progress})
 		return err
 	}
 	configDir := ""
@@ -767,7 +769,7 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits.
-func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context) error) error {
+func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context, func(storesync.Progress)) error) error {
 	if !isTerminal(os.Stdout) || !isTerminal(os.Stdin) {
 		return errors.New("the terminal app needs a terminal; in scripts use 'lazyforce query', 'lazyforce sync' or 'lazyforce demo --serve ADDR'")
 	}

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -35,6 +36,14 @@ type statusLoadedMsg struct {
 
 // syncDoneMsg ends a sync.
 type syncDoneMsg struct{ err error }
+
+// syncProgressMsg carries the latest progress report of the sync that
+// reports on ch; ok is false once that sync has ended and closed ch.
+type syncProgressMsg struct {
+	ch <-chan storesync.Progress
+	p  storesync.Progress
+	ok bool
+}
 
 // detailLoadedMsg carries a record for the detail view of pane.
 type detailLoadedMsg struct {
@@ -118,17 +127,95 @@ func (m *Model) loadStatus() tea.Cmd {
 	}
 }
 
-// runSync runs the sync dependency.
+// runSync runs the sync dependency, and streams its progress to the
+// status bar (STYLE.md §1.7): the sync leaves its latest report in a
+// one-slot channel, never blocking, and waitProgress reads one report per
+// command, re-issued by Update on each syncProgressMsg. The channel is
+// closed when the sync returns, which ends the stream.
 func (m *Model) runSync() tea.Cmd {
 	sync := m.deps.Sync
-	return func() tea.Msg {
+	ch := make(chan storesync.Progress, 1)
+	m.progressCh, m.progress = ch, storesync.Progress{}
+	report := func(p storesync.Progress) {
+		for {
+			select {
+			case ch <- p:
+				return
+			default:
+			}
+			// Full: drop the older report the app has not read yet.
+			select {
+			case <-ch:
+			default:
+			}
+		}
+	}
+	run := func() tea.Msg {
+		defer close(ch)
 		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
 		defer cancel()
-		if err := sync(ctx); err != nil {
+		if err := sync(ctx, report); err != nil {
 			return syncDoneMsg{err: fmt.Errorf("sync: %w", err)}
 		}
 		return syncDoneMsg{}
 	}
+	return tea.Batch(run, waitProgress(ch))
+}
+
+// waitProgress reads the next progress report of the sync reporting on ch.
+func waitProgress(ch <-chan storesync.Progress) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		return syncProgressMsg{ch: ch, p: p, ok: ok}
+	}
+}
+
+// syncProgress shows a progress report of the running sync and waits for
+// the next one. Reports of an earlier sync are dropped.
+func (m *Model) syncProgress(msg syncProgressMsg) tea.Cmd {
+	if msg.ch != m.progressCh || !msg.ok {
+		return nil
+	}
+	m.progress = msg.p
+	return waitProgress(msg.ch)
+}
+
+// progressText says what the running sync is doing: "syncing Opportunity
+// 4,000/15,531".
+func (m *Model) progressText() string {
+	p := m.progress
+	if p.Object == "" {
+		return "syncing…"
+	}
+	text := "syncing " + views.Sanitize(p.Object)
+	switch p.Phase {
+	case storesync.PhaseFetch:
+		if p.Total > 0 {
+			return fmt.Sprintf("%s %s/%s", text, formatCount(p.Records), formatCount(p.Total))
+		}
+		return fmt.Sprintf("%s %s", text, formatCount(p.Records))
+	case storesync.PhaseDeletes:
+		return text + " deletions"
+	case storesync.PhaseDone, storesync.PhaseSkipped:
+		return "syncing…"
+	}
+	return text + "…"
+}
+
+// formatCount formats n with thousands separators: 15,531.
+func formatCount(n int) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }
 
 // loadDetail reads one record for the detail view of pane.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -63,8 +64,11 @@ type Deps struct {
 	// Data reads the cache. Required.
 	Data Data
 	// Sync pulls changes and pushes the outbox; nil disables 'r' and the
-	// background sync (the app then shows the cache as is).
-	Sync func(ctx context.Context) error
+	// background sync (the app then shows the cache as is). It reports how
+	// it is going through progress (never nil; fast, never blocks), which
+	// the status bar shows ("syncing Opportunity 4,000/15,531"); pass it to
+	// store/sync's Config.Progress.
+	Sync func(ctx context.Context, progress func(storesync.Progress)) error
 	// SyncOnStart runs Sync in the background right after start-up.
 	SyncOnStart bool
 	// OpenURL opens a URL in the browser; nil disables 'o'.

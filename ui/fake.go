@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -156,10 +157,15 @@ func (f *FakeData) SetOffline(offline bool) {
 // ErrOffline is returned by FakeData.Sync while offline.
 var ErrOffline = errors.New("org unreachable (offline)")
 
-// Sync simulates a sync: it records the time and spends a few API calls.
-func (f *FakeData) Sync(ctx context.Context) error {
+// Sync simulates a sync: it reports progress on the accounts and the
+// opportunities, records the time and spends a few API calls.
+func (f *FakeData) Sync(ctx context.Context, progress func(storesync.Progress)) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if progress != nil {
+		progress(storesync.Progress{Object: "Account", Phase: storesync.PhaseFetch, Pages: 1, Records: len(f.accounts), Total: len(f.accounts)})
+		progress(storesync.Progress{Object: "Opportunity", Phase: storesync.PhaseFetch, Pages: 1, Records: len(f.opps), Total: len(f.opps)})
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

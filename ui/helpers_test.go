@@ -78,7 +78,7 @@ func run(m *Model, cmd tea.Cmd) []tea.Msg {
 			queue = append(queue, msg...)
 		case ageTickMsg, clearFlashMsg:
 			// timers: dropped, so tests can still see the flash message
-		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, detailLoadedMsg, flashMsg:
+		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, syncProgressMsg, detailLoadedMsg, flashMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -57,6 +58,8 @@ type Model struct {
 	loadSeq                    int
 	sync                       syncState
 	syncErr                    error
+	progressCh                 <-chan storesync.Progress // the running sync's progress stream
+	progress                   storesync.Progress        // its latest report
 	flash                      flashMsg
 	flashSeq                   int
 	quitting                   bool
@@ -211,6 +214,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case syncDoneMsg:
 		return m, m.syncDone(msg)
+	case syncProgressMsg:
+		return m, m.syncProgress(msg)
 	case detailLoadedMsg:
 		m.detailLoaded(msg)
 		return m, nil
@@ -336,6 +341,7 @@ func (m *Model) startSync() tea.Cmd {
 
 // syncDone records a sync's outcome and re-reads the cache.
 func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
+	m.progressCh, m.progress = nil, storesync.Progress{} // late reports are dropped
 	if msg.err != nil {
 		m.sync, m.syncErr = syncOffline, msg.err
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))

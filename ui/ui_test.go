@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -392,9 +394,9 @@ type changingData struct {
 	syncs int
 }
 
-func (c *changingData) Sync(ctx context.Context) error {
+func (c *changingData) Sync(ctx context.Context, progress func(storesync.Progress)) error {
 	c.syncs++
-	return c.FakeData.Sync(ctx)
+	return c.FakeData.Sync(ctx, progress)
 }
 
 func (c *changingData) AccountDetail(ctx context.Context, id string) (views.AccountDetail, error) {
@@ -486,5 +488,87 @@ func TestCtrlCAlwaysQuits(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestSyncProgressInStatusBar: the sync's progress reports stream into the
+// status bar one message at a time while the sync runs; the stream ends
+// with the sync, and a late report of a finished sync is dropped.
+func TestSyncProgressInStatusBar(t *testing.T) {
+	fake := NewFakeData(1, 50, testNow)
+	step := make(chan storesync.Progress)
+	sync := func(ctx context.Context, progress func(storesync.Progress)) error {
+		for p := range step {
+			progress(p)
+		}
+		return fake.Sync(ctx, nil)
+	}
+	m, _ := New(Deps{Data: fake, Sync: sync, Now: func() time.Time { return testNow }})
+	m.flashTTL = time.Millisecond
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
+	run(m, m.loadData())
+
+	// Run the commands of 'r' as the runtime would: each on its own
+	// goroutine, their messages back into Update on this one.
+	msgs := make(chan tea.Msg, 16)
+	var start func(tea.Cmd)
+	start = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		go func() {
+			msg := cmd()
+			if batch, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range batch {
+					start(c)
+				}
+				return
+			}
+			msgs <- msg
+		}()
+	}
+	next := func(want func(tea.Msg) bool) tea.Msg {
+		t.Helper()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case msg := <-msgs:
+				_, cmd := m.Update(msg)
+				if _, tick := msg.(spinner.TickMsg); !tick {
+					start(cmd)
+				}
+				if want(msg) {
+					return msg
+				}
+			case <-timeout:
+				t.Fatal("timed out waiting for a message")
+			}
+		}
+	}
+	isProgress := func(msg tea.Msg) bool { _, ok := msg.(syncProgressMsg); return ok }
+	isDone := func(msg tea.Msg) bool { _, ok := msg.(syncDoneMsg); return ok }
+
+	start(press(m, "r"))
+	if !strings.Contains(screen(m), "syncing…") {
+		t.Fatalf("status bar at the start of a sync:\n%s", screen(m))
+	}
+	step <- storesync.Progress{Object: "Account", Phase: storesync.PhaseDescribe}
+	next(isProgress)
+	if !strings.Contains(screen(m), "syncing Account…") {
+		t.Fatalf("status bar during describe:\n%s", screen(m))
+	}
+	step <- storesync.Progress{Object: "Opportunity", Phase: storesync.PhaseFetch, Pages: 2, Records: 4000, Total: 15531}
+	next(isProgress)
+	if out := screen(m); !strings.Contains(out, "syncing Opportunity 4,000/15,531") {
+		t.Fatalf("status bar during fetch:\n%s", out)
+	}
+	ch := m.progressCh
+	close(step)
+	next(isDone)
+	if m.sync != syncOnline || strings.Contains(screen(m), "syncing") {
+		t.Fatalf("after the sync:\n%s", screen(m))
+	}
+	if cmd := m.syncProgress(syncProgressMsg{ch: ch, p: storesync.Progress{Object: "Late"}, ok: true}); cmd != nil || m.progress.Object != "" {
+		t.Fatal("a report of a finished sync was not dropped")
 	}
 }

@@ -162,7 +162,7 @@ func (m *Model) statusBar() string {
 	case syncOffline:
 		conn = st.Warn.Inherit(bar).Render("○ offline")
 	case syncRunning:
-		conn = st.StatusKey.Render(m.spin.View() + " syncing…")
+		conn = st.StatusKey.Render(m.spin.View() + " " + m.progressText())
 	default:
 		conn = bar.Render("◍ cached")
 	}

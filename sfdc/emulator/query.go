@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -57,18 +58,76 @@ func encodeRows(rows []*soql.Row) *encodedRows {
 // rows returns the number of rows.
 func (e *encodedRows) rows() int { return len(e.offs) - 1 }
 
-// appendPage appends rows [from, to) as a JSON array.
-func (e *encodedRows) appendPage(b []byte, from, to int) []byte {
+// streamedRows is a large result encoded in chunks of one page each: the
+// first chunk before the first page is sent, the rest in the background, so
+// the client works on page n while later pages are still being encoded.
+type streamedRows struct {
+	n     int // rows in the result
+	chunk int // rows per chunk
+
+	mu     sync.Mutex
+	ready  *sync.Cond
+	chunks []*encodedRows // filled in order
+}
+
+// streamRows encodes rows in chunks; it returns once the first is done.
+func streamRows(rows []*soql.Row, chunk int) *streamedRows {
+	sr := &streamedRows{n: len(rows), chunk: chunk}
+	sr.ready = sync.NewCond(&sr.mu)
+	sr.chunks = append(sr.chunks, encodeRows(rows[:min(chunk, len(rows))]))
+	if len(rows) > chunk {
+		go func() {
+			for from := chunk; from < len(rows); from += chunk {
+				c := encodeRows(rows[from:min(from+chunk, len(rows))])
+				sr.mu.Lock()
+				sr.chunks = append(sr.chunks, c)
+				sr.ready.Broadcast()
+				sr.mu.Unlock()
+			}
+		}()
+	}
+	return sr
+}
+
+// chunkAt waits for chunk i.
+func (sr *streamedRows) chunkAt(i int) *encodedRows {
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	for len(sr.chunks) <= i {
+		sr.ready.Wait()
+	}
+	return sr.chunks[i]
+}
+
+// approxBytes estimates the encoded size of the whole result.
+func (sr *streamedRows) approxBytes() int {
+	first := sr.chunkAt(0)
+	return len(first.buf) * ((sr.n + sr.chunk - 1) / sr.chunk)
+}
+
+// appendPage appends rows [from, to) as a JSON array, waiting for the
+// chunks that hold them.
+func (sr *streamedRows) appendPage(b []byte, from, to int) []byte {
 	b = append(b, '[')
-	if to > from {
-		b = append(b, e.buf[e.offs[from]+1:e.offs[to]]...)
+	first := true
+	for i := from; i < to; {
+		c := sr.chunkAt(i / sr.chunk)
+		lo := i % sr.chunk
+		hi := min(c.rows(), lo+(to-i))
+		start := c.offs[lo]
+		if first {
+			start++ // drop the leading comma of the page's first row
+			first = false
+		}
+		b = append(b, c.buf[start:c.offs[hi]]...)
+		i += hi - lo
 	}
 	return append(b, ']')
 }
 
 // cursor is an open query locator: the encoded result and its page size.
 type cursor struct {
-	rows     *encodedRows
+	rows     *streamedRows
 	total    int
 	batch    int
 	lastUsed time.Time
@@ -166,7 +225,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, all bool) {
 		writeRaw(w, http.StatusOK, append(b, '}'))
 		return
 	}
-	enc := encodeRows(res.Records)
+	enc := streamRows(res.Records, batch)
 	id := s.openCursor(enc, res.TotalSize, batch)
 	writeRaw(w, http.StatusOK, queryPage(enc, res.TotalSize, 0, batch, id, versionOf(r.Context())))
 }
@@ -191,26 +250,29 @@ func pageHead(b []byte, total int, cursorID, version string, next int) []byte {
 }
 
 // queryPage renders rows [from, from+batch) of an encoded result.
-func queryPage(enc *encodedRows, total, from, batch int, cursorID, version string) []byte {
-	to := min(enc.rows(), from+batch)
-	if to >= enc.rows() {
+func queryPage(enc *streamedRows, total, from, batch int, cursorID, version string) []byte {
+	to := min(enc.n, from+batch)
+	if to >= enc.n {
 		cursorID = ""
 	}
-	size := enc.offs[to] - enc.offs[from] + 160
-	b := pageHead(make([]byte, 0, size), total, cursorID, version, to)
+	hint := 160
+	if from < enc.n {
+		hint += len(enc.chunkAt(from / enc.chunk).buf)
+	}
+	b := pageHead(make([]byte, 0, hint), total, cursorID, version, to)
 	b = enc.appendPage(b, from, to)
 	return append(b, '}')
 }
 
 // openCursor stores an encoded result for paging and returns its locator id.
-func (s *Server) openCursor(enc *encodedRows, total, batch int) string {
+func (s *Server) openCursor(enc *streamedRows, total, batch int) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.querySeq++
 	id := string(sfdc.NewID("01g", "Dm", 1_000_000+s.querySeq))
 	now := time.Now()
 	// Expire idle cursors and keep the cache bounded.
-	size := len(enc.buf)
+	size := enc.approxBytes()
 	kept := s.curOrder[:0]
 	for _, k := range s.curOrder {
 		c := s.cursors[k]
@@ -219,12 +281,12 @@ func (s *Server) openCursor(enc *encodedRows, total, batch int) string {
 			continue
 		}
 		kept = append(kept, k)
-		size += len(c.rows.buf)
+		size += c.rows.approxBytes()
 	}
 	s.curOrder = kept
 	for len(s.curOrder) > 0 && (len(s.curOrder) >= maxCursors || size > maxCursorBytes) {
 		old := s.curOrder[0]
-		size -= len(s.cursors[old].rows.buf)
+		size -= s.cursors[old].rows.approxBytes()
 		delete(s.cursors, old)
 		s.curOrder = s.curOrder[1:]
 	}
@@ -248,7 +310,7 @@ func (s *Server) handleQueryMore(w http.ResponseWriter, r *http.Request, locator
 		c.lastUsed = time.Now()
 	}
 	s.mu.Unlock()
-	if c == nil || offset > c.rows.rows() {
+	if c == nil || offset > c.rows.n {
 		writeErrors(w, invalid)
 		return
 	}

@@ -177,3 +177,29 @@ func TestSameSeedServesSameOrg(t *testing.T) {
 		t.Error("different seeds served the same opportunities")
 	}
 }
+
+func TestQueryLocatorAtAnyOffset(t *testing.T) {
+	ts := startTest(t, nil)
+	soql := "SELECT Id FROM Task ORDER BY Id"
+	all := query(t, ts, soql) // first 2,000
+	p := query(t, ts, soql, "Sforce-Query-Options", "batchSize=200")
+	id := p.NextRecordsURL[strings.LastIndex(p.NextRecordsURL, "/")+1 : strings.LastIndex(p.NextRecordsURL, "-")]
+	// A locator in the middle of a chunk spans two encoded chunks.
+	r := call(t, ts, "GET", v+"/query/"+id+"-250", nil)
+	var page queryPageJSON
+	r.json(t, &page)
+	if r.status != 200 || len(page.Records) != 200 || !strings.HasSuffix(page.NextRecordsURL, "-450") {
+		t.Fatalf("offset 250: %d, %d records, next %q", r.status, len(page.Records), page.NextRecordsURL)
+	}
+	for i, rec := range page.Records {
+		if rec["Id"] != all.Records[250+i]["Id"] {
+			t.Fatalf("row %d = %v, want %v", 250+i, rec["Id"], all.Records[250+i]["Id"])
+		}
+	}
+	// The end of the result is an empty, done page.
+	r = call(t, ts, "GET", v+"/query/"+id+"-"+strconv.Itoa(p.TotalSize), nil)
+	r.json(t, &page)
+	if r.status != 200 || !page.Done || len(page.Records) != 0 {
+		t.Errorf("offset at the end: %d %s", r.status, r.body)
+	}
+}

@@ -80,7 +80,7 @@ send m
 
 step "3: pipeline board and chart"
 send 3
-wait_for "Pipeline" "Amount by stage"
+wait_for "Pipeline" "Open pipeline by stage"
 
 step "4: ask pane"
 send 4

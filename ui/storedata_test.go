@@ -188,7 +188,7 @@ func TestAppOverTheStore(t *testing.T) {
 		t.Fatalf("account detail over the store:\n%s", screen(m))
 	}
 	press(m, "3")
-	if !strings.Contains(screen(m), "Amount by stage") {
+	if !strings.Contains(screen(m), "Open pipeline by stage") {
 		t.Fatalf("pipeline over the store:\n%s", screen(m))
 	}
 }

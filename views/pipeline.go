@@ -17,6 +17,7 @@ type pipelineColumn struct {
 	cards    []int // indexes into the opportunities, by close date
 	total    float64
 	weighted float64 // sum of amount × probability
+	quarter  float64 // total of the cards closing in the current fiscal quarter
 }
 
 // boardKey names one grouping of the board, so switching back and forth
@@ -27,7 +28,8 @@ type boardKey struct {
 }
 
 // Pipeline is the board pane: one column per stage of the chosen record
-// type's sales process, and a bar chart of amount by stage.
+// type's sales process, and a bar chart of the open amount by stage with
+// what was won and lost this fiscal quarter.
 type Pipeline struct {
 	ctx         *Context
 	index       *OpportunityIndex
@@ -94,6 +96,18 @@ func (p *Pipeline) Column() (string, int) {
 	return p.columns[p.col].stage.Label, len(p.columns[p.col].cards)
 }
 
+// ClosedThisQuarter returns the closed stages' labels and the amounts
+// closed in them in the current fiscal quarter, as the chart shows them.
+func (p *Pipeline) ClosedThisQuarter() (labels []string, amounts []float64) {
+	for _, c := range p.columns {
+		if c.stage.IsClosed {
+			labels = append(labels, c.stage.Label)
+			amounts = append(amounts, c.quarter)
+		}
+	}
+	return labels, amounts
+}
+
 // Totals returns each column's stage label, total and weighted total.
 func (p *Pipeline) Totals() (labels []string, totals, weighted []float64) {
 	for _, c := range p.columns {
@@ -136,6 +150,7 @@ func (p *Pipeline) group(rt RecordType) []pipelineColumn {
 		columns = append(columns, pipelineColumn{stage: s})
 		byLabel[s.Label] = i
 	}
+	qStart, qEnd := p.ctx.FiscalQuarter(p.ctx.Now())
 	// Walk the close-date order so cards come out sorted.
 	for _, i := range p.index.orders[ColCloseDate] {
 		o := &p.index.Opportunities[i]
@@ -150,6 +165,9 @@ func (p *Pipeline) group(rt RecordType) []pipelineColumn {
 		col.cards = append(col.cards, i)
 		col.total += o.Amount
 		col.weighted += o.Amount * o.Probability / 100
+		if !o.CloseDate.Before(qStart) && o.CloseDate.Before(qEnd) {
+			col.quarter += o.Amount
+		}
 	}
 	return columns
 }
@@ -338,32 +356,56 @@ func (p *Pipeline) board(h int) string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
 }
 
-// chart renders a horizontal bar chart of the amount in each stage.
+// chart renders horizontal bar charts of the pipeline: the amount in each
+// open stage, then the amount won and lost in the current fiscal quarter.
+// All-time closed totals would dwarf the open stages and say nothing about
+// the pipeline, so they stay on the board only. One scale for every bar.
 func (p *Pipeline) chart() string {
 	st := p.ctx.Styles
 	if len(p.columns) == 0 {
 		return ""
 	}
+	type bar struct {
+		label  string
+		amount float64
+	}
+	var open, closed []bar
 	labelW := 0
 	var peak float64
 	for _, c := range p.columns {
-		labelW = max(labelW, ansi.StringWidth(Sanitize(c.stage.Label)))
-		peak = max(peak, c.total)
+		b := bar{c.stage.Label, c.total}
+		if c.stage.IsClosed {
+			b.amount = c.quarter
+			closed = append(closed, b)
+		} else {
+			open = append(open, b)
+		}
+		labelW = max(labelW, ansi.StringWidth(Sanitize(b.label)))
+		peak = max(peak, b.amount)
 	}
 	labelW = min(labelW, p.width/4)
 	valueW := 8
 	barW := max(1, p.width-labelW-valueW-3)
-	lines := []string{st.Header.Render("Amount by stage")}
-	for _, c := range p.columns {
-		n := 0
-		if peak > 0 {
-			n = int(c.total / peak * float64(barW))
+	var lines []string
+	rows := func(title string, bars []bar) {
+		lines = append(lines, st.Header.Render(fit(title, p.width)))
+		for _, b := range bars {
+			n := 0
+			if peak > 0 {
+				n = int(b.amount / peak * float64(barW))
+			}
+			if n == 0 && b.amount > 0 {
+				n = 1
+			}
+			drawn := st.Bar.Render(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n)
+			lines = append(lines, fit(b.label, labelW)+" "+drawn+" "+fitRight(p.ctx.Money(b.amount), valueW))
 		}
-		if n == 0 && c.total > 0 {
-			n = 1
-		}
-		bar := st.Bar.Render(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n)
-		lines = append(lines, fit(c.stage.Label, labelW)+" "+bar+" "+fitRight(p.ctx.Money(c.total), valueW))
+	}
+	if len(open) > 0 {
+		rows("Open pipeline by stage", open)
+	}
+	if len(closed) > 0 {
+		rows("Closed "+p.ctx.QuarterLabel(p.ctx.Now()), closed)
 	}
 	return strings.Join(lines, "\n")
 }

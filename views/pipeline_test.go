@@ -1,7 +1,12 @@
 package views
 
 import (
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func newTestPipeline(t *testing.T) *Pipeline {
@@ -94,7 +99,7 @@ func TestPipelineViewFitsAndShowsChart(t *testing.T) {
 		p.SetSize(w, 30)
 		out := p.View()
 		assertBlock(t, out, w, 30)
-		if !containsPlain(out, "Amount by stage") {
+		if !containsPlain(out, "Open pipeline by stage") {
 			t.Errorf("width %d: no bar chart", w)
 		}
 	}
@@ -102,7 +107,7 @@ func TestPipelineViewFitsAndShowsChart(t *testing.T) {
 	p.SetSize(80, 10)
 	out := p.View()
 	assertBlock(t, out, 80, 10)
-	if containsPlain(out, "Amount by stage") {
+	if containsPlain(out, "Open pipeline by stage") {
 		t.Error("at height 10 the chart should give way to the board")
 	}
 }
@@ -136,5 +141,55 @@ func TestNarrowStagesKeepsKnownProcesses(t *testing.T) {
 	}
 	if len(rts[0].Stages) != 5 {
 		t.Fatal("NarrowStages changed its input")
+	}
+}
+
+// TestPipelineChartIsAboutThePipeline: the chart's bars are the open
+// stages and what closed in the current fiscal quarter, not all-time
+// closed totals, on one scale; the board's column totals stay all-time and
+// match their cards.
+func TestPipelineChartIsAboutThePipeline(t *testing.T) {
+	ctx := testContext(true)
+	ctx.FiscalYearStartMonth = time.February // May–Jul on May 14
+	p := NewPipeline(ctx)
+	opps := append(testOpps(), Opportunity{ID: "006000000000099AAA", Name: "Huge old win", StageName: "Closed Won",
+		Amount: 5_000_000, CloseDate: day(-400), IsClosed: true, IsWon: true, Probability: 100, RecordTypeID: "rtNB"},
+		Opportunity{ID: "006000000000098AAA", Name: "Won this quarter", StageName: "Closed Won",
+			Amount: 40_000, CloseDate: day(-5), IsClosed: true, IsWon: true, Probability: 100, RecordTypeID: "rtNB"})
+	p.SetData(NewOpportunityIndex(opps), testRecordTypes())
+	p.SetSize(100, 40)
+	labels, totals, _ := p.Totals()
+	// Board: all-time totals per column (Closed Won: 200000 + 5000000 + 40000).
+	if want := []float64{129000, 95000, 5_240_000, 30000}; !slices.Equal(totals, want) {
+		t.Fatalf("column totals %v %v, want %v", labels, totals, want)
+	}
+	closedLabels, closed := p.ClosedThisQuarter()
+	// Only the win of May 9 closes in May–Jul; the loss of March 15 does not.
+	if !slices.Equal(closedLabels, []string{"Closed Won", "Closed Lost"}) || !slices.Equal(closed, []float64{40000, 0}) {
+		t.Fatalf("closed this quarter %v %v", closedLabels, closed)
+	}
+	out := ansi.Strip(p.View())
+	chart := out[strings.Index(out, "Open pipeline by stage"):]
+	bar := func(label string) int {
+		t.Helper()
+		line := lineWith(chart, label)
+		if line == "" {
+			t.Fatalf("chart has no %q row:\n%s", label, chart)
+		}
+		return strings.Count(line, "█")
+	}
+	if !strings.Contains(chart, "Closed this fiscal quarter (May–Jul)") {
+		t.Errorf("closed bars are not labelled with the quarter:\n%s", chart)
+	}
+	prospecting, proposal, won, lost := bar("Prospecting"), bar("Proposal"), bar("Closed Won"), bar("Closed Lost")
+	// Prospecting (129K) is the peak and fills the bar; the rest on its scale.
+	if barW := 100 - len("Prospecting") - 8 - 3; prospecting != barW {
+		t.Errorf("Prospecting bar %d, want the full %d", prospecting, barW)
+	}
+	if proposal >= prospecting || won >= proposal || won == 0 || lost != 0 {
+		t.Errorf("bars: prospecting %d, proposal %d, won %d, lost %d", prospecting, proposal, won, lost)
+	}
+	if !strings.Contains(lineWith(chart, "Closed Won"), "$40K") {
+		t.Errorf("Closed Won row: %q", lineWith(chart, "Closed Won"))
 	}
 }

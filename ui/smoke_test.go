@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -15,11 +17,20 @@ import (
 )
 
 // recorder wraps the root model and keeps its last full frame, so the test
-// can wait on whole screens rather than on the renderer's diffs.
+// can wait on whole screens rather than on the renderer's diffs. Every
+// frame is also offered to the frames channel, so waitFor blocks on new
+// frames rather than sleeping.
 type recorder struct {
-	m    *Model
-	mu   sync.Mutex
-	last string
+	m       *Model
+	mu      sync.Mutex
+	last    string
+	seen    []string // every distinct frame, when keepAll is set
+	keepAll bool
+	changed chan struct{}
+}
+
+func newRecorder(m *Model) *recorder {
+	return &recorder{m: m, changed: make(chan struct{}, 1)}
 }
 
 func (r *recorder) Init() tea.Cmd { return r.m.Init() }
@@ -28,31 +39,66 @@ func (r *recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := r.m.Update(msg)
 	frame := ansi.Strip(r.m.render())
 	r.mu.Lock()
+	if r.keepAll && frame != r.last {
+		r.seen = append(r.seen, frame)
+	}
 	r.last = frame
 	r.mu.Unlock()
+	select {
+	case r.changed <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 	return r, cmd
 }
 
 func (r *recorder) View() tea.View { return r.m.View() }
 
+func (r *recorder) frame() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.last
+}
+
 func (r *recorder) waitFor(t *testing.T, what ...string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		r.mu.Lock()
-		frame := r.last
-		r.mu.Unlock()
-		ok := true
+	r.waitForWithin(t, 10*time.Second, what...)
+}
+
+// waitForWithin waits until one frame shows every string of what.
+func (r *recorder) waitForWithin(t *testing.T, d time.Duration, what ...string) {
+	t.Helper()
+	r.waitUntil(t, d, fmt.Sprintf("%q", what), func(frame string) bool {
 		for _, w := range what {
-			ok = ok && strings.Contains(frame, w)
+			if !strings.Contains(frame, w) {
+				return false
+			}
 		}
-		if ok {
+		return true
+	})
+}
+
+// waitMatch waits until a frame matches the regular expression re.
+func (r *recorder) waitMatch(t *testing.T, d time.Duration, re string) {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	r.waitUntil(t, d, re, rx.MatchString)
+}
+
+// waitUntil waits, at most d, until a frame satisfies ok; it wakes on new
+// frames and never sleeps.
+func (r *recorder) waitUntil(t *testing.T, d time.Duration, what string, ok func(frame string) bool) {
+	t.Helper()
+	timeout := time.NewTimer(d)
+	defer timeout.Stop()
+	for {
+		if ok(r.frame()) {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("screen never showed %q; last frame:\n%s", what, frame)
+		select {
+		case <-r.changed:
+		case <-timeout.C:
+			t.Fatalf("screen never showed %s; last frame:\n%s", what, r.frame())
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -65,7 +111,7 @@ func TestSmokeProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &recorder{m: m}
+	rec := newRecorder(m)
 	tm := teatest.NewTestModel(t, rec,
 		teatest.WithInitialTermSize(120, 34),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))

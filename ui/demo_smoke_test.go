@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/store"
+	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// TestSmokeDemo runs the program on the real demo path, as `lazyforce
+// demo` does: the emulator's demo org over HTTP, an empty cache in a
+// temporary directory holding only the identity, the background sync
+// through store/sync (with its progress in the status bar), and the
+// StoreData adapter. It visits every pane, opens an account and an
+// opportunity, and quits. Every wait is bounded and wakes on new frames.
+func TestSmokeDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("syncs the demo org")
+	}
+	ctx := context.Background()
+	clock := func() time.Time { return testNow }
+	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: clock})
+	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Org: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ident, err := storesync.ReadIdentity(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetIdentity(ident); err != nil {
+		t.Fatal(err)
+	}
+	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
+		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: clock, Progress: progress})
+		return err
+	}
+	data := NewStoreData(st, StoreDataOptions{OrgName: "demo", APIUsage: func() (int, int) {
+		l := c.Limits()
+		return l.Used, l.Max
+	}})
+	m, err := New(Deps{Data: data, Sync: syncNow, SyncOnStart: true, Now: clock, Dark: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(m)
+	rec.keepAll = true
+	tm := teatest.NewTestModel(t, rec,
+		teatest.WithInitialTermSize(140, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	// If a wait fails, stop the program before the cache closes.
+	t.Cleanup(func() { _ = tm.Quit() })
+
+	// The cache starts empty; the background sync fills it.
+	rec.waitForWithin(t, 2*time.Minute, "online", "synced just now")
+	rec.waitMatch(t, time.Minute, `Accounts [1-9][\d,]* of`)
+	rec.mu.Lock()
+	var progressShown bool
+	for _, f := range rec.seen {
+		progressShown = progressShown || regexp.MustCompile(`syncing [A-Z][A-Za-z]+`).MatchString(f)
+	}
+	rec.mu.Unlock()
+	if !progressShown {
+		t.Error("the status bar never showed the sync's progress")
+	}
+
+	tm.Send(keyPress("2"))
+	rec.waitMatch(t, time.Minute, `Opportunities [1-9][\d,]* of [\d,]+ · \$`)
+	tm.Send(keyPress("d"))
+	tm.Send(keyPress("d"))
+	// The demo org's fiscal year starts in February.
+	rec.waitFor(t, "closing this fiscal quarter (May–Jul)")
+	tm.Send(keyPress("enter"))
+	rec.waitFor(t, "Opportunity · ", "Contact roles (", "Activity (")
+	tm.Send(keyPress("esc"))
+	rec.waitFor(t, "Prob.")
+	tm.Send(keyPress("3"))
+	rec.waitFor(t, "Open pipeline by stage", "Closed this fiscal quarter (May–Jul)", "New Business")
+	tm.Send(keyPress("T"))
+	rec.waitFor(t, "Renewal")
+	tm.Send(keyPress("4"))
+	rec.waitFor(t, "not available yet")
+	tm.Send(keyPress("tab"))
+	rec.waitFor(t, "sorted by Name")
+	tm.Send(keyPress("j"))
+	tm.Send(keyPress("enter"))
+	rec.waitFor(t, "Account · ", "Contacts (", "Activity (")
+	tm.Send(keyPress("esc"))
+	rec.waitFor(t, "sorted by Name")
+	tm.Send(keyPress("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(*recorder)
+	if final.m.Focus() != views.AccountsPane {
+		t.Fatalf("final focus %v", final.m.Focus())
+	}
+}

@@ -29,10 +29,10 @@ const (
 	maxCursorBytes = 1 << 30
 )
 
-// encodedRows is a query result encoded once: every row's JSON, each with a
-// leading comma, back to back in buf; row i is buf[offs[i]:offs[i+1]].
-// Pages are slices of it, and a cursor holds no pointers for the garbage
-// collector to scan.
+// encodedRows is a run of result rows encoded once: every row's JSON, each
+// with a leading comma, back to back in buf; row i is buf[offs[i]:offs[i+1]].
+// Pages are slices of such runs, so an open cursor holds no pointers for the
+// garbage collector to scan.
 type encodedRows struct {
 	buf  []byte
 	offs []int

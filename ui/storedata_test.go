@@ -276,3 +276,38 @@ func TestStoreDataFiscalYearCurrencyAndNulls(t *testing.T) {
 		t.Errorf("screen shows dollars for a EUR org:\n%s", out)
 	}
 }
+
+// TestListsDecodeLikeDetails: the lists read only the fields they need
+// with store.DecodeRecord; they must hold the same values as the detail
+// views, which decode whole records.
+func TestListsDecodeLikeDetails(t *testing.T) {
+	st, _ := syncedDemo(t)
+	d := NewStoreData(st, StoreDataOptions{})
+	ctx := context.Background()
+	opps, err := d.Opportunities(ctx)
+	if err != nil || len(opps) == 0 {
+		t.Fatalf("opportunities: %d, %v", len(opps), err)
+	}
+	for i := 0; i < len(opps); i += 7 {
+		det, err := d.OpportunityDetail(ctx, opps[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if det.Opportunity != opps[i] {
+			t.Fatalf("list and detail disagree:\nlist   %+v\ndetail %+v", opps[i], det.Opportunity)
+		}
+	}
+	accts, err := d.Accounts(ctx)
+	if err != nil || len(accts) == 0 {
+		t.Fatalf("accounts: %d, %v", len(accts), err)
+	}
+	for i := 0; i < len(accts); i += 7 {
+		det, err := d.AccountDetail(ctx, accts[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if det.Account != accts[i] {
+			t.Fatalf("list and detail disagree:\nlist   %+v\ndetail %+v", accts[i], det.Account)
+		}
+	}
+}

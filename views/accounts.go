@@ -230,20 +230,11 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			}
 			return p, nil
 		}
-		n := len(p.rows)
+		if cursor, ok := moveCursor(msg, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
+			p.cursor = cursor
+			return p, nil
+		}
 		switch {
-		case key.Matches(msg, k.Up):
-			p.cursor = clamp(p.cursor-1, n)
-		case key.Matches(msg, k.Down):
-			p.cursor = clamp(p.cursor+1, n)
-		case key.Matches(msg, k.Top):
-			p.cursor = 0
-		case key.Matches(msg, k.Bottom):
-			p.cursor = clamp(n-1, n)
-		case key.Matches(msg, k.PageDown):
-			p.cursor = clamp(p.cursor+max(1, p.listHeight()/2), n)
-		case key.Matches(msg, k.PageUp):
-			p.cursor = clamp(p.cursor-max(1, p.listHeight()/2), n)
 		case key.Matches(msg, k.Filter):
 			return p, p.filter.start(p.ctx.Styles.IsDark)
 		case key.Matches(msg, k.Back):

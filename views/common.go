@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -352,4 +353,25 @@ func clamp(i, n int) int {
 		i = 0
 	}
 	return i
+}
+
+// moveCursor applies a movement key of k to cursor, one of n rows, paging
+// by half the height rows the list shows; ok reports whether msg was a
+// movement key.
+func moveCursor(msg tea.KeyPressMsg, k *keymap.List, cursor, n, height int) (moved int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return clamp(cursor-1, n), true
+	case key.Matches(msg, k.Down):
+		return clamp(cursor+1, n), true
+	case key.Matches(msg, k.Top):
+		return 0, true
+	case key.Matches(msg, k.Bottom):
+		return clamp(n-1, n), true
+	case key.Matches(msg, k.PageDown):
+		return clamp(cursor+max(1, height/2), n), true
+	case key.Matches(msg, k.PageUp):
+		return clamp(cursor-max(1, height/2), n), true
+	}
+	return cursor, false
 }

@@ -181,10 +181,32 @@ func (p *Accounts) Blur() { p.focused = false }
 // Capturing implements Pane: the filter input takes all keys.
 func (p *Accounts) Capturing() bool { return p.filter.editing }
 
-// clearFilter removes the filter and shows any data that was waiting for
-// it.
+// clearFilter removes the filter.
 func (p *Accounts) clearFilter() {
 	p.filter.clear()
+	p.unfiltered()
+}
+
+// searchKeys implements filterList.
+func (p *Accounts) searchKeys() ([]string, bool) {
+	if p.next != nil {
+		return p.next.keys, true
+	}
+	return p.index.keys, false
+}
+
+// filtered implements filterList.
+func (p *Accounts) filtered() {
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.cursor = 0
+	p.refresh()
+}
+
+// unfiltered implements filterList.
+func (p *Accounts) unfiltered() {
 	if p.next != nil {
 		p.swap(p.next)
 		return
@@ -194,74 +216,45 @@ func (p *Accounts) clearFilter() {
 
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	if cmd, ok := p.filter.update(msg, p, &p.ctx.Keys.Prompt); ok {
+		return p, cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
 	k := &p.ctx.Keys.Accounts
-	switch msg := msg.(type) {
-	case filterTickMsg:
-		if msg.pane == AccountsPane {
-			if p.next != nil {
-				return p, p.filter.search(msg, p.next.keys, false)
-			}
-			return p, p.filter.search(msg, p.index.keys, true)
+	if cursor, ok := moveCursor(kp, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
+		p.cursor = cursor
+		return p, nil
+	}
+	switch {
+	case key.Matches(kp, k.Filter):
+		return p, p.filter.start(p.ctx.Styles.IsDark)
+	case key.Matches(kp, k.Back):
+		if p.filter.active() {
+			p.clearFilter()
 		}
-	case filterDoneMsg:
-		if msg.pane == AccountsPane && p.filter.done(msg) {
-			if p.next != nil {
-				p.swap(p.next)
-				break
-			}
-			p.cursor = 0
-			p.refresh()
+	case key.Matches(kp, k.SortNext):
+		p.sort = (p.sort + 1) % numAccountSorts
+		p.refresh()
+	case key.Matches(kp, k.SortPrev):
+		p.sort = (p.sort + numAccountSorts - 1) % numAccountSorts
+		p.refresh()
+	case key.Matches(kp, k.Reverse):
+		p.desc = !p.desc
+		p.refresh()
+	case key.Matches(kp, k.Open):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(OpenRecordMsg{From: AccountsPane, Kind: AccountRecord, ID: id})
 		}
-	case tea.KeyPressMsg:
-		if p.filter.editing {
-			switch {
-			case key.Matches(msg, p.ctx.Keys.Prompt.Cancel):
-				p.clearFilter()
-			case key.Matches(msg, p.ctx.Keys.Prompt.Submit):
-				p.filter.accept()
-			default:
-				cmd, cleared := p.filter.typed(msg)
-				if cleared {
-					p.clearFilter()
-					p.filter.editing = true
-					p.filter.input.Focus()
-				}
-				return p, cmd
-			}
-			return p, nil
+	case key.Matches(kp, k.Browser):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(BrowseMsg{ID: id})
 		}
-		if cursor, ok := moveCursor(msg, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
-			p.cursor = cursor
-			return p, nil
-		}
-		switch {
-		case key.Matches(msg, k.Filter):
-			return p, p.filter.start(p.ctx.Styles.IsDark)
-		case key.Matches(msg, k.Back):
-			if p.filter.active() {
-				p.clearFilter()
-			}
-		case key.Matches(msg, k.SortNext):
-			p.sort = (p.sort + 1) % numAccountSorts
-			p.refresh()
-		case key.Matches(msg, k.SortPrev):
-			p.sort = (p.sort + numAccountSorts - 1) % numAccountSorts
-			p.refresh()
-		case key.Matches(msg, k.Reverse):
-			p.desc = !p.desc
-			p.refresh()
-		case key.Matches(msg, k.Open):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(OpenRecordMsg{From: AccountsPane, Kind: AccountRecord, ID: id})
-			}
-		case key.Matches(msg, k.Browser):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(BrowseMsg{ID: id})
-			}
-		case key.Matches(msg, k.Copy):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(CopyMsg{ID: id})
-			}
+	case key.Matches(kp, k.Copy):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(CopyMsg{ID: id})
 		}
 	}
 	return p, nil

@@ -4,9 +4,12 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/sahilm/fuzzy"
+
+	"github.com/lazyforce/lazyforce/keymap"
 )
 
 // FilterDebounce is how long typing must pause before a fuzzy search runs.
@@ -230,6 +233,62 @@ func (f *filter) done(msg filterDoneMsg) bool {
 	f.query = msg.query
 	f.matches = msg.matches
 	return true
+}
+
+// filterList is the list pane a filter narrows. Data that arrives while
+// a filter is applied waits, off screen, for the filter's result over it
+// (see Accounts.SetData).
+type filterList interface {
+	// searchKeys returns the keys of the waiting data (waiting true), or
+	// of the data shown when none waits.
+	searchKeys() (keys []string, waiting bool)
+	// filtered shows a new result: the waiting data, if any, else the
+	// new matches from the top.
+	filtered()
+	// unfiltered shows the rows after the filter was removed, installing
+	// the waiting data, if any.
+	unfiltered()
+}
+
+// update handles the filter's messages for l and, while the input is
+// editing, every key; ok reports that msg was the filter's to handle.
+func (f *filter) update(msg tea.Msg, l filterList, k *keymap.Prompt) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
+	case filterTickMsg:
+		if msg.pane != f.pane {
+			return nil, true
+		}
+		// Matches index the data shown: narrow only a search of it.
+		keys, waiting := l.searchKeys()
+		return f.search(msg, keys, !waiting), true
+	case filterDoneMsg:
+		if msg.pane == f.pane && f.done(msg) {
+			l.filtered()
+		}
+		return nil, true
+	case tea.KeyPressMsg:
+		if !f.editing {
+			return nil, false
+		}
+		switch {
+		case key.Matches(msg, k.Cancel):
+			f.clear()
+			l.unfiltered()
+		case key.Matches(msg, k.Submit):
+			f.accept()
+		default:
+			cmd, cleared := f.typed(msg)
+			if cleared {
+				f.clear()
+				l.unfiltered()
+				f.editing = true
+				f.input.Focus()
+			}
+			return cmd, true
+		}
+		return nil, true
+	}
+	return nil, false
 }
 
 // scroll returns the first visible row so that the cursor stays within a

@@ -323,10 +323,32 @@ func (p *Opportunities) listHeight() int {
 	return max(0, h)
 }
 
-// clearFilter removes the filter and shows any data that was waiting for
-// it.
+// clearFilter removes the filter.
 func (p *Opportunities) clearFilter() {
 	p.filter.clear()
+	p.unfiltered()
+}
+
+// searchKeys implements filterList.
+func (p *Opportunities) searchKeys() ([]string, bool) {
+	if p.next != nil {
+		return p.next.keys, true
+	}
+	return p.index.keys, false
+}
+
+// filtered implements filterList.
+func (p *Opportunities) filtered() {
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.cursor = 0
+	p.refresh()
+}
+
+// unfiltered implements filterList.
+func (p *Opportunities) unfiltered() {
 	if p.next != nil {
 		p.swap(p.next)
 		return
@@ -336,86 +358,57 @@ func (p *Opportunities) clearFilter() {
 
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	if cmd, ok := p.filter.update(msg, p, &p.ctx.Keys.Prompt); ok {
+		return p, cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
 	k := &p.ctx.Keys.Opportunities
-	switch msg := msg.(type) {
-	case filterTickMsg:
-		if msg.pane == OpportunitiesPane {
-			if p.next != nil {
-				return p, p.filter.search(msg, p.next.keys, false)
-			}
-			return p, p.filter.search(msg, p.index.keys, true)
+	if cursor, ok := moveCursor(kp, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
+		p.cursor = cursor
+		return p, nil
+	}
+	switch {
+	case key.Matches(kp, k.Filter):
+		return p, p.filter.start(p.ctx.Styles.IsDark)
+	case key.Matches(kp, k.Back):
+		if p.filter.active() {
+			p.clearFilter()
 		}
-	case filterDoneMsg:
-		if msg.pane == OpportunitiesPane && p.filter.done(msg) {
-			if p.next != nil {
-				p.swap(p.next)
-				break
-			}
-			p.cursor = 0
-			p.refresh()
+	case key.Matches(kp, k.SortNext):
+		p.sortCol = (p.sortCol + 1) % numOppColumns
+		p.refresh()
+	case key.Matches(kp, k.SortPrev):
+		p.sortCol = (p.sortCol + numOppColumns - 1) % numOppColumns
+		p.refresh()
+	case key.Matches(kp, k.Reverse):
+		p.desc = !p.desc
+		p.refresh()
+	case key.Matches(kp, k.Mine):
+		p.mine = !p.mine
+		p.refresh()
+	case key.Matches(kp, k.Status):
+		p.status = (p.status + 1) % 3
+		p.refresh()
+	case key.Matches(kp, k.Closing):
+		p.closing = (p.closing + 1) % 3
+		p.refresh()
+	case key.Matches(kp, k.Stale):
+		p.stale = !p.stale
+		p.refresh()
+	case key.Matches(kp, k.Open):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(OpenRecordMsg{From: OpportunitiesPane, Kind: OpportunityRecord, ID: id})
 		}
-	case tea.KeyPressMsg:
-		if p.filter.editing {
-			switch {
-			case key.Matches(msg, p.ctx.Keys.Prompt.Cancel):
-				p.clearFilter()
-			case key.Matches(msg, p.ctx.Keys.Prompt.Submit):
-				p.filter.accept()
-			default:
-				cmd, cleared := p.filter.typed(msg)
-				if cleared {
-					p.clearFilter()
-					p.filter.editing = true
-					p.filter.input.Focus()
-				}
-				return p, cmd
-			}
-			return p, nil
+	case key.Matches(kp, k.Browser):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(BrowseMsg{ID: id})
 		}
-		if cursor, ok := moveCursor(msg, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
-			p.cursor = cursor
-			return p, nil
-		}
-		switch {
-		case key.Matches(msg, k.Filter):
-			return p, p.filter.start(p.ctx.Styles.IsDark)
-		case key.Matches(msg, k.Back):
-			if p.filter.active() {
-				p.clearFilter()
-			}
-		case key.Matches(msg, k.SortNext):
-			p.sortCol = (p.sortCol + 1) % numOppColumns
-			p.refresh()
-		case key.Matches(msg, k.SortPrev):
-			p.sortCol = (p.sortCol + numOppColumns - 1) % numOppColumns
-			p.refresh()
-		case key.Matches(msg, k.Reverse):
-			p.desc = !p.desc
-			p.refresh()
-		case key.Matches(msg, k.Mine):
-			p.mine = !p.mine
-			p.refresh()
-		case key.Matches(msg, k.Status):
-			p.status = (p.status + 1) % 3
-			p.refresh()
-		case key.Matches(msg, k.Closing):
-			p.closing = (p.closing + 1) % 3
-			p.refresh()
-		case key.Matches(msg, k.Stale):
-			p.stale = !p.stale
-			p.refresh()
-		case key.Matches(msg, k.Open):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(OpenRecordMsg{From: OpportunitiesPane, Kind: OpportunityRecord, ID: id})
-			}
-		case key.Matches(msg, k.Browser):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(BrowseMsg{ID: id})
-			}
-		case key.Matches(msg, k.Copy):
-			if id := p.SelectedID(); id != "" {
-				return p, requestCmd(CopyMsg{ID: id})
-			}
+	case key.Matches(kp, k.Copy):
+		if id := p.SelectedID(); id != "" {
+			return p, requestCmd(CopyMsg{ID: id})
 		}
 	}
 	return p, nil

@@ -250,45 +250,35 @@ func skipString(rs []rune, i int) int {
 
 // fit sanitizes s and pads or truncates it to exactly w cells.
 func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = Sanitize(s)
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
-	}
-	return s + strings.Repeat(" ", max(0, w-sw))
+	return fitStyled(Sanitize(s), w)
 }
 
 // fitStyled pads or truncates s, already styled and made of sanitized
 // text, to exactly w cells. Unlike fit it keeps the styles: Sanitize would
 // strip them as escape sequences.
 func fitStyled(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
-	}
-	return s + strings.Repeat(" ", max(0, w-sw))
+	s, pad := truncate(s, w)
+	return s + pad
 }
 
 // fitRight is fit aligned to the right.
 func fitRight(s string, w int) string {
+	s, pad := truncate(Sanitize(s), w)
+	return pad + s
+}
+
+// truncate cuts s, made of sanitized text, to at most w cells; pad is the
+// spaces that fill it to exactly w. Both are empty when w <= 0.
+func truncate(s string, w int) (cut, pad string) {
 	if w <= 0 {
-		return ""
+		return "", ""
 	}
-	s = Sanitize(s)
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
 	}
-	return strings.Repeat(" ", max(0, w-sw)) + s
+	return s, strings.Repeat(" ", max(0, w-sw))
 }
 
 // padLines pads or cuts the block to exactly h lines of width w, so panes

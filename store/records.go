@@ -72,11 +72,7 @@ func (s *Store) Update(fn func(w *Writer) error) error {
 // PutRecord stores raw, one record as Salesforce sent it (a JSON object with
 // at least "Id"), under object, and updates the indexes.
 func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
-	id, err := recordID(raw)
-	if err != nil {
-		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
-	}
-	b, err := w.objectBucket(object, true)
+	id, b, err := w.putTarget(object, raw)
 	if err != nil {
 		return Unchanged, err
 	}
@@ -98,6 +94,17 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 		return Unchanged, err
 	}
 	return result, nil
+}
+
+// putTarget returns the Id of raw, a record to put, and the bucket of
+// object, created if need be.
+func (w *Writer) putTarget(object string, raw []byte) (string, *bolt.Bucket, error) {
+	id, err := recordID(raw)
+	if err != nil {
+		return "", nil, fmt.Errorf("put %s record: %w", object, err)
+	}
+	b, err := w.objectBucket(object, true)
+	return id, b, err
 }
 
 // DeleteRecord removes a record and its index entries; it reports whether
@@ -340,11 +347,7 @@ func (w *Writer) DropObject(object string) error {
 // for bulk loads that call Reindex once at the end (in the same or a later
 // transaction). Until then the object's indexes are incomplete.
 func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error) {
-	id, err := recordID(raw)
-	if err != nil {
-		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
-	}
-	b, err := w.objectBucket(object, true)
+	id, b, err := w.putTarget(object, raw)
 	if err != nil {
 		return Unchanged, err
 	}

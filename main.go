@@ -482,14 +482,26 @@ func syncConfig(s *orgconfig.SyncSettings) storesync.Config {
 }
 
 func printProgress(w io.Writer, p storesync.Progress) {
+	object := views.Sanitize(p.Object)
 	switch p.Phase {
 	case storesync.PhaseFetch:
-		fmt.Fprintf(w, "\r\033[K%s: %d/%d records, %d pages", p.Object, p.Records, p.Total, p.Pages)
+		fmt.Fprintf(w, "\r\033[K%s %s %d/%d records, %d pages", progressBar(p.Records, p.Total, 24), object, p.Records, p.Total, p.Pages)
 	case storesync.PhaseSkipped:
-		fmt.Fprintf(w, "\r\033[K%s skipped: %s\n", p.Object, p.Note)
+		fmt.Fprintf(w, "\r\033[K%s skipped: %s\n", object, views.Sanitize(p.Note))
 	default:
-		fmt.Fprintf(w, "\r\033[K%s: %s", p.Object, p.Phase)
+		fmt.Fprintf(w, "\r\033[K%s: %s", object, p.Phase)
 	}
+}
+
+// progressBar draws done/total as a bar of width cells with a percentage;
+// with an unknown total it shows an empty bar.
+func progressBar(done, total, width int) string {
+	filled, pct := 0, 0
+	if total > 0 {
+		done = min(done, total)
+		filled, pct = done*width/total, done*100/total
+	}
+	return fmt.Sprintf("[%s%s] %3d%%", strings.Repeat("█", filled), strings.Repeat("░", width-filled), pct)
 }
 
 // isTerminal reports whether w is a character device (a terminal).

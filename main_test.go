@@ -296,3 +296,21 @@ func equalRecords(a, b any) bool {
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)
 }
+
+func TestProgressBar(t *testing.T) {
+	cases := []struct {
+		done, total int
+		want        string
+	}{
+		{0, 100, "[░░░░░░░░░░]   0%"},
+		{50, 100, "[█████░░░░░]  50%"},
+		{100, 100, "[██████████] 100%"},
+		{150, 100, "[██████████] 100%"}, // a page past the estimate
+		{7, 0, "[░░░░░░░░░░]   0%"},     // total unknown
+	}
+	for _, c := range cases {
+		if got := progressBar(c.done, c.total, 10); got != c.want {
+			t.Errorf("progressBar(%d, %d) = %q, want %q", c.done, c.total, got, c.want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -11,9 +10,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
-	"github.com/lazyforce/lazyforce/store"
 	storesync "github.com/lazyforce/lazyforce/store/sync"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -28,25 +24,8 @@ func TestSmokeDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("syncs the demo org")
 	}
-	ctx := context.Background()
 	clock := func() time.Time { return testNow }
-	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: clock})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ident, err := storesync.ReadIdentity(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		t.Fatal(err)
-	}
+	st, c := demoCache(t)
 	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
 		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: clock, Progress: progress})
 		return err

@@ -16,9 +16,10 @@ import (
 	"github.com/lazyforce/lazyforce/views"
 )
 
-// syncedDemo syncs the emulator's demo org into a fresh cache, as
-// `lazyforce demo` does, and returns the cache and the client.
-func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
+// demoCache starts the emulator's demo org and opens a fresh cache for it
+// that holds only the signed-in identity, as `lazyforce demo` does before
+// its first sync. It returns the cache and the client.
+func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
 	t.Helper()
 	ctx := context.Background()
 	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: func() time.Time { return testNow }})
@@ -38,7 +39,15 @@ func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
 	if err := st.SetIdentity(ident); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
+	return st, c
+}
+
+// syncedDemo syncs the emulator's demo org into a fresh cache, as
+// `lazyforce demo` does, and returns the cache and the client.
+func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
+	t.Helper()
+	st, c := demoCache(t)
+	if _, err := storesync.Run(context.Background(), c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
 		t.Fatal(err)
 	}
 	return st, c

@@ -496,20 +496,32 @@ func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, 
 // buildParent builds the nested record of a parent relationship, or nil
 // when the lookup is empty.
 func (x *executor) buildParent(r Record, p *outParent) (*Row, error) {
-	id, _ := r[p.idField].(string)
-	if id == "" {
-		return nil, nil
-	}
-	obj, pr, ok := x.get(id)
+	obj, pr, ok := x.lookup(r, p.idField, p.object)
 	if !ok {
 		return nil, nil
 	}
-	if info, ok := x.object(obj); ok {
+	return x.buildRow(obj, pr, p.fields)
+}
+
+// lookup returns the record that r's lookup field idField points at and
+// the name of its object: the described name when the object is known,
+// else the source's, else fallback. ok is false when the lookup is empty
+// or points at no record.
+func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec Record, ok bool) {
+	id, _ := r[idField].(string)
+	if id == "" {
+		return "", nil, false
+	}
+	obj, rec, ok = x.get(id)
+	if !ok {
+		return "", nil, false
+	}
+	if info, known := x.object(obj); known {
 		obj = info.obj.Name
 	} else if obj == "" {
-		obj = p.object
+		obj = fallback
 	}
-	return x.buildRow(obj, pr, p.fields)
+	return obj, rec, true
 }
 
 // attributes builds {"type","url"} for a record.

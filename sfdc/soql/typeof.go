@@ -75,16 +75,9 @@ func refersTo(f *Field, object string) bool {
 // buildTypeOf builds the nested record of a TYPEOF column, or nil when the
 // lookup is empty.
 func (x *executor) buildTypeOf(r Record, t *outTypeOf) (*Row, error) {
-	id, _ := r[t.idField].(string)
-	if id == "" {
-		return nil, nil
-	}
-	obj, pr, ok := x.get(id)
+	obj, pr, ok := x.lookup(r, t.idField, "")
 	if !ok {
 		return nil, nil
-	}
-	if info, ok := x.object(obj); ok {
-		obj = info.obj.Name
 	}
 	fields, ok := t.cases[strings.ToLower(obj)]
 	if !ok {

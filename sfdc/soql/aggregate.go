@@ -292,11 +292,7 @@ func (x *executor) runAggregate(p *plan, rows []Record) (*Result, error) {
 		}
 	}
 	sortRows(recs, a.order)
-	start := p.offset
-	if start > len(recs) {
-		start = len(recs)
-	}
-	recs = recs[start : start+window(len(recs), p.offset, p.limit)]
+	recs = offsetLimit(recs, p.offset, p.limit)
 	out := make([]*Row, 0, len(recs))
 	for _, rec := range recs {
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}

@@ -361,14 +361,19 @@ func window(n, offset, limit int) int {
 	return n
 }
 
-// shape sorts, pages and builds output rows.
-func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
-	sortRows(rows, p.order)
-	start := p.offset
+// offsetLimit returns the rows that OFFSET and LIMIT keep.
+func offsetLimit(rows []Record, offset, limit int) []Record {
+	start := offset
 	if start > len(rows) {
 		start = len(rows)
 	}
-	rows = rows[start : start+window(len(rows), p.offset, p.limit)]
+	return rows[start : start+window(len(rows), offset, limit)]
+}
+
+// shape sorts, pages and builds output rows.
+func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
+	sortRows(rows, p.order)
+	rows = offsetLimit(rows, p.offset, p.limit)
 	out := make([]*Row, 0, len(rows))
 	for i, r := range rows {
 		if i&255 == 0 {

@@ -21,11 +21,7 @@ func (x *executor) semiJoinSet(sub *Query) (map[string]struct{}, error) {
 		return nil, err
 	}
 	sortRows(rows, p.order)
-	start := p.offset
-	if start > len(rows) {
-		start = len(rows)
-	}
-	rows = rows[start : start+window(len(rows), p.offset, p.limit)]
+	rows = offsetLimit(rows, p.offset, p.limit)
 	set := make(map[string]struct{}, len(rows))
 	for _, r := range rows {
 		if s, ok := get(r).(string); ok && s != "" {

@@ -291,11 +291,8 @@ func (p *Accounts) View() string {
 		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Accounts))), sortLabel)))
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
-	if p.filter.editing {
-		b.WriteString(p.filter.input.View())
-		b.WriteByte('\n')
-	} else if p.filter.active() {
-		b.WriteString(st.Prompt.Render("/") + Sanitize(p.filter.query) + st.Muted.Render("  (esc clears)"))
+	if line, ok := p.filter.line(st); ok {
+		b.WriteString(line)
 		b.WriteByte('\n')
 	}
 

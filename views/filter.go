@@ -10,6 +10,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/ui/theme"
 )
 
 // FilterDebounce is how long typing must pause before a fuzzy search runs.
@@ -233,6 +234,18 @@ func (f *filter) done(msg filterDoneMsg) bool {
 	f.query = msg.query
 	f.matches = msg.matches
 	return true
+}
+
+// line renders the filter's line above the list: the input while
+// editing, else the applied query; ok is false when there is no filter.
+func (f *filter) line(st *theme.Styles) (line string, ok bool) {
+	switch {
+	case f.editing:
+		return f.input.View(), true
+	case f.active():
+		return st.Prompt.Render("/") + Sanitize(f.query) + st.Muted.Render("  (esc clears)"), true
+	}
+	return "", false
 }
 
 // filterList is the list pane a filter narrows. Data that arrives while

@@ -466,11 +466,8 @@ func (p *Opportunities) View() string {
 	b.WriteString(chip(p.mine, owner) + chip(p.status != StatusAny, p.status.String()) +
 		chip(p.closing != ClosingAny, p.closingLabel()) + chip(p.stale, "stale 30d"))
 	b.WriteByte('\n')
-	if p.filter.editing {
-		b.WriteString(p.filter.input.View())
-		b.WriteByte('\n')
-	} else if p.filter.active() {
-		b.WriteString(st.Prompt.Render("/") + Sanitize(p.filter.query) + st.Muted.Render("  (esc clears)"))
+	if line, ok := p.filter.line(st); ok {
+		b.WriteString(line)
 		b.WriteByte('\n')
 	}
 

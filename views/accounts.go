@@ -181,10 +181,15 @@ func (p *Accounts) Blur() { p.focused = false }
 // Capturing implements Pane: the filter input takes all keys.
 func (p *Accounts) Capturing() bool { return p.filter.editing }
 
-// clearFilter removes the filter.
+// clearFilter implements filterList: it removes the filter and shows any
+// data that was waiting for it.
 func (p *Accounts) clearFilter() {
 	p.filter.clear()
-	p.unfiltered()
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.refresh()
 }
 
 // searchKeys implements filterList.
@@ -202,15 +207,6 @@ func (p *Accounts) filtered() {
 		return
 	}
 	p.cursor = 0
-	p.refresh()
-}
-
-// unfiltered implements filterList.
-func (p *Accounts) unfiltered() {
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
 	p.refresh()
 }
 

@@ -258,9 +258,9 @@ type filterList interface {
 	// filtered shows a new result: the waiting data, if any, else the
 	// new matches from the top.
 	filtered()
-	// unfiltered shows the rows after the filter was removed, installing
-	// the waiting data, if any.
-	unfiltered()
+	// clearFilter removes the filter (with filter.clear) and shows the
+	// rows without it, installing the waiting data, if any.
+	clearFilter()
 }
 
 // update handles the filter's messages for l and, while the input is
@@ -285,15 +285,13 @@ func (f *filter) update(msg tea.Msg, l filterList, k *keymap.Prompt) (cmd tea.Cm
 		}
 		switch {
 		case key.Matches(msg, k.Cancel):
-			f.clear()
-			l.unfiltered()
+			l.clearFilter()
 		case key.Matches(msg, k.Submit):
 			f.accept()
 		default:
 			cmd, cleared := f.typed(msg)
 			if cleared {
-				f.clear()
-				l.unfiltered()
+				l.clearFilter()
 				f.editing = true
 				f.input.Focus()
 			}

@@ -323,10 +323,15 @@ func (p *Opportunities) listHeight() int {
 	return max(0, h)
 }
 
-// clearFilter removes the filter.
+// clearFilter implements filterList: it removes the filter and shows any
+// data that was waiting for it.
 func (p *Opportunities) clearFilter() {
 	p.filter.clear()
-	p.unfiltered()
+	if p.next != nil {
+		p.swap(p.next)
+		return
+	}
+	p.refresh()
 }
 
 // searchKeys implements filterList.
@@ -344,15 +349,6 @@ func (p *Opportunities) filtered() {
 		return
 	}
 	p.cursor = 0
-	p.refresh()
-}
-
-// unfiltered implements filterList.
-func (p *Opportunities) unfiltered() {
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
 	p.refresh()
 }
 

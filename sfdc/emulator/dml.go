@@ -228,8 +228,9 @@ func (o *org) create(w writer, object string, fields map[string]any) (string, *E
 	return id, nil
 }
 
-// lookupLocked finds a live-or-deleted record of def by a client-supplied id.
-func (o *org) lookupLocked(def *ObjectDef, rawID string) (string, Record, *Error) {
+// liveRecordLocked finds a record of def by a client-supplied id; a record
+// in the recycle bin answers ENTITY_IS_DELETED, as Salesforce's DML does.
+func (o *org) liveRecordLocked(def *ObjectDef, rawID string) (string, Record, *Error) {
 	id, err := sfdc.ParseID(rawID)
 	if err != nil {
 		return "", nil, errMalformedID("Record ID", rawID, "Id")
@@ -237,6 +238,9 @@ func (o *org) lookupLocked(def *ObjectDef, rawID string) (string, Record, *Error
 	e, ok := o.byID[string(id)]
 	if !ok || !strings.EqualFold(e.object, def.Name) {
 		return "", nil, errNotFound()
+	}
+	if d, _ := e.rec["IsDeleted"].(bool); d {
+		return "", nil, errEntityDeleted()
 	}
 	return string(id), e.rec, nil
 }
@@ -250,12 +254,9 @@ func (o *org) update(w writer, object, rawID string, fields map[string]any, ifUn
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	id, old, err := o.lookupLocked(def, rawID)
+	id, old, err := o.liveRecordLocked(def, rawID)
 	if err != nil {
 		return err
-	}
-	if d, _ := old["IsDeleted"].(bool); d {
-		return errEntityDeleted()
 	}
 	if !def.Updateable {
 		return errf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", nil, "entity type cannot be updated: %s", def.Name)
@@ -300,12 +301,9 @@ func (o *org) delete(w writer, object, rawID string) *Error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	id, old, err := o.lookupLocked(def, rawID)
+	id, old, err := o.liveRecordLocked(def, rawID)
 	if err != nil {
 		return err
-	}
-	if d, _ := old["IsDeleted"].(bool); d {
-		return errEntityDeleted()
 	}
 	if !def.Deletable {
 		return errf(http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", nil, "insufficient access rights on object id")

@@ -422,13 +422,8 @@ func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, 
 		}
 	}
 	if _, ok, err := st.Identity(); err == nil && !ok {
-		// A rebuilt cache: read who we are again (offline SOQL needs the
-		// fiscal year and time zone).
-		ident, err := storesync.ReadIdentity(ctx, c)
-		if err != nil {
-			return err
-		}
-		if err := st.SetIdentity(ident); err != nil {
+		// A rebuilt cache: read who we are again.
+		if err := storeIdentity(ctx, c, st); err != nil {
 			return err
 		}
 	}
@@ -710,10 +705,32 @@ func describeError(err error) string {
 	return msg
 }
 
+// requireTerminal fails early, before any org or cache is opened, when the
+// terminal app would have no terminal to draw on.
+func requireTerminal() error {
+	if !isTerminal(os.Stdout) || !isTerminal(os.Stdin) {
+		return errors.New("the terminal app needs a terminal; in scripts use 'lazyforce query', 'lazyforce sync' or 'lazyforce demo --serve ADDR'")
+	}
+	return nil
+}
+
+// storeIdentity reads who we are on the org and records it in the cache
+// (offline SOQL needs the fiscal year, time zone and API version).
+func storeIdentity(ctx context.Context, c *sfdc.Client, st *store.Store) error {
+	ident, err := storesync.ReadIdentity(ctx, c)
+	if err != nil {
+		return err
+	}
+	return st.SetIdentity(ident)
+}
+
 // runTUI opens the terminal app on the current org. It starts from the cache
 // (no network needed) and syncs in the background; the client is only
 // built when a sync runs, so an offline start works.
 func runTUI(ctx context.Context, opts *globalOptions) error {
+	if err := requireTerminal(); err != nil {
+		return err
+	}
 	o, err := resolveOrg(opts)
 	if err != nil {
 		return err
@@ -744,6 +761,9 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 	if demo.scale < 1 {
 		return usageError{fmt.Errorf("--scale must be at least 1, got %d", demo.scale)}
 	}
+	if err := requireTerminal(); err != nil {
+		return err
+	}
 	ts := emulator.Start(emulator.Options{Seed: demo.seed, Scale: demo.scale})
 	defer ts.Close()
 	tmp, err := os.MkdirTemp("", "lazyforce-demo-")
@@ -760,17 +780,15 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	ident, err := storesync.ReadIdentity(ctx, c)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
+	if err := storeIdentity(ctx, c, st); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	usage := &apiUsage{}
 	usage.set(c)
 	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
-		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Progress: progress})
+		cfg := syncConfig(nil)
+		cfg.Progress = progress
+		_, err := storesync.Run(ctx, c, st, cfg)
 		return err
 	}
 	configDir := ""
@@ -782,9 +800,6 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 
 // runApp runs the Bubble Tea program over the cache until the user quits.
 func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context, func(storesync.Progress)) error) error {
-	if !isTerminal(os.Stdout) || !isTerminal(os.Stdin) {
-		return errors.New("the terminal app needs a terminal; in scripts use 'lazyforce query', 'lazyforce sync' or 'lazyforce demo --serve ADDR'")
-	}
 	keys := keymap.Default()
 	if configDir != "" {
 		var err error

@@ -38,7 +38,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui"
 	"github.com/lazyforce/lazyforce/views"
 	"github.com/spf13/cobra"
@@ -288,7 +288,7 @@ func runLogin(ctx context.Context, lo *loginOptions, alias string, stdout io.Wri
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	ident, err := storesync.ReadIdentity(ctx, c)
+	ident, err := syncer.ReadIdentity(ctx, c)
 	if sfdc.IsSessionExpired(err) {
 		return fmt.Errorf("login: the org rejected the access token (expired or invalid); get a new one, e.g. with 'sf org display --verbose'")
 	}
@@ -430,9 +430,9 @@ func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, 
 	cfg := syncConfig(o.org.Sync)
 	cfg.Full = so.full
 	if isTerminal(stderr) {
-		cfg.Progress = func(p storesync.Progress) { printProgress(stderr, p) }
+		cfg.Progress = func(p syncer.Progress) { printProgress(stderr, p) }
 	}
-	res, err := storesync.Run(ctx, c, st, cfg)
+	res, err := syncer.Run(ctx, c, st, cfg)
 	if cfg.Progress != nil {
 		fmt.Fprint(stderr, "\r\033[K")
 	}
@@ -444,21 +444,21 @@ func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, 
 		return nil
 	}
 	out := struct {
-		Objects    map[string]*storesync.ObjectResult `json:"objects"`
-		Pushed     int                                `json:"pushed"`
-		APICalls   int64                              `json:"api_calls"`
-		DurationMS int64                              `json:"duration_ms"`
+		Objects    map[string]*syncer.ObjectResult `json:"objects"`
+		Pushed     int                             `json:"pushed"`
+		APICalls   int64                           `json:"api_calls"`
+		DurationMS int64                           `json:"duration_ms"`
 	}{res.Objects, 0, res.APICalls, res.Duration.Milliseconds()}
 	return json.NewEncoder(stdout).Encode(out)
 }
 
 // syncConfig applies an org's sync settings to the defaults.
-func syncConfig(s *orgconfig.SyncSettings) storesync.Config {
-	cfg := storesync.Config{Scope: storesync.DefaultScope()}
+func syncConfig(s *orgconfig.SyncSettings) syncer.Config {
+	cfg := syncer.Config{Scope: syncer.DefaultScope()}
 	if s == nil {
 		return cfg
 	}
-	cfg.Objects = append([]string(nil), storesync.DefaultObjects...)
+	cfg.Objects = append([]string(nil), syncer.DefaultObjects...)
 	if len(s.Objects) > 0 {
 		cfg.Objects = append([]string(nil), s.Objects...)
 	}
@@ -476,12 +476,12 @@ func syncConfig(s *orgconfig.SyncSettings) storesync.Config {
 	return cfg
 }
 
-func printProgress(w io.Writer, p storesync.Progress) {
+func printProgress(w io.Writer, p syncer.Progress) {
 	object := views.Sanitize(p.Object)
 	switch p.Phase {
-	case storesync.PhaseFetch:
+	case syncer.PhaseFetch:
 		fmt.Fprintf(w, "\r\033[K%s %s %d/%d records, %d pages", progressBar(p.Records, p.Total, 24), object, p.Records, p.Total, p.Pages)
-	case storesync.PhaseSkipped:
+	case syncer.PhaseSkipped:
 		fmt.Fprintf(w, "\r\033[K%s skipped: %s\n", object, views.Sanitize(p.Note))
 	default:
 		fmt.Fprintf(w, "\r\033[K%s: %s", object, p.Phase)
@@ -717,7 +717,7 @@ func requireTerminal() error {
 // storeIdentity reads who we are on the org and records it in the cache
 // (offline SOQL needs the fiscal year, time zone and API version).
 func storeIdentity(ctx context.Context, c *sfdc.Client, st *store.Store) error {
-	ident, err := storesync.ReadIdentity(ctx, c)
+	ident, err := syncer.ReadIdentity(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -741,7 +741,7 @@ func runTUI(ctx context.Context, opts *globalOptions) error {
 	}
 	defer st.Close()
 	usage := &apiUsage{}
-	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
+	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
 		c, err := o.client(ctx)
 		if err != nil {
 			return err
@@ -749,7 +749,7 @@ func runTUI(ctx context.Context, opts *globalOptions) error {
 		usage.set(c)
 		cfg := syncConfig(o.org.Sync)
 		cfg.Progress = progress
-		_, err = storesync.Run(ctx, c, st, cfg)
+		_, err = syncer.Run(ctx, c, st, cfg)
 		return err
 	}
 	return runApp(ctx, o.dirs.Config, st, o.org.Alias, usage, syncNow)
@@ -785,10 +785,10 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 	}
 	usage := &apiUsage{}
 	usage.set(c)
-	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
+	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
 		cfg := syncConfig(nil)
 		cfg.Progress = progress
-		_, err := storesync.Run(ctx, c, st, cfg)
+		_, err := syncer.Run(ctx, c, st, cfg)
 		return err
 	}
 	configDir := ""
@@ -799,7 +799,7 @@ func runDemoTUI(ctx context.Context, demo *demoOptions) error {
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits.
-func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context, func(storesync.Progress)) error) error {
+func runApp(ctx context.Context, configDir string, st *store.Store, orgName string, usage *apiUsage, syncNow func(context.Context, func(syncer.Progress)) error) error {
 	keys := keymap.Default()
 	if configDir != "" {
 		var err error

@@ -3,7 +3,7 @@
 // indexes the screens need, cached describes and picklists, per-object sync
 // watermarks, the org's identity, and (reserved) the outbox of pending writes.
 //
-// Every screen and every answer reads this cache; only store/sync writes
+// Every screen and every answer reads this cache; only store/syncer writes
 // records into it.
 package store
 

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -40,8 +40,8 @@ type syncDoneMsg struct{ err error }
 // syncProgressMsg carries the latest progress report of the sync that
 // reports on ch; ok is false once that sync has ended and closed ch.
 type syncProgressMsg struct {
-	ch <-chan storesync.Progress
-	p  storesync.Progress
+	ch <-chan syncer.Progress
+	p  syncer.Progress
 	ok bool
 }
 
@@ -134,9 +134,9 @@ func (m *Model) loadStatus() tea.Cmd {
 // closed when the sync returns, which ends the stream.
 func (m *Model) runSync() tea.Cmd {
 	sync := m.deps.Sync
-	ch := make(chan storesync.Progress, 1)
-	m.progressCh, m.progress = ch, storesync.Progress{}
-	report := func(p storesync.Progress) {
+	ch := make(chan syncer.Progress, 1)
+	m.progressCh, m.progress = ch, syncer.Progress{}
+	report := func(p syncer.Progress) {
 		for {
 			select {
 			case ch <- p:
@@ -163,7 +163,7 @@ func (m *Model) runSync() tea.Cmd {
 }
 
 // waitProgress reads the next progress report of the sync reporting on ch.
-func waitProgress(ch <-chan storesync.Progress) tea.Cmd {
+func waitProgress(ch <-chan syncer.Progress) tea.Cmd {
 	return func() tea.Msg {
 		p, ok := <-ch
 		return syncProgressMsg{ch: ch, p: p, ok: ok}
@@ -189,14 +189,14 @@ func (m *Model) progressText() string {
 	}
 	text := "syncing " + views.Sanitize(p.Object)
 	switch p.Phase {
-	case storesync.PhaseFetch:
+	case syncer.PhaseFetch:
 		if p.Total > 0 {
 			return fmt.Sprintf("%s %s/%s", text, formatCount(p.Records), formatCount(p.Total))
 		}
 		return fmt.Sprintf("%s %s", text, formatCount(p.Records))
-	case storesync.PhaseDeletes:
+	case syncer.PhaseDeletes:
 		return text + " deletions"
-	case storesync.PhaseDone, storesync.PhaseSkipped:
+	case syncer.PhaseDone, syncer.PhaseSkipped:
 		return "syncing…"
 	}
 	return text + "…"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -67,8 +67,8 @@ type Deps struct {
 	// background sync (the app then shows the cache as is). It reports how
 	// it is going through progress (never nil; fast, never blocks), which
 	// the status bar shows ("syncing Opportunity 4,000/15,531"); pass it to
-	// store/sync's Config.Progress.
-	Sync func(ctx context.Context, progress func(storesync.Progress)) error
+	// store/syncer's Config.Progress.
+	Sync func(ctx context.Context, progress func(syncer.Progress)) error
 	// SyncOnStart runs Sync in the background right after start-up.
 	SyncOnStart bool
 	// OpenURL opens a URL in the browser; nil disables 'o'.

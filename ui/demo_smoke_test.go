@@ -10,14 +10,14 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
 // TestSmokeDemo runs the program on the real demo path, as `lazyforce
 // demo` does: the emulator's demo org over HTTP, an empty cache in a
 // temporary directory holding only the identity, the background sync
-// through store/sync (with its progress in the status bar), and the
+// through store/syncer (with its progress in the status bar), and the
 // StoreData adapter. It visits every pane, opens an account and an
 // opportunity, and quits. Every wait is bounded and wakes on new frames.
 func TestSmokeDemo(t *testing.T) {
@@ -26,8 +26,8 @@ func TestSmokeDemo(t *testing.T) {
 	}
 	clock := func() time.Time { return testNow }
 	st, c := demoCache(t)
-	syncNow := func(ctx context.Context, progress func(storesync.Progress)) error {
-		_, err := storesync.Run(ctx, c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: clock, Progress: progress})
+	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
+		_, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: clock, Progress: progress})
 		return err
 	}
 	data := NewStoreData(st, StoreDataOptions{OrgName: "demo", APIUsage: func() (int, int) {

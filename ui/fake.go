@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -159,13 +159,13 @@ var ErrOffline = errors.New("org unreachable (offline)")
 
 // Sync simulates a sync: it reports progress on the accounts and the
 // opportunities, records the time and spends a few API calls.
-func (f *FakeData) Sync(ctx context.Context, progress func(storesync.Progress)) error {
+func (f *FakeData) Sync(ctx context.Context, progress func(syncer.Progress)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if progress != nil {
-		progress(storesync.Progress{Object: "Account", Phase: storesync.PhaseFetch, Pages: 1, Records: len(f.accounts), Total: len(f.accounts)})
-		progress(storesync.Progress{Object: "Opportunity", Phase: storesync.PhaseFetch, Pages: 1, Records: len(f.opps), Total: len(f.opps)})
+		progress(syncer.Progress{Object: "Account", Phase: syncer.PhaseFetch, Pages: 1, Records: len(f.accounts), Total: len(f.accounts)})
+		progress(syncer.Progress{Object: "Opportunity", Phase: syncer.PhaseFetch, Pages: 1, Records: len(f.opps), Total: len(f.opps)})
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

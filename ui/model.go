@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -58,8 +58,8 @@ type Model struct {
 	loadSeq                    int
 	sync                       syncState
 	syncErr                    error
-	progressCh                 <-chan storesync.Progress // the running sync's progress stream
-	progress                   storesync.Progress        // its latest report
+	progressCh                 <-chan syncer.Progress // the running sync's progress stream
+	progress                   syncer.Progress        // its latest report
 	flash                      flashMsg
 	flashSeq                   int
 	quitting                   bool
@@ -341,7 +341,7 @@ func (m *Model) startSync() tea.Cmd {
 
 // syncDone records a sync's outcome and re-reads the cache.
 func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
-	m.progressCh, m.progress = nil, storesync.Progress{} // late reports are dropped
+	m.progressCh, m.progress = nil, syncer.Progress{} // late reports are dropped
 	if msg.err != nil {
 		m.sync, m.syncErr = syncOffline, msg.err
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))

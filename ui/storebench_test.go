@@ -14,7 +14,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
 // BenchmarkStoreStartup measures start-up to the first frame with data over
@@ -38,7 +38,7 @@ func BenchmarkStoreStartup(b *testing.B) {
 	}
 	defer st.Close()
 	start := time.Now()
-	res, err := storesync.Run(ctx, c, st, storesync.Config{Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
+	res, err := syncer.Run(ctx, c, st, syncer.Config{Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -32,7 +32,7 @@ func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ident, err := storesync.ReadIdentity(ctx, c)
+	ident, err := syncer.ReadIdentity(ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
 func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
 	t.Helper()
 	st, c := demoCache(t)
-	if _, err := storesync.Run(context.Background(), c, st, storesync.Config{Scope: storesync.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
+	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
 		t.Fatal(err)
 	}
 	return st, c

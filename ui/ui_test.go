@@ -16,7 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/keymap"
-	storesync "github.com/lazyforce/lazyforce/store/sync"
+	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -394,7 +394,7 @@ type changingData struct {
 	syncs int
 }
 
-func (c *changingData) Sync(ctx context.Context, progress func(storesync.Progress)) error {
+func (c *changingData) Sync(ctx context.Context, progress func(syncer.Progress)) error {
 	c.syncs++
 	return c.FakeData.Sync(ctx, progress)
 }
@@ -496,8 +496,8 @@ func TestCtrlCAlwaysQuits(t *testing.T) {
 // with the sync, and a late report of a finished sync is dropped.
 func TestSyncProgressInStatusBar(t *testing.T) {
 	fake := NewFakeData(1, 50, testNow)
-	step := make(chan storesync.Progress)
-	sync := func(ctx context.Context, progress func(storesync.Progress)) error {
+	step := make(chan syncer.Progress)
+	sync := func(ctx context.Context, progress func(syncer.Progress)) error {
 		for p := range step {
 			progress(p)
 		}
@@ -552,12 +552,12 @@ func TestSyncProgressInStatusBar(t *testing.T) {
 	if !strings.Contains(screen(m), "syncing…") {
 		t.Fatalf("status bar at the start of a sync:\n%s", screen(m))
 	}
-	step <- storesync.Progress{Object: "Account", Phase: storesync.PhaseDescribe}
+	step <- syncer.Progress{Object: "Account", Phase: syncer.PhaseDescribe}
 	next(isProgress)
 	if !strings.Contains(screen(m), "syncing Account…") {
 		t.Fatalf("status bar during describe:\n%s", screen(m))
 	}
-	step <- storesync.Progress{Object: "Opportunity", Phase: storesync.PhaseFetch, Pages: 2, Records: 4000, Total: 15531}
+	step <- syncer.Progress{Object: "Opportunity", Phase: syncer.PhaseFetch, Pages: 2, Records: 4000, Total: 15531}
 	next(isProgress)
 	if out := screen(m); !strings.Contains(out, "syncing Opportunity 4,000/15,531") {
 		t.Fatalf("status bar during fetch:\n%s", out)
@@ -568,7 +568,7 @@ func TestSyncProgressInStatusBar(t *testing.T) {
 	if m.sync != syncOnline || strings.Contains(screen(m), "syncing") {
 		t.Fatalf("after the sync:\n%s", screen(m))
 	}
-	if cmd := m.syncProgress(syncProgressMsg{ch: ch, p: storesync.Progress{Object: "Late"}, ok: true}); cmd != nil || m.progress.Object != "" {
+	if cmd := m.syncProgress(syncProgressMsg{ch: ch, p: syncer.Progress{Object: "Late"}, ok: true}); cmd != nil || m.progress.Object != "" {
 		t.Fatal("a report of a finished sync was not dropped")
 	}
 }

@@ -67,7 +67,7 @@ func BenchmarkQueryPages(b *testing.B) {
 		}
 		b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
 	})
-	// What store/sync's initial pass sends: every field, in Id order.
+	// What store/syncer's initial pass sends: every field, in Id order.
 	def, _ := ts.Schema().Lookup("Task")
 	all := "SELECT Id"
 	for _, f := range def.Fields {

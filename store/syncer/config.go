@@ -1,11 +1,11 @@
-// Package sync pulls an org's records into the store: an initial sync of
+// Package syncer pulls an org's records into the store: an initial sync of
 // the objects a rep needs, then incremental syncs by SystemModstamp
 // watermark plus deletions, at the lowest cost in API calls.
 //
 // Crash safety: every page of records is committed together with the
 // object's watermark, so a sync killed at any point leaves a consistent
 // cache and the next sync resumes where the last committed page ended.
-package sync
+package syncer
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -19,8 +19,14 @@ import (
 // the exit status.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	return runCLIWithInput(t, "", args...)
+}
+
+// runCLIWithInput is runCLI with stdin.
+func runCLIWithInput(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
+	code := Run(context.Background(), IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errb}, args...)
 	return out.String(), errb.String(), code
 }
 
@@ -266,11 +272,8 @@ func TestCommandLineErrors(t *testing.T) {
 	}
 
 	// A token can come from stdin instead of the command line.
-	root := newRootCommand(&bytes.Buffer{}, &bytes.Buffer{})
-	root.SetIn(strings.NewReader(org.AccessToken + "\n"))
-	root.SetArgs([]string{"login", "--instance-url", org.URL, "--access-token", "-"})
-	if err := root.Execute(); err != nil {
-		t.Fatalf("login with the token on stdin: %v", err)
+	if _, errs, code := runCLIWithInput(t, org.AccessToken+"\n", "login", "--instance-url", org.URL, "--access-token", "-"); code != 0 {
+		t.Fatalf("login with the token on stdin: %d %q", code, errs)
 	}
 	if _, errs, code := runCLI(t, "query", "SELECT Id FROM Account"); code != 1 || !strings.Contains(errs, "run 'lazyforce sync' first") {
 		t.Errorf("query before the first sync: %d %q", code, errs)

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/syncer"
+)
+
+// maxScale bounds --scale: the demo org is built in memory, and 200
+// (about 300k opportunities and tasks) already takes gigabytes.
+const maxScale = 200
+
+// demoOptions are the flags of 'lazyforce demo'.
+type demoOptions struct {
+	serve string
+	seed  int64
+	scale int
+}
+
+// validate checks the flags once, before anything is built.
+func (o *demoOptions) validate() error {
+	if o.scale < 1 || o.scale > maxScale {
+		return usagef("demo: --scale must be between 1 and %d (the demo org is built in memory), got %d", maxScale, o.scale)
+	}
+	if o.serve != "" {
+		_, port, err := net.SplitHostPort(o.serve)
+		if err != nil {
+			return usagef("demo: --serve wants HOST:PORT, e.g. 127.0.0.1:0 (port 0 picks a free port), got %q", o.serve)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return usagef("demo: --serve wants a port number from 0 to 65535, got %q", port)
+		}
+	}
+	return nil
+}
+
+func newCmdDemo(f *Factory) *cobra.Command {
+	opts := &demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Open lazyforce on a built-in demo org (or serve the demo org with --serve)",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if opts.serve != "" {
+				return runDemoServe(cmd.Context(), opts, f.IO.Out)
+			}
+			return runDemoTUI(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.serve, "serve", "", "only run the demo org's emulator on `ADDR` (port 0 picks a free port)")
+	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "seed for the demo org's data")
+	cmd.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply the demo org's size, 1 to %d (70 gives >100k opportunities+tasks)", maxScale))
+	return cmd
+}
+
+// runDemoServe runs only the emulator until ctx ends (a signal): it prints
+// one JSON line with the instance URL and tokens on stdout, then serves,
+// then shuts down gracefully.
+func runDemoServe(ctx context.Context, opts *demoOptions, stdout io.Writer) error {
+	ln, err := net.Listen("tcp", opts.serve)
+	if err != nil {
+		return fmt.Errorf("demo --serve: listen on %s: %w", opts.serve, err)
+	}
+	// Building a large demo org allocates mostly long-lived data; a lazier
+	// garbage collector while it loads roughly halves startup at --scale 70.
+	oldGC := debug.SetGCPercent(400)
+	srv := emulator.New(emulator.Options{Seed: opts.seed, Scale: opts.scale})
+	debug.SetGCPercent(oldGC)
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	line, err := json.Marshal(struct {
+		InstanceURL string `json:"instance_url"`
+		AccessToken string `json:"access_token"`
+		Username    string `json:"username"`
+		AdminToken  string `json:"admin_token"`
+	}{"http://" + ln.Addr().String(), srv.AccessToken(), srv.Username(), srv.AdminToken()})
+	if err != nil {
+		return fmt.Errorf("demo --serve: encode startup line: %w", err)
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+		return fmt.Errorf("demo --serve: write startup line: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("demo --serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("demo --serve: shutdown: %w", err)
+	}
+	return nil
+}
+
+// runDemoTUI opens the terminal app on the built-in demo org: the emulator
+// runs in-process on loopback and the cache lives in a temporary directory.
+func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
+	if err := requireTerminal(); err != nil {
+		return err
+	}
+	ts := emulator.Start(emulator.Options{Seed: opts.seed, Scale: opts.scale})
+	defer ts.Close()
+	tmp, err := os.MkdirTemp("", "lazyforce-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	st, err := store.Open(filepath.Join(tmp, "demo.db"), store.Options{Org: "demo"})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer st.Close()
+	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := storeIdentity(ctx, c, st); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	usage := &apiUsage{}
+	usage.set(c)
+	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
+		cfg := syncConfig(nil)
+		cfg.Progress = progress
+		_, err := syncer.Run(ctx, c, st, cfg)
+		return err
+	}
+	configDir := ""
+	if dirs, err := f.Dirs(); err == nil {
+		configDir = dirs.Config
+	}
+	return runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+}

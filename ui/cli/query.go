@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+	"github.com/lazyforce/lazyforce/store"
+)
+
+// queryOptions are the flags of 'lazyforce query'.
+type queryOptions struct {
+	json, live bool
+}
+
+func newCmdQuery(f *Factory) *cobra.Command {
+	opts := &queryOptions{}
+	cmd := &cobra.Command{
+		Use:   "query SOQL",
+		Short: "Run SOQL on the local cache (or on the org with --live)",
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rows, total, err := runQuery(cmd.Context(), f, opts, args[0])
+			if err != nil {
+				return fmt.Errorf("query: %w", err)
+			}
+			if opts.json {
+				return writeJSON(f.IO.Out, struct {
+					TotalSize int         `json:"totalSize"`
+					Done      bool        `json:"done"`
+					Records   []*soql.Row `json:"records"`
+				}{total, true, rows})
+			}
+			return printTable(f.IO.Out, rows, total)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print Salesforce's query response JSON {totalSize, done, records}")
+	cmd.Flags().BoolVar(&opts.live, "live", false, "send the query to the org instead of the cache")
+	return cmd
+}
+
+func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) ([]*soql.Row, int, error) {
+	org, err := f.Org()
+	if err != nil {
+		return nil, 0, err
+	}
+	if opts.live {
+		c, err := f.Client(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		res, err := c.Query(ctx, text)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := make([]*soql.Row, len(res.Records))
+		for i, r := range res.Records {
+			rows[i] = recordRow(r)
+		}
+		return rows, res.TotalSize, nil
+	}
+	st, err := f.Store(store.Options{ReadOnly: true, Populate: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	if last, err := st.LastSync(); err == nil && last.IsZero() {
+		return nil, 0, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", org.Alias)
+	}
+	res, err := st.Query(ctx, text, store.QueryOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	return res.Records, res.TotalSize, nil
+}
+
+// recordRow converts a live record to the soql.Row shape the printers use.
+func recordRow(r *sfdc.Record) *soql.Row {
+	attrs := &soql.Row{Keys: []string{"type"}, Values: []any{r.Attributes.Type}}
+	if r.Attributes.URL != "" { // AggregateResult rows have no url
+		attrs.Keys, attrs.Values = append(attrs.Keys, "url"), append(attrs.Values, r.Attributes.URL)
+	}
+	row := &soql.Row{Keys: []string{"attributes"}, Values: []any{attrs}}
+	for _, name := range r.Fields() {
+		v, _ := r.Get(name)
+		switch x := v.(type) {
+		case *sfdc.Record:
+			v = recordRow(x)
+		case *sfdc.QueryResult:
+			cs := &soql.ChildSet{TotalSize: x.TotalSize, Done: x.Done}
+			for _, c := range x.Records {
+				cs.Records = append(cs.Records, recordRow(c))
+			}
+			v = cs
+		case json.Number:
+			v, _ = x.Float64()
+		}
+		row.Keys, row.Values = append(row.Keys, name), append(row.Values, v)
+	}
+	return row
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/orgconfig"
+	"github.com/lazyforce/lazyforce/store/syncer"
+)
+
+// syncOptions are the flags of 'lazyforce sync'.
+type syncOptions struct {
+	full, rebuild, json bool
+}
+
+func newCmdSync(f *Factory) *cobra.Command {
+	opts := &syncOptions{}
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Pull the org's changes into the local cache",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.rebuild && !opts.full {
+				return usagef("sync: --rebuild needs --full")
+			}
+			return runSync(cmd.Context(), f, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.full, "full", false, "fetch everything again instead of only what changed")
+	cmd.Flags().BoolVar(&opts.rebuild, "rebuild", false, "with --full: start from an empty cache (a damaged cache file is moved aside)")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
+	org, err := f.Org()
+	if err != nil {
+		return err
+	}
+	c, err := f.Client(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := f.Store(store.Options{Rebuild: opts.rebuild})
+	if err != nil {
+		return err
+	}
+	if opts.rebuild {
+		if err := st.Reset(); err != nil {
+			return err
+		}
+	}
+	if _, ok, err := st.Identity(); err == nil && !ok {
+		// A rebuilt cache: read who we are again.
+		if err := storeIdentity(ctx, c, st); err != nil {
+			return err
+		}
+	}
+	cfg := syncConfig(org.Sync)
+	cfg.Full = opts.full
+	stderr := f.IO.ErrOut
+	if isTerminal(stderr) {
+		cfg.Progress = func(p syncer.Progress) { printProgress(stderr, p) }
+	}
+	res, err := syncer.Run(ctx, c, st, cfg)
+	if cfg.Progress != nil {
+		clearProgress(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	if !opts.json {
+		_, err := fmt.Fprint(f.IO.Out, res.String())
+		return err
+	}
+	return writeJSON(f.IO.Out, struct {
+		Objects map[string]*syncer.ObjectResult `json:"objects"`
+		// Pushed is the contract's count of outbox writes sent first; it
+		// stays 0 until the outbox exists, as nothing is pushed yet.
+		Pushed     int   `json:"pushed"`
+		APICalls   int64 `json:"api_calls"`
+		DurationMS int64 `json:"duration_ms"`
+	}{res.Objects, 0, res.APICalls, res.Duration.Milliseconds()})
+}
+
+// syncConfig applies an org's sync settings to the defaults.
+func syncConfig(s *orgconfig.SyncSettings) syncer.Config {
+	cfg := syncer.Config{Scope: syncer.DefaultScope()}
+	if s == nil {
+		return cfg
+	}
+	cfg.Objects = append([]string(nil), syncer.DefaultObjects...)
+	if len(s.Objects) > 0 {
+		cfg.Objects = append([]string(nil), s.Objects...)
+	}
+	cfg.Objects = append(cfg.Objects, s.ExtraObjects...)
+	if s.ActivityMonthsBack > 0 {
+		cfg.Scope.ActivityMonthsBack = s.ActivityMonthsBack
+	}
+	if s.ActivityMonthsAhead > 0 {
+		cfg.Scope.ActivityMonthsAhead = s.ActivityMonthsAhead
+	}
+	if s.ClosedOpportunityMonthsBack > 0 {
+		cfg.Scope.ClosedOpportunityMonthsBack = s.ClosedOpportunityMonthsBack
+	}
+	cfg.Scope.Where = s.Where
+	return cfg
+}
+
+// storeIdentity reads who we are on the org and records it in the cache
+// (offline SOQL needs the fiscal year, time zone and API version).
+func storeIdentity(ctx context.Context, c *sfdc.Client, st *store.Store) error {
+	ident, err := syncer.ReadIdentity(ctx, c)
+	if err != nil {
+		return err
+	}
+	return st.SetIdentity(ident)
+}

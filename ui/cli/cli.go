@@ -18,13 +18,15 @@ import (
 // stopSignals end a run cleanly (deferred cleanup runs: the demo removes
 // its temporary cache, the cache file is closed): an interrupt, a
 // termination request, or the terminal going away.
-var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+func stopSignals() []os.Signal {
+	return []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+}
 
 // Main runs the command line on the process's streams and returns the exit
 // status; the run stops cleanly on the first stopSignals signal (a second
 // one ends the process).
 func Main(args ...string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 	defer stop()
 	go func() {
 		<-ctx.Done()

@@ -76,9 +76,10 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 }
 
 // maxWord and maxLine bound what an error line repeats: a query error
-// echoes tokens of the query, which can be megabytes long.
+// echoes tokens of the query, which can be megabytes long. maxWord leaves
+// room for a file path or URL.
 const (
-	maxWord = 60
+	maxWord = 120
 	maxLine = 480
 )
 

@@ -60,5 +60,6 @@ func addCompletion(root *cobra.Command) {
 			return nil
 		}
 		c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+		c.DisableFlagsInUseLine = true
 	}
 }

@@ -27,6 +27,9 @@ type boardKey struct {
 	mine       bool
 }
 
+// PipelinePane is the pipeline board's pane.
+const PipelinePane PaneID = "Pipeline"
+
 // Pipeline is the board pane: one column per stage of the chosen record
 // type's sales process, and a bar chart of the open amount by stage with
 // what was won and lost this fiscal quarter.
@@ -138,6 +141,7 @@ func (p *Pipeline) rebuild() {
 	p.columns = cols
 	p.cursor = make([]int, len(p.columns))
 	p.col = clamp(p.col, len(p.columns))
+	p.followColumn()
 }
 
 // group sorts the opportunities of record type rt into its stage columns.
@@ -173,7 +177,10 @@ func (p *Pipeline) group(rt RecordType) []pipelineColumn {
 }
 
 // SetSize implements Pane.
-func (p *Pipeline) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *Pipeline) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.followColumn()
+}
 
 // Focus implements Pane.
 func (p *Pipeline) Focus() { p.focused = true }
@@ -229,20 +236,29 @@ func (p *Pipeline) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
 		p.rebuild()
-	case key.Matches(kp, k.Open):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(OpenRecordMsg{From: PipelinePane, Kind: OpportunityRecord, ID: id})
-		}
-	case key.Matches(kp, k.Browser):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(BrowseMsg{ID: id})
-		}
-	case key.Matches(kp, k.Copy):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(CopyMsg{ID: id})
-		}
+	default:
+		cmd, _ := recordKeys(kp, &k.List, PipelinePane, OpportunityRecord, p.selectedID())
+		return p, cmd
 	}
+	p.followColumn()
 	return p, nil
+}
+
+// visibleColumns is how many stage columns fit the width.
+func (p *Pipeline) visibleColumns() int {
+	return max(1, min(len(p.columns), p.width/minColumnWidth))
+}
+
+// followColumn scrolls the board sideways so that the focused column is
+// visible.
+func (p *Pipeline) followColumn() {
+	visible := p.visibleColumns()
+	if p.col < p.colOffset {
+		p.colOffset = p.col
+	}
+	if p.col >= p.colOffset+visible {
+		p.colOffset = p.col - visible + 1
+	}
 }
 
 // minColumnWidth is the narrowest a stage column gets before the board
@@ -270,7 +286,7 @@ func (p *Pipeline) View() string {
 			weighted += c.weighted
 		}
 	}
-	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
+	visible := p.visibleColumns()
 	more := ""
 	if visible < len(p.columns) {
 		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
@@ -296,13 +312,7 @@ func (p *Pipeline) View() string {
 // board renders the visible stage columns at height h.
 func (p *Pipeline) board(h int) string {
 	st := p.ctx.Styles
-	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
-	if p.col < p.colOffset {
-		p.colOffset = p.col
-	}
-	if p.col >= p.colOffset+visible {
-		p.colOffset = p.col - visible + 1
-	}
+	visible := p.visibleColumns()
 	colW := p.width / visible
 	lastW := p.width - colW*(visible-1) // the last column takes the remainder
 	frameW := st.Column.GetHorizontalFrameSize()

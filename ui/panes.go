@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 
@@ -26,19 +27,22 @@ type tab struct {
 // views and one line here.
 func (m *Model) registerPanes() {
 	g := &m.keys.Global
-	m.tabs = []*tab{
-		{id: views.AccountsPane, pane: m.accounts, jump: &g.Accounts, commands: []string{"accounts", "account", "a"}},
-		{id: views.OpportunitiesPane, pane: m.opps, jump: &g.Opportunities, commands: []string{"opportunities", "opportunity", "opps", "o"}},
-		{id: views.PipelinePane, pane: m.pipeline, jump: &g.Pipeline, commands: []string{"pipeline", "p"}},
-		{id: views.AskPane, pane: m.ask, jump: &g.Ask, commands: []string{"ask"}},
+	m.register(views.AccountsPane, m.accounts, &g.Accounts, "accounts", "account", "a")
+	m.register(views.OpportunitiesPane, m.opps, &g.Opportunities, "opportunities", "opportunity", "opps", "o")
+	m.register(views.PipelinePane, m.pipeline, &g.Pipeline, "pipeline", "p")
+	m.register(views.AskPane, m.ask, &g.Ask, "ask")
+}
+
+// register adds pane as the next tab: jump focuses it (nil: the key of its
+// position, "5" for the fifth tab) and so do the ':' commands, the first
+// of which is listed and completed, the others aliases.
+func (m *Model) register(id views.PaneID, pane views.Pane, jump *key.Binding, commands ...string) {
+	if jump == nil {
+		n := strconv.Itoa(len(m.tabs) + 1)
+		b := key.NewBinding(key.WithKeys(n), key.WithHelp(n, strings.ToLower(id.String())))
+		jump = &b
 	}
-	for i, t := range m.tabs {
-		if t.jump == nil {
-			n := strconv.Itoa(i + 1)
-			b := key.NewBinding(key.WithKeys(n), key.WithHelp(n, t.id.String()))
-			t.jump = &b
-		}
-	}
+	m.tabs = append(m.tabs, &tab{id: id, pane: pane, jump: jump, commands: commands})
 }
 
 // tab returns the registered pane id, or nil.

@@ -81,11 +81,9 @@ const AccountsPane PaneID = "Accounts"
 // Accounts is the accounts list pane.
 type Accounts struct {
 	filteredList[*AccountIndex]
-	ctx     *Context
-	sort    AccountSort
-	desc    bool
-	focused bool
-	width   int
+	ctx  *Context
+	sort AccountSort
+	desc bool
 }
 
 var _ Pane = (*Accounts)(nil)
@@ -143,29 +141,16 @@ func (p *Accounts) Query() string { return p.filter.query }
 // Sort returns the sort field and whether it is descending.
 func (p *Accounts) Sort() (AccountSort, bool) { return p.sort, p.desc }
 
-// SetSize implements Pane.
-func (p *Accounts) SetSize(w, h int) {
-	p.width, p.paneH = w, h
-	p.filter.input.SetWidth(max(1, w-4))
-	p.layout()
-}
-
-// Focus implements Pane.
-func (p *Accounts) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Accounts) Blur() { p.focused = false }
-
-// Capturing implements Pane: the filter input takes all keys.
-func (p *Accounts) Capturing() bool { return p.filter.editing }
-
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Accounts
 	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
 		return p, cmd
 	}
-	kp := msg.(tea.KeyPressMsg) // update handled every other message
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
 	switch {
 	case key.Matches(kp, k.SortNext):
 		p.sort = (p.sort + 1) % numAccountSorts
@@ -245,31 +230,25 @@ func (p *Accounts) View() string {
 		}
 		b.WriteString(st.Muted.Render("  " + msg))
 	}
-	start, end := p.visible()
-	for i := start; i < end; i++ {
+	p.writeRows(&b, func(i int) string {
 		a := &p.index.Accounts[p.rows[i]]
 		line := cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
-		if i == p.cursor {
-			line = "▌" + line[len(" "):]
-			if p.focused {
-				line = st.Selected.Render(line)
-			}
+		if i != p.cursor {
+			return line
 		}
-		b.WriteString(line)
-		if i < end-1 {
-			b.WriteByte('\n')
+		line = "▌" + line[len(" "):]
+		if p.focused {
+			line = st.Selected.Render(line)
 		}
-	}
+		return line
+	})
 	return padLines(b.String(), p.width, p.paneH)
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Accounts) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Accounts
-	if p.filter.editing {
-		return []key.Binding{p.ctx.Keys.Prompt.Submit, p.ctx.Keys.Prompt.Cancel}
-	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.SortNext}
+	return p.shortHelp(p.ctx, &k.List, k.SortNext)
 }
 
 // FullHelp implements help.KeyMap.

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -42,6 +44,18 @@ func (l *rowList) follow() { l.offset = scroll(l.cursor, l.offset, l.height, len
 // visible returns the displayed rows' range [start, end) in the window.
 func (l *rowList) visible() (start, end int) {
 	return l.offset, min(len(l.rows), l.offset+l.height)
+}
+
+// writeRows writes the rows in the window to b, one line each as line
+// renders the i-th displayed row, without a final line break.
+func (l *rowList) writeRows(b *strings.Builder, line func(i int) string) {
+	start, end := l.visible()
+	for i := start; i < end; i++ {
+		b.WriteString(line(i))
+		if i < end-1 {
+			b.WriteByte('\n')
+		}
+	}
 }
 
 // move applies a movement key of k; it reports whether kp was one.
@@ -95,9 +109,36 @@ type filteredList[I searchIndex] struct {
 	waiting bool // next holds data
 	filter  filter
 	chrome  int // title and header lines above the list, without the filter's line
-	paneH   int // the pane's height
+	width   int // the pane's size
+	paneH   int
+	focused bool
 	rowsOf  func() []int
 	idOf    func(ix I, row int) string
+}
+
+// SetSize implements Pane.
+func (l *filteredList[I]) SetSize(w, h int) {
+	l.width, l.paneH = w, h
+	l.filter.input.SetWidth(max(1, w-4))
+	l.layout()
+}
+
+// Focus implements Pane.
+func (l *filteredList[I]) Focus() { l.focused = true }
+
+// Blur implements Pane.
+func (l *filteredList[I]) Blur() { l.focused = false }
+
+// Capturing implements Pane: the filter input takes all keys.
+func (l *filteredList[I]) Capturing() bool { return l.filter.editing }
+
+// shortHelp is the list's short help: the filter's keys while it is
+// being typed, else the movement, open and filter keys and the pane's own.
+func (l *filteredList[I]) shortHelp(ctx *Context, k *keymap.List, own ...key.Binding) []key.Binding {
+	if l.filter.editing {
+		return []key.Binding{ctx.Keys.Prompt.Submit, ctx.Keys.Prompt.Cancel}
+	}
+	return append([]key.Binding{k.Up, k.Down, k.Open, k.Filter}, own...)
 }
 
 // SetData replaces the data, keeping the selected record when it is still

@@ -141,8 +141,6 @@ type Opportunities struct {
 	stale   bool
 	match   []bool  // match[i]: opportunity i matches the text filter
 	total   float64 // the displayed opportunities' amount, summed when they change
-	focused bool
-	width   int
 }
 
 var _ Pane = (*Opportunities)(nil)
@@ -284,29 +282,16 @@ func (p *Opportunities) Rows() []Opportunity {
 // Cursor returns the selected row's position.
 func (p *Opportunities) Cursor() int { return p.cursor }
 
-// SetSize implements Pane.
-func (p *Opportunities) SetSize(w, h int) {
-	p.width, p.paneH = w, h
-	p.filter.input.SetWidth(max(1, w-4))
-	p.layout()
-}
-
-// Focus implements Pane.
-func (p *Opportunities) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Opportunities) Blur() { p.focused = false }
-
-// Capturing implements Pane.
-func (p *Opportunities) Capturing() bool { return p.filter.editing }
-
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Opportunities
 	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
 		return p, cmd
 	}
-	kp := msg.(tea.KeyPressMsg) // update handled every other message
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
 	switch {
 	case key.Matches(kp, k.SortNext):
 		p.sortCol = (p.sortCol + 1) % numOppColumns
@@ -418,8 +403,7 @@ func (p *Opportunities) View() string {
 	if len(p.rows) == 0 {
 		b.WriteString(st.Muted.Render("  No opportunity matches these filters."))
 	}
-	start, end := p.visible()
-	for i := start; i < end; i++ {
+	p.writeRows(&b, func(i int) string {
 		o := &p.index.Opportunities[p.rows[i]]
 		var row strings.Builder
 		if i == p.cursor {
@@ -440,25 +424,18 @@ func (p *Opportunities) View() string {
 				row.WriteString(fit(cells[c], w) + " ")
 			}
 		}
-		line := row.String()
 		if i == p.cursor && p.focused {
-			line = st.Selected.Render(line)
+			return st.Selected.Render(row.String())
 		}
-		b.WriteString(line)
-		if i < end-1 {
-			b.WriteByte('\n')
-		}
-	}
+		return row.String()
+	})
 	return padLines(b.String(), p.width, p.paneH)
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Opportunities) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	if p.filter.editing {
-		return []key.Binding{p.ctx.Keys.Prompt.Submit, p.ctx.Keys.Prompt.Cancel}
-	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale}
+	return p.shortHelp(p.ctx, &k.List, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale)
 }
 
 // FullHelp implements help.KeyMap.

@@ -171,15 +171,6 @@ func (m *Model) setFocus(i int) {
 	m.focused().shown().Focus()
 }
 
-// focusPane moves the focus to pane id.
-func (m *Model) focusPane(id views.PaneID) {
-	for i, t := range m.tabs {
-		if t.id == id {
-			m.setFocus(i)
-		}
-	}
-}
-
 // quit ends the app: commands still running see their context cancelled.
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true

@@ -40,9 +40,11 @@ type Pipeline struct {
 	rt          int // selected record type
 	mine        bool
 	columns     []pipelineColumn
-	col         int   // focused column
-	cursor      []int // selected card per column
-	colOffset   int   // first visible column
+	open        float64 // the open stages' total, summed when the columns change
+	weighted    float64 // and their weighted total
+	col         int     // focused column
+	cursor      []int   // selected card per column
+	colOffset   int     // first visible column
 	built       map[boardKey][]pipelineColumn
 	focused     bool
 	width       int
@@ -124,6 +126,7 @@ func (p *Pipeline) Totals() (labels []string, totals, weighted []float64) {
 // rebuild shows the columns of the chosen record type and owner filter,
 // grouping them on first use.
 func (p *Pipeline) rebuild() {
+	p.open, p.weighted = 0, 0
 	rt, ok := p.RecordType()
 	if !ok {
 		p.columns, p.cursor = nil, nil
@@ -139,6 +142,12 @@ func (p *Pipeline) rebuild() {
 		p.built[k] = cols
 	}
 	p.columns = cols
+	for _, c := range cols {
+		if !c.stage.IsClosed {
+			p.open += c.total
+			p.weighted += c.weighted
+		}
+	}
 	p.cursor = make([]int, len(p.columns))
 	p.col = clamp(p.col, len(p.columns))
 	p.followColumn()
@@ -279,20 +288,13 @@ func (p *Pipeline) View() string {
 	if p.mine {
 		owner = "mine"
 	}
-	var open, weighted float64
-	for _, c := range p.columns {
-		if !c.stage.IsClosed {
-			open += c.total
-			weighted += c.weighted
-		}
-	}
 	visible := p.visibleColumns()
 	more := ""
 	if visible < len(p.columns) {
 		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
-		Sanitize(rt.Name), more, owner, p.ctx.Money(open), p.ctx.Money(weighted)))
+		Sanitize(rt.Name), more, owner, p.ctx.Money(p.open), p.ctx.Money(p.weighted)))
 	header := fitStyled(st.Title.Render(title), p.width)
 
 	chart := p.chart()

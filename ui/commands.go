@@ -87,9 +87,9 @@ type ageTickMsg struct{}
 // half is nil leaves that half alone.
 func (m *Model) loadData() tea.Cmd {
 	m.loadSeq++
-	seq, data := m.loadSeq, m.deps.Data
+	seq, data, life := m.loadSeq, m.deps.Data, m.life
 	accounts := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		accts, err := data.Accounts(ctx)
 		if err != nil {
@@ -98,7 +98,7 @@ func (m *Model) loadData() tea.Cmd {
 		return dataLoadedMsg{seq: seq, accounts: views.NewAccountIndex(accts)}
 	}
 	opportunities := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		opps, err := data.Opportunities(ctx)
 		if err != nil {
@@ -115,9 +115,9 @@ func (m *Model) loadData() tea.Cmd {
 
 // loadStatus reads the org and sync status.
 func (m *Model) loadStatus() tea.Cmd {
-	data := m.deps.Data
+	data, life := m.deps.Data, m.life
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		st, err := data.Status(ctx)
 		if err != nil {
@@ -133,7 +133,7 @@ func (m *Model) loadStatus() tea.Cmd {
 // command, re-issued by Update on each syncProgressMsg. The channel is
 // closed when the sync returns, which ends the stream.
 func (m *Model) runSync() tea.Cmd {
-	sync := m.deps.Sync
+	sync, life := m.deps.Sync, m.life
 	ch := make(chan syncer.Progress, 1)
 	m.progressCh, m.progress = ch, syncer.Progress{}
 	report := func(p syncer.Progress) {
@@ -152,7 +152,7 @@ func (m *Model) runSync() tea.Cmd {
 	}
 	run := func() tea.Msg {
 		defer close(ch)
-		ctx, cancel := context.WithTimeout(context.Background(), syncTimeout)
+		ctx, cancel := context.WithTimeout(life, syncTimeout)
 		defer cancel()
 		if err := sync(ctx, report); err != nil {
 			return syncDoneMsg{err: fmt.Errorf("sync: %w", err)}
@@ -220,9 +220,9 @@ func formatCount(n int) string {
 
 // loadDetail reads one record for the detail view of pane.
 func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) tea.Cmd {
-	data := m.deps.Data
+	data, life := m.deps.Data, m.life
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
+		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		msg := detailLoadedMsg{pane: pane, kind: kind, id: id}
 		if kind == views.AccountRecord {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,24 +11,34 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
 // TestGoldenScreens renders the whole screen on every pane at two sizes in
 // both themes, downsampled to 256 colours so the files are stable.
 // Regenerate with: go test ./ui/... -update
 func TestGoldenScreens(t *testing.T) {
+	expired := func(m *Model) {
+		m.deps.Sync = func(context.Context, func(syncer.Progress)) error {
+			return fmt.Errorf("pull Account: %w", &sfdc.SessionExpiredError{Cause: errors.New("invalid_grant: expired access/refresh token")})
+		}
+	}
 	screens := []struct {
-		name string
-		keys []string
+		name  string
+		keys  []string
+		setup func(*Model)
 	}{
-		{"accounts", nil},
-		{"opportunities", []string{"2"}},
-		{"pipeline", []string{"3"}},
-		{"ask", []string{"4"}},
-		{"account-detail", []string{"j", "enter"}},
-		{"opportunity-detail", []string{"2", "enter"}},
-		{"help", []string{"2", "?"}},
-		{"prompt", []string{":", "p", "i", "p"}},
+		{"accounts", nil, nil},
+		{"opportunities", []string{"2"}, nil},
+		{"pipeline", []string{"3"}, nil},
+		{"ask", []string{"4"}, nil},
+		{"account-detail", []string{"j", "enter"}, nil},
+		{"opportunity-detail", []string{"2", "enter"}, nil},
+		{"help", []string{"2", "?"}, nil},
+		{"prompt", []string{":", "p", "i", "p"}, nil},
+		{"session-expired", []string{"r"}, expired},
 	}
 	sizes := [][2]int{{80, 24}, {140, 40}}
 	for _, s := range screens {
@@ -38,6 +50,9 @@ func TestGoldenScreens(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/%dx%d/%s", s.name, size[0], size[1], theme), func(t *testing.T) {
 					m, _ := newLoaded(t, 300, size[0], size[1], dark)
+					if s.setup != nil {
+						s.setup(m)
+					}
 					for _, k := range s.keys {
 						run(m, press(m, k))
 					}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -37,12 +38,18 @@ type Model struct {
 	ctx  *views.Context
 	keys *keymap.KeyMap
 
+	// life is cancelled when the app quits: every command's IO runs
+	// under it, so a running sync stops.
+	life context.Context
+	stop context.CancelFunc
+
 	accounts *views.Accounts
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
 	ask      *views.Ask
-	details  [4]*views.Detail // an open detail view per pane
-	focus    views.PaneID
+	tabs     []*tab    // the registered panes, in tab order (registerPanes)
+	commands []command // the ':' commands (newCommands)
+	focus    int       // index of the focused tab
 
 	width, height int
 
@@ -54,10 +61,9 @@ type Model struct {
 
 	status                     Status
 	loadedAccounts, loadedOpps bool // the first read of each half has arrived
-	loadErr                    error
 	loadSeq                    int
 	sync                       syncState
-	syncErr                    error
+	blocked                    *blockingError         // shown over the panes until dismissed
 	progressCh                 <-chan syncer.Progress // the running sync's progress stream
 	progress                   syncer.Progress        // its latest report
 	flash                      flashMsg
@@ -87,23 +93,28 @@ func New(deps Deps) (*Model, error) {
 		deps.Now = time.Now
 	}
 	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
+	life, stop := context.WithCancel(context.Background())
 	m := &Model{
 		deps:     deps,
 		ctx:      ctx,
 		keys:     deps.Keys,
+		life:     life,
+		stop:     stop,
 		accounts: views.NewAccounts(ctx),
 		opps:     views.NewOpportunities(ctx),
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		prompt:   newPrompt(deps.Dark),
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
 	}
+	m.registerPanes()
+	m.commands = m.newCommands()
+	m.prompt = m.newPrompt(deps.Dark)
 	m.applyTheme(deps.Dark)
-	m.accounts.Focus()
+	m.focused().pane.Focus()
 	m.flash = flashMsg{level: flashInfo, text: "reading the cache…"}
 	return m, nil
 }
@@ -124,7 +135,7 @@ func (m *Model) applyTheme(dark bool) {
 	m.ctx.Styles = theme.New(dark)
 	m.help.Styles = help.DefaultStyles(dark)
 	val, focused := m.prompt.Value(), m.prompt.Focused()
-	m.prompt = newPrompt(dark)
+	m.prompt = m.newPrompt(dark)
 	m.prompt.SetValue(val)
 	if focused {
 		m.prompt.Focus() // a steady cursor: no command to run
@@ -134,26 +145,15 @@ func (m *Model) applyTheme(dark bool) {
 }
 
 // Focus returns the focused pane.
-func (m *Model) Focus() views.PaneID { return m.focus }
-
-// pane returns the pane shown for id: its detail view when one is open.
-func (m *Model) pane(id views.PaneID) views.Pane {
-	if d := m.details[id]; d != nil {
-		return d
-	}
-	switch id {
-	case views.AccountsPane:
-		return m.accounts
-	case views.OpportunitiesPane:
-		return m.opps
-	case views.PipelinePane:
-		return m.pipeline
-	}
-	return m.ask
-}
+func (m *Model) Focus() views.PaneID { return m.focused().id }
 
 // Detail returns the detail view open on pane id, or nil.
-func (m *Model) Detail(id views.PaneID) *views.Detail { return m.details[id] }
+func (m *Model) Detail(id views.PaneID) *views.Detail {
+	if t := m.tab(id); t != nil {
+		return t.detail
+	}
+	return nil
+}
 
 // Accounts returns the accounts pane.
 func (m *Model) Accounts() *views.Accounts { return m.accounts }
@@ -164,11 +164,18 @@ func (m *Model) Opportunities() *views.Opportunities { return m.opps }
 // Pipeline returns the pipeline pane.
 func (m *Model) Pipeline() *views.Pipeline { return m.pipeline }
 
-// setFocus moves the focus to pane id.
-func (m *Model) setFocus(id views.PaneID) {
-	m.pane(m.focus).Blur()
-	m.focus = id
-	m.pane(id).Focus()
+// setFocus moves the focus to the tab at index i.
+func (m *Model) setFocus(i int) {
+	m.focused().shown().Blur()
+	m.focus = i
+	m.focused().shown().Focus()
+}
+
+// quit ends the app: commands still running see their context cancelled.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.stop()
+	return tea.Quit
 }
 
 // setFlash shows a transient message and schedules its removal. Warnings
@@ -200,7 +207,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.dataLoaded(msg)
 	case statusLoadedMsg:
 		if msg.err != nil {
-			return m, m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+			return m, m.block(cacheError(msg.err))
 		}
 		m.status = msg.status
 		m.ctx.Me = msg.status.UserID
@@ -236,17 +243,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case views.OpenRecordMsg:
-		d := views.NewDetail(m.ctx, msg.Kind, msg.ID)
+		t := m.tab(msg.From)
+		if t == nil {
+			return m, nil
+		}
+		d := views.NewDetail(m.ctx, msg.From, msg.Kind, msg.ID)
 		d.SetSize(m.bodySize())
-		m.pane(msg.From).Blur()
-		m.details[msg.From] = d
-		if msg.From == m.focus {
+		t.shown().Blur()
+		t.detail = d
+		if t == m.focused() {
 			d.Focus()
 		}
 		return m, m.loadDetail(msg.From, msg.Kind, msg.ID)
 	case views.CloseDetailMsg:
-		m.details[m.focus] = nil
-		m.pane(m.focus).Focus()
+		t := m.tab(msg.Pane)
+		if t == nil || t.detail == nil {
+			return m, nil
+		}
+		t.detail = nil
+		if t == m.focused() {
+			t.pane.Focus()
+		}
 		return m, nil
 	case views.BrowseMsg:
 		return m, m.browse(msg.ID)
@@ -256,8 +273,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// Anything else (debounce ticks, search results) goes to its addressee;
 	// the panes ignore messages that are not theirs.
 	var cmds []tea.Cmd
-	for _, p := range []views.Pane{m.accounts, m.opps, m.pipeline, m.ask} {
-		_, cmd := p.Update(msg)
+	for _, t := range m.tabs {
+		_, cmd := t.pane.Update(msg)
 		cmds = append(cmds, cmd)
 	}
 	return m, tea.Batch(cmds...)
@@ -269,10 +286,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// ctrl+c quits whatever the key map says (a key contract; keymap.Rebind
 	// keeps it bound, and a key map built by hand cannot lose it either).
 	if key.Matches(msg, g.ForceQuit) || msg.String() == keymap.ForceQuitKey {
-		m.quitting = true
-		return tea.Quit
+		return m.quit()
 	}
-	// Overlays first.
+	// Overlays first: a blocking error, the prompt, the help.
+	if m.blocked != nil {
+		return m.blockedKey(msg)
+	}
 	if m.prompting {
 		return m.promptKey(msg)
 	}
@@ -281,20 +300,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
 			m.showHelp = false
 		case key.Matches(msg, g.Quit):
-			m.quitting = true
-			return tea.Quit
+			return m.quit()
 		}
 		return nil
 	}
-	focused := m.pane(m.focus)
+	focused := m.focused().shown()
 	if focused.Capturing() {
 		_, cmd := focused.Update(msg)
 		return cmd
 	}
 	switch {
 	case key.Matches(msg, g.Quit):
-		m.quitting = true
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, g.Help):
 		m.showHelp = true
 		return nil
@@ -305,23 +322,17 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
 	case key.Matches(msg, g.NextPane):
-		m.setFocus((m.focus + 1) % 4)
+		m.setFocus((m.focus + 1) % len(m.tabs))
 		return nil
 	case key.Matches(msg, g.PrevPane):
-		m.setFocus((m.focus + 3) % 4)
+		m.setFocus((m.focus + len(m.tabs) - 1) % len(m.tabs))
 		return nil
-	case key.Matches(msg, g.Accounts):
-		m.setFocus(views.AccountsPane)
-		return nil
-	case key.Matches(msg, g.Opportunities):
-		m.setFocus(views.OpportunitiesPane)
-		return nil
-	case key.Matches(msg, g.Pipeline):
-		m.setFocus(views.PipelinePane)
-		return nil
-	case key.Matches(msg, g.Ask):
-		m.setFocus(views.AskPane)
-		return nil
+	}
+	for i, t := range m.tabs {
+		if key.Matches(msg, *t.jump) {
+			m.setFocus(i)
+			return nil
+		}
 	}
 	_, cmd := focused.Update(msg)
 	return cmd
@@ -343,15 +354,18 @@ func (m *Model) startSync() tea.Cmd {
 func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 	m.progressCh, m.progress = nil, syncer.Progress{} // late reports are dropped
 	if msg.err != nil {
-		m.sync, m.syncErr = syncOffline, msg.err
+		m.sync = syncOffline
+		if b, ok := blocking(msg.err); ok {
+			return tea.Batch(m.loadStatus(), m.block(b))
+		}
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
-	m.sync, m.syncErr = syncOnline, nil
+	m.sync = syncOnline
 	cmds := []tea.Cmd{m.loadData(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"})}
 	// Open detail views show the synced version of their record.
-	for pane, d := range m.details {
-		if d != nil {
-			cmds = append(cmds, m.loadDetail(views.PaneID(pane), d.Kind(), d.ID()))
+	for _, t := range m.tabs {
+		if d := t.detail; d != nil {
+			cmds = append(cmds, m.loadDetail(t.id, d.Kind(), d.ID()))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -363,8 +377,7 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 		return nil // an older read finished after a newer one started
 	}
 	if msg.err != nil {
-		m.loadErr = msg.err
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.block(cacheError(msg.err))
 	}
 	var cmds []tea.Cmd
 	if msg.accounts != nil {
@@ -377,7 +390,6 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 		m.pipeline.SetData(msg.opps, msg.recordTypes)
 	}
 	if m.loadedAccounts && m.loadedOpps {
-		m.loadErr = nil
 		if m.flash.text == "reading the cache…" {
 			m.flash = flashMsg{}
 		}
@@ -388,7 +400,11 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 // detailLoaded fills the detail view that asked for the record, if it is
 // still open on that record.
 func (m *Model) detailLoaded(msg detailLoadedMsg) {
-	d := m.details[msg.pane]
+	t := m.tab(msg.pane)
+	if t == nil {
+		return
+	}
+	d := t.detail
 	if d == nil || d.ID() != msg.id || d.Kind() != msg.kind {
 		return
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -12,17 +11,78 @@ import (
 	"github.com/lazyforce/lazyforce/views"
 )
 
-// promptCommands lists the ':' commands for ":help" and errors.
-const promptCommands = "accounts, opportunities, pipeline, ask, sync, help, theme dark|light, quit"
+// command is one ':' command.
+type command struct {
+	// names are what the user types; the first is listed and completed,
+	// the others are aliases.
+	names []string
+	// usage is how ':help' and errors list it; names[0] when empty.
+	usage string
+	// completions are what tab completes to; names[0] when empty.
+	completions []string
+	run         func(m *Model, args []string) tea.Cmd
+}
 
-// promptSuggestions complete ':' commands with tab.
-var promptSuggestions = []string{"accounts", "opportunities", "pipeline", "ask", "sync", "help", "theme dark", "theme light", "quit"}
+// newCommands returns the ':' commands: one per registered pane, which
+// focuses it, then the app's own.
+func (m *Model) newCommands() []command {
+	var cmds []command
+	for i, t := range m.tabs {
+		cmds = append(cmds, command{names: t.commands, run: func(m *Model, _ []string) tea.Cmd {
+			m.setFocus(i)
+			return nil
+		}})
+	}
+	return append(cmds,
+		command{names: []string{"sync", "r"}, run: (*Model).syncCommand},
+		command{names: []string{"help", "h", "?"}, run: (*Model).helpCommand},
+		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, run: (*Model).themeCommand},
+		command{names: []string{"quit", "q", "q!", "wq"}, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
+	)
+}
 
-// newPrompt returns the ':' input, completing commands with tab.
-func newPrompt(dark bool) textinput.Model {
+func (m *Model) syncCommand([]string) tea.Cmd { return m.startSync() }
+
+func (m *Model) helpCommand([]string) tea.Cmd {
+	m.showHelp = true
+	return nil
+}
+
+func (m *Model) themeCommand(args []string) tea.Cmd {
+	if len(args) != 1 || (args[0] != "dark" && args[0] != "light") {
+		return m.setFlash(flashMsg{level: flashError, text: "usage: theme dark|light"})
+	}
+	m.applyTheme(args[0] == "dark")
+	return nil
+}
+
+// commandList lists the ':' commands for ":help" and errors: "accounts,
+// opportunities, …, theme dark|light, quit".
+func (m *Model) commandList() string {
+	var names []string
+	for _, c := range m.commands {
+		if c.usage != "" {
+			names = append(names, c.usage)
+		} else {
+			names = append(names, c.names[0])
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// newPrompt returns the ':' input, completing the commands with tab.
+func (m *Model) newPrompt(dark bool) textinput.Model {
 	in := views.NewInput(":", "command (tab completes; help lists them)", dark)
 	in.ShowSuggestions = true
-	in.SetSuggestions(slices.Clone(promptSuggestions))
+	var suggestions []string
+	for _, c := range m.commands {
+		if len(c.completions) > 0 {
+			suggestions = append(suggestions, c.completions...)
+		} else {
+			suggestions = append(suggestions, c.names[0])
+		}
+	}
+	in.SetSuggestions(suggestions)
 	return in
 }
 
@@ -50,29 +110,13 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	if len(fields) == 0 {
 		return nil
 	}
-	switch strings.ToLower(fields[0]) {
-	case "accounts", "account", "a":
-		m.setFocus(views.AccountsPane)
-	case "opportunities", "opportunity", "opps", "o":
-		m.setFocus(views.OpportunitiesPane)
-	case "pipeline", "p":
-		m.setFocus(views.PipelinePane)
-	case "ask":
-		m.setFocus(views.AskPane)
-	case "sync", "r":
-		return m.startSync()
-	case "help", "h", "?":
-		m.showHelp = true
-	case "theme":
-		if len(fields) != 2 || (fields[1] != "dark" && fields[1] != "light") {
-			return m.setFlash(flashMsg{level: flashError, text: "usage: theme dark|light"})
+	name := strings.ToLower(fields[0])
+	for _, c := range m.commands {
+		for _, n := range c.names {
+			if n == name {
+				return c.run(m, fields[1:])
+			}
 		}
-		m.applyTheme(fields[1] == "dark")
-	case "quit", "q", "q!", "wq":
-		m.quitting = true
-		return tea.Quit
-	default:
-		return m.setFlash(flashMsg{level: flashError, text: fmt.Sprintf("unknown command %q (commands: %s)", views.Sanitize(fields[0]), promptCommands)})
 	}
-	return nil
+	return m.setFlash(flashMsg{level: flashError, text: fmt.Sprintf("unknown command %q (commands: %s)", views.Sanitize(fields[0]), m.commandList())})
 }

@@ -24,12 +24,10 @@ func (m *Model) bodySize() (int, int) {
 // resize hands every pane its size.
 func (m *Model) resize() {
 	w, h := m.bodySize()
-	for _, p := range []views.Pane{m.accounts, m.opps, m.pipeline, m.ask} {
-		p.SetSize(w, h)
-	}
-	for _, d := range m.details {
-		if d != nil {
-			d.SetSize(w, h)
+	for _, t := range m.tabs {
+		t.pane.SetSize(w, h)
+		if t.detail != nil {
+			t.detail.SetSize(w, h)
 		}
 	}
 	m.help.SetWidth(w)
@@ -56,10 +54,13 @@ func (m *Model) render() string {
 	}
 	w, h := m.bodySize()
 	var body string
-	if m.showHelp {
+	switch {
+	case m.showHelp:
 		body = m.helpOverlay(w, h)
-	} else {
-		body = m.pane(m.focus).View()
+	case m.blocked != nil:
+		body = m.errorBox(m.focused().shown().View(), w, h)
+	default:
+		body = m.focused().shown().View()
 	}
 	parts := []string{m.header()}
 	if h > 0 {
@@ -78,9 +79,9 @@ func (m *Model) render() string {
 func (m *Model) header() string {
 	st := m.ctx.Styles
 	var tabs []string
-	for id := views.AccountsPane; id <= views.AskPane; id++ {
-		label := fmt.Sprintf("%d %s", int(id)+1, id)
-		if id == m.focus {
+	for i, t := range m.tabs {
+		label := fmt.Sprintf("%d %s", i+1, t.id)
+		if i == m.focus {
 			tabs = append(tabs, st.TabActive.Render(label))
 		} else {
 			tabs = append(tabs, st.Tab.Render(label))
@@ -103,6 +104,8 @@ func (m *Model) helpLine() string {
 	var bindings []key.Binding
 	g := &m.keys.Global
 	switch {
+	case m.blocked != nil:
+		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
 		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
 	case m.showHelp:
@@ -110,7 +113,7 @@ func (m *Model) helpLine() string {
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
 	default:
-		bindings = append(m.pane(m.focus).ShortHelp(), g.Help, g.Quit)
+		bindings = append(m.focused().shown().ShortHelp(), g.Help, g.Quit)
 	}
 	return fitLine(m.help.ShortHelpView(bindings), m.width)
 }
@@ -211,7 +214,7 @@ func (m *Model) helpOverlay(w, h int) string {
 	st := m.ctx.Styles
 	g := &m.keys.Global
 	global := [][]key.Binding{
-		{g.Accounts, g.Opportunities, g.Pipeline, g.Ask},
+		m.jumpKeys(),
 		{g.NextPane, g.PrevPane, g.Prompt},
 		{g.Sync, g.Help, g.Quit, g.ForceQuit},
 	}
@@ -232,8 +235,8 @@ func (m *Model) helpOverlay(w, h int) string {
 		}
 		return strings.Join(parts, "\n")
 	}
-	content := st.Title.Render("Keys · " + m.focus.String())
-	if groups := m.pane(m.focus).FullHelp(); len(groups) > 0 {
+	content := st.Title.Render("Keys · " + m.Focus().String())
+	if groups := m.focused().shown().FullHelp(); len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}
 	content += "\n\n" + st.Title.Render("Everywhere") + "\n" + blocks(global) +

@@ -72,72 +72,50 @@ func (ix *AccountIndex) Search(query string, within []int) []int {
 	return fuzzySearch(ix.keys, within, query, true)
 }
 
+// searchKeys implements searchIndex.
+func (ix *AccountIndex) searchKeys() []string { return ix.keys }
+
+// AccountsPane is the accounts list's pane.
+const AccountsPane PaneID = "Accounts"
+
 // Accounts is the accounts list pane.
 type Accounts struct {
-	ctx     *Context
-	index   *AccountIndex
-	rows    []int // indexes into index.Accounts, in display order
-	cursor  int
-	offset  int
-	sort    AccountSort
-	desc    bool
-	filter  filter
-	next    *AccountIndex // new data waiting for its filter results
-	focused bool
-	width   int
-	height  int
+	filteredList[*AccountIndex]
+	ctx  *Context
+	sort AccountSort
+	desc bool
 }
 
 var _ Pane = (*Accounts)(nil)
 
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
-	return &Accounts{ctx: ctx, index: NewAccountIndex(nil), filter: newFilter(AccountsPane, true)}
+	p := &Accounts{ctx: ctx}
+	p.filteredList = filteredList[*AccountIndex]{
+		index:  NewAccountIndex(nil),
+		filter: newFilter(AccountsPane, true),
+		chrome: 2, // title, header
+		rowsOf: p.rowsOf,
+		idOf:   func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID },
+	}
+	return p
 }
 
-// SetData replaces the data, keeping the selected record when it is still
-// there. With a filter applied, the old data stays on screen until the
-// returned command has searched the new one.
-func (p *Accounts) SetData(ix *AccountIndex) tea.Cmd {
+// rowsOf returns the displayed rows for the filter and sort: filtered rows
+// are ordered by relevance.
+func (p *Accounts) rowsOf() []int {
 	if p.filter.active() {
-		p.next = ix
-		return p.filter.research(ix.keys)
+		return p.filter.matches
 	}
-	p.swap(ix)
-	return nil
-}
-
-// swap installs ix and restores the selection.
-func (p *Accounts) swap(ix *AccountIndex) {
-	selected := p.SelectedID()
-	p.index, p.next = ix, nil
-	p.refresh()
-	for i, r := range p.rows {
-		if ix.Accounts[r].ID == selected {
-			p.cursor = i
-			break
-		}
+	order := p.index.orders[p.sort]
+	if !p.desc {
+		return order
 	}
-}
-
-// refresh recomputes the displayed rows from the filter and sort.
-func (p *Accounts) refresh() {
-	if p.filter.active() {
-		// Filtered rows are ordered by relevance.
-		p.rows = p.filter.matches
-	} else {
-		order := p.index.orders[p.sort]
-		if p.desc {
-			rows := make([]int, len(order))
-			for i, r := range order {
-				rows[len(order)-1-i] = r
-			}
-			p.rows = rows
-		} else {
-			p.rows = order
-		}
+	rows := make([]int, len(order))
+	for i, r := range order {
+		rows[len(order)-1-i] = r
 	}
-	p.cursor = clamp(p.cursor, len(p.rows))
+	return rows
 }
 
 // Selected returns the selected account.
@@ -149,10 +127,7 @@ func (p *Accounts) Selected() (Account, bool) {
 }
 
 // SelectedID returns the selected account's Id, or "".
-func (p *Accounts) SelectedID() string {
-	a, _ := p.Selected()
-	return a.ID
-}
+func (p *Accounts) SelectedID() string { return p.selectedID() }
 
 // Rows returns how many accounts are displayed.
 func (p *Accounts) Rows() int { return len(p.rows) }
@@ -166,71 +141,17 @@ func (p *Accounts) Query() string { return p.filter.query }
 // Sort returns the sort field and whether it is descending.
 func (p *Accounts) Sort() (AccountSort, bool) { return p.sort, p.desc }
 
-// SetSize implements Pane.
-func (p *Accounts) SetSize(w, h int) {
-	p.width, p.height = w, h
-	p.filter.input.SetWidth(max(1, w-4))
-}
-
-// Focus implements Pane.
-func (p *Accounts) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Accounts) Blur() { p.focused = false }
-
-// Capturing implements Pane: the filter input takes all keys.
-func (p *Accounts) Capturing() bool { return p.filter.editing }
-
-// clearFilter implements filterList: it removes the filter and shows any
-// data that was waiting for it.
-func (p *Accounts) clearFilter() {
-	p.filter.clear()
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
-	p.refresh()
-}
-
-// searchKeys implements filterList.
-func (p *Accounts) searchKeys() ([]string, bool) {
-	if p.next != nil {
-		return p.next.keys, true
-	}
-	return p.index.keys, false
-}
-
-// filtered implements filterList.
-func (p *Accounts) filtered() {
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
-	p.cursor = 0
-	p.refresh()
-}
-
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	if cmd, ok := p.filter.update(msg, p, &p.ctx.Keys.Prompt); ok {
+	k := &p.ctx.Keys.Accounts
+	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
 		return p, cmd
 	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
 	}
-	k := &p.ctx.Keys.Accounts
-	if cursor, ok := moveCursor(kp, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
-		p.cursor = cursor
-		return p, nil
-	}
 	switch {
-	case key.Matches(kp, k.Filter):
-		return p, p.filter.start(p.ctx.Styles.IsDark)
-	case key.Matches(kp, k.Back):
-		if p.filter.active() {
-			p.clearFilter()
-		}
 	case key.Matches(kp, k.SortNext):
 		p.sort = (p.sort + 1) % numAccountSorts
 		p.refresh()
@@ -240,37 +161,16 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(kp, k.Reverse):
 		p.desc = !p.desc
 		p.refresh()
-	case key.Matches(kp, k.Open):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(OpenRecordMsg{From: AccountsPane, Kind: AccountRecord, ID: id})
-		}
-	case key.Matches(kp, k.Browser):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(BrowseMsg{ID: id})
-		}
-	case key.Matches(kp, k.Copy):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(CopyMsg{ID: id})
-		}
+	default:
+		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
+		return p, cmd
 	}
 	return p, nil
 }
 
-// requestCmd wraps a request message for the root in a command.
-func requestCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
-// listHeight is the number of rows the list shows.
-func (p *Accounts) listHeight() int {
-	h := p.height - 2 // title, header
-	if p.filter.editing || p.filter.active() {
-		h--
-	}
-	return max(0, h)
-}
-
 // View implements Pane.
 func (p *Accounts) View() string {
-	if p.width <= 0 || p.height <= 0 {
+	if p.width <= 0 || p.paneH <= 0 {
 		return ""
 	}
 	st := p.ctx.Styles
@@ -323,7 +223,6 @@ func (p *Accounts) View() string {
 	b.WriteString(st.Header.Render(cols("Name", "Type", "City", "Owner", actLabel)))
 	b.WriteByte('\n')
 
-	h := p.listHeight()
 	if len(p.rows) == 0 {
 		msg := "No accounts in the cache yet."
 		if p.filter.active() || p.filter.editing {
@@ -331,32 +230,25 @@ func (p *Accounts) View() string {
 		}
 		b.WriteString(st.Muted.Render("  " + msg))
 	}
-	p.offset = scroll(p.cursor, p.offset, h, len(p.rows))
-	end := min(len(p.rows), p.offset+h)
-	for i := p.offset; i < end; i++ {
+	p.writeRows(&b, func(i int) string {
 		a := &p.index.Accounts[p.rows[i]]
 		line := cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
-		if i == p.cursor {
-			line = "▌" + line[len(" "):]
-			if p.focused {
-				line = st.Selected.Render(line)
-			}
+		if i != p.cursor {
+			return line
 		}
-		b.WriteString(line)
-		if i < end-1 {
-			b.WriteByte('\n')
+		line = "▌" + line[len(" "):]
+		if p.focused {
+			line = st.Selected.Render(line)
 		}
-	}
-	return padLines(b.String(), p.width, p.height)
+		return line
+	})
+	return padLines(b.String(), p.width, p.paneH)
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Accounts) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Accounts
-	if p.filter.editing {
-		return []key.Binding{p.ctx.Keys.Prompt.Submit, p.ctx.Keys.Prompt.Cancel}
-	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.SortNext}
+	return p.shortHelp(p.ctx, &k.List, k.SortNext)
 }
 
 // FullHelp implements help.KeyMap.

@@ -7,6 +7,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
+// AskPane is the question pane.
+const AskPane PaneID = "Ask"
+
 // Ask is the question pane. Its engine (store/ask) is a separate piece of
 // work; until it exists the pane says so plainly.
 type Ask struct {

@@ -101,30 +101,12 @@ func (c *Context) Amount(v float64, null bool) string {
 }
 
 // PaneID names a pane, so that asynchronous results find their addressee.
-type PaneID int
-
-// The panes, in tab order.
-const (
-	AccountsPane PaneID = iota
-	OpportunitiesPane
-	PipelinePane
-	AskPane
-)
+// It is the pane's title, as the tabs and the help show it; every pane
+// file declares its own (AccountsPane, PipelinePane, …).
+type PaneID string
 
 // String returns the pane's title.
-func (p PaneID) String() string {
-	switch p {
-	case AccountsPane:
-		return "Accounts"
-	case OpportunitiesPane:
-		return "Opportunities"
-	case PipelinePane:
-		return "Pipeline"
-	case AskPane:
-		return "Ask"
-	}
-	return "?"
-}
+func (p PaneID) String() string { return string(p) }
 
 // RecordKind is the kind of record a detail view shows.
 type RecordKind int
@@ -143,8 +125,9 @@ type OpenRecordMsg struct {
 	ID   string
 }
 
-// CloseDetailMsg asks the root to leave the detail view.
-type CloseDetailMsg struct{}
+// CloseDetailMsg asks the root to close the detail view open on Pane, the
+// pane that opened it (OpenRecordMsg.From).
+type CloseDetailMsg struct{ Pane PaneID }
 
 // BrowseMsg asks the root to open a record in the browser.
 type BrowseMsg struct{ ID string }

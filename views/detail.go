@@ -13,6 +13,7 @@ import (
 // timeline (newest first). It scrolls as a whole.
 type Detail struct {
 	ctx     *Context
+	owner   PaneID // the pane that opened it, and closes it
 	kind    RecordKind
 	id      string
 	title   string
@@ -29,10 +30,14 @@ type Detail struct {
 
 var _ Pane = (*Detail)(nil)
 
-// NewDetail returns a detail view waiting for the record kind/id.
-func NewDetail(ctx *Context, kind RecordKind, id string) *Detail {
-	return &Detail{ctx: ctx, kind: kind, id: id, loading: true}
+// NewDetail returns a detail view, opened on pane owner, waiting for the
+// record kind/id.
+func NewDetail(ctx *Context, owner PaneID, kind RecordKind, id string) *Detail {
+	return &Detail{ctx: ctx, owner: owner, kind: kind, id: id, loading: true}
 }
+
+// Owner returns the pane the detail view was opened on.
+func (p *Detail) Owner() PaneID { return p.owner }
 
 // ID returns the Id of the record shown.
 func (p *Detail) ID() string { return p.id }
@@ -97,7 +102,7 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	maxOff := max(0, len(p.lines)-p.height)
 	switch {
 	case key.Matches(kp, k.Back):
-		return p, requestCmd(CloseDetailMsg{})
+		return p, requestCmd(CloseDetailMsg{Pane: p.owner})
 	case key.Matches(kp, k.Up):
 		p.offset = max(0, p.offset-1)
 	case key.Matches(kp, k.Down):

@@ -25,7 +25,7 @@ func assertBlock(t *testing.T, out string, w, h int) {
 func containsPlain(out, s string) bool { return strings.Contains(ansi.Strip(out), s) }
 
 func TestDetailOpportunityTimelineNewestFirst(t *testing.T) {
-	d := NewDetail(testContext(true), OpportunityRecord, testOpps()[0].ID)
+	d := NewDetail(testContext(true), AccountsPane, OpportunityRecord, testOpps()[0].ID)
 	d.SetSize(100, 40)
 	if !containsPlain(d.View(), "Loading") {
 		t.Fatal("no loading state")
@@ -52,7 +52,7 @@ func TestDetailOpportunityTimelineNewestFirst(t *testing.T) {
 }
 
 func TestDetailKeys(t *testing.T) {
-	d := NewDetail(testContext(true), AccountRecord, "001000000000001AAA")
+	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000001AAA")
 	d.SetSize(80, 5)
 	var acts []Activity
 	for i := range 20 {
@@ -72,8 +72,8 @@ func TestDetailKeys(t *testing.T) {
 		t.Fatal("j scrolled past the end")
 	}
 	msgs := send(t, d, "esc", "o", "y")
-	if _, ok := msgs[0].(CloseDetailMsg); !ok {
-		t.Errorf("esc sent %#v", msgs[0])
+	if m, ok := msgs[0].(CloseDetailMsg); !ok || m.Pane != AccountsPane {
+		t.Errorf("esc sent %#v, want the close of the detail view opened on %s", msgs[0], AccountsPane)
 	}
 	if m, ok := msgs[1].(BrowseMsg); !ok || m.ID != "001000000000001AAA" {
 		t.Errorf("o sent %#v", msgs[1])
@@ -84,7 +84,7 @@ func TestDetailKeys(t *testing.T) {
 }
 
 func TestDetailError(t *testing.T) {
-	d := NewDetail(testContext(false), AccountRecord, "x")
+	d := NewDetail(testContext(false), AccountsPane, AccountRecord, "x")
 	d.SetSize(80, 5)
 	d.SetError(errors.New("boom"))
 	if !containsPlain(d.View(), "boom") {
@@ -101,7 +101,7 @@ func TestAccountsViewFitsWidth(t *testing.T) {
 }
 
 func TestDetailAccountOpportunitiesLatestCloseFirst(t *testing.T) {
-	d := NewDetail(testContext(true), AccountRecord, "001000000000004AAA")
+	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000004AAA")
 	d.SetSize(100, 30)
 	opps := testOpps()
 	d.SetAccount(AccountDetail{Account: testAccounts()[3], Opportunities: []Opportunity{opps[5], opps[4]}})

@@ -112,13 +112,13 @@ func TestNullAmountsShowADash(t *testing.T) {
 	if !strings.Contains(out, "— · "+date(day(3))) || !strings.Contains(out, "€0 · "+date(day(4))) || strings.Contains(out, "$") {
 		t.Errorf("board cards:\n%s", out)
 	}
-	det := NewDetail(ctx, OpportunityRecord, opps[0].ID)
+	det := NewDetail(ctx, AccountsPane, OpportunityRecord, opps[0].ID)
 	det.SetSize(80, 20)
 	det.SetOpportunity(OpportunityDetail{Opportunity: opps[0]})
 	if line := lineWith(ansi.Strip(det.View()), "Amount"); !strings.Contains(line, "—") {
 		t.Errorf("detail amount: %q", line)
 	}
-	acc := NewDetail(ctx, AccountRecord, "001000000000001AAA")
+	acc := NewDetail(ctx, AccountsPane, AccountRecord, "001000000000001AAA")
 	acc.SetSize(80, 20)
 	acc.SetAccount(AccountDetail{Account: Account{ID: "001000000000001AAA", Name: "No revenue", AnnualRevenueNull: true}})
 	if line := lineWith(ansi.Strip(acc.View()), "Annual revenue"); !strings.Contains(line, "—") {

@@ -43,7 +43,7 @@ func TestGoldenPanes(t *testing.T) {
 			return p
 		},
 		"detail": func(ctx *Context) Pane {
-			p := NewDetail(ctx, OpportunityRecord, testOpps()[0].ID)
+			p := NewDetail(ctx, AccountsPane, OpportunityRecord, testOpps()[0].ID)
 			p.SetOpportunity(OpportunityDetail{
 				Opportunity:  testOpps()[0],
 				ContactRoles: []ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}, {ContactName: "Lars Berg", Role: "Evaluator"}},

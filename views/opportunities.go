@@ -123,25 +123,24 @@ func (ix *OpportunityIndex) Search(query string, within []int) []int {
 	return fuzzySearch(ix.keys, within, query, false)
 }
 
+// searchKeys implements searchIndex.
+func (ix *OpportunityIndex) searchKeys() []string { return ix.keys }
+
+// OpportunitiesPane is the opportunities table's pane.
+const OpportunitiesPane PaneID = "Opportunities"
+
 // Opportunities is the opportunities table pane.
 type Opportunities struct {
+	filteredList[*OpportunityIndex]
 	ctx     *Context
-	index   *OpportunityIndex
-	rows    []int
-	cursor  int
-	offset  int
 	sortCol OppColumn
 	desc    bool
 	mine    bool
 	status  StatusFilter
 	closing ClosingFilter
 	stale   bool
-	filter  filter
-	next    *OpportunityIndex // new data waiting for its filter results
-	match   []bool            // match[i]: opportunity i matches the text filter
-	focused bool
-	width   int
-	height  int
+	match   []bool  // match[i]: opportunity i matches the text filter
+	total   float64 // the displayed opportunities' amount, summed when they change
 }
 
 var _ Pane = (*Opportunities)(nil)
@@ -149,32 +148,15 @@ var _ Pane = (*Opportunities)(nil)
 // NewOpportunities returns an empty opportunities pane showing open
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
-	return &Opportunities{ctx: ctx, index: NewOpportunityIndex(nil), sortCol: ColCloseDate, filter: newFilter(OpportunitiesPane, false)}
-}
-
-// SetData replaces the data, keeping the selected record when it is still
-// there. With a filter applied, the old data stays on screen until the
-// returned command has searched the new one.
-func (p *Opportunities) SetData(ix *OpportunityIndex) tea.Cmd {
-	if p.filter.active() {
-		p.next = ix
-		return p.filter.research(ix.keys)
+	p := &Opportunities{ctx: ctx, sortCol: ColCloseDate}
+	p.filteredList = filteredList[*OpportunityIndex]{
+		index:  NewOpportunityIndex(nil),
+		filter: newFilter(OpportunitiesPane, false),
+		chrome: 3, // title, chips, header
+		rowsOf: p.rowsOf,
+		idOf:   func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID },
 	}
-	p.swap(ix)
-	return nil
-}
-
-// swap installs ix and restores the selection.
-func (p *Opportunities) swap(ix *OpportunityIndex) {
-	selected := p.SelectedID()
-	p.index, p.next = ix, nil
-	p.refresh()
-	for i, r := range p.rows {
-		if ix.Opportunities[r].ID == selected {
-			p.cursor = i
-			break
-		}
-	}
+	return p
 }
 
 // SetQuickFilters sets the quick filters (used by tests and the ':' prompt).
@@ -191,9 +173,9 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 // SortColumn returns the sort column and whether it is descending.
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
 
-// refresh recomputes the displayed rows: walk the sort order once and keep
-// what passes the quick filters and the text filter.
-func (p *Opportunities) refresh() {
+// rowsOf returns the displayed rows, and sums their amount: walk the sort
+// order once and keep what passes the quick filters and the text filter.
+func (p *Opportunities) rowsOf() []int {
 	now := p.ctx.Now()
 	// Close dates are dates (UTC midnights): compare with the UTC
 	// midnights of today's calendar month and the org's fiscal quarter.
@@ -257,8 +239,11 @@ func (p *Opportunities) refresh() {
 			}
 		}
 	}
-	p.rows = rows
-	p.cursor = clamp(p.cursor, len(p.rows))
+	p.total = 0
+	for _, r := range rows {
+		p.total += p.index.Opportunities[r].Amount
+	}
+	return rows
 }
 
 // Refresh recomputes the rows after a change of the shared context (the
@@ -283,10 +268,7 @@ func (p *Opportunities) Selected() (Opportunity, bool) {
 }
 
 // SelectedID returns the selected opportunity's Id, or "".
-func (p *Opportunities) SelectedID() string {
-	o, _ := p.Selected()
-	return o.ID
-}
+func (p *Opportunities) SelectedID() string { return p.selectedID() }
 
 // Rows returns the displayed opportunities, in order.
 func (p *Opportunities) Rows() []Opportunity {
@@ -300,113 +282,36 @@ func (p *Opportunities) Rows() []Opportunity {
 // Cursor returns the selected row's position.
 func (p *Opportunities) Cursor() int { return p.cursor }
 
-// SetSize implements Pane.
-func (p *Opportunities) SetSize(w, h int) {
-	p.width, p.height = w, h
-	p.filter.input.SetWidth(max(1, w-4))
-}
-
-// Focus implements Pane.
-func (p *Opportunities) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Opportunities) Blur() { p.focused = false }
-
-// Capturing implements Pane.
-func (p *Opportunities) Capturing() bool { return p.filter.editing }
-
-func (p *Opportunities) listHeight() int {
-	h := p.height - 3 // title, chips, header
-	if p.filter.editing || p.filter.active() {
-		h--
-	}
-	return max(0, h)
-}
-
-// clearFilter implements filterList: it removes the filter and shows any
-// data that was waiting for it.
-func (p *Opportunities) clearFilter() {
-	p.filter.clear()
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
-	p.refresh()
-}
-
-// searchKeys implements filterList.
-func (p *Opportunities) searchKeys() ([]string, bool) {
-	if p.next != nil {
-		return p.next.keys, true
-	}
-	return p.index.keys, false
-}
-
-// filtered implements filterList.
-func (p *Opportunities) filtered() {
-	if p.next != nil {
-		p.swap(p.next)
-		return
-	}
-	p.cursor = 0
-	p.refresh()
-}
-
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	if cmd, ok := p.filter.update(msg, p, &p.ctx.Keys.Prompt); ok {
+	k := &p.ctx.Keys.Opportunities
+	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
 		return p, cmd
 	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
 	}
-	k := &p.ctx.Keys.Opportunities
-	if cursor, ok := moveCursor(kp, &k.List, p.cursor, len(p.rows), p.listHeight()); ok {
-		p.cursor = cursor
-		return p, nil
-	}
 	switch {
-	case key.Matches(kp, k.Filter):
-		return p, p.filter.start(p.ctx.Styles.IsDark)
-	case key.Matches(kp, k.Back):
-		if p.filter.active() {
-			p.clearFilter()
-		}
 	case key.Matches(kp, k.SortNext):
 		p.sortCol = (p.sortCol + 1) % numOppColumns
-		p.refresh()
 	case key.Matches(kp, k.SortPrev):
 		p.sortCol = (p.sortCol + numOppColumns - 1) % numOppColumns
-		p.refresh()
 	case key.Matches(kp, k.Reverse):
 		p.desc = !p.desc
-		p.refresh()
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
-		p.refresh()
 	case key.Matches(kp, k.Status):
 		p.status = (p.status + 1) % 3
-		p.refresh()
 	case key.Matches(kp, k.Closing):
 		p.closing = (p.closing + 1) % 3
-		p.refresh()
 	case key.Matches(kp, k.Stale):
 		p.stale = !p.stale
-		p.refresh()
-	case key.Matches(kp, k.Open):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(OpenRecordMsg{From: OpportunitiesPane, Kind: OpportunityRecord, ID: id})
-		}
-	case key.Matches(kp, k.Browser):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(BrowseMsg{ID: id})
-		}
-	case key.Matches(kp, k.Copy):
-		if id := p.SelectedID(); id != "" {
-			return p, requestCmd(CopyMsg{ID: id})
-		}
+	default:
+		cmd, _ := recordKeys(kp, &k.List, OpportunitiesPane, OpportunityRecord, p.SelectedID())
+		return p, cmd
 	}
+	p.refresh()
 	return p, nil
 }
 
@@ -435,17 +340,13 @@ func oppWidths(w int) [numOppColumns]int {
 
 // View implements Pane.
 func (p *Opportunities) View() string {
-	if p.width <= 0 || p.height <= 0 {
+	if p.width <= 0 || p.paneH <= 0 {
 		return ""
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
-	var total float64
-	for _, r := range p.rows {
-		total += p.index.Opportunities[r].Amount
-	}
 	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
-		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(total)))
+		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(p.total)))
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 
@@ -499,13 +400,10 @@ func (p *Opportunities) View() string {
 	b.WriteString(hdr.String())
 	b.WriteByte('\n')
 
-	h := p.listHeight()
 	if len(p.rows) == 0 {
 		b.WriteString(st.Muted.Render("  No opportunity matches these filters."))
 	}
-	p.offset = scroll(p.cursor, p.offset, h, len(p.rows))
-	end := min(len(p.rows), p.offset+h)
-	for i := p.offset; i < end; i++ {
+	p.writeRows(&b, func(i int) string {
 		o := &p.index.Opportunities[p.rows[i]]
 		var row strings.Builder
 		if i == p.cursor {
@@ -526,25 +424,18 @@ func (p *Opportunities) View() string {
 				row.WriteString(fit(cells[c], w) + " ")
 			}
 		}
-		line := row.String()
 		if i == p.cursor && p.focused {
-			line = st.Selected.Render(line)
+			return st.Selected.Render(row.String())
 		}
-		b.WriteString(line)
-		if i < end-1 {
-			b.WriteByte('\n')
-		}
-	}
-	return padLines(b.String(), p.width, p.height)
+		return row.String()
+	})
+	return padLines(b.String(), p.width, p.paneH)
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Opportunities) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	if p.filter.editing {
-		return []key.Binding{p.ctx.Keys.Prompt.Submit, p.ctx.Keys.Prompt.Cancel}
-	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale}
+	return p.shortHelp(p.ctx, &k.List, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale)
 }
 
 // FullHelp implements help.KeyMap.

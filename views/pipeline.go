@@ -27,6 +27,9 @@ type boardKey struct {
 	mine       bool
 }
 
+// PipelinePane is the pipeline board's pane.
+const PipelinePane PaneID = "Pipeline"
+
 // Pipeline is the board pane: one column per stage of the chosen record
 // type's sales process, and a bar chart of the open amount by stage with
 // what was won and lost this fiscal quarter.
@@ -37,9 +40,11 @@ type Pipeline struct {
 	rt          int // selected record type
 	mine        bool
 	columns     []pipelineColumn
-	col         int   // focused column
-	cursor      []int // selected card per column
-	colOffset   int   // first visible column
+	open        float64 // the open stages' total, summed when the columns change
+	weighted    float64 // and their weighted total
+	col         int     // focused column
+	cursor      []int   // selected card per column
+	colOffset   int     // first visible column
 	built       map[boardKey][]pipelineColumn
 	focused     bool
 	width       int
@@ -121,6 +126,7 @@ func (p *Pipeline) Totals() (labels []string, totals, weighted []float64) {
 // rebuild shows the columns of the chosen record type and owner filter,
 // grouping them on first use.
 func (p *Pipeline) rebuild() {
+	p.open, p.weighted = 0, 0
 	rt, ok := p.RecordType()
 	if !ok {
 		p.columns, p.cursor = nil, nil
@@ -136,8 +142,15 @@ func (p *Pipeline) rebuild() {
 		p.built[k] = cols
 	}
 	p.columns = cols
+	for _, c := range cols {
+		if !c.stage.IsClosed {
+			p.open += c.total
+			p.weighted += c.weighted
+		}
+	}
 	p.cursor = make([]int, len(p.columns))
 	p.col = clamp(p.col, len(p.columns))
+	p.followColumn()
 }
 
 // group sorts the opportunities of record type rt into its stage columns.
@@ -173,7 +186,10 @@ func (p *Pipeline) group(rt RecordType) []pipelineColumn {
 }
 
 // SetSize implements Pane.
-func (p *Pipeline) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *Pipeline) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.followColumn()
+}
 
 // Focus implements Pane.
 func (p *Pipeline) Focus() { p.focused = true }
@@ -229,20 +245,29 @@ func (p *Pipeline) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
 		p.rebuild()
-	case key.Matches(kp, k.Open):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(OpenRecordMsg{From: PipelinePane, Kind: OpportunityRecord, ID: id})
-		}
-	case key.Matches(kp, k.Browser):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(BrowseMsg{ID: id})
-		}
-	case key.Matches(kp, k.Copy):
-		if id := p.selectedID(); id != "" {
-			return p, requestCmd(CopyMsg{ID: id})
-		}
+	default:
+		cmd, _ := recordKeys(kp, &k.List, PipelinePane, OpportunityRecord, p.selectedID())
+		return p, cmd
 	}
+	p.followColumn()
 	return p, nil
+}
+
+// visibleColumns is how many stage columns fit the width.
+func (p *Pipeline) visibleColumns() int {
+	return max(1, min(len(p.columns), p.width/minColumnWidth))
+}
+
+// followColumn scrolls the board sideways so that the focused column is
+// visible.
+func (p *Pipeline) followColumn() {
+	visible := p.visibleColumns()
+	if p.col < p.colOffset {
+		p.colOffset = p.col
+	}
+	if p.col >= p.colOffset+visible {
+		p.colOffset = p.col - visible + 1
+	}
 }
 
 // minColumnWidth is the narrowest a stage column gets before the board
@@ -263,20 +288,13 @@ func (p *Pipeline) View() string {
 	if p.mine {
 		owner = "mine"
 	}
-	var open, weighted float64
-	for _, c := range p.columns {
-		if !c.stage.IsClosed {
-			open += c.total
-			weighted += c.weighted
-		}
-	}
-	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
+	visible := p.visibleColumns()
 	more := ""
 	if visible < len(p.columns) {
 		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
-		Sanitize(rt.Name), more, owner, p.ctx.Money(open), p.ctx.Money(weighted)))
+		Sanitize(rt.Name), more, owner, p.ctx.Money(p.open), p.ctx.Money(p.weighted)))
 	header := fitStyled(st.Title.Render(title), p.width)
 
 	chart := p.chart()
@@ -296,13 +314,7 @@ func (p *Pipeline) View() string {
 // board renders the visible stage columns at height h.
 func (p *Pipeline) board(h int) string {
 	st := p.ctx.Styles
-	visible := max(1, min(len(p.columns), p.width/minColumnWidth))
-	if p.col < p.colOffset {
-		p.colOffset = p.col
-	}
-	if p.col >= p.colOffset+visible {
-		p.colOffset = p.col - visible + 1
-	}
+	visible := p.visibleColumns()
 	colW := p.width / visible
 	lastW := p.width - colW*(visible-1) // the last column takes the remainder
 	frameW := st.Column.GetHorizontalFrameSize()

@@ -62,7 +62,7 @@ func TestSanitizeEvilRecordNeverReachesTheScreen(t *testing.T) {
 	pipe.SetData(NewOpportunityIndex(testOpps()), testRecordTypes())
 	assertSafe(t, pipe.View())
 
-	d := NewDetail(ctx, AccountRecord, "001000000000005AAA")
+	d := NewDetail(ctx, AccountsPane, AccountRecord, "001000000000005AAA")
 	d.SetSize(100, 30)
 	d.SetAccount(AccountDetail{Account: testAccounts()[4], Contacts: []Contact{{Name: evilName, Title: evilName}},
 		Activities: []Activity{{Subject: evilName, When: day(-1), WhoName: evilName}}})

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/lazyforce/lazyforce/views"
+)
+
+// tab is one registered pane: the tab bar, the number keys, the help and
+// the ':' prompt all read it, and it holds the detail view opened on it.
+type tab struct {
+	id   views.PaneID
+	pane views.Pane
+	// jump focuses the pane (a number key); nil gets the key of its
+	// position, "5" for the fifth tab.
+	jump *key.Binding
+	// commands are the ':' commands that focus the pane; the first is the
+	// one listed and completed, the others are aliases.
+	commands []string
+	detail   *views.Detail // open on this pane, or nil
+}
+
+// registerPanes lists the panes, in tab order. Adding a pane is a file in
+// views and one line here.
+func (m *Model) registerPanes() {
+	g := &m.keys.Global
+	m.register(views.AccountsPane, m.accounts, &g.Accounts, "accounts", "account", "a")
+	m.register(views.OpportunitiesPane, m.opps, &g.Opportunities, "opportunities", "opportunity", "opps", "o")
+	m.register(views.PipelinePane, m.pipeline, &g.Pipeline, "pipeline", "p")
+	m.register(views.AskPane, m.ask, &g.Ask, "ask")
+}
+
+// register adds pane as the next tab: jump focuses it (nil: the key of its
+// position, "5" for the fifth tab) and so do the ':' commands, the first
+// of which is listed and completed, the others aliases.
+func (m *Model) register(id views.PaneID, pane views.Pane, jump *key.Binding, commands ...string) {
+	if jump == nil {
+		n := strconv.Itoa(len(m.tabs) + 1)
+		b := key.NewBinding(key.WithKeys(n), key.WithHelp(n, strings.ToLower(id.String())))
+		jump = &b
+	}
+	m.tabs = append(m.tabs, &tab{id: id, pane: pane, jump: jump, commands: commands})
+}
+
+// tab returns the registered pane id, or nil.
+func (m *Model) tab(id views.PaneID) *tab {
+	for _, t := range m.tabs {
+		if t.id == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// shown returns what tab t shows: its detail view when one is open.
+func (t *tab) shown() views.Pane {
+	if t.detail != nil {
+		return t.detail
+	}
+	return t.pane
+}
+
+// focused returns the focused tab.
+func (m *Model) focused() *tab { return m.tabs[m.focus] }
+
+// jumpKeys returns the keys that focus each pane, in tab order.
+func (m *Model) jumpKeys() []key.Binding {
+	keys := make([]key.Binding, len(m.tabs))
+	for i, t := range m.tabs {
+		keys[i] = *t.jump
+	}
+	return keys
+}

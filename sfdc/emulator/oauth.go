@@ -269,7 +269,10 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 			got = base64.RawURLEncoding.EncodeToString(sum[:])
 		}
 		if got != ac.challenge {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "invalid code verifier")
+			// Salesforce's documentation says invalid_request here, but real
+			// orgs answer invalid_grant "invalid code verifier" (seen in
+			// salesforce.stackexchange.com question 330168).
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "invalid code verifier")
 			return
 		}
 	}

@@ -109,8 +109,8 @@ func TestOAuthPKCEVerifierChecked(t *testing.T) {
 	code := authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
 	_, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.ErrorCode != "invalid_request" {
-		t.Fatalf("wrong verifier: err = %v, want invalid_request", err)
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" || re.ErrorDescription != "invalid code verifier" {
+		t.Fatalf("wrong verifier: err = %v, want invalid_grant", err)
 	}
 	code = authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
 	if _, err := cfg.Exchange(ctx, code); !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {

@@ -217,8 +217,8 @@ var ErrLoginRequired = errors.New("login required")
 // LoginRequiredError says which org needs a new login and how.
 type LoginRequiredError struct {
 	Alias string
-	// FromSF is the Salesforce CLI's alias of an imported org: logging in
-	// again means `sf org login …` there, then importing again.
+	// FromSF is the Salesforce CLI's alias of an imported org: logging
+	// the CLI in again is enough.
 	FromSF string
 	// Reason is Salesforce's error code and description, e.g.
 	// "invalid_grant: expired access/refresh token"; never a token.
@@ -228,13 +228,16 @@ type LoginRequiredError struct {
 // Error tells the user the command to run.
 func (e *LoginRequiredError) Error() string {
 	login := "lazyforce login"
-	if e.FromSF != "" {
-		login += " --from-sf " + e.FromSF
-	}
 	if e.Alias != "" {
 		login += " --alias " + e.Alias
 	}
 	msg := "the session has expired or was revoked: log in again with `" + login + "`"
+	if e.FromSF != "" {
+		// lazyforce asks the CLI for a token each time: logging the CLI in
+		// again is enough.
+		msg = "the Salesforce CLI's session has expired or was revoked: log it in again with `sf org login web --alias " +
+			e.FromSF + "` (or run `" + login + "`)"
+	}
 	if e.Alias != "" {
 		msg = "org " + e.Alias + ": " + msg
 	}

@@ -85,7 +85,7 @@ func TestImportFromSF(t *testing.T) {
 	// The CLI's own session ended too: it keeps handing out the dead token.
 	ts.ExpireSessions()
 	_, err = c.OrgLimits(ctx)
-	if !errors.Is(err, ErrLoginRequired) || !strings.Contains(err.Error(), "lazyforce login --from-sf emu --alias work") {
+	if !errors.Is(err, ErrLoginRequired) || !strings.Contains(err.Error(), "log it in again with `sf org login web --alias emu`") {
 		t.Fatalf("err = %v, want ErrLoginRequired naming --from-sf", err)
 	}
 	assertNoSecret(t, "error", err.Error(), tok.AccessToken, fresh.AccessToken)
@@ -171,7 +171,10 @@ func TestImportFromRealSF(t *testing.T) {
 	// to log in again.
 	ts.ExpireSessions()
 	src := NewSFTokenSource(cli, "emu", "emu", tok.AccessToken)
-	if _, err := src.Refresh(ctx); !errors.Is(err, ErrLoginRequired) {
+	_, err = src.Refresh(ctx)
+	if !errors.Is(err, ErrLoginRequired) {
 		t.Fatalf("refresh through sf after expiry: %v", err)
 	}
+	t.Logf("after expiry: %v", err)
+	assertNoSecret(t, "error", err.Error(), tok.AccessToken)
 }

@@ -269,6 +269,7 @@ type OAuthError struct {
 	Description string
 }
 
+// Error is the operation, the OAuth error code and its description.
 func (e *OAuthError) Error() string {
 	msg := e.Op + ": " + e.Code
 	if e.Description != "" {

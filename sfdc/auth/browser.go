@@ -16,6 +16,7 @@ type OpenError struct {
 	Cause error
 }
 
+// Error says to open the URL by hand.
 func (e *OpenError) Error() string {
 	msg := "could not open a browser"
 	if e.Cause != nil {
@@ -24,6 +25,7 @@ func (e *OpenError) Error() string {
 	return msg + "; open this URL: " + e.URL
 }
 
+// Unwrap exposes why no browser started.
 func (e *OpenError) Unwrap() error { return e.Cause }
 
 // DefaultOpener opens url in the user's browser: $BROWSER if set (a

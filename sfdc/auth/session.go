@@ -47,6 +47,7 @@ type staticSource struct {
 	alias, token string
 }
 
+// Token implements sfdc.TokenSource.
 func (s staticSource) Token(context.Context) (string, error) {
 	if s.token == "" {
 		return "", &LoginRequiredError{Alias: s.alias, Reason: "no access token is stored"}
@@ -54,6 +55,7 @@ func (s staticSource) Token(context.Context) (string, error) {
 	return s.token, nil
 }
 
+// Refresh implements sfdc.TokenSource: a pasted token cannot be renewed.
 func (s staticSource) Refresh(context.Context) (string, error) {
 	return "", &LoginRequiredError{Alias: s.alias, Reason: "the access token expired and has no refresh token"}
 }

@@ -36,6 +36,7 @@ type SFError struct {
 	ExitCode int
 }
 
+// Error is the command, the CLI's error name and its message.
 func (e *SFError) Error() string {
 	msg := e.Command + " failed"
 	if e.Name != "" {

@@ -69,12 +69,15 @@ type Keyring interface {
 // Linux. Where none runs its calls fail and the Store falls back to a file.
 type SystemKeyring struct{}
 
+// Set implements Keyring.
 func (SystemKeyring) Set(service, user, secret string) error {
 	return keyring.Set(service, user, secret)
 }
+// Get implements Keyring.
 func (SystemKeyring) Get(service, user string) (string, error) {
 	return keyring.Get(service, user)
 }
+// Delete implements Keyring.
 func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
 
 // KeyringService is the keychain service name of lazyforce's entries

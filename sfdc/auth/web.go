@@ -46,6 +46,7 @@ type PortInUseError struct {
 	Port int
 }
 
+// Error says how to free the port or pick another.
 func (e *PortInUseError) Error() string {
 	return fmt.Sprintf("port %d is already in use, so the login cannot receive the browser's callback: "+
 		"stop the program using it or pass --port N (the connected app's callback URL must then be http://localhost:N%s)",

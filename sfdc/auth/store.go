@@ -73,10 +73,12 @@ type SystemKeyring struct{}
 func (SystemKeyring) Set(service, user, secret string) error {
 	return keyring.Set(service, user, secret)
 }
+
 // Get implements Keyring.
 func (SystemKeyring) Get(service, user string) (string, error) {
 	return keyring.Get(service, user)
 }
+
 // Delete implements Keyring.
 func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
 

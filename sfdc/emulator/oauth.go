@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,7 +40,23 @@ type deviceGrant struct {
 	userCode string
 	scope    string
 	polls    int
+	state    deviceState
+	expires  time.Time
+	lastPoll time.Time
 }
+
+// deviceState is where a device code stands in its user's hands.
+type deviceState int
+
+const (
+	devicePending deviceState = iota
+	deviceApproved
+	deviceDenied
+	deviceExpired
+)
+
+// deviceCodeLifetime is how long a device code can be approved.
+const deviceCodeLifetime = 10 * time.Minute
 
 const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
 
@@ -252,7 +269,10 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 			got = base64.RawURLEncoding.EncodeToString(sum[:])
 		}
 		if got != ac.challenge {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "invalid code verifier")
+			// Salesforce's documentation says invalid_request here, but real
+			// orgs answer invalid_grant "invalid code verifier" (seen in
+			// salesforce.stackexchange.com question 330168).
+			oauthError(w, http.StatusBadRequest, "invalid_grant", "invalid code verifier")
 			return
 		}
 	}
@@ -261,15 +281,13 @@ func (s *Server) exchangeCode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deviceStart(w http.ResponseWriter, r *http.Request) {
-	dg := &deviceGrant{userCode: strings.ToUpper(randomAlnum(8)), scope: grantScope(r.FormValue("scope"))}
+	dg := &deviceGrant{userCode: strings.ToUpper(randomAlnum(8)), scope: grantScope(r.FormValue("scope")),
+		expires: s.now().Add(deviceCodeLifetime)}
 	deviceCode := "M9" + randomAlnum(60)
 	s.mu.Lock()
 	s.devices[deviceCode] = dg
 	s.mu.Unlock()
-	interval := s.opts.DeviceInterval
-	if interval <= 0 {
-		interval = 5
-	}
+	interval := s.deviceInterval()
 	writeJSON(w, http.StatusOK, struct {
 		DeviceCode      string `json:"device_code"`
 		UserCode        string `json:"user_code"`
@@ -278,18 +296,40 @@ func (s *Server) deviceStart(w http.ResponseWriter, r *http.Request) {
 	}{deviceCode, dg.userCode, instanceURL(r) + "/setup/connect", interval})
 }
 
+// deviceInterval is the announced polling interval in seconds.
+func (s *Server) deviceInterval() int {
+	if s.opts.DeviceInterval <= 0 {
+		return 5
+	}
+	return s.opts.DeviceInterval
+}
+
+// devicePoll answers a device-flow poll: authorization_pending until the
+// user approves (after DevicePendingPolls polls, or by ApproveDevice),
+// access_denied, expired_token, or slow_down when polled too fast.
 func (s *Server) devicePoll(w http.ResponseWriter, r *http.Request) {
 	code := r.FormValue("code")
 	if code == "" {
 		code = r.FormValue("device_code")
 	}
+	now := s.now()
 	s.mu.Lock()
 	dg := s.devices[code]
-	pending := false
+	var state deviceState
+	tooFast := false
 	if dg != nil {
 		dg.polls++
-		pending = dg.polls <= s.opts.DevicePendingPolls
-		if !pending {
+		tooFast = s.opts.DeviceEnforceInterval && !dg.lastPoll.IsZero() &&
+			now.Sub(dg.lastPoll) < time.Duration(s.deviceInterval())*time.Second
+		dg.lastPoll = now
+		if dg.state == devicePending && now.After(dg.expires) {
+			dg.state = deviceExpired
+		}
+		if dg.state == devicePending && !s.opts.DeviceManualApproval && dg.polls > s.opts.DevicePendingPolls {
+			dg.state = deviceApproved
+		}
+		state = dg.state
+		if state != devicePending {
 			delete(s.devices, code)
 		}
 	}
@@ -297,12 +337,48 @@ func (s *Server) devicePoll(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case dg == nil:
 		oauthError(w, http.StatusBadRequest, "invalid_grant", "invalid device code")
-	case pending:
+	case state == deviceDenied:
+		oauthError(w, http.StatusBadRequest, "access_denied", "end-user denied authorization")
+	case state == deviceExpired:
+		oauthError(w, http.StatusBadRequest, "expired_token", "device code expired")
+	case tooFast && state == devicePending:
+		oauthError(w, http.StatusBadRequest, "slow_down", "polling too frequently")
+	case state == devicePending:
 		oauthError(w, http.StatusBadRequest, "authorization_pending", "authorization pending")
 	default:
 		se := s.newSession(s.newGrant(dg.scope, ""), "")
 		writeJSON(w, http.StatusOK, s.tokenResponse(r, se, true))
 	}
+}
+
+// ApproveDevice approves the pending device code shown as userCode, as the
+// user would on the verification page; the next poll gets the token.
+func (s *Server) ApproveDevice(userCode string) error {
+	return s.settleDevice(userCode, deviceApproved)
+}
+
+// DenyDevice denies the pending device code shown as userCode; the next
+// poll gets access_denied.
+func (s *Server) DenyDevice(userCode string) error {
+	return s.settleDevice(userCode, deviceDenied)
+}
+
+// ExpireDevice lets the pending device code shown as userCode expire; the
+// next poll gets expired_token.
+func (s *Server) ExpireDevice(userCode string) error {
+	return s.settleDevice(userCode, deviceExpired)
+}
+
+func (s *Server) settleDevice(userCode string, to deviceState) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, dg := range s.devices {
+		if strings.EqualFold(dg.userCode, userCode) && dg.state == devicePending {
+			dg.state = to
+			return nil
+		}
+	}
+	return fmt.Errorf("emulator: no pending device code %q", userCode)
 }
 
 // handleAuthorize auto-approves: it redirects straight back with a code
@@ -318,6 +394,18 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	target, err := url.Parse(redirect)
 	if redirect == "" || err != nil || !target.IsAbs() {
 		oauthError(w, http.StatusBadRequest, "redirect_uri_mismatch", "redirect_uri must match configuration")
+		return
+	}
+	if s.opts.DenyAuthorize {
+		// The user clicked Deny on the approval page.
+		v := target.Query()
+		v.Set("error", "access_denied")
+		v.Set("error_description", "end-user denied authorization")
+		if st := q.Get("state"); st != "" {
+			v.Set("state", st)
+		}
+		target.RawQuery = v.Encode()
+		http.Redirect(w, r, target.String(), http.StatusFound)
 		return
 	}
 	switch q.Get("response_type") {

@@ -109,8 +109,8 @@ func TestOAuthPKCEVerifierChecked(t *testing.T) {
 	code := authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
 	_, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.ErrorCode != "invalid_request" {
-		t.Fatalf("wrong verifier: err = %v, want invalid_request", err)
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" || re.ErrorDescription != "invalid code verifier" {
+		t.Fatalf("wrong verifier: err = %v, want invalid_grant", err)
 	}
 	code = authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
 	if _, err := cfg.Exchange(ctx, code); !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
@@ -285,5 +285,163 @@ func TestOAuthUserAgentFlowFragment(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 400 {
 		t.Errorf("authorize without redirect_uri: %d", resp.StatusCode)
+	}
+}
+
+func TestOAuthAuthorizeDenied(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty, o.DenyAuthorize = true, true })
+	cfg := oauthConfig(ts)
+	q := authorize(t, cfg.AuthCodeURL("st8", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+	if q.Get("error") != "access_denied" || q.Get("error_description") != "end-user denied authorization" || q.Get("state") != "st8" || q.Has("code") {
+		t.Fatalf("denied redirect query = %v", q)
+	}
+}
+
+// devicePoller starts a device flow and polls it by hand.
+type devicePoller struct {
+	t    *testing.T
+	ts   *TestServer
+	code string
+	user string
+}
+
+func startDevice(t *testing.T, ts *TestServer) *devicePoller {
+	t.Helper()
+	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", url.Values{"response_type": {"device_code"}, "client_id": {"x"}, "scope": {"api refresh_token"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var start map[string]any
+	if err := decodeJSON(resp, &start); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("device start: %d %v", resp.StatusCode, err)
+	}
+	return &devicePoller{t: t, ts: ts, code: start["device_code"].(string), user: start["user_code"].(string)}
+}
+
+func (d *devicePoller) poll() (int, map[string]any) {
+	d.t.Helper()
+	resp, err := http.PostForm(d.ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"device"}, "code": {d.code}, "client_id": {"x"}})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	var out map[string]any
+	if err := decodeJSON(resp, &out); err != nil {
+		d.t.Fatal(err)
+	}
+	return resp.StatusCode, out
+}
+
+func TestOAuthDeviceManualApproveDenyExpire(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty, o.DeviceManualApproval = true, true })
+	want := func(d *devicePoller, status int, errCode string) map[string]any {
+		t.Helper()
+		st, out := d.poll()
+		if st != status || (errCode != "" && out["error"] != errCode) {
+			t.Fatalf("poll = %d %v, want %d %s", st, out, status, errCode)
+		}
+		return out
+	}
+
+	approved := startDevice(t, ts)
+	want(approved, 400, "authorization_pending")
+	want(approved, 400, "authorization_pending")
+	if err := ts.ApproveDevice(strings.ToLower(approved.user)); err != nil {
+		t.Fatal(err)
+	}
+	out := want(approved, 200, "")
+	if !tokenShape.MatchString(out["access_token"].(string)) || out["refresh_token"] == nil {
+		t.Fatalf("approved device token = %v", out)
+	}
+	// The device code is spent.
+	want(approved, 400, "invalid_grant")
+	if err := ts.ApproveDevice(approved.user); err == nil {
+		t.Error("approving a spent device code succeeded")
+	}
+
+	denied := startDevice(t, ts)
+	if err := ts.DenyDevice(denied.user); err != nil {
+		t.Fatal(err)
+	}
+	want(denied, 400, "access_denied")
+
+	expired := startDevice(t, ts)
+	if err := ts.ExpireDevice(expired.user); err != nil {
+		t.Fatal(err)
+	}
+	want(expired, 400, "expired_token")
+}
+
+func TestOAuthDeviceCodeExpiresOnTheClock(t *testing.T) {
+	now := fixedClock()
+	ts := startTest(t, func(o *Options) {
+		o.Empty, o.DeviceManualApproval = true, true
+		o.Now = func() time.Time { return now }
+	})
+	d := startDevice(t, ts)
+	if st, out := d.poll(); st != 400 || out["error"] != "authorization_pending" {
+		t.Fatalf("first poll = %d %v", st, out)
+	}
+	now = now.Add(11 * time.Minute)
+	if st, out := d.poll(); st != 400 || out["error"] != "expired_token" {
+		t.Fatalf("poll after 11 minutes = %d %v", st, out)
+	}
+}
+
+func TestOAuthDeviceSlowDown(t *testing.T) {
+	now := fixedClock()
+	ts := startTest(t, func(o *Options) {
+		o.Empty, o.DeviceEnforceInterval, o.DevicePendingPolls, o.DeviceInterval = true, true, 2, 5
+		o.Now = func() time.Time { return now }
+	})
+	d := startDevice(t, ts)
+	if st, out := d.poll(); st != 400 || out["error"] != "authorization_pending" {
+		t.Fatalf("first poll = %d %v", st, out)
+	}
+	now = now.Add(2 * time.Second)
+	if st, out := d.poll(); st != 400 || out["error"] != "slow_down" {
+		t.Fatalf("poll after 2s of a 5s interval = %d %v", st, out)
+	}
+	now = now.Add(5 * time.Second)
+	if st, out := d.poll(); st != 200 || out["access_token"] == nil {
+		t.Fatalf("poll after the interval = %d %v", st, out)
+	}
+}
+
+func TestOAuthRevokedTokensFail(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	cfg := oauthConfig(ts)
+	ctx := context.Background()
+	verifier := oauth2.GenerateVerifier()
+	code := authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
+	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoke := func(token string) {
+		t.Helper()
+		// GET ?token= works like POST.
+		resp, err := http.Get(ts.URL + "/services/oauth2/revoke?token=" + url.QueryEscape(token))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("revoke: %d", resp.StatusCode)
+		}
+	}
+	// Revoking the access token leaves the refresh token usable.
+	revoke(tok.AccessToken)
+	wantError(t, callWith(t, ts, tok.AccessToken, "GET", v+"/limits", nil), 401, "INVALID_SESSION_ID")
+	fresh, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	if err != nil {
+		t.Fatalf("refresh after revoking the access token: %v", err)
+	}
+	// Revoking the refresh token ends refresh and its access tokens.
+	revoke(tok.RefreshToken)
+	wantError(t, callWith(t, ts, fresh.AccessToken, "GET", v+"/limits", nil), 401, "INVALID_SESSION_ID")
+	_, err = cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tok.RefreshToken}).Token()
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" || re.Response.StatusCode != 400 {
+		t.Fatalf("refresh with a revoked refresh token: %v, want invalid_grant", err)
 	}
 }

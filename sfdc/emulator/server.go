@@ -40,6 +40,16 @@ type Options struct {
 	// DeviceInterval is the polling interval (seconds) the device flow
 	// announces; 0 means 5 as Salesforce does.
 	DeviceInterval int
+	// DeviceManualApproval keeps every device code pending until a test
+	// calls ApproveDevice or DenyDevice (DevicePendingPolls is then unused).
+	DeviceManualApproval bool
+	// DeviceEnforceInterval answers slow_down to a device-flow poll that
+	// comes sooner than the announced interval after the previous one (on
+	// the Now clock).
+	DeviceEnforceInterval bool
+	// DenyAuthorize makes the authorize page act as a user who clicks
+	// Deny: it redirects back with error=access_denied.
+	DenyAuthorize bool
 	// SessionTimeout, if positive, expires access tokens that long (on the
 	// Now clock) after they were issued, like an org's session timeout;
 	// clients then get 401 INVALID_SESSION_ID and must refresh.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -38,26 +39,7 @@ type Data interface {
 }
 
 // Status is the org, identity and sync state shown in the status bar.
-type Status struct {
-	OrgName     string // e.g. "Acme Corp"
-	Username    string // the signed-in user's username
-	UserID      string // the signed-in user's Id, for "mine" filters
-	InstanceURL string // e.g. https://acme.my.salesforce.com, for 'o'
-	// FiscalYearStartMonth is the org's first fiscal month (0: January),
-	// for "this quarter".
-	FiscalYearStartMonth time.Month
-	// Currency is the org's ISO currency code ("": USD), for amounts.
-	Currency string
-	LastSync time.Time
-	// APIUsed and APILimit come from the last Sforce-Limit-Info header
-	// (api-usage=USED/LIMIT); APILimit 0 means unknown.
-	APIUsed  int
-	APILimit int
-	// HasOutbox is false until the outbox exists; then PendingWrites is
-	// the number of writes waiting to be pushed.
-	HasOutbox     bool
-	PendingWrites int
-}
+type Status = book.Status
 
 // Deps is everything the app needs from the outside world.
 type Deps struct {

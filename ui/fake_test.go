@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -15,8 +16,9 @@ import (
 // FakeData is an in-memory Data with believable, deterministic records: a
 // few users (the first is "me"), accounts, opportunities over two record
 // types with different sales processes, and contacts, contact roles and
-// activities generated on demand. It stands in for the cache in tests, the
-// benchmark and until the store adapter is wired.
+// activities generated on demand. It is test support only: the goldens and
+// the model's tests use it (its Sync can be made to fail); benchmarks and
+// the store tests read a real cache through store/book.
 type FakeData struct {
 	now         time.Time
 	seed        uint64
@@ -36,21 +38,9 @@ type fakeUser struct{ id, name string }
 var _ Data = (*FakeData)(nil)
 
 // fakeID returns a valid 18-character Id with the given key prefix: 15
-// characters and Salesforce's case-checksum suffix.
+// characters and Salesforce's case-checksum suffix (sfdc.ParseID's).
 func fakeID(prefix string, n int) string {
-	id := fmt.Sprintf("%s%012d", prefix, n)
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	suffix := make([]byte, 3)
-	for chunk := range 3 {
-		bits := 0
-		for i := range 5 {
-			if c := id[chunk*5+i]; c >= 'A' && c <= 'Z' {
-				bits |= 1 << i
-			}
-		}
-		suffix[chunk] = alphabet[bits]
-	}
-	return id + string(suffix)
+	return sfdc.MustID(fmt.Sprintf("%s%012d", prefix, n)).String()
 }
 
 var (

@@ -64,19 +64,10 @@ func (d *memData) RecordTypes(context.Context) ([]views.RecordType, error) {
 }
 
 // newBenchLoaded returns a model over the demo org at benchOppsScale,
-// sized w×h, with the cache read and the status loaded (as Init's
-// commands would).
+// sized w×h, with the cache read and the status loaded.
 func newBenchLoaded(b *testing.B, w, h int) *Model {
 	b.Helper()
-	m, err := New(Deps{Data: newMemData(b, benchOppsScale), Now: func() time.Time { return testNow }, Dark: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	m.flashTTL, m.ageRefresh = time.Millisecond, time.Hour
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m.Update(m.loadStatus()())
-	run(m, m.loadData())
-	return m
+	return loaded(b, Deps{Data: newMemData(b, benchOppsScale), Now: func() time.Time { return testNow }, Dark: true}, w, h)
 }
 
 // reportLatency reports the median and 99th percentile of durs in ms.

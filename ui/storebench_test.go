@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"context"
 	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,11 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/book"
-	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 )
 
 // benchScale is the demo org's scale for a benchmark: def, unless
@@ -30,40 +25,12 @@ func benchScale(def int) int {
 }
 
 // benchCache syncs the emulator's demo org at scale over HTTP into a
-// fresh bbolt file holding the signed-in identity, through store/syncer as
-// `lazyforce sync` does, with the objects the lists read. The benchmarks' data come this real way.
+// fresh bbolt file, through store/syncer as `lazyforce sync` does, with
+// the objects the lists read. The benchmarks' data come this real way.
 func benchCache(b *testing.B, scale int) *store.Store {
 	b.Helper()
-	ctx := context.Background()
-	// The emulator holds the whole demo org (activities too) in memory:
-	// it is shut down and collected before the benchmark runs, so its heap
-	// does not weigh on what is measured.
-	ts := emulator.Start(emulator.Options{Seed: 1, Scale: scale, Now: func() time.Time { return testNow }})
-	defer runtime.GC()
-	defer ts.Close()
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(b.TempDir(), "cache.db"), store.Options{Org: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	res, err := syncer.Run(ctx, c, st, syncer.Config{Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	n, _ := st.Count("Opportunity")
-	b.Logf("synced %d opportunities in %v (%d API calls)", n, time.Since(start).Round(time.Millisecond), res.APICalls)
+	st, _ := booktest.Demo(b, booktest.Options{Scale: scale, Now: func() time.Time { return testNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
 	return st
 }
 

@@ -10,8 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -21,36 +21,14 @@ import (
 // its first sync. It returns the cache and the client.
 func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
 	t.Helper()
-	ctx := context.Background()
-	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: func() time.Time { return testNow }})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
+	return booktest.Demo(t, booktest.Options{Now: func() time.Time { return testNow }, Unsynced: true})
 }
 
 // syncedDemo syncs the emulator's demo org into a fresh cache, as
 // `lazyforce demo` does, and returns the cache and the client.
 func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
 	t.Helper()
-	st, c := demoCache(t)
-	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
+	return booktest.Demo(t, booktest.Options{Now: func() time.Time { return testNow }, Scope: syncer.DefaultScope()})
 }
 
 // The cache is read through store/book, whose own tests check what it

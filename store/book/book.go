@@ -110,6 +110,16 @@ func (b *Book) nameOf(id string) string {
 	return str(r, "Name")
 }
 
+// list decodes every cached record of object with of, in Id order; n is
+// a capacity hint.
+func list[T any](ctx context.Context, b *Book, object string, fields []string, n int, of func(key string, r soql.Record) T) ([]T, error) {
+	out := make([]T, 0, n)
+	err := b.each(ctx, object, fields, func(key string, r soql.Record) {
+		out = append(out, of(key, r))
+	})
+	return out, err
+}
+
 // Accounts returns every cached account with its owner's name, in Id
 // order.
 func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
@@ -117,13 +127,11 @@ func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Account
-	err = b.each(ctx, "Account", accountFields, func(key string, r soql.Record) {
+	return list(ctx, b, "Account", accountFields, 0, func(key string, r soql.Record) Account {
 		a := accountOf(key, r)
 		a.OwnerName = users[a.OwnerID]
-		out = append(out, a)
+		return a
 	})
-	return out, err
 }
 
 // Opportunities returns every cached opportunity with its account and
@@ -137,13 +145,11 @@ func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Opportunity, 0, len(accounts)*5)
-	err = b.each(ctx, "Opportunity", opportunityFields, func(key string, r soql.Record) {
+	return list(ctx, b, "Opportunity", opportunityFields, len(accounts)*5, func(key string, r soql.Record) Opportunity {
 		o := opportunityOf(key, r)
 		o.AccountName, o.OwnerName = accounts[o.AccountID], users[o.OwnerID]
-		out = append(out, o)
+		return o
 	})
-	return out, err
 }
 
 // Leads returns every cached lead with its owner's name, in Id order.
@@ -152,22 +158,16 @@ func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Lead
-	err = b.each(ctx, "Lead", leadFields, func(key string, r soql.Record) {
+	return list(ctx, b, "Lead", leadFields, 0, func(key string, r soql.Record) Lead {
 		l := leadOf(key, r)
 		l.OwnerName = users[l.OwnerID]
-		out = append(out, l)
+		return l
 	})
-	return out, err
 }
 
 // Users returns every cached user, in Id order.
 func (b *Book) Users(ctx context.Context) ([]User, error) {
-	var out []User
-	err := b.each(ctx, "User", userFields, func(key string, r soql.Record) {
-		out = append(out, userOf(key, r))
-	})
-	return out, err
+	return list(ctx, b, "User", userFields, 0, userOf)
 }
 
 // rawPicklists is the part of the UI API picklist-values response that
@@ -257,70 +257,59 @@ func (b *Book) related(parent, object string, fields ...string) ([]string, error
 	return ids, nil
 }
 
-// Contacts returns the contacts of an account (any order).
-func (b *Book) Contacts(ctx context.Context, accountID string) ([]Contact, error) {
-	ids, err := b.related(accountID, "Contact", "AccountId")
+// relatedList decodes with of the records of object pointing at parent
+// through any of via (without duplicates; any order).
+func relatedList[T any](ctx context.Context, b *Book, parent, object string, via []string, fields []string, of func(key string, r soql.Record) T) ([]T, error) {
+	ids, err := b.related(parent, object, via...)
 	if err != nil {
 		return nil, err
 	}
-	var out []Contact
+	var out []T
 	for _, id := range ids {
-		r, ok, err := b.get("Contact", id, contactFields)
+		r, ok, err := b.get(object, id, fields)
 		if err != nil {
 			return out, err
 		}
 		if ok {
-			out = append(out, contactOf(id, r))
+			out = append(out, of(id, r))
 		}
 	}
 	return out, ctx.Err()
 }
 
+// Contacts returns the contacts of an account (any order).
+func (b *Book) Contacts(ctx context.Context, accountID string) ([]Contact, error) {
+	return relatedList(ctx, b, accountID, "Contact", []string{"AccountId"}, contactFields, contactOf)
+}
+
 // Activities returns the tasks and events attached to parent through any
-// of fields (e.g. "WhatId", "AccountId"; any order), with the names of
-// their contact or lead (WhoId) and owner.
-func (b *Book) Activities(ctx context.Context, parent string, fields ...string) ([]Activity, error) {
+// of via (e.g. "WhatId", "AccountId"; any order), with the names of their
+// contact or lead (WhoId) and owner.
+func (b *Book) Activities(ctx context.Context, parent string, via ...string) ([]Activity, error) {
 	var out []Activity
 	for _, object := range []string{"Task", "Event"} {
-		ids, err := b.related(parent, object, fields...)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			r, ok, err := b.get(object, id, activityFields)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			a, who, owner := activityOf(object, id, r)
+		acts, err := relatedList(ctx, b, parent, object, via, activityFields, func(key string, r soql.Record) Activity {
+			a, who, owner := activityOf(object, key, r)
 			a.WhoName, a.OwnerName = b.nameOf(who), b.nameOf(owner)
-			out = append(out, a)
+			return a
+		})
+		out = append(out, acts...)
+		if err != nil {
+			return out, err
 		}
 	}
-	return out, ctx.Err()
+	return out, nil
 }
 
 // ContactRoles returns the contact roles of an opportunity with the
 // contacts' names, the primary first.
 func (b *Book) ContactRoles(ctx context.Context, opportunityID string) ([]ContactRole, error) {
-	ids, err := b.related(opportunityID, "OpportunityContactRole", "OpportunityId")
-	if err != nil {
-		return nil, err
-	}
-	var out []ContactRole
-	for _, id := range ids {
-		r, ok, err := b.get("OpportunityContactRole", id, contactRoleFields)
-		if err != nil {
-			return out, err
-		}
-		if ok {
+	out, err := relatedList(ctx, b, opportunityID, "OpportunityContactRole", []string{"OpportunityId"}, contactRoleFields,
+		func(_ string, r soql.Record) ContactRole {
 			cr := contactRoleOf(r)
 			cr.ContactName = b.nameOf(cr.ContactID)
-			out = append(out, cr)
-		}
-	}
+			return cr
+		})
 	slices.SortStableFunc(out, func(a, b ContactRole) int {
 		switch {
 		case a.IsPrimary && !b.IsPrimary:
@@ -330,7 +319,7 @@ func (b *Book) ContactRoles(ctx context.Context, opportunityID string) ([]Contac
 		}
 		return 0
 	})
-	return out, ctx.Err()
+	return out, err
 }
 
 // Account returns one cached account with its owner's name; ok is false
@@ -360,24 +349,12 @@ func (b *Book) Opportunity(ctx context.Context, id string) (o Opportunity, ok bo
 // AccountOpportunities returns the opportunities of an account (any
 // order), with the account's and owners' names.
 func (b *Book) AccountOpportunities(ctx context.Context, accountID string) ([]Opportunity, error) {
-	ids, err := b.related(accountID, "Opportunity", "AccountId")
-	if err != nil {
-		return nil, err
-	}
 	accountName := b.nameOf(accountID)
-	var out []Opportunity
-	for _, id := range ids {
-		r, ok, err := b.get("Opportunity", id, opportunityFields)
-		if err != nil {
-			return out, err
-		}
-		if ok {
-			o := opportunityOf(id, r)
-			o.AccountName, o.OwnerName = accountName, b.nameOf(o.OwnerID)
-			out = append(out, o)
-		}
-	}
-	return out, ctx.Err()
+	return relatedList(ctx, b, accountID, "Opportunity", []string{"AccountId"}, opportunityFields, func(key string, r soql.Record) Opportunity {
+		o := opportunityOf(key, r)
+		o.AccountName, o.OwnerName = accountName, b.nameOf(o.OwnerID)
+		return o
+	})
 }
 
 // AccountDetail returns an account with its contacts, opportunities and

@@ -2,47 +2,16 @@ package book
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
 // demoNow is the demo org's clock.
 var demoNow = time.Date(2026, time.May, 14, 10, 30, 0, 0, time.UTC)
-
-// syncedDemo syncs the emulator's demo org over real HTTP into a fresh
-// cache in t.TempDir(), as `lazyforce demo` does, and returns the cache
-// and the client.
-func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
-	t.Helper()
-	ctx := context.Background()
-	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: func() time.Time { return demoNow }})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return demoNow }}); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
-}
 
 // count returns the number of cached records of object.
 func count(t *testing.T, st *store.Store, object string) int {
@@ -70,7 +39,7 @@ func soqlCount(t *testing.T, st *store.Store, query string) int {
 // every opportunity, details agree with the lists, and the status says
 // who and where.
 func TestBookOverASyncedDemoOrg(t *testing.T) {
-	st, c := syncedDemo(t)
+	st, c := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow }, Scope: syncer.DefaultScope()})
 	b := New(st, Options{OrgName: "demo", APIUsage: func() (int, int) {
 		u := c.Limits()
 		return u.Used, u.Max

@@ -120,14 +120,20 @@ func list[T any](ctx context.Context, b *Book, object string, fields []string, n
 	return out, err
 }
 
-// Accounts returns every cached account with its owner's name, in Id
-// order.
-func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
+// listOwned is list for records with an owner: of also gets the users'
+// names by Id.
+func listOwned[T any](ctx context.Context, b *Book, object string, fields []string, of func(key string, r soql.Record, users map[string]string) T) ([]T, error) {
 	users, err := b.names(ctx, "User")
 	if err != nil {
 		return nil, err
 	}
-	return list(ctx, b, "Account", accountFields, 0, func(key string, r soql.Record) Account {
+	return list(ctx, b, object, fields, 0, func(key string, r soql.Record) T { return of(key, r, users) })
+}
+
+// Accounts returns every cached account with its owner's name, in Id
+// order.
+func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
+	return listOwned(ctx, b, "Account", accountFields, func(key string, r soql.Record, users map[string]string) Account {
 		a := accountOf(key, r)
 		a.OwnerName = users[a.OwnerID]
 		return a
@@ -154,11 +160,7 @@ func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
 
 // Leads returns every cached lead with its owner's name, in Id order.
 func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
-	}
-	return list(ctx, b, "Lead", leadFields, 0, func(key string, r soql.Record) Lead {
+	return listOwned(ctx, b, "Lead", leadFields, func(key string, r soql.Record, users map[string]string) Lead {
 		l := leadOf(key, r)
 		l.OwnerName = users[l.OwnerID]
 		return l
@@ -357,17 +359,23 @@ func (b *Book) AccountOpportunities(ctx context.Context, accountID string) ([]Op
 	})
 }
 
+// notCached returns err, or when the record was not found (ok false) an
+// error saying that the record (what, id) is not in the cache.
+func notCached(ok bool, err error, what, id string) error {
+	if err == nil && !ok {
+		return fmt.Errorf("%s %s is not in the cache", what, id)
+	}
+	return err
+}
+
 // AccountDetail returns an account with its contacts, opportunities and
 // activities (tasks and events on it or its records; any order). An
 // account that is not cached is an error.
 func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, error) {
 	var det AccountDetail
 	a, ok, err := b.Account(ctx, id)
-	if err != nil {
+	if err = notCached(ok, err, "account", id); err != nil {
 		return det, err
-	}
-	if !ok {
-		return det, fmt.Errorf("account %s is not in the cache", id)
 	}
 	det.Account = a
 	if det.Contacts, err = b.Contacts(ctx, id); err != nil {
@@ -386,11 +394,8 @@ func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, err
 func (b *Book) OpportunityDetail(ctx context.Context, id string) (OpportunityDetail, error) {
 	var det OpportunityDetail
 	o, ok, err := b.Opportunity(ctx, id)
-	if err != nil {
+	if err = notCached(ok, err, "opportunity", id); err != nil {
 		return det, err
-	}
-	if !ok {
-		return det, fmt.Errorf("opportunity %s is not in the cache", id)
 	}
 	det.Opportunity = o
 	if det.ContactRoles, err = b.ContactRoles(ctx, id); err != nil {

@@ -133,30 +133,33 @@ func date(s string) time.Time {
 	return t
 }
 
-func TestAccounts(t *testing.T) {
-	b := New(newStore(t, testRecords()), Options{})
-	got, err := b.Accounts(t.Context())
+// sameList reports a list that is not want.
+func sameList[T comparable](t *testing.T, what string, got []T, err error, want []T) {
+	t.Helper()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", what, err)
 	}
-	want := []Account{
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\ngot  %+v\nwant %+v", what, got, want)
+	}
+}
+
+// TestLists: every cached record of a type, in Id order, with the names of
+// the records it points at; a null number is null, not 0.
+func TestLists(t *testing.T) {
+	b := New(newStore(t, testRecords()), Options{})
+	ctx := t.Context()
+
+	accts, err := b.Accounts(ctx)
+	sameList(t, "accounts", accts, err, []Account{
 		{ID: acctBlue, Name: "Blue Logistics", Type: "Customer - Direct", Industry: "Transportation", BillingCity: "Berlin",
 			Phone: "+49 30 1234", Website: "https://blue.example", OwnerID: userAda, OwnerName: "Ada Okafor",
 			AnnualRevenue: 2_500_000, LastActivity: date("2026-05-01")},
 		{ID: acctNorth, Name: "North Foods", OwnerID: userBen, OwnerName: "Ben Lindqvist", AnnualRevenueNull: true},
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("accounts:\ngot  %+v\nwant %+v", got, want)
-	}
-}
+	})
 
-func TestOpportunities(t *testing.T) {
-	b := New(newStore(t, testRecords()), Options{})
-	got, err := b.Opportunities(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Opportunity{
+	opps, err := b.Opportunities(ctx)
+	sameList(t, "opportunities", opps, err, []Opportunity{
 		{ID: oppPilot, Name: "Blue — Pilot", AccountID: acctBlue, AccountName: "Blue Logistics", StageName: "Prospecting",
 			Amount: 12_500, CloseDate: date("2026-06-30"), OwnerID: userAda, OwnerName: "Ada Okafor", Probability: 10,
 			RecordTypeID: rtNewBiz, LastActivityDate: date("2026-05-12")},
@@ -165,34 +168,17 @@ func TestOpportunities(t *testing.T) {
 			IsClosed: true, IsWon: true, RecordTypeID: rtRenewal},
 		{ID: oppExpansion, Name: "North — Expansion", AccountID: acctNorth, AccountName: "North Foods", StageName: "Qualification",
 			CloseDate: date("2026-09-15"), OwnerID: userBen, OwnerName: "Ben Lindqvist", Probability: 20, RecordTypeID: rtRenewal},
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("opportunities:\ngot  %+v\nwant %+v", got, want)
-	}
-}
+	})
 
-func TestLeadsAndUsers(t *testing.T) {
-	b := New(newStore(t, testRecords()), Options{})
-	leads, err := b.Leads(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantLeads := []Lead{{ID: leadKemi, Name: "Kemi Adeyemi", Company: "Cedar Labs", Title: "COO", Status: "Working - Contacted",
-		Email: "kemi@cedar.example", Phone: "+1 555 0100", OwnerID: userBen, OwnerName: "Ben Lindqvist"}}
-	if !slices.Equal(leads, wantLeads) {
-		t.Errorf("leads:\ngot  %+v\nwant %+v", leads, wantLeads)
-	}
-	users, err := b.Users(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantUsers := []User{
+	leads, err := b.Leads(ctx)
+	sameList(t, "leads", leads, err, []Lead{{ID: leadKemi, Name: "Kemi Adeyemi", Company: "Cedar Labs", Title: "COO",
+		Status: "Working - Contacted", Email: "kemi@cedar.example", Phone: "+1 555 0100", OwnerID: userBen, OwnerName: "Ben Lindqvist"}})
+
+	users, err := b.Users(ctx)
+	sameList(t, "users", users, err, []User{
 		{ID: userAda, Name: "Ada Okafor", Username: "ada@acme.example", Email: "ada@acme.example", IsActive: true},
 		{ID: userBen, Name: "Ben Lindqvist", Username: "ben@acme.example", Email: "ben@acme.example"},
-	}
-	if !slices.Equal(users, wantUsers) {
-		t.Errorf("users:\ngot  %+v\nwant %+v", users, wantUsers)
-	}
+	})
 }
 
 // TestRecordTypes: the active Opportunity record types by name; New
@@ -252,39 +238,32 @@ func utc(acts []Activity) []Activity {
 	return out
 }
 
-func TestAccountDetail(t *testing.T) {
+// TestDetails: an account's and an opportunity's related records, with
+// the names of the records they point at; the record itself as listed.
+func TestDetails(t *testing.T) {
 	b := New(newStore(t, testRecords()), Options{})
 	ctx := t.Context()
-	det, err := b.AccountDetail(ctx, acctBlue)
+	accts, _ := b.Accounts(ctx)
+	opps, _ := b.Opportunities(ctx)
+	quote := Activity{ID: taskQuote, Kind: TaskActivity, Subject: "Send quote", When: date("2026-05-12"), Status: "Completed", WhoName: "Maya Chen", OwnerName: "Ada Okafor"}
+	call := Activity{ID: taskCall, Kind: TaskActivity, Subject: "Call", When: date("2026-05-20"), Status: "Not Started", WhoName: "Lars Berg", OwnerName: "Ben Lindqvist"}
+	demo := Activity{ID: eventDemo, Kind: EventActivity, Subject: "Demo", When: time.Date(2026, 5, 18, 14, 0, 0, 0, time.UTC), WhoName: "Kemi Adeyemi", OwnerName: "Ada Okafor"}
+
+	ad, err := b.AccountDetail(ctx, acctBlue)
 	if err != nil {
 		t.Fatal(err)
 	}
-	accts, _ := b.Accounts(ctx)
-	if det.Account != accts[0] {
-		t.Errorf("account: detail %+v, list %+v", det.Account, accts[0])
+	if ad.Account != accts[0] {
+		t.Errorf("account: detail %+v, list %+v", ad.Account, accts[0])
 	}
-	wantContacts := []Contact{
+	sameList(t, "contacts", ad.Contacts, nil, []Contact{
 		{ID: contMaya, Name: "Maya Chen", Title: "CFO", Email: "maya@blue.example", Phone: "+49 30 1"},
 		{ID: contLars, Name: "Lars Berg", Title: "Buyer"},
-	}
-	if !slices.Equal(det.Contacts, wantContacts) {
-		t.Errorf("contacts:\ngot  %+v\nwant %+v", det.Contacts, wantContacts)
-	}
-	opps, _ := b.Opportunities(ctx)
-	if !slices.Equal(det.Opportunities, opps[:2]) {
-		t.Errorf("opportunities:\ngot  %+v\nwant %+v", det.Opportunities, opps[:2])
-	}
+	})
+	sameList(t, "account opportunities", ad.Opportunities, nil, opps[:2])
 	// The call is on the account (WhatId and AccountId: listed once), the
 	// quote and the demo on its opportunity (AccountId).
-	wantActs := []Activity{
-		{ID: taskQuote, Kind: TaskActivity, Subject: "Send quote", When: date("2026-05-12"), Status: "Completed", WhoName: "Maya Chen", OwnerName: "Ada Okafor"},
-		{ID: taskCall, Kind: TaskActivity, Subject: "Call", When: date("2026-05-20"), Status: "Not Started", WhoName: "Lars Berg", OwnerName: "Ben Lindqvist"},
-		{ID: eventDemo, Kind: EventActivity, Subject: "Demo", When: time.Date(2026, 5, 18, 14, 0, 0, 0, time.UTC), WhoName: "Kemi Adeyemi", OwnerName: "Ada Okafor"},
-	}
-	if got := utc(det.Activities); !slices.Equal(got, utc(wantActs)) {
-		t.Errorf("activities:\ngot  %+v\nwant %+v", got, utc(wantActs))
-	}
-
+	sameList(t, "account activities", utc(ad.Activities), nil, utc([]Activity{quote, call, demo}))
 	north, err := b.AccountDetail(ctx, acctNorth)
 	if err != nil {
 		t.Fatal(err)
@@ -292,35 +271,21 @@ func TestAccountDetail(t *testing.T) {
 	if len(north.Contacts) != 1 || north.Contacts[0].Name != "Omar Rahman" || len(north.Opportunities) != 1 || len(north.Activities) != 0 {
 		t.Errorf("North Foods: %+v", north)
 	}
-}
 
-func TestOpportunityDetail(t *testing.T) {
-	b := New(newStore(t, testRecords()), Options{})
-	ctx := t.Context()
-	det, err := b.OpportunityDetail(ctx, oppPilot)
+	od, err := b.OpportunityDetail(ctx, oppPilot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opps, _ := b.Opportunities(ctx)
-	if det.Opportunity != opps[0] {
-		t.Errorf("opportunity: detail %+v, list %+v", det.Opportunity, opps[0])
+	if od.Opportunity != opps[0] {
+		t.Errorf("opportunity: detail %+v, list %+v", od.Opportunity, opps[0])
 	}
 	// The primary contact first.
-	wantRoles := []ContactRole{
+	sameList(t, "contact roles", od.ContactRoles, nil, []ContactRole{
 		{ContactID: contMaya, ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true},
 		{ContactID: contLars, ContactName: "Lars Berg", Role: "Evaluator"},
-	}
-	if !slices.Equal(det.ContactRoles, wantRoles) {
-		t.Errorf("contact roles:\ngot  %+v\nwant %+v", det.ContactRoles, wantRoles)
-	}
+	})
 	// Only activities on the opportunity (WhatId): not the account's call.
-	wantActs := []Activity{
-		{ID: taskQuote, Kind: TaskActivity, Subject: "Send quote", When: date("2026-05-12"), Status: "Completed", WhoName: "Maya Chen", OwnerName: "Ada Okafor"},
-		{ID: eventDemo, Kind: EventActivity, Subject: "Demo", When: time.Date(2026, 5, 18, 14, 0, 0, 0, time.UTC), WhoName: "Kemi Adeyemi", OwnerName: "Ada Okafor"},
-	}
-	if got := utc(det.Activities); !slices.Equal(got, utc(wantActs)) {
-		t.Errorf("activities:\ngot  %+v\nwant %+v", got, utc(wantActs))
-	}
+	sameList(t, "opportunity activities", utc(od.Activities), nil, utc([]Activity{quote, demo}))
 }
 
 func TestDetailsOfRecordsNotCached(t *testing.T) {

@@ -22,9 +22,9 @@ const benchOppsScale = 67
 // share). Details and the status are read from the cache.
 type memData struct {
 	*book.Book
-	accounts    []views.Account
-	opps        []views.Opportunity
-	recordTypes []views.RecordType
+	accounts    []book.Account
+	opps        []book.Opportunity
+	recordTypes []book.RecordType
 }
 
 var _ Data = (*memData)(nil)
@@ -49,17 +49,17 @@ func newMemData(b *testing.B, scale int) *memData {
 }
 
 // Accounts implements Data.
-func (d *memData) Accounts(context.Context) ([]views.Account, error) {
+func (d *memData) Accounts(context.Context) ([]book.Account, error) {
 	return slices.Clone(d.accounts), nil
 }
 
 // Opportunities implements Data.
-func (d *memData) Opportunities(context.Context) ([]views.Opportunity, error) {
+func (d *memData) Opportunities(context.Context) ([]book.Opportunity, error) {
 	return slices.Clone(d.opps), nil
 }
 
 // RecordTypes implements Data.
-func (d *memData) RecordTypes(context.Context) ([]views.RecordType, error) {
+func (d *memData) RecordTypes(context.Context) ([]book.RecordType, error) {
 	return slices.Clone(d.recordTypes), nil
 }
 

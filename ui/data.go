@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
-	"github.com/lazyforce/lazyforce/views"
 )
 
 // Data is what the terminal app reads from the local cache. Every method is
@@ -19,45 +19,26 @@ import (
 // for concurrent use. The returned slices are owned by the caller.
 type Data interface {
 	// Accounts returns every cached account.
-	Accounts(ctx context.Context) ([]views.Account, error)
+	Accounts(ctx context.Context) ([]book.Account, error)
 	// Opportunities returns every cached opportunity with its account and
 	// owner names, stage flags and LastActivityDate.
-	Opportunities(ctx context.Context) ([]views.Opportunity, error)
+	Opportunities(ctx context.Context) ([]book.Opportunity, error)
 	// RecordTypes returns the active Opportunity record types, each with
 	// the stages of its sales process in sort order. An org without record
 	// types returns one entry with an empty ID ("Master").
-	RecordTypes(ctx context.Context) ([]views.RecordType, error)
+	RecordTypes(ctx context.Context) ([]book.RecordType, error)
 	// AccountDetail returns an account with its contacts, opportunities and
 	// activities (tasks and events; any order).
-	AccountDetail(ctx context.Context, id string) (views.AccountDetail, error)
+	AccountDetail(ctx context.Context, id string) (book.AccountDetail, error)
 	// OpportunityDetail returns an opportunity with its contact roles and
 	// activities (tasks and events; any order).
-	OpportunityDetail(ctx context.Context, id string) (views.OpportunityDetail, error)
+	OpportunityDetail(ctx context.Context, id string) (book.OpportunityDetail, error)
 	// Status returns the org, identity and sync state of the cache.
 	Status(ctx context.Context) (Status, error)
 }
 
 // Status is the org, identity and sync state shown in the status bar.
-type Status struct {
-	OrgName     string // e.g. "Acme Corp"
-	Username    string // the signed-in user's username
-	UserID      string // the signed-in user's Id, for "mine" filters
-	InstanceURL string // e.g. https://acme.my.salesforce.com, for 'o'
-	// FiscalYearStartMonth is the org's first fiscal month (0: January),
-	// for "this quarter".
-	FiscalYearStartMonth time.Month
-	// Currency is the org's ISO currency code ("": USD), for amounts.
-	Currency string
-	LastSync time.Time
-	// APIUsed and APILimit come from the last Sforce-Limit-Info header
-	// (api-usage=USED/LIMIT); APILimit 0 means unknown.
-	APIUsed  int
-	APILimit int
-	// HasOutbox is false until the outbox exists; then PendingWrites is
-	// the number of writes waiting to be pushed.
-	HasOutbox     bool
-	PendingWrites int
-}
+type Status = book.Status
 
 // Deps is everything the app needs from the outside world.
 type Deps struct {

@@ -17,7 +17,14 @@ var testNow = time.Date(2026, time.May, 14, 10, 30, 0, 0, time.UTC)
 func newLoaded(t testing.TB, nOpps, w, h int, dark bool) (*Model, *FakeData) {
 	t.Helper()
 	fake := NewFakeData(7, nOpps, testNow)
-	m, err := New(Deps{Data: fake, Sync: fake.Sync, Now: func() time.Time { return testNow }, Dark: dark})
+	return loaded(t, Deps{Data: fake, Sync: fake.Sync, Now: func() time.Time { return testNow }, Dark: dark}, w, h), fake
+}
+
+// loaded returns a model over deps sized w×h, with the cache read and the
+// status loaded (as Init's commands would), and short timers.
+func loaded(t testing.TB, deps Deps, w, h int) *Model {
+	t.Helper()
+	m, err := New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +32,7 @@ func newLoaded(t testing.TB, nOpps, w, h int, dark bool) (*Model, *FakeData) {
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(m.loadStatus()())
 	run(m, m.loadData())
-	return m, fake
+	return m
 }
 
 // press sends a key press built from a key name such as "j", "enter",

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -11,40 +9,38 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
-	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 )
+
+// benchScale is the demo org's scale for a benchmark: def, unless
+// LAZYFORCE_BENCH_SCALE sets it. One unit of scale is about 1,500
+// opportunities.
+func benchScale(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// benchCache syncs the emulator's demo org at scale over HTTP into a
+// fresh bbolt file, through store/syncer as `lazyforce sync` does, with
+// the objects the lists read. The benchmarks' data come this real way.
+func benchCache(b *testing.B, scale int) *store.Store {
+	b.Helper()
+	st, _ := booktest.Demo(b, booktest.Options{Scale: scale, Now: func() time.Time { return testNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
+	return st
+}
 
 // BenchmarkStoreStartup measures start-up to the first frame with data over
 // a real cache: the demo org at scale 10 (≈16k opportunities) is synced
-// once into a bbolt file, then each iteration reads it through StoreData,
-// indexes it and renders: the accounts first, then everything. Set LAZYFORCE_BENCH_SCALE to change the scale.
+// once into a bbolt file, then each iteration reads it through store/book,
+// indexes it and renders: the accounts first, then everything. Set
+// LAZYFORCE_BENCH_SCALE to change the scale.
 func BenchmarkStoreStartup(b *testing.B) {
-	ctx := context.Background()
-	scale := 10
-	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
-		scale = v
-	}
-	ts := emulator.StartTest(b, emulator.Options{Seed: 1, Scale: scale, Now: func() time.Time { return testNow }})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(b.TempDir(), "cache.db"), store.Options{Org: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	start := time.Now()
-	res, err := syncer.Run(ctx, c, st, syncer.Config{Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	n, _ := st.Count("Opportunity")
-	b.Logf("synced %d opportunities in %v (%d API calls)", n, time.Since(start).Round(time.Millisecond), res.APICalls)
-	data := NewStoreData(st, StoreDataOptions{OrgName: "bench"})
+	data := book.New(benchCache(b, benchScale(10)), book.Options{OrgName: "bench"})
 	// Each iteration times the first frame with accounts (the pane shown
 	// at start-up; the two halves of the cache are read by concurrent
 	// commands, run here one after the other) and the frame with all data.

@@ -1,158 +1,43 @@
 package views
 
-import "time"
+import "github.com/lazyforce/lazyforce/store/book"
 
-// The plain domain types the panes display. They are filled by the ui
-// package from the cache (store) and carry no behaviour. Text fields come
-// straight from Salesforce and are sanitized by the panes when rendered.
+// The domain types the panes display live in store/book, decoded from the
+// cache once. These aliases keep the panes compiling while they are being
+// restructured: the lead will inline them (views.Account → book.Account,
+// …) after the merge and delete this file.
 
-// Account is one Account record as listed in the accounts pane.
-type Account struct {
-	ID            string
-	Name          string
-	Type          string
-	Industry      string
-	BillingCity   string
-	Phone         string
-	Website       string
-	OwnerID       string
-	OwnerName     string
-	AnnualRevenue float64
-	// AnnualRevenueNull is true when Salesforce has no annual revenue
-	// (null), which is shown as "—", unlike 0.
-	AnnualRevenueNull bool
-	LastActivity      time.Time // zero when the account has no activity
-}
-
-// Opportunity is one Opportunity record with its account and owner names.
-type Opportunity struct {
-	ID               string
-	Name             string
-	AccountID        string
-	AccountName      string
-	StageName        string
-	Amount           float64
-	AmountNull       bool // Salesforce has no amount (null): shown as "—", unlike 0
-	CloseDate        time.Time
-	OwnerID          string
-	OwnerName        string
-	Probability      float64 // percent, 0–100
-	IsClosed         bool
-	IsWon            bool
-	RecordTypeID     string
-	LastActivityDate time.Time // zero when there is no activity
-}
-
-// Stage is one stage of a sales process (an OpportunityStage as used by a
-// record type's business process).
-type Stage struct {
-	Label       string
-	SortOrder   int
-	IsClosed    bool
-	IsWon       bool
-	Probability float64 // default probability, percent
-}
-
-// RecordType is an Opportunity record type with the stages of its sales
-// process, in sort order.
-type RecordType struct {
-	ID     string
-	Name   string
-	Stages []Stage
-	// StagesKnown is true when Stages is this record type's own sales
-	// process; false when the cache does not know it and Stages lists every
-	// active stage (the app then keeps the stages its opportunities use).
-	StagesKnown bool
-}
-
-// NarrowStages returns rts where every record type whose stages are not
-// known keeps only the stages some of its opportunities are in.
-func NarrowStages(rts []RecordType, opps []Opportunity) []RecordType {
-	used := make(map[string]map[string]bool)
-	for i := range opps {
-		o := &opps[i]
-		if used[o.RecordTypeID] == nil {
-			used[o.RecordTypeID] = make(map[string]bool)
-		}
-		used[o.RecordTypeID][o.StageName] = true
-	}
-	out := make([]RecordType, len(rts))
-	for i, rt := range rts {
-		out[i] = rt
-		if rt.StagesKnown {
-			continue
-		}
-		var stages []Stage
-		for _, s := range rt.Stages {
-			if used[rt.ID][s.Label] {
-				stages = append(stages, s)
-			}
-		}
-		if len(stages) > 0 {
-			out[i].Stages = stages
-		}
-	}
-	return out
-}
-
-// Contact is a contact of an account.
-type Contact struct {
-	ID    string
-	Name  string
-	Title string
-	Email string
-	Phone string
-}
-
-// ActivityKind tells a task from an event.
-type ActivityKind int
-
-const (
-	// TaskActivity is a Task record.
-	TaskActivity ActivityKind = iota
-	// EventActivity is an Event record.
-	EventActivity
+type (
+	// Account is book.Account.
+	Account = book.Account
+	// Opportunity is book.Opportunity.
+	Opportunity = book.Opportunity
+	// Stage is book.Stage.
+	Stage = book.Stage
+	// RecordType is book.RecordType.
+	RecordType = book.RecordType
+	// Contact is book.Contact.
+	Contact = book.Contact
+	// ActivityKind is book.ActivityKind.
+	ActivityKind = book.ActivityKind
+	// Activity is book.Activity.
+	Activity = book.Activity
+	// ContactRole is book.ContactRole.
+	ContactRole = book.ContactRole
+	// AccountDetail is book.AccountDetail.
+	AccountDetail = book.AccountDetail
+	// OpportunityDetail is book.OpportunityDetail.
+	OpportunityDetail = book.OpportunityDetail
 )
 
-// String returns "Task" or "Event".
-func (k ActivityKind) String() string {
-	if k == EventActivity {
-		return "Event"
-	}
-	return "Task"
-}
+const (
+	// TaskActivity is book.TaskActivity.
+	TaskActivity = book.TaskActivity
+	// EventActivity is book.EventActivity.
+	EventActivity = book.EventActivity
+)
 
-// Activity is a task or an event; When is the task's ActivityDate or the
-// event's StartDateTime.
-type Activity struct {
-	ID        string
-	Kind      ActivityKind
-	Subject   string
-	When      time.Time
-	Status    string
-	WhoName   string
-	OwnerName string
-}
-
-// ContactRole is an OpportunityContactRole with the contact's name.
-type ContactRole struct {
-	ContactID   string
-	ContactName string
-	Role        string
-	IsPrimary   bool
-}
-
-// AccountDetail is everything the account detail view shows.
-type AccountDetail struct {
-	Account       Account
-	Contacts      []Contact
-	Opportunities []Opportunity
-	Activities    []Activity
-}
-
-// OpportunityDetail is everything the opportunity detail view shows.
-type OpportunityDetail struct {
-	Opportunity  Opportunity
-	ContactRoles []ContactRole
-	Activities   []Activity
+// NarrowStages is book.NarrowStages.
+func NarrowStages(rts []RecordType, opps []Opportunity) []RecordType {
+	return book.NarrowStages(rts, opps)
 }

@@ -8,22 +8,24 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
-	"github.com/lazyforce/lazyforce/views"
 )
 
 // FakeData is an in-memory Data with believable, deterministic records: a
 // few users (the first is "me"), accounts, opportunities over two record
 // types with different sales processes, and contacts, contact roles and
-// activities generated on demand. It stands in for the cache in tests, the
-// benchmark and until the store adapter is wired.
+// activities generated on demand. It is test support only: the goldens and
+// the model's tests use it (its Sync can be made to fail); benchmarks and
+// the store tests read a real cache through store/book.
 type FakeData struct {
 	now         time.Time
 	seed        uint64
 	users       []fakeUser
-	accounts    []views.Account
-	opps        []views.Opportunity
-	recordTypes []views.RecordType
+	accounts    []book.Account
+	opps        []book.Opportunity
+	recordTypes []book.RecordType
 
 	mu       sync.Mutex
 	lastSync time.Time
@@ -36,21 +38,9 @@ type fakeUser struct{ id, name string }
 var _ Data = (*FakeData)(nil)
 
 // fakeID returns a valid 18-character Id with the given key prefix: 15
-// characters and Salesforce's case-checksum suffix.
+// characters and Salesforce's case-checksum suffix (sfdc.ParseID's).
 func fakeID(prefix string, n int) string {
-	id := fmt.Sprintf("%s%012d", prefix, n)
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	suffix := make([]byte, 3)
-	for chunk := range 3 {
-		bits := 0
-		for i := range 5 {
-			if c := id[chunk*5+i]; c >= 'A' && c <= 'Z' {
-				bits |= 1 << i
-			}
-		}
-		suffix[chunk] = alphabet[bits]
-	}
-	return id + string(suffix)
+	return sfdc.MustID(fmt.Sprintf("%s%012d", prefix, n)).String()
 }
 
 var (
@@ -68,9 +58,9 @@ var (
 )
 
 // fakeRecordTypes are the two sales processes of the fake org.
-func fakeRecordTypes() []views.RecordType {
-	return []views.RecordType{
-		{ID: fakeID("012", 1), Name: "New Business", StagesKnown: true, Stages: []views.Stage{
+func fakeRecordTypes() []book.RecordType {
+	return []book.RecordType{
+		{ID: fakeID("012", 1), Name: "New Business", StagesKnown: true, Stages: []book.Stage{
 			{Label: "Prospecting", SortOrder: 1, Probability: 10},
 			{Label: "Qualification", SortOrder: 2, Probability: 20},
 			{Label: "Needs Analysis", SortOrder: 3, Probability: 30},
@@ -79,7 +69,7 @@ func fakeRecordTypes() []views.RecordType {
 			{Label: "Closed Won", SortOrder: 6, IsClosed: true, IsWon: true, Probability: 100},
 			{Label: "Closed Lost", SortOrder: 7, IsClosed: true, Probability: 0},
 		}},
-		{ID: fakeID("012", 2), Name: "Renewal", StagesKnown: true, Stages: []views.Stage{
+		{ID: fakeID("012", 2), Name: "Renewal", StagesKnown: true, Stages: []book.Stage{
 			{Label: "Renewal Identified", SortOrder: 1, Probability: 20},
 			{Label: "Quote Sent", SortOrder: 2, Probability: 60},
 			{Label: "Verbal Commit", SortOrder: 3, Probability: 90},
@@ -103,7 +93,7 @@ func NewFakeData(seed uint64, nOpps int, now time.Time) *FakeData {
 	for i := range nAcc {
 		owner := f.users[r.IntN(len(f.users))]
 		name := fmt.Sprintf("%s %s %s", fakeAdj[r.IntN(len(fakeAdj))], fakeNoun[r.IntN(len(fakeNoun))], fakeSuffix[r.IntN(len(fakeSuffix))])
-		a := views.Account{
+		a := book.Account{
 			ID: fakeID("001", i+1), Name: name,
 			Type: fakeTypes[r.IntN(len(fakeTypes))], Industry: fakeIndustry[r.IntN(len(fakeIndustry))],
 			BillingCity: fakeCities[r.IntN(len(fakeCities))],
@@ -129,7 +119,7 @@ func NewFakeData(seed uint64, nOpps int, now time.Time) *FakeData {
 		if !st.IsClosed && close.Before(now) {
 			close = now.AddDate(0, 0, r.IntN(180)).Truncate(day)
 		}
-		o := views.Opportunity{
+		o := book.Opportunity{
 			ID: fakeID("006", i+1), Name: acc.Name + " — " + fakeProducts[r.IntN(len(fakeProducts))],
 			AccountID: acc.ID, AccountName: acc.Name, StageName: st.Label,
 			Amount: float64(r.IntN(400)+1) * 1250, CloseDate: close,
@@ -178,17 +168,17 @@ func (f *FakeData) Sync(ctx context.Context, progress func(syncer.Progress)) err
 }
 
 // Accounts implements Data.
-func (f *FakeData) Accounts(context.Context) ([]views.Account, error) {
-	return append([]views.Account(nil), f.accounts...), nil
+func (f *FakeData) Accounts(context.Context) ([]book.Account, error) {
+	return append([]book.Account(nil), f.accounts...), nil
 }
 
 // Opportunities implements Data.
-func (f *FakeData) Opportunities(context.Context) ([]views.Opportunity, error) {
-	return append([]views.Opportunity(nil), f.opps...), nil
+func (f *FakeData) Opportunities(context.Context) ([]book.Opportunity, error) {
+	return append([]book.Opportunity(nil), f.opps...), nil
 }
 
 // RecordTypes implements Data.
-func (f *FakeData) RecordTypes(context.Context) ([]views.RecordType, error) {
+func (f *FakeData) RecordTypes(context.Context) ([]book.RecordType, error) {
 	return fakeRecordTypes(), nil
 }
 
@@ -209,11 +199,11 @@ func (f *FakeData) recordRand(n int) *rand.Rand {
 	return rand.New(rand.NewPCG(f.seed, uint64(n)*7919+13))
 }
 
-func (f *FakeData) activities(r *rand.Rand, n int, base int, who string) []views.Activity {
+func (f *FakeData) activities(r *rand.Rand, n int, base int, who string) []book.Activity {
 	day := 24 * time.Hour
-	var out []views.Activity
+	var out []book.Activity
 	for i := range n {
-		a := views.Activity{
+		a := book.Activity{
 			ID:        fakeID("00T", base*10+i),
 			Subject:   fakeSubjects[r.IntN(len(fakeSubjects))],
 			When:      f.now.Add(time.Duration(r.IntN(400)-300) * day).Truncate(day),
@@ -221,7 +211,7 @@ func (f *FakeData) activities(r *rand.Rand, n int, base int, who string) []views
 			WhoName:   who,
 		}
 		if r.IntN(3) == 0 {
-			a.Kind = views.EventActivity
+			a.Kind = book.EventActivity
 			a.ID = fakeID("00U", base*10+i)
 			a.When = a.When.Add(time.Duration(9+r.IntN(8)) * time.Hour)
 		} else if a.When.Before(f.now) {
@@ -234,12 +224,12 @@ func (f *FakeData) activities(r *rand.Rand, n int, base int, who string) []views
 	return out
 }
 
-func (f *FakeData) contacts(r *rand.Rand, accIndex int) []views.Contact {
+func (f *FakeData) contacts(r *rand.Rand, accIndex int) []book.Contact {
 	n := 1 + r.IntN(5)
-	var out []views.Contact
+	var out []book.Contact
 	for i := range n {
 		first, last := fakeFirst[r.IntN(len(fakeFirst))], fakeLast[r.IntN(len(fakeLast))]
-		out = append(out, views.Contact{
+		out = append(out, book.Contact{
 			ID: fakeID("003", accIndex*10+i), Name: first + " " + last,
 			Title: []string{"VP Sales", "CFO", "Head of IT", "Buyer", "COO", "Engineer"}[r.IntN(6)],
 			Email: fmt.Sprintf("%s.%d@example.com", first, accIndex), Phone: fmt.Sprintf("+1 555 %04d", r.IntN(10000)),
@@ -249,13 +239,13 @@ func (f *FakeData) contacts(r *rand.Rand, accIndex int) []views.Contact {
 }
 
 // AccountDetail implements Data.
-func (f *FakeData) AccountDetail(_ context.Context, id string) (views.AccountDetail, error) {
+func (f *FakeData) AccountDetail(_ context.Context, id string) (book.AccountDetail, error) {
 	for i, a := range f.accounts {
 		if a.ID != id {
 			continue
 		}
 		r := f.recordRand(i)
-		d := views.AccountDetail{Account: a, Contacts: f.contacts(r, i)}
+		d := book.AccountDetail{Account: a, Contacts: f.contacts(r, i)}
 		for _, o := range f.opps {
 			if o.AccountID == id {
 				d.Opportunities = append(d.Opportunities, o)
@@ -264,19 +254,19 @@ func (f *FakeData) AccountDetail(_ context.Context, id string) (views.AccountDet
 		d.Activities = f.activities(r, 2+r.IntN(6), i, d.Contacts[0].Name)
 		return d, nil
 	}
-	return views.AccountDetail{}, fmt.Errorf("account %s is not in the cache", id)
+	return book.AccountDetail{}, fmt.Errorf("account %s is not in the cache", id)
 }
 
 // OpportunityDetail implements Data.
-func (f *FakeData) OpportunityDetail(_ context.Context, id string) (views.OpportunityDetail, error) {
+func (f *FakeData) OpportunityDetail(_ context.Context, id string) (book.OpportunityDetail, error) {
 	for i, o := range f.opps {
 		if o.ID != id {
 			continue
 		}
 		r := f.recordRand(1_000_000 + i)
-		d := views.OpportunityDetail{Opportunity: o}
+		d := book.OpportunityDetail{Opportunity: o}
 		for j := range 1 + r.IntN(3) {
-			d.ContactRoles = append(d.ContactRoles, views.ContactRole{
+			d.ContactRoles = append(d.ContactRoles, book.ContactRole{
 				ContactID:   fakeID("003", 9_000_000+i*3+j),
 				ContactName: fakeFirst[r.IntN(len(fakeFirst))] + " " + fakeLast[r.IntN(len(fakeLast))],
 				Role:        fakeRoles[r.IntN(len(fakeRoles))], IsPrimary: j == 0,
@@ -285,5 +275,5 @@ func (f *FakeData) OpportunityDetail(_ context.Context, id string) (views.Opport
 		d.Activities = f.activities(r, 1+r.IntN(5), 1_000_000+i, d.ContactRoles[0].ContactName)
 		return d, nil
 	}
-	return views.OpportunityDetail{}, fmt.Errorf("opportunity %s is not in the cache", id)
+	return book.OpportunityDetail{}, fmt.Errorf("opportunity %s is not in the cache", id)
 }

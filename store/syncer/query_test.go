@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestQueriesSelectWhatTheSyncNeeds(t *testing.T) {
 	err = st.Update(func(w *store.Writer) error {
 		for _, raw := range [][]byte{
 			task(1, "Call", "null", false, "2026-11-21T10:00:00.000+0000"),
-			task(2, "Call", "null", true, "2026-11-21T10:00:10.000+0000"),        // archived
+			task(2, "Call", "null", true, "2026-11-21T10:00:10.000+0000"),           // archived
 			task(3, "Email", `"2026-01-01"`, false, "2026-11-21T10:00:20.000+0000"), // out of scope
 			task(4, "Call", `"2026-01-01"`, false, "2026-11-21T09:59:45.000+0000"),  // in scope by subject
 			task(5, "Call", "null", false, "2026-11-21T09:50:00.000+0000"),
@@ -151,4 +152,56 @@ func TestUnqueryableObjectIsSkipped(t *testing.T) {
 	if n, _ := st.Count("User"); n == 0 || res.Objects["User"].Fetched != n {
 		t.Errorf("users: cached %d, result %+v", n, res.Objects["User"])
 	}
+}
+
+// TestLateCommitIsNotMissed: a record whose SystemModstamp is older than
+// what the last sync saw (its transaction began first but committed after
+// the sync read) still reaches the cache on the next incremental sync, and
+// records re-read for it do not count as changed.
+func TestLateCommitIsNotMissed(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	var clock atomic.Int64 // the org's and the sync's time, read by the server's goroutines
+	clock.Store(t0.UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()).UTC() }
+	org := newTestOrg(t, emulator.Options{Seed: 1, Empty: true, Now: now})
+	st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+	cfg := Config{Objects: []string{"Account"}, Now: now}
+	create := func(at time.Time, name string) string {
+		t.Helper()
+		clock.Store(at.UnixNano())
+		id, err := org.emu.Create("Account", map[string]any{"Name": name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	runSync := func(at time.Time) *ObjectResult {
+		t.Helper()
+		clock.Store(at.UnixNano())
+		res, err := Run(ctx, org.c, st, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Objects["Account"]
+	}
+
+	create(t0, "First")
+	if o := runSync(t0.Add(time.Minute)); o.Fetched != 1 {
+		t.Fatalf("initial sync: %+v, want the one account", o)
+	}
+	create(t0.Add(10*time.Minute), "Second")
+	if o := runSync(t0.Add(11 * time.Minute)); o.Fetched != 1 {
+		t.Fatalf("incremental sync: %+v, want the second account", o)
+	}
+	// Committed after that sync, stamped 30 seconds before the newest
+	// record it saw.
+	late := create(t0.Add(10*time.Minute-30*time.Second), "Late")
+	if o := runSync(t0.Add(12 * time.Minute)); o.Fetched != 1 {
+		t.Errorf("sync after the late commit: %+v, want only the late account counted", o)
+	}
+	if _, ok, _ := st.Get("Account", late); !ok {
+		t.Error("the late-committed account is not cached")
+	}
+	assertCacheEqualsServer(t, org.c, st, cfg)
 }

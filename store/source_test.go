@@ -2,6 +2,7 @@ package store
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,15 +11,36 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// readFixture reads a recorded Salesforce response from
+// shared/fixtures/salesforce, which sits beside the repository (as in
+// sfdc's fixture tests). A missing fixture fails the test: it never skips.
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			t.Fatal("no go.mod above the test's directory: cannot find the repository root")
+		}
+		root = parent
+	}
+	path := filepath.Join(root, "..", "shared", "fixtures", "salesforce", name)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("fixture missing (the shared/ checkout must sit beside the repository): %v", err)
+	}
+	return raw
+}
+
 // TestCatalogFromRealDescribe builds the catalog from a recorded describe.
 func TestCatalogFromRealDescribe(t *testing.T) {
-	raw, err := os.ReadFile("../../shared/fixtures/salesforce/describe-contact-v42-trimmed.json")
-	if err != nil {
-		raw, err = os.ReadFile("/work/shared/fixtures/salesforce/describe-contact-v42-trimmed.json")
-	}
-	if err != nil {
-		t.Skip("fixture not available:", err)
-	}
+	raw := readFixture(t, "describe-contact-v42-trimmed.json")
 	s := openTemp(t)
 	if err := s.PutDescribe("Contact", raw, time.Now()); err != nil {
 		t.Fatal(err)

@@ -45,7 +45,6 @@ type bulkJob struct {
 	info   bulkJobInfo
 	header []string
 	rows   [][]any // values per header column
-	polled bool
 }
 
 // handleBulkQuery serves jobs/query[/{id}[/results]].

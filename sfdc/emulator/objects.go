@@ -34,11 +34,6 @@ func currency(name, label string) FieldDef {
 	f.Precision, f.Scale = 18, 2
 	return f
 }
-func double(name, label string, prec, scale int) FieldDef {
-	f := fld(name, label, "double", 0)
-	f.Precision, f.Scale = prec, scale
-	return f
-}
 func percent(name, label string) FieldDef {
 	f := fld(name, label, "percent", 0)
 	f.Precision, f.Scale = 3, 0

@@ -198,9 +198,7 @@ func searchTerms(terms string) [][]string {
 			continue
 		}
 		word = strings.Trim(word, `"`)
-		for _, tok := range tokenize(word, true) {
-			cur = append(cur, tok)
-		}
+		cur = append(cur, tokenize(word, true)...)
 	}
 	if len(cur) > 0 {
 		groups = append(groups, cur)

@@ -18,8 +18,7 @@ func (c memCatalog) Object(name string) (*Object, bool) {
 // memSource holds rows per object in insertion order.
 type memSource struct {
 	objects map[string][]Record // describe-cased object name → rows
-	order   []string
-	byID    map[string]string // id → object
+	byID    map[string]string   // id → object
 	rows    map[string]Record
 	scans   map[string][]string // object → last need list
 	project bool                // Scan returns only the needed fields

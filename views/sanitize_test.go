@@ -166,3 +166,33 @@ func TestWideTextKeepsEveryLineAtThePaneWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestSanitizeLeavesSimpleTextAlone checks the shortcut Sanitize takes for
+// common text against the full treatment, for each character the shortcut
+// admits, alone and next to others.
+func TestSanitizeLeavesSimpleTextAlone(t *testing.T) {
+	var simple []rune
+	for r := rune(0); r < 0x10000; r++ {
+		if simpleRune(r) {
+			simple = append(simple, r)
+		}
+	}
+	neighbours := []rune{'a', ' ', 0xe9, 0x2014, 0x3042, 0x30ab, 0x6771, 0xac00, 0xff21, 0x309b, 0x20ac}
+	for _, r := range simple {
+		for _, s := range []string{string(r), string(r) + string(r)} {
+			if got := evenWidths(stripControls(s)); got != s {
+				t.Fatalf("%q (%U) is taken as simple, but the full treatment gives %q", s, r, got)
+			}
+			assertEvenWidth(t, s)
+		}
+		for _, n := range neighbours {
+			s := string(n) + string(r) + string(n)
+			if got := evenWidths(stripControls(s)); got != s {
+				t.Fatalf("%q is taken as simple, but the full treatment gives %q", s, got)
+			}
+			if c, _ := ansi.FirstGraphemeCluster(s[len(string(n)):], ansi.GraphemeWidth); c != string(r) {
+				t.Fatalf("%U joins its neighbour into the cluster %q", r, c)
+			}
+		}
+	}
+}

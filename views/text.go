@@ -29,24 +29,43 @@ func Sanitize(s string) string {
 }
 
 // plain reports text that Sanitize leaves as it is without looking closer:
-// printable Latin text (below the combining marks at U+0300), soft hyphen
-// excepted.
+// every character is printable and a grapheme cluster of its own, of one
+// width by every rule (see simpleRune).
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return plainLatin(s[i:])
+			return plainRunes(s[i:])
 		}
 	}
 	return true
 }
 
-func plainLatin(s string) bool {
+func plainRunes(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0xad || r >= 0x300 {
+		if !simpleRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// simpleRune reports a character common in record text that is printable,
+// visible, never joins its neighbours into a grapheme cluster, and has one
+// width by every rule: Latin (below the combining marks at U+0300, soft
+// hyphen excepted), general punctuation such as dashes and quotes, currency
+// signs, kana, CJK ideographs, Hangul syllables and full-width forms.
+func simpleRune(r rune) bool {
+	switch {
+	case r >= 0x20 && r < 0x7f, r >= 0xa0 && r < 0x300 && r != 0xad:
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e, r >= 0x20a0 && r <= 0x20c0:
+		return true
+	case r >= 0x3041 && r <= 0x3096, r >= 0x30a1 && r <= 0x30fa:
+		return true
+	case r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3, r >= 0xff01 && r <= 0xff60:
+		return true
+	}
+	return false
 }
 
 // stripControls removes escape sequences, control and format characters.
@@ -200,10 +219,29 @@ func truncate(s string, w int) (cut, pad string) {
 	if w <= 0 {
 		return "", ""
 	}
+	if printableASCII(s) {
+		// one byte, one cell: the common case, measured without
+		// segmenting grapheme clusters (a table cell per column per row
+		// per frame)
+		if len(s) > w {
+			return s[:w-1] + "…", ""
+		}
+		return s, strings.Repeat(" ", w-len(s))
+	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
 		sw = ansi.StringWidth(s)
 	}
 	return s, strings.Repeat(" ", max(0, w-sw))
+}
+
+// printableASCII reports whether s is only printable ASCII characters.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -143,6 +143,9 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: access token: %w", r.method, r.path, err)
 		}
+		if err := checkToken(tok); err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		resp, err := c.send(ctx, r, tok)
 		if c.trace != nil {
@@ -186,6 +189,43 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		}
 		return nil, apiErr
 	}
+}
+
+// MalformedTokenError means the access token cannot be sent: it holds
+// characters no token has (control characters, spaces, non-ASCII), so the
+// stored credentials are damaged. The message never includes the token.
+type MalformedTokenError struct {
+	// Control is true when the token holds control characters.
+	Control bool
+}
+
+// Error tells the user what to do.
+func (e *MalformedTokenError) Error() string {
+	what := "contains spaces or non-ASCII characters"
+	if e.Control {
+		what = "contains control characters"
+	}
+	return "the stored access token is malformed (" + what + "); log in again with 'lazyforce login'"
+}
+
+// checkToken returns a *MalformedTokenError unless tok is made of the
+// printable ASCII characters an OAuth bearer token has (RFC 6750 allows
+// fewer; Salesforce's carry '!' and '.'). An empty token (none stored) is
+// left to the server to reject.
+func checkToken(tok string) error {
+	var bad *MalformedTokenError
+	for _, r := range tok {
+		switch {
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+			return &MalformedTokenError{Control: true}
+		case r == ' ' || r > 0x7e:
+			bad = &MalformedTokenError{}
+		}
+	}
+	if bad != nil {
+		return bad
+	}
+	return nil
 }
 
 // sessionRejected reports whether an error response means the access token

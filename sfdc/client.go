@@ -192,38 +192,23 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 }
 
 // MalformedTokenError means the access token cannot be sent: it holds
-// characters no token has (control characters, spaces, non-ASCII), so the
-// stored credentials are damaged. The message never includes the token.
-type MalformedTokenError struct {
-	// Control is true when the token holds control characters.
-	Control bool
-}
+// control characters, which no token has and no HTTP header may carry, so
+// the stored credentials are damaged. The message never includes the token.
+type MalformedTokenError struct{}
 
 // Error tells the user what to do.
 func (e *MalformedTokenError) Error() string {
-	what := "contains spaces or non-ASCII characters"
-	if e.Control {
-		what = "contains control characters"
-	}
-	return "the stored access token is malformed (" + what + "); log in again with 'lazyforce login'"
+	return "the stored access token is malformed (contains control characters); log in again with 'lazyforce login'"
 }
 
-// checkToken returns a *MalformedTokenError unless tok is made of the
-// printable ASCII characters an OAuth bearer token has (RFC 6750 allows
-// fewer; Salesforce's carry '!' and '.'). An empty token (none stored) is
-// left to the server to reject.
+// checkToken returns a *MalformedTokenError when tok holds a C0 or C1
+// control character or DEL. Anything else goes to the server, which
+// answers a wrong token with 401 (see SessionExpiredError).
 func checkToken(tok string) error {
-	var bad *MalformedTokenError
 	for _, r := range tok {
-		switch {
-		case r < 0x20 || (r >= 0x7f && r <= 0x9f):
-			return &MalformedTokenError{Control: true}
-		case r == ' ' || r > 0x7e:
-			bad = &MalformedTokenError{}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return &MalformedTokenError{}
 		}
-	}
-	if bad != nil {
-		return bad
 	}
 	return nil
 }

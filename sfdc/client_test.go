@@ -489,13 +489,12 @@ func TestMalformedTokenIsReportedNotSent(t *testing.T) {
 	for name, tc := range map[string]struct {
 		tok, why string
 	}{
-		"CR LF":        {"00Dx0000000SECRET!tok\r\nX-Evil: 1", "control characters"},
-		"escape":       {"00Dx0000000SECRET!\x1b[2Jtok", "control characters"},
-		"NUL":          {"00Dx0000000SECRET!\x00tok", "control characters"},
-		"C1":           {"00Dx0000000SECRET!\u0085tok", "control characters"},
-		"space":        {"00Dx0000000SECRET! tok", "spaces or non-ASCII"},
-		"non-ASCII":    {"00Dx0000000SECRET!tök", "spaces or non-ASCII"},
-		"invalid UTF8": {"00Dx0000000SECRET!\xfftok", "spaces or non-ASCII"},
+		"CR LF":  {"00Dx0000000SECRET!tok\r\nX-Evil: 1", "control characters"},
+		"escape": {"00Dx0000000SECRET!\x1b[2Jtok", "control characters"},
+		"NUL":    {"00Dx0000000SECRET!\x00tok", "control characters"},
+		"C1":     {"00Dx0000000SECRET!\u0085tok", "control characters"},
+		"tab":    {"00Dx0000000SECRET!\ttok", "control characters"},
+		"DEL":    {"00Dx0000000SECRET!\x7ftok", "control characters"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var calls atomic.Int32

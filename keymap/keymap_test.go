@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -76,6 +77,13 @@ func TestRebindErrors(t *testing.T) {
 		"no keys":        {"accounts.filter": {}},
 		"empty key":      {"accounts.filter": {" "}},
 		"control chars":  {"accounts.filter": {"\x1b[31m"}},
+		"bidi override":  {"accounts.filter": {"\u202e"}},
+		"bidi in a name": {"accounts.filter": {"ctrl+\u202ef"}},
+		"isolate":        {"accounts.filter": {"\u2066f"}},
+		"zero width":     {"accounts.filter": {"f\u200b"}},
+		"byte order":     {"accounts.filter": {"\ufefff"}},
+		"line separator": {"accounts.filter": {"\u2028"}},
+		"invalid UTF-8":  {"accounts.filter": {"f\xff"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			k := Default()
@@ -85,6 +93,11 @@ func TestRebindErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), firstKey(overrides)) {
 				t.Errorf("error %q does not name the action", err)
+			}
+			for _, r := range err.Error() {
+				if !unicode.IsPrint(r) {
+					t.Errorf("error %q prints the invisible or control character %U", err, r)
+				}
 			}
 			if !key.Matches(press("q"), k.Global.Quit) {
 				t.Error("a failed Rebind changed other bindings")
@@ -184,5 +197,21 @@ func TestRebindRejectsConflicts(t *testing.T) {
 	k := Default()
 	if err := k.Rebind(map[string][]string{"accounts.filter": {"f"}, "pipeline.mine": {"f"}, "global.quit": {"Q"}, "accounts.sort_next": {"q"}}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLoadDefaultNeverEchoesInvisibleCharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigFile)
+	for _, body := range []string{`{"accounts.filter": ["\u202e"]}`, `{"accounts.\u202efilter": ["f"]}`, `{"accounts.filter": ["\u200bx"]}`} {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadDefault(path)
+		if err == nil {
+			t.Fatalf("%s: no error", body)
+		}
+		if strings.ContainsAny(err.Error(), "\u202e\u200b") {
+			t.Errorf("%s: the error echoes the raw character: %q", body, err)
+		}
 	}
 }

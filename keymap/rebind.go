@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 )
@@ -122,9 +123,10 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 				return fmt.Errorf("key action %q: empty key name", n)
 			}
 			// Key names end up in the help; control characters would reach
-			// the terminal.
-			if strings.ContainsFunc(s, unicode.IsControl) {
-				return fmt.Errorf("key action %q: key name %q contains control characters (use names like \"ctrl+f\")", n, s)
+			// the terminal, and invisible ones (bidi controls, zero-width
+			// spaces, line separators) would reorder or hide what it shows.
+			if !validKeyName(s) {
+				return fmt.Errorf("key action %q: key name %q contains control or invisible characters (use names like \"ctrl+f\")", n, s)
 			}
 		}
 	}
@@ -150,6 +152,15 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 	}
 	*k = next
 	return nil
+}
+
+// validKeyName reports whether s is valid UTF-8 made of printable
+// characters: letters, marks, numbers, punctuation, symbols and the ASCII
+// space (unicode.IsPrint), so no control (Cc), format (Cf: bidi controls,
+// zero-width characters), separator other than the space, or unassigned
+// character.
+func validKeyName(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
 }
 
 // scopes lists the groups of actions that are live at the same time: each

@@ -143,6 +143,9 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: access token: %w", r.method, r.path, err)
 		}
+		if err := checkToken(tok); err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		resp, err := c.send(ctx, r, tok)
 		if c.trace != nil {
@@ -186,6 +189,28 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 		}
 		return nil, apiErr
 	}
+}
+
+// MalformedTokenError means the access token cannot be sent: it holds
+// control characters, which no token has and no HTTP header may carry, so
+// the stored credentials are damaged. The message never includes the token.
+type MalformedTokenError struct{}
+
+// Error tells the user what to do.
+func (e *MalformedTokenError) Error() string {
+	return "the stored access token is malformed (contains control characters); log in again with 'lazyforce login'"
+}
+
+// checkToken returns a *MalformedTokenError when tok holds a C0 or C1
+// control character or DEL. Anything else goes to the server, which
+// answers a wrong token with 401 (see SessionExpiredError).
+func checkToken(tok string) error {
+	for _, r := range tok {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return &MalformedTokenError{}
+		}
+	}
+	return nil
 }
 
 // sessionRejected reports whether an error response means the access token

@@ -484,3 +484,41 @@ func TestUserInfo403BadOAuthTokenRefreshes(t *testing.T) {
 		t.Errorf("data 403: %v", err)
 	}
 }
+
+func TestMalformedTokenIsReportedNotSent(t *testing.T) {
+	for name, tc := range map[string]struct {
+		tok, why string
+	}{
+		"CR LF":  {"00Dx0000000SECRET!tok\r\nX-Evil: 1", "control characters"},
+		"escape": {"00Dx0000000SECRET!\x1b[2Jtok", "control characters"},
+		"NUL":    {"00Dx0000000SECRET!\x00tok", "control characters"},
+		"C1":     {"00Dx0000000SECRET!\u0085tok", "control characters"},
+		"tab":    {"00Dx0000000SECRET!\ttok", "control characters"},
+		"DEL":    {"00Dx0000000SECRET!\x7ftok", "control characters"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var calls atomic.Int32
+			c, _ := newTestClientTokens(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				writeJSON(w, 200, `{}`)
+			}), StaticToken(tc.tok))
+			_, err := c.OrgLimits(ctx)
+			var mt *MalformedTokenError
+			if !errors.As(err, &mt) {
+				t.Fatalf("err = %v, want a *MalformedTokenError", err)
+			}
+			msg := err.Error()
+			for _, want := range []string{"access token is malformed", tc.why, "lazyforce login"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not say %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "SECRET") || strings.Contains(msg, "header") {
+				t.Errorf("error %q prints the token or the transport's complaint", msg)
+			}
+			if n := calls.Load(); n != 0 {
+				t.Errorf("the server got %d requests with a malformed token", n)
+			}
+		})
+	}
+}

@@ -203,6 +203,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		return m, m.paste(msg)
 	case dataLoadedMsg:
 		return m, m.dataLoaded(msg)
 	case statusLoadedMsg:

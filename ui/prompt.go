@@ -99,9 +99,36 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.prompt.Blur()
 		return m.runCommand(line)
 	}
+	return m.promptInput(msg)
+}
+
+// promptInput types a key or a paste into the ':' prompt, cleaned of
+// control and invisible characters.
+func (m *Model) promptInput(msg tea.Msg) tea.Cmd {
+	msg, ok := views.CleanInput(msg)
+	if !ok {
+		return nil
+	}
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
 	return cmd
+}
+
+// paste gives pasted text to the input that has the keys: the ':' prompt,
+// else the focused pane while it captures keys (a filter); elsewhere a
+// paste is dropped rather than run as keys.
+func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case m.prompting:
+		return m.promptInput(msg)
+	case m.showHelp:
+		return nil
+	}
+	if p := m.pane(m.focus); p.Capturing() {
+		_, cmd := p.Update(msg)
+		return cmd
+	}
+	return nil
 }
 
 // runCommand executes one ':' command line.

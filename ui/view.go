@@ -118,13 +118,19 @@ func (m *Model) helpLine() string {
 	return fitLine(m.help.ShortHelpView(bindings), m.width)
 }
 
-// fitLine cuts or pads s to exactly w cells.
+// fitLine cuts or pads s to exactly w cells (none when w <= 0). A cut
+// that falls inside a wide character leaves a cell free, which is padded
+// too.
 func fitLine(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
-		return ansi.Truncate(s, w, "…")
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
 	}
-	return s + strings.Repeat(" ", w-sw)
+	return s + strings.Repeat(" ", max(0, w-sw))
 }
 
 // footer is the ':' prompt or the status bar.

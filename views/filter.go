@@ -140,6 +140,7 @@ func NewInput(prompt, placeholder string, dark bool) textinput.Model {
 	in := textinput.New()
 	in.Prompt = prompt
 	in.Placeholder = placeholder
+	in.CharLimit = InputLimit
 	in.SetStyles(inputStyles(dark))
 	return in
 }
@@ -172,10 +173,14 @@ func (f *filter) clear() {
 // active reports whether a filter is applied.
 func (f *filter) active() bool { return f.query != "" }
 
-// typed passes a key to the input and, when the text changed, starts the
-// debounce. It reports whether the query was cleared (so the pane can
-// refresh at once).
+// typed passes a key or a paste, cleaned by CleanInput, to the input and,
+// when the text changed, starts the debounce: a paste searches once. It
+// reports whether the query was cleared (so the pane can refresh at once).
 func (f *filter) typed(msg tea.Msg) (tea.Cmd, bool) {
+	msg, ok := CleanInput(msg)
+	if !ok {
+		return nil, false
+	}
 	before := f.input.Value()
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
@@ -298,6 +303,17 @@ func (f *filter) update(msg tea.Msg, l filterList, k *keymap.Prompt) (cmd tea.Cm
 			return cmd, true
 		}
 		return nil, true
+	case tea.PasteMsg:
+		if !f.editing {
+			return nil, false
+		}
+		cmd, cleared := f.typed(msg)
+		if cleared {
+			l.clearFilter()
+			f.editing = true
+			f.input.Focus()
+		}
+		return cmd, true
 	}
 	return nil, false
 }

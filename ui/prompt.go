@@ -124,7 +124,7 @@ func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
 	case m.showHelp:
 		return nil
 	}
-	if p := m.pane(m.focus); p.Capturing() {
+	if p := m.focused().shown(); p.Capturing() {
 		_, cmd := p.Update(msg)
 		return cmd
 	}

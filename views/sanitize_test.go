@@ -147,7 +147,7 @@ func TestWideTextKeepsEveryLineAtThePaneWidth(t *testing.T) {
 	pipe := NewPipeline(ctx)
 	pipe.SetSize(w, h)
 	pipe.SetData(NewOpportunityIndex(opps), testRecordTypes())
-	d := NewDetail(ctx, AccountRecord, accs[1].ID)
+	d := NewDetail(ctx, AccountsPane, AccountRecord, accs[1].ID)
 	d.SetSize(w, h)
 	d.SetAccount(AccountDetail{Account: accs[1], Contacts: []Contact{{Name: wideNames[1], Title: wideNames[0]}},
 		Opportunities: opps[:3], Activities: []Activity{{Subject: wideNames[2], When: day(-1), WhoName: wideNames[3]}}})

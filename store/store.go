@@ -8,10 +8,13 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,96 +57,233 @@ var (
 type Options struct {
 	// Org names the org in error messages (its alias).
 	Org string
-	// ReadOnly opens the file without write access (shared lock).
+	// ReadOnly opens the file without write access: Open fails if it does
+	// not exist, and every write transaction fails.
 	ReadOnly bool
-	// Timeout is how long to wait for another process's lock; 0 means 1 s.
+	// Timeout bounds each wait for another process's transaction (a reader
+	// waits for a write transaction, a writer for readers and writers);
+	// 0 means DefaultTimeout.
 	Timeout time.Duration
-	// Populate pre-faults the whole file into memory at open (Linux
-	// MAP_POPULATE): one sequential read instead of thousands of 4 KiB page
-	// faults on a cold page cache. Worth it for full scans of a large cache.
+	// Populate pre-faults the whole file into memory at each read
+	// transaction (Linux MAP_POPULATE; nothing elsewhere): one sequential
+	// read instead of thousands of 4 KiB page faults on a cold page cache.
+	// Worth it for full scans of a large cache.
 	Populate bool
 	// Rebuild moves a damaged or incompatible file aside (to
-	// PATH.bad-TIMESTAMP) and starts an empty cache instead of failing.
+	// PATH.bad-TIMESTAMP) and starts an empty cache instead of failing. The
+	// whole file is read to find damage, and the outbox and identity of a
+	// damaged file are carried over when they can still be read.
 	Rebuild bool
 }
 
-// Store is an open cache file. It is safe for concurrent use.
-type Store struct {
-	db   *bolt.DB
-	path string
-	org  string
+// DefaultTimeout is how long a transaction waits for another process's
+// transaction to end before giving up with ErrLocked.
+const DefaultTimeout = 30 * time.Second
 
-	mu      sync.Mutex
-	catalog *catalog // built from cached describes; nil after a describe write
+// Store is a cache file. It is safe for concurrent use, also by several
+// Stores and processes on the same file (see the package documentation).
+type Store struct {
+	path     string
+	org      string
+	readOnly bool
+	populate bool
+	timeout  time.Duration
+
+	// txMu orders this Store's transactions (writers exclusive, readers
+	// shared, a waiting writer blocks new readers) before they queue on the
+	// file lock with other Stores and processes.
+	txMu   sync.RWMutex
+	closed bool // under txMu
+
+	aside      string // where Open with Rebuild moved the damaged file
+	outboxLost bool   // ... and its outbox could not be carried over
+
+	mu         sync.Mutex
+	catalog    *catalog // built from cached describes; nil after a describe write
+	catalogGen uint64   // the file generation the catalog was built at
 }
 
-// Open opens (creating if needed) the cache file at path.
+// Open opens (creating if needed, unless ReadOnly) the cache file at path and
+// checks it: a damaged file is ErrCorrupt, another layout ErrIncompatible,
+// both with the way out. Open holds no lock once it returns.
 func Open(path string, opts Options) (*Store, error) {
 	s, err := open(path, opts)
-	if err == nil || !opts.Rebuild || !(errors.Is(err, ErrCorrupt) || errors.Is(err, ErrIncompatible)) {
+	if !opts.Rebuild {
 		return s, err
 	}
-	aside := fmt.Sprintf("%s.bad-%s", path, time.Now().UTC().Format("20060102T150405"))
-	if rerr := os.Rename(path, aside); rerr != nil {
-		return nil, fmt.Errorf("move damaged cache aside: %w", rerr)
+	if err == nil {
+		if err = s.Verify(); err == nil {
+			return s, nil
+		}
+		s.Close()
 	}
-	return open(path, opts)
+	if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrIncompatible) {
+		return nil, err
+	}
+	return rebuild(path, opts)
 }
 
-func open(path string, opts Options) (s *Store, err error) {
+func open(path string, opts Options) (*Store, error) {
 	org := opts.Org
 	if org == "" {
 		org = filepath.Base(path)
 	}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout}
 	if opts.ReadOnly {
 		if _, statErr := os.Stat(path); statErr != nil {
 			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", org, statErr)
 		}
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create cache directory: %w", err)
-	}
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = time.Second
-	}
-	bopts := &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType}
-	if opts.Populate {
-		bopts.MmapFlags = populateFlag
-	}
-	// bbolt may panic on some damaged files instead of returning an error.
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("%w: %s: %v; run 'lazyforce sync --full --rebuild' to rebuild it", ErrCorrupt, path, r)
+	} else if fi, statErr := os.Stat(path); statErr != nil || fi.Size() == 0 {
+		// A new file: bbolt initialises it in the first write transaction.
+		if err := s.update(func(*bolt.Tx) error { return nil }); err != nil {
+			return nil, err
 		}
-	}()
-	db, err := bolt.Open(path, 0o600, bopts)
-	if err != nil {
-		switch {
-		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%w for org %s (%s); close it and retry", ErrLocked, org, path)
-		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-			return nil, fmt.Errorf("%w: %s: %v; run 'lazyforce sync --full --rebuild' to rebuild it", ErrCorrupt, path, err)
-		}
-		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
-	s = &Store{db: db, path: path, org: org}
 	if err := s.checkSchema(opts.ReadOnly); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// damaged is the one error every kind of damage becomes.
+func (s *Store) damaged(detail string) error {
+	return Damaged(s.org, s.path, detail)
+}
+
+// Damaged returns ErrCorrupt for the cache of org at path, with detail (one
+// line) and the way out.
+func Damaged(org, path, detail string) error {
+	detail = strings.Join(strings.Fields(detail), " ")
+	return fmt.Errorf("%w: the cache of org %s (%s) cannot be read (%s); run 'lazyforce sync --full --rebuild' to move it aside and sync afresh",
+		ErrCorrupt, org, path, detail)
+}
+
+// openDB opens the bolt file for one transaction, waiting up to s.timeout
+// for the file lock (shared to read, exclusive to write). The file is
+// checked against its meta pages before bbolt maps it, and again once the
+// lock is held.
+func (s *Store) openDB(write bool) (*bolt.DB, error) {
+	if _, err := checkFile(s.path, write); err != nil {
+		return nil, s.fileError(err)
+	}
+	bopts := &bolt.Options{Timeout: s.timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
+	if s.populate && !write {
+		bopts.MmapFlags = populateFlag
+	}
+	db, err := bolt.Open(s.path, 0o600, bopts)
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+			return nil, s.damaged(err.Error())
+		case errors.Is(err, os.ErrNotExist):
+			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", s.org, err)
+		}
+		return nil, fmt.Errorf("open cache %s: %w", s.path, err)
+	}
+	// Under the lock: what another process committed meanwhile.
+	if _, err := checkFile(s.path, write); err != nil {
+		db.Close()
+		return nil, s.fileError(err)
+	}
+	return db, nil
+}
+
+// fileError turns a checkFile error into the error callers see.
+func (s *Store) fileError(err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", s.org, err)
+	}
+	if errors.Is(err, errBadFile) {
+		return s.damaged(err.Error())
+	}
+	return fmt.Errorf("open cache %s: %w", s.path, err)
+}
+
+// guard runs fn, which touches the memory map, so that damage cannot crash
+// the process: a fault on the map (a file truncated or rewritten under us)
+// and bbolt's own panics on inconsistent pages ("assertion failed", index
+// out of range) become ErrCorrupt, and so does cached JSON that no longer
+// decodes.
+//
+// Only reads (decodeErrors) treat an undecodable document as damage: a
+// write may be refused for what the caller passed in.
+func (s *Store) guard(decodeErrors bool, fn func() error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			err = s.damaged(fmt.Sprint(r))
+		}
+	}()
+	err = fn()
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if decodeErrors && err != nil && !errors.Is(err, ErrCorrupt) && (errors.Is(err, errBadJSON) || errors.As(err, &syntax) || errors.As(err, &typ)) {
+		err = s.damaged(err.Error())
+	}
+	return err
+}
+
+// view runs fn in one read transaction, holding a shared lock on the file
+// only for its length.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	s.txMu.RLock()
+	defer s.txMu.RUnlock()
+	if s.closed {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
+	}
+	return s.guard(true, func() error {
+		db, err := s.openDB(false)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.View(fn)
+	})
+}
+
+// update runs fn in one write transaction, holding the exclusive lock on
+// the file only for its length.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if s.closed {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
+	}
+	if s.readOnly {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseReadOnly)
+	}
+	return s.guard(false, func() error {
+		db, err := s.openDB(true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.Update(fn)
+	})
 }
 
 // checkSchema creates the buckets of a new file, or verifies the version of
 // an existing one.
 func (s *Store) checkSchema(readOnly bool) error {
 	var version []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta); b != nil {
 			version = append([]byte(nil), b.Get(keySchema)...)
 		}
 		return nil
 	})
+	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrLocked) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("read cache schema: %w", err)
 	}
@@ -151,7 +291,7 @@ func (s *Store) checkSchema(readOnly bool) error {
 	case version == nil && readOnly:
 		return fmt.Errorf("%w: %s has no lazyforce schema; run 'lazyforce sync --full --rebuild' to rebuild it", ErrIncompatible, s.path)
 	case version == nil:
-		return s.db.Update(func(tx *bolt.Tx) error {
+		return s.update(func(tx *bolt.Tx) error {
 			for _, name := range topBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return fmt.Errorf("create bucket %s: %w", name, err)
@@ -185,11 +325,12 @@ func isEmptyDB(tx *bolt.Tx) bool {
 	return empty
 }
 
-// Close closes the file.
+// Close waits for the Store's transactions to end; later ones fail. The file
+// is only open during a transaction, so there is nothing else to release.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close cache %s: %w", s.path, err)
-	}
+	s.txMu.Lock()
+	s.closed = true
+	s.txMu.Unlock()
 	return nil
 }
 
@@ -208,7 +349,7 @@ func (s *Store) Size() (int64, error) {
 // Reset deletes every cached record, index, describe, picklist and
 // watermark (a full rebuild), keeping the identity and the outbox.
 func (s *Store) Reset() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketRecords, bucketIndex, bucketDescribe, bucketPicklists, bucketSync} {
 			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err

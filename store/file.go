@@ -111,6 +111,12 @@ func checkFile(path string, write bool) (fileMeta, error) {
 	if !ok0 || (ok1 && m1.txid > m0.txid) {
 		m = m1
 	}
+	// The size after the meta: a writer of another process grows the file
+	// before it commits the meta, and never shrinks it.
+	if fi, err = f.Stat(); err != nil {
+		return fileMeta{}, err
+	}
+	size = uint64(fi.Size())
 	switch {
 	case m.pageSize != pageSize:
 		return m, fmt.Errorf("%w: meta pages disagree on the page size", errBadFile)

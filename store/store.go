@@ -5,6 +5,44 @@
 //
 // Every screen and every answer reads this cache; only store/syncer writes
 // records into it.
+//
+// # Sharing the file
+//
+// Every lazyforce process of the user (the TUI, query, sync, ...) may have
+// the same cache open at once. bbolt locks the file with flock for as long
+// as a bolt.DB is open (shared for a read-only open, exclusive for a
+// read-write one) and its page reuse is only safe against readers of the
+// same bolt.DB, so a Store does not keep one open: each transaction opens
+// the file, takes the lock, maps it, runs, and closes it again.
+//
+//   - A read transaction (View-like methods) opens read-only: a shared lock,
+//     so any number of readers in any processes run together.
+//   - A write transaction (Update and the Put methods) opens read-write: an
+//     exclusive lock, held only for that transaction. Writers take turns.
+//   - Waiting for the lock is bounded by Options.Timeout (DefaultTimeout);
+//     only then does it fail with ErrLocked. Within one Store a
+//     sync.RWMutex orders transactions first, preferring a waiting writer.
+//   - A sync spans many write transactions; LockSync gives it a turn of its
+//     own (a lock on PATH.sync) so that a second sync waits for the first.
+//   - Each transaction maps the file afresh, so it sees everything
+//     committed before it by any process. Generation (the last committed
+//     transaction id, read from the meta pages) and Changed tell a screen
+//     when to read again.
+//
+// Opening per transaction costs a few system calls (open, flock, mmap) but
+// no reading: bbolt maps the file and reads only its two meta pages.
+//
+// # Damage
+//
+// Before bbolt maps the file, it is checked against its meta pages (a valid
+// meta, a high-water mark within the file), since bbolt reading a page past
+// the end of the file is a SIGBUS. Every transaction runs with
+// debug.SetPanicOnFault and recovers, so a fault on the map and bbolt's own
+// panics on inconsistent pages become ErrCorrupt, as does a cached document
+// that no longer decodes. ErrCorrupt says what to do: 'lazyforce sync --full
+// --rebuild', which opens with Options.Rebuild: the whole file is read
+// (Verify), and a damaged one is moved aside (MoveAside, which reads
+// nothing and so always works) and replaced by an empty cache.
 package store
 
 import (

@@ -411,11 +411,25 @@ func runSync(ctx context.Context, opts *globalOptions, so *syncOptions, stdout, 
 	if err != nil {
 		return err
 	}
+	// A second sync waits for the first instead of interleaving with it.
+	unlock, err := store.LockSync(ctx, o.dirs.CachePath(o.org.Alias), func() {
+		fmt.Fprintf(stderr, "waiting for the other sync of org %s to finish\n", o.org.Alias)
+	})
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := store.Open(o.dirs.CachePath(o.org.Alias), store.Options{Org: o.org.Alias, Rebuild: so.rebuild})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if aside, outboxLost := st.Rebuilt(); aside != "" {
+		fmt.Fprintf(stderr, "the damaged cache was moved to %s; syncing afresh\n", aside)
+		if outboxLost {
+			fmt.Fprintln(stderr, "its outbox of pending writes could not be read back: those writes never reached the org")
+		}
+	}
 	if so.rebuild {
 		if err := st.Reset(); err != nil {
 			return err
@@ -747,6 +761,11 @@ func runTUI(ctx context.Context, opts *globalOptions) error {
 			return err
 		}
 		usage.set(c)
+		unlock, err := st.LockSync(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		cfg := syncConfig(o.org.Sync)
 		cfg.Progress = progress
 		_, err = syncer.Run(ctx, c, st, cfg)

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -300,7 +301,16 @@ func (s *Store) Rebuilt() (aside string, outboxLost bool) { return s.aside, s.ou
 // The turn is an exclusive lock on PATH.sync (a small bbolt file, so the
 // lock works wherever bbolt does); the process's end releases it.
 func (s *Store) LockSync(ctx context.Context, waiting func()) (unlock func(), err error) {
-	lockPath := s.path + ".sync"
+	return LockSync(ctx, s.path, waiting)
+}
+
+// LockSync is Store.LockSync for the cache file at path, to be taken before
+// Open when the sync may rebuild the file (Options.Rebuild).
+func LockSync(ctx context.Context, path string, waiting func()) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create cache directory: %w", err)
+	}
+	lockPath := path + ".sync"
 	removed := false
 	for {
 		db, err := bolt.Open(lockPath, 0o600, &bolt.Options{Timeout: 200 * time.Millisecond})
@@ -310,7 +320,7 @@ func (s *Store) LockSync(ctx context.Context, waiting func()) (unlock func(), er
 		if !errors.Is(err, bolterrors.ErrTimeout) {
 			// A damaged lock file holds no lock: start a new one.
 			if removed || os.Remove(lockPath) != nil {
-				return nil, fmt.Errorf("take the sync turn of org %s: %w", s.org, err)
+				return nil, fmt.Errorf("take the sync turn of %s: %w", path, err)
 			}
 			removed = true
 			continue
@@ -320,7 +330,7 @@ func (s *Store) LockSync(ctx context.Context, waiting func()) (unlock func(), er
 			waiting = nil
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("wait for the other sync of org %s: %w", s.org, err)
+			return nil, fmt.Errorf("wait for the other sync of %s: %w", path, err)
 		}
 	}
 }

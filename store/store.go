@@ -13,7 +13,8 @@
 // as a bolt.DB is open (shared for a read-only open, exclusive for a
 // read-write one) and its page reuse is only safe against readers of the
 // same bolt.DB, so a Store does not keep one open: each transaction opens
-// the file, takes the lock, maps it, runs, and closes it again.
+// the file, takes the lock, maps it, runs, and closes it again (a read-only
+// open serves a burst of reads for up to 20 ms, see readHold).
 //
 //   - A read transaction (View-like methods) opens read-only: a shared lock,
 //     so any number of readers in any processes run together.
@@ -136,6 +137,9 @@ type Store struct {
 	aside      string // where Open with Rebuild moved the damaged file
 	outboxLost bool   // ... and its outbox could not be carried over
 
+	roMu sync.Mutex
+	ro   *readConn // the current read-only open, see acquireRead
+
 	mu         sync.Mutex
 	catalog    *catalog // built from cached describes; nil after a describe write
 	catalogGen uint64   // the file generation the catalog was built at
@@ -204,8 +208,7 @@ func Damaged(org, path, detail string) error {
 
 // openDB opens the bolt file for one transaction, waiting up to s.timeout
 // for the file lock (shared to read, exclusive to write). The file is
-// checked against its meta pages before bbolt maps it, and again once the
-// lock is held.
+// checked against its meta pages before bbolt maps it.
 func (s *Store) openDB(write bool) (*bolt.DB, error) {
 	if _, err := checkFile(s.path, write); err != nil {
 		return nil, s.fileError(err)
@@ -226,11 +229,9 @@ func (s *Store) openDB(write bool) (*bolt.DB, error) {
 		}
 		return nil, fmt.Errorf("open cache %s: %w", s.path, err)
 	}
-	// Under the lock: what another process committed meanwhile.
-	if _, err := checkFile(s.path, write); err != nil {
-		db.Close()
-		return nil, s.fileError(err)
-	}
+	// No second check is needed under the lock: what another process
+	// committed meanwhile lies within the file (a writer grows the file
+	// before it commits, and never shrinks it).
 	return db, nil
 }
 
@@ -278,14 +279,95 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	if s.closed {
 		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
 	}
-	return s.guard(true, func() error {
-		db, err := s.openDB(false)
-		if err != nil {
+	var c *readConn
+	err := s.guard(true, func() error {
+		var err error
+		if c, err = s.acquireRead(); err != nil {
 			return err
 		}
-		defer db.Close()
-		return db.View(fn)
+		return c.db.View(fn)
 	})
+	if c != nil {
+		s.releaseRead(c, errors.Is(err, ErrCorrupt))
+	}
+	return err
+}
+
+// readHold is how long one read-only open serves this Store's read
+// transactions (holding the shared lock) before the next read opens the
+// file afresh: a screen's burst of reads costs one open, and a writer of
+// another process waits at most this long for it.
+const readHold = 20 * time.Millisecond
+
+// readConn is a read-only open of the file shared by read transactions.
+type readConn struct {
+	db     *bolt.DB
+	refs   int
+	opened time.Time
+	closed bool
+}
+
+// acquireRead returns the current read-only open, or opens the file anew
+// when there is none or it is older than readHold.
+func (s *Store) acquireRead() (*readConn, error) {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	if c := s.ro; c != nil && time.Since(c.opened) < readHold {
+		c.refs++
+		return c, nil
+	}
+	db, err := s.openDB(false)
+	if err != nil {
+		return nil, err
+	}
+	if old := s.ro; old != nil && old.refs == 0 {
+		s.closeRead(old)
+	}
+	c := &readConn{db: db, refs: 1, opened: time.Now()}
+	s.ro = c
+	time.AfterFunc(readHold, func() {
+		s.roMu.Lock()
+		defer s.roMu.Unlock()
+		if c.refs == 0 {
+			s.closeRead(c)
+		}
+	})
+	return c, nil
+}
+
+// releaseRead ends a read transaction's use of c, closing it when it is no
+// longer the current open (or the file turned out damaged) and unused.
+func (s *Store) releaseRead(c *readConn, drop bool) {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	c.refs--
+	if drop && s.ro == c {
+		s.ro = nil
+	}
+	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= readHold) {
+		s.closeRead(c)
+	}
+}
+
+// closeRead closes c (under roMu), releasing its shared lock.
+func (s *Store) closeRead(c *readConn) {
+	if !c.closed {
+		c.closed = true
+		c.db.Close()
+	}
+	if s.ro == c {
+		s.ro = nil
+	}
+}
+
+// dropReads closes the idle read-only open, before a write transaction or
+// at Close (under txMu held for writing: no read is running).
+func (s *Store) dropReads() {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	if s.ro != nil {
+		s.closeRead(s.ro)
+	}
 }
 
 // update runs fn in one write transaction, holding the exclusive lock on
@@ -299,6 +381,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	if s.readOnly {
 		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseReadOnly)
 	}
+	s.dropReads()
 	return s.guard(false, func() error {
 		db, err := s.openDB(true)
 		if err != nil {
@@ -368,6 +451,7 @@ func isEmptyDB(tx *bolt.Tx) bool {
 func (s *Store) Close() error {
 	s.txMu.Lock()
 	s.closed = true
+	s.dropReads()
 	s.txMu.Unlock()
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/lazyforce/lazyforce/sfdc"
 )
 
@@ -180,5 +182,35 @@ func TestRebuildKeepsASoundCache(t *testing.T) {
 	}
 	if n, err := s.Count("Account"); err != nil || n != 3000 {
 		t.Fatalf("Count = %d %v", n, err)
+	}
+}
+
+// TestRebuildCarriesTheOutboxOver: the outbox (writes not yet sent to the
+// org) and the identity of a damaged cache survive its rebuild.
+func TestRebuildCarriesTheOutboxOver(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acme.db")
+	filledCache(t, path)
+	s, err := Open(path, Options{Org: "acme"})
+	noErr(t, err)
+	noErr(t, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketOutbox).Put([]byte("0001"), []byte(`{"op":"update"}`)) }))
+	s.Close()
+	damages["random bytes inside"](t, path)
+	s, err = Open(path, Options{Org: "acme", Rebuild: true})
+	noErr(t, err)
+	defer s.Close()
+	aside, lost := s.Rebuilt()
+	if aside == "" || lost {
+		t.Fatalf("Rebuilt = %q, outbox lost %v", aside, lost)
+	}
+	var got []byte
+	noErr(t, s.view(func(tx *bolt.Tx) error {
+		got = append(got, tx.Bucket(bucketOutbox).Get([]byte("0001"))...)
+		return nil
+	}))
+	if string(got) != `{"op":"update"}` {
+		t.Errorf("outbox after rebuild: %q", got)
+	}
+	if id, ok, err := s.Identity(); err != nil || !ok || id.Username != "a@b.c" {
+		t.Errorf("identity after rebuild: %+v %v %v", id, ok, err)
 	}
 }

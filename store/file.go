@@ -221,6 +221,7 @@ func salvageFrom(path string, opts Options) salvage {
 	if _, err := checkFile(path, false); err != nil {
 		return sv
 	}
+	defer old.Close() // release the file before it is moved aside
 	err := old.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta); b != nil {
 			if id := b.Get(keyIdentity); id != nil && json.Valid(id) {

@@ -84,7 +84,9 @@ var topBuckets = [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketDescribe
 
 // Errors returned by Open. Check them with errors.Is.
 var (
-	// ErrLocked: another process holds the cache file open for writing.
+	// ErrLocked: another process held the cache file's lock (a write
+	// transaction, or reads while this one wanted to write) for longer than
+	// Options.Timeout.
 	ErrLocked = errors.New("another lazyforce is using the cache")
 	// ErrCorrupt: the file is not a readable bbolt database.
 	ErrCorrupt = errors.New("cache file is damaged")
@@ -147,7 +149,7 @@ type Store struct {
 
 // Open opens (creating if needed, unless ReadOnly) the cache file at path and
 // checks it: a damaged file is ErrCorrupt, another layout ErrIncompatible,
-// both with the way out. Open holds no lock once it returns.
+// both with the way out. Open keeps no lock (see the package documentation).
 func Open(path string, opts Options) (*Store, error) {
 	s, err := open(path, opts)
 	if !opts.Rebuild {

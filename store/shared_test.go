@@ -186,3 +186,43 @@ func TestSecondSyncWaitsItsTurn(t *testing.T) {
 		t.Fatalf("second LockSync after the first: %v", err)
 	}
 }
+
+// TestWriterIsNotKeptOutByReaders: readers that never pause (a busy TUI,
+// queries in a loop) in other Stores do not keep a writer waiting until its
+// timeout: flock does not queue, the gate does.
+func TestWriterIsNotKeptOutByReaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acme.db")
+	filledCache(t, path)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		r, err := Open(path, Options{Org: "acme"})
+		noErr(t, err)
+		defer r.Close()
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := r.Count("Account"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	w, err := Open(path, Options{Org: "acme", Timeout: 2 * time.Second})
+	noErr(t, err)
+	defer w.Close()
+	for i := range 5 {
+		err := w.Update(func(w *Writer) error { return w.SetWatermark("Account", Watermark{Cursor: fmt.Sprint(i)}) })
+		if err != nil {
+			t.Errorf("write %d among busy readers: %v", i, err)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+}

@@ -20,6 +20,11 @@
 //     so any number of readers in any processes run together.
 //   - A write transaction (Update and the Put methods) opens read-write: an
 //     exclusive lock, held only for that transaction. Writers take turns.
+//   - flock does not queue, so readers that never pause would keep a
+//     writer out: a writer first locks PATH.gate exclusively (for its whole
+//     transaction), and a reader passes that gate (shared, for a moment)
+//     before it locks the file. A waiting writer thus stops new readers and
+//     waits only for the running ones (no gate on Windows).
 //   - Waiting for the lock is bounded by Options.Timeout (DefaultTimeout);
 //     only then does it fail with ErrLocked. Within one Store a
 //     sync.RWMutex orders transactions first, preferring a waiting writer.
@@ -82,6 +87,9 @@ var (
 
 var topBuckets = [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketDescribe, bucketPicklists, bucketSync, bucketOutbox}
 
+// errGateTimeout: the gate stayed locked for longer than Options.Timeout.
+var errGateTimeout = errors.New("timeout")
+
 // Errors returned by Open. Check them with errors.Is.
 var (
 	// ErrLocked: another process held the cache file's lock (a write
@@ -138,6 +146,8 @@ type Store struct {
 
 	aside      string // where Open with Rebuild moved the damaged file
 	outboxLost bool   // ... and its outbox could not be carried over
+
+	gate func() // releases the gate of the running write transaction (under txMu)
 
 	roMu sync.Mutex
 	ro   *readConn // the current read-only open, see acquireRead
@@ -215,6 +225,35 @@ func (s *Store) openDB(write bool) (*bolt.DB, error) {
 	if _, err := checkFile(s.path, write); err != nil {
 		return nil, s.fileError(err)
 	}
+	gate, err := lockGate(s.path, write, s.timeout)
+	if err != nil {
+		return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+	}
+	if write {
+		// The writer keeps the gate until its transaction ends (closeDB).
+		db, err := s.openBolt(true)
+		if err != nil {
+			gate()
+			return nil, err
+		}
+		s.gate = gate
+		return db, nil
+	}
+	defer gate()
+	return s.openBolt(false)
+}
+
+// closeDB closes a read-write open and lets readers through the gate again.
+func (s *Store) closeDB(db *bolt.DB) {
+	db.Close()
+	if s.gate != nil {
+		s.gate()
+		s.gate = nil
+	}
+}
+
+// openBolt opens the file with bbolt, waiting for its lock.
+func (s *Store) openBolt(write bool) (*bolt.DB, error) {
 	bopts := &bolt.Options{Timeout: s.timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
 	if s.populate && !write {
 		bopts.MmapFlags = populateFlag
@@ -318,12 +357,13 @@ func (s *Store) acquireRead() (*readConn, error) {
 		c.refs++
 		return c, nil
 	}
+	// Release an idle old open first: a writer may be waiting for it.
+	if old := s.ro; old != nil && old.refs == 0 {
+		s.closeRead(old)
+	}
 	db, err := s.openDB(false)
 	if err != nil {
 		return nil, err
-	}
-	if old := s.ro; old != nil && old.refs == 0 {
-		s.closeRead(old)
 	}
 	c := &readConn{db: db, refs: 1, opened: time.Now()}
 	s.ro = c
@@ -389,7 +429,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer s.closeDB(db)
 		return db.Update(fn)
 	})
 }

@@ -68,13 +68,19 @@ func (s *Store) Catalog() (soql.Catalog, error) {
 }
 
 func (s *Store) loadCatalog() (*catalog, error) {
+	// Another process may have cached new describes since the catalog was
+	// built: its generation tells.
+	gen, err := s.Generation()
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.catalog != nil {
+	if s.catalog != nil && s.catalogGen == gen {
 		return s.catalog, nil
 	}
 	cat := &catalog{objects: map[string]*soql.Object{}, prefixes: map[string]string{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDescribe).ForEach(func(k, v []byte) error {
 			var st stamped
 			if err := json.Unmarshal(v, &st); err != nil {
@@ -94,7 +100,7 @@ func (s *Store) loadCatalog() (*catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build catalog: %w", err)
 	}
-	s.catalog = cat
+	s.catalog, s.catalogGen = cat, gen
 	return cat, nil
 }
 

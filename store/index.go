@@ -121,7 +121,7 @@ func (w *Writer) unindex(object, id string, raw []byte) error {
 // prefixIDs returns the Ids (last key part) of index keys starting with prefix.
 func (s *Store) prefixIDs(bucket []byte, prefix []byte, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketIndex).Bucket(bucket)
 		if b == nil {
 			return nil

@@ -65,7 +65,7 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // getJSON decodes the value at bucket/key into v; ok is false when missing.
 func (s *Store) getJSON(bucket, key []byte, v any) (ok bool, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		data := tx.Bucket(bucket).Get(key)
 		if data == nil {
 			return nil
@@ -129,7 +129,7 @@ func (s *Store) Watermark(object string) (wm Watermark, ok bool, err error) {
 // Watermarks returns every object's sync position.
 func (s *Store) Watermarks() (map[string]Watermark, error) {
 	out := map[string]Watermark{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSync).ForEach(func(k, v []byte) error {
 			var wm Watermark
 			if err := json.Unmarshal(v, &wm); err != nil {

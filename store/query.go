@@ -61,7 +61,7 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 		env.APIVersion = "62.0" // a cache from before the version was recorded
 	}
 	var res *soql.Result
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		env.Source = &txSource{tx: tx, cat: cat}
 		var err error
 		res, err = soql.Execute(ctx, env, q)

@@ -59,7 +59,7 @@ const (
 // nothing is written.
 func (s *Store) Update(fn func(w *Writer) error) error {
 	var w *Writer
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		w = &Writer{tx: tx, recs: tx.Bucket(bucketRecords), idx: tx.Bucket(bucketIndex)}
 		return fn(w)
 	})
@@ -182,7 +182,7 @@ func recordID(raw []byte) (string, error) {
 
 // Get returns the cached raw JSON of a record.
 func (s *Store) Get(object, id string) (raw []byte, ok bool, err error) {
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketRecords).Bucket([]byte(object)); b != nil {
 			if v := b.Get([]byte(id)); v != nil {
 				raw, ok = append([]byte(nil), v...), true
@@ -202,7 +202,7 @@ func (s *Store) Lookup(id string) (object string, raw []byte, ok bool, err error
 	if err != nil {
 		return "", nil, false, err
 	}
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		var v []byte
 		object, v, ok = lookupTx(tx, cat, id)
 		raw = append([]byte(nil), v...)
@@ -240,7 +240,7 @@ var errStop = errors.New("stop")
 // ForEach calls fn with every cached record of object in Id order until fn
 // returns false. raw is only valid during the call.
 func (s *Store) ForEach(object string, fn func(id string, raw []byte) bool) error {
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
 		if b == nil {
 			return nil
@@ -262,7 +262,7 @@ func (s *Store) ForEach(object string, fn func(id string, raw []byte) bool) erro
 // Count returns the number of cached records of object.
 func (s *Store) Count(object string) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketRecords).Bucket([]byte(object)); b != nil {
 			n = b.Stats().KeyN
 		}
@@ -277,7 +277,7 @@ func (s *Store) Count(object string) (int, error) {
 // Objects lists the objects that have cached records.
 func (s *Store) Objects() ([]string, error) {
 	var out []string
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRecords).ForEachBucket(func(name []byte) error {
 			out = append(out, string(name))
 			return nil

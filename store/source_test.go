@@ -107,7 +107,7 @@ func TestSourceScanGetChildren(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := s.loadCatalog()
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		src := &txSource{tx: tx, cat: cat}
 		// Scan with a need hint decodes only those fields (plus Id).
 		var rows []soql.Record

@@ -5,13 +5,60 @@
 //
 // Every screen and every answer reads this cache; only store/syncer writes
 // records into it.
+//
+// # Sharing the file
+//
+// Every lazyforce process of the user (the TUI, query, sync, ...) may have
+// the same cache open at once. bbolt locks the file with flock for as long
+// as a bolt.DB is open (shared for a read-only open, exclusive for a
+// read-write one) and its page reuse is only safe against readers of the
+// same bolt.DB, so a Store does not keep one open: each transaction opens
+// the file, takes the lock, maps it, runs, and closes it again (a read-only
+// open serves a burst of reads for up to 20 ms, see readHold).
+//
+//   - A read transaction (View-like methods) opens read-only: a shared lock,
+//     so any number of readers in any processes run together.
+//   - A write transaction (Update and the Put methods) opens read-write: an
+//     exclusive lock, held only for that transaction. Writers take turns.
+//   - flock does not queue, so readers that never pause would keep a
+//     writer out: a writer first locks PATH.gate exclusively (for its whole
+//     transaction), and a reader passes that gate (shared, for a moment)
+//     before it locks the file. A waiting writer thus stops new readers and
+//     waits only for the running ones (no gate on Windows).
+//   - Waiting for the lock is bounded by Options.Timeout (DefaultTimeout);
+//     only then does it fail with ErrLocked. Within one Store a
+//     sync.RWMutex orders transactions first, preferring a waiting writer.
+//   - A sync spans many write transactions; LockSync gives it a turn of its
+//     own (a lock on PATH.sync) so that a second sync waits for the first.
+//   - Each transaction maps the file afresh, so it sees everything
+//     committed before it by any process. Generation (the last committed
+//     transaction id, read from the meta pages) and Changed tell a screen
+//     when to read again.
+//
+// Opening per transaction costs a few system calls (open, flock, mmap) but
+// no reading: bbolt maps the file and reads only its two meta pages.
+//
+// # Damage
+//
+// Before bbolt maps the file, it is checked against its meta pages (a valid
+// meta, a high-water mark within the file), since bbolt reading a page past
+// the end of the file is a SIGBUS. Every transaction runs with
+// debug.SetPanicOnFault and recovers, so a fault on the map and bbolt's own
+// panics on inconsistent pages become ErrCorrupt, as does a cached document
+// that no longer decodes. ErrCorrupt says what to do: 'lazyforce sync --full
+// --rebuild', which opens with Options.Rebuild: the whole file is read
+// (Verify), and a damaged one is moved aside (MoveAside, which reads
+// nothing and so always works) and replaced by an empty cache.
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,9 +87,14 @@ var (
 
 var topBuckets = [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketDescribe, bucketPicklists, bucketSync, bucketOutbox}
 
+// errGateTimeout: the gate stayed locked for longer than Options.Timeout.
+var errGateTimeout = errors.New("timeout")
+
 // Errors returned by Open. Check them with errors.Is.
 var (
-	// ErrLocked: another process holds the cache file open for writing.
+	// ErrLocked: another process held the cache file's lock (a write
+	// transaction, or reads while this one wanted to write) for longer than
+	// Options.Timeout.
 	ErrLocked = errors.New("another lazyforce is using the cache")
 	// ErrCorrupt: the file is not a readable bbolt database.
 	ErrCorrupt = errors.New("cache file is damaged")
@@ -54,96 +106,347 @@ var (
 type Options struct {
 	// Org names the org in error messages (its alias).
 	Org string
-	// ReadOnly opens the file without write access (shared lock).
+	// ReadOnly opens the file without write access: Open fails if it does
+	// not exist, and every write transaction fails.
 	ReadOnly bool
-	// Timeout is how long to wait for another process's lock; 0 means 1 s.
+	// Timeout bounds each wait for another process's transaction (a reader
+	// waits for a write transaction, a writer for readers and writers);
+	// 0 means DefaultTimeout.
 	Timeout time.Duration
-	// Populate pre-faults the whole file into memory at open (Linux
-	// MAP_POPULATE): one sequential read instead of thousands of 4 KiB page
-	// faults on a cold page cache. Worth it for full scans of a large cache.
+	// Populate pre-faults the whole file into memory at each read
+	// transaction (Linux MAP_POPULATE; nothing elsewhere): one sequential
+	// read instead of thousands of 4 KiB page faults on a cold page cache.
+	// Worth it for full scans of a large cache.
 	Populate bool
 	// Rebuild moves a damaged or incompatible file aside (to
-	// PATH.bad-TIMESTAMP) and starts an empty cache instead of failing.
+	// PATH.bad-TIMESTAMP) and starts an empty cache instead of failing. The
+	// whole file is read to find damage, and the outbox and identity of a
+	// damaged file are carried over when they can still be read.
 	Rebuild bool
 }
 
-// Store is an open cache file. It is safe for concurrent use.
-type Store struct {
-	db   *bolt.DB
-	path string
-	org  string
+// DefaultTimeout is how long a transaction waits for another process's
+// transaction to end before giving up with ErrLocked.
+const DefaultTimeout = 30 * time.Second
 
-	mu      sync.Mutex
-	catalog *catalog // built from cached describes; nil after a describe write
+// Store is a cache file. It is safe for concurrent use, also by several
+// Stores and processes on the same file (see the package documentation).
+type Store struct {
+	path     string
+	org      string
+	readOnly bool
+	populate bool
+	timeout  time.Duration
+
+	// txMu orders this Store's transactions (writers exclusive, readers
+	// shared, a waiting writer blocks new readers) before they queue on the
+	// file lock with other Stores and processes.
+	txMu   sync.RWMutex
+	closed bool // under txMu
+
+	aside      string // where Open with Rebuild moved the damaged file
+	outboxLost bool   // ... and its outbox could not be carried over
+
+	gate func() // releases the gate of the running write transaction (under txMu)
+
+	roMu sync.Mutex
+	ro   *readConn // the current read-only open, see acquireRead
+
+	mu         sync.Mutex
+	catalog    *catalog // built from cached describes; nil after a describe write
+	catalogGen uint64   // the file generation the catalog was built at
 }
 
-// Open opens (creating if needed) the cache file at path.
+// Open opens (creating if needed, unless ReadOnly) the cache file at path and
+// checks it: a damaged file is ErrCorrupt, another layout ErrIncompatible,
+// both with the way out. Open keeps no lock (see the package documentation).
 func Open(path string, opts Options) (*Store, error) {
 	s, err := open(path, opts)
-	if err == nil || !opts.Rebuild || !(errors.Is(err, ErrCorrupt) || errors.Is(err, ErrIncompatible)) {
+	if !opts.Rebuild {
 		return s, err
 	}
-	aside := fmt.Sprintf("%s.bad-%s", path, time.Now().UTC().Format("20060102T150405"))
-	if rerr := os.Rename(path, aside); rerr != nil {
-		return nil, fmt.Errorf("move damaged cache aside: %w", rerr)
+	if err == nil {
+		if err = s.Verify(); err == nil {
+			return s, nil
+		}
+		s.Close()
 	}
-	return open(path, opts)
+	if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrIncompatible) {
+		return nil, err
+	}
+	return rebuild(path, opts)
 }
 
-func open(path string, opts Options) (s *Store, err error) {
+func open(path string, opts Options) (*Store, error) {
 	org := opts.Org
 	if org == "" {
 		org = filepath.Base(path)
 	}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout}
 	if opts.ReadOnly {
 		if _, statErr := os.Stat(path); statErr != nil {
 			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", org, statErr)
 		}
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create cache directory: %w", err)
-	}
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = time.Second
-	}
-	bopts := &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly, FreelistType: bolt.FreelistMapType}
-	if opts.Populate {
-		bopts.MmapFlags = populateFlag
-	}
-	// bbolt may panic on some damaged files instead of returning an error.
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("%w: %s: %v; run 'lazyforce sync --full --rebuild' to rebuild it", ErrCorrupt, path, r)
+	} else if fi, statErr := os.Stat(path); statErr != nil || fi.Size() == 0 {
+		// A new file: bbolt initialises it in the first write transaction.
+		if err := s.update(func(*bolt.Tx) error { return nil }); err != nil {
+			return nil, err
 		}
-	}()
-	db, err := bolt.Open(path, 0o600, bopts)
-	if err != nil {
-		switch {
-		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%w for org %s (%s); close it and retry", ErrLocked, org, path)
-		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
-			return nil, fmt.Errorf("%w: %s: %v; run 'lazyforce sync --full --rebuild' to rebuild it", ErrCorrupt, path, err)
-		}
-		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
-	s = &Store{db: db, path: path, org: org}
 	if err := s.checkSchema(opts.ReadOnly); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// damaged is the one error every kind of damage becomes.
+func (s *Store) damaged(detail string) error {
+	return Damaged(s.org, s.path, detail)
+}
+
+// Damaged returns ErrCorrupt for the cache of org at path, with detail (one
+// line) and the way out.
+func Damaged(org, path, detail string) error {
+	detail = strings.Join(strings.Fields(detail), " ")
+	return fmt.Errorf("%w: the cache of org %s (%s) cannot be read (%s); run 'lazyforce sync --full --rebuild' to move it aside and sync afresh",
+		ErrCorrupt, org, path, detail)
+}
+
+// openDB opens the bolt file for one transaction, waiting up to s.timeout
+// for the file lock (shared to read, exclusive to write). The file is
+// checked against its meta pages before bbolt maps it.
+func (s *Store) openDB(write bool) (*bolt.DB, error) {
+	if _, err := checkFile(s.path, write); err != nil {
+		return nil, s.fileError(err)
+	}
+	gate, err := lockGate(s.path, write, s.timeout)
+	if err != nil {
+		return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+	}
+	if write {
+		// The writer keeps the gate until its transaction ends (closeDB).
+		db, err := s.openBolt(true)
+		if err != nil {
+			gate()
+			return nil, err
+		}
+		s.gate = gate
+		return db, nil
+	}
+	defer gate()
+	return s.openBolt(false)
+}
+
+// closeDB closes a read-write open and lets readers through the gate again.
+func (s *Store) closeDB(db *bolt.DB) {
+	db.Close()
+	if s.gate != nil {
+		s.gate()
+		s.gate = nil
+	}
+}
+
+// openBolt opens the file with bbolt, waiting for its lock.
+func (s *Store) openBolt(write bool) (*bolt.DB, error) {
+	bopts := &bolt.Options{Timeout: s.timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
+	if s.populate && !write {
+		bopts.MmapFlags = populateFlag
+	}
+	db, err := bolt.Open(s.path, 0o600, bopts)
+	if err != nil {
+		switch {
+		case errors.Is(err, bolterrors.ErrTimeout):
+			return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
+			return nil, s.damaged(err.Error())
+		case errors.Is(err, os.ErrNotExist):
+			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", s.org, err)
+		}
+		return nil, fmt.Errorf("open cache %s: %w", s.path, err)
+	}
+	// No second check is needed under the lock: what another process
+	// committed meanwhile lies within the file (a writer grows the file
+	// before it commits, and never shrinks it).
+	return db, nil
+}
+
+// fileError turns a checkFile error into the error callers see.
+func (s *Store) fileError(err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", s.org, err)
+	}
+	if errors.Is(err, errBadFile) {
+		return s.damaged(err.Error())
+	}
+	return fmt.Errorf("open cache %s: %w", s.path, err)
+}
+
+// guard runs fn, which touches the memory map, so that damage cannot crash
+// the process: a fault on the map (a file truncated or rewritten under us)
+// and bbolt's own panics on inconsistent pages ("assertion failed", index
+// out of range) become ErrCorrupt, and so does cached JSON that no longer
+// decodes.
+//
+// Only reads (decodeErrors) treat an undecodable document as damage: a
+// write may be refused for what the caller passed in.
+func (s *Store) guard(decodeErrors bool, fn func() error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer func() {
+		debug.SetPanicOnFault(old)
+		if r := recover(); r != nil {
+			err = s.damaged(fmt.Sprint(r))
+		}
+	}()
+	err = fn()
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if decodeErrors && err != nil && !errors.Is(err, ErrCorrupt) && (errors.Is(err, errBadJSON) || errors.As(err, &syntax) || errors.As(err, &typ)) {
+		err = s.damaged(err.Error())
+	}
+	return err
+}
+
+// view runs fn in one read transaction, holding a shared lock on the file
+// only for its length.
+func (s *Store) view(fn func(tx *bolt.Tx) error) error {
+	s.txMu.RLock()
+	defer s.txMu.RUnlock()
+	if s.closed {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
+	}
+	var c *readConn
+	err := s.guard(true, func() error {
+		var err error
+		if c, err = s.acquireRead(); err != nil {
+			return err
+		}
+		return c.db.View(fn)
+	})
+	if c != nil {
+		s.releaseRead(c, errors.Is(err, ErrCorrupt))
+	}
+	return err
+}
+
+// readHold is how long one read-only open serves this Store's read
+// transactions (holding the shared lock) before the next read opens the
+// file afresh: a screen's burst of reads costs one open, and a writer of
+// another process waits at most this long for it.
+const readHold = 20 * time.Millisecond
+
+// readConn is a read-only open of the file shared by read transactions.
+type readConn struct {
+	db     *bolt.DB
+	refs   int
+	opened time.Time
+	closed bool
+}
+
+// acquireRead returns the current read-only open, or opens the file anew
+// when there is none or it is older than readHold.
+func (s *Store) acquireRead() (*readConn, error) {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	if c := s.ro; c != nil && time.Since(c.opened) < readHold {
+		c.refs++
+		return c, nil
+	}
+	// Release an idle old open first: a writer may be waiting for it.
+	if old := s.ro; old != nil && old.refs == 0 {
+		s.closeRead(old)
+	}
+	db, err := s.openDB(false)
+	if err != nil {
+		return nil, err
+	}
+	c := &readConn{db: db, refs: 1, opened: time.Now()}
+	s.ro = c
+	time.AfterFunc(readHold, func() {
+		s.roMu.Lock()
+		defer s.roMu.Unlock()
+		if c.refs == 0 {
+			s.closeRead(c)
+		}
+	})
+	return c, nil
+}
+
+// releaseRead ends a read transaction's use of c, closing it when it is no
+// longer the current open (or the file turned out damaged) and unused.
+func (s *Store) releaseRead(c *readConn, drop bool) {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	c.refs--
+	if drop && s.ro == c {
+		s.ro = nil
+	}
+	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= readHold) {
+		s.closeRead(c)
+	}
+}
+
+// closeRead closes c (under roMu), releasing its shared lock.
+func (s *Store) closeRead(c *readConn) {
+	if !c.closed {
+		c.closed = true
+		c.db.Close()
+	}
+	if s.ro == c {
+		s.ro = nil
+	}
+}
+
+// dropReads closes the idle read-only open, before a write transaction or
+// at Close (under txMu held for writing: no read is running).
+func (s *Store) dropReads() {
+	s.roMu.Lock()
+	defer s.roMu.Unlock()
+	if s.ro != nil {
+		s.closeRead(s.ro)
+	}
+}
+
+// update runs fn in one write transaction, holding the exclusive lock on
+// the file only for its length.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if s.closed {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
+	}
+	if s.readOnly {
+		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseReadOnly)
+	}
+	s.dropReads()
+	return s.guard(false, func() error {
+		db, err := s.openDB(true)
+		if err != nil {
+			return err
+		}
+		defer s.closeDB(db)
+		return db.Update(fn)
+	})
 }
 
 // checkSchema creates the buckets of a new file, or verifies the version of
 // an existing one.
 func (s *Store) checkSchema(readOnly bool) error {
 	var version []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta); b != nil {
 			version = append([]byte(nil), b.Get(keySchema)...)
 		}
 		return nil
 	})
+	if errors.Is(err, ErrCorrupt) || errors.Is(err, ErrLocked) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("read cache schema: %w", err)
 	}
@@ -151,7 +454,7 @@ func (s *Store) checkSchema(readOnly bool) error {
 	case version == nil && readOnly:
 		return fmt.Errorf("%w: %s has no lazyforce schema; run 'lazyforce sync --full --rebuild' to rebuild it", ErrIncompatible, s.path)
 	case version == nil:
-		return s.db.Update(func(tx *bolt.Tx) error {
+		return s.update(func(tx *bolt.Tx) error {
 			for _, name := range topBuckets {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return fmt.Errorf("create bucket %s: %w", name, err)
@@ -185,11 +488,13 @@ func isEmptyDB(tx *bolt.Tx) bool {
 	return empty
 }
 
-// Close closes the file.
+// Close waits for the Store's transactions to end; later ones fail. The file
+// is only open during a transaction, so there is nothing else to release.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close cache %s: %w", s.path, err)
-	}
+	s.txMu.Lock()
+	s.closed = true
+	s.dropReads()
+	s.txMu.Unlock()
 	return nil
 }
 
@@ -208,7 +513,7 @@ func (s *Store) Size() (int64, error) {
 // Reset deletes every cached record, index, describe, picklist and
 // watermark (a full rebuild), keeping the identity and the outbox.
 func (s *Store) Reset() error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketRecords, bucketIndex, bucketDescribe, bucketPicklists, bucketSync} {
 			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err

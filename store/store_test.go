@@ -197,7 +197,7 @@ func TestIncompatibleSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("0")) })
+	err = s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, []byte("0")) })
 	s.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -208,27 +208,55 @@ func TestIncompatibleSchema(t *testing.T) {
 	}
 }
 
-// TestSecondProcessIsToldCacheIsBusy opens the cache, then runs this test
-// binary again as a second process that tries to open it too.
-func TestSecondProcessIsToldCacheIsBusy(t *testing.T) {
+// TestSecondProcessWaitsForAWrite: another process reads and writes the
+// cache while this one has it open; only while a write transaction is
+// running does it wait, and it is told so when the wait runs out.
+func TestSecondProcessWaitsForAWrite(t *testing.T) {
 	if path := os.Getenv("LAZYFORCE_TEST_OPEN"); path != "" {
-		_, err := Open(path, Options{Org: "acme", Timeout: 200 * time.Millisecond})
+		s, err := Open(path, Options{Org: "acme", Timeout: 200 * time.Millisecond})
+		if err == nil {
+			_, err = s.Count("Account")
+		}
 		fmt.Printf("open: %v\n", err)
 		os.Exit(0)
 	}
+	child := func(path string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessWaitsForAWrite$")
+		cmd.Env = append(os.Environ(), "LAZYFORCE_TEST_OPEN="+path)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		return string(out)
+	}
 	s := openTemp(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessIsToldCacheIsBusy$")
-	cmd.Env = append(os.Environ(), "LAZYFORCE_TEST_OPEN="+s.Path())
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
+	if out := child(s.Path()); !strings.Contains(out, "open: <nil>") {
+		t.Fatalf("child of an open cache said %q, want success", out)
+	}
+	inTx, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- s.Update(func(w *Writer) error {
+			close(inTx)
+			<-release
+			return nil
+		})
+	}()
+	<-inTx
+	out := child(s.Path())
+	other, err := Open(s.Path(), Options{Timeout: 50 * time.Millisecond})
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 	want := "another lazyforce is using the cache for org acme"
-	if !strings.Contains(string(out), want) {
-		t.Fatalf("child said %q, want %q", out, want)
+	if !strings.Contains(out, want) {
+		t.Fatalf("child during a write said %q, want %q", out, want)
 	}
-	if _, err := Open(s.Path(), Options{Timeout: 50 * time.Millisecond}); !errors.Is(err, ErrLocked) {
-		t.Fatalf("in-process second open: %v, want ErrLocked", err)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("in-process open during a write: %v %v, want ErrLocked", other, err)
+	}
+	if out := child(s.Path()); !strings.Contains(out, "open: <nil>") {
+		t.Fatalf("child after the write said %q, want success", out)
 	}
 }
 

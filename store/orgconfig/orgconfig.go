@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -113,7 +114,36 @@ func (d Dirs) Load() (*Config, error) {
 	if cfg.Orgs == nil {
 		cfg.Orgs = map[string]Org{}
 	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("read config %s: %w", d.configFile(), err)
+	}
 	return cfg, nil
+}
+
+// validate checks every alias of a loaded config with ValidAlias: an alias
+// names the org's cache and credential files, so one like "../../x" would
+// make lazyforce read and write outside its directories. An org without an
+// alias takes its key.
+func (cfg *Config) validate() error {
+	if cfg.Current != "" {
+		if err := ValidAlias(cfg.Current); err != nil {
+			return fmt.Errorf("current org: %w", err)
+		}
+	}
+	for key, org := range cfg.Orgs {
+		if err := ValidAlias(key); err != nil {
+			return err
+		}
+		switch org.Alias {
+		case "":
+			org.Alias = key
+			cfg.Orgs[key] = org
+		case key:
+		default:
+			return fmt.Errorf("org %q has alias %q: the alias must match its key", key, org.Alias)
+		}
+	}
+	return nil
 }
 
 // Save writes config.json atomically.
@@ -121,6 +151,12 @@ func (d Dirs) Save(cfg *Config) error {
 	data, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode config: %w", err)
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	if err := privateDir(d.Config); err != nil {
+		return err
 	}
 	return writeFileAtomic(d.configFile(), append(data, '\n'), 0o600)
 }
@@ -132,6 +168,9 @@ func (cfg *Config) Resolve(alias string) (Org, error) {
 	}
 	if alias == "" {
 		return Org{}, fmt.Errorf("%w configured: run 'lazyforce login' first", ErrNoOrg)
+	}
+	if err := ValidAlias(alias); err != nil {
+		return Org{}, fmt.Errorf("%w: %w", ErrNoOrg, err)
 	}
 	org, ok := cfg.Orgs[alias]
 	if !ok {
@@ -150,16 +189,79 @@ func (d Dirs) SaveToken(alias, token string) error {
 	if err := ValidAlias(alias); err != nil {
 		return err
 	}
+	// Logging in again repairs what an earlier version or the user loosened.
+	if err := privateDir(d.Config); err != nil {
+		return err
+	}
+	if err := privateDir(filepath.Dir(d.CredentialFile(alias))); err != nil {
+		return err
+	}
 	return writeFileAtomic(d.CredentialFile(alias), []byte(token+"\n"), 0o600)
 }
 
-// LoadToken reads alias's access token.
+// LoadToken reads alias's access token. Like ssh with a private key, it
+// refuses a credential file (or credentials directory) that other users can
+// read or write, and says how to repair it.
 func (d Dirs) LoadToken(alias string) (string, error) {
-	data, err := os.ReadFile(d.CredentialFile(alias))
+	if err := ValidAlias(alias); err != nil {
+		return "", err
+	}
+	path := d.CredentialFile(alias)
+	if err := checkPrivate(filepath.Dir(path), alias); err != nil {
+		return "", err
+	}
+	if err := checkPrivate(path, alias); err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("read credentials of org %s (run 'lazyforce login --alias %s'): %w", alias, alias, err)
 	}
 	return strings.TrimSpace(string(data)), nil
+}
+
+// checkModes is false where Unix permission bits mean nothing.
+var checkModes = runtime.GOOS != "windows"
+
+// checkPrivate refuses path (a credential file or its directory) when group
+// or others have any access to it. A missing path is left to the caller.
+func checkPrivate(path, alias string) error {
+	if !checkModes {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		want := "600"
+		if fi.IsDir() {
+			want = "700"
+		}
+		return fmt.Errorf("credentials of org %s are not private: %s has mode %04o, other users can reach it; run 'chmod %s %s' or 'lazyforce login --alias %s' again",
+			alias, path, perm, want, path, alias)
+	}
+	return nil
+}
+
+// privateDir creates dir with mode 0700, or tightens an existing one to it.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	if !checkModes {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("stat %s: %w", dir, err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make %s private: %w", dir, err)
+		}
+	}
+	return nil
 }
 
 // writeFileAtomic writes through a temporary file and a rename.

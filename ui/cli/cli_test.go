@@ -126,15 +126,15 @@ func TestLoginSyncQuery(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "not available yet") {
 		t.Errorf("login --web: %d %q", code, errs)
 	}
-	// Another lazyforce holding the cache: a clear message, not a hang.
+	// Another lazyforce with the cache open (the TUI): sync takes its turn.
 	holder, err := store.Open(filepath.Join(home, "cache", "demo.db"), store.Options{Org: "demo"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, errs, code = runCLI(t, "sync")
 	holder.Close()
-	if code != 1 || !strings.Contains(errs, "another lazyforce is using the cache for org demo") {
-		t.Errorf("sync while the cache is in use: %d %q", code, errs)
+	if code != 0 {
+		t.Errorf("sync while the cache is open elsewhere: %d %q", code, errs)
 	}
 	_, errs, code = runCLI(t, "--org", "nope", "sync")
 	if code != 1 || !strings.Contains(errs, "nope") {

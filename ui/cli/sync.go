@@ -45,9 +45,27 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 	if err != nil {
 		return err
 	}
+	dirs, err := f.Dirs()
+	if err != nil {
+		return err
+	}
+	// A second sync waits for the first instead of interleaving with it.
+	unlock, err := store.LockSync(ctx, dirs.CachePath(org.Alias), func() {
+		fmt.Fprintf(f.IO.ErrOut, "waiting for the other sync of org %s to finish\n", org.Alias)
+	})
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := f.Store(store.Options{Rebuild: opts.rebuild})
 	if err != nil {
 		return err
+	}
+	if aside, outboxLost := st.Rebuilt(); aside != "" {
+		fmt.Fprintf(f.IO.ErrOut, "the damaged cache was moved to %s; syncing afresh\n", aside)
+		if outboxLost {
+			fmt.Fprintln(f.IO.ErrOut, "its outbox of pending writes could not be read back: those writes never reached the org")
+		}
 	}
 	if opts.rebuild {
 		if err := st.Reset(); err != nil {

@@ -55,6 +55,11 @@ func runTUI(ctx context.Context, f *Factory) error {
 			return err
 		}
 		usage.set(c)
+		unlock, err := st.LockSync(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
 		_, err = syncer.Run(ctx, c, st, cfg)

@@ -19,6 +19,8 @@ type Global struct {
 	Opportunities key.Binding
 	Pipeline      key.Binding
 	Ask           key.Binding
+	Contacts      key.Binding
+	Leads         key.Binding
 }
 
 // List are the movement and record keys shared by the list-like panes. Each
@@ -56,6 +58,23 @@ type Opportunities struct {
 	Status   key.Binding
 	Closing  key.Binding
 	Stale    key.Binding
+}
+
+// Contacts are the contacts list's keys.
+type Contacts struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+}
+
+// Leads are the leads list's keys, including the open / all filter.
+type Leads struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+	Status   key.Binding
 }
 
 // Pipeline are the pipeline board's keys.
@@ -98,6 +117,8 @@ type KeyMap struct {
 	Detail        Detail
 	Ask           Ask
 	Prompt        Prompt
+	Contacts      Contacts
+	Leads         Leads
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -135,6 +156,8 @@ func Default() *KeyMap {
 			Opportunities: bind("2", "opportunities", "2"),
 			Pipeline:      bind("3", "pipeline", "3"),
 			Ask:           bind("4", "ask", "4"),
+			Contacts:      bind("6", "contacts", "6"),
+			Leads:         bind("7", "leads", "7"),
 		},
 		Accounts: Accounts{
 			List:     defaultList("account"),
@@ -151,6 +174,19 @@ func Default() *KeyMap {
 			Status:   bind("x", "open / closed / any", "x"),
 			Closing:  bind("d", "closing: month / quarter / any", "d"),
 			Stale:    bind("z", "stale (30 days)", "z"),
+		},
+		Contacts: Contacts{
+			List:     defaultList("contact"),
+			SortNext: bind(">", "sort by next column", ">"),
+			SortPrev: bind("<", "sort by previous column", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+		},
+		Leads: Leads{
+			List:     defaultList("lead"),
+			SortNext: bind(">", "sort by next column", ">"),
+			SortPrev: bind("<", "sort by previous column", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+			Status:   bind("x", "open / all", "x"),
 		},
 		Pipeline: Pipeline{
 			List:       defaultList("opportunity"),

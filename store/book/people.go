@@ -2,6 +2,7 @@ package book
 
 import (
 	"context"
+	"strings"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
@@ -89,4 +90,11 @@ func (b *Book) LeadDetail(ctx context.Context, id string) (LeadDetail, error) {
 	det.Lead = l
 	det.Activities, err = b.Activities(ctx, id, "WhoId")
 	return det, err
+}
+
+// Open reports whether a lead is still being worked: not converted, and
+// not in a closed status (the standard statuses "Closed - Converted" and
+// "Closed - Not Converted"; LeadStatus has no IsClosed flag).
+func (l *Lead) Open() bool {
+	return !l.IsConverted && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(l.Status)), "closed")
 }

@@ -86,6 +86,20 @@ step "4: ask pane"
 send 4
 wait_for "not available yet"
 
+step "6: contacts, enter opens one with its activity"
+send 6
+wait_for "6 Contacts" "Contacts" "sorted by Name"
+send Enter
+wait_for "Contact ·" "Activity ("
+esc
+
+step "7: open leads with status, source and age"
+send 7
+wait_for "7 Leads" "open · sorted by Name" "Source" "Age"
+send Enter
+wait_for "Lead ·" "Lead source" "Activity ("
+esc
+
 step "tab cycles back to accounts"
 send Tab
 wait_for "sorted by Name"

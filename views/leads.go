@@ -227,10 +227,9 @@ func (p *Leads) View() string {
 
 	// Name and company share what the others leave; email and owner
 	// show when there is room.
-	statusW, sourceW, ageW, emailW, ownerW := 20, 14, 5, 28, 16
+	statusW, sourceW, ageW, emailW, ownerW := 20, 16, 5, 28, 16
 	if p.width < 120 {
 		emailW, ownerW = 0, 0
-		statusW, sourceW = 16, 12
 	}
 	rest := p.width - 2 - statusW - sourceW - ageW - 3
 	if emailW > 0 {

@@ -171,8 +171,8 @@ func TestLeadsShowOpenLeadsWithStatusSourceAndAge(t *testing.T) {
 		t.Errorf("title:\n%s", out)
 	}
 	for _, want := range []struct{ name, cells string }{
-		{"Kemi Adeyemi", "Working - Conta… Trade Show     12d"},
-		{"Ana Souza", "Open - Not Cont… Web             3d"},
+		{"Kemi Adeyemi", "Working - Contacted  Trade Show         12d"},
+		{"Ana Souza", "Open - Not Contacted Web                 3d"},
 	} {
 		line := lineWith(out, want.name)
 		if !strings.Contains(line, want.cells) {
@@ -188,7 +188,7 @@ func TestLeadsShowOpenLeadsWithStatusSourceAndAge(t *testing.T) {
 		t.Errorf("title after x:\n%s", out)
 	}
 	// A closed lead has no age.
-	if line := lineWith(out, "Tom Reyes"); !strings.Contains(line, "Closed - Conve") || strings.Contains(line, "90d") {
+	if line := lineWith(out, "Tom Reyes"); !strings.Contains(line, "Closed - Converted") || strings.Contains(line, "90d") {
 		t.Errorf("converted lead's row: %q", line)
 	}
 }

@@ -225,22 +225,30 @@ func (p *Leads) View() string {
 		b.WriteByte('\n')
 	}
 
-	// Name and company share what the others leave; email and owner
-	// show when there is room.
+	// Name and company share what the others leave; the owner and then
+	// the email show when there is room.
 	statusW, sourceW, ageW, emailW, ownerW := 20, 16, 5, 28, 16
-	if p.width < 120 {
-		emailW, ownerW = 0, 0
+	if p.width < 140 {
+		emailW = 0
+	}
+	if p.width < 110 {
+		ownerW = 0
 	}
 	rest := p.width - 2 - statusW - sourceW - ageW - 3
-	if emailW > 0 {
-		rest -= emailW + ownerW + 2
+	for _, w := range []int{emailW, ownerW} {
+		if w > 0 {
+			rest -= w + 1
+		}
 	}
 	nameW := max(1, rest/2)
 	companyW := max(0, rest-nameW-1)
 	cols := func(name, company, status, source, age, email, owner string) string {
 		s := "  " + fit(name, nameW) + " " + fit(company, companyW) + " " + fit(status, statusW) + " " + fit(source, sourceW) + " " + fitRight(age, ageW)
 		if emailW > 0 {
-			s += " " + fit(email, emailW) + " " + fit(owner, ownerW)
+			s += " " + fit(email, emailW)
+		}
+		if ownerW > 0 {
+			s += " " + fit(owner, ownerW)
 		}
 		return s
 	}

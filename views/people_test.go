@@ -322,3 +322,20 @@ func TestGoldenPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestPeopleListsFitEveryWidth: every line of both lists is exactly the
+// pane's width, whichever columns fit.
+func TestPeopleListsFitEveryWidth(t *testing.T) {
+	for w := 40; w <= 200; w += 7 {
+		c := newTestContacts(t, w, 12)
+		assertBlock(t, c.View(), w, 12)
+		l := newTestLeads(t, w, 12)
+		send(t, l, "x")
+		assertBlock(t, l.View(), w, 12)
+	}
+	l := newTestLeads(t, 120, 12)
+	header := lineWith(ansi.Strip(l.View()), "Company")
+	if !strings.Contains(header, "Owner") || strings.Contains(header, "Email") {
+		t.Errorf("at 120 cells the leads show the owner, not yet the email: %q", header)
+	}
+}

@@ -116,6 +116,12 @@ step "enter opens an account: fields, contacts, opportunities, activity"
 send Enter
 wait_for "Account ·" "Contacts (" "Opportunities (" "Activity ("
 
+step "C lists the account's contacts; 1 goes back to its page"
+send C
+wait_for "Contacts of" "sorted by Name"
+send 1
+wait_for "Account ·" "Contacts ("
+
 step "esc goes back, never quits"
 esc
 wait_for "sorted by Name"

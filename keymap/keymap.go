@@ -95,6 +95,8 @@ type Detail struct {
 	Back    key.Binding
 	Browser key.Binding
 	Copy    key.Binding
+	// People lists an account's contacts (in the contacts pane).
+	People key.Binding
 }
 
 // Ask are the question pane's keys.
@@ -203,6 +205,7 @@ func Default() *KeyMap {
 			Back:    bind("esc", "back", "esc"),
 			Browser: bind("o", "open in browser", "o"),
 			Copy:    bind("y", "copy Id/URL", "y"),
+			People:  bind("C", "the account's contacts", "C"),
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),

@@ -82,6 +82,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"detail.back":    &k.Detail.Back,
 		"detail.browser": &k.Detail.Browser,
 		"detail.copy":    &k.Detail.Copy,
+		"detail.people":  &k.Detail.People,
 
 		"ask.back": &k.Ask.Back,
 

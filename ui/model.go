@@ -265,6 +265,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.pane.Focus()
 		}
 		return m, nil
+	case views.ShowContactsMsg:
+		return m, m.showContacts(msg)
 	case views.BrowseMsg:
 		return m, m.browse(msg.ID)
 	case views.CopyMsg:

@@ -37,3 +37,21 @@ func (m *Model) loadPeople() tea.Cmd {
 	}
 	return tea.Batch(contacts, leads)
 }
+
+// showContacts focuses the contacts pane (closing a contact open on it)
+// and shows the contacts of the account msg names.
+func (m *Model) showContacts(msg views.ShowContactsMsg) tea.Cmd {
+	for i, t := range m.tabs {
+		if t.id != views.ContactsPane {
+			continue
+		}
+		if t.detail != nil {
+			t.detail.Blur()
+			t.detail = nil
+		}
+		m.setFocus(i)
+		_, cmd := t.pane.Update(msg)
+		return cmd
+	}
+	return nil
+}

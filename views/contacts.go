@@ -91,6 +91,13 @@ type ContactsLoadedMsg struct {
 	Err   error
 }
 
+// ShowContactsMsg asks the root to focus the contacts pane on the
+// contacts of one account; the root then passes it to the pane.
+type ShowContactsMsg struct {
+	AccountID   string
+	AccountName string
+}
+
 // ContactsPane is the contacts list's pane.
 const ContactsPane PaneID = "Contacts"
 
@@ -102,6 +109,11 @@ type Contacts struct {
 	desc    bool
 	seq     int   // of the snapshot shown
 	loadErr error // why the last read failed
+	// account, when not empty, limits the list to that account's
+	// contacts (ShowContactsMsg); esc shows every contact again.
+	account     string
+	accountName string
+	inAccount   int // contacts of account, for the title
 }
 
 var _ Pane = (*Contacts)(nil)
@@ -113,11 +125,36 @@ func NewContacts(ctx *Context) *Contacts {
 		index:  NewContactIndex(nil),
 		filter: newFilter(ContactsPane, true),
 		chrome: 2, // title, header
-		rowsOf: func() []int { return sortedRows(&p.filter, p.index.orders[p.sort], p.desc) },
+		rowsOf: p.rowsOf,
 		idOf:   func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID },
 	}
 	return p
 }
+
+// rowsOf returns the displayed rows: sorted or by relevance, of one
+// account when the list is limited to it.
+func (p *Contacts) rowsOf() []int {
+	rows := sortedRows(&p.filter, p.index.orders[p.sort], p.desc)
+	if p.account == "" {
+		return rows
+	}
+	p.inAccount = 0
+	for i := range p.index.Contacts {
+		if p.index.Contacts[i].AccountID == p.account {
+			p.inAccount++
+		}
+	}
+	out := make([]int, 0, p.inAccount)
+	for _, r := range rows {
+		if p.index.Contacts[r].AccountID == p.account {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Account returns the Id of the account the list is limited to, or "".
+func (p *Contacts) Account() string { return p.account }
 
 // sortedRows returns a list's displayed rows: the filter's matches, by
 // relevance, when a filter is applied, else the sort's order (reversed
@@ -155,10 +192,24 @@ func (p *Contacts) Sort() (ContactSort, bool) { return p.sort, p.desc }
 
 // Update implements Pane.
 func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	if msg, ok := msg.(ContactsLoadedMsg); ok {
-		return p, p.loaded(msg)
-	}
 	k := &p.ctx.Keys.Contacts
+	switch msg := msg.(type) {
+	case ContactsLoadedMsg:
+		return p, p.loaded(msg)
+	case ShowContactsMsg:
+		p.filter.clear()
+		p.account, p.accountName = msg.AccountID, msg.AccountName
+		p.cursor = 0
+		p.refresh()
+		return p, nil
+	case tea.KeyPressMsg:
+		// esc leaves an account's contacts once no filter is left to clear.
+		if p.account != "" && !p.filter.editing && !p.filter.active() && key.Matches(msg, k.Back) {
+			p.account, p.accountName = "", ""
+			p.refresh()
+			return p, nil
+		}
+	}
 	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
 		return p, cmd
 	}
@@ -202,7 +253,11 @@ func (p *Contacts) View() string {
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
-	b.WriteString(listTitle(st, "Contacts", "", len(p.rows), len(p.index.Contacts), &p.filter, p.sort.String(), p.desc, p.width))
+	name, total := "Contacts", len(p.index.Contacts)
+	if p.account != "" {
+		name, total = "Contacts of "+Sanitize(p.accountName), p.inAccount
+	}
+	b.WriteString(listTitle(st, name, "", len(p.rows), total, &p.filter, p.sort.String(), p.desc, p.width))
 	if line, ok := p.filter.line(st); ok {
 		b.WriteString(line)
 		b.WriteByte('\n')
@@ -241,6 +296,8 @@ func (p *Contacts) View() string {
 		b.WriteString(st.Error.Render(fit("  Could not read the contacts: "+p.loadErr.Error(), p.width)))
 	case len(p.rows) == 0 && (p.filter.active() || p.filter.editing):
 		b.WriteString(st.Muted.Render("  No contact matches the filter."))
+	case len(p.rows) == 0 && p.account != "":
+		b.WriteString(st.Muted.Render("  The account has no contacts in the cache."))
 	case len(p.rows) == 0:
 		b.WriteString(st.Muted.Render("  No contacts in the cache yet."))
 	}

@@ -119,6 +119,8 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, requestCmd(BrowseMsg{ID: p.id})
 	case key.Matches(kp, k.Copy):
 		return p, requestCmd(CopyMsg{ID: p.id})
+	case p.kind == AccountRecord && !p.loading && p.err == nil && key.Matches(kp, k.People):
+		return p, requestCmd(ShowContactsMsg{AccountID: p.id, AccountName: p.account.Account.Name})
 	}
 	return p, nil
 }
@@ -244,11 +246,17 @@ func (p *Detail) View() string {
 // ShortHelp implements help.KeyMap.
 func (p *Detail) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Detail
+	if p.kind == AccountRecord {
+		return []key.Binding{k.Back, k.Up, k.Down, k.People, k.Browser, k.Copy}
+	}
 	return []key.Binding{k.Back, k.Up, k.Down, k.Browser, k.Copy}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *Detail) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Detail
+	if p.kind == AccountRecord {
+		return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.People, k.Browser, k.Copy}}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.Browser, k.Copy}}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -337,5 +338,59 @@ func TestPeopleListsFitEveryWidth(t *testing.T) {
 	header := lineWith(ansi.Strip(l.View()), "Company")
 	if !strings.Contains(header, "Owner") || strings.Contains(header, "Email") {
 		t.Errorf("at 120 cells the leads show the owner, not yet the email: %q", header)
+	}
+}
+
+func TestContactsOfAnAccount(t *testing.T) {
+	p := newTestContacts(t, 100, 20)
+	send(t, p, "G")
+	p.Update(ShowContactsMsg{AccountID: "001000000000001AAA", AccountName: "Acme Logistics"})
+	if got := contactColumn(p, func(c *book.Contact) string { return c.Name }); !slices.Equal(got, []string{"Maya Chen"}) || p.Account() != "001000000000001AAA" {
+		t.Fatalf("Acme's contacts: %q", got)
+	}
+	if out := ansi.Strip(p.View()); !strings.Contains(out, "Contacts of Acme Logistics 1 of 1 · sorted by Name ↑") {
+		t.Fatalf("title:\n%s", out)
+	}
+	// esc clears a filter first, then shows every contact again.
+	send(t, p, "/", "z", "o", "e", "enter")
+	if p.Rows() != 0 {
+		t.Fatalf("a filter over Acme's contacts found another account's: %d rows", p.Rows())
+	}
+	send(t, p, "esc")
+	if p.Query() != "" || p.Account() == "" || p.Rows() != 1 {
+		t.Fatalf("first esc: query %q, account %q, %d rows", p.Query(), p.Account(), p.Rows())
+	}
+	send(t, p, "esc")
+	if p.Account() != "" || p.Rows() != len(testContacts()) {
+		t.Fatalf("second esc: account %q, %d rows", p.Account(), p.Rows())
+	}
+	p.Update(ShowContactsMsg{AccountID: "001000000000009AAA", AccountName: "Nobody Inc"})
+	if out := ansi.Strip(p.View()); !strings.Contains(out, "The account has no contacts in the cache.") {
+		t.Fatalf("an account without contacts:\n%s", out)
+	}
+}
+
+func TestAccountDetailShowsItsContacts(t *testing.T) {
+	d := NewDetail(testContext(true), AccountsPane, AccountRecord, testAccounts()[0].ID)
+	d.SetSize(100, 30)
+	if msgs := send(t, d, "C"); len(msgs) != 0 {
+		t.Fatalf("C before the account arrived: %v", msgs)
+	}
+	d.SetAccount(AccountDetail{Account: testAccounts()[0], Contacts: testContacts()[:1]})
+	want := ShowContactsMsg{AccountID: testAccounts()[0].ID, AccountName: "Acme Logistics"}
+	if msgs := send(t, d, "C"); len(msgs) != 1 || msgs[0] != want {
+		t.Fatalf("C: %v, want %v", msgs, want)
+	}
+	if !slices.ContainsFunc(d.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "C" }) {
+		t.Error("the account's help does not offer C")
+	}
+	o := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
+	o.SetSize(100, 30)
+	o.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0]})
+	if msgs := send(t, o, "C"); len(msgs) != 0 {
+		t.Fatalf("C on an opportunity: %v", msgs)
+	}
+	if slices.ContainsFunc(o.ShortHelp(), func(b key.Binding) bool { return b.Help().Key == "C" }) {
+		t.Error("an opportunity's help offers C")
 	}
 }

@@ -86,6 +86,20 @@ step "4: ask pane"
 send 4
 wait_for "not available yet"
 
+step "6: contacts, enter opens one with its activity"
+send 6
+wait_for "6 Contacts" "Contacts" "sorted by Name"
+send Enter
+wait_for "Contact ·" "Activity ("
+esc
+
+step "7: open leads with status, source and age"
+send 7
+wait_for "7 Leads" "open · sorted by Name" "Source" "Age"
+send Enter
+wait_for "Lead ·" "Lead source" "Activity ("
+esc
+
 step "tab cycles back to accounts"
 send Tab
 wait_for "sorted by Name"
@@ -101,6 +115,12 @@ wait_for "sorted by Name"
 step "enter opens an account: fields, contacts, opportunities, activity"
 send Enter
 wait_for "Account ·" "Contacts (" "Opportunities (" "Activity ("
+
+step "C lists the account's contacts; 1 goes back to its page"
+send C
+wait_for "Contacts of" "sorted by Name"
+send 1
+wait_for "Account ·" "Contacts ("
 
 step "esc goes back, never quits"
 esc

@@ -19,6 +19,8 @@ type Global struct {
 	Opportunities key.Binding
 	Pipeline      key.Binding
 	Ask           key.Binding
+	Contacts      key.Binding
+	Leads         key.Binding
 }
 
 // List are the movement and record keys shared by the list-like panes. Each
@@ -58,6 +60,23 @@ type Opportunities struct {
 	Stale    key.Binding
 }
 
+// Contacts are the contacts list's keys.
+type Contacts struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+}
+
+// Leads are the leads list's keys, including the open / all filter.
+type Leads struct {
+	List
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+	Status   key.Binding
+}
+
 // Pipeline are the pipeline board's keys.
 type Pipeline struct {
 	List
@@ -76,6 +95,8 @@ type Detail struct {
 	Back    key.Binding
 	Browser key.Binding
 	Copy    key.Binding
+	// People lists an account's contacts (in the contacts pane).
+	People key.Binding
 }
 
 // Ask are the question pane's keys.
@@ -98,6 +119,8 @@ type KeyMap struct {
 	Detail        Detail
 	Ask           Ask
 	Prompt        Prompt
+	Contacts      Contacts
+	Leads         Leads
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -135,6 +158,8 @@ func Default() *KeyMap {
 			Opportunities: bind("2", "opportunities", "2"),
 			Pipeline:      bind("3", "pipeline", "3"),
 			Ask:           bind("4", "ask", "4"),
+			Contacts:      bind("6", "contacts", "6"),
+			Leads:         bind("7", "leads", "7"),
 		},
 		Accounts: Accounts{
 			List:     defaultList("account"),
@@ -152,6 +177,19 @@ func Default() *KeyMap {
 			Closing:  bind("d", "closing: month / quarter / any", "d"),
 			Stale:    bind("z", "stale (30 days)", "z"),
 		},
+		Contacts: Contacts{
+			List:     defaultList("contact"),
+			SortNext: bind(">", "sort by next column", ">"),
+			SortPrev: bind("<", "sort by previous column", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+		},
+		Leads: Leads{
+			List:     defaultList("lead"),
+			SortNext: bind(">", "sort by next column", ">"),
+			SortPrev: bind("<", "sort by previous column", "<"),
+			Reverse:  bind("-", "reverse order", "-"),
+			Status:   bind("x", "open / all", "x"),
+		},
 		Pipeline: Pipeline{
 			List:       defaultList("opportunity"),
 			Left:       bind("←/h", "previous stage", "left", "h"),
@@ -167,6 +205,7 @@ func Default() *KeyMap {
 			Back:    bind("esc", "back", "esc"),
 			Browser: bind("o", "open in browser", "o"),
 			Copy:    bind("y", "copy Id/URL", "y"),
+			People:  bind("C", "the account's contacts", "C"),
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),

@@ -47,6 +47,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"global.opportunities": &k.Global.Opportunities,
 		"global.pipeline":      &k.Global.Pipeline,
 		"global.ask":           &k.Global.Ask,
+		"global.contacts":      &k.Global.Contacts,
+		"global.leads":         &k.Global.Leads,
 
 		"accounts.sort_next": &k.Accounts.SortNext,
 		"accounts.sort_prev": &k.Accounts.SortPrev,
@@ -60,6 +62,15 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"opportunities.closing":   &k.Opportunities.Closing,
 		"opportunities.stale":     &k.Opportunities.Stale,
 
+		"contacts.sort_next": &k.Contacts.SortNext,
+		"contacts.sort_prev": &k.Contacts.SortPrev,
+		"contacts.reverse":   &k.Contacts.Reverse,
+
+		"leads.sort_next": &k.Leads.SortNext,
+		"leads.sort_prev": &k.Leads.SortPrev,
+		"leads.reverse":   &k.Leads.Reverse,
+		"leads.status":    &k.Leads.Status,
+
 		"pipeline.left":        &k.Pipeline.Left,
 		"pipeline.right":       &k.Pipeline.Right,
 		"pipeline.record_type": &k.Pipeline.RecordType,
@@ -72,6 +83,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"detail.back":    &k.Detail.Back,
 		"detail.browser": &k.Detail.Browser,
 		"detail.copy":    &k.Detail.Copy,
+		"detail.people":  &k.Detail.People,
 
 		"ask.back": &k.Ask.Back,
 
@@ -81,6 +93,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 	addList(m, "accounts", &k.Accounts.List)
 	addList(m, "opportunities", &k.Opportunities.List)
 	addList(m, "pipeline", &k.Pipeline.List)
+	addList(m, "contacts", &k.Contacts.List)
+	addList(m, "leads", &k.Leads.List)
 	return m
 }
 
@@ -166,7 +180,7 @@ func validKeyName(s string) bool {
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
 // keys before the focused pane sees them), and the prompt's.
-var scopes = []string{"accounts", "opportunities", "pipeline", "detail", "ask", "prompt"}
+var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "ask", "prompt"}
 
 // Conflicts returns an error naming the first key bound to two actions that
 // are live at the same time, or nil. Prompt keys are only live while the

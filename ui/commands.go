@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -52,6 +53,8 @@ type detailLoadedMsg struct {
 	id      string
 	account views.AccountDetail
 	opp     views.OpportunityDetail
+	contact book.ContactDetail
+	lead    book.LeadDetail
 	err     error
 }
 
@@ -225,9 +228,14 @@ func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) 
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		msg := detailLoadedMsg{pane: pane, kind: kind, id: id}
-		if kind == views.AccountRecord {
+		switch kind {
+		case views.AccountRecord:
 			msg.account, msg.err = data.AccountDetail(ctx, id)
-		} else {
+		case views.ContactRecord:
+			msg.contact, msg.err = data.ContactDetail(ctx, id)
+		case views.LeadRecord:
+			msg.lead, msg.err = data.LeadDetail(ctx, id)
+		default:
 			msg.opp, msg.err = data.OpportunityDetail(ctx, id)
 		}
 		if msg.err != nil {

@@ -35,6 +35,17 @@ type Data interface {
 	OpportunityDetail(ctx context.Context, id string) (book.OpportunityDetail, error)
 	// Status returns the org, identity and sync state of the cache.
 	Status(ctx context.Context) (Status, error)
+	// AllContacts returns every cached contact with its account's and
+	// owner's names.
+	AllContacts(ctx context.Context) ([]book.Contact, error)
+	// Leads returns every cached lead with its owner's name.
+	Leads(ctx context.Context) ([]book.Lead, error)
+	// ContactDetail returns a contact with its activities (tasks and
+	// events naming it; any order).
+	ContactDetail(ctx context.Context, id string) (book.ContactDetail, error)
+	// LeadDetail returns a lead with its activities (tasks and events
+	// naming it; any order).
+	LeadDetail(ctx context.Context, id string) (book.LeadDetail, error)
 }
 
 // Status is the org, identity and sync state shown in the status bar.

@@ -277,3 +277,75 @@ func (f *FakeData) OpportunityDetail(_ context.Context, id string) (book.Opportu
 	}
 	return book.OpportunityDetail{}, fmt.Errorf("opportunity %s is not in the cache", id)
 }
+
+// AllContacts implements Data: every account's contacts (as its detail
+// lists them) with the account's name and owner.
+func (f *FakeData) AllContacts(context.Context) ([]book.Contact, error) {
+	var out []book.Contact
+	for i, a := range f.accounts {
+		r := f.recordRand(i)
+		for j, c := range f.contacts(r, i) {
+			c.AccountID, c.AccountName, c.OwnerID, c.OwnerName = a.ID, a.Name, a.OwnerID, a.OwnerName
+			if (i+j)%4 > 0 {
+				c.LastActivityDate = a.LastActivity
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// ContactDetail implements Data.
+func (f *FakeData) ContactDetail(ctx context.Context, id string) (book.ContactDetail, error) {
+	contacts, _ := f.AllContacts(ctx)
+	for i, c := range contacts {
+		if c.ID == id {
+			r := f.recordRand(2_000_000 + i)
+			return book.ContactDetail{Contact: c, Activities: f.activities(r, r.IntN(5), 2_000_000+i, c.Name)}, nil
+		}
+	}
+	return book.ContactDetail{}, fmt.Errorf("contact %s is not in the cache", id)
+}
+
+// fakeLeadStatuses are the standard lead statuses.
+var fakeLeadStatuses = []string{"Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted"}
+
+// Leads implements Data: 60 leads created over the past 200 days.
+func (f *FakeData) Leads(context.Context) ([]book.Lead, error) {
+	r := f.recordRand(3_000_000)
+	day := 24 * time.Hour
+	var out []book.Lead
+	for i := range 60 {
+		first, last := fakeFirst[r.IntN(len(fakeFirst))], fakeLast[r.IntN(len(fakeLast))]
+		owner := f.users[r.IntN(len(f.users))]
+		status := fakeLeadStatuses[r.IntN(len(fakeLeadStatuses))]
+		out = append(out, book.Lead{
+			ID: fakeID("00Q", i+1), Name: first + " " + last,
+			Company: fakeAdj[r.IntN(len(fakeAdj))] + " " + fakeNoun[r.IntN(len(fakeNoun))],
+			Title:   []string{"VP Sales", "CFO", "Head of IT", "Buyer", "COO", "Engineer"}[r.IntN(6)],
+			Status:  status, IsConverted: status == "Closed - Converted",
+			Email:      fmt.Sprintf("%s.%s@example.org", first, last),
+			Phone:      fmt.Sprintf("+1 555 %04d", r.IntN(10000)),
+			LeadSource: []string{"Web", "Phone Inquiry", "Partner Referral", "Trade Show", "Word of mouth"}[r.IntN(5)],
+			City:       fakeCities[r.IntN(len(fakeCities))], Industry: fakeIndustry[r.IntN(len(fakeIndustry))],
+			OwnerID: owner.id, OwnerName: owner.name,
+			CreatedDate: f.now.Add(-time.Duration(r.IntN(200*24)) * time.Hour).Truncate(time.Hour),
+		})
+		if r.IntN(3) > 0 {
+			out[i].LastActivityDate = f.now.Add(-time.Duration(r.IntN(30)) * day).Truncate(day)
+		}
+	}
+	return out, nil
+}
+
+// LeadDetail implements Data.
+func (f *FakeData) LeadDetail(ctx context.Context, id string) (book.LeadDetail, error) {
+	leads, _ := f.Leads(ctx)
+	for i, l := range leads {
+		if l.ID == id {
+			r := f.recordRand(4_000_000 + i)
+			return book.LeadDetail{Lead: l, Activities: f.activities(r, r.IntN(4), 4_000_000+i, l.Name)}, nil
+		}
+	}
+	return book.LeadDetail{}, fmt.Errorf("lead %s is not in the cache", id)
+}

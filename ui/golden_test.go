@@ -39,6 +39,10 @@ func TestGoldenScreens(t *testing.T) {
 		{"help", []string{"2", "?"}, nil},
 		{"prompt", []string{":", "p", "i", "p"}, nil},
 		{"session-expired", []string{"r"}, expired},
+		{"contacts", []string{"6"}, nil},
+		{"leads", []string{"7"}, nil},
+		{"contact-detail", []string{"6", "enter"}, nil},
+		{"lead-detail", []string{"7", "enter"}, nil},
 	}
 	sizes := [][2]int{{80, 24}, {140, 40}}
 	for _, s := range screens {

@@ -32,6 +32,7 @@ func loaded(t testing.TB, deps Deps, w, h int) *Model {
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.Update(m.loadStatus()())
 	run(m, m.loadData())
+	run(m, m.loadPeople())
 	return m
 }
 

@@ -122,7 +122,7 @@ func New(deps Deps) (*Model, error) {
 // Init implements tea.Model: ask the terminal for its background colour,
 // read the cache, and start the background sync.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadStatus(), m.ageTick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadPeople(), m.loadStatus(), m.ageTick()}
 	if m.deps.SyncOnStart && m.deps.Sync != nil {
 		m.sync = syncRunning
 		cmds = append(cmds, m.runSync(), m.spin.Tick)
@@ -267,6 +267,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.pane.Focus()
 		}
 		return m, nil
+	case views.ShowContactsMsg:
+		return m, m.showContacts(msg)
 	case views.BrowseMsg:
 		return m, m.browse(msg.ID)
 	case views.CopyMsg:
@@ -363,7 +365,7 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
 	m.sync = syncOnline
-	cmds := []tea.Cmd{m.loadData(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"})}
+	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"})}
 	// Open detail views show the synced version of their record.
 	for _, t := range m.tabs {
 		if d := t.detail; d != nil {
@@ -415,6 +417,10 @@ func (m *Model) detailLoaded(msg detailLoadedMsg) {
 		d.SetError(msg.err)
 	case msg.kind == views.AccountRecord:
 		d.SetAccount(msg.account)
+	case msg.kind == views.ContactRecord:
+		d.SetContact(msg.contact)
+	case msg.kind == views.LeadRecord:
+		d.SetLead(msg.lead)
 	default:
 		d.SetOpportunity(msg.opp)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,18 +32,37 @@ func (m *Model) registerPanes() {
 	m.register(views.OpportunitiesPane, m.opps, &g.Opportunities, "opportunities", "opportunity", "opps", "o")
 	m.register(views.PipelinePane, m.pipeline, &g.Pipeline, "pipeline", "p")
 	m.register(views.AskPane, m.ask, &g.Ask, "ask")
+	m.register(views.ContactsPane, views.NewContacts(m.ctx), &g.Contacts, "contacts", "contact")
+	m.register(views.LeadsPane, views.NewLeads(m.ctx), &g.Leads, "leads", "lead")
 }
 
-// register adds pane as the next tab: jump focuses it (nil: the key of its
-// position, "5" for the fifth tab) and so do the ':' commands, the first
-// of which is listed and completed, the others aliases.
+// register adds pane as the next tab: jump focuses it (nil: the lowest
+// digit no other tab uses, "5" for a fifth tab while "6" and "7" are
+// taken) and so do the ':' commands, the first of which is listed and
+// completed, the others aliases.
 func (m *Model) register(id views.PaneID, pane views.Pane, jump *key.Binding, commands ...string) {
 	if jump == nil {
-		n := strconv.Itoa(len(m.tabs) + 1)
+		n := m.freeDigit()
 		b := key.NewBinding(key.WithKeys(n), key.WithHelp(n, strings.ToLower(id.String())))
 		jump = &b
 	}
 	m.tabs = append(m.tabs, &tab{id: id, pane: pane, jump: jump, commands: commands})
+}
+
+// freeDigit returns the lowest digit key from 1 that focuses no tab yet
+// ("" once 1–9 are all taken: the pane is then reached by tab and ':').
+func (m *Model) freeDigit() string {
+	for d := 1; d <= 9; d++ {
+		n := strconv.Itoa(d)
+		taken := false
+		for _, t := range m.tabs {
+			taken = taken || slices.Contains(t.jump.Keys(), n)
+		}
+		if !taken {
+			return n
+		}
+	}
+	return ""
 }
 
 // tab returns the registered pane id, or nil.

@@ -77,7 +77,7 @@ func TestARegisteredPaneGetsTabKeyCommandAndHelp(t *testing.T) {
 		press(m, string(k))
 	}
 	run(m, press(m, "enter"))
-	if !strings.Contains(m.flash.text, "ask, tasks, sync") {
+	if !strings.Contains(m.flash.text, "leads, tasks, sync") {
 		t.Fatalf("the command list lacks the new pane: %q", m.flash.text)
 	}
 	press(m, "?")

@@ -80,7 +80,7 @@ func (m *Model) header() string {
 	st := m.ctx.Styles
 	var tabs []string
 	for i, t := range m.tabs {
-		label := fmt.Sprintf("%d %s", i+1, t.id)
+		label := fmt.Sprintf("%s %s", t.jump.Help().Key, t.id) // the key that focuses it
 		if i == m.focus {
 			tabs = append(tabs, st.TabActive.Render(label))
 		} else {
@@ -94,7 +94,13 @@ func (m *Model) header() string {
 	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return ansi.Truncate(left, m.width, "")
+		// The org's name is in the status bar too: keep the tabs whole.
+		right = st.Muted.Render("lazyforce")
+		gap = m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	}
+	if gap < 1 {
+		left = ansi.Truncate(left, m.width, "")
+		return left + strings.Repeat(" ", max(0, m.width-lipgloss.Width(left)))
 	}
 	return left + strings.Repeat(" ", gap) + right
 }

@@ -116,6 +116,10 @@ const (
 	AccountRecord RecordKind = iota
 	// OpportunityRecord is an Opportunity.
 	OpportunityRecord
+	// ContactRecord is a Contact.
+	ContactRecord
+	// LeadRecord is a Lead.
+	LeadRecord
 )
 
 // OpenRecordMsg asks the root to load and show a record's detail view.

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // Detail shows one record: key fields, related lists and the activity
@@ -21,6 +23,8 @@ type Detail struct {
 	err     error
 	account AccountDetail
 	opp     OpportunityDetail
+	contact book.ContactDetail
+	lead    book.LeadDetail
 	lines   []string // rendered at the current width
 	offset  int
 	focused bool
@@ -115,6 +119,8 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, requestCmd(BrowseMsg{ID: p.id})
 	case key.Matches(kp, k.Copy):
 		return p, requestCmd(CopyMsg{ID: p.id})
+	case p.kind == AccountRecord && !p.loading && p.err == nil && key.Matches(kp, k.People):
+		return p, requestCmd(ShowContactsMsg{AccountID: p.id, AccountName: p.account.Account.Name})
 	}
 	return p, nil
 }
@@ -160,6 +166,12 @@ func (p *Detail) render() {
 			l = append(l, "  "+fit(o.Name, w/2)+" "+fit(o.StageName, w/5)+" "+fitRight(p.ctx.Amount(o.Amount, o.AmountNull), 9)+" "+fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
 		}
 		p.timeline(&l)
+	case p.kind == ContactRecord:
+		l = p.renderContact(l)
+		p.timeline(&l)
+	case p.kind == LeadRecord:
+		l = p.renderLead(l)
+		p.timeline(&l)
 	default:
 		o := p.opp.Opportunity
 		p.title = o.Name
@@ -193,6 +205,12 @@ func (p *Detail) timeline(l *[]string) {
 	acts := p.account.Activities
 	if p.kind == OpportunityRecord {
 		acts = p.opp.Activities
+	}
+	switch p.kind {
+	case ContactRecord:
+		acts = p.contact.Activities
+	case LeadRecord:
+		acts = p.lead.Activities
 	}
 	*l = append(*l, "", st.Title.Render(fit(fmt.Sprintf("Activity (%d)", len(acts)), w)))
 	if len(acts) == 0 {
@@ -228,11 +246,17 @@ func (p *Detail) View() string {
 // ShortHelp implements help.KeyMap.
 func (p *Detail) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Detail
+	if p.kind == AccountRecord {
+		return []key.Binding{k.Back, k.Up, k.Down, k.People, k.Browser, k.Copy}
+	}
 	return []key.Binding{k.Back, k.Up, k.Down, k.Browser, k.Copy}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *Detail) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Detail
+	if p.kind == AccountRecord {
+		return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.People, k.Browser, k.Copy}}
+	}
 	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.Browser, k.Copy}}
 }

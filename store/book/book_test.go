@@ -257,8 +257,8 @@ func TestDetails(t *testing.T) {
 		t.Errorf("account: detail %+v, list %+v", ad.Account, accts[0])
 	}
 	sameList(t, "contacts", ad.Contacts, nil, []Contact{
-		{ID: contMaya, Name: "Maya Chen", Title: "CFO", Email: "maya@blue.example", Phone: "+49 30 1"},
-		{ID: contLars, Name: "Lars Berg", Title: "Buyer"},
+		{ID: contMaya, Name: "Maya Chen", Title: "CFO", Email: "maya@blue.example", Phone: "+49 30 1", AccountID: acctBlue},
+		{ID: contLars, Name: "Lars Berg", Title: "Buyer", AccountID: acctBlue},
 	})
 	sameList(t, "account opportunities", ad.Opportunities, nil, opps[:2])
 	// The call is on the account (WhatId and AccountId: listed once), the

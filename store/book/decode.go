@@ -18,9 +18,9 @@ var (
 	nameFields        = []string{"Name"}
 	accountFields     = []string{"Name", "Type", "Industry", "BillingCity", "Phone", "Website", "OwnerId", "AnnualRevenue", "LastActivityDate"}
 	opportunityFields = []string{"Name", "AccountId", "StageName", "Amount", "CloseDate", "OwnerId", "Probability", "IsClosed", "IsWon", "RecordTypeId", "LastActivityDate"}
-	leadFields        = []string{"Name", "Company", "Title", "Status", "Email", "Phone", "OwnerId", "IsConverted"}
+	leadFields        = []string{"Name", "Company", "Title", "Status", "Email", "Phone", "OwnerId", "IsConverted", "LeadSource", "City", "Industry", "CreatedDate", "LastActivityDate"}
 	userFields        = []string{"Name", "Username", "Email", "IsActive"}
-	contactFields     = []string{"Name", "Title", "Email", "Phone"}
+	contactFields     = []string{"Name", "Title", "Email", "Phone", "AccountId", "Department", "MobilePhone", "MailingCity", "LeadSource", "OwnerId", "LastActivityDate"}
 	stageFields       = []string{"ApiName", "MasterLabel", "SortOrder", "IsActive", "IsClosed", "IsWon", "DefaultProbability"}
 	recordTypeFields  = []string{"Name", "SobjectType", "IsActive"}
 	activityFields    = []string{"Subject", "ActivityDate", "ActivityDateTime", "StartDateTime", "Status", "WhoId", "OwnerId"}
@@ -63,7 +63,9 @@ func leadOf(key string, r soql.Record) Lead {
 	return Lead{
 		ID: recordID(key, r), Name: str(r, "Name"), Company: str(r, "Company"), Title: str(r, "Title"),
 		Status: str(r, "Status"), Email: str(r, "Email"), Phone: str(r, "Phone"), OwnerID: str(r, "OwnerId"),
-		IsConverted: boolean(r, "IsConverted"),
+		IsConverted: boolean(r, "IsConverted"), LeadSource: str(r, "LeadSource"), City: str(r, "City"),
+		Industry: str(r, "Industry"), CreatedDate: parseDate(str(r, "CreatedDate")),
+		LastActivityDate: parseDate(str(r, "LastActivityDate")),
 	}
 }
 
@@ -72,9 +74,14 @@ func userOf(key string, r soql.Record) User {
 	return User{ID: recordID(key, r), Name: str(r, "Name"), Username: str(r, "Username"), Email: str(r, "Email"), IsActive: boolean(r, "IsActive")}
 }
 
-// contactOf decodes a contact.
+// contactOf decodes a contact (without its account's and owner's names).
 func contactOf(key string, r soql.Record) Contact {
-	return Contact{ID: recordID(key, r), Name: str(r, "Name"), Title: str(r, "Title"), Email: str(r, "Email"), Phone: str(r, "Phone")}
+	return Contact{
+		ID: recordID(key, r), Name: str(r, "Name"), Title: str(r, "Title"), Email: str(r, "Email"), Phone: str(r, "Phone"),
+		AccountID: str(r, "AccountId"), Department: str(r, "Department"), MobilePhone: str(r, "MobilePhone"),
+		MailingCity: str(r, "MailingCity"), LeadSource: str(r, "LeadSource"), OwnerID: str(r, "OwnerId"),
+		LastActivityDate: parseDate(str(r, "LastActivityDate")),
+	}
 }
 
 // stageOf decodes an OpportunityStage; active is its IsActive.

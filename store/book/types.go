@@ -55,6 +55,13 @@ type Lead struct {
 	OwnerID     string
 	OwnerName   string
 	IsConverted bool
+	LeadSource  string
+	City        string
+	Industry    string
+	// CreatedDate is when the lead was created: its age is counted from
+	// it.
+	CreatedDate      time.Time
+	LastActivityDate time.Time // zero when there is no activity
 }
 
 // User is one User record.
@@ -119,13 +126,24 @@ func NarrowStages(rts []RecordType, opps []Opportunity) []RecordType {
 	return out
 }
 
-// Contact is a contact of an account.
+// Contact is a contact of an account. AccountName and OwnerName are
+// filled by the lists and details of contacts (AllContacts,
+// ContactDetail), not by an account's own contacts (Contacts).
 type Contact struct {
-	ID    string
-	Name  string
-	Title string
-	Email string
-	Phone string
+	ID               string
+	Name             string
+	Title            string
+	Email            string
+	Phone            string
+	AccountID        string
+	AccountName      string
+	Department       string
+	MobilePhone      string
+	MailingCity      string
+	LeadSource       string
+	OwnerID          string
+	OwnerName        string
+	LastActivityDate time.Time // zero when there is no activity
 }
 
 // ActivityKind tells a task from an event.

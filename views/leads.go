@@ -1,0 +1,323 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/store/book"
+)
+
+// LeadSort is a column the leads list can be sorted by.
+type LeadSort int
+
+// The leads list's sort columns, in the order '>' cycles through them.
+const (
+	SortLeadName LeadSort = iota
+	SortLeadCompany
+	SortLeadStatus
+	SortLeadSource
+	SortLeadEmail
+	SortLeadCreated
+	numLeadSorts
+)
+
+// String returns the column's label.
+func (s LeadSort) String() string {
+	return [...]string{"Name", "Company", "Status", "Source", "Email", "Created"}[s]
+}
+
+// LeadIndex is an immutable, searchable snapshot of the leads: the
+// records, their sanitized search keys (name and company), which are open,
+// and one precomputed order per sort column. Build it in a command.
+type LeadIndex struct {
+	Leads  []book.Lead
+	keys   []string
+	open   []bool
+	nOpen  int
+	orders [numLeadSorts][]int
+}
+
+// NewLeadIndex builds the index of leads.
+func NewLeadIndex(leads []book.Lead) *LeadIndex {
+	ix := &LeadIndex{Leads: leads, keys: make([]string, len(leads)), open: make([]bool, len(leads))}
+	for i := range leads {
+		ix.keys[i] = searchKey(leads[i].Name, leads[i].Company)
+		if ix.open[i] = leads[i].Open(); ix.open[i] {
+			ix.nOpen++
+		}
+	}
+	for s := range numLeadSorts {
+		var keys []float64
+		switch s {
+		case SortLeadName:
+			keys = stringRanks(len(leads), func(i int) string { return leads[i].Name })
+		case SortLeadCompany:
+			keys = stringRanks(len(leads), func(i int) string { return leads[i].Company })
+		case SortLeadStatus:
+			keys = stringRanks(len(leads), func(i int) string { return leads[i].Status })
+		case SortLeadSource:
+			keys = stringRanks(len(leads), func(i int) string { return leads[i].LeadSource })
+		case SortLeadEmail:
+			keys = stringRanks(len(leads), func(i int) string { return leads[i].Email })
+		case SortLeadCreated:
+			keys = timeKeys(leads, func(l *book.Lead) int64 {
+				if l.CreatedDate.IsZero() {
+					return 0
+				}
+				return l.CreatedDate.Unix()
+			})
+		}
+		ix.orders[s] = sortedOrder(keys)
+	}
+	return ix
+}
+
+// searchKeys implements searchIndex.
+func (ix *LeadIndex) searchKeys() []string { return ix.keys }
+
+// LeadsLoadedMsg carries a fresh snapshot of the leads, read and indexed
+// by the root off the event loop, to the leads pane. Seq orders the reads:
+// an older one that finishes late is dropped.
+type LeadsLoadedMsg struct {
+	Seq   int
+	Index *LeadIndex
+	Err   error
+}
+
+// LeadsPane is the leads list's pane.
+const LeadsPane PaneID = "Leads"
+
+// Leads is the leads list pane: open leads (or all) with their status,
+// source and age.
+type Leads struct {
+	filteredList[*LeadIndex]
+	ctx     *Context
+	sort    LeadSort
+	desc    bool
+	all     bool  // show converted and closed leads too
+	seq     int   // of the snapshot shown
+	loadErr error // why the last read failed
+}
+
+var _ Pane = (*Leads)(nil)
+
+// NewLeads returns an empty leads pane showing open leads.
+func NewLeads(ctx *Context) *Leads {
+	p := &Leads{ctx: ctx}
+	p.filteredList = filteredList[*LeadIndex]{
+		index:  NewLeadIndex(nil),
+		filter: newFilter(LeadsPane, true),
+		chrome: 2, // title, header
+		rowsOf: p.rowsOf,
+		idOf:   func(ix *LeadIndex, r int) string { return ix.Leads[r].ID },
+	}
+	return p
+}
+
+// rowsOf returns the displayed rows: sorted or by relevance, open leads
+// only unless all are shown.
+func (p *Leads) rowsOf() []int {
+	rows := sortedRows(&p.filter, p.index.orders[p.sort], p.desc)
+	if p.all {
+		return rows
+	}
+	open := make([]int, 0, p.index.nOpen)
+	for _, r := range rows {
+		if p.index.open[r] {
+			open = append(open, r)
+		}
+	}
+	return open
+}
+
+// Selected returns the selected lead.
+func (p *Leads) Selected() (book.Lead, bool) {
+	if len(p.rows) == 0 {
+		return book.Lead{}, false
+	}
+	return p.index.Leads[p.rows[p.cursor]], true
+}
+
+// Rows returns how many leads are displayed.
+func (p *Leads) Rows() int { return len(p.rows) }
+
+// Query returns the applied filter text.
+func (p *Leads) Query() string { return p.filter.query }
+
+// Sort returns the sort column and whether it is descending.
+func (p *Leads) Sort() (LeadSort, bool) { return p.sort, p.desc }
+
+// All reports whether closed and converted leads are shown too.
+func (p *Leads) All() bool { return p.all }
+
+// Update implements Pane.
+func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	if msg, ok := msg.(LeadsLoadedMsg); ok {
+		return p, p.loaded(msg)
+	}
+	k := &p.ctx.Keys.Leads
+	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
+		return p, cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	switch {
+	case key.Matches(kp, k.SortNext):
+		p.sort = (p.sort + 1) % numLeadSorts
+	case key.Matches(kp, k.SortPrev):
+		p.sort = (p.sort + numLeadSorts - 1) % numLeadSorts
+	case key.Matches(kp, k.Reverse):
+		p.desc = !p.desc
+	case key.Matches(kp, k.Status):
+		p.all = !p.all
+	default:
+		cmd, _ := recordKeys(kp, &k.List, LeadsPane, LeadRecord, p.selectedID())
+		return p, cmd
+	}
+	p.refresh()
+	return p, nil
+}
+
+// loaded shows a snapshot unless a newer one is shown.
+func (p *Leads) loaded(msg LeadsLoadedMsg) tea.Cmd {
+	if msg.Seq < p.seq {
+		return nil
+	}
+	p.seq = msg.Seq
+	if msg.Err != nil {
+		p.loadErr = msg.Err
+		return nil
+	}
+	p.loadErr = nil
+	return p.SetData(msg.Index)
+}
+
+// leadAge is how long an open lead has been waiting: whole days since it
+// was created ("0d" today), or "" when it is closed or its creation is
+// unknown.
+func leadAge(l *book.Lead, now time.Time) string {
+	if !l.Open() || l.CreatedDate.IsZero() || l.CreatedDate.After(now) {
+		return ""
+	}
+	return fmt.Sprintf("%dd", int(now.Sub(l.CreatedDate)/(24*time.Hour)))
+}
+
+// View implements Pane.
+func (p *Leads) View() string {
+	if p.width <= 0 || p.paneH <= 0 {
+		return ""
+	}
+	st := p.ctx.Styles
+	var b strings.Builder
+	scope, total := "open", p.index.nOpen
+	if p.all {
+		scope, total = "all", len(p.index.Leads)
+	}
+	b.WriteString(listTitle(st, "Leads", scope, len(p.rows), total, &p.filter, p.sort.String(), p.desc, p.width))
+	if line, ok := p.filter.line(st); ok {
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+
+	// Name and company share what the others leave; the owner and then
+	// the email show when there is room.
+	statusW, sourceW, ageW, emailW, ownerW := 20, 16, 5, 28, 16
+	if p.width < 140 {
+		emailW = 0
+	}
+	if p.width < 110 {
+		ownerW = 0
+	}
+	rest := p.width - 2 - statusW - sourceW - ageW - 3
+	for _, w := range []int{emailW, ownerW} {
+		if w > 0 {
+			rest -= w + 1
+		}
+	}
+	nameW := max(1, rest/2)
+	companyW := max(0, rest-nameW-1)
+	cols := func(name, company, status, source, age, email, owner string) string {
+		s := "  " + fit(name, nameW) + " " + fit(company, companyW) + " " + fit(status, statusW) + " " + fit(source, sourceW) + " " + fitRight(age, ageW)
+		if emailW > 0 {
+			s += " " + fit(email, emailW)
+		}
+		if ownerW > 0 {
+			s += " " + fit(owner, ownerW)
+		}
+		return s
+	}
+	b.WriteString(st.Header.Render(cols("Name", "Company", "Status", "Source", "Age", "Email", "Owner")))
+	b.WriteByte('\n')
+
+	switch {
+	case p.loadErr != nil:
+		b.WriteString(st.Error.Render(fit("  Could not read the leads: "+p.loadErr.Error(), p.width)))
+	case len(p.rows) == 0 && (p.filter.active() || p.filter.editing):
+		b.WriteString(st.Muted.Render("  No lead matches the filter."))
+	case len(p.rows) == 0 && !p.all && len(p.index.Leads) > 0:
+		b.WriteString(st.Muted.Render("  No open leads."))
+	case len(p.rows) == 0:
+		b.WriteString(st.Muted.Render("  No leads in the cache yet."))
+	}
+	now := p.ctx.Now()
+	p.writeRows(&b, func(i int) string {
+		l := &p.index.Leads[p.rows[i]]
+		return p.row(st, i, cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName))
+	})
+	return padLines(b.String(), p.width, p.paneH)
+}
+
+// ShortHelp implements help.KeyMap.
+func (p *Leads) ShortHelp() []key.Binding {
+	k := &p.ctx.Keys.Leads
+	return p.shortHelp(p.ctx, &k.List, k.Status, k.SortNext)
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Leads) FullHelp() [][]key.Binding {
+	k := &p.ctx.Keys.Leads
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
+		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
+		{k.Status, k.Browser, k.Copy},
+	}
+}
+
+// SetLead shows a lead.
+func (p *Detail) SetLead(d book.LeadDetail) {
+	d.Activities = newestFirst(d.Activities)
+	p.lead, p.loading, p.err = d, false, nil
+	p.render()
+}
+
+// renderLead lays out a lead's fields, empty ones omitted; the timeline
+// follows. An open lead shows its age.
+func (p *Detail) renderLead(l []string) []string {
+	ld := p.lead.Lead
+	p.title = ld.Name
+	l = append(l, p.ctx.Styles.Title.Render(fit("Lead · "+ld.Name, p.width)))
+	created := dateOrEmpty(ld.CreatedDate)
+	if age := leadAge(&ld, p.ctx.Now()); age != "" {
+		created += " (" + age + " ago)"
+	}
+	return p.fields(l,
+		"Company", ld.Company,
+		"Title", ld.Title,
+		"Status", ld.Status,
+		"Lead source", ld.LeadSource,
+		"Created", created,
+		"Email", ld.Email,
+		"Phone", ld.Phone,
+		"City", ld.City,
+		"Industry", ld.Industry,
+		"Owner", ld.OwnerName,
+		"Last activity", dateOrEmpty(ld.LastActivityDate),
+		"Id", ld.ID,
+	)
+}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 )
 
@@ -467,5 +468,38 @@ func (w *watched) waitFor(t *testing.T, re *regexp.Regexp) []string {
 		case <-deadline:
 			t.Fatalf("output never matched %s: %q", re, w.String())
 		}
+	}
+}
+
+// TestDemoLogin: 'demo --login' signs in to the in-process demo org
+// through the browser login (the browser here is an HTTP client following
+// the authorize redirect), and the session renews itself.
+func TestDemoLogin(t *testing.T) {
+	useFakeBrowser(t)
+	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Empty: true})
+	errw := newWatched()
+	ctx := context.Background()
+	tokens, err := demoLogin(ctx, ts.URL, errw)
+	if err != nil {
+		t.Fatalf("demoLogin: %v (output %q)", err, errw.String())
+	}
+	if !strings.Contains(errw.String(), "Logged in to the demo org as "+ts.Username) {
+		t.Errorf("demo login output %q", errw.String())
+	}
+	c, err := sfdc.NewClient(ctx, ts.URL, tokens, sfdc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.ExpireSessions()
+	if _, err := c.UserInfo(ctx); err != nil {
+		t.Fatalf("a call after the session expired: %v", err)
+	}
+	tok, err := tokens.Token(ctx)
+	if err != nil || tok == ts.AccessToken || strings.Contains(errw.String(), tok) {
+		t.Errorf("the demo login's token: %v; it must be its own and never printed", err)
+	}
+	_, errs, code := runCLI(t, "demo", "--login", "--serve", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errs, "--login") {
+		t.Errorf("demo --login --serve: %d %q", code, errs)
 	}
 }

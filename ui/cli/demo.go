@@ -161,7 +161,8 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if dirs, err := f.Dirs(); err == nil {
 		configDir = dirs.Config
 	}
-	return runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	return err
 }
 
 // demoClientID is the consumer key the demo's login presents; the emulator

@@ -147,6 +147,17 @@ func (f *Factory) Client(ctx context.Context) (*sfdc.Client, error) {
 	return c, nil
 }
 
+// forgetClient drops c, the client built earlier, after its session
+// could not be renewed: the next Client call reads the credentials again,
+// so a login in another terminal is picked up without restarting.
+func (f *Factory) forgetClient(c *sfdc.Client) {
+	f.clientMu.Lock()
+	defer f.clientMu.Unlock()
+	if f.client == c {
+		f.client = nil
+	}
+}
+
 // loadCredentials reads alias's stored credentials. An org logged in to
 // before the credential store existed has only a bare access token file:
 // it is served as a pasted token.

@@ -503,3 +503,48 @@ func TestDemoLogin(t *testing.T) {
 		t.Errorf("demo --login --serve: %d %q", code, errs)
 	}
 }
+
+// TestReloginPickedUpWithoutRestart: once a session cannot be renewed, the
+// app's factory forgets its client, so a login in another terminal is used
+// by the next sync (what the TUI's r does after its blocking error).
+func TestReloginPickedUpWithoutRestart(t *testing.T) {
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	useFakeBrowser(t)
+	ts := emulator.StartTest(t, emulator.Options{Seed: 8, Empty: true})
+	login := func() {
+		t.Helper()
+		if _, errs, code := runCLI(t, "login", "--login-url", ts.URL, "--client-id", "x", "--port", freePort(t), "--alias", "acme"); code != 0 {
+			t.Fatalf("login: %d %q", code, errs)
+		}
+	}
+	login()
+	f := NewFactory(IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	defer f.Close()
+	ctx := context.Background()
+	c, err := f.Client(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.Credentials()
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cs.Load("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoke(t, ts, creds.Token.RefreshToken)
+	_, err = c.UserInfo(ctx)
+	if !sfdc.IsSessionExpired(err) || !strings.Contains(err.Error(), "lazyforce login --alias acme") {
+		t.Fatalf("revoked session: %v", err)
+	}
+	f.forgetClient(c)
+	login()
+	c2, err := f.Client(ctx)
+	if err != nil || c2 == c {
+		t.Fatalf("after a new login: %v, same client %v", err, c2 == c)
+	}
+	if _, err := c2.UserInfo(ctx); err != nil {
+		t.Errorf("the new login's client: %v", err)
+	}
+}

@@ -79,6 +79,11 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
 		_, err = syncer.Run(ctx, c, st, cfg)
+		if sfdc.IsSessionExpired(err) {
+			// After 'lazyforce login' in another terminal, r syncs again
+			// with the new credentials.
+			f.forgetClient(c)
+		}
 		return err
 	}
 	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases})

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/sfdc/auth"
+	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
 // typeLine opens the ':' prompt and types line without submitting it.
@@ -66,5 +71,27 @@ func TestOrgCommandNeedsOrgs(t *testing.T) {
 	run(m, press(m, "enter"))
 	if m.SwitchOrg() != "" || !strings.Contains(m.flash.text, "unknown command") {
 		t.Errorf(":org without orgs: %q %+v", m.SwitchOrg(), m.flash)
+	}
+}
+
+// TestRevokedLoginBlocksOverTheCache: a refresh token revoked at
+// Salesforce (sfdc/auth's LoginRequiredError, as the sync's client returns
+// it) is the blocking banner naming the login command, over cached rows.
+func TestRevokedLoginBlocksOverTheCache(t *testing.T) {
+	m, _ := newLoaded(t, 50, 120, 30, true)
+	press(m, "G")
+	last, _ := m.Accounts().Selected()
+	m.deps.Sync = func(context.Context, func(syncer.Progress)) error {
+		return fmt.Errorf("pull Account: refresh session: %w", &auth.LoginRequiredError{Alias: "acme", Reason: "invalid_grant: expired access/refresh token"})
+	}
+	run(m, press(m, "r"))
+	out := screen(m)
+	if m.Blocked() == nil || !strings.Contains(m.Blocked().Error(), "log in again with `lazyforce login --alias acme`") {
+		t.Fatalf("a revoked login is not blocking with the login command: %v", m.Blocked())
+	}
+	for _, want := range []string{"login --alias acme", last.Name} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -35,6 +35,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   (cd "$CONF" && npm ci --no-audit --no-fund --loglevel=error --cache "$TOOLS/npm-cache" --prefer-offline)
   echo "$want" >"$stamp"
 fi
+status=0
+
+# The Salesforce CLI import (sfdc/auth) against the real sf: it logs sf in to an
+# emulator and imports the org through sf's commands.
+say "login --from-sf against the real sf"
+LAZYFORCE_SF="$CONF/node_modules/.bin/sf" go test -count=1 -v -run '^TestImportFromRealSF$' ./sfdc/auth || status=1
 
 # 3. The binary and the emulator.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lazyforce-conformance.XXXXXX")
@@ -78,10 +84,35 @@ read -r INSTANCE_URL ACCESS_TOKEN SF_USERNAME ADMIN_TOKEN < <(head -n1 "$TMP/ser
 export INSTANCE_URL ACCESS_TOKEN SF_USERNAME ADMIN_TOKEN
 say "emulator at $INSTANCE_URL as $SF_USERNAME"
 
+# 3b. The built lazyforce imports the org from the real sf (logged in to the emulator
+#     in an isolated HOME), queries it live and logs out, never printing the token.
+#     Before the node tests: their last file expires the demo's access token.
+say "lazyforce login --from-sf against the real sf"
+SF_BIN="$CONF/node_modules/.bin/sf"
+SF_HOME="$TMP/sf-home"
+mkdir -p "$SF_HOME"
+sf_env=(HOME="$SF_HOME" XDG_CONFIG_HOME="$SF_HOME/.config" XDG_DATA_HOME="$SF_HOME/.local/share"
+  XDG_CACHE_HOME="$SF_HOME/.cache" TMPDIR="$SF_HOME" SF_DISABLE_TELEMETRY=true SF_DISABLE_DNS_CHECK=true
+  SF_HIDE_RELEASE_NOTES=true SF_HIDE_RELEASE_NOTES_FOOTER=true SF_USE_GENERIC_UNIX_KEYCHAIN=true
+  SF_CONTAINER_MODE=true LAZYFORCE_HOME="$TMP/lf-home" LAZYFORCE_KEYRING=off LAZYFORCE_SF="$SF_BIN")
+lf_log="$TMP/lf-from-sf.log"
+if env "${sf_env[@]}" SF_ACCESS_TOKEN="$ACCESS_TOKEN" "$SF_BIN" org login access-token \
+    --instance-url "$INSTANCE_URL" --no-prompt --alias emu --json >"$TMP/sf-login.json" 2>&1 &&
+  env "${sf_env[@]}" "$TMP/lazyforce" login --from-sf emu --alias emu >>"$lf_log" 2>&1 &&
+  env "${sf_env[@]}" "$TMP/lazyforce" query --live "SELECT Username FROM User WHERE Username = '$SF_USERNAME'" >>"$lf_log" 2>&1 &&
+  env "${sf_env[@]}" "$TMP/lazyforce" logout --org emu >>"$lf_log" 2>&1 &&
+  grep -qF "(1 row)" "$lf_log" && grep -qF "Not revoked" "$lf_log" && ! grep -qF "$ACCESS_TOKEN" "$lf_log"; then
+  say "lazyforce login --from-sf: ok"
+else
+  echo "conformance: lazyforce login --from-sf against the real sf failed:" >&2
+  log=$(cat "$TMP/sf-login.json" "$lf_log" 2>/dev/null || true)
+  echo "${log//"$ACCESS_TOKEN"/[redacted]}" | tail -n 30 >&2
+  status=1
+fi
+
 # 4. The tests, one file after the other (they share the org): jsforce, the Salesforce
 #    CLI, then jsforce's OAuth and injected faults (last: expiring sessions also ends
 #    the demo's access token).
-status=0
 (cd "$CONF" && timeout --kill-after=10 900 node --test --test-concurrency=1 --test-timeout=300000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TMP/results.tap" \

@@ -76,4 +76,9 @@ type Deps struct {
 	// Log receives errors and sync outcomes; nil discards them. Stdout
 	// belongs to the UI, so main points it at a file (DEBUG=1).
 	Log *log.Logger
+	// Org is the alias of the org shown, and Orgs every configured alias:
+	// with Orgs set, ':org ALIAS' ends the app asking for ALIAS (see
+	// Model.SwitchOrg), and the caller reopens it on that org.
+	Org  string
+	Orgs []string
 }

@@ -69,6 +69,7 @@ type Model struct {
 	flash                      flashMsg
 	flashSeq                   int
 	quitting                   bool
+	switchOrg                  string // the org ':org' asked for; the app then quits
 
 	// Timers, shortened by tests.
 	flashTTL   time.Duration
@@ -143,6 +144,10 @@ func (m *Model) applyTheme(dark bool) {
 	// Detail views cache their rendered lines: re-render them.
 	m.resize()
 }
+
+// SwitchOrg is the org alias ':org ALIAS' asked for when the app ended
+// that way, else "".
+func (m *Model) SwitchOrg() string { return m.switchOrg }
 
 // Focus returns the focused pane.
 func (m *Model) Focus() views.PaneID { return m.focused().id }

@@ -33,6 +33,13 @@ func (m *Model) newCommands() []command {
 			return nil
 		}})
 	}
+	if len(m.deps.Orgs) > 0 {
+		org := command{names: []string{"org"}, usage: "org ALIAS", run: (*Model).orgCommand}
+		for _, a := range m.deps.Orgs {
+			org.completions = append(org.completions, "org "+a)
+		}
+		cmds = append(cmds, org)
+	}
 	return append(cmds,
 		command{names: []string{"sync", "r"}, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, run: (*Model).helpCommand},
@@ -42,6 +49,25 @@ func (m *Model) newCommands() []command {
 }
 
 func (m *Model) syncCommand([]string) tea.Cmd { return m.startSync() }
+
+// orgCommand asks for another configured org: the app ends with
+// SwitchOrg set, and the caller reopens it on that org's cache.
+func (m *Model) orgCommand(args []string) tea.Cmd {
+	if len(args) != 1 {
+		return m.setFlash(flashMsg{level: flashError, text: "usage: org ALIAS (orgs: " + strings.Join(m.deps.Orgs, ", ") + ")"})
+	}
+	alias := args[0]
+	if alias == m.deps.Org {
+		return m.setFlash(flashMsg{level: flashInfo, text: "already showing org " + views.Sanitize(alias)})
+	}
+	for _, a := range m.deps.Orgs {
+		if a == alias {
+			m.switchOrg = alias
+			return m.quit()
+		}
+	}
+	return m.setFlash(flashMsg{level: flashError, text: fmt.Sprintf("unknown org %q (orgs: %s)", views.Sanitize(alias), strings.Join(m.deps.Orgs, ", "))})
+}
 
 func (m *Model) helpCommand([]string) tea.Cmd {
 	m.showHelp = true

@@ -187,6 +187,10 @@ func (m *Model) statusBar() string {
 		if m.status.Username != "" {
 			org += " (" + views.Sanitize(m.status.Username) + ")"
 		}
+		if len(m.deps.Orgs) > 0 && m.deps.Org != "" {
+			// Several orgs to switch between (':org'): say which one this is.
+			org = views.Sanitize(m.deps.Org) + ": " + org
+		}
 		parts = append(parts, bar.Render(org))
 	}
 	parts = append(parts, bar.Render("synced "+age(m.deps.Now(), m.status.LastSync)))

@@ -71,8 +71,11 @@ type SyncSettings struct {
 
 // Config is the content of config.json.
 type Config struct {
-	Current string         `json:"current,omitempty"`
-	Orgs    map[string]Org `json:"orgs"`
+	Current string `json:"current,omitempty"`
+	// ClientID is the consumer key of the connected app (or External
+	// Client App) that browser and device logins use.
+	ClientID string         `json:"client_id,omitempty"`
+	Orgs     map[string]Org `json:"orgs"`
 }
 
 // ErrNoOrg means no org is configured or the alias is unknown.

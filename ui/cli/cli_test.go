@@ -41,7 +41,7 @@ func TestLoginSyncQuery(t *testing.T) {
 	if code != 0 || !strings.Contains(out, org.Username) {
 		t.Fatalf("login: %d %q %q", code, out, errs)
 	}
-	tokenFile := filepath.Join(home, "credentials", "demo.token")
+	tokenFile := filepath.Join(home, "credentials", "demo.json")
 	if fi, err := os.Stat(tokenFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("token file: %v %v", fi, err)
 	}
@@ -122,9 +122,10 @@ func TestLoginSyncQuery(t *testing.T) {
 	if code != 2 {
 		t.Errorf("query without SOQL: exit %d %q, want 2", code, errs)
 	}
+	t.Setenv(clientIDEnv, "")
 	_, errs, code = runCLI(t, "login", "--web")
-	if code != 1 || !strings.Contains(errs, "not available yet") {
-		t.Errorf("login --web: %d %q", code, errs)
+	if code != 2 || !strings.Contains(errs, "--client-id") {
+		t.Errorf("login --web without a connected app: %d %q", code, errs)
 	}
 	// Another lazyforce with the cache open (the TUI): sync takes its turn.
 	holder, err := store.Open(filepath.Join(home, "cache", "demo.db"), store.Options{Org: "demo"})

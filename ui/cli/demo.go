@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/syncer"
@@ -30,12 +31,16 @@ type demoOptions struct {
 	serve string
 	seed  int64
 	scale int
+	login bool
 }
 
 // validate checks the flags once, before anything is built.
 func (o *demoOptions) validate() error {
 	if o.scale < 1 || o.scale > maxScale {
 		return usagef("demo: --scale must be between 1 and %d (the demo org is built in memory), got %d", maxScale, o.scale)
+	}
+	if o.serve != "" && o.login {
+		return usagef("demo: --login opens the terminal app; it does not go with --serve")
 	}
 	if o.serve != "" {
 		_, port, err := net.SplitHostPort(o.serve)
@@ -67,6 +72,7 @@ func newCmdDemo(f *Factory) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.serve, "serve", "", "only run the demo org's emulator on `ADDR` (port 0 picks a free port)")
 	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "seed for the demo org's data")
+	cmd.Flags().BoolVar(&opts.login, "login", false, "log in to the demo org through the real browser login (PKCE) first")
 	cmd.Flags().IntVar(&opts.scale, "scale", 1, fmt.Sprintf("multiply the demo org's size, 1 to %d (70 gives >100k opportunities+tasks)", maxScale))
 	return cmd
 }
@@ -130,7 +136,13 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer st.Close()
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	var tokens sfdc.TokenSource = sfdc.StaticToken(ts.AccessToken)
+	if opts.login {
+		if tokens, err = demoLogin(ctx, ts.URL, f.IO.ErrOut); err != nil {
+			return fmt.Errorf("demo --login: %w", err)
+		}
+	}
+	c, err := sfdc.NewClient(ctx, ts.URL, tokens, sfdc.Options{})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -149,5 +161,30 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if dirs, err := f.Dirs(); err == nil {
 		configDir = dirs.Config
 	}
-	return runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	return err
+}
+
+// demoClientID is the consumer key the demo's login presents; the emulator
+// accepts any.
+const demoClientID = "lazyforce-demo"
+
+// demoLogin runs the real browser login (PKCE) against the in-process demo
+// org at instanceURL: the browser ($BROWSER honoured, else the URL printed)
+// opens the emulator's authorize page, which approves at once and
+// redirects to a loopback callback on a free port. The session renews
+// itself with its refresh token and is stored nowhere.
+func demoLogin(ctx context.Context, instanceURL string, errOut io.Writer) (sfdc.TokenSource, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for the login callback: %w", err)
+	}
+	cfg := auth.Config{LoginURL: instanceURL, ClientID: demoClientID}
+	tok, err := loginWeb(ctx, cfg, auth.WebOptions{Listener: ln}, errOut)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(errOut, "Logged in to the demo org as %s.\n", tok.Username)
+	creds := &auth.Credentials{Method: auth.MethodWeb, LoginURL: cfg.LoginURL, ClientID: cfg.ClientID, Token: *tok}
+	return auth.Source("demo", creds, auth.SourceOptions{}), nil
 }

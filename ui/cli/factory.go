@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"sync"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
@@ -113,7 +115,9 @@ func (f *Factory) orgLocked() (orgconfig.Org, error) {
 	})
 }
 
-// Client is a Salesforce client for the org, with its stored token.
+// Client is a Salesforce client for the org, with its stored credentials:
+// an expired access token is renewed the way the org was logged in to (the
+// refresh token, or the Salesforce CLI), and the renewed one is stored.
 // Building it asks the org for its API versions, so only a success is
 // kept: after a failure (offline) the next call tries again.
 func (f *Factory) Client(ctx context.Context) (*sfdc.Client, error) {
@@ -126,20 +130,84 @@ func (f *Factory) Client(ctx context.Context) (*sfdc.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	dirs, err := f.Dirs()
+	creds, err := f.loadCredentials(org.Alias)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := dirs.LoadToken(org.Alias)
+	cs, err := f.Credentials()
 	if err != nil {
 		return nil, err
 	}
-	c, err := sfdc.NewClient(ctx, org.InstanceURL, sfdc.StaticToken(tok), sfdc.Options{})
+	src := auth.Source(org.Alias, creds, auth.SourceOptions{Store: cs, SF: sfCLI()})
+	c, err := sfdc.NewClient(ctx, org.InstanceURL, src, sfdc.Options{})
 	if err != nil {
 		return nil, err
 	}
 	f.client = c
 	return c, nil
+}
+
+// forgetClient drops c, the client built earlier, after its session
+// could not be renewed: the next Client call reads the credentials again,
+// so a login in another terminal is picked up without restarting.
+func (f *Factory) forgetClient(c *sfdc.Client) {
+	f.clientMu.Lock()
+	defer f.clientMu.Unlock()
+	if f.client == c {
+		f.client = nil
+	}
+}
+
+// loadCredentials reads alias's stored credentials. An org logged in to
+// before the credential store existed has only a bare access token file:
+// it is served as a pasted token.
+func (f *Factory) loadCredentials(alias string) (*auth.Credentials, error) {
+	cs, err := f.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	creds, err := cs.Load(alias)
+	if !errors.Is(err, auth.ErrNoCredentials) {
+		return creds, err
+	}
+	dirs, derr := f.Dirs()
+	if derr != nil {
+		return nil, derr
+	}
+	tok, lerr := dirs.LoadToken(alias)
+	if lerr != nil {
+		return nil, err // the store's error says how to log in
+	}
+	org, oerr := f.Org()
+	if oerr != nil {
+		return nil, oerr
+	}
+	return &auth.Credentials{Method: auth.MethodAccessToken, Token: auth.Token{AccessToken: tok, InstanceURL: org.InstanceURL}}, nil
+}
+
+// keyringEnv switches the OS keychain off ("off"): credentials then live
+// in files only the user can read. Tests set it so they never touch the
+// keychain of the machine they run on.
+const keyringEnv = "LAZYFORCE_KEYRING"
+
+// sfEnv names the Salesforce CLI executable ("" means sf on PATH).
+const sfEnv = "LAZYFORCE_SF"
+
+// sfCLI is the Salesforce CLI that imported orgs ask for tokens.
+func sfCLI() auth.SFCLI { return auth.SFCLI{Path: os.Getenv(sfEnv)} }
+
+// Credentials is the credential store: <config dir>/credentials, with the
+// tokens in the OS keychain when one works (unless LAZYFORCE_KEYRING=off).
+func (f *Factory) Credentials() (*auth.Store, error) {
+	dirs, err := f.Dirs()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(dirs.Config, "credentials")
+	if os.Getenv(keyringEnv) == "off" {
+		return auth.NewStoreWithKeyring(dir, nil), nil
+	}
+	return auth.NewStore(dir), nil
 }
 
 // Store opens the org's cache with opts (Org is filled in) on the first

@@ -38,6 +38,8 @@ func newCmdRoot(f *Factory) *cobra.Command {
 	root.AddCommand(
 		newCmdDemo(f),
 		newCmdLogin(f),
+		newCmdLogout(f),
+		newCmdOrgs(f),
 		newCmdSync(f),
 		newCmdQuery(f),
 	)

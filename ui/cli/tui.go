@@ -31,22 +31,43 @@ func requireTerminal() error {
 
 // runTUI opens the terminal app on the org. It starts from the cache (no
 // network needed) and syncs in the background; the client is only built
-// when a sync runs, so an offline start works.
+// when a sync runs, so an offline start works. ':org ALIAS' ends the app
+// asking for another org: it is reopened at once on that org's cache and
+// client (a new factory), without touching the current org in the config.
 func runTUI(ctx context.Context, f *Factory) error {
 	if err := requireTerminal(); err != nil {
 		return err
 	}
+	for {
+		next, err := runTUIOrg(ctx, f)
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close cache: %w", cerr)
+		}
+		if err != nil || next == "" {
+			return err
+		}
+		f = &Factory{IO: f.IO, OrgAlias: next}
+	}
+}
+
+// runTUIOrg runs the terminal app on f's org and returns the org ':org'
+// asked for, if any.
+func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 	org, err := f.Org()
 	if err != nil {
-		return err
+		return "", err
 	}
 	dirs, err := f.Dirs()
 	if err != nil {
-		return err
+		return "", err
+	}
+	aliases, err := f.Aliases()
+	if err != nil {
+		return "", err
 	}
 	st, err := f.Store(store.Options{})
 	if err != nil {
-		return err
+		return "", err
 	}
 	usage := &apiUsage{}
 	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
@@ -63,9 +84,14 @@ func runTUI(ctx context.Context, f *Factory) error {
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
 		_, err = syncer.Run(ctx, c, st, cfg)
+		if sfdc.IsSessionExpired(err) {
+			// After 'lazyforce login' in another terminal, r syncs again
+			// with the new credentials.
+			f.forgetClient(c)
+		}
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow})
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases})
 }
 
 // app is what the terminal app runs over.
@@ -76,16 +102,18 @@ type app struct {
 	orgName   string
 	usage     *apiUsage
 	sync      func(context.Context, func(syncer.Progress)) error
+	orgs      []string // the configured aliases, for ':org'; nil disables it
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
-// or ctx ends (a signal: deferred cleanup still runs).
-func runApp(ctx context.Context, a app) error {
+// or ctx ends (a signal: deferred cleanup still runs). It returns the org
+// ':org ALIAS' asked for, if the app ended that way.
+func runApp(ctx context.Context, a app) (string, error) {
 	keys := keymap.Default()
 	if a.configDir != "" {
 		var err error
 		if keys, err = keymap.LoadDefault(filepath.Join(a.configDir, keymap.ConfigFile)); err != nil {
-			return err
+			return "", err
 		}
 	}
 	// Stdout belongs to the UI: with DEBUG set, log to a file instead.
@@ -93,23 +121,23 @@ func runApp(ctx context.Context, a app) error {
 	if os.Getenv("DEBUG") != "" {
 		f, err := openDebugLog(a.debugDir)
 		if err != nil {
-			return fmt.Errorf("debug log: %w", err)
+			return "", fmt.Errorf("debug log: %w", err)
 		}
 		defer f.Close()
 		logger = log.New(f, "lazyforce ", log.LstdFlags)
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs})
 	if err != nil {
-		return err
+		return "", err
 	}
 	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil {
 		if ctx.Err() != nil {
-			return errors.New("terminal app: stopped by a signal")
+			return "", errors.New("terminal app: stopped by a signal")
 		}
-		return fmt.Errorf("terminal app: %w", err)
+		return "", fmt.Errorf("terminal app: %w", err)
 	}
-	return nil
+	return m.SwitchOrg(), nil
 }
 
 // apiUsage hands the last client's Sforce-Limit-Info usage to the status

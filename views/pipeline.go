@@ -259,7 +259,8 @@ func (p *Pipeline) visibleColumns() int {
 }
 
 // followColumn scrolls the board sideways so that the focused column is
-// visible.
+// visible and the window is full: after a resize or a switch to a record
+// type with fewer stages the window never starts past the last full one.
 func (p *Pipeline) followColumn() {
 	visible := p.visibleColumns()
 	if p.col < p.colOffset {
@@ -268,6 +269,13 @@ func (p *Pipeline) followColumn() {
 	if p.col >= p.colOffset+visible {
 		p.colOffset = p.col - visible + 1
 	}
+	p.colOffset = max(0, min(p.colOffset, len(p.columns)-visible))
+}
+
+// shownColumns returns the range [start, end) of the columns the board
+// shows; the header names the same range.
+func (p *Pipeline) shownColumns() (start, end int) {
+	return p.colOffset, min(len(p.columns), p.colOffset+p.visibleColumns())
 }
 
 // minColumnWidth is the narrowest a stage column gets before the board
@@ -288,10 +296,9 @@ func (p *Pipeline) View() string {
 	if p.mine {
 		owner = "mine"
 	}
-	visible := p.visibleColumns()
 	more := ""
-	if visible < len(p.columns) {
-		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
+	if start, end := p.shownColumns(); end-start < len(p.columns) {
+		more = fmt.Sprintf(" · stages %d–%d/%d", start+1, end, len(p.columns))
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
 		Sanitize(rt.Name), more, owner, p.ctx.Money(p.open), p.ctx.Money(p.weighted)))
@@ -322,7 +329,8 @@ func (p *Pipeline) board(h int) string {
 	innerW := max(1, colW-frameW)
 	innerH := max(1, h-frameH)
 	var cols []string
-	for ci := p.colOffset; ci < min(len(p.columns), p.colOffset+visible); ci++ {
+	start, end := p.shownColumns()
+	for ci := start; ci < end; ci++ {
 		c := p.columns[ci]
 		focusedCol := ci == p.col && p.focused
 		var lines []string
@@ -359,7 +367,7 @@ func (p *Pipeline) board(h int) string {
 			style = st.ColumnFocus
 		}
 		w := colW
-		if ci == p.colOffset+visible-1 {
+		if ci == start+visible-1 {
 			w = lastW
 			body = padLines(body, max(1, lastW-frameW), innerH)
 		}

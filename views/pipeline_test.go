@@ -193,3 +193,80 @@ func TestPipelineChartIsAboutThePipeline(t *testing.T) {
 		t.Errorf("Closed Won row: %q", lineWith(chart, "Closed Won"))
 	}
 }
+
+// manyStages is a sales process wider than the board: ten stages, of
+// which five fit 120 cells.
+func manyStages() ([]RecordType, []Opportunity) {
+	var stages []Stage
+	var opps []Opportunity
+	for i := range 10 {
+		label := "Stage " + string(rune('A'+i))
+		stages = append(stages, Stage{Label: label, SortOrder: i, Probability: float64(i * 10)})
+		opps = append(opps, Opportunity{ID: "006" + label, Name: "Deal " + label, StageName: label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtNB"})
+	}
+	short := stages[:6]
+	for i, s := range short {
+		opps = append(opps, Opportunity{ID: "006R" + s.Label, Name: "Renewal " + s.Label, StageName: s.Label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtRen"})
+	}
+	return []RecordType{{ID: "rtNB", Name: "New Business", Stages: stages}, {ID: "rtRen", Name: "Renewal", Stages: short}}, opps
+}
+
+// headerAndColumns returns the header's "stages a–b/n" (or "" when every
+// column shows) and the labels of the columns shown, as the screen has them.
+func headerAndColumns(t *testing.T, p *Pipeline) (string, []string) {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(p.View()), "\n")
+	header := ""
+	if i := strings.Index(lines[0], "stages "); i >= 0 {
+		header = strings.Fields(lines[0][i+len("stages "):])[0]
+	}
+	var labels []string
+	for _, cell := range strings.Split(lines[2], "│") {
+		if l := strings.TrimSpace(cell); l != "" {
+			labels = append(labels, l)
+		}
+	}
+	return header, labels
+}
+
+func TestPipelineHeaderNamesTheColumnsShown(t *testing.T) {
+	rts, opps := manyStages()
+	p := NewPipeline(testContext(true))
+	p.SetSize(120, 30)
+	p.SetData(NewOpportunityIndex(opps), rts)
+	p.Focus()
+	check := func(step, wantHeader, first, last string) {
+		t.Helper()
+		header, labels := headerAndColumns(t, p)
+		if header != wantHeader || len(labels) == 0 || labels[0] != first || labels[len(labels)-1] != last {
+			t.Fatalf("%s: header %q over columns %q, want %q over %s…%s", step, header, labels, wantHeader, first, last)
+		}
+	}
+	check("start", "1–5/10", "Stage A", "Stage E")
+	for range 4 {
+		send(t, p, "l")
+		check("l within the window", "1–5/10", "Stage A", "Stage E")
+	}
+	send(t, p, "l")
+	check("l past the window", "2–6/10", "Stage B", "Stage F")
+	send(t, p, "h")
+	check("h within the window", "2–6/10", "Stage B", "Stage F")
+	for range 4 {
+		send(t, p, "h")
+	}
+	check("h to the first column", "1–5/10", "Stage A", "Stage E")
+	for range 9 {
+		send(t, p, "l")
+	}
+	check("l to the last column", "6–10/10", "Stage F", "Stage J")
+	send(t, p, "T")
+	check("T: the renewal process", "1–5/6", "Stage A", "Stage E")
+	send(t, p, "T")
+	for range 9 {
+		send(t, p, "l")
+	}
+	p.SetSize(200, 30) // eight columns fit: the window ends at the last one
+	check("wider", "3–10/10", "Stage C", "Stage J")
+	p.SetData(NewOpportunityIndex(opps), []RecordType{rts[1], rts[0]})
+	check("same record type, new data", "3–10/10", "Stage C", "Stage J")
+}

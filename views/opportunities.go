@@ -1,13 +1,17 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // OppColumn is a column of the opportunities table.
@@ -70,11 +74,13 @@ type OpportunityIndex struct {
 	orders        [numOppColumns][]int
 }
 
-// NewOpportunityIndex builds the index of opps. The search keys and the
-// seven column orders are independent, so they are built concurrently
-// (NewOpportunityIndex runs in a command, off the event loop; at 100k
-// opportunities each costs tens of milliseconds).
-func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
+// NewOpportunityIndex builds the index of opps. The record types' sales
+// processes order the Stage column (see stageOrder); without them stages
+// sort by name. The search keys and the seven column orders are
+// independent, so they are built concurrently (NewOpportunityIndex runs in
+// a command, off the event loop; at 100k opportunities each costs tens of
+// milliseconds).
+func NewOpportunityIndex(opps []Opportunity, rts ...RecordType) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -83,13 +89,66 @@ func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
 		}
 	})
 	for c := range numOppColumns {
+		if c == ColStage {
+			wg.Go(func() { ix.orders[c] = stageOrder(opps, rts) })
+			continue
+		}
 		wg.Go(func() { ix.orders[c] = oppOrder(opps, c) })
 	}
 	wg.Wait()
 	return ix
 }
 
-// oppOrder returns the indexes of opps in ascending order of column c.
+// stageOrder returns the indexes of opps in the order of the sales
+// process, as Salesforce's ORDER BY StageName does (by the stage's
+// OpportunityStage SortOrder, not its name): by the SortOrder of the stage
+// in the opportunity's record type (or, for a stage its record type does
+// not list, in any record type), then by stage name for stages that share
+// a SortOrder or are unknown (those come last), then by close date, then
+// by position.
+func stageOrder(opps []Opportunity, rts []RecordType) []int {
+	type rtStage struct{ rt, label string }
+	own := make(map[rtStage]int)
+	byLabel := make(map[string]int)
+	for _, rt := range rts {
+		for _, s := range rt.Stages {
+			own[rtStage{rt.ID, s.Label}] = s.SortOrder
+			if o, ok := byLabel[s.Label]; !ok || s.SortOrder < o {
+				byLabel[s.Label] = s.SortOrder
+			}
+		}
+	}
+	names := stringRanks(len(opps), func(i int) string { return opps[i].StageName })
+	type key struct {
+		sortOrder int
+		name      float64
+		close     int64
+		i         int
+	}
+	keys := make([]key, len(opps))
+	for i := range opps {
+		o := &opps[i]
+		so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
+		if !ok {
+			if so, ok = byLabel[o.StageName]; !ok {
+				so = math.MaxInt
+			}
+		}
+		keys[i] = key{so, names[i], o.CloseDate.Unix(), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.sortOrder, b.sortOrder), cmp.Compare(a.name, b.name),
+			cmp.Compare(a.close, b.close), cmp.Compare(a.i, b.i))
+	})
+	order := make([]int, len(keys))
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
+}
+
+// oppOrder returns the indexes of opps in ascending order of column c
+// (every column but Stage: see stageOrder).
 func oppOrder(opps []Opportunity, c OppColumn) []int {
 	var keys []float64
 	switch c {
@@ -97,8 +156,6 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].Name })
 	case ColAccount:
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].AccountName })
-	case ColStage:
-		keys = stringRanks(len(opps), func(i int) string { return opps[i].StageName })
 	case ColOwner:
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].OwnerName })
 	case ColAmount:
@@ -338,6 +395,16 @@ func oppWidths(w int) [numOppColumns]int {
 	return c
 }
 
+// headerCell renders a column header of w cells: the label, cut when it
+// must be, then the sort arrow (if any), which is never cut.
+func headerCell(label, arrow string, w int, right bool) string {
+	label, _ = truncate(Sanitize(label), w-ansi.StringWidth(arrow))
+	if right {
+		return fitRight(label+arrow, w)
+	}
+	return fit(label+arrow, w)
+}
+
 // View implements Pane.
 func (p *Opportunities) View() string {
 	if p.width <= 0 || p.paneH <= 0 {
@@ -376,20 +443,14 @@ func (p *Opportunities) View() string {
 		if w == 0 {
 			continue
 		}
-		label := c.String()
+		arrow := ""
 		if c == p.sortCol {
+			arrow = "▲"
 			if p.desc {
-				label += "▼"
-			} else {
-				label += "▲"
+				arrow = "▼"
 			}
 		}
-		var cell string
-		if c == ColAmount || c == ColProbability {
-			cell = fitRight(label, w)
-		} else {
-			cell = fit(label, w)
-		}
+		cell := headerCell(c.String(), arrow, w, c == ColAmount || c == ColProbability)
 		if c == p.sortCol {
 			cell = st.HeaderSort.Render(cell)
 		} else {

@@ -174,10 +174,12 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 	return sortedOrder(keys)
 }
 
-// Search returns the opportunities whose name and account fuzzy-match
-// query, in index order; when within is not nil only those are searched.
+// Search returns the opportunities whose name and account match query,
+// best first (see rankSearch); when within is not nil only those are
+// searched.
 func (ix *OpportunityIndex) Search(query string, within []int) []int {
-	return fuzzySearch(ix.keys, within, query, false)
+	matches, _ := rankSearch(ix.keys, within, query)
+	return matches
 }
 
 // searchKeys implements searchIndex.
@@ -196,7 +198,6 @@ type Opportunities struct {
 	status  StatusFilter
 	closing ClosingFilter
 	stale   bool
-	match   []bool  // match[i]: opportunity i matches the text filter
 	total   float64 // the displayed opportunities' amount, summed when they change
 }
 
@@ -208,7 +209,7 @@ func NewOpportunities(ctx *Context) *Opportunities {
 	p := &Opportunities{ctx: ctx, sortCol: ColCloseDate}
 	p.filteredList = filteredList[*OpportunityIndex]{
 		index:  NewOpportunityIndex(nil),
-		filter: newFilter(OpportunitiesPane, false),
+		filter: newFilter(OpportunitiesPane),
 		chrome: 3, // title, chips, header
 		rowsOf: p.rowsOf,
 		idOf:   func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID },
@@ -231,7 +232,8 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
 
 // rowsOf returns the displayed rows, and sums their amount: walk the sort
-// order once and keep what passes the quick filters and the text filter.
+// order once and keep what passes the quick filters and the text filter,
+// the most relevant matches first (filter.rank).
 func (p *Opportunities) rowsOf() []int {
 	now := p.ctx.Now()
 	// Close dates are dates (UTC midnights): compare with the UTC
@@ -240,21 +242,8 @@ func (p *Opportunities) rowsOf() []int {
 	monthEnd := monthStart.AddDate(0, 1, 0)
 	qStart, qEnd := p.ctx.FiscalQuarter(now)
 	staleBefore := now.Add(-StaleAfter)
-	if p.filter.active() {
-		p.match = make([]bool, len(p.index.Opportunities))
-		for _, i := range p.filter.matches {
-			p.match[i] = true
-		}
-	} else {
-		p.match = nil
-	}
-	order := p.index.orders[p.sortCol]
-	rows := make([]int, 0, len(order))
 	keep := func(i int) bool {
 		o := &p.index.Opportunities[i]
-		if p.match != nil && !p.match[i] {
-			return false
-		}
 		if p.mine && o.OwnerID != p.ctx.Me {
 			return false
 		}
@@ -283,19 +272,7 @@ func (p *Opportunities) rowsOf() []int {
 		}
 		return true
 	}
-	if p.desc {
-		for j := len(order) - 1; j >= 0; j-- {
-			if keep(order[j]) {
-				rows = append(rows, order[j])
-			}
-		}
-	} else {
-		for _, i := range order {
-			if keep(i) {
-				rows = append(rows, i)
-			}
-		}
-	}
+	rows := p.filter.rank(p.index.orders[p.sortCol], p.desc, keep)
 	p.total = 0
 	for _, r := range rows {
 		p.total += p.index.Opportunities[r].Amount
@@ -412,8 +389,12 @@ func (p *Opportunities) View() string {
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
-	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
-		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(p.total)))
+	relevance := ""
+	if p.filter.active() {
+		relevance = " · sorted by relevance"
+	}
+	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s%s",
+		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(p.total), relevance))
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 

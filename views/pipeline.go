@@ -335,7 +335,7 @@ func (p *Pipeline) board(h int) string {
 		focusedCol := ci == p.col && p.focused
 		var lines []string
 		lines = append(lines, st.Title.Render(fit(c.stage.Label, innerW)))
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%d · %s · w %s", len(c.cards), p.ctx.Money(c.total), p.ctx.Money(c.weighted)), innerW)))
+		lines = append(lines, st.Muted.Render(fit(p.columnFigures(c, innerW), innerW)))
 		cardH := 2
 		slots := max(0, (innerH-len(lines))/cardH)
 		off := 0
@@ -344,7 +344,7 @@ func (p *Pipeline) board(h int) string {
 		}
 		for j := off; j < min(len(c.cards), off+slots); j++ {
 			o := &p.index.Opportunities[c.cards[j]]
-			name := fit(o.Name, innerW)
+			name := fit(dealLabel(o.Name, o.AccountName, innerW), innerW)
 			meta := fit(p.ctx.Amount(o.Amount, o.AmountNull)+" · "+date(o.CloseDate), innerW)
 			if j == p.cursor[ci] && ci == p.col {
 				if focusedCol {
@@ -374,6 +374,73 @@ func (p *Pipeline) board(h int) string {
 		cols = append(cols, style.Width(w).Height(h).Render(body))
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+}
+
+// columnFigures returns a column's figures as they fit w cells: its card
+// count, total and weighted total, dropping the weighted total, then the
+// total, rather than cutting a number.
+func (p *Pipeline) columnFigures(c pipelineColumn, w int) string {
+	count := formatInt(int64(len(c.cards)))
+	total, weighted := p.ctx.Money(c.total), p.ctx.Money(c.weighted)
+	for _, s := range []string{
+		count + " · " + total + " · w " + weighted,
+		count + " · " + total,
+	} {
+		if ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return count
+}
+
+// dealSeparators join an account's name to the rest of a deal's name:
+// "Acme - Expansion", "Acme — Platform", "Acme: Renewal".
+const dealSeparators = " -–—:·|/"
+
+// dealLabel is a card's name line in w cells: deal names usually start
+// with their account's name ("Riverside Hospitality - Expansion"), so a
+// name cut to fit would leave the cards of one account looking the same.
+// When the name does not fit, the part that tells the deals apart comes
+// first, then the account; a name that does not start with its account's
+// stays as it is.
+func dealLabel(name, account string, w int) string {
+	if ansi.StringWidth(Sanitize(name)) <= w {
+		return name
+	}
+	if rest, ok := afterAccount(name, account); ok {
+		return rest + " · " + account
+	}
+	return name
+}
+
+// afterAccount returns the part of a deal's name after its account's name
+// (or after a first part that begins the account's name: "Acme — Platform"
+// under "Acme Logistics"); ok is false when there is none.
+func afterAccount(name, account string) (rest string, ok bool) {
+	if account == "" {
+		return "", false
+	}
+	startsWith := func(s, prefix string) bool {
+		return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	// The whole account name, then a separator.
+	if startsWith(name, account) && len(name) > len(account) && strings.ContainsRune(dealSeparators, firstRune(name[len(account):])) {
+		rest = strings.TrimLeft(name[len(account):], dealSeparators)
+		return rest, rest != ""
+	}
+	// A first part the account's name begins with, as a whole word.
+	for _, sep := range []string{" — ", " – ", " - ", ": "} {
+		head, tail, found := strings.Cut(name, sep)
+		if !found || head == "" || !startsWith(account, head) {
+			continue
+		}
+		if len(account) > len(head) && account[len(head)] != ' ' {
+			continue
+		}
+		tail = strings.TrimLeft(tail, dealSeparators)
+		return tail, tail != ""
+	}
+	return "", false
 }
 
 // chart renders horizontal bar charts of the pipeline: the amount in each

@@ -270,3 +270,76 @@ func TestPipelineHeaderNamesTheColumnsShown(t *testing.T) {
 	p.SetData(NewOpportunityIndex(opps), []RecordType{rts[1], rts[0]})
 	check("same record type, new data", "3–10/10", "Stage C", "Stage J")
 }
+
+func TestPipelineFitsByPriority(t *testing.T) {
+	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	var opps []Opportunity
+	for i, product := range []string{"Expansion", "Onboarding", "Support renewal"} {
+		opps = append(opps, Opportunity{ID: "006" + product, Name: "Riverside Hospitality Group - " + product,
+			AccountName: "Riverside Hospitality Group", StageName: "Prospecting", Amount: 1234567 + float64(i)*1e6,
+			Probability: 10, CloseDate: day(i + 1), RecordTypeID: "rtNB"})
+	}
+	p := NewPipeline(testContext(true))
+	p.SetData(NewOpportunityIndex(opps), rts)
+	p.Focus()
+	money := p.ctx.Money
+	for _, width := range []int{48, 72, 96, 120, 160} {
+		p.SetSize(width, 30)
+		lines := strings.Split(ansi.Strip(p.View()), "\n")
+		cells := func(line string) []string {
+			var out []string
+			for _, c := range strings.Split(line, "│") {
+				if c = strings.TrimSpace(c); c != "" {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		figures := cells(lines[3])[0]
+		if strings.Contains(figures, "…") || !strings.HasPrefix(figures, "3") {
+			t.Errorf("width %d: figures %q are cut", width, figures)
+		}
+		// Whatever is shown is whole: the count, then the total, then the
+		// weighted total, each only when the one before it is there.
+		total, weighted := money(3*1234567+3e6), money((3*1234567+3e6)*0.1)
+		if strings.Contains(figures, "w ") && !strings.HasSuffix(figures, "w "+weighted) ||
+			strings.Contains(figures, "$") && !strings.Contains(figures, total) {
+			t.Errorf("width %d: figures %q, want 3 · %s · w %s or a prefix of whole parts", width, figures, total, weighted)
+		}
+		if width >= 120 && figures != "3 · "+total+" · w "+weighted {
+			t.Errorf("width %d: figures %q dropped a part that fits", width, figures)
+		}
+		// The cards: the product, which tells them apart, comes first.
+		seen := map[string]bool{}
+		for i := 4; i < 10; i += 2 {
+			name := cells(lines[i])[0]
+			if seen[name] {
+				t.Errorf("width %d: two cards read %q", width, name)
+			}
+			seen[name] = true
+		}
+	}
+	p.SetSize(120, 30)
+	if name := strings.Split(ansi.Strip(p.View()), "\n")[4]; !strings.Contains(name, "Expansion · Riverside") {
+		t.Errorf("card %q does not lead with the product", name)
+	}
+}
+
+func TestAfterAccount(t *testing.T) {
+	cases := []struct{ name, account, want string }{
+		{"Riverside Hospitality - Expansion", "Riverside Hospitality", "Expansion"},
+		{"riverside hospitality: Renewal 2026", "Riverside Hospitality", "Renewal 2026"},
+		{"Acme — Platform", "Acme Logistics", "Platform"},
+		{"Acmeology — Platform", "Acme Logistics", ""},
+		{"Acmeology Platform deal", "Acme", ""},
+		{"Big deal", "Acme", ""},
+		{"Acme", "Acme", ""},
+		{"Acme - ", "Acme", ""},
+	}
+	for _, c := range cases {
+		got, ok := afterAccount(c.name, c.account)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("afterAccount(%q, %q) = %q, %v; want %q", c.name, c.account, got, ok, c.want)
+		}
+	}
+}

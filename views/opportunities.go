@@ -62,6 +62,9 @@ func (c ClosingFilter) String() string {
 	return [...]string{"any close date", "closing this month", "closing this quarter"}[c]
 }
 
+// ChipOnMark leads an active quick filter's chip.
+const ChipOnMark = "✓ "
+
 // StaleAfter is how long without activity makes an opportunity stale.
 const StaleAfter = 30 * 24 * time.Hour
 
@@ -398,9 +401,11 @@ func (p *Opportunities) View() string {
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 
+	// An active chip carries a mark as well as its colour, so that it
+	// reads on a monochrome terminal too.
 	chip := func(on bool, label string) string {
 		if on {
-			return st.ChipActive.Render(label)
+			return st.ChipActive.Render(ChipOnMark + label)
 		}
 		return st.Chip.Render(label)
 	}

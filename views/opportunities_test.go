@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func newTestOpps(t *testing.T) *Opportunities {
@@ -214,5 +216,19 @@ func TestOpportunitiesSortedHeaderKeepsItsArrow(t *testing.T) {
 			}
 			send(t, p, ">")
 		}
+	}
+}
+
+func TestOpportunitiesChipsMarkTheirStateWithoutColour(t *testing.T) {
+	p := newTestOpps(t)
+	chips := func() string { return strings.Split(ansi.Strip(p.View()), "\n")[1] }
+	// Default: open only, every owner, any close date, not only stale.
+	if got := chips(); !strings.Contains(got, "✓ open") || strings.Contains(got, "✓ all owners") ||
+		strings.Contains(got, "✓ any close date") || strings.Contains(got, "✓ stale") {
+		t.Fatalf("default chips %q", got)
+	}
+	send(t, p, "m", "z")
+	if got := chips(); !strings.Contains(got, "✓ mine") || !strings.Contains(got, "✓ stale 30d") {
+		t.Fatalf("mine and stale on: chips %q", got)
 	}
 }

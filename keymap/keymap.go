@@ -76,6 +76,11 @@ type Detail struct {
 	Back    key.Binding
 	Browser key.Binding
 	Copy    key.Binding
+	// NextItem and PrevItem select an activity of the timeline; Open
+	// opens the selected one.
+	NextItem key.Binding
+	PrevItem key.Binding
+	Open     key.Binding
 }
 
 // Ask are the question pane's keys.
@@ -167,6 +172,10 @@ func Default() *KeyMap {
 			Back:    bind("esc", "back", "esc"),
 			Browser: bind("o", "open in browser", "o"),
 			Copy:    bind("y", "copy Id/URL", "y"),
+
+			NextItem: bind("]", "next activity", "]"),
+			PrevItem: bind("[", "previous activity", "["),
+			Open:     bind("enter", "open activity", "enter"),
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),

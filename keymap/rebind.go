@@ -64,13 +64,16 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"pipeline.record_type": &k.Pipeline.RecordType,
 		"pipeline.mine":        &k.Pipeline.Mine,
 
-		"detail.up":      &k.Detail.Up,
-		"detail.down":    &k.Detail.Down,
-		"detail.top":     &k.Detail.Top,
-		"detail.bottom":  &k.Detail.Bottom,
-		"detail.back":    &k.Detail.Back,
-		"detail.browser": &k.Detail.Browser,
-		"detail.copy":    &k.Detail.Copy,
+		"detail.up":       &k.Detail.Up,
+		"detail.down":     &k.Detail.Down,
+		"detail.top":      &k.Detail.Top,
+		"detail.bottom":   &k.Detail.Bottom,
+		"detail.back":     &k.Detail.Back,
+		"detail.browser":  &k.Detail.Browser,
+		"detail.copy":     &k.Detail.Copy,
+		"detail.next":     &k.Detail.NextItem,
+		"detail.previous": &k.Detail.PrevItem,
+		"detail.open":     &k.Detail.Open,
 
 		"ask.back": &k.Ask.Back,
 

@@ -61,19 +61,46 @@ func (p *Detail) Loading() bool { return p.loading }
 
 // SetAccount shows an account.
 func (p *Detail) SetAccount(d AccountDetail) {
+	selected := p.selectedActivityID()
 	d.Activities = newestFirst(d.Activities)
 	// Latest close date first, like the activity timeline.
 	d.Opportunities = slices.Clone(d.Opportunities)
 	slices.SortStableFunc(d.Opportunities, func(a, b Opportunity) int { return b.CloseDate.Compare(a.CloseDate) })
 	p.account, p.loading, p.err = d, false, nil
+	p.reselect(selected)
 	p.render()
 }
 
 // SetOpportunity shows an opportunity.
 func (p *Detail) SetOpportunity(d OpportunityDetail) {
+	selected := p.selectedActivityID()
 	d.Activities = newestFirst(d.Activities)
 	p.opp, p.loading, p.err = d, false, nil
+	p.reselect(selected)
 	p.render()
+}
+
+// selectedActivityID returns the selected activity's Id, or "".
+func (p *Detail) selectedActivityID() string {
+	if a, _, ok := p.Activity(); ok {
+		return a.ID
+	}
+	return ""
+}
+
+// reselect selects the activity id again in new data: the record was
+// reloaded (after a sync). When it is gone, nothing is selected and the
+// record shows.
+func (p *Detail) reselect(id string) {
+	p.selected = -1
+	for i, a := range p.activities() {
+		if id != "" && a.ID == id {
+			p.selected = i
+		}
+	}
+	if p.selected < 0 {
+		p.opened = false
+	}
 }
 
 // SetError shows why the record could not be loaded.

@@ -179,3 +179,21 @@ func TestDetailOpensAnActivity(t *testing.T) {
 		t.Fatalf("second esc sent %v", msgs)
 	}
 }
+
+func TestDetailReloadKeepsTheOpenActivity(t *testing.T) {
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
+	d.SetSize(80, 20)
+	acts := []Activity{{ID: "00T1", Subject: "Call", When: day(-1)}, {ID: "00T2", Subject: "Email", When: day(-2)}}
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	send(t, d, "]", "]", "enter")
+	// A newer activity arrives: the open one stays open.
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: append([]Activity{{ID: "00T0", Subject: "Demo", When: day(0)}}, acts...)})
+	if a, open, _ := d.Activity(); !open || a.ID != "00T2" {
+		t.Fatalf("after a reload: %q open %v, want 00T2 open", a.ID, open)
+	}
+	// It was deleted: the record shows.
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts[:1]})
+	if _, open, ok := d.Activity(); open || ok || !containsPlain(d.View(), "Opportunity ·") {
+		t.Fatalf("after its deletion: open %v, selected %v", open, ok)
+	}
+}

@@ -376,8 +376,12 @@ func oppWidths(w int) [numOppColumns]int {
 }
 
 // headerCell renders a column header of w cells: the label, cut when it
-// must be, then the sort arrow (if any), which is never cut.
+// must be (an abbreviation first loses its dot: "Prob▲"), then the sort
+// arrow (if any), which is never cut.
 func headerCell(label, arrow string, w int, right bool) string {
+	if ansi.StringWidth(label+arrow) > w {
+		label = strings.TrimSuffix(label, ".")
+	}
 	label, _ = truncate(Sanitize(label), w-ansi.StringWidth(arrow))
 	if right {
 		return fitRight(label+arrow, w)

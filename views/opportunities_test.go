@@ -212,6 +212,9 @@ func TestOpportunitiesSortedHeaderKeepsItsArrow(t *testing.T) {
 				if widths := oppWidths(width); widths[col] > 0 && !strings.Contains(header, arrow) {
 					t.Errorf("width %d, sorted by %v: header %q has no %s", width, col, header, arrow)
 				}
+				if col == ColProbability && width >= 80 && !strings.Contains(header, "Prob"+arrow) {
+					t.Errorf("width %d: header %q, want Prob%s", width, header, arrow)
+				}
 				send(t, p, "-")
 			}
 			send(t, p, ">")

@@ -345,7 +345,7 @@ func (p *Pipeline) board(h int) string {
 		for j := off; j < min(len(c.cards), off+slots); j++ {
 			o := &p.index.Opportunities[c.cards[j]]
 			name := fit(dealLabel(o.Name, o.AccountName, innerW), innerW)
-			meta := fit(p.ctx.Amount(o.Amount, o.AmountNull)+" · "+date(o.CloseDate), innerW)
+			meta := fit(cardFigures(p.ctx.Amount(o.Amount, o.AmountNull), date(o.CloseDate), innerW), innerW)
 			if j == p.cursor[ci] && ci == p.col {
 				if focusedCol {
 					name = st.Selected.Render(name)
@@ -391,6 +391,15 @@ func (p *Pipeline) columnFigures(c pipelineColumn, w int) string {
 		}
 	}
 	return count
+}
+
+// cardFigures is a card's second line in w cells: the amount and the close
+// date, or the amount alone rather than a cut date.
+func cardFigures(amount, closeDate string, w int) string {
+	if s := amount + " · " + closeDate; ansi.StringWidth(s) <= w {
+		return s
+	}
+	return amount
 }
 
 // dealSeparators join an account's name to the rest of a deal's name:
@@ -471,7 +480,14 @@ func (p *Pipeline) chart() string {
 		peak = max(peak, b.amount)
 	}
 	labelW = min(labelW, p.width/4)
-	valueW := 8
+	valueW := 8 // amounts are never cut: the widest sets the column
+	for _, c := range p.columns {
+		amount := c.total
+		if c.stage.IsClosed {
+			amount = c.quarter
+		}
+		valueW = max(valueW, ansi.StringWidth(p.ctx.Money(amount)))
+	}
 	barW := max(1, p.width-labelW-valueW-3)
 	var lines []string
 	rows := func(title string, bars []bar) {

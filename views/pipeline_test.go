@@ -343,3 +343,30 @@ func TestAfterAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestPipelineNeverCutsAnAmount(t *testing.T) {
+	ctx := testContext(true)
+	ctx.Currency = "CHF" // no symbol: "CHF 12.3M"
+	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	opps := []Opportunity{{ID: "006a", Name: "Big", StageName: "Prospecting", Amount: 12345678, Probability: 10, CloseDate: day(3), RecordTypeID: "rtNB"}}
+	p := NewPipeline(ctx)
+	p.SetData(NewOpportunityIndex(opps), rts)
+	for _, width := range []int{40, 60, 96} {
+		p.SetSize(width, 40)
+		out := ansi.Strip(p.View())
+		// Every amount on screen is whole.
+		for _, part := range strings.Split(out, "CHF ")[1:] {
+			if figure := strings.Fields(part)[0]; strings.Contains(figure, "…") {
+				t.Errorf("width %d: a cut amount CHF %s:\n%s", width, figure, out)
+			}
+		}
+		// The card: amount and close date when both fit (two columns of
+		// 30 cells), else the amount alone (four of 24).
+		card := map[int]string{60: "│ CHF 12.3M · 2026-05-17", 96: "│ CHF 12.3M   "}[width]
+		for _, want := range []string{card, "█ CHF 12.3M"} {
+			if width >= 60 && !strings.Contains(out, want) {
+				t.Errorf("width %d: no %q:\n%s", width, want, out)
+			}
+		}
+	}
+}

@@ -209,6 +209,9 @@ func (f *filter) rank(order []int, desc bool, keep func(i int) bool) []int {
 			j = len(order) - 1 - j
 		}
 		i := order[j]
+		if i >= len(f.rel) {
+			continue // rel is of other data: its own result is on its way
+		}
 		if r := f.rel[i]; r < noMatch && (keep == nil || keep(i)) {
 			buckets[r] = append(buckets[r], i)
 		}

@@ -82,6 +82,113 @@ step "3: pipeline board and chart"
 send 3
 wait_for "Pipeline" "Open pipeline by stage"
 
+# board_labels: the stage labels of the columns on screen, one a line (the
+# line under the columns' top border).
+board_labels() {
+	screen | awk '/╭/ { getline; print; exit }' | tr -s '│' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^$' || true
+}
+# board_window: the header's "FIRST–LAST/TOTAL", "" when every column shows.
+board_window() { screen | grep -o 'stages [0-9]*–[0-9]*/[0-9]*' | head -1 | sed 's/^stages //' || true; }
+
+# expect_board WINDOW [FIRST]: waits up to 10 s until the header names the
+# window FIRST–LAST/TOTAL and the board shows LAST-FIRST+1 columns, the
+# first labelled FIRST (when given). A header one step behind the columns
+# never passes.
+expect_board() {
+	local want=$1 first=${2-} i win from to n labels
+	for i in $(seq 1 50); do
+		win=$(board_window)
+		labels=$(board_labels)
+		if [ "$win" = "$want" ] && { [ -z "$first" ] || [ "$(printf '%s\n' "$labels" | head -1)" = "$first" ]; }; then
+			from=${win%%–*}
+			to=${win#*–}
+			to=${to%%/*}
+			n=$(printf '%s\n' "$labels" | wc -l)
+			if [ "$n" -eq $((to - from + 1)) ]; then return 0; fi
+		fi
+		sleep 0.2
+	done
+	echo "e2e-tmux: FAIL: want the header to say stages $want over columns from '$first'; it says '$win' over:" >&2
+	printf '%s\n' "$labels" >&2
+	echo "---- last screen ----" >&2
+	screen >&2
+	exit 1
+}
+
+step "pipeline: the header names the columns shown, going right and left"
+win=$(board_window)
+if [ -z "$win" ]; then
+	echo "e2e-tmux: FAIL: the demo's sales process should be wider than 120 columns" >&2
+	screen >&2
+	exit 1
+fi
+total=${win#*/}
+mapfile -t stages < <(board_labels)
+expect_board "1–${#stages[@]}/$total" "${stages[0]}"
+for _ in 1 2 3 4 5; do send l; done
+expect_board "2–$((${#stages[@]} + 1))/$total" "${stages[1]}"
+for _ in 1 2 3 4 5; do send h; done
+expect_board "1–${#stages[@]}/$total" "${stages[0]}"
+for _ in $(seq 2 "$total"); do send l; done
+expect_board "$((total - ${#stages[@]} + 1))–$total/$total"
+last_stage=$(board_labels | tail -1)
+send T
+wait_for "Pipeline Renewal"
+win=$(board_window)
+if [ -n "$win" ]; then
+	expect_board "1–${win#*–}"
+fi
+send T
+wait_for "Pipeline New Business"
+expect_board "1–${#stages[@]}/$total" "${stages[0]}"
+
+step "opportunities: a sorted column keeps its arrow; Stage sorts in sales-process order"
+send 2
+wait_for "Close▲"
+send ">" ">"
+wait_for "Prob▲"
+send "<" "<" "<" "<"
+wait_for "Stage▲"
+send x x
+wait_for "open+closed"
+# rows: the table's rows (the lines under its header).
+rows() {
+	local header
+	header=$(screen | grep -nE 'Stage(▲|▼)' | head -1 | cut -d: -f1)
+	screen | tail -n +$((${header:-0} + 1)) | grep -E '[0-9]{4}-[0-9]{2}-[0-9]{2}' || true
+}
+first_row=$(rows | head -1)
+case "$first_row" in
+*"${stages[0]}"*) ;;
+*)
+	echo "e2e-tmux: FAIL: sorted by Stage, the first row should be in the first stage of the board (${stages[0]}): $first_row" >&2
+	screen >&2
+	exit 1
+	;;
+esac
+# Inside a stage, by close date.
+dates=$(rows | grep -F -- "${stages[0]}" | grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}')
+if [ "$dates" != "$(printf '%s\n' "$dates" | sort)" ]; then
+	echo "e2e-tmux: FAIL: rows of ${stages[0]} are not by close date:" >&2
+	rows >&2
+	exit 1
+fi
+send -- -
+wait_for "Stage▼"
+case "$(rows | head -1)" in
+*"$last_stage"*) ;;
+*)
+	echo "e2e-tmux: FAIL: sorted by Stage descending, the first row should be in the last stage of the board ($last_stage)" >&2
+	screen >&2
+	exit 1
+	;;
+esac
+send -- -
+send x
+wait_for "✓ open "
+send ">" ">"
+wait_for "Close▲"
+
 step "4: ask pane"
 send 4
 wait_for "not available yet"

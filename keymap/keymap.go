@@ -97,6 +97,11 @@ type Detail struct {
 	Copy    key.Binding
 	// People lists an account's contacts (in the contacts pane).
 	People key.Binding
+	// NextItem and PrevItem select an activity of the timeline; Open
+	// opens the selected one.
+	NextItem key.Binding
+	PrevItem key.Binding
+	Open     key.Binding
 }
 
 // Ask are the question pane's keys.
@@ -206,6 +211,10 @@ func Default() *KeyMap {
 			Browser: bind("o", "open in browser", "o"),
 			Copy:    bind("y", "copy Id/URL", "y"),
 			People:  bind("C", "the account's contacts", "C"),
+
+			NextItem: bind("]", "next activity", "]"),
+			PrevItem: bind("[", "previous activity", "["),
+			Open:     bind("enter", "open activity", "enter"),
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),

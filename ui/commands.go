@@ -111,7 +111,7 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read record types: %w", err)}
 		}
-		return dataLoadedMsg{seq: seq, opps: views.NewOpportunityIndex(opps), recordTypes: views.NarrowStages(rts, opps)}
+		return dataLoadedMsg{seq: seq, opps: views.NewOpportunityIndex(opps, rts...), recordTypes: views.NarrowStages(rts, opps)}
 	}
 	return tea.Batch(accounts, opportunities)
 }

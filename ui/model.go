@@ -52,6 +52,10 @@ type Model struct {
 	focus    int       // index of the focused tab
 
 	width, height int
+	// themeMode picks the palette: Auto follows the terminal's
+	// background (starting from Deps.Dark); Dark and Light are the
+	// config's or ':theme's and ignore it.
+	themeMode theme.Mode
 
 	spin      spinner.Model // ticks only while a sync runs
 	help      help.Model
@@ -149,6 +153,19 @@ func (m *Model) applyTheme(dark bool) {
 // that way, else "".
 func (m *Model) SwitchOrg() string { return m.switchOrg }
 
+// SetThemeMode picks the palette (the config's "theme"): Dark or Light
+// at once and for good, or Auto, which follows the terminal's background
+// and, until the terminal reports it, keeps the current palette. It
+// returns the command that asks the terminal, for Auto.
+func (m *Model) SetThemeMode(mode theme.Mode) tea.Cmd {
+	m.themeMode = mode
+	if mode.FollowsTerminal() {
+		return tea.RequestBackgroundColor
+	}
+	m.applyTheme(mode.IsDark())
+	return nil
+}
+
 // Focus returns the focused pane.
 func (m *Model) Focus() views.PaneID { return m.focused().id }
 
@@ -204,7 +221,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.applyTheme(msg.IsDark())
+		if m.themeMode.FollowsTerminal() {
+			m.applyTheme(msg.IsDark())
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)

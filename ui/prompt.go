@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -43,7 +44,7 @@ func (m *Model) newCommands() []command {
 	return append(cmds,
 		command{names: []string{"sync", "r"}, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, run: (*Model).helpCommand},
-		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, run: (*Model).themeCommand},
+		command{names: []string{"theme"}, usage: "theme dark|light|auto", completions: []string{"theme dark", "theme light", "theme auto"}, run: (*Model).themeCommand},
 		command{names: []string{"quit", "q", "q!", "wq"}, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
 }
@@ -74,16 +75,18 @@ func (m *Model) helpCommand([]string) tea.Cmd {
 	return nil
 }
 
+// themeCommand is ':theme dark|light|auto': dark and light stay until
+// changed, whatever the terminal reports; auto asks the terminal again.
 func (m *Model) themeCommand(args []string) tea.Cmd {
-	if len(args) != 1 || (args[0] != "dark" && args[0] != "light") {
-		return m.setFlash(flashMsg{level: flashError, text: "usage: theme dark|light"})
+	mode, err := theme.ParseMode(strings.Join(args, " "))
+	if len(args) != 1 || err != nil {
+		return m.setFlash(flashMsg{level: flashError, text: "usage: theme dark|light|auto"})
 	}
-	m.applyTheme(args[0] == "dark")
-	return nil
+	return m.SetThemeMode(mode)
 }
 
 // commandList lists the ':' commands for ":help" and errors: "accounts,
-// opportunities, …, theme dark|light, quit".
+// opportunities, …, theme dark|light|auto, quit".
 func (m *Model) commandList() string {
 	var names []string
 	for _, c := range m.commands {

@@ -40,7 +40,7 @@ type AccountIndex struct {
 func NewAccountIndex(accts []Account) *AccountIndex {
 	ix := &AccountIndex{Accounts: accts, keys: make([]string, len(accts))}
 	for i, a := range accts {
-		ix.keys[i] = Sanitize(a.Name)
+		ix.keys[i] = strings.ToLower(Sanitize(a.Name))
 	}
 	for s := range numAccountSorts {
 		var keys []float64
@@ -66,10 +66,11 @@ func NewAccountIndex(accts []Account) *AccountIndex {
 	return ix
 }
 
-// Search returns the accounts whose name fuzzy-matches query, best first;
-// when within is not nil only those are searched.
+// Search returns the accounts whose name matches query, best first (see
+// rankSearch); when within is not nil only those are searched.
 func (ix *AccountIndex) Search(query string, within []int) []int {
-	return fuzzySearch(ix.keys, within, query, true)
+	matches, _ := rankSearch(ix.keys, within, query)
+	return matches
 }
 
 // searchKeys implements searchIndex.
@@ -93,7 +94,7 @@ func NewAccounts(ctx *Context) *Accounts {
 	p := &Accounts{ctx: ctx}
 	p.filteredList = filteredList[*AccountIndex]{
 		index:  NewAccountIndex(nil),
-		filter: newFilter(AccountsPane, true),
+		filter: newFilter(AccountsPane),
 		chrome: 2, // title, header
 		rowsOf: p.rowsOf,
 		idOf:   func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID },
@@ -102,20 +103,12 @@ func NewAccounts(ctx *Context) *Accounts {
 }
 
 // rowsOf returns the displayed rows for the filter and sort: filtered rows
-// are ordered by relevance.
+// are ordered by relevance, then by the sort field.
 func (p *Accounts) rowsOf() []int {
-	if p.filter.active() {
-		return p.filter.matches
+	if !p.filter.active() && !p.desc {
+		return p.index.orders[p.sort]
 	}
-	order := p.index.orders[p.sort]
-	if !p.desc {
-		return order
-	}
-	rows := make([]int, len(order))
-	for i, r := range order {
-		rows[len(order)-1-i] = r
-	}
-	return rows
+	return p.filter.rank(p.index.orders[p.sort], p.desc, nil)
 }
 
 // Selected returns the selected account.

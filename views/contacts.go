@@ -74,12 +74,12 @@ func NewContactIndex(contacts []book.Contact) *ContactIndex {
 func (ix *ContactIndex) searchKeys() []string { return ix.keys }
 
 // searchKey is what a person's filter matches: their name, then their
-// account or company, sanitized.
+// account or company, sanitized and lower-cased as rankKey expects.
 func searchKey(name, org string) string {
 	if org == "" {
-		return Sanitize(name)
+		return strings.ToLower(Sanitize(name))
 	}
-	return Sanitize(name) + " · " + Sanitize(org)
+	return strings.ToLower(Sanitize(name) + " · " + Sanitize(org))
 }
 
 // ContactsLoadedMsg carries a fresh snapshot of the contacts, read and
@@ -123,7 +123,7 @@ func NewContacts(ctx *Context) *Contacts {
 	p := &Contacts{ctx: ctx}
 	p.filteredList = filteredList[*ContactIndex]{
 		index:  NewContactIndex(nil),
-		filter: newFilter(ContactsPane, true),
+		filter: newFilter(ContactsPane),
 		chrome: 2, // title, header
 		rowsOf: p.rowsOf,
 		idOf:   func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID },
@@ -156,21 +156,11 @@ func (p *Contacts) rowsOf() []int {
 // Account returns the Id of the account the list is limited to, or "".
 func (p *Contacts) Account() string { return p.account }
 
-// sortedRows returns a list's displayed rows: the filter's matches, by
-// relevance, when a filter is applied, else the sort's order (reversed
-// when desc).
+// sortedRows returns a list's displayed rows: the filter's matches ranked
+// by relevance (as every list ranks them), each rank in the sort's order;
+// without a filter, the sort's order (reversed when desc).
 func sortedRows(f *filter, order []int, desc bool) []int {
-	if f.active() {
-		return f.matches
-	}
-	if !desc {
-		return order
-	}
-	rows := make([]int, len(order))
-	for i, r := range order {
-		rows[len(order)-1-i] = r
-	}
-	return rows
+	return f.rank(order, desc, nil)
 }
 
 // Selected returns the selected contact.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -11,8 +12,10 @@ import (
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
-// Detail shows one record: key fields, related lists and the activity
-// timeline (newest first). It scrolls as a whole.
+// Detail shows one record: key fields (empty ones left out), related
+// lists and the activity timeline (newest first). It scrolls as a whole;
+// ] and [ select an activity of the timeline and enter opens it, read
+// only, in the same view (esc goes back to the record).
 type Detail struct {
 	ctx     *Context
 	owner   PaneID // the pane that opened it, and closes it
@@ -27,6 +30,14 @@ type Detail struct {
 	lead    book.LeadDetail
 	lines   []string // rendered at the current width
 	offset  int
+	// selected is the selected activity of the timeline, -1 for none;
+	// actLines[i] is the line activity i starts on.
+	selected int
+	actLines []int
+	// opened shows the selected activity instead of the record; back is
+	// the record's scroll offset to return to.
+	opened  bool
+	back    int
 	focused bool
 	width   int
 	height  int
@@ -37,7 +48,7 @@ var _ Pane = (*Detail)(nil)
 // NewDetail returns a detail view, opened on pane owner, waiting for the
 // record kind/id.
 func NewDetail(ctx *Context, owner PaneID, kind RecordKind, id string) *Detail {
-	return &Detail{ctx: ctx, owner: owner, kind: kind, id: id, loading: true}
+	return &Detail{ctx: ctx, owner: owner, kind: kind, id: id, loading: true, selected: -1}
 }
 
 // Owner returns the pane the detail view was opened on.
@@ -54,19 +65,46 @@ func (p *Detail) Loading() bool { return p.loading }
 
 // SetAccount shows an account.
 func (p *Detail) SetAccount(d AccountDetail) {
+	selected := p.selectedActivityID()
 	d.Activities = newestFirst(d.Activities)
 	// Latest close date first, like the activity timeline.
 	d.Opportunities = slices.Clone(d.Opportunities)
 	slices.SortStableFunc(d.Opportunities, func(a, b Opportunity) int { return b.CloseDate.Compare(a.CloseDate) })
 	p.account, p.loading, p.err = d, false, nil
+	p.reselect(selected)
 	p.render()
 }
 
 // SetOpportunity shows an opportunity.
 func (p *Detail) SetOpportunity(d OpportunityDetail) {
+	selected := p.selectedActivityID()
 	d.Activities = newestFirst(d.Activities)
 	p.opp, p.loading, p.err = d, false, nil
+	p.reselect(selected)
 	p.render()
+}
+
+// selectedActivityID returns the selected activity's Id, or "".
+func (p *Detail) selectedActivityID() string {
+	if a, _, ok := p.Activity(); ok {
+		return a.ID
+	}
+	return ""
+}
+
+// reselect selects the activity id again in new data: the record was
+// reloaded (after a sync). When it is gone, nothing is selected and the
+// record shows.
+func (p *Detail) reselect(id string) {
+	p.selected = -1
+	for i, a := range p.activities() {
+		if id != "" && a.ID == id {
+			p.selected = i
+		}
+	}
+	if p.selected < 0 {
+		p.opened = false
+	}
 }
 
 // SetError shows why the record could not be loaded.
@@ -96,6 +134,28 @@ func (p *Detail) Blur() { p.focused = false }
 // Capturing implements Pane.
 func (p *Detail) Capturing() bool { return false }
 
+// activities returns the timeline, newest first.
+func (p *Detail) activities() []Activity {
+	switch p.kind {
+	case OpportunityRecord:
+		return p.opp.Activities
+	case ContactRecord:
+		return p.contact.Activities
+	case LeadRecord:
+		return p.lead.Activities
+	}
+	return p.account.Activities
+}
+
+// Activity returns the selected activity and whether it is open.
+func (p *Detail) Activity() (a Activity, open, ok bool) {
+	acts := p.activities()
+	if p.selected < 0 || p.selected >= len(acts) {
+		return Activity{}, false, false
+	}
+	return acts[p.selected], p.opened, true
+}
+
 // Update implements Pane.
 func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	kp, ok := msg.(tea.KeyPressMsg)
@@ -104,8 +164,18 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	}
 	k := &p.ctx.Keys.Detail
 	maxOff := max(0, len(p.lines)-p.height)
+	shownID := p.id
+	if a, open, ok := p.Activity(); ok && open && a.ID != "" {
+		shownID = a.ID
+	}
 	switch {
 	case key.Matches(kp, k.Back):
+		if p.opened {
+			p.opened = false
+			p.render()
+			p.offset = min(p.back, max(0, len(p.lines)-p.height))
+			return p, nil
+		}
 		return p, requestCmd(CloseDetailMsg{Pane: p.owner})
 	case key.Matches(kp, k.Up):
 		p.offset = max(0, p.offset-1)
@@ -115,14 +185,46 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.offset = 0
 	case key.Matches(kp, k.Bottom):
 		p.offset = maxOff
+	case key.Matches(kp, k.NextItem, k.PrevItem):
+		if p.opened || p.loading || p.err != nil || len(p.activities()) == 0 {
+			return p, nil
+		}
+		if key.Matches(kp, k.NextItem) {
+			p.selected = min(len(p.activities())-1, p.selected+1)
+		} else {
+			p.selected = max(0, p.selected-1)
+		}
+		p.render()
+		p.showSelected()
+	case key.Matches(kp, k.Open):
+		if _, _, ok := p.Activity(); ok && !p.opened {
+			p.opened, p.back = true, p.offset
+			p.offset = 0
+			p.render()
+		}
 	case key.Matches(kp, k.Browser):
-		return p, requestCmd(BrowseMsg{ID: p.id})
+		return p, requestCmd(BrowseMsg{ID: shownID})
 	case key.Matches(kp, k.Copy):
-		return p, requestCmd(CopyMsg{ID: p.id})
+		return p, requestCmd(CopyMsg{ID: shownID})
 	case p.kind == AccountRecord && !p.loading && p.err == nil && key.Matches(kp, k.People):
 		return p, requestCmd(ShowContactsMsg{AccountID: p.id, AccountName: p.account.Account.Name})
 	}
 	return p, nil
+}
+
+// showSelected scrolls the selected activity into view.
+func (p *Detail) showSelected() {
+	if p.selected < 0 || p.selected >= len(p.actLines) {
+		return
+	}
+	line := p.actLines[p.selected]
+	if line < p.offset {
+		p.offset = line
+	}
+	if line >= p.offset+p.height {
+		p.offset = line - p.height + 1
+	}
+	p.offset = max(0, min(p.offset, len(p.lines)-p.height))
 }
 
 // render lays the record out at the current width.
@@ -136,15 +238,40 @@ func (p *Detail) render() {
 	section := func(name string, n int) {
 		l = append(l, "", st.Title.Render(fit(fmt.Sprintf("%s (%d)", name, n), w)))
 	}
+	// field shows a labelled value; a field Salesforce left empty is left
+	// out (amounts are not: "—" says there is none).
 	field := func(label, value string) {
+		if strings.TrimSpace(Sanitize(value)) == "" {
+			return
+		}
 		labelW := min(16, w/3)
 		l = append(l, st.Muted.Render(fit(label, labelW))+" "+fit(value, w-labelW-1))
 	}
+	p.actLines = nil
 	switch {
 	case p.loading:
 		l = append(l, st.Muted.Render("Loading…"))
 	case p.err != nil:
 		l = append(l, st.Error.Render(fit("Could not load the record: "+p.err.Error(), w)), st.Muted.Render("esc goes back"))
+	case p.opened:
+		a, _, _ := p.Activity()
+		l = append(l, st.Title.Render(fit(a.Kind.String()+" · "+a.Subject, w)))
+		when := a.When.Format("2006-01-02")
+		if a.Kind == EventActivity {
+			when = a.When.Format("2006-01-02 15:04")
+		}
+		if a.When.IsZero() {
+			when = ""
+		}
+		field("Subject", a.Subject)
+		field(map[ActivityKind]string{TaskActivity: "Due", EventActivity: "Starts"}[a.Kind], when)
+		field("Status", a.Status)
+		field("Name", a.WhoName)
+		field("Assigned to", a.OwnerName)
+		field("Id", a.ID)
+		// NOTE: the comments (Task/Event Description) are not in the
+		// domain's Activity yet; they go here, wrapped, once they are.
+		l = append(l, "", st.Muted.Render(fit("esc goes back to the record", w)))
 	case p.kind == AccountRecord:
 		a := p.account.Account
 		p.title = a.Name
@@ -176,13 +303,17 @@ func (p *Detail) render() {
 		o := p.opp.Opportunity
 		p.title = o.Name
 		l = append(l, st.Title.Render(fit("Opportunity · "+o.Name, w)))
+		// What a rep acts on first: where the deal is and what is next.
+		// NOTE: NextStep, Type, LeadSource, ForecastCategoryName, the
+		// record type's name and Description are not in the domain's
+		// Opportunity yet; they go here once they are.
 		field("Account", o.AccountName)
 		field("Stage", o.StageName)
 		field("Amount", p.ctx.Amount(o.Amount, o.AmountNull))
 		field("Probability", fmt.Sprintf("%.0f%%", o.Probability))
 		field("Close date", date(o.CloseDate))
 		field("Owner", o.OwnerName)
-		field("Last activity", date(o.LastActivityDate))
+		field("Last activity", optionalDate(o.LastActivityDate))
 		field("Id", o.ID)
 		section("Contact roles", len(p.opp.ContactRoles))
 		for _, r := range p.opp.ContactRoles {
@@ -202,21 +333,18 @@ func (p *Detail) render() {
 func (p *Detail) timeline(l *[]string) {
 	st := p.ctx.Styles
 	w := p.width
-	acts := p.account.Activities
-	if p.kind == OpportunityRecord {
-		acts = p.opp.Activities
+	acts := p.activities()
+	title := fmt.Sprintf("Activity (%d)", len(acts))
+	if len(acts) > 0 {
+		title += st.Muted.Render(" · ] [ select, enter opens")
 	}
-	switch p.kind {
-	case ContactRecord:
-		acts = p.contact.Activities
-	case LeadRecord:
-		acts = p.lead.Activities
-	}
-	*l = append(*l, "", st.Title.Render(fit(fmt.Sprintf("Activity (%d)", len(acts)), w)))
+	*l = append(*l, "", fitStyled(st.Title.Render(title), w))
 	if len(acts) == 0 {
 		*l = append(*l, st.Muted.Render("  No tasks or events."))
 	}
-	for _, a := range acts {
+	p.actLines = make([]int, len(acts))
+	for i, a := range acts {
+		p.actLines[i] = len(*l)
 		when := a.When.Format("2006-01-02")
 		if a.Kind == EventActivity {
 			when = a.When.Format("2006-01-02 15:04")
@@ -230,8 +358,24 @@ func (p *Detail) timeline(l *[]string) {
 		if a.WhoName != "" {
 			subject += " · " + a.WhoName
 		}
+		if i == p.selected {
+			line := "▌ " + fit(when, 16) + " " + kind + " " + fit(subject, rest)
+			if p.focused {
+				line = st.Selected.Render(line)
+			}
+			*l = append(*l, line)
+			continue
+		}
 		*l = append(*l, "  "+st.Muted.Render(fit(when, 16))+" "+kind+" "+fit(subject, rest))
 	}
+}
+
+// optionalDate is date, or "" for a zero date (a field left out).
+func optionalDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return date(t)
 }
 
 // View implements Pane.
@@ -249,6 +393,8 @@ func (p *Detail) ShortHelp() []key.Binding {
 	if p.kind == AccountRecord {
 		return []key.Binding{k.Back, k.Up, k.Down, k.People, k.Browser, k.Copy}
 	}
+	// The timeline's title says how to select and open an activity: the
+	// line has no room for it at 80 cells.
 	return []key.Binding{k.Back, k.Up, k.Down, k.Browser, k.Copy}
 }
 
@@ -256,7 +402,7 @@ func (p *Detail) ShortHelp() []key.Binding {
 func (p *Detail) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Detail
 	if p.kind == AccountRecord {
-		return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.People, k.Browser, k.Copy}}
+		return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.NextItem, k.PrevItem, k.Open}, {k.Back, k.People, k.Browser, k.Copy}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Back, k.Browser, k.Copy}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.NextItem, k.PrevItem, k.Open}, {k.Back, k.Browser, k.Copy}}
 }

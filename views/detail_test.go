@@ -2,6 +2,7 @@ package views
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -109,5 +110,90 @@ func TestDetailAccountOpportunitiesLatestCloseFirst(t *testing.T) {
 	won, lost := strings.Index(out, "Atlas — Won deal"), strings.Index(out, "Atlas — Lost deal")
 	if won < 0 || lost < 0 || won > lost {
 		t.Fatalf("the won deal (closing later) should come first:\n%s", out)
+	}
+}
+
+func TestDetailOpportunityLeavesOutEmptyFields(t *testing.T) {
+	o := testOpps()[2] // Blue Harbor — Pilot: no activity yet
+	o.OwnerName = ""
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, o.ID)
+	d.SetSize(100, 30)
+	d.SetOpportunity(OpportunityDetail{Opportunity: o})
+	out := ansi.Strip(d.View())
+	for _, gone := range []string{"Last activity", "Owner"} {
+		if strings.Contains(out, gone) {
+			t.Errorf("empty field %q shown:\n%s", gone, out)
+		}
+	}
+	for _, want := range []string{"Account", "Blue Harbor Foods", "Stage", "Proposal", "Amount", "$15K", "Close date", date(o.CloseDate)} {
+		if !strings.Contains(out, want) {
+			t.Errorf("detail lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDetailOpensAnActivity(t *testing.T) {
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
+	d.SetSize(80, 12)
+	d.Focus()
+	var acts []Activity
+	for i := range 10 {
+		acts = append(acts, Activity{ID: fmt.Sprintf("00T%015d", i), Kind: TaskActivity, Subject: fmt.Sprintf("Call %d", i),
+			When: day(-i), Status: "Completed", WhoName: "Maya Chen", OwnerName: "Ada Okafor"})
+	}
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	if msgs := send(t, d, "enter"); len(msgs) != 0 || d.opened {
+		t.Fatalf("enter with no activity selected: %v, opened %v", msgs, d.opened)
+	}
+	send(t, d, "[")
+	if a, _, ok := d.Activity(); !ok || a.Subject != "Call 0" {
+		t.Fatalf("[ selected %q (%v), want the newest", a.Subject, ok)
+	}
+	send(t, d, "]", "]", "]", "]", "]", "]", "]")
+	a, _, _ := d.Activity()
+	if a.Subject != "Call 7" {
+		t.Fatalf("] ×7 selected %q, want Call 7", a.Subject)
+	}
+	// The selection scrolled into view, marked without colour too.
+	if line := lineWith(ansi.Strip(d.View()), "Call 7"); !strings.HasPrefix(line, "▌") {
+		t.Fatalf("selected activity not shown marked: %q\n%s", line, ansi.Strip(d.View()))
+	}
+	before := d.offset
+	send(t, d, "enter")
+	out := ansi.Strip(d.View())
+	for _, want := range []string{"Task · Call 7", "Completed", "Maya Chen", "Ada Okafor", acts[7].ID, "esc goes back"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("activity page lacks %q:\n%s", want, out)
+		}
+	}
+	if msgs := send(t, d, "y"); len(msgs) != 1 || msgs[0] != (CopyMsg{ID: acts[7].ID}) {
+		t.Errorf("y on the activity sent %v", msgs)
+	}
+	if msgs := send(t, d, "esc"); len(msgs) != 0 {
+		t.Fatalf("esc on the activity sent %v, want back to the record", msgs)
+	}
+	if _, open, _ := d.Activity(); open || d.offset != before || !strings.HasPrefix(lineWith(ansi.Strip(d.View()), "Call 7"), "▌") {
+		t.Fatalf("esc: open %v, offset %d (was %d)", open, d.offset, before)
+	}
+	if msgs := send(t, d, "esc"); len(msgs) != 1 || msgs[0] != (CloseDetailMsg{Pane: OpportunitiesPane}) {
+		t.Fatalf("second esc sent %v", msgs)
+	}
+}
+
+func TestDetailReloadKeepsTheOpenActivity(t *testing.T) {
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
+	d.SetSize(80, 20)
+	acts := []Activity{{ID: "00T1", Subject: "Call", When: day(-1)}, {ID: "00T2", Subject: "Email", When: day(-2)}}
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	send(t, d, "]", "]", "enter")
+	// A newer activity arrives: the open one stays open.
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: append([]Activity{{ID: "00T0", Subject: "Demo", When: day(0)}}, acts...)})
+	if a, open, _ := d.Activity(); !open || a.ID != "00T2" {
+		t.Fatalf("after a reload: %q open %v, want 00T2 open", a.ID, open)
+	}
+	// It was deleted: the record shows.
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts[:1]})
+	if _, open, ok := d.Activity(); open || ok || !containsPlain(d.View(), "Opportunity ·") {
+		t.Fatalf("after its deletion: open %v, selected %v", open, ok)
 	}
 }

@@ -3,11 +3,12 @@ package views
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/ui/theme"
@@ -25,106 +26,215 @@ type filterTickMsg struct {
 	seq  int
 }
 
-// filterDoneMsg carries the result of a fuzzy search.
+// filterDoneMsg carries the result of a search.
 type filterDoneMsg struct {
 	pane    PaneID
 	seq     int
 	query   string
-	matches []int // indexes into the searched keys, best match first
+	matches []int       // indexes into the searched keys, best match first
+	rel     []relevance // rel[i]: how key i matches; noMatch when it does not
 }
 
-// subset is a fuzzy.Source over some of the keys.
-type subset struct {
-	keys []string
-	ids  []int // nil means all keys
-}
+// relevance is how well a search key matches a query, best first. Every
+// filterable list ranks its matches with it (rankKey), so a query finds
+// the same records in the same order of relevance everywhere.
+type relevance uint8
 
-func (s subset) String(i int) string {
-	if s.ids == nil {
-		return s.keys[i]
+const (
+	// relWord: every word of the query is a word of the key.
+	relWord relevance = iota
+	// relPrefix: every word of the query starts a word of the key.
+	relPrefix
+	// relSubstring: the key contains every word of the query.
+	relSubstring
+	// relFuzzy: the key contains the runes of every word of the query, in
+	// order, with gaps.
+	relFuzzy
+	// noMatch: some word of the query is not in the key at all.
+	noMatch
+)
+
+// queryWords splits a query into the lower-cased words rankKey expects.
+func queryWords(query string) []string { return strings.Fields(strings.ToLower(query)) }
+
+// rankKey returns how well key, lower-cased, matches the lower-cased
+// query words: as well as its worst-matching word.
+func rankKey(key string, words []string) relevance {
+	worst := relWord
+	for _, w := range words {
+		r := rankWord(key, w)
+		if r == noMatch {
+			return noMatch
+		}
+		worst = max(worst, r)
 	}
-	return s.keys[s.ids[i]]
+	return worst
 }
 
-func (s subset) Len() int {
-	if s.ids == nil {
-		return len(s.keys)
+// rankWord returns how well key contains the query word w: it looks at
+// every place w occurs until one is a whole word.
+func rankWord(key, w string) relevance {
+	best := noMatch
+	for off := 0; off <= len(key); {
+		i := strings.Index(key[off:], w)
+		if i < 0 {
+			break
+		}
+		i += off
+		end := i + len(w)
+		startsWord := i == 0 || !isWordRune(lastRune(key[:i]))
+		endsWord := end == len(key) || !isWordRune(firstRune(key[end:]))
+		switch {
+		case startsWord && endsWord:
+			return relWord
+		case startsWord:
+			best = relPrefix
+		case best == noMatch:
+			best = relSubstring
+		}
+		off = i + 1
 	}
-	return len(s.ids)
+	if best == noMatch && isSubsequence(key, w) {
+		best = relFuzzy
+	}
+	return best
 }
 
-// fuzzySearch returns the indexes of keys matching query. Ranked, it uses
-// github.com/sahilm/fuzzy and returns the best matches first. Unranked (a
-// table keeps its own sort order, so scores are not needed) it expects
-// lower-cased keys and runs a plain case-insensitive subsequence match,
-// the same matches without the scoring, about 20× faster at 100k rows.
-// When candidates is not nil only those are searched.
-func fuzzySearch(keys []string, candidates []int, query string, ranked bool) []int {
-	if !ranked {
-		return subsequenceSearch(keys, candidates, strings.ToLower(query))
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	src := subset{keys: keys, ids: candidates}
-	found := fuzzy.FindFrom(query, src)
-	out := make([]int, len(found))
-	for i, m := range found {
-		if candidates == nil {
-			out[i] = m.Index
-		} else {
-			out[i] = candidates[m.Index]
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func lastRune(s string) rune {
+	if n := len(s); n > 0 && s[n-1] < utf8.RuneSelf {
+		return rune(s[n-1])
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func firstRune(s string) rune {
+	if len(s) > 0 && s[0] < utf8.RuneSelf {
+		return rune(s[0])
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// isSubsequence reports whether s contains the runes of w in order.
+func isSubsequence(s, w string) bool {
+	for _, r := range s {
+		if w == "" {
+			return true
+		}
+		if q, n := utf8.DecodeRuneInString(w); r == q {
+			w = w[n:]
 		}
 	}
-	return out
+	return w == ""
 }
 
-// subsequenceSearch returns the indexes of the lower-cased keys that contain
-// the runes of query in order.
-func subsequenceSearch(lower []string, candidates []int, query string) []int {
-	q := []rune(query)
-	match := func(s string) bool {
-		i := 0
-		for _, r := range s {
-			if r == q[i] {
-				i++
-				if i == len(q) {
-					return true
-				}
+// rankSearch ranks the lower-cased keys against query: matches lists the
+// matching keys' indexes, best first and in index order within equal
+// relevance; rel holds every key's relevance. When candidates is not nil
+// only those are searched (a query that extends the previous one matches
+// a subset of its matches).
+func rankSearch(keys []string, candidates []int, query string) (matches []int, rel []relevance) {
+	words := queryWords(query)
+	rel = make([]relevance, len(keys))
+	var count [noMatch]int
+	if len(words) == 0 {
+		for i := range rel {
+			rel[i] = noMatch
+		}
+		return []int{}, rel
+	}
+	if candidates == nil {
+		for i, k := range keys {
+			rel[i] = rankKey(k, words)
+			if rel[i] < noMatch {
+				count[rel[i]]++
 			}
 		}
-		return false
-	}
-	var out []int
-	if len(q) == 0 {
-		return out
-	}
-	if candidates != nil {
-		for _, c := range candidates {
-			if match(lower[c]) {
-				out = append(out, c)
+	} else {
+		for i := range rel {
+			rel[i] = noMatch
+		}
+		for _, i := range candidates {
+			rel[i] = rankKey(keys[i], words)
+			if rel[i] < noMatch {
+				count[rel[i]]++
 			}
 		}
-		return out
 	}
-	for i, s := range lower {
-		if match(s) {
-			out = append(out, i)
+	// A counting sort by relevance, stable in index order.
+	var next [noMatch]int
+	total := 0
+	for r, n := range count {
+		next[r] = total
+		total += n
+	}
+	matches = make([]int, total)
+	for i, r := range rel {
+		if r < noMatch {
+			matches[next[r]] = i
+			next[r]++
 		}
 	}
-	return out
+	return matches, rel
+}
+
+// rank returns the rows of order (walked backwards with desc) that keep
+// accepts; with a filter applied only its matches, the most relevant
+// first and in the list's order within equal relevance, so that a query
+// leads with the records it names, not with the first in the sort order.
+func (f *filter) rank(order []int, desc bool, keep func(i int) bool) []int {
+	rows := make([]int, 0, len(order))
+	if !f.active() {
+		for j := range order {
+			if desc {
+				j = len(order) - 1 - j
+			}
+			if keep == nil || keep(order[j]) {
+				rows = append(rows, order[j])
+			}
+		}
+		return rows
+	}
+	var buckets [noMatch][]int
+	for j := range order {
+		if desc {
+			j = len(order) - 1 - j
+		}
+		i := order[j]
+		if i >= len(f.rel) {
+			continue // rel is of other data: its own result is on its way
+		}
+		if r := f.rel[i]; r < noMatch && (keep == nil || keep(i)) {
+			buckets[r] = append(buckets[r], i)
+		}
+	}
+	for _, b := range buckets {
+		rows = append(rows, b...)
+	}
+	return rows
 }
 
 // filter is the type-to-filter state shared by the list panes.
 type filter struct {
 	pane    PaneID
 	input   textinput.Model
-	editing bool   // the input has the keys
-	query   string // the query whose result is applied
-	matches []int  // result of query; nil when there is no filter
+	editing bool        // the input has the keys
+	query   string      // the query whose result is applied
+	matches []int       // result of query, best first; nil when there is no filter
+	rel     []relevance // every key's relevance to query (see rankSearch)
 	seq     int
-	ranked  bool // results best first (a list) or in key order (a sorted table)
 }
 
-func newFilter(pane PaneID, ranked bool) filter {
-	return filter{pane: pane, input: NewInput("/", "type to filter", true), ranked: ranked}
+func newFilter(pane PaneID) filter {
+	return filter{pane: pane, input: NewInput("/", "type to filter", true)}
 }
 
 // inputStyles are the text input styles for the theme, with a steady
@@ -166,7 +276,7 @@ func (f *filter) clear() {
 	f.input.Blur()
 	f.input.SetValue("")
 	f.query = ""
-	f.matches = nil
+	f.matches, f.rel = nil, nil
 	f.seq++
 }
 
@@ -191,7 +301,7 @@ func (f *filter) typed(msg tea.Msg) (tea.Cmd, bool) {
 	f.seq++
 	if strings.TrimSpace(after) == "" {
 		f.query = ""
-		f.matches = nil
+		f.matches, f.rel = nil, nil
 		return cmd, true
 	}
 	seq, pane := f.seq, f.pane
@@ -212,9 +322,10 @@ func (f *filter) search(msg filterTickMsg, keys []string, narrow bool) tea.Cmd {
 	if narrow && f.query != "" && f.matches != nil && strings.HasPrefix(query, f.query) {
 		candidates = f.matches
 	}
-	seq, pane, ranked := f.seq, f.pane, f.ranked
+	seq, pane := f.seq, f.pane
 	return func() tea.Msg {
-		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, candidates, query, ranked)}
+		matches, rel := rankSearch(keys, candidates, query)
+		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: matches, rel: rel}
 	}
 }
 
@@ -225,9 +336,10 @@ func (f *filter) research(keys []string) tea.Cmd {
 		return nil
 	}
 	f.seq++
-	seq, pane, query, ranked := f.seq, f.pane, f.query, f.ranked
+	seq, pane, query := f.seq, f.pane, f.query
 	return func() tea.Msg {
-		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: fuzzySearch(keys, nil, query, ranked)}
+		matches, rel := rankSearch(keys, nil, query)
+		return filterDoneMsg{pane: pane, seq: seq, query: query, matches: matches, rel: rel}
 	}
 }
 
@@ -237,7 +349,7 @@ func (f *filter) done(msg filterDoneMsg) bool {
 		return false
 	}
 	f.query = msg.query
-	f.matches = msg.matches
+	f.matches, f.rel = msg.matches, msg.rel
 	return true
 }
 

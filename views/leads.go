@@ -110,7 +110,7 @@ func NewLeads(ctx *Context) *Leads {
 	p := &Leads{ctx: ctx}
 	p.filteredList = filteredList[*LeadIndex]{
 		index:  NewLeadIndex(nil),
-		filter: newFilter(LeadsPane, true),
+		filter: newFilter(LeadsPane),
 		chrome: 2, // title, header
 		rowsOf: p.rowsOf,
 		idOf:   func(ix *LeadIndex, r int) string { return ix.Leads[r].ID },

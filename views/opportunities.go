@@ -1,13 +1,17 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // OppColumn is a column of the opportunities table.
@@ -58,6 +62,9 @@ func (c ClosingFilter) String() string {
 	return [...]string{"any close date", "closing this month", "closing this quarter"}[c]
 }
 
+// ChipOnMark leads an active quick filter's chip.
+const ChipOnMark = "✓ "
+
 // StaleAfter is how long without activity makes an opportunity stale.
 const StaleAfter = 30 * 24 * time.Hour
 
@@ -70,11 +77,13 @@ type OpportunityIndex struct {
 	orders        [numOppColumns][]int
 }
 
-// NewOpportunityIndex builds the index of opps. The search keys and the
-// seven column orders are independent, so they are built concurrently
-// (NewOpportunityIndex runs in a command, off the event loop; at 100k
-// opportunities each costs tens of milliseconds).
-func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
+// NewOpportunityIndex builds the index of opps. The record types' sales
+// processes order the Stage column (see stageOrder); without them stages
+// sort by name. The search keys and the seven column orders are
+// independent, so they are built concurrently (NewOpportunityIndex runs in
+// a command, off the event loop; at 100k opportunities each costs tens of
+// milliseconds).
+func NewOpportunityIndex(opps []Opportunity, rts ...RecordType) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -83,13 +92,66 @@ func NewOpportunityIndex(opps []Opportunity) *OpportunityIndex {
 		}
 	})
 	for c := range numOppColumns {
+		if c == ColStage {
+			wg.Go(func() { ix.orders[c] = stageOrder(opps, rts) })
+			continue
+		}
 		wg.Go(func() { ix.orders[c] = oppOrder(opps, c) })
 	}
 	wg.Wait()
 	return ix
 }
 
-// oppOrder returns the indexes of opps in ascending order of column c.
+// stageOrder returns the indexes of opps in the order of the sales
+// process, as Salesforce's ORDER BY StageName does (by the stage's
+// OpportunityStage SortOrder, not its name): by the SortOrder of the stage
+// in the opportunity's record type (or, for a stage its record type does
+// not list, in any record type), then by stage name for stages that share
+// a SortOrder or are unknown (those come last), then by close date, then
+// by position.
+func stageOrder(opps []Opportunity, rts []RecordType) []int {
+	type rtStage struct{ rt, label string }
+	own := make(map[rtStage]int)
+	byLabel := make(map[string]int)
+	for _, rt := range rts {
+		for _, s := range rt.Stages {
+			own[rtStage{rt.ID, s.Label}] = s.SortOrder
+			if o, ok := byLabel[s.Label]; !ok || s.SortOrder < o {
+				byLabel[s.Label] = s.SortOrder
+			}
+		}
+	}
+	names := stringRanks(len(opps), func(i int) string { return opps[i].StageName })
+	type key struct {
+		sortOrder int
+		name      float64
+		close     int64
+		i         int
+	}
+	keys := make([]key, len(opps))
+	for i := range opps {
+		o := &opps[i]
+		so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
+		if !ok {
+			if so, ok = byLabel[o.StageName]; !ok {
+				so = math.MaxInt
+			}
+		}
+		keys[i] = key{so, names[i], o.CloseDate.Unix(), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.sortOrder, b.sortOrder), cmp.Compare(a.name, b.name),
+			cmp.Compare(a.close, b.close), cmp.Compare(a.i, b.i))
+	})
+	order := make([]int, len(keys))
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
+}
+
+// oppOrder returns the indexes of opps in ascending order of column c
+// (every column but Stage: see stageOrder).
 func oppOrder(opps []Opportunity, c OppColumn) []int {
 	var keys []float64
 	switch c {
@@ -97,8 +159,6 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].Name })
 	case ColAccount:
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].AccountName })
-	case ColStage:
-		keys = stringRanks(len(opps), func(i int) string { return opps[i].StageName })
 	case ColOwner:
 		keys = stringRanks(len(opps), func(i int) string { return opps[i].OwnerName })
 	case ColAmount:
@@ -117,10 +177,12 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 	return sortedOrder(keys)
 }
 
-// Search returns the opportunities whose name and account fuzzy-match
-// query, in index order; when within is not nil only those are searched.
+// Search returns the opportunities whose name and account match query,
+// best first (see rankSearch); when within is not nil only those are
+// searched.
 func (ix *OpportunityIndex) Search(query string, within []int) []int {
-	return fuzzySearch(ix.keys, within, query, false)
+	matches, _ := rankSearch(ix.keys, within, query)
+	return matches
 }
 
 // searchKeys implements searchIndex.
@@ -139,7 +201,6 @@ type Opportunities struct {
 	status  StatusFilter
 	closing ClosingFilter
 	stale   bool
-	match   []bool  // match[i]: opportunity i matches the text filter
 	total   float64 // the displayed opportunities' amount, summed when they change
 }
 
@@ -151,7 +212,7 @@ func NewOpportunities(ctx *Context) *Opportunities {
 	p := &Opportunities{ctx: ctx, sortCol: ColCloseDate}
 	p.filteredList = filteredList[*OpportunityIndex]{
 		index:  NewOpportunityIndex(nil),
-		filter: newFilter(OpportunitiesPane, false),
+		filter: newFilter(OpportunitiesPane),
 		chrome: 3, // title, chips, header
 		rowsOf: p.rowsOf,
 		idOf:   func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID },
@@ -174,7 +235,8 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
 
 // rowsOf returns the displayed rows, and sums their amount: walk the sort
-// order once and keep what passes the quick filters and the text filter.
+// order once and keep what passes the quick filters and the text filter,
+// the most relevant matches first (filter.rank).
 func (p *Opportunities) rowsOf() []int {
 	now := p.ctx.Now()
 	// Close dates are dates (UTC midnights): compare with the UTC
@@ -183,21 +245,8 @@ func (p *Opportunities) rowsOf() []int {
 	monthEnd := monthStart.AddDate(0, 1, 0)
 	qStart, qEnd := p.ctx.FiscalQuarter(now)
 	staleBefore := now.Add(-StaleAfter)
-	if p.filter.active() {
-		p.match = make([]bool, len(p.index.Opportunities))
-		for _, i := range p.filter.matches {
-			p.match[i] = true
-		}
-	} else {
-		p.match = nil
-	}
-	order := p.index.orders[p.sortCol]
-	rows := make([]int, 0, len(order))
 	keep := func(i int) bool {
 		o := &p.index.Opportunities[i]
-		if p.match != nil && !p.match[i] {
-			return false
-		}
 		if p.mine && o.OwnerID != p.ctx.Me {
 			return false
 		}
@@ -226,19 +275,7 @@ func (p *Opportunities) rowsOf() []int {
 		}
 		return true
 	}
-	if p.desc {
-		for j := len(order) - 1; j >= 0; j-- {
-			if keep(order[j]) {
-				rows = append(rows, order[j])
-			}
-		}
-	} else {
-		for _, i := range order {
-			if keep(i) {
-				rows = append(rows, i)
-			}
-		}
-	}
+	rows := p.filter.rank(p.index.orders[p.sortCol], p.desc, keep)
 	p.total = 0
 	for _, r := range rows {
 		p.total += p.index.Opportunities[r].Amount
@@ -338,6 +375,20 @@ func oppWidths(w int) [numOppColumns]int {
 	return c
 }
 
+// headerCell renders a column header of w cells: the label, cut when it
+// must be (an abbreviation first loses its dot: "Prob▲"), then the sort
+// arrow (if any), which is never cut.
+func headerCell(label, arrow string, w int, right bool) string {
+	if ansi.StringWidth(label+arrow) > w {
+		label = strings.TrimSuffix(label, ".")
+	}
+	label, _ = truncate(Sanitize(label), w-ansi.StringWidth(arrow))
+	if right {
+		return fitRight(label+arrow, w)
+	}
+	return fit(label+arrow, w)
+}
+
 // View implements Pane.
 func (p *Opportunities) View() string {
 	if p.width <= 0 || p.paneH <= 0 {
@@ -345,14 +396,20 @@ func (p *Opportunities) View() string {
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
-	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s",
-		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(p.total)))
+	relevance := ""
+	if p.filter.active() {
+		relevance = " · sorted by relevance"
+	}
+	title := "Opportunities " + st.Muted.Render(fmt.Sprintf("%s of %s · %s%s",
+		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Opportunities))), p.ctx.Money(p.total), relevance))
 	b.WriteString(fitStyled(st.Title.Render(title), p.width))
 	b.WriteByte('\n')
 
+	// An active chip carries a mark as well as its colour, so that it
+	// reads on a monochrome terminal too.
 	chip := func(on bool, label string) string {
 		if on {
-			return st.ChipActive.Render(label)
+			return st.ChipActive.Render(ChipOnMark + label)
 		}
 		return st.Chip.Render(label)
 	}
@@ -376,20 +433,14 @@ func (p *Opportunities) View() string {
 		if w == 0 {
 			continue
 		}
-		label := c.String()
+		arrow := ""
 		if c == p.sortCol {
+			arrow = "▲"
 			if p.desc {
-				label += "▼"
-			} else {
-				label += "▲"
+				arrow = "▼"
 			}
 		}
-		var cell string
-		if c == ColAmount || c == ColProbability {
-			cell = fitRight(label, w)
-		} else {
-			cell = fit(label, w)
-		}
+		cell := headerCell(c.String(), arrow, w, c == ColAmount || c == ColProbability)
 		if c == p.sortCol {
 			cell = st.HeaderSort.Render(cell)
 		} else {

@@ -2,8 +2,11 @@ package views
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func newTestOpps(t *testing.T) *Opportunities {
@@ -146,5 +149,89 @@ func TestOpportunitiesNewDataWithoutFilterIsShownAtOnce(t *testing.T) {
 	}
 	if len(p.Rows()) != 6 {
 		t.Fatalf("%d open rows, want 6", len(p.Rows()))
+	}
+}
+
+func TestOpportunitiesStageSortFollowsTheSalesProcess(t *testing.T) {
+	// One sales process per record type, numbered as OpportunityStage's
+	// SortOrder numbers them (org-wide); names in another order.
+	rts := []RecordType{
+		{ID: "rtNB", Name: "New Business", Stages: []Stage{
+			{Label: "Prospecting", SortOrder: 1}, {Label: "Proposal", SortOrder: 3},
+			{Label: "Closed Won", SortOrder: 4, IsClosed: true, IsWon: true}, {Label: "Closed Lost", SortOrder: 5, IsClosed: true},
+		}},
+		{ID: "rtRen", Name: "Renewal", Stages: []Stage{
+			{Label: "Quote Sent", SortOrder: 2}, {Label: "Closed Won", SortOrder: 4, IsClosed: true, IsWon: true},
+		}},
+	}
+	opps := append(testOpps(), Opportunity{ID: "006-unknown-stage", Name: "Legacy", StageName: "Archived", CloseDate: day(1), RecordTypeID: "rtNB"})
+	p := NewOpportunities(testContext(true))
+	p.SetSize(120, 20)
+	p.SetData(NewOpportunityIndex(opps, rts...))
+	p.SetQuickFilters(false, StatusAny, ClosingAny, false)
+	send(t, p, "<", "<")
+	if c, _ := p.SortColumn(); c != ColStage {
+		t.Fatalf("sort column %v, want Stage", c)
+	}
+	var got []string
+	for _, o := range p.Rows() {
+		got = append(got, o.StageName+" "+date(o.CloseDate))
+	}
+	// Stages in process order, close date first inside a stage, a stage
+	// no process lists last.
+	want := []string{
+		"Prospecting 2026-05-19", "Prospecting 2026-05-26",
+		"Quote Sent 2026-05-24",
+		"Proposal 2026-06-23", "Proposal 2026-08-22",
+		"Closed Won 2026-04-24", "Closed Won 2026-05-12",
+		"Closed Lost 2026-03-15",
+		"Archived 2026-05-15",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("by stage:\n got %q\nwant %q", got, want)
+	}
+	send(t, p, "-")
+	got = got[:0]
+	for _, o := range p.Rows() {
+		got = append(got, o.StageName+" "+date(o.CloseDate))
+	}
+	slices.Reverse(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("by stage, descending:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestOpportunitiesSortedHeaderKeepsItsArrow(t *testing.T) {
+	for _, width := range []int{60, 80, 140} {
+		p := newTestOpps(t)
+		p.SetSize(width, 20)
+		for range numOppColumns {
+			for _, arrow := range []string{"▲", "▼"} {
+				header := lineWith(p.View(), "Name")
+				col, _ := p.SortColumn()
+				if widths := oppWidths(width); widths[col] > 0 && !strings.Contains(header, arrow) {
+					t.Errorf("width %d, sorted by %v: header %q has no %s", width, col, header, arrow)
+				}
+				if col == ColProbability && width >= 80 && !strings.Contains(header, "Prob"+arrow) {
+					t.Errorf("width %d: header %q, want Prob%s", width, header, arrow)
+				}
+				send(t, p, "-")
+			}
+			send(t, p, ">")
+		}
+	}
+}
+
+func TestOpportunitiesChipsMarkTheirStateWithoutColour(t *testing.T) {
+	p := newTestOpps(t)
+	chips := func() string { return strings.Split(ansi.Strip(p.View()), "\n")[1] }
+	// Default: open only, every owner, any close date, not only stale.
+	if got := chips(); !strings.Contains(got, "✓ open") || strings.Contains(got, "✓ all owners") ||
+		strings.Contains(got, "✓ any close date") || strings.Contains(got, "✓ stale") {
+		t.Fatalf("default chips %q", got)
+	}
+	send(t, p, "m", "z")
+	if got := chips(); !strings.Contains(got, "✓ mine") || !strings.Contains(got, "✓ stale 30d") {
+		t.Fatalf("mine and stale on: chips %q", got)
 	}
 }

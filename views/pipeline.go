@@ -259,7 +259,8 @@ func (p *Pipeline) visibleColumns() int {
 }
 
 // followColumn scrolls the board sideways so that the focused column is
-// visible.
+// visible and the window is full: after a resize or a switch to a record
+// type with fewer stages the window never starts past the last full one.
 func (p *Pipeline) followColumn() {
 	visible := p.visibleColumns()
 	if p.col < p.colOffset {
@@ -268,6 +269,13 @@ func (p *Pipeline) followColumn() {
 	if p.col >= p.colOffset+visible {
 		p.colOffset = p.col - visible + 1
 	}
+	p.colOffset = max(0, min(p.colOffset, len(p.columns)-visible))
+}
+
+// shownColumns returns the range [start, end) of the columns the board
+// shows; the header names the same range.
+func (p *Pipeline) shownColumns() (start, end int) {
+	return p.colOffset, min(len(p.columns), p.colOffset+p.visibleColumns())
 }
 
 // minColumnWidth is the narrowest a stage column gets before the board
@@ -288,10 +296,9 @@ func (p *Pipeline) View() string {
 	if p.mine {
 		owner = "mine"
 	}
-	visible := p.visibleColumns()
 	more := ""
-	if visible < len(p.columns) {
-		more = fmt.Sprintf(" · stages %d–%d/%d", p.colOffset+1, min(len(p.columns), p.colOffset+visible), len(p.columns))
+	if start, end := p.shownColumns(); end-start < len(p.columns) {
+		more = fmt.Sprintf(" · stages %d–%d/%d", start+1, end, len(p.columns))
 	}
 	title := "Pipeline " + st.Muted.Render(fmt.Sprintf("%s%s · %s · open %s · weighted %s",
 		Sanitize(rt.Name), more, owner, p.ctx.Money(p.open), p.ctx.Money(p.weighted)))
@@ -322,12 +329,13 @@ func (p *Pipeline) board(h int) string {
 	innerW := max(1, colW-frameW)
 	innerH := max(1, h-frameH)
 	var cols []string
-	for ci := p.colOffset; ci < min(len(p.columns), p.colOffset+visible); ci++ {
+	start, end := p.shownColumns()
+	for ci := start; ci < end; ci++ {
 		c := p.columns[ci]
 		focusedCol := ci == p.col && p.focused
 		var lines []string
 		lines = append(lines, st.Title.Render(fit(c.stage.Label, innerW)))
-		lines = append(lines, st.Muted.Render(fit(fmt.Sprintf("%d · %s · w %s", len(c.cards), p.ctx.Money(c.total), p.ctx.Money(c.weighted)), innerW)))
+		lines = append(lines, st.Muted.Render(fit(p.columnFigures(c, innerW), innerW)))
 		cardH := 2
 		slots := max(0, (innerH-len(lines))/cardH)
 		off := 0
@@ -336,8 +344,8 @@ func (p *Pipeline) board(h int) string {
 		}
 		for j := off; j < min(len(c.cards), off+slots); j++ {
 			o := &p.index.Opportunities[c.cards[j]]
-			name := fit(o.Name, innerW)
-			meta := fit(p.ctx.Amount(o.Amount, o.AmountNull)+" · "+date(o.CloseDate), innerW)
+			name := fit(dealLabel(o.Name, o.AccountName, innerW), innerW)
+			meta := fit(cardFigures(p.ctx.Amount(o.Amount, o.AmountNull), date(o.CloseDate), innerW), innerW)
 			if j == p.cursor[ci] && ci == p.col {
 				if focusedCol {
 					name = st.Selected.Render(name)
@@ -359,13 +367,89 @@ func (p *Pipeline) board(h int) string {
 			style = st.ColumnFocus
 		}
 		w := colW
-		if ci == p.colOffset+visible-1 {
+		if ci == start+visible-1 {
 			w = lastW
 			body = padLines(body, max(1, lastW-frameW), innerH)
 		}
 		cols = append(cols, style.Width(w).Height(h).Render(body))
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, cols...)
+}
+
+// columnFigures returns a column's figures as they fit w cells: its card
+// count, total and weighted total, dropping the weighted total, then the
+// total, rather than cutting a number.
+func (p *Pipeline) columnFigures(c pipelineColumn, w int) string {
+	count := formatInt(int64(len(c.cards)))
+	total, weighted := p.ctx.Money(c.total), p.ctx.Money(c.weighted)
+	for _, s := range []string{
+		count + " · " + total + " · w " + weighted,
+		count + " · " + total,
+	} {
+		if ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return count
+}
+
+// cardFigures is a card's second line in w cells: the amount and the close
+// date, or the amount alone rather than a cut date.
+func cardFigures(amount, closeDate string, w int) string {
+	if s := amount + " · " + closeDate; ansi.StringWidth(s) <= w {
+		return s
+	}
+	return amount
+}
+
+// dealSeparators join an account's name to the rest of a deal's name:
+// "Acme - Expansion", "Acme — Platform", "Acme: Renewal".
+const dealSeparators = " -–—:·|/"
+
+// dealLabel is a card's name line in w cells: deal names usually start
+// with their account's name ("Riverside Hospitality - Expansion"), so a
+// name cut to fit would leave the cards of one account looking the same.
+// When the name does not fit, the part that tells the deals apart comes
+// first, then the account; a name that does not start with its account's
+// stays as it is.
+func dealLabel(name, account string, w int) string {
+	if ansi.StringWidth(Sanitize(name)) <= w {
+		return name
+	}
+	if rest, ok := afterAccount(name, account); ok {
+		return rest + " · " + account
+	}
+	return name
+}
+
+// afterAccount returns the part of a deal's name after its account's name
+// (or after a first part that begins the account's name: "Acme — Platform"
+// under "Acme Logistics"); ok is false when there is none.
+func afterAccount(name, account string) (rest string, ok bool) {
+	if account == "" {
+		return "", false
+	}
+	startsWith := func(s, prefix string) bool {
+		return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	// The whole account name, then a separator.
+	if startsWith(name, account) && len(name) > len(account) && strings.ContainsRune(dealSeparators, firstRune(name[len(account):])) {
+		rest = strings.TrimLeft(name[len(account):], dealSeparators)
+		return rest, rest != ""
+	}
+	// A first part the account's name begins with, as a whole word.
+	for _, sep := range []string{" — ", " – ", " - ", ": "} {
+		head, tail, found := strings.Cut(name, sep)
+		if !found || head == "" || !startsWith(account, head) {
+			continue
+		}
+		if len(account) > len(head) && account[len(head)] != ' ' {
+			continue
+		}
+		tail = strings.TrimLeft(tail, dealSeparators)
+		return tail, tail != ""
+	}
+	return "", false
 }
 
 // chart renders horizontal bar charts of the pipeline: the amount in each
@@ -396,7 +480,14 @@ func (p *Pipeline) chart() string {
 		peak = max(peak, b.amount)
 	}
 	labelW = min(labelW, p.width/4)
-	valueW := 8
+	valueW := 8 // amounts are never cut: the widest sets the column
+	for _, c := range p.columns {
+		amount := c.total
+		if c.stage.IsClosed {
+			amount = c.quarter
+		}
+		valueW = max(valueW, ansi.StringWidth(p.ctx.Money(amount)))
+	}
 	barW := max(1, p.width-labelW-valueW-3)
 	var lines []string
 	rows := func(title string, bars []bar) {

@@ -189,3 +189,180 @@ func TestPipelineChartIsAboutThePipeline(t *testing.T) {
 		t.Errorf("Closed Won row: %q", lineWith(chart, "Closed Won"))
 	}
 }
+
+// manyStages is a sales process wider than the board: ten stages, of
+// which five fit 120 cells.
+func manyStages() ([]RecordType, []Opportunity) {
+	var stages []Stage
+	var opps []Opportunity
+	for i := range 10 {
+		label := "Stage " + string(rune('A'+i))
+		stages = append(stages, Stage{Label: label, SortOrder: i, Probability: float64(i * 10)})
+		opps = append(opps, Opportunity{ID: "006" + label, Name: "Deal " + label, StageName: label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtNB"})
+	}
+	short := stages[:6]
+	for i, s := range short {
+		opps = append(opps, Opportunity{ID: "006R" + s.Label, Name: "Renewal " + s.Label, StageName: s.Label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtRen"})
+	}
+	return []RecordType{{ID: "rtNB", Name: "New Business", Stages: stages}, {ID: "rtRen", Name: "Renewal", Stages: short}}, opps
+}
+
+// headerAndColumns returns the header's "stages a–b/n" (or "" when every
+// column shows) and the labels of the columns shown, as the screen has them.
+func headerAndColumns(t *testing.T, p *Pipeline) (string, []string) {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(p.View()), "\n")
+	header := ""
+	if i := strings.Index(lines[0], "stages "); i >= 0 {
+		header = strings.Fields(lines[0][i+len("stages "):])[0]
+	}
+	var labels []string
+	for _, cell := range strings.Split(lines[2], "│") {
+		if l := strings.TrimSpace(cell); l != "" {
+			labels = append(labels, l)
+		}
+	}
+	return header, labels
+}
+
+func TestPipelineHeaderNamesTheColumnsShown(t *testing.T) {
+	rts, opps := manyStages()
+	p := NewPipeline(testContext(true))
+	p.SetSize(120, 30)
+	p.SetData(NewOpportunityIndex(opps), rts)
+	p.Focus()
+	check := func(step, wantHeader, first, last string) {
+		t.Helper()
+		header, labels := headerAndColumns(t, p)
+		if header != wantHeader || len(labels) == 0 || labels[0] != first || labels[len(labels)-1] != last {
+			t.Fatalf("%s: header %q over columns %q, want %q over %s…%s", step, header, labels, wantHeader, first, last)
+		}
+	}
+	check("start", "1–5/10", "Stage A", "Stage E")
+	for range 4 {
+		send(t, p, "l")
+		check("l within the window", "1–5/10", "Stage A", "Stage E")
+	}
+	send(t, p, "l")
+	check("l past the window", "2–6/10", "Stage B", "Stage F")
+	send(t, p, "h")
+	check("h within the window", "2–6/10", "Stage B", "Stage F")
+	for range 4 {
+		send(t, p, "h")
+	}
+	check("h to the first column", "1–5/10", "Stage A", "Stage E")
+	for range 9 {
+		send(t, p, "l")
+	}
+	check("l to the last column", "6–10/10", "Stage F", "Stage J")
+	send(t, p, "T")
+	check("T: the renewal process", "1–5/6", "Stage A", "Stage E")
+	send(t, p, "T")
+	for range 9 {
+		send(t, p, "l")
+	}
+	p.SetSize(200, 30) // eight columns fit: the window ends at the last one
+	check("wider", "3–10/10", "Stage C", "Stage J")
+	p.SetData(NewOpportunityIndex(opps), []RecordType{rts[1], rts[0]})
+	check("same record type, new data", "3–10/10", "Stage C", "Stage J")
+}
+
+func TestPipelineFitsByPriority(t *testing.T) {
+	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	var opps []Opportunity
+	for i, product := range []string{"Expansion", "Onboarding", "Support renewal"} {
+		opps = append(opps, Opportunity{ID: "006" + product, Name: "Riverside Hospitality Group - " + product,
+			AccountName: "Riverside Hospitality Group", StageName: "Prospecting", Amount: 1234567 + float64(i)*1e6,
+			Probability: 10, CloseDate: day(i + 1), RecordTypeID: "rtNB"})
+	}
+	p := NewPipeline(testContext(true))
+	p.SetData(NewOpportunityIndex(opps), rts)
+	p.Focus()
+	money := p.ctx.Money
+	for _, width := range []int{48, 72, 96, 120, 160} {
+		p.SetSize(width, 30)
+		lines := strings.Split(ansi.Strip(p.View()), "\n")
+		cells := func(line string) []string {
+			var out []string
+			for _, c := range strings.Split(line, "│") {
+				if c = strings.TrimSpace(c); c != "" {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		figures := cells(lines[3])[0]
+		if strings.Contains(figures, "…") || !strings.HasPrefix(figures, "3") {
+			t.Errorf("width %d: figures %q are cut", width, figures)
+		}
+		// Whatever is shown is whole: the count, then the total, then the
+		// weighted total, each only when the one before it is there.
+		total, weighted := money(3*1234567+3e6), money((3*1234567+3e6)*0.1)
+		if strings.Contains(figures, "w ") && !strings.HasSuffix(figures, "w "+weighted) ||
+			strings.Contains(figures, "$") && !strings.Contains(figures, total) {
+			t.Errorf("width %d: figures %q, want 3 · %s · w %s or a prefix of whole parts", width, figures, total, weighted)
+		}
+		if width >= 120 && figures != "3 · "+total+" · w "+weighted {
+			t.Errorf("width %d: figures %q dropped a part that fits", width, figures)
+		}
+		// The cards: the product, which tells them apart, comes first.
+		seen := map[string]bool{}
+		for i := 4; i < 10; i += 2 {
+			name := cells(lines[i])[0]
+			if seen[name] {
+				t.Errorf("width %d: two cards read %q", width, name)
+			}
+			seen[name] = true
+		}
+	}
+	p.SetSize(120, 30)
+	if name := strings.Split(ansi.Strip(p.View()), "\n")[4]; !strings.Contains(name, "Expansion · Riverside") {
+		t.Errorf("card %q does not lead with the product", name)
+	}
+}
+
+func TestAfterAccount(t *testing.T) {
+	cases := []struct{ name, account, want string }{
+		{"Riverside Hospitality - Expansion", "Riverside Hospitality", "Expansion"},
+		{"riverside hospitality: Renewal 2026", "Riverside Hospitality", "Renewal 2026"},
+		{"Acme — Platform", "Acme Logistics", "Platform"},
+		{"Acmeology — Platform", "Acme Logistics", ""},
+		{"Acmeology Platform deal", "Acme", ""},
+		{"Big deal", "Acme", ""},
+		{"Acme", "Acme", ""},
+		{"Acme - ", "Acme", ""},
+	}
+	for _, c := range cases {
+		got, ok := afterAccount(c.name, c.account)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("afterAccount(%q, %q) = %q, %v; want %q", c.name, c.account, got, ok, c.want)
+		}
+	}
+}
+
+func TestPipelineNeverCutsAnAmount(t *testing.T) {
+	ctx := testContext(true)
+	ctx.Currency = "CHF" // no symbol: "CHF 12.3M"
+	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	opps := []Opportunity{{ID: "006a", Name: "Big", StageName: "Prospecting", Amount: 12345678, Probability: 10, CloseDate: day(3), RecordTypeID: "rtNB"}}
+	p := NewPipeline(ctx)
+	p.SetData(NewOpportunityIndex(opps), rts)
+	for _, width := range []int{40, 60, 96} {
+		p.SetSize(width, 40)
+		out := ansi.Strip(p.View())
+		// Every amount on screen is whole.
+		for _, part := range strings.Split(out, "CHF ")[1:] {
+			if figure := strings.Fields(part)[0]; strings.Contains(figure, "…") {
+				t.Errorf("width %d: a cut amount CHF %s:\n%s", width, figure, out)
+			}
+		}
+		// The card: amount and close date when both fit (two columns of
+		// 30 cells), else the amount alone (four of 24).
+		card := map[int]string{60: "│ CHF 12.3M · 2026-05-17", 96: "│ CHF 12.3M   "}[width]
+		for _, want := range []string{card, "█ CHF 12.3M"} {
+			if width >= 60 && !strings.Contains(out, want) {
+				t.Errorf("width %d: no %q:\n%s", width, want, out)
+			}
+		}
+	}
+}

@@ -76,6 +76,10 @@ type Config struct {
 	// Client App) that browser and device logins use.
 	ClientID string         `json:"client_id,omitempty"`
 	Orgs     map[string]Org `json:"orgs"`
+	// Theme is the terminal app's palette: "dark", "light", or "auto"
+	// (the default: from the terminal's background, dark when the
+	// terminal does not say).
+	Theme string `json:"theme,omitempty"`
 }
 
 // ErrNoOrg means no org is configured or the alias is unknown.

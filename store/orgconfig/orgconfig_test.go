@@ -140,3 +140,20 @@ func TestLoosePermissions(t *testing.T) {
 		t.Errorf("config dir after Save: %v %v", fi.Mode().Perm(), err)
 	}
 }
+
+func TestConfigTheme(t *testing.T) {
+	d := Dirs{Config: t.TempDir()}
+	if err := os.WriteFile(filepath.Join(d.Config, "config.json"), []byte(`{"theme": "light", "orgs": {}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := d.Load()
+	if err != nil || cfg.Theme != "light" {
+		t.Fatalf("Load: theme %q, %v", cfg.Theme, err)
+	}
+	if err := d.Save(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err = d.Load(); err != nil || cfg.Theme != "light" {
+		t.Fatalf("after Save: theme %q, %v", cfg.Theme, err)
+	}
+}

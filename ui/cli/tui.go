@@ -16,8 +16,10 @@ import (
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui"
+	"github.com/lazyforce/lazyforce/ui/theme"
 )
 
 // requireTerminal fails early, before any org or cache is opened, when the
@@ -126,11 +128,24 @@ func runApp(ctx context.Context, a app) (string, error) {
 		defer f.Close()
 		logger = log.New(f, "lazyforce ", log.LstdFlags)
 	}
+	mode := theme.Auto
+	if a.configDir != "" {
+		cfg, err := orgconfig.Dirs{Config: a.configDir}.Load()
+		if err != nil {
+			return "", err
+		}
+		if mode, err = theme.ParseMode(cfg.Theme); err != nil {
+			return "", fmt.Errorf("config: %w", err)
+		}
+	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs})
+	// Dark until the terminal reports its background: a terminal that
+	// cannot say is most likely dark.
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
 	if err != nil {
 		return "", err
 	}
+	m.SetThemeMode(mode) // Auto: Init asks the terminal
 	if _, err := tea.NewProgram(m, tea.WithContext(ctx)).Run(); err != nil {
 		if ctx.Err() != nil {
 			return "", errors.New("terminal app: stopped by a signal")

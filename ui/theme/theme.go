@@ -4,7 +4,9 @@
 package theme
 
 import (
+	"fmt"
 	"image/color"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 )
@@ -101,3 +103,50 @@ func New(isDark bool) *Styles {
 		Prompt:      lipgloss.NewStyle().Foreground(p.Primary).Bold(true),
 	}
 }
+
+// Mode is how the app picks its palette: from the terminal's background
+// (Auto), or always Dark or Light, as the config's "theme" or ":theme"
+// says.
+type Mode int
+
+// The modes. Auto starts dark: a terminal that does not report its
+// background (detached, or unknown to the terminal library) is far more
+// often dark than light, and a light palette on a dark background is
+// unreadable.
+const (
+	Auto Mode = iota
+	Dark
+	Light
+)
+
+// String returns the mode's name as the config and ":theme" spell it.
+func (m Mode) String() string {
+	switch m {
+	case Dark:
+		return "dark"
+	case Light:
+		return "light"
+	}
+	return "auto"
+}
+
+// ParseMode reads a mode as the config and ":theme" spell it; "" is Auto.
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return Auto, nil
+	case "dark":
+		return Dark, nil
+	case "light":
+		return Light, nil
+	}
+	return Auto, fmt.Errorf("theme %q: want dark, light or auto", s)
+}
+
+// IsDark returns whether the mode starts with the dark palette, before
+// (or without) the terminal's answer.
+func (m Mode) IsDark() bool { return m != Light }
+
+// FollowsTerminal reports whether the terminal's background colour picks
+// the palette.
+func (m Mode) FollowsTerminal() bool { return m == Auto }

@@ -154,7 +154,8 @@ func NewTaskForm(ctx *Context, in TaskFormInput) *TaskForm {
 	subject := text(FieldSubject, "Subject", "what to do (→ completes)", "")
 	subject.input.ShowSuggestions = true
 	subject.input.SetSuggestions(sanitizeAll(in.Subjects))
-	subject.input.KeyMap.AcceptSuggestion = ctx.Keys.Forms.NextValue
+	// The form accepts a completion itself, in the suggestion's case.
+	subject.input.KeyMap.AcceptSuggestion = key.NewBinding(key.WithDisabled())
 	if in.Call {
 		subject.input.SetValue("Call")
 		subject.initial = "Call"
@@ -389,6 +390,7 @@ func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return f, f.move(1)
 		case cur.kind == choiceField:
 			f.updateChoice(cur, msg)
+		case key.Matches(msg, k.NextValue) && f.complete(cur):
 		case cur.kind == textField:
 			return f, f.typed(cur, msg)
 		}
@@ -419,6 +421,20 @@ func (f *TaskForm) updateChoice(cur *formField, msg tea.KeyPressMsg) {
 			}
 		}
 	}
+}
+
+// complete replaces a text field's value by its current completion when
+// the cursor is at its end, and reports whether it did.
+func (f *TaskForm) complete(cur *formField) bool {
+	s := cur.input.CurrentSuggestion()
+	v := cur.input.Value()
+	if s == "" || s == v || cur.input.Position() != len([]rune(v)) {
+		return false
+	}
+	cur.input.SetValue(s)
+	cur.input.CursorEnd()
+	delete(f.errs, cur.name)
+	return true
 }
 
 // typed passes a key or paste, cleaned, to a text field and forgets its
@@ -502,6 +518,10 @@ func newDateParser() *when.Parser {
 var (
 	isoDate  = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 	relative = regexp.MustCompile(`^\+\s*(\d{1,4})\s*([dwm])$`)
+	// numeric is digits and separators that are not an ISO date, such as
+	// 12-01 or 12/01: the parser would read a time or guess the order of
+	// day and month.
+	numeric = regexp.MustCompile(`^[\d\s:./-]+$`)
 )
 
 // ParseDue reads a due date as a rep types it: today, tomorrow, fri, next
@@ -535,6 +555,9 @@ func (f *TaskForm) ParseDue(s string) (time.Time, error) {
 		default:
 			return today.AddDate(0, n, 0), nil
 		}
+	}
+	if numeric.MatchString(s) {
+		return time.Time{}, fmt.Errorf("cannot read %q as a date: write dates as 2026-12-01", s)
 	}
 	switch s {
 	case "today":

@@ -264,7 +264,7 @@ func (o *Outbox) View() string {
 		lines = append(lines, o.rows(w, rows)...)
 	}
 	body := padLines(strings.Join(lines, "\n"), w, o.height-2)
-	foot := st.Muted.Render(fit(helpLine(o.ShortHelp()), w))
+	foot := st.Muted.Render(fit(helpLine(o.ShortHelp(), w), w))
 	if o.mode == outboxConfirmDiscard {
 		e, _ := o.Selected()
 		foot = st.Warn.Render(fit(fmt.Sprintf("Discard this %s of %s? The cache gets the server's version back. y/n", Sanitize(e.Operation), Sanitize(e.RecordName)), w))
@@ -297,7 +297,7 @@ func (o *Outbox) rows(w, n int) []string {
 		}
 		o.offset++
 	}
-	queuedW, opW := 16, 20
+	queuedW, opW := 11, 20
 	nameW := max(8, (w-MarkWidth-queuedW-opW-4)/2)
 	fieldsW := max(1, w-MarkWidth-queuedW-opW-nameW-4)
 	var out []string
@@ -305,7 +305,7 @@ func (o *Outbox) rows(w, n int) []string {
 		e := o.entries[i]
 		mark := fitStyled(WriteMark(st, e.State), MarkWidth)
 		op := Sanitize(e.Operation) + " " + Sanitize(e.Object)
-		rest := " " + fit(e.Queued.Format("2006-01-02 15:04"), queuedW) + " " + fit(op, opW) + " " +
+		rest := " " + fit(ago(o.ctx.Now().Sub(e.Queued)), queuedW) + " " + fit(op, opW) + " " +
 			fit(e.RecordName, nameW) + " " + fit(strings.Join(e.Fields, ", "), fieldsW)
 		row := mark + rest
 		if i == o.cursor {
@@ -314,6 +314,8 @@ func (o *Outbox) rows(w, n int) []string {
 		out = append(out, fitStyled(row, w))
 		if height(e) == 2 && len(out) < n {
 			out = append(out, strings.Repeat(" ", MarkWidth+1)+st.Error.Render(fit("└ "+e.Error, w-MarkWidth-1)))
+			// NOTE: one line per error keeps the windowing simple; the
+			// whole text is in the conflict view and `lazyforce outbox`.
 		}
 	}
 	return out
@@ -349,15 +351,16 @@ func (o *Outbox) conflictView() string {
 	lines = append(lines, "")
 	var cs []string
 	for i, c := range conflictChoices {
+		// the arrow marks the choice without colour too
 		if i == o.choice {
-			cs = append(cs, st.ChipActive.Render(c))
+			cs = append(cs, st.ChipActive.Render("› "+c))
 		} else {
-			cs = append(cs, st.Chip.Render(c))
+			cs = append(cs, st.Chip.Render("  "+c))
 		}
 	}
 	lines = append(lines, fitStyled(strings.Join(cs, " "), w))
 	body := padLines(strings.Join(lines, "\n"), w, o.height-2)
-	return body + "\n" + strings.Repeat(" ", w) + "\n" + st.Muted.Render(fit(helpLine(o.ShortHelp()), w))
+	return body + "\n" + strings.Repeat(" ", w) + "\n" + st.Muted.Render(fit(helpLine(o.ShortHelp(), w), w))
 }
 
 // ShortHelp implements help.KeyMap.

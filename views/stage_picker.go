@@ -385,9 +385,9 @@ func (p *StagePicker) View() string {
 		lines = append(lines, p.stageLines(inner, rows)...)
 	}
 	if p.general != "" {
-		lines = append(lines, st.Error.Render(fit("✗ "+p.general, inner)))
+		lines = append(lines, errorLines(st.Error, p.general, inner)...)
 	}
-	lines = append(lines, "", st.Muted.Render(fit(helpLine(p.ShortHelp()), inner)))
+	lines = append(lines, "", st.Muted.Render(fit(helpLine(p.ShortHelp(), inner), inner)))
 	box := st.Overlay.Width(bw).Render(strings.Join(lines, "\n"))
 	return padLines(lipgloss.Place(p.width, p.height, lipgloss.Center, lipgloss.Center, box), p.width, p.height)
 }
@@ -402,7 +402,7 @@ func (p *StagePicker) stageLines(inner, rows int) []string {
 		l = append(l, st.Muted.Render(fit("type to filter", inner)))
 	}
 	if msg := p.errs["StageName"]; msg != "" {
-		l = append(l, st.Error.Render(fit("✗ "+msg, inner)))
+		l = append(l, errorLines(st.Error, msg, inner)...)
 	}
 	if len(p.visible) == 0 {
 		return append(l, st.Muted.Render(fit("no stage matches", inner)))
@@ -457,7 +457,7 @@ func (p *StagePicker) reasonLines(inner, rows int) []string {
 	}
 	l := []string{st.Warn.Render(fit(stage+" needs a loss reason", inner))}
 	if msg := p.errs[p.in.LossReasonField]; msg != "" {
-		l = append(l, st.Error.Render(fit("✗ "+msg, inner)))
+		l = append(l, errorLines(st.Error, msg, inner)...)
 	}
 	off := scrollOffset(0, p.reason, rows, len(p.in.LossReasons))
 	end := min(len(p.in.LossReasons), off+rows)
@@ -484,17 +484,39 @@ func scrollOffset(offset, cursor, rows, n int) int {
 	return max(0, min(offset, n-rows))
 }
 
-// helpLine renders bindings as "key desc · key desc".
-func helpLine(bs []key.Binding) string {
-	parts := make([]string, 0, len(bs))
+// helpLine renders the enabled bindings as "key desc · key desc", as many
+// whole ones as fit in w cells.
+func helpLine(bs []key.Binding, w int) string {
+	out := ""
 	for _, b := range bs {
 		if !b.Enabled() {
 			continue
 		}
 		h := b.Help()
-		parts = append(parts, h.Key+" "+h.Desc)
+		part := Sanitize(h.Key + " " + h.Desc)
+		if out != "" {
+			part = " · " + part
+		}
+		if ansi.StringWidth(out+part) > w {
+			break
+		}
+		out += part
 	}
-	return strings.Join(parts, " · ")
+	return out
+}
+
+// errorLines renders an error as up to three lines of w cells, wrapped at
+// words, with its sign.
+func errorLines(st lipgloss.Style, msg string, w int) []string {
+	lines := strings.Split(ansi.Wrap("✗ "+Sanitize(msg), max(1, w), " "), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2], w-1, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = st.Render(fitStyled(l, w))
+	}
+	return lines
 }
 
 // ShortHelp implements help.KeyMap.

@@ -602,6 +602,22 @@ func parseDuration(s string) (secs int, ok bool, err error) {
 	return int(d / time.Second), true, nil
 }
 
+// spoken formats seconds as "1 h 5 min", "25 min", "90 s".
+func spoken(secs int) string {
+	switch {
+	case secs < 60 || secs%60 != 0 && secs < 600:
+		if secs >= 60 {
+			return fmt.Sprintf("%d min %d s", secs/60, secs%60)
+		}
+		return fmt.Sprintf("%d s", secs)
+	case secs < 3600:
+		return fmt.Sprintf("%d min", secs/60)
+	case secs%3600 < 60:
+		return fmt.Sprintf("%d h", secs/3600)
+	}
+	return fmt.Sprintf("%d h %d min", secs/3600, secs%3600/60)
+}
+
 // hint is what the form shows after a field: the resolved due date or
 // duration.
 func (f *TaskForm) hint(fl *formField) (string, bool) {
@@ -622,7 +638,7 @@ func (f *TaskForm) hint(fl *formField) (string, bool) {
 			return "?", false
 		}
 		if ok {
-			return "→ " + (time.Duration(secs) * time.Second).String(), true
+			return "→ " + spoken(secs), true
 		}
 	}
 	return "", true
@@ -657,17 +673,20 @@ func (f *TaskForm) View() string {
 		label := labelStyle.Render(fit(cur+fl.label, labelW+2))
 		lines = append(lines, label+f.fieldValue(fl, i == f.focus, valueW))
 		if msg := f.errs[fl.name]; msg != "" {
-			lines = append(lines, strings.Repeat(" ", labelW+2)+st.Error.Render(fit("✗ "+msg, valueW)))
+			for _, e := range errorLines(st.Error, msg, valueW) {
+				lines = append(lines, strings.Repeat(" ", labelW+2)+e)
+			}
 		}
 	}
 	if f.general != "" {
-		lines = append(lines, "", st.Error.Render(fit("✗ "+f.general, inner)))
+		lines = append(lines, "")
+		lines = append(lines, errorLines(st.Error, f.general, inner)...)
 	}
 	lines = append(lines, "")
 	if f.confirming {
 		lines = append(lines, st.Warn.Render(fit("Discard what you typed? y/n", inner)))
 	} else {
-		lines = append(lines, st.Muted.Render(fit(helpLine(f.ShortHelp()), inner)))
+		lines = append(lines, st.Muted.Render(fit(helpLine(f.ShortHelp(), inner), inner)))
 	}
 	box := st.Overlay.Width(bw).Render(strings.Join(lines, "\n"))
 	return padLines(lipgloss.Place(f.width, f.height, lipgloss.Center, lipgloss.Center, box), f.width, f.height)

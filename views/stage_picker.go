@@ -10,6 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/ui/theme"
 )
 
 // StagePickerPane names the stage picker.
@@ -337,6 +339,45 @@ func (p *StagePicker) updateReason(msg tea.KeyPressMsg) tea.Cmd {
 // boxWidth is the overlay's outer width within the space w.
 func boxWidth(w, want int) int { return max(1, min(w, want)) }
 
+// overlayBox frames lines, each exactly inner cells wide, with the
+// theme's overlay border and padding into a box bw cells wide, and centres
+// it in a w×h block. It draws the frame itself rather than through
+// lipgloss.Style.Render and Place, which measure every cell again: this
+// runs on every keystroke of a form.
+func overlayBox(st *theme.Styles, lines []string, bw, w, h int) string {
+	o := st.Overlay
+	b := o.GetBorderStyle()
+	edge := lipgloss.NewStyle().Foreground(o.GetBorderTopForeground())
+	inner := max(0, bw-o.GetHorizontalFrameSize())
+	padL := strings.Repeat(" ", o.GetPaddingLeft())
+	padR := strings.Repeat(" ", o.GetPaddingRight())
+	left, right := edge.Render(b.Left), edge.Render(b.Right)
+	box := make([]string, 0, len(lines)+2)
+	box = append(box, edge.Render(b.TopLeft+strings.Repeat(b.Top, max(0, bw-2))+b.TopRight))
+	for _, l := range lines {
+		box = append(box, left+padL+fitStyled(l, inner)+padR+right)
+	}
+	box = append(box, edge.Render(b.BottomLeft+strings.Repeat(b.Bottom, max(0, bw-2))+b.BottomRight))
+	if len(box) > h {
+		box = box[:h]
+	}
+	lm := max(0, (w-bw)/2)
+	marginL, marginR := strings.Repeat(" ", lm), strings.Repeat(" ", max(0, w-bw-lm))
+	blank := strings.Repeat(" ", w)
+	top := max(0, (h-len(box))/2)
+	out := make([]string, 0, h)
+	for range top {
+		out = append(out, blank)
+	}
+	for _, l := range box {
+		out = append(out, marginL+l+marginR)
+	}
+	for len(out) < h {
+		out = append(out, blank)
+	}
+	return strings.Join(out, "\n")
+}
+
 // picklistAge says how old a picklist is: "live picklist", "picklist
 // from 3 h ago".
 func picklistAge(now time.Time, live bool, asOf time.Time) string {
@@ -388,8 +429,7 @@ func (p *StagePicker) View() string {
 		lines = append(lines, errorLines(st.Error, p.general, inner)...)
 	}
 	lines = append(lines, "", st.Muted.Render(fit(helpLine(p.ShortHelp(), inner), inner)))
-	box := st.Overlay.Width(bw).Render(strings.Join(lines, "\n"))
-	return padLines(lipgloss.Place(p.width, p.height, lipgloss.Center, lipgloss.Center, box), p.width, p.height)
+	return overlayBox(st, lines, bw, p.width, p.height)
 }
 
 func (p *StagePicker) stageLines(inner, rows int) []string {

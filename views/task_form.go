@@ -137,14 +137,22 @@ type TaskForm struct {
 	focused    bool
 	width      int
 	height     int
-	parser     *when.Parser
+	parser     *when.Parser // nil until a date needs it
+	// hints caches the hint of the due and duration fields by their text:
+	// View runs on every keystroke, parsing on every change only.
+	hints map[string]fieldHint
+}
+
+type fieldHint struct {
+	text, hint string
+	ok         bool
 }
 
 var _ Pane = (*TaskForm)(nil)
 
 // NewTaskForm returns the form for in with the cursor in its first field.
 func NewTaskForm(ctx *Context, in TaskFormInput) *TaskForm {
-	f := &TaskForm{ctx: ctx, in: in, errs: map[string]string{}, parser: newDateParser()}
+	f := &TaskForm{ctx: ctx, in: in, errs: map[string]string{}}
 	dark := ctx.Styles.IsDark
 	text := func(name, label, placeholder, initial string) formField {
 		in := NewInput("", placeholder, dark)
@@ -565,6 +573,10 @@ func (f *TaskForm) ParseDue(s string) (time.Time, error) {
 	case "next week":
 		return today.AddDate(0, 0, 7), nil
 	}
+	if f.parser == nil {
+		// built on first use: most dates are caught by the rules above
+		f.parser = newDateParser()
+	}
 	r, err := f.parser.Parse(s, now)
 	if err != nil || r == nil || r.Index != 0 || len(r.Text) != len(s) {
 		return time.Time{}, fmt.Errorf("cannot read %q as a date: try today, fri, +3d or 2026-12-01", s)
@@ -622,7 +634,19 @@ func spoken(secs int) string {
 // duration.
 func (f *TaskForm) hint(fl *formField) (string, bool) {
 	v := strings.TrimSpace(fl.value())
-	switch fl.name {
+	if h, ok := f.hints[fl.name]; ok && h.text == v {
+		return h.hint, h.ok
+	}
+	hint, ok := f.computeHint(fl.name, v)
+	if f.hints == nil {
+		f.hints = map[string]fieldHint{}
+	}
+	f.hints[fl.name] = fieldHint{v, hint, ok}
+	return hint, ok
+}
+
+func (f *TaskForm) computeHint(name, v string) (string, bool) {
+	switch name {
 	case FieldActivityDate:
 		if v == "" {
 			return "no due date", true
@@ -688,8 +712,7 @@ func (f *TaskForm) View() string {
 	} else {
 		lines = append(lines, st.Muted.Render(fit(helpLine(f.ShortHelp(), inner), inner)))
 	}
-	box := st.Overlay.Width(bw).Render(strings.Join(lines, "\n"))
-	return padLines(lipgloss.Place(f.width, f.height, lipgloss.Center, lipgloss.Center, box), f.width, f.height)
+	return overlayBox(st, lines, bw, f.width, f.height)
 }
 
 // fieldValue renders a field's value cell, exactly w cells wide.

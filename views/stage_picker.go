@@ -567,6 +567,14 @@ func (p *StagePicker) ShortHelp() []key.Binding {
 		back.SetHelp(k.Cancel.Help().Key, "back to stages")
 		return []key.Binding{k.Up, k.Down, k.Pick, back}
 	}
+	if p.filtering {
+		// letters are typed into the filter: only the arrows move
+		up, down, clr := k.Up, k.Down, k.Cancel
+		up.SetHelp("↑", up.Help().Desc)
+		down.SetHelp("↓", down.Help().Desc)
+		clr.SetHelp(clr.Help().Key, "clear filter")
+		return []key.Binding{up, down, k.Pick, clr}
+	}
 	return []key.Binding{k.Up, k.Down, k.Pick, k.Cancel}
 }
 

@@ -115,7 +115,7 @@ func (f *formField) value() string {
 	switch f.kind {
 	case textField:
 		return f.input.Value()
-	case choiceField:
+	case choiceField, fixedField:
 		if f.choice >= 0 && f.choice < len(f.choices) {
 			return f.choices[f.choice].value
 		}
@@ -160,6 +160,7 @@ func NewTaskForm(ctx *Context, in TaskFormInput) *TaskForm {
 		return formField{name: name, label: label, kind: textField, input: in, initial: initial}
 	}
 	subject := text(FieldSubject, "Subject", "what to do (→ completes)", "")
+	subject.input.CharLimit = 255 // Task.Subject's length
 	subject.input.ShowSuggestions = true
 	subject.input.SetSuggestions(sanitizeAll(in.Subjects))
 	// The form accepts a completion itself, in the suggestion's case.
@@ -207,7 +208,9 @@ func NewTaskForm(ctx *Context, in TaskFormInput) *TaskForm {
 			choiceFieldOf(FieldCallType, "Call type", types, 0),
 			text(FieldCallDuration, "Duration", "15m, 1h30m, 90s (a number: minutes)", ""))
 	}
-	f.fields = append(f.fields, text(FieldDescription, "Comments", "", ""))
+	comments := text(FieldDescription, "Comments", "", "")
+	comments.input.CharLimit = 32000 // Task.Description's length
+	f.fields = append(f.fields, comments)
 	f.setFocus(0)
 	return f
 }
@@ -487,9 +490,6 @@ func (f *TaskForm) submit() tea.Cmd {
 			out.ActivityDate = d
 		case FieldStatus:
 			out.Status = v
-			if fl.kind == fixedField {
-				out.Status = fl.fixed
-			}
 		case FieldPriority:
 			out.Priority = v
 		case FieldWhoID:

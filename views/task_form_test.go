@@ -298,3 +298,14 @@ func TestTaskFormSanitizesAndFits(t *testing.T) {
 		t.Errorf("a paste typed %q", got)
 	}
 }
+
+func TestTaskFormValueOfTheFixedStatus(t *testing.T) {
+	if got := openForm(t, true).Value(FieldStatus); got != "Completed" {
+		t.Errorf("a call's status is %q, want Completed", got)
+	}
+	in := testTaskInput(true)
+	in.Statuses = []PicklistOption{{Value: "Open", Default: true}, {Value: "Done", Closed: true}, {Value: "Finished", Closed: true, Default: true}}
+	if got := NewTaskForm(testContext(true), in).Value(FieldStatus); got != "Finished" {
+		t.Errorf("a call's status is %q, want the default closed one", got)
+	}
+}

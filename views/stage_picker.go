@@ -284,6 +284,31 @@ func (p *StagePicker) typed(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// Choose picks the stage with the given value as if the user had moved to
+// it and pressed enter: the way H/L on a pipeline card move it, through
+// the same checks. A value that is not a stage of the record type is
+// refused here (an error on StageName, nothing emitted); a lost stage that
+// needs a reason opens the loss reason step (nothing emitted yet).
+func (p *StagePicker) Choose(value string) tea.Cmd {
+	at := -1
+	for i, s := range p.in.Stages {
+		if s.Value == value {
+			at = i
+		}
+	}
+	if at < 0 {
+		p.SetError("StageName", fmt.Sprintf("%q is not a stage of this record type", value))
+		return nil
+	}
+	p.filtering = false
+	p.filter.Blur()
+	p.filter.SetValue("")
+	p.applyFilter()
+	p.cursor = at
+	p.step = stepStage
+	return p.pick()
+}
+
 // pick takes the highlighted stage: a lost stage asks for a reason first
 // when the org requires one.
 func (p *StagePicker) pick() tea.Cmd {

@@ -216,3 +216,25 @@ func TestStagePickerScrollsLongPicklists(t *testing.T) {
 	}
 	assertBlock(t, out, 80, 24)
 }
+
+func TestStagePickerChooseTakesTheSamePath(t *testing.T) {
+	p := openPicker(t, testPickerInput())
+	typeText(t, p, "won")
+	msgs := drain(p, p.Choose("Proposal"))
+	if got := only[StageChosenMsg](t, msgs); got.Stage != "Proposal" || got.LossReason != "" {
+		t.Errorf("Choose(Proposal) sent %+v", got)
+	}
+	if msgs := drain(p, p.Choose("Closed Lost")); len(msgs) != 0 || p.Step() != "loss reason" {
+		t.Fatalf("Choose(Closed Lost) sent %v in step %q, want the loss reason asked first", msgs, p.Step())
+	}
+	if got := only[StageChosenMsg](t, press(t, p, "enter")); got.Stage != "Closed Lost" || got.LossReason != "Price" {
+		t.Errorf("after the reason: %+v", got)
+	}
+	// A stage of another record type is refused before anything is sent.
+	if msgs := drain(p, p.Choose("Quote Sent")); len(msgs) != 0 {
+		t.Fatalf("Choose(Quote Sent) sent %v", msgs)
+	}
+	if out := ansi.Strip(p.View()); !strings.Contains(out, `"Quote Sent" is not a stage of this record type`) {
+		t.Errorf("no refusal shown:\n%s", out)
+	}
+}

@@ -39,9 +39,19 @@ type List struct {
 	Copy     key.Binding
 }
 
+// Write are the keys that start a write on the selected record. Each
+// pane has its own copy; a pane switches off the ones that do not apply
+// (an account has no stage).
+type Write struct {
+	Stage key.Binding // change an opportunity's stage
+	Task  key.Binding // new task
+	Call  key.Binding // log a call
+}
+
 // Accounts are the accounts pane's keys.
 type Accounts struct {
 	List
+	Write
 	SortNext key.Binding
 	SortPrev key.Binding
 	Reverse  key.Binding
@@ -51,6 +61,7 @@ type Accounts struct {
 // filters.
 type Opportunities struct {
 	List
+	Write
 	SortNext key.Binding
 	SortPrev key.Binding
 	Reverse  key.Binding
@@ -80,14 +91,18 @@ type Leads struct {
 // Pipeline are the pipeline board's keys.
 type Pipeline struct {
 	List
+	Write
 	Left       key.Binding
 	Right      key.Binding
+	MoveLeft   key.Binding // move the card one stage left
+	MoveRight  key.Binding // move the card one stage right
 	RecordType key.Binding
 	Mine       key.Binding
 }
 
 // Detail are the keys of a record's detail view.
 type Detail struct {
+	Write
 	Up      key.Binding
 	Down    key.Binding
 	Top     key.Binding
@@ -115,6 +130,51 @@ type Prompt struct {
 	Cancel key.Binding
 }
 
+// Picker are the keys of a list overlay such as the stage picker. While
+// its filter has the keys, a key that types text is typed: only keys
+// without text (arrows, ctrl+…) move.
+type Picker struct {
+	Up     key.Binding
+	Down   key.Binding
+	Filter key.Binding
+	Pick   key.Binding
+	Cancel key.Binding
+}
+
+// Forms are the keys of the task and call forms and of their
+// confirmations. Text fields swallow printable keys, so these are keys
+// that type nothing (or are only live while a question is asked).
+type Forms struct {
+	Next      key.Binding // next field
+	Prev      key.Binding // previous field
+	Save      key.Binding // save from any field
+	Submit    key.Binding // on the last field: save
+	Cancel    key.Binding
+	PrevValue key.Binding // a choice field: previous value
+	NextValue key.Binding // a choice field: next value
+	Yes       key.Binding // answer a question (discard what was typed?)
+	No        key.Binding
+}
+
+// Outbox are the keys of the outbox view and its conflict view.
+type Outbox struct {
+	Up         key.Binding
+	Down       key.Binding
+	Top        key.Binding
+	Bottom     key.Binding
+	Open       key.Binding // a conflict: compare mine and theirs; in that view: take the highlighted choice
+	Retry      key.Binding
+	Edit       key.Binding
+	Discard    key.Binding
+	Back       key.Binding
+	ApplyMine  key.Binding // conflict: apply mine anyway
+	KeepTheirs key.Binding // conflict: keep theirs
+	Left       key.Binding // conflict: previous choice
+	Right      key.Binding // conflict: next choice
+	Yes        key.Binding
+	No         key.Binding
+}
+
 // KeyMap is every binding of the app.
 type KeyMap struct {
 	Global        Global
@@ -126,6 +186,9 @@ type KeyMap struct {
 	Prompt        Prompt
 	Contacts      Contacts
 	Leads         Leads
+	Picker        Picker
+	Forms         Forms
+	Outbox        Outbox
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -148,6 +211,20 @@ func defaultList(noun string) List {
 	}
 }
 
+func defaultWrite() Write {
+	return Write{
+		Stage: bind("s", "change stage", "s"),
+		Task:  bind("t", "new task", "t"),
+		Call:  bind("c", "log a call", "c"),
+	}
+}
+
+func noStage() Write {
+	w := defaultWrite()
+	w.Stage.SetEnabled(false)
+	return w
+}
+
 // Default returns the default key map (see the README's key table).
 func Default() *KeyMap {
 	return &KeyMap{
@@ -168,12 +245,14 @@ func Default() *KeyMap {
 		},
 		Accounts: Accounts{
 			List:     defaultList("account"),
+			Write:    noStage(),
 			SortNext: bind(">", "sort by next field", ">"),
 			SortPrev: bind("<", "sort by previous field", "<"),
 			Reverse:  bind("-", "reverse order", "-"),
 		},
 		Opportunities: Opportunities{
 			List:     defaultList("opportunity"),
+			Write:    defaultWrite(),
 			SortNext: bind(">", "sort by next column", ">"),
 			SortPrev: bind("<", "sort by previous column", "<"),
 			Reverse:  bind("-", "reverse order", "-"),
@@ -197,12 +276,16 @@ func Default() *KeyMap {
 		},
 		Pipeline: Pipeline{
 			List:       defaultList("opportunity"),
+			Write:      defaultWrite(),
 			Left:       bind("←/h", "previous stage", "left", "h"),
 			Right:      bind("→/l", "next stage", "right", "l"),
+			MoveLeft:   bind("H", "move card a stage left", "H"),
+			MoveRight:  bind("L", "move card a stage right", "L"),
 			RecordType: bind("T", "next record type", "T"),
 			Mine:       bind("m", "mine / all", "m"),
 		},
 		Detail: Detail{
+			Write:   defaultWrite(),
 			Up:      bind("↑/k", "scroll up", "up", "k"),
 			Down:    bind("↓/j", "scroll down", "down", "j"),
 			Top:     bind("g", "top", "g", "home"),
@@ -222,6 +305,41 @@ func Default() *KeyMap {
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
+		},
+		Picker: Picker{
+			Up:     bind("↑/k", "up", "up", "k"),
+			Down:   bind("↓/j", "down", "down", "j"),
+			Filter: bind("/", "filter (or just type)", "/"),
+			Pick:   bind("enter", "pick", "enter"),
+			Cancel: bind("esc", "cancel", "esc"),
+		},
+		Forms: Forms{
+			Next:      bind("tab", "next field", "tab"),
+			Prev:      bind("shift+tab", "previous field", "shift+tab"),
+			Save:      bind("ctrl+s", "save", "ctrl+s"),
+			Submit:    bind("enter", "next / save on the last field", "enter"),
+			Cancel:    bind("esc", "cancel", "esc"),
+			PrevValue: bind("←", "previous value", "left"),
+			NextValue: bind("→", "next value", "right"),
+			Yes:       bind("y", "yes", "y"),
+			No:        bind("n", "no", "n"),
+		},
+		Outbox: Outbox{
+			Up:         bind("↑/k", "up", "up", "k"),
+			Down:       bind("↓/j", "down", "down", "j"),
+			Top:        bind("g/home", "top", "g", "home"),
+			Bottom:     bind("G/end", "bottom", "G", "end"),
+			Open:       bind("enter", "compare / choose", "enter"),
+			Retry:      bind("R", "retry", "R"),
+			Edit:       bind("e", "edit", "e"),
+			Discard:    bind("d", "discard", "d"),
+			Back:       bind("esc", "back", "esc"),
+			ApplyMine:  bind("m", "apply mine anyway", "m"),
+			KeepTheirs: bind("t", "keep theirs", "t"),
+			Left:       bind("←/h", "previous choice", "left", "h"),
+			Right:      bind("→/l", "next choice", "right", "l"),
+			Yes:        bind("y", "yes", "y"),
+			No:         bind("n", "no", "n"),
 		},
 	}
 }

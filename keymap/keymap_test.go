@@ -215,3 +215,46 @@ func TestLoadDefaultNeverEchoesInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteAndFormKeys(t *testing.T) {
+	k := Default()
+	cases := []struct {
+		key string
+		b   key.Binding
+	}{
+		{"s", k.Opportunities.Stage}, {"t", k.Opportunities.Task}, {"c", k.Opportunities.Call},
+		{"s", k.Pipeline.Stage}, {"H", k.Pipeline.MoveLeft}, {"L", k.Pipeline.MoveRight},
+		{"t", k.Accounts.Task}, {"c", k.Accounts.Call}, {"s", k.Detail.Stage}, {"c", k.Detail.Call},
+		{"j", k.Picker.Down}, {"k", k.Picker.Up}, {"esc", k.Picker.Cancel}, {"esc", k.Forms.Cancel},
+		{"y", k.Forms.Yes}, {"n", k.Forms.No}, {"d", k.Outbox.Discard}, {"R", k.Outbox.Retry},
+	}
+	for _, c := range cases {
+		if !key.Matches(press(c.key), c.b) {
+			t.Errorf("%q does not trigger %q", c.key, c.b.Help().Desc)
+		}
+	}
+	special := []struct {
+		msg tea.KeyPressMsg
+		b   key.Binding
+	}{
+		{tea.KeyPressMsg{Code: tea.KeyTab}, k.Forms.Next},
+		{tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}, k.Forms.Prev},
+		{tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}, k.Forms.Save},
+		{tea.KeyPressMsg{Code: tea.KeyEnter}, k.Picker.Pick},
+	}
+	for _, c := range special {
+		if !key.Matches(c.msg, c.b) {
+			t.Errorf("%s does not trigger %q", c.msg, c.b.Help().Desc)
+		}
+	}
+	if key.Matches(press("s"), k.Accounts.Stage) {
+		t.Error("s changes the stage of an account")
+	}
+	// Forms have every key: tab there is not the global next pane.
+	if err := k.Rebind(map[string][]string{"forms.save": {"tab"}}); err == nil || !strings.Contains(err.Error(), "forms.next") {
+		t.Errorf("a forms key bound twice: %v", err)
+	}
+	if err := Default().Rebind(map[string][]string{"outbox.retry": {"r"}}); err == nil || !strings.Contains(err.Error(), "global.sync") {
+		t.Errorf("outbox retry on the global sync key: %v", err)
+	}
+}

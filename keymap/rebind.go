@@ -32,6 +32,12 @@ func addList(m map[string]*key.Binding, pane string, l *List) {
 	m[pane+".copy"] = &l.Copy
 }
 
+func addWrite(m map[string]*key.Binding, pane string, w *Write) {
+	m[pane+".stage"] = &w.Stage
+	m[pane+".task"] = &w.Task
+	m[pane+".call"] = &w.Call
+}
+
 // Actions maps every action name (as used in keys.json, e.g.
 // "accounts.filter") to its binding inside k.
 func (k *KeyMap) Actions() map[string]*key.Binding {
@@ -90,6 +96,43 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 
 		"ask.back": &k.Ask.Back,
 
+		"accounts.task":       &k.Accounts.Task,
+		"accounts.call":       &k.Accounts.Call,
+		"pipeline.move_left":  &k.Pipeline.MoveLeft,
+		"pipeline.move_right": &k.Pipeline.MoveRight,
+
+		"picker.up":     &k.Picker.Up,
+		"picker.down":   &k.Picker.Down,
+		"picker.filter": &k.Picker.Filter,
+		"picker.pick":   &k.Picker.Pick,
+		"picker.cancel": &k.Picker.Cancel,
+
+		"forms.next":       &k.Forms.Next,
+		"forms.prev":       &k.Forms.Prev,
+		"forms.save":       &k.Forms.Save,
+		"forms.submit":     &k.Forms.Submit,
+		"forms.cancel":     &k.Forms.Cancel,
+		"forms.prev_value": &k.Forms.PrevValue,
+		"forms.next_value": &k.Forms.NextValue,
+		"forms.yes":        &k.Forms.Yes,
+		"forms.no":         &k.Forms.No,
+
+		"outbox.up":          &k.Outbox.Up,
+		"outbox.down":        &k.Outbox.Down,
+		"outbox.top":         &k.Outbox.Top,
+		"outbox.bottom":      &k.Outbox.Bottom,
+		"outbox.open":        &k.Outbox.Open,
+		"outbox.retry":       &k.Outbox.Retry,
+		"outbox.edit":        &k.Outbox.Edit,
+		"outbox.discard":     &k.Outbox.Discard,
+		"outbox.back":        &k.Outbox.Back,
+		"outbox.apply_mine":  &k.Outbox.ApplyMine,
+		"outbox.keep_theirs": &k.Outbox.KeepTheirs,
+		"outbox.left":        &k.Outbox.Left,
+		"outbox.right":       &k.Outbox.Right,
+		"outbox.yes":         &k.Outbox.Yes,
+		"outbox.no":          &k.Outbox.No,
+
 		"prompt.submit": &k.Prompt.Submit,
 		"prompt.cancel": &k.Prompt.Cancel,
 	}
@@ -98,6 +141,9 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 	addList(m, "pipeline", &k.Pipeline.List)
 	addList(m, "contacts", &k.Contacts.List)
 	addList(m, "leads", &k.Leads.List)
+	addWrite(m, "opportunities", &k.Opportunities.Write)
+	addWrite(m, "pipeline", &k.Pipeline.Write)
+	addWrite(m, "detail", &k.Detail.Write)
 	return m
 }
 
@@ -182,13 +228,18 @@ func validKeyName(s string) bool {
 
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
-// keys before the focused pane sees them), and the prompt's.
-var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "ask", "prompt"}
+// keys before the focused pane sees them), and the overlays'.
+var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "ask", "prompt", "picker", "forms", "outbox"}
+
+// overlays are the scopes that have every key while they are open, like
+// the prompt: only force_quit of the global keys is live with them.
+var overlays = map[string]bool{"prompt": true, "picker": true, "forms": true}
 
 // Conflicts returns an error naming the first key bound to two actions that
 // are live at the same time, or nil. Prompt keys are only live while the
-// prompt or a filter input is open, when global keys other than force_quit
-// are not; force_quit's keys may be used by no other action.
+// prompt or a filter input is open, picker and forms keys while their
+// overlay is open, and then global keys other than force_quit are not;
+// force_quit's keys may be used by no other action.
 func (k *KeyMap) Conflicts() error {
 	acts := k.Actions()
 	names := k.ActionNames()
@@ -197,7 +248,7 @@ func (k *KeyMap) Conflicts() error {
 		for _, n := range names {
 			pane, _, _ := strings.Cut(n, ".")
 			global := pane == "global"
-			if scope == "prompt" && global && n != "global.force_quit" {
+			if overlays[scope] && global && n != "global.force_quit" {
 				continue
 			}
 			if pane != scope && !global {

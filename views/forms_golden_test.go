@@ -1,0 +1,91 @@
+package views
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestGoldenForms renders the write views (stage picker, task and call
+// forms, outbox) at two sizes in both themes, each in a typical state.
+// Regenerate with: go test ./views/... -run TestGoldenForms -update
+func TestGoldenForms(t *testing.T) {
+	views := []struct {
+		name  string
+		build func(t *testing.T, ctx *Context) Pane
+	}{
+		{"picker", func(t *testing.T, ctx *Context) Pane {
+			p := NewStagePicker(ctx, testPickerInput())
+			press(t, p, "j")
+			return p
+		}},
+		{"picker-filter", func(t *testing.T, ctx *Context) Pane {
+			in := testPickerInput()
+			in.Live = true
+			p := NewStagePicker(ctx, in)
+			typeText(t, p, "clo")
+			p.SetError("StageName", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for restricted picklist field")
+			return p
+		}},
+		{"picker-loss-reason", func(t *testing.T, ctx *Context) Pane {
+			p := NewStagePicker(ctx, testPickerInput())
+			press(t, p, "j", "j", "j", "j", "enter", "j")
+			p.SetError("Loss_Reason__c", "FIELD_CUSTOM_VALIDATION_EXCEPTION: pick the competitor's name in the description")
+			return p
+		}},
+		{"task", func(t *testing.T, ctx *Context) Pane {
+			f := NewTaskForm(ctx, testTaskInput(false))
+			typeText(t, f, "Send quote")
+			press(t, f, "tab")
+			typeText(t, f, "+3d")
+			press(t, f, "tab", "right", "tab")
+			f.SetError("Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product")
+			press(t, f, "tab", "tab", "tab")
+			return f
+		}},
+		{"call", func(t *testing.T, ctx *Context) Pane {
+			f := NewTaskForm(ctx, testTaskInput(true))
+			press(t, f, "tab", "tab", "tab", "right", "tab", "right", "tab")
+			typeText(t, f, "25m")
+			return f
+		}},
+		{"task-discard", func(t *testing.T, ctx *Context) Pane {
+			f := NewTaskForm(ctx, testTaskInput(false))
+			typeText(t, f, "Follow")
+			press(t, f, "esc")
+			return f
+		}},
+		{"outbox", func(t *testing.T, ctx *Context) Pane {
+			o := NewOutbox(ctx)
+			o.SetEntries(testOutboxEntries())
+			press(t, o, "j")
+			return o
+		}},
+		{"outbox-conflict", func(t *testing.T, ctx *Context) Pane {
+			o := NewOutbox(ctx)
+			o.SetEntries(testOutboxEntries())
+			press(t, o, "j", "j", "enter", "l")
+			return o
+		}},
+	}
+	for _, v := range views {
+		for _, size := range [][2]int{{80, 24}, {140, 40}} {
+			for _, dark := range []bool{true, false} {
+				theme := "light"
+				if dark {
+					theme = "dark"
+				}
+				t.Run(fmt.Sprintf("%s/%dx%d/%s", v.name, size[0], size[1], theme), func(t *testing.T) {
+					p := v.build(t, testContext(dark))
+					p.SetSize(size[0], size[1])
+					p.Focus()
+					out := p.View()
+					assertBlock(t, out, size[0], size[1])
+					assertSafe(t, out)
+					golden.RequireEqual(t, fixedProfile(t, out))
+				})
+			}
+		}
+	}
+}

@@ -208,6 +208,18 @@ func (m *Model) statusBar() string {
 	}
 }
 
+// helpTitle names what the help's first block is about: the focused
+// pane, or the record page open on it.
+func (m *Model) helpTitle() string {
+	if d := m.focused().detail; d != nil {
+		if d.Kind() == views.AccountRecord {
+			return "account page"
+		}
+		return "opportunity page"
+	}
+	return m.Focus().String()
+}
+
 // helpOverlay draws the full help: the focused pane's keys and the global
 // ones, generated from the key map so it never lies.
 func (m *Model) helpOverlay(w, h int) string {
@@ -235,7 +247,7 @@ func (m *Model) helpOverlay(w, h int) string {
 		}
 		return strings.Join(parts, "\n")
 	}
-	content := st.Title.Render("Keys · " + m.Focus().String())
+	content := st.Title.Render("Keys · " + m.helpTitle())
 	if groups := m.focused().shown().FullHelp(); len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}

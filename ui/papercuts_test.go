@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // ctrl sends ctrl+r and returns the command.
@@ -47,5 +48,38 @@ func TestRecordPageHelpTitle(t *testing.T) {
 	press(m, "?")
 	if s := screen(m); !strings.Contains(s, "Keys · Opportunities") {
 		t.Errorf("pane help is not titled with the pane:\n%s", s)
+	}
+}
+
+// TestFilterFooterShowsOnlyWorkingKeys: while a filter is typed, '?' and
+// 'q' type into it, so the help line does not offer them; it offers the
+// filter's keys and ctrl+c.
+func TestFilterFooterShowsOnlyWorkingKeys(t *testing.T) {
+	m, _ := newLoaded(t, 300, 140, 40, true)
+	for _, pane := range []string{"1", "2"} {
+		press(m, pane)
+		press(m, "/")
+		line := ansi.Strip(m.helpLine())
+		for _, lie := range []string{"? help", "q quit"} {
+			if strings.Contains(line, lie) {
+				t.Errorf("pane %s: filtering, the help line offers %q: %q", pane, lie, line)
+			}
+		}
+		for _, want := range []string{"enter", "esc", "ctrl+c quit"} {
+			if !strings.Contains(line, want) {
+				t.Errorf("pane %s: filtering, the help line lacks %q: %q", pane, want, line)
+			}
+		}
+		if isQuit(press(m, "q")) || m.showHelp {
+			t.Fatalf("pane %s: q quit while filtering", pane)
+		}
+		press(m, "?")
+		if m.showHelp {
+			t.Fatalf("pane %s: ? opened the help while filtering", pane)
+		}
+		run(m, press(m, "esc"))
+		if line := ansi.Strip(m.helpLine()); pane == "1" && (!strings.Contains(line, "? help") || !strings.Contains(line, "q quit")) {
+			t.Errorf("pane %s: after the filter, the help line lacks ? and q: %q", pane, line)
+		}
 	}
 }

@@ -112,6 +112,10 @@ func (m *Model) helpLine() string {
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
+	case m.focused().shown().Capturing():
+		// A text input takes every key but ctrl+c: '?' and 'q' type
+		// into it, so the line offers only what works there.
+		bindings = append(m.focused().shown().ShortHelp(), g.ForceQuit)
 	default:
 		bindings = append(m.focused().shown().ShortHelp(), g.Help, g.Quit)
 	}

@@ -316,9 +316,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = true
 		return nil
 	case key.Matches(msg, g.Prompt):
-		m.prompting = true
-		m.prompt.SetValue("")
-		return m.prompt.Focus()
+		return m.openPrompt()
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
 	case key.Matches(msg, g.NextPane):

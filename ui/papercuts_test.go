@@ -83,3 +83,31 @@ func TestFilterFooterShowsOnlyWorkingKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestPromptListsCommandsAtOnce: ':' opens with every command listed (not
+// only after an error) and a readable placeholder; typing narrows the
+// list, tab completes and enter runs.
+func TestPromptListsCommandsAtOnce(t *testing.T) {
+	m, _ := newLoaded(t, 300, 100, 30, true)
+	press(m, ":")
+	s := screen(m)
+	for _, want := range []string{"accounts", "opportunities", "pipeline", "sync now", "theme light", "quit lazyforce", "type a command", "tab complete"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the open prompt does not show %q:\n%s", want, s)
+		}
+	}
+	press(m, "p")
+	press(m, "i")
+	s = screen(m)
+	if !strings.Contains(s, "show Pipeline") || strings.Contains(s, "show Accounts") || strings.Contains(s, "sync now") {
+		t.Errorf("after \":pi\" the list is not narrowed to pipeline:\n%s", s)
+	}
+	press(m, "tab")
+	if got := m.prompt.Value(); got != "pipeline" {
+		t.Errorf("tab completed to %q, want pipeline", got)
+	}
+	run(m, press(m, "enter"))
+	if m.prompting || m.Focus().String() != "Pipeline" {
+		t.Errorf("enter did not run the command: prompting %v, focus %v", m.prompting, m.Focus())
+	}
+}

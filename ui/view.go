@@ -31,6 +31,8 @@ func (m *Model) resize() {
 		}
 	}
 	m.help.SetWidth(w)
+	// An input without a width shows one cell of its placeholder.
+	m.prompt.SetWidth(max(1, w-2-lipgloss.Width(m.prompt.Prompt)))
 }
 
 // View implements tea.Model.
@@ -59,6 +61,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.prompting:
+		body = m.promptMenu(m.focused().shown().View(), w, h)
 	default:
 		body = m.focused().shown().View()
 	}
@@ -107,7 +111,7 @@ func (m *Model) helpLine() string {
 	case m.blocked != nil:
 		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
-		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
+		bindings = m.promptHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
@@ -134,7 +138,9 @@ func fitLine(s string, w int) string {
 // footer is the ':' prompt or the status bar.
 func (m *Model) footer() string {
 	if m.prompting {
-		return fitLine(m.prompt.View(), m.width)
+		// The input pads to its width without counting the completion
+		// it shows: cut the padding, not the text, with no "…".
+		return fitLine(ansi.Truncate(m.prompt.View(), m.width, ""), m.width)
 	}
 	return m.statusBar()
 }

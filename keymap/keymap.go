@@ -12,6 +12,7 @@ type Global struct {
 	ForceQuit     key.Binding
 	Help          key.Binding
 	Prompt        key.Binding
+	Palette       key.Binding
 	Sync          key.Binding
 	NextPane      key.Binding
 	PrevPane      key.Binding
@@ -83,10 +84,14 @@ type Ask struct {
 	Back key.Binding
 }
 
-// Prompt are the keys of the ':' prompt and of filter inputs.
+// Prompt are the keys of the ':' prompt, the command palette and of
+// filter inputs.
 type Prompt struct {
 	Submit key.Binding
 	Cancel key.Binding
+	// Next and Prev move through the palette's matches.
+	Next key.Binding
+	Prev key.Binding
 }
 
 // KeyMap is every binding of the app.
@@ -128,6 +133,7 @@ func Default() *KeyMap {
 			ForceQuit:     bind("ctrl+c", "quit", "ctrl+c"),
 			Help:          bind("?", "help", "?"),
 			Prompt:        bind(":", "command", ":"),
+			Palette:       bind("ctrl+k", "command palette", "ctrl+k"),
 			Sync:          bind("r", "sync now", "r"),
 			NextPane:      bind("tab", "next pane", "tab"),
 			PrevPane:      bind("shift+tab", "previous pane", "shift+tab"),
@@ -174,6 +180,8 @@ func Default() *KeyMap {
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
+			Next:   bind("↓/ctrl+n", "next", "down", "ctrl+n"),
+			Prev:   bind("↑/ctrl+p", "previous", "up", "ctrl+p"),
 		},
 	}
 }

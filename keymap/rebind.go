@@ -39,6 +39,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"global.force_quit":    &k.Global.ForceQuit,
 		"global.help":          &k.Global.Help,
 		"global.prompt":        &k.Global.Prompt,
+		"global.palette":       &k.Global.Palette,
 		"global.sync":          &k.Global.Sync,
 		"global.next_pane":     &k.Global.NextPane,
 		"global.prev_pane":     &k.Global.PrevPane,
@@ -76,6 +77,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 
 		"prompt.submit": &k.Prompt.Submit,
 		"prompt.cancel": &k.Prompt.Cancel,
+		"prompt.next":   &k.Prompt.Next,
+		"prompt.prev":   &k.Prompt.Prev,
 	}
 	addList(m, "accounts", &k.Accounts.List)
 	addList(m, "opportunities", &k.Opportunities.List)

@@ -58,6 +58,10 @@ type Model struct {
 	showHelp  bool
 	prompt    textinput.Model
 	prompting bool
+	// palette is the open command palette (ctrl+k), or nil; paletteActs
+	// are what its items do.
+	palette     *views.Palette
+	paletteActs []paletteAction
 
 	status                     Status
 	loadedAccounts, loadedOpps bool // the first read of each half has arrived
@@ -265,6 +269,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.pane.Focus()
 		}
 		return m, nil
+	case views.PaletteRunMsg:
+		return m, m.paletteRun(msg.Index)
+	case views.PaletteCloseMsg:
+		m.closePalette()
+		return m, nil
 	case views.BrowseMsg:
 		return m, m.browse(msg.ID)
 	case views.CopyMsg:
@@ -295,6 +304,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompting {
 		return m.promptKey(msg)
 	}
+	if m.palette != nil {
+		return m.palette.Update(msg)
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
@@ -317,6 +329,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, g.Prompt):
 		return m.openPrompt()
+	case key.Matches(msg, g.Palette):
+		return m.openPalette()
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
 	case key.Matches(msg, g.NextPane):

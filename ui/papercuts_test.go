@@ -99,7 +99,7 @@ func TestPromptListsCommandsAtOnce(t *testing.T) {
 	press(m, "p")
 	press(m, "i")
 	s = screen(m)
-	if !strings.Contains(s, "show Pipeline") || strings.Contains(s, "show Accounts") || strings.Contains(s, "sync now") {
+	if !strings.Contains(s, "go to Pipeline") || strings.Contains(s, "go to Accounts") || strings.Contains(s, "sync now") {
 		t.Errorf("after \":pi\" the list is not narrowed to pipeline:\n%s", s)
 	}
 	press(m, "tab")
@@ -109,5 +109,66 @@ func TestPromptListsCommandsAtOnce(t *testing.T) {
 	run(m, press(m, "enter"))
 	if m.prompting || m.Focus().String() != "Pipeline" {
 		t.Errorf("enter did not run the command: prompting %v, focus %v", m.prompting, m.Focus())
+	}
+}
+
+// TestPaletteFindsAndRunsActions: ctrl+k opens a fuzzy search over the
+// panes, the ':' commands and every pane's keys, each with its key; enter
+// runs the best match as its key would; esc closes it.
+func TestPaletteFindsAndRunsActions(t *testing.T) {
+	m, _ := newLoaded(t, 300, 120, 40, true)
+	ctrl(m, 'k')
+	if m.palette == nil {
+		t.Fatal("ctrl+k did not open the palette")
+	}
+	if s := screen(m); !strings.Contains(s, "Go to Pipeline") || !strings.Contains(s, "search actions") {
+		t.Errorf("the palette is not drawn:\n%s", s)
+	}
+	titles := map[string]bool{}
+	for _, it := range m.palette.Matches() {
+		titles[it.Title] = true
+	}
+	for _, want := range []string{"Go to Pipeline", "Sync now", "Opportunities: mine / all", "Pipeline: next record type", "Accounts: filter"} {
+		if !titles[want] {
+			t.Errorf("the palette does not offer %q", want)
+		}
+	}
+	// Every item shows its key: "Go to Pipeline" with 3.
+	var found bool
+	for _, it := range m.palette.Matches() {
+		if it.Title == "Go to Pipeline" {
+			found = it.Key == "3"
+		}
+	}
+	if !found {
+		t.Errorf("Go to Pipeline is missing or lacks its key 3: %+v", m.palette.Matches())
+	}
+	for _, r := range "rectype" {
+		press(m, string(r))
+	}
+	if got := m.palette.Matches(); len(got) == 0 || got[0].Title != "Pipeline: next record type" {
+		t.Fatalf("\"rectype\" best match: %+v", got)
+	}
+	run(m, press(m, "enter"))
+	if m.palette != nil || m.Focus().String() != "Pipeline" {
+		t.Fatalf("enter did not run the action: palette open %v, focus %v", m.palette != nil, m.Focus())
+	}
+	// esc closes without running anything; q typed in it does not quit.
+	ctrl(m, 'k')
+	if isQuit(press(m, "q")) {
+		t.Fatal("q typed in the palette quit")
+	}
+	run(m, press(m, "esc"))
+	if m.palette != nil || m.Focus().String() != "Pipeline" {
+		t.Fatalf("esc: palette open %v, focus %v", m.palette != nil, m.Focus())
+	}
+	// A filter action runs on its pane: the accounts filter opens.
+	ctrl(m, 'k')
+	for _, r := range "accounts: filter" {
+		press(m, string(r))
+	}
+	run(m, press(m, "enter"))
+	if m.Focus().String() != "Accounts" || !m.accounts.Capturing() {
+		t.Fatalf("\"accounts: filter\" did not open the accounts filter: focus %v", m.Focus())
 	}
 }

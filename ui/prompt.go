@@ -63,7 +63,7 @@ func (m *Model) promptItems() []promptItem {
 func (m *Model) newCommands() []command {
 	var cmds []command
 	for i, t := range m.tabs {
-		cmds = append(cmds, command{names: t.commands, desc: []string{"show " + t.id.String()}, key: t.jump, run: func(m *Model, _ []string) tea.Cmd {
+		cmds = append(cmds, command{names: t.commands, desc: []string{"go to " + t.id.String()}, key: t.jump, run: func(m *Model, _ []string) tea.Cmd {
 			m.setFocus(i)
 			return nil
 		}})
@@ -72,7 +72,7 @@ func (m *Model) newCommands() []command {
 	return append(cmds,
 		command{names: []string{"sync", "r"}, desc: []string{"sync now"}, key: &g.Sync, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, desc: []string{"show the keys"}, key: &g.Help, run: (*Model).helpCommand},
-		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, desc: []string{"dark colours", "light colours"}, run: (*Model).themeCommand},
+		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, desc: []string{"dark theme", "light theme"}, run: (*Model).themeCommand},
 		command{names: []string{"quit", "q", "q!", "wq"}, desc: []string{"quit lazyforce"}, key: &g.Quit, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
 }

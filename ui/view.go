@@ -31,6 +31,9 @@ func (m *Model) resize() {
 		}
 	}
 	m.help.SetWidth(w)
+	if m.palette != nil {
+		m.palette.SetSize(m.paletteSize())
+	}
 	// An input without a width shows one cell of its placeholder.
 	m.prompt.SetWidth(max(1, w-2-lipgloss.Width(m.prompt.Prompt)))
 }
@@ -63,6 +66,8 @@ func (m *Model) render() string {
 		body = m.errorBox(m.focused().shown().View(), w, h)
 	case m.prompting:
 		body = m.promptMenu(m.focused().shown().View(), w, h)
+	case m.palette != nil:
+		body = m.paletteOverlay(w, h)
 	default:
 		body = m.focused().shown().View()
 	}
@@ -112,6 +117,8 @@ func (m *Model) helpLine() string {
 		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
 		bindings = m.promptHelp()
+	case m.palette != nil:
+		bindings = m.paletteHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
@@ -222,10 +229,7 @@ func (m *Model) statusBar() string {
 // pane, or the record page open on it.
 func (m *Model) helpTitle() string {
 	if d := m.focused().detail; d != nil {
-		if d.Kind() == views.AccountRecord {
-			return "account page"
-		}
-		return "opportunity page"
+		return recordPage(d)
 	}
 	return m.Focus().String()
 }
@@ -237,7 +241,7 @@ func (m *Model) helpOverlay(w, h int) string {
 	g := &m.keys.Global
 	global := [][]key.Binding{
 		m.jumpKeys(),
-		{g.NextPane, g.PrevPane, g.Prompt},
+		{g.NextPane, g.PrevPane, g.Prompt, g.Palette},
 		{g.Sync, g.Help, g.Quit, g.ForceQuit},
 	}
 	innerW := max(1, w-st.Overlay.GetHorizontalFrameSize())

@@ -430,10 +430,10 @@ func (m *Model) detailLoaded(msg detailLoadedMsg) {
 	}
 }
 
-// browse opens the record in the browser.
+// browse opens the record's Lightning page in the browser.
 func (m *Model) browse(id string) tea.Cmd {
 	if m.deps.OpenURL == nil || m.status.InstanceURL == "" {
 		return m.setFlash(flashMsg{level: flashWarn, text: "opening the browser is not available here; y copies the Id"})
 	}
-	return m.openURL(m.status.InstanceURL + "/" + id)
+	return m.openURL(recordURL(m.status.InstanceURL, id))
 }

@@ -1,11 +1,19 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/views"
 )
 
 // ctrl sends ctrl+r and returns the command.
@@ -170,5 +178,57 @@ func TestPaletteFindsAndRunsActions(t *testing.T) {
 	run(m, press(m, "enter"))
 	if m.Focus().String() != "Accounts" || !m.accounts.Capturing() {
 		t.Fatalf("\"accounts: filter\" did not open the accounts filter: focus %v", m.Focus())
+	}
+}
+
+// TestBrowseWithoutBrowserCopiesTheURL: with no browser to open, 'o'
+// says so and copies the record's Lightning URL, instead of an exec error.
+func TestBrowseWithoutBrowserCopiesTheURL(t *testing.T) {
+	fake := NewFakeData(1, 50, testNow)
+	noBrowser := func(string) error {
+		return fmt.Errorf("%w: could not open a browser (exec: \"xdg-open\": executable file not found in $PATH)", ErrNoBrowser)
+	}
+	m := loaded(t, Deps{Data: fake, Now: func() time.Time { return testNow }, OpenURL: noBrowser}, 120, 30)
+	press(m, "2")
+	id := m.opps.SelectedID()
+	others := run(m, press(m, "o"))
+	url := "https://acme.my.salesforce.com/lightning/r/Opportunity/" + id + "/view"
+	if m.flash.level != flashWarn || !strings.Contains(m.flash.text, "no browser") || !strings.Contains(m.flash.text, url) || strings.Contains(m.flash.text, "exec") {
+		t.Errorf("flash %v %q", m.flash.level, m.flash.text)
+	}
+	if len(others) != 1 || !strings.Contains(strings.ToLower(typeName(others[0])), "clipboard") {
+		t.Errorf("o did not copy the URL: %#v", others)
+	}
+}
+
+// TestBrowseOpensThePageTheDemoServes: the URL 'o' opens on a record of
+// the demo org is a page the emulator serves, naming the record.
+func TestBrowseOpensThePageTheDemoServes(t *testing.T) {
+	st, c := demoCache(t) // the emulator keeps serving until the test ends
+	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
+		t.Fatal(err)
+	}
+	var status int
+	var body string
+	get := func(url string) error {
+		resp, err := http.Get(url)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		status, body = resp.StatusCode, string(b)
+		return err
+	}
+	m := loaded(t, Deps{Data: NewStoreData(st, StoreDataOptions{OrgName: "demo"}), Now: func() time.Time { return testNow }, OpenURL: get}, 120, 40)
+	press(m, "2")
+	run(m, press(m, "enter"))
+	d := m.Detail(views.OpportunitiesPane)
+	if d == nil || d.Loading() {
+		t.Fatal("no opportunity page")
+	}
+	run(m, press(m, "o"))
+	if status != http.StatusOK || !strings.Contains(body, "Opportunity") || !strings.Contains(m.flash.text, "/lightning/r/Opportunity/"+d.ID()+"/view") {
+		t.Fatalf("o: status %d, flash %q, page:\n%.400s", status, m.flash.text, body)
 	}
 }

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui"
@@ -134,20 +133,11 @@ func (u *apiUsage) get() (used, limit int) {
 	return l.Used, l.Max
 }
 
-// openBrowser opens url with the platform's opener.
+// openBrowser opens url with auth.DefaultOpener ($BROWSER, else the
+// platform's opener); when none starts, the app copies the URL instead.
 func openBrowser(url string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", url)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		cmd = exec.Command("xdg-open", url)
+	if err := auth.DefaultOpener(context.Background(), url); err != nil {
+		return fmt.Errorf("%w: %w", ui.ErrNoBrowser, err)
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("open browser: %w", err)
-	}
-	go cmd.Wait() //nolint:errcheck // reap the opener; its status does not matter
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
@@ -369,6 +370,13 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 		m.sync = syncOffline
 		if b, ok := blocking(msg.err); ok {
 			return tea.Batch(m.loadStatus(), m.block(b))
+		}
+		if sfdc.IsNetworkError(msg.err) {
+			// Unreachable: say what the screen shows, not the dial error.
+			if m.deps.Log != nil {
+				m.deps.Log.Printf("offline: %v", msg.err)
+			}
+			return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: m.offlineText()}))
 		}
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}

@@ -1,10 +1,15 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +235,29 @@ func TestBrowseOpensThePageTheDemoServes(t *testing.T) {
 	run(m, press(m, "o"))
 	if status != http.StatusOK || !strings.Contains(body, "Opportunity") || !strings.Contains(m.flash.text, "/lightning/r/Opportunity/"+d.ID()+"/view") {
 		t.Fatalf("o: status %d, flash %q, page:\n%.400s", status, m.flash.text, body)
+	}
+}
+
+// TestOfflineStartSaysOffline: when the org cannot be reached, the status
+// bar says at once that it is offline and how old the cache shown is; the
+// dial error goes to the log, not the screen.
+func TestOfflineStartSaysOffline(t *testing.T) {
+	fake := NewFakeData(1, 50, testNow)
+	var logged bytes.Buffer
+	unreachable := func(context.Context, func(syncer.Progress)) error {
+		return fmt.Errorf("new client: list API versions: %w", &url.Error{Op: "Get", URL: "https://acme.my.salesforce.com/services/data",
+			Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}})
+	}
+	m := loaded(t, Deps{Data: fake, Sync: unreachable, Now: func() time.Time { return testNow }, Log: log.New(&logged, "", 0)}, 120, 30)
+	run(m, m.startSync()) // as Init does with SyncOnStart
+	bar := ansi.Strip(m.statusBar())
+	if m.sync != syncOffline || !strings.Contains(bar, "○ offline") || !strings.Contains(bar, "offline — showing the cache from 3 min ago") {
+		t.Errorf("status bar offline: %q", bar)
+	}
+	if strings.Contains(bar, "dial") || strings.Contains(bar, "API versions") {
+		t.Errorf("the status bar shows the dial error: %q", bar)
+	}
+	if !strings.Contains(logged.String(), "connection refused") {
+		t.Errorf("the dial error was not logged: %q", logged.String())
 	}
 }

@@ -170,6 +170,15 @@ func age(now, t time.Time) string {
 	}
 }
 
+// offlineText says what the app shows when the org cannot be reached:
+// "offline — showing the cache from 3 h ago".
+func (m *Model) offlineText() string {
+	if m.status.LastSync.IsZero() {
+		return "offline — nothing cached yet: r tries again"
+	}
+	return "offline — showing the cache from " + age(m.deps.Now(), m.status.LastSync)
+}
+
 // statusBar draws: connection, org and user, cache age, API usage, pending
 // writes, and the transient message on the right.
 func (m *Model) statusBar() string {

@@ -29,3 +29,33 @@ func TestUnreachableOrgMentionsTheCacheOnlyWhenThereIsOne(t *testing.T) {
 		t.Errorf("with a cache: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestOfflineQueryOfAnUnsyncedObject: an object the org has but the sync
+// does not pull is called that, with how to add it and --live; an object
+// the org does not have keeps Salesforce's own error.
+func TestOfflineQueryOfAnUnsyncedObject(t *testing.T) {
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	t.Setenv("SF_ACCESS_TOKEN", "")
+	org := emulator.StartTest(t, emulator.Options{Seed: 4})
+	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken); code != 0 {
+		t.Fatalf("login: %d %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync"); code != 0 {
+		t.Fatalf("sync: %d %q", code, errs)
+	}
+	_, errs, code := runCLI(t, "query", "SELECT Id FROM account_plan__c")
+	for _, want := range []string{"Account_Plan__c is in org", "not in its cache", "extra_objects", "--live"} {
+		if code != ExitError || !strings.Contains(errs, want) {
+			t.Errorf("unsynced object: exit %d, stderr %q lacks %q", code, errs, want)
+		}
+	}
+	if strings.Contains(errs, "append the '__c'") {
+		t.Errorf("unsynced object: stderr %q still suggests a custom-object typo", errs)
+	}
+	if out, errs, code := runCLI(t, "query", "--live", "SELECT Id FROM Account_Plan__c"); code != 0 || out == "" {
+		t.Errorf("--live: exit %d, stderr %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "query", "SELECT Id FROM Nope__c"); code != ExitError || !strings.Contains(errs, "INVALID_TYPE") || strings.Contains(errs, "not in its cache") {
+		t.Errorf("unknown object: exit %d, stderr %q", code, errs)
+	}
+}

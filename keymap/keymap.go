@@ -79,6 +79,15 @@ type Detail struct {
 	Copy    key.Binding
 }
 
+// Limits are the keys of the org limits view.
+type Limits struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	Reload key.Binding
+}
+
 // Ask are the question pane's keys.
 type Ask struct {
 	Back key.Binding
@@ -101,6 +110,7 @@ type KeyMap struct {
 	Opportunities Opportunities
 	Pipeline      Pipeline
 	Detail        Detail
+	Limits        Limits
 	Ask           Ask
 	Prompt        Prompt
 }
@@ -173,6 +183,13 @@ func Default() *KeyMap {
 			Back:    bind("esc", "back", "esc"),
 			Browser: bind("o", "open in browser", "o"),
 			Copy:    bind("y", "copy Id/URL", "y"),
+		},
+		Limits: Limits{
+			Up:     bind("↑/k", "scroll up", "up", "k"),
+			Down:   bind("↓/j", "scroll down", "down", "j"),
+			Top:    bind("g", "top", "g", "home"),
+			Bottom: bind("G", "bottom", "G", "end"),
+			Reload: bind("R", "fetch the limits again", "R"),
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),

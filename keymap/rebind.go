@@ -73,6 +73,12 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"detail.browser": &k.Detail.Browser,
 		"detail.copy":    &k.Detail.Copy,
 
+		"limits.up":     &k.Limits.Up,
+		"limits.down":   &k.Limits.Down,
+		"limits.top":    &k.Limits.Top,
+		"limits.bottom": &k.Limits.Bottom,
+		"limits.reload": &k.Limits.Reload,
+
 		"ask.back": &k.Ask.Back,
 
 		"prompt.submit": &k.Prompt.Submit,
@@ -158,7 +164,7 @@ func (k *KeyMap) Rebind(overrides map[string][]string) error {
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
 // keys before the focused pane sees them), and the prompt's.
-var scopes = []string{"accounts", "opportunities", "pipeline", "detail", "ask", "prompt"}
+var scopes = []string{"accounts", "opportunities", "pipeline", "detail", "limits", "ask", "prompt"}
 
 // Conflicts returns an error naming the first key bound to two actions that
 // are live at the same time, or nil. Prompt keys are only live while the

@@ -48,6 +48,7 @@ type Model struct {
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
 	ask      *views.Ask
+	limits   *views.Limits
 	tabs     []*tab    // the registered panes, in tab order (registerPanes)
 	commands []command // the ':' commands (newCommands)
 	focus    int       // index of the focused tab
@@ -109,6 +110,7 @@ func New(deps Deps) (*Model, error) {
 		opps:     views.NewOpportunities(ctx),
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
+		limits:   views.NewLimits(ctx),
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 
@@ -270,6 +272,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			t.pane.Focus()
 		}
 		return m, nil
+	case limitsLoadedMsg:
+		return m, m.limitsLoaded(msg)
+	case views.LimitsReloadMsg:
+		return m, m.openLimits()
 	case views.PaletteRunMsg:
 		return m, m.paletteRun(msg.Index)
 	case views.PaletteCloseMsg:
@@ -335,10 +341,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
 	case key.Matches(msg, g.NextPane):
-		m.setFocus((m.focus + 1) % len(m.tabs))
+		m.cycle(1)
 		return nil
 	case key.Matches(msg, g.PrevPane):
-		m.setFocus((m.focus + len(m.tabs) - 1) % len(m.tabs))
+		m.cycle(-1)
 		return nil
 	}
 	for i, t := range m.tabs {

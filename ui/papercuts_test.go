@@ -17,6 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -259,5 +260,78 @@ func TestOfflineStartSaysOffline(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "connection refused") {
 		t.Errorf("the dial error was not logged: %q", logged.String())
+	}
+}
+
+// TestLimitsView: ':limits' opens a view of the org's limits (GET
+// /limits) with usage bars, the daily API requests first, and the status
+// bar shows the API usage the fetch reported; the view is not a tab.
+func TestLimitsView(t *testing.T) {
+	st, c := demoCache(t)
+	data := NewStoreData(st, StoreDataOptions{OrgName: "demo", APIUsage: func() (int, int) {
+		l := c.Limits()
+		return l.Used, l.Max
+	}})
+	m := loaded(t, Deps{Data: data, Limits: c.OrgLimits, Now: func() time.Time { return testNow }}, 120, 30)
+	header := ansi.Strip(m.header())
+	press(m, ":")
+	for _, r := range "limits" {
+		press(m, string(r))
+	}
+	runLimits(m, press(m, "enter"))
+	if m.Focus() != views.LimitsPane {
+		t.Fatalf(":limits focused %v", m.Focus())
+	}
+	rows := m.limits.Rows()
+	if len(rows) == 0 || rows[0].Name != "DailyApiRequests" || rows[0].Max <= 0 {
+		t.Fatalf("limits: %+v", rows)
+	}
+	s := screen(m)
+	for _, want := range []string{"Org limits", "DailyApiRequests", "█", "░", "/ " + formatCount(rows[0].Max), ":limits"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the limits view lacks %q:\n%s", want, s)
+		}
+	}
+	if bar := ansi.Strip(m.statusBar()); !strings.Contains(bar, fmt.Sprintf("API %d/%d", c.Limits().Used, c.Limits().Max)) {
+		t.Errorf("status bar after the fetch: %q", bar)
+	}
+	// Not a tab: tab cycling and the header leave it out.
+	press(m, "1")
+	if got := ansi.Strip(m.header()); got != header || strings.Contains(got, "Limits") {
+		t.Errorf("the header changed: %q, was %q", got, header)
+	}
+	for range 6 {
+		press(m, "tab")
+		if m.Focus() == views.LimitsPane {
+			t.Fatal("tab cycled into the limits view")
+		}
+	}
+}
+
+// TestLimitsUnavailable: without a connection to an org, ':limits' says
+// so instead of showing nothing.
+func TestLimitsUnavailable(t *testing.T) {
+	m, _ := newLoaded(t, 50, 120, 30, true)
+	runLimits(m, m.runCommand("limits"))
+	if s := screen(m); !strings.Contains(s, "could not fetch the limits: not available here") {
+		t.Errorf("limits without an org:\n%s", s)
+	}
+	offline := func(context.Context) (map[string]sfdc.Limit, error) {
+		return nil, &url.Error{Op: "Get", URL: "https://x/limits", Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	}
+	m.deps.Limits = offline
+	runLimits(m, m.runCommand("limits"))
+	if s := screen(m); !strings.Contains(s, "cannot be reached") || strings.Contains(s, "dial") {
+		t.Errorf("limits offline:\n%s", s)
+	}
+}
+
+// runLimits is run, feeding the limits fetch's result back too.
+func runLimits(m *Model, cmd tea.Cmd) {
+	for _, msg := range run(m, cmd) {
+		if lm, ok := msg.(limitsLoadedMsg); ok {
+			_, next := m.Update(lm)
+			run(m, next)
+		}
 	}
 }

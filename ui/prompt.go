@@ -58,23 +58,33 @@ func (m *Model) promptItems() []promptItem {
 	return items
 }
 
-// newCommands returns the ':' commands: one per registered pane, which
-// focuses it, then the app's own.
+// newCommands returns the ':' commands: one per tab, which focuses it,
+// then the app's own, then one per view that is not a tab.
 func (m *Model) newCommands() []command {
-	var cmds []command
+	var tabs, others []command
 	for i, t := range m.tabs {
-		cmds = append(cmds, command{names: t.commands, desc: []string{"go to " + t.id.String()}, key: t.jump, run: func(m *Model, _ []string) tea.Cmd {
+		c := command{names: t.commands, desc: []string{"go to " + t.id.String()}, key: t.jump, run: func(m *Model, _ []string) tea.Cmd {
 			m.setFocus(i)
+			if t.open != nil {
+				return t.open(m)
+			}
 			return nil
-		}})
+		}}
+		if t.hidden {
+			c.desc = []string{"show " + t.id.String()}
+			others = append(others, c)
+		} else {
+			tabs = append(tabs, c)
+		}
 	}
 	g := &m.keys.Global
-	return append(cmds,
+	cmds := append(tabs,
 		command{names: []string{"sync", "r"}, desc: []string{"sync now"}, key: &g.Sync, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, desc: []string{"show the keys"}, key: &g.Help, run: (*Model).helpCommand},
 		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, desc: []string{"dark theme", "light theme"}, run: (*Model).themeCommand},
 		command{names: []string{"quit", "q", "q!", "wq"}, desc: []string{"quit lazyforce"}, key: &g.Quit, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
+	return append(cmds, others...)
 }
 
 func (m *Model) syncCommand([]string) tea.Cmd { return m.startSync() }

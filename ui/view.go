@@ -88,8 +88,18 @@ func (m *Model) render() string {
 func (m *Model) header() string {
 	st := m.ctx.Styles
 	var tabs []string
+	n := 0 // tabs shown so far: hidden views have no number
 	for i, t := range m.tabs {
-		label := fmt.Sprintf("%d %s", i+1, t.id)
+		if !t.hidden {
+			n++
+		}
+		label := fmt.Sprintf("%d %s", n, t.id)
+		if t.hidden {
+			if i != m.focus {
+				continue
+			}
+			label = ":" + t.commands[0] // how it was opened
+		}
 		if i == m.focus {
 			tabs = append(tabs, st.TabActive.Render(label))
 		} else {

@@ -149,5 +149,5 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if dirs, err := f.Dirs(); err == nil {
 		configDir = dirs.Config
 	}
-	return runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	return runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits})
 }

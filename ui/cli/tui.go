@@ -59,7 +59,15 @@ func runTUI(ctx context.Context, f *Factory) error {
 		_, err = syncer.Run(ctx, c, st, cfg)
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow})
+	limits := func(ctx context.Context) (map[string]sfdc.Limit, error) {
+		c, err := f.Client(ctx)
+		if err != nil {
+			return nil, err
+		}
+		usage.set(c)
+		return c.OrgLimits(ctx)
+	}
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits})
 }
 
 // app is what the terminal app runs over.
@@ -70,6 +78,7 @@ type app struct {
 	orgName   string
 	usage     *apiUsage
 	sync      func(context.Context, func(syncer.Progress)) error
+	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -93,7 +102,7 @@ func runApp(ctx context.Context, a app) error {
 		logger = log.New(f, "lazyforce ", log.LstdFlags)
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 )
@@ -57,5 +58,25 @@ func TestOfflineQueryOfAnUnsyncedObject(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, "query", "SELECT Id FROM Nope__c"); code != ExitError || !strings.Contains(errs, "INVALID_TYPE") || strings.Contains(errs, "not in its cache") {
 		t.Errorf("unknown object: exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestStartNotice: the demo's "starting…" line is printed once when
+// start-up outlasts the delay, and never when it is done first.
+func TestStartNotice(t *testing.T) {
+	var slow strings.Builder
+	tick := make(chan time.Time) // unbuffered: the send returns once the notice has the tick
+	stop := startNotice(&slow, tick)
+	tick <- time.Now()
+	stop()
+	stop() // twice is harmless
+	if slow.String() != "starting the demo org…\n" {
+		t.Errorf("slow start printed %q", slow.String())
+	}
+	var fast strings.Builder
+	stop = startNotice(&fast, make(chan time.Time))
+	stop()
+	if fast.String() != "" {
+		t.Errorf("fast start printed %q", fast.String())
 	}
 }

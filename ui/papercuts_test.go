@@ -335,3 +335,22 @@ func runLimits(m *Model, cmd tea.Cmd) {
 		}
 	}
 }
+
+// TestPromptEnterRunsTheCompletion: enter on a prefix runs the command it
+// completes to; an alias still runs its own command.
+func TestPromptEnterRunsTheCompletion(t *testing.T) {
+	m, _ := newLoaded(t, 100, 100, 30, true)
+	press(m, ":")
+	press(m, "p")
+	press(m, "i")
+	run(m, press(m, "enter"))
+	if m.Focus() != views.PipelinePane {
+		t.Fatalf(":pi<enter> → focus %v", m.Focus())
+	}
+	press(m, ":")
+	press(m, "a")
+	run(m, press(m, "enter"))
+	if m.Focus() != views.AccountsPane {
+		t.Fatalf(":a<enter> (an alias) → focus %v", m.Focus())
+	}
+}

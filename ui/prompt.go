@@ -216,6 +216,10 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Prompt.Submit):
 		line := strings.TrimSpace(m.prompt.Value())
+		// A prefix runs the command it completes to: ":lim" is ":limits".
+		if s := m.prompt.CurrentSuggestion(); line != "" && !m.isCommand(line) && s != "" {
+			line = s
+		}
 		m.prompting = false
 		m.prompt.Blur()
 		return m.runCommand(line)
@@ -223,6 +227,23 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.prompt, cmd = m.prompt.Update(msg)
 	return cmd
+}
+
+// isCommand reports whether line starts with a command name or alias.
+func (m *Model) isCommand(line string) bool {
+	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return false
+	}
+	name := strings.ToLower(fields[0])
+	for _, c := range m.commands {
+		for _, n := range c.names {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // runCommand executes one ':' command line.

@@ -12,6 +12,7 @@ type Global struct {
 	ForceQuit     key.Binding
 	Help          key.Binding
 	Prompt        key.Binding
+	Palette       key.Binding
 	Sync          key.Binding
 	NextPane      key.Binding
 	PrevPane      key.Binding
@@ -119,15 +120,28 @@ type Detail struct {
 	Open     key.Binding
 }
 
+// Limits are the keys of the org limits view.
+type Limits struct {
+	Up     key.Binding
+	Down   key.Binding
+	Top    key.Binding
+	Bottom key.Binding
+	Reload key.Binding
+}
+
 // Ask are the question pane's keys.
 type Ask struct {
 	Back key.Binding
 }
 
-// Prompt are the keys of the ':' prompt and of filter inputs.
+// Prompt are the keys of the ':' prompt, the command palette and of
+// filter inputs.
 type Prompt struct {
 	Submit key.Binding
 	Cancel key.Binding
+	// Next and Prev move through the palette's matches.
+	Next key.Binding
+	Prev key.Binding
 }
 
 // Picker are the keys of a list overlay such as the stage picker. While
@@ -182,6 +196,7 @@ type KeyMap struct {
 	Opportunities Opportunities
 	Pipeline      Pipeline
 	Detail        Detail
+	Limits        Limits
 	Ask           Ask
 	Prompt        Prompt
 	Contacts      Contacts
@@ -201,8 +216,8 @@ func defaultList(noun string) List {
 		Down:     bind("↓/j", "down", "down", "j"),
 		Top:      bind("g/home", "top", "g", "home"),
 		Bottom:   bind("G/end", "bottom", "G", "end"),
-		PageDown: bind("ctrl+d/pgdn", "page down", "ctrl+d", "pgdown"),
-		PageUp:   bind("ctrl+u/pgup", "page up", "ctrl+u", "pgup"),
+		PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
+		PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
 		Open:     bind("enter", "open "+noun, "enter"),
 		Back:     bind("esc", "clear filter", "esc"),
 		Filter:   bind("/", "filter", "/"),
@@ -233,6 +248,7 @@ func Default() *KeyMap {
 			ForceQuit:     bind("ctrl+c", "quit", "ctrl+c"),
 			Help:          bind("?", "help", "?"),
 			Prompt:        bind(":", "command", ":"),
+			Palette:       bind("ctrl+k", "command palette", "ctrl+k"),
 			Sync:          bind("r", "sync now", "r"),
 			NextPane:      bind("tab", "next pane", "tab"),
 			PrevPane:      bind("shift+tab", "previous pane", "shift+tab"),
@@ -299,12 +315,21 @@ func Default() *KeyMap {
 			PrevItem: bind("[", "previous activity", "["),
 			Open:     bind("enter", "open activity", "enter"),
 		},
+		Limits: Limits{
+			Up:     bind("↑/k", "scroll up", "up", "k"),
+			Down:   bind("↓/j", "scroll down", "down", "j"),
+			Top:    bind("g", "top", "g", "home"),
+			Bottom: bind("G", "bottom", "G", "end"),
+			Reload: bind("R", "fetch the limits again", "R"),
+		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),
 		},
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
+			Next:   bind("↓/ctrl+n", "next", "down", "ctrl+n"),
+			Prev:   bind("↑/ctrl+p", "previous", "up", "ctrl+p"),
 		},
 		Picker: Picker{
 			Up:     bind("↑/k", "up", "up", "k"),

@@ -46,6 +46,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"global.force_quit":    &k.Global.ForceQuit,
 		"global.help":          &k.Global.Help,
 		"global.prompt":        &k.Global.Prompt,
+		"global.palette":       &k.Global.Palette,
 		"global.sync":          &k.Global.Sync,
 		"global.next_pane":     &k.Global.NextPane,
 		"global.prev_pane":     &k.Global.PrevPane,
@@ -94,6 +95,12 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"detail.previous": &k.Detail.PrevItem,
 		"detail.open":     &k.Detail.Open,
 
+		"limits.up":     &k.Limits.Up,
+		"limits.down":   &k.Limits.Down,
+		"limits.top":    &k.Limits.Top,
+		"limits.bottom": &k.Limits.Bottom,
+		"limits.reload": &k.Limits.Reload,
+
 		"ask.back": &k.Ask.Back,
 
 		"accounts.task":       &k.Accounts.Task,
@@ -135,6 +142,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 
 		"prompt.submit": &k.Prompt.Submit,
 		"prompt.cancel": &k.Prompt.Cancel,
+		"prompt.next":   &k.Prompt.Next,
+		"prompt.prev":   &k.Prompt.Prev,
 	}
 	addList(m, "accounts", &k.Accounts.List)
 	addList(m, "opportunities", &k.Opportunities.List)
@@ -229,7 +238,7 @@ func validKeyName(s string) bool {
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
 // keys before the focused pane sees them), and the overlays'.
-var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "ask", "prompt", "picker", "forms", "outbox"}
+var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "limits", "ask", "prompt", "picker", "forms", "outbox"}
 
 // overlays are the scopes that have every key while they are open, like
 // the prompt: only force_quit of the global keys is live with them.

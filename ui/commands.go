@@ -245,17 +245,6 @@ func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) 
 	}
 }
 
-// openURL opens url in the browser.
-func (m *Model) openURL(url string) tea.Cmd {
-	open := m.deps.OpenURL
-	return func() tea.Msg {
-		if err := open(url); err != nil {
-			return flashMsg{level: flashError, text: fmt.Sprintf("open %s: %v", url, err)}
-		}
-		return flashMsg{level: flashInfo, text: "opened " + url}
-	}
-}
-
 // ageTick schedules the next cache-age refresh.
 func (m *Model) ageTick() tea.Cmd {
 	return tea.Tick(m.ageRefresh, func(time.Time) tea.Msg { return ageTickMsg{} })

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
@@ -63,6 +64,9 @@ type Deps struct {
 	Sync func(ctx context.Context, progress func(syncer.Progress)) error
 	// SyncOnStart runs Sync in the background right after start-up.
 	SyncOnStart bool
+	// Limits fetches the org's limits (GET /limits) for ':limits'; nil
+	// means the view says they are not available.
+	Limits func(ctx context.Context) (map[string]sfdc.Limit, error)
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

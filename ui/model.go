@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
@@ -47,6 +48,7 @@ type Model struct {
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
 	ask      *views.Ask
+	limits   *views.Limits
 	tabs     []*tab    // the registered panes, in tab order (registerPanes)
 	commands []command // the ':' commands (newCommands)
 	focus    int       // index of the focused tab
@@ -62,6 +64,10 @@ type Model struct {
 	showHelp  bool
 	prompt    textinput.Model
 	prompting bool
+	// palette is the open command palette (ctrl+k), or nil; paletteActs
+	// are what its items do.
+	palette     *views.Palette
+	paletteActs []paletteAction
 
 	status                     Status
 	loadedAccounts, loadedOpps bool // the first read of each half has arrived
@@ -109,6 +115,7 @@ func New(deps Deps) (*Model, error) {
 		opps:     views.NewOpportunities(ctx),
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
+		limits:   views.NewLimits(ctx),
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 
@@ -293,6 +300,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case views.ShowContactsMsg:
 		return m, m.showContacts(msg)
+	case limitsLoadedMsg:
+		return m, m.limitsLoaded(msg)
+	case views.LimitsReloadMsg:
+		return m, m.openLimits()
+	case views.PaletteRunMsg:
+		return m, m.paletteRun(msg.Index)
+	case views.PaletteCloseMsg:
+		m.closePalette()
+		return m, nil
 	case views.BrowseMsg:
 		return m, m.browse(msg.ID)
 	case views.CopyMsg:
@@ -323,6 +339,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompting {
 		return m.promptKey(msg)
 	}
+	if m.palette != nil {
+		return m.palette.Update(msg)
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
@@ -344,16 +363,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = true
 		return nil
 	case key.Matches(msg, g.Prompt):
-		m.prompting = true
-		m.prompt.SetValue("")
-		return m.prompt.Focus()
+		return m.openPrompt()
+	case key.Matches(msg, g.Palette):
+		return m.openPalette()
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
 	case key.Matches(msg, g.NextPane):
-		m.setFocus((m.focus + 1) % len(m.tabs))
+		m.cycle(1)
 		return nil
 	case key.Matches(msg, g.PrevPane):
-		m.setFocus((m.focus + len(m.tabs) - 1) % len(m.tabs))
+		m.cycle(-1)
 		return nil
 	}
 	for i, t := range m.tabs {
@@ -385,6 +404,13 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 		m.sync = syncOffline
 		if b, ok := blocking(msg.err); ok {
 			return tea.Batch(m.loadStatus(), m.block(b))
+		}
+		if sfdc.IsNetworkError(msg.err) {
+			// Unreachable: say what the screen shows, not the dial error.
+			if m.deps.Log != nil {
+				m.deps.Log.Printf("offline: %v", msg.err)
+			}
+			return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: m.offlineText()}))
 		}
 		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
@@ -450,10 +476,10 @@ func (m *Model) detailLoaded(msg detailLoadedMsg) {
 	}
 }
 
-// browse opens the record in the browser.
+// browse opens the record's Lightning page in the browser.
 func (m *Model) browse(id string) tea.Cmd {
 	if m.deps.OpenURL == nil || m.status.InstanceURL == "" {
 		return m.setFlash(flashMsg{level: flashWarn, text: "opening the browser is not available here; y copies the Id"})
 	}
-	return m.openURL(m.status.InstanceURL + "/" + id)
+	return m.openURL(recordURL(m.status.InstanceURL, id))
 }

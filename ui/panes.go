@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -22,6 +23,11 @@ type tab struct {
 	// one listed and completed, the others are aliases.
 	commands []string
 	detail   *views.Detail // open on this pane, or nil
+	// hidden views are not in the tab bar, the number keys or tab
+	// cycling: their ':' command (and the palette) open them.
+	hidden bool
+	// open, when set, runs each time the ':' command opens the view.
+	open func(m *Model) tea.Cmd
 }
 
 // registerPanes lists the panes, in tab order. Adding a pane is a file in
@@ -34,6 +40,28 @@ func (m *Model) registerPanes() {
 	m.register(views.AskPane, m.ask, &g.Ask, "ask")
 	m.register(views.ContactsPane, views.NewContacts(m.ctx), &g.Contacts, "contacts", "contact")
 	m.register(views.LeadsPane, views.NewLeads(m.ctx), &g.Leads, "leads", "lead")
+	m.registerView(views.LimitsPane, m.limits, (*Model).openLimits, "limits")
+}
+
+// registerView adds a view that is not a tab: its ':' commands (the first
+// listed and completed, the others aliases) focus it and run open.
+func (m *Model) registerView(id views.PaneID, pane views.Pane, open func(m *Model) tea.Cmd, commands ...string) {
+	none := key.NewBinding(key.WithDisabled())
+	m.tabs = append(m.tabs, &tab{id: id, pane: pane, jump: &none, commands: commands, hidden: true, open: open})
+}
+
+// cycle moves the focus step tabs on (negative: back), skipping hidden
+// views.
+func (m *Model) cycle(step int) {
+	n := len(m.tabs)
+	i := m.focus
+	for range n {
+		i = ((i+step)%n + n) % n
+		if !m.tabs[i].hidden {
+			m.setFocus(i)
+			return
+		}
+	}
 }
 
 // register adds pane as the next tab: jump focuses it (nil: the lowest
@@ -88,9 +116,11 @@ func (m *Model) focused() *tab { return m.tabs[m.focus] }
 
 // jumpKeys returns the keys that focus each pane, in tab order.
 func (m *Model) jumpKeys() []key.Binding {
-	keys := make([]key.Binding, len(m.tabs))
-	for i, t := range m.tabs {
-		keys[i] = *t.jump
+	var keys []key.Binding
+	for _, t := range m.tabs {
+		if !t.hidden {
+			keys = append(keys, *t.jump)
+		}
 	}
 	return keys
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
@@ -21,32 +22,78 @@ type command struct {
 	usage string
 	// completions are what tab completes to; names[0] when empty.
 	completions []string
-	run         func(m *Model, args []string) tea.Cmd
+	// desc says what it does, in the list the prompt shows; one per
+	// completion when there are several.
+	desc []string
+	// key is the key that does the same outside the prompt, or nil.
+	key *key.Binding
+	run func(m *Model, args []string) tea.Cmd
 }
 
-// newCommands returns the ':' commands: one per registered pane, which
-// focuses it, then the app's own.
+// promptItem is one line of the list the ':' prompt shows: what tab
+// completes to, what it does and its key.
+type promptItem struct {
+	text, desc, key string
+}
+
+// promptItems lists every completion of the ':' commands, in order.
+func (m *Model) promptItems() []promptItem {
+	var items []promptItem
+	for _, c := range m.commands {
+		texts := c.completions
+		if len(texts) == 0 {
+			texts = c.names[:1]
+		}
+		k := ""
+		if c.key != nil && c.key.Enabled() {
+			k = c.key.Help().Key
+		}
+		for i, text := range texts {
+			it := promptItem{text: text, key: k}
+			if i < len(c.desc) {
+				it.desc = c.desc[i]
+			}
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+// newCommands returns the ':' commands: one per tab, which focuses it,
+// then the app's own, then one per view that is not a tab.
 func (m *Model) newCommands() []command {
-	var cmds []command
+	var tabs, others []command
 	for i, t := range m.tabs {
-		cmds = append(cmds, command{names: t.commands, run: func(m *Model, _ []string) tea.Cmd {
+		c := command{names: t.commands, desc: []string{"go to " + t.id.String()}, key: t.jump, run: func(m *Model, _ []string) tea.Cmd {
 			m.setFocus(i)
+			if t.open != nil {
+				return t.open(m)
+			}
 			return nil
-		}})
+		}}
+		if t.hidden {
+			c.desc = []string{"show " + t.id.String()}
+			others = append(others, c)
+		} else {
+			tabs = append(tabs, c)
+		}
 	}
 	if len(m.deps.Orgs) > 0 {
 		org := command{names: []string{"org"}, usage: "org ALIAS", run: (*Model).orgCommand}
 		for _, a := range m.deps.Orgs {
 			org.completions = append(org.completions, "org "+a)
+			org.desc = append(org.desc, "show org "+a)
 		}
-		cmds = append(cmds, org)
+		tabs = append(tabs, org)
 	}
-	return append(cmds,
-		command{names: []string{"sync", "r"}, run: (*Model).syncCommand},
-		command{names: []string{"help", "h", "?"}, run: (*Model).helpCommand},
-		command{names: []string{"theme"}, usage: "theme dark|light|auto", completions: []string{"theme dark", "theme light", "theme auto"}, run: (*Model).themeCommand},
-		command{names: []string{"quit", "q", "q!", "wq"}, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
+	g := &m.keys.Global
+	cmds := append(tabs,
+		command{names: []string{"sync", "r"}, desc: []string{"sync now"}, key: &g.Sync, run: (*Model).syncCommand},
+		command{names: []string{"help", "h", "?"}, desc: []string{"show the keys"}, key: &g.Help, run: (*Model).helpCommand},
+		command{names: []string{"theme"}, usage: "theme dark|light|auto", completions: []string{"theme dark", "theme light", "theme auto"}, desc: []string{"dark theme", "light theme", "follow the terminal"}, run: (*Model).themeCommand},
+		command{names: []string{"quit", "q", "q!", "wq"}, desc: []string{"quit lazyforce"}, key: &g.Quit, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
+	return append(cmds, others...)
 }
 
 func (m *Model) syncCommand([]string) tea.Cmd { return m.startSync() }
@@ -101,18 +148,93 @@ func (m *Model) commandList() string {
 
 // newPrompt returns the ':' input, completing the commands with tab.
 func (m *Model) newPrompt(dark bool) textinput.Model {
-	in := views.NewInput(":", "command (tab completes; help lists them)", dark)
+	in := views.NewInput(":", "type a command", dark)
 	in.ShowSuggestions = true
 	var suggestions []string
-	for _, c := range m.commands {
-		if len(c.completions) > 0 {
-			suggestions = append(suggestions, c.completions...)
-		} else {
-			suggestions = append(suggestions, c.names[0])
-		}
+	for _, it := range m.promptItems() {
+		suggestions = append(suggestions, it.text)
 	}
 	in.SetSuggestions(suggestions)
+	in.SetWidth(max(1, m.width-2-lipgloss.Width(in.Prompt)))
 	return in
+}
+
+// openPrompt opens the ':' prompt, empty, with the commands listed.
+func (m *Model) openPrompt() tea.Cmd {
+	m.prompting = true
+	m.prompt.SetValue("")
+	return m.prompt.Focus()
+}
+
+// promptMenu draws the commands what is typed can still become, over the
+// bottom of body (w×h cells), just above the prompt: all of them while
+// nothing is typed, the one tab completes to highlighted.
+func (m *Model) promptMenu(body string, w, h int) string {
+	st := m.ctx.Styles
+	items := m.promptItems()
+	selected := -1
+	if typed := m.prompt.Value(); typed != "" {
+		matched := map[string]bool{}
+		for _, s := range m.prompt.MatchedSuggestions() {
+			matched[s] = true
+		}
+		current := m.prompt.CurrentSuggestion()
+		var kept []promptItem
+		for _, it := range items {
+			if matched[it.text] {
+				if it.text == current {
+					selected = len(kept)
+				}
+				kept = append(kept, it)
+			}
+		}
+		items = kept
+	}
+	textW, descW := 0, 0
+	for _, it := range items {
+		textW = max(textW, lipgloss.Width(it.text))
+		descW = max(descW, lipgloss.Width(it.desc))
+	}
+	var rows []string
+	for i, it := range items {
+		row := fmt.Sprintf("%-*s  %-*s  %s", textW, it.text, descW, it.desc, it.key)
+		if i == selected {
+			rows = append(rows, st.Selected.Render(row))
+		} else {
+			rows = append(rows, st.Muted.Render(row))
+		}
+	}
+	if len(rows) == 0 {
+		rows = []string{st.Muted.Render("no command starts with that: backspace, or esc")}
+	}
+	frame := st.Overlay.GetVerticalFrameSize()
+	if n := h - frame; len(rows) > n {
+		rows = rows[:max(0, n)]
+	}
+	if len(rows) == 0 {
+		return body
+	}
+	box := strings.Split(st.Overlay.MaxWidth(w).Render(strings.Join(rows, "\n")), "\n")
+	lines := strings.Split(body, "\n")
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	at := len(lines) - len(box)
+	for i, b := range box {
+		if at+i >= 0 {
+			lines[at+i] = fitLine(b, w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// promptHelp is the help line under the open prompt.
+func (m *Model) promptHelp() []key.Binding {
+	km := m.prompt.KeyMap
+	show := func(b key.Binding, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(strings.Join(b.Keys()[:1], ""), desc))
+	}
+	return []key.Binding{show(km.AcceptSuggestion, "complete"), show(km.NextSuggestion, "next"), m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
 }
 
 // promptKey handles a key while the ':' prompt is open.
@@ -124,6 +246,10 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Prompt.Submit):
 		line := strings.TrimSpace(m.prompt.Value())
+		// A prefix runs the command it completes to: ":lim" is ":limits".
+		if s := m.prompt.CurrentSuggestion(); line != "" && !m.isCommand(line) && s != "" {
+			line = s
+		}
 		m.prompting = false
 		m.prompt.Blur()
 		return m.runCommand(line)
@@ -158,6 +284,23 @@ func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// isCommand reports whether line starts with a command name or alias.
+func (m *Model) isCommand(line string) bool {
+	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return false
+	}
+	name := strings.ToLower(fields[0])
+	for _, c := range m.commands {
+		for _, n := range c.names {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // runCommand executes one ':' command line.

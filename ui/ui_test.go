@@ -299,7 +299,7 @@ func TestCopyAndBrowse(t *testing.T) {
 		t.Fatalf("y did not ask the terminal to set the clipboard: %#v", others)
 	}
 	run(m, press(m, "o"))
-	if opened != "https://acme.my.salesforce.com/"+id {
+	if opened != "https://acme.my.salesforce.com/lightning/r/Account/"+id+"/view" {
 		t.Fatalf("o opened %q", opened)
 	}
 }

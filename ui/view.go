@@ -31,6 +31,11 @@ func (m *Model) resize() {
 		}
 	}
 	m.help.SetWidth(w)
+	if m.palette != nil {
+		m.palette.SetSize(m.paletteSize())
+	}
+	// An input without a width shows one cell of its placeholder.
+	m.prompt.SetWidth(max(1, w-2-lipgloss.Width(m.prompt.Prompt)))
 }
 
 // View implements tea.Model.
@@ -59,6 +64,10 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.prompting:
+		body = m.promptMenu(m.focused().shown().View(), w, h)
+	case m.palette != nil:
+		body = m.paletteOverlay(w, h)
 	default:
 		body = m.focused().shown().View()
 	}
@@ -81,6 +90,12 @@ func (m *Model) header() string {
 	var tabs []string
 	for i, t := range m.tabs {
 		label := fmt.Sprintf("%s %s", t.jump.Help().Key, t.id) // the key that focuses it
+		if t.hidden {
+			if i != m.focus {
+				continue
+			}
+			label = ":" + t.commands[0] // how it was opened
+		}
 		if i == m.focus {
 			tabs = append(tabs, st.TabActive.Render(label))
 		} else {
@@ -113,11 +128,17 @@ func (m *Model) helpLine() string {
 	case m.blocked != nil:
 		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
-		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
+		bindings = m.promptHelp()
+	case m.palette != nil:
+		bindings = m.paletteHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
+	case m.focused().shown().Capturing():
+		// A text input takes every key but ctrl+c: '?' and 'q' type
+		// into it, so the line offers only what works there.
+		bindings = append(m.focused().shown().ShortHelp(), g.ForceQuit)
 	default:
 		bindings = append(m.focused().shown().ShortHelp(), g.Help, g.Quit)
 	}
@@ -142,7 +163,9 @@ func fitLine(s string, w int) string {
 // footer is the ':' prompt or the status bar.
 func (m *Model) footer() string {
 	if m.prompting {
-		return fitLine(m.prompt.View(), m.width)
+		// The input pads to its width without counting the completion
+		// it shows: cut the padding, not the text, with no "…".
+		return fitLine(ansi.Truncate(m.prompt.View(), m.width, ""), m.width)
 	}
 	return m.statusBar()
 }
@@ -163,6 +186,15 @@ func age(now, t time.Time) string {
 	default:
 		return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
 	}
+}
+
+// offlineText says what the app shows when the org cannot be reached:
+// "offline — showing the cache from 3 h ago".
+func (m *Model) offlineText() string {
+	if m.status.LastSync.IsZero() {
+		return "offline — nothing cached yet: r tries again"
+	}
+	return "offline — showing the cache from " + age(m.deps.Now(), m.status.LastSync)
 }
 
 // statusBar draws: connection, org and user, cache age, API usage, pending
@@ -224,6 +256,15 @@ func (m *Model) statusBar() string {
 	}
 }
 
+// helpTitle names what the help's first block is about: the focused
+// pane, or the record page open on it.
+func (m *Model) helpTitle() string {
+	if d := m.focused().detail; d != nil {
+		return recordPage(d)
+	}
+	return m.Focus().String()
+}
+
 // helpOverlay draws the full help: the focused pane's keys and the global
 // ones, generated from the key map so it never lies.
 func (m *Model) helpOverlay(w, h int) string {
@@ -231,7 +272,7 @@ func (m *Model) helpOverlay(w, h int) string {
 	g := &m.keys.Global
 	global := [][]key.Binding{
 		m.jumpKeys(),
-		{g.NextPane, g.PrevPane, g.Prompt},
+		{g.NextPane, g.PrevPane, g.Prompt, g.Palette},
 		{g.Sync, g.Help, g.Quit, g.ForceQuit},
 	}
 	innerW := max(1, w-st.Overlay.GetHorizontalFrameSize())
@@ -251,7 +292,7 @@ func (m *Model) helpOverlay(w, h int) string {
 		}
 		return strings.Join(parts, "\n")
 	}
-	content := st.Title.Render("Keys · " + m.Focus().String())
+	content := st.Title.Render("Keys · " + m.helpTitle())
 	if groups := m.focused().shown().FullHelp(); len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}

@@ -262,6 +262,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/secur/frontdoor.jsp":
 		w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 		_, _ = w.Write([]byte("<!doctype html><title>lazyforce demo org</title><p>This is the lazyforce emulator: it has no web UI. Use lazyforce, jsforce or the Salesforce CLI.</p>"))
+	case strings.HasPrefix(p, "/lightning/r/"):
+		s.handleRecordPage(w, r)
 	case strings.HasPrefix(p, "/id/"):
 		s.handleIdentity(w, r)
 	case p == "/services/data" || p == "/services/data/":

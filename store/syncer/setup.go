@@ -27,6 +27,7 @@ var picklistObjects = map[string]bool{"Account": true, "Contact": true, "Lead": 
 func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[string]describeResult) error {
 	type job struct {
 		object, recordType string // recordType "" marks the Organization query
+		global             bool   // the describe global (GET sobjects)
 	}
 	var jobs []job
 	var reqs []sfdc.Subrequest
@@ -64,6 +65,13 @@ func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[s
 			reqs = append(reqs, sfdc.Subrequest{Method: "GET", URL: p.c.DataPath("ui-api", "object-info", object, "picklist-values", string(rt))})
 		}
 	}
+	// The org's object list rides along when the last call has room, so it
+	// costs no API call: offline commands tell "not synced" from "no such
+	// object" with it.
+	if len(reqs) > 0 && len(reqs)%maxSubrequests != 0 {
+		jobs = append(jobs, job{global: true})
+		reqs = append(reqs, sfdc.Subrequest{Method: "GET", URL: p.c.DataPath("sobjects") + "/"})
+	}
 	for start := 0; start < len(reqs); start += maxSubrequests {
 		end := min(start+maxSubrequests, len(reqs))
 		chunk := reqs[start:end]
@@ -81,6 +89,12 @@ func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[s
 			j := jobs[start+i]
 			if err := resp.Err(); err != nil {
 				p.report(Progress{Object: j.object, Phase: PhaseDescribe, Note: "picklists not cached: " + err.Error()})
+				continue
+			}
+			if j.global {
+				if err := p.putOrgObjects(resp.Body); err != nil {
+					return err
+				}
 				continue
 			}
 			if j.recordType != "" {
@@ -107,4 +121,19 @@ func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[s
 		}
 	}
 	return nil
+}
+
+// putOrgObjects records the queryable objects of a describe global.
+func (p *puller) putOrgObjects(body []byte) error {
+	var g sfdc.GlobalDescribe
+	if err := json.Unmarshal(body, &g); err != nil {
+		return fmt.Errorf("sync: decode the object list: %w", err)
+	}
+	var names []string
+	for _, o := range g.SObjects {
+		if o.Queryable {
+			names = append(names, o.Name)
+		}
+	}
+	return p.st.SetOrgObjects(names, p.cfg.now())
 }

@@ -46,9 +46,24 @@ func Run(ctx context.Context, io IOStreams, args ...string) int {
 		err = fmt.Errorf("close cache: %w", cerr)
 	}
 	if err != nil {
-		fmt.Fprintf(io.ErrOut, "%s%s\n", errorPrefix, describeError(ctx, err))
+		fmt.Fprintf(io.ErrOut, "%s%s\n", errorPrefix, describeError(ctx, err, hasCache(f)))
 	}
 	return exitCode(err)
+}
+
+// hasCache reports whether the org the command ran on (the current one
+// unless --org names another) has a cache on this machine.
+func hasCache(f *Factory) bool {
+	org, err := f.Org()
+	if err != nil {
+		return false
+	}
+	dirs, err := f.Dirs()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(dirs.CachePath(org.Alias))
+	return err == nil
 }
 
 // version is the module version and VCS revision this binary was built from.

@@ -200,3 +200,25 @@ func TestDebugLogRefusesSymlink(t *testing.T) {
 		t.Errorf("the symlink's target was written: %q", data)
 	}
 }
+
+// TestTableCountsSubqueryRows: a subquery column says how many rows it
+// holds in words a person reads: "1 row", "3 rows".
+func TestTableCountsSubqueryRows(t *testing.T) {
+	rows := []*soql.Row{
+		{Keys: []string{"Name", "Contacts"}, Values: []any{"Acme", &soql.ChildSet{TotalSize: 1, Done: true}}},
+		{Keys: []string{"Name", "Contacts"}, Values: []any{"Globex", &soql.ChildSet{TotalSize: 3, Done: true}}},
+	}
+	var b strings.Builder
+	if err := printTable(&b, rows, len(rows)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"1 row\n", "3 rows\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "[") {
+		t.Errorf("table shows a bracketed count:\n%s", out)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -124,6 +125,15 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if err := requireTerminal(); err != nil {
 		return err
 	}
+	// Building the demo org can take a while: say so rather than leave a
+	// blank terminal, but only when it does, and only to a person.
+	stopNotice := func() {}
+	if isTerminal(f.IO.ErrOut) {
+		timer := time.NewTimer(startNoticeAfter)
+		defer timer.Stop()
+		stopNotice = startNotice(f.IO.ErrOut, timer.C)
+	}
+	defer stopNotice() // on an error before the app starts
 	ts := emulator.Start(emulator.Options{Seed: opts.seed, Scale: opts.scale})
 	defer ts.Close()
 	tmp, err := os.MkdirTemp("", "lazyforce-demo-")
@@ -161,7 +171,8 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if dirs, err := f.Dirs(); err == nil {
 		configDir = dirs.Config
 	}
-	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow})
+	stopNotice()
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits})
 	return err
 }
 
@@ -187,4 +198,29 @@ func demoLogin(ctx context.Context, instanceURL string, errOut io.Writer) (sfdc.
 	fmt.Fprintf(errOut, "Logged in to the demo org as %s.\n", tok.Username)
 	creds := &auth.Credentials{Method: auth.MethodWeb, LoginURL: cfg.LoginURL, ClientID: cfg.ClientID, Token: *tok}
 	return auth.Source("demo", creds, auth.SourceOptions{}), nil
+}
+
+// startNoticeAfter is how long the demo may take to start before it says
+// what it is doing.
+const startNoticeAfter = 300 * time.Millisecond
+
+// startNotice prints "starting the demo org…" on w when tick fires before
+// the returned stop is called. stop returns once the line is written (or
+// will never be), so nothing is printed after the app takes the screen.
+func startNotice(w io.Writer, tick <-chan time.Time) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-tick:
+			fmt.Fprintln(w, "starting the demo org…")
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
 }

@@ -107,8 +107,9 @@ func oneLine(err error) string {
 
 // describeError turns any error into the one clear line the command line
 // contract promises: Salesforce's multi-line messages are folded, text from
-// the org is sanitized, and an unreachable org is called that.
-func describeError(ctx context.Context, err error) string {
+// the org is sanitized, and an unreachable org is called that; when the
+// org has a cache (hasCache), the line adds that reading it still works.
+func describeError(ctx context.Context, err error, hasCache bool) string {
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		return "interrupted"
 	}
@@ -117,7 +118,10 @@ func describeError(ctx context.Context, err error) string {
 	// unreachable; IsNetworkError alone also matches other IO errors.
 	var ue *url.Error
 	if errors.As(err, &ue) && sfdc.IsNetworkError(err) {
-		return "cannot reach the org (offline or wrong URL?); commands that read the cache still work: " + msg
+		if hasCache {
+			return "cannot reach the org (offline or wrong URL?); commands that read the cache still work: " + msg
+		}
+		return "cannot reach the org (offline or wrong URL?): " + msg
 	}
 	return msg
 }

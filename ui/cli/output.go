@@ -121,7 +121,7 @@ func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(stri
 			flattenRow(v, name+".", out, col)
 			continue
 		case *soql.ChildSet:
-			out[name] = fmt.Sprintf("[%d rows]", v.TotalSize)
+			out[name] = fmt.Sprintf("%d row%s", v.TotalSize, plural(v.TotalSize))
 		case nil:
 			out[name] = ""
 		case float64:

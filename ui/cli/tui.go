@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
@@ -93,7 +92,15 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases})
+	limits := func(ctx context.Context) (map[string]sfdc.Limit, error) {
+		c, err := f.Client(ctx)
+		if err != nil {
+			return nil, err
+		}
+		usage.set(c)
+		return c.OrgLimits(ctx)
+	}
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, orgs: aliases})
 }
 
 // app is what the terminal app runs over.
@@ -104,7 +111,8 @@ type app struct {
 	orgName   string
 	usage     *apiUsage
 	sync      func(context.Context, func(syncer.Progress)) error
-	orgs      []string // the configured aliases, for ':org'; nil disables it
+	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
+	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -141,7 +149,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
 	if err != nil {
 		return "", err
 	}
@@ -182,20 +190,11 @@ func (u *apiUsage) get() (used, limit int) {
 	return l.Used, l.Max
 }
 
-// openBrowser opens url with the platform's opener.
+// openBrowser opens url with auth.DefaultOpener ($BROWSER, else the
+// platform's opener); when none starts, the app copies the URL instead.
 func openBrowser(url string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", url)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		cmd = exec.Command("xdg-open", url)
+	if err := auth.DefaultOpener(context.Background(), url); err != nil {
+		return fmt.Errorf("%w: %w", ui.ErrNoBrowser, err)
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("open browser: %w", err)
-	}
-	go cmd.Wait() //nolint:errcheck // reap the opener; its status does not matter
 	return nil
 }

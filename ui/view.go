@@ -30,6 +30,7 @@ func (m *Model) resize() {
 			t.detail.SetSize(w, h)
 		}
 	}
+	m.resizeWrites(w, h)
 	m.help.SetWidth(w)
 }
 
@@ -59,6 +60,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.overlay() != nil:
+		body = m.overlay().View()
 	default:
 		body = m.focused().shown().View()
 	}
@@ -118,6 +121,8 @@ func (m *Model) helpLine() string {
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
+	case m.overlay() != nil:
+		bindings = m.overlay().ShortHelp()
 	default:
 		bindings = append(m.focused().shown().ShortHelp(), g.Help, g.Quit)
 	}
@@ -197,7 +202,12 @@ func (m *Model) statusBar() string {
 	if m.status.APILimit > 0 {
 		parts = append(parts, bar.Render(fmt.Sprintf("API %d/%d", m.status.APIUsed, m.status.APILimit)))
 	}
-	if m.status.HasOutbox {
+	switch {
+	case m.deps.Writer != nil:
+		if c := m.writeCounts(); c != "" {
+			parts = append(parts, bar.Render(c))
+		}
+	case m.status.HasOutbox:
 		parts = append(parts, bar.Render(fmt.Sprintf("%d pending", m.status.PendingWrites)))
 	}
 	left := strings.Join(parts, bar.Render(" · "))

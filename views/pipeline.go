@@ -212,6 +212,15 @@ func (p *Pipeline) selectedID() string {
 	return p.index.Opportunities[c.cards[p.cursor[p.col]]].ID
 }
 
+// Selected returns the selected card's opportunity.
+func (p *Pipeline) Selected() (Opportunity, bool) {
+	if p.col >= len(p.columns) || len(p.columns[p.col].cards) == 0 {
+		return Opportunity{}, false
+	}
+	c := p.columns[p.col]
+	return p.index.Opportunities[c.cards[p.cursor[p.col]]], true
+}
+
 // Update implements Pane.
 func (p *Pipeline) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	kp, ok := msg.(tea.KeyPressMsg)

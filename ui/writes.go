@@ -361,9 +361,9 @@ func refusal(r WriteResult) string {
 // queuedOrSent says where a queued write stands.
 func queuedOrSent(r WriteResult) string {
 	if r.Pushed {
-		return " (sent)"
+		return " · sent"
 	}
-	return " (pending: sent when the org is reachable)"
+	return " · queued"
 }
 
 // afterWrite re-reads what a write changed in the cache: the records'

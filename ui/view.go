@@ -61,7 +61,7 @@ func (m *Model) render() string {
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
 	case m.overlay() != nil:
-		body = m.overlay().View()
+		body = m.overlayOver(w)
 	default:
 		body = m.focused().shown().View()
 	}

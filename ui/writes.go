@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/views"
@@ -584,4 +585,32 @@ func (m *Model) resizeWrites(w, h int) {
 	if m.w.outbox != nil {
 		m.w.outbox.SetSize(w, h)
 	}
+}
+
+// overlayOver draws the stage picker or the task form over the focused
+// pane: their views are a w×h block with the box centred on blanks, and
+// each line's blank margins show the pane's line instead. The outbox
+// takes the whole body.
+func (m *Model) overlayOver(w int) string {
+	o := m.overlay()
+	if o == m.w.outbox {
+		return o.View()
+	}
+	under := strings.Split(m.focused().shown().View(), "\n")
+	over := strings.Split(o.View(), "\n")
+	for i, l := range over {
+		if i >= len(under) {
+			break
+		}
+		box := strings.TrimLeft(l, " ")
+		left := len(l) - len(box)
+		box = strings.TrimRight(box, " ")
+		if box == "" {
+			over[i] = under[i]
+			continue
+		}
+		right := left + ansi.StringWidth(box)
+		over[i] = ansi.Cut(under[i], 0, left) + "\x1b[m" + box + ansi.Cut(under[i], right, w)
+	}
+	return strings.Join(over, "\n")
 }

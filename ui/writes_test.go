@@ -77,7 +77,6 @@ func ctrlS(m *Model) {
 	drive(m, cmd)
 }
 
-
 // pickOtherStage moves the picker's cursor off the current stage and
 // picks, giving a loss reason when asked. It returns the stage picked.
 func pickOtherStage(t *testing.T, m *Model, fw *fakeWriter) string {
@@ -427,7 +426,7 @@ func TestMarksInListsAndStatusBar(t *testing.T) {
 	keys(m, "s")
 	pickOtherStage(t, m, fw)
 	m.flash = flashMsg{} // the status bar gives way to a message
-	keys(m, "k") // the marked row is no longer the cursor's: its sign shows coloured
+	keys(m, "k")         // the marked row is no longer the cursor's: its sign shows coloured
 	lines := strings.Split(screen(m), "\n")
 	sel := ""
 	for _, l := range lines {

@@ -262,7 +262,11 @@ func (m *Model) helpOverlay(w, h int) string {
 		return strings.Join(parts, "\n")
 	}
 	content := st.Title.Render("Keys · " + m.Focus().String())
-	if groups := m.focused().shown().FullHelp(); len(groups) > 0 {
+	groups := m.focused().shown().FullHelp()
+	if wh := m.writeHelp(); len(wh) > 0 {
+		groups = append(groups, wh)
+	}
+	if len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}
 	content += "\n\n" + st.Title.Render("Everywhere") + "\n" + blocks(global) +

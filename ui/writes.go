@@ -34,6 +34,9 @@ type writes struct {
 	entries  []views.OutboxEntry
 	loadSeq  int
 	counts   map[views.WriteState]int
+	// saving is a write on its way (validate, queue, push): a second
+	// enter or ctrl+s meanwhile is ignored, so nothing is queued twice.
+	saving bool
 }
 
 // overlay returns the write overlay shown, or nil: the picker or the form
@@ -201,7 +204,7 @@ func (m *Model) updateWrites(msg tea.Msg) (tea.Cmd, bool) {
 	case pickerLoadedMsg:
 		return m.pickerLoaded(msg), true
 	case views.StageChosenMsg:
-		if m.w.picker == nil || m.w.picker.OpportunityID() != msg.OpportunityID {
+		if m.w.picker == nil || m.w.picker.OpportunityID() != msg.OpportunityID || m.w.saving {
 			return nil, true
 		}
 		return m.changeStage(msg), true
@@ -215,7 +218,7 @@ func (m *Model) updateWrites(msg tea.Msg) (tea.Cmd, bool) {
 	case formLoadedMsg:
 		return m.formLoaded(msg), true
 	case views.TaskSubmittedMsg:
-		if m.w.form == nil || m.w.form.WhatID() != msg.WhatID {
+		if m.w.form == nil || m.w.form.WhatID() != msg.WhatID || m.w.saving {
 			return nil, true
 		}
 		return m.logTask(msg), true
@@ -307,6 +310,7 @@ func (m *Model) closePicker() {
 // the new change is queued.
 func (m *Model) changeStage(msg views.StageChosenMsg) tea.Cmd {
 	w, life, replaces := m.deps.Writer, m.life, m.w.replaces
+	m.w.saving = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, writeTimeout)
 		defer cancel()
@@ -325,6 +329,7 @@ func (m *Model) changeStage(msg views.StageChosenMsg) tea.Cmd {
 // stageChanged closes the picker once the change is queued, or shows the
 // refusal next to its field with the picker still open.
 func (m *Model) stageChanged(msg stageChangedMsg) tea.Cmd {
+	m.w.saving = false
 	open := m.w.picker != nil && m.w.picker.OpportunityID() == msg.oppID
 	switch {
 	case msg.err != nil && !msg.res.Queued:
@@ -415,6 +420,7 @@ func (m *Model) formLoaded(msg formLoadedMsg) tea.Cmd {
 // logTask queues (and, online, pushes) the task the user saved.
 func (m *Model) logTask(task views.TaskSubmittedMsg) tea.Cmd {
 	w, life, id := m.deps.Writer, m.life, m.w.formID
+	m.w.saving = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, writeTimeout)
 		defer cancel()
@@ -430,6 +436,7 @@ func (m *Model) logTask(task views.TaskSubmittedMsg) tea.Cmd {
 // record's timeline, or shows the refusal next to its field with the form
 // still open and its input kept.
 func (m *Model) taskLogged(msg taskLoggedMsg) tea.Cmd {
+	m.w.saving = false
 	open := m.w.form != nil && m.w.formID == msg.id
 	switch {
 	case msg.err != nil && !msg.res.Queued:
@@ -613,4 +620,21 @@ func (m *Model) overlayOver(w int) string {
 		over[i] = ansi.Cut(under[i], 0, left) + "\x1b[m" + box + ansi.Cut(under[i], right, w)
 	}
 	return strings.Join(over, "\n")
+}
+
+// writeHelp returns the write keys that apply to what the focused tab
+// shows, for the full help; none without a Writer (they only say so).
+func (m *Model) writeHelp() []key.Binding {
+	w, target, ok := m.writeKeys()
+	if !ok || m.deps.Writer == nil {
+		return nil
+	}
+	var bs []key.Binding
+	if target.kind == views.OpportunityRecord {
+		bs = append(bs, w.Stage)
+	}
+	if _, onBoard := m.focused().shown().(*views.Pipeline); onBoard {
+		bs = append(bs, m.keys.Pipeline.MoveLeft, m.keys.Pipeline.MoveRight)
+	}
+	return append(bs, w.Task, w.Call)
 }

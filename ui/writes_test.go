@@ -476,3 +476,44 @@ func TestGoldenWriteOverlays(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpListsTheWriteKeysOnlyWithAWriter(t *testing.T) {
+	m, _ := newWriting(t, 140, 40)
+	keys(m, "3", "?")
+	out := screen(m)
+	for _, want := range []string{"change stage", "move card a stage left", "new task", "log a call"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the pipeline's help does not list %q:\n%s", want, out)
+		}
+	}
+	keys(m, "esc", "1", "?")
+	if out := screen(m); strings.Contains(out, "change stage") || !strings.Contains(out, "new task") {
+		t.Errorf("the accounts' help:\n%s", out)
+	}
+	r, _ := newLoaded(t, 300, 140, 40, true)
+	keys(r, "3", "?")
+	if out := screen(r); strings.Contains(out, "new task") {
+		t.Errorf("the help lists write keys without a Writer:\n%s", out)
+	}
+}
+
+func TestASecondSaveWhileSavingQueuesNothing(t *testing.T) {
+	m, fw := newWriting(t, 120, 30)
+	keys(m, "2", "t")
+	typeText(m, "Once")
+	// Two ctrl+s before the first write's result arrives.
+	var pending []tea.Cmd
+	for range 2 {
+		_, cmd := m.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+		if msg := cmd(); msg != nil {
+			_, next := m.Update(msg)
+			pending = append(pending, next)
+		}
+	}
+	for _, c := range pending {
+		drive(m, c)
+	}
+	if n := fw.count("LogTask"); n != 1 {
+		t.Errorf("LogTask called %d times, want once", n)
+	}
+}

@@ -228,6 +228,10 @@ func TestMoveCardOnThePipeline(t *testing.T) {
 	if got := fw.stages[card.ID]; got != first[1].Label {
 		t.Errorf("L moved the card to %q, want %q", got, first[1].Label)
 	}
+	keys(m, "l") // the next column holds the card now, marked sent
+	if !strings.Contains(screen(m), "✓ ") {
+		t.Errorf("no card carries the sent sign:\n%s", screen(m))
+	}
 }
 
 func TestTaskKeysOpenTheFormOnEachRecord(t *testing.T) {

@@ -521,3 +521,13 @@ func TestASecondSaveWhileSavingQueuesNothing(t *testing.T) {
 		t.Errorf("LogTask called %d times, want once", n)
 	}
 }
+
+func TestPasteGoesToTheOpenForm(t *testing.T) {
+	m, _ := newWriting(t, 120, 30)
+	keys(m, "2", "t")
+	_, cmd := m.Update(tea.PasteMsg{Content: "Pasted subject"})
+	drive(m, cmd)
+	if v := m.w.form.Value(views.FieldSubject); v != "Pasted subject" {
+		t.Errorf("subject %q after a paste", v)
+	}
+}

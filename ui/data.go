@@ -13,6 +13,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/views"
 )
 
 // Data is what the terminal app reads from the local cache. Every method is
@@ -49,6 +50,68 @@ type Data interface {
 	LeadDetail(ctx context.Context, id string) (book.LeadDetail, error)
 }
 
+// Writer is the write side of the app: stage changes and tasks, through
+// the outbox. Every method is called from a tea.Cmd (never from Update)
+// with the app's context, may be slow (a push goes to the org), and must
+// be safe for concurrent use.
+//
+// A write is validated (against describe and the record type's
+// picklists), then committed to the outbox together with the optimistic
+// change to the cached record, then pushed when the org is reachable. The
+// cache then holds the change at once: the app re-reads the lists and the
+// record's detail after each write.
+type Writer interface {
+	// StagePicker returns what the stage picker shows for opportunity
+	// oppID: its name and current stage, the StageName values of its
+	// record type with probability and closed/won, the age of the cached
+	// picklist (or Live), and the loss reasons when the org requires one.
+	StagePicker(ctx context.Context, oppID string) (views.StagePickerInput, error)
+	// ChangeStage validates, queues and (online) pushes a new StageName
+	// for oppID, with the loss reason when one was asked for ("" when
+	// not). A value the org or the local checks refuse comes back as a
+	// WriteResult with Field and Message set, nothing queued; an error is
+	// for everything else (the cache could not be written).
+	ChangeStage(ctx context.Context, oppID, stage, lossReason string) (WriteResult, error)
+	// TaskForm returns what the task form (call false) or the call form
+	// (call true) shows for the record id of kind: an account or an
+	// opportunity is the task's WhatId; a contact or a lead its WhoId.
+	TaskForm(ctx context.Context, kind views.RecordKind, id string, call bool) (views.TaskFormInput, error)
+	// LogTask validates, queues and (online) pushes a new Task. The
+	// task is in the cache (and so in the record's timeline) as soon as
+	// it is queued. Refusals come back as for ChangeStage.
+	LogTask(ctx context.Context, task views.TaskSubmittedMsg) (WriteResult, error)
+	// Outbox returns the writes in the outbox, oldest first, with the
+	// error of each failed one and the field-by-field comparison of each
+	// conflicted one. Sent entries may be listed (recent ones) or not.
+	Outbox(ctx context.Context) ([]views.OutboxEntry, error)
+	// Retry pushes outbox entry id again now.
+	Retry(ctx context.Context, id string) error
+	// Discard drops outbox entry id and restores the server's version of
+	// its record in the cache.
+	Discard(ctx context.Context, id string) error
+	// Resolve settles a conflicted entry: ApplyMine pushes it over the
+	// server's values, KeepTheirs drops it and keeps the server's.
+	Resolve(ctx context.Context, id string, r views.Resolution) error
+	// WriteStates returns, by record Id, where the latest write of each
+	// record with one in the outbox stands (records created offline by
+	// the Id they have in the cache). Records without a write are left
+	// out.
+	WriteStates(ctx context.Context) (map[string]views.WriteState, error)
+}
+
+// WriteResult is how a write went. Queued: it is in the outbox. Pushed:
+// the org accepted it. Field and Message (Queued false) are why it was
+// refused, by the local checks or the org: Field is the API name the
+// error names ("StageName", "Loss_Reason__c", "Subject", …; "" for the
+// record as a whole), shown next to that field with the user's input
+// kept.
+type WriteResult struct {
+	Queued  bool
+	Pushed  bool
+	Field   string
+	Message string
+}
+
 // Status is the org, identity and sync state shown in the status bar.
 type Status = book.Status
 
@@ -67,6 +130,9 @@ type Deps struct {
 	// Limits fetches the org's limits (GET /limits) for ':limits'; nil
 	// means the view says they are not available.
 	Limits func(ctx context.Context) (map[string]sfdc.Limit, error)
+	// Writer changes stages and logs tasks through the outbox; nil
+	// disables the write keys (s, t, c, H, L) and ':outbox', saying so.
+	Writer Writer
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

@@ -80,6 +80,7 @@ type Model struct {
 	flashSeq                   int
 	quitting                   bool
 	switchOrg                  string // the org ':org' asked for; the app then quits
+	w                          writes // the stage picker, task form and outbox (writes.go)
 
 	// Timers, shortened by tests.
 	flashTTL   time.Duration
@@ -123,7 +124,8 @@ func New(deps Deps) (*Model, error) {
 		ageRefresh: defaultAgeRefresh,
 	}
 	m.registerPanes()
-	m.commands = m.newCommands()
+	m.commands = append(m.newCommands(), writeCommand())
+	m.w.outbox = views.NewOutbox(ctx)
 	m.prompt = m.newPrompt(deps.Dark)
 	m.applyTheme(deps.Dark)
 	m.focused().pane.Focus()
@@ -134,7 +136,7 @@ func New(deps Deps) (*Model, error) {
 // Init implements tea.Model: ask the terminal for its background colour,
 // read the cache, and start the background sync.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadPeople(), m.loadStatus(), m.ageTick()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadPeople(), m.loadStatus(), m.ageTick(), m.loadWrites()}
 	if m.deps.SyncOnStart && m.deps.Sync != nil {
 		m.sync = syncRunning
 		cmds = append(cmds, m.runSync(), m.spin.Tick)
@@ -235,6 +237,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if cmd, ok := m.overlayPaste(msg); ok {
+			return m, cmd
+		}
 		return m, m.paste(msg)
 	case dataLoadedMsg:
 		return m, m.dataLoaded(msg)
@@ -314,6 +319,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case views.CopyMsg:
 		return m, tea.Batch(tea.SetClipboard(msg.ID), m.setFlash(flashMsg{text: "copied Id " + msg.ID}))
 	}
+	if cmd, ok := m.updateWrites(msg); ok {
+		return m, cmd
+	}
 	// Anything else (debounce ticks, search results) goes to its addressee;
 	// the panes ignore messages that are not theirs.
 	var cmds []tea.Cmd
@@ -351,9 +359,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.overlay() != nil {
+		return m.overlayKey(msg)
+	}
 	focused := m.focused().shown()
 	if focused.Capturing() {
 		_, cmd := focused.Update(msg)
+		return cmd
+	}
+	if cmd, ok := m.writeKey(msg); ok {
 		return cmd
 	}
 	switch {
@@ -403,19 +417,19 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		m.sync = syncOffline
 		if b, ok := blocking(msg.err); ok {
-			return tea.Batch(m.loadStatus(), m.block(b))
+			return tea.Batch(m.loadStatus(), m.loadWrites(), m.block(b))
 		}
 		if sfdc.IsNetworkError(msg.err) {
 			// Unreachable: say what the screen shows, not the dial error.
 			if m.deps.Log != nil {
 				m.deps.Log.Printf("offline: %v", msg.err)
 			}
-			return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: m.offlineText()}))
+			return tea.Batch(m.loadStatus(), m.loadWrites(), m.setFlash(flashMsg{level: flashWarn, text: m.offlineText()}))
 		}
-		return tea.Batch(m.loadStatus(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
+		return tea.Batch(m.loadStatus(), m.loadWrites(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
 	m.sync = syncOnline
-	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.setFlash(flashMsg{text: "synced"})}
+	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.loadWrites(), m.setFlash(flashMsg{text: "synced"})}
 	// Open detail views show the synced version of their record.
 	for _, t := range m.tabs {
 		if d := t.detail; d != nil {

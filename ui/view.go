@@ -30,6 +30,7 @@ func (m *Model) resize() {
 			t.detail.SetSize(w, h)
 		}
 	}
+	m.resizeWrites(w, h)
 	m.help.SetWidth(w)
 	if m.palette != nil {
 		m.palette.SetSize(m.paletteSize())
@@ -64,6 +65,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.overlay() != nil:
+		body = m.overlayOver(w)
 	case m.prompting:
 		body = m.promptMenu(m.focused().shown().View(), w, h)
 	case m.palette != nil:
@@ -135,6 +138,8 @@ func (m *Model) helpLine() string {
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
+	case m.overlay() != nil:
+		bindings = m.overlay().ShortHelp()
 	case m.focused().shown().Capturing():
 		// A text input takes every key but ctrl+c: '?' and 'q' type
 		// into it, so the line offers only what works there.
@@ -229,7 +234,12 @@ func (m *Model) statusBar() string {
 	if m.status.APILimit > 0 {
 		parts = append(parts, bar.Render(fmt.Sprintf("API %d/%d", m.status.APIUsed, m.status.APILimit)))
 	}
-	if m.status.HasOutbox {
+	switch {
+	case m.deps.Writer != nil:
+		if c := m.writeCounts(); c != "" {
+			parts = append(parts, bar.Render(c))
+		}
+	case m.status.HasOutbox:
 		parts = append(parts, bar.Render(fmt.Sprintf("%d pending", m.status.PendingWrites)))
 	}
 	left := strings.Join(parts, bar.Render(" · "))
@@ -293,7 +303,11 @@ func (m *Model) helpOverlay(w, h int) string {
 		return strings.Join(parts, "\n")
 	}
 	content := st.Title.Render("Keys · " + m.helpTitle())
-	if groups := m.focused().shown().FullHelp(); len(groups) > 0 {
+	groups := m.focused().shown().FullHelp()
+	if wh := m.writeHelp(); len(wh) > 0 {
+		groups = append(groups, wh)
+	}
+	if len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}
 	content += "\n\n" + st.Title.Render("Everywhere") + "\n" + blocks(global) +

@@ -226,6 +226,7 @@ func (p *Accounts) View() string {
 	p.writeRows(&b, func(i int) string {
 		a := &p.index.Accounts[p.rows[i]]
 		line := cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
+		line = p.ctx.markGutter(a.ID, line, i != p.cursor || !p.focused)
 		if i != p.cursor {
 			return line
 		}

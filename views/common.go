@@ -43,6 +43,19 @@ type Context struct {
 	FiscalYearStartMonth time.Month
 	// Currency is the org's ISO currency code, e.g. "EUR"; "" means USD.
 	Currency string
+	// Marks is where each record's latest write stands in the outbox, by
+	// record Id; records without a write are not in it. The root replaces
+	// the map, never changes it in place.
+	Marks map[string]WriteState
+}
+
+// Mark returns where the latest write of record id stands (WriteNone for
+// none).
+func (c *Context) Mark(id string) WriteState {
+	if c == nil || id == "" {
+		return WriteNone
+	}
+	return c.Marks[id]
 }
 
 // FiscalQuarter returns the first day of the org's fiscal quarter that

@@ -293,7 +293,8 @@ func (p *Contacts) View() string {
 	}
 	p.writeRows(&b, func(i int) string {
 		c := &p.index.Contacts[p.rows[i]]
-		return p.row(st, i, cols(c.Name, c.AccountName, c.Title, c.Email, date(c.LastActivityDate)))
+		line := cols(c.Name, c.AccountName, c.Title, c.Email, date(c.LastActivityDate))
+		return p.row(st, i, p.ctx.markGutter(c.ID, line, i != p.cursor || !p.focused))
 	})
 	return padLines(b.String(), p.width, p.paneH)
 }

@@ -325,6 +325,11 @@ func (p *Detail) render() {
 		}
 		p.timeline(&l)
 	}
+	if mark := p.ctx.Mark(p.id); mark != WriteNone && !p.loading && p.err == nil && !p.opened && len(l) > 0 && w > MarkWidth+2 {
+		// The record's write mark at the end of its title line.
+		kind := [...]string{"Account", "Opportunity", "Contact", "Lead"}[p.kind]
+		l[0] = st.Title.Render(fit(kind+" · "+p.title, w-MarkWidth-1)) + " " + fitStyled(WriteMark(st, mark), MarkWidth)
+	}
 	p.lines = l
 	p.offset = min(p.offset, max(0, len(l)-p.height))
 }
@@ -357,6 +362,10 @@ func (p *Detail) timeline(l *[]string) {
 		}
 		if a.WhoName != "" {
 			subject += " · " + a.WhoName
+		}
+		if mark := p.ctx.Mark(a.ID); mark != WriteNone {
+			// A task just logged: pending until pushed, then sent.
+			subject = mark.Glyph() + " " + mark.String() + " · " + subject
 		}
 		if i == p.selected {
 			line := "▌ " + fit(when, 16) + " " + kind + " " + fit(subject, rest)

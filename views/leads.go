@@ -268,7 +268,8 @@ func (p *Leads) View() string {
 	now := p.ctx.Now()
 	p.writeRows(&b, func(i int) string {
 		l := &p.index.Leads[p.rows[i]]
-		return p.row(st, i, cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName))
+		line := cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName)
+		return p.row(st, i, p.ctx.markGutter(l.ID, line, i != p.cursor || !p.focused))
 	})
 	return padLines(b.String(), p.width, p.paneH)
 }

@@ -106,3 +106,19 @@ func markStyle(st *theme.Styles, s WriteState) lipgloss.Style {
 	}
 	return st.Muted
 }
+
+// markGutter puts record id's write sign in the second cell of a list
+// row's two-space gutter (the first is the cursor's); rows of records
+// without a write are left as they are. styled colours the sign: not on
+// a row drawn in the selection's style, whose colours it would break.
+func (c *Context) markGutter(id, line string, styled bool) string {
+	s := c.Mark(id)
+	if s == WriteNone || !strings.HasPrefix(line, "  ") {
+		return line
+	}
+	g := s.Glyph()
+	if styled {
+		g = WriteGlyph(c.Styles, s)
+	}
+	return " " + g + line[2:]
+}

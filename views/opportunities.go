@@ -457,11 +457,11 @@ func (p *Opportunities) View() string {
 	p.writeRows(&b, func(i int) string {
 		o := &p.index.Opportunities[p.rows[i]]
 		var row strings.Builder
+		gutter := p.ctx.markGutter(o.ID, "  ", i != p.cursor || !p.focused)
 		if i == p.cursor {
-			row.WriteString("▌ ")
-		} else {
-			row.WriteString("  ")
+			gutter = "▌" + gutter[1:]
 		}
+		row.WriteString(gutter)
 		cells := [numOppColumns]string{o.Name, o.AccountName, o.StageName, p.ctx.Amount(o.Amount, o.AmountNull), date(o.CloseDate),
 			o.OwnerName, fmt.Sprintf("%.0f%%", o.Probability)}
 		for c := range numOppColumns {

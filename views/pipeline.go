@@ -212,6 +212,15 @@ func (p *Pipeline) selectedID() string {
 	return p.index.Opportunities[c.cards[p.cursor[p.col]]].ID
 }
 
+// Selected returns the selected card's opportunity.
+func (p *Pipeline) Selected() (Opportunity, bool) {
+	if p.col >= len(p.columns) || len(p.columns[p.col].cards) == 0 {
+		return Opportunity{}, false
+	}
+	c := p.columns[p.col]
+	return p.index.Opportunities[c.cards[p.cursor[p.col]]], true
+}
+
 // Update implements Pane.
 func (p *Pipeline) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	kp, ok := msg.(tea.KeyPressMsg)
@@ -345,6 +354,11 @@ func (p *Pipeline) board(h int) string {
 		for j := off; j < min(len(c.cards), off+slots); j++ {
 			o := &p.index.Opportunities[c.cards[j]]
 			name := fit(dealLabel(o.Name, o.AccountName, innerW), innerW)
+			if s := p.ctx.Mark(o.ID); s != WriteNone && innerW > 2 {
+				// The card's write sign, plain: the card may be drawn
+				// in the selection's style.
+				name = s.Glyph() + " " + fit(dealLabel(o.Name, o.AccountName, innerW-2), innerW-2)
+			}
 			meta := fit(cardFigures(p.ctx.Amount(o.Amount, o.AmountNull), date(o.CloseDate), innerW), innerW)
 			if j == p.cursor[ci] && ci == p.col {
 				if focusedCol {

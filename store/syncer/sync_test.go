@@ -571,3 +571,44 @@ func TestOrgFailureMidSyncThenResume(t *testing.T) {
 		}
 	}
 }
+
+// TestOneHiccupDoesNotFailSync: a 503 or a dropped connection on any one
+// /composite call of a sync (the describes, the picklists, the first
+// pages) is retried like a failed query page, and the sync succeeds.
+func TestOneHiccupDoesNotFailSync(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		f    emulator.Faults
+	}{
+		{"503 on the first composite", emulator.Faults{Status5xx: 503, Match: "/composite", Times: 1}},
+		{"drop on the first composite", emulator.Faults{DropConnections: true, Match: "/composite", Times: 1}},
+		{"503 on the first query composite", emulator.Faults{Status5xx: 503, Match: "/composite", Skip: 2, Times: 1}},
+		{"drop on a later query composite", emulator.Faults{DropConnections: true, Match: "/composite", Skip: 3, Times: 1}},
+		{"503 on a query page", emulator.Faults{Status5xx: 503, Match: "/query/", Times: 1}},
+	} {
+		f := tt.f
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			org := newTestOrg(t, emulator.Options{Seed: 2})
+			st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+			cfg := defaultConfig()
+			cfg.BatchSize = 1000
+			org.emu.SetFaults(f)
+			if _, err := Run(ctx, org.c, st, cfg); err != nil {
+				t.Fatalf("sync failed on one hiccup: %v", err)
+			}
+			if left := org.emu.Faults(); left != (emulator.Faults{}) {
+				t.Fatalf("the fault never fired: %+v left", left)
+			}
+			wms, err := st.Watermarks()
+			if err != nil || len(wms) != len(DefaultObjects) {
+				t.Fatalf("watermarks %v %v", wms, err)
+			}
+			for object, wm := range wms {
+				if !wm.Complete {
+					t.Errorf("%s not complete: %+v", object, wm)
+				}
+			}
+		})
+	}
+}

@@ -12,8 +12,9 @@ import (
 
 // RetryPolicy controls retries of transient failures: UNABLE_TO_LOCK_ROW
 // (any method), 502/503/504 and dropped connections (idempotent requests
-// only: GET, HEAD, DELETE, and /composite calls made only of GETs). Delays grow exponentially from BaseDelay, are
-// capped at MaxDelay and jittered to between half and all of the delay.
+// only: GET, HEAD, DELETE, and /composite calls made only of GETs). Delays
+// grow exponentially from BaseDelay, are capped at MaxDelay and jittered to
+// between half and all of the delay.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts; 0 means 4, 1 disables retries.
 	MaxAttempts int

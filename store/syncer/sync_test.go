@@ -608,7 +608,8 @@ func TestOneHiccupDoesNotFailSync(t *testing.T) {
 			org := newTestOrg(t, emulator.Options{Seed: 2})
 			st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
 			cfg := defaultConfig()
-			cfg.BatchSize = 1000
+			cfg.Objects = []string{"User", "Account", "Contact"}
+			cfg.BatchSize = 200
 			org.emu.SetFaults(f)
 			if _, err := Run(ctx, org.c, st, cfg); err != nil {
 				t.Fatalf("sync failed on one hiccup: %v", err)
@@ -617,7 +618,7 @@ func TestOneHiccupDoesNotFailSync(t *testing.T) {
 				t.Fatalf("the fault never fired: %+v left", left)
 			}
 			wms, err := st.Watermarks()
-			if err != nil || len(wms) != len(DefaultObjects) {
+			if err != nil || len(wms) != len(cfg.Objects) {
 				t.Fatalf("watermarks %v %v", wms, err)
 			}
 			for object, wm := range wms {

@@ -125,7 +125,14 @@ type request struct {
 	query  url.Values
 	body   []byte // nil for no body
 	header http.Header
+	// repeatable marks a request that is safe to send again after a lost
+	// response although its method is not idempotent, such as a /composite
+	// POST made only of GET subrequests.
+	repeatable bool
 }
+
+// idempotent reports whether r may be repeated after a response was lost.
+func (r request) idempotent() bool { return r.repeatable || idempotent(r.method) }
 
 // response is a successful (status < 400) reply with its body read.
 type response struct {
@@ -156,7 +163,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			c.trace(t)
 		}
 		if err != nil {
-			if ctx.Err() == nil && idempotent(r.method) && transientNetError(err) && attempt < c.retry.attempts() {
+			if ctx.Err() == nil && r.idempotent() && transientNetError(err) && attempt < c.retry.attempts() {
 				if werr := c.retry.wait(ctx, attempt); werr != nil {
 					return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
 				}
@@ -181,7 +188,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 			attempt-- // the refresh retry is not a transient-failure retry
 			continue
 		}
-		if transientAPIError(r.method, apiErr) && attempt < c.retry.attempts() {
+		if transientAPIError(r.idempotent(), apiErr) && attempt < c.retry.attempts() {
 			if werr := c.retry.wait(ctx, attempt); werr != nil {
 				return nil, apiErr
 			}

@@ -61,7 +61,8 @@ func (s Subresponse) ID() ID {
 // Composite sends up to 25 subrequests in one call (POST /composite).
 // With allOrNone, one failure rolls back all (the others report
 // PROCESSING_HALTED). The HTTP call itself succeeds even when subrequests
-// fail: check each Subresponse.Err.
+// fail: check each Subresponse.Err. A call made only of GET subrequests is
+// retried on transient failures like a GET.
 func (c *Client) Composite(ctx context.Context, allOrNone bool, reqs []Subrequest) ([]Subresponse, error) {
 	if len(reqs) == 0 {
 		return nil, nil
@@ -74,7 +75,13 @@ func (c *Client) Composite(ctx context.Context, allOrNone bool, reqs []Subreques
 		CompositeRequest []Subrequest `json:"compositeRequest"`
 	}{allOrNone, reqs}
 	path := c.DataPath("composite")
-	resp, err := c.sendJSON(ctx, http.MethodPost, path, nil, nil, in, nil)
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("composite: encode body: %w", err)
+	}
+	// A composite of reads only is as safe to repeat as a GET: after a
+	// 502/503/504 or a dropped connection it is retried like one.
+	resp, err := c.do(ctx, request{method: http.MethodPost, path: path, body: body, repeatable: readOnly(reqs)})
 	if err != nil {
 		return nil, fmt.Errorf("composite: %w", err)
 	}
@@ -93,6 +100,16 @@ func (c *Client) Composite(ctx context.Context, allOrNone bool, reqs []Subreques
 		return nil, fmt.Errorf("composite: %s %s: %w", http.MethodPost, path, err)
 	}
 	return out.CompositeResponse, nil
+}
+
+// readOnly reports whether every subrequest only reads (GET or HEAD).
+func readOnly(reqs []Subrequest) bool {
+	for _, r := range reqs {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			return false
+		}
+	}
+	return true
 }
 
 // SObject is a record to save through sObject collections: its type, id

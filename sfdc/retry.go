@@ -11,9 +11,10 @@ import (
 )
 
 // RetryPolicy controls retries of transient failures: UNABLE_TO_LOCK_ROW
-// (any method), 502/503/504 and dropped connections (idempotent methods
-// only: GET, HEAD, DELETE). Delays grow exponentially from BaseDelay, are
-// capped at MaxDelay and jittered to between half and all of the delay.
+// (any method), 502/503/504 and dropped connections (idempotent requests
+// only: GET, HEAD, DELETE, and /composite calls made only of GETs). Delays
+// grow exponentially from BaseDelay, are capped at MaxDelay and jittered to
+// between half and all of the delay.
 type RetryPolicy struct {
 	// MaxAttempts is the total number of attempts; 0 means 4, 1 disables retries.
 	MaxAttempts int
@@ -80,8 +81,9 @@ func transientNetError(err error) bool {
 		errors.Is(err, syscall.EPIPE)
 }
 
-// transientAPIError reports whether an error response is worth retrying.
-func transientAPIError(method string, e *APIError) bool {
+// transientAPIError reports whether an error response is worth retrying;
+// idempotent says the request may be repeated.
+func transientAPIError(idempotent bool, e *APIError) bool {
 	if e.has(CodeRowLock) {
 		return true // the DML was rolled back; safe for any method
 	}
@@ -90,7 +92,7 @@ func transientAPIError(method string, e *APIError) bool {
 	}
 	switch e.Status {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return idempotent(method)
+		return idempotent
 	}
 	return false
 }

@@ -104,6 +104,38 @@ func BenchmarkSync(b *testing.B) {
 	}
 }
 
+// BenchmarkFullResync measures `sync --full` over a filled cache (every
+// object dropped and fetched again) against the initial sync into an empty
+// one: the two should cost about the same.
+func BenchmarkFullResync(b *testing.B) {
+	ctx := context.Background()
+	org := startChildEmulator(b, benchScale(b))
+	cfg := defaultConfig()
+	st, err := store.Open(filepath.Join(b.TempDir(), "org.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	first, err := Run(ctx, org.c, st, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("initial sync into an empty cache: %v", first.Duration.Round(time.Millisecond))
+	cfg.Full = true
+	var records int
+	for b.Loop() {
+		res, err := Run(ctx, org.c, st, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		records = 0
+		for _, o := range res.Objects {
+			records += o.Fetched
+		}
+	}
+	b.ReportMetric(float64(records), "records")
+}
+
 // TestMain lets this test binary serve as the benchmark's emulator process.
 func TestMain(m *testing.M) {
 	if scale := os.Getenv("LAZYFORCE_BENCH_EMULATOR"); scale != "" {

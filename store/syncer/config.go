@@ -4,7 +4,11 @@
 //
 // Crash safety: every page of records is committed together with the
 // object's watermark, so a sync killed at any point leaves a consistent
-// cache and the next sync resumes where the last committed page ended.
+// cache and the next sync resumes where the last committed page ended. A
+// resumed full pass is followed, in the same sync, by an incremental
+// catch-up from the pass's start, so the records cached before the
+// interruption are updated or removed too: the resumed sync ends equal to
+// the server.
 package syncer
 
 import (

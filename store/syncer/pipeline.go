@@ -84,7 +84,8 @@ func (p *puller) pipeline(ctx context.Context, plans []*plan) error {
 		if err := p.commit(pl, pages, idx); err != nil {
 			return fmt.Errorf("sync %s: %w", pl.object, err)
 		}
-		if isLast(pages[len(pages)-1]) {
+		// A resumed pass is done only after its catch-up (see Run).
+		if isLast(pages[len(pages)-1]) && !pl.resumed {
 			p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: p.res.Objects[pl.object].Deleted})
 		}
 	}

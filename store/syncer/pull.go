@@ -44,6 +44,16 @@ func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Res
 	if err := p.pipeline(ctx, plans); err != nil {
 		return nil, err
 	}
+	// A resumed full pass read only the records after its cursor: those
+	// before it were cached by an earlier run and may have been changed or
+	// deleted since. Now that the pass is complete, catch up on them like an
+	// incremental sync, from the pass's high-water mark (queryAll reports
+	// the deletions), so that this sync ends equal to the server.
+	if catchUp := catchUpPlans(plans); len(catchUp) > 0 {
+		if err := p.pipeline(ctx, catchUp); err != nil {
+			return nil, err
+		}
+	}
 	if err := st.Update(func(w *store.Writer) error { return w.SetLastSync(cfg.now()) }); err != nil {
 		return nil, fmt.Errorf("record sync time: %w", err)
 	}
@@ -72,6 +82,9 @@ type plan struct {
 	bulk bool
 	// drop: a new full pass; the first commit drops the cached records.
 	drop bool
+	// resumed: a full pass interrupted by an earlier run and resumed after
+	// its cursor; an incremental catch-up follows it (see catchUpPlans).
+	resumed bool
 	// hasWhere: base already has a WHERE clause.
 	hasWhere bool
 	// hasDeleted: the object has IsDeleted, so queryAll reports deletions.
@@ -130,11 +143,34 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 			pl.index = &store.IndexSet{}
 			wm = store.Watermark{Query: pl.base}
 		case !wm.Complete:
-			pl.bulk = true // resume the interrupted full pass after wm.Cursor
+			// Resume the interrupted full pass after wm.Cursor.
+			pl.bulk, pl.resumed = true, true
 		}
 		pl.wm = wm
 	}
 	return plans, nil
+}
+
+// catchUpPlans returns an incremental plan for each resumed full pass that
+// completed, continuing its progress counts.
+func catchUpPlans(plans []*plan) []*plan {
+	var out []*plan
+	for _, pl := range plans {
+		if !pl.resumed || pl.skip != "" || !pl.wm.Complete {
+			continue
+		}
+		out = append(out, &plan{
+			object:     pl.object,
+			base:       pl.base,
+			wm:         pl.wm,
+			hasWhere:   pl.hasWhere,
+			hasDeleted: pl.hasDeleted,
+			pages:      pl.pages,
+			records:    pl.records,
+			total:      pl.total,
+		})
+	}
+	return out
 }
 
 // baseQuery lists the fields to select: every field the user can read

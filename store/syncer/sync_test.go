@@ -2,13 +2,16 @@ package syncer
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -58,8 +61,9 @@ func defaultConfig() Config {
 	return Config{Scope: DefaultScope()}
 }
 
-// assertCacheEqualsServer compares, for every synced object, the cached
-// records' Id and SystemModstamp with a live query using the same scope.
+// assertCacheEqualsServer compares, for every synced object, every cached
+// record with the server's: the same Ids, and for each the same fields and
+// values as a live query with the object's field list and scope returns.
 func assertCacheEqualsServer(t *testing.T, c *sfdc.Client, st *store.Store, cfg Config) {
 	t.Helper()
 	ctx := context.Background()
@@ -69,35 +73,53 @@ func assertCacheEqualsServer(t *testing.T, c *sfdc.Client, st *store.Store, cfg 
 	}
 	total := 0
 	for _, object := range objects {
+		// The watermark's query is the field list and scope the object
+		// was synced with; fall back to Id and SystemModstamp.
 		q := "SELECT Id, SystemModstamp FROM " + object
 		if w := cfg.where(object); w != "" {
 			q += " WHERE " + w
 		}
-		live := map[string]string{}
-		for rec, err := range c.QueryRecords(ctx, sfdc.Query{SOQL: q}) {
+		if wm, ok, err := st.Watermark(object); err != nil {
+			t.Fatal(err)
+		} else if ok && wm.Query != "" {
+			q = wm.Query
+		}
+		live := map[string][]byte{}
+		for page, err := range c.QueryPages(ctx, sfdc.Query{SOQL: q}) {
 			if err != nil {
 				t.Fatalf("live query %s: %v", object, err)
 			}
-			live[string(rec.ID())] = rec.String("SystemModstamp")
-		}
-		cached := map[string]string{}
-		err := st.ForEach(object, func(id string, raw []byte) bool {
-			s, err := store.ReadStamp(raw)
-			if err != nil {
-				t.Fatalf("cached %s %s: %v", object, id, err)
+			for _, raw := range page.Records {
+				st, err := store.ReadStamp(raw)
+				if err != nil {
+					t.Fatalf("live %s record: %v", object, err)
+				}
+				live[st.ID] = raw
 			}
-			cached[id] = s.Modstamp
+		}
+		cached := map[string][]byte{}
+		err := st.ForEach(object, func(id string, raw []byte) bool {
+			cached[id] = bytes.Clone(raw)
 			return true
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var diffs []string
-		for id, stamp := range live {
-			if got, ok := cached[id]; !ok {
+		for id, raw := range live {
+			cachedRaw, ok := cached[id]
+			if !ok {
 				diffs = append(diffs, "missing "+id)
-			} else if got != stamp {
-				diffs = append(diffs, fmt.Sprintf("stale %s: cached %s, server %s", id, got, stamp))
+				continue
+			}
+			if bytes.Equal(cachedRaw, raw) {
+				continue // the server encodes a record the same way each time
+			}
+			rec, got := decodeFields(t, raw), decodeFields(t, cachedRaw)
+			for field, want := range rec {
+				if have, ok := got[field]; !ok || !reflect.DeepEqual(have, want) {
+					diffs = append(diffs, fmt.Sprintf("stale %s.%s: cached %v, server %v", id, field, have, want))
+				}
 			}
 		}
 		for id := range cached {
@@ -106,6 +128,7 @@ func assertCacheEqualsServer(t *testing.T, c *sfdc.Client, st *store.Store, cfg 
 			}
 		}
 		if len(diffs) > 0 {
+			slices.Sort(diffs)
 			if len(diffs) > 5 {
 				diffs = append(diffs[:5], fmt.Sprintf("… %d more", len(diffs)-5))
 			}
@@ -116,6 +139,20 @@ func assertCacheEqualsServer(t *testing.T, c *sfdc.Client, st *store.Store, cfg 
 	if total == 0 {
 		t.Fatal("the org has no records: the comparison proves nothing")
 	}
+}
+
+// decodeFields decodes one raw record, without its attributes (the URL).
+func decodeFields(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var rec map[string]any
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatalf("decode record %.80s: %v", raw, err)
+	}
+	if _, ok := rec["Id"].(string); !ok {
+		t.Fatalf("record without Id: %.80s", raw)
+	}
+	delete(rec, "attributes")
+	return rec
 }
 
 func TestInitialSyncEqualsServer(t *testing.T) {
@@ -301,19 +338,93 @@ func TestFullSyncDropsRecordsOutOfScope(t *testing.T) {
 	assertCacheEqualsServer(t, org.c, st, cfg)
 }
 
-// TestKillMidSyncThenResume runs a sync in a child process (this test binary
-// again), SIGKILLs it after a few committed pages, changes the org, and
-// resumes in-process: the cache must end equal to the server.
+// TestKillMidSyncThenResume runs a first sync in a child process (this test
+// binary again) that stops right after its first commit of one object's
+// full pass, part-way through it, and SIGKILLs it there; then the org
+// changes (records created, updated and deleted, before and after the
+// interrupted pass's cursor) and the sync resumes in-process: it must end
+// with the cache equal to the server, without needing another sync.
 func TestKillMidSyncThenResume(t *testing.T) {
 	if os.Getenv("LAZYFORCE_SYNC_CHILD") != "" {
 		runChildSync()
 		return
 	}
-	ctx := context.Background()
-	org := newTestOrg(t, emulator.Options{Seed: 11})
-	path := filepath.Join(t.TempDir(), "org.db")
+	// Each object has several pages of 200: its first commit (the pages
+	// waiting together, at most a handful) leaves it mid-way.
+	for _, killAt := range []string{"Contact", "Opportunity", "Task"} {
+		t.Run(killAt, func(t *testing.T) {
+			ctx := context.Background()
+			org := newTestOrg(t, emulator.Options{Seed: 11})
+			path := filepath.Join(t.TempDir(), "org.db")
+			killChildSync(t, org, path, killAt)
+
+			st := openStore(t, path) // the killed process's lock is gone with it
+			wm, ok, err := st.Watermark(killAt)
+			if err != nil || !ok || wm.Complete || wm.Cursor == "" {
+				t.Fatalf("%s not left mid-way by the kill: %+v %v %v", killAt, wm, ok, err)
+			}
+
+			// The org changes while the sync is down, on both sides of
+			// the cursor: the first records in Id order were cached.
+			if _, err := org.c.Create(ctx, "Account", map[string]any{"Name": "Created While Down"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := org.c.Delete(ctx, "Account", firstID(t, org.c, "SELECT Id FROM Account ORDER BY SystemModstamp, Id LIMIT 1")); err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range []struct{ object, field string }{
+				{"Contact", "Title"}, {"Lead", "Title"}, {"Opportunity", "Description"}, {"Task", "Description"},
+			} {
+				ids := firstIDs(t, org.c, "SELECT Id FROM "+ch.object+" ORDER BY Id LIMIT 2", 2)
+				if err := org.c.Update(ctx, ch.object, ids[0], map[string]any{ch.field: "Changed While Down"}, sfdc.UpdateOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if err := org.c.Delete(ctx, ch.object, ids[1]); err != nil {
+					t.Fatal(err)
+				}
+				last := firstID(t, org.c, "SELECT Id FROM "+ch.object+" ORDER BY Id DESC LIMIT 1")
+				if err := org.c.Update(ctx, ch.object, last, map[string]any{ch.field: "Changed While Down"}, sfdc.UpdateOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+
+			if _, err := Run(ctx, org.c, st, killConfig()); err != nil {
+				t.Fatal(err)
+			}
+			assertCacheEqualsServer(t, org.c, st, killConfig())
+			wms, err := st.Watermarks()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for object, wm := range wms {
+				if !wm.Complete {
+					t.Errorf("%s not complete after the resumed sync: %+v", object, wm)
+				}
+			}
+		})
+	}
+}
+
+// killConfig syncs the objects TestKillMidSyncThenResume changes (and
+// Users), with the default scope.
+func killConfig() Config {
+	cfg := defaultConfig()
+	cfg.Objects = []string{"User", "Account", "Contact", "Lead", "Opportunity", "Task"}
+	return cfg
+}
+
+// killChildSync runs a first sync of org into path in a child process and
+// SIGKILLs it once it has committed the first pages of killAt and is
+// stopped there (the child waits for the kill; no timing is involved).
+func killChildSync(t *testing.T, org *testOrg, path, killAt string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillMidSyncThenResume$")
-	cmd.Env = append(os.Environ(), "LAZYFORCE_SYNC_CHILD="+org.url+" "+org.emu.AccessToken()+" "+path)
+	cmd.Env = append(os.Environ(), "LAZYFORCE_SYNC_CHILD="+org.url+" "+org.emu.AccessToken()+" "+path+" "+killAt)
+	stdin, err := cmd.StdinPipe() // closed when the test ends: the child exits
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -323,53 +434,26 @@ func TestKillMidSyncThenResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(stdout)
-	pages := 0
+	var last string
 	for lines.Scan() {
-		if strings.HasPrefix(lines.Text(), "page ") {
-			pages++
-			if pages == 6 {
-				break
-			}
+		last = lines.Text()
+		if last == "stopped" {
+			break
 		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	if pages < 6 {
-		t.Fatalf("child sync ended after %d pages, before it could be killed", pages)
+	if last != "stopped" {
+		t.Fatalf("child sync did not stop in %s: last line %q", killAt, last)
 	}
-
-	st := openStore(t, path) // the killed process's lock is gone with it
-	wms, err := st.Watermarks()
-	if err != nil {
-		t.Fatal(err)
-	}
-	complete := 0
-	for _, wm := range wms {
-		if wm.Complete {
-			complete++
-		}
-	}
-	if complete == len(DefaultObjects) {
-		t.Fatal("child finished the whole sync before it was killed")
-	}
-
-	// The org changes while the sync is down.
-	if _, err := org.c.Create(ctx, "Account", map[string]any{"Name": "Created While Down"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := org.c.Delete(ctx, "Account", firstID(t, org.c, "SELECT Id FROM Account ORDER BY SystemModstamp, Id LIMIT 1")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Run(ctx, org.c, st, defaultConfig()); err != nil {
-		t.Fatal(err)
-	}
-	assertCacheEqualsServer(t, org.c, st, defaultConfig())
 }
 
-// runChildSync is the child side of TestKillMidSyncThenResume: small pages,
-// one line per committed page, slow enough to be killed mid-way.
+// runChildSync is the child side of TestKillMidSyncThenResume: a first sync
+// with small pages that, after the first commit of the given object that
+// leaves it unfinished, says "stopped" and waits to be killed (or for its
+// standard input to close).
 func runChildSync() {
 	parts := strings.Fields(os.Getenv("LAZYFORCE_SYNC_CHILD"))
 	c, err := sfdc.NewClient(context.Background(), parts[0], sfdc.StaticToken(parts[1]), sfdc.Options{})
@@ -382,17 +466,36 @@ func runChildSync() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	cfg := defaultConfig()
+	killAt := parts[3]
+	cfg := killConfig()
 	cfg.BatchSize = 200
 	cfg.Progress = func(p Progress) {
-		if p.Phase == PhaseFetch {
-			fmt.Printf("page %s %d\n", p.Object, p.Pages)
-			time.Sleep(20 * time.Millisecond)
+		if p.Phase == PhaseFetch && p.Object == killAt && p.Records < p.Total {
+			fmt.Println("stopped")
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			os.Exit(4)
 		}
 	}
 	_, err = Run(context.Background(), c, st, cfg)
 	fmt.Println("done", err)
 	os.Exit(0)
+}
+
+// firstIDs returns the Ids of q's first n rows.
+func firstIDs(t *testing.T, c *sfdc.Client, q string, n int) []sfdc.ID {
+	t.Helper()
+	res, err := c.Query(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) < n {
+		t.Fatalf("%d rows for %s, want %d", len(res.Records), q, n)
+	}
+	ids := make([]sfdc.ID, n)
+	for i := range ids {
+		ids[i] = res.Records[i].ID()
+	}
+	return ids
 }
 
 func firstID(t *testing.T, c *sfdc.Client, q string) sfdc.ID {
@@ -482,5 +585,47 @@ func TestOrgFailureMidSyncThenResume(t *testing.T) {
 		if err != nil || checked == 0 {
 			t.Fatalf("%s: checked %d index entries: %v", object, checked, err)
 		}
+	}
+}
+
+// TestOneHiccupDoesNotFailSync: a 503 or a dropped connection on any one
+// /composite call of a sync (the describes, the picklists, the first
+// pages) is retried like a failed query page, and the sync succeeds.
+func TestOneHiccupDoesNotFailSync(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		f    emulator.Faults
+	}{
+		{"503 on the first composite", emulator.Faults{Status5xx: 503, Match: "/composite", Times: 1}},
+		{"drop on the first composite", emulator.Faults{DropConnections: true, Match: "/composite", Times: 1}},
+		{"503 on the first query composite", emulator.Faults{Status5xx: 503, Match: "/composite", Skip: 2, Times: 1}},
+		{"drop on a later query composite", emulator.Faults{DropConnections: true, Match: "/composite", Skip: 3, Times: 1}},
+		{"503 on a query page", emulator.Faults{Status5xx: 503, Match: "/query/", Times: 1}},
+	} {
+		f := tt.f
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			org := newTestOrg(t, emulator.Options{Seed: 2})
+			st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+			cfg := defaultConfig()
+			cfg.Objects = []string{"User", "Account", "Contact"}
+			cfg.BatchSize = 200
+			org.emu.SetFaults(f)
+			if _, err := Run(ctx, org.c, st, cfg); err != nil {
+				t.Fatalf("sync failed on one hiccup: %v", err)
+			}
+			if left := org.emu.Faults(); left != (emulator.Faults{}) {
+				t.Fatalf("the fault never fired: %+v left", left)
+			}
+			wms, err := st.Watermarks()
+			if err != nil || len(wms) != len(cfg.Objects) {
+				t.Fatalf("watermarks %v %v", wms, err)
+			}
+			for object, wm := range wms {
+				if !wm.Complete {
+					t.Errorf("%s not complete: %+v", object, wm)
+				}
+			}
+		})
 	}
 }

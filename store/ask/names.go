@@ -1,0 +1,246 @@
+package ask
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// suffixes are company-name words a rep may leave out.
+var suffixes = wordSet(`inc co corp corporation llc ltd limited group holdings gmbh plc sa ag and the company`)
+
+func (e *Engine) loadNames(ctx context.Context) error {
+	if e.accounts == nil {
+		rows, err := e.support(ctx, "SELECT Id, Name FROM Account")
+		if err != nil {
+			return err
+		}
+		e.accounts = make([]named, 0, len(rows))
+		for _, r := range rows {
+			e.accounts = append(e.accounts, namedOf(r))
+		}
+	}
+	if e.users == nil {
+		rows, err := e.support(ctx, "SELECT Id, Name FROM User")
+		if err != nil {
+			return err
+		}
+		e.users = make([]named, 0, len(rows))
+		for _, r := range rows {
+			e.users = append(e.users, namedOf(r))
+		}
+	}
+	return nil
+}
+
+func namedOf(r rowLike) named {
+	n := named{ID: str(r, "Id"), Name: str(r, "Name")}
+	n.norm = normalise(n.Name)
+	return n
+}
+
+// resolveNames finds an owner and an account named in the question among
+// the words not used by the time expression.
+func (e *Engine) resolveNames(q *question, used []bool) {
+	if q.intent == intentUnknown || q.intent == intentWrite {
+		return
+	}
+	if err := e.loadNames(context.Background()); err != nil {
+		return
+	}
+	// Owners by first, last or full name.
+	for i, w := range q.words {
+		if used[i] || vocabulary[w] || len(w) < 3 {
+			continue
+		}
+		for k := range e.users {
+			u := &e.users[k]
+			for _, part := range u.norm {
+				if part == w {
+					q.owner = u
+					used[i] = true
+					// the rest of the full name
+					if i+1 < len(q.words) && slices.Contains(u.norm, q.words[i+1]) {
+						used[i+1] = true
+					}
+					break
+				}
+			}
+			if q.owner != nil {
+				break
+			}
+		}
+		if q.owner != nil {
+			break
+		}
+	}
+	if q.owner != nil && q.owner.ID == e.me {
+		q.mine, q.owner = true, nil
+	}
+	// Runs of words that may be a name.
+	type run struct{ from, to int }
+	var runs []run
+	for i := 0; i < len(q.words); {
+		if used[i] || !nameWord(q.words[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(q.words) && !used[j] && (nameWord(q.words[j]) || (suffixes[q.words[j]] && j > i)) {
+			j++
+		}
+		runs = append(runs, run{i, j})
+		i = j
+	}
+	var best []named
+	bestScore, bestLen := 0.0, 0
+	var bestPhrase string
+	var unresolved []string
+	for _, r := range runs {
+		found := false
+		for from := r.from; from < r.to; from++ {
+			for to := r.to; to > from; to-- {
+				phrase := q.words[from:to]
+				s, matches := e.matchAccounts(phrase)
+				if len(matches) == 0 {
+					continue
+				}
+				found = true
+				if s > bestScore+1e-9 || (s > bestScore-1e-9 && to-from > bestLen) {
+					best, bestScore, bestLen = matches, s, to-from
+					bestPhrase = strings.Join(phrase, " ")
+				}
+			}
+		}
+		if !found {
+			unresolved = append(unresolved, strings.Join(q.words[r.from:r.to], " "))
+		}
+	}
+	if len(best) > 0 {
+		slices.SortFunc(best, func(a, b named) int {
+			return cmp.Or(cmp.Compare(len(a.norm), len(b.norm)), cmp.Compare(len(a.Name), len(b.Name)), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+		})
+		q.account = &best[0]
+		q.others = best[1:]
+		q.phrase = bestPhrase
+	}
+	if len(unresolved) > 0 {
+		q.unresolved = strings.Join(unresolved, ", ")
+	}
+}
+
+// nameWord reports whether w may be part of an account name.
+func nameWord(w string) bool {
+	if vocabulary[w] || suffixes[w] {
+		return false
+	}
+	if _, ok := monthNames[w]; ok {
+		return false
+	}
+	if _, err := strconv.Atoi(w); err == nil {
+		return false
+	}
+	return len(w) > 1
+}
+
+// matchAccounts scores phrase against every account name and returns the
+// best score and the accounts that share it.
+func (e *Engine) matchAccounts(phrase []string) (float64, []named) {
+	best := 0.0
+	var out []named
+	for _, a := range e.accounts {
+		s := nameScore(phrase, a.norm)
+		if s <= 0 {
+			continue
+		}
+		switch {
+		case s > best+1e-9:
+			best, out = s, []named{a}
+		case s > best-1e-9:
+			out = append(out, a)
+		}
+	}
+	return best, out
+}
+
+// nameScore is how well phrase names an account called name (0: not at
+// all). Every phrase word must match a name word, in order: exactly, as a
+// prefix (3+ letters) or with a small typo. The score rewards exact words
+// and covering the whole name (company suffixes aside).
+func nameScore(phrase, name []string) float64 {
+	if len(phrase) == 0 || len(name) == 0 {
+		return 0
+	}
+	if slices.Equal(phrase, name) {
+		return 2
+	}
+	quality, j, matched := 0.0, 0, 0
+	for _, p := range phrase {
+		found := false
+		for ; j < len(name); j++ {
+			n := name[j]
+			var q float64
+			switch {
+			case p == n:
+				q = 1
+			case len(p) >= 3 && strings.HasPrefix(n, p):
+				q = 0.85
+			case len(p) >= 4 && len(n) >= 4 && osa(p, n) <= 1:
+				q = 0.8
+			case len(p) >= 7 && osa(p, n) <= 2:
+				q = 0.7
+			}
+			if q > 0 {
+				quality += q
+				matched++
+				j++
+				found = true
+				break
+			}
+			if !suffixes[n] && matched > 0 {
+				// a skipped required word inside the phrase
+				quality -= 0.2
+			}
+		}
+		if !found {
+			return 0
+		}
+	}
+	required := 0
+	for _, n := range name {
+		if !suffixes[n] {
+			required++
+		}
+	}
+	coverage := float64(matched) / float64(max(1, required))
+	return quality/float64(len(phrase))*0.6 + min(1, coverage)*0.4
+}
+
+// osa is the optimal string alignment distance (Levenshtein with
+// transpositions).
+func osa(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

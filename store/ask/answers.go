@@ -2,6 +2,7 @@ package ask
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -161,6 +162,9 @@ func (x *exec) oppScope(q *question, prefix string, status string) *scope {
 		s.add(prefix+"IsClosed = true AND "+prefix+"IsWon = false", "")
 	case "closed":
 		s.add(prefix+"IsClosed = true", "")
+	}
+	if q.stage != "" {
+		s.add(prefix+"StageName = "+quote(q.stage), "in stage "+q.stage)
 	}
 	if q.rng != nil {
 		s.add(fmt.Sprintf("%sCloseDate >= %s AND %sCloseDate <= %s", prefix, soqlDate(q.rng.From), prefix, soqlDate(q.rng.To)),
@@ -479,18 +483,20 @@ func (e *Engine) sortStages(bars []Bar) {
 }
 
 // loadStages reads the stage order once (best effort).
-func (x *exec) loadStages() {
-	if x.e.stages != nil {
+func (x *exec) loadStages() { x.e.loadStages(x.ctx) }
+
+func (e *Engine) loadStages(ctx context.Context) {
+	if e.stages != nil {
 		return
 	}
-	x.e.stages = []stageInfo{}
-	rows, err := x.e.support(x.ctx, "SELECT ApiName, SortOrder, IsClosed, IsWon FROM OpportunityStage")
+	e.stages = []stageInfo{}
+	rows, err := e.support(ctx, "SELECT ApiName, SortOrder, IsClosed, IsWon FROM OpportunityStage")
 	if err != nil {
 		return
 	}
 	for _, r := range rows {
 		o, _ := num(r, "SortOrder")
-		x.e.stages = append(x.e.stages, stageInfo{Name: str(r, "ApiName"), Order: int(o), Closed: boolean(r, "IsClosed"), Won: boolean(r, "IsWon")})
+		e.stages = append(e.stages, stageInfo{Name: str(r, "ApiName"), Order: int(o), Closed: boolean(r, "IsClosed"), Won: boolean(r, "IsWon")})
 	}
 }
 

@@ -183,7 +183,10 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 		a.AsOf = last
 	}
 	x := &exec{e: e, ctx: ctx, a: a}
-	q := e.parse(question)
+	q, err := e.parse(ctx, question)
+	if err != nil {
+		return nil, err
+	}
 	if err := x.answer(q); err != nil {
 		return nil, err
 	}

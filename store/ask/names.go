@@ -43,12 +43,37 @@ func namedOf(r rowLike) named {
 
 // resolveNames finds an owner and an account named in the question among
 // the words not used by the time expression.
-func (e *Engine) resolveNames(q *question, used []bool) {
+func (e *Engine) resolveNames(ctx context.Context, q *question, used []bool) error {
 	if q.intent == intentUnknown || q.intent == intentWrite {
-		return
+		return nil
 	}
-	if err := e.loadNames(context.Background()); err != nil {
-		return
+	if err := e.loadNames(ctx); err != nil {
+		return err
+	}
+	// An open stage by its full name, or its first word when distinctive.
+	e.loadStages(ctx)
+	for _, st := range e.stages {
+		if st.Closed {
+			continue
+		}
+		norm := normalise(st.Name)
+		for i := range q.words {
+			if i+len(norm) <= len(q.words) && slices.Equal(q.words[i:i+len(norm)], norm) {
+				q.stage = st.Name
+				for k := i; k < i+len(norm); k++ {
+					used[k] = true
+				}
+				break
+			}
+			if len(norm[0]) >= 8 && q.words[i] == norm[0] && !vocabulary[norm[0]] {
+				q.stage = st.Name
+				used[i] = true
+				break
+			}
+		}
+		if q.stage != "" {
+			break
+		}
 	}
 	// Owners by first, last or full name.
 	for i, w := range q.words {
@@ -99,23 +124,35 @@ func (e *Engine) resolveNames(q *question, used []bool) {
 	var bestPhrase string
 	var unresolved []string
 	for _, r := range runs {
-		found := false
+		// The best sub-span of the run; its other name words are unresolved.
+		var runBest []named
+		runScore, runFrom, runTo := 0.0, 0, 0
 		for from := r.from; from < r.to; from++ {
+			if !nameWord(q.words[from]) {
+				continue
+			}
 			for to := r.to; to > from; to-- {
-				phrase := q.words[from:to]
-				s, matches := e.matchAccounts(phrase)
+				s, matches := e.matchAccounts(q.words[from:to])
 				if len(matches) == 0 {
 					continue
 				}
-				found = true
-				if s > bestScore+1e-9 || (s > bestScore-1e-9 && to-from > bestLen) {
-					best, bestScore, bestLen = matches, s, to-from
-					bestPhrase = strings.Join(phrase, " ")
+				if s > runScore+1e-9 || (s > runScore-1e-9 && to-from > runTo-runFrom) {
+					runBest, runScore, runFrom, runTo = matches, s, from, to
 				}
 			}
 		}
-		if !found {
-			unresolved = append(unresolved, strings.Join(q.words[r.from:r.to], " "))
+		var left []string
+		for i := r.from; i < r.to; i++ {
+			if (runBest == nil || i < runFrom || i >= runTo) && nameWord(q.words[i]) {
+				left = append(left, q.words[i])
+			}
+		}
+		if len(left) > 0 {
+			unresolved = append(unresolved, strings.Join(left, " "))
+		}
+		if runBest != nil && (runScore > bestScore+1e-9 || (runScore > bestScore-1e-9 && runTo-runFrom > bestLen)) {
+			best, bestScore, bestLen = runBest, runScore, runTo-runFrom
+			bestPhrase = strings.Join(q.words[runFrom:runTo], " ")
 		}
 	}
 	if len(best) > 0 {
@@ -129,6 +166,7 @@ func (e *Engine) resolveNames(q *question, used []bool) {
 	if len(unresolved) > 0 {
 		q.unresolved = strings.Join(unresolved, ", ")
 	}
+	return nil
 }
 
 // nameWord reports whether w may be part of an account name.
@@ -176,9 +214,10 @@ func nameScore(phrase, name []string) float64 {
 	if slices.Equal(phrase, name) {
 		return 2
 	}
-	quality, j, matched := 0.0, 0, 0
+	quality, j, matched, optional := 0.0, 0, 0, 0
 	for _, p := range phrase {
 		found := false
+		j0, q0 := j, quality
 		for ; j < len(name); j++ {
 			n := name[j]
 			var q float64
@@ -205,8 +244,17 @@ func nameScore(phrase, name []string) float64 {
 			}
 		}
 		if !found {
+			if suffixes[p] {
+				// "and", "inc", ... the name may spell differently
+				j, quality = j0, q0
+				optional++
+				continue
+			}
 			return 0
 		}
+	}
+	if matched == 0 {
+		return 0
 	}
 	required := 0
 	for _, n := range name {
@@ -215,7 +263,7 @@ func nameScore(phrase, name []string) float64 {
 		}
 	}
 	coverage := float64(matched) / float64(max(1, required))
-	return quality/float64(len(phrase))*0.6 + min(1, coverage)*0.4
+	return quality/float64(len(phrase)-optional)*0.6 + min(1, coverage)*0.4
 }
 
 // osa is the optimal string alignment distance (Levenshtein with

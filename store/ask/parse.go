@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"unicode"
@@ -44,6 +45,7 @@ type question struct {
 	metric metric
 	object string // "Opportunity", "Account", "Contact", "Lead", "Task", "Event"
 	status string // opportunities: "", "open", "won", "lost", "closed"
+	stage  string // an open stage named in the question
 	mine   bool
 	owner  *named // an owner named in the question
 	group  string // "", "stage", "owner", "country", "state", "industry", "type", "account", "source"
@@ -123,11 +125,11 @@ func (q *question) hasPrefix(prefixes ...string) bool {
 }
 
 // parse reads a question.
-func (e *Engine) parse(raw string) *question {
+func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 	q := &question{raw: raw, words: normalise(raw)}
 	q.text = " " + strings.Join(q.words, " ") + " "
 	if len(q.words) == 0 {
-		return q
+		return q, nil
 	}
 	// Time first: its words are not names.
 	used := make([]bool, len(q.words))
@@ -137,7 +139,9 @@ func (e *Engine) parse(raw string) *question {
 			used[i] = true
 		}
 	}
-	q.mine = q.has("my", "i", "me", "mine", "im", "ive", "myself")
+	q.mine = q.has("my", "i", "mine", "im", "ive", "myself", "me") &&
+		!(q.has("me") && !q.has("my", "i", "mine", "im", "ive", "myself") &&
+			q.has("show me", "tell me", "give me", "get me", "find me", "list me", "let me", "help me", "remind me"))
 	q.object = objectOf(q)
 	q.status = statusOf(q)
 	q.group = groupOf(q)
@@ -162,8 +166,13 @@ func (e *Engine) parse(raw string) *question {
 	if q.intent == intentContacts && q.has("every account", "all accounts", "each account", "all my accounts", "every customer", "each customer", "my accounts", "all customers") {
 		q.every = true
 	}
-	e.resolveNames(q, used)
-	return q
+	if (q.intent == intentMetric || q.intent == intentRank) && q.status == "" && q.has("closing", "close", "closes", "due to close") {
+		q.status = "open"
+	}
+	if err := e.resolveNames(ctx, q, used); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // objectOf is the object a question counts or lists (default Opportunity).
@@ -239,15 +248,15 @@ func groupOf(q *question) string {
 
 // intentOf classifies the question.
 func intentOf(q *question) (intent, metric) {
-	if len(q.words) > 0 {
+	rate := q.has("win rate", "close rate", "closing rate", "win ratio", "win percentage", "win percent", "win pct",
+		"success rate", "hit rate", "conversion rate", "close ratio", "winrate", "closerate", "win-rate") ||
+		(q.has("percent", "percentage", "ratio", "proportion", "fraction") && q.has("won", "win", "closed"))
+	if len(q.words) > 0 && !rate {
 		switch q.words[0] {
 		case "delete", "remove", "update", "change", "set", "send", "email", "create", "add", "log", "assign", "reassign", "move", "edit", "close", "mark", "schedule":
 			return intentWrite, 0
 		}
 	}
-	rate := q.has("win rate", "close rate", "closing rate", "win ratio", "win percentage", "win percent", "win pct",
-		"success rate", "hit rate", "conversion rate", "close ratio", "winrate", "closerate", "win-rate") ||
-		(q.has("percent", "percentage", "ratio", "proportion", "fraction") && q.has("won", "win", "closed"))
 	switch {
 	case q.has("organise", "organize", "organised", "organized", "group", "grouped", "arrange", "sort", "sorted") &&
 		q.hasPrefix("contact") && q.has("stage", "stages"):
@@ -278,6 +287,8 @@ func intentOf(q *question) (intent, metric) {
 			return intentMetric, metricCount
 		}
 		return intentRecent, 0
+	case q.has("top", "largest", "biggest", "highest", "best", "largest", "most valuable", "leading", "ranking", "rank", "ranked", "leaderboard", "bigest", "larget", "lagest", "smallest", "lowest"):
+		return intentRank, metricSum
 	case (q.has("closing", "close", "closes", "due to close", "expected to close", "set to close", "going to close", "will close", "slated to close")) && !q.has("closed"):
 		if q.has("how many", "number of", "count") {
 			return intentMetric, metricCount
@@ -286,8 +297,6 @@ func intentOf(q *question) (intent, metric) {
 			return intentMetric, metricSum
 		}
 		return intentClosing, 0
-	case q.has("top", "largest", "biggest", "highest", "best", "largest", "most valuable", "leading", "ranking", "rank", "ranked", "leaderboard", "bigest", "larget", "lagest", "smallest", "lowest"):
-		return intentRank, metricSum
 	case q.has("how many", "number of", "count", "count of", "how much of", "no of"):
 		return intentMetric, metricCount
 	case q.has("average", "avg", "mean", "typical"):
@@ -317,7 +326,7 @@ left less let list look lost lose losses low lowest made main make many me mean 
 modified month months more most moved movement much my myself need neglected new newest newly next no not
 number of on one only open opened opportunities opportunity opp opps oppty or order organise organize organised
 organized other our out over overdue overview owned owner owners own past people per percent percentage person
-pipe pipeline please primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
+pipe pipeline please soon shortly primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
 recent recently rep reps revenue right sales see set should show since size slated so sold some sort sorted split
 stage stages stale stalled state status still stuck such sum summary summarise summarize sure talk tell than that
 the their them then there these they things this those through to today top total totals touch touched

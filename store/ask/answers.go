@@ -547,11 +547,11 @@ func (x *exec) rank(q *question) error {
 			return err
 		}
 		x.a.Rows = rows
-		adj := "Largest"
+		adj := "largest"
 		if asc {
-			adj = "Smallest"
+			adj = "smallest"
 		}
-		fmt.Fprintf(&x.md, "**%s %s%s**\n\n", adj, count(len(rows), statusWord(q.status)+"opportunity", statusWord(q.status)+"opportunities"), scopeText)
+		fmt.Fprintf(&x.md, "**The %d %s %sopportunities%s**\n\n", len(rows), adj, statusWord(q.status), scopeText)
 		var bars []Bar
 		var trows [][]string
 		for _, r := range rows {

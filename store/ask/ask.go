@@ -193,8 +193,24 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 	if !a.Understood && a.Markdown == "" {
 		x.notUnderstood(q, "")
 	}
-	a.Markdown = strings.TrimRight(a.Markdown, "\n") + "\n\n" + x.footer()
+	a.Markdown = sanitize(strings.TrimRight(a.Markdown, "\n") + "\n\n" + x.footer())
 	return a, nil
+}
+
+// sanitize drops control characters (record text may carry terminal escape
+// sequences) but keeps newlines.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case r < 32, r == 127, r >= 0x80 && r < 0xa0:
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // exec is one answer in progress.

@@ -40,6 +40,7 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdLogin(f),
 		newCmdSync(f),
 		newCmdQuery(f),
+		newCmdAsk(f),
 	)
 	addCompletion(root)
 	return root

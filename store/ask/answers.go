@@ -715,14 +715,18 @@ type contactInfo struct {
 // its opportunities (most roles first, then name).
 func (x *exec) accountContacts(accountID string) ([]contactInfo, error) {
 	id := quote(accountID)
-	rows, err := x.query("SELECT Id, Name, Title, Email, Phone FROM Contact WHERE AccountId = " + id)
+	// Child subqueries read the children through the cache's lookup index
+	// instead of scanning every contact and contact role.
+	accts, err := x.query("SELECT Id, (SELECT Id, Name, Title, Email, Phone FROM Contacts) FROM Account WHERE Id = " + id)
 	if err != nil {
 		return nil, err
 	}
-	roles, err := x.query("SELECT ContactId, Role, IsPrimary FROM OpportunityContactRole WHERE Opportunity.AccountId = " + id)
+	rows := children(accts, "Contacts")
+	opps, err := x.query("SELECT Id, (SELECT ContactId, Role, IsPrimary FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = " + id)
 	if err != nil {
 		return nil, err
 	}
+	roles := children(opps, "OpportunityContactRoles")
 	byID := map[string]*contactInfo{}
 	var out []*contactInfo
 	for _, r := range rows {
@@ -811,8 +815,8 @@ func (x *exec) contacts(q *question) error {
 // account of the owner): the contact with the most opportunity roles.
 func (x *exec) everyAccountContacts(q *question) error {
 	s := &scope{}
-	x.ownerScope(s, q, "Opportunity.Account.OwnerId")
-	rows, err := x.query("SELECT ContactId, Contact.Name, Opportunity.AccountId, Opportunity.Account.Name FROM OpportunityContactRole" + s.where())
+	x.ownerScope(s, q, "Account.OwnerId")
+	rows, err := x.query("SELECT AccountId, Account.Name, (SELECT ContactId, Contact.Name FROM OpportunityContactRoles) FROM Opportunity" + s.where())
 	if err != nil {
 		return err
 	}
@@ -821,14 +825,16 @@ func (x *exec) everyAccountContacts(q *question) error {
 	counts := map[key]int{}
 	names := map[string]string{}
 	accounts := map[string]string{}
-	for _, r := range rows {
-		k := key{str(r, "Opportunity.AccountId"), str(r, "ContactId")}
-		if k.account == "" || k.contact == "" {
-			continue
+	for _, o := range rows {
+		for _, r := range children([]rowLike{o}, "OpportunityContactRoles") {
+			k := key{str(o, "AccountId"), str(r, "ContactId")}
+			if k.account == "" || k.contact == "" {
+				continue
+			}
+			counts[k]++
+			names[k.contact] = str(r, "Contact.Name")
+			accounts[k.account] = str(o, "Account.Name")
 		}
-		counts[k]++
-		names[k.contact] = str(r, "Contact.Name")
-		accounts[k.account] = str(r, "Opportunity.Account.Name")
 	}
 	best := map[string]key{}
 	for k, n := range counts {
@@ -862,26 +868,31 @@ type activityInfo struct {
 	Object, ID, Subject, Date, When, Status, Owner string
 }
 
-// latestActivities are the account's most recent past tasks and events.
+// latestActivities are the most recent past tasks and events on the
+// account or on its opportunities. Child subqueries read them through the
+// cache's lookup index (WhatId) instead of scanning every activity.
 func (x *exec) latestActivities(accountID string, n int) ([]activityInfo, error) {
 	today := soqlDate(x.e.today())
 	id := quote(accountID)
-	tasks, err := x.query(fmt.Sprintf("SELECT Id, Subject, ActivityDate, Status, Owner.Name FROM Task WHERE AccountId = %s AND ActivityDate <= %s ORDER BY ActivityDate DESC LIMIT %d", id, today, n))
+	sub := fmt.Sprintf("(SELECT Id, Subject, ActivityDate, Status, Owner.Name FROM Tasks WHERE ActivityDate <= %s ORDER BY ActivityDate DESC LIMIT %d), "+
+		"(SELECT Id, Subject, ActivityDate, StartDateTime, Owner.Name FROM Events WHERE ActivityDate <= %s ORDER BY StartDateTime DESC LIMIT %d)", today, n, today, n)
+	accts, err := x.query("SELECT Id, " + sub + " FROM Account WHERE Id = " + id)
 	if err != nil {
 		return nil, err
 	}
-	events, err := x.query(fmt.Sprintf("SELECT Id, Subject, ActivityDate, StartDateTime, Owner.Name FROM Event WHERE AccountId = %s AND ActivityDate <= %s ORDER BY StartDateTime DESC LIMIT %d", id, today, n))
+	opps, err := x.query("SELECT Id, " + sub + " FROM Opportunity WHERE AccountId = " + id)
 	if err != nil {
 		return nil, err
 	}
+	parents := append(accts, opps...)
 	var out []activityInfo
-	for _, r := range tasks {
+	for _, r := range children(parents, "Tasks") {
 		out = append(out, activityInfo{Object: "Task", ID: str(r, "Id"), Subject: str(r, "Subject"), Date: str(r, "ActivityDate"), When: str(r, "ActivityDate"), Status: str(r, "Status"), Owner: str(r, "Owner.Name")})
 	}
-	for _, r := range events {
+	for _, r := range children(parents, "Events") {
 		out = append(out, activityInfo{Object: "Event", ID: str(r, "Id"), Subject: str(r, "Subject"), Date: str(r, "ActivityDate"), When: str(r, "StartDateTime"), Status: "Meeting", Owner: str(r, "Owner.Name")})
 	}
-	slices.SortStableFunc(out, func(a, b activityInfo) int { return cmp.Compare(b.Date, a.Date) })
+	slices.SortStableFunc(out, func(a, b activityInfo) int { return cmp.Or(cmp.Compare(b.Date, a.Date), cmp.Compare(b.When, a.When)) })
 	if len(out) > n {
 		out = out[:n]
 	}
@@ -1060,26 +1071,24 @@ func (x *exec) stale(q *question) error {
 // contacts".
 func (x *exec) organise(q *question) error {
 	s := x.oppScope(q, "", q.status)
-	rows, err := x.query("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate FROM Opportunity" + s.where() + " ORDER BY CloseDate, Name")
+	rows, err := x.query("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, (SELECT Contact.Name, Role, IsPrimary FROM OpportunityContactRoles) FROM Opportunity" + s.where() + " ORDER BY CloseDate, Name")
 	if err != nil {
 		return err
 	}
 	x.a.Rows = rows
-	rs := x.oppScope(q, "Opportunity.", q.status)
-	roles, err := x.query("SELECT OpportunityId, Contact.Name, Role, IsPrimary FROM OpportunityContactRole" + rs.where())
-	if err != nil {
-		return err
-	}
 	contacts := map[string][]string{}
-	for _, r := range roles {
-		name := str(r, "Contact.Name")
-		if role := str(r, "Role"); role != "" {
-			name += " (" + role + ")"
+	for _, o := range rows {
+		id := str(o, "Id")
+		for _, r := range children([]rowLike{o}, "OpportunityContactRoles") {
+			name := str(r, "Contact.Name")
+			if role := str(r, "Role"); role != "" {
+				name += " (" + role + ")"
+			}
+			if boolean(r, "IsPrimary") {
+				name = "**" + name + "**"
+			}
+			contacts[id] = append(contacts[id], name)
 		}
-		if boolean(r, "IsPrimary") {
-			name = "**" + name + "**"
-		}
-		contacts[str(r, "OpportunityId")] = append(contacts[str(r, "OpportunityId")], name)
 	}
 	x.loadStages()
 	byStage := map[string][]rowLike{}

@@ -14,6 +14,8 @@
 //     calendar year it ends in, Salesforce's default). Weeks start on Sunday.
 //   - Opportunity periods filter on CloseDate; tasks on ActivityDate;
 //     "recently created/modified" on CreatedDate/LastModifiedDate.
+//   - The latest activity of an account is its latest past task or event on
+//     the account itself or on one of its opportunities.
 //   - Pipeline is open opportunities (IsClosed = false); a win rate is
 //     won / closed (won + lost) among the opportunities closing in the period.
 package ask

@@ -341,12 +341,14 @@ func sameSet(got, want map[string]bool) error {
 }
 
 // lastActivityDate is the latest ActivityDate, not after today, among the
-// account's tasks and events.
+// tasks and events on the account or on one of its opportunities.
 func (o *rawOrg) lastActivityDate(account string) string {
 	best := ""
 	for _, obj := range []string{"Task", "Event"} {
 		for _, f := range o.byObject[obj] {
-			if s(f, "AccountId") == account && s(f, "ActivityDate") <= o.today && s(f, "ActivityDate") > best {
+			what := s(f, "WhatId")
+			on := what == account || s(o.oppByID[what], "AccountId") == account
+			if on && s(f, "ActivityDate") <= o.today && s(f, "ActivityDate") > best {
 				best = s(f, "ActivityDate")
 			}
 		}

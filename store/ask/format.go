@@ -182,3 +182,15 @@ func day(s string) string {
 	}
 	return s
 }
+
+// children flattens the child subquery rel of rows.
+func children(rows []rowLike, rel string) []rowLike {
+	var out []rowLike
+	for _, r := range rows {
+		v, _ := r.Get(rel)
+		if cs, ok := v.(*soql.ChildSet); ok && cs != nil {
+			out = append(out, cs.Records...)
+		}
+	}
+	return out
+}

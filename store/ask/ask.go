@@ -24,6 +24,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
@@ -97,8 +98,10 @@ type Options struct {
 }
 
 // Engine answers questions over one store. It caches the account, user and
-// stage lists on first use: make a new Engine after a sync.
+// stage lists on first use: make a new Engine after a sync. It is safe for
+// concurrent use (questions are answered one at a time).
 type Engine struct {
+	mu       sync.Mutex // serialises Ask: it guards the lazily loaded lists
 	st       *store.Store
 	run      Runner
 	source   string
@@ -178,6 +181,8 @@ func (e *Engine) today() time.Time {
 // org fails; a question the engine cannot answer is an Answer with
 // Understood false.
 func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	a := &Answer{Question: question, Source: e.source}
 	if e.source == "live" {
 		a.AsOf = e.now().UTC()

@@ -29,6 +29,11 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'
 func (x *exec) answer(q *question) error {
 	switch q.intent {
 	case intentUnknown:
+		if x.e.model != nil && len(q.words) > 0 {
+			if handled, err := x.askModel(q); err != nil || handled {
+				return err
+			}
+		}
 		x.notUnderstood(q, "")
 		return nil
 	case intentWrite:

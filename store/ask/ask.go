@@ -95,6 +95,9 @@ type Options struct {
 	// Live, if set, runs every query against the org instead of the cache;
 	// answers then say Source "live".
 	Live Runner
+	// Model, if set, proposes SOQL for questions outside the grammar (off
+	// by default: nothing leaves the machine unless one is configured).
+	Model Model
 }
 
 // Engine answers questions over one store. It caches the account, user and
@@ -111,6 +114,7 @@ type Engine struct {
 	meName   string
 	fyStart  time.Month
 	currency string
+	model    Model
 
 	accounts []named
 	users    []named
@@ -145,6 +149,7 @@ func New(st *store.Store, opts Options) (*Engine, error) {
 		meName:   id.DisplayName,
 		fyStart:  time.Month(id.FiscalYearStartMonth),
 		currency: id.Currency,
+		model:    opts.Model,
 	}
 	if e.now == nil {
 		e.now = time.Now

@@ -82,6 +82,12 @@ func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) 
 	} else if last, err := st.LastSync(); err == nil && last.IsZero() {
 		return nil, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", org.Alias)
 	}
+	// The optional model that proposes SOQL for questions outside the
+	// grammar: off unless configured.
+	// FIXME: read it from config.json once orgconfig has a "model" section.
+	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
+		eo.Model = &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
+	}
 	e, err := ask.New(st, eo)
 	if err != nil {
 		return nil, err

@@ -98,7 +98,11 @@ func (x *exec) matchNote(q *question) string {
 		}
 		names = append(names, o.Name)
 	}
-	return fmt.Sprintf("> “%s” matches several accounts: I used **%s**. Also matching: %s.\n\n", q.phrase, q.account.Name, strings.Join(names, "; "))
+	list := strings.Join(names, "; ")
+	if !strings.HasSuffix(list, ".") {
+		list += "."
+	}
+	return fmt.Sprintf("> “%s” matches several accounts: I used **%s**. Also matching: %s\n\n", q.phrase, q.account.Name, list)
 }
 
 // notUnderstood writes the honest "can't answer" answer.
@@ -171,6 +175,9 @@ func (x *exec) oppScope(q *question, prefix string, status string) *scope {
 	if q.stage != "" {
 		s.add(prefix+"StageName = "+quote(q.stage), "in stage "+q.stage)
 	}
+	if q.place != nil {
+		s.add(prefix+"Account.Billing"+q.place.field+" = "+quote(q.place.value), "of accounts in "+q.place.value)
+	}
 	if q.rng != nil {
 		s.add(fmt.Sprintf("%sCloseDate >= %s AND %sCloseDate <= %s", prefix, soqlDate(q.rng.From), prefix, soqlDate(q.rng.To)),
 			"closing "+q.rng.Describe())
@@ -230,6 +237,16 @@ func (x *exec) otherScope(q *question) *scope {
 	case "Account":
 		if q.account != nil {
 			s.add("Id = "+quote(q.account.ID), q.account.Name)
+		}
+	}
+	if q.place != nil {
+		switch q.object {
+		case "Account":
+			s.add("Billing"+q.place.field+" = "+quote(q.place.value), "in "+q.place.value)
+		case "Contact":
+			s.add("Account.Billing"+q.place.field+" = "+quote(q.place.value), "of accounts in "+q.place.value)
+		case "Lead":
+			s.add(q.place.field+" = "+quote(q.place.value), "in "+q.place.value)
 		}
 	}
 	switch q.object {
@@ -513,7 +530,7 @@ func rankEntity(q *question) string {
 			return "deal"
 		case "account", "accounts", "customer", "customers", "company", "companies", "client", "clients":
 			return "account"
-		case "rep", "reps", "owner", "owners", "seller", "sellers", "salespeople", "people", "users":
+		case "rep", "reps", "owner", "owners", "seller", "sellers", "salespeople", "people", "users", "who":
 			return "owner"
 		case "industry", "industries", "vertical", "verticals", "sector", "sectors":
 			return "industry"

@@ -119,6 +119,7 @@ type Engine struct {
 	accounts []named
 	users    []named
 	stages   []stageInfo
+	places   []place
 }
 
 // named is a record's Id and Name.

@@ -169,6 +169,14 @@ func (o *rawOrg) match(object string, f map[string]any, fl filters) bool {
 			if s(f, field) != o.acctByNm[v] {
 				return false
 			}
+		case "country":
+			acct := f
+			if object != "Account" {
+				acct = o.accounts[s(f, "AccountId")]
+			}
+			if s(acct, "BillingCountry") != v {
+				return false
+			}
 		case "status":
 			st := stageOf(f)
 			ok := map[string]bool{"open": !st.Closed, "won": st.Won, "lost": st.Closed && !st.Won, "closed": st.Closed}[v]
@@ -189,6 +197,15 @@ func (o *rawOrg) match(object string, f map[string]any, fl filters) bool {
 			}
 		case "overdue":
 			if s(f, "Status") == "Completed" || s(f, "ActivityDate") == "" || s(f, "ActivityDate") >= o.today {
+				return false
+			}
+		case "event":
+			// events on an ActivityDate in a range
+			if !inRange(s(f, "ActivityDate"), v) {
+				return false
+			}
+		case "due":
+			if !inRange(s(f, "ActivityDate"), v) {
 				return false
 			}
 		case "taskstatus":

@@ -75,6 +75,24 @@ func (e *Engine) resolveNames(ctx context.Context, q *question, used []bool) err
 			break
 		}
 	}
+	// A billing country or state by its full name.
+	if err := e.loadPlaces(ctx); err != nil {
+		return err
+	}
+	for _, p := range e.places {
+		for i := range q.words {
+			if i+len(p.norm) <= len(q.words) && slices.Equal(q.words[i:i+len(p.norm)], p.norm) && !slices.Contains(used[i:i+len(p.norm)], true) {
+				q.place = &p
+				for k := i; k < i+len(p.norm); k++ {
+					used[k] = true
+				}
+				break
+			}
+		}
+		if q.place != nil {
+			break
+		}
+	}
 	// Owners by first, last or full name.
 	for i, w := range q.words {
 		if used[i] || vocabulary[w] || len(w) < 3 {
@@ -291,4 +309,37 @@ func osa(a, b string) int {
 		}
 	}
 	return d[len(ra)][len(rb)]
+}
+
+// place is a billing country or state value of the cached accounts.
+type place struct {
+	field string // "Country" or "State"
+	value string
+	norm  []string
+}
+
+// loadPlaces reads the billing countries and states once (longest names
+// first, so "United States" wins over a state called "States").
+func (e *Engine) loadPlaces(ctx context.Context) error {
+	if e.places != nil {
+		return nil
+	}
+	e.places = []place{}
+	for _, field := range []string{"Country", "State"} {
+		rows, err := e.support(ctx, "SELECT Billing"+field+" v, COUNT(Id) n FROM Account GROUP BY Billing"+field)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			v := str(r, "v")
+			norm := normalise(v)
+			// Two-letter codes ("OR", "IN") are words too: full names only.
+			if len(v) <= 2 || len(norm) == 0 {
+				continue
+			}
+			e.places = append(e.places, place{field: field, value: v, norm: norm})
+		}
+	}
+	slices.SortStableFunc(e.places, func(a, b place) int { return cmp.Compare(len(b.norm), len(a.norm)) })
+	return nil
 }

@@ -49,6 +49,7 @@ type question struct {
 	mine   bool
 	owner  *named // an owner named in the question
 	group  string // "", "stage", "owner", "country", "state", "industry", "type", "account", "source"
+	place  *place // a billing country or state named in the question
 	rng    *DateRange
 	n      int    // top N (0: default)
 	field  string // recent: "CreatedDate" or "LastModifiedDate"
@@ -269,6 +270,9 @@ func intentOf(q *question) (intent, metric) {
 			return intentMetric, metricCount
 		}
 		return intentActivity, 0
+	case q.has("contacts at", "contacts of", "contacts for", "contacts with", "people at", "who works at", "who do we know at") &&
+		!q.has("how many", "number of", "count", "recent", "recently", "new", "newest", "latest"):
+		return intentContacts, 0
 	case q.has("main contacts", "key contacts", "primary contacts", "main contact", "key contact", "primary contact",
 		"important contacts", "decision makers", "who should i talk to", "who do i talk to", "who are the contacts", "top contacts", "key people", "main people"):
 		return intentContacts, 0
@@ -287,7 +291,7 @@ func intentOf(q *question) (intent, metric) {
 			return intentMetric, metricCount
 		}
 		return intentRecent, 0
-	case q.has("top", "largest", "biggest", "highest", "best", "largest", "most valuable", "leading", "ranking", "rank", "ranked", "leaderboard", "bigest", "larget", "lagest", "smallest", "lowest"):
+	case q.has("top", "largest", "biggest", "highest", "best", "largest", "most valuable", "most", "who has the most", "who owns the most", "leading", "ranking", "rank", "ranked", "leaderboard", "bigest", "larget", "lagest", "smallest", "lowest"):
 		return intentRank, metricSum
 	case (q.has("closing", "close", "closes", "due to close", "expected to close", "set to close", "going to close", "will close", "slated to close")) && !q.has("closed"):
 		if q.has("how many", "number of", "count") {
@@ -309,6 +313,10 @@ func intentOf(q *question) (intent, metric) {
 	case q.has("list", "show", "find", "which", "what are", "give me", "display", "get me", "pull up", "collect"):
 		return intentList, 0
 	}
+	// "deals I lost last month": records with filters and nothing else.
+	if q.has("deals", "opportunities", "opps", "accounts", "leads", "tasks", "contacts", "meetings", "events") {
+		return intentList, 0
+	}
 	return intentUnknown, 0
 }
 
@@ -326,7 +334,7 @@ left less let list look lost lose losses low lowest made main make many me mean 
 modified month months more most moved movement much my myself need neglected new newest newly next no not
 number of on one only open opened opportunities opportunity opp opps oppty or order organise organize organised
 organized other our out over overdue overview owned owner owners own past people per percent percentage person
-pipe pipeline please soon shortly primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
+pipe pipeline please soon shortly owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
 recent recently rep reps revenue right sales see set should show since size slated so sold some sort sorted split
 stage stages stale stalled state status still stuck such sum summary summarise summarize sure talk tell than that
 the their them then there these they things this those through to today top total totals touch touched

@@ -23,6 +23,7 @@ package ask
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -299,4 +300,63 @@ func ageText(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d days", int(d.Hours()/24))
 	}
+}
+
+// Suggest returns up to n questions for what the user has typed so far: the
+// example questions that contain every typed word, then, when the last
+// words start an account's name, the typed text completed with that name.
+func (e *Engine) Suggest(ctx context.Context, typed string, n int) ([]string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	words := normalise(typed)
+	var out []string
+	for _, s := range Suggestions {
+		text := " " + strings.Join(normalise(s), " ") + " "
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(text, " "+w) {
+				ok = false
+				break
+			}
+		}
+		if ok && len(out) < n {
+			out = append(out, s)
+		}
+	}
+	if len(words) == 0 || len(out) >= n {
+		return out, nil
+	}
+	if err := e.loadNames(ctx); err != nil {
+		return nil, err
+	}
+	// The longest tail of typed words that starts an account name.
+	for k := min(3, len(words)); k >= 1; k-- {
+		tail := words[len(words)-k:]
+		if !nameWord(tail[0]) || len(strings.Join(tail, "")) < 2 {
+			continue
+		}
+		raw := strings.Fields(typed)
+		if len(raw) < k {
+			continue
+		}
+		prefix := strings.Join(raw[:len(raw)-k], " ")
+		found := false
+		for _, a := range e.accounts {
+			if len(a.norm) < k || !slices.Equal(a.norm[:k-1], tail[:k-1]) || !strings.HasPrefix(a.norm[k-1], tail[k-1]) {
+				continue
+			}
+			found = true
+			s := strings.TrimSpace(prefix + " " + a.Name)
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+			if len(out) >= n {
+				break
+			}
+		}
+		if found {
+			break
+		}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,5 +132,26 @@ func TestConcurrentAsk(t *testing.T) {
 		if err != nil || a.Markdown != values[i] {
 			t.Errorf("%q: concurrent answer differs from the sequential one", q)
 		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	st, _ := syncedDemo(t)
+	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	got, err := e.Suggest(ctx, "win rate", 5)
+	if err != nil || len(got) == 0 || !strings.Contains(got[0], "win rate") {
+		t.Errorf("Suggest(win rate) = %v, %v", got, err)
+	}
+	got, err = e.Suggest(ctx, "what do you know about o'bri", 5)
+	if err != nil || len(got) != 1 || got[0] != "what do you know about O'Brien & Sons Construction" {
+		t.Errorf("Suggest(about o'bri) = %q, %v", got, err)
+	}
+	got, err = e.Suggest(ctx, "pipeline of acme me", 10)
+	if err != nil || len(got) != 2 || !slices.Contains(got, "pipeline of Acme Media Co.") || !slices.Contains(got, "pipeline of Acme Medical Inc.") {
+		t.Errorf("Suggest(acme me) = %q, %v", got, err)
 	}
 }

@@ -642,11 +642,11 @@ func (x *exec) overview(q *question) error {
 	if x.needAccount(q, "what do you know about") {
 		return nil
 	}
-	id := quote(q.account.ID)
-	rows, err := x.query("SELECT Id, Name, Type, Industry, BillingCity, BillingState, BillingCountry, Phone, Website, AnnualRevenue, NumberOfEmployees, Rating, Owner.Name FROM Account WHERE Id = " + id)
+	ad, err := x.accountData(q.account.ID)
 	if err != nil {
 		return err
 	}
+	rows := ad.account
 	x.a.Rows = rows
 	if len(rows) == 0 {
 		x.notUnderstood(q, "That account is no longer in the cache.")
@@ -675,10 +675,7 @@ func (x *exec) overview(q *question) error {
 	add("Rating", str(a, "Rating"))
 	x.md.WriteString(strings.Join(facts, "\n") + "\n\n")
 
-	opps, err := x.query("SELECT Id, Name, StageName, Amount, CloseDate, IsClosed, IsWon FROM Opportunity WHERE AccountId = " + id + " ORDER BY CloseDate")
-	if err != nil {
-		return err
-	}
+	opps := ad.opps
 	var open [][]string
 	openTotal, wonTotal, won := 0.0, 0.0, 0
 	for _, o := range opps {
@@ -699,17 +696,11 @@ func (x *exec) overview(q *question) error {
 	}
 	fmt.Fprintf(&x.md, "\nWon so far: %s, %s.\n\n", count(won, "deal", "deals"), x.e.money(wonTotal))
 
-	contacts, err := x.accountContacts(q.account.ID)
-	if err != nil {
-		return err
-	}
+	contacts := ad.contacts()
 	x.md.WriteString("### Main contacts\n\n")
 	x.contactTable(contacts, 5)
 
-	acts, err := x.latestActivities(q.account.ID, 3)
-	if err != nil {
-		return err
-	}
+	acts := ad.activities(3)
 	x.md.WriteString("\n### Latest activity\n\n")
 	x.activityTable(acts)
 	return nil
@@ -733,30 +724,49 @@ type contactInfo struct {
 	RoleNames                     []string
 }
 
-// accountContacts are the contacts of an account ranked by their roles on
-// its opportunities (most roles first, then name).
-func (x *exec) accountContacts(accountID string) ([]contactInfo, error) {
+// accountData is an account with its contacts, tasks and events, and its
+// opportunities with their contact roles, tasks and events: two queries
+// whose child subqueries read the children through the cache's lookup
+// index instead of scanning every contact, role and activity.
+type accountData struct {
+	account []rowLike
+	opps    []rowLike
+}
+
+// recentActivities is how many past tasks and events per parent an account
+// question reads.
+const recentActivities = 5
+
+func (x *exec) accountData(accountID string) (*accountData, error) {
 	id := quote(accountID)
-	// Child subqueries read the children through the cache's lookup index
-	// instead of scanning every contact and contact role.
-	accts, err := x.query("SELECT Id, (SELECT Id, Name, Title, Email, Phone FROM Contacts) FROM Account WHERE Id = " + id)
+	today := soqlDate(x.e.today())
+	acts := fmt.Sprintf("(SELECT Id, Subject, ActivityDate, Status, Owner.Name FROM Tasks WHERE ActivityDate <= %s ORDER BY ActivityDate DESC LIMIT %d), "+
+		"(SELECT Id, Subject, ActivityDate, StartDateTime, Owner.Name FROM Events WHERE ActivityDate <= %s ORDER BY StartDateTime DESC LIMIT %d)",
+		today, recentActivities, today, recentActivities)
+	account, err := x.query("SELECT Id, Name, Type, Industry, BillingCity, BillingState, BillingCountry, Phone, Website, AnnualRevenue, NumberOfEmployees, Rating, Owner.Name, " +
+		"(SELECT Id, Name, Title, Email, Phone FROM Contacts), " + acts + " FROM Account WHERE Id = " + id)
 	if err != nil {
 		return nil, err
 	}
-	rows := children(accts, "Contacts")
-	opps, err := x.query("SELECT Id, (SELECT ContactId, Role, IsPrimary FROM OpportunityContactRoles) FROM Opportunity WHERE AccountId = " + id)
+	opps, err := x.query("SELECT Id, Name, StageName, Amount, CloseDate, IsClosed, IsWon, (SELECT ContactId, Role, IsPrimary FROM OpportunityContactRoles), " +
+		acts + " FROM Opportunity WHERE AccountId = " + id + " ORDER BY CloseDate")
 	if err != nil {
 		return nil, err
 	}
-	roles := children(opps, "OpportunityContactRoles")
+	return &accountData{account: account, opps: opps}, nil
+}
+
+// contacts are the account's contacts ranked by their roles on its
+// opportunities (most roles first, then name).
+func (ad *accountData) contacts() []contactInfo {
 	byID := map[string]*contactInfo{}
 	var out []*contactInfo
-	for _, r := range rows {
+	for _, r := range children(ad.account, "Contacts") {
 		c := &contactInfo{ID: str(r, "Id"), Name: str(r, "Name"), Title: str(r, "Title"), Email: str(r, "Email"), Phone: str(r, "Phone")}
 		byID[c.ID] = c
 		out = append(out, c)
 	}
-	for _, r := range roles {
+	for _, r := range children(ad.opps, "OpportunityContactRoles") {
 		c := byID[str(r, "ContactId")]
 		if c == nil {
 			continue
@@ -776,7 +786,7 @@ func (x *exec) accountContacts(accountID string) ([]contactInfo, error) {
 	for i, c := range out {
 		res[i] = *c
 	}
-	return res, nil
+	return res
 }
 
 // mainContacts are the contacts with roles (all contacts when none has one).
@@ -824,10 +834,11 @@ func (x *exec) contacts(q *question) error {
 	if x.needAccount(q, "main contacts of") {
 		return nil
 	}
-	all, err := x.accountContacts(q.account.ID)
+	ad, err := x.accountData(q.account.ID)
 	if err != nil {
 		return err
 	}
+	all := ad.contacts()
 	fmt.Fprintf(&x.md, "**Main contacts of %s** (by their roles on its opportunities)\n\n", cellText(q.account.Name))
 	x.contactTable(all, 0)
 	return nil
@@ -890,23 +901,10 @@ type activityInfo struct {
 	Object, ID, Subject, Date, When, Status, Owner string
 }
 
-// latestActivities are the most recent past tasks and events on the
-// account or on its opportunities. Child subqueries read them through the
-// cache's lookup index (WhatId) instead of scanning every activity.
-func (x *exec) latestActivities(accountID string, n int) ([]activityInfo, error) {
-	today := soqlDate(x.e.today())
-	id := quote(accountID)
-	sub := fmt.Sprintf("(SELECT Id, Subject, ActivityDate, Status, Owner.Name FROM Tasks WHERE ActivityDate <= %s ORDER BY ActivityDate DESC LIMIT %d), "+
-		"(SELECT Id, Subject, ActivityDate, StartDateTime, Owner.Name FROM Events WHERE ActivityDate <= %s ORDER BY StartDateTime DESC LIMIT %d)", today, n, today, n)
-	accts, err := x.query("SELECT Id, " + sub + " FROM Account WHERE Id = " + id)
-	if err != nil {
-		return nil, err
-	}
-	opps, err := x.query("SELECT Id, " + sub + " FROM Opportunity WHERE AccountId = " + id)
-	if err != nil {
-		return nil, err
-	}
-	parents := append(accts, opps...)
+// activities are the n most recent past tasks and events on the account
+// or on its opportunities.
+func (ad *accountData) activities(n int) []activityInfo {
+	parents := append(append([]rowLike{}, ad.account...), ad.opps...)
 	var out []activityInfo
 	for _, r := range children(parents, "Tasks") {
 		out = append(out, activityInfo{Object: "Task", ID: str(r, "Id"), Subject: str(r, "Subject"), Date: str(r, "ActivityDate"), When: str(r, "ActivityDate"), Status: str(r, "Status"), Owner: str(r, "Owner.Name")})
@@ -918,7 +916,7 @@ func (x *exec) latestActivities(accountID string, n int) ([]activityInfo, error)
 	if len(out) > n {
 		out = out[:n]
 	}
-	return out, nil
+	return out
 }
 
 func (x *exec) activityTable(acts []activityInfo) {
@@ -939,10 +937,11 @@ func (x *exec) activity(q *question) error {
 	if x.needAccount(q, "latest activity on") {
 		return nil
 	}
-	acts, err := x.latestActivities(q.account.ID, 5)
+	ad, err := x.accountData(q.account.ID)
 	if err != nil {
 		return err
 	}
+	acts := ad.activities(5)
 	if len(acts) == 0 {
 		fmt.Fprintf(&x.md, "No past activity on **%s** in the cache.\n", cellText(q.account.Name))
 		return nil

@@ -70,7 +70,7 @@ func TestAsk(t *testing.T) {
 	if live.Source != "live" || live.Value == nil || *live.Value != *a.Value || strings.Join(live.SOQL, "\n") != strings.Join(a.SOQL, "\n") {
 		t.Errorf("ask --live: %+v, cache %+v", live, a)
 	}
-	for _, q := range []string{"pipeline by stage", "my win rate this year", "top 5 accounts by pipeline"} {
+	for _, q := range []string{"pipeline by stage", "my win rate this year", "top 5 accounts by pipeline", "main contacts of every account", "my stale deals"} {
 		c, l := askJSONOut(t, q), askJSONOut(t, "--live", q)
 		if c.Answer == "" || !c.Understood || (c.Value == nil) != (l.Value == nil) || (c.Value != nil && *c.Value != *l.Value) || len(c.Rows) != len(l.Rows) {
 			t.Errorf("%q: cache %+v, live %+v", q, c, l)

@@ -330,12 +330,24 @@ func (x *exec) metric(q *question) error {
 	case metricRate:
 		agg = "IsWon, COUNT(Id) n"
 	}
+	// Grouping by an account field groups by AccountId, and the account
+	// field is read once per account: the cache then looks up no parent
+	// per row. (Averages cannot be merged, so they group by the field.)
+	groupExpr, label := gf, func(r rowLike) string { return str(r, "grp") }
+	if attr, ok := strings.CutPrefix(gf, "Account."); ok && q.metric != metricAvg {
+		groupExpr = "AccountId"
+		byAccount, err := x.accountField(attr)
+		if err != nil {
+			return err
+		}
+		label = func(r rowLike) string { return byAccount[str(r, "grp")] }
+	}
 	sel, groupBy := agg, ""
 	switch {
 	case gf != "" && q.metric == metricRate:
-		sel, groupBy = gf+" grp, "+agg, " GROUP BY "+gf+", IsWon"
+		sel, groupBy = groupExpr+" grp, "+agg, " GROUP BY "+groupExpr+", IsWon"
 	case gf != "":
-		sel, groupBy = gf+" grp, "+agg, " GROUP BY "+gf
+		sel, groupBy = groupExpr+" grp, "+agg, " GROUP BY "+groupExpr
 	case q.metric == metricRate:
 		groupBy = " GROUP BY IsWon"
 	}
@@ -366,7 +378,7 @@ func (x *exec) metric(q *question) error {
 	groups := map[string]*acc{}
 	var order []string
 	for _, r := range rows {
-		label := str(r, "grp")
+		label := label(r)
 		g := groups[label]
 		if g == nil {
 			g = &acc{label: label}
@@ -522,6 +534,26 @@ func (e *Engine) loadStages(ctx context.Context) {
 	}
 }
 
+// accountField maps account Ids to one of their fields (Name comes from the
+// engine's account list; other fields from one query, part of the plan).
+func (x *exec) accountField(field string) (map[string]string, error) {
+	out := map[string]string{}
+	if field == "Name" {
+		for _, a := range x.e.accounts {
+			out[a.ID] = a.Name
+		}
+		return out, nil
+	}
+	rows, err := x.query("SELECT Id, " + field + " FROM Account")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[str(r, "Id")] = str(r, field)
+	}
+	return out, nil
+}
+
 // rankEntity is what a ranking ranks: "deal", or a group.
 func rankEntity(q *question) string {
 	for _, w := range q.words {
@@ -599,19 +631,66 @@ func (x *exec) rank(q *question) error {
 	if q.has("number of", "count", "most deals", "most opportunities", "how many", "most wins", "most won") {
 		agg, orderBy, what = "COUNT(Id) n, SUM(Amount) total", "COUNT(Id)", "number"
 	}
-	rows, err := x.query(fmt.Sprintf("SELECT %s grp, %s FROM Opportunity%s GROUP BY %s ORDER BY %s %s LIMIT %d", gf, agg, s.where(), gf, orderBy, dir, n))
-	if err != nil {
-		return err
-	}
-	x.a.Rows = rows
 	var bars []Bar
-	for _, r := range rows {
-		v, _ := num(r, "total")
-		c, _ := num(r, "n")
-		if what == "number" {
-			v = c
+	if attr, ok := strings.CutPrefix(gf, "Account."); ok {
+		// By AccountId, with the account field read once per account (see
+		// metric); accounts are ranked in SOQL, other account fields here
+		// after merging the accounts that share a value.
+		byAccount, err := x.accountField(attr)
+		if err != nil {
+			return err
 		}
-		bars = append(bars, Bar{Label: str(r, "grp"), Value: v, Count: int(c)})
+		limit := ""
+		if attr == "Name" {
+			limit = fmt.Sprintf(" LIMIT %d", n)
+		}
+		rows, err := x.query(fmt.Sprintf("SELECT AccountId grp, %s FROM Opportunity%s GROUP BY AccountId ORDER BY %s %s%s", agg, s.where(), orderBy, dir, limit))
+		if err != nil {
+			return err
+		}
+		x.a.Rows = rows
+		index := map[string]int{}
+		for _, r := range rows {
+			v, _ := num(r, "total")
+			c, _ := num(r, "n")
+			if what == "number" {
+				v = c
+			}
+			label := byAccount[str(r, "grp")]
+			if attr == "Name" {
+				bars = append(bars, Bar{Label: label, Value: v, Count: int(c)})
+				continue
+			}
+			i, ok := index[label]
+			if !ok {
+				i = len(bars)
+				index[label] = i
+				bars = append(bars, Bar{Label: label})
+			}
+			bars[i].Value += v
+			bars[i].Count += int(c)
+		}
+		slices.SortStableFunc(bars, func(a, b Bar) int {
+			if asc {
+				return cmp.Or(cmp.Compare(a.Value, b.Value), cmp.Compare(a.Label, b.Label))
+			}
+			return cmp.Or(cmp.Compare(b.Value, a.Value), cmp.Compare(a.Label, b.Label))
+		})
+		bars = bars[:min(n, len(bars))]
+	} else {
+		rows, err := x.query(fmt.Sprintf("SELECT %s grp, %s FROM Opportunity%s GROUP BY %s ORDER BY %s %s LIMIT %d", gf, agg, s.where(), gf, orderBy, dir, n))
+		if err != nil {
+			return err
+		}
+		x.a.Rows = rows
+		for _, r := range rows {
+			v, _ := num(r, "total")
+			c, _ := num(r, "n")
+			if what == "number" {
+				v = c
+			}
+			bars = append(bars, Bar{Label: str(r, "grp"), Value: v, Count: int(c)})
+		}
 	}
 	x.a.Breakdown = bars
 	label := map[string]string{"account": "accounts", "owner": "owners", "industry": "industries", "country": "billing countries", "state": "billing states", "stage": "stages"}[entity]

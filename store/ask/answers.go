@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -41,7 +42,7 @@ func (x *exec) answer(q *question) error {
 		return nil
 	}
 	if q.unresolved != "" && q.account == nil {
-		x.notUnderstood(q, fmt.Sprintf("I couldn't find an account or user matching “%s”.", q.unresolved))
+		x.notUnderstood(q, fmt.Sprintf("I don't know what “%s” refers to: no account or user matches it.", q.unresolved))
 		return nil
 	}
 	if q.unresolved != "" {
@@ -178,9 +179,20 @@ func (x *exec) oppScope(q *question, prefix string, status string) *scope {
 	if q.place != nil {
 		s.add(prefix+"Account.Billing"+q.place.field+" = "+quote(q.place.value), "of accounts in "+q.place.value)
 	}
+	if q.amountOp != "" {
+		s.add(fmt.Sprintf("%sAmount %s %s", prefix, q.amountOp, strconv.FormatFloat(q.amount, 'f', -1, 64)),
+			fmt.Sprintf("with an amount %s %s", map[string]string{">": "over", ">=": "of at least", "<": "under", "<=": "of at most"}[q.amountOp], x.e.money(q.amount)))
+	}
 	if q.rng != nil {
-		s.add(fmt.Sprintf("%sCloseDate >= %s AND %sCloseDate <= %s", prefix, soqlDate(q.rng.From), prefix, soqlDate(q.rng.To)),
-			"closing "+q.rng.Describe())
+		switch q.dateField {
+		case "CreatedDate", "LastModifiedDate":
+			verb := map[string]string{"CreatedDate": "created ", "LastModifiedDate": "modified "}[q.dateField]
+			s.add(fmt.Sprintf("%s%s >= %s AND %s%s < %s", prefix, q.dateField, soqlDateTime(q.rng.From, x.e.loc), prefix, q.dateField, soqlDateTime(q.rng.To.AddDate(0, 0, 1), x.e.loc)),
+				verb+q.rng.Describe())
+		default:
+			s.add(fmt.Sprintf("%sCloseDate >= %s AND %sCloseDate <= %s", prefix, soqlDate(q.rng.From), prefix, soqlDate(q.rng.To)),
+				"closing "+q.rng.Describe())
+		}
 	}
 	return s
 }
@@ -356,7 +368,10 @@ func (x *exec) metric(q *question) error {
 		return err
 	}
 	x.a.Rows = rows
-	noun := statusWord(status) + objectPlural[object][1]
+	noun := objectPlural[object][1]
+	if object == "Opportunity" {
+		noun = statusWord(status) + noun
+	}
 	if q.metric == metricRate {
 		noun = "closed opportunities"
 	}

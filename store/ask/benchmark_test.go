@@ -183,6 +183,12 @@ func (o *rawOrg) match(object string, f map[string]any, fl filters) bool {
 			if !ok {
 				return false
 			}
+		case "amountgt":
+			a, ok := amount(f)
+			limit, _ := strconv.ParseFloat(v, 64)
+			if !ok || a <= limit {
+				return false
+			}
 		case "stage":
 			if s(f, "StageName") != v {
 				return false

@@ -50,11 +50,16 @@ type question struct {
 	owner  *named // an owner named in the question
 	group  string // "", "stage", "owner", "country", "state", "industry", "type", "account", "source"
 	place  *place // a billing country or state named in the question
-	rng    *DateRange
-	n      int    // top N (0: default)
-	field  string // recent: "CreatedDate" or "LastModifiedDate"
-	days   int    // stale: days without a change
-	every  bool   // contacts: of every account
+	// opportunities: an amount bound ("over 100k") and the date field a
+	// period filters ("CloseDate", or "CreatedDate" for "created")
+	amountOp  string
+	amount    float64
+	dateField string
+	rng       *DateRange
+	n         int    // top N (0: default)
+	field     string // recent: "CreatedDate" or "LastModifiedDate"
+	days      int    // stale: days without a change
+	every     bool   // contacts: of every account
 	// account resolution
 	account    *named
 	others     []named // other accounts that matched as well
@@ -81,7 +86,10 @@ func normalise(s string) []string {
 			b.WriteString(f)
 			continue
 		}
-		if isWordRune(r) || ((r == '-' || r == '/') && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1])) {
+		if r == ',' && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1]) {
+			continue // 100,000
+		}
+		if isWordRune(r) || ((r == '-' || r == '/' || r == '.') && i > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i-1]) && unicode.IsDigit(rs[i+1])) {
 			b.WriteRune(r)
 			continue
 		}
@@ -164,6 +172,21 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 			}
 		}
 	}
+	e.parseAmount(q, used)
+	for i, w := range q.words {
+		if _, ok := parseNumber(w); ok && !used[i] && q.intent != intentUnknown && q.intent != intentWrite {
+			// A number we did not understand changes the question: never
+			// answer as if it were not there.
+			q.unresolved = strings.TrimSpace(q.unresolved + " " + w)
+		}
+	}
+	q.dateField = "CloseDate"
+	switch {
+	case q.has("created", "opened", "added") || (q.has("new") && !q.has("close", "closing", "closes", "closed", "won", "lost")):
+		q.dateField = "CreatedDate"
+	case q.has("modified", "updated", "changed", "edited"):
+		q.dateField = "LastModifiedDate"
+	}
 	if q.intent == intentContacts && q.has("every account", "all accounts", "each account", "all my accounts", "every customer", "each customer", "my accounts", "all customers") {
 		q.every = true
 	}
@@ -200,7 +223,7 @@ func objectOf(q *question) string {
 // statusOf is an opportunity status filter.
 func statusOf(q *question) string {
 	switch {
-	case q.has("closed won", "won", "win", "wins", "bookings", "booked", "revenue", "sold", "closed-won"):
+	case q.has("closed won", "won", "win", "wins", "bookings", "booked", "revenue", "sold", "closed-won", "sell"):
 		return "won"
 	case q.has("closed lost", "lost", "lose", "losses", "closed-lost"):
 		return "lost"
@@ -265,7 +288,7 @@ func intentOf(q *question) (intent, metric) {
 	case q.has("what do you know", "tell me about", "overview", "summary", "summarise", "summarize", "profile",
 		"who is", "what is going on with", "whats going on with", "what about", "brief me on", "info on", "information on", "everything about", "details on", "details of", "details about"):
 		return intentOverview, 0
-	case q.hasPrefix("activit", "interaction", "touchpoint") || q.has("last touch", "last contacted", "last spoke", "last talked", "last time we", "when did we last", "last engagement", "latest engagement"):
+	case q.hasPrefix("activit", "interaction", "touchpoint") || q.has("last meeting", "last call", "last email", "latest meeting", "latest call", "last touch", "last contacted", "last spoke", "last talked", "last time we", "when did we last", "last engagement", "latest engagement"):
 		if q.has("how many") {
 			return intentMetric, metricCount
 		}
@@ -314,7 +337,7 @@ func intentOf(q *question) (intent, metric) {
 		return intentList, 0
 	}
 	// "deals I lost last month": records with filters and nothing else.
-	if q.has("deals", "opportunities", "opps", "accounts", "leads", "tasks", "contacts", "meetings", "events") {
+	if q.has("deals", "opportunities", "opps", "accounts", "leads", "tasks", "contacts", "meetings", "events", "sell", "sold") {
 		return intentList, 0
 	}
 	return intentUnknown, 0
@@ -334,7 +357,7 @@ left less let list look lost lose losses low lowest made main make many me mean 
 modified month months more most moved movement much my myself need neglected new newest newly next no not
 number of on one only open opened opportunities opportunity opp opps oppty or order organise organize organised
 organized other our out over overdue overview owned owner owners own past people per percent percentage person
-pipe pipeline please soon shortly owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
+pipe pipeline please soon shortly sell sells selling owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
 recent recently rep reps revenue right sales see set should show since size slated so sold some sort sorted split
 stage stages stale stalled state status still stuck such sum summary summarise summarize sure talk tell than that
 the their them then there these they things this those through to today top total totals touch touched
@@ -355,4 +378,65 @@ func wordSet(s string) map[string]bool {
 		m[w] = true
 	}
 	return m
+}
+
+// parseNumber reads 100000, 100k, 1.5m, 2m.
+func parseNumber(w string) (float64, bool) {
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(w, "k"):
+		mult, w = 1e3, w[:len(w)-1]
+	case strings.HasSuffix(w, "m"):
+		mult, w = 1e6, w[:len(w)-1]
+	}
+	if w == "" || strings.ContainsAny(w, "-/") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(w, 64)
+	if err != nil {
+		return 0, false
+	}
+	return f * mult, true
+}
+
+// parseAmount reads an amount bound: "over 100k", "more than 50,000",
+// "under 10000", "at least 1m".
+func (e *Engine) parseAmount(q *question, used []bool) {
+	ops := []struct {
+		words []string
+		op    string
+	}{
+		{[]string{"more", "than"}, ">"}, {[]string{"greater", "than"}, ">"}, {[]string{"bigger", "than"}, ">"}, {[]string{"larger", "than"}, ">"},
+		{[]string{"at", "least"}, ">="}, {[]string{"less", "than"}, "<"}, {[]string{"smaller", "than"}, "<"}, {[]string{"at", "most"}, "<="},
+		{[]string{"over"}, ">"}, {[]string{"above"}, ">"}, {[]string{"exceeding"}, ">"}, {[]string{"under"}, "<"}, {[]string{"below"}, "<"},
+	}
+	for i := range q.words {
+		for _, o := range ops {
+			j := i + len(o.words)
+			if j >= len(q.words) || !slicesEqual(q.words[i:j], o.words) || used[j] {
+				continue
+			}
+			v, ok := parseNumber(q.words[j])
+			if !ok {
+				continue
+			}
+			q.amountOp, q.amount = o.op, v
+			for k := i; k <= j; k++ {
+				used[k] = true
+			}
+			return
+		}
+	}
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

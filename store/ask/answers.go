@@ -41,6 +41,10 @@ func (x *exec) answer(q *question) error {
 		x.notUnderstood(q, "I only answer questions; I can't change records. Use the panes or `lazyforce update` for that.")
 		return nil
 	}
+	if q.unsupported != "" {
+		x.notUnderstood(q, fmt.Sprintf("I can't compute “%s” yet.", q.unsupported))
+		return nil
+	}
 	if q.unresolved != "" && q.account == nil {
 		x.notUnderstood(q, fmt.Sprintf("I don't know what “%s” refers to: no account or user matches it.", q.unresolved))
 		return nil

@@ -61,10 +61,11 @@ type question struct {
 	days      int    // stale: days without a change
 	every     bool   // contacts: of every account
 	// account resolution
-	account    *named
-	others     []named // other accounts that matched as well
-	phrase     string  // the words that named the account
-	unresolved string  // words that look like a name but match nothing
+	account     *named
+	others      []named // other accounts that matched as well
+	phrase      string  // the words that named the account
+	unresolved  string  // words that look like a name but match nothing
+	unsupported string  // a measure the engine does not compute
 }
 
 // normalise lowercases s, folds accents, drops apostrophes and possessive
@@ -173,6 +174,29 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 		}
 	}
 	e.parseAmount(q, used)
+	if q.intent == intentStale {
+		for i, w := range q.words {
+			if (w == "days" || w == "day") && i > 0 && used[i-1] {
+				used[i] = true
+			}
+		}
+	}
+	// Measures the engine does not compute: answering with an amount or a
+	// count instead would be a confident wrong number.
+	switch q.intent {
+	case intentMetric, intentRank, intentList, intentClosing:
+		for i, w := range q.words {
+			if unsupported[w] && !used[i] {
+				q.unsupported = w
+			}
+		}
+		if q.has("expected revenue", "expected amount", "expected value") {
+			q.unsupported = "expected revenue"
+		}
+		if q.amountOp != "" && q.object != "Opportunity" {
+			q.unsupported = "an amount bound on " + objectPlural[q.object][1]
+		}
+	}
 	for i, w := range q.words {
 		if _, ok := parseNumber(w); ok && !used[i] && q.intent != intentUnknown && q.intent != intentWrite {
 			// A number we did not understand changes the question: never
@@ -417,8 +441,8 @@ func (e *Engine) parseAmount(q *question, used []bool) {
 				continue
 			}
 			v, ok := parseNumber(q.words[j])
-			if !ok {
-				continue
+			if !ok || v < 1000 {
+				continue // "more than 5 deals" is a count, not an amount
 			}
 			q.amountOp, q.amount = o.op, v
 			for k := i; k <= j; k++ {
@@ -440,3 +464,9 @@ func slicesEqual(a, b []string) bool {
 	}
 	return true
 }
+
+// unsupported are measures a question may ask for that the engine does not
+// compute (time to close, probability-weighted amounts, quotas, ...).
+var unsupported = wordSet(`days day time cycle velocity duration length age aging probability weighted
+forecast forecasted quota quotas margin margins discount discounts profit commission employees headcount score
+calls emails`)

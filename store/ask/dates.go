@@ -308,6 +308,16 @@ func (e *Engine) parseTime(words []string) (*DateRange, int, int) {
 				return &DateRange{From: from, To: civil(y, 12, 31), Label: "calendar year " + strconv.Itoa(y)}, i, i + 2
 			}
 		}
+		// "first quarter" is Q1
+		if ord, ok := map[string]string{"first": "q1", "1st": "q1", "second": "q2", "2nd": "q2", "third": "q3", "3rd": "q3", "fourth": "q4", "4th": "q4"}[w]; ok &&
+			i+1 < len(words) && unitWords[words[i+1]] == "quarter" {
+			words = append(append(append([]string{}, words[:i]...), ord), words[i+2:]...)
+			r, from, to := e.parseTime(words)
+			if r != nil && to > i {
+				to++ // the original span has one more word
+			}
+			return r, from, to
+		}
 		// Q1..Q4 [FY2026]
 		if len(w) == 2 && w[0] == 'q' && w[1] >= '1' && w[1] <= '4' {
 			qn := int(w[1] - '0')

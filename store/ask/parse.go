@@ -149,6 +149,9 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 			used[i] = true
 		}
 	}
+	if q.has("my team", "our team", "the team", "whole team", "my reps", "my org") {
+		q.text = strings.Replace(q.text, " my team ", " team ", 1)
+	}
 	q.mine = q.has("my", "i", "mine", "im", "ive", "myself", "me") &&
 		!(q.has("me") && !q.has("my", "i", "mine", "im", "ive", "myself") &&
 			q.has("show me", "tell me", "give me", "get me", "find me", "list me", "let me", "help me", "remind me"))
@@ -188,6 +191,15 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 		for i, w := range q.words {
 			if unsupported[w] && !used[i] {
 				q.unsupported = w
+			}
+		}
+		if q.has("by month", "per month", "each month", "monthly", "by quarter", "per quarter", "each quarter", "quarterly",
+			"by week", "per week", "weekly", "by year", "per year", "yearly", "annually", "over time", "trend") {
+			q.unsupported = "a breakdown by period"
+		}
+		for i, w := range q.words {
+			if negations[w] && !used[i] && !q.has("not converted", "not done", "not completed", "not started", "no of") {
+				q.unsupported = "“" + w + "” (a negation)"
 			}
 		}
 		if q.has("expected revenue", "expected amount", "expected value") {
@@ -470,3 +482,6 @@ func slicesEqual(a, b []string) bool {
 var unsupported = wordSet(`days day time cycle velocity duration length age aging probability weighted
 forecast forecasted quota quotas margin margins discount discounts profit commission employees headcount score
 calls emails`)
+
+// negations flip what a question asks; the grammar does not handle them.
+var negations = wordSet(`not no without except excluding exclude besides never nor neither other than`)

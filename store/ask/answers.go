@@ -327,6 +327,9 @@ func (x *exec) metric(q *question) error {
 	} else {
 		s = x.otherScope(q)
 	}
+	if q.group == "month" || q.group == "quarter" || q.group == "year" {
+		return x.byPeriod(q, object, s, status)
+	}
 	gf := ""
 	if q.group != "" {
 		gf, _ = groupField(object, q.group)
@@ -1278,5 +1281,125 @@ func (x *exec) list(q *question) error {
 		v, _ := num(r, "Amount")
 		return []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(v), str(r, "CloseDate"), str(r, "Owner.Name")}
 	}, 50)
+	return nil
+}
+
+// byPeriod answers a breakdown by fiscal quarter, fiscal year or calendar
+// month of the close date (or of the created date for "created").
+func (x *exec) byPeriod(q *question, object string, s *scope, status string) error {
+	field := "CloseDate"
+	switch {
+	case object != "Opportunity" && object != "Task" && object != "Event":
+		field = "CreatedDate"
+	case object != "Opportunity":
+		field = "ActivityDate"
+	case q.dateField == "CreatedDate":
+		field = "CreatedDate"
+	}
+	var keys []string
+	switch q.group {
+	case "quarter":
+		keys = []string{"FISCAL_YEAR(" + field + ")", "FISCAL_QUARTER(" + field + ")"}
+	case "year":
+		keys = []string{"FISCAL_YEAR(" + field + ")"}
+	case "month":
+		keys = []string{"CALENDAR_YEAR(" + field + ")", "CALENDAR_MONTH(" + field + ")"}
+	}
+	agg := map[metric]string{metricSum: "SUM(Amount) total, COUNT(Id) n", metricAvg: "AVG(Amount) total, COUNT(Id) n",
+		metricCount: "COUNT(Id) n", metricRate: "COUNT(Id) n"}[q.metric]
+	sel := make([]string, len(keys))
+	for i, k := range keys {
+		sel[i] = fmt.Sprintf("%s p%d", k, i)
+	}
+	groupBy := strings.Join(keys, ", ")
+	if q.metric == metricRate {
+		sel = append(sel, "IsWon")
+		groupBy += ", IsWon"
+	}
+	s.add(field+" != null", "")
+	rows, err := x.query("SELECT " + strings.Join(sel, ", ") + ", " + agg + " FROM " + object + s.where() + " GROUP BY " + groupBy)
+	if err != nil {
+		return err
+	}
+	x.a.Rows = rows
+	type acc struct {
+		key            [2]int
+		value          float64
+		n, won, closed int
+	}
+	groups := map[[2]int]*acc{}
+	for _, r := range rows {
+		var k [2]int
+		for i := range keys {
+			v, _ := num(r, fmt.Sprintf("p%d", i))
+			k[i] = int(v)
+		}
+		g := groups[k]
+		if g == nil {
+			g = &acc{key: k}
+			groups[k] = g
+		}
+		n, _ := num(r, "n")
+		v, _ := num(r, "total")
+		switch q.metric {
+		case metricSum:
+			g.value += v
+		case metricAvg:
+			g.value = v
+		case metricCount:
+			g.value += n
+		case metricRate:
+			g.closed += int(n)
+			if boolean(r, "IsWon") {
+				g.won += int(n)
+			}
+		}
+		g.n += int(n)
+	}
+	var list []*acc
+	for _, g := range groups {
+		if q.metric == metricRate {
+			g.value = float64(g.won) / float64(max(1, g.closed))
+		}
+		list = append(list, g)
+	}
+	slices.SortFunc(list, func(a, b *acc) int { return cmp.Or(cmp.Compare(a.key[0], b.key[0]), cmp.Compare(a.key[1], b.key[1])) })
+	var bars []Bar
+	for _, g := range list {
+		var label string
+		switch q.group {
+		case "quarter":
+			label = fmt.Sprintf("FY%d Q%d", g.key[0], g.key[1])
+		case "year":
+			label = fmt.Sprintf("FY%d", g.key[0])
+		case "month":
+			label = fmt.Sprintf("%04d-%02d", g.key[0], g.key[1])
+		}
+		bars = append(bars, Bar{Label: label, Value: g.value, Count: g.n})
+	}
+	x.a.Breakdown = bars
+	noun := objectPlural[object][1]
+	if object == "Opportunity" {
+		noun = statusWord(status) + noun
+	}
+	what := map[metric]string{metricSum: "Total amount", metricAvg: "Average amount", metricCount: "Number", metricRate: "Win rate (won ÷ closed)"}[q.metric]
+	per := map[string]string{"quarter": "fiscal quarter", "year": "fiscal year", "month": "calendar month"}[q.group]
+	scopeText := s.text()
+	if scopeText != "" {
+		scopeText = " " + scopeText
+	}
+	fmt.Fprintf(&x.md, "**%s of %s%s by %s of %s**\n\n", what, noun, scopeText, per, map[string]string{"CloseDate": "close date", "CreatedDate": "created date", "ActivityDate": "activity date"}[field])
+	format := x.e.money
+	switch q.metric {
+	case metricCount:
+		format = func(v float64) string { return group(fmt.Sprint(int(v))) }
+	case metricRate:
+		format = percent
+	}
+	if len(bars) == 0 {
+		x.md.WriteString("Nothing matches.\n")
+		return nil
+	}
+	barChart(&x.md, bars, format)
 	return nil
 }

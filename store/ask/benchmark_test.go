@@ -263,6 +263,17 @@ func (o *rawOrg) groupLabel(object, field string, f map[string]any) string {
 		return s(f, "Type")
 	case "account":
 		return s(acct, "Name")
+	case "quarter":
+		// the demo's fiscal year starts in February and is named by the
+		// calendar year it ends in
+		d, _ := time.Parse("2006-01-02", s(f, "CloseDate"))
+		fy, m := d.Year(), int(d.Month())
+		if m >= demo.FiscalYearStartMonth {
+			fy++
+		}
+		return fmt.Sprintf("FY%d Q%d", fy, (m-demo.FiscalYearStartMonth+12)%12/3+1)
+	case "month":
+		return s(f, "CloseDate")[:7]
 	}
 	panic("unknown group field " + field)
 }

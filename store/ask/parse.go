@@ -193,8 +193,7 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 				q.unsupported = w
 			}
 		}
-		if q.has("by month", "per month", "each month", "monthly", "by quarter", "per quarter", "each quarter", "quarterly",
-			"by week", "per week", "weekly", "by year", "per year", "yearly", "annually", "over time", "trend") {
+		if q.has("by week", "per week", "weekly", "over time", "trend", "by day", "per day", "daily") {
 			q.unsupported = "a breakdown by period"
 		}
 		for i, w := range q.words {
@@ -280,6 +279,7 @@ var groupWords = map[string]string{
 	"type": "type", "types": "type",
 	"account": "account", "accounts": "account", "customer": "account", "customers": "account",
 	"source": "source", "sources": "source",
+	"month": "month", "months": "month", "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "year": "year", "years": "year",
 }
 
 // groupOf reads "by X", "per X", "each X", "X breakdown".
@@ -292,6 +292,16 @@ func groupOf(q *question) string {
 			if g, ok := groupWords[q.words[j]]; ok {
 				return g
 			}
+		}
+	}
+	for _, w := range q.words {
+		switch w {
+		case "monthly":
+			return "month"
+		case "quarterly":
+			return "quarter"
+		case "yearly", "annually":
+			return "year"
 		}
 	}
 	for i, w := range q.words {
@@ -346,7 +356,7 @@ func intentOf(q *question) (intent, metric) {
 	case rate:
 		return intentMetric, metricRate
 	case q.has("recently", "recent", "newest", "latest", "new", "newly", "just created", "last created", "last modified", "last updated", "recently updated", "recently changed"):
-		if q.has("how many", "number of", "count") {
+		if q.has("how many", "number of", "count") || q.group != "" {
 			return intentMetric, metricCount
 		}
 		return intentRecent, 0
@@ -393,7 +403,7 @@ left less let list look lost lose losses low lowest made main make many me mean 
 modified month months more most moved movement much my myself need neglected new newest newly next no not
 number of on one only open opened opportunities opportunity opp opps oppty or order organise organize organised
 organized other our out over overdue overview owned owner owners own past people per percent percentage person
-pipe pipeline please soon shortly sell sells selling owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
+pipe pipeline please soon shortly monthly quarterly yearly annually sell sells selling owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
 recent recently rep reps revenue right sales see set should show since size slated so sold some sort sorted split
 stage stages stale stalled state status still stuck such sum summary summarise summarize sure talk tell than that
 the their them then there these they things this those through to today top total totals touch touched

@@ -228,6 +228,17 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 	if (q.intent == intentMetric || q.intent == intentRank) && q.status == "" && q.has("closing", "close", "closes", "due to close") {
 		q.status = "open"
 	}
+	if q.intent == intentUnknown {
+		// A question that is only an account's name asks about the account.
+		q.intent = intentOverview
+		if err := e.resolveNames(ctx, q, used); err != nil {
+			return nil, err
+		}
+		if q.account == nil || q.unresolved != "" || q.owner != nil || q.place != nil || q.stage != "" || q.rng != nil {
+			q.intent, q.account, q.others, q.unresolved, q.owner, q.place, q.stage = intentUnknown, nil, nil, "", nil, nil, ""
+		}
+		return q, nil
+	}
 	if err := e.resolveNames(ctx, q, used); err != nil {
 		return nil, err
 	}

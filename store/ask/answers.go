@@ -181,7 +181,7 @@ func (x *exec) oppScope(q *question, prefix string, status string) *scope {
 		s.add(prefix+"StageName = "+quote(q.stage), "in stage "+q.stage)
 	}
 	if q.place != nil {
-		s.add(prefix+"Account.Billing"+q.place.field+" = "+quote(q.place.value), "of accounts in "+q.place.value)
+		s.add(prefix+"Account."+q.place.field+" = "+quote(q.place.value), "of accounts "+q.place.words())
 	}
 	if q.amountOp != "" {
 		s.add(fmt.Sprintf("%sAmount %s %s", prefix, q.amountOp, strconv.FormatFloat(q.amount, 'f', -1, 64)),
@@ -212,11 +212,12 @@ func groupField(object, group string) (string, string) {
 		return map[string]string{
 			"stage": "StageName", "owner": "Owner.Name", "country": "Account.BillingCountry", "state": "Account.BillingState",
 			"industry": "Account.Industry", "type": "Type", "account": "Account.Name", "source": "LeadSource",
+			"accounttype": "Account.Type",
 		}[group], group
 	case "Account":
 		return map[string]string{
 			"owner": "Owner.Name", "country": "BillingCountry", "state": "BillingState", "industry": "Industry",
-			"type": "Type", "source": "AccountSource",
+			"type": "Type", "source": "AccountSource", "accounttype": "Type",
 		}[group], group
 	case "Lead":
 		return map[string]string{
@@ -238,7 +239,7 @@ func groupField(object, group string) (string, string) {
 
 var groupLabels = map[string]string{
 	"stage": "stage", "owner": "owner", "country": "billing country", "state": "billing state",
-	"industry": "industry", "type": "type", "account": "account", "source": "source",
+	"industry": "industry", "type": "type", "account": "account", "source": "source", "accounttype": "account type",
 }
 
 // otherScope is the filter for accounts, contacts, leads, tasks and events.
@@ -258,11 +259,11 @@ func (x *exec) otherScope(q *question) *scope {
 	if q.place != nil {
 		switch q.object {
 		case "Account":
-			s.add("Billing"+q.place.field+" = "+quote(q.place.value), "in "+q.place.value)
+			s.add(q.place.field+" = "+quote(q.place.value), q.place.words())
 		case "Contact":
-			s.add("Account.Billing"+q.place.field+" = "+quote(q.place.value), "of accounts in "+q.place.value)
+			s.add("Account."+q.place.field+" = "+quote(q.place.value), "of accounts "+q.place.words())
 		case "Lead":
-			s.add(q.place.field+" = "+quote(q.place.value), "in "+q.place.value)
+			s.add(strings.TrimPrefix(q.place.field, "Billing")+" = "+quote(q.place.value), q.place.words())
 		}
 	}
 	switch q.object {
@@ -1402,4 +1403,12 @@ func (x *exec) byPeriod(q *question, object string, s *scope, status string) err
 	}
 	barChart(&x.md, bars, format)
 	return nil
+}
+
+// words is how an answer names the filter: "in Germany", "in industry Retail".
+func (p *place) words() string {
+	if p.field == "Industry" {
+		return "in industry " + p.value
+	}
+	return "in " + p.value
 }

@@ -117,10 +117,11 @@ type Engine struct {
 	currency string
 	model    Model
 
-	accounts []named
-	users    []named
-	stages   []stageInfo
-	places   []place
+	accounts   []named
+	users      []named
+	stages     []stageInfo
+	places     []place // billing countries
+	industries []place // industries and billing states
 }
 
 // named is a record's Id and Name.

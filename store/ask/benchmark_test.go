@@ -169,6 +169,14 @@ func (o *rawOrg) match(object string, f map[string]any, fl filters) bool {
 			if s(f, field) != o.acctByNm[v] {
 				return false
 			}
+		case "industry":
+			acct := f
+			if object != "Account" {
+				acct = o.accounts[s(f, "AccountId")]
+			}
+			if s(acct, "Industry") != v {
+				return false
+			}
 		case "country":
 			acct := f
 			if object != "Account" {
@@ -261,6 +269,8 @@ func (o *rawOrg) groupLabel(object, field string, f map[string]any) string {
 		return s(acct, "Industry")
 	case "type":
 		return s(f, "Type")
+	case "accounttype":
+		return s(acct, "Type")
 	case "account":
 		return s(acct, "Name")
 	case "quarter":

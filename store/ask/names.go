@@ -75,7 +75,7 @@ func (e *Engine) resolveNames(ctx context.Context, q *question, used []bool) err
 			break
 		}
 	}
-	// A billing country or state by its full name.
+	// A billing country by its full name (states and industries: below).
 	if err := e.loadPlaces(ctx); err != nil {
 		return err
 	}
@@ -142,6 +142,15 @@ func (e *Engine) resolveNames(ctx context.Context, q *question, used []bool) err
 	var bestPhrase string
 	var unresolved []string
 	for _, r := range runs {
+		// A run that is exactly an industry or a billing state ("pipeline
+		// in retail") names it; such words inside a longer run ("Acme
+		// Media") are part of an account's name.
+		if q.place == nil {
+			if ind := e.industry(q.words[r.from:r.to]); ind != nil {
+				q.place = ind
+				continue
+			}
+		}
 		// The best sub-span of the run; its other name words are unresolved.
 		var runBest []named
 		runScore, runFrom, runTo := 0.0, 0, 0
@@ -311,9 +320,10 @@ func osa(a, b string) int {
 	return d[len(ra)][len(rb)]
 }
 
-// place is a billing country or state value of the cached accounts.
+// place is a billing country or state, or an industry, of the cached
+// accounts.
 type place struct {
-	field string // "Country" or "State"
+	field string // the Account field: "BillingCountry", "BillingState" or "Industry"
 	value string
 	norm  []string
 }
@@ -325,8 +335,8 @@ func (e *Engine) loadPlaces(ctx context.Context) error {
 		return nil
 	}
 	e.places = []place{}
-	for _, field := range []string{"Country", "State"} {
-		rows, err := e.support(ctx, "SELECT Billing"+field+" v, COUNT(Id) n FROM Account GROUP BY Billing"+field)
+	for _, field := range []string{"BillingCountry", "BillingState", "Industry"} {
+		rows, err := e.support(ctx, "SELECT "+field+" v, COUNT(Id) n FROM Account GROUP BY "+field)
 		if err != nil {
 			return err
 		}
@@ -337,9 +347,23 @@ func (e *Engine) loadPlaces(ctx context.Context) error {
 			if len(v) <= 2 || len(norm) == 0 {
 				continue
 			}
+			if field != "BillingCountry" {
+				e.industries = append(e.industries, place{field: field, value: v, norm: norm})
+				continue
+			}
 			e.places = append(e.places, place{field: field, value: v, norm: norm})
 		}
 	}
 	slices.SortStableFunc(e.places, func(a, b place) int { return cmp.Compare(len(b.norm), len(a.norm)) })
+	return nil
+}
+
+// industry is the industry or billing state named exactly words, if any.
+func (e *Engine) industry(words []string) *place {
+	for i := range e.industries {
+		if slices.Equal(e.industries[i].norm, words) {
+			return &e.industries[i]
+		}
+	}
 	return nil
 }

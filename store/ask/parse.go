@@ -299,10 +299,24 @@ func groupOf(q *question) string {
 		if w != "by" && w != "per" && w != "each" && w != "across" && w != "for each" {
 			continue
 		}
+		// "by stage", "by billing country", "by account type": the last
+		// group word of the words that follow.
+		g := ""
 		for j := i + 1; j < len(q.words) && j <= i+3; j++ {
-			if g, ok := groupWords[q.words[j]]; ok {
-				return g
+			w := q.words[j]
+			if gw, ok := groupWords[w]; ok {
+				if gw == "type" && g == "account" {
+					gw = "accounttype"
+				}
+				g = gw
+				continue
 			}
+			if !groupFillers[w] {
+				break
+			}
+		}
+		if g != "" {
+			return g
 		}
 	}
 	for _, w := range q.words {
@@ -506,3 +520,6 @@ calls emails`)
 
 // negations flip what a question asks; the grammar does not handle them.
 var negations = wordSet(`not no without except excluding exclude besides never nor neither other than`)
+
+// groupFillers may stand between "by" and a group word.
+var groupFillers = wordSet(`the each billing lead fiscal calendar opportunity deal their its`)

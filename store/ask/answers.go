@@ -613,10 +613,15 @@ func (x *exec) rank(q *question) error {
 	if scopeText != "" {
 		scopeText = ", " + scopeText
 	}
+	// "the biggest deal", "my largest account": one.
+	single := q.n == 0 && !q.has("deals", "opportunities", "opps", "accounts", "customers", "reps", "owners", "industries", "countries", "states", "stages", "top")
 	if entity == "deal" {
 		n := q.n
 		if n == 0 {
 			n = 10
+		}
+		if single {
+			n = 1
 		}
 		s.add("Amount != null", "")
 		rows, err := x.query(fmt.Sprintf("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, Owner.Name FROM Opportunity%s ORDER BY Amount %s LIMIT %d", s.where(), dir, n))
@@ -628,7 +633,11 @@ func (x *exec) rank(q *question) error {
 		if asc {
 			adj = "smallest"
 		}
-		fmt.Fprintf(&x.md, "**The %d %s %sopportunities%s**\n\n", len(rows), adj, statusWord(q.status), scopeText)
+		if len(rows) == 1 {
+			fmt.Fprintf(&x.md, "**The %s %sopportunity%s**\n\n", adj, statusWord(q.status), scopeText)
+		} else {
+			fmt.Fprintf(&x.md, "**The %d %s %sopportunities%s**\n\n", len(rows), adj, statusWord(q.status), scopeText)
+		}
 		var bars []Bar
 		var trows [][]string
 		for _, r := range rows {
@@ -648,6 +657,12 @@ func (x *exec) rank(q *question) error {
 	n := q.n
 	if n == 0 {
 		n = 5
+	}
+	if single {
+		n = 1
+	}
+	if entity != "account" && q.has("number of accounts", "most accounts", "count of accounts", "how many accounts") {
+		return x.rankAccounts(q, entity, n, dir)
 	}
 	gf, _ := groupField("Opportunity", entity)
 	agg, orderBy, what := "SUM(Amount) total, COUNT(Id) n", "SUM(Amount)", "total amount"
@@ -716,8 +731,7 @@ func (x *exec) rank(q *question) error {
 		}
 	}
 	x.a.Breakdown = bars
-	label := map[string]string{"account": "accounts", "owner": "owners", "industry": "industries", "country": "billing countries", "state": "billing states", "stage": "stages"}[entity]
-	fmt.Fprintf(&x.md, "**Top %d %s by %s of %sopportunities%s**\n\n", len(bars), label, what, statusWord(q.status), scopeText)
+	fmt.Fprintf(&x.md, "**%s by %s of %sopportunities%s**\n\n", topWords(len(bars), entity), what, statusWord(q.status), scopeText)
 	if len(bars) == 0 {
 		x.md.WriteString("No opportunities match.\n")
 		return nil
@@ -1411,4 +1425,48 @@ func (p *place) words() string {
 		return "in industry " + p.value
 	}
 	return "in " + p.value
+}
+
+// rankAccounts ranks groups of accounts by their number ("top industries
+// by number of accounts").
+func (x *exec) rankAccounts(q *question, entity string, n int, dir string) error {
+	gf, _ := groupField("Account", entity)
+	if gf == "" {
+		x.notUnderstood(q, "I can't rank accounts by "+entity+".")
+		return nil
+	}
+	q.object = "Account"
+	s := x.otherScope(q)
+	rows, err := x.query(fmt.Sprintf("SELECT %s grp, COUNT(Id) n FROM Account%s GROUP BY %s ORDER BY COUNT(Id) %s LIMIT %d", gf, s.where(), gf, dir, n))
+	if err != nil {
+		return err
+	}
+	x.a.Rows = rows
+	var bars []Bar
+	for _, r := range rows {
+		c, _ := num(r, "n")
+		bars = append(bars, Bar{Label: str(r, "grp"), Value: c, Count: int(c)})
+	}
+	x.a.Breakdown = bars
+	scopeText := s.text()
+	if scopeText != "" {
+		scopeText = ", " + scopeText
+	}
+	fmt.Fprintf(&x.md, "**%s by number of accounts%s**\n\n", topWords(len(bars), entity), scopeText)
+	if len(bars) == 0 {
+		x.md.WriteString("No accounts match.\n")
+		return nil
+	}
+	barChart(&x.md, bars, func(v float64) string { return fmt.Sprint(int(v)) })
+	return nil
+}
+
+// topWords is "Top 5 accounts", or "The top account" for one.
+func topWords(n int, entity string) string {
+	if n == 1 {
+		return "The top " + groupLabels[entity]
+	}
+	plural := map[string]string{"account": "accounts", "owner": "owners", "industry": "industries", "country": "billing countries",
+		"state": "billing states", "stage": "stages"}[entity]
+	return fmt.Sprintf("Top %d %s", n, plural)
 }

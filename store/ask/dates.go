@@ -15,6 +15,9 @@ type DateRange struct {
 
 // String is the range as the answer states it.
 func (r DateRange) String() string {
+	if r.From.Year() <= 1900 {
+		return "until " + r.To.Format("2 Jan 2006")
+	}
 	return fmt.Sprintf("%s to %s", r.From.Format("2 Jan 2006"), r.To.Format("2 Jan 2006"))
 }
 

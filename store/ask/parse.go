@@ -428,7 +428,7 @@ left less let list look lost lose losses low lowest made main make many me mean 
 modified month months more most moved movement much my myself need neglected new newest newly next no not
 number of on one only open opened opportunities opportunity opp opps oppty or order organise organize organised
 organized other our out over overdue overview owned owner owners own past people per percent percentage person
-pipe pipeline please soon shortly monthly quarterly yearly annually sell sells selling owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
+pipe pipeline please soon shortly looking doing shaping standing monthly quarterly yearly annually sell sells selling owns own owned holds has located based primary prior profile progress pull q qtr quarter quarters rank ranked ranking rate rates ratio
 recent recently rep reps revenue right sales see set should show since size slated so sold some sort sorted split
 stage stages stale stalled state status still stuck such sum summary summarise summarize sure talk tell than that
 the their them then there these they things this those through to today top total totals touch touched

@@ -282,7 +282,7 @@ func (x *exec) otherScope(q *question) *scope {
 		}
 	case "Event":
 		if q.rng != nil {
-			s.add(fmt.Sprintf("ActivityDate >= %s AND ActivityDate <= %s", soqlDate(q.rng.From), soqlDate(q.rng.To)), "on "+q.rng.Describe())
+			s.add(fmt.Sprintf("ActivityDate >= %s AND ActivityDate <= %s", soqlDate(q.rng.From), soqlDate(q.rng.To)), "dated "+q.rng.Describe())
 		}
 	case "Lead":
 		if q.has("open", "unconverted", "not converted") {

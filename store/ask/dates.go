@@ -18,6 +18,9 @@ func (r DateRange) String() string {
 	if r.From.Year() <= 1900 {
 		return "until " + r.To.Format("2 Jan 2006")
 	}
+	if r.From.Equal(r.To) {
+		return r.From.Format("Mon 2 Jan 2006")
+	}
 	return fmt.Sprintf("%s to %s", r.From.Format("2 Jan 2006"), r.To.Format("2 Jan 2006"))
 }
 

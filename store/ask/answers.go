@@ -42,7 +42,7 @@ func (x *exec) answer(q *question) error {
 		return nil
 	}
 	if q.unsupported != "" {
-		x.notUnderstood(q, fmt.Sprintf("I can't compute “%s” yet.", q.unsupported))
+		x.notUnderstood(q, q.unsupported)
 		return nil
 	}
 	if q.unresolved != "" && q.account == nil {

@@ -241,23 +241,23 @@ func nameScore(phrase, name []string) float64 {
 	if slices.Equal(phrase, name) {
 		return 2
 	}
+	// People type a name from its start: the first word must match the
+	// name's first word ("the" aside), which keeps a stray word
+	// ("coverage") from matching the middle of a name ("Beverage").
+	first := name[0]
+	if first == "the" && len(name) > 1 {
+		first = name[1]
+	}
+	if wordMatch(phrase[0], first) == 0 {
+		return 0
+	}
 	quality, j, matched, optional := 0.0, 0, 0, 0
 	for _, p := range phrase {
 		found := false
 		j0, q0 := j, quality
 		for ; j < len(name); j++ {
 			n := name[j]
-			var q float64
-			switch {
-			case p == n:
-				q = 1
-			case len(p) >= 3 && strings.HasPrefix(n, p):
-				q = 0.85
-			case len(p) >= 4 && len(n) >= 4 && osa(p, n) <= 1:
-				q = 0.8
-			case len(p) >= 7 && osa(p, n) <= 2:
-				q = 0.7
-			}
+			q := wordMatch(p, n)
 			if q > 0 {
 				quality += q
 				matched++
@@ -366,4 +366,23 @@ func (e *Engine) industry(words []string) *place {
 		}
 	}
 	return nil
+}
+
+// wordMatch is how well a typed word p matches a name word n: exactly (1),
+// as a prefix of 3+ letters (0.85), or with a small typo that keeps the
+// first letter (one edit from 4 letters: 0.8, two from 8: 0.7); 0 if not.
+func wordMatch(p, n string) float64 {
+	switch {
+	case p == n:
+		return 1
+	case len(p) >= 3 && strings.HasPrefix(n, p):
+		return 0.85
+	case p[0] != n[0]:
+		return 0
+	case len(p) >= 4 && len(n) >= 4 && osa(p, n) <= 1:
+		return 0.8
+	case len(p) >= 8 && osa(p, n) <= 2:
+		return 0.7
+	}
+	return 0
 }

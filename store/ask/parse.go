@@ -190,22 +190,22 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 	case intentMetric, intentRank, intentList, intentClosing:
 		for i, w := range q.words {
 			if unsupported[w] && !used[i] {
-				q.unsupported = w
+				q.unsupported = "I can't compute “" + w + "” yet."
 			}
 		}
 		if q.has("by week", "per week", "weekly", "over time", "trend", "by day", "per day", "daily") {
-			q.unsupported = "a breakdown by period"
+			q.unsupported = "I can't break answers down by week, by day or over time yet."
 		}
 		for i, w := range q.words {
 			if negations[w] && !used[i] && !q.has("not converted", "not done", "not completed", "not started", "no of") {
-				q.unsupported = "“" + w + "” (a negation)"
+				q.unsupported = "I don't handle negations (“" + w + "”) yet."
 			}
 		}
 		if q.has("expected revenue", "expected amount", "expected value") {
-			q.unsupported = "expected revenue"
+			q.unsupported = "I can't compute expected revenue yet."
 		}
 		if q.amountOp != "" && q.object != "Opportunity" {
-			q.unsupported = "an amount bound on " + objectPlural[q.object][1]
+			q.unsupported = "Amount bounds apply to opportunities only."
 		}
 	}
 	for i, w := range q.words {
@@ -269,13 +269,13 @@ func objectOf(q *question) string {
 // statusOf is an opportunity status filter.
 func statusOf(q *question) string {
 	switch {
-	case q.has("closed won", "won", "win", "wins", "bookings", "booked", "revenue", "sold", "closed-won", "sell"):
+	case q.has("closed won", "won", "win", "wins", "bookings", "booked", "revenue", "sold", "closed-won", "sell", "book"):
 		return "won"
 	case q.has("closed lost", "lost", "lose", "losses", "closed-lost"):
 		return "lost"
 	case q.has("open", "pipeline", "active", "in flight", "in progress", "pipe", "ongoing", "still open"):
 		return "open"
-	case q.has("closed"):
+	case q.has("closed") || (q.has("did") && q.has("close")):
 		return "closed"
 	}
 	return ""
@@ -387,6 +387,10 @@ func intentOf(q *question) (intent, metric) {
 		return intentRecent, 0
 	case q.has("top", "largest", "biggest", "highest", "best", "largest", "most valuable", "most", "who has the most", "who owns the most", "leading", "ranking", "rank", "ranked", "leaderboard", "bigest", "larget", "lagest", "smallest", "lowest"):
 		return intentRank, metricSum
+	case q.has("did") && q.has("close", "closes", "win", "sell", "lose", "book") &&
+		!q.has("how many", "how much", "number of", "count", "total", "sum", "average", "avg", "rate") && q.group == "":
+		// "what did Riley close last week": past deals, not upcoming ones
+		return intentList, 0
 	case (q.has("closing", "close", "closes", "due to close", "expected to close", "set to close", "going to close", "will close", "slated to close")) && !q.has("closed"):
 		if q.has("how many", "number of", "count") {
 			return intentMetric, metricCount

@@ -470,6 +470,19 @@ func (x *exec) metric(q *question) error {
 
 // single writes a one-number answer.
 func (x *exec) single(q *question, rows []rowLike, noun, scopeText string) {
+	// "1 open opportunity"; no ".." after a name ending in "Co."
+	nouns := func(n float64) string {
+		if n == 1 {
+			for plural, one := range map[string]string{"opportunities": "opportunity", "accounts": "account", "contacts": "contact",
+				"leads": "lead", "tasks": "task", "events": "event"} {
+				if strings.HasSuffix(noun, plural) {
+					return "1 " + strings.TrimSuffix(noun, plural) + one
+				}
+			}
+		}
+		return group(fmt.Sprint(int(n))) + " " + noun
+	}
+	scopeText = strings.TrimSuffix(scopeText, ".")
 	var n float64
 	switch q.metric {
 	case metricSum:
@@ -479,7 +492,7 @@ func (x *exec) single(q *question, rows []rowLike, noun, scopeText string) {
 			n, _ = num(rows[0], "n")
 		}
 		x.a.Value = &total
-		fmt.Fprintf(&x.md, "**%s** — total amount of %s %s%s.\n", x.e.money(total), group(fmt.Sprint(int(n))), noun, scopeText)
+		fmt.Fprintf(&x.md, "**%s** — total amount of %s%s.\n", x.e.money(total), nouns(n), scopeText)
 	case metricAvg:
 		var avg float64
 		ok := false
@@ -492,13 +505,13 @@ func (x *exec) single(q *question, rows []rowLike, noun, scopeText string) {
 			return
 		}
 		x.a.Value = &avg
-		fmt.Fprintf(&x.md, "**%s** — average amount of %s %s%s.\n", x.e.money(avg), group(fmt.Sprint(int(n))), noun, scopeText)
+		fmt.Fprintf(&x.md, "**%s** — average amount of %s%s.\n", x.e.money(avg), nouns(n), scopeText)
 	case metricCount:
 		if len(rows) > 0 {
 			n, _ = num(rows[0], "n")
 		}
 		x.a.Value = &n
-		fmt.Fprintf(&x.md, "**%s** %s%s.\n", group(fmt.Sprint(int(n))), noun, scopeText)
+		fmt.Fprintf(&x.md, "**%s**%s.\n", nouns(n), scopeText)
 	case metricRate:
 		won, all := 0, 0
 		for _, r := range rows {

@@ -42,6 +42,7 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdOrgs(f),
 		newCmdSync(f),
 		newCmdQuery(f),
+		newCmdAsk(f),
 	)
 	addCompletion(root)
 	return root

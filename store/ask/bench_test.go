@@ -1,0 +1,99 @@
+package ask
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/syncer"
+)
+
+// benchQuestions are one question of every family.
+var benchQuestions = []struct{ family, q string }{
+	{"total", "total opportunity size of O'Brien & Sons"},
+	{"total-me", "how much pipeline do I have"},
+	{"rate", "my win rate last quarter"},
+	{"count", "how many deals did we win last quarter"},
+	{"rank-deals", "largest open deals"},
+	{"rank-groups", "top 5 accounts by pipeline"},
+	{"overview", "what do you know about acme media"},
+	{"activity", "latest activity on acme media"},
+	{"contacts", "main contacts of acme media"},
+	{"recent", "recently created accounts"},
+	{"closing", "deals closing this month"},
+	{"overdue", "my overdue tasks"},
+	{"stale", "my stale deals"},
+	{"organise", "collect my opportunities from last quarter and organise them by stage and key contacts"},
+	{"breakdown", "pipeline by billing country"},
+	{"unknown", "what's the weather in Paris"},
+}
+
+// BenchmarkAsk measures the latency of one answer (Glamour excluded) over a
+// real cache: the demo org at scale 10 (15,500 opportunities, 55,000 tasks)
+// synced through the real path; LAZYFORCE_BENCH_SCALE=65 makes it ≈100k
+// opportunities (slow to build: run it rarely). Each family reports its
+// median and p95; the engine is made once, as the TUI would keep it.
+func BenchmarkAsk(b *testing.B) {
+	ctx := context.Background()
+	scale := 10
+	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
+		scale = v
+	}
+	ts := emulator.StartTest(b, emulator.Options{Seed: demoSeed, Scale: scale, Now: func() time.Time { return benchNow }})
+	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(b.TempDir(), "cache.db"), store.Options{Org: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ident, err := syncer.ReadIdentity(ctx, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.SetIdentity(ident); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return benchNow }}); err != nil {
+		b.Fatal(err)
+	}
+	n, _ := st.Count("Opportunity")
+	b.Logf("synced %d opportunities in %v", n, time.Since(start).Round(time.Millisecond))
+	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.Ask(ctx, "pipeline by stage of acme media"); err != nil {
+		b.Fatal(err)
+	}
+	for _, bq := range benchQuestions {
+		b.Run(bq.family, func(b *testing.B) {
+			var durs []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				a, err := e.Ask(ctx, bq.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				durs = append(durs, time.Since(t0))
+				if !a.Understood && bq.family != "unknown" {
+					b.Fatalf("%q not understood", bq.q)
+				}
+			}
+			slices.Sort(durs)
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+			b.ReportMetric(ms(durs[len(durs)/2]), "median-ms")
+			b.ReportMetric(ms(durs[min(len(durs)-1, len(durs)*95/100)]), "p95-ms")
+		})
+	}
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/ask"
+)
+
+// askOptions are the flags of 'lazyforce ask'.
+type askOptions struct {
+	json, live bool
+}
+
+func newCmdAsk(f *Factory) *cobra.Command {
+	opts := &askOptions{}
+	cmd := &cobra.Command{
+		Use:   "ask QUESTION",
+		Short: "Answer a question about your book of business from the cache (or the org with --live)",
+		Long: `Answer a question in plain words, exactly, from the local cache: the
+question becomes SOQL, the SOQL runs on the cache (or on the org with
+--live), and the answer shows the SOQL, the source and the cache age.
+
+Examples:
+  lazyforce ask "what is my pipeline by stage"
+  lazyforce ask "my win rate last quarter"
+  lazyforce ask --json "total opportunity size of Acme"`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := runAsk(cmd.Context(), f, opts, args[0])
+			if err != nil {
+				return fmt.Errorf("ask: %w", err)
+			}
+			if opts.json {
+				return writeJSON(f.IO.Out, askJSON(a))
+			}
+			return printMarkdown(f.IO.Out, a.Markdown)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"understood","answer","value","rows","soql","source","as_of"}`)
+	cmd.Flags().BoolVar(&opts.live, "live", false, "run the plan's SOQL on the org instead of the cache")
+	return cmd
+}
+
+// runAsk answers one question.
+func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) (*ask.Answer, error) {
+	org, err := f.Org()
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Store(store.Options{ReadOnly: true, Populate: true})
+	if err != nil {
+		return nil, err
+	}
+	var eo ask.Options
+	if opts.live {
+		c, err := f.Client(ctx)
+		if err != nil {
+			return nil, err
+		}
+		eo.Live = ask.RunnerFunc(func(ctx context.Context, q string) ([]*soql.Row, error) {
+			res, err := c.Query(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			rows := make([]*soql.Row, len(res.Records))
+			for i, r := range res.Records {
+				rows[i] = recordRow(r)
+			}
+			return rows, nil
+		})
+	} else if last, err := st.LastSync(); err == nil && last.IsZero() {
+		return nil, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", org.Alias)
+	}
+	// The optional model that proposes SOQL for questions outside the
+	// grammar: off unless configured.
+	// FIXME: read it from config.json once orgconfig has a "model" section.
+	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
+		eo.Model = &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
+	}
+	e, err := ask.New(st, eo)
+	if err != nil {
+		return nil, err
+	}
+	return e.Ask(ctx, question)
+}
+
+// askResult is the --json shape of an answer.
+type askResult struct {
+	Understood bool        `json:"understood"`
+	Answer     string      `json:"answer"`
+	Value      *float64    `json:"value"`
+	Rows       []*soql.Row `json:"rows"`
+	SOQL       []string    `json:"soql"`
+	Source     string      `json:"source"`
+	AsOf       string      `json:"as_of"`
+}
+
+func askJSON(a *ask.Answer) askResult {
+	r := askResult{Understood: a.Understood, Answer: a.Markdown, Value: a.Value, Rows: a.Rows, SOQL: a.SOQL, Source: a.Source}
+	if r.Rows == nil {
+		r.Rows = []*soql.Row{}
+	}
+	if r.SOQL == nil {
+		r.SOQL = []string{}
+	}
+	if !a.AsOf.IsZero() {
+		r.AsOf = a.AsOf.UTC().Format(time.RFC3339)
+	}
+	return r
+}
+
+// printMarkdown renders md with Glamour on a terminal (its width, the
+// GLAMOUR_STYLE or dark style) and prints it as it is when piped.
+func printMarkdown(w io.Writer, md string) error {
+	out := md
+	if f, ok := w.(*os.File); ok && isTerminal(w) {
+		width := 80
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 20 {
+			width = min(cols, 120) - 2
+		}
+		style := os.Getenv("GLAMOUR_STYLE")
+		if style == "" {
+			style = "dark"
+		}
+		r, err := glamour.NewTermRenderer(glamour.WithStylePath(style), glamour.WithWordWrap(width))
+		if err != nil {
+			return fmt.Errorf("render the answer: %w", err)
+		}
+		if out, err = r.Render(md); err != nil {
+			return fmt.Errorf("render the answer: %w", err)
+		}
+	}
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	_, err := io.WriteString(w, out)
+	return err
+}

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/lazyforce/lazyforce/sfdc/emulator"
+	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
+)
+
+type askOutput struct {
+	Understood bool              `json:"understood"`
+	Answer     string            `json:"answer"`
+	Value      *float64          `json:"value"`
+	Rows       []json.RawMessage `json:"rows"`
+	SOQL       []string          `json:"soql"`
+	Source     string            `json:"source"`
+	AsOf       string            `json:"as_of"`
+}
+
+func askJSONOut(t *testing.T, args ...string) askOutput {
+	t.Helper()
+	out, errs, code := runCLI(t, append([]string{"ask", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("ask %v: exit %d %q", args, code, errs)
+	}
+	var a askOutput
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("ask --json output %q: %v", out, err)
+	}
+	for _, key := range []string{`"understood"`, `"answer"`, `"value"`, `"rows"`, `"soql"`, `"source"`, `"as_of"`} {
+		if !strings.Contains(out, key) {
+			t.Errorf("ask --json output lacks %s: %s", key, out)
+		}
+	}
+	return a
+}
+
+func TestAsk(t *testing.T) {
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	org := emulator.StartTest(t, emulator.Options{Seed: 5})
+
+	// Before a sync there is nothing to answer from.
+	if _, _, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
+		t.Fatal("login failed")
+	}
+	if _, errs, code := runCLI(t, "ask", "how many accounts are there"); code != 1 || !strings.Contains(errs, "lazyforce sync") {
+		t.Errorf("ask on an empty cache: exit %d %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync"); code != 0 {
+		t.Fatalf("sync: %q", errs)
+	}
+
+	// A count, from the cache, as JSON: the number of generated accounts.
+	d := demo.Generate(demo.Config{Seed: 5})
+	accounts := 0
+	for _, r := range d.Records {
+		if r.Object == "Account" {
+			accounts++
+		}
+	}
+	a := askJSONOut(t, "how many accounts are there?")
+	if !a.Understood || a.Value == nil || *a.Value != float64(accounts) || a.Source != "cache" || a.AsOf == "" || len(a.SOQL) == 0 || len(a.Rows) == 0 {
+		t.Fatalf("ask --json: %+v, want %d accounts from the cache", a, accounts)
+	}
+
+	// The same plan run live gives the same number.
+	live := askJSONOut(t, "--live", "how many accounts are there?")
+	if live.Source != "live" || live.Value == nil || *live.Value != *a.Value || strings.Join(live.SOQL, "\n") != strings.Join(a.SOQL, "\n") {
+		t.Errorf("ask --live: %+v, cache %+v", live, a)
+	}
+	for _, q := range []string{"pipeline by stage", "my win rate this year", "top 5 accounts by pipeline", "main contacts of every account", "my stale deals"} {
+		c, l := askJSONOut(t, q), askJSONOut(t, "--live", q)
+		if c.Answer == "" || !c.Understood || (c.Value == nil) != (l.Value == nil) || (c.Value != nil && *c.Value != *l.Value) || len(c.Rows) != len(l.Rows) {
+			t.Errorf("%q: cache %+v, live %+v", q, c, l)
+		}
+	}
+
+	// A question it cannot answer: honest, no number, still exit 0.
+	u := askJSONOut(t, "what's the weather in Paris?")
+	if u.Understood || u.Value != nil || !strings.Contains(u.Answer, "can't answer") {
+		t.Errorf("unanswerable question: %+v", u)
+	}
+
+	// Piped: plain markdown with the SOQL and the source.
+	out, errs, code := runCLI(t, "ask", "pipeline by stage")
+	if code != 0 || !strings.Contains(out, "```sql") || !strings.Contains(out, "Source: local cache") || strings.Contains(out, "\x1b[") {
+		t.Errorf("ask (piped): exit %d %q %q", code, out, errs)
+	}
+
+	// Usage errors exit 2.
+	if _, _, code := runCLI(t, "ask"); code != 2 {
+		t.Errorf("ask without a question: exit %d, want 2", code)
+	}
+}

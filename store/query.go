@@ -63,6 +63,11 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 	var res *soql.Result
 	err = s.view(func(tx *bolt.Tx) error {
 		env.Source = &txSource{tx: tx, cat: cat}
+		if object, ok := plainCount(q, cat, opts); ok {
+			if n, ok := countTx(tx, object); ok {
+				env.Source = &countSource{txSource: env.Source.(*txSource), object: object, n: n}
+			}
+		}
 		var err error
 		res, err = soql.Execute(ctx, env, q)
 		return err
@@ -230,4 +235,46 @@ func wanted(key []byte, need []string) (string, bool) {
 // or only those named in fields).
 func DecodeRecord(raw []byte, fields ...string) (soql.Record, error) {
 	return decodeFields(raw, fields)
+}
+
+// plainCount reports whether q is a COUNT() of every live record of one
+// object (no WHERE, GROUP BY or HAVING; LIMIT and OFFSET are fine), which
+// the stored record count answers, and the object's name.
+func plainCount(q *soql.Query, cat *catalog, opts QueryOptions) (string, bool) {
+	if opts.IncludeDeleted || q.Where != nil || q.GroupBy != nil || q.Having != nil || len(q.OrderBy) > 0 ||
+		len(q.FromPath) != 1 || len(q.Select) != 1 {
+		return "", false
+	}
+	it := q.Select[0]
+	if it.Func != "COUNT" || it.Arg != nil || it.Path != nil || it.Subquery != nil || it.TypeOf != nil || it.Fields != "" || it.DateFunc != "" {
+		return "", false
+	}
+	o, ok := cat.Object(q.From)
+	if !ok {
+		return "", false
+	}
+	return o.Name, true
+}
+
+// countSource answers the scan of a plain COUNT() (see plainCount) from the
+// stored count: it yields n rows that are all alike (not deleted), which is
+// all COUNT() looks at, instead of reading every record.
+type countSource struct {
+	*txSource
+	object string
+	n      int
+}
+
+// Scan implements soql.Source.
+func (src *countSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	if object != src.object {
+		return src.txSource.Scan(object, need, fn)
+	}
+	r := soql.Record{"IsDeleted": false}
+	for range src.n {
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
 }

@@ -413,8 +413,15 @@ func (s *Store) dropReads() {
 }
 
 // update runs fn in one write transaction, holding the exclusive lock on
-// the file only for its length.
+// the file only for its length, and advances the data generation (see
+// Snapshot).
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	return s.commit(true, fn)
+}
+
+// commit is update; only a snapshot's own write leaves the data generation
+// alone (bump false).
+func (s *Store) commit(bump bool, fn func(tx *bolt.Tx) error) error {
 	s.txMu.Lock()
 	defer s.txMu.Unlock()
 	if s.closed {
@@ -430,7 +437,15 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 			return err
 		}
 		defer s.closeDB(db)
-		return db.Update(fn)
+		return db.Update(func(tx *bolt.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			if bump {
+				return bumpDataGen(tx)
+			}
+			return nil
+		})
 	})
 }
 

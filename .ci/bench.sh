@@ -65,7 +65,7 @@ sync_pair() {
     const [pw, pu, ps] = fs.readFileSync(p + ".time", "utf8").trim().split(" ").map(Number);
     const n = Object.values(sync.objects).reduce((a, o) => a + o.fetched, 0);
     const usS = (su + ss) / n * 1e6, usP = (pu + ps) / peer.records * 1e6;
-    console.log(`| initial sync, ${label} | lazyforce: ${sw.toFixed(1)} s, ${n} records, ${sync.api_calls} calls, ${Math.round(n / sw)} rec/s, CPU ${usS.toFixed(1)} µs/record | jsforce: ${pw.toFixed(1)} s, ${peer.records} records, ${peer.calls} calls, ${Math.round(peer.records / pw)} rec/s, CPU ${usP.toFixed(1)} µs/record | wall ${(pw / sw).toFixed(2)}× faster, CPU/record ${(usS / usP).toFixed(2)}× jsforce |`);
+    console.log(`| initial sync, ${label} | lazyforce: ${sw.toFixed(1)} s, ${n} records, ${sync.api_calls} calls, ${Math.round(n / sw)} rec/s, CPU ${usS.toFixed(1)} µs/record | jsforce: ${pw.toFixed(1)} s, ${peer.records} records, ${peer.calls} calls, ${Math.round(peer.records / pw)} rec/s, CPU ${usP.toFixed(1)} µs/record | jsforce wall ÷ lazyforce wall: ${(pw / sw).toFixed(2)} (target ≥ 4 with latency); lazyforce CPU/record ÷ jsforce: ${(usS / usP).toFixed(2)} (target ≤ 0.6) |`);
   ' "$TMP/sync-$label.json" "$TMP/peer-$label.json" "$label"
 }
 
@@ -84,7 +84,7 @@ hf() { # hf NAME CMD PEER_CMD
   "$NODE" -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).results;
     const f = (x) => `${(x.median * 1000).toFixed(0)} ms median (${(x.min * 1000).toFixed(0)}–${(x.max * 1000).toFixed(0)})`;
-    console.log(`| ${process.argv[2]} | ${f(r[0])} | ${f(r[1])} | ${(r[1].median / r[0].median).toFixed(2)}× faster |`);
+    console.log(`| ${process.argv[2]} | ${f(r[0])} | ${f(r[1])} | peer ÷ lazyforce: ${(r[1].median / r[0].median).toFixed(1)} |`);
   ' "$TMP/hf-$1.json" "$4"
 }
 peerq() { echo "$NODE -e \"const j=require('$CONF/node_modules/jsforce');new j.Connection({instanceUrl:process.env.INSTANCE_URL,accessToken:process.env.ACCESS_TOKEN,version:'62.0'}).query(process.argv[1]).then(r=>console.log(r.totalSize))\" \"$1\""; }

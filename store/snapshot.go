@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -23,6 +24,10 @@ var (
 	indexSnap  = []byte("snap")
 	keyDataGen = []byte("data_gen")
 )
+
+// snapshotWait bounds PutSnapshot's wait for the file: a reader that just
+// derived a list must not be held up by another process's sync.
+const snapshotWait = 50 * time.Millisecond
 
 // dataGen reads the data generation in tx (0 for a cache without one).
 func dataGen(tx *bolt.Tx) uint64 {
@@ -89,10 +94,12 @@ func (s *Store) Snapshot(name string, fn func(data []byte) error) (gen uint64, o
 
 // PutSnapshot stores data as the snapshot called name, derived from the
 // cache at data generation gen (from Snapshot), unless the data changed
-// since: then it stores nothing and returns false. A read-only Store
-// stores nothing either (an error).
+// since: then it stores nothing and returns false. A snapshot is only worth
+// a moment: when another process is writing (a sync) it is not stored
+// either (ErrLocked after snapshotWait), nor by a read-only Store (an
+// error).
 func (s *Store) PutSnapshot(name string, gen uint64, data []byte) (stored bool, err error) {
-	err = s.commit(false, func(tx *bolt.Tx) error {
+	err = s.commit(false, snapshotWait, func(tx *bolt.Tx) error {
 		if dataGen(tx) != gen {
 			return nil
 		}

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"errors"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 )
@@ -47,5 +50,33 @@ func TestSnapshotFollowsTheData(t *testing.T) {
 	}
 	if err := s.Verify(); err != nil {
 		t.Fatalf("verify with snapshots: %v", err)
+	}
+}
+
+// TestSnapshotDoesNotWaitForAWriter checks that storing a snapshot gives
+// up at once while another writer (here: one holding the gate, as a sync
+// of another process does) has the file.
+func TestSnapshotDoesNotWaitForAWriter(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no gate on Windows")
+	}
+	s := openTemp(t)
+	gen, _, err := s.Snapshot("a", func([]byte) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	release, err := lockGate(s.Path(), true, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	stored, err := s.PutSnapshot("a", gen, []byte("x"))
+	waited := time.Since(start)
+	release()
+	if stored || !errors.Is(err, ErrLocked) || waited > 5*time.Second {
+		t.Fatalf("PutSnapshot under another writer: stored %v, %v after %v", stored, err, waited)
+	}
+	if stored, err := s.PutSnapshot("a", gen, []byte("x")); err != nil || !stored {
+		t.Fatalf("PutSnapshot after the writer: %v %v", stored, err)
 	}
 }

@@ -169,8 +169,14 @@ func (b *Book) readOpportunities(ctx context.Context) ([]Opportunity, error) {
 	})
 }
 
-// Leads returns every cached lead with its owner's name, in Id order.
+// Leads returns every cached lead with its owner's name, in Id order
+// (from its snapshot while the cache is unchanged).
 func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
+	return snapshotted(ctx, b, "leads", b.readLeads, putLead, getLead)
+}
+
+// readLeads is Leads read from the records.
+func (b *Book) readLeads(ctx context.Context) ([]Lead, error) {
 	return listOwned(ctx, b, "Lead", leadFields, func(key string, r soql.Record, users map[string]string) Lead {
 		l := leadOf(key, r)
 		l.OwnerName = users[l.OwnerID]

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Start-up over a big cache: the lists the app shows first (every account,
-// every opportunity with its account's and owner's names) are kept in the
+// Start-up over a big cache: the lists the app shows (every account,
+// opportunity, contact and lead with the names of their accounts and
+// owners) are kept in the
 // cache as compact snapshots (store.Snapshot), written by the first read
 // after the data changed (normally the app's reload after a sync) and read
 // back, while the data stays as it is, as one value: no record is decoded
@@ -203,5 +204,41 @@ func getOpportunity(d *decoder) Opportunity {
 		Amount: d.float(), AmountNull: d.boolean(), CloseDate: d.time(), OwnerID: d.str(), OwnerName: d.str(),
 		Probability: d.float(), IsClosed: d.boolean(), IsWon: d.boolean(), RecordTypeID: d.str(),
 		LastActivityDate: d.time(),
+	}
+}
+
+func putContact(e *encoder, c *Contact) {
+	for _, s := range []string{c.ID, c.Name, c.Title, c.Email, c.Phone, c.AccountID, c.AccountName, c.Department,
+		c.MobilePhone, c.MailingCity, c.LeadSource, c.OwnerID, c.OwnerName} {
+		e.str(s)
+	}
+	e.time(c.LastActivityDate)
+}
+
+func getContact(d *decoder) Contact {
+	return Contact{
+		ID: d.str(), Name: d.str(), Title: d.str(), Email: d.str(), Phone: d.str(), AccountID: d.str(),
+		AccountName: d.str(), Department: d.str(), MobilePhone: d.str(), MailingCity: d.str(),
+		LeadSource: d.str(), OwnerID: d.str(), OwnerName: d.str(), LastActivityDate: d.time(),
+	}
+}
+
+func putLead(e *encoder, l *Lead) {
+	for _, s := range []string{l.ID, l.Name, l.Company, l.Title, l.Status, l.Email, l.Phone, l.OwnerID, l.OwnerName} {
+		e.str(s)
+	}
+	e.boolean(l.IsConverted)
+	for _, s := range []string{l.LeadSource, l.City, l.Industry} {
+		e.str(s)
+	}
+	e.time(l.CreatedDate)
+	e.time(l.LastActivityDate)
+}
+
+func getLead(d *decoder) Lead {
+	return Lead{
+		ID: d.str(), Name: d.str(), Company: d.str(), Title: d.str(), Status: d.str(), Email: d.str(),
+		Phone: d.str(), OwnerID: d.str(), OwnerName: d.str(), IsConverted: d.boolean(),
+		LeadSource: d.str(), City: d.str(), Industry: d.str(), CreatedDate: d.time(), LastActivityDate: d.time(),
 	}
 }

@@ -17,7 +17,7 @@ import (
 // the next read sees the change (and stores fresh snapshots).
 func TestListsFromSnapshots(t *testing.T) {
 	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
-		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
 	b := New(st, Options{OrgName: "demo"})
 	ctx := context.Background()
 
@@ -40,6 +40,14 @@ func TestListsFromSnapshots(t *testing.T) {
 	if err != nil || len(wantOpps) == 0 {
 		t.Fatalf("read opportunities: %d, %v", len(wantOpps), err)
 	}
+	wantContacts, err := b.readContacts(ctx)
+	if err != nil || len(wantContacts) == 0 {
+		t.Fatalf("read contacts: %d, %v", len(wantContacts), err)
+	}
+	wantLeads, err := b.readLeads(ctx)
+	if err != nil || len(wantLeads) == 0 {
+		t.Fatalf("read leads: %d, %v", len(wantLeads), err)
+	}
 	for round := range 2 { // the first stores the snapshots, the second reads them
 		accts, err := b.Accounts(ctx)
 		if err != nil || !reflect.DeepEqual(accts, wantAccts) {
@@ -49,7 +57,15 @@ func TestListsFromSnapshots(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(opps, wantOpps) {
 			t.Fatalf("round %d: opportunities differ from the records (%d vs %d), %v", round, len(opps), len(wantOpps), err)
 		}
-		if !current("accounts") || !current("opportunities") {
+		contacts, err := b.AllContacts(ctx)
+		if err != nil || !reflect.DeepEqual(contacts, wantContacts) {
+			t.Fatalf("round %d: contacts differ from the records (%d vs %d), %v", round, len(contacts), len(wantContacts), err)
+		}
+		leads, err := b.Leads(ctx)
+		if err != nil || !reflect.DeepEqual(leads, wantLeads) {
+			t.Fatalf("round %d: leads differ from the records (%d vs %d), %v", round, len(leads), len(wantLeads), err)
+		}
+		if !current("accounts") || !current("opportunities") || !current("contacts") || !current("leads") {
 			t.Fatalf("round %d: snapshots not current after a read", round)
 		}
 	}

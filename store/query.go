@@ -9,6 +9,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
@@ -63,6 +64,14 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 	var res *soql.Result
 	err = s.view(func(tx *bolt.Tx) error {
 		env.Source = &txSource{tx: tx, cat: cat}
+		src := env.Source.(*txSource)
+		if object, ok := plainCount(q, cat, opts); ok {
+			if n, ok := countTx(tx, object); ok {
+				env.Source = &countSource{txSource: src, object: object, n: n}
+			}
+		} else if object, prefix, ok := indexedFilter(q, cat); ok {
+			env.Source = &indexSource{txSource: src, object: object, prefix: prefix}
+		}
 		var err error
 		res, err = soql.Execute(ctx, env, q)
 		return err
@@ -230,4 +239,123 @@ func wanted(key []byte, need []string) (string, bool) {
 // or only those named in fields).
 func DecodeRecord(raw []byte, fields ...string) (soql.Record, error) {
 	return decodeFields(raw, fields)
+}
+
+// plainCount reports whether q is a COUNT() of every live record of one
+// object (no WHERE, GROUP BY or HAVING; LIMIT and OFFSET are fine), which
+// the stored record count answers, and the object's name.
+func plainCount(q *soql.Query, cat *catalog, opts QueryOptions) (string, bool) {
+	if opts.IncludeDeleted || q.Where != nil || q.GroupBy != nil || q.Having != nil || len(q.OrderBy) > 0 ||
+		len(q.FromPath) != 1 || len(q.Select) != 1 {
+		return "", false
+	}
+	it := q.Select[0]
+	if it.Func != "COUNT" || it.Arg != nil || it.Path != nil || it.Subquery != nil || it.TypeOf != nil || it.Fields != "" || it.DateFunc != "" {
+		return "", false
+	}
+	o, ok := cat.Object(q.From)
+	if !ok {
+		return "", false
+	}
+	return o.Name, true
+}
+
+// countSource answers the scan of a plain COUNT() (see plainCount) from the
+// stored count: it yields n rows that are all alike (not deleted), which is
+// all COUNT() looks at, instead of reading every record.
+type countSource struct {
+	*txSource
+	object string
+	n      int
+}
+
+// Scan implements soql.Source.
+func (src *countSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	if object != src.object {
+		return src.txSource.Scan(object, need, fn)
+	}
+	r := soql.Record{"IsDeleted": false}
+	for range src.n {
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// indexedFilter finds in q's WHERE a condition every matching record must
+// meet (a top-level AND term) that the lookup index answers: a reference
+// field indexed by indexEntries equal to an 18-character Id in its
+// canonical form (idEqual then matches exactly that Id). It returns the
+// object and the index prefix of the records that may match.
+func indexedFilter(q *soql.Query, cat *catalog) (string, []byte, bool) {
+	if q.Where == nil || len(q.FromPath) != 1 {
+		return "", nil, false
+	}
+	o, ok := cat.Object(q.From)
+	if !ok {
+		return "", nil, false
+	}
+	var found []byte
+	var walk func(e soql.Expr)
+	walk = func(e soql.Expr) {
+		switch x := e.(type) {
+		case *soql.BinaryExpr:
+			if x.Op == "AND" {
+				walk(x.Left)
+				walk(x.Right)
+			}
+		case *soql.Condition:
+			if found != nil || x.Op != "=" || x.Subquery != nil || x.Left.Func != "" || len(x.Left.Path) != 1 || x.Value.Kind != soql.ValString {
+				return
+			}
+			id, err := sfdc.ParseID(x.Value.Str)
+			if err != nil || string(id) != x.Value.Str {
+				return
+			}
+			for _, f := range o.Fields {
+				if strings.EqualFold(f.Name, x.Left.Path[0]) {
+					if f.Type == "reference" && !notIndexed[f.Name] && (strings.HasSuffix(f.Name, "Id") || strings.HasSuffix(f.Name, "__c")) {
+						found = append(joinKey(o.Name, f.Name, x.Value.Str), 0)
+					}
+					return
+				}
+			}
+		}
+	}
+	walk(q.Where)
+	return o.Name, found, found != nil
+}
+
+// indexSource scans only the records of one object that the lookup index
+// lists under prefix (see indexedFilter), in Id order like a full scan;
+// the query's WHERE still decides which of them match.
+type indexSource struct {
+	*txSource
+	object string
+	prefix []byte
+}
+
+// Scan implements soql.Source.
+func (src *indexSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	b := src.bucket(object)
+	idx := src.tx.Bucket(bucketIndex).Bucket(indexRef)
+	if object != src.object || b == nil || idx == nil {
+		return src.txSource.Scan(object, need, fn)
+	}
+	c := idx.Cursor()
+	for k, _ := c.Seek(src.prefix); k != nil && bytes.HasPrefix(k, src.prefix); k, _ = c.Next() {
+		raw := b.Get(k[len(src.prefix):])
+		if raw == nil {
+			continue
+		}
+		r, err := decodeFields(raw, need)
+		if err != nil {
+			return fmt.Errorf("cached %s %s: %w", object, k[len(src.prefix):], err)
+		}
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
 }

@@ -21,6 +21,7 @@ type Writer struct {
 
 	objects map[string]*bolt.Bucket // record buckets opened in this transaction
 	indexes map[string]*bolt.Bucket // index buckets opened in this transaction
+	counts  map[string]*countDelta  // live record counts changed in this transaction
 }
 
 // objectBucket returns object's record bucket, creating it if asked.
@@ -37,6 +38,7 @@ func (w *Writer) objectBucket(object string, create bool) (*bolt.Bucket, error) 
 		if b, err = w.recs.CreateBucket([]byte(object)); err != nil {
 			return nil, fmt.Errorf("create %s bucket: %w", object, err)
 		}
+		w.count(object, 0, true)
 	}
 	if w.objects == nil {
 		w.objects = map[string]*bolt.Bucket{}
@@ -61,7 +63,10 @@ func (s *Store) Update(fn func(w *Writer) error) error {
 	var w *Writer
 	err := s.update(func(tx *bolt.Tx) error {
 		w = &Writer{tx: tx, recs: tx.Bucket(bucketRecords), idx: tx.Bucket(bucketIndex)}
-		return fn(w)
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.flushCounts()
 	})
 	if w != nil && w.describesChanged {
 		s.invalidateCatalog()
@@ -87,6 +92,7 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 			return Unchanged, err
 		}
 	}
+	w.count(object, liveDelta(old, raw), false) // before Put: old is in the page
 	if err := b.Put([]byte(id), raw); err != nil {
 		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
 	}
@@ -121,6 +127,7 @@ func (w *Writer) DeleteRecord(object, id string) (bool, error) {
 	if err := w.unindex(object, id, old); err != nil {
 		return false, err
 	}
+	w.count(object, liveDelta(old, nil), false)
 	if err := b.Delete([]byte(id)); err != nil {
 		return false, fmt.Errorf("delete %s %s: %w", object, id, err)
 	}
@@ -340,6 +347,7 @@ func (w *Writer) DropObject(object string) error {
 	if err := w.recs.DeleteBucket([]byte(object)); err != nil {
 		return fmt.Errorf("drop %s: %w", object, err)
 	}
+	w.count(object, 0, true)
 	return nil
 }
 
@@ -355,9 +363,11 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	// default half-full splits (which doubled the file size).
 	b.FillPercent = bulkFillPercent
 	result := Created
-	if b.Get([]byte(id)) != nil {
+	old := b.Get([]byte(id))
+	if old != nil {
 		result = Updated
 	}
+	w.count(object, liveDelta(old, raw), false)
 	if err := b.Put([]byte(id), raw); err != nil {
 		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
 	}

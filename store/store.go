@@ -218,20 +218,20 @@ func Damaged(org, path, detail string) error {
 		ErrCorrupt, org, path, detail)
 }
 
-// openDB opens the bolt file for one transaction, waiting up to s.timeout
+// openDB opens the bolt file for one transaction, waiting up to timeout
 // for the file lock (shared to read, exclusive to write). The file is
 // checked against its meta pages before bbolt maps it.
-func (s *Store) openDB(write bool) (*bolt.DB, error) {
+func (s *Store) openDB(write bool, timeout time.Duration) (*bolt.DB, error) {
 	if _, err := checkFile(s.path, write); err != nil {
 		return nil, s.fileError(err)
 	}
-	gate, err := lockGate(s.path, write, s.timeout)
+	gate, err := lockGate(s.path, write, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+		return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, timeout)
 	}
 	if write {
 		// The writer keeps the gate until its transaction ends (closeDB).
-		db, err := s.openBolt(true)
+		db, err := s.openBolt(true, timeout)
 		if err != nil {
 			gate()
 			return nil, err
@@ -240,7 +240,7 @@ func (s *Store) openDB(write bool) (*bolt.DB, error) {
 		return db, nil
 	}
 	defer gate()
-	return s.openBolt(false)
+	return s.openBolt(false, timeout)
 }
 
 // closeDB closes a read-write open and lets readers through the gate again.
@@ -253,8 +253,8 @@ func (s *Store) closeDB(db *bolt.DB) {
 }
 
 // openBolt opens the file with bbolt, waiting for its lock.
-func (s *Store) openBolt(write bool) (*bolt.DB, error) {
-	bopts := &bolt.Options{Timeout: s.timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
+func (s *Store) openBolt(write bool, timeout time.Duration) (*bolt.DB, error) {
+	bopts := &bolt.Options{Timeout: timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
 	if s.populate && !write {
 		bopts.MmapFlags = populateFlag
 	}
@@ -262,7 +262,7 @@ func (s *Store) openBolt(write bool) (*bolt.DB, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, s.timeout)
+			return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, timeout)
 		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 			return nil, s.damaged(err.Error())
 		case errors.Is(err, os.ErrNotExist):
@@ -361,7 +361,7 @@ func (s *Store) acquireRead() (*readConn, error) {
 	if old := s.ro; old != nil && old.refs == 0 {
 		s.closeRead(old)
 	}
-	db, err := s.openDB(false)
+	db, err := s.openDB(false, s.timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -413,8 +413,15 @@ func (s *Store) dropReads() {
 }
 
 // update runs fn in one write transaction, holding the exclusive lock on
-// the file only for its length.
+// the file only for its length, and advances the data generation (see
+// Snapshot).
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	return s.commit(true, s.timeout, fn)
+}
+
+// commit is update waiting up to timeout for the file; only a snapshot's
+// own write leaves the data generation alone (bump false).
+func (s *Store) commit(bump bool, timeout time.Duration, fn func(tx *bolt.Tx) error) error {
 	s.txMu.Lock()
 	defer s.txMu.Unlock()
 	if s.closed {
@@ -425,12 +432,20 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	}
 	s.dropReads()
 	return s.guard(false, func() error {
-		db, err := s.openDB(true)
+		db, err := s.openDB(true, timeout)
 		if err != nil {
 			return err
 		}
 		defer s.closeDB(db)
-		return db.Update(fn)
+		return db.Update(func(tx *bolt.Tx) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			if bump {
+				return bumpDataGen(tx)
+			}
+			return nil
+		})
 	})
 }
 

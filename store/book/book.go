@@ -131,8 +131,13 @@ func listOwned[T any](ctx context.Context, b *Book, object string, fields []stri
 }
 
 // Accounts returns every cached account with its owner's name, in Id
-// order.
+// order (from its snapshot while the cache is unchanged).
 func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
+	return snapshotted(ctx, b, "accounts", b.readAccounts, putAccount, getAccount)
+}
+
+// readAccounts is Accounts read from the records.
+func (b *Book) readAccounts(ctx context.Context) ([]Account, error) {
 	return listOwned(ctx, b, "Account", accountFields, func(key string, r soql.Record, users map[string]string) Account {
 		a := accountOf(key, r)
 		a.OwnerName = users[a.OwnerID]
@@ -141,8 +146,14 @@ func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
 }
 
 // Opportunities returns every cached opportunity with its account and
-// owner names, in Id order.
+// owner names, in Id order (from its snapshot while the cache is
+// unchanged).
 func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
+	return snapshotted(ctx, b, "opportunities", b.readOpportunities, putOpportunity, getOpportunity)
+}
+
+// readOpportunities is Opportunities read from the records.
+func (b *Book) readOpportunities(ctx context.Context) ([]Opportunity, error) {
 	users, err := b.names(ctx, "User")
 	if err != nil {
 		return nil, err
@@ -158,8 +169,14 @@ func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
 	})
 }
 
-// Leads returns every cached lead with its owner's name, in Id order.
+// Leads returns every cached lead with its owner's name, in Id order
+// (from its snapshot while the cache is unchanged).
 func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
+	return snapshotted(ctx, b, "leads", b.readLeads, putLead, getLead)
+}
+
+// readLeads is Leads read from the records.
+func (b *Book) readLeads(ctx context.Context) ([]Lead, error) {
 	return listOwned(ctx, b, "Lead", leadFields, func(key string, r soql.Record, users map[string]string) Lead {
 		l := leadOf(key, r)
 		l.OwnerName = users[l.OwnerID]

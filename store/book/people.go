@@ -25,8 +25,13 @@ type LeadDetail struct {
 }
 
 // AllContacts returns every cached contact with its account's and owner's
-// names, in Id order.
+// names, in Id order (from its snapshot while the cache is unchanged).
 func (b *Book) AllContacts(ctx context.Context) ([]Contact, error) {
+	return snapshotted(ctx, b, "contacts", b.readContacts, putContact, getContact)
+}
+
+// readContacts is AllContacts read from the records.
+func (b *Book) readContacts(ctx context.Context) ([]Contact, error) {
 	users, err := b.names(ctx, "User")
 	if err != nil {
 		return nil, err

@@ -65,7 +65,7 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 		}
 		return rows, res.TotalSize, nil
 	}
-	st, err := f.Store(store.Options{ReadOnly: true, Populate: true})
+	st, err := f.Store(store.Options{ReadOnly: true})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -1,0 +1,244 @@
+package book
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"math"
+	"time"
+)
+
+// Start-up over a big cache: the lists the app shows (every account,
+// opportunity, contact and lead with the names of their accounts and
+// owners) are kept in the
+// cache as compact snapshots (store.Snapshot), written by the first read
+// after the data changed (normally the app's reload after a sync) and read
+// back, while the data stays as it is, as one value: no record is decoded
+// and no name is looked up. The strings of a list share one buffer.
+//
+// snapPrefix names this encoding: change it whenever a type's fields or
+// their encoding change, so that old snapshots are ignored.
+const snapPrefix = "book.v1."
+
+// errSnapshot is a snapshot that does not decode: it is ignored.
+var errSnapshot = errors.New("snapshot does not decode")
+
+// snapshotted returns the list called name from its snapshot when that is
+// current, else reads it (read) and stores its snapshot for next time.
+// A snapshot that cannot be read or written is no error: the list is read
+// from the records.
+func snapshotted[T any](ctx context.Context, b *Book, name string, read func(context.Context) ([]T, error),
+	put func(*encoder, *T), get func(*decoder) T) ([]T, error) {
+	var data string
+	gen, ok, err := b.st.Snapshot(snapPrefix+name, func(v []byte) error {
+		data = string(v)
+		return nil
+	})
+	if err == nil && ok {
+		if out, err := decodeList(data, get); err == nil {
+			return out, nil
+		}
+	}
+	out, err := read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if gen > 0 && ctx.Err() == nil {
+		e := &encoder{b: make([]byte, 0, 64+len(out)*96)}
+		e.uint(uint64(len(out)))
+		for i := range out {
+			put(e, &out[i])
+		}
+		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, e.b) // a cache: best effort
+	}
+	return out, nil
+}
+
+// decodeList decodes a list written by snapshotted.
+func decodeList[T any](data string, get func(*decoder) T) ([]T, error) {
+	d := &decoder{s: data}
+	n := d.uint()
+	if d.err != nil || n > uint64(len(data)) {
+		return nil, errSnapshot
+	}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = get(d)
+	}
+	if d.err != nil || d.i != len(d.s) {
+		return nil, errSnapshot
+	}
+	return out, nil
+}
+
+// encoder appends the compact encoding: uvarints, length-prefixed strings,
+// little-endian float64 bits, one byte per bool, times in their binary
+// form (0 for the zero time).
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+
+func (e *encoder) str(s string) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *encoder) float(f float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
+
+func (e *encoder) boolean(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+		return
+	}
+	e.b = append(e.b, 0)
+}
+
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.b = append(e.b, 0)
+		return
+	}
+	b, err := t.MarshalBinary()
+	if err != nil || len(b) > 255 {
+		e.b = append(e.b, 0) // cannot happen for dates from the cache
+		return
+	}
+	e.b = append(e.b, byte(len(b)))
+	e.b = append(e.b, b...)
+}
+
+// decoder reads what encoder wrote; the first error sticks and every later
+// read returns a zero value.
+type decoder struct {
+	s   string
+	i   int
+	err error
+}
+
+func (d *decoder) uint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint([]byte(d.s[d.i:min(len(d.s), d.i+binary.MaxVarintLen64)]))
+	if n <= 0 {
+		d.err = errSnapshot
+		return 0
+	}
+	d.i += n
+	return v
+}
+
+func (d *decoder) take(n uint64) string {
+	if d.err != nil || n > uint64(len(d.s)-d.i) {
+		d.err = errSnapshot
+		return ""
+	}
+	s := d.s[d.i : d.i+int(n)]
+	d.i += int(n)
+	return s
+}
+
+func (d *decoder) str() string { return d.take(d.uint()) }
+
+func (d *decoder) float() float64 {
+	s := d.take(8)
+	if d.err != nil {
+		return 0
+	}
+	return math.Float64frombits(binary.LittleEndian.Uint64([]byte(s)))
+}
+
+func (d *decoder) boolean() bool { return d.take(1) == "\x01" }
+
+func (d *decoder) time() time.Time {
+	n := d.take(1)
+	if d.err != nil || n[0] == 0 {
+		return time.Time{}
+	}
+	var t time.Time
+	if err := t.UnmarshalBinary([]byte(d.take(uint64(n[0])))); err != nil && d.err == nil {
+		d.err = errSnapshot
+	}
+	return t
+}
+
+// The encodings of the snapshotted types, field by field in declaration
+// order (bump snapPrefix when they change).
+
+func putAccount(e *encoder, a *Account) {
+	for _, s := range []string{a.ID, a.Name, a.Type, a.Industry, a.BillingCity, a.Phone, a.Website, a.OwnerID, a.OwnerName} {
+		e.str(s)
+	}
+	e.float(a.AnnualRevenue)
+	e.boolean(a.AnnualRevenueNull)
+	e.time(a.LastActivity)
+}
+
+func getAccount(d *decoder) Account {
+	return Account{
+		ID: d.str(), Name: d.str(), Type: d.str(), Industry: d.str(), BillingCity: d.str(), Phone: d.str(),
+		Website: d.str(), OwnerID: d.str(), OwnerName: d.str(),
+		AnnualRevenue: d.float(), AnnualRevenueNull: d.boolean(), LastActivity: d.time(),
+	}
+}
+
+func putOpportunity(e *encoder, o *Opportunity) {
+	for _, s := range []string{o.ID, o.Name, o.AccountID, o.AccountName, o.StageName} {
+		e.str(s)
+	}
+	e.float(o.Amount)
+	e.boolean(o.AmountNull)
+	e.time(o.CloseDate)
+	e.str(o.OwnerID)
+	e.str(o.OwnerName)
+	e.float(o.Probability)
+	e.boolean(o.IsClosed)
+	e.boolean(o.IsWon)
+	e.str(o.RecordTypeID)
+	e.time(o.LastActivityDate)
+}
+
+func getOpportunity(d *decoder) Opportunity {
+	return Opportunity{
+		ID: d.str(), Name: d.str(), AccountID: d.str(), AccountName: d.str(), StageName: d.str(),
+		Amount: d.float(), AmountNull: d.boolean(), CloseDate: d.time(), OwnerID: d.str(), OwnerName: d.str(),
+		Probability: d.float(), IsClosed: d.boolean(), IsWon: d.boolean(), RecordTypeID: d.str(),
+		LastActivityDate: d.time(),
+	}
+}
+
+func putContact(e *encoder, c *Contact) {
+	for _, s := range []string{c.ID, c.Name, c.Title, c.Email, c.Phone, c.AccountID, c.AccountName, c.Department,
+		c.MobilePhone, c.MailingCity, c.LeadSource, c.OwnerID, c.OwnerName} {
+		e.str(s)
+	}
+	e.time(c.LastActivityDate)
+}
+
+func getContact(d *decoder) Contact {
+	return Contact{
+		ID: d.str(), Name: d.str(), Title: d.str(), Email: d.str(), Phone: d.str(), AccountID: d.str(),
+		AccountName: d.str(), Department: d.str(), MobilePhone: d.str(), MailingCity: d.str(),
+		LeadSource: d.str(), OwnerID: d.str(), OwnerName: d.str(), LastActivityDate: d.time(),
+	}
+}
+
+func putLead(e *encoder, l *Lead) {
+	for _, s := range []string{l.ID, l.Name, l.Company, l.Title, l.Status, l.Email, l.Phone, l.OwnerID, l.OwnerName} {
+		e.str(s)
+	}
+	e.boolean(l.IsConverted)
+	for _, s := range []string{l.LeadSource, l.City, l.Industry} {
+		e.str(s)
+	}
+	e.time(l.CreatedDate)
+	e.time(l.LastActivityDate)
+}
+
+func getLead(d *decoder) Lead {
+	return Lead{
+		ID: d.str(), Name: d.str(), Company: d.str(), Title: d.str(), Status: d.str(), Email: d.str(),
+		Phone: d.str(), OwnerID: d.str(), OwnerName: d.str(), IsConverted: d.boolean(),
+		LeadSource: d.str(), City: d.str(), Industry: d.str(), CreatedDate: d.time(), LastActivityDate: d.time(),
+	}
+}

@@ -1,0 +1,104 @@
+package book
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
+)
+
+// TestListsFromSnapshots reads the lists of a synced demo org twice: the
+// second read comes from the snapshots the first one stored and equals
+// reading the records; a write to the cache makes the snapshots stale, so
+// the next read sees the change (and stores fresh snapshots).
+func TestListsFromSnapshots(t *testing.T) {
+	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
+	b := New(st, Options{OrgName: "demo"})
+	ctx := context.Background()
+
+	current := func(name string) bool {
+		t.Helper()
+		_, ok, err := st.Snapshot(snapPrefix+name, func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if current("accounts") || current("opportunities") {
+		t.Fatal("snapshots before the first read")
+	}
+	wantAccts, err := b.readAccounts(ctx)
+	if err != nil || len(wantAccts) == 0 {
+		t.Fatalf("read accounts: %d, %v", len(wantAccts), err)
+	}
+	wantOpps, err := b.readOpportunities(ctx)
+	if err != nil || len(wantOpps) == 0 {
+		t.Fatalf("read opportunities: %d, %v", len(wantOpps), err)
+	}
+	wantContacts, err := b.readContacts(ctx)
+	if err != nil || len(wantContacts) == 0 {
+		t.Fatalf("read contacts: %d, %v", len(wantContacts), err)
+	}
+	wantLeads, err := b.readLeads(ctx)
+	if err != nil || len(wantLeads) == 0 {
+		t.Fatalf("read leads: %d, %v", len(wantLeads), err)
+	}
+	for round := range 2 { // the first stores the snapshots, the second reads them
+		accts, err := b.Accounts(ctx)
+		if err != nil || !reflect.DeepEqual(accts, wantAccts) {
+			t.Fatalf("round %d: accounts differ from the records (%d vs %d), %v", round, len(accts), len(wantAccts), err)
+		}
+		opps, err := b.Opportunities(ctx)
+		if err != nil || !reflect.DeepEqual(opps, wantOpps) {
+			t.Fatalf("round %d: opportunities differ from the records (%d vs %d), %v", round, len(opps), len(wantOpps), err)
+		}
+		contacts, err := b.AllContacts(ctx)
+		if err != nil || !reflect.DeepEqual(contacts, wantContacts) {
+			t.Fatalf("round %d: contacts differ from the records (%d vs %d), %v", round, len(contacts), len(wantContacts), err)
+		}
+		leads, err := b.Leads(ctx)
+		if err != nil || !reflect.DeepEqual(leads, wantLeads) {
+			t.Fatalf("round %d: leads differ from the records (%d vs %d), %v", round, len(leads), len(wantLeads), err)
+		}
+		if !current("accounts") || !current("opportunities") || !current("contacts") || !current("leads") {
+			t.Fatalf("round %d: snapshots not current after a read", round)
+		}
+	}
+
+	// Rename an opportunity: the snapshot is stale and the list shows it.
+	raw, ok, err := st.Get("Opportunity", wantOpps[0].ID)
+	if err != nil || !ok {
+		t.Fatalf("get: %v %v", ok, err)
+	}
+	renamed := strings.Replace(string(raw), `"Name":"`, `"Name":"Renamed `, 1)
+	if err := st.Update(func(w *store.Writer) error {
+		_, err := w.PutRecordUnindexed("Opportunity", []byte(renamed))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if current("opportunities") || current("accounts") {
+		t.Fatal("snapshots still current after a write")
+	}
+	opps, err := b.Opportunities(ctx)
+	if err != nil || opps[0].Name != "Renamed "+wantOpps[0].Name || len(opps) != len(wantOpps) {
+		t.Fatalf("after the write: %q (%d), %v", opps[0].Name, len(opps), err)
+	}
+	if !current("opportunities") {
+		t.Fatal("no fresh snapshot after the read")
+	}
+
+	// A damaged snapshot is ignored: the list is read from the records.
+	gen, _, _ := st.Snapshot(snapPrefix+"opportunities", func([]byte) error { return nil })
+	if ok, err := st.PutSnapshot(snapPrefix+"opportunities", gen, []byte{0xff, 0xff}); err != nil || !ok {
+		t.Fatalf("put damaged snapshot: %v %v", ok, err)
+	}
+	if again, err := b.Opportunities(ctx); err != nil || !reflect.DeepEqual(again, opps) {
+		t.Fatalf("with a damaged snapshot: %d, %v", len(again), err)
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	bolt "go.etcd.io/bbolt"
 	"github.com/nyaruka/phonenumbers"
+	bolt "go.etcd.io/bbolt"
 )
 
 // The reach indexes find people and companies by the phone numbers and

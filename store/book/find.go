@@ -83,6 +83,8 @@ type findEntry struct {
 	f                    Found
 	name, company, email string
 	canonical            string // email without its +tag
+	// masks of name, company and email (maskOf) skip most non-matches.
+	nameMask, companyMask, emailMask uint64
 }
 
 // phoneRef is one indexed phone number: its digits reversed (so an
@@ -101,8 +103,8 @@ type Finder struct {
 }
 
 // FinderInput is what a Finder searches. Phones maps a record's Id to the
-// Digits of its normalised numbers (store.Phone); records missing from it
-// have their Phone (and MobilePhone) normalised here.
+// store.PhoneDigits of its numbers (the store's reach index); records
+// missing from it have their Phone (and MobilePhone) read here.
 type FinderInput struct {
 	Accounts      []Account
 	Contacts      []Contact
@@ -119,11 +121,12 @@ func NewFinder(in FinderInput) *Finder {
 	f := &Finder{region: in.Region}
 	n := len(in.Accounts) + len(in.Contacts) + len(in.Leads) + len(in.Opportunities)
 	f.entries = make([]findEntry, 0, n)
-	add := func(fd Found, country string, phones ...string) {
+	add := func(fd Found, phones ...string) {
 		e := findEntry{f: fd, name: strings.ToLower(fd.Name), company: strings.ToLower(fd.Company)}
 		if email, canonical, ok := store.NormalizeEmail(fd.Email); ok {
 			e.email, e.canonical = email, canonical
 		}
+		e.nameMask, e.companyMask, e.emailMask = maskOf(e.name), maskOf(e.company), maskOf(e.email)
 		i := len(f.entries)
 		f.entries = append(f.entries, e)
 		if digits, ok := in.Phones[fd.ID]; ok {
@@ -133,22 +136,22 @@ func NewFinder(in FinderInput) *Finder {
 			return
 		}
 		for _, s := range phones {
-			if p, ok := store.NormalizePhone(s, cmp.Or(store.RegionOf(country), in.Region)); ok {
-				f.phones = append(f.phones, phoneRef{reverseDigits(p.Digits), i})
+			if d := store.PhoneDigits(s); len(d) >= 3 {
+				f.phones = append(f.phones, phoneRef{reverseDigits(d), i})
 			}
 		}
 	}
 	for _, a := range in.Accounts {
-		add(Found{Kind: KindAccount, ID: a.ID, Name: a.Name, Phone: a.Phone}, "", a.Phone)
+		add(Found{Kind: KindAccount, ID: a.ID, Name: a.Name, Phone: a.Phone}, a.Phone)
 	}
 	for _, c := range in.Contacts {
-		add(Found{Kind: KindContact, ID: c.ID, Name: c.Name, Company: c.AccountName, Email: c.Email, Phone: cmp.Or(c.Phone, c.MobilePhone)}, "", c.Phone, c.MobilePhone)
+		add(Found{Kind: KindContact, ID: c.ID, Name: c.Name, Company: c.AccountName, Email: c.Email, Phone: cmp.Or(c.Phone, c.MobilePhone)}, c.Phone, c.MobilePhone)
 	}
 	for _, l := range in.Leads {
-		add(Found{Kind: KindLead, ID: l.ID, Name: l.Name, Company: l.Company, Email: l.Email, Phone: l.Phone}, "", l.Phone)
+		add(Found{Kind: KindLead, ID: l.ID, Name: l.Name, Company: l.Company, Email: l.Email, Phone: l.Phone}, l.Phone)
 	}
 	for _, o := range in.Opportunities {
-		add(Found{Kind: KindOpportunity, ID: o.ID, Name: o.Name, Company: o.AccountName}, "")
+		add(Found{Kind: KindOpportunity, ID: o.ID, Name: o.Name, Company: o.AccountName})
 	}
 	slices.SortFunc(f.phones, func(a, b phoneRef) int { return strings.Compare(a.rev, b.rev) })
 	return f
@@ -163,9 +166,18 @@ func reverseDigits(s string) string {
 	return string(b)
 }
 
-// better reports whether match m with score s beats the best so far.
-func better(m Match, s int, best Match, bestScore int, found bool) bool {
-	return !found || m < best || (m == best && s < bestScore)
+// hit is a candidate while searching: small, so that thousands of them
+// sort fast.
+type hit struct {
+	entry int32
+	match Match
+	score int32
+	field string
+}
+
+// better reports whether h beats o.
+func (h hit) better(o hit) bool {
+	return h.match < o.match || (h.match == o.match && h.score < o.score)
 }
 
 // Search returns the records matching text, grouped by kind (accounts,
@@ -177,60 +189,89 @@ func (f *Finder) Search(text string, perKind int) []Found {
 	if q == "" {
 		return nil
 	}
-	best := make(map[int]Found)
-	consider := func(i int, m Match, score int, field string) {
-		old, ok := best[i]
-		if better(m, score, old.Match, old.score, ok) {
-			fd := f.entries[i].f
-			fd.Match, fd.score, fd.Field = m, score, field
-			best[i] = fd
+	phoneHits := make(map[int32]hit)
+	f.searchPhones(text, func(i int, m Match, score int, field string) {
+		h := hit{int32(i), m, int32(score), field}
+		if old, ok := phoneHits[h.entry]; !ok || h.better(old) {
+			phoneHits[h.entry] = h
 		}
-	}
-	f.searchPhones(text, consider)
+	})
 	email, canonical, isEmail := store.NormalizeEmail(text)
+	qmask := maskOf(q)
+	var groups [KindOpportunity + 1][]hit
 	for i := range f.entries {
 		e := &f.entries[i]
-		if m, s, ok := matchText(e.name, q); ok {
-			consider(i, m, s, "name")
+		best, found := hit{entry: int32(i)}, false
+		consider := func(m Match, score int, field string) {
+			h := hit{int32(i), m, int32(score), field}
+			if !found || h.better(best) {
+				best, found = h, true
+			}
 		}
-		if e.company != "" {
+		if e.nameMask&qmask == qmask {
+			if m, s, ok := matchText(e.name, q); ok {
+				consider(m, s, "name")
+			}
+		}
+		if e.companyMask&qmask == qmask && e.company != "" && (!found || best.match != MatchExact) {
 			if m, s, ok := matchText(e.company, q); ok {
-				consider(i, m, s+1, "company") // a name beats a company
+				consider(m, s+1, "company") // a name beats a company
 			}
 		}
 		if e.email != "" {
 			switch {
 			case isEmail && (e.email == email || (canonical != "" && e.canonical == canonical) || e.canonical == email):
-				consider(i, MatchExact, 0, "email")
+				consider(MatchExact, 0, "email")
+			case e.emailMask&qmask != qmask:
 			case strings.HasPrefix(e.email, q) || (e.canonical != "" && strings.HasPrefix(e.canonical, q)):
-				consider(i, MatchPrefix, len(e.email)-len(q), "email")
+				consider(MatchPrefix, len(e.email)-len(q), "email")
 			case len(q) >= 3 && strings.Contains(e.email, q):
-				consider(i, MatchFuzzy, len(e.email), "email")
+				consider(MatchFuzzy, len(e.email), "email")
 			}
 		}
-	}
-	out := make([]Found, 0, len(best))
-	for _, fd := range best {
-		out = append(out, fd)
-	}
-	slices.SortFunc(out, func(a, b Found) int {
-		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Match, b.Match), cmp.Compare(a.score, b.score),
-			strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID))
-	})
-	if perKind > 0 {
-		kept, n := out[:0], 0
-		for i, fd := range out {
-			if i > 0 && fd.Kind != out[i-1].Kind {
-				n = 0
-			}
-			if n < perKind {
-				kept = append(kept, fd)
-			}
-			n++
+		if h, ok := phoneHits[int32(i)]; ok && (!found || h.better(best)) {
+			best, found = h, true
 		}
-		out = kept
+		if found {
+			groups[e.f.Kind] = append(groups[e.f.Kind], best)
+		}
+	}
+	var out []Found
+	for _, g := range groups {
+		// Ties keep the finder's order (Id order of the lists): comparing
+		// names of thousands of equal prefix matches costs a frame.
+		slices.SortFunc(g, func(a, b hit) int {
+			return cmp.Or(cmp.Compare(a.match, b.match), cmp.Compare(a.score, b.score), cmp.Compare(a.entry, b.entry))
+		})
+		if perKind > 0 && len(g) > perKind {
+			g = g[:perKind]
+		}
+		for _, h := range g {
+			fd := f.entries[h.entry].f
+			fd.Match, fd.Field, fd.score = h.match, h.field, int(h.score)
+			out = append(out, fd)
+		}
 	}
 	return out
+}
+
+// maskOf returns the set of bytes of s as 64 bits (letters, digits and
+// the rest folded), spaces left out: a value can only contain (or hold
+// in order) a query whose mask is a subset of its own.
+func maskOf(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+		case c >= 'a' && c <= 'z':
+			m |= 1 << (c - 'a')
+		case c >= '0' && c <= '9':
+			m |= 1 << (26 + c - '0')
+		default:
+			m |= 1 << (36 + c%28)
+		}
+	}
+	return m
 }
 
 // searchPhones matches text as a phone number: the same number in any
@@ -247,23 +288,26 @@ func (f *Finder) searchPhones(text string, consider func(i int, m Match, score i
 	}
 	// Ends with the national number: the same number typed in any format
 	// (exact when nothing but a country code is left), or its last digits.
-	revNational := reverseDigits(p.National)
+	national := strings.TrimLeft(p.National, "0")
+	if national == "" {
+		return
+	}
+	revNational, revE164 := reverseDigits(national), reverseDigits(p.Digits)
 	lo := sort.Search(len(f.phones), func(i int) bool { return f.phones[i].rev >= revNational })
 	for i := lo; i < len(f.phones) && strings.HasPrefix(f.phones[i].rev, revNational); i++ {
 		ref := f.phones[i]
 		extra := len(ref.rev) - len(revNational)
-		if ref.rev == reverseDigits(p.Digits) || (extra <= 3 && len(p.National) >= 7) {
+		if ref.rev == revE164 || extra == 0 || (extra <= 3 && len(national) >= 7) {
 			consider(ref.entry, MatchExact, extra, "phone")
 		} else {
 			consider(ref.entry, MatchPrefix, extra, "phone")
 		}
 	}
 	// Contains the digits typed (an area code, a middle part).
-	digits := p.National
-	if len(digits) < 3 {
+	if len(national) < 3 {
 		return
 	}
-	revDigits := reverseDigits(digits)
+	revDigits := revNational
 	for _, ref := range f.phones {
 		if strings.Contains(ref.rev, revDigits) && !strings.HasPrefix(ref.rev, revNational) {
 			m := MatchFuzzy

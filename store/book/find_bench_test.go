@@ -1,0 +1,36 @@
+package book
+
+import (
+	"fmt"
+	"testing"
+)
+
+// BenchmarkFind100k searches a finder over 100k records (25k of each kind)
+// the way a user types: a name prefix, a fuzzy name, an e-mail and a phone
+// number. Target (issue 16): a result within one frame, 16 ms.
+func BenchmarkFind100k(b *testing.B) {
+	const n = 25_000
+	first := []string{"Jane", "Ravi", "Ana", "Kenji", "Lukas", "Maria", "Tom", "Priya"}
+	last := []string{"Doe", "Sharma", "Silva", "Tanaka", "Müller", "Garcia", "Smith", "Iyer"}
+	var in FinderInput
+	for i := range n {
+		name := fmt.Sprintf("%s %s %d", first[i%8], last[i/8%8], i)
+		company := fmt.Sprintf("Company %d Holdings", i/4)
+		phone := fmt.Sprintf("(415) 555-%04d", i%10000)
+		in.Accounts = append(in.Accounts, Account{ID: fmt.Sprintf("001%015d", i), Name: company, Phone: phone})
+		in.Contacts = append(in.Contacts, Contact{ID: fmt.Sprintf("003%015d", i), Name: name, AccountName: company,
+			Email: fmt.Sprintf("%s.%d@example.com", first[i%8], i), Phone: phone})
+		in.Leads = append(in.Leads, Lead{ID: fmt.Sprintf("00Q%015d", i), Name: name, Company: company,
+			Email: fmt.Sprintf("lead%d@example.org", i), Phone: phone})
+		in.Opportunities = append(in.Opportunities, Opportunity{ID: fmt.Sprintf("006%015d", i), Name: company + " renewal", AccountName: company})
+	}
+	in.Region = "US"
+	f := NewFinder(in)
+	for _, q := range []string{"jane", "rvi shrm", "ravi.1234@example.com", "415.555.0123"} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				f.Search(q, 20)
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
@@ -81,4 +82,7 @@ type Deps struct {
 	// Model.SwitchOrg), and the caller reopens it on that org.
 	Org  string
 	Orgs []string
+	// Redact masks personal data on screen while it is on (--redact;
+	// ':redact' toggles it); nil means a fresh Masker, off.
+	Redact *redact.Masker
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui"
 )
@@ -91,7 +92,7 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases})
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases, redact: f.Masker()})
 }
 
 // app is what the terminal app runs over.
@@ -103,6 +104,7 @@ type app struct {
 	usage     *apiUsage
 	sync      func(context.Context, func(syncer.Progress)) error
 	orgs      []string // the configured aliases, for ':org'; nil disables it
+	redact    *redact.Masker
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -127,7 +129,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 		logger = log.New(f, "lazyforce ", log.LstdFlags)
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Redact: a.redact})
 	if err != nil {
 		return "", err
 	}

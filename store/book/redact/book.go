@@ -117,8 +117,8 @@ func each[T any](m *Masker, xs []T, fn func(T) T) []T {
 	return out
 }
 
-// people are the objects whose names are a person's.
-var people = map[string]bool{"Contact": true, "Lead": true}
+// people are the objects (and relationships) whose names are a person's.
+var people = map[string]bool{"Contact": true, "Lead": true, "Who": true}
 
 // nameFields are a person's name parts.
 var nameFields = map[string]bool{"Name": true, "FirstName": true, "LastName": true, "MiddleName": true, "Suffix": true}

@@ -47,6 +47,9 @@ type Model struct {
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
 	ask      *views.Ask
+	find     *views.Find // the find view (ctrl+f), shown over the panes while finding
+	finding  bool
+	rawData  Data      // deps.Data before masking: the finder searches real values
 	tabs     []*tab    // the registered panes, in tab order (registerPanes)
 	commands []command // the ':' commands (newCommands)
 	focus    int       // index of the focused tab
@@ -93,6 +96,8 @@ func New(deps Deps) (*Model, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	rawData := deps.Data
+	deps.Data, deps.Redact = redactData(deps.Data, deps.Redact)
 	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
 	life, stop := context.WithCancel(context.Background())
 	m := &Model{
@@ -105,6 +110,8 @@ func New(deps Deps) (*Model, error) {
 		opps:     views.NewOpportunities(ctx),
 		pipeline: views.NewPipeline(ctx),
 		ask:      views.NewAsk(ctx),
+		find:     views.NewFind(ctx),
+		rawData:  rawData,
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 
@@ -112,6 +119,7 @@ func New(deps Deps) (*Model, error) {
 		ageRefresh: defaultAgeRefresh,
 	}
 	m.registerPanes()
+	m.find.SetMask(m.findMask())
 	m.commands = m.newCommands()
 	m.prompt = m.newPrompt(deps.Dark)
 	m.applyTheme(deps.Dark)
@@ -198,6 +206,9 @@ func (m *Model) setFlash(f flashMsg) tea.Cmd {
 // Update implements tea.Model. The routing order follows STYLE.md §1.4:
 // lifecycle, overlays, a capturing pane, global keys, the focused pane.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.findUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -304,6 +315,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompting {
 		return m.promptKey(msg)
 	}
+	if m.finding {
+		_, cmd := m.find.Update(msg)
+		return cmd
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
@@ -330,6 +345,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.prompt.Focus()
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
+	case key.Matches(msg, g.Find):
+		return m.openFind()
 	case key.Matches(msg, g.NextPane):
 		m.setFocus((m.focus + 1) % len(m.tabs))
 		return nil

@@ -44,6 +44,8 @@ func (m *Model) newCommands() []command {
 		command{names: []string{"sync", "r"}, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, run: (*Model).helpCommand},
 		command{names: []string{"theme"}, usage: "theme dark|light", completions: []string{"theme dark", "theme light"}, run: (*Model).themeCommand},
+		command{names: []string{"find", "f"}, run: func(m *Model, _ []string) tea.Cmd { return m.openFind() }},
+		command{names: []string{"redact"}, usage: "redact [on|off]", completions: []string{"redact on", "redact off"}, run: (*Model).redactCommand},
 		command{names: []string{"quit", "q", "q!", "wq"}, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
 }

@@ -30,6 +30,7 @@ func (m *Model) resize() {
 			t.detail.SetSize(w, h)
 		}
 	}
+	m.find.SetSize(w, h)
 	m.help.SetWidth(w)
 }
 
@@ -59,6 +60,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.finding:
+		body = m.find.View()
 	default:
 		body = m.focused().shown().View()
 	}
@@ -114,6 +117,8 @@ func (m *Model) helpLine() string {
 		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
 		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
+	case m.finding:
+		bindings = m.find.ShortHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
@@ -182,6 +187,9 @@ func (m *Model) statusBar() string {
 		conn = bar.Render("◍ cached")
 	}
 	parts := []string{conn}
+	if m.deps.Redact.On() {
+		parts = append(parts, st.Warn.Inherit(bar).Render("◼ redacted"))
+	}
 	if m.status.OrgName != "" {
 		org := views.Sanitize(m.status.OrgName)
 		if m.status.Username != "" {

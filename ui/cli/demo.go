@@ -161,7 +161,8 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	if dirs, err := f.Dirs(); err == nil {
 		configDir = dirs.Config
 	}
-	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, redact: f.Masker()})
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, redact: f.Masker(),
+		client: func(context.Context) (*sfdc.Client, error) { return c, nil }})
 	return err
 }
 

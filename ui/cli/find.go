@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -166,4 +167,45 @@ func printFound(f *Factory, found []book.Found) error {
 	}
 	_, err := fmt.Fprintf(f.IO.Out, "(%d found)\n", len(found))
 	return err
+}
+
+// searchOrg is the app's live search (the find view's ctrl+o); nil
+// without a client.
+func (a app) searchOrg() func(ctx context.Context, text string) ([]book.Found, error) {
+	if a.client == nil {
+		return nil
+	}
+	return func(ctx context.Context, text string) ([]book.Found, error) {
+		c, err := a.client(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return SearchOrg(ctx, c, text, 20)
+	}
+}
+
+// fetch reads one record from the org into the cache (a record found
+// live that the user opens); nil without a client.
+func (a app) fetch() func(ctx context.Context, object, id string) error {
+	if a.client == nil {
+		return nil
+	}
+	return func(ctx context.Context, object, id string) error {
+		c, err := a.client(ctx)
+		if err != nil {
+			return err
+		}
+		rec, err := c.GetRecord(ctx, object, sfdc.ID(id))
+		if err != nil {
+			return err
+		}
+		raw, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", object, id, err)
+		}
+		return a.store.Update(func(w *store.Writer) error {
+			_, err := w.PutRecord(object, raw)
+			return err
+		})
+	}
 }

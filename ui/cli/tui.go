@@ -92,7 +92,7 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases, redact: f.Masker()})
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases, redact: f.Masker(), client: f.Client})
 }
 
 // app is what the terminal app runs over.
@@ -105,6 +105,7 @@ type app struct {
 	sync      func(context.Context, func(syncer.Progress)) error
 	orgs      []string // the configured aliases, for ':org'; nil disables it
 	redact    *redact.Masker
+	client    func(context.Context) (*sfdc.Client, error) // for find's live search; nil disables it
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -129,7 +130,8 @@ func runApp(ctx context.Context, a app) (string, error) {
 		logger = log.New(f, "lazyforce ", log.LstdFlags)
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Redact: a.redact})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Redact: a.redact,
+		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
 	if err != nil {
 		return "", err
 	}

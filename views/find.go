@@ -253,11 +253,12 @@ func (p *Find) View() string {
 func (p *Find) rows() (rows []string, at int) {
 	st := p.ctx.Styles
 	w := p.width
-	nameW := max(8, w*30/100)
-	companyW := max(6, w*22/100)
-	emailW := max(6, w*24/100)
-	tagW := 14
-	phoneW := max(4, w-nameW-companyW-emailW-tagW-2-4)
+	// Phone numbers and match tags keep their room; names, companies and
+	// addresses share the rest.
+	phoneW, tagW := 16, 14
+	rest := max(20, w-phoneW-tagW-6)
+	nameW, companyW := rest*40/100, rest*28/100
+	emailW := rest - nameW - companyW
 	i := 0
 	emit := func(heading string, fs []book.Found, grouped bool) {
 		for j, f := range fs {

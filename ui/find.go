@@ -14,11 +14,16 @@ import (
 // The find view (ctrl+f, ':find') and redacted mode (--redact, ':redact').
 
 // openFind shows the find view, empty, and reads the cache into a fresh
-// finder (the view searches it on every key).
+// finder (the view searches it on every key) unless the cache was not read
+// again since the last one (a sync, ':redact').
 func (m *Model) openFind() tea.Cmd {
 	m.finding = true
 	m.find.Reset()
 	m.find.Focus()
+	if m.finderSeq == m.loadSeq {
+		return nil // the finder is of the data the panes show
+	}
+	m.finderSeq = m.loadSeq
 	return m.loadFinder()
 }
 
@@ -69,7 +74,13 @@ func buildFinder(ctx context.Context, data Data) (*book.Finder, error) {
 // findUpdate handles the find view's messages; ok is false for others.
 func (m *Model) findUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case views.FindLoadedMsg, views.FindLiveResultsMsg:
+	case views.FindLoadedMsg:
+		if msg.Err != nil {
+			m.finderSeq = -1 // read again next time
+		}
+		_, cmd := m.find.Update(msg)
+		return cmd, true
+	case views.FindLiveResultsMsg:
 		_, cmd := m.find.Update(msg)
 		return cmd, true
 	case views.CloseFindMsg:

@@ -49,10 +49,13 @@ type Model struct {
 	ask      *views.Ask
 	find     *views.Find // the find view (ctrl+f), shown over the panes while finding
 	finding  bool
-	rawData  Data      // deps.Data before masking: the finder searches real values
-	tabs     []*tab    // the registered panes, in tab order (registerPanes)
-	commands []command // the ':' commands (newCommands)
-	focus    int       // index of the focused tab
+	// finderSeq is the loadSeq the find view's finder was read at (-1:
+	// none), so that ctrl+f reads the cache only after it changed.
+	finderSeq int
+	rawData   Data      // deps.Data before masking: the finder searches real values
+	tabs      []*tab    // the registered panes, in tab order (registerPanes)
+	commands  []command // the ':' commands (newCommands)
+	focus     int       // index of the focused tab
 
 	width, height int
 
@@ -101,19 +104,20 @@ func New(deps Deps) (*Model, error) {
 	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
 	life, stop := context.WithCancel(context.Background())
 	m := &Model{
-		deps:     deps,
-		ctx:      ctx,
-		keys:     deps.Keys,
-		life:     life,
-		stop:     stop,
-		accounts: views.NewAccounts(ctx),
-		opps:     views.NewOpportunities(ctx),
-		pipeline: views.NewPipeline(ctx),
-		ask:      views.NewAsk(ctx),
-		find:     views.NewFind(ctx),
-		rawData:  rawData,
-		help:     help.New(),
-		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		deps:      deps,
+		ctx:       ctx,
+		keys:      deps.Keys,
+		life:      life,
+		stop:      stop,
+		accounts:  views.NewAccounts(ctx),
+		opps:      views.NewOpportunities(ctx),
+		pipeline:  views.NewPipeline(ctx),
+		ask:       views.NewAsk(ctx),
+		find:      views.NewFind(ctx),
+		finderSeq: -1,
+		rawData:   rawData,
+		help:      help.New(),
+		spin:      spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,

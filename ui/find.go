@@ -13,17 +13,31 @@ import (
 
 // The find view (ctrl+f, ':find') and redacted mode (--redact, ':redact').
 
+// findState is the find view with what the root keeps for it.
+type findState struct {
+	view *views.Find
+	open bool // shown over the panes, with every key
+	// seq is the loadSeq the view's finder was read at (-1: none), so
+	// that ctrl+f reads the cache only after it changed.
+	seq int
+	raw Data // deps.Data before masking: the finder searches real values
+}
+
+func newFindState(ctx *views.Context, raw Data) findState {
+	return findState{view: views.NewFind(ctx), seq: -1, raw: raw}
+}
+
 // openFind shows the find view, empty, and reads the cache into a fresh
 // finder (the view searches it on every key) unless the cache was not read
 // again since the last one (a sync, ':redact').
 func (m *Model) openFind() tea.Cmd {
-	m.finding = true
-	m.find.Reset()
-	m.find.Focus()
-	if m.finderSeq == m.loadSeq {
+	m.find.open = true
+	m.find.view.Reset()
+	m.find.view.Focus()
+	if m.find.seq == m.loadSeq {
 		return nil // the finder is of the data the panes show
 	}
-	m.finderSeq = m.loadSeq
+	m.find.seq = m.loadSeq
 	return m.loadFinder()
 }
 
@@ -31,7 +45,7 @@ func (m *Model) openFind() tea.Cmd {
 // unmasked data: people are found by what they are called, and the view
 // masks what it shows.
 func (m *Model) loadFinder() tea.Cmd {
-	data, life := m.rawData, m.life
+	data, life := m.find.raw, m.life
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
@@ -76,16 +90,16 @@ func (m *Model) findUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case views.FindLoadedMsg:
 		if msg.Err != nil {
-			m.finderSeq = -1 // read again next time
+			m.find.seq = -1 // read again next time
 		}
-		_, cmd := m.find.Update(msg)
+		_, cmd := m.find.view.Update(msg)
 		return cmd, true
 	case views.FindLiveResultsMsg:
-		_, cmd := m.find.Update(msg)
+		_, cmd := m.find.view.Update(msg)
 		return cmd, true
 	case views.CloseFindMsg:
-		m.finding = false
-		m.find.Blur()
+		m.find.open = false
+		m.find.view.Blur()
 		return nil, true
 	case views.FindLiveMsg:
 		return m.searchOrg(msg.Text), true
@@ -109,7 +123,7 @@ func (m *Model) searchOrg(text string) tea.Cmd {
 		}
 	}
 	cached := make(map[string]bool)
-	for _, f := range m.find.Results() {
+	for _, f := range m.find.view.Results() {
 		cached[f.ID] = true
 	}
 	return func() tea.Msg {
@@ -166,8 +180,8 @@ func (m *Model) openFound(f book.Found) tea.Cmd {
 	}
 	for i, t := range m.tabs {
 		if t.id == home.pane {
-			m.finding = false
-			m.find.Blur()
+			m.find.open = false
+			m.find.view.Blur()
 			m.setFocus(i)
 			return func() tea.Msg { return views.OpenRecordMsg{From: home.pane, Kind: home.kind, ID: f.ID} }
 		}
@@ -185,7 +199,7 @@ func (m *Model) redactCommand(args []string) tea.Cmd {
 		return m.setFlash(flashMsg{level: flashError, text: "usage: redact [on|off]"})
 	}
 	m.deps.Redact.Set(on)
-	m.find.SetMask(m.findMask())
+	m.find.view.SetMask(m.findMask())
 	text := "personal data shown"
 	if on {
 		text = "personal data masked"

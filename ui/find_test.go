@@ -37,25 +37,25 @@ func TestFindOpensTheRecordOnItsPane(t *testing.T) {
 	for _, k := range c.Name {
 		run(m, press(m, string(k)))
 	}
-	found := m.find.Results()
+	found := m.find.view.Results()
 	if len(found) == 0 || found[0].ID != c.ID {
 		t.Fatalf("find %q = %+v", c.Name, found)
 	}
 	run(m, press(m, "enter"))
-	if m.finding || m.Focus() != views.ContactsPane || m.Detail(views.ContactsPane) == nil || m.Detail(views.ContactsPane).ID() != c.ID {
+	if m.find.open || m.Focus() != views.ContactsPane || m.Detail(views.ContactsPane) == nil || m.Detail(views.ContactsPane).ID() != c.ID {
 		t.Fatalf("enter did not open contact %s on the contacts pane (focus %v)", c.ID, m.Focus())
 	}
 
 	// ':find', then the org: a record the cache lacks is fetched, then opened.
 	runPrompt(m, "find")
-	if !m.finding || m.find.Text() != "" {
+	if !m.find.open || m.find.view.Text() != "" {
 		t.Fatal(":find did not open an empty find view")
 	}
 	for _, k := range "qqq" {
 		run(m, press(m, string(k)))
 	}
 	run(m, func() tea.Msg { _, cmd := m.Update(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}); return cmd() })
-	if got := m.find.Results(); len(got) != 1 || !got[0].NotCached {
+	if got := m.find.view.Results(); len(got) != 1 || !got[0].NotCached {
 		t.Fatalf("live results %+v", got)
 	}
 	for _, msg := range run(m, press(m, "enter")) {

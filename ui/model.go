@@ -47,17 +47,13 @@ type Model struct {
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
 	ask      *views.Ask
-	find     *views.Find // the find view (ctrl+f), shown over the panes while finding
-	finding  bool
-	// finderSeq is the loadSeq the find view's finder was read at (-1:
-	// none), so that ctrl+f reads the cache only after it changed.
-	finderSeq int
-	rawData   Data      // deps.Data before masking: the finder searches real values
-	tabs      []*tab    // the registered panes, in tab order (registerPanes)
-	commands  []command // the ':' commands (newCommands)
-	focus     int       // index of the focused tab
+	tabs     []*tab    // the registered panes, in tab order (registerPanes)
+	commands []command // the ':' commands (newCommands)
+	focus    int       // index of the focused tab
 
 	width, height int
+
+	find findState // the find view (ctrl+f, ':find'), see find.go
 
 	spin      spinner.Model // ticks only while a sync runs
 	help      help.Model
@@ -104,26 +100,24 @@ func New(deps Deps) (*Model, error) {
 	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
 	life, stop := context.WithCancel(context.Background())
 	m := &Model{
-		deps:      deps,
-		ctx:       ctx,
-		keys:      deps.Keys,
-		life:      life,
-		stop:      stop,
-		accounts:  views.NewAccounts(ctx),
-		opps:      views.NewOpportunities(ctx),
-		pipeline:  views.NewPipeline(ctx),
-		ask:       views.NewAsk(ctx),
-		find:      views.NewFind(ctx),
-		finderSeq: -1,
-		rawData:   rawData,
-		help:      help.New(),
-		spin:      spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		deps:     deps,
+		ctx:      ctx,
+		keys:     deps.Keys,
+		life:     life,
+		stop:     stop,
+		accounts: views.NewAccounts(ctx),
+		opps:     views.NewOpportunities(ctx),
+		pipeline: views.NewPipeline(ctx),
+		ask:      views.NewAsk(ctx),
+		help:     help.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
 	}
+	m.find = newFindState(ctx, rawData)
 	m.registerPanes()
-	m.find.SetMask(m.findMask())
+	m.find.view.SetMask(m.findMask())
 	m.commands = m.newCommands()
 	m.prompt = m.newPrompt(deps.Dark)
 	m.applyTheme(deps.Dark)
@@ -319,8 +313,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.prompting {
 		return m.promptKey(msg)
 	}
-	if m.finding {
-		_, cmd := m.find.Update(msg)
+	if m.find.open {
+		_, cmd := m.find.view.Update(msg)
 		return cmd
 	}
 	if m.showHelp {

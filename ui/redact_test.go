@@ -162,7 +162,7 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	for _, k := range c.Email {
 		run(m, press(m, string(k)))
 	}
-	found := m.find.Results()
+	found := m.find.view.Results()
 	if len(found) == 0 || found[0].ID != c.ID || found[0].Match != book.MatchExact {
 		t.Fatalf("find %q = %+v", c.Email, found)
 	}

@@ -30,7 +30,7 @@ func (m *Model) resize() {
 			t.detail.SetSize(w, h)
 		}
 	}
-	m.find.SetSize(w, h)
+	m.find.view.SetSize(w, h)
 	m.help.SetWidth(w)
 }
 
@@ -60,8 +60,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
-	case m.finding:
-		body = m.find.View()
+	case m.find.open:
+		body = m.find.view.View()
 	default:
 		body = m.focused().shown().View()
 	}
@@ -117,8 +117,8 @@ func (m *Model) helpLine() string {
 		bindings = []key.Binding{m.dismissKey(), g.Quit}
 	case m.prompting:
 		bindings = []key.Binding{m.keys.Prompt.Submit, m.keys.Prompt.Cancel}
-	case m.finding:
-		bindings = m.find.ShortHelp()
+	case m.find.open:
+		bindings = m.find.view.ShortHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))

@@ -1,10 +1,15 @@
 package book
 
 import (
+	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 )
 
 // BenchmarkFind100k searches a finder over 100k records (25k of each kind)
@@ -39,6 +44,42 @@ func BenchmarkFind100k(b *testing.B) {
 			slices.Sort(times)
 			b.ReportMetric(float64(times[len(times)/2])/1e6, "ms-median")
 			b.ReportMetric(float64(times[len(times)*99/100])/1e6, "ms-p99")
+		})
+	}
+}
+
+// BenchmarkFindOverCache builds a finder over a synced demo org (what
+// ctrl+f does the first time, and every 'lazyforce find') and searches
+// it. LAZYFORCE_BENCH_SCALE sets the scale (default 2; 30 caches ~100k
+// accounts, contacts, leads and opportunities).
+func BenchmarkFindOverCache(b *testing.B) {
+	scale := 2
+	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
+		scale = v
+	}
+	st, _ := booktest.Demo(b, booktest.Options{Scale: scale})
+	bk := New(st, Options{})
+	ctx := context.Background()
+	var f *Finder
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			var err error
+			if f, err = bk.Finder(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(f.Len()), "records")
+	})
+	for _, q := range []string{"acme", "415.555.0142", "jane"} {
+		b.Run("search/"+q, func(b *testing.B) {
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				f.Search(q, 20)
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2])/1e6, "ms-median")
 		})
 	}
 }

@@ -22,6 +22,8 @@ type Global struct {
 	Ask           key.Binding
 	Contacts      key.Binding
 	Leads         key.Binding
+	// Find opens the find view: a search over everything cached.
+	Find key.Binding
 }
 
 // List are the movement and record keys shared by the list-like panes. Each
@@ -134,6 +136,16 @@ type Ask struct {
 	Back key.Binding
 }
 
+// Find are the keys of the find view; every other key types.
+type Find struct {
+	Up   key.Binding
+	Down key.Binding
+	Open key.Binding
+	Back key.Binding
+	// Live searches the org (SOSL) for records the cache does not hold.
+	Live key.Binding
+}
+
 // Prompt are the keys of the ':' prompt, the command palette and of
 // filter inputs.
 type Prompt struct {
@@ -204,6 +216,7 @@ type KeyMap struct {
 	Picker        Picker
 	Forms         Forms
 	Outbox        Outbox
+	Find          Find
 }
 
 func bind(help, desc string, keys ...string) key.Binding {
@@ -258,6 +271,7 @@ func Default() *KeyMap {
 			Ask:           bind("4", "ask", "4"),
 			Contacts:      bind("6", "contacts", "6"),
 			Leads:         bind("7", "leads", "7"),
+			Find:          bind("ctrl+f", "find anything", "ctrl+f"),
 		},
 		Accounts: Accounts{
 			List:     defaultList("account"),
@@ -324,6 +338,13 @@ func Default() *KeyMap {
 		},
 		Ask: Ask{
 			Back: bind("esc", "back", "esc"),
+		},
+		Find: Find{
+			Up:   bind("↑/ctrl+p", "up", "up", "ctrl+p"),
+			Down: bind("↓/ctrl+n", "down", "down", "ctrl+n"),
+			Open: bind("enter", "open", "enter"),
+			Back: bind("esc", "close", "esc"),
+			Live: bind("ctrl+o", "search the org", "ctrl+o"),
 		},
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),

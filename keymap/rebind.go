@@ -56,6 +56,13 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"global.ask":           &k.Global.Ask,
 		"global.contacts":      &k.Global.Contacts,
 		"global.leads":         &k.Global.Leads,
+		"global.find":          &k.Global.Find,
+
+		"find.up":   &k.Find.Up,
+		"find.down": &k.Find.Down,
+		"find.open": &k.Find.Open,
+		"find.back": &k.Find.Back,
+		"find.live": &k.Find.Live,
 
 		"accounts.sort_next": &k.Accounts.SortNext,
 		"accounts.sort_prev": &k.Accounts.SortPrev,

@@ -77,7 +77,7 @@ func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
 	if name != "" {
 		out = append(out, indexEntry{indexName, joinKey(object, strings.ToLower(name), id)})
 	}
-	return out, nil
+	return append(out, reachEntries(object, id, raw)...), nil
 }
 
 func (w *Writer) index(object, id string, raw []byte) error {
@@ -182,7 +182,7 @@ func (s *Store) SearchName(object, prefix string, limit int) ([]string, error) {
 }
 
 // indexBuckets lists the index kinds; every key of each starts with OBJECT \0.
-var indexBuckets = [][]byte{indexRef, indexStage, indexName}
+var indexBuckets = [][]byte{indexRef, indexStage, indexName, indexPhone, indexEmail}
 
 // dropIndexes deletes every index entry of object (a key range per index).
 func (w *Writer) dropIndexes(object string) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -151,4 +152,13 @@ type Deps struct {
 	// Model.SwitchOrg), and the caller reopens it on that org.
 	Org  string
 	Orgs []string
+	// SearchOrg runs a live search of the org (SOSL) for the find view's
+	// ctrl+o, returning records as book.Found; nil disables it.
+	SearchOrg func(ctx context.Context, text string) ([]book.Found, error)
+	// Fetch reads one record from the org into the cache (a record found
+	// live that the user opens); nil disables it.
+	Fetch func(ctx context.Context, object, id string) error
+	// Redact masks personal data on screen while it is on (--redact;
+	// ':redact' toggles it); nil means a fresh Masker, off.
+	Redact *redact.Masker
 }

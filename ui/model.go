@@ -59,6 +59,8 @@ type Model struct {
 	// config's or ':theme's and ignore it.
 	themeMode theme.Mode
 
+	find findState // the find view (ctrl+f, ':find'), see find.go
+
 	spin      spinner.Model // ticks only while a sync runs
 	help      help.Model
 	showHelp  bool
@@ -104,6 +106,8 @@ func New(deps Deps) (*Model, error) {
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
+	rawData := deps.Data
+	deps.Data, deps.Redact = redactData(deps.Data, deps.Redact)
 	ctx := &views.Context{Styles: theme.New(deps.Dark), Keys: deps.Keys, Now: deps.Now}
 	life, stop := context.WithCancel(context.Background())
 	m := &Model{
@@ -123,7 +127,9 @@ func New(deps Deps) (*Model, error) {
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
 	}
+	m.find = newFindState(ctx, rawData)
 	m.registerPanes()
+	m.find.view.SetMask(m.findMask())
 	m.commands = append(m.newCommands(), writeCommand())
 	m.w.outbox = views.NewOutbox(ctx)
 	m.prompt = m.newPrompt(deps.Dark)
@@ -224,6 +230,9 @@ func (m *Model) setFlash(f flashMsg) tea.Cmd {
 // Update implements tea.Model. The routing order follows STYLE.md §1.4:
 // lifecycle, overlays, a capturing pane, global keys, the focused pane.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.findUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -350,6 +359,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.palette != nil {
 		return m.palette.Update(msg)
 	}
+	if m.find.open {
+		_, cmd := m.find.view.Update(msg)
+		return cmd
+	}
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, g.Help), key.Matches(msg, m.keys.Prompt.Cancel):
@@ -382,6 +395,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openPalette()
 	case key.Matches(msg, g.Sync):
 		return m.startSync()
+	case key.Matches(msg, g.Find):
+		return m.openFind()
 	case key.Matches(msg, g.NextPane):
 		m.cycle(1)
 		return nil

@@ -91,6 +91,8 @@ func (m *Model) newCommands() []command {
 		command{names: []string{"sync", "r"}, desc: []string{"sync now"}, key: &g.Sync, run: (*Model).syncCommand},
 		command{names: []string{"help", "h", "?"}, desc: []string{"show the keys"}, key: &g.Help, run: (*Model).helpCommand},
 		command{names: []string{"theme"}, usage: "theme dark|light|auto", completions: []string{"theme dark", "theme light", "theme auto"}, desc: []string{"dark theme", "light theme", "follow the terminal"}, run: (*Model).themeCommand},
+		command{names: []string{"find", "f"}, desc: []string{"find anyone: accounts, contacts, leads, opportunities"}, key: &g.Find, run: func(m *Model, _ []string) tea.Cmd { return m.openFind() }},
+		command{names: []string{"redact"}, usage: "redact [on|off]", completions: []string{"redact on", "redact off"}, desc: []string{"mask personal data", "show personal data"}, run: (*Model).redactCommand},
 		command{names: []string{"quit", "q", "q!", "wq"}, desc: []string{"quit lazyforce"}, key: &g.Quit, run: func(m *Model, _ []string) tea.Cmd { return m.quit() }},
 	)
 	return append(cmds, others...)

@@ -31,6 +31,7 @@ func (m *Model) resize() {
 		}
 	}
 	m.resizeWrites(w, h)
+	m.find.view.SetSize(w, h)
 	m.help.SetWidth(w)
 	if m.palette != nil {
 		m.palette.SetSize(m.paletteSize())
@@ -71,6 +72,8 @@ func (m *Model) render() string {
 		body = m.promptMenu(m.focused().shown().View(), w, h)
 	case m.palette != nil:
 		body = m.paletteOverlay(w, h)
+	case m.find.open:
+		body = m.find.view.View()
 	default:
 		body = m.focused().shown().View()
 	}
@@ -134,6 +137,8 @@ func (m *Model) helpLine() string {
 		bindings = m.promptHelp()
 	case m.palette != nil:
 		bindings = m.paletteHelp()
+	case m.find.open:
+		bindings = m.find.view.ShortHelp()
 	case m.showHelp:
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
@@ -219,6 +224,9 @@ func (m *Model) statusBar() string {
 		conn = bar.Render("◍ cached")
 	}
 	parts := []string{conn}
+	if m.deps.Redact.On() {
+		parts = append(parts, st.Warn.Inherit(bar).Render("◼ redacted"))
+	}
 	if m.status.OrgName != "" {
 		org := views.Sanitize(m.status.OrgName)
 		if m.status.Username != "" {

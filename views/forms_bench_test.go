@@ -49,7 +49,7 @@ func BenchmarkStagePickerKeystroke(b *testing.B) {
 			p.SetSize(140, 40)
 			i := 0
 			for b.Loop() {
-				p.Update(formKey(c.keys[i%len(c.keys)]))
+				p.Update(keyPress(c.keys[i%len(c.keys)]))
 				i++
 				_ = p.View()
 			}
@@ -88,11 +88,11 @@ func BenchmarkTaskFormKeystroke(b *testing.B) {
 			f := NewTaskForm(ctx, benchTaskInput())
 			f.SetSize(140, 40)
 			for _, k := range c.setup {
-				f.Update(formKey(k))
+				f.Update(keyPress(k))
 			}
 			i := 0
 			for b.Loop() {
-				f.Update(formKey(c.keys[i%len(c.keys)]))
+				f.Update(keyPress(c.keys[i%len(c.keys)]))
 				i++
 				_ = f.View()
 			}

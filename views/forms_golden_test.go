@@ -17,7 +17,7 @@ func TestGoldenForms(t *testing.T) {
 	}{
 		{"picker", func(t *testing.T, ctx *Context) Pane {
 			p := NewStagePicker(ctx, testPickerInput())
-			press(t, p, "j")
+			send(t, p, "j")
 			return p
 		}},
 		{"picker-filter", func(t *testing.T, ctx *Context) Pane {
@@ -30,42 +30,42 @@ func TestGoldenForms(t *testing.T) {
 		}},
 		{"picker-loss-reason", func(t *testing.T, ctx *Context) Pane {
 			p := NewStagePicker(ctx, testPickerInput())
-			press(t, p, "j", "j", "j", "j", "enter", "j")
+			send(t, p, "j", "j", "j", "j", "enter", "j")
 			p.SetError("Loss_Reason__c", "FIELD_CUSTOM_VALIDATION_EXCEPTION: pick the competitor's name in the description")
 			return p
 		}},
 		{"task", func(t *testing.T, ctx *Context) Pane {
 			f := NewTaskForm(ctx, testTaskInput(false))
 			typeText(t, f, "Send quote")
-			press(t, f, "tab")
+			send(t, f, "tab")
 			typeText(t, f, "+3d")
-			press(t, f, "tab", "right", "tab")
+			send(t, f, "tab", "right", "tab")
 			f.SetError("Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product")
-			press(t, f, "tab", "tab", "tab")
+			send(t, f, "tab", "tab", "tab")
 			return f
 		}},
 		{"call", func(t *testing.T, ctx *Context) Pane {
 			f := NewTaskForm(ctx, testTaskInput(true))
-			press(t, f, "tab", "tab", "tab", "right", "tab", "right", "tab")
+			send(t, f, "tab", "tab", "tab", "right", "tab", "right", "tab")
 			typeText(t, f, "25m")
 			return f
 		}},
 		{"task-discard", func(t *testing.T, ctx *Context) Pane {
 			f := NewTaskForm(ctx, testTaskInput(false))
 			typeText(t, f, "Follow")
-			press(t, f, "esc")
+			send(t, f, "esc")
 			return f
 		}},
 		{"outbox", func(t *testing.T, ctx *Context) Pane {
 			o := NewOutbox(ctx)
 			o.SetEntries(testOutboxEntries())
-			press(t, o, "j")
+			send(t, o, "j")
 			return o
 		}},
 		{"outbox-conflict", func(t *testing.T, ctx *Context) Pane {
 			o := NewOutbox(ctx)
 			o.SetEntries(testOutboxEntries())
-			press(t, o, "j", "j", "enter", "l")
+			send(t, o, "j", "j", "enter", "l")
 			return o
 		}},
 	}

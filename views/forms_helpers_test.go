@@ -7,35 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// formKey is keyPress with the keys the forms use besides.
-func formKey(k string) tea.KeyPressMsg {
-	switch k {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "ctrl+s":
-		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	}
-	return keyPress(k)
-}
-
-// press sends keys to p one by one and returns the messages its commands
-// produce, in order.
-func press(t *testing.T, p Pane, keys ...string) []tea.Msg {
-	t.Helper()
-	var out []tea.Msg
-	for _, k := range keys {
-		_, cmd := p.Update(formKey(k))
-		out = append(out, drain(p, cmd)...)
-	}
-	return out
-}
-
 // typeText types s one character at a time.
 func typeText(t *testing.T, p Pane, s string) []tea.Msg {
 	t.Helper()
@@ -43,7 +14,7 @@ func typeText(t *testing.T, p Pane, s string) []tea.Msg {
 	for _, r := range s {
 		keys = append(keys, string(r))
 	}
-	return press(t, p, keys...)
+	return send(t, p, keys...)
 }
 
 // only returns the one message of type M in msgs, failing otherwise.

@@ -40,44 +40,44 @@ func TestOutboxEmpty(t *testing.T) {
 	if out := ansi.Strip(o.View()); !strings.Contains(out, "Nothing waits to be sent") {
 		t.Errorf("empty outbox:\n%s", out)
 	}
-	if msgs := press(t, o, "R", "e", "d", "enter", "j"); len(msgs) != 0 {
+	if msgs := send(t, o, "R", "e", "d", "enter", "j"); len(msgs) != 0 {
 		t.Errorf("keys on an empty outbox sent %v", msgs)
 	}
-	only[OutboxClosedMsg](t, press(t, o, "esc"))
+	only[OutboxClosedMsg](t, send(t, o, "esc"))
 }
 
 func TestOutboxRetryEditDiscard(t *testing.T) {
 	o := openOutbox(t)
-	if got := only[OutboxRetryMsg](t, press(t, o, "j", "R")); got.ID != "ob-2" {
+	if got := only[OutboxRetryMsg](t, send(t, o, "j", "R")); got.ID != "ob-2" {
 		t.Errorf("retry %q, want ob-2", got.ID)
 	}
-	if got := only[OutboxEditMsg](t, press(t, o, "e")); got.ID != "ob-2" {
+	if got := only[OutboxEditMsg](t, send(t, o, "e")); got.ID != "ob-2" {
 		t.Errorf("edit %q, want ob-2", got.ID)
 	}
 	// discard asks first; n and esc keep the entry
 	for _, answer := range []string{"n", "esc"} {
-		if msgs := press(t, o, "d"); len(msgs) != 0 || !o.Capturing() {
+		if msgs := send(t, o, "d"); len(msgs) != 0 || !o.Capturing() {
 			t.Fatalf("d discarded at once: %v", msgs)
 		}
 		if out := ansi.Strip(o.View()); !strings.Contains(out, "Discard this update of Atlas — Lost deal?") {
 			t.Fatalf("no confirmation:\n%s", out)
 		}
-		if msgs := press(t, o, answer); len(msgs) != 0 || o.Mode() != "list" {
+		if msgs := send(t, o, answer); len(msgs) != 0 || o.Mode() != "list" {
 			t.Fatalf("%s: %v, mode %s", answer, msgs, o.Mode())
 		}
 	}
-	press(t, o, "d")
-	if got := only[OutboxDiscardMsg](t, press(t, o, "y")); got.ID != "ob-2" {
+	send(t, o, "d")
+	if got := only[OutboxDiscardMsg](t, send(t, o, "y")); got.ID != "ob-2" {
 		t.Errorf("discard %q, want ob-2", got.ID)
 	}
 }
 
 func TestOutboxConflictShowsMineAndTheirs(t *testing.T) {
 	o := openOutbox(t)
-	if msgs := press(t, o, "enter"); len(msgs) != 0 || o.Mode() != "list" {
+	if msgs := send(t, o, "enter"); len(msgs) != 0 || o.Mode() != "list" {
 		t.Fatalf("enter on a pending entry: %v, mode %s", msgs, o.Mode())
 	}
-	press(t, o, "G", "k", "enter")
+	send(t, o, "G", "k", "enter")
 	if o.Mode() != "conflict" {
 		t.Fatalf("enter on a conflict: mode %s", o.Mode())
 	}
@@ -94,27 +94,27 @@ func TestOutboxConflictShowsMineAndTheirs(t *testing.T) {
 		}
 	}
 	assertBlock(t, o.View(), 100, 20)
-	press(t, o, "esc")
+	send(t, o, "esc")
 
 	for _, c := range []struct {
 		keys []string
 		want Resolution
 	}{{[]string{"m"}, ApplyMine}, {[]string{"t"}, KeepTheirs}, {[]string{"enter"}, ApplyMine}, {[]string{"l", "enter"}, KeepTheirs}} {
-		press(t, o, "enter")
-		got := only[OutboxResolveMsg](t, press(t, o, c.keys...))
+		send(t, o, "enter")
+		got := only[OutboxResolveMsg](t, send(t, o, c.keys...))
 		if got != (OutboxResolveMsg{ID: "ob-3", Resolution: c.want}) {
 			t.Errorf("%v: %+v", c.keys, got)
 		}
 	}
-	press(t, o, "enter")
-	if got := only[OutboxEditMsg](t, press(t, o, "l", "l", "l", "enter")); got.ID != "ob-3" {
+	send(t, o, "enter")
+	if got := only[OutboxEditMsg](t, send(t, o, "l", "l", "l", "enter")); got.ID != "ob-3" {
 		t.Errorf("edit from the conflict view: %q", got.ID)
 	}
-	press(t, o, "enter")
-	if got := only[OutboxEditMsg](t, press(t, o, "e")); got.ID != "ob-3" {
+	send(t, o, "enter")
+	if got := only[OutboxEditMsg](t, send(t, o, "e")); got.ID != "ob-3" {
 		t.Errorf("e in the conflict view: %q", got.ID)
 	}
-	press(t, o, "enter", "esc")
+	send(t, o, "enter", "esc")
 	if o.Mode() != "list" {
 		t.Errorf("esc left the conflict view in mode %s", o.Mode())
 	}
@@ -122,7 +122,7 @@ func TestOutboxConflictShowsMineAndTheirs(t *testing.T) {
 
 func TestOutboxSetEntriesKeepsTheCursorOnItsEntry(t *testing.T) {
 	o := openOutbox(t)
-	press(t, o, "j", "j", "enter") // ob-3's conflict
+	send(t, o, "j", "j", "enter") // ob-3's conflict
 	es := testOutboxEntries()
 	o.SetEntries(append(es[1:2:2], es[2:]...)) // ob-1 was sent and left
 	if e, _ := o.Selected(); e.ID != "ob-3" || o.Mode() != "conflict" {
@@ -145,7 +145,7 @@ func TestOutboxScrollsKeepingTheCursorShown(t *testing.T) {
 	}
 	o.SetEntries(es)
 	for range 29 {
-		press(t, o, "j")
+		send(t, o, "j")
 	}
 	out := ansi.Strip(o.View())
 	if !strings.Contains(out, "Deal Db") {

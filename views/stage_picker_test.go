@@ -27,7 +27,7 @@ func TestStagePickerStartsOnTheCurrentStageAndPicks(t *testing.T) {
 	if !p.Capturing() {
 		t.Error("an open picker does not capture the keys")
 	}
-	msg := only[StageChosenMsg](t, press(t, p, "j", "j", "k", "down", "enter"))
+	msg := only[StageChosenMsg](t, send(t, p, "j", "j", "k", "down", "enter"))
 	if msg != (StageChosenMsg{OpportunityID: "006000000000001AAA", Stage: "Negotiation"}) {
 		t.Errorf("picked %+v, want Negotiation", msg)
 	}
@@ -35,12 +35,12 @@ func TestStagePickerStartsOnTheCurrentStageAndPicks(t *testing.T) {
 
 func TestStagePickerPickingTheCurrentStageChangesNothing(t *testing.T) {
 	p := openPicker(t, testPickerInput())
-	only[StagePickerCancelledMsg](t, press(t, p, "enter"))
+	only[StagePickerCancelledMsg](t, send(t, p, "enter"))
 }
 
 func TestStagePickerEscCancels(t *testing.T) {
 	p := openPicker(t, testPickerInput())
-	msg := only[StagePickerCancelledMsg](t, press(t, p, "esc"))
+	msg := only[StagePickerCancelledMsg](t, send(t, p, "esc"))
 	if msg.OpportunityID != "006000000000001AAA" {
 		t.Errorf("cancel names %q", msg.OpportunityID)
 	}
@@ -56,7 +56,7 @@ func TestStagePickerTypeToFilter(t *testing.T) {
 	if !strings.Contains(out, "Negotiation") || strings.Contains(out, "Prospecting") || strings.Contains(out, "Closed Won") {
 		t.Errorf("the filter \"neg\" did not narrow the list to Negotiation:\n%s", out)
 	}
-	only[StageChosenMsg](t, press(t, p, "enter"))
+	only[StageChosenMsg](t, send(t, p, "enter"))
 
 	p = openPicker(t, testPickerInput())
 	typeText(t, p, "clo")
@@ -64,16 +64,16 @@ func TestStagePickerTypeToFilter(t *testing.T) {
 	if out := ansi.Strip(p.View()); !strings.Contains(out, "no stage matches") {
 		t.Errorf("k was not typed into the filter:\n%s", out)
 	}
-	press(t, p, "backspace")
+	send(t, p, "backspace")
 	// arrows still move while filtering: Closed Won, then Closed Lost
-	msgs := press(t, p, "down")
+	msgs := send(t, p, "down")
 	if len(msgs) != 0 {
 		t.Fatalf("down sent %v", msgs)
 	}
 	if p.Step() != "stage" {
 		t.Fatalf("step %q", p.Step())
 	}
-	press(t, p, "enter")
+	send(t, p, "enter")
 	if p.Step() != "loss reason" {
 		t.Fatalf("picking Closed Lost through the filter went to step %q, want the loss reason", p.Step())
 	}
@@ -81,18 +81,18 @@ func TestStagePickerTypeToFilter(t *testing.T) {
 	// esc clears the filter first, then cancels.
 	p = openPicker(t, testPickerInput())
 	typeText(t, p, "won")
-	if msgs := press(t, p, "esc"); len(msgs) != 0 {
+	if msgs := send(t, p, "esc"); len(msgs) != 0 {
 		t.Fatalf("esc with a filter sent %v", msgs)
 	}
 	if out := ansi.Strip(p.View()); !strings.Contains(out, "Prospecting") {
 		t.Errorf("esc did not clear the filter:\n%s", out)
 	}
-	only[StagePickerCancelledMsg](t, press(t, p, "esc"))
+	only[StagePickerCancelledMsg](t, send(t, p, "esc"))
 }
 
 func TestStagePickerSlashOpensTheFilter(t *testing.T) {
 	p := openPicker(t, testPickerInput())
-	press(t, p, "/")
+	send(t, p, "/")
 	typeText(t, p, "jk")
 	if out := ansi.Strip(p.View()); !strings.Contains(out, "/ jk") {
 		t.Errorf("after / the keys j and k are not typed:\n%s", out)
@@ -101,7 +101,7 @@ func TestStagePickerSlashOpensTheFilter(t *testing.T) {
 
 func TestStagePickerClosedLostAsksForTheReasonInTheSameFlow(t *testing.T) {
 	p := openPicker(t, testPickerInput())
-	if msgs := press(t, p, "j", "j", "j", "j", "enter"); len(msgs) != 0 {
+	if msgs := send(t, p, "j", "j", "j", "j", "enter"); len(msgs) != 0 {
 		t.Fatalf("picking Closed Lost sent %v before asking for a reason", msgs)
 	}
 	out := ansi.Strip(p.View())
@@ -109,12 +109,12 @@ func TestStagePickerClosedLostAsksForTheReasonInTheSameFlow(t *testing.T) {
 		t.Fatalf("no loss reason step:\n%s", out)
 	}
 	// esc goes back to the stages, keeping the cursor on Closed Lost
-	press(t, p, "esc")
+	send(t, p, "esc")
 	if p.Step() != "stage" {
 		t.Fatalf("esc left the picker in step %q", p.Step())
 	}
-	press(t, p, "enter")
-	msg := only[StageChosenMsg](t, press(t, p, "j", "enter"))
+	send(t, p, "enter")
+	msg := only[StageChosenMsg](t, send(t, p, "j", "enter"))
 	want := StageChosenMsg{OpportunityID: "006000000000001AAA", Stage: "Closed Lost", LossReason: "Competitor"}
 	if msg != want {
 		t.Errorf("got %+v, want %+v", msg, want)
@@ -125,7 +125,7 @@ func TestStagePickerClosedLostWithoutARequiredReason(t *testing.T) {
 	in := testPickerInput()
 	in.LossReasonRequired = false
 	p := openPicker(t, in)
-	msg := only[StageChosenMsg](t, press(t, p, "j", "j", "j", "j", "enter"))
+	msg := only[StageChosenMsg](t, send(t, p, "j", "j", "j", "j", "enter"))
 	if msg.Stage != "Closed Lost" || msg.LossReason != "" {
 		t.Errorf("got %+v, want Closed Lost without a reason", msg)
 	}
@@ -136,7 +136,7 @@ func TestStagePickerClosedLostWithoutARequiredReason(t *testing.T) {
 	if p.Step() != "loss reason" || !strings.Contains(out, "✗ Closed Lost needs a loss reason") {
 		t.Fatalf("the org's error is not shown at the loss reason:\n%s", out)
 	}
-	msg = only[StageChosenMsg](t, press(t, p, "enter"))
+	msg = only[StageChosenMsg](t, send(t, p, "enter"))
 	if msg.Stage != "Closed Lost" || msg.LossReason != "Price" {
 		t.Errorf("retry sent %+v", msg)
 	}
@@ -148,7 +148,7 @@ func TestStagePickerClosedLostWithoutARequiredReason(t *testing.T) {
 func TestStagePickerSetErrorOnTheStageKeepsTheInput(t *testing.T) {
 	p := openPicker(t, testPickerInput())
 	typeText(t, p, "neg")
-	only[StageChosenMsg](t, press(t, p, "enter"))
+	only[StageChosenMsg](t, send(t, p, "enter"))
 	p.SetError("StageName", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for restricted picklist field: Negotiation")
 	p.SetError("", "UNABLE_TO_LOCK_ROW: try again")
 	out := ansi.Strip(p.View())
@@ -157,7 +157,7 @@ func TestStagePickerSetErrorOnTheStageKeepsTheInput(t *testing.T) {
 			t.Errorf("missing %q:\n%s", want, out)
 		}
 	}
-	msg := only[StageChosenMsg](t, press(t, p, "enter"))
+	msg := only[StageChosenMsg](t, send(t, p, "enter"))
 	if msg.Stage != "Negotiation" {
 		t.Errorf("retry picked %q", msg.Stage)
 	}
@@ -205,10 +205,10 @@ func TestStagePickerScrollsLongPicklists(t *testing.T) {
 		in.Stages = append(in.Stages, StageOption{Value: "Stage " + string(rune('A'+i%26)) + string(rune('a'+i/26))})
 	}
 	p := openPicker(t, in)
-	press(t, p, "G") // not a picker key: typed into the filter
-	press(t, p, "esc")
+	send(t, p, "G") // not a picker key: typed into the filter
+	send(t, p, "esc")
 	for range 39 {
-		press(t, p, "j")
+		send(t, p, "j")
 	}
 	out := ansi.Strip(p.View())
 	if !strings.Contains(out, "› Stage Nb") {
@@ -227,7 +227,7 @@ func TestStagePickerChooseTakesTheSamePath(t *testing.T) {
 	if msgs := drain(p, p.Choose("Closed Lost")); len(msgs) != 0 || p.Step() != "loss reason" {
 		t.Fatalf("Choose(Closed Lost) sent %v in step %q, want the loss reason asked first", msgs, p.Step())
 	}
-	if got := only[StageChosenMsg](t, press(t, p, "enter")); got.Stage != "Closed Lost" || got.LossReason != "Price" {
+	if got := only[StageChosenMsg](t, send(t, p, "enter")); got.Stage != "Closed Lost" || got.LossReason != "Price" {
 		t.Errorf("after the reason: %+v", got)
 	}
 	// A stage of another record type is refused before anything is sent.

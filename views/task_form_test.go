@@ -24,15 +24,15 @@ func TestTaskFormSubmitsWhatWasTyped(t *testing.T) {
 		t.Fatalf("the cursor starts in %q, want the subject", f.Focused())
 	}
 	typeText(t, f, "Send quote v2")
-	press(t, f, "tab")
+	send(t, f, "tab")
 	typeText(t, f, "+3d")
 	if out := ansi.Strip(f.View()); !strings.Contains(out, "→ Sun 17 May 2026") {
 		t.Errorf("the resolved due date is not shown next to the input:\n%s", out)
 	}
-	press(t, f, "tab", "right", "tab", "left", "tab", "right") // status In Progress, priority High, contact Maya Chen
-	press(t, f, "tab")
+	send(t, f, "tab", "right", "tab", "left", "tab", "right") // status In Progress, priority High, contact Maya Chen
+	send(t, f, "tab")
 	typeText(t, f, "bring the jk pricing")
-	msg := only[TaskSubmittedMsg](t, press(t, f, "ctrl+s"))
+	msg := only[TaskSubmittedMsg](t, send(t, f, "ctrl+s"))
 	want := TaskSubmittedMsg{
 		WhatID: "006000000000001AAA", WhoID: "003000000000001AAA", Subject: "Send quote v2",
 		ActivityDate: date2026(time.May, 17), Status: "In Progress", Priority: "High",
@@ -69,14 +69,14 @@ func TestTaskFormTabSkipsTheRelatedRecordAndWraps(t *testing.T) {
 	for i := range 7 {
 		seen = append(seen, f.Focused())
 		if i < 6 {
-			press(t, f, "tab")
+			send(t, f, "tab")
 		}
 	}
 	want := []string{FieldSubject, FieldActivityDate, FieldStatus, FieldPriority, FieldWhoID, FieldDescription, FieldSubject}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
 		t.Errorf("tab order %v, want %v", seen, want)
 	}
-	press(t, f, "shift+tab")
+	send(t, f, "shift+tab")
 	if f.Focused() != FieldDescription {
 		t.Errorf("shift+tab from the subject went to %q", f.Focused())
 	}
@@ -86,14 +86,14 @@ func TestTaskFormEnterMovesOnAndSavesOnTheLastField(t *testing.T) {
 	f := openForm(t, false)
 	typeText(t, f, "Follow up")
 	for i := range 5 {
-		if msgs := press(t, f, "enter"); len(msgs) != 0 {
+		if msgs := send(t, f, "enter"); len(msgs) != 0 {
 			t.Fatalf("enter %d sent %v before the last field", i, msgs)
 		}
 	}
 	if f.Focused() != FieldDescription {
 		t.Fatalf("after five enters the cursor is on %q", f.Focused())
 	}
-	msg := only[TaskSubmittedMsg](t, press(t, f, "enter"))
+	msg := only[TaskSubmittedMsg](t, send(t, f, "enter"))
 	if msg.Subject != "Follow up" || !msg.ActivityDate.IsZero() {
 		t.Errorf("submitted %+v", msg)
 	}
@@ -101,9 +101,9 @@ func TestTaskFormEnterMovesOnAndSavesOnTheLastField(t *testing.T) {
 
 func TestTaskFormRequiresASubject(t *testing.T) {
 	f := openForm(t, false)
-	press(t, f, "tab")
+	send(t, f, "tab")
 	typeText(t, f, "tomorrow")
-	if msgs := press(t, f, "ctrl+s"); len(msgs) != 0 {
+	if msgs := send(t, f, "ctrl+s"); len(msgs) != 0 {
 		t.Fatalf("saved without a subject: %v", msgs)
 	}
 	if f.Focused() != FieldSubject {
@@ -125,13 +125,13 @@ func TestTaskFormRequiresASubject(t *testing.T) {
 func TestTaskFormShowsADateItCannotRead(t *testing.T) {
 	f := openForm(t, false)
 	typeText(t, f, "Call back")
-	press(t, f, "tab")
+	send(t, f, "tab")
 	typeText(t, f, "someday")
 	if out := ansi.Strip(f.View()); !strings.Contains(out, "?") {
 		t.Errorf("an unreadable date is not flagged while typing:\n%s", out)
 	}
-	press(t, f, "tab")
-	if msgs := press(t, f, "ctrl+s"); len(msgs) != 0 {
+	send(t, f, "tab")
+	if msgs := send(t, f, "ctrl+s"); len(msgs) != 0 {
 		t.Fatalf("saved with an unreadable date: %v", msgs)
 	}
 	if f.Focused() != FieldActivityDate {
@@ -172,26 +172,26 @@ func TestParseDue(t *testing.T) {
 
 func TestTaskFormEscAsksFirstWhenSomethingWasTyped(t *testing.T) {
 	f := openForm(t, false)
-	only[TaskCancelledMsg](t, press(t, f, "esc"))
+	only[TaskCancelledMsg](t, send(t, f, "esc"))
 
 	f = openForm(t, false)
 	typeText(t, f, "Draft")
-	if msgs := press(t, f, "esc"); len(msgs) != 0 {
+	if msgs := send(t, f, "esc"); len(msgs) != 0 {
 		t.Fatalf("esc after typing closed the form: %v", msgs)
 	}
 	if out := ansi.Strip(f.View()); !strings.Contains(out, "Discard what you typed? y/n") {
 		t.Fatalf("no question:\n%s", out)
 	}
-	if msgs := press(t, f, "n"); len(msgs) != 0 || f.Value(FieldSubject) != "Draft" {
+	if msgs := send(t, f, "n"); len(msgs) != 0 || f.Value(FieldSubject) != "Draft" {
 		t.Fatalf("n: %v, subject %q", msgs, f.Value(FieldSubject))
 	}
 	// n was the answer, not typed
-	press(t, f, "esc")
-	only[TaskCancelledMsg](t, press(t, f, "y"))
+	send(t, f, "esc")
+	only[TaskCancelledMsg](t, send(t, f, "y"))
 
 	// A changed choice counts as typed too.
 	f = openForm(t, false)
-	press(t, f, "tab", "tab", "right", "esc")
+	send(t, f, "tab", "tab", "right", "esc")
 	if !strings.Contains(ansi.Strip(f.View()), "Discard what you typed?") {
 		t.Error("a changed status closes the form without asking")
 	}
@@ -203,7 +203,7 @@ func TestTaskFormSubjectSuggestions(t *testing.T) {
 	if out := ansi.Strip(f.View()); !strings.Contains(out, "send quote") {
 		t.Errorf("no completion shown for \"se\":\n%s", out)
 	}
-	press(t, f, "right")
+	send(t, f, "right")
 	if got := f.Value(FieldSubject); got != "Send quote" {
 		t.Errorf("→ completed to %q, want %q", got, "Send quote")
 	}
@@ -218,13 +218,13 @@ func TestCallFormLogsACompletedCall(t *testing.T) {
 		}
 	}
 	// The subject starts as "Call": nothing typed yet.
-	only[TaskCancelledMsg](t, press(t, f, "esc"))
+	only[TaskCancelledMsg](t, send(t, f, "esc"))
 
 	f = openForm(t, true)
-	press(t, f, "tab", "tab", "tab", "right", "tab", "o") // due, priority, contact → Maya Chen, call type → Outbound
-	press(t, f, "tab")
+	send(t, f, "tab", "tab", "tab", "right", "tab", "o") // due, priority, contact → Maya Chen, call type → Outbound
+	send(t, f, "tab")
 	typeText(t, f, "1h5m")
-	msg := only[TaskSubmittedMsg](t, press(t, f, "ctrl+s"))
+	msg := only[TaskSubmittedMsg](t, send(t, f, "ctrl+s"))
 	if msg.TaskSubtype != "Call" || !msg.Call || msg.Status != "Completed" || msg.Subject != "Call" ||
 		!msg.ActivityDate.Equal(date2026(time.May, 14)) || msg.WhoID != "003000000000001AAA" || msg.CallType != "Outbound" {
 		t.Errorf("submitted %+v", msg)
@@ -254,9 +254,9 @@ func TestParseDuration(t *testing.T) {
 func TestTaskFormSetErrorKeepsTheInput(t *testing.T) {
 	f := openForm(t, false)
 	typeText(t, f, "Send quote")
-	press(t, f, "tab")
+	send(t, f, "tab")
 	typeText(t, f, "fri")
-	only[TaskSubmittedMsg](t, press(t, f, "ctrl+s"))
+	only[TaskSubmittedMsg](t, send(t, f, "ctrl+s"))
 	f.SetError("Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product")
 	f.SetError("OwnerId", "INSUFFICIENT_ACCESS_OR_READONLY")
 	out := ansi.Strip(f.View())
@@ -269,7 +269,7 @@ func TestTaskFormSetErrorKeepsTheInput(t *testing.T) {
 		t.Errorf("the cursor is on %q, want the field in error", f.Focused())
 	}
 	typeText(t, f, " X")
-	msg := only[TaskSubmittedMsg](t, press(t, f, "ctrl+s"))
+	msg := only[TaskSubmittedMsg](t, send(t, f, "ctrl+s"))
 	if msg.Subject != "Send quote X" || !msg.ActivityDate.Equal(date2026(time.May, 15)) {
 		t.Errorf("resubmitted %+v", msg)
 	}
@@ -284,7 +284,7 @@ func TestTaskFormSanitizesAndFits(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {40, 12}, {140, 40}} {
 		f := NewTaskForm(testContext(false), in)
 		f.SetSize(size[0], size[1])
-		press(t, f, "tab", "tab", "tab", "left", "tab", "left")
+		send(t, f, "tab", "tab", "tab", "left", "tab", "left")
 		out := f.View()
 		assertSafe(t, out)
 		assertBlock(t, out, size[0], size[1])

@@ -197,13 +197,36 @@ func searchTerms(terms string) [][]string {
 		case "AND", "AND NOT":
 			continue
 		}
-		word = strings.Trim(word, `"`)
+		word = strings.Trim(unescapeTerm(word), `"`)
 		cur = append(cur, tokenize(word, true)...)
 	}
 	if len(cur) > 0 {
 		groups = append(groups, cur)
 	}
 	return groups
+}
+
+// unescapeTerm makes each backslash-escaped character of a search term
+// literal: punctuation then only separates words, and an escaped * or ?
+// is no wildcard.
+func unescapeTerm(word string) string {
+	if !strings.Contains(word, `\`) {
+		return word
+	}
+	var b strings.Builder
+	for i := 0; i < len(word); i++ {
+		if word[i] == '\\' && i+1 < len(word) {
+			i++
+			if c := word[i]; unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c)) {
+				b.WriteByte(c)
+				continue
+			}
+			b.WriteByte(' ')
+			continue
+		}
+		b.WriteByte(word[i])
+	}
+	return b.String()
 }
 
 // tokenize lower-cases s and splits it into words; keepStar keeps a

@@ -13,6 +13,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
@@ -32,6 +33,10 @@ type Factory struct {
 	IO IOStreams
 	// OrgAlias is the --org flag: "" means the config's current org.
 	OrgAlias string
+	// Redact is the --redact flag: personal data is masked in every
+	// output (see Masker).
+	Redact bool
+	masker *redact.Masker
 
 	mu     sync.Mutex // the app's sync goroutine resolves too
 	dirs   result[orgconfig.Dirs]

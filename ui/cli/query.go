@@ -30,6 +30,7 @@ func newCmdQuery(f *Factory) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("query: %w", err)
 			}
+			maskRows(f.Masker(), rows)
 			if opts.json {
 				return writeJSON(f.IO.Out, struct {
 					TotalSize int         `json:"totalSize"`

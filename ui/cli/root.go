@@ -22,6 +22,7 @@ func newCmdRoot(f *Factory) *cobra.Command {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.PersistentFlags().StringVar(&f.OrgAlias, "org", "", "org `ALIAS` to use (default: the current org)")
+	root.PersistentFlags().BoolVar(&f.Redact, "redact", false, "mask personal data (names of people, e-mails, phones, addresses, free text) for screen sharing")
 	// --org completes to the configured aliases, never to file names.
 	_ = root.RegisterFlagCompletionFunc("org", func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		aliases, err := f.Aliases()
@@ -43,6 +44,7 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdSync(f),
 		newCmdQuery(f),
 		newCmdAsk(f),
+		newCmdFind(f),
 	)
 	addCompletion(root)
 	return root

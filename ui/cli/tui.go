@@ -15,6 +15,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui"
@@ -100,7 +101,7 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		usage.set(c)
 		return c.OrgLimits(ctx)
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, orgs: aliases})
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, orgs: aliases, redact: f.Masker(), client: f.Client})
 }
 
 // app is what the terminal app runs over.
@@ -113,6 +114,8 @@ type app struct {
 	sync      func(context.Context, func(syncer.Progress)) error
 	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
 	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
+	redact    *redact.Masker
+	client    func(context.Context) (*sfdc.Client, error) // for find's live search; nil disables it
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -149,7 +152,8 @@ func runApp(ctx context.Context, a app) (string, error) {
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
+		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
 	if err != nil {
 		return "", err
 	}

@@ -720,3 +720,21 @@ func RefreshDescribe(ctx context.Context, c *sfdc.Client, st *store.Store, objec
 	}
 	return st.PutDescribe(object, raw, time.Now())
 }
+
+// FetchRecord reads one record from the org (one call) into the cache,
+// e.g. before validating a write to a record the cache does not hold.
+func FetchRecord(ctx context.Context, c *sfdc.Client, st *store.Store, object string, id sfdc.ID) error {
+	p := &pusher{st: st, fields: map[string][]string{}}
+	rec, err := c.GetRecord(ctx, object, id, p.readBack(object)...)
+	if err != nil {
+		return err
+	}
+	raw, err := rec.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", object, id, err)
+	}
+	return st.Update(func(w *store.Writer) error {
+		_, err := w.PutRecord(object, raw)
+		return err
+	})
+}

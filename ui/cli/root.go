@@ -40,6 +40,9 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdLogin(f),
 		newCmdSync(f),
 		newCmdQuery(f),
+		newCmdUpdate(f),
+		newCmdCreate(f),
+		newCmdOutbox(f),
 	)
 	addCompletion(root)
 	return root

@@ -58,7 +58,7 @@ type writeOrg struct {
 func newWriteOrg(t testing.TB) *writeOrg {
 	t.Helper()
 	clock := &tickingClock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	emu := emulator.New(emulator.Options{Seed: 7, Now: clock.Now})
+	emu := emulator.New(emulator.Options{Seed: 7, Now: clock.Now, Empty: true})
 	hs := httptest.NewServer(emu.Handler())
 	t.Cleanup(hs.Close)
 	o := &writeOrg{emu: emu, url: hs.URL, path: filepath.Join(t.TempDir(), "org.db")}
@@ -72,12 +72,43 @@ func newWriteOrg(t testing.TB) *writeOrg {
 	if err := o.st.SetIdentity(ident); err != nil {
 		t.Fatal(err)
 	}
+	seedWriteOrg(t, o.c)
 	if _, err := Run(ctx, o.c, o.st, Config{Objects: pushObjects, Scope: DefaultScope()}); err != nil {
 		t.Fatal(err)
 	}
 	o.w = write.New(o.st)
 	o.w.Now = clock.Now // the org's clock: lost creates are looked for by time
 	return o
+}
+
+// seedWriteOrg creates a few accounts and open opportunities of both
+// record types in an empty org (a generated demo org takes a second).
+func seedWriteOrg(t testing.TB, c *sfdc.Client) {
+	t.Helper()
+	ctx := context.Background()
+	rts, err := c.Query(ctx, "SELECT Id, DeveloperName FROM RecordType WHERE SobjectType = 'Opportunity'")
+	if err != nil || len(rts.Records) < 2 {
+		t.Fatalf("record types: %v", err)
+	}
+	var accounts []sfdc.SObject
+	for i := range 6 {
+		accounts = append(accounts, sfdc.SObject{Type: "Account", Fields: map[string]any{"Name": fmt.Sprintf("Account %d", i)}})
+	}
+	saved, err := c.CreateRecords(ctx, true, accounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opps []sfdc.SObject
+	for i, rt := range rts.Records {
+		for j := range 2 {
+			opps = append(opps, sfdc.SObject{Type: "Opportunity", Fields: map[string]any{
+				"Name": fmt.Sprintf("%s deal %d", rt.String("DeveloperName"), j), "StageName": "Qualification",
+				"CloseDate": "2026-12-15", "Amount": 1000 * (i + j + 1), "RecordTypeId": rt.ID(), "AccountId": saved[j].ID}})
+		}
+	}
+	if _, err := c.CreateRecords(ctx, true, opps); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // newFastClient retries transient failures without long pauses.
@@ -474,6 +505,9 @@ func TestTransientFailuresRetried(t *testing.T) {
 		{"row lock", emulator.Faults{RowLock: true, Match: "/composite", Times: 6}},
 		{"500", emulator.Faults{Status5xx: 500, Match: "/composite", Times: 2}},
 		{"dropped", emulator.Faults{DropConnections: true, Match: "/composite", Times: 2}},
+		// Applied, then the answer is cut off: the resend conflicts with
+		// our own write, which the server already has.
+		{"answer truncated", emulator.Faults{TruncateBodies: true, Match: "/composite", Times: 1}},
 	} {
 		t.Run(fault.name, func(t *testing.T) {
 			o := newWriteOrg(t)

@@ -137,6 +137,9 @@ func (w *Writer) entries() ([]OutboxEntry, error) {
 func readEntries(tx *bolt.Tx) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return nil // not an entry
+		}
 		e, err := decodeEntry(v)
 		if err != nil {
 			return err
@@ -474,14 +477,17 @@ func (s *Store) DiscardEntry(id uint64) error {
 		if e.Unsure {
 			return fmt.Errorf("outbox entry %d may have reached the org; push it before discarding", id)
 		}
+		if e.Kind == OutboxCreate {
+			if _, err := w.DeleteRecord(e.Object, e.LocalID); err != nil {
+				return err
+			}
+		} else if err := w.rebuildRecord(e, id); err != nil {
+			return err
+		}
 		if err := w.tx.Bucket(bucketOutbox).Delete(outboxKey(id)); err != nil {
 			return fmt.Errorf("discard outbox entry %d: %w", id, err)
 		}
-		if e.Kind == OutboxCreate {
-			_, err := w.DeleteRecord(e.Object, e.LocalID)
-			return err
-		}
-		return w.rebuildRecord(e, id)
+		return nil
 	})
 }
 

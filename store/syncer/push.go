@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,8 +249,8 @@ func (p *pusher) send(ctx context.Context, batch []store.OutboxEntry) (transient
 		return transient, nil
 	}
 	var reqs []sfdc.Subrequest
-	for i, e := range todo {
-		sub, get, err := p.subrequests(i, e)
+	for _, e := range todo {
+		sub, get, err := p.subrequests(e)
 		if err != nil {
 			// Cannot be sent as it stands (bad object name, id): failed.
 			if _, merr := p.failed(e, store.OutboxFailed, "", err.Error(), nil, nil); merr != nil {
@@ -354,18 +353,15 @@ func ref(kind string, id uint64) string { return kind + strconv.FormatUint(id, 1
 
 // subrequests builds a write's two subrequests: the write and the GET
 // that reads the record back.
-func (p *pusher) subrequests(i int, e store.OutboxEntry) (sfdc.Subrequest, sfdc.Subrequest, error) {
+func (p *pusher) subrequests(e store.OutboxEntry) (sfdc.Subrequest, sfdc.Subrequest, error) {
 	var write, get sfdc.Subrequest
 	wref := ref("w", e.ID)
-	query := ""
-	if fields := p.readBack(e.Object); len(fields) > 0 {
-		query = "?" + url.Values{"fields": {strings.Join(fields, ",")}}.Encode()
-	}
+	var err error
 	switch e.Kind {
 	case store.OutboxUpdate:
-		id, err := sfdc.ParseID(e.RecordID)
-		if err != nil {
-			return write, get, err
+		id, perr := sfdc.ParseID(e.RecordID)
+		if perr != nil {
+			return write, get, perr
 		}
 		var opts sfdc.UpdateOptions
 		if e.Base != "" {
@@ -376,18 +372,16 @@ func (p *pusher) subrequests(i int, e store.OutboxEntry) (sfdc.Subrequest, sfdc.
 		if write, err = p.c.UpdateSubrequest(wref, e.Object, id, e.Fields, opts); err != nil {
 			return write, get, err
 		}
-		get = sfdc.Subrequest{Method: http.MethodGet, URL: p.c.DataPath("sobjects", e.Object, string(id)) + query, ReferenceID: ref("r", e.ID)}
+		get, err = p.c.GetRecordSubrequest(ref("r", e.ID), e.Object, string(id), p.readBack(e.Object))
 	case store.OutboxCreate:
-		var err error
 		if write, err = p.c.CreateSubrequest(wref, e.Object, e.Fields); err != nil {
 			return write, get, err
 		}
-		get = sfdc.Subrequest{Method: http.MethodGet, URL: p.c.DataPath("sobjects", e.Object) + "/@{" + wref + ".id}" + query, ReferenceID: ref("r", e.ID)}
+		get, err = p.c.GetRecordSubrequest(ref("r", e.ID), e.Object, "@{"+wref+".id}", p.readBack(e.Object))
 	default:
-		return write, get, fmt.Errorf("unknown outbox entry kind %q", e.Kind)
+		err = fmt.Errorf("unknown outbox entry kind %q", e.Kind)
 	}
-	_ = i
-	return write, get, nil
+	return write, get, err
 }
 
 // readBack returns the fields the cache holds for object (those of a

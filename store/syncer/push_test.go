@@ -297,6 +297,17 @@ func TestValidationTypes(t *testing.T) {
 	if _, err := o.w.CheckCreate("Task", map[string]any{"Subject": "Call"}); err != nil {
 		t.Errorf("minimal task: %v", err)
 	}
+	// A logged call: a completed task with the Call subtype.
+	call := map[string]any{"Subject": "Call", "TaskSubtype": "Call", "Status": "Completed", "CallType": "Outbound",
+		"CallDurationInSeconds": "300", "ActivityDate": "today", "WhatId": opp}
+	if ch, err := o.w.CheckCreate("Task", call); err != nil {
+		t.Errorf("call: %v", err)
+	} else if ch.Fields["CallDurationInSeconds"] != int64(300) || ch.Fields["TaskSubtype"] != "Call" {
+		t.Errorf("call fields typed as %#v", ch.Fields)
+	}
+	if _, err := o.w.CheckCreate("Task", map[string]any{"Subject": "Call", "Status": "Sleeping"}); err == nil {
+		t.Error("a task status outside the picklist was accepted")
+	}
 }
 
 func TestClosedLostWithoutReasonKeepsInput(t *testing.T) {

@@ -720,3 +720,21 @@ func TestSyncPushesBeforePullAndKeepsUnsent(t *testing.T) {
 		t.Errorf("refused write not shown after the pull: %q", rec.String("StageName"))
 	}
 }
+
+// BenchmarkPushStageChange reports the API calls a queued stage change
+// costs, read-back included (one), and the time of validate+queue+push.
+func BenchmarkPushStageChange(b *testing.B) {
+	o := newWriteOrg(b)
+	opp := string(o.openOpp(b, demo.RecordTypeNewBusiness).ID())
+	stages := []string{"Needs Analysis", "Value Proposition"}
+	calls0 := o.c.APICalls()
+	for i := 0; b.Loop(); i++ {
+		if _, err := o.w.Update("Opportunity", opp, map[string]any{"StageName": stages[i%2]}); err != nil {
+			b.Fatal(err)
+		}
+		if res, err := Push(context.Background(), o.c, o.st, fastPush); err != nil || res.Pushed != 1 {
+			b.Fatalf("push = %+v, %v", res, err)
+		}
+	}
+	b.ReportMetric(float64(o.c.APICalls()-calls0)/float64(b.N), "calls/write")
+}

@@ -64,6 +64,9 @@ func runWrite(ctx context.Context, f *Factory, opts *writeOptions, object, id st
 	c, cerr := f.Client(ctx)
 	if cerr == nil {
 		cerr = prepareWrite(ctx, c, st, object, id, fields)
+		if cerr != nil && !sfdc.IsNetworkError(cerr) && !sfdc.IsSessionExpired(cerr) {
+			return cerr // e.g. an object the org does not have
+		}
 	}
 	w := write.New(st)
 	var e store.OutboxEntry

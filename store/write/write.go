@@ -19,6 +19,19 @@
 //
 // Rules only the org knows (validation rules, field-level security changes,
 // triggers) come back from the push and are stored on the outbox entry.
+//
+// A stage change from a screen, for example:
+//
+//	w := write.New(st)
+//	pl, _ := w.RecordPicklists("Opportunity", oppID) // pl.Values("StageName"): Attributes (closed, won,
+//	                                                   // probability); pl.FetchedAt: their age
+//	e, err := w.Update("Opportunity", oppID, map[string]any{"StageName": "Closed Lost", "Loss_Reason__c": "Price"})
+//	// err: *ValidationError (per field) — nothing queued; else the cache shows the change, pending.
+//	// Then, in a command: unlock, _ := st.LockSync(ctx, nil); syncer.Push(ctx, c, st, syncer.PushOptions{}); unlock()
+//	// and st.OutboxEntry(e.ID) says sent, failed (ErrorCode, Error, ErrorFields) or conflict (Server).
+//
+// A task or a logged call is w.Create("Task", fields) (a call: TaskSubtype
+// "Call", Status "Completed"); Edit re-validates new values for an entry.
 package write
 
 import (

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // QuerySubrequest builds a composite subrequest that fetches the first page
@@ -56,4 +57,28 @@ func (c *Client) DeleteSubrequest(referenceID, sobject string, id ID) (Subreques
 		return Subrequest{}, fmt.Errorf("delete subrequest: %w", err)
 	}
 	return Subrequest{Method: http.MethodDelete, URL: p, ReferenceID: referenceID}, nil
+}
+
+// GetRecordSubrequest builds a composite subrequest that reads a record,
+// e.g. right after a write in the same call, to learn its new
+// LastModifiedDate and derived fields. id is an Id or a reference to an
+// earlier subrequest's result such as "@{ref.id}"; no fields means all.
+func (c *Client) GetRecordSubrequest(referenceID, sobject, id string, fields []string) (Subrequest, error) {
+	if err := ValidateName(sobject); err != nil {
+		return Subrequest{}, fmt.Errorf("get subrequest: %w", err)
+	}
+	isRef := strings.HasPrefix(id, "@{") && strings.HasSuffix(id, "}") && ValidName(strings.TrimSuffix(strings.TrimPrefix(id, "@{"), ".id}"))
+	if !isRef && !validIDChars(id) {
+		return Subrequest{}, fmt.Errorf("get subrequest: invalid id %q", id)
+	}
+	for _, f := range fields {
+		if !ValidName(f) {
+			return Subrequest{}, fmt.Errorf("get subrequest %s: invalid field name %q", sobject, f)
+		}
+	}
+	u := c.DataPath("sobjects", sobject) + "/" + id
+	if len(fields) > 0 {
+		u += "?" + url.Values{"fields": {strings.Join(fields, ",")}}.Encode()
+	}
+	return Subrequest{Method: http.MethodGet, URL: u, ReferenceID: referenceID}, nil
 }

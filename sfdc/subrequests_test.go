@@ -65,3 +65,22 @@ func TestSubrequestBuildersOverComposite(t *testing.T) {
 		t.Error("bad object name accepted")
 	}
 }
+
+func TestGetRecordSubrequest(t *testing.T) {
+	c := &Client{version: "66.0"}
+	s, err := c.GetRecordSubrequest("r1", "Task", "@{w1.id}", []string{"Id", "Subject"})
+	if err != nil || s.Method != "GET" || s.URL != "/services/data/v66.0/sobjects/Task/@{w1.id}?fields=Id%2CSubject" {
+		t.Fatalf("ref: %+v %v", s, err)
+	}
+	if s, err = c.GetRecordSubrequest("r1", "Task", "00T000000000001AAA", nil); err != nil || s.URL != "/services/data/v66.0/sobjects/Task/00T000000000001AAA" {
+		t.Fatalf("id: %+v %v", s, err)
+	}
+	for _, bad := range []string{"../x", "@{a b.id}", ""} {
+		if _, err := c.GetRecordSubrequest("r1", "Task", bad, nil); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if _, err := c.GetRecordSubrequest("r1", "Task", "00T000000000001AAA", []string{"a,b"}); err == nil {
+		t.Error("bad field accepted")
+	}
+}

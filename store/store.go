@@ -1,10 +1,11 @@
 // Package store is lazyforce's offline cache: one bbolt file per org holding
 // the records Salesforce sent (raw JSON, keyed by 18-character Id), the
 // indexes the screens need, cached describes and picklists, per-object sync
-// watermarks, the org's identity, and (reserved) the outbox of pending writes.
+// watermarks, the org's identity, and the outbox of pending writes
+// (outbox.go).
 //
-// Every screen and every answer reads this cache; only store/syncer writes
-// records into it.
+// Every screen and every answer reads this cache; only store/syncer and the
+// outbox (a queued write's optimistic change) write records into it.
 //
 // # Sharing the file
 //
@@ -70,7 +71,7 @@ import (
 // version is reported as ErrIncompatible and must be rebuilt.
 const SchemaVersion = "1"
 
-// Bucket names. bucketOutbox is reserved for the outbox (a later issue).
+// Bucket names.
 var (
 	bucketMeta      = []byte("meta")
 	bucketRecords   = []byte("records")   // sub-bucket per object: Id -> raw JSON
@@ -78,7 +79,7 @@ var (
 	bucketDescribe  = []byte("describe")  // object -> stamped raw describe
 	bucketPicklists = []byte("picklists") // object\x00recordTypeId -> stamped raw
 	bucketSync      = []byte("sync")      // object -> Watermark JSON
-	bucketOutbox    = []byte("outbox")    // reserved for pending writes
+	bucketOutbox    = []byte("outbox")    // 8-byte sequence -> OutboxEntry JSON
 
 	keySchema   = []byte("schema_version")
 	keyIdentity = []byte("identity")

@@ -165,6 +165,9 @@ func (s *Server) runSubrequest(ctx context.Context, parent *http.Request, sub su
 	for k, v := range sub.HTTPHeaders {
 		req.Header.Set(k, v)
 	}
+	if method != http.MethodGet && method != http.MethodHead && s.takeFault(req, func(f *Faults) bool { return f.RowLock }) {
+		return fail(errRowLock(lastSegment(u.Path)))
+	}
 	rec := httptest.NewRecorder()
 	s.dispatch(rec, req, splitPath(rest))
 	resp := subresponse{HTTPHeaders: map[string]string{}, HTTPStatusCode: rec.Code, ReferenceID: sub.ReferenceID}

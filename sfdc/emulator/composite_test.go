@@ -211,3 +211,27 @@ func TestCompositeTree(t *testing.T) {
 		t.Errorf("child not linked: %v", c["AccountId"])
 	}
 }
+
+// TestCompositeRowLockHitsSubrequests: a row lock inside /composite comes
+// back per write subrequest, the call itself answering 200.
+func TestCompositeRowLockHitsSubrequests(t *testing.T) {
+	ts := startTest(t, func(o *Options) { o.Empty = true })
+	ts.SetFaults(Faults{RowLock: true, Times: 1})
+	body := map[string]any{"allOrNone": false, "compositeRequest": []map[string]any{
+		{"method": "POST", "url": v + "/sobjects/Account", "referenceId": "acct", "body": map[string]any{"Name": "Locked Co"}},
+		{"method": "GET", "url": v + "/limits", "referenceId": "lim"},
+	}}
+	r := call(t, ts, "POST", v+"/composite", body)
+	var out compositeResp
+	r.json(t, &out)
+	if r.status != 200 || len(out.CompositeResponse) != 2 {
+		t.Fatalf("composite: %d %s", r.status, r.body)
+	}
+	if out.CompositeResponse[0].HTTPStatusCode != 400 || !strings.Contains(string(r.body), "UNABLE_TO_LOCK_ROW") || out.CompositeResponse[1].HTTPStatusCode != 200 {
+		t.Fatalf("subresponses: %s", r.body)
+	}
+	r = call(t, ts, "POST", v+"/composite", body)
+	if r.json(t, &out); out.CompositeResponse[0].HTTPStatusCode != 201 {
+		t.Fatalf("after the fault: %s", r.body)
+	}
+}

@@ -38,7 +38,8 @@ type Faults struct {
 	// REQUEST_LIMIT_EXCEEDED.
 	RequestLimitExceeded bool
 	// RowLock answers selected writes (non-GET data requests) with 400
-	// UNABLE_TO_LOCK_ROW.
+	// UNABLE_TO_LOCK_ROW; in a /composite call, each write subrequest
+	// fails so (the call itself answers 200), as Salesforce reports it.
 	RowLock bool
 	// ExpireSessions invalidates every access token once, when the faults
 	// are set (refresh tokens keep working).

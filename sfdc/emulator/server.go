@@ -307,7 +307,9 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, errRequestLimit())
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+	// A /composite call is not DML itself: a row lock hits its write
+	// subrequests (runSubrequest), as Salesforce reports them.
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && strings.Trim(sub, "/") != "composite" {
 		if s.takeFault(r, func(f *Faults) bool { return f.RowLock }) {
 			writeErrors(w, errRowLock(lastSegment(sub)))
 			return

@@ -45,6 +45,9 @@ func newCmdRoot(f *Factory) *cobra.Command {
 		newCmdQuery(f),
 		newCmdAsk(f),
 		newCmdFind(f),
+		newCmdUpdate(f),
+		newCmdCreate(f),
+		newCmdOutbox(f),
 	)
 	addCompletion(root)
 	return root

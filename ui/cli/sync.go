@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -84,7 +87,8 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 	if isTerminal(stderr) {
 		cfg.Progress = func(p syncer.Progress) { printProgress(stderr, p) }
 	}
-	res, err := syncer.Run(ctx, c, st, cfg)
+	// The outbox goes first, then the pull (which keeps unsent writes shown).
+	res, pushed, err := syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{})
 	if cfg.Progress != nil {
 		clearProgress(stderr)
 	}
@@ -92,17 +96,45 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 		return err
 	}
 	if !opts.json {
+		if err := printPushed(f.IO.Out, pushed); err != nil {
+			return err
+		}
 		_, err := fmt.Fprint(f.IO.Out, res.String())
 		return err
 	}
 	return writeJSON(f.IO.Out, struct {
 		Objects map[string]*syncer.ObjectResult `json:"objects"`
-		// Pushed is the contract's count of outbox writes sent first; it
-		// stays 0 until the outbox exists, as nothing is pushed yet.
-		Pushed     int   `json:"pushed"`
-		APICalls   int64 `json:"api_calls"`
-		DurationMS int64 `json:"duration_ms"`
-	}{res.Objects, 0, res.APICalls, res.Duration.Milliseconds()})
+		// Pushed counts the outbox writes the org took before the pull;
+		// Failures are those it refused or that conflicted (they stay in
+		// the outbox).
+		Pushed     int                  `json:"pushed"`
+		Failures   []syncer.PushFailure `json:"failures"`
+		APICalls   int64                `json:"api_calls"`
+		DurationMS int64                `json:"duration_ms"`
+	}{res.Objects, pushed.Pushed, pushed.Failures, res.APICalls, res.Duration.Milliseconds()})
+}
+
+// printPushed says what the push did, when there was anything to push.
+func printPushed(w io.Writer, p *syncer.PushResult) error {
+	if p.Pushed == 0 && len(p.Failures) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "pushed %d write%s from the outbox\n", p.Pushed, plural(p.Pushed)); err != nil {
+		return err
+	}
+	for _, fl := range p.Failures {
+		msg := fl.Error
+		if fl.Code != "" {
+			msg = fl.Code + ": " + msg
+		}
+		if len(fl.Fields) > 0 {
+			msg += " (fields: " + strings.Join(fl.Fields, ", ") + ")"
+		}
+		if _, err := fmt.Fprintf(w, "  entry %d %s %s %s: %s\n", fl.Entry, fl.State, fl.Object, fl.RecordID, oneLine(errors.New(msg))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // syncConfig applies an org's sync settings to the defaults.

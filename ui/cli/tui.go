@@ -93,7 +93,51 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, orgs: aliases})
+	// R on a damaged cache's error: what 'sync --full --rebuild' does, on
+	// the app's own Store, which reads the new file from its next
+	// transaction on.
+	rebuildNow := func(ctx context.Context, progress func(syncer.Progress)) (string, error) {
+		c, err := f.Client(ctx) // offline: fail before anything is moved
+		if err != nil {
+			return "", err
+		}
+		usage.set(c)
+		unlock, err := st.LockSync(ctx, nil)
+		if err != nil {
+			return "", err
+		}
+		defer unlock()
+		fresh, err := store.Open(st.Path(), store.Options{Org: org.Alias, Rebuild: true})
+		if err != nil {
+			return "", err
+		}
+		aside, outboxLost := fresh.Rebuilt()
+		if err := fresh.Close(); err != nil {
+			return "", fmt.Errorf("close the rebuilt cache: %w", err)
+		}
+		if err := st.Reset(); err != nil {
+			return "", err
+		}
+		if _, ok, err := st.Identity(); err == nil && !ok {
+			if err := storeIdentity(ctx, c, st); err != nil {
+				return "", err
+			}
+		}
+		cfg := syncConfig(org.Sync)
+		cfg.Full, cfg.Progress = true, progress
+		if _, err := syncer.Run(ctx, c, st, cfg); err != nil {
+			return "", err
+		}
+		note := "cache rebuilt from Salesforce"
+		if aside != "" {
+			note = "cache rebuilt; the damaged file is " + aside
+		}
+		if outboxLost {
+			note += " (its pending writes could not be read back: they never reached the org)"
+		}
+		return note, nil
+	}
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, rebuild: rebuildNow, orgs: aliases})
 }
 
 // app is what the terminal app runs over.
@@ -104,7 +148,8 @@ type app struct {
 	orgName   string
 	usage     *apiUsage
 	sync      func(context.Context, func(syncer.Progress)) error
-	orgs      []string // the configured aliases, for ':org'; nil disables it
+	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
+	orgs      []string                                                     // the configured aliases, for ':org'; nil disables it
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -141,7 +186,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark()})
 	if err != nil {
 		return "", err
 	}

@@ -93,51 +93,56 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
-	// R on a damaged cache's error: what 'sync --full --rebuild' does, on
-	// the app's own Store, which reads the new file from its next
-	// transaction on.
 	rebuildNow := func(ctx context.Context, progress func(syncer.Progress)) (string, error) {
-		c, err := f.Client(ctx) // offline: fail before anything is moved
-		if err != nil {
-			return "", err
-		}
-		usage.set(c)
-		unlock, err := st.LockSync(ctx, nil)
-		if err != nil {
-			return "", err
-		}
-		defer unlock()
-		fresh, err := store.Open(st.Path(), store.Options{Org: org.Alias, Rebuild: true})
-		if err != nil {
-			return "", err
-		}
-		aside, outboxLost := fresh.Rebuilt()
-		if err := fresh.Close(); err != nil {
-			return "", fmt.Errorf("close the rebuilt cache: %w", err)
-		}
-		if err := st.Reset(); err != nil {
-			return "", err
-		}
-		if _, ok, err := st.Identity(); err == nil && !ok {
-			if err := storeIdentity(ctx, c, st); err != nil {
-				return "", err
-			}
-		}
-		cfg := syncConfig(org.Sync)
-		cfg.Full, cfg.Progress = true, progress
-		if _, err := syncer.Run(ctx, c, st, cfg); err != nil {
-			return "", err
-		}
-		note := "cache rebuilt from Salesforce"
-		if aside != "" {
-			note = "cache rebuilt; the damaged file is " + aside
-		}
-		if outboxLost {
-			note += " (its pending writes could not be read back: they never reached the org)"
-		}
-		return note, nil
+		return rebuildCache(ctx, f, st, org, usage, progress)
 	}
 	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, rebuild: rebuildNow, orgs: aliases})
+}
+
+// rebuildCache is R on a damaged cache's error in the app: what 'sync
+// --full --rebuild' does, on the app's own Store st, which reads the new
+// file from its next transaction on. It returns the line the status bar
+// shows: where the damaged file went.
+func rebuildCache(ctx context.Context, f *Factory, st *store.Store, org orgconfig.Org, usage *apiUsage, progress func(syncer.Progress)) (string, error) {
+	c, err := f.Client(ctx) // offline: fail before anything is moved
+	if err != nil {
+		return "", err
+	}
+	usage.set(c)
+	unlock, err := st.LockSync(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	fresh, err := store.Open(st.Path(), store.Options{Org: org.Alias, Rebuild: true})
+	if err != nil {
+		return "", err
+	}
+	aside, outboxLost := fresh.Rebuilt()
+	if err := fresh.Close(); err != nil {
+		return "", fmt.Errorf("close the rebuilt cache: %w", err)
+	}
+	if err := st.Reset(); err != nil {
+		return "", err
+	}
+	if _, ok, err := st.Identity(); err == nil && !ok {
+		if err := storeIdentity(ctx, c, st); err != nil {
+			return "", err
+		}
+	}
+	cfg := syncConfig(org.Sync)
+	cfg.Full, cfg.Progress = true, progress
+	if _, err := syncer.Run(ctx, c, st, cfg); err != nil {
+		return "", err
+	}
+	note := "cache rebuilt from Salesforce"
+	if aside != "" {
+		note = "cache rebuilt; the damaged file is " + aside
+	}
+	if outboxLost {
+		note += " (its pending writes could not be read back: they never reached the org)"
+	}
+	return note, nil
 }
 
 // app is what the terminal app runs over.

@@ -134,7 +134,7 @@ func (m *Model) loadData() tea.Cmd {
 		gen, genOK := generation(data)
 		accts, err := data.Accounts(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read accounts: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
 		}
 		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: views.NewAccountIndex(accts)}
 	}
@@ -144,11 +144,11 @@ func (m *Model) loadData() tea.Cmd {
 		gen, genOK := generation(data)
 		opps, err := data.Opportunities(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read opportunities: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read opportunities: %w", err)}
 		}
 		rts, err := data.RecordTypes(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read record types: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
 		}
 		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: views.NewOpportunityIndex(opps, rts...), recordTypes: views.NarrowStages(rts, opps)}
 	}

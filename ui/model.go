@@ -416,13 +416,14 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 	if msg.seq != m.loadSeq {
 		return nil // an older read finished after a newer one started
 	}
-	if msg.err != nil {
-		return m.block(cacheError(msg.err))
-	}
 	if msg.genOK && (!m.genKnown || msg.gen < m.gen) {
 		// The earlier of the two halves' generations: a write between
-		// them is read again at the next poll.
+		// them is read again at the next poll. A failed read counts too:
+		// when another process repairs the cache, it is read again.
 		m.gen, m.genKnown = msg.gen, true
+	}
+	if msg.err != nil {
+		return m.block(cacheError(msg.err))
 	}
 	var cmds []tea.Cmd
 	if msg.accounts != nil {

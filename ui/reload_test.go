@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,5 +264,30 @@ func TestRebuildOnlyForADamagedCache(t *testing.T) {
 	}
 	if called {
 		t.Fatal("rebuild ran")
+	}
+}
+
+// watchedRepairable is a damaged cache that another process repairs
+// ('lazyforce sync --full --rebuild' in another terminal).
+type watchedRepairable struct {
+	*repairableData
+	gen atomic.Uint64
+}
+
+func (w *watchedRepairable) Generation() (uint64, error) { return w.gen.Load(), nil }
+
+func TestARepairByAnotherProcessIsRead(t *testing.T) {
+	data := &watchedRepairable{repairableData: &repairableData{FakeData: NewFakeData(7, 40, testNow)}}
+	m := loaded(t, Deps{Data: data, Now: func() time.Time { return testNow }}, 120, 30)
+	m.pollEvery = time.Millisecond
+	if m.Blocked() == nil || m.Accounts().Rows() != 0 {
+		t.Fatalf("a damaged cache: blocked %v, %d accounts", m.Blocked(), m.Accounts().Rows())
+	}
+	press(m, "esc")
+	data.repair()
+	data.gen.Add(1)
+	poll(t, m)
+	if m.Blocked() != nil || m.Accounts().Rows() == 0 {
+		t.Fatalf("the repaired cache is not read: blocked %v, %d accounts", m.Blocked(), m.Accounts().Rows())
 	}
 }

@@ -18,11 +18,44 @@ const (
 	syncTimeout       = 5 * time.Minute
 	defaultFlashTTL   = 5 * time.Second
 	defaultAgeRefresh = 30 * time.Second
+	// defaultPollEvery is how often the app asks whether another process
+	// (a sync in another terminal, a queued write) changed the cache.
+	defaultPollEvery = 2 * time.Second
 )
+
+// watchedData is a Data whose cache other processes may change (a
+// *book.Book): Generation identifies the last committed write, by any
+// process, and costs one read of the file's first pages.
+type watchedData interface {
+	Generation() (uint64, error)
+}
+
+// watched returns data as a watchedData, looking under the masking layer.
+func watched(data Data) (watchedData, bool) {
+	if md, ok := data.(maskedData); ok {
+		data = md.unmasked()
+	}
+	w, ok := data.(watchedData)
+	return w, ok
+}
+
+// generation reads data's generation before a read of the cache, so that
+// a write committed while the read runs is noticed by the next poll; ok is
+// false when data cannot tell.
+func generation(data Data) (gen uint64, ok bool) {
+	w, ok := watched(data)
+	if !ok {
+		return 0, false
+	}
+	gen, err := w.Generation()
+	return gen, err == nil
+}
 
 // dataLoadedMsg carries a fresh snapshot of the cache, already indexed.
 type dataLoadedMsg struct {
 	seq         int
+	gen         uint64 // the cache's generation before it was read
+	genOK       bool   // gen is known
 	accounts    *views.AccountIndex
 	opps        *views.OpportunityIndex
 	recordTypes []views.RecordType
@@ -35,8 +68,20 @@ type statusLoadedMsg struct {
 	err    error
 }
 
-// syncDoneMsg ends a sync.
-type syncDoneMsg struct{ err error }
+// syncDoneMsg ends a sync (or a rebuild); note, if set, replaces the
+// "synced" of the status bar.
+type syncDoneMsg struct {
+	err  error
+	note string
+}
+
+// cacheGenMsg carries the cache's generation, read by the poll numbered
+// seq.
+type cacheGenMsg struct {
+	seq int
+	gen uint64
+	err error
+}
 
 // syncProgressMsg carries the latest progress report of the sync that
 // reports on ch; ok is false once that sync has ended and closed ch.
@@ -91,27 +136,30 @@ type ageTickMsg struct{}
 func (m *Model) loadData() tea.Cmd {
 	m.loadSeq++
 	seq, data, life := m.loadSeq, m.deps.Data, m.life
+	m.genKnown = false // until this read's generation arrives
 	accounts := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
+		gen, genOK := generation(data)
 		accts, err := data.Accounts(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read accounts: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
 		}
-		return dataLoadedMsg{seq: seq, accounts: views.NewAccountIndex(accts)}
+		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: views.NewAccountIndex(accts)}
 	}
 	opportunities := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
+		gen, genOK := generation(data)
 		opps, err := data.Opportunities(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read opportunities: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read opportunities: %w", err)}
 		}
 		rts, err := data.RecordTypes(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, err: fmt.Errorf("read record types: %w", err)}
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
 		}
-		return dataLoadedMsg{seq: seq, opps: views.NewOpportunityIndex(opps, rts...), recordTypes: views.NarrowStages(rts, opps)}
+		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: views.NewOpportunityIndex(opps, rts...), recordTypes: views.NarrowStages(rts, opps)}
 	}
 	return tea.Batch(accounts, opportunities)
 }
@@ -136,7 +184,21 @@ func (m *Model) loadStatus() tea.Cmd {
 // command, re-issued by Update on each syncProgressMsg. The channel is
 // closed when the sync returns, which ends the stream.
 func (m *Model) runSync() tea.Cmd {
-	sync, life := m.deps.Sync, m.life
+	sync := m.deps.Sync
+	return m.runSyncing(func(ctx context.Context, progress func(syncer.Progress)) (string, error) {
+		return "", sync(ctx, progress)
+	})
+}
+
+// runRebuild runs the rebuild dependency as runSync runs a sync.
+func (m *Model) runRebuild() tea.Cmd {
+	return m.runSyncing(m.deps.Rebuild)
+}
+
+// runSyncing runs sync (a sync or a rebuild) with its progress streamed
+// to the status bar.
+func (m *Model) runSyncing(sync func(context.Context, func(syncer.Progress)) (string, error)) tea.Cmd {
+	life := m.life
 	ch := make(chan syncer.Progress, 1)
 	m.progressCh, m.progress = ch, syncer.Progress{}
 	report := func(p syncer.Progress) {
@@ -157,10 +219,11 @@ func (m *Model) runSync() tea.Cmd {
 		defer close(ch)
 		ctx, cancel := context.WithTimeout(life, syncTimeout)
 		defer cancel()
-		if err := sync(ctx, report); err != nil {
+		note, err := sync(ctx, report)
+		if err != nil {
 			return syncDoneMsg{err: fmt.Errorf("sync: %w", err)}
 		}
-		return syncDoneMsg{}
+		return syncDoneMsg{note: note}
 	}
 	return tea.Batch(run, waitProgress(ch))
 }
@@ -187,10 +250,14 @@ func (m *Model) syncProgress(msg syncProgressMsg) tea.Cmd {
 // 4,000/15,531".
 func (m *Model) progressText() string {
 	p := m.progress
-	if p.Object == "" {
-		return "syncing…"
+	verb := "syncing"
+	if m.rebuilding {
+		verb = "rebuilding the cache:"
 	}
-	text := "syncing " + views.Sanitize(p.Object)
+	if p.Object == "" {
+		return verb + "…"
+	}
+	text := verb + " " + views.Sanitize(p.Object)
 	switch p.Phase {
 	case syncer.PhaseFetch:
 		if p.Total > 0 {
@@ -200,7 +267,7 @@ func (m *Model) progressText() string {
 	case syncer.PhaseDeletes:
 		return text + " deletions"
 	case syncer.PhaseDone, syncer.PhaseSkipped:
-		return "syncing…"
+		return verb + "…"
 	}
 	return text + "…"
 }
@@ -248,4 +315,54 @@ func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) 
 // ageTick schedules the next cache-age refresh.
 func (m *Model) ageTick() tea.Cmd {
 	return tea.Tick(m.ageRefresh, func(time.Time) tea.Msg { return ageTickMsg{} })
+}
+
+// pollCache schedules the next look at the cache's generation (a tagged
+// tick: only the chain numbered pollSeq goes on). The generation is read
+// in the command, off the event loop. A Data that cannot tell is not
+// polled.
+func (m *Model) pollCache() tea.Cmd {
+	w, ok := watched(m.deps.Data)
+	if !ok || m.pollEvery <= 0 {
+		return nil
+	}
+	seq := m.pollSeq
+	return tea.Tick(m.pollEvery, func(time.Time) tea.Msg {
+		gen, err := w.Generation()
+		return cacheGenMsg{seq: seq, gen: gen, err: err}
+	})
+}
+
+// cacheGen reads the cache again when another process changed it since
+// the last read, and schedules the next poll. While a read or this app's
+// own sync runs, it waits: both end by reading the cache.
+func (m *Model) cacheGen(msg cacheGenMsg) tea.Cmd {
+	if msg.seq != m.pollSeq {
+		return nil
+	}
+	next := m.pollCache()
+	if msg.err != nil {
+		if !m.pollFailed && m.deps.Log != nil {
+			m.deps.Log.Printf("warn: read the cache's generation: %v", msg.err)
+		}
+		m.pollFailed = true
+		return next
+	}
+	m.pollFailed = false
+	if !m.genKnown || msg.gen == m.gen || m.sync == syncRunning {
+		return next
+	}
+	return tea.Batch(next, m.reload())
+}
+
+// reload reads everything shown again: the lists, the people, the status
+// and the records open in detail views. The panes keep their selection.
+func (m *Model) reload() tea.Cmd {
+	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.loadWrites()}
+	for _, t := range m.tabs {
+		if d := t.detail; d != nil {
+			cmds = append(cmds, m.loadDetail(t.id, d.Kind(), d.ID()))
+		}
+	}
+	return tea.Batch(cmds...)
 }

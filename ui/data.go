@@ -126,6 +126,12 @@ type Deps struct {
 	// the status bar shows ("syncing Opportunity 4,000/15,531"); pass it to
 	// store/syncer's Config.Progress.
 	Sync func(ctx context.Context, progress func(syncer.Progress)) error
+	// Rebuild repairs a damaged cache: it moves the file aside (keeping
+	// what can be read of its identity and outbox) and syncs afresh, as
+	// 'lazyforce sync --full --rebuild' does, reporting progress as Sync
+	// does. It returns a line for the status bar (where the damaged file
+	// went). nil: the blocking error only says to run that command.
+	Rebuild func(ctx context.Context, progress func(syncer.Progress)) (string, error)
 	// SyncOnStart runs Sync in the background right after start-up.
 	SyncOnStart bool
 	// Limits fetches the org's limits (GET /limits) for ':limits'; nil

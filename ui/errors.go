@@ -20,7 +20,15 @@ type blockingError struct {
 	what string // what happened, for people
 	todo string // what to do about it
 	err  error
+	// repair: the cache is damaged, and the app can rebuild it (R) when
+	// it has Deps.Rebuild.
+	repair bool
 }
+
+// rebuildKey repairs a damaged cache from its blocking error. It is the
+// error box's own key (nothing else is reachable while it shows), so it
+// is not in the rebindable key map.
+var rebuildKey = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rebuild the cache"))
 
 // blocking returns the blocking error err is, if it is one: an expired
 // session or a revoked login, or a cache that cannot be read.
@@ -34,9 +42,10 @@ func blocking(err error) (blockingError, bool) {
 		}, true
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, store.ErrIncompatible):
 		return blockingError{
-			what: "The cache file cannot be read.",
-			todo: "Quit and run 'lazyforce sync --full --rebuild' to rebuild it from Salesforce.",
-			err:  err,
+			what:   "The cache file cannot be read.",
+			todo:   "Quit and run 'lazyforce sync --full --rebuild' to rebuild it from Salesforce.",
+			err:    err,
+			repair: true,
 		}, true
 	case errors.Is(err, store.ErrLocked):
 		return blockingError{
@@ -88,8 +97,30 @@ func (m *Model) blockedKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.blocked = nil
 	case key.Matches(msg, m.keys.Global.Quit):
 		return m.quit()
+	case m.canRebuild() && key.Matches(msg, rebuildKey):
+		return m.startRebuild()
 	}
 	return nil
+}
+
+// canRebuild reports that the blocking error is a damaged cache the app
+// can rebuild itself.
+func (m *Model) canRebuild() bool {
+	return m.blocked != nil && m.blocked.repair && m.deps.Rebuild != nil
+}
+
+// startRebuild moves the damaged cache aside and syncs afresh, in a
+// command, with its progress in the status bar; the cache is read again
+// when it ends (syncDone). A running sync is left to end first: it would
+// only fail on the damaged file.
+func (m *Model) startRebuild() tea.Cmd {
+	if m.sync == syncRunning {
+		return m.setFlash(flashMsg{level: flashInfo, text: "a sync is running: press R again when it ends"})
+	}
+	m.blocked = nil
+	m.flash = flashMsg{} // the status bar shows the rebuild's progress
+	m.sync, m.rebuilding = syncRunning, true
+	return tea.Batch(m.runRebuild(), m.spin.Tick)
 }
 
 // dismissKey is the key that dismisses a blocking error, as the help line
@@ -105,10 +136,14 @@ func (m *Model) dismissKey() key.Binding {
 func (m *Model) errorBox(body string, w, h int) string {
 	st := m.ctx.Styles
 	b := m.blocked
+	todo := b.todo
+	if m.canRebuild() {
+		todo = "Press " + rebuildKey.Help().Key + " to move the damaged file aside and sync afresh from Salesforce (as 'lazyforce sync --full --rebuild' does); pending writes are carried over when they can be read."
+	}
 	content := strings.Join([]string{
 		st.Error.Bold(true).Render(b.what),
 		views.Sanitize(b.err.Error()),
-		b.todo,
+		todo,
 		st.Muted.Render(m.dismissKey().Help().Key + " dismisses; the cached data stays below"),
 	}, "\n")
 	box := strings.Split(st.Overlay.BorderForeground(st.Palette.Error).Width(w).Render(content), "\n")

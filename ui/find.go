@@ -237,6 +237,10 @@ type maskedData struct {
 	m *redact.Masker
 }
 
+// unmasked returns the Data under the masking layer, for what it offers
+// besides Data (the cache's generation).
+func (d maskedData) unmasked() Data { return d.Data }
+
 // Accounts implements Data.
 func (d maskedData) Accounts(ctx context.Context) ([]book.Account, error) {
 	as, err := d.Data.Accounts(ctx)

@@ -83,10 +83,20 @@ type Model struct {
 	quitting                   bool
 	switchOrg                  string // the org ':org' asked for; the app then quits
 	w                          writes // the stage picker, task form and outbox (writes.go)
+	rebuilding                 bool   // the running sync is a rebuild of the damaged cache
+
+	// The cache's generation before the last read of it (genKnown: that
+	// read has reported it): a poll that finds another one reads again,
+	// so that what another process wrote shows without a restart.
+	gen        uint64
+	genKnown   bool
+	pollSeq    int  // tags the one chain of polls
+	pollFailed bool // the last poll failed (logged once)
 
 	// Timers, shortened by tests.
 	flashTTL   time.Duration
 	ageRefresh time.Duration
+	pollEvery  time.Duration
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -126,6 +136,7 @@ func New(deps Deps) (*Model, error) {
 
 		flashTTL:   defaultFlashTTL,
 		ageRefresh: defaultAgeRefresh,
+		pollEvery:  defaultPollEvery,
 	}
 	m.find = newFindState(ctx, rawData)
 	m.registerPanes()
@@ -142,7 +153,7 @@ func New(deps Deps) (*Model, error) {
 // Init implements tea.Model: ask the terminal for its background colour,
 // read the cache, and start the background sync.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadPeople(), m.loadStatus(), m.ageTick(), m.loadWrites()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.loadData(), m.loadPeople(), m.loadStatus(), m.ageTick(), m.loadWrites(), m.pollCache()}
 	if m.deps.SyncOnStart && m.deps.Sync != nil {
 		m.sync = syncRunning
 		cmds = append(cmds, m.runSync(), m.spin.Tick)
@@ -270,6 +281,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.syncDone(msg)
 	case syncProgressMsg:
 		return m, m.syncProgress(msg)
+	case cacheGenMsg:
+		return m, m.cacheGen(msg)
 	case detailLoadedMsg:
 		m.detailLoaded(msg)
 		return m, nil
@@ -429,6 +442,7 @@ func (m *Model) startSync() tea.Cmd {
 // syncDone records a sync's outcome and re-reads the cache.
 func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 	m.progressCh, m.progress = nil, syncer.Progress{} // late reports are dropped
+	m.rebuilding = false
 	if msg.err != nil {
 		m.sync = syncOffline
 		if b, ok := blocking(msg.err); ok {
@@ -444,20 +458,24 @@ func (m *Model) syncDone(msg syncDoneMsg) tea.Cmd {
 		return tea.Batch(m.loadStatus(), m.loadWrites(), m.setFlash(flashMsg{level: flashWarn, text: msg.err.Error() + " — showing cached data"}))
 	}
 	m.sync = syncOnline
-	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.loadWrites(), m.setFlash(flashMsg{text: "synced"})}
-	// Open detail views show the synced version of their record.
-	for _, t := range m.tabs {
-		if d := t.detail; d != nil {
-			cmds = append(cmds, m.loadDetail(t.id, d.Kind(), d.ID()))
-		}
+	note := msg.note
+	if note == "" {
+		note = "synced"
 	}
-	return tea.Batch(cmds...)
+	// Open detail views show the synced version of their record.
+	return tea.Batch(m.reload(), m.setFlash(flashMsg{text: note}))
 }
 
 // dataLoaded hands a fresh snapshot to the panes.
 func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 	if msg.seq != m.loadSeq {
 		return nil // an older read finished after a newer one started
+	}
+	if msg.genOK && (!m.genKnown || msg.gen < m.gen) {
+		// The earlier of the two halves' generations: a write between
+		// them is read again at the next poll. A failed read counts too:
+		// when another process repairs the cache, it is read again.
+		m.gen, m.genKnown = msg.gen, true
 	}
 	if msg.err != nil {
 		return m.block(cacheError(msg.err))

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/store/book"
 )
@@ -269,8 +270,12 @@ func (p *Detail) render() {
 		field("Name", a.WhoName)
 		field("Assigned to", a.OwnerName)
 		field("Id", a.ID)
-		// NOTE: the comments (Task/Event Description) are not in the
-		// domain's Activity yet; they go here, wrapped, once they are.
+		if lines := wrapText(a.Description, w-2); len(lines) > 0 {
+			l = append(l, "", st.Title.Render(fit("Comments", w)))
+			for _, line := range lines {
+				l = append(l, "  "+line)
+			}
+		}
 		l = append(l, "", st.Muted.Render(fit("esc goes back to the record", w)))
 	case p.kind == AccountRecord:
 		a := p.account.Account
@@ -300,21 +305,29 @@ func (p *Detail) render() {
 		l = p.renderLead(l)
 		p.timeline(&l)
 	default:
-		o := p.opp.Opportunity
+		o, pg := p.opp.Opportunity, p.opp.Page
 		p.title = o.Name
 		l = append(l, st.Title.Render(fit("Opportunity · "+o.Name, w)))
 		// What a rep acts on first: where the deal is and what is next.
-		// NOTE: NextStep, Type, LeadSource, ForecastCategoryName, the
-		// record type's name and Description are not in the domain's
-		// Opportunity yet; they go here once they are.
 		field("Account", o.AccountName)
 		field("Stage", o.StageName)
+		field("Next step", pg.NextStep)
 		field("Amount", p.ctx.Amount(o.Amount, o.AmountNull))
 		field("Probability", fmt.Sprintf("%.0f%%", o.Probability))
 		field("Close date", date(o.CloseDate))
+		field("Forecast", pg.ForecastCategoryName)
+		field("Type", pg.Type)
+		field("Record type", pg.RecordTypeName)
+		field("Lead source", pg.LeadSource)
 		field("Owner", o.OwnerName)
 		field("Last activity", optionalDate(o.LastActivityDate))
 		field("Id", o.ID)
+		if lines := wrapText(pg.Description, w-2); len(lines) > 0 {
+			l = append(l, "", st.Title.Render(fit("Description", w)))
+			for _, line := range lines {
+				l = append(l, "  "+line)
+			}
+		}
 		section("Contact roles", len(p.opp.ContactRoles))
 		for _, r := range p.opp.ContactRoles {
 			primary := ""
@@ -377,6 +390,33 @@ func (p *Detail) timeline(l *[]string) {
 		}
 		*l = append(*l, "  "+st.Muted.Render(fit(when, 16))+" "+kind+" "+fit(subject, rest))
 	}
+}
+
+// wrapText breaks free text (a description, a task's comments) into
+// sanitized lines of at most w cells: its own line breaks are kept, escape
+// sequences and control characters are not, and blank lines at either end
+// are dropped. Empty text gives no lines.
+func wrapText(s string, w int) []string {
+	w = max(1, w)
+	s = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n").Replace(s)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		para = strings.TrimRight(Sanitize(para), " ")
+		if para == "" {
+			out = append(out, "")
+			continue
+		}
+		for _, line := range strings.Split(ansi.Wrap(para, w, ""), "\n") {
+			out = append(out, fit(line, w))
+		}
+	}
+	for len(out) > 0 && strings.TrimSpace(out[0]) == "" {
+		out = out[1:]
+	}
+	for len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // optionalDate is date, or "" for a zero date (a field left out).

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // assertBlock checks that out is exactly h lines of exactly w cells.
@@ -195,5 +197,68 @@ func TestDetailReloadKeepsTheOpenActivity(t *testing.T) {
 	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts[:1]})
 	if _, open, ok := d.Activity(); open || ok || !containsPlain(d.View(), "Opportunity ·") {
 		t.Fatalf("after its deletion: open %v, selected %v", open, ok)
+	}
+}
+
+func TestDetailOpportunityPageFields(t *testing.T) {
+	o := testOpps()[0]
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, o.ID)
+	d.SetSize(60, 60)
+	d.SetOpportunity(OpportunityDetail{Opportunity: o, Page: book.OpportunityPage{
+		NextStep: "Send the \x1b[31msigned\x1b[0m quote", Type: "New Customer", LeadSource: "Web",
+		ForecastCategoryName: "Pipeline", RecordTypeName: "New Business",
+		Description: "First line of a long description that must wrap at the width of the pane.\r\n\x1b[2JSecond\x07 line",
+	}})
+	view := d.View()
+	assertBlock(t, view, 60, 60)
+	if strings.ContainsAny(ansi.Strip(view), "\x1b\x07\r") {
+		t.Fatalf("escape sequences or control characters reach the screen: %q", view)
+	}
+	out := ansi.Strip(view)
+	for _, want := range []string{"Next step", "Send the signed quote", "Type", "New Customer", "Lead source", "Web",
+		"Forecast", "Pipeline", "Record type", "New Business", "Description", "First line of a long", "Second line"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("opportunity page lacks %q:\n%s", want, out)
+		}
+	}
+	// The description keeps its own line break and wraps the rest.
+	if line := lineWith(out, "Second line"); strings.TrimSpace(line) != "Second line" {
+		t.Errorf("the description's second line is %q", line)
+	}
+
+	// Empty ones are left out.
+	d.SetOpportunity(OpportunityDetail{Opportunity: o})
+	out = ansi.Strip(d.View())
+	for _, gone := range []string{"Next step", "Lead source", "Forecast", "Record type", "Description"} {
+		if strings.Contains(out, gone) {
+			t.Errorf("empty field %q shown:\n%s", gone, out)
+		}
+	}
+}
+
+func TestDetailActivityShowsItsComments(t *testing.T) {
+	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
+	d.SetSize(50, 30)
+	d.Focus()
+	acts := []Activity{
+		{ID: "00T000000000000001", Subject: "Call", When: day(0), Description: "Customer said: \x1b[2J\x1b[1;31mCALL BACK NOW\x1b[0m\x07 (pasted from a terminal)\nand a second line"},
+		{ID: "00T000000000000002", Subject: "Quiet", When: day(-1)},
+	}
+	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	send(t, d, "[", "enter")
+	view := d.View()
+	assertBlock(t, view, 50, 30)
+	out := ansi.Strip(view)
+	if strings.ContainsAny(out, "\x1b\x07") {
+		t.Fatalf("escape sequences reach the screen: %q", view)
+	}
+	for _, want := range []string{"Comments", "Customer said: CALL BACK NOW", "and a second line"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("activity page lacks %q:\n%s", want, out)
+		}
+	}
+	send(t, d, "esc", "]", "enter")
+	if a, _, _ := d.Activity(); a.Subject != "Quiet" || strings.Contains(ansi.Strip(d.View()), "Comments") {
+		t.Errorf("an activity without comments shows a Comments section:\n%s", ansi.Strip(d.View()))
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // fixedProfile downsamples rendered output to 256 colours, as a terminal
@@ -45,7 +47,10 @@ func TestGoldenPanes(t *testing.T) {
 		"detail": func(ctx *Context) Pane {
 			p := NewDetail(ctx, AccountsPane, OpportunityRecord, testOpps()[0].ID)
 			p.SetOpportunity(OpportunityDetail{
-				Opportunity:  testOpps()[0],
+				Opportunity: testOpps()[0],
+				Page: book.OpportunityPage{NextStep: "Send the signed quote", Type: "New Customer", LeadSource: "Web",
+					ForecastCategoryName: "Pipeline", RecordTypeName: "New Business",
+					Description: "Two sites; the pilot starts in Berlin.\n\x1b[31mCall before noon\x1b[0m."},
 				ContactRoles: []ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}, {ContactName: "Lars Berg", Role: "Evaluator"}},
 				Activities: []Activity{
 					{Kind: TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},

@@ -405,8 +405,8 @@ func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, err
 	return det, err
 }
 
-// OpportunityDetail returns an opportunity with its contact roles (the
-// primary first) and activities (tasks and events; any order). An
+// OpportunityDetail returns an opportunity with the fields of its page,
+// its contact roles (the primary first) and activities (tasks and events; any order). An
 // opportunity that is not cached is an error.
 func (b *Book) OpportunityDetail(ctx context.Context, id string) (OpportunityDetail, error) {
 	var det OpportunityDetail
@@ -415,6 +415,12 @@ func (b *Book) OpportunityDetail(ctx context.Context, id string) (OpportunityDet
 		return det, err
 	}
 	det.Opportunity = o
+	r, ok, err := b.get("Opportunity", id, oppPageFields)
+	if err = notCached(ok, err, "opportunity", id); err != nil {
+		return det, err
+	}
+	det.Page = opportunityPageOf(r)
+	det.Page.RecordTypeName = b.nameOf(o.RecordTypeID)
 	if det.ContactRoles, err = b.ContactRoles(ctx, id); err != nil {
 		return det, err
 	}

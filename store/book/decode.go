@@ -23,7 +23,8 @@ var (
 	contactFields     = []string{"Name", "Title", "Email", "Phone", "AccountId", "Department", "MobilePhone", "MailingCity", "LeadSource", "OwnerId", "LastActivityDate"}
 	stageFields       = []string{"ApiName", "MasterLabel", "SortOrder", "IsActive", "IsClosed", "IsWon", "DefaultProbability"}
 	recordTypeFields  = []string{"Name", "SobjectType", "IsActive"}
-	activityFields    = []string{"Subject", "ActivityDate", "ActivityDateTime", "StartDateTime", "Status", "WhoId", "OwnerId"}
+	activityFields    = []string{"Subject", "ActivityDate", "ActivityDateTime", "StartDateTime", "Status", "WhoId", "OwnerId", "Description"}
+	oppPageFields     = []string{"NextStep", "Type", "LeadSource", "ForecastCategoryName", "Description"}
 	contactRoleFields = []string{"ContactId", "Role", "IsPrimary"}
 )
 
@@ -56,6 +57,15 @@ func opportunityOf(key string, r soql.Record) Opportunity {
 	}
 	o.Probability, _ = num(r, "Probability")
 	return o
+}
+
+// opportunityPageOf decodes the fields of an opportunity's page (without
+// its record type's name).
+func opportunityPageOf(r soql.Record) OpportunityPage {
+	return OpportunityPage{
+		NextStep: str(r, "NextStep"), Type: str(r, "Type"), LeadSource: str(r, "LeadSource"),
+		ForecastCategoryName: str(r, "ForecastCategoryName"), Description: str(r, "Description"),
+	}
 }
 
 // leadOf decodes a lead (without its owner's name).
@@ -105,7 +115,7 @@ func recordTypeOf(key string, r soql.Record) (rt RecordType, object string, acti
 // activityOf decodes a Task or an Event (object) without names; whoID and
 // ownerID are the Ids to name.
 func activityOf(object, key string, r soql.Record) (a Activity, whoID, ownerID string) {
-	a = Activity{ID: recordID(key, r), Subject: str(r, "Subject"), Status: str(r, "Status")}
+	a = Activity{ID: recordID(key, r), Subject: str(r, "Subject"), Status: str(r, "Status"), Description: str(r, "Description")}
 	if object == "Event" {
 		a.Kind = EventActivity
 		a.When = parseDate(str(r, "StartDateTime"))

@@ -174,6 +174,9 @@ type Activity struct {
 	Status    string
 	WhoName   string
 	OwnerName string
+	// Description is the task's or event's comments (free text, may span
+	// lines).
+	Description string
 }
 
 // ContactRole is an OpportunityContactRole with the contact's name.
@@ -195,8 +198,21 @@ type AccountDetail struct {
 // OpportunityDetail is an opportunity with its related records.
 type OpportunityDetail struct {
 	Opportunity  Opportunity
+	Page         OpportunityPage
 	ContactRoles []ContactRole
 	Activities   []Activity
+}
+
+// OpportunityPage is what only an opportunity's own page shows. It is not
+// part of Opportunity, which the lists decode for every record: a
+// Description can be long, and 100k of them would be read for nothing.
+type OpportunityPage struct {
+	NextStep             string
+	Type                 string
+	LeadSource           string
+	ForecastCategoryName string
+	RecordTypeName       string // the record type's Name
+	Description          string // free text, may span lines
 }
 
 // Status is the org, identity and sync state of the cache.

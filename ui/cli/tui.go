@@ -93,6 +93,9 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return err
 	}
+	rebuildNow := func(ctx context.Context, progress func(syncer.Progress)) (string, error) {
+		return rebuildCache(ctx, f, st, org, usage, progress)
+	}
 	limits := func(ctx context.Context) (map[string]sfdc.Limit, error) {
 		c, err := f.Client(ctx)
 		if err != nil {
@@ -101,7 +104,53 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		usage.set(c)
 		return c.OrgLimits(ctx)
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, orgs: aliases, redact: f.Masker(), client: f.Client})
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: f.Client})
+}
+
+// rebuildCache is R on a damaged cache's error in the app: what 'sync
+// --full --rebuild' does, on the app's own Store st, which reads the new
+// file from its next transaction on. It returns the line the status bar
+// shows: where the damaged file went.
+func rebuildCache(ctx context.Context, f *Factory, st *store.Store, org orgconfig.Org, usage *apiUsage, progress func(syncer.Progress)) (string, error) {
+	c, err := f.Client(ctx) // offline: fail before anything is moved
+	if err != nil {
+		return "", err
+	}
+	usage.set(c)
+	unlock, err := st.LockSync(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	fresh, err := store.Open(st.Path(), store.Options{Org: org.Alias, Rebuild: true})
+	if err != nil {
+		return "", err
+	}
+	aside, outboxLost := fresh.Rebuilt()
+	if err := fresh.Close(); err != nil {
+		return "", fmt.Errorf("close the rebuilt cache: %w", err)
+	}
+	if err := st.Reset(); err != nil {
+		return "", err
+	}
+	if _, ok, err := st.Identity(); err == nil && !ok {
+		if err := storeIdentity(ctx, c, st); err != nil {
+			return "", err
+		}
+	}
+	cfg := syncConfig(org.Sync)
+	cfg.Full, cfg.Progress = true, progress
+	if _, err := syncer.Run(ctx, c, st, cfg); err != nil {
+		return "", err
+	}
+	note := "cache rebuilt from Salesforce"
+	if aside != "" {
+		note = "cache rebuilt; the damaged file is " + aside
+	}
+	if outboxLost {
+		note += " (its pending writes could not be read back: they never reached the org)"
+	}
+	return note, nil
 }
 
 // app is what the terminal app runs over.
@@ -115,7 +164,8 @@ type app struct {
 	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
 	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 	redact    *redact.Masker
-	client    func(context.Context) (*sfdc.Client, error) // for find's live search; nil disables it
+	client    func(context.Context) (*sfdc.Client, error)                  // for find's live search; nil disables it
+	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -152,7 +202,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
 	if err != nil {
 		return "", err

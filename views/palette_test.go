@@ -86,7 +86,7 @@ func TestGoldenPalette(t *testing.T) {
 						t.Errorf("line %d is %d cells, more than %d", i, w, size[0])
 					}
 				}
-				if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\x9b") {
+				if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
 					t.Errorf("raw control characters: %q", ansi.Strip(out))
 				}
 				var buf strings.Builder

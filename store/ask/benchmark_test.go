@@ -82,16 +82,15 @@ func splitQuoted(s string) []string {
 
 // rawOrg is the demo org as the generator made it.
 type rawOrg struct {
-	me        string
-	today     string // "2006-01-02"
-	now       time.Time
-	users     map[string]string // id -> name
-	userByNm  map[string]string
-	accounts  map[string]map[string]any
-	acctByNm  map[string]string
-	byObject  map[string][]map[string]any
-	oppByID   map[string]map[string]any
-	taskClose map[string]bool
+	me       string
+	today    string // "2006-01-02"
+	now      time.Time
+	users    map[string]string // id -> name
+	userByNm map[string]string
+	accounts map[string]map[string]any
+	acctByNm map[string]string
+	byObject map[string][]map[string]any
+	oppByID  map[string]map[string]any
 }
 
 func newRawOrg(d *demo.Data, now time.Time) *rawOrg {

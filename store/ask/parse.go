@@ -56,10 +56,9 @@ type question struct {
 	amount    float64
 	dateField string
 	rng       *DateRange
-	n         int    // top N (0: default)
-	field     string // recent: "CreatedDate" or "LastModifiedDate"
-	days      int    // stale: days without a change
-	every     bool   // contacts: of every account
+	n         int  // top N (0: default)
+	days      int  // stale: days without a change
+	every     bool // contacts: of every account
 	// account resolution
 	account     *named
 	others      []named // other accounts that matched as well

@@ -407,6 +407,7 @@ func (p *Ask) submit() tea.Cmd {
 	p.typeSeq++
 	p.seq++
 	p.pending = text
+	p.input.SetValue("") // ↑ brings it back
 	p.stopEditing()
 	return requestCmd(AskRequestMsg{Seq: p.seq, Text: text, SOQL: isSOQL(text), Live: p.live})
 }
@@ -559,6 +560,12 @@ func (p *Ask) chrome() (head []string, foot []string) {
 		head = append(head, fit(p.input.View(), w))
 	} else {
 		v := p.input.Value()
+		switch {
+		case v == "" && p.pending != "":
+			v = p.pending
+		case v == "" && p.result != nil:
+			v = p.result.Text
+		}
 		if v == "" {
 			head = append(head, st.Muted.Render(fit("? press / to ask: how many open opportunities do I have — or SELECT …", w)))
 		} else {

@@ -207,6 +207,16 @@ func flattenTable(rows []*soql.Row, total int) *views.AskTable {
 			}
 		})
 	}
+	// A lookup that is null in some rows comes as "Account": null there
+	// and as Account.Name elsewhere: drop the empty "Account" column.
+	var kept []string
+	for _, c := range t.Columns {
+		nested := slices.ContainsFunc(t.Columns, func(o string) bool { return strings.HasPrefix(o, c+".") })
+		if !nested || slices.ContainsFunc(flat, func(f map[string]string) bool { return f[c] != "" }) {
+			kept = append(kept, c)
+		}
+	}
+	t.Columns = kept
 	for _, f := range flat {
 		cells := make([]string, len(t.Columns))
 		for j, c := range t.Columns {

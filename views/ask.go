@@ -746,7 +746,17 @@ func (p *Ask) ShortHelp() []key.Binding {
 		return []key.Binding{k.Submit, k.Complete, k.HistPrev, k.Live, k.Cancel}
 	}
 	k := &p.ctx.Keys.Ask
-	return []key.Binding{k.Edit, k.NextLink, k.Open, k.Copy, k.Export, k.Live}
+	out := []key.Binding{k.Edit}
+	if p.result != nil && len(p.result.Links) > 0 {
+		out = append(out, k.NextLink, k.Open)
+	}
+	if p.result != nil {
+		out = append(out, k.Copy)
+	}
+	if p.table != nil {
+		out = append(out, k.Export)
+	}
+	return append(out, k.Live)
 }
 
 // FullHelp implements help.KeyMap.

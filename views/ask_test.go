@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -331,5 +332,40 @@ func TestGoldenAskAnswer(t *testing.T) {
 				golden.RequireEqual(t, fixedProfile(t, out))
 			})
 		}
+	}
+}
+
+// TestMarkdownRendersConcurrently renders from several goroutines at
+// once, as render commands do, through the shared per-width renderers.
+func TestMarkdownRendersConcurrently(t *testing.T) {
+	md := NewMarkdown()
+	want := map[int]string{}
+	for _, w := range []int{40, 60} {
+		out, err := md.Render(answerResult().Markdown, w, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[w] = out
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := []int{40, 60}[i%2]
+			out, err := md.Render(answerResult().Markdown, w, true)
+			if err == nil && out != want[w] {
+				err = fmt.Errorf("width %d rendered differently", w)
+			}
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/styles"
 )
 
 // Markdown renders answers with Glamour. It memoizes one TermRenderer per
@@ -36,7 +37,7 @@ func NewMarkdown() *Markdown {
 const maxRenderers = 8
 
 // Render renders md wrapped at width cells in Glamour's "dark" or "light"
-// style (the same standard styles 'lazyforce ask' uses).
+// style (the standard styles 'lazyforce ask' uses, see renderer).
 func (m *Markdown) Render(md string, width int, dark bool) (string, error) {
 	lr, err := m.renderer(width, dark)
 	if err != nil {
@@ -58,11 +59,24 @@ func (m *Markdown) renderer(width int, dark bool) (*lockedRenderer, error) {
 	if lr, ok := m.renderers[k]; ok {
 		return lr, nil
 	}
-	style := "light"
+	// Glamour's "dark"/"light" styles, with one change: their code blocks
+	// name a built-in Chroma theme instead of carrying their own colours.
+	// Glamour registers those colours once per process in Chroma's global
+	// registry, under one name for both styles (so the first theme used
+	// would win), and Chroma reads that map without a lock while another
+	// render may be registering.
+	name, code := styles.LightStyle, "github"
 	if dark {
-		style = "dark"
+		name, code = styles.DarkStyle, "monokai"
 	}
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	base, ok := styles.DefaultStyles[name]
+	if !ok {
+		return nil, fmt.Errorf("markdown renderer: no %q style", name)
+	}
+	cfg := *base // the shared default stays untouched: CodeBlock is a value
+	cfg.CodeBlock.Chroma = nil
+	cfg.CodeBlock.Theme = code
+	r, err := glamour.NewTermRenderer(glamour.WithStyles(cfg), glamour.WithWordWrap(width))
 	if err != nil {
 		return nil, fmt.Errorf("markdown renderer: %w", err)
 	}

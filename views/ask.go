@@ -524,7 +524,13 @@ func (p *Ask) render() tea.Cmd {
 	return func() tea.Msg {
 		switch {
 		case r.Err != nil:
-			return askRenderedMsg{key: k, out: st.Error.Render(wrapText("⚠ "+Sanitize(r.Err.Error()), k.width))}
+			// Salesforce's SOQL errors point at the column on a line of
+			// their own: keep the lines.
+			lines := strings.Split("⚠ "+r.Err.Error(), "\n")
+			for i, l := range lines {
+				lines[i] = st.Error.Render(wrapText(Sanitize(l), k.width))
+			}
+			return askRenderedMsg{key: k, out: strings.Join(lines, "\n")}
 		case r.Table != nil:
 			return askRenderedMsg{key: k, out: renderTable(r.Table, k.width, st.Title.Render, st.Muted.Render)}
 		}

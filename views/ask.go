@@ -463,6 +463,30 @@ func (p *Ask) stepLink(dir int) {
 		return
 	}
 	p.link = (p.link + dir + n) % n
+	p.revealLink()
+}
+
+// revealLink scrolls the answer to the first line naming the selected
+// record, when it is out of view (a long name wraps: its start is looked
+// for).
+func (p *Ask) revealLink() {
+	l, ok := p.SelectedLink()
+	body := p.Body()
+	if !ok || body == "" {
+		return
+	}
+	name := []rune(Sanitize(l.Name))
+	if len(name) > 12 {
+		name = name[:12]
+	}
+	for i, line := range strings.Split(body, "\n") {
+		if strings.Contains(ansi.Strip(line), string(name)) {
+			if i < p.vp.YOffset() || i >= p.vp.YOffset()+p.vp.Height() {
+				p.vp.SetYOffset(max(0, i-1))
+			}
+			return
+		}
+	}
 }
 
 // copy asks the root to copy the answer's markdown, or the result as TSV.

@@ -369,3 +369,27 @@ func TestMarkdownRendersConcurrently(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestAskSelectingALinkScrollsToIt(t *testing.T) {
+	p := askPane(true, 80, 16)
+	var md strings.Builder
+	md.WriteString("**Alpha Ltd** first.\n\n")
+	for i := range 40 {
+		fmt.Fprintf(&md, "filler %d\n\n", i)
+	}
+	md.WriteString("**Zeta Corp** is last.\n")
+	askKeys(p, "/", "q", "enter")
+	askDrain(p, askUpdate(p, AskResultMsg{Seq: 1, Result: AskResult{Understood: true, Markdown: md.String(),
+		Links: []AskLink{{Kind: AccountRecord, ID: "001A", Name: "Alpha Ltd"}, {Kind: AccountRecord, ID: "001Z", Name: "Zeta Corp"}}}}))
+	if strings.Contains(p.View(), "Zeta Corp is last") {
+		t.Fatal("the end is already in view: the test proves nothing")
+	}
+	askKeys(p, "]")
+	if !strings.Contains(ansi.Strip(p.View()), "Zeta Corp is last") {
+		t.Fatalf("] did not scroll to the record:\n%s", ansi.Strip(p.View()))
+	}
+	askKeys(p, "]")
+	if !strings.Contains(ansi.Strip(p.View()), "Alpha Ltd first") {
+		t.Fatalf("] did not come back to the first record:\n%s", ansi.Strip(p.View()))
+	}
+}

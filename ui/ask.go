@@ -357,9 +357,35 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 	}
 	res, err := a.st.Query(ctx, text, store.QueryOptions{Now: a.opts.Now})
 	if err != nil {
+		if object, ok := a.notSynced(text, err); ok {
+			return nil, 0, fmt.Errorf("%s is in the org but not in its cache: add it to \"extra_objects\" in the org's \"sync\" settings in config.json and sync, or press ctrl+l to ask the org: %w", object, err)
+		}
 		return nil, 0, err
 	}
 	return res.Records, res.TotalSize, nil
+}
+
+// notSynced reports that err, from the cache, says the object queried does
+// not exist while the org has it (as 'lazyforce query' does).
+func (a *StoreAsk) notSynced(text string, err error) (string, bool) {
+	var se *soql.Error
+	if !errors.As(err, &se) || se.Code != soql.CodeInvalidType {
+		return "", false
+	}
+	q, perr := soql.Parse(text)
+	if perr != nil {
+		return "", false
+	}
+	names, _, ok, lerr := a.st.OrgObjects()
+	if lerr != nil || !ok {
+		return "", false
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, q.From) {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // Complete implements Asker: after FROM, the cached objects; elsewhere,

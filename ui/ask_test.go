@@ -292,6 +292,25 @@ func TestStoreAskCompletesFromTheDescribe(t *testing.T) {
 	if err != nil || len(rows) != 3 || total != 3 {
 		t.Fatalf("Query: %d rows, total %d, %v", len(rows), total, err)
 	}
+	// An object the org has but the cache does not says how to get it.
+	names, _, ok, err := st.OrgObjects()
+	if err != nil || !ok {
+		t.Fatalf("org objects: %v %v", ok, err)
+	}
+	cached, _ := st.Objects()
+	unsynced := ""
+	for _, n := range names {
+		if !slices.Contains(cached, n) {
+			unsynced = n
+			break
+		}
+	}
+	if unsynced == "" {
+		t.Fatal("the demo org has no object the cache lacks")
+	}
+	if _, _, err := a.Query(ctx, "SELECT Id FROM "+unsynced, false); err == nil || !strings.Contains(err.Error(), "extra_objects") {
+		t.Errorf("query of unsynced %s: %v", unsynced, err)
+	}
 	if _, _, err := a.Query(ctx, "SELECT Name FROM Account", true); err == nil {
 		t.Fatal("a live query without a client did not fail")
 	}

@@ -189,9 +189,18 @@ wait_for "✓ open "
 send ">" ">"
 wait_for "Close▲"
 
-step "4: ask pane"
+step "4: ask pane answers a question from the cache, and SOQL"
 send 4
-wait_for "not available yet"
+wait_for "press / to ask"
+send /
+send -l "how many open opportunities do I have"
+send Enter
+wait_for "open opportunit" "Source: local cache"
+send /
+send C-u
+send -l "SELECT Name FROM Account LIMIT 3"
+send Enter
+wait_for "3 rows" "from the cache"
 
 step "6: contacts, enter opens one with its activity"
 send 6

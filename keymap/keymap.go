@@ -131,9 +131,37 @@ type Limits struct {
 	Reload key.Binding
 }
 
-// Ask are the question pane's keys.
+// Ask are the question pane's keys while its input does not have the
+// keys: scroll the answer, pick a record it names, copy, export.
 type Ask struct {
-	Back key.Binding
+	Back     key.Binding
+	Edit     key.Binding // give the input the keys
+	Up       key.Binding
+	Down     key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	PageDown key.Binding
+	PageUp   key.Binding
+	NextLink key.Binding // select the next record the answer names
+	PrevLink key.Binding
+	Open     key.Binding // open the selected record
+	Copy     key.Binding // copy the answer (markdown) or the result (TSV)
+	Export   key.Binding // write the last SOQL result to a CSV file
+	Live     key.Binding // toggle cache / live org
+}
+
+// AskInput are the question pane's keys while its input has them (every
+// printable key types).
+type AskInput struct {
+	Submit   key.Binding
+	Cancel   key.Binding // hand the keys back to the pane
+	HistPrev key.Binding
+	HistNext key.Binding
+	Complete key.Binding // take the selected suggestion
+	NextSugg key.Binding
+	PrevSugg key.Binding
+	Export   key.Binding
+	Live     key.Binding
 }
 
 // Find are the keys of the find view; every other key types.
@@ -210,6 +238,7 @@ type KeyMap struct {
 	Detail        Detail
 	Limits        Limits
 	Ask           Ask
+	AskInput      AskInput
 	Prompt        Prompt
 	Contacts      Contacts
 	Leads         Leads
@@ -337,7 +366,31 @@ func Default() *KeyMap {
 			Reload: bind("R", "fetch the limits again", "R"),
 		},
 		Ask: Ask{
-			Back: bind("esc", "back", "esc"),
+			Back:     bind("esc", "back", "esc"),
+			Edit:     bind("/", "ask a question / SOQL", "/", "i"),
+			Up:       bind("↑/k", "scroll up", "up", "k"),
+			Down:     bind("↓/j", "scroll down", "down", "j"),
+			Top:      bind("g", "top", "g", "home"),
+			Bottom:   bind("G", "bottom", "G", "end"),
+			PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
+			PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
+			NextLink: bind("]", "next record in the answer", "]"),
+			PrevLink: bind("[", "previous record in the answer", "["),
+			Open:     bind("enter", "open the record", "enter"),
+			Copy:     bind("y", "copy answer / result (TSV)", "y"),
+			Export:   bind("ctrl+e", "export result to CSV", "ctrl+e"),
+			Live:     bind("ctrl+l", "cache / live", "ctrl+l"),
+		},
+		AskInput: AskInput{
+			Submit:   bind("enter", "ask", "enter"),
+			Cancel:   bind("esc", "done typing", "esc"),
+			HistPrev: bind("↑", "previous question", "up"),
+			HistNext: bind("↓", "next question", "down"),
+			Complete: bind("tab", "take suggestion", "tab"),
+			NextSugg: bind("ctrl+n", "next suggestion", "ctrl+n"),
+			PrevSugg: bind("ctrl+p", "previous suggestion", "ctrl+p"),
+			Export:   bind("ctrl+e", "export result to CSV", "ctrl+e"),
+			Live:     bind("ctrl+l", "cache / live", "ctrl+l"),
 		},
 		Find: Find{
 			Up:   bind("↑/ctrl+p", "up", "up", "ctrl+p"),

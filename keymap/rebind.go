@@ -108,7 +108,30 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"limits.bottom": &k.Limits.Bottom,
 		"limits.reload": &k.Limits.Reload,
 
-		"ask.back": &k.Ask.Back,
+		"ask.back":      &k.Ask.Back,
+		"ask.edit":      &k.Ask.Edit,
+		"ask.up":        &k.Ask.Up,
+		"ask.down":      &k.Ask.Down,
+		"ask.top":       &k.Ask.Top,
+		"ask.bottom":    &k.Ask.Bottom,
+		"ask.page_down": &k.Ask.PageDown,
+		"ask.page_up":   &k.Ask.PageUp,
+		"ask.next_link": &k.Ask.NextLink,
+		"ask.prev_link": &k.Ask.PrevLink,
+		"ask.open":      &k.Ask.Open,
+		"ask.copy":      &k.Ask.Copy,
+		"ask.export":    &k.Ask.Export,
+		"ask.live":      &k.Ask.Live,
+
+		"ask_input.submit":          &k.AskInput.Submit,
+		"ask_input.cancel":          &k.AskInput.Cancel,
+		"ask_input.history_prev":    &k.AskInput.HistPrev,
+		"ask_input.history_next":    &k.AskInput.HistNext,
+		"ask_input.complete":        &k.AskInput.Complete,
+		"ask_input.next_suggestion": &k.AskInput.NextSugg,
+		"ask_input.prev_suggestion": &k.AskInput.PrevSugg,
+		"ask_input.export":          &k.AskInput.Export,
+		"ask_input.live":            &k.AskInput.Live,
 
 		"accounts.task":       &k.Accounts.Task,
 		"accounts.call":       &k.Accounts.Call,
@@ -245,11 +268,11 @@ func validKeyName(s string) bool {
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
 // keys before the focused pane sees them), and the overlays'.
-var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "limits", "ask", "prompt", "picker", "forms", "outbox"}
+var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "limits", "ask", "ask_input", "prompt", "picker", "forms", "outbox"}
 
 // overlays are the scopes that have every key while they are open, like
 // the prompt: only force_quit of the global keys is live with them.
-var overlays = map[string]bool{"prompt": true, "picker": true, "forms": true}
+var overlays = map[string]bool{"ask_input": true, "prompt": true, "picker": true, "forms": true}
 
 // Conflicts returns an error naming the first key bound to two actions that
 // are live at the same time, or nil. Prompt keys are only live while the

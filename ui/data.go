@@ -11,6 +11,8 @@ import (
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+	"github.com/lazyforce/lazyforce/store/ask"
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/syncer"
@@ -113,6 +115,25 @@ type WriteResult struct {
 	Message string
 }
 
+// Asker answers the Ask pane: questions through the question engine
+// (store/ask) and SOQL, on the cache or (live) on the org. Every method is
+// called from a tea.Cmd (never from Update) and must be safe for
+// concurrent use. NewStoreAsk is the implementation over the cache.
+type Asker interface {
+	// Ask answers a question in plain words. An error is for a cache or
+	// org failure only: a question the engine does not understand is an
+	// Answer with Understood false.
+	Ask(ctx context.Context, question string, live bool) (*ask.Answer, error)
+	// Suggest returns up to n questions for what is typed so far.
+	Suggest(ctx context.Context, typed string, n int) ([]string, error)
+	// Query runs SOQL and returns its rows (all pages) and totalSize.
+	Query(ctx context.Context, soql string, live bool) ([]*soql.Row, int, error)
+	// Complete returns up to n completions of typed SOQL: each the whole
+	// text with its last word completed to an object or field name from
+	// the cached describe.
+	Complete(ctx context.Context, typed string, n int) ([]string, error)
+}
+
 // Status is the org, identity and sync state shown in the status bar.
 type Status = book.Status
 
@@ -140,6 +161,12 @@ type Deps struct {
 	// Writer changes stages and logs tasks through the outbox; nil
 	// disables the write keys (s, t, c, H, L) and ':outbox', saying so.
 	Writer Writer
+	// Ask answers the Ask pane's questions and SOQL; nil leaves the pane
+	// saying asking is not available.
+	Ask Asker
+	// ExportDir is where ctrl+e in the Ask pane writes CSV files; ""
+	// means the current directory.
+	ExportDir string
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

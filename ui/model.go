@@ -139,6 +139,7 @@ func New(deps Deps) (*Model, error) {
 		pollEvery:  defaultPollEvery,
 	}
 	m.find = newFindState(ctx, rawData)
+	m.ask.SetAvailable(deps.Ask != nil)
 	m.registerPanes()
 	m.find.view.SetMask(m.findMask())
 	m.commands = append(m.newCommands(), writeCommand())
@@ -189,7 +190,7 @@ func (m *Model) SetThemeMode(mode theme.Mode) tea.Cmd {
 		return tea.RequestBackgroundColor
 	}
 	m.applyTheme(mode.IsDark())
-	return nil
+	return m.askRerender()
 }
 
 // Focus returns the focused pane.
@@ -248,12 +249,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.resize()
-		return m, nil
+		return m, m.askRerender()
 	case tea.BackgroundColorMsg:
 		if m.themeMode.FollowsTerminal() {
 			m.applyTheme(msg.IsDark())
 		}
-		return m, nil
+		return m, m.askRerender()
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
@@ -340,6 +341,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.browse(msg.ID)
 	case views.CopyMsg:
 		return m, tea.Batch(tea.SetClipboard(msg.ID), m.setFlash(flashMsg{text: "copied Id " + msg.ID}))
+	}
+	if cmd, ok := m.updateAsk(msg); ok {
+		return m, cmd
 	}
 	if cmd, ok := m.updateWrites(msg); ok {
 		return m, cmd

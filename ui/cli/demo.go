@@ -172,8 +172,8 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 		configDir = dirs.Config
 	}
 	stopNotice()
-	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits, redact: f.Masker(),
-		client: func(context.Context) (*sfdc.Client, error) { return c, nil }})
+	client := func(context.Context) (*sfdc.Client, error) { return c, nil }
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits, redact: f.Masker(), client: client})
 	return err
 }
 

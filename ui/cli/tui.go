@@ -14,7 +14,9 @@ import (
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/auth"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/ask"
 	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
@@ -104,7 +106,14 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		usage.set(c)
 		return c.OrgLimits(ctx)
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: f.Client})
+	live := func(ctx context.Context) (*sfdc.Client, error) {
+		c, err := f.Client(ctx)
+		if err == nil {
+			usage.set(c)
+		}
+		return c, err
+	}
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: live})
 }
 
 // rebuildCache is R on a damaged cache's error in the app: what 'sync
@@ -164,8 +173,30 @@ type app struct {
 	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
 	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 	redact    *redact.Masker
-	client    func(context.Context) (*sfdc.Client, error)                  // for find's live search; nil disables it
+	client    func(context.Context) (*sfdc.Client, error)                  // the org: find's live search, the Ask pane's live mode; nil: none
 	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
+}
+
+// liveQuery runs SOQL on the org (all pages) for the Ask pane's live mode.
+func (a app) liveQuery() func(context.Context, string) ([]*soql.Row, int, error) {
+	if a.client == nil {
+		return nil
+	}
+	return func(ctx context.Context, q string) ([]*soql.Row, int, error) {
+		c, err := a.client(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		res, err := c.Query(ctx, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := make([]*soql.Row, len(res.Records))
+		for i, r := range res.Records {
+			rows[i] = recordRow(r)
+		}
+		return rows, res.TotalSize, nil
+	}
 }
 
 // runApp runs the Bubble Tea program over the cache until the user quits
@@ -202,7 +233,8 @@ func runApp(ctx context.Context, a app) (string, error) {
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
+	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel()})
+	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
 	if err != nil {
 		return "", err
@@ -249,6 +281,17 @@ func (u *apiUsage) get() (used, limit int) {
 func openBrowser(url string) error {
 	if err := auth.DefaultOpener(context.Background(), url); err != nil {
 		return fmt.Errorf("%w: %w", ui.ErrNoBrowser, err)
+	}
+	return nil
+}
+
+// askModel is the optional model that proposes SOQL for questions outside
+// the grammar, as 'lazyforce ask' configures it: off (nil) unless set.
+// FIXME: read it from config.json once orgconfig has a "model" section
+// (and share it with runAsk).
+func askModel() ask.Model {
+	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
+		return &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
 	}
 	return nil
 }

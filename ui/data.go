@@ -140,6 +140,9 @@ type Deps struct {
 	// Writer changes stages and logs tasks through the outbox; nil
 	// disables the write keys (s, t, c, H, L) and ':outbox', saying so.
 	Writer Writer
+	// Tasks lists, completes and reschedules the user's tasks (the tasks
+	// pane); nil: the pane lists them from Data and x and d say so.
+	Tasks TaskWriter
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

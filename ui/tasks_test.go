@@ -137,7 +137,7 @@ func TestTasksPaneGroupsByDueDate(t *testing.T) {
 		{"Send Quote", views.GroupOverdue},
 		{"Call back about pricing", views.GroupOverdue},
 		{"Demo prep", views.GroupToday},
-		{"Follow up", views.GroupThisWeek}, // Sunday 17 May
+		{"Follow up", views.GroupThisWeek},     // Sunday 17 May
 		{"Quarterly review", views.GroupLater}, // Monday 18 May: next week
 		{"Read the RFP", views.GroupNoDate},
 	}

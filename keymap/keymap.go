@@ -153,6 +153,10 @@ type Find struct {
 	Back key.Binding
 	// Live searches the org (SOSL) for records the cache does not hold.
 	Live key.Binding
+	// Task and Call open the task or call form on the selected record
+	// (every printable key types, so they are control keys).
+	Task key.Binding
+	Call key.Binding
 }
 
 // Prompt are the keys of the ':' prompt, the command palette and of
@@ -361,6 +365,8 @@ func Default() *KeyMap {
 			Open: bind("enter", "open", "enter"),
 			Back: bind("esc", "close", "esc"),
 			Live: bind("ctrl+o", "search the org", "ctrl+o"),
+			Task: bind("ctrl+t", "new task on it", "ctrl+t"),
+			Call: bind("ctrl+l", "log a call on it", "ctrl+l"),
 		},
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),

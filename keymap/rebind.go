@@ -64,6 +64,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"find.open": &k.Find.Open,
 		"find.back": &k.Find.Back,
 		"find.live": &k.Find.Live,
+		"find.task": &k.Find.Task,
+		"find.call": &k.Find.Call,
 
 		"accounts.sort_next": &k.Accounts.SortNext,
 		"accounts.sort_prev": &k.Accounts.SortPrev,

@@ -376,6 +376,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.palette.Update(msg)
 	}
 	if m.find.open {
+		if cmd, ok := m.findTaskKey(msg); ok {
+			return cmd
+		}
 		_, cmd := m.find.view.Update(msg)
 		return cmd
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/store/book"
@@ -159,4 +160,30 @@ func (m *Model) taskWritten(msg taskWrittenMsg) tea.Cmd {
 		flash = flashMsg{level: flashWarn, text: "task " + msg.what + " · queued; the org said: " + msg.res.Message}
 	}
 	return tea.Batch(m.setFlash(flash), m.loadTasks(), m.afterWrite(false))
+}
+
+// findTaskKey opens the task or call form on the record selected in the
+// find view (its Task and Call keys); ok is false for any other key.
+func (m *Model) findTaskKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := &m.keys.Find
+	call := key.Matches(msg, k.Call)
+	if !call && !key.Matches(msg, k.Task) {
+		return nil, false
+	}
+	f, ok := m.find.view.Selected()
+	if !ok {
+		return nil, true
+	}
+	home, known := kindPanes[f.Kind]
+	switch {
+	case !known:
+		return nil, true
+	case f.NotCached:
+		return m.setFlash(flashMsg{level: flashWarn, text: "open it first (enter): it is not in the cache yet"}), true
+	case m.deps.Writer == nil:
+		return m.writesOff(), true
+	}
+	m.find.open = false
+	m.find.view.Blur()
+	return m.loadForm(writeTarget{kind: home.kind, id: f.ID}, call), true
 }

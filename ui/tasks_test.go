@@ -372,3 +372,34 @@ func TestGoldenTasks(t *testing.T) {
 		}
 	}
 }
+
+func TestFindOpensTheTaskAndCallFormsOnTheSelectedRecord(t *testing.T) {
+	for _, c := range []struct {
+		key  rune
+		call bool
+	}{{'t', false}, {'l', true}} {
+		m, fw := newWriting(t, 120, 30)
+		contacts, err := fw.data.AllContacts(context.Background())
+		if err != nil || len(contacts) == 0 {
+			t.Fatal(err)
+		}
+		person := contacts[0]
+		drive(m, press(m, "ctrl+f"))
+		for _, k := range person.Name {
+			drive(m, press(m, string(k)))
+		}
+		if f, ok := m.find.view.Selected(); !ok || f.ID != person.ID {
+			t.Fatalf("find %q selects %+v", person.Name, f)
+		}
+		drive(m, func() tea.Msg {
+			_, cmd := m.Update(tea.KeyPressMsg{Code: c.key, Mod: tea.ModCtrl})
+			return cmd()
+		})
+		if m.find.open || m.w.form == nil {
+			t.Fatalf("ctrl+%c: find open %v, form %v", c.key, m.find.open, m.w.form != nil)
+		}
+		if m.w.form.Call() != c.call || m.w.formKind != views.ContactRecord || m.w.formID != person.ID {
+			t.Fatalf("ctrl+%c opened call=%v on %v %s", c.key, m.w.form.Call(), m.w.formKind, m.w.formID)
+		}
+	}
+}

@@ -22,6 +22,7 @@ type Global struct {
 	Ask           key.Binding
 	Contacts      key.Binding
 	Leads         key.Binding
+	Tasks         key.Binding
 	// Find opens the find view: a search over everything cached.
 	Find key.Binding
 }
@@ -89,6 +90,14 @@ type Leads struct {
 	SortPrev key.Binding
 	Reverse  key.Binding
 	Status   key.Binding
+}
+
+// Tasks are the tasks pane's keys: complete a task, reschedule it, and
+// the list's keys (open goes to the task's related record).
+type Tasks struct {
+	List
+	Complete   key.Binding
+	Reschedule key.Binding
 }
 
 // Pipeline are the pipeline board's keys.
@@ -172,6 +181,10 @@ type Find struct {
 	Back key.Binding
 	// Live searches the org (SOSL) for records the cache does not hold.
 	Live key.Binding
+	// Task and Call open the task or call form on the selected record
+	// (every printable key types, so they are control keys).
+	Task key.Binding
+	Call key.Binding
 }
 
 // Prompt are the keys of the ':' prompt, the command palette and of
@@ -242,6 +255,7 @@ type KeyMap struct {
 	Prompt        Prompt
 	Contacts      Contacts
 	Leads         Leads
+	Tasks         Tasks
 	Picker        Picker
 	Forms         Forms
 	Outbox        Outbox
@@ -300,6 +314,7 @@ func Default() *KeyMap {
 			Ask:           bind("4", "ask", "4"),
 			Contacts:      bind("6", "contacts", "6"),
 			Leads:         bind("7", "leads", "7"),
+			Tasks:         bind("5", "tasks", "5"),
 			Find:          bind("ctrl+f", "find anything", "ctrl+f"),
 		},
 		Accounts: Accounts{
@@ -332,6 +347,11 @@ func Default() *KeyMap {
 			SortPrev: bind("<", "sort by previous column", "<"),
 			Reverse:  bind("-", "reverse order", "-"),
 			Status:   bind("x", "open / all", "x"),
+		},
+		Tasks: Tasks{
+			List:       defaultList("related record"),
+			Complete:   bind("x", "complete task", "x"),
+			Reschedule: bind("d", "reschedule", "d"),
 		},
 		Pipeline: Pipeline{
 			List:       defaultList("opportunity"),
@@ -398,6 +418,8 @@ func Default() *KeyMap {
 			Open: bind("enter", "open", "enter"),
 			Back: bind("esc", "close", "esc"),
 			Live: bind("ctrl+o", "search the org", "ctrl+o"),
+			Task: bind("ctrl+t", "new task on it", "ctrl+t"),
+			Call: bind("ctrl+l", "log a call on it", "ctrl+l"),
 		},
 		Prompt: Prompt{
 			Submit: bind("enter", "run", "enter"),

@@ -56,6 +56,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"global.ask":           &k.Global.Ask,
 		"global.contacts":      &k.Global.Contacts,
 		"global.leads":         &k.Global.Leads,
+		"global.tasks":         &k.Global.Tasks,
 		"global.find":          &k.Global.Find,
 
 		"find.up":   &k.Find.Up,
@@ -63,6 +64,8 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"find.open": &k.Find.Open,
 		"find.back": &k.Find.Back,
 		"find.live": &k.Find.Live,
+		"find.task": &k.Find.Task,
+		"find.call": &k.Find.Call,
 
 		"accounts.sort_next": &k.Accounts.SortNext,
 		"accounts.sort_prev": &k.Accounts.SortPrev,
@@ -84,6 +87,9 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"leads.sort_prev": &k.Leads.SortPrev,
 		"leads.reverse":   &k.Leads.Reverse,
 		"leads.status":    &k.Leads.Status,
+
+		"tasks.complete":   &k.Tasks.Complete,
+		"tasks.reschedule": &k.Tasks.Reschedule,
 
 		"pipeline.left":        &k.Pipeline.Left,
 		"pipeline.right":       &k.Pipeline.Right,
@@ -180,6 +186,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 	addList(m, "pipeline", &k.Pipeline.List)
 	addList(m, "contacts", &k.Contacts.List)
 	addList(m, "leads", &k.Leads.List)
+	addList(m, "tasks", &k.Tasks.List)
 	addWrite(m, "opportunities", &k.Opportunities.Write)
 	addWrite(m, "pipeline", &k.Pipeline.Write)
 	addWrite(m, "detail", &k.Detail.Write)
@@ -268,7 +275,7 @@ func validKeyName(s string) bool {
 // scopes lists the groups of actions that are live at the same time: each
 // pane's own actions together with the global ones (the root handles global
 // keys before the focused pane sees them), and the overlays'.
-var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "detail", "limits", "ask", "ask_input", "prompt", "picker", "forms", "outbox"}
+var scopes = []string{"accounts", "opportunities", "pipeline", "contacts", "leads", "tasks", "detail", "limits", "ask", "ask_input", "prompt", "picker", "forms", "outbox"}
 
 // overlays are the scopes that have every key while they are open, like
 // the prompt: only force_quit of the global keys is live with them.

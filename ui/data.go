@@ -167,6 +167,9 @@ type Deps struct {
 	// ExportDir is where ctrl+e in the Ask pane writes CSV files; ""
 	// means the current directory.
 	ExportDir string
+	// Tasks lists, completes and reschedules the user's tasks (the tasks
+	// pane); nil: the pane lists them from Data and x and d say so.
+	Tasks TaskWriter
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

@@ -245,6 +245,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.findUpdate(msg); ok {
 		return m, cmd
 	}
+	if cmd, ok := m.tasksUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -377,6 +380,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.palette.Update(msg)
 	}
 	if m.find.open {
+		if cmd, ok := m.findTaskKey(msg); ok {
+			return cmd
+		}
 		_, cmd := m.find.view.Update(msg)
 		return cmd
 	}

@@ -38,6 +38,7 @@ func (m *Model) registerPanes() {
 	m.register(views.OpportunitiesPane, m.opps, &g.Opportunities, "opportunities", "opportunity", "opps", "o")
 	m.register(views.PipelinePane, m.pipeline, &g.Pipeline, "pipeline", "p")
 	m.register(views.AskPane, m.ask, &g.Ask, "ask")
+	m.register(views.TasksPane, views.NewTasks(m.ctx), &g.Tasks, "tasks", "t")
 	m.register(views.ContactsPane, views.NewContacts(m.ctx), &g.Contacts, "contacts", "contact")
 	m.register(views.LeadsPane, views.NewLeads(m.ctx), &g.Leads, "leads", "lead")
 	m.registerView(views.LimitsPane, m.limits, (*Model).openLimits, "limits")

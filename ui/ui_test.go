@@ -43,10 +43,10 @@ func TestPaneSwitching(t *testing.T) {
 		want views.PaneID
 	}{
 		{"2", views.OpportunitiesPane}, {"3", views.PipelinePane}, {"4", views.AskPane}, {"1", views.AccountsPane},
-		{"6", views.ContactsPane}, {"7", views.LeadsPane}, {"1", views.AccountsPane},
-		{"tab", views.OpportunitiesPane}, {"tab", views.PipelinePane}, {"tab", views.AskPane},
+		{"5", views.TasksPane}, {"6", views.ContactsPane}, {"7", views.LeadsPane}, {"1", views.AccountsPane},
+		{"tab", views.OpportunitiesPane}, {"tab", views.PipelinePane}, {"tab", views.AskPane}, {"tab", views.TasksPane},
 		{"tab", views.ContactsPane}, {"tab", views.LeadsPane}, {"tab", views.AccountsPane},
-		{"shift+tab", views.LeadsPane}, {"shift+tab", views.ContactsPane}, {"shift+tab", views.AskPane}, {"shift+tab", views.PipelinePane},
+		{"shift+tab", views.LeadsPane}, {"shift+tab", views.ContactsPane}, {"shift+tab", views.TasksPane}, {"shift+tab", views.AskPane}, {"shift+tab", views.PipelinePane},
 	}
 	for _, s := range steps {
 		press(m, s.key)

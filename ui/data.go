@@ -140,6 +140,9 @@ type Deps struct {
 	// Writer changes stages and logs tasks through the outbox; nil
 	// disables the write keys (s, t, c, H, L) and ':outbox', saying so.
 	Writer Writer
+	// Editor edits and creates records from their describe (e, n); nil
+	// disables those keys, saying so.
+	Editor RecordEditor
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

@@ -203,7 +203,8 @@ func runApp(ctx context.Context, a app) (string, error) {
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
 	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
-		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
+		SearchOrg: a.searchOrg(), Fetch: a.fetch(),
+		Editor: ui.NewStoreEditor(a.store, a.client)})
 	if err != nil {
 		return "", err
 	}

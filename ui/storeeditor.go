@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -249,7 +251,9 @@ func (e *StoreEditor) lookupOptions(objects []string) []views.RecordOption {
 			return n < limit
 		})
 	}
-	slices.SortStableFunc(out, func(a, b views.RecordOption) int { return strings.Compare(a.Label, b.Label) })
+	slices.SortFunc(out, func(a, b views.RecordOption) int {
+		return cmp.Or(strings.Compare(a.Label, b.Label), strings.Compare(a.Value, b.Value))
+	})
 	return out
 }
 
@@ -263,12 +267,64 @@ func (e *StoreEditor) nameOf(id string) string {
 	return id
 }
 
+// recordName returns the top-level "Name" of a cached record. It scans
+// the JSON rather than decoding it: a lookup lists thousands of records,
+// and only their names.
 func recordName(raw []byte) string {
-	var r struct {
-		Name string `json:"Name"`
+	depth := 0
+	key := true // the next string at depth 1 is a key
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '{', '[':
+			depth++
+			key = raw[i] == '{'
+		case '}', ']':
+			depth--
+		case ',':
+			key = depth == 1 || key
+		case ':':
+			key = false
+		case '"':
+			end := stringEnd(raw, i)
+			if end < 0 {
+				return ""
+			}
+			if depth == 1 && key && string(raw[i+1:end]) == "Name" {
+				j := end + 1
+				for j < len(raw) && (raw[j] == ' ' || raw[j] == ':') {
+					j++
+				}
+				if j < len(raw) && raw[j] == '"' {
+					if e := stringEnd(raw, j); e > 0 {
+						if !bytes.ContainsRune(raw[j+1:e], '\\') {
+							return string(raw[j+1 : e])
+						}
+						var name string
+						if json.Unmarshal(raw[j:e+1], &name) == nil {
+							return name
+						}
+					}
+				}
+				return ""
+			}
+			i = end
+		}
 	}
-	_ = json.Unmarshal(raw, &r)
-	return r.Name
+	return ""
+}
+
+// stringEnd returns the index of the quote closing the JSON string that
+// opens at raw[i], or -1.
+func stringEnd(raw []byte, i int) int {
+	for j := i + 1; j < len(raw); j++ {
+		switch raw[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
 }
 
 // Save implements RecordEditor.

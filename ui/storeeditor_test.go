@@ -502,3 +502,27 @@ func runEdit(m *Model, cmd tea.Cmd) {
 		}
 	}
 }
+
+func TestRecordNameReadsTheTopLevelName(t *testing.T) {
+	for raw, want := range map[string]string{
+		`{"attributes":{"type":"Account","Name":"no"},"Owner":{"Name":"Sam"},"Tags":["Name",{"Name":"x"}],"Name":"Acme \"Q\" \u00e9"}`: `Acme "Q" é`,
+		`{"Id":"001","Name" : "Spaced"}`: "Spaced",
+		`{"Id":"001","Title":"Name"}`:    "",
+		`{"Name":null}`:                  "",
+	} {
+		if got := recordName([]byte(raw)); got != want {
+			t.Errorf("recordName(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+func TestValidForDecodesTheBitmap(t *testing.T) {
+	ctl := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+	// 0xA0 0x80: bits 0, 2 and 8.
+	if got := ValidFor("oIA=", ctl); !slices.Equal(got, []string{"a", "c", "i"}) {
+		t.Fatalf("ValidFor = %v", got)
+	}
+	if got := ValidFor("not base64!", ctl); len(got) != 0 {
+		t.Fatalf("a bad bitmap is valid for %v", got)
+	}
+}

@@ -211,3 +211,12 @@ func (m *Model) editOver(w int) string {
 	}
 	return strings.Join(over, "\n")
 }
+
+// editHelp returns e and n for the full help when an Editor is set.
+func (m *Model) editHelp() []key.Binding {
+	w, _, ok := m.writeKeys()
+	if !ok || m.deps.Editor == nil {
+		return nil
+	}
+	return []key.Binding{w.Edit, w.New}
+}

@@ -322,6 +322,9 @@ func (m *Model) helpOverlay(w, h int) string {
 	if wh := m.writeHelp(); len(wh) > 0 {
 		groups = append(groups, wh)
 	}
+	if eh := m.editHelp(); len(eh) > 0 {
+		groups = append(groups, eh)
+	}
 	if len(groups) > 0 {
 		content += "\n" + blocks(groups)
 	}

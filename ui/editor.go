@@ -35,8 +35,11 @@ type RecordEditor interface {
 type EditResult struct {
 	Queued bool
 	Pushed bool
-	ID     string
-	Errors []FieldRefusal
+	// Conflict: the record changed on the server since the cached copy;
+	// nothing was overwritten, the outbox view settles it.
+	Conflict bool
+	ID       string
+	Errors   []FieldRefusal
 }
 
 // FieldRefusal is one refused value; Field "" is the record as a whole.
@@ -155,6 +158,13 @@ func (m *Model) recordSaved(msg recordSavedMsg) tea.Cmd {
 	m.edit.saving = false
 	f := m.edit.form
 	open := f != nil && f.Object() == msg.object && f.ID() == msg.id
+	if msg.err != nil && msg.res.Queued {
+		// Queued, but the push failed: the outbox keeps it.
+		if open {
+			m.edit.form = nil
+		}
+		return tea.Batch(m.setFlash(flashMsg{level: flashWarn, text: msg.object + " queued: " + msg.err.Error()}), m.afterWrite(true))
+	}
 	if msg.err != nil || !msg.res.Queued {
 		text := "not saved"
 		if msg.err != nil {
@@ -182,9 +192,12 @@ func (m *Model) recordSaved(msg recordSavedMsg) tea.Cmd {
 	if msg.id == "" {
 		what = "new " + msg.object + " saved"
 	}
-	if msg.res.Pushed {
+	switch {
+	case msg.res.Conflict:
+		return tea.Batch(m.setFlash(flashMsg{level: flashWarn, text: msg.object + " changed on the server since your copy: nothing was overwritten; :outbox compares them"}), m.afterWrite(true))
+	case msg.res.Pushed:
 		what += " · sent"
-	} else {
+	default:
 		what += " · queued"
 	}
 	return tea.Batch(m.setFlash(flashMsg{text: what}), m.afterWrite(true))

@@ -373,6 +373,8 @@ func (e *StoreEditor) Save(ctx context.Context, object, id string, fields map[st
 	switch cur.State {
 	case store.OutboxSent:
 		res.Pushed = true
+	case store.OutboxConflict:
+		res.Conflict = true
 	case store.OutboxFailed:
 		// The org refused it (a validation rule, field-level security):
 		// the form shows why with the input kept, so the entry goes.

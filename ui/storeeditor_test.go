@@ -526,3 +526,74 @@ func TestValidForDecodesTheBitmap(t *testing.T) {
 		t.Fatalf("a bad bitmap is valid for %v", got)
 	}
 }
+
+// TestRecordFormEditConflictOverwritesNothing: an edit of a record that
+// changed on the server since the sync is a conflict: the server keeps
+// its value, the outbox holds the edit.
+func TestRecordFormEditConflictOverwritesNothing(t *testing.T) {
+	st, c := editorDemo(t)
+	ctx := context.Background()
+	acctID, _ := firstRecord(t, st, "Account", func(map[string]any) bool { return true })
+	// The emulator's clock is testNow: a later server change needs a
+	// later LastModifiedDate than the cached one, which it sets.
+	if err := c.Update(ctx, "Account", sfdc.ID(acctID), map[string]any{"Region__c": "LATAM"}, sfdc.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := editorOf(st, c).Save(ctx, "Account", acctID, map[string]any{"Region__c": "APAC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, qerr := c.Query(ctx, "SELECT Region__c FROM Account WHERE Id = '"+acctID+"'")
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	if !res.Conflict || res.Pushed || q.Records[0].String("Region__c") != "LATAM" {
+		t.Fatalf("result %+v, server %s", res, q.Records[0].String("Region__c"))
+	}
+}
+
+// TestNewRecordKeys: n opens a new account on the accounts list, and a
+// new opportunity on the account whose page is open; saved, it is on the
+// account's page at once.
+func TestNewRecordKeys(t *testing.T) {
+	st, c := editorDemo(t)
+	m, err := New(Deps{Data: NewStoreData(st, StoreDataOptions{OrgName: "demo"}), Editor: NewStoreEditor(st, nil), Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	run(m, m.loadStatus())
+	run(m, m.loadData())
+	runEdit(m, press(m, "n"))
+	if f := m.edit.form; f == nil || f.Object() != "Account" || f.ID() != "" || !slices.Contains(f.Fields(), "Name") {
+		t.Fatalf("n on the accounts list:\n%s", screen(m))
+	}
+	runEdit(m, press(m, "esc"))
+	run(m, press(m, "enter"))
+	acct := m.Detail(views.AccountsPane)
+	if acct == nil {
+		t.Fatal("no account page")
+	}
+	runEdit(m, press(m, "n"))
+	f := m.edit.form
+	if f == nil || f.Object() != "Opportunity" || f.Value("AccountId") != acct.ID() {
+		t.Fatalf("n on an account's page:\n%s", screen(m))
+	}
+	focusField(t, f, "Name")
+	for _, r := range "Zeppelin refit" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	focusField(t, f, "CloseDate")
+	for _, r := range "2026-12-01" {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	_, cmd := m.Update(formKey("ctrl+s"))
+	runEdit(m, cmd)
+	if m.edit.form != nil {
+		t.Fatalf("not saved: %q %q", f.Error(""), f.Error("StageName"))
+	}
+	if !strings.Contains(screen(m), "Zeppelin refit") || !strings.Contains(m.flash.text, "queued") {
+		t.Fatalf("the new opportunity is not on the account's page (%q):\n%s", m.flash.text, screen(m))
+	}
+}

@@ -106,7 +106,6 @@ type RecordForm struct {
 	in         RecordFormInput
 	fields     []recordField
 	focus      int
-	top        int // first field line shown
 	errs       map[string]string
 	general    string
 	confirming bool
@@ -623,19 +622,16 @@ func (f *RecordForm) View() string {
 	if len(f.fields) == 0 {
 		body = append(body, st.Muted.Render(fit("You may not edit any field of this record.", inner)))
 	}
-	// Scroll the fields so the focused one (and its picker) shows.
+	// Scroll the fields so the focused one (and its picker) shows: the
+	// window follows the focus, so View keeps no scroll state.
 	room := max(1, f.height-st.Overlay.GetVerticalFrameSize()-len(head)-len(foot))
 	if len(body) > room {
-		if focusLine < f.top {
-			f.top = focusLine
+		top := 0
+		if focusLine+maxMatches >= room {
+			top = min(focusLine, focusLine+maxMatches-room+1)
 		}
-		if focusLine+maxMatches >= f.top+room {
-			f.top = min(focusLine, focusLine+maxMatches-room+1)
-		}
-		f.top = max(0, min(f.top, len(body)-room))
-		body = body[f.top : f.top+room]
-	} else {
-		f.top = 0
+		top = max(0, min(top, len(body)-room))
+		body = body[top : top+room]
 	}
 	lines := append(append(head, body...), foot...)
 	return overlayBox(st, lines, bw, f.width, f.height)

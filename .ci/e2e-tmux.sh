@@ -259,4 +259,117 @@ esc
 step "q quits"
 send q
 wait_for "[exit 0]"
+
+# ---- records (issue 15): walk from an account to one of its opportunities,
+# edit its close date with e, come back with esc, check the org. It runs its
+# own session over `lazyforce demo --serve`, so the org can be asked after.
+step "records: serve the demo org and sync it into a separate home"
+rec_session="$session-records"
+rec_home="$work/records-home"
+mkdir -p "$rec_home"
+"$bin" demo --serve 127.0.0.1:0 >"$work/serve.json" 2>"$work/serve.err" &
+rec_serve=$!
+rec_cleanup() {
+	tmux kill-session -t "$rec_session" 2>/dev/null || true
+	kill "$rec_serve" 2>/dev/null || true
+}
+trap 'rec_cleanup; cleanup' EXIT
+for _ in $(seq 1 100); do
+	if [ -s "$work/serve.json" ]; then break; fi
+	sleep 0.2
+done
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$work/serve.json" | head -1; }
+LAZYFORCE_HOME="$rec_home" "$bin" login --instance-url "$(json_field instance_url)" --access-token "$(json_field access_token)" --alias e2e >/dev/null
+LAZYFORCE_HOME="$rec_home" "$bin" sync >/dev/null
+# An open opportunity and its account, from the cache.
+rec_row=$(LAZYFORCE_HOME="$rec_home" "$bin" query --json "SELECT Id, Name, Account.Name FROM Opportunity WHERE IsClosed = false AND AccountId != null ORDER BY Name LIMIT 1")
+rec_opp=$(printf '%s' "$rec_row" | sed -n 's/.*"Id":"\([^"]*\)".*/\1/p')
+rec_opp_name=$(printf '%s' "$rec_row" | sed -n 's/.*"Id":"[^"]*","Name":"\([^"]*\)".*/\1/p')
+rec_acct=$(printf '%s' "$rec_row" | sed -n 's/.*"Account":{[^}]*}[^}]*,"Name":"\([^"]*\)".*/\1/p')
+if [ -z "$rec_opp" ] || [ -z "$rec_opp_name" ] || [ -z "$rec_acct" ]; then
+	echo "e2e-tmux: FAIL: no open opportunity with an account in the cache: $rec_row" >&2
+	exit 1
+fi
+tmux new-session -d -s "$rec_session" -x 120 -y 40 "TERM=xterm-256color LAZYFORCE_HOME=$rec_home $bin; echo \"[exit \$?]\"; sleep 30"
+rscreen() { tmux capture-pane -p -t "$rec_session"; }
+rsend() { tmux send-keys -t "$rec_session" "$@"; }
+resc() {
+	tmux send-keys -t "$rec_session" Escape
+	sleep 0.3
+}
+# rwait TEXT...: wait_for on the records session.
+rwait() {
+	local i t ok
+	for i in $(seq 1 100); do
+		ok=1
+		for t in "$@"; do
+			if ! rscreen | grep -qF -- "$t"; then ok=0; break; fi
+		done
+		if [ "$ok" = 1 ]; then return 0; fi
+		sleep 0.2
+	done
+	echo "e2e-tmux: FAIL: the records session never showed: $*" >&2
+	rscreen >&2
+	exit 1
+}
+# selected: the detail's selected row (drawn with ▌).
+selected() { rscreen | grep -F '▌' | head -1 || true; }
+
+step "records: open the account $rec_acct"
+rwait "sorted by Name"
+rsend /
+rsend -l "$rec_acct"
+rsend Enter
+resc
+rsend Enter
+rwait "Account · $rec_acct" "Opportunities ("
+
+step "records: ] moves onto the opportunity, enter opens it"
+found=0
+for _ in $(seq 1 80); do
+	rsend "]"
+	sleep 0.1
+	if selected | grep -qF -- "${rec_opp_name:0:40}"; then found=1; break; fi
+done
+if [ "$found" != 1 ]; then
+	echo "e2e-tmux: FAIL: ] never selected $rec_opp_name" >&2
+	rscreen >&2
+	exit 1
+fi
+rsend Enter
+rwait "Opportunity · $rec_opp_name" "Close date"
+
+step "records: e edits the close date"
+rsend e
+rwait "Edit Opportunity"
+for _ in $(seq 1 40); do
+	if rscreen | grep -qF "› Close Date"; then break; fi
+	rsend Tab
+	sleep 0.05
+done
+rwait "› Close Date"
+rsend C-u
+rsend -l "2027-03-15"
+rsend C-s
+rwait "Opportunity saved · sent"
+rwait "2027-03-15"
+
+step "records: esc comes back to the same place in the account"
+resc
+rwait "Account · $rec_acct"
+if ! selected | grep -qF -- "${rec_opp_name:0:40}"; then
+	echo "e2e-tmux: FAIL: back on the account, the selection is not $rec_opp_name: $(selected)" >&2
+	rscreen >&2
+	exit 1
+fi
+rsend q
+rwait "[exit 0]"
+
+step "records: the org has the new close date"
+if ! LAZYFORCE_HOME="$rec_home" "$bin" query --live --json "SELECT CloseDate FROM Opportunity WHERE Id = '$rec_opp'" | grep -qF '"CloseDate":"2027-03-15"'; then
+	echo "e2e-tmux: FAIL: the org does not have the new close date of $rec_opp" >&2
+	exit 1
+fi
+rec_cleanup
+# ---- end of records
 step "PASS"

@@ -50,6 +50,8 @@ type Write struct {
 	Stage key.Binding // change an opportunity's stage
 	Task  key.Binding // new task
 	Call  key.Binding // log a call
+	Edit  key.Binding // edit the record's fields
+	New   key.Binding // new record of the pane's type
 }
 
 // Accounts are the accounts pane's keys.
@@ -287,6 +289,8 @@ func defaultWrite() Write {
 		Stage: bind("s", "change stage", "s"),
 		Task:  bind("t", "new task", "t"),
 		Call:  bind("c", "log a call", "c"),
+		Edit:  bind("e", "edit record", "e"),
+		New:   bind("n", "new record", "n"),
 	}
 }
 

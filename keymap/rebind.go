@@ -36,6 +36,8 @@ func addWrite(m map[string]*key.Binding, pane string, w *Write) {
 	m[pane+".stage"] = &w.Stage
 	m[pane+".task"] = &w.Task
 	m[pane+".call"] = &w.Call
+	m[pane+".edit"] = &w.Edit
+	m[pane+".new"] = &w.New
 }
 
 // Actions maps every action name (as used in keys.json, e.g.

@@ -170,6 +170,9 @@ type Deps struct {
 	// Tasks lists, completes and reschedules the user's tasks (the tasks
 	// pane); nil: the pane lists them from Data and x and d say so.
 	Tasks TaskWriter
+	// Editor edits and creates records from their describe (e, n); nil
+	// disables those keys, saying so.
+	Editor RecordEditor
 	// OpenURL opens a URL in the browser; nil disables 'o'.
 	OpenURL func(url string) error
 	// Keys is the key map (keymap.Default() with the user's overrides);

@@ -44,6 +44,8 @@ type Model struct {
 	life context.Context
 	stop context.CancelFunc
 
+	edit edits // the record form
+
 	accounts *views.Accounts
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
@@ -261,6 +263,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.PasteMsg:
+		if m.edit.form != nil {
+			_, cmd := m.edit.form.Update(msg)
+			return m, cmd
+		}
 		if cmd, ok := m.overlayPaste(msg); ok {
 			return m, cmd
 		}
@@ -314,6 +320,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		d := views.NewDetail(m.ctx, msg.From, msg.Kind, msg.ID)
 		d.SetSize(m.bodySize())
 		t.shown().Blur()
+		t.back = m.stackDetail(t)
 		t.detail = d
 		if t == m.focused() {
 			d.Focus()
@@ -323,6 +330,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		t := m.tab(msg.Pane)
 		if t == nil || t.detail == nil {
 			return m, nil
+		}
+		if cmd, ok := m.popDetail(t); ok {
+			return m, cmd
 		}
 		t.detail = nil
 		if t == m.focused() {
@@ -346,6 +356,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(tea.SetClipboard(msg.ID), m.setFlash(flashMsg{text: "copied Id " + msg.ID}))
 	}
 	if cmd, ok := m.updateAsk(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.updateEdits(msg); ok {
 		return m, cmd
 	}
 	if cmd, ok := m.updateWrites(msg); ok {
@@ -395,12 +408,19 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.edit.form != nil {
+		_, cmd := m.edit.form.Update(msg)
+		return cmd
+	}
 	if m.overlay() != nil {
 		return m.overlayKey(msg)
 	}
 	focused := m.focused().shown()
 	if focused.Capturing() {
 		_, cmd := focused.Update(msg)
+		return cmd
+	}
+	if cmd, ok := m.editKey(msg); ok {
 		return cmd
 	}
 	if cmd, ok := m.writeKey(msg); ok {

@@ -23,6 +23,9 @@ type tab struct {
 	// one listed and completed, the others are aliases.
 	commands []string
 	detail   *views.Detail // open on this pane, or nil
+	// back are the detail views detail was opened from (a contact opened
+	// from its account's detail), innermost last: esc goes back to them.
+	back []*views.Detail
 	// hidden views are not in the tab bar, the number keys or tab
 	// cycling: their ':' command (and the palette) open them.
 	hidden bool
@@ -124,4 +127,32 @@ func (m *Model) jumpKeys() []key.Binding {
 		}
 	}
 	return keys
+}
+
+// stackDetail returns t's stack of detail views with the one open now on
+// top: a record opened from a detail view comes back to it on esc. A
+// record opened from the pane itself starts a new stack.
+func (m *Model) stackDetail(t *tab) []*views.Detail {
+	if t.detail == nil {
+		return nil
+	}
+	return append(t.back, t.detail)
+}
+
+// popDetail closes t's detail view onto the one it was opened from, at
+// the same place (scroll and selection), re-read from the cache; ok is
+// false when there is none.
+func (m *Model) popDetail(t *tab) (tea.Cmd, bool) {
+	if len(t.back) == 0 {
+		return nil, false
+	}
+	d := t.back[len(t.back)-1]
+	t.back = t.back[:len(t.back)-1]
+	t.detail.Blur()
+	t.detail = d
+	d.SetSize(m.bodySize())
+	if t == m.focused() {
+		d.Focus()
+	}
+	return m.loadDetail(t.id, d.Kind(), d.ID()), true
 }

@@ -31,6 +31,9 @@ func (m *Model) resize() {
 		}
 	}
 	m.resizeWrites(w, h)
+	if m.edit.form != nil {
+		m.edit.form.SetSize(w, h)
+	}
 	m.find.view.SetSize(w, h)
 	m.help.SetWidth(w)
 	if m.palette != nil {
@@ -66,6 +69,8 @@ func (m *Model) render() string {
 		body = m.helpOverlay(w, h)
 	case m.blocked != nil:
 		body = m.errorBox(m.focused().shown().View(), w, h)
+	case m.edit.form != nil:
+		body = m.editOver(w)
 	case m.overlay() != nil:
 		body = m.overlayOver(w)
 	case m.prompting:
@@ -143,6 +148,8 @@ func (m *Model) helpLine() string {
 		cancel := m.keys.Prompt.Cancel
 		closeHelp := key.NewBinding(key.WithKeys(cancel.Keys()...), key.WithHelp(cancel.Help().Key, "close"))
 		bindings = []key.Binding{g.Help, closeHelp}
+	case m.edit.form != nil:
+		bindings = m.edit.form.ShortHelp()
 	case m.overlay() != nil:
 		bindings = m.overlay().ShortHelp()
 	case m.focused().shown().Capturing():
@@ -314,6 +321,9 @@ func (m *Model) helpOverlay(w, h int) string {
 	groups := m.focused().shown().FullHelp()
 	if wh := m.writeHelp(); len(wh) > 0 {
 		groups = append(groups, wh)
+	}
+	if eh := m.editHelp(); len(eh) > 0 {
+		groups = append(groups, eh)
 	}
 	if len(groups) > 0 {
 		content += "\n" + blocks(groups)

@@ -15,8 +15,11 @@ import (
 
 // Detail shows one record: key fields (empty ones left out), related
 // lists and the activity timeline (newest first). It scrolls as a whole;
-// ] and [ select an activity of the timeline and enter opens it, read
-// only, in the same view (esc goes back to the record).
+// ] and [ select a row of its related lists (an account's contacts and
+// opportunities, an opportunity's contact roles) or of its timeline, and
+// enter opens it: an activity read only in the same view (esc goes back
+// to the record), a record in a detail view of its own, which the root
+// stacks over this one (esc comes back here).
 type Detail struct {
 	ctx     *Context
 	owner   PaneID // the pane that opened it, and closes it
@@ -31,10 +34,10 @@ type Detail struct {
 	lead    book.LeadDetail
 	lines   []string // rendered at the current width
 	offset  int
-	// selected is the selected activity of the timeline, -1 for none;
-	// actLines[i] is the line activity i starts on.
-	selected int
-	actLines []int
+	// selected is the selected item (items()), -1 for none; itemLines[i]
+	// is the line item i is drawn on.
+	selected  int
+	itemLines []int
 	// opened shows the selected activity instead of the record; back is
 	// the record's scroll offset to return to.
 	opened  bool
@@ -66,7 +69,7 @@ func (p *Detail) Loading() bool { return p.loading }
 
 // SetAccount shows an account.
 func (p *Detail) SetAccount(d AccountDetail) {
-	selected := p.selectedActivityID()
+	selected := p.selectedItemID()
 	d.Activities = newestFirst(d.Activities)
 	// Latest close date first, like the activity timeline.
 	d.Opportunities = slices.Clone(d.Opportunities)
@@ -78,32 +81,75 @@ func (p *Detail) SetAccount(d AccountDetail) {
 
 // SetOpportunity shows an opportunity.
 func (p *Detail) SetOpportunity(d OpportunityDetail) {
-	selected := p.selectedActivityID()
+	selected := p.selectedItemID()
 	d.Activities = newestFirst(d.Activities)
 	p.opp, p.loading, p.err = d, false, nil
 	p.reselect(selected)
 	p.render()
 }
 
-// selectedActivityID returns the selected activity's Id, or "".
-func (p *Detail) selectedActivityID() string {
-	if a, _, ok := p.Activity(); ok {
-		return a.ID
-	}
-	return ""
+// detailItem is a row of the detail that ] and [ select: a related
+// record (act -1) or activity act of the timeline.
+type detailItem struct {
+	kind RecordKind
+	id   string
+	act  int
 }
 
-// reselect selects the activity id again in new data: the record was
+// items lists the selectable rows in the order they are drawn: an
+// account's contacts and opportunities, an opportunity's contact roles,
+// then the timeline.
+func (p *Detail) items() []detailItem {
+	var out []detailItem
+	switch p.kind {
+	case AccountRecord:
+		for _, c := range p.account.Contacts {
+			out = append(out, detailItem{ContactRecord, c.ID, -1})
+		}
+		for _, o := range p.account.Opportunities {
+			out = append(out, detailItem{OpportunityRecord, o.ID, -1})
+		}
+	case OpportunityRecord:
+		for _, r := range p.opp.ContactRoles {
+			out = append(out, detailItem{ContactRecord, r.ContactID, -1})
+		}
+	}
+	for i, a := range p.activities() {
+		out = append(out, detailItem{kind: -1, id: a.ID, act: i})
+	}
+	return out
+}
+
+// Selected returns the selected related record (ok false when nothing,
+// or an activity, is selected).
+func (p *Detail) Selected() (kind RecordKind, id string, ok bool) {
+	items := p.items()
+	if p.selected < 0 || p.selected >= len(items) || items[p.selected].act >= 0 {
+		return 0, "", false
+	}
+	return items[p.selected].kind, items[p.selected].id, true
+}
+
+// selectedItemID returns the selected item's Id, or "".
+func (p *Detail) selectedItemID() string {
+	items := p.items()
+	if p.selected < 0 || p.selected >= len(items) {
+		return ""
+	}
+	return items[p.selected].id
+}
+
+// reselect selects the item id again in new data: the record was
 // reloaded (after a sync). When it is gone, nothing is selected and the
 // record shows.
 func (p *Detail) reselect(id string) {
 	p.selected = -1
-	for i, a := range p.activities() {
-		if id != "" && a.ID == id {
+	for i, it := range p.items() {
+		if id != "" && it.id == id {
 			p.selected = i
 		}
 	}
-	if p.selected < 0 {
+	if _, _, ok := p.Activity(); !ok {
 		p.opened = false
 	}
 }
@@ -150,11 +196,11 @@ func (p *Detail) activities() []Activity {
 
 // Activity returns the selected activity and whether it is open.
 func (p *Detail) Activity() (a Activity, open, ok bool) {
-	acts := p.activities()
-	if p.selected < 0 || p.selected >= len(acts) {
+	items := p.items()
+	if p.selected < 0 || p.selected >= len(items) || items[p.selected].act < 0 {
 		return Activity{}, false, false
 	}
-	return acts[p.selected], p.opened, true
+	return p.activities()[items[p.selected].act], p.opened, true
 }
 
 // Update implements Pane.
@@ -187,17 +233,21 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(kp, k.Bottom):
 		p.offset = maxOff
 	case key.Matches(kp, k.NextItem, k.PrevItem):
-		if p.opened || p.loading || p.err != nil || len(p.activities()) == 0 {
+		n := len(p.items())
+		if p.opened || p.loading || p.err != nil || n == 0 {
 			return p, nil
 		}
 		if key.Matches(kp, k.NextItem) {
-			p.selected = min(len(p.activities())-1, p.selected+1)
+			p.selected = min(n-1, p.selected+1)
 		} else {
 			p.selected = max(0, p.selected-1)
 		}
 		p.render()
 		p.showSelected()
 	case key.Matches(kp, k.Open):
+		if kind, id, ok := p.Selected(); ok && !p.opened && id != "" {
+			return p, requestCmd(OpenRecordMsg{From: p.owner, Kind: kind, ID: id})
+		}
 		if _, _, ok := p.Activity(); ok && !p.opened {
 			p.opened, p.back = true, p.offset
 			p.offset = 0
@@ -215,10 +265,10 @@ func (p *Detail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 
 // showSelected scrolls the selected activity into view.
 func (p *Detail) showSelected() {
-	if p.selected < 0 || p.selected >= len(p.actLines) {
+	if p.selected < 0 || p.selected >= len(p.itemLines) {
 		return
 	}
-	line := p.actLines[p.selected]
+	line := p.itemLines[p.selected]
 	if line < p.offset {
 		p.offset = line
 	}
@@ -248,7 +298,21 @@ func (p *Detail) render() {
 		labelW := min(16, w/3)
 		l = append(l, st.Muted.Render(fit(label, labelW))+" "+fit(value, w-labelW-1))
 	}
-	p.actLines = nil
+	p.itemLines = nil
+	// row appends a selectable row: marked when it is the selection.
+	row := func(text string) {
+		i := len(p.itemLines)
+		p.itemLines = append(p.itemLines, len(l))
+		if i == p.selected {
+			line := "▌ " + text
+			if p.focused {
+				line = st.Selected.Render(line)
+			}
+			l = append(l, line)
+			return
+		}
+		l = append(l, "  "+text)
+	}
 	switch {
 	case p.loading:
 		l = append(l, st.Muted.Render("Loading…"))
@@ -291,11 +355,11 @@ func (p *Detail) render() {
 		field("Id", a.ID)
 		section("Contacts", len(p.account.Contacts))
 		for _, c := range p.account.Contacts {
-			l = append(l, "  "+fit(c.Name, w/4)+" "+fit(c.Title, w/4)+" "+fit(c.Email, w/4)+" "+fit(c.Phone, max(0, w-3*(w/4)-5)))
+			row(fit(c.Name, w/4) + " " + fit(c.Title, w/4) + " " + fit(c.Email, w/4) + " " + fit(c.Phone, max(0, w-3*(w/4)-5)))
 		}
 		section("Opportunities", len(p.account.Opportunities))
 		for _, o := range p.account.Opportunities {
-			l = append(l, "  "+fit(o.Name, w/2)+" "+fit(o.StageName, w/5)+" "+fitRight(p.ctx.Amount(o.Amount, o.AmountNull), 9)+" "+fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
+			row(fit(o.Name, w/2) + " " + fit(o.StageName, w/5) + " " + fitRight(p.ctx.Amount(o.Amount, o.AmountNull), 9) + " " + fit(date(o.CloseDate), max(0, w-w/2-w/5-13)))
 		}
 		p.timeline(&l)
 	case p.kind == ContactRecord:
@@ -334,7 +398,7 @@ func (p *Detail) render() {
 			if r.IsPrimary {
 				primary = "primary"
 			}
-			l = append(l, "  "+fit(r.ContactName, w/3)+" "+fit(r.Role, w/3)+" "+fit(primary, max(0, w-2*(w/3)-4)))
+			row(fit(r.ContactName, w/3) + " " + fit(r.Role, w/3) + " " + fit(primary, max(0, w-2*(w/3)-4)))
 		}
 		p.timeline(&l)
 	}
@@ -360,9 +424,9 @@ func (p *Detail) timeline(l *[]string) {
 	if len(acts) == 0 {
 		*l = append(*l, st.Muted.Render("  No tasks or events."))
 	}
-	p.actLines = make([]int, len(acts))
+	first := len(p.itemLines) // the timeline's items follow the related rows
 	for i, a := range acts {
-		p.actLines[i] = len(*l)
+		p.itemLines = append(p.itemLines, len(*l))
 		when := a.When.Format("2006-01-02")
 		if a.Kind == EventActivity {
 			when = a.When.Format("2006-01-02 15:04")
@@ -380,7 +444,7 @@ func (p *Detail) timeline(l *[]string) {
 			// A task just logged: pending until pushed, then sent.
 			subject = mark.Glyph() + " " + mark.String() + " · " + subject
 		}
-		if i == p.selected {
+		if first+i == p.selected {
 			line := "▌ " + fit(when, 16) + " " + kind + " " + fit(subject, rest)
 			if p.focused {
 				line = st.Selected.Render(line)

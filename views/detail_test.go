@@ -262,3 +262,35 @@ func TestDetailActivityShowsItsComments(t *testing.T) {
 		t.Errorf("an activity without comments shows a Comments section:\n%s", ansi.Strip(d.View()))
 	}
 }
+
+func TestDetailSelectsRelatedRowsAndOpensThem(t *testing.T) {
+	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000001AAA")
+	d.SetSize(100, 30)
+	d.Focus()
+	d.SetAccount(AccountDetail{Account: testAccounts()[0],
+		Contacts:      []Contact{{ID: "003000000000001AAA", Name: "Maya Chen"}},
+		Opportunities: []Opportunity{testOpps()[0]},
+		Activities:    []Activity{{ID: "00T000000000001AAA", Subject: "Call", When: day(-1)}}})
+	send(t, d, "]")
+	if kind, id, ok := d.Selected(); !ok || kind != ContactRecord || id != "003000000000001AAA" {
+		t.Fatalf("first ]: %v %q %v, want the contact", kind, id, ok)
+	}
+	if line := lineWith(ansi.Strip(d.View()), "Maya Chen"); !strings.HasPrefix(line, "▌") {
+		t.Fatalf("the selected contact is not marked: %q", line)
+	}
+	send(t, d, "]")
+	if kind, id, ok := d.Selected(); !ok || kind != OpportunityRecord || id != testOpps()[0].ID {
+		t.Fatalf("second ]: %v %q %v, want the opportunity", kind, id, ok)
+	}
+	msgs := send(t, d, "enter")
+	if len(msgs) != 1 || msgs[0] != (OpenRecordMsg{From: AccountsPane, Kind: OpportunityRecord, ID: testOpps()[0].ID}) {
+		t.Fatalf("enter on the opportunity sent %v", msgs)
+	}
+	send(t, d, "]")
+	if a, _, ok := d.Activity(); !ok || a.Subject != "Call" {
+		t.Fatal("third ]: the activity is not selected")
+	}
+	if _, _, ok := d.Selected(); ok {
+		t.Fatal("an activity counts as a related record")
+	}
+}

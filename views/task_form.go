@@ -537,11 +537,17 @@ var (
 // is a UTC midnight, the way Salesforce stores dates; relative dates count
 // from the context's clock in its location.
 func (f *TaskForm) ParseDue(s string) (time.Time, error) {
+	return parseDay(f.ctx.Now(), &f.parser, s)
+}
+
+// parseDay is ParseDue's reading of s at now; *parser is built on first
+// use (most dates are caught by the rules before it). The task form and
+// the record form share it.
+func parseDay(now time.Time, parser **when.Parser, s string) (time.Time, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		return time.Time{}, nil
 	}
-	now := f.ctx.Now()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if m := isoDate.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
@@ -573,11 +579,10 @@ func (f *TaskForm) ParseDue(s string) (time.Time, error) {
 	case "next week":
 		return today.AddDate(0, 0, 7), nil
 	}
-	if f.parser == nil {
-		// built on first use: most dates are caught by the rules above
-		f.parser = newDateParser()
+	if *parser == nil {
+		*parser = newDateParser()
 	}
-	r, err := f.parser.Parse(s, now)
+	r, err := (*parser).Parse(s, now)
 	if err != nil || r == nil || r.Index != 0 || len(r.Text) != len(s) {
 		return time.Time{}, fmt.Errorf("cannot read %q as a date: try today, fri, +3d or 2026-12-01", s)
 	}

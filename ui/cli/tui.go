@@ -235,7 +235,8 @@ func runApp(ctx context.Context, a app) (string, error) {
 	// cannot say is most likely dark.
 	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel()})
 	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
-		SearchOrg: a.searchOrg(), Fetch: a.fetch(), Tasks: ui.NewStoreTasks(a.store, a.client)})
+		SearchOrg: a.searchOrg(), Fetch: a.fetch(), Tasks: ui.NewStoreTasks(a.store, a.client),
+		Editor: ui.NewStoreEditor(a.store, a.client)})
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Sorting 100k records with string comparisons in a closure costs ~100 ms
@@ -67,4 +68,20 @@ func timeKeys[T any](items []T, t func(*T) int64) []float64 {
 		keys[i] = float64(t(&items[i]))
 	}
 	return keys
+}
+
+// lazy is a value of an index built on first use, once, by whichever
+// goroutine asks first: the panes' indexes build their search keys and
+// the sort orders not shown at start-up only when they are needed (or when
+// the command returned by the pane's SetData warms them, off the event
+// loop), so that a start-up over 100k records paints without them.
+type lazy[T any] struct {
+	once sync.Once
+	v    T
+}
+
+// get returns the value, building it with build on the first call.
+func (l *lazy[T]) get(build func() T) T {
+	l.once.Do(func() { l.v = build() })
+	return l.v
 }

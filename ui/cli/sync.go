@@ -8,6 +8,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
@@ -91,6 +92,13 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 	if err != nil {
 		return err
 	}
+	if changed(res) {
+		// The app's next start-up reads each list as one snapshot: store
+		// them now rather than in the app's first read (issue 14).
+		if err := book.New(st, book.Options{OrgName: org.Alias}).WarmSnapshots(ctx); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "the lists were not prepared for the next start-up: %v\n", err)
+		}
+	}
 	if !opts.json {
 		_, err := fmt.Fprint(f.IO.Out, res.String())
 		return err
@@ -103,6 +111,16 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 		APICalls   int64 `json:"api_calls"`
 		DurationMS int64 `json:"duration_ms"`
 	}{res.Objects, 0, res.APICalls, res.Duration.Milliseconds()})
+}
+
+// changed reports whether the sync wrote or removed records.
+func changed(res *syncer.Result) bool {
+	for _, o := range res.Objects {
+		if o.Fetched > 0 || o.Deleted > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // syncConfig applies an org's sync settings to the defaults.

@@ -1,10 +1,8 @@
 package views
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -169,13 +167,7 @@ func stageOrder(opps []Opportunity, rts []RecordType) []int {
 		}
 	}
 	names := stringRanks(len(opps), func(i int) string { return opps[i].StageName })
-	type key struct {
-		sortOrder int
-		name      float64
-		close     int64
-		i         int
-	}
-	keys := make([]key, len(opps))
+	sortOrders := make([]float64, len(opps))
 	for i := range opps {
 		o := &opps[i]
 		so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
@@ -184,17 +176,12 @@ func stageOrder(opps []Opportunity, rts []RecordType) []int {
 				so = math.MaxInt
 			}
 		}
-		keys[i] = key{so, names[i], o.CloseDate.Unix(), i}
+		sortOrders[i] = float64(so)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.sortOrder, b.sortOrder), cmp.Compare(a.name, b.name),
-			cmp.Compare(a.close, b.close), cmp.Compare(a.i, b.i))
-	})
-	order := make([]int, len(keys))
-	for j, k := range keys {
-		order[j] = k.i
-	}
-	return order
+	// Least significant key first (see sortBy); ties stay by position.
+	order := sortedOrder(timeKeys(opps, func(o *Opportunity) int64 { return o.CloseDate.Unix() }))
+	order = sortBy(order, names)
+	return sortBy(order, sortOrders)
 }
 
 // oppOrder returns the indexes of opps in ascending order of column c

@@ -18,12 +18,21 @@ import (
 // byte at a time, skipping the bytes every key shares: at 100k keys a few
 // milliseconds, several times less than a comparison sort.
 func sortedOrder(keys []float64) []int {
-	n := len(keys)
-	bits := make([]uint64, n)
-	order := make([]int, n)
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	return sortBy(order, keys)
+}
+
+// sortBy sorts order (indexes into keys) by key, stably: sorting by the
+// least significant key first and the most significant last orders by
+// them all, as a comparison on every key in turn would.
+func sortBy(order []int, keys []float64) []int {
+	n := len(order)
+	bits := make([]uint64, len(keys))
 	for i, k := range keys {
 		bits[i] = sortableBits(k)
-		order[i] = i
 	}
 	if n < 2 {
 		return order

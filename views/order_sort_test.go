@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -51,4 +52,34 @@ func TestStringRanksCompareCaseInsensitively(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIndexWarmsWhileThePaneSorts: the command warming an index and the
+// pane asking for an order or a search of it at the same time get the
+// same orders and matches as an index built and read by one goroutine.
+func TestIndexWarmsWhileThePaneSorts(t *testing.T) {
+	opps := testOpps()
+	ref := NewOpportunityIndex(opps)
+	ix := NewOpportunityIndex(opps)
+	accts := []Account{{ID: "a1", Name: "Beta", Type: "Customer"}, {ID: "a2", Name: "alpha", Type: "Prospect"}}
+	refA, ixA := NewAccountIndex(accts), NewAccountIndex(accts)
+	var wg sync.WaitGroup
+	wg.Go(ix.Warm)
+	wg.Go(ixA.Warm)
+	wg.Go(func() {
+		for c := range numOppColumns {
+			if !slices.Equal(ix.order(c), ref.order(c)) {
+				t.Errorf("column %v: order differs while warming", c)
+			}
+		}
+		if !slices.Equal(ix.Search("a", nil), ref.Search("a", nil)) {
+			t.Error("search differs while warming")
+		}
+		for s := range numAccountSorts {
+			if !slices.Equal(ixA.order(s), refA.order(s)) {
+				t.Errorf("account sort %v: order differs while warming", s)
+			}
+		}
+	})
+	wg.Wait()
 }

@@ -257,6 +257,7 @@ func (s *IndexSet) Len() int { return s.n }
 // ReplaceIndexes replaces every index entry of object with those of set,
 // inserted in key order. set must cover all of object's cached records.
 func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
+	w.changed = true
 	if err := w.dropIndexes(object); err != nil {
 		return err
 	}
@@ -281,6 +282,7 @@ func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
 // indexing). Sync uses it after a bulk load done with PutRecordUnindexed
 // when it could not collect the entries as the records arrived.
 func (w *Writer) Reindex(object string) error {
+	w.changed = true
 	var set IndexSet
 	b, err := w.objectBucket(object, false)
 	if err != nil {

@@ -81,7 +81,10 @@ func (s *Store) getJSON(bucket, key []byte, v any) (ok bool, err error) {
 
 // SetIdentity records who the cache belongs to.
 func (s *Store) SetIdentity(id Identity) error {
-	return s.Update(func(w *Writer) error { return putJSON(w.tx.Bucket(bucketMeta), keyIdentity, id) })
+	return s.Update(func(w *Writer) error {
+		w.changed = true
+		return putJSON(w.tx.Bucket(bucketMeta), keyIdentity, id)
+	})
 }
 
 // Identity returns the cached identity; ok is false before login stored one.
@@ -148,7 +151,7 @@ func (s *Store) Watermarks() (map[string]Watermark, error) {
 // PutDescribe caches object's describe result (the raw JSON of
 // sobjects/OBJECT/describe) with its fetch time.
 func (w *Writer) PutDescribe(object string, raw []byte, fetchedAt time.Time) error {
-	w.describesChanged = true
+	w.describesChanged, w.changed = true, true
 	return putJSON(w.tx.Bucket(bucketDescribe), []byte(object), stamped{FetchedAt: fetchedAt.UTC(), Body: raw})
 }
 
@@ -168,6 +171,7 @@ func (s *Store) Describe(object string) (raw []byte, fetchedAt time.Time, ok boo
 // type (the raw JSON of ui-api/object-info/OBJECT/picklist-values/RTID).
 func (s *Store) PutPicklists(object, recordTypeID string, raw []byte, fetchedAt time.Time) error {
 	return s.Update(func(w *Writer) error {
+		w.changed = true
 		return putJSON(w.tx.Bucket(bucketPicklists), joinKey(object, recordTypeID), stamped{FetchedAt: fetchedAt.UTC(), Body: raw})
 	})
 }

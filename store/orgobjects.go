@@ -18,6 +18,7 @@ type orgObjects struct {
 // SetOrgObjects records the names of the org's queryable objects.
 func (s *Store) SetOrgObjects(names []string, fetchedAt time.Time) error {
 	return s.Update(func(w *Writer) error {
+		w.changed = true
 		return putJSON(w.tx.Bucket(bucketMeta), keyOrgObjects, orgObjects{FetchedAt: fetchedAt.UTC(), Names: names})
 	})
 }

@@ -18,6 +18,12 @@ type Writer struct {
 	idx  *bolt.Bucket
 
 	describesChanged bool // the catalog must be rebuilt after commit
+	// changed: the transaction may have changed the cached data, so it
+	// advances the data generation (snapshot.go). Every write sets it but
+	// the sync's bookkeeping (SetLastSync, SetWatermark) and puts that
+	// find the record unchanged: an incremental sync that brings nothing
+	// keeps the snapshots current.
+	changed bool
 
 	objects map[string]*bolt.Bucket // record buckets opened in this transaction
 	indexes map[string]*bolt.Bucket // index buckets opened in this transaction
@@ -61,12 +67,18 @@ const (
 // nothing is written.
 func (s *Store) Update(fn func(w *Writer) error) error {
 	var w *Writer
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.commit(false, s.timeout, func(tx *bolt.Tx) error {
 		w = &Writer{tx: tx, recs: tx.Bucket(bucketRecords), idx: tx.Bucket(bucketIndex)}
 		if err := fn(w); err != nil {
 			return err
 		}
-		return w.flushCounts()
+		if err := w.flushCounts(); err != nil {
+			return err
+		}
+		if w.changed {
+			return bumpDataGen(tx)
+		}
+		return nil
 	})
 	if w != nil && w.describesChanged {
 		s.invalidateCatalog()
@@ -92,6 +104,7 @@ func (w *Writer) PutRecord(object string, raw []byte) (PutResult, error) {
 			return Unchanged, err
 		}
 	}
+	w.changed = true
 	w.count(object, liveDelta(old, raw), false) // before Put: old is in the page
 	if err := b.Put([]byte(id), raw); err != nil {
 		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
@@ -124,6 +137,7 @@ func (w *Writer) DeleteRecord(object, id string) (bool, error) {
 	if old == nil {
 		return false, nil
 	}
+	w.changed = true
 	if err := w.unindex(object, id, old); err != nil {
 		return false, err
 	}
@@ -336,6 +350,7 @@ func ReadStamp(raw []byte) (Stamp, error) {
 
 // DropObject removes every cached record of object and their index entries.
 func (w *Writer) DropObject(object string) error {
+	w.changed = true
 	if err := w.dropIndexes(object); err != nil {
 		return err
 	}
@@ -362,6 +377,7 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	// Bulk loads arrive in Id order: pack pages full instead of bbolt's
 	// default half-full splits (which doubled the file size).
 	b.FillPercent = bulkFillPercent
+	w.changed = true
 	result := Created
 	old := b.Get([]byte(id))
 	if old != nil {

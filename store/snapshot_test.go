@@ -80,3 +80,75 @@ func TestSnapshotDoesNotWaitForAWriter(t *testing.T) {
 		t.Fatalf("PutSnapshot after the writer: %v %v", stored, err)
 	}
 }
+
+// TestSnapshotSurvivesSyncBookkeeping: a transaction that only moves the
+// sync's watermarks and last-sync time, or puts a record unchanged (an
+// incremental sync that brings nothing new), leaves the snapshots
+// current; a changed record, a deletion or an identity do not.
+func TestSnapshotSurvivesSyncBookkeeping(t *testing.T) {
+	s := openTemp(t)
+	id := string(sfdc.NewID("001", "4S", 1))
+	raw := rec("Account", id, `,"Name":"A"`)
+	if err := s.Update(func(w *Writer) error { _, err := w.PutRecord("Account", raw); return err }); err != nil {
+		t.Fatal(err)
+	}
+	current := func() bool {
+		t.Helper()
+		_, ok, err := s.Snapshot("a", func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	put := func() {
+		t.Helper()
+		gen, _, err := s.Snapshot("a", func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored, err := s.PutSnapshot("a", gen, []byte("x")); err != nil || !stored {
+			t.Fatalf("put: %v %v", stored, err)
+		}
+	}
+	put()
+	if err := s.Update(func(w *Writer) error {
+		if err := w.SetLastSync(time.Now()); err != nil {
+			return err
+		}
+		if err := w.SetWatermark("Account", Watermark{Modstamp: "2026-01-01T00:00:00.000+0000"}); err != nil {
+			return err
+		}
+		res, err := w.PutRecord("Account", raw)
+		if err == nil && res != Unchanged {
+			t.Errorf("the same record put again: %v", res)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !current() {
+		t.Fatal("a snapshot went stale after the sync's bookkeeping only")
+	}
+	for _, write := range []struct {
+		name string
+		fn   func(w *Writer) error
+	}{
+		{"changed record", func(w *Writer) error { _, err := w.PutRecord("Account", rec("Account", id, `,"Name":"B"`)); return err }},
+		{"deleted record", func(w *Writer) error { _, err := w.DeleteRecord("Account", id); return err }},
+	} {
+		put()
+		if err := s.Update(write.fn); err != nil {
+			t.Fatal(err)
+		}
+		if current() {
+			t.Fatalf("a snapshot still current after a %s", write.name)
+		}
+	}
+	put()
+	if err := s.SetIdentity(Identity{UserID: "005000000000001AAA"}); err != nil {
+		t.Fatal(err)
+	}
+	if current() {
+		t.Fatal("a snapshot still current after a new identity")
+	}
+}

@@ -133,10 +133,21 @@ type ageTickMsg struct{}
 // commands so the (smaller) accounts show first. The indexes are built
 // here, off the event loop, so Update only swaps pointers. A message whose
 // half is nil leaves that half alone.
+//
+// An index comes with what the list shows first (its default order); its
+// other sort orders and search keys are built by a command of their own
+// that dataLoaded returns with the index installed (views' Warm), so
+// that the first frame does not wait for them. When the pane is sorted by
+// another field or filtered (a reload), the index is warmed before it is
+// delivered instead, so the event loop never builds an order.
 func (m *Model) loadData() tea.Cmd {
 	m.loadSeq++
 	seq, data, life := m.loadSeq, m.deps.Data, m.life
 	m.genKnown = false // until this read's generation arrives
+	acctSort, acctDesc := m.accounts.Sort()
+	acctsFirst := acctSort != views.SortAccountName || acctDesc || m.accounts.Query() != ""
+	oppSort, _ := m.opps.SortColumn()
+	oppsFirst := oppSort != views.ColCloseDate || m.opps.Query() != ""
 	accounts := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
@@ -145,7 +156,11 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
 		}
-		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: views.NewAccountIndex(accts)}
+		ix := views.NewAccountIndex(accts)
+		if acctsFirst {
+			ix.Warm()
+		}
+		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: ix}
 	}
 	opportunities := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
@@ -159,9 +174,21 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
 		}
-		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: views.NewOpportunityIndex(opps, rts...), recordTypes: views.NarrowStages(rts, opps)}
+		ix := views.NewOpportunityIndex(opps, rts...)
+		if oppsFirst {
+			ix.Warm()
+		}
+		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: views.NarrowStages(rts, opps)}
 	}
 	return tea.Batch(accounts, opportunities)
+}
+
+// warmCmd runs warm (an index's Warm) in a command; it reports nothing.
+func warmCmd(warm func()) tea.Cmd {
+	return func() tea.Msg {
+		warm()
+		return nil
+	}
 }
 
 // loadStatus reads the org and sync status.

@@ -48,7 +48,7 @@ func BenchmarkStoreStartup(b *testing.B) {
 	// The first start-up reads the records and stores the lists'
 	// snapshots (store/book); it is timed once, as cold-ms. Every
 	// iteration then starts up as the app does over an unchanged cache.
-	var first, all []time.Duration
+	var first, all, usable []time.Duration
 	t0 := time.Now()
 	startup(b, data)
 	cold := time.Since(t0)
@@ -58,16 +58,23 @@ func BenchmarkStoreStartup(b *testing.B) {
 		m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 		m.Update(m.loadStatus()())
 		halves := m.loadData()().(tea.BatchMsg)
-		run(m, halves[0])
+		// A frame is painted when Update returns; the commands it
+		// returns (the indexes' other sort orders, built off the event
+		// loop) run after it: "usable" is when they are done too.
+		_, warmAccts := m.Update(halves[0]())
 		_ = m.View()
 		first = append(first, time.Since(t0))
-		run(m, halves[1])
+		_, warmOpps := m.Update(halves[1]())
 		_ = m.View()
 		all = append(all, time.Since(t0))
+		run(m, tea.Batch(warmAccts, warmOpps))
+		usable = append(usable, time.Since(t0))
 	}
 	reportLatency(b, all)
 	slices.Sort(first)
+	slices.Sort(usable)
 	b.ReportMetric(float64(first[len(first)/2])/float64(time.Millisecond), "accounts-median-ms")
+	b.ReportMetric(float64(usable[len(usable)/2])/float64(time.Millisecond), "usable-median-ms")
 	b.ReportMetric(float64(cold)/float64(time.Millisecond), "cold-ms")
 }
 

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -27,13 +28,14 @@ func (s AccountSort) String() string {
 }
 
 // AccountIndex is an immutable, searchable snapshot of the accounts: the
-// records, their sanitized search keys and one precomputed order per sort
-// field. Build it in a command (NewAccountIndex costs O(n log n)); Update
-// then only walks slices.
+// records, their sanitized search keys and one order per sort field.
+// Build it in a command; Update then only walks slices. NewAccountIndex
+// builds the keys and the name order (what start-up shows); the other
+// orders are built on first use, or earlier by Warm, run in a command.
 type AccountIndex struct {
 	Accounts []Account
 	keys     []string
-	orders   [numAccountSorts][]int
+	orders   [numAccountSorts]lazy[[]int]
 }
 
 // NewAccountIndex builds the index of accts.
@@ -42,7 +44,15 @@ func NewAccountIndex(accts []Account) *AccountIndex {
 	for i, a := range accts {
 		ix.keys[i] = strings.ToLower(Sanitize(a.Name))
 	}
-	for s := range numAccountSorts {
+	ix.order(SortAccountName)
+	return ix
+}
+
+// order returns the indexes of the accounts in ascending order of s,
+// building it on first use.
+func (ix *AccountIndex) order(s AccountSort) []int {
+	return ix.orders[s].get(func() []int {
+		accts := ix.Accounts
 		var keys []float64
 		switch s {
 		case SortAccountName:
@@ -61,9 +71,18 @@ func NewAccountIndex(accts []Account) *AccountIndex {
 				return a.LastActivity.Unix()
 			})
 		}
-		ix.orders[s] = sortedOrder(keys)
+		return sortedOrder(keys)
+	})
+}
+
+// Warm builds every sort order, concurrently. Run it in a command: it is
+// what makes the first sort keystroke instant.
+func (ix *AccountIndex) Warm() {
+	var wg sync.WaitGroup
+	for s := range numAccountSorts {
+		wg.Go(func() { ix.order(s) })
 	}
-	return ix
+	wg.Wait()
 }
 
 // Search returns the accounts whose name matches query, best first (see
@@ -106,9 +125,9 @@ func NewAccounts(ctx *Context) *Accounts {
 // are ordered by relevance, then by the sort field.
 func (p *Accounts) rowsOf() []int {
 	if !p.filter.active() && !p.desc {
-		return p.index.orders[p.sort]
+		return p.index.order(p.sort)
 	}
-	return p.filter.rank(p.index.orders[p.sort], p.desc, nil)
+	return p.filter.rank(p.index.order(p.sort), p.desc, nil)
 }
 
 // Selected returns the selected account.

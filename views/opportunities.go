@@ -1,10 +1,8 @@
 package views
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,37 +67,84 @@ const ChipOnMark = "✓ "
 const StaleAfter = 30 * 24 * time.Hour
 
 // OpportunityIndex is an immutable, searchable snapshot of the
-// opportunities with one precomputed order per column. Build it in a
-// command; it is shared by the opportunities and pipeline panes.
+// opportunities with one order per column. Build it in a command; it is
+// shared by the opportunities and pipeline panes.
+//
+// Start-up over 100k opportunities must paint at once, so
+// NewOpportunityIndex builds only what the first frame shows (the
+// close-date order, the default and the pipeline's, and the quick
+// filters' facts); the search keys and the other orders are built on
+// first use, or earlier by Warm, which the app runs in a command of its
+// own next to the one that delivers the index.
 type OpportunityIndex struct {
 	Opportunities []Opportunity
-	keys          []string // sanitized, lower-cased name and account
-	orders        [numOppColumns][]int
+	rts           []RecordType
+	facts         []oppFacts
+	owners        map[string]int32 // owner Id → its number in facts
+	keys          lazy[[]string]   // sanitized, lower-cased name and account
+	orders        [numOppColumns]lazy[[]int]
+}
+
+// oppFacts is what the quick filters and the amount total read of one
+// opportunity, packed apart from the records: a walk over 100k rows in
+// sort order then stays within a few megabytes and follows no string.
+type oppFacts struct {
+	amount       float64
+	close        time.Time
+	lastActivity time.Time
+	owner        int32
+	closed       bool
 }
 
 // NewOpportunityIndex builds the index of opps. The record types' sales
 // processes order the Stage column (see stageOrder); without them stages
-// sort by name. The search keys and the seven column orders are
-// independent, so they are built concurrently (NewOpportunityIndex runs in
-// a command, off the event loop; at 100k opportunities each costs tens of
-// milliseconds).
+// sort by name.
 func NewOpportunityIndex(opps []Opportunity, rts ...RecordType) *OpportunityIndex {
-	ix := &OpportunityIndex{Opportunities: opps, keys: make([]string, len(opps))}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for i := range opps {
-			ix.keys[i] = strings.ToLower(Sanitize(opps[i].Name + " " + opps[i].AccountName))
+	ix := &OpportunityIndex{Opportunities: opps, rts: rts, facts: make([]oppFacts, len(opps)),
+		owners: make(map[string]int32)}
+	for i := range opps {
+		o := &opps[i]
+		n, ok := ix.owners[o.OwnerID]
+		if !ok {
+			n = int32(len(ix.owners))
+			ix.owners[o.OwnerID] = n
 		}
-	})
-	for c := range numOppColumns {
+		ix.facts[i] = oppFacts{amount: o.Amount, close: o.CloseDate, lastActivity: o.LastActivityDate, owner: n, closed: o.IsClosed}
+	}
+	ix.order(ColCloseDate)
+	return ix
+}
+
+// order returns the indexes of the opportunities in ascending order of
+// column c, building it on first use.
+func (ix *OpportunityIndex) order(c OppColumn) []int {
+	return ix.orders[c].get(func() []int {
 		if c == ColStage {
-			wg.Go(func() { ix.orders[c] = stageOrder(opps, rts) })
-			continue
+			return stageOrder(ix.Opportunities, ix.rts)
 		}
-		wg.Go(func() { ix.orders[c] = oppOrder(opps, c) })
+		return oppOrder(ix.Opportunities, c)
+	})
+}
+
+// ownerNumber returns the number of owner id in facts, or -1 when no
+// opportunity has that owner.
+func (ix *OpportunityIndex) ownerNumber(id string) int32 {
+	if n, ok := ix.owners[id]; ok {
+		return n
+	}
+	return -1
+}
+
+// Warm builds the search keys and every column's order, concurrently (at
+// 100k opportunities each costs tens of milliseconds). Run it in a
+// command: it is what makes the first sort or search keystroke instant.
+func (ix *OpportunityIndex) Warm() {
+	var wg sync.WaitGroup
+	wg.Go(func() { ix.searchKeys() })
+	for c := range numOppColumns {
+		wg.Go(func() { ix.order(c) })
 	}
 	wg.Wait()
-	return ix
 }
 
 // stageOrder returns the indexes of opps in the order of the sales
@@ -122,13 +167,7 @@ func stageOrder(opps []Opportunity, rts []RecordType) []int {
 		}
 	}
 	names := stringRanks(len(opps), func(i int) string { return opps[i].StageName })
-	type key struct {
-		sortOrder int
-		name      float64
-		close     int64
-		i         int
-	}
-	keys := make([]key, len(opps))
+	sortOrders := make([]float64, len(opps))
 	for i := range opps {
 		o := &opps[i]
 		so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
@@ -137,17 +176,12 @@ func stageOrder(opps []Opportunity, rts []RecordType) []int {
 				so = math.MaxInt
 			}
 		}
-		keys[i] = key{so, names[i], o.CloseDate.Unix(), i}
+		sortOrders[i] = float64(so)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.sortOrder, b.sortOrder), cmp.Compare(a.name, b.name),
-			cmp.Compare(a.close, b.close), cmp.Compare(a.i, b.i))
-	})
-	order := make([]int, len(keys))
-	for j, k := range keys {
-		order[j] = k.i
-	}
-	return order
+	// Least significant key first (see sortBy); ties stay by position.
+	order := sortedOrder(timeKeys(opps, func(o *Opportunity) int64 { return o.CloseDate.Unix() }))
+	order = sortBy(order, names)
+	return sortBy(order, sortOrders)
 }
 
 // oppOrder returns the indexes of opps in ascending order of column c
@@ -181,12 +215,21 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 // best first (see rankSearch); when within is not nil only those are
 // searched.
 func (ix *OpportunityIndex) Search(query string, within []int) []int {
-	matches, _ := rankSearch(ix.keys, within, query)
+	matches, _ := rankSearch(ix.searchKeys(), within, query)
 	return matches
 }
 
-// searchKeys implements searchIndex.
-func (ix *OpportunityIndex) searchKeys() []string { return ix.keys }
+// searchKeys implements searchIndex, building the keys on first use.
+func (ix *OpportunityIndex) searchKeys() []string {
+	return ix.keys.get(func() []string {
+		keys := make([]string, len(ix.Opportunities))
+		for i := range ix.Opportunities {
+			o := &ix.Opportunities[i]
+			keys[i] = strings.ToLower(Sanitize(o.Name + " " + o.AccountName))
+		}
+		return keys
+	})
+}
 
 // OpportunitiesPane is the opportunities table's pane.
 const OpportunitiesPane PaneID = "Opportunities"
@@ -231,6 +274,9 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 	return p.mine, p.status, p.closing, p.stale
 }
 
+// Query returns the applied filter text ("" without a filter).
+func (p *Opportunities) Query() string { return p.filter.query }
+
 // SortColumn returns the sort column and whether it is descending.
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
 
@@ -245,40 +291,42 @@ func (p *Opportunities) rowsOf() []int {
 	monthEnd := monthStart.AddDate(0, 1, 0)
 	qStart, qEnd := p.ctx.FiscalQuarter(now)
 	staleBefore := now.Add(-StaleAfter)
+	me := p.index.ownerNumber(p.ctx.Me)
+	facts := p.index.facts
 	keep := func(i int) bool {
-		o := &p.index.Opportunities[i]
-		if p.mine && o.OwnerID != p.ctx.Me {
+		f := &facts[i]
+		if p.mine && f.owner != me {
 			return false
 		}
 		switch p.status {
 		case StatusOpen:
-			if o.IsClosed {
+			if f.closed {
 				return false
 			}
 		case StatusClosed:
-			if !o.IsClosed {
+			if !f.closed {
 				return false
 			}
 		}
 		switch p.closing {
 		case ClosingThisMonth:
-			if o.CloseDate.Before(monthStart) || !o.CloseDate.Before(monthEnd) {
+			if f.close.Before(monthStart) || !f.close.Before(monthEnd) {
 				return false
 			}
 		case ClosingThisQuarter:
-			if o.CloseDate.Before(qStart) || !o.CloseDate.Before(qEnd) {
+			if f.close.Before(qStart) || !f.close.Before(qEnd) {
 				return false
 			}
 		}
-		if p.stale && !o.LastActivityDate.IsZero() && !o.LastActivityDate.Before(staleBefore) {
+		if p.stale && !f.lastActivity.IsZero() && !f.lastActivity.Before(staleBefore) {
 			return false
 		}
 		return true
 	}
-	rows := p.filter.rank(p.index.orders[p.sortCol], p.desc, keep)
+	rows := p.filter.rank(p.index.order(p.sortCol), p.desc, keep)
 	p.total = 0
 	for _, r := range rows {
-		p.total += p.index.Opportunities[r].Amount
+		p.total += facts[r].amount
 	}
 	return rows
 }

@@ -165,7 +165,7 @@ func (p *Pipeline) group(rt RecordType) []pipelineColumn {
 	}
 	qStart, qEnd := p.ctx.FiscalQuarter(p.ctx.Now())
 	// Walk the close-date order so cards come out sorted.
-	for _, i := range p.index.orders[ColCloseDate] {
+	for _, i := range p.index.order(ColCloseDate) {
 		o := &p.index.Opportunities[i]
 		if o.RecordTypeID != rt.ID || (p.mine && o.OwnerID != p.ctx.Me) {
 			continue

@@ -16,8 +16,9 @@ type Record = soql.Record
 
 // table holds the rows of one object in creation order.
 type table struct {
-	def *ObjectDef
-	ids []string // creation order, deleted rows included
+	def    *ObjectDef
+	ids    []string    // creation order, deleted rows included
+	stamps *stampIndex // by SystemModstamp; nil until a query needs it (stamps.go)
 }
 
 type entry struct {
@@ -88,6 +89,7 @@ func (o *org) putLocked(def *ObjectDef, rec Record) {
 	if !existed {
 		t.ids = append(t.ids, id)
 	}
+	noteStampLocked(t, rec, existed)
 	for _, ri := range o.refs[def] {
 		var before any
 		if existed {

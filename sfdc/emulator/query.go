@@ -194,7 +194,11 @@ func (s *Server) runQuery(r *http.Request, q string, all bool) (*soql.Query, *so
 	if r.URL.Query().Get("columns") == "true" {
 		return parsed, nil, nil
 	}
-	res, err := soql.Execute(r.Context(), s.queryEnv(versionOf(r.Context()), all), parsed)
+	env := s.queryEnv(versionOf(r.Context()), all)
+	if recs, ok := s.org.narrowByStamp(parsed, all); ok {
+		env.Source = narrowSource{org: s.org, object: parsed.From, recs: recs}
+	}
+	res, err := soql.Execute(r.Context(), env, parsed)
 	if err != nil {
 		return nil, nil, queryError(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 )
@@ -241,4 +242,34 @@ func getLead(d *decoder) Lead {
 		Phone: d.str(), OwnerID: d.str(), OwnerName: d.str(), IsConverted: d.boolean(),
 		LeadSource: d.str(), City: d.str(), Industry: d.str(), CreatedDate: d.time(), LastActivityDate: d.time(),
 	}
+}
+
+// WarmSnapshots stores a current snapshot of every list the app reads at
+// start-up (accounts, opportunities, contacts, leads) whose snapshot is
+// missing or out of date, reading that list's records: run after a sync,
+// so that the next start-up reads each list as one value. A list whose
+// snapshot is current costs one small read.
+func (b *Book) WarmSnapshots(ctx context.Context) error {
+	lists := []struct {
+		name string
+		read func(context.Context) error
+	}{
+		{"accounts", func(ctx context.Context) error { _, err := b.Accounts(ctx); return err }},
+		{"opportunities", func(ctx context.Context) error { _, err := b.Opportunities(ctx); return err }},
+		{"contacts", func(ctx context.Context) error { _, err := b.AllContacts(ctx); return err }},
+		{"leads", func(ctx context.Context) error { _, err := b.Leads(ctx); return err }},
+	}
+	for _, l := range lists {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
+		if err == nil && current {
+			continue
+		}
+		if err := l.read(ctx); err != nil {
+			return fmt.Errorf("snapshot of the %s: %w", l.name, err)
+		}
+	}
+	return nil
 }

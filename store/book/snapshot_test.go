@@ -102,3 +102,45 @@ func TestListsFromSnapshots(t *testing.T) {
 		t.Fatalf("with a damaged snapshot: %d, %v", len(again), err)
 	}
 }
+
+// TestWarmSnapshots stores every start-up list's snapshot, so that the
+// next reads come from them; a second warm over an unchanged cache keeps
+// them.
+func TestWarmSnapshots(t *testing.T) {
+	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
+	b := New(st, Options{OrgName: "demo"})
+	ctx := context.Background()
+	names := []string{"accounts", "opportunities", "contacts", "leads"}
+	current := func(name string) bool {
+		t.Helper()
+		_, ok, err := st.Snapshot(snapPrefix+name, func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for _, n := range names {
+		if current(n) {
+			t.Fatalf("a %s snapshot before any read", n)
+		}
+	}
+	for range 2 {
+		if err := b.WarmSnapshots(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			if !current(n) {
+				t.Fatalf("no current %s snapshot after WarmSnapshots", n)
+			}
+		}
+	}
+	want, err := b.readOpportunities(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Opportunities(ctx)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("opportunities from the warmed snapshot differ from the records (%v)", err)
+	}
+}

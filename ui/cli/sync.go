@@ -11,6 +11,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
@@ -95,6 +96,13 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 	if err != nil {
 		return err
 	}
+	if changed(res) {
+		// The app's next start-up reads each list as one snapshot: store
+		// them now rather than in the app's first read (issue 14).
+		if err := book.New(st, book.Options{OrgName: org.Alias}).WarmSnapshots(ctx); err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "the lists were not prepared for the next start-up: %v\n", err)
+		}
+	}
 	if !opts.json {
 		if err := printPushed(f.IO.Out, pushed); err != nil {
 			return err
@@ -135,6 +143,16 @@ func printPushed(w io.Writer, p *syncer.PushResult) error {
 		}
 	}
 	return nil
+}
+
+// changed reports whether the sync wrote or removed records.
+func changed(res *syncer.Result) bool {
+	for _, o := range res.Objects {
+		if o.Fetched > 0 || o.Deleted > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // syncConfig applies an org's sync settings to the defaults.

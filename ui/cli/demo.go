@@ -162,9 +162,15 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	usage := &apiUsage{}
 	usage.set(c)
 	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
+		// The sync's turn: a write pushed from the app meanwhile waits.
+		unlock, err := st.LockSync(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		cfg := syncConfig(nil)
 		cfg.Progress = progress
-		_, err := syncer.Run(ctx, c, st, cfg)
+		_, _, err = syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{})
 		return err
 	}
 	configDir := ""

@@ -85,7 +85,9 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		defer unlock()
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
-		_, err = syncer.Run(ctx, c, st, cfg)
+		// The outbox goes first, then the pull; writes still unsent are
+		// shown again over the pulled records.
+		_, _, err = syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{})
 		if sfdc.IsSessionExpired(err) {
 			// After 'lazyforce login' in another terminal, r syncs again
 			// with the new credentials.
@@ -164,7 +166,7 @@ type app struct {
 	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
 	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 	redact    *redact.Masker
-	client    func(context.Context) (*sfdc.Client, error)                  // for find's live search; nil disables it
+	client    func(context.Context) (*sfdc.Client, error)                  // for find's live search and pushing writes; nil: neither
 	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
 }
 
@@ -200,9 +202,12 @@ func runApp(ctx context.Context, a app) (string, error) {
 		}
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
+	// Writes queue in the cache's outbox and are pushed at once when the
+	// org is reachable.
+	writer := ui.NewStoreWriter(a.store, ui.StoreWriterOptions{Client: a.client})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
+	m, err := ui.New(ui.Deps{Data: data, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, Writer: writer, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch()})
 	if err != nil {
 		return "", err

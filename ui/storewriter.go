@@ -28,6 +28,10 @@ type StoreWriterOptions struct {
 	// PushWait bounds the wait for the sync's turn when a sync runs: past
 	// it the write stays queued for that sync's next round (0: 5s).
 	PushWait time.Duration
+	// PushAttempts is how often a write pushed from the app is tried on
+	// transient failures before it is left for the next sync (0: 2, so
+	// a user waits seconds at most on a flaky network).
+	PushAttempts int
 	// Now is the clock (queue times); nil: time.Now.
 	Now func() time.Time
 }
@@ -59,6 +63,9 @@ var _ Writer = (*StoreWriter)(nil)
 func NewStoreWriter(st *store.Store, opts StoreWriterOptions) *StoreWriter {
 	if opts.PushWait <= 0 {
 		opts.PushWait = 5 * time.Second
+	}
+	if opts.PushAttempts <= 0 {
+		opts.PushAttempts = 2
 	}
 	clock := opts.Now
 	if clock == nil {
@@ -339,7 +346,7 @@ func (s *StoreWriter) push(ctx context.Context, id uint64) (WriteResult, error) 
 		}
 		return queued, nil // a sync runs: it (or the next) pushes it
 	}
-	_, perr := syncer.Push(ctx, c, s.st, syncer.PushOptions{})
+	_, perr := syncer.Push(ctx, c, s.st, syncer.PushOptions{Attempts: s.opts.PushAttempts})
 	unlock()
 	e, err := s.st.OutboxEntry(id)
 	if err != nil {

@@ -507,13 +507,24 @@ func (s *StoreWriter) Resolve(ctx context.Context, id string, r views.Resolution
 	return s.retry(ctx, id, true)
 }
 
-// WriteStates implements Writer.
+// WriteStates implements Writer: the most urgent unsent write of each
+// record (store.OutboxStates), else sent when the outbox still keeps a
+// sent write of it.
 func (s *StoreWriter) WriteStates(ctx context.Context) (map[string]views.WriteState, error) {
 	states, err := s.st.OutboxStates()
 	if err != nil {
 		return nil, err
 	}
+	all, err := s.st.Outbox()
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]views.WriteState, len(states))
+	for _, e := range all {
+		if e.State == store.OutboxSent {
+			out[e.RecordID] = views.WriteSent
+		}
+	}
 	for id, st := range states {
 		out[id] = writeState(st)
 	}

@@ -225,8 +225,8 @@ func TestWritesOverTheDemoOrg(t *testing.T) {
 			t.Errorf("flash %q", m.flash.text)
 		}
 		keys(m, "enter") // the opportunity's timeline shows the call
-		if out := screen(m); !strings.Contains(out, "Call") {
-			t.Errorf("the call is not in the timeline:\n%s", out)
+		if out := screen(m); !strings.Contains(out, "✓ sent · Call") {
+			t.Errorf("the call is not in the timeline, sent:\n%s", out)
 		}
 		keys(m, "esc")
 	})

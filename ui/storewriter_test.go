@@ -11,6 +11,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -324,4 +325,41 @@ func TestWritesOverTheDemoOrg(t *testing.T) {
 			t.Errorf("the status bar still counts pending writes:\n%s", out)
 		}
 	})
+}
+
+// BenchmarkStoreWriterReads measures what a write key reads from the
+// cache before its overlay opens, over the demo org synced into bbolt
+// (LAZYFORCE_BENCH_SCALE, default 1): the stage picker's input (the
+// opportunity, its record type's picklists, the loss reasons) and the
+// call form's (the opportunity, its account's contacts, Task's
+// picklists). BenchmarkOpenWriteOverlay times the rest of the frame.
+func BenchmarkStoreWriterReads(b *testing.B) {
+	st, _ := booktest.Demo(b, booktest.Options{Scale: benchScale(1), Now: func() time.Time { return testNow }, Scope: syncer.DefaultScope()})
+	sw := NewStoreWriter(st, StoreWriterOptions{})
+	opps, err := book.New(st, book.Options{}).Opportunities(b.Context())
+	if err != nil || len(opps) == 0 {
+		b.Fatalf("%d opportunities: %v", len(opps), err)
+	}
+	for _, c := range []struct {
+		name string
+		read func(id string) error
+	}{
+		{"stage-picker", func(id string) error { _, err := sw.StagePicker(b.Context(), id); return err }},
+		{"call-form", func(id string) error {
+			_, err := sw.TaskForm(b.Context(), views.OpportunityRecord, id, true)
+			return err
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var durs []time.Duration
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				if err := c.read(opps[i%len(opps)].ID); err != nil {
+					b.Fatal(err)
+				}
+				durs = append(durs, time.Since(start))
+			}
+			reportLatency(b, durs)
+		})
+	}
 }

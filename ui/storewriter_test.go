@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,6 +270,85 @@ func TestWritesOverTheDemoOrg(t *testing.T) {
 		// From now on the picker asks for the reason first.
 		if in, _ := o.sw.StagePicker(t.Context(), opp.ID); !in.LossReasonRequired {
 			t.Error("the picker does not ask for the reason after the org required one")
+		}
+	})
+
+	t.Run("H and L move a pipeline card through the same path", func(t *testing.T) {
+		keys(m, "3")
+		card, ok := m.pipeline.Selected()
+		if !ok {
+			t.Fatal("no card selected")
+		}
+		in, err := o.sw.StagePicker(t.Context(), card.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := slices.IndexFunc(in.Stages, func(s views.StageOption) bool { return s.Value == in.CurrentStage })
+		key, want := "L", at+1
+		if want >= len(in.Stages) || in.Stages[want].IsClosed && !in.Stages[want].IsWon {
+			key, want = "H", at-1
+		}
+		keys(m, key)
+		if stage, _, _ := o.serverStage(t, card.ID); stage != in.Stages[want].Value {
+			t.Errorf("%s moved %s to %q on the server, want %q (%s)", key, card.ID, stage, in.Stages[want].Value, m.flash.text)
+		}
+		used[card.ID] = true
+		keys(m, "2")
+	})
+
+	t.Run("a conflict is kept, compared and resolved", func(t *testing.T) {
+		opp := o.selectOpen(t, used)
+		in, err := o.sw.StagePicker(t.Context(), opp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var open []string
+		for _, s := range in.Stages {
+			if !s.IsClosed && s.Value != in.CurrentStage {
+				open = append(open, s.Value)
+			}
+		}
+		if len(open) < 2 {
+			t.Fatalf("too few open stages: %v", open)
+		}
+		theirs, mine := open[0], open[1]
+		// Someone else moves the deal on the server; the cache still has
+		// the old version.
+		if err := o.c.Update(t.Context(), "Opportunity", sfdc.ID(opp.ID), map[string]any{"StageName": theirs}, sfdc.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		keys(m, "s")
+		o.pick(t, in, mine)
+		if !strings.Contains(m.flash.text, "changed on the server") {
+			t.Errorf("flash %q", m.flash.text)
+		}
+		if stage, _, _ := o.serverStage(t, opp.ID); stage != theirs {
+			t.Fatalf("the server has %q: the conflicting write overwrote it", stage)
+		}
+		entries, err := o.sw.Outbox(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e views.OutboxEntry
+		for _, x := range entries {
+			if x.RecordID == opp.ID && x.State == views.WriteConflict {
+				e = x
+			}
+		}
+		want := []views.ConflictField{{Field: "StageName", Mine: mine, Theirs: theirs}}
+		if !slices.Equal(e.Conflict, want) {
+			t.Fatalf("conflict entry %+v, want the fields %+v", e, want)
+		}
+		if m.ctx.Marks[opp.ID] != views.WriteConflict {
+			t.Errorf("the record is marked %v", m.ctx.Marks[opp.ID])
+		}
+		_, cmd := m.Update(views.OutboxResolveMsg{ID: e.ID, Resolution: views.ApplyMine})
+		drive(m, cmd)
+		if stage, _, _ := o.serverStage(t, opp.ID); stage != mine {
+			t.Errorf("after apply mine the server has %q, want %q (%s)", stage, mine, m.flash.text)
+		}
+		if u := o.unsent(t); len(u) != 0 {
+			t.Errorf("unsent after the resolution: %+v", u)
 		}
 	})
 

@@ -233,6 +233,28 @@ func TestWritesOverTheDemoOrg(t *testing.T) {
 		keys(m, "esc")
 	})
 
+	t.Run("t logs a task on an account", func(t *testing.T) {
+		keys(m, "1")
+		acct := m.accounts.SelectedID()
+		keys(m, "t")
+		if m.w.form == nil || m.w.form.Call() {
+			t.Fatal("t opened no task form")
+		}
+		typeText(m, "Send the deck")
+		ctrlS(m)
+		if m.w.form != nil || !strings.Contains(m.flash.text, "task logged · sent") {
+			t.Fatalf("save: form open %v, flash %q\n%s", m.w.form != nil, m.flash.text, screen(m))
+		}
+		res, err := o.c.Query(t.Context(), "SELECT Id, Status, TaskSubtype FROM Task WHERE WhatId = '"+acct+"' AND Subject = 'Send the deck'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Records) != 1 || res.Records[0].String("Status") != "Not Started" {
+			t.Errorf("the server has %d such tasks: %+v", len(res.Records), res.Records)
+		}
+		keys(m, "2")
+	})
+
 	t.Run("closed lost without a reason shows the org's error and keeps the input", func(t *testing.T) {
 		opp := o.selectOpen(t, used)
 		keys(m, "s")

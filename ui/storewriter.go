@@ -26,7 +26,8 @@ type StoreWriterOptions struct {
 	// are queued, pushed by the next sync). nil: writes are only queued.
 	Client func(ctx context.Context) (*sfdc.Client, error)
 	// PushWait bounds the wait for the sync's turn when a sync runs: past
-	// it the write stays queued for that sync's next round (0: 5s).
+	// it the write stays queued for that sync (the app's pushes again when
+	// its pull ends) or the next one (0: 2s).
 	PushWait time.Duration
 	// PushAttempts is how often a write pushed from the app is tried on
 	// transient failures before it is left for the next sync (0: 2, so
@@ -62,7 +63,7 @@ var _ Writer = (*StoreWriter)(nil)
 // NewStoreWriter returns the Writer over an open cache.
 func NewStoreWriter(st *store.Store, opts StoreWriterOptions) *StoreWriter {
 	if opts.PushWait <= 0 {
-		opts.PushWait = 5 * time.Second
+		opts.PushWait = 2 * time.Second
 	}
 	if opts.PushAttempts <= 0 {
 		opts.PushAttempts = 2
@@ -344,7 +345,7 @@ func (s *StoreWriter) push(ctx context.Context, id uint64) (WriteResult, error) 
 		if ctx.Err() != nil {
 			return queued, fmt.Errorf("queued, not pushed: %w", ctx.Err())
 		}
-		return queued, nil // a sync runs: it (or the next) pushes it
+		return queued, nil // a sync holds the turn: a sync pushes it
 	}
 	_, perr := syncer.Push(ctx, c, s.st, syncer.PushOptions{Attempts: s.opts.PushAttempts})
 	unlock()

@@ -374,6 +374,32 @@ func TestWritesOverTheDemoOrg(t *testing.T) {
 		}
 	})
 
+	t.Run("a write while a sync holds the turn is queued, then pushed by a sync", func(t *testing.T) {
+		opp := o.selectOpen(t, used)
+		in, err := o.sw.StagePicker(t.Context(), opp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := openStage(t, in)
+		unlock, err := o.st.LockSync(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait := o.sw.opts.PushWait
+		o.sw.opts.PushWait = 50 * time.Millisecond
+		res, err := o.sw.ChangeStage(t.Context(), opp.ID, want.Value, "")
+		o.sw.opts.PushWait = wait
+		unlock()
+		if err != nil || !res.Queued || res.Pushed {
+			t.Fatalf("with the turn taken: %+v, %v", res, err)
+		}
+		m.sync = syncRunning
+		drive(m, m.runSync())
+		if stage, _, _ := o.serverStage(t, opp.ID); stage != want.Value {
+			t.Errorf("server stage %q after the sync, want %q", stage, want.Value)
+		}
+	})
+
 	t.Run("offline writes wait and are pushed once after the outage", func(t *testing.T) {
 		opp := o.selectOpen(t, used)
 		before, _, _ := o.serverStage(t, opp.ID)

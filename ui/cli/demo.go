@@ -170,8 +170,7 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 		defer unlock()
 		cfg := syncConfig(nil)
 		cfg.Progress = progress
-		_, _, err = syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{})
-		return err
+		return syncOrg(ctx, c, st, cfg)
 	}
 	configDir := ""
 	if dirs, err := f.Dirs(); err == nil {

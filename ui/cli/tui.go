@@ -85,9 +85,7 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		defer unlock()
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
-		// The outbox goes first, then the pull; writes still unsent are
-		// shown again over the pulled records.
-		_, _, err = syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{})
+		err = syncOrg(ctx, c, st, cfg)
 		if sfdc.IsSessionExpired(err) {
 			// After 'lazyforce login' in another terminal, r syncs again
 			// with the new credentials.
@@ -107,6 +105,20 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		return c.OrgLimits(ctx)
 	}
 	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: f.Client})
+}
+
+// syncOrg is the app's sync: the outbox goes first, then the pull (writes
+// still unsent are shown again over the pulled records), then the writes
+// queued in the app while the pull held the sync's turn (no call when
+// there are none). The caller holds the turn.
+func syncOrg(ctx context.Context, c *sfdc.Client, st *store.Store, cfg syncer.Config) error {
+	if _, _, err := syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{}); err != nil {
+		return err
+	}
+	if _, err := syncer.Push(ctx, c, st, syncer.PushOptions{}); err != nil {
+		return fmt.Errorf("push the writes queued during the sync: %w", err)
+	}
+	return nil
 }
 
 // rebuildCache is R on a damaged cache's error in the app: what 'sync

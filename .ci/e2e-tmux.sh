@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of the terminal app, driven through tmux: builds lazyforce,
 # starts `lazyforce demo` in a detached 120x40 tmux session, visits every
-# pane, opens an account and an opportunity, checks the screen text at each
-# step, and quits with q (then checks the process exited).
+# pane, opens an account and an opportunity, changes an opportunity's stage
+# with s and logs a call with c (the app pushes both to the demo org at
+# once; a sync reads them back and the outbox lists them sent), checks the
+# screen text at each step, and quits with q (then checks the process
+# exited).
 #
 # Usage: .ci/e2e-tmux.sh            (needs tmux; installs it with apt-get if
 #                                    missing and running as root)
@@ -248,6 +251,61 @@ step "open an opportunity: contact roles and activity"
 send 2
 send Enter
 wait_for "Opportunity ·" "Contact roles (" "Activity ("
+esc
+wait_for "Prob."
+
+step "s changes the selected opportunity's stage; the org takes it at once"
+send s
+wait_for "Stage ·" "• current" "enter pick"
+# picker_stages: the picker's stages in order, one a line, the current one
+# suffixed with " *".
+picker_stages() {
+	screen | grep -oE '│ [ ›] +[^│]*[0-9]+%[^│]*│' | sed -E 's/^│ [ ›] +//; s/ +│$//' |
+		sed -E 's/^(.*[^ ]) {2,}[0-9]+%(.*)$/\1\t\2/' |
+		awk -F'\t' '{ if ($2 ~ /current/) print $1 " *"; else print $1 }'
+}
+mapfile -t picked < <(picker_stages)
+cur=-1
+for i in "${!picked[@]}"; do
+	case "${picked[$i]}" in *" *") cur=$i ;; esac
+done
+if [ "$cur" -lt 0 ]; then
+	echo "e2e-tmux: FAIL: the picker marks no current stage" >&2
+	screen >&2
+	exit 1
+fi
+# The stage before the current one (open, like it), else the one after.
+if [ "$cur" -gt 0 ]; then
+	target=${picked[$((cur - 1))]}
+	send Up
+else
+	target=${picked[$((cur + 1))]}
+	send Down
+fi
+send Enter
+wait_for "stage → $target · sent"
+
+step "c logs a call on it; the org takes it at once"
+send c
+wait_for "Log a call ·" "ctrl+s save"
+send C-s
+wait_for "call logged · sent"
+
+step "the org has both: a sync reads them back; the outbox says sent"
+send r
+send Enter
+wait_for "Opportunity ·" "$target" "✓ sent · Call"
+esc
+wait_for "Prob."
+send :
+send -l "outbox"
+send Enter
+wait_for "Outbox" "0 pending · 0 failed · 0 conflict" "✓ sent" "update Opportunity" "create Task"
+if screen | grep -qE '(↑ pending|✗ failed|≠ conflict) '; then
+	echo "e2e-tmux: FAIL: the outbox holds unsent writes" >&2
+	screen >&2
+	exit 1
+fi
 esc
 wait_for "Prob."
 

@@ -177,11 +177,15 @@ func (w *Writer) putRecordForce(object string, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	if old := b.Get([]byte(id)); old != nil {
+	old := b.Get([]byte(id))
+	if old != nil {
 		if err := w.unindex(object, id, old); err != nil {
 			return err
 		}
 	}
+	// Like PutRecord: the lists' snapshots and COUNT() see the change.
+	w.changed = true
+	w.count(object, liveDelta(old, raw), false) // before Put: old is in the page
 	if err := b.Put([]byte(id), raw); err != nil {
 		return fmt.Errorf("put %s %s: %w", object, id, err)
 	}

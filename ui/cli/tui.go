@@ -87,7 +87,7 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		defer unlock()
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
-		_, err = syncer.Run(ctx, c, st, cfg)
+		err = syncOrg(ctx, c, st, cfg)
 		if sfdc.IsSessionExpired(err) {
 			// After 'lazyforce login' in another terminal, r syncs again
 			// with the new credentials.
@@ -114,6 +114,20 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		return c, err
 	}
 	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: live})
+}
+
+// syncOrg is the app's sync: the outbox goes first, then the pull (writes
+// still unsent are shown again over the pulled records), then the writes
+// queued in the app while the pull held the sync's turn (no call when
+// there are none). The caller holds the turn.
+func syncOrg(ctx context.Context, c *sfdc.Client, st *store.Store, cfg syncer.Config) error {
+	if _, _, err := syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{}); err != nil {
+		return err
+	}
+	if _, err := syncer.Push(ctx, c, st, syncer.PushOptions{}); err != nil {
+		return fmt.Errorf("push the writes queued during the sync: %w", err)
+	}
+	return nil
 }
 
 // rebuildCache is R on a damaged cache's error in the app: what 'sync
@@ -173,7 +187,7 @@ type app struct {
 	orgs      []string                                             // the configured aliases, for ':org'; nil disables it
 	limits    func(context.Context) (map[string]sfdc.Limit, error) // GET /limits for ':limits'
 	redact    *redact.Masker
-	client    func(context.Context) (*sfdc.Client, error)                  // the org: find's live search, the Ask pane's live mode; nil: none
+	client    func(context.Context) (*sfdc.Client, error)                  // the org: find's live search, the Ask pane's live mode, pushing writes; nil: none
 	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
 }
 
@@ -231,10 +245,13 @@ func runApp(ctx context.Context, a app) (string, error) {
 		}
 	}
 	data := ui.NewStoreData(a.store, ui.StoreDataOptions{OrgName: a.orgName, APIUsage: a.usage.get})
+	// Writes queue in the cache's outbox and are pushed at once when the
+	// org is reachable.
+	writer := ui.NewStoreWriter(a.store, ui.StoreWriterOptions{Client: a.client})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
 	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel()})
-	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
+	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, Writer: writer, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch(), Tasks: ui.NewStoreTasks(a.store, a.client),
 		Editor: ui.NewStoreEditor(a.store, a.client)})
 	if err != nil {

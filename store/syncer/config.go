@@ -58,6 +58,9 @@ type Config struct {
 	Full bool
 	// BatchSize is the query page size (0: the server default, 2000).
 	BatchSize int
+	// MaxInFlight bounds the requests sent to the org at once
+	// (0: DefaultMaxInFlight).
+	MaxInFlight int
 	// DescribeMaxAge is how long a cached describe is trusted before it is
 	// fetched again (0: 24 hours).
 	DescribeMaxAge time.Duration
@@ -78,6 +81,13 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Config) maxInFlight() int {
+	if c.MaxInFlight > 0 {
+		return c.MaxInFlight
+	}
+	return DefaultMaxInFlight
 }
 
 // where returns the scope condition for object ("" for none).

@@ -252,102 +252,135 @@ func (pl *plan) highWaterSOQL() string {
 // queryAll: incremental syncs must see deletions too.
 func (pl *plan) queryAll() bool { return !pl.bulk && pl.hasDeleted }
 
-// commit writes pages of one object and the watermark they reach in one
-// transaction. idx holds the pages' index entries in bulk mode.
-func (p *puller) commit(pl *plan, pages []*sfdc.QueryPage, idx []*store.IndexSet) error {
-	or := p.res.Objects[pl.object]
-	wm := pl.wm
-	lastPage := pages[len(pages)-1]
-	last := lastPage.Done || lastPage.NextRecordsURL == ""
-	if pl.bulk && pl.index != nil {
-		for _, set := range idx {
-			pl.index.Merge(set)
-		}
-		if pl.index.Len() > maxPendingIndexEntries {
-			pl.index = nil // too big to hold: rebuild from the bucket at the end
+// pageGroup is pages of one object, in page order, with their index
+// entries in bulk mode.
+type pageGroup struct {
+	pl    *plan
+	pages []*sfdc.QueryPage
+	idx   []*store.IndexSet
+
+	// Set by commit's transaction.
+	wm               store.Watermark
+	fetched, deleted int
+}
+
+// commit writes the groups' pages and the watermarks they reach in one
+// transaction.
+func (p *puller) commit(groups []*pageGroup) error {
+	for _, g := range groups {
+		pl := g.pl
+		if pl.bulk && pl.index != nil {
+			for _, set := range g.idx {
+				pl.index.Merge(set)
+			}
+			if pl.index.Len() > maxPendingIndexEntries {
+				pl.index = nil // too big to hold: rebuild from the bucket at the end
+			}
 		}
 	}
-	var fetchedN, deletedN int
 	err := p.st.Update(func(w *store.Writer) error {
-		fetchedN, deletedN = 0, 0
-		if pl.drop && pl.pages == 0 {
-			if err := w.DropObject(pl.object); err != nil {
-				return err
+		for _, g := range groups {
+			if err := p.write(w, g); err != nil {
+				return fmt.Errorf("sync %s: %w", g.pl.object, err)
 			}
 		}
-		for _, page := range pages {
-			for _, raw := range page.Records {
-				info, err := store.ReadStamp(raw)
-				if err != nil {
-					return fmt.Errorf("record from server: %w", err)
-				}
-				var r store.PutResult
-				switch {
-				case pl.bulk:
-					wm.Cursor = info.ID
-					r, err = w.PutRecordUnindexed(pl.object, raw)
-				case info.IsDeleted:
-					if info.Modstamp > wm.Modstamp {
-						wm.Modstamp = info.Modstamp
-					}
-					ok, err := w.DeleteRecord(pl.object, info.ID)
-					if err != nil {
-						return err
-					}
-					if ok {
-						deletedN++
-					}
-					continue
-				default:
-					if info.Modstamp > wm.Modstamp {
-						wm.Modstamp = info.Modstamp
-					}
-					r, err = w.PutRecord(pl.object, raw)
-				}
-				if err != nil {
-					return err
-				}
-				if r != store.Unchanged {
-					fetchedN++
-				}
-			}
-		}
-		if last {
-			if pl.bulk {
-				var err error
-				if pl.index != nil {
-					err = w.ReplaceIndexes(pl.object, pl.index)
-				} else {
-					err = w.Reindex(pl.object)
-				}
-				if err != nil {
-					return err
-				}
-				wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
-			}
-			wm.Complete = true
-		}
-		wm.SyncedAt = p.cfg.now().UTC()
-		return w.SetWatermark(pl.object, wm)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	pl.wm = wm
-	if pl.pages == 0 {
-		pl.total = pages[0].TotalSize
+	for _, g := range groups {
+		pl := g.pl
+		pl.wm = g.wm
+		if pl.pages == 0 {
+			pl.total = g.pages[0].TotalSize
+		}
+		for _, page := range g.pages {
+			pl.pages++
+			pl.records += len(page.Records)
+		}
+		last := isLast(g.pages[len(g.pages)-1])
+		if last {
+			pl.index = nil
+		}
+		or := p.res.Objects[pl.object]
+		or.Fetched += g.fetched
+		or.Deleted += g.deleted
+		p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
+		// A resumed pass is done only after its catch-up (see Run).
+		if last && !pl.resumed {
+			p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
+		}
 	}
-	for _, page := range pages {
-		pl.pages++
-		pl.records += len(page.Records)
+	return nil
+}
+
+// write puts g's pages and the watermark they reach (into g.wm) in w.
+func (p *puller) write(w *store.Writer, g *pageGroup) error {
+	pl := g.pl
+	wm := pl.wm
+	last := isLast(g.pages[len(g.pages)-1])
+	g.fetched, g.deleted = 0, 0
+	if pl.drop && pl.pages == 0 {
+		if err := w.DropObject(pl.object); err != nil {
+			return err
+		}
+	}
+	for _, page := range g.pages {
+		for _, raw := range page.Records {
+			info, err := store.ReadStamp(raw)
+			if err != nil {
+				return fmt.Errorf("record from server: %w", err)
+			}
+			var r store.PutResult
+			switch {
+			case pl.bulk:
+				wm.Cursor = info.ID
+				r, err = w.PutRecordUnindexed(pl.object, raw)
+			case info.IsDeleted:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
+				ok, err := w.DeleteRecord(pl.object, info.ID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					g.deleted++
+				}
+				continue
+			default:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
+				r, err = w.PutRecord(pl.object, raw)
+			}
+			if err != nil {
+				return err
+			}
+			if r != store.Unchanged {
+				g.fetched++
+			}
+		}
 	}
 	if last {
-		pl.index = nil
+		if pl.bulk {
+			var err error
+			if pl.index != nil {
+				err = w.ReplaceIndexes(pl.object, pl.index)
+			} else {
+				err = w.Reindex(pl.object)
+			}
+			if err != nil {
+				return err
+			}
+			wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
+		}
+		wm.Complete = true
 	}
-	or.Fetched += fetchedN
-	or.Deleted += deletedN
-	p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
-	return nil
+	wm.SyncedAt = p.cfg.now().UTC()
+	g.wm = wm
+	return w.SetWatermark(pl.object, wm)
 }
 
 // describeResult is one object's describe or why it is skipped.

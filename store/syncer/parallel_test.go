@@ -163,9 +163,9 @@ func TestPagesFollowTheServersChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := Config{MaxInFlight: 4}
-	p := &puller{c: c, cfg: &cfg}
+	p := &puller{c: c, cfg: &cfg, slots: make(chan struct{}, cfg.MaxInFlight)}
 	out := make(chan item, 16)
-	f := &fetcher{p: p, ctx: context.Background(), out: out, slots: make(chan struct{}, cfg.MaxInFlight)}
+	f := &fetcher{p: p, ctx: context.Background(), out: out}
 	pl := &plan{object: "Thing__c"}
 	if err := f.fetchRest(pl, page(0), false); err != nil {
 		t.Fatal(err)

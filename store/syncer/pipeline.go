@@ -135,8 +135,6 @@ type fetcher struct {
 	p   *puller
 	ctx context.Context
 	out chan<- item
-	// slots holds a token per request in flight.
-	slots chan struct{}
 	// cursors holds a token per object whose query cursor is open.
 	cursors chan struct{}
 }
@@ -162,26 +160,19 @@ func acquire(ctx context.Context, sem chan struct{}) error {
 
 // composite sends reqs as one /composite call within the in-flight bound.
 func (f *fetcher) composite(ctx context.Context, reqs []sfdc.Subrequest) ([]sfdc.Subresponse, error) {
-	if err := acquire(ctx, f.slots); err != nil {
-		return nil, err
-	}
-	defer func() { <-f.slots }()
-	resps, err := f.p.c.Composite(ctx, false, reqs)
+	resps, err := f.p.composite(ctx, reqs)
 	if err != nil {
 		return nil, fmt.Errorf("sync: %w", err)
-	}
-	if len(resps) != len(reqs) {
-		return nil, fmt.Errorf("sync: composite answered %d of %d subrequests", len(resps), len(reqs))
 	}
 	return resps, nil
 }
 
 // nextPage fetches one page by URL within the in-flight bound.
 func (f *fetcher) nextPage(ctx context.Context, pl *plan, u string) (*sfdc.QueryPage, error) {
-	if err := acquire(ctx, f.slots); err != nil {
+	if err := acquire(ctx, f.p.slots); err != nil {
 		return nil, err
 	}
-	defer func() { <-f.slots }()
+	defer func() { <-f.p.slots }()
 	page, err := f.p.c.NextPage(ctx, u, f.p.cfg.BatchSize)
 	if err != nil {
 		return nil, fmt.Errorf("sync %s: %w", pl.object, err)
@@ -222,9 +213,7 @@ func (g *group) Wait() error {
 func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := &fetcher{p: p, ctx: ctx, out: out,
-		slots:   make(chan struct{}, p.cfg.maxInFlight()),
-		cursors: make(chan struct{}, maxOpenCursors)}
+	f := &fetcher{p: p, ctx: ctx, out: out, cursors: make(chan struct{}, maxOpenCursors)}
 	var highWater, first []*plan
 	for _, pl := range plans {
 		if pl.skip != "" {

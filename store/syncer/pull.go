@@ -35,14 +35,38 @@ func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Res
 		objects = DefaultObjects
 	}
 	res := &Result{Objects: map[string]*ObjectResult{}}
-	p := &puller{c: c, st: st, cfg: &cfg, res: res}
+	p := &puller{c: c, st: st, cfg: &cfg, res: res, slots: make(chan struct{}, cfg.maxInFlight())}
 
 	plans, err := p.plan(ctx, objects)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.pipeline(ctx, plans); err != nil {
+	// The picklists and org settings of the objects just described are
+	// fetched while the records are.
+	setupCtx, cancelSetup := context.WithCancel(ctx)
+	defer cancelSetup()
+	type setupResult struct {
+		notes []Progress
+		err   error
+	}
+	setupDone := make(chan setupResult, 1)
+	go func() {
+		notes, err := p.fetchSetup(setupCtx, p.described, p.descs)
+		setupDone <- setupResult{notes, err}
+	}()
+	err = p.pipeline(ctx, plans)
+	if err != nil {
+		cancelSetup()
+	}
+	setup := <-setupDone
+	if err != nil {
 		return nil, err
+	}
+	for _, note := range setup.notes {
+		p.report(note)
+	}
+	if setup.err != nil {
+		return nil, setup.err
 	}
 	// A resumed full pass read only the records after its cursor: those
 	// before it were cached by an earlier run and may have been changed or
@@ -68,6 +92,28 @@ type puller struct {
 	st  *store.Store
 	cfg *Config
 	res *Result
+	// slots holds a token per request in flight.
+	slots chan struct{}
+	// described lists the objects plan described from the org (not from
+	// the cache), with descs: their picklists are fetched with the records.
+	described []string
+	descs     map[string]describeResult
+}
+
+// composite sends reqs as one /composite call within the in-flight bound.
+func (p *puller) composite(ctx context.Context, reqs []sfdc.Subrequest) ([]sfdc.Subresponse, error) {
+	if err := acquire(ctx, p.slots); err != nil {
+		return nil, err
+	}
+	defer func() { <-p.slots }()
+	resps, err := p.c.Composite(ctx, false, reqs)
+	if err != nil {
+		return nil, err
+	}
+	if len(resps) != len(reqs) {
+		return nil, fmt.Errorf("composite answered %d of %d subrequests", len(resps), len(reqs))
+	}
+	return resps, nil
 }
 
 // plan is what to do for one object.
@@ -424,9 +470,7 @@ func (p *puller) describe(ctx context.Context, objects []string) (map[string]des
 	if err := p.describeMany(ctx, missing, out); err != nil {
 		return nil, err
 	}
-	if err := p.fetchSetup(ctx, missing, out); err != nil {
-		return nil, err
-	}
+	p.described, p.descs = missing, out
 	return out, nil
 }
 

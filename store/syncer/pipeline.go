@@ -122,8 +122,22 @@ func (p *puller) handle(batch []item) error {
 			g.idx = append(g.idx, it.idx)
 		}
 	}
-	if len(groups) > 0 {
-		if err := p.commit(groups); err != nil {
+	// A group that completes a full pass rebuilds the object's indexes in
+	// key order: in its own transaction, so that its keys do not land in
+	// the middle of index nodes another object just filled in memory
+	// (each insert would move the rest of the node).
+	var rest []*pageGroup
+	for _, g := range groups {
+		if !g.pl.bulk || !isLast(g.pages[len(g.pages)-1]) {
+			rest = append(rest, g)
+			continue
+		}
+		if err := p.commit([]*pageGroup{g}); err != nil {
+			return err
+		}
+	}
+	if len(rest) > 0 {
+		if err := p.commit(rest); err != nil {
 			return err
 		}
 	}

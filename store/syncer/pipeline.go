@@ -20,10 +20,11 @@ import (
 const DefaultMaxInFlight = 8
 
 // maxOpenCursors bounds the objects paging at once: Salesforce keeps at
-// most 10 query cursors open per user and silently drops the oldest
-// beyond that (INVALID_QUERY_LOCATOR), so leave room for the user's other
-// tools.
-const maxOpenCursors = 6
+// most 10 query cursors open per user and releases the oldest beyond that
+// (its next page then fails with INVALID_QUERY_LOCATOR; the sync fails and
+// the next one resumes). Objects whose first page is their last hold
+// their token only until that page arrives.
+const maxOpenCursors = 10
 
 // item is one step handed from the fetching goroutines to the writer.
 type item struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -154,10 +155,23 @@ func (p *puller) report(pr Progress) {
 // plan describes the objects (from cache when fresh enough) and builds each
 // object's query.
 func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
-	descs, err := p.describe(ctx, objects)
+	// The objects sure to start a full pass read their high-water marks
+	// while the describes are fetched.
+	early, err := p.earlyHighWater(objects)
 	if err != nil {
 		return nil, err
 	}
+	hwCtx, cancelHW := context.WithCancel(ctx)
+	defer cancelHW()
+	hwDone := make(chan map[string]string, 1)
+	go func() { hwDone <- p.readHighWater(hwCtx, early) }()
+	descs, err := p.describe(ctx, objects)
+	if err != nil {
+		cancelHW()
+		<-hwDone
+		return nil, err
+	}
+	highWater := <-hwDone
 	var plans []*plan
 	for _, object := range objects {
 		pl := &plan{object: object}
@@ -192,9 +206,80 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 			// Resume the interrupted full pass after wm.Cursor.
 			pl.bulk, pl.resumed = true, true
 		}
+		if hw, ok := highWater[object]; ok && pl.bulk && !wm.HighWaterSet {
+			wm.HighWater, wm.HighWaterSet = hw, true
+		}
 		pl.wm = wm
 	}
 	return plans, nil
+}
+
+// earlyHighWater lists the objects whose next sync is sure to start a full
+// pass (or to resume one without its high-water mark), as plan will decide
+// once the describes are known.
+func (p *puller) earlyHighWater(objects []string) ([]*plan, error) {
+	maxAge := p.cfg.MaxIncrementalAge
+	if maxAge == 0 {
+		maxAge = 14 * 24 * time.Hour
+	}
+	var out []*plan
+	for _, object := range objects {
+		wm, ok, err := p.st.Watermark(object)
+		if err != nil {
+			return nil, err
+		}
+		if p.cfg.Full || !ok || p.cfg.now().Sub(wm.SyncedAt) > maxAge || (!wm.Complete && !wm.HighWaterSet) {
+			out = append(out, &plan{object: object})
+		}
+	}
+	return out, nil
+}
+
+// readHighWater reads the high-water marks of plans, five per /composite
+// call, the calls concurrently. It returns what it could read: an object
+// missing from the result has its mark read by the pipeline, which also
+// reports the errors.
+func (p *puller) readHighWater(ctx context.Context, plans []*plan) map[string]string {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := map[string]string{}
+	for start := 0; start < len(plans); start += maxQuerySubrequests {
+		chunk := plans[start:min(start+maxQuerySubrequests, len(plans))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reqs := make([]sfdc.Subrequest, len(chunk))
+			for i, pl := range chunk {
+				reqs[i] = p.querySubrequest(i, "query", pl.highWaterSOQL(), false)
+			}
+			resps, err := p.composite(ctx, reqs)
+			if err != nil {
+				return
+			}
+			for i, pl := range chunk {
+				if resps[i].Err() != nil {
+					continue
+				}
+				page, err := sfdc.DecodeQueryPage(resps[i].Body)
+				if err != nil {
+					continue
+				}
+				hw := ""
+				if len(page.Records) > 0 {
+					st, err := store.ReadStamp(page.Records[0])
+					if err != nil {
+						continue
+					}
+					hw = st.Modstamp
+				}
+				mu.Lock()
+				out[pl.object] = hw
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // catchUpPlans returns an incremental plan for each resumed full pass that

@@ -26,6 +26,11 @@ const DefaultMaxInFlight = 8
 // their token only until that page arrives.
 const maxOpenCursors = 10
 
+// maxPagesPerCommit bounds the pages of one object a commit writes (at
+// the default page size, maxRecordsPerCommit records), so that a sync
+// killed at any point has committed its progress in steps.
+const maxPagesPerCommit = 5
+
 // item is one step handed from the fetching goroutines to the writer.
 type item struct {
 	pl   *plan
@@ -123,10 +128,32 @@ func (p *puller) handle(batch []item) error {
 			g.idx = append(g.idx, it.idx)
 		}
 	}
-	// A group that completes a full pass rebuilds the object's indexes in
-	// key order: in its own transaction, so that its keys do not land in
-	// the middle of index nodes another object just filled in memory
-	// (each insert would move the rest of the node).
+	// At most maxPagesPerCommit pages of one object per commit: rounds of
+	// commits take each object's next pages.
+	for len(groups) > 0 {
+		var round, next []*pageGroup
+		for _, g := range groups {
+			if len(g.pages) <= maxPagesPerCommit {
+				round = append(round, g)
+				continue
+			}
+			round = append(round, &pageGroup{pl: g.pl, pages: g.pages[:maxPagesPerCommit], idx: g.idx[:maxPagesPerCommit]})
+			next = append(next, &pageGroup{pl: g.pl, pages: g.pages[maxPagesPerCommit:], idx: g.idx[maxPagesPerCommit:]})
+		}
+		if err := p.commitRound(round); err != nil {
+			return err
+		}
+		groups = next
+	}
+	return firstErr
+}
+
+// commitRound commits groups of distinct objects. A group that completes a
+// full pass rebuilds the object's indexes in key order: in its own
+// transaction, so that its keys do not land in the middle of index nodes
+// another object just filled in memory (each insert would move the rest
+// of the node).
+func (p *puller) commitRound(groups []*pageGroup) error {
 	var rest []*pageGroup
 	for _, g := range groups {
 		if !g.pl.bulk || !isLast(g.pages[len(g.pages)-1]) {
@@ -138,11 +165,9 @@ func (p *puller) handle(batch []item) error {
 		}
 	}
 	if len(rest) > 0 {
-		if err := p.commit(rest); err != nil {
-			return err
-		}
+		return p.commit(rest)
 	}
-	return firstErr
+	return nil
 }
 
 // fetcher is the state the fetching goroutines of one pipeline share.

@@ -9,6 +9,14 @@
 // catch-up from the pass's start, so the records cached before the
 // interruption are updated or removed too: the resumed sync ends equal to
 // the server.
+//
+// Requests overlap: the objects are fetched side by side and each object's
+// pages concurrently, at the offsets of its query cursor (see fetchRest),
+// with at most Config.MaxInFlight requests in flight; decoding and index
+// entries are computed by the fetching goroutines, bbolt writes by one
+// writer. Pages reach the writer in each object's page order, so a
+// committed cursor means what it did when pages came one at a time, and
+// overlapping costs no extra API call.
 package syncer
 
 import (

@@ -165,12 +165,15 @@ func TestPagesFollowTheServersChain(t *testing.T) {
 	cfg := Config{MaxInFlight: 4}
 	p := &puller{c: c, cfg: &cfg, slots: make(chan struct{}, cfg.MaxInFlight)}
 	out := make(chan item, 16)
-	f := &fetcher{p: p, ctx: context.Background(), out: out}
+	f := &fetcher{p: p, ctx: context.Background(), out: out, window: make(chan struct{}, 2)}
 	pl := &plan{object: "Thing__c"}
 	if err := f.fetchRest(pl, page(0), false); err != nil {
 		t.Fatal(err)
 	}
 	close(out)
+	if len(f.window) != 0 {
+		t.Errorf("%d window tokens not given back", len(f.window))
+	}
 	var ids []string
 	var lastDone bool
 	for it := range out {

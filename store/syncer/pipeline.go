@@ -177,6 +177,9 @@ type fetcher struct {
 	out chan<- item
 	// cursors holds a token per object whose query cursor is open.
 	cursors chan struct{}
+	// window holds a token per page fetched ahead of its turn and not yet
+	// handed to the writer (bounded memory).
+	window chan struct{}
 }
 
 func (f *fetcher) send(it item) error {
@@ -253,7 +256,8 @@ func (g *group) Wait() error {
 func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := &fetcher{p: p, ctx: ctx, out: out, cursors: make(chan struct{}, maxOpenCursors)}
+	f := &fetcher{p: p, ctx: ctx, out: out, cursors: make(chan struct{}, maxOpenCursors),
+		window: make(chan struct{}, 2*p.cfg.maxInFlight())}
 	var highWater, first []*plan
 	for _, pl := range plans {
 		if pl.skip != "" {
@@ -434,7 +438,8 @@ func splitLocator(next string) (prefix string, offset int, ok bool) {
 // page ("…/query/01g…-2000"); the pages of one cursor can be fetched at
 // any offset, so when the first page of n records says the next one starts
 // at n, the pages at 2n, 3n… up to totalSize are fetched concurrently,
-// within the in-flight bound and at most a window ahead of the writer.
+// within the in-flight bound and at most a window (shared by the objects)
+// ahead of the writer.
 // A page is handed over only if the page before it named its URL as
 // nextRecordsUrl: the chain of pages is exactly the server's, and if the
 // server pages otherwise (smaller pages, fewer records) the rest follows
@@ -465,21 +470,33 @@ func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error
 	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
+	launched, delivered := 0, 0
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		wg.Wait()
+		// Give back the window of the pages fetched for nothing.
+		for ; launched > delivered; launched-- {
+			<-f.window
+		}
+	}
+	defer stop()
 	results := make([]chan result, len(urls))
 	for i := range results {
 		results[i] = make(chan result, 1)
 	}
-	// window bounds the pages fetched but not yet handed over.
-	window := make(chan struct{}, 2*f.p.cfg.maxInFlight())
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for i, u := range urls {
-			if err := acquire(ctx, window); err != nil {
+			if err := acquire(ctx, f.window); err != nil {
 				return
 			}
+			launched++
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -510,14 +527,15 @@ func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error
 		if err := f.send(r.it); err != nil {
 			return err
 		}
-		<-window
+		<-f.window
+		delivered++
 		prev = r.it.page
 		if isLast(prev) {
 			return nil
 		}
 	}
 	// The server's chain left the planned offsets: follow it instead.
-	cancel()
+	stop()
 	return f.followFrom(pl, prev.NextRecordsURL, collect)
 }
 

@@ -136,6 +136,47 @@ func BenchmarkFullResync(b *testing.B) {
 	b.ReportMetric(float64(records), "records")
 }
 
+// BenchmarkSyncNetwork measures an initial sync into an empty cache when
+// every request takes as long as a real org's query page
+// (LAZYFORCE_BENCH_LATENCY_MS, default 300, the emulator's latency_ms
+// fault): one request at a time (in-flight=1, how sync paged before) and
+// with the default bound. Each iteration takes seconds to a minute: run it
+// with -benchtime=1x.
+func BenchmarkSyncNetwork(b *testing.B) {
+	latency := "300"
+	if s := os.Getenv("LAZYFORCE_BENCH_LATENCY_MS"); s != "" {
+		latency = s
+	}
+	b.Setenv("LAZYFORCE_BENCH_LATENCY_MS", latency)
+	ctx := context.Background()
+	org := startChildEmulator(b, benchScale(b))
+	for _, inFlight := range []int{1, DefaultMaxInFlight} {
+		b.Run("in-flight="+strconv.Itoa(inFlight), func(b *testing.B) {
+			cfg := defaultConfig()
+			cfg.MaxInFlight = inFlight
+			var res *Result
+			for b.Loop() {
+				st, err := store.Open(filepath.Join(b.TempDir(), "org.db"), store.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err = Run(ctx, org.c, st, cfg)
+				st.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			records := 0
+			for _, o := range res.Objects {
+				records += o.Fetched
+			}
+			b.ReportMetric(float64(records), "records")
+			b.ReportMetric(res.Duration.Seconds(), "wall-s")
+			b.ReportMetric(float64(res.APICalls), "api-calls")
+		})
+	}
+}
+
 // TestMain lets this test binary serve as the benchmark's emulator process.
 func TestMain(m *testing.M) {
 	if scale := os.Getenv("LAZYFORCE_BENCH_EMULATOR"); scale != "" {
@@ -150,6 +191,9 @@ func TestMain(m *testing.M) {
 func serveEmulator(scale string) {
 	n, _ := strconv.Atoi(scale)
 	org := emulator.Start(emulator.Options{Seed: 1, Scale: n})
+	if ms, _ := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_LATENCY_MS")); ms > 0 {
+		org.SetFaults(emulator.Faults{Latency: time.Duration(ms) * time.Millisecond})
+	}
 	fmt.Println(org.URL, org.AccessToken)
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	org.Close()

@@ -9,6 +9,14 @@
 // catch-up from the pass's start, so the records cached before the
 // interruption are updated or removed too: the resumed sync ends equal to
 // the server.
+//
+// Requests overlap: the objects are fetched side by side and each object's
+// pages concurrently, at the offsets of its query cursor (see fetchRest),
+// with at most Config.MaxInFlight requests in flight; decoding and index
+// entries are computed by the fetching goroutines, bbolt writes by one
+// writer. Pages reach the writer in each object's page order, so a
+// committed cursor means what it did when pages came one at a time, and
+// overlapping costs no extra API call.
 package syncer
 
 import (
@@ -58,6 +66,9 @@ type Config struct {
 	Full bool
 	// BatchSize is the query page size (0: the server default, 2000).
 	BatchSize int
+	// MaxInFlight bounds the requests sent to the org at once
+	// (0: DefaultMaxInFlight).
+	MaxInFlight int
 	// DescribeMaxAge is how long a cached describe is trusted before it is
 	// fetched again (0: 24 hours).
 	DescribeMaxAge time.Duration
@@ -78,6 +89,13 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Config) maxInFlight() int {
+	if c.MaxInFlight > 0 {
+		return c.MaxInFlight
+	}
+	return DefaultMaxInFlight
 }
 
 // where returns the scope condition for object ("" for none).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -35,14 +36,38 @@ func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Res
 		objects = DefaultObjects
 	}
 	res := &Result{Objects: map[string]*ObjectResult{}}
-	p := &puller{c: c, st: st, cfg: &cfg, res: res}
+	p := &puller{c: c, st: st, cfg: &cfg, res: res, slots: make(chan struct{}, cfg.maxInFlight())}
 
 	plans, err := p.plan(ctx, objects)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.pipeline(ctx, plans); err != nil {
+	// The picklists and org settings of the objects just described are
+	// fetched while the records are.
+	setupCtx, cancelSetup := context.WithCancel(ctx)
+	defer cancelSetup()
+	type setupResult struct {
+		notes []Progress
+		err   error
+	}
+	setupDone := make(chan setupResult, 1)
+	go func() {
+		notes, err := p.fetchSetup(setupCtx, p.described, p.descs)
+		setupDone <- setupResult{notes, err}
+	}()
+	err = p.pipeline(ctx, plans)
+	if err != nil {
+		cancelSetup()
+	}
+	setup := <-setupDone
+	if err != nil {
 		return nil, err
+	}
+	for _, note := range setup.notes {
+		p.report(note)
+	}
+	if setup.err != nil {
+		return nil, setup.err
 	}
 	// A resumed full pass read only the records after its cursor: those
 	// before it were cached by an earlier run and may have been changed or
@@ -68,6 +93,28 @@ type puller struct {
 	st  *store.Store
 	cfg *Config
 	res *Result
+	// slots holds a token per request in flight.
+	slots chan struct{}
+	// described lists the objects plan described from the org (not from
+	// the cache), with descs: their picklists are fetched with the records.
+	described []string
+	descs     map[string]describeResult
+}
+
+// composite sends reqs as one /composite call within the in-flight bound.
+func (p *puller) composite(ctx context.Context, reqs []sfdc.Subrequest) ([]sfdc.Subresponse, error) {
+	if err := acquire(ctx, p.slots); err != nil {
+		return nil, err
+	}
+	defer func() { <-p.slots }()
+	resps, err := p.c.Composite(ctx, false, reqs)
+	if err != nil {
+		return nil, err
+	}
+	if len(resps) != len(reqs) {
+		return nil, fmt.Errorf("composite answered %d of %d subrequests", len(resps), len(reqs))
+	}
+	return resps, nil
 }
 
 // plan is what to do for one object.
@@ -108,10 +155,23 @@ func (p *puller) report(pr Progress) {
 // plan describes the objects (from cache when fresh enough) and builds each
 // object's query.
 func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
-	descs, err := p.describe(ctx, objects)
+	// The objects sure to start a full pass read their high-water marks
+	// while the describes are fetched.
+	early, err := p.earlyHighWater(objects)
 	if err != nil {
 		return nil, err
 	}
+	hwCtx, cancelHW := context.WithCancel(ctx)
+	defer cancelHW()
+	hwDone := make(chan map[string]string, 1)
+	go func() { hwDone <- p.readHighWater(hwCtx, early) }()
+	descs, err := p.describe(ctx, objects)
+	if err != nil {
+		cancelHW()
+		<-hwDone
+		return nil, err
+	}
+	highWater := <-hwDone
 	var plans []*plan
 	for _, object := range objects {
 		pl := &plan{object: object}
@@ -146,9 +206,80 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 			// Resume the interrupted full pass after wm.Cursor.
 			pl.bulk, pl.resumed = true, true
 		}
+		if hw, ok := highWater[object]; ok && pl.bulk && !wm.HighWaterSet {
+			wm.HighWater, wm.HighWaterSet = hw, true
+		}
 		pl.wm = wm
 	}
 	return plans, nil
+}
+
+// earlyHighWater lists the objects whose next sync is sure to start a full
+// pass (or to resume one without its high-water mark), as plan will decide
+// once the describes are known.
+func (p *puller) earlyHighWater(objects []string) ([]*plan, error) {
+	maxAge := p.cfg.MaxIncrementalAge
+	if maxAge == 0 {
+		maxAge = 14 * 24 * time.Hour
+	}
+	var out []*plan
+	for _, object := range objects {
+		wm, ok, err := p.st.Watermark(object)
+		if err != nil {
+			return nil, err
+		}
+		if p.cfg.Full || !ok || p.cfg.now().Sub(wm.SyncedAt) > maxAge || (!wm.Complete && !wm.HighWaterSet) {
+			out = append(out, &plan{object: object})
+		}
+	}
+	return out, nil
+}
+
+// readHighWater reads the high-water marks of plans, five per /composite
+// call, the calls concurrently. It returns what it could read: an object
+// missing from the result has its mark read by the pipeline, which also
+// reports the errors.
+func (p *puller) readHighWater(ctx context.Context, plans []*plan) map[string]string {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := map[string]string{}
+	for start := 0; start < len(plans); start += maxQuerySubrequests {
+		chunk := plans[start:min(start+maxQuerySubrequests, len(plans))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reqs := make([]sfdc.Subrequest, len(chunk))
+			for i, pl := range chunk {
+				reqs[i] = p.querySubrequest(i, "query", pl.highWaterSOQL(), false)
+			}
+			resps, err := p.composite(ctx, reqs)
+			if err != nil {
+				return
+			}
+			for i, pl := range chunk {
+				if resps[i].Err() != nil {
+					continue
+				}
+				page, err := sfdc.DecodeQueryPage(resps[i].Body)
+				if err != nil {
+					continue
+				}
+				hw := ""
+				if len(page.Records) > 0 {
+					st, err := store.ReadStamp(page.Records[0])
+					if err != nil {
+						continue
+					}
+					hw = st.Modstamp
+				}
+				mu.Lock()
+				out[pl.object] = hw
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // catchUpPlans returns an incremental plan for each resumed full pass that
@@ -252,102 +383,135 @@ func (pl *plan) highWaterSOQL() string {
 // queryAll: incremental syncs must see deletions too.
 func (pl *plan) queryAll() bool { return !pl.bulk && pl.hasDeleted }
 
-// commit writes pages of one object and the watermark they reach in one
-// transaction. idx holds the pages' index entries in bulk mode.
-func (p *puller) commit(pl *plan, pages []*sfdc.QueryPage, idx []*store.IndexSet) error {
-	or := p.res.Objects[pl.object]
-	wm := pl.wm
-	lastPage := pages[len(pages)-1]
-	last := lastPage.Done || lastPage.NextRecordsURL == ""
-	if pl.bulk && pl.index != nil {
-		for _, set := range idx {
-			pl.index.Merge(set)
-		}
-		if pl.index.Len() > maxPendingIndexEntries {
-			pl.index = nil // too big to hold: rebuild from the bucket at the end
+// pageGroup is pages of one object, in page order, with their index
+// entries in bulk mode.
+type pageGroup struct {
+	pl    *plan
+	pages []*sfdc.QueryPage
+	idx   []*store.IndexSet
+
+	// Set by commit's transaction.
+	wm               store.Watermark
+	fetched, deleted int
+}
+
+// commit writes the groups' pages and the watermarks they reach in one
+// transaction.
+func (p *puller) commit(groups []*pageGroup) error {
+	for _, g := range groups {
+		pl := g.pl
+		if pl.bulk && pl.index != nil {
+			for _, set := range g.idx {
+				pl.index.Merge(set)
+			}
+			if pl.index.Len() > maxPendingIndexEntries {
+				pl.index = nil // too big to hold: rebuild from the bucket at the end
+			}
 		}
 	}
-	var fetchedN, deletedN int
 	err := p.st.Update(func(w *store.Writer) error {
-		fetchedN, deletedN = 0, 0
-		if pl.drop && pl.pages == 0 {
-			if err := w.DropObject(pl.object); err != nil {
-				return err
+		for _, g := range groups {
+			if err := p.write(w, g); err != nil {
+				return fmt.Errorf("sync %s: %w", g.pl.object, err)
 			}
 		}
-		for _, page := range pages {
-			for _, raw := range page.Records {
-				info, err := store.ReadStamp(raw)
-				if err != nil {
-					return fmt.Errorf("record from server: %w", err)
-				}
-				var r store.PutResult
-				switch {
-				case pl.bulk:
-					wm.Cursor = info.ID
-					r, err = w.PutRecordUnindexed(pl.object, raw)
-				case info.IsDeleted:
-					if info.Modstamp > wm.Modstamp {
-						wm.Modstamp = info.Modstamp
-					}
-					ok, err := w.DeleteRecord(pl.object, info.ID)
-					if err != nil {
-						return err
-					}
-					if ok {
-						deletedN++
-					}
-					continue
-				default:
-					if info.Modstamp > wm.Modstamp {
-						wm.Modstamp = info.Modstamp
-					}
-					r, err = w.PutRecord(pl.object, raw)
-				}
-				if err != nil {
-					return err
-				}
-				if r != store.Unchanged {
-					fetchedN++
-				}
-			}
-		}
-		if last {
-			if pl.bulk {
-				var err error
-				if pl.index != nil {
-					err = w.ReplaceIndexes(pl.object, pl.index)
-				} else {
-					err = w.Reindex(pl.object)
-				}
-				if err != nil {
-					return err
-				}
-				wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
-			}
-			wm.Complete = true
-		}
-		wm.SyncedAt = p.cfg.now().UTC()
-		return w.SetWatermark(pl.object, wm)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	pl.wm = wm
-	if pl.pages == 0 {
-		pl.total = pages[0].TotalSize
+	for _, g := range groups {
+		pl := g.pl
+		pl.wm = g.wm
+		if pl.pages == 0 {
+			pl.total = g.pages[0].TotalSize
+		}
+		for _, page := range g.pages {
+			pl.pages++
+			pl.records += len(page.Records)
+		}
+		last := isLast(g.pages[len(g.pages)-1])
+		if last {
+			pl.index = nil
+		}
+		or := p.res.Objects[pl.object]
+		or.Fetched += g.fetched
+		or.Deleted += g.deleted
+		p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
+		// A resumed pass is done only after its catch-up (see Run).
+		if last && !pl.resumed {
+			p.report(Progress{Object: pl.object, Phase: PhaseDone, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
+		}
 	}
-	for _, page := range pages {
-		pl.pages++
-		pl.records += len(page.Records)
+	return nil
+}
+
+// write puts g's pages and the watermark they reach (into g.wm) in w.
+func (p *puller) write(w *store.Writer, g *pageGroup) error {
+	pl := g.pl
+	wm := pl.wm
+	last := isLast(g.pages[len(g.pages)-1])
+	g.fetched, g.deleted = 0, 0
+	if pl.drop && pl.pages == 0 {
+		if err := w.DropObject(pl.object); err != nil {
+			return err
+		}
+	}
+	for _, page := range g.pages {
+		for _, raw := range page.Records {
+			info, err := store.ReadStamp(raw)
+			if err != nil {
+				return fmt.Errorf("record from server: %w", err)
+			}
+			var r store.PutResult
+			switch {
+			case pl.bulk:
+				wm.Cursor = info.ID
+				r, err = w.PutRecordUnindexed(pl.object, raw)
+			case info.IsDeleted:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
+				ok, err := w.DeleteRecord(pl.object, info.ID)
+				if err != nil {
+					return err
+				}
+				if ok {
+					g.deleted++
+				}
+				continue
+			default:
+				if info.Modstamp > wm.Modstamp {
+					wm.Modstamp = info.Modstamp
+				}
+				r, err = w.PutRecord(pl.object, raw)
+			}
+			if err != nil {
+				return err
+			}
+			if r != store.Unchanged {
+				g.fetched++
+			}
+		}
 	}
 	if last {
-		pl.index = nil
+		if pl.bulk {
+			var err error
+			if pl.index != nil {
+				err = w.ReplaceIndexes(pl.object, pl.index)
+			} else {
+				err = w.Reindex(pl.object)
+			}
+			if err != nil {
+				return err
+			}
+			wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
+		}
+		wm.Complete = true
 	}
-	or.Fetched += fetchedN
-	or.Deleted += deletedN
-	p.report(Progress{Object: pl.object, Phase: PhaseFetch, Pages: pl.pages, Records: pl.records, Total: pl.total, Deleted: or.Deleted})
-	return nil
+	wm.SyncedAt = p.cfg.now().UTC()
+	g.wm = wm
+	return w.SetWatermark(pl.object, wm)
 }
 
 // describeResult is one object's describe or why it is skipped.
@@ -391,9 +555,7 @@ func (p *puller) describe(ctx context.Context, objects []string) (map[string]des
 	if err := p.describeMany(ctx, missing, out); err != nil {
 		return nil, err
 	}
-	if err := p.fetchSetup(ctx, missing, out); err != nil {
-		return nil, err
-	}
+	p.described, p.descs = missing, out
 	return out, nil
 }
 

@@ -22,9 +22,11 @@ var picklistObjects = map[string]bool{"Account": true, "Contact": true, "Lead": 
 
 // fetchSetup caches, for the objects just described, the picklist values of
 // every available record type, and the Organization record: one /composite
-// call for up to 25 of them. Failures here are reported, not fatal: the
-// records sync regardless.
-func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[string]describeResult) error {
+// call for up to 25 of them. Failures here are returned as notes to report,
+// not fatal: the records sync regardless. It may run beside the pipeline
+// (it reports nothing itself).
+func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[string]describeResult) ([]Progress, error) {
+	var notes []Progress
 	type job struct {
 		object, recordType string // recordType "" marks the Organization query
 		global             bool   // the describe global (GET sobjects)
@@ -78,34 +80,31 @@ func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[s
 		for i := range chunk {
 			chunk[i].ReferenceID = "s" + strconv.Itoa(i)
 		}
-		resps, err := p.c.Composite(ctx, false, chunk)
+		resps, err := p.composite(ctx, chunk)
 		if err != nil {
-			return fmt.Errorf("sync: picklists: %w", err)
-		}
-		if len(resps) != len(chunk) {
-			return fmt.Errorf("sync: composite answered %d of %d subrequests", len(resps), len(chunk))
+			return notes, fmt.Errorf("sync: picklists: %w", err)
 		}
 		for i, resp := range resps {
 			j := jobs[start+i]
 			if err := resp.Err(); err != nil {
-				p.report(Progress{Object: j.object, Phase: PhaseDescribe, Note: "picklists not cached: " + err.Error()})
+				notes = append(notes, Progress{Object: j.object, Phase: PhaseDescribe, Note: "picklists not cached: " + err.Error()})
 				continue
 			}
 			if j.global {
 				if err := p.putOrgObjects(resp.Body); err != nil {
-					return err
+					return notes, err
 				}
 				continue
 			}
 			if j.recordType != "" {
 				if err := p.st.PutPicklists(j.object, j.recordType, resp.Body, p.cfg.now()); err != nil {
-					return err
+					return notes, err
 				}
 				continue
 			}
 			var page sfdc.QueryPage
 			if err := json.Unmarshal(resp.Body, &page); err != nil {
-				return fmt.Errorf("sync: decode Organization: %w", err)
+				return notes, fmt.Errorf("sync: decode Organization: %w", err)
 			}
 			err := p.st.Update(func(w *store.Writer) error {
 				for _, raw := range page.Records {
@@ -116,11 +115,11 @@ func (p *puller) fetchSetup(ctx context.Context, described []string, descs map[s
 				return nil
 			})
 			if err != nil {
-				return err
+				return notes, err
 			}
 		}
 	}
-	return nil
+	return notes, nil
 }
 
 // putOrgObjects records the queryable objects of a describe global.

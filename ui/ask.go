@@ -20,6 +20,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/ask"
+	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -268,6 +269,10 @@ type StoreAskOptions struct {
 	Live func(ctx context.Context, soql string) ([]*soql.Row, int, error)
 	// Model, if set, proposes SOQL for questions outside the grammar.
 	Model ask.Model
+	// Redact masks personal data in answers and query rows while it is on
+	// (redacted mode; the app's Masker, so ':redact' applies to the next
+	// answer); nil masks nothing.
+	Redact *redact.Masker
 }
 
 // StoreAsk is the Asker over the cache: the question engine (rebuilt
@@ -307,7 +312,7 @@ func (a *StoreAsk) engine() (*ask.Engine, error) {
 	if a.eng != nil && last.Equal(a.builtAt) {
 		return a.eng, nil
 	}
-	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Model: a.opts.Model})
+	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Model: a.opts.Model, Mask: a.mask})
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +336,7 @@ func (a *StoreAsk) Ask(ctx context.Context, question string, live bool) (*ask.An
 		rows, _, err := a.opts.Live(ctx, q)
 		return rows, err
 	})
-	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Live: run, Model: a.opts.Model})
+	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Live: run, Model: a.opts.Model, Mask: a.mask})
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +358,9 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 		if a.opts.Live == nil {
 			return nil, 0, ErrNoLive
 		}
-		return a.opts.Live(ctx, text)
+		rows, total, err := a.opts.Live(ctx, text)
+		a.mask(rows)
+		return rows, total, err
 	}
 	res, err := a.st.Query(ctx, text, store.QueryOptions{Now: a.opts.Now})
 	if err != nil {
@@ -362,8 +369,12 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 		}
 		return nil, 0, err
 	}
+	a.mask(res.Records)
 	return res.Records, res.TotalSize, nil
 }
+
+// mask masks personal data in rows (in place) in redacted mode.
+func (a *StoreAsk) mask(rows []*soql.Row) { a.opts.Redact.Rows("", rows) }
 
 // notSynced reports that err, from the cache, says the object queried does
 // not exist while the org has it (as 'lazyforce query' does).

@@ -204,7 +204,7 @@ func (m *Model) redactCommand(args []string) tea.Cmd {
 	if on {
 		text = "personal data masked"
 	}
-	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.setFlash(flashMsg{text: text})}
+	cmds := []tea.Cmd{m.loadData(), m.loadPeople(), m.loadStatus(), m.setFlash(flashMsg{text: text}), m.ask.Again()}
 	for _, t := range m.tabs {
 		if d := t.detail; d != nil {
 			cmds = append(cmds, m.loadDetail(t.id, d.Kind(), d.ID()))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/book/redact"
@@ -109,7 +110,9 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	st, _ := syncedDemo(t)
 	data := NewStoreData(st, StoreDataOptions{OrgName: "demo"})
 	secrets, names := demoSecrets(t, data)
-	m := loaded(t, Deps{Data: data, Now: func() time.Time { return testNow }, Redact: redact.New(true)}, 200, 60)
+	masker := redact.New(true)
+	asker := NewStoreAsk(st, StoreAskOptions{Now: func() time.Time { return testNow }, Redact: masker})
+	m := loaded(t, Deps{Data: data, Ask: asker, Now: func() time.Time { return testNow }, Redact: masker}, 200, 60)
 	if !strings.Contains(m.render(), "redacted") {
 		t.Errorf("no redacted indicator in the status bar")
 	}
@@ -173,6 +176,25 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	}
 	run(m, press(m, "esc"))
 
+	// An Ask answer about the account with the most people names them by
+	// alias.
+	question := "main contacts of " + busiestAccount(t, data)
+	focusAsk := func() {
+		for i, tab := range m.tabs {
+			if tab.id == views.AskPane {
+				m.setFocus(i)
+			}
+		}
+	}
+	focusAsk()
+	askText(m, question)
+	if res := m.ask.Result(); res == nil || res.Err != nil || !res.Understood {
+		t.Fatalf("%q: %+v", question, res)
+	}
+	scanScreen(t, "ask answer", ansi.Strip(m.ask.Body()), secrets, names)
+	scanScreen(t, "ask pane", m.render(), secrets, names)
+	redactedAnswer := ansi.Strip(m.ask.Body())
+
 	// Off again: the panes show what the scan looks for.
 	m.setFocus(0)
 	for _, tab := range m.tabs {
@@ -188,6 +210,17 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	}
 	if screen := m.render(); !strings.Contains(screen, c.Name) || strings.Contains(screen, "redacted") {
 		t.Errorf(":redact did not show personal data again:\n%s", screen)
+	}
+	// The answer shown was asked again: it shows the people now.
+	if body := ansi.Strip(m.ask.Body()); len(askLeaks(body, secrets, names)) == 0 {
+		t.Errorf(":redact off, the answer shown shows no people:\n%s\n(redacted it was:\n%s)", body, redactedAnswer)
+	}
+	// And ':redact' on again masks it again.
+	focusAsk()
+	runPrompt(m, "redact on")
+	scanScreen(t, "ask answer after ':redact on'", ansi.Strip(m.ask.Body()), secrets, names)
+	if !strings.Contains(ansi.Strip(m.ask.Body()), "Person ") {
+		t.Errorf(":redact on, the answer shown is not masked:\n%s", ansi.Strip(m.ask.Body()))
 	}
 }
 

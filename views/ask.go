@@ -412,6 +412,19 @@ func (p *Ask) submit() tea.Cmd {
 	return requestCmd(AskRequestMsg{Seq: p.seq, Text: text, SOQL: isSOQL(text), Live: p.live})
 }
 
+// Again asks the question (or SOQL) shown again, as it was asked (cache
+// or live), for ':redact', which reads everything shown again; nil when
+// nothing is shown or a request is pending.
+func (p *Ask) Again() tea.Cmd {
+	if p.result == nil || p.pending != "" {
+		return nil
+	}
+	text := p.result.Text
+	p.seq++
+	p.pending = text
+	return requestCmd(AskRequestMsg{Seq: p.seq, Text: text, SOQL: isSOQL(text), Live: p.result.Source == "live"})
+}
+
 // browseKey handles a key while the pane (not the input) has the keys.
 func (p *Ask) browseKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &p.ctx.Keys.Ask

@@ -393,3 +393,31 @@ func TestAskSelectingALinkScrollsToIt(t *testing.T) {
 		t.Fatalf("] did not come back to the first record:\n%s", ansi.Strip(p.View()))
 	}
 }
+
+func TestAskAgainAsksTheShownAnswerAgain(t *testing.T) {
+	p := askPane(true, 100, 30)
+	if p.Again() != nil {
+		t.Fatal("asked again with nothing shown")
+	}
+	askKeys(p, "/", "q1", "enter")
+	if p.Again() != nil {
+		t.Fatal("asked again while a request is pending")
+	}
+	live := answerResult()
+	live.Source = "live"
+	askDrain(p, askUpdate(p, AskResultMsg{Seq: 1, Result: live}))
+	req := oneOf[AskRequestMsg](t, askDrain(p, p.Again()))
+	if req.Seq != 2 || req.Text != live.Text || req.SOQL || !req.Live {
+		t.Fatalf("asked again %+v", req)
+	}
+	// The old answer stays until the new one arrives, which is taken.
+	if p.Result() == nil || !strings.Contains(ansi.Strip(p.Body()), "42") {
+		t.Fatal("the shown answer was dropped before the new one arrived")
+	}
+	again := answerResult()
+	again.Markdown = "You have **43** open opportunities."
+	askDrain(p, askUpdate(p, AskResultMsg{Seq: 2, Result: again}))
+	if !strings.Contains(ansi.Strip(p.Body()), "43") {
+		t.Fatalf("the new answer is not shown:\n%s", p.Body())
+	}
+}

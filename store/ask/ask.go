@@ -99,6 +99,11 @@ type Options struct {
 	// Model, if set, proposes SOQL for questions outside the grammar (off
 	// by default: nothing leaves the machine unless one is configured).
 	Model Model
+	// Mask, if set, masks the rows of every query of an answer's plan in
+	// place before the answer is written from them (redacted mode: the
+	// markdown, Rows and Links then show no personal data). It is called
+	// for each answer, so it may change its mind between answers.
+	Mask func(rows []*soql.Row)
 }
 
 // Engine answers questions over one store. It caches the account, user and
@@ -116,6 +121,7 @@ type Engine struct {
 	fyStart  time.Month
 	currency string
 	model    Model
+	mask     func(rows []*soql.Row)
 
 	accounts   []named
 	users      []named
@@ -153,6 +159,7 @@ func New(st *store.Store, opts Options) (*Engine, error) {
 		fyStart:  time.Month(id.FiscalYearStartMonth),
 		currency: id.Currency,
 		model:    opts.Model,
+		mask:     opts.Mask,
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -243,7 +250,15 @@ func (x *exec) query(q string) ([]*soql.Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ask: %s: %w", firstLine(q), err)
 	}
+	x.masked(rows)
 	return rows, nil
+}
+
+// masked masks an answer's evidence rows (in place) when a Mask is set.
+func (x *exec) masked(rows []*soql.Row) {
+	if x.e.mask != nil {
+		x.e.mask(rows)
+	}
 }
 
 // support runs a query that resolves names (accounts, users, stages); it is

@@ -163,6 +163,7 @@ func (x *exec) askModel(q *question) (bool, error) {
 	if len(rows) > maxModelRows {
 		rows = rows[:maxModelRows]
 	}
+	x.masked(rows)
 	x.a.Understood = true
 	x.a.Rows = rows
 	x.md.WriteString("> This question is outside what I understand; a model proposed the SOQL below, which I checked and ran on the cache. Every value comes from the rows.\n\n")

@@ -88,6 +88,9 @@ func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) 
 	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
 		eo.Model = &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
 	}
+	// In redacted mode the answer is written from masked rows: its
+	// markdown, rows and links show no personal data.
+	eo.Mask = func(rows []*soql.Row) { f.Masker().Rows("", rows) }
 	e, err := ask.New(st, eo)
 	if err != nil {
 		return nil, err

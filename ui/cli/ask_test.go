@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
 )
@@ -92,5 +94,104 @@ func TestAsk(t *testing.T) {
 	// Usage errors exit 2.
 	if _, _, code := runCLI(t, "ask"); code != 2 {
 		t.Errorf("ask without a question: exit %d, want 2", code)
+	}
+}
+
+// TestAskRedact asks questions that name people with --redact, from the
+// cache and live, and scans the answers and their JSON rows for the
+// org's people's names, e-mail addresses and phone numbers; without
+// --redact the same answers show them.
+func TestAskRedact(t *testing.T) {
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	org := emulator.StartTest(t, emulator.Options{Seed: 3})
+	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
+		t.Fatalf("login: %s", errs)
+	}
+	if _, errs, code := runCLI(t, "sync"); code != 0 {
+		t.Fatalf("sync: %s", errs)
+	}
+	ctx := context.Background()
+	c, err := sfdc.NewClient(ctx, org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := c.Query(ctx, "SELECT Name, Email, Phone, MobilePhone, Account.Name FROM Contact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leads, err := c.Query(ctx, "SELECT Name, Email, Phone FROM Lead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	contacts := map[string]int{}
+	account := ""
+	for _, rec := range append(people.Records, leads.Records...) {
+		for _, f := range []string{"Name", "Email", "Phone", "MobilePhone"} {
+			if v := rec.String(f); strings.TrimSpace(v) != "" {
+				secrets = append(secrets, v)
+			}
+		}
+		if name := rec.String("Account.Name"); name != "" {
+			contacts[name]++
+			if account == "" || contacts[name] > contacts[account] {
+				account = name
+			}
+		}
+	}
+	if account == "" {
+		t.Fatal("no account with contacts")
+	}
+	questions := [][]string{
+		{"main contacts of " + account},
+		{"what do you know about " + account},
+		{"latest activity on " + account},
+		{"my overdue tasks"},
+		{"--live", "main contacts of " + account},
+	}
+	output := func(redact bool) string {
+		var b strings.Builder
+		for _, q := range questions {
+			args := q
+			if redact {
+				args = append([]string{"--redact"}, q...)
+			}
+			a := askJSONOut(t, args...)
+			if !a.Understood {
+				t.Fatalf("%v not understood: %s", q, a.Answer)
+			}
+			b.WriteString(a.Answer + "\n")
+			for _, r := range a.Rows {
+				b.Write(r)
+				b.WriteString("\n")
+			}
+		}
+		out, errs, code := runCLI(t, "ask", "--redact", "main contacts of "+account)
+		if redact {
+			if code != 0 {
+				t.Fatalf("ask --redact: %d %s", code, errs)
+			}
+			b.WriteString(out)
+		}
+		return b.String()
+	}
+	leaks := func(text string) []string {
+		var out []string
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	redacted := output(true)
+	if l := leaks(redacted); len(l) > 0 {
+		t.Errorf("ask --redact shows %q:\n%s", l, redacted)
+	}
+	if !strings.Contains(redacted, "Person ") {
+		t.Errorf("ask --redact names no one by alias:\n%s", redacted)
+	}
+	if plain := output(false); len(leaks(plain)) == 0 {
+		t.Errorf("without --redact the answers show none of the org's people:\n%s", plain)
 	}
 }

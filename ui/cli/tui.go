@@ -250,7 +250,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 	writer := ui.NewStoreWriter(a.store, ui.StoreWriterOptions{Client: a.client})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel()})
+	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel(), Redact: a.redact})
 	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, Writer: writer, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch(), Tasks: ui.NewStoreTasks(a.store, a.client),
 		Editor: ui.NewStoreEditor(a.store, a.client)})

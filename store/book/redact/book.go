@@ -184,3 +184,50 @@ func (m *Masker) Record(object string, r soql.Record) soql.Record {
 	}
 	return r
 }
+
+// Rows masks query rows in place: each row by its attributes.type (else
+// object), related records and subqueries by theirs. With the Masker off,
+// nothing changes.
+func (m *Masker) Rows(object string, rows []*soql.Row) {
+	if !m.On() {
+		return
+	}
+	for _, r := range rows {
+		m.Row(object, r)
+	}
+}
+
+// Row masks one query row in place, as Record does a decoded record.
+func (m *Masker) Row(object string, r *soql.Row) {
+	if !m.On() || r == nil {
+		return
+	}
+	for i, k := range r.Keys {
+		if k != "attributes" {
+			continue
+		}
+		if attrs, ok := r.Values[i].(*soql.Row); ok {
+			for j, ak := range attrs.Keys {
+				if t, ok := attrs.Values[j].(string); ak == "type" && ok && t != "" {
+					object = t
+				}
+			}
+		}
+	}
+	for i, k := range r.Keys {
+		switch v := r.Values[i].(type) {
+		case *soql.Row:
+			if k != "attributes" {
+				m.Row(k, v)
+			}
+		case *soql.ChildSet:
+			if v != nil {
+				for _, c := range v.Records {
+					m.Row(k, c)
+				}
+			}
+		default:
+			r.Values[i] = m.Field(object, k, v)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
@@ -73,5 +74,29 @@ func TestMaskQueryRecords(t *testing.T) {
 	if r["Subject"] == "Call Jane" || r["Status"] != "Open" || who["Name"] == "Jane Doe" || who["Email"] == "jane@example.com" ||
 		acct["Name"] != "Acme" || acct["Phone"] == "(415) 555-0100" || sub["LastName"] == "Doe" {
 		t.Errorf("masked record %v", r)
+	}
+}
+
+func TestMaskQueryRows(t *testing.T) {
+	m := NewWithKey([]byte("k"), true)
+	attrs := func(typ string) *soql.Row { return &soql.Row{Keys: []string{"type"}, Values: []any{typ}} }
+	contact := &soql.Row{Keys: []string{"attributes", "Name", "Email"}, Values: []any{attrs("Contact"), "Jane Doe", "jane@example.com"}}
+	row := &soql.Row{
+		Keys: []string{"attributes", "Name", "Phone", "Contacts", "Owner"},
+		Values: []any{attrs("Account"), "Acme", "(415) 555-0100",
+			&soql.ChildSet{Records: []*soql.Row{contact}},
+			&soql.Row{Keys: []string{"Name"}, Values: []any{"Sam Seller"}}},
+	}
+	m.Rows("", []*soql.Row{row})
+	if row.Values[1] != "Acme" || row.Values[2] == "(415) 555-0100" || contact.Values[1] != m.Person("Jane Doe") ||
+		contact.Values[2] != m.Email("jane@example.com") || row.Values[4].(*soql.Row).Values[0] != "Sam Seller" {
+		t.Errorf("masked rows: account %v, contact %v", row.Values, contact.Values)
+	}
+	off := &soql.Row{Keys: []string{"Name"}, Values: []any{"Jane Doe"}}
+	m.Set(false)
+	m.Rows("Contact", []*soql.Row{off})
+	(*Masker)(nil).Rows("Contact", []*soql.Row{off})
+	if off.Values[0] != "Jane Doe" {
+		t.Errorf("a switched-off or nil masker masked: %v", off.Values)
 	}
 }

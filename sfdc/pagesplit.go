@@ -23,36 +23,17 @@ func splitPage(b []byte) (p QueryPage, ok bool) {
 	var present uint8 // fieldTotalSize… bits of the keys seen
 	s := pageScanner{b: b}
 	s.space()
-	if !s.next('{') {
-		return p, false
-	}
-	s.space()
-	if s.peek() == '}' {
-		s.i++
-		return p, s.end()
-	}
-	for {
-		if s.peek() != '"' {
-			return p, false
+	good := s.members(func(key []byte, escaped bool) bool {
+		if escaped {
+			return false
 		}
-		ks := s.i + 1
-		esc, good := s.str()
-		if !good || esc {
-			return p, false
-		}
-		key := b[ks : s.i-1]
-		s.space()
-		if !s.next(':') {
-			return p, false
-		}
-		s.space()
 		var bit uint8
 		switch string(key) {
 		case "totalSize":
 			bit = fieldTotalSize
 			n, good := s.integer()
 			if !good {
-				return p, false
+				return false
 			}
 			p.TotalSize = n
 		case "done":
@@ -63,47 +44,38 @@ func splitPage(b []byte) (p QueryPage, ok bool) {
 			case s.literal("false"):
 				p.Done = false
 			default:
-				return p, false
+				return false
 			}
 		case "nextRecordsUrl":
 			bit = fieldNextRecordsURL
 			v, good := s.string()
 			if !good {
-				return p, false
+				return false
 			}
 			p.NextRecordsURL = v
 		case "records":
 			bit = fieldRecords
 			recs, good := s.records()
 			if !good {
-				return p, false
+				return false
 			}
 			p.Records = recs
 		default:
 			if bytes.EqualFold(key, []byte("totalSize")) || bytes.EqualFold(key, []byte("done")) ||
 				bytes.EqualFold(key, []byte("nextRecordsUrl")) || bytes.EqualFold(key, []byte("records")) {
-				return p, false // encoding/json matches these case-insensitively
+				return false // encoding/json matches these case-insensitively
 			}
 			if !s.value() {
-				return p, false
+				return false
 			}
 		}
 		if present&bit != 0 {
-			return p, false // duplicate key: leave the last-wins rules to encoding/json
+			return false // duplicate key: leave the last-wins rules to encoding/json
 		}
 		present |= bit
-		s.space()
-		switch s.peek() {
-		case ',':
-			s.i++
-			s.space()
-		case '}':
-			s.i++
-			return p, s.end()
-		default:
-			return p, false
-		}
-	}
+		return true
+	})
+	return p, good && s.end()
 }
 
 const (
@@ -168,37 +140,100 @@ func (s *pageScanner) literal(lit string) bool {
 
 // records scans the array of the records key into raw elements.
 func (s *pageScanner) records() ([]json.RawMessage, bool) {
-	if !s.next('[') {
-		return nil, false
-	}
-	s.space()
-	if s.next(']') {
-		return []json.RawMessage{}, true
-	}
-	// Guess the count from the first element's size to avoid regrowing.
 	var recs []json.RawMessage
-	for {
+	good := s.elements(func() bool {
 		start := s.i
 		if !s.value() {
-			return nil, false
+			return false
 		}
 		if recs == nil {
+			// Guess the count from the first element's size to avoid
+			// regrowing.
 			n := (len(s.b) - start) / max(s.i-start+1, 1)
 			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
 		}
 		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
-		s.space()
-		switch s.peek() {
-		case ',':
-			s.i++
-			s.space()
-		case ']':
-			s.i++
-			return recs, true
-		default:
-			return nil, false
-		}
+		return true
+	})
+	if !good {
+		return nil, false
 	}
+	if recs == nil {
+		recs = []json.RawMessage{}
+	}
+	return recs, true
+}
+
+// elements scans the array at s.i, calling fn with s.i at the start of
+// each element; fn must scan the element.
+func (s *pageScanner) elements(fn func() bool) bool {
+	if !s.next('[') {
+		return false
+	}
+	s.space()
+	if s.next(']') {
+		return true
+	}
+	for {
+		if !fn() {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		return s.next(']')
+	}
+}
+
+// members scans the object at s.i, calling fn with each key (raw, and
+// whether it has escapes) and s.i at the start of its value; fn must scan
+// the value.
+func (s *pageScanner) members(fn func(key []byte, escaped bool) bool) bool {
+	if !s.next('{') {
+		return false
+	}
+	s.space()
+	if s.next('}') {
+		return true
+	}
+	for {
+		if s.peek() != '"' {
+			return false
+		}
+		ks := s.i + 1
+		esc, ok := s.str()
+		if !ok {
+			return false
+		}
+		key := s.b[ks : s.i-1]
+		s.space()
+		if !s.next(':') {
+			return false
+		}
+		s.space()
+		if !fn(key, esc) {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		return s.next('}')
+	}
+}
+
+// nested scans a nested object or array with scan, failing beyond
+// maxSplitDepth.
+func (s *pageScanner) nested(scan func() bool) bool {
+	if s.depth++; s.depth > maxSplitDepth {
+		return false
+	}
+	ok := scan()
+	s.depth--
+	return ok
 }
 
 // integer scans a number that encoding/json would store in an int: only
@@ -253,69 +288,12 @@ func (s *pageScanner) value() bool {
 }
 
 func (s *pageScanner) object() bool {
-	s.i++ // '{'
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next('}') {
-		s.depth--
-		return true
-	}
-	for {
-		if s.peek() != '"' {
-			return false
-		}
-		if _, ok := s.str(); !ok {
-			return false
-		}
-		s.space()
-		if !s.next(':') {
-			return false
-		}
-		s.space()
-		if !s.value() {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next('}') {
-			s.depth--
-			return true
-		}
-		return false
-	}
+	return s.nested(func() bool {
+		return s.members(func([]byte, bool) bool { return s.value() })
+	})
 }
 
-func (s *pageScanner) array() bool {
-	s.i++ // '['
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next(']') {
-		s.depth--
-		return true
-	}
-	for {
-		if !s.value() {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next(']') {
-			s.depth--
-			return true
-		}
-		return false
-	}
-}
+func (s *pageScanner) array() bool { return s.nested(func() bool { return s.elements(s.value) }) }
 
 // number validates -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *pageScanner) number() bool {
@@ -443,28 +421,19 @@ func splitComposite(b []byte) (out []Subresponse, ok bool) {
 			}
 			return s.value()
 		}
-		if seen || !s.next('[') {
+		if seen {
 			return false
 		}
 		seen = true
 		out = []Subresponse{}
-		s.space()
-		if s.next(']') {
-			return true
-		}
-		for {
+		return s.elements(func() bool {
 			var sub Subresponse
 			if s.peek() != '{' || !s.subresponse(&sub) {
 				return false
 			}
 			out = append(out, sub)
-			s.space()
-			if s.next(',') {
-				s.space()
-				continue
-			}
-			return s.next(']')
-		}
+			return true
+		})
 	})
 	return out, good && s.end()
 }
@@ -523,46 +492,12 @@ func (s *pageScanner) subresponse(sub *Subresponse) bool {
 // scan the value.
 func (s *pageScanner) fields(fn func(key []byte) bool) bool {
 	s.space()
-	if !s.next('{') {
+	if s.peek() != '{' {
 		return false
 	}
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next('}') {
-		s.depth--
-		return true
-	}
-	for {
-		if s.peek() != '"' {
-			return false
-		}
-		ks := s.i + 1
-		esc, ok := s.str()
-		if !ok || esc {
-			return false
-		}
-		key := s.b[ks : s.i-1]
-		s.space()
-		if !s.next(':') {
-			return false
-		}
-		s.space()
-		if !fn(key) {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next('}') {
-			s.depth--
-			return true
-		}
-		return false
-	}
+	return s.nested(func() bool {
+		return s.members(func(key []byte, escaped bool) bool { return !escaped && fn(key) })
+	})
 }
 
 // string scans a JSON string value into a Go string as encoding/json would.

@@ -20,70 +20,58 @@ import (
 // ok=false and the caller decodes with encoding/json instead, which also
 // produces the error.
 func splitPage(b []byte) (p QueryPage, ok bool) {
-	var present uint8 // fieldTotalSize… bits of the keys seen
+	var present uint8 // bits of the pageFields seen
 	s := pageScanner{b: b}
 	s.space()
 	good := s.members(func(key []byte, escaped bool) bool {
-		if escaped {
-			return false
-		}
-		var bit uint8
-		switch string(key) {
-		case "totalSize":
-			bit = fieldTotalSize
-			n, good := s.integer()
-			if !good {
-				return false
+		return !escaped && s.field(key, pageFields[:], &present, func(f int) (good bool) {
+			switch f {
+			case fieldTotalSize:
+				p.TotalSize, good = s.integer()
+			case fieldDone:
+				p.Done, good = s.boolean()
+			case fieldNextRecordsURL:
+				p.NextRecordsURL, good = s.string()
+			case fieldRecords:
+				p.Records, good = s.records()
 			}
-			p.TotalSize = n
-		case "done":
-			bit = fieldDone
-			switch {
-			case s.literal("true"):
-				p.Done = true
-			case s.literal("false"):
-				p.Done = false
-			default:
-				return false
-			}
-		case "nextRecordsUrl":
-			bit = fieldNextRecordsURL
-			v, good := s.string()
-			if !good {
-				return false
-			}
-			p.NextRecordsURL = v
-		case "records":
-			bit = fieldRecords
-			recs, good := s.records()
-			if !good {
-				return false
-			}
-			p.Records = recs
-		default:
-			if bytes.EqualFold(key, []byte("totalSize")) || bytes.EqualFold(key, []byte("done")) ||
-				bytes.EqualFold(key, []byte("nextRecordsUrl")) || bytes.EqualFold(key, []byte("records")) {
-				return false // encoding/json matches these case-insensitively
-			}
-			if !s.value() {
-				return false
-			}
-		}
-		if present&bit != 0 {
-			return false // duplicate key: leave the last-wins rules to encoding/json
-		}
-		present |= bit
-		return true
+			return good
+		})
 	})
 	return p, good && s.end()
 }
 
+// The fields of a query page that splitPage reads, by index in pageFields.
 const (
-	fieldTotalSize uint8 = 1 << iota
+	fieldTotalSize = iota
 	fieldDone
 	fieldNextRecordsURL
 	fieldRecords
 )
+
+var pageFields = [...]string{"totalSize", "done", "nextRecordsUrl", "records"}
+
+// field scans the value of key: when it is one of names, as fn decodes
+// the names[i] it is given, else skipped. Like encoding/json's, a key
+// matching a name only case-insensitively would set that field, and a
+// repeated key is last-wins: both fail, for encoding/json to decode by its
+// own rules. present holds one bit per name seen (at most 8 names).
+func (s *pageScanner) field(key []byte, names []string, present *uint8, fn func(i int) bool) bool {
+	for i, name := range names {
+		if string(key) == name {
+			bit := uint8(1) << i
+			if *present&bit != 0 {
+				return false
+			}
+			*present |= bit
+			return fn(i)
+		}
+		if bytes.EqualFold(key, []byte(name)) {
+			return false
+		}
+	}
+	return s.value()
+}
 
 // maxSplitDepth bounds nesting; deeper input goes to encoding/json (whose
 // own limit is 10000).
@@ -128,6 +116,17 @@ func (s *pageScanner) space() {
 func (s *pageScanner) end() bool {
 	s.space()
 	return s.i == len(s.b)
+}
+
+// boolean scans true or false.
+func (s *pageScanner) boolean() (v, ok bool) {
+	switch {
+	case s.literal("true"):
+		return true, true
+	case s.literal("false"):
+		return false, true
+	}
+	return false, false
 }
 
 func (s *pageScanner) literal(lit string) bool {
@@ -442,50 +441,25 @@ func splitComposite(b []byte) (out []Subresponse, ok bool) {
 func (s *pageScanner) subresponse(sub *Subresponse) bool {
 	var present uint8
 	return s.fields(func(key []byte) bool {
-		var bit uint8
-		switch string(key) {
-		case "body":
-			bit = 1
+		return s.field(key, subresponseFields[:], &present, func(f int) (good bool) {
 			start := s.i
-			if !s.value() {
-				return false
+			switch f {
+			case 0: // body
+				good = s.value()
+				sub.Body = json.RawMessage(s.b[start:s.i:s.i])
+			case 1: // httpHeaders
+				good = s.value() && json.Unmarshal(s.b[start:s.i], &sub.HTTPHeaders) == nil
+			case 2: // httpStatusCode
+				sub.HTTPStatusCode, good = s.integer()
+			case 3: // referenceId
+				sub.ReferenceID, good = s.string()
 			}
-			sub.Body = json.RawMessage(s.b[start:s.i:s.i])
-		case "httpHeaders":
-			bit = 2
-			start := s.i
-			if !s.value() || json.Unmarshal(s.b[start:s.i], &sub.HTTPHeaders) != nil {
-				return false
-			}
-		case "httpStatusCode":
-			bit = 4
-			n, ok := s.integer()
-			if !ok {
-				return false
-			}
-			sub.HTTPStatusCode = n
-		case "referenceId":
-			bit = 8
-			v, ok := s.string()
-			if !ok {
-				return false
-			}
-			sub.ReferenceID = v
-		default:
-			for _, f := range [...]string{"body", "httpHeaders", "httpStatusCode", "referenceId"} {
-				if bytes.EqualFold(key, []byte(f)) {
-					return false
-				}
-			}
-			return s.value()
-		}
-		if present&bit != 0 {
-			return false
-		}
-		present |= bit
-		return true
+			return good
+		})
 	})
 }
+
+var subresponseFields = [...]string{"body", "httpHeaders", "httpStatusCode", "referenceId"}
 
 // fields scans the object at s.i, calling fn with each key (unescaped keys
 // only; an escaped key fails) and s.i at the start of its value; fn must

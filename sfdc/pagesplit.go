@@ -165,39 +165,13 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 
 // elements scans the array at s.i, calling fn with s.i at the start of
 // each element; fn must scan the element.
-func (s *pageScanner) elements(fn func() bool) bool {
-	if !s.next('[') {
-		return false
-	}
-	s.space()
-	if s.next(']') {
-		return true
-	}
-	for {
-		if !fn() {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		return s.next(']')
-	}
-}
+func (s *pageScanner) elements(fn func() bool) bool { return s.items('[', ']', fn) }
 
 // members scans the object at s.i, calling fn with each key (raw, and
 // whether it has escapes) and s.i at the start of its value; fn must scan
 // the value.
 func (s *pageScanner) members(fn func(key []byte, escaped bool) bool) bool {
-	if !s.next('{') {
-		return false
-	}
-	s.space()
-	if s.next('}') {
-		return true
-	}
-	for {
+	return s.items('{', '}', func() bool {
 		if s.peek() != '"' {
 			return false
 		}
@@ -212,7 +186,22 @@ func (s *pageScanner) members(fn func(key []byte, escaped bool) bool) bool {
 			return false
 		}
 		s.space()
-		if !fn(key, esc) {
+		return fn(key, esc)
+	})
+}
+
+// items scans the comma-separated items between opening and closing at s.i,
+// calling item with s.i at the start of each; item must scan it.
+func (s *pageScanner) items(opening, closing byte, item func() bool) bool {
+	if !s.next(opening) {
+		return false
+	}
+	s.space()
+	if s.next(closing) {
+		return true
+	}
+	for {
+		if !item() {
 			return false
 		}
 		s.space()
@@ -220,7 +209,7 @@ func (s *pageScanner) members(fn func(key []byte, escaped bool) bool) bool {
 			s.space()
 			continue
 		}
-		return s.next('}')
+		return s.next(closing)
 	}
 }
 

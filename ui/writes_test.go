@@ -1,16 +1,12 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -460,22 +456,7 @@ func TestGoldenWriteOverlays(t *testing.T) {
 				if m.overlay() == nil {
 					t.Fatal("no overlay")
 				}
-				out := m.render()
-				lines := strings.Split(out, "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%d lines, want %d", len(lines), size[1])
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Errorf("line %d is %d cells, want %d: %q", i, w, size[0], ansi.Strip(l))
-					}
-				}
-				var buf bytes.Buffer
-				w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
-				if _, err := w.WriteString(out); err != nil {
-					t.Fatal(err)
-				}
-				golden.RequireEqual(t, buf.String())
+				requireGoldenScreen(t, m.render(), size[0], size[1])
 			})
 		}
 	}

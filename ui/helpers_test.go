@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/lazyforce/lazyforce/internal/keytest"
+	"github.com/lazyforce/lazyforce/internal/uitest"
 )
 
 // testNow is the fixed clock of the tests: goldens depend on it.
@@ -49,8 +49,8 @@ func press(m *Model, k string) tea.Cmd {
 	return cmd
 }
 
-// keyPress is the press of key k (keytest.Press).
-func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
+// keyPress is the press of key k (uitest.Press).
+func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
 
 // run executes cmd and feeds every resulting message back into m,
 // following batches, until nothing is left. Ticks are executed at once
@@ -58,32 +58,21 @@ func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
 // clipboard and other runtime commands are collected and returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case ageTickMsg, clearFlashMsg:
 			// timers: dropped, so tests can still see the flash message
+			return nil
 		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, syncProgressMsg, detailLoadedMsg, flashMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
 		default:
-			if isPaneMsg(msg) {
-				_, next := m.Update(msg)
-				queue = append(queue, next)
-			} else {
+			if !isPaneMsg(msg) {
 				others = append(others, msg)
+				return nil
 			}
 		}
-	}
+		_, next := m.Update(msg)
+		return next
+	})
 	return others
 }
 

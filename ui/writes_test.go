@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -27,26 +28,18 @@ func newWriting(t *testing.T, w, h int) (*Model, *fakeWriter) {
 // returns the messages that are the runtime's (quit, clipboard).
 func drive(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
+		case ageTickMsg, clearFlashMsg:
+			return nil
 		}
-		switch msg := c().(type) {
-		case nil, ageTickMsg, clearFlashMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if strings.HasPrefix(fmtType(msg), "tea.") {
-				others = append(others, msg)
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
+		if strings.HasPrefix(fmtType(msg), "tea.") {
+			others = append(others, msg)
+			return nil
 		}
-	}
+		_, next := m.Update(msg)
+		return next
+	})
 	return others
 }
 

@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/internal/keytest"
+	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/ui/theme"
 )
@@ -75,8 +75,8 @@ func testOpps() []Opportunity {
 	}
 }
 
-// keyPress is the press of key k (keytest.Press).
-func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
+// keyPress is the press of key k (uitest.Press).
+func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
 
 // send sends the keys to p and then runs the resulting commands (debounce
 // ticks, searches) to completion, feeding their messages back. It returns
@@ -93,24 +93,15 @@ func send(t *testing.T, p Pane, keys ...string) []tea.Msg {
 
 func drain(p Pane, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case filterTickMsg, filterDoneMsg:
 			_, next := p.Update(msg)
-			queue = append(queue, next)
-		default:
-			out = append(out, msg)
+			return next
 		}
-	}
+		out = append(out, msg)
+		return nil
+	})
 	return out
 }
 

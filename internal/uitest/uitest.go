@@ -1,6 +1,7 @@
-// Package keytest is test support: it turns the names of keys, as tests
-// write them, into the key presses the panes and the root model receive.
-package keytest
+// Package uitest is test support for the panes and the root model: it
+// turns the names of keys, as tests write them, into key presses, and runs
+// the commands that follow from a message.
+package uitest
 
 import tea "charm.land/bubbletea/v2"
 
@@ -34,4 +35,25 @@ func Press(k string) tea.KeyPressMsg {
 	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// Run runs cmd and every command that follows from it: the commands of a
+// batch, and the command handle returns for each other message (nil for
+// none), in the order the messages come.
+func Run(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			queue = append(queue, handle(msg))
+		}
+	}
 }

@@ -20,98 +20,58 @@ import (
 // ok=false and the caller decodes with encoding/json instead, which also
 // produces the error.
 func splitPage(b []byte) (p QueryPage, ok bool) {
-	var present uint8 // fieldTotalSize… bits of the keys seen
+	var present uint8 // bits of the pageFields seen
 	s := pageScanner{b: b}
 	s.space()
-	if !s.next('{') {
-		return p, false
-	}
-	s.space()
-	if s.peek() == '}' {
-		s.i++
-		return p, s.end()
-	}
-	for {
-		if s.peek() != '"' {
-			return p, false
-		}
-		ks := s.i + 1
-		esc, good := s.str()
-		if !good || esc {
-			return p, false
-		}
-		key := b[ks : s.i-1]
-		s.space()
-		if !s.next(':') {
-			return p, false
-		}
-		s.space()
-		var bit uint8
-		switch string(key) {
-		case "totalSize":
-			bit = fieldTotalSize
-			n, good := s.integer()
-			if !good {
-				return p, false
+	good := s.members(func(key []byte, escaped bool) bool {
+		return !escaped && s.field(key, pageFields[:], &present, func(f int) (good bool) {
+			switch f {
+			case fieldTotalSize:
+				p.TotalSize, good = s.integer()
+			case fieldDone:
+				p.Done, good = s.boolean()
+			case fieldNextRecordsURL:
+				p.NextRecordsURL, good = s.string()
+			case fieldRecords:
+				p.Records, good = s.records()
 			}
-			p.TotalSize = n
-		case "done":
-			bit = fieldDone
-			switch {
-			case s.literal("true"):
-				p.Done = true
-			case s.literal("false"):
-				p.Done = false
-			default:
-				return p, false
-			}
-		case "nextRecordsUrl":
-			bit = fieldNextRecordsURL
-			v, good := s.string()
-			if !good {
-				return p, false
-			}
-			p.NextRecordsURL = v
-		case "records":
-			bit = fieldRecords
-			recs, good := s.records()
-			if !good {
-				return p, false
-			}
-			p.Records = recs
-		default:
-			if bytes.EqualFold(key, []byte("totalSize")) || bytes.EqualFold(key, []byte("done")) ||
-				bytes.EqualFold(key, []byte("nextRecordsUrl")) || bytes.EqualFold(key, []byte("records")) {
-				return p, false // encoding/json matches these case-insensitively
-			}
-			if !s.value() {
-				return p, false
-			}
-		}
-		if present&bit != 0 {
-			return p, false // duplicate key: leave the last-wins rules to encoding/json
-		}
-		present |= bit
-		s.space()
-		switch s.peek() {
-		case ',':
-			s.i++
-			s.space()
-		case '}':
-			s.i++
-			return p, s.end()
-		default:
-			return p, false
-		}
-	}
+			return good
+		})
+	})
+	return p, good && s.end()
 }
 
+// The fields of a query page that splitPage reads, by index in pageFields.
 const (
-	fieldTotalSize uint8 = 1 << iota
+	fieldTotalSize = iota
 	fieldDone
 	fieldNextRecordsURL
 	fieldRecords
 )
+
+var pageFields = [...]string{"totalSize", "done", "nextRecordsUrl", "records"}
+
+// field scans the value of key: when it is one of names, as fn decodes
+// the names[i] it is given, else skipped. Like encoding/json's, a key
+// matching a name only case-insensitively would set that field, and a
+// repeated key is last-wins: both fail, for encoding/json to decode by its
+// own rules. present holds one bit per name seen (at most 8 names).
+func (s *pageScanner) field(key []byte, names []string, present *uint8, fn func(i int) bool) bool {
+	for i, name := range names {
+		if string(key) == name {
+			bit := uint8(1) << i
+			if *present&bit != 0 {
+				return false
+			}
+			*present |= bit
+			return fn(i)
+		}
+		if bytes.EqualFold(key, []byte(name)) {
+			return false
+		}
+	}
+	return s.value()
+}
 
 // maxSplitDepth bounds nesting; deeper input goes to encoding/json (whose
 // own limit is 10000).
@@ -158,6 +118,17 @@ func (s *pageScanner) end() bool {
 	return s.i == len(s.b)
 }
 
+// boolean scans true or false.
+func (s *pageScanner) boolean() (v, ok bool) {
+	switch {
+	case s.literal("true"):
+		return true, true
+	case s.literal("false"):
+		return false, true
+	}
+	return false, false
+}
+
 func (s *pageScanner) literal(lit string) bool {
 	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
 		s.i += len(lit)
@@ -168,37 +139,89 @@ func (s *pageScanner) literal(lit string) bool {
 
 // records scans the array of the records key into raw elements.
 func (s *pageScanner) records() ([]json.RawMessage, bool) {
-	if !s.next('[') {
-		return nil, false
-	}
-	s.space()
-	if s.next(']') {
-		return []json.RawMessage{}, true
-	}
-	// Guess the count from the first element's size to avoid regrowing.
 	var recs []json.RawMessage
-	for {
+	good := s.elements(func() bool {
 		start := s.i
 		if !s.value() {
-			return nil, false
+			return false
 		}
 		if recs == nil {
+			// Guess the count from the first element's size to avoid
+			// regrowing.
 			n := (len(s.b) - start) / max(s.i-start+1, 1)
 			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
 		}
 		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
-		s.space()
-		switch s.peek() {
-		case ',':
-			s.i++
-			s.space()
-		case ']':
-			s.i++
-			return recs, true
-		default:
-			return nil, false
-		}
+		return true
+	})
+	if !good {
+		return nil, false
 	}
+	if recs == nil {
+		recs = []json.RawMessage{}
+	}
+	return recs, true
+}
+
+// elements scans the array at s.i, calling fn with s.i at the start of
+// each element; fn must scan the element.
+func (s *pageScanner) elements(fn func() bool) bool { return s.items('[', ']', fn) }
+
+// members scans the object at s.i, calling fn with each key (raw, and
+// whether it has escapes) and s.i at the start of its value; fn must scan
+// the value.
+func (s *pageScanner) members(fn func(key []byte, escaped bool) bool) bool {
+	return s.items('{', '}', func() bool {
+		if s.peek() != '"' {
+			return false
+		}
+		ks := s.i + 1
+		esc, ok := s.str()
+		if !ok {
+			return false
+		}
+		key := s.b[ks : s.i-1]
+		s.space()
+		if !s.next(':') {
+			return false
+		}
+		s.space()
+		return fn(key, esc)
+	})
+}
+
+// items scans the comma-separated items between opening and closing at s.i,
+// calling item with s.i at the start of each; item must scan it.
+func (s *pageScanner) items(opening, closing byte, item func() bool) bool {
+	if !s.next(opening) {
+		return false
+	}
+	s.space()
+	if s.next(closing) {
+		return true
+	}
+	for {
+		if !item() {
+			return false
+		}
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		return s.next(closing)
+	}
+}
+
+// nested scans a nested object or array with scan, failing beyond
+// maxSplitDepth.
+func (s *pageScanner) nested(scan func() bool) bool {
+	if s.depth++; s.depth > maxSplitDepth {
+		return false
+	}
+	ok := scan()
+	s.depth--
+	return ok
 }
 
 // integer scans a number that encoding/json would store in an int: only
@@ -253,69 +276,12 @@ func (s *pageScanner) value() bool {
 }
 
 func (s *pageScanner) object() bool {
-	s.i++ // '{'
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next('}') {
-		s.depth--
-		return true
-	}
-	for {
-		if s.peek() != '"' {
-			return false
-		}
-		if _, ok := s.str(); !ok {
-			return false
-		}
-		s.space()
-		if !s.next(':') {
-			return false
-		}
-		s.space()
-		if !s.value() {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next('}') {
-			s.depth--
-			return true
-		}
-		return false
-	}
+	return s.nested(func() bool {
+		return s.members(func([]byte, bool) bool { return s.value() })
+	})
 }
 
-func (s *pageScanner) array() bool {
-	s.i++ // '['
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next(']') {
-		s.depth--
-		return true
-	}
-	for {
-		if !s.value() {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next(']') {
-			s.depth--
-			return true
-		}
-		return false
-	}
-}
+func (s *pageScanner) array() bool { return s.nested(func() bool { return s.elements(s.value) }) }
 
 // number validates -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *pageScanner) number() bool {
@@ -443,28 +409,19 @@ func splitComposite(b []byte) (out []Subresponse, ok bool) {
 			}
 			return s.value()
 		}
-		if seen || !s.next('[') {
+		if seen {
 			return false
 		}
 		seen = true
 		out = []Subresponse{}
-		s.space()
-		if s.next(']') {
-			return true
-		}
-		for {
+		return s.elements(func() bool {
 			var sub Subresponse
 			if s.peek() != '{' || !s.subresponse(&sub) {
 				return false
 			}
 			out = append(out, sub)
-			s.space()
-			if s.next(',') {
-				s.space()
-				continue
-			}
-			return s.next(']')
-		}
+			return true
+		})
 	})
 	return out, good && s.end()
 }
@@ -473,96 +430,37 @@ func splitComposite(b []byte) (out []Subresponse, ok bool) {
 func (s *pageScanner) subresponse(sub *Subresponse) bool {
 	var present uint8
 	return s.fields(func(key []byte) bool {
-		var bit uint8
-		switch string(key) {
-		case "body":
-			bit = 1
+		return s.field(key, subresponseFields[:], &present, func(f int) (good bool) {
 			start := s.i
-			if !s.value() {
-				return false
+			switch f {
+			case 0: // body
+				good = s.value()
+				sub.Body = json.RawMessage(s.b[start:s.i:s.i])
+			case 1: // httpHeaders
+				good = s.value() && json.Unmarshal(s.b[start:s.i], &sub.HTTPHeaders) == nil
+			case 2: // httpStatusCode
+				sub.HTTPStatusCode, good = s.integer()
+			case 3: // referenceId
+				sub.ReferenceID, good = s.string()
 			}
-			sub.Body = json.RawMessage(s.b[start:s.i:s.i])
-		case "httpHeaders":
-			bit = 2
-			start := s.i
-			if !s.value() || json.Unmarshal(s.b[start:s.i], &sub.HTTPHeaders) != nil {
-				return false
-			}
-		case "httpStatusCode":
-			bit = 4
-			n, ok := s.integer()
-			if !ok {
-				return false
-			}
-			sub.HTTPStatusCode = n
-		case "referenceId":
-			bit = 8
-			v, ok := s.string()
-			if !ok {
-				return false
-			}
-			sub.ReferenceID = v
-		default:
-			for _, f := range [...]string{"body", "httpHeaders", "httpStatusCode", "referenceId"} {
-				if bytes.EqualFold(key, []byte(f)) {
-					return false
-				}
-			}
-			return s.value()
-		}
-		if present&bit != 0 {
-			return false
-		}
-		present |= bit
-		return true
+			return good
+		})
 	})
 }
+
+var subresponseFields = [...]string{"body", "httpHeaders", "httpStatusCode", "referenceId"}
 
 // fields scans the object at s.i, calling fn with each key (unescaped keys
 // only; an escaped key fails) and s.i at the start of its value; fn must
 // scan the value.
 func (s *pageScanner) fields(fn func(key []byte) bool) bool {
 	s.space()
-	if !s.next('{') {
+	if s.peek() != '{' {
 		return false
 	}
-	if s.depth++; s.depth > maxSplitDepth {
-		return false
-	}
-	s.space()
-	if s.next('}') {
-		s.depth--
-		return true
-	}
-	for {
-		if s.peek() != '"' {
-			return false
-		}
-		ks := s.i + 1
-		esc, ok := s.str()
-		if !ok || esc {
-			return false
-		}
-		key := s.b[ks : s.i-1]
-		s.space()
-		if !s.next(':') {
-			return false
-		}
-		s.space()
-		if !fn(key) {
-			return false
-		}
-		s.space()
-		if s.next(',') {
-			s.space()
-			continue
-		}
-		if s.next('}') {
-			s.depth--
-			return true
-		}
-		return false
-	}
+	return s.nested(func() bool {
+		return s.members(func(key []byte, escaped bool) bool { return !escaped && fn(key) })
+	})
 }
 
 // string scans a JSON string value into a Go string as encoding/json would.

@@ -1,16 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
-
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
@@ -60,22 +54,7 @@ func TestGoldenScreens(t *testing.T) {
 					for _, k := range s.keys {
 						run(m, press(m, k))
 					}
-					out := m.render()
-					lines := strings.Split(out, "\n")
-					if len(lines) != size[1] {
-						t.Errorf("%d lines, want %d", len(lines), size[1])
-					}
-					for i, l := range lines {
-						if w := ansi.StringWidth(l); w != size[0] {
-							t.Errorf("line %d is %d cells, want %d: %q", i, w, size[0], ansi.Strip(l))
-						}
-					}
-					var buf bytes.Buffer
-					w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
-					if _, err := w.WriteString(out); err != nil {
-						t.Fatal(err)
-					}
-					golden.RequireEqual(t, buf.String())
+					requireGoldenScreen(t, m.render(), size[0], size[1])
 				})
 			}
 		}

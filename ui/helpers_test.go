@@ -1,12 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/internal/uitest"
 )
 
 // testNow is the fixed clock of the tests: goldens depend on it.
@@ -43,28 +49,8 @@ func press(m *Model, k string) tea.Cmd {
 	return cmd
 }
 
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	r := []rune(k)
-	return tea.KeyPressMsg{Code: r[0], Text: k}
-}
+// keyPress is the press of key k (uitest.Press).
+func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
 
 // run executes cmd and feeds every resulting message back into m,
 // following batches, until nothing is left. Ticks are executed at once
@@ -72,32 +58,21 @@ func keyPress(k string) tea.KeyPressMsg {
 // clipboard and other runtime commands are collected and returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case ageTickMsg, clearFlashMsg:
 			// timers: dropped, so tests can still see the flash message
+			return nil
 		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, syncProgressMsg, detailLoadedMsg, flashMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
 		default:
-			if isPaneMsg(msg) {
-				_, next := m.Update(msg)
-				queue = append(queue, next)
-			} else {
+			if !isPaneMsg(msg) {
 				others = append(others, msg)
+				return nil
 			}
 		}
-	}
+		_, next := m.Update(msg)
+		return next
+	})
 	return others
 }
 
@@ -108,3 +83,24 @@ func isPaneMsg(msg tea.Msg) bool {
 }
 
 func fmtType(v any) string { return fmt.Sprintf("%T", v) }
+
+// requireGoldenScreen checks that the rendered screen out fills exactly
+// w×h cells and, in 256 colours, matches the test's golden file.
+func requireGoldenScreen(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n != w {
+			t.Errorf("line %d is %d cells, want %d: %q", i, n, w, ansi.Strip(l))
+		}
+	}
+	var buf bytes.Buffer
+	cw := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
+	if _, err := cw.WriteString(out); err != nil {
+		t.Fatal(err)
+	}
+	golden.RequireEqual(t, buf.String())
+}

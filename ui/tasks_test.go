@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -10,9 +9,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/views"
@@ -352,22 +348,7 @@ func TestGoldenTasks(t *testing.T) {
 				tasks.states = map[string]views.WriteState{"00T000000000004AAA": views.WritePending}
 				run(m, m.loadTasks())
 				press(m, "j")
-				out := m.render()
-				lines := strings.Split(out, "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%d lines, want %d", len(lines), size[1])
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Errorf("line %d is %d cells, want %d: %q", i, w, size[0], ansi.Strip(l))
-					}
-				}
-				var buf bytes.Buffer
-				w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
-				if _, err := w.WriteString(out); err != nil {
-					t.Fatal(err)
-				}
-				golden.RequireEqual(t, buf.String())
+				requireGoldenScreen(t, m.render(), size[0], size[1])
 			})
 		}
 	}

@@ -1,17 +1,14 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -31,26 +28,18 @@ func newWriting(t *testing.T, w, h int) (*Model, *fakeWriter) {
 // returns the messages that are the runtime's (quit, clipboard).
 func drive(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
+		case ageTickMsg, clearFlashMsg:
+			return nil
 		}
-		switch msg := c().(type) {
-		case nil, ageTickMsg, clearFlashMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if strings.HasPrefix(fmtType(msg), "tea.") {
-				others = append(others, msg)
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
+		if strings.HasPrefix(fmtType(msg), "tea.") {
+			others = append(others, msg)
+			return nil
 		}
-	}
+		_, next := m.Update(msg)
+		return next
+	})
 	return others
 }
 
@@ -460,22 +449,7 @@ func TestGoldenWriteOverlays(t *testing.T) {
 				if m.overlay() == nil {
 					t.Fatal("no overlay")
 				}
-				out := m.render()
-				lines := strings.Split(out, "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%d lines, want %d", len(lines), size[1])
-				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Errorf("line %d is %d cells, want %d: %q", i, w, size[0], ansi.Strip(l))
-					}
-				}
-				var buf bytes.Buffer
-				w := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
-				if _, err := w.WriteString(out); err != nil {
-					t.Fatal(err)
-				}
-				golden.RequireEqual(t, buf.String())
+				requireGoldenScreen(t, m.render(), size[0], size[1])
 			})
 		}
 	}

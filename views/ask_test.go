@@ -10,6 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/internal/uitest"
 )
 
 // askPane returns an available question pane of w×h.
@@ -24,24 +26,15 @@ func askPane(dark bool, w, h int) *Ask {
 // (debounce, render) back, and returns the messages meant for the root.
 func askDrain(p *Ask, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case askDebounceMsg, askRenderedMsg, askRerenderMsg:
 			_, next := p.Update(msg)
-			queue = append(queue, next)
-		default:
-			out = append(out, msg)
+			return next
 		}
-	}
+		out = append(out, msg)
+		return nil
+	})
 	return out
 }
 

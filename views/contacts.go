@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/store/book"
-	"github.com/lazyforce/lazyforce/ui/theme"
 )
 
 // ContactSort is a column the contacts list can be sorted by.
@@ -104,11 +102,8 @@ const ContactsPane PaneID = "Contacts"
 // Contacts is the contacts list pane: every contact with their account.
 type Contacts struct {
 	filteredList[*ContactIndex]
-	ctx     *Context
-	sort    ContactSort
-	desc    bool
-	seq     int   // of the snapshot shown
-	loadErr error // why the last read failed
+	listOrder[ContactSort]
+	ctx *Context
 	// account, when not empty, limits the list to that account's
 	// contacts (ShowContactsMsg); esc shows every contact again.
 	account     string
@@ -165,27 +160,19 @@ func sortedRows(f *filter, order []int, desc bool) []int {
 
 // Selected returns the selected contact.
 func (p *Contacts) Selected() (book.Contact, bool) {
-	if len(p.rows) == 0 {
+	r, ok := p.selectedRow()
+	if !ok {
 		return book.Contact{}, false
 	}
-	return p.index.Contacts[p.rows[p.cursor]], true
+	return p.index.Contacts[r], true
 }
-
-// Rows returns how many contacts are displayed.
-func (p *Contacts) Rows() int { return len(p.rows) }
-
-// Query returns the applied filter text.
-func (p *Contacts) Query() string { return p.filter.query }
-
-// Sort returns the sort column and whether it is descending.
-func (p *Contacts) Sort() (ContactSort, bool) { return p.sort, p.desc }
 
 // Update implements Pane.
 func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Contacts
 	switch msg := msg.(type) {
 	case ContactsLoadedMsg:
-		return p, p.loaded(msg)
+		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	case ShowContactsMsg:
 		p.filter.clear()
 		p.account, p.accountName = msg.AccountID, msg.AccountName
@@ -207,33 +194,12 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
-	switch {
-	case key.Matches(kp, k.SortNext):
-		p.sort = (p.sort + 1) % numContactSorts
-	case key.Matches(kp, k.SortPrev):
-		p.sort = (p.sort + numContactSorts - 1) % numContactSorts
-	case key.Matches(kp, k.Reverse):
-		p.desc = !p.desc
-	default:
+	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numContactSorts) {
 		cmd, _ := recordKeys(kp, &k.List, ContactsPane, ContactRecord, p.selectedID())
 		return p, cmd
 	}
 	p.refresh()
 	return p, nil
-}
-
-// loaded shows a snapshot unless a newer one is shown.
-func (p *Contacts) loaded(msg ContactsLoadedMsg) tea.Cmd {
-	if msg.Seq < p.seq {
-		return nil
-	}
-	p.seq = msg.Seq
-	if msg.Err != nil {
-		p.loadErr = msg.Err
-		return nil
-	}
-	p.loadErr = nil
-	return p.SetData(msg.Index)
 }
 
 // View implements Pane.
@@ -247,11 +213,7 @@ func (p *Contacts) View() string {
 	if p.account != "" {
 		name, total = "Contacts of "+Sanitize(p.accountName), p.inAccount
 	}
-	b.WriteString(listTitle(st, name, "", len(p.rows), total, &p.filter, p.sort.String(), p.desc, p.width))
-	if line, ok := p.filter.line(st); ok {
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
+	p.writeTitle(&b, st, name, "", total, p.sort.String(), p.desc)
 
 	// Name and account share what the others leave; email shows when
 	// there is room.
@@ -281,53 +243,15 @@ func (p *Contacts) View() string {
 	b.WriteString(st.Header.Render(cols("Name", "Account", "Title", "Email", actLabel)))
 	b.WriteByte('\n')
 
-	switch {
-	case p.loadErr != nil:
-		b.WriteString(st.Error.Render(fit("  Could not read the contacts: "+p.loadErr.Error(), p.width)))
-	case len(p.rows) == 0 && (p.filter.active() || p.filter.editing):
-		b.WriteString(st.Muted.Render("  No contact matches the filter."))
-	case len(p.rows) == 0 && p.account != "":
-		b.WriteString(st.Muted.Render("  The account has no contacts in the cache."))
-	case len(p.rows) == 0:
-		b.WriteString(st.Muted.Render("  No contacts in the cache yet."))
+	empty := "No contacts in the cache yet."
+	if p.account != "" {
+		empty = "The account has no contacts in the cache."
 	}
-	p.writeRows(&b, func(i int) string {
-		c := &p.index.Contacts[p.rows[i]]
-		line := cols(c.Name, c.AccountName, c.Title, c.Email, date(c.LastActivityDate))
-		return p.row(st, i, p.ctx.markGutter(c.ID, line, i != p.cursor || !p.focused))
+	p.writeRecords(&b, p.ctx, "contacts", "No contact matches the filter.", empty, func(r int) (string, string) {
+		c := &p.index.Contacts[r]
+		return c.ID, cols(c.Name, c.AccountName, c.Title, c.Email, date(c.LastActivityDate))
 	})
 	return padLines(b.String(), p.width, p.paneH)
-}
-
-// row marks line as the selected one when i is the cursor's row.
-func (l *filteredList[I]) row(st *theme.Styles, i int, line string) string {
-	if i != l.cursor {
-		return line
-	}
-	line = "▌" + line[len(" "):]
-	if l.focused {
-		line = st.Selected.Render(line)
-	}
-	return line
-}
-
-// listTitle renders a list's title line: its name, what is shown (scope,
-// e.g. "open", may be empty) out of how many, and the order, followed by a
-// line break.
-func listTitle(st *theme.Styles, name, scope string, shown, total int, f *filter, sortLabel string, desc bool, width int) string {
-	order := sortLabel + " ↑"
-	if desc {
-		order = sortLabel + " ↓"
-	}
-	if f.active() {
-		order = "relevance"
-	}
-	if scope != "" {
-		scope += " · "
-	}
-	title := fmt.Sprintf("%s %s", name, st.Muted.Render(fmt.Sprintf("%s of %s · %ssorted by %s",
-		formatInt(int64(shown)), formatInt(int64(total)), scope, order)))
-	return fitStyled(st.Title.Render(title), width) + "\n"
 }
 
 // ShortHelp implements help.KeyMap.

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/ui/theme"
 )
@@ -74,32 +75,8 @@ func testOpps() []Opportunity {
 	}
 }
 
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "ctrl+s":
-		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
-	}
-	r := []rune(k)
-	return tea.KeyPressMsg{Code: r[0], Text: k}
-}
+// keyPress is the press of key k (uitest.Press).
+func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
 
 // send sends the keys to p and then runs the resulting commands (debounce
 // ticks, searches) to completion, feeding their messages back. It returns
@@ -116,24 +93,15 @@ func send(t *testing.T, p Pane, keys ...string) []tea.Msg {
 
 func drain(p Pane, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case filterTickMsg, filterDoneMsg:
 			_, next := p.Update(msg)
-			queue = append(queue, next)
-		default:
-			out = append(out, msg)
+			return next
 		}
-	}
+		out = append(out, msg)
+		return nil
+	})
 	return out
 }
 

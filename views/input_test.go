@@ -6,30 +6,24 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/internal/uitest"
 )
 
 // settle runs cmd and what follows from it like drain, and counts the
 // searches (fuzzy matches over the keys) that ran.
 func settle(p Pane, cmd tea.Cmd) (searches int) {
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case filterDoneMsg:
 			searches++
-			_, next := p.Update(msg)
-			queue = append(queue, next)
 		case filterTickMsg:
-			_, next := p.Update(msg)
-			queue = append(queue, next)
+		default:
+			return nil
 		}
-	}
+		_, next := p.Update(msg)
+		return next
+	})
 	return searches
 }
 

@@ -95,12 +95,9 @@ const LeadsPane PaneID = "Leads"
 // source and age.
 type Leads struct {
 	filteredList[*LeadIndex]
-	ctx     *Context
-	sort    LeadSort
-	desc    bool
-	all     bool  // show converted and closed leads too
-	seq     int   // of the snapshot shown
-	loadErr error // why the last read failed
+	listOrder[LeadSort]
+	ctx *Context
+	all bool // show converted and closed leads too
 }
 
 var _ Pane = (*Leads)(nil)
@@ -136,20 +133,12 @@ func (p *Leads) rowsOf() []int {
 
 // Selected returns the selected lead.
 func (p *Leads) Selected() (book.Lead, bool) {
-	if len(p.rows) == 0 {
+	r, ok := p.selectedRow()
+	if !ok {
 		return book.Lead{}, false
 	}
-	return p.index.Leads[p.rows[p.cursor]], true
+	return p.index.Leads[r], true
 }
-
-// Rows returns how many leads are displayed.
-func (p *Leads) Rows() int { return len(p.rows) }
-
-// Query returns the applied filter text.
-func (p *Leads) Query() string { return p.filter.query }
-
-// Sort returns the sort column and whether it is descending.
-func (p *Leads) Sort() (LeadSort, bool) { return p.sort, p.desc }
 
 // All reports whether closed and converted leads are shown too.
 func (p *Leads) All() bool { return p.all }
@@ -157,7 +146,7 @@ func (p *Leads) All() bool { return p.all }
 // Update implements Pane.
 func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if msg, ok := msg.(LeadsLoadedMsg); ok {
-		return p, p.loaded(msg)
+		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	}
 	k := &p.ctx.Keys.Leads
 	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
@@ -168,12 +157,7 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, nil
 	}
 	switch {
-	case key.Matches(kp, k.SortNext):
-		p.sort = (p.sort + 1) % numLeadSorts
-	case key.Matches(kp, k.SortPrev):
-		p.sort = (p.sort + numLeadSorts - 1) % numLeadSorts
-	case key.Matches(kp, k.Reverse):
-		p.desc = !p.desc
+	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numLeadSorts):
 	case key.Matches(kp, k.Status):
 		p.all = !p.all
 	default:
@@ -182,20 +166,6 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	}
 	p.refresh()
 	return p, nil
-}
-
-// loaded shows a snapshot unless a newer one is shown.
-func (p *Leads) loaded(msg LeadsLoadedMsg) tea.Cmd {
-	if msg.Seq < p.seq {
-		return nil
-	}
-	p.seq = msg.Seq
-	if msg.Err != nil {
-		p.loadErr = msg.Err
-		return nil
-	}
-	p.loadErr = nil
-	return p.SetData(msg.Index)
 }
 
 // leadAge is how long an open lead has been waiting: whole days since it
@@ -219,11 +189,7 @@ func (p *Leads) View() string {
 	if p.all {
 		scope, total = "all", len(p.index.Leads)
 	}
-	b.WriteString(listTitle(st, "Leads", scope, len(p.rows), total, &p.filter, p.sort.String(), p.desc, p.width))
-	if line, ok := p.filter.line(st); ok {
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
+	p.writeTitle(&b, st, "Leads", scope, total, p.sort.String(), p.desc)
 
 	// Name and company share what the others leave; the owner and then
 	// the email show when there is room.
@@ -255,21 +221,14 @@ func (p *Leads) View() string {
 	b.WriteString(st.Header.Render(cols("Name", "Company", "Status", "Source", "Age", "Email", "Owner")))
 	b.WriteByte('\n')
 
-	switch {
-	case p.loadErr != nil:
-		b.WriteString(st.Error.Render(fit("  Could not read the leads: "+p.loadErr.Error(), p.width)))
-	case len(p.rows) == 0 && (p.filter.active() || p.filter.editing):
-		b.WriteString(st.Muted.Render("  No lead matches the filter."))
-	case len(p.rows) == 0 && !p.all && len(p.index.Leads) > 0:
-		b.WriteString(st.Muted.Render("  No open leads."))
-	case len(p.rows) == 0:
-		b.WriteString(st.Muted.Render("  No leads in the cache yet."))
+	empty := "No leads in the cache yet."
+	if !p.all && len(p.index.Leads) > 0 {
+		empty = "No open leads."
 	}
 	now := p.ctx.Now()
-	p.writeRows(&b, func(i int) string {
-		l := &p.index.Leads[p.rows[i]]
-		line := cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName)
-		return p.row(st, i, p.ctx.markGutter(l.ID, line, i != p.cursor || !p.focused))
+	p.writeRecords(&b, p.ctx, "leads", "No lead matches the filter.", empty, func(r int) (string, string) {
+		l := &p.index.Leads[r]
+		return l.ID, cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName)
 	})
 	return padLines(b.String(), p.width, p.paneH)
 }

@@ -1,12 +1,14 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/ui/theme"
 )
 
 // rowList is the cursor and the scroll window over a list's displayed
@@ -89,6 +91,33 @@ func recordKeys(kp tea.KeyPressMsg, k *keymap.List, from PaneID, kind RecordKind
 	return requestCmd(msg), true
 }
 
+// listOrder is a sorted list's order: its sort column and whether it is
+// descending.
+type listOrder[S ~int] struct {
+	sort S
+	desc bool
+}
+
+// Sort returns the sort column and whether it is descending.
+func (o *listOrder[S]) Sort() (S, bool) { return o.sort, o.desc }
+
+// sortKey applies kp when it is one of the keys that change the order:
+// the next or the previous of n columns, or reverse. It reports whether
+// kp was one of them.
+func (o *listOrder[S]) sortKey(kp tea.KeyPressMsg, next, prev, reverse key.Binding, n S) bool {
+	switch {
+	case key.Matches(kp, next):
+		o.sort = (o.sort + 1) % n
+	case key.Matches(kp, prev):
+		o.sort = (o.sort + n - 1) % n
+	case key.Matches(kp, reverse):
+		o.desc = !o.desc
+	default:
+		return false
+	}
+	return true
+}
+
 // requestCmd wraps a request message for the root in a command.
 func requestCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
@@ -114,6 +143,35 @@ type filteredList[I searchIndex] struct {
 	focused bool
 	rowsOf  func() []int
 	idOf    func(ix I, row int) string
+	seq     int   // of the snapshot shown (load)
+	loadErr error // why the last read failed
+}
+
+// load shows the snapshot ix of read seq unless a newer one is shown; a
+// failed read (err) keeps what is shown and records why.
+func (l *filteredList[I]) load(seq int, ix I, err error) tea.Cmd {
+	if seq < l.seq {
+		return nil
+	}
+	l.seq, l.loadErr = seq, err
+	if err != nil {
+		return nil
+	}
+	return l.SetData(ix)
+}
+
+// Rows returns how many records are displayed.
+func (l *filteredList[I]) Rows() int { return len(l.rows) }
+
+// Query returns the applied filter text.
+func (l *filteredList[I]) Query() string { return l.filter.query }
+
+// selectedRow returns the selected record's index in the data.
+func (l *filteredList[I]) selectedRow() (int, bool) {
+	if len(l.rows) == 0 {
+		return 0, false
+	}
+	return l.rows[l.cursor], true
 }
 
 // SetSize implements Pane.
@@ -244,4 +302,67 @@ func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (cmd
 		return nil, true
 	}
 	return nil, false
+}
+
+// row marks line as the selected one when i is the cursor's row.
+func (l *filteredList[I]) row(st *theme.Styles, i int, line string) string {
+	if i != l.cursor {
+		return line
+	}
+	line = "▌" + line[len(" "):]
+	if l.focused {
+		line = st.Selected.Render(line)
+	}
+	return line
+}
+
+// listTitle renders a list's title line: its name, what is shown (scope,
+// e.g. "open", may be empty) out of how many, and the order, followed by a
+// line break.
+func listTitle(st *theme.Styles, name, scope string, shown, total int, f *filter, sortLabel string, desc bool, width int) string {
+	order := sortLabel + " ↑"
+	if desc {
+		order = sortLabel + " ↓"
+	}
+	if f.active() {
+		order = "relevance"
+	}
+	if scope != "" {
+		scope += " · "
+	}
+	title := fmt.Sprintf("%s %s", name, st.Muted.Render(fmt.Sprintf("%s of %s · %ssorted by %s",
+		formatInt(int64(shown)), formatInt(int64(total)), scope, order)))
+	return fitStyled(st.Title.Render(title), width) + "\n"
+}
+
+// writeTitle writes the list's title line (listTitle: name, scope, out of
+// total, in the order sortLabel, desc) and, while it is shown, the
+// filter's line.
+func (l *filteredList[I]) writeTitle(b *strings.Builder, st *theme.Styles, name, scope string, total int, sortLabel string, desc bool) {
+	b.WriteString(listTitle(st, name, scope, len(l.rows), total, &l.filter, sortLabel, desc, l.width))
+	if line, ok := l.filter.line(st); ok {
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+}
+
+// writeRecords writes the rows in the window, each the line of the
+// record under it (record: its Id, for its write mark, and its line),
+// after why nothing shows when so: the last read failed (reading the
+// plural, e.g. "contacts"), nothing matches the filter (noMatch), or
+// there are no rows (empty).
+func (l *filteredList[I]) writeRecords(b *strings.Builder, ctx *Context, plural, noMatch, empty string, record func(r int) (id, line string)) {
+	st := ctx.Styles
+	switch {
+	case l.loadErr != nil:
+		b.WriteString(st.Error.Render(fit("  Could not read the "+plural+": "+l.loadErr.Error(), l.width)))
+	case len(l.rows) == 0 && (l.filter.active() || l.filter.editing):
+		b.WriteString(st.Muted.Render("  " + noMatch))
+	case len(l.rows) == 0:
+		b.WriteString(st.Muted.Render("  " + empty))
+	}
+	l.writeRows(b, func(i int) string {
+		id, line := record(l.rows[i])
+		return l.row(st, i, ctx.markGutter(id, line, i != l.cursor || !l.focused))
+	})
 }

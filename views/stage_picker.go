@@ -271,14 +271,8 @@ func (p *StagePicker) updateStage(msg tea.KeyPressMsg) tea.Cmd {
 
 // typed passes a key or paste, cleaned, to the filter input.
 func (p *StagePicker) typed(msg tea.Msg) tea.Cmd {
-	msg, ok := CleanInput(msg)
-	if !ok {
-		return nil
-	}
-	before := p.filter.Value()
-	var cmd tea.Cmd
-	p.filter, cmd = p.filter.Update(msg)
-	if p.filter.Value() != before {
+	cmd, changed := editInput(&p.filter, msg)
+	if changed {
 		p.applyFilter()
 	}
 	return cmd

@@ -451,14 +451,8 @@ func (f *TaskForm) complete(cur *formField) bool {
 // typed passes a key or paste, cleaned, to a text field and forgets its
 // error once the user changes it.
 func (f *TaskForm) typed(cur *formField, msg tea.Msg) tea.Cmd {
-	msg, ok := CleanInput(msg)
-	if !ok {
-		return nil
-	}
-	before := cur.input.Value()
-	var cmd tea.Cmd
-	cur.input, cmd = cur.input.Update(msg)
-	if cur.input.Value() != before {
+	cmd, changed := editInput(&cur.input, msg)
+	if changed {
 		delete(f.errs, cur.name)
 	}
 	return cmd

@@ -155,22 +155,21 @@ func (p *Tasks) load(msg TasksLoadedMsg) {
 	}
 	selected, _ := p.Selected()
 	p.loadErr, p.tasks, p.states = nil, msg.Tasks, msg.States
-	p.regroup()
-	for i, r := range p.rows {
-		if r >= 0 && p.tasks[r].ID == selected.ID {
-			p.setCursor(i)
-			return
-		}
-	}
-	p.onTask(1)
+	p.regroupKeeping(selected.ID)
 }
 
 // Refresh regroups the tasks (the day changed).
 func (p *Tasks) Refresh() {
 	selected, _ := p.Selected()
+	p.regroupKeeping(selected.ID)
+}
+
+// regroupKeeping regroups the tasks, keeping task id selected when it is
+// still there, else selecting the first task.
+func (p *Tasks) regroupKeeping(id string) {
 	p.regroup()
 	for i, r := range p.rows {
-		if r >= 0 && p.tasks[r].ID == selected.ID {
+		if r >= 0 && p.tasks[r].ID == id {
 			p.setCursor(i)
 			return
 		}

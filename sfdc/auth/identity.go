@@ -21,9 +21,18 @@ type publicToken struct {
 	OrgID       string    `json:"org_id,omitempty"`
 }
 
-func marshalPublic(t Token) ([]byte, error) {
-	return json.Marshal(publicToken{InstanceURL: t.InstanceURL, ID: t.ID, IssuedAt: t.IssuedAt, Scope: t.Scope,
-		Username: t.Username, UserID: t.UserID, OrgID: t.OrgID})
+func marshalPublic(t Token) ([]byte, error) { return json.Marshal(publicOf(t)) }
+
+// publicOf is all of t but its secrets.
+func publicOf(t Token) publicToken {
+	return publicToken{InstanceURL: t.InstanceURL, ID: t.ID, IssuedAt: t.IssuedAt, Scope: t.Scope,
+		Username: t.Username, UserID: t.UserID, OrgID: t.OrgID}
+}
+
+// token is the token of p with its secrets.
+func (p publicToken) token(accessToken, refreshToken string) Token {
+	return Token{AccessToken: accessToken, RefreshToken: refreshToken, InstanceURL: p.InstanceURL, ID: p.ID,
+		IssuedAt: p.IssuedAt, Scope: p.Scope, Username: p.Username, UserID: p.UserID, OrgID: p.OrgID}
 }
 
 // Identify fills tok's Username, UserID and OrgID from the org's userinfo

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"time"
 
 	"github.com/zalando/go-keyring"
 )
@@ -120,21 +119,15 @@ func (s *Store) Path(alias string) string { return filepath.Join(s.dir, alias+".
 
 // credFile is the file's content; the tokens only when Secrets is "file".
 type credFile struct {
-	Version      int       `json:"version"`
-	Method       Method    `json:"method"`
-	LoginURL     string    `json:"login_url,omitempty"`
-	ClientID     string    `json:"client_id,omitempty"`
-	SFAlias      string    `json:"sf_alias,omitempty"`
-	InstanceURL  string    `json:"instance_url"`
-	ID           string    `json:"id,omitempty"`
-	IssuedAt     time.Time `json:"issued_at,omitzero"`
-	Scope        string    `json:"scope,omitempty"`
-	Username     string    `json:"username,omitempty"`
-	UserID       string    `json:"user_id,omitempty"`
-	OrgID        string    `json:"org_id,omitempty"`
-	Secrets      Location  `json:"secrets"`
-	AccessToken  string    `json:"access_token,omitempty"`
-	RefreshToken string    `json:"refresh_token,omitempty"`
+	Version      int      `json:"version"`
+	Method       Method   `json:"method"`
+	LoginURL     string   `json:"login_url,omitempty"`
+	ClientID     string   `json:"client_id,omitempty"`
+	SFAlias      string   `json:"sf_alias,omitempty"`
+	publicToken           // the token but its secrets
+	Secrets      Location `json:"secrets"`
+	AccessToken  string   `json:"access_token,omitempty"`
+	RefreshToken string   `json:"refresh_token,omitempty"`
 }
 
 // keychainSecret is the keychain entry's content.
@@ -151,8 +144,7 @@ func (s *Store) Save(alias string, c *Credentials) (Location, error) {
 	}
 	t := c.Token
 	f := credFile{Version: 1, Method: c.Method, LoginURL: c.LoginURL, ClientID: c.ClientID, SFAlias: c.SFAlias,
-		InstanceURL: t.InstanceURL, ID: t.ID, IssuedAt: t.IssuedAt, Scope: t.Scope, Username: t.Username,
-		UserID: t.UserID, OrgID: t.OrgID, Secrets: InFile}
+		publicToken: publicOf(t), Secrets: InFile}
 	if s.kr != nil {
 		secret, err := json.Marshal(keychainSecret{t.AccessToken, t.RefreshToken})
 		if err != nil {
@@ -205,8 +197,7 @@ func (s *Store) Load(alias string) (*Credentials, error) {
 		return nil, fmt.Errorf("load credentials: %s is damaged (%v): log in again with `lazyforce login --alias %s`", path, err, alias)
 	}
 	c := &Credentials{Method: f.Method, LoginURL: f.LoginURL, ClientID: f.ClientID, SFAlias: f.SFAlias,
-		Token: Token{AccessToken: f.AccessToken, RefreshToken: f.RefreshToken, InstanceURL: f.InstanceURL, ID: f.ID,
-			IssuedAt: f.IssuedAt, Scope: f.Scope, Username: f.Username, UserID: f.UserID, OrgID: f.OrgID}}
+		Token: f.token(f.AccessToken, f.RefreshToken)}
 	if f.Secrets == InKeychain {
 		if s.kr == nil {
 			return nil, fmt.Errorf("load credentials of org %s: they are in the keychain, which is not in use", alias)

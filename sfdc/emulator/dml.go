@@ -248,16 +248,14 @@ func (o *org) liveRecordLocked(def *ObjectDef, rawID string) (string, Record, *E
 // update changes fields of a record. A non-zero ifUnmodifiedSince fails
 // with 412 when the record changed after it.
 func (o *org) update(w writer, object, rawID string, fields map[string]any, ifUnmodifiedSince time.Time) *Error {
-	def, ok := o.schema.Lookup(object)
-	if !ok {
-		return errNotFound()
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	id, old, err := o.liveRecordLocked(def, rawID)
-	if err != nil {
-		return err
-	}
+	return o.onLiveRecord(object, rawID, func(def *ObjectDef, id string, old Record) *Error {
+		return o.updateLocked(w, def, id, old, fields, ifUnmodifiedSince)
+	})
+}
+
+// updateLocked is update of the live record id (old) of def, the org
+// locked.
+func (o *org) updateLocked(w writer, def *ObjectDef, id string, old Record, fields map[string]any, ifUnmodifiedSince time.Time) *Error {
 	if !def.Updateable {
 		return errf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", nil, "entity type cannot be updated: %s", def.Name)
 	}
@@ -295,6 +293,18 @@ func (o *org) update(w writer, object, rawID string, fields map[string]any, ifUn
 
 // delete moves a record (and its cascade children) to the recycle bin.
 func (o *org) delete(w writer, object, rawID string) *Error {
+	return o.onLiveRecord(object, rawID, func(def *ObjectDef, id string, old Record) *Error {
+		if !def.Deletable {
+			return errf(http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", nil, "insufficient access rights on object id")
+		}
+		o.markDeletedLocked(w, def, id, old)
+		return nil
+	})
+}
+
+// onLiveRecord runs fn, with the org locked, on the live record of object
+// that a client-supplied id names (liveRecordLocked).
+func (o *org) onLiveRecord(object, rawID string, fn func(def *ObjectDef, id string, old Record) *Error) *Error {
 	def, ok := o.schema.Lookup(object)
 	if !ok {
 		return errNotFound()
@@ -305,11 +315,7 @@ func (o *org) delete(w writer, object, rawID string) *Error {
 	if err != nil {
 		return err
 	}
-	if !def.Deletable {
-		return errf(http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", nil, "insufficient access rights on object id")
-	}
-	o.markDeletedLocked(w, def, id, old)
-	return nil
+	return fn(def, id, old)
 }
 
 func (o *org) markDeletedLocked(w writer, def *ObjectDef, id string, old Record) {

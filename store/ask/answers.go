@@ -637,11 +637,10 @@ func (x *exec) rank(q *question) error {
 			n = 1
 		}
 		s.add("Amount != null", "")
-		rows, err := x.query(fmt.Sprintf("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, Owner.Name FROM Opportunity%s ORDER BY Amount %s LIMIT %d", s.where(), dir, n))
+		rows, _, err := x.opportunityRows(s, false, fmt.Sprintf(" ORDER BY Amount %s LIMIT %d", dir, n))
 		if err != nil {
 			return err
 		}
-		x.a.Rows = rows
 		adj := "largest"
 		if asc {
 			adj = "smallest"
@@ -657,14 +656,14 @@ func (x *exec) rank(q *question) error {
 			amt, _ := num(r, "Amount")
 			bars = append(bars, Bar{Label: str(r, "Name"), Value: amt, Count: 1})
 			x.a.Links = append(x.a.Links, Link{Object: "Opportunity", ID: str(r, "Id"), Name: str(r, "Name")})
-			trows = append(trows, []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(amt), str(r, "CloseDate"), str(r, "Owner.Name")})
+			trows = append(trows, x.oppCells(r, false))
 		}
 		x.a.Breakdown = bars
 		if len(rows) == 0 {
 			x.md.WriteString("No opportunities match.\n")
 			return nil
 		}
-		table(&x.md, []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Owner"}, trows)
+		table(&x.md, oppHead(false), trows)
 		return nil
 	}
 	n := q.n
@@ -1102,6 +1101,52 @@ func (x *exec) listing(object string, rows []rowLike, head []string, cells func(
 	}
 }
 
+// opportunityRows queries the opportunities in scope s, in the order (and
+// limit) of tail, with the fields of their table (oppCells; modified: with
+// LastModifiedDate), and makes them the answer's rows; total is the sum of
+// their amounts.
+func (x *exec) opportunityRows(s *scope, modified bool, tail string) (rows []rowLike, total float64, err error) {
+	fields := "Id, Name, Account.Name, StageName, Amount, CloseDate, "
+	if modified {
+		fields += "LastModifiedDate, "
+	}
+	rows, err = x.query("SELECT " + fields + "Owner.Name FROM Opportunity" + s.where() + tail)
+	if err != nil {
+		return nil, 0, err
+	}
+	x.a.Rows = rows
+	for _, r := range rows {
+		v, _ := num(r, "Amount")
+		total += v
+	}
+	return rows, total, nil
+}
+
+// oppHead is the header of a table of opportunities (oppCells).
+func oppHead(modified bool) []string {
+	if modified {
+		return []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Last modified", "Owner"}
+	}
+	return []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Owner"}
+}
+
+// oppCells is an opportunity's row in a table of opportunities: with the
+// day it was last modified when modified.
+func (x *exec) oppCells(r rowLike, modified bool) []string {
+	v, _ := num(r, "Amount")
+	cells := []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(v), str(r, "CloseDate")}
+	if modified {
+		cells = append(cells, day(str(r, "LastModifiedDate")))
+	}
+	return append(cells, str(r, "Owner.Name"))
+}
+
+// listOpportunities writes a table of the opportunities rows (oppCells)
+// and links them.
+func (x *exec) listOpportunities(rows []rowLike, modified bool) {
+	x.listing("Opportunity", rows, oppHead(modified), func(r rowLike) []string { return x.oppCells(r, modified) }, 50)
+}
+
 // recent answers "recently created / modified RECORDS".
 func (x *exec) recent(q *question) error {
 	field, verb := "CreatedDate", "created"
@@ -1149,21 +1194,12 @@ func (x *exec) closing(q *question) error {
 		x.a.Range = q.rng
 	}
 	s := x.oppScope(q, "", "open")
-	rows, err := x.query("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, Owner.Name FROM Opportunity" + s.where() + " ORDER BY CloseDate, Amount DESC")
+	rows, total, err := x.opportunityRows(s, false, " ORDER BY CloseDate, Amount DESC")
 	if err != nil {
 		return err
 	}
-	x.a.Rows = rows
-	total := 0.0
-	for _, r := range rows {
-		v, _ := num(r, "Amount")
-		total += v
-	}
 	fmt.Fprintf(&x.md, "**%s, %s** — open opportunities %s.\n\n", count(len(rows), "deal", "deals"), x.e.money(total), s.text())
-	x.listing("Opportunity", rows, []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Owner"}, func(r rowLike) []string {
-		v, _ := num(r, "Amount")
-		return []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(v), str(r, "CloseDate"), str(r, "Owner.Name")}
-	}, 50)
+	x.listOpportunities(rows, false)
 	return nil
 }
 
@@ -1198,22 +1234,13 @@ func (x *exec) stale(q *question) error {
 	q.rng = rng
 	cut := x.e.today().AddDate(0, 0, -days)
 	s.add("LastModifiedDate < "+soqlDateTime(cut, x.e.loc), fmt.Sprintf("not modified since %s (%d days)", cut.Format("2 Jan 2006"), days))
-	rows, err := x.query("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, LastModifiedDate, Owner.Name FROM Opportunity" + s.where() + " ORDER BY LastModifiedDate, Name")
+	rows, total, err := x.opportunityRows(s, true, " ORDER BY LastModifiedDate, Name")
 	if err != nil {
 		return err
 	}
-	x.a.Rows = rows
-	total := 0.0
-	for _, r := range rows {
-		v, _ := num(r, "Amount")
-		total += v
-	}
 	x.a.Range = nil
 	fmt.Fprintf(&x.md, "**%s, %s** — open opportunities %s.\n\n", count(len(rows), "stale deal", "stale deals"), x.e.money(total), s.text())
-	x.listing("Opportunity", rows, []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Last modified", "Owner"}, func(r rowLike) []string {
-		v, _ := num(r, "Amount")
-		return []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(v), str(r, "CloseDate"), day(str(r, "LastModifiedDate")), str(r, "Owner.Name")}
-	}, 50)
+	x.listOpportunities(rows, true)
 	return nil
 }
 
@@ -1294,21 +1321,12 @@ func (x *exec) list(q *question) error {
 		return nil
 	}
 	s := x.oppScope(q, "", q.status)
-	rows, err := x.query("SELECT Id, Name, Account.Name, StageName, Amount, CloseDate, Owner.Name FROM Opportunity" + s.where() + " ORDER BY CloseDate, Name")
+	rows, total, err := x.opportunityRows(s, false, " ORDER BY CloseDate, Name")
 	if err != nil {
 		return err
 	}
-	x.a.Rows = rows
-	total := 0.0
-	for _, r := range rows {
-		v, _ := num(r, "Amount")
-		total += v
-	}
 	fmt.Fprintf(&x.md, "**%s, %s** — %sopportunities %s.\n\n", count(len(rows), "opportunity", "opportunities"), x.e.money(total), statusWord(q.status), s.text())
-	x.listing("Opportunity", rows, []string{"Opportunity", "Account", "Stage", "Amount", "Close date", "Owner"}, func(r rowLike) []string {
-		v, _ := num(r, "Amount")
-		return []string{str(r, "Name"), str(r, "Account.Name"), str(r, "StageName"), x.e.money(v), str(r, "CloseDate"), str(r, "Owner.Name")}
-	}, 50)
+	x.listOpportunities(rows, false)
 	return nil
 }
 

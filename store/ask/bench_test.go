@@ -3,15 +3,12 @@ package ask
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
-	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
@@ -46,29 +43,7 @@ func BenchmarkAsk(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
 		scale = v
 	}
-	ts := emulator.StartTest(b, emulator.Options{Seed: demoSeed, Scale: scale, Now: func() time.Time { return benchNow }})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(b.TempDir(), "cache.db"), store.Options{Org: "bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return benchNow }}); err != nil {
-		b.Fatal(err)
-	}
-	n, _ := st.Count("Opportunity")
-	b.Logf("synced %d opportunities in %v", n, time.Since(start).Round(time.Millisecond))
+	st, _ := booktest.Demo(b, booktest.Options{Seed: demoSeed, Scale: scale, Now: func() time.Time { return benchNow }, Scope: syncer.DefaultScope()})
 	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
 	if err != nil {
 		b.Fatal(err)

@@ -1,14 +1,12 @@
 package ask
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
@@ -22,26 +20,5 @@ const demoSeed = 1
 // into a fresh cache through the real sync path.
 func syncedDemo(t testing.TB) (*store.Store, *sfdc.Client) {
 	t.Helper()
-	ctx := context.Background()
-	ts := emulator.StartTest(t, emulator.Options{Seed: demoSeed, Now: func() time.Time { return benchNow }})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return benchNow }}); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
+	return booktest.Demo(t, booktest.Options{Seed: demoSeed, Now: func() time.Time { return benchNow }, Scope: syncer.DefaultScope()})
 }

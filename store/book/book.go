@@ -130,6 +130,31 @@ func listOwned[T any](ctx context.Context, b *Book, object string, fields []stri
 	return list(ctx, b, object, fields, 0, func(key string, r soql.Record) T { return of(key, r, users) })
 }
 
+// listInAccounts is list for records with an owner and an account: of
+// also gets the users' and the accounts' names by Id. perAccount is about
+// how many records an account has (list's size hint).
+func listInAccounts[T any](ctx context.Context, b *Book, object string, fields []string, perAccount int, of func(key string, r soql.Record, users, accounts map[string]string) T) ([]T, error) {
+	users, err := b.names(ctx, "User")
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := b.names(ctx, "Account")
+	if err != nil {
+		return nil, err
+	}
+	return list(ctx, b, object, fields, len(accounts)*perAccount, func(key string, r soql.Record) T { return of(key, r, users, accounts) })
+}
+
+// one returns the cached record id of object as of decodes it; ok is
+// false when it is not cached.
+func one[T any](ctx context.Context, b *Book, object, id string, fields []string, of func(key string, r soql.Record) T) (v T, ok bool, err error) {
+	r, ok, err := b.get(object, id, fields)
+	if err != nil || !ok {
+		return v, ok, err
+	}
+	return of(id, r), true, ctx.Err()
+}
+
 // Accounts returns every cached account with its owner's name, in Id
 // order (from its snapshot while the cache is unchanged).
 func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
@@ -154,15 +179,7 @@ func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
 
 // readOpportunities is Opportunities read from the records.
 func (b *Book) readOpportunities(ctx context.Context) ([]Opportunity, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
-	}
-	accounts, err := b.names(ctx, "Account")
-	if err != nil {
-		return nil, err
-	}
-	return list(ctx, b, "Opportunity", opportunityFields, len(accounts)*5, func(key string, r soql.Record) Opportunity {
+	return listInAccounts(ctx, b, "Opportunity", opportunityFields, 5, func(key string, r soql.Record, users, accounts map[string]string) Opportunity {
 		o := opportunityOf(key, r)
 		o.AccountName, o.OwnerName = accounts[o.AccountID], users[o.OwnerID]
 		return o
@@ -343,26 +360,22 @@ func (b *Book) ContactRoles(ctx context.Context, opportunityID string) ([]Contac
 
 // Account returns one cached account with its owner's name; ok is false
 // when it is not cached.
-func (b *Book) Account(ctx context.Context, id string) (a Account, ok bool, err error) {
-	r, ok, err := b.get("Account", id, accountFields)
-	if err != nil || !ok {
-		return a, ok, err
-	}
-	a = accountOf(id, r)
-	a.OwnerName = b.nameOf(a.OwnerID)
-	return a, true, ctx.Err()
+func (b *Book) Account(ctx context.Context, id string) (Account, bool, error) {
+	return one(ctx, b, "Account", id, accountFields, func(key string, r soql.Record) Account {
+		a := accountOf(key, r)
+		a.OwnerName = b.nameOf(a.OwnerID)
+		return a
+	})
 }
 
 // Opportunity returns one cached opportunity with its account's and
 // owner's names; ok is false when it is not cached.
-func (b *Book) Opportunity(ctx context.Context, id string) (o Opportunity, ok bool, err error) {
-	r, ok, err := b.get("Opportunity", id, opportunityFields)
-	if err != nil || !ok {
-		return o, ok, err
-	}
-	o = opportunityOf(id, r)
-	o.AccountName, o.OwnerName = b.nameOf(o.AccountID), b.nameOf(o.OwnerID)
-	return o, true, ctx.Err()
+func (b *Book) Opportunity(ctx context.Context, id string) (Opportunity, bool, error) {
+	return one(ctx, b, "Opportunity", id, opportunityFields, func(key string, r soql.Record) Opportunity {
+		o := opportunityOf(key, r)
+		o.AccountName, o.OwnerName = b.nameOf(o.AccountID), b.nameOf(o.OwnerID)
+		return o
+	})
 }
 
 // AccountOpportunities returns the opportunities of an account (any

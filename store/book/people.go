@@ -32,15 +32,7 @@ func (b *Book) AllContacts(ctx context.Context) ([]Contact, error) {
 
 // readContacts is AllContacts read from the records.
 func (b *Book) readContacts(ctx context.Context) ([]Contact, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
-	}
-	accounts, err := b.names(ctx, "Account")
-	if err != nil {
-		return nil, err
-	}
-	return list(ctx, b, "Contact", contactFields, len(accounts)*4, func(key string, r soql.Record) Contact {
+	return listInAccounts(ctx, b, "Contact", contactFields, 4, func(key string, r soql.Record, users, accounts map[string]string) Contact {
 		c := contactOf(key, r)
 		c.AccountName, c.OwnerName = accounts[c.AccountID], users[c.OwnerID]
 		return c
@@ -49,52 +41,49 @@ func (b *Book) readContacts(ctx context.Context) ([]Contact, error) {
 
 // Contact returns one cached contact with its account's and owner's
 // names; ok is false when it is not cached.
-func (b *Book) Contact(ctx context.Context, id string) (c Contact, ok bool, err error) {
-	r, ok, err := b.get("Contact", id, contactFields)
-	if err != nil || !ok {
-		return c, ok, err
-	}
-	c = contactOf(id, r)
-	c.AccountName, c.OwnerName = b.nameOf(c.AccountID), b.nameOf(c.OwnerID)
-	return c, true, ctx.Err()
+func (b *Book) Contact(ctx context.Context, id string) (Contact, bool, error) {
+	return one(ctx, b, "Contact", id, contactFields, func(key string, r soql.Record) Contact {
+		c := contactOf(key, r)
+		c.AccountName, c.OwnerName = b.nameOf(c.AccountID), b.nameOf(c.OwnerID)
+		return c
+	})
 }
 
 // Lead returns one cached lead with its owner's name; ok is false when it
 // is not cached.
-func (b *Book) Lead(ctx context.Context, id string) (l Lead, ok bool, err error) {
-	r, ok, err := b.get("Lead", id, leadFields)
-	if err != nil || !ok {
-		return l, ok, err
-	}
-	l = leadOf(id, r)
-	l.OwnerName = b.nameOf(l.OwnerID)
-	return l, true, ctx.Err()
+func (b *Book) Lead(ctx context.Context, id string) (Lead, bool, error) {
+	return one(ctx, b, "Lead", id, leadFields, func(key string, r soql.Record) Lead {
+		l := leadOf(key, r)
+		l.OwnerName = b.nameOf(l.OwnerID)
+		return l
+	})
 }
 
 // ContactDetail returns a contact with its activities (tasks and events
 // naming it; any order). A contact that is not cached is an error.
 func (b *Book) ContactDetail(ctx context.Context, id string) (ContactDetail, error) {
-	var det ContactDetail
-	c, ok, err := b.Contact(ctx, id)
-	if err = notCached(ok, err, "contact", id); err != nil {
-		return det, err
-	}
-	det.Contact = c
-	det.Activities, err = b.Activities(ctx, id, "WhoId")
-	return det, err
+	c, acts, err := personDetail(ctx, b, id, "contact", b.Contact)
+	return ContactDetail{Contact: c, Activities: acts}, err
 }
 
 // LeadDetail returns a lead with its activities (tasks and events naming
 // it; any order). A lead that is not cached is an error.
 func (b *Book) LeadDetail(ctx context.Context, id string) (LeadDetail, error) {
-	var det LeadDetail
-	l, ok, err := b.Lead(ctx, id)
-	if err = notCached(ok, err, "lead", id); err != nil {
-		return det, err
+	l, acts, err := personDetail(ctx, b, id, "lead", b.Lead)
+	return LeadDetail{Lead: l, Activities: acts}, err
+}
+
+// personDetail returns the person (a contact or a lead: what) get reads,
+// with the activities naming them (WhoId). A person who is not cached is
+// an error.
+func personDetail[T any](ctx context.Context, b *Book, id, what string, get func(context.Context, string) (T, bool, error)) (person T, acts []Activity, err error) {
+	person, ok, err := get(ctx, id)
+	if err = notCached(ok, err, what, id); err != nil {
+		var none T
+		return none, nil, err
 	}
-	det.Lead = l
-	det.Activities, err = b.Activities(ctx, id, "WhoId")
-	return det, err
+	acts, err = b.Activities(ctx, id, "WhoId")
+	return person, acts, err
 }
 
 // Open reports whether a lead is still being worked: not converted, and

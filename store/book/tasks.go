@@ -98,15 +98,13 @@ func (b *Book) MyTasks(ctx context.Context, keep func(id string) bool) ([]Task, 
 
 // Task returns one cached task (open or not) with its related records'
 // names; ok is false when it is not cached.
-func (b *Book) Task(ctx context.Context, id string) (t Task, ok bool, err error) {
-	r, ok, err := b.get("Task", id, taskFields)
-	if err != nil || !ok {
-		return t, ok, err
-	}
-	t, _ = taskOf(id, r)
-	t.WhatObject, t.WhatName = b.objectAndName(t.WhatID)
-	t.WhoObject, t.WhoName = b.objectAndName(t.WhoID)
-	return t, true, ctx.Err()
+func (b *Book) Task(ctx context.Context, id string) (Task, bool, error) {
+	return one(ctx, b, "Task", id, taskFields, func(key string, r soql.Record) Task {
+		t, _ := taskOf(key, r)
+		t.WhatObject, t.WhatName = b.objectAndName(t.WhatID)
+		t.WhoObject, t.WhoName = b.objectAndName(t.WhoID)
+		return t
+	})
 }
 
 // objectAndName returns the object and Name of any cached record, or ""

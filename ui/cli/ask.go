@@ -69,18 +69,11 @@ func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) 
 			return nil, err
 		}
 		eo.Live = ask.RunnerFunc(func(ctx context.Context, q string) ([]*soql.Row, error) {
-			res, err := c.Query(ctx, q)
-			if err != nil {
-				return nil, err
-			}
-			rows := make([]*soql.Row, len(res.Records))
-			for i, r := range res.Records {
-				rows[i] = recordRow(r)
-			}
-			return rows, nil
+			rows, _, err := queryOrg(ctx, c, q)
+			return rows, err
 		})
-	} else if last, err := st.LastSync(); err == nil && last.IsZero() {
-		return nil, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", org.Alias)
+	} else if err := emptyCache(st, org, "ask"); err != nil {
+		return nil, err
 	}
 	// The optional model that proposes SOQL for questions outside the
 	// grammar: off unless configured.

@@ -30,6 +30,27 @@ func runCLIWithInput(t *testing.T, stdin string, args ...string) (string, string
 	return out.String(), errb.String(), code
 }
 
+// syncedOrg starts the emulated org of seed 3, logs in to it (with the
+// extra login arguments) in a temporary LAZYFORCE_HOME and syncs it. It
+// returns the org and a client of its own on it.
+func syncedOrg(t *testing.T, login ...string) (*emulator.TestServer, *sfdc.Client) {
+	t.Helper()
+	t.Setenv("LAZYFORCE_HOME", t.TempDir())
+	org := emulator.StartTest(t, emulator.Options{Seed: 3})
+	args := append([]string{"login", "--instance-url", org.URL, "--access-token", org.AccessToken}, login...)
+	if _, errs, code := runCLI(t, args...); code != 0 {
+		t.Fatalf("login: %d %q", code, errs)
+	}
+	if _, errs, code := runCLI(t, "sync"); code != 0 {
+		t.Fatalf("sync: %d %q", code, errs)
+	}
+	c, err := sfdc.NewClient(context.Background(), org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return org, c
+}
+
 // TestLoginSyncQuery drives login, sync and query against the emulator on
 // loopback with the config and cache in a temporary LAZYFORCE_HOME.
 func TestLoginSyncQuery(t *testing.T) {
@@ -204,14 +225,7 @@ func TestSyncConfigFromOrgSettings(t *testing.T) {
 // same online and offline. The queries cover picklist ordering, aggregates,
 // date literals, parent paths, child subqueries and semi-joins.
 func TestOfflineQueryEqualsLive(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
-	if _, errs, code := runCLI(t, "sync"); code != 0 {
-		t.Fatalf("sync: %d %q", code, errs)
-	}
+	syncedOrg(t)
 	queries := []string{
 		"SELECT StageName, COUNT(Id) n, SUM(Amount) total FROM Opportunity GROUP BY StageName ORDER BY StageName",
 		"SELECT Name, StageName, Amount FROM Opportunity WHERE CloseDate = THIS_QUARTER ORDER BY StageName DESC, Amount DESC NULLS LAST, Id LIMIT 20",

@@ -56,8 +56,10 @@ func runFind(ctx context.Context, f *Factory, opts *findOptions, text string) ([
 	if err != nil {
 		return nil, err
 	}
-	if last, err := st.LastSync(); err == nil && last.IsZero() && !opts.live {
-		return nil, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to search the org)", org.Alias)
+	if !opts.live {
+		if err := emptyCache(st, org, "search"); err != nil {
+			return nil, err
+		}
 	}
 	found, err := book.New(st, book.Options{OrgName: org.Alias}).Find(ctx, text, opts.limit)
 	if err != nil || !opts.live {

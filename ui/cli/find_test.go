@@ -6,9 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/sfdc/emulator"
 )
 
 // TestFindAndRedact logs in to an emulated org, syncs, and finds people
@@ -16,19 +13,8 @@ import (
 // no e-mail address or phone number of the org appears in find's or
 // query's output, JSON included.
 func TestFindAndRedact(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
-		t.Fatalf("login: %s", errs)
-	}
-	if _, errs, code := runCLI(t, "sync"); code != 0 {
-		t.Fatalf("sync: %s", errs)
-	}
+	_, c := syncedOrg(t, "--alias", "demo")
 	ctx := context.Background()
-	c, err := sfdc.NewClient(ctx, org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	res, err := c.Query(ctx, "SELECT Id, Name, Email, Phone FROM Contact WHERE Email != null AND Phone != null ORDER BY Id LIMIT 1")
 	if err != nil || len(res.Records) != 1 {
 		t.Fatalf("a contact: %v", err)

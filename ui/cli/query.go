@@ -12,6 +12,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
 // queryOptions are the flags of 'lazyforce query'.
@@ -56,22 +57,14 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 		if err != nil {
 			return nil, 0, err
 		}
-		res, err := c.Query(ctx, text)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows := make([]*soql.Row, len(res.Records))
-		for i, r := range res.Records {
-			rows[i] = recordRow(r)
-		}
-		return rows, res.TotalSize, nil
+		return queryOrg(ctx, c, text)
 	}
 	st, err := f.Store(store.Options{ReadOnly: true})
 	if err != nil {
 		return nil, 0, err
 	}
-	if last, err := st.LastSync(); err == nil && last.IsZero() {
-		return nil, 0, fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to ask the org)", org.Alias)
+	if err := emptyCache(st, org, "ask"); err != nil {
+		return nil, 0, err
 	}
 	res, err := st.Query(ctx, text, store.QueryOptions{})
 	if err != nil {
@@ -81,6 +74,30 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 		return nil, 0, err
 	}
 	return res.Records, res.TotalSize, nil
+}
+
+// queryOrg runs SOQL text on the org (all pages): its records as rows and
+// the query's total size.
+func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, int, error) {
+	res, err := c.Query(ctx, text)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows := make([]*soql.Row, len(res.Records))
+	for i, r := range res.Records {
+		rows[i] = recordRow(r)
+	}
+	return rows, res.TotalSize, nil
+}
+
+// emptyCache returns, when the cache st of org was never synced, the error
+// that says to sync it first, or to add --live to ask (doing: "ask",
+// "search"…) the org instead; else nil.
+func emptyCache(st *store.Store, org orgconfig.Org, doing string) error {
+	if last, err := st.LastSync(); err == nil && last.IsZero() {
+		return fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to %s the org)", org.Alias, doing)
+	}
+	return nil
 }
 
 // notSynced reports that err, from the cache, says the object queried

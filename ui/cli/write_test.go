@@ -16,18 +16,7 @@ import (
 // TestUpdateCreateOutbox drives update, create, outbox and sync against
 // the emulator, online and during an outage.
 func TestUpdateCreateOutbox(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
-		t.Fatalf("login: %s", errs)
-	}
-	if _, errs, code := runCLI(t, "sync"); code != 0 {
-		t.Fatalf("sync: %s", errs)
-	}
-	c, err := sfdc.NewClient(context.Background(), org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	org, c := syncedOrg(t, "--alias", "demo")
 	res, err := c.Query(context.Background(), "SELECT Id FROM Opportunity WHERE IsClosed = false AND RecordType.DeveloperName = '"+demo.RecordTypeRenewal+"' ORDER BY Id LIMIT 1")
 	if err != nil || len(res.Records) != 1 {
 		t.Fatalf("renewal opportunity: %v", err)

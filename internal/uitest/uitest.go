@@ -1,0 +1,59 @@
+// Package uitest is test support for the panes and the root model: it
+// turns the names of keys, as tests write them, into key presses, and runs
+// the commands that follow from a message.
+package uitest
+
+import tea "charm.land/bubbletea/v2"
+
+// Press returns the press of key k: a named key ("enter", "esc", "tab",
+// "shift+tab", "backspace", the arrows "up", "down", "left", "right",
+// "ctrl+c", "ctrl+s"), else the typing of k (its first rune is the key).
+func Press(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+s":
+		return tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// Run runs cmd and every command that follows from it: the commands of a
+// batch, and the command handle returns for each other message (nil for
+// none), in the order the messages come.
+func Run(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			queue = append(queue, handle(msg))
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/lazyforce/lazyforce/internal/uitest"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // testNow is the fixed clock of the tests: goldens depend on it.
@@ -49,8 +49,8 @@ func press(m *Model, k string) tea.Cmd {
 	return cmd
 }
 
-// keyPress is the press of key k (uitest.Press).
-func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
+// keyPress is the press of key k (keytest.Press).
+func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
 
 // run executes cmd and feeds every resulting message back into m,
 // following batches, until nothing is left. Ticks are executed at once
@@ -58,7 +58,7 @@ func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
 // clipboard and other runtime commands are collected and returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case ageTickMsg, clearFlashMsg:
 			// timers: dropped, so tests can still see the flash message

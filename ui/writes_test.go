@@ -8,8 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/views"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // newWriting returns a model over fake data with a fake Writer, loaded
@@ -28,7 +28,7 @@ func newWriting(t *testing.T, w, h int) (*Model, *fakeWriter) {
 // returns the messages that are the runtime's (quit, clipboard).
 func drive(m *Model, cmd tea.Cmd) []tea.Msg {
 	var others []tea.Msg
-	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case ageTickMsg, clearFlashMsg:
 			return nil

@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/lazyforce/lazyforce/internal/uitest"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // askPane returns an available question pane of w×h.
@@ -26,7 +26,7 @@ func askPane(dark bool, w, h int) *Ask {
 // (debounce, render) back, and returns the messages meant for the root.
 func askDrain(p *Ask, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case askDebounceMsg, askRenderedMsg, askRerenderMsg:
 			_, next := p.Update(msg)

@@ -8,9 +8,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/internal/uitest"
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/ui/theme"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 var testNow = time.Date(2026, time.May, 14, 10, 30, 0, 0, time.UTC)
@@ -75,8 +75,8 @@ func testOpps() []Opportunity {
 	}
 }
 
-// keyPress is the press of key k (uitest.Press).
-func keyPress(k string) tea.KeyPressMsg { return uitest.Press(k) }
+// keyPress is the press of key k (keytest.Press).
+func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
 
 // send sends the keys to p and then runs the resulting commands (debounce
 // ticks, searches) to completion, feeding their messages back. It returns
@@ -93,7 +93,7 @@ func send(t *testing.T, p Pane, keys ...string) []tea.Msg {
 
 func drain(p Pane, cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case filterTickMsg, filterDoneMsg:
 			_, next := p.Update(msg)

@@ -7,13 +7,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lazyforce/lazyforce/internal/uitest"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // settle runs cmd and what follows from it like drain, and counts the
 // searches (fuzzy matches over the keys) that ran.
 func settle(p Pane, cmd tea.Cmd) (searches int) {
-	uitest.Run(cmd, func(msg tea.Msg) tea.Cmd {
+	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case filterDoneMsg:
 			searches++

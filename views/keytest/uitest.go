@@ -1,7 +1,7 @@
-// Package uitest is test support for the panes and the root model: it
+// Package keytest is test support for the panes and the root model: it
 // turns the names of keys, as tests write them, into key presses, and runs
 // the commands that follow from a message.
-package uitest
+package keytest
 
 import tea "charm.land/bubbletea/v2"
 

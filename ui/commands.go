@@ -58,7 +58,7 @@ type dataLoadedMsg struct {
 	genOK       bool   // gen is known
 	accounts    *views.AccountIndex
 	opps        *views.OpportunityIndex
-	recordTypes []views.RecordType
+	recordTypes []book.RecordType
 	err         error
 }
 
@@ -96,8 +96,8 @@ type detailLoadedMsg struct {
 	pane    views.PaneID
 	kind    views.RecordKind
 	id      string
-	account views.AccountDetail
-	opp     views.OpportunityDetail
+	account book.AccountDetail
+	opp     book.OpportunityDetail
 	contact book.ContactDetail
 	lead    book.LeadDetail
 	err     error
@@ -178,7 +178,7 @@ func (m *Model) loadData() tea.Cmd {
 		if oppsFirst {
 			ix.Warm()
 		}
-		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: views.NarrowStages(rts, opps)}
+		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: book.NarrowStages(rts, opps)}
 	}
 	return tea.Batch(accounts, opportunities)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -68,9 +69,9 @@ func TestQuitCancelsTheRunningSync(t *testing.T) {
 // as the store's do.
 type ctxData struct{ *FakeData }
 
-func (d ctxData) AccountDetail(ctx context.Context, id string) (views.AccountDetail, error) {
+func (d ctxData) AccountDetail(ctx context.Context, id string) (book.AccountDetail, error) {
 	if err := ctx.Err(); err != nil {
-		return views.AccountDetail{}, err
+		return book.AccountDetail{}, err
 	}
 	return d.FakeData.AccountDetail(ctx, id)
 }
@@ -164,7 +165,7 @@ type failingData struct {
 	err error
 }
 
-func (f failingData) Accounts(context.Context) ([]views.Account, error) { return nil, f.err }
+func (f failingData) Accounts(context.Context) ([]book.Account, error) { return nil, f.err }
 
 func TestUnreadableCacheBlocksAndKeepsTheData(t *testing.T) {
 	m, fake := newLoaded(t, 40, 100, 30, true)

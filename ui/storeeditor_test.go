@@ -13,6 +13,7 @@ import (
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views"
@@ -363,7 +364,7 @@ func TestRecordCreateShowsPendingThenLands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(opps, func(o views.Opportunity) bool { return o.Name == "Zeppelin refit" && o.ID == res.ID }) {
+	if !slices.ContainsFunc(opps, func(o book.Opportunity) bool { return o.Name == "Zeppelin refit" && o.ID == res.ID }) {
 		t.Fatal("the new opportunity is not in the list")
 	}
 	states, err := st.OutboxStates()

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -366,7 +367,7 @@ func (e evilData) Status(ctx context.Context) (Status, error) {
 	return st, err
 }
 
-func (e evilData) Accounts(ctx context.Context) ([]views.Account, error) {
+func (e evilData) Accounts(ctx context.Context) ([]book.Account, error) {
 	accts, err := e.FakeData.Accounts(ctx)
 	accts[0].Name = evil
 	return accts, err
@@ -401,7 +402,7 @@ func (c *changingData) Sync(ctx context.Context, progress func(syncer.Progress))
 	return c.FakeData.Sync(ctx, progress)
 }
 
-func (c *changingData) AccountDetail(ctx context.Context, id string) (views.AccountDetail, error) {
+func (c *changingData) AccountDetail(ctx context.Context, id string) (book.AccountDetail, error) {
 	d, err := c.FakeData.AccountDetail(ctx, id)
 	d.Account.Name = fmt.Sprintf("Renamed %d", c.syncs)
 	return d, err

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // AccountSort is a field the accounts list can be sorted by.
@@ -33,13 +35,13 @@ func (s AccountSort) String() string {
 // builds the keys and the name order (what start-up shows); the other
 // orders are built on first use, or earlier by Warm, run in a command.
 type AccountIndex struct {
-	Accounts []Account
+	Accounts []book.Account
 	keys     []string
 	orders   [numAccountSorts]lazy[[]int]
 }
 
 // NewAccountIndex builds the index of accts.
-func NewAccountIndex(accts []Account) *AccountIndex {
+func NewAccountIndex(accts []book.Account) *AccountIndex {
 	ix := &AccountIndex{Accounts: accts, keys: make([]string, len(accts))}
 	for i, a := range accts {
 		ix.keys[i] = strings.ToLower(Sanitize(a.Name))
@@ -64,7 +66,7 @@ func (ix *AccountIndex) order(s AccountSort) []int {
 		case SortAccountOwner:
 			keys = stringRanks(len(accts), func(i int) string { return accts[i].OwnerName })
 		case SortAccountActivity:
-			keys = timeKeys(accts, func(a *Account) int64 {
+			keys = timeKeys(accts, func(a *book.Account) int64 {
 				if a.LastActivity.IsZero() {
 					return 0
 				}
@@ -131,9 +133,9 @@ func (p *Accounts) rowsOf() []int {
 }
 
 // Selected returns the selected account.
-func (p *Accounts) Selected() (Account, bool) {
+func (p *Accounts) Selected() (book.Account, bool) {
 	if len(p.rows) == 0 {
-		return Account{}, false
+		return book.Account{}, false
 	}
 	return p.index.Accounts[p.rows[p.cursor]], true
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func newTestAccounts(t *testing.T) *Accounts {
@@ -189,7 +191,7 @@ func TestAccountsSetDataKeepsSelection(t *testing.T) {
 	send(t, p, "j", "j")
 	id := p.SelectedID()
 	accts := testAccounts()
-	accts = append(accts, Account{ID: "001000000000009AAA", Name: "AAA First"})
+	accts = append(accts, book.Account{ID: "001000000000009AAA", Name: "AAA First"})
 	p.SetData(NewAccountIndex(accts))
 	if p.SelectedID() != id {
 		t.Fatalf("selection moved from %s to %s", id, p.SelectedID())
@@ -220,7 +222,7 @@ func TestAccountsNewDataWithFilterIsSearchedBeforeShown(t *testing.T) {
 	if p.Rows() != 1 {
 		t.Fatalf("cedar: %d rows", p.Rows())
 	}
-	accts := append(testAccounts(), Account{ID: "001000000000010AAA", Name: "Cedar Hotels"})
+	accts := append(testAccounts(), book.Account{ID: "001000000000010AAA", Name: "Cedar Hotels"})
 	cmd := p.SetData(NewAccountIndex(accts))
 	if cmd == nil {
 		t.Fatal("SetData with a filter returned no search")

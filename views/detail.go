@@ -28,8 +28,8 @@ type Detail struct {
 	title   string
 	loading bool
 	err     error
-	account AccountDetail
-	opp     OpportunityDetail
+	account book.AccountDetail
+	opp     book.OpportunityDetail
 	contact book.ContactDetail
 	lead    book.LeadDetail
 	lines   []string // rendered at the current width
@@ -68,19 +68,19 @@ func (p *Detail) Kind() RecordKind { return p.kind }
 func (p *Detail) Loading() bool { return p.loading }
 
 // SetAccount shows an account.
-func (p *Detail) SetAccount(d AccountDetail) {
+func (p *Detail) SetAccount(d book.AccountDetail) {
 	selected := p.selectedItemID()
 	d.Activities = newestFirst(d.Activities)
 	// Latest close date first, like the activity timeline.
 	d.Opportunities = slices.Clone(d.Opportunities)
-	slices.SortStableFunc(d.Opportunities, func(a, b Opportunity) int { return b.CloseDate.Compare(a.CloseDate) })
+	slices.SortStableFunc(d.Opportunities, func(a, b book.Opportunity) int { return b.CloseDate.Compare(a.CloseDate) })
 	p.account, p.loading, p.err = d, false, nil
 	p.reselect(selected)
 	p.render()
 }
 
 // SetOpportunity shows an opportunity.
-func (p *Detail) SetOpportunity(d OpportunityDetail) {
+func (p *Detail) SetOpportunity(d book.OpportunityDetail) {
 	selected := p.selectedItemID()
 	d.Activities = newestFirst(d.Activities)
 	p.opp, p.loading, p.err = d, false, nil
@@ -160,9 +160,9 @@ func (p *Detail) SetError(err error) {
 	p.render()
 }
 
-func newestFirst(acts []Activity) []Activity {
+func newestFirst(acts []book.Activity) []book.Activity {
 	out := slices.Clone(acts)
-	slices.SortStableFunc(out, func(a, b Activity) int { return b.When.Compare(a.When) })
+	slices.SortStableFunc(out, func(a, b book.Activity) int { return b.When.Compare(a.When) })
 	return out
 }
 
@@ -182,7 +182,7 @@ func (p *Detail) Blur() { p.focused = false }
 func (p *Detail) Capturing() bool { return false }
 
 // activities returns the timeline, newest first.
-func (p *Detail) activities() []Activity {
+func (p *Detail) activities() []book.Activity {
 	switch p.kind {
 	case OpportunityRecord:
 		return p.opp.Activities
@@ -195,10 +195,10 @@ func (p *Detail) activities() []Activity {
 }
 
 // Activity returns the selected activity and whether it is open.
-func (p *Detail) Activity() (a Activity, open, ok bool) {
+func (p *Detail) Activity() (a book.Activity, open, ok bool) {
 	items := p.items()
 	if p.selected < 0 || p.selected >= len(items) || items[p.selected].act < 0 {
-		return Activity{}, false, false
+		return book.Activity{}, false, false
 	}
 	return p.activities()[items[p.selected].act], p.opened, true
 }
@@ -322,14 +322,14 @@ func (p *Detail) render() {
 		a, _, _ := p.Activity()
 		l = append(l, st.Title.Render(fit(a.Kind.String()+" · "+a.Subject, w)))
 		when := a.When.Format("2006-01-02")
-		if a.Kind == EventActivity {
+		if a.Kind == book.EventActivity {
 			when = a.When.Format("2006-01-02 15:04")
 		}
 		if a.When.IsZero() {
 			when = ""
 		}
 		field("Subject", a.Subject)
-		field(map[ActivityKind]string{TaskActivity: "Due", EventActivity: "Starts"}[a.Kind], when)
+		field(map[book.ActivityKind]string{book.TaskActivity: "Due", book.EventActivity: "Starts"}[a.Kind], when)
 		field("Status", a.Status)
 		field("Name", a.WhoName)
 		field("Assigned to", a.OwnerName)
@@ -428,7 +428,7 @@ func (p *Detail) timeline(l *[]string) {
 	for i, a := range acts {
 		p.itemLines = append(p.itemLines, len(*l))
 		when := a.When.Format("2006-01-02")
-		if a.Kind == EventActivity {
+		if a.Kind == book.EventActivity {
 			when = a.When.Format("2006-01-02 15:04")
 		}
 		kind := fit(a.Kind.String(), 5)

@@ -33,12 +33,12 @@ func TestDetailOpportunityTimelineNewestFirst(t *testing.T) {
 	if !containsPlain(d.View(), "Loading") {
 		t.Fatal("no loading state")
 	}
-	d.SetOpportunity(OpportunityDetail{
+	d.SetOpportunity(book.OpportunityDetail{
 		Opportunity:  testOpps()[0],
-		ContactRoles: []ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}},
-		Activities: []Activity{
+		ContactRoles: []book.ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}},
+		Activities: []book.Activity{
 			{Subject: "Old call", When: day(-30)},
-			{Subject: "Next meeting", When: day(3), Kind: EventActivity},
+			{Subject: "Next meeting", When: day(3), Kind: book.EventActivity},
 			{Subject: "Recent email", When: day(-1)},
 		},
 	})
@@ -57,11 +57,11 @@ func TestDetailOpportunityTimelineNewestFirst(t *testing.T) {
 func TestDetailKeys(t *testing.T) {
 	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000001AAA")
 	d.SetSize(80, 5)
-	var acts []Activity
+	var acts []book.Activity
 	for i := range 20 {
-		acts = append(acts, Activity{Subject: "Call", When: day(-i)})
+		acts = append(acts, book.Activity{Subject: "Call", When: day(-i)})
 	}
-	d.SetAccount(AccountDetail{Account: testAccounts()[0], Activities: acts})
+	d.SetAccount(book.AccountDetail{Account: testAccounts()[0], Activities: acts})
 	send(t, d, "k")
 	if d.offset != 0 {
 		t.Fatal("k scrolled above the top")
@@ -107,7 +107,7 @@ func TestDetailAccountOpportunitiesLatestCloseFirst(t *testing.T) {
 	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000004AAA")
 	d.SetSize(100, 30)
 	opps := testOpps()
-	d.SetAccount(AccountDetail{Account: testAccounts()[3], Opportunities: []Opportunity{opps[5], opps[4]}})
+	d.SetAccount(book.AccountDetail{Account: testAccounts()[3], Opportunities: []book.Opportunity{opps[5], opps[4]}})
 	out := ansi.Strip(d.View())
 	won, lost := strings.Index(out, "Atlas — Won deal"), strings.Index(out, "Atlas — Lost deal")
 	if won < 0 || lost < 0 || won > lost {
@@ -120,7 +120,7 @@ func TestDetailOpportunityLeavesOutEmptyFields(t *testing.T) {
 	o.OwnerName = ""
 	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, o.ID)
 	d.SetSize(100, 30)
-	d.SetOpportunity(OpportunityDetail{Opportunity: o})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: o})
 	out := ansi.Strip(d.View())
 	for _, gone := range []string{"Last activity", "Owner"} {
 		if strings.Contains(out, gone) {
@@ -138,12 +138,12 @@ func TestDetailOpensAnActivity(t *testing.T) {
 	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
 	d.SetSize(80, 12)
 	d.Focus()
-	var acts []Activity
+	var acts []book.Activity
 	for i := range 10 {
-		acts = append(acts, Activity{ID: fmt.Sprintf("00T%015d", i), Kind: TaskActivity, Subject: fmt.Sprintf("Call %d", i),
+		acts = append(acts, book.Activity{ID: fmt.Sprintf("00T%015d", i), Kind: book.TaskActivity, Subject: fmt.Sprintf("Call %d", i),
 			When: day(-i), Status: "Completed", WhoName: "Maya Chen", OwnerName: "Ada Okafor"})
 	}
-	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
 	if msgs := send(t, d, "enter"); len(msgs) != 0 || d.opened {
 		t.Fatalf("enter with no activity selected: %v, opened %v", msgs, d.opened)
 	}
@@ -185,16 +185,16 @@ func TestDetailOpensAnActivity(t *testing.T) {
 func TestDetailReloadKeepsTheOpenActivity(t *testing.T) {
 	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
 	d.SetSize(80, 20)
-	acts := []Activity{{ID: "00T1", Subject: "Call", When: day(-1)}, {ID: "00T2", Subject: "Email", When: day(-2)}}
-	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	acts := []book.Activity{{ID: "00T1", Subject: "Call", When: day(-1)}, {ID: "00T2", Subject: "Email", When: day(-2)}}
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
 	send(t, d, "]", "]", "enter")
 	// A newer activity arrives: the open one stays open.
-	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: append([]Activity{{ID: "00T0", Subject: "Demo", When: day(0)}}, acts...)})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0], Activities: append([]book.Activity{{ID: "00T0", Subject: "Demo", When: day(0)}}, acts...)})
 	if a, open, _ := d.Activity(); !open || a.ID != "00T2" {
 		t.Fatalf("after a reload: %q open %v, want 00T2 open", a.ID, open)
 	}
 	// It was deleted: the record shows.
-	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts[:1]})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0], Activities: acts[:1]})
 	if _, open, ok := d.Activity(); open || ok || !containsPlain(d.View(), "Opportunity ·") {
 		t.Fatalf("after its deletion: open %v, selected %v", open, ok)
 	}
@@ -204,7 +204,7 @@ func TestDetailOpportunityPageFields(t *testing.T) {
 	o := testOpps()[0]
 	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, o.ID)
 	d.SetSize(60, 60)
-	d.SetOpportunity(OpportunityDetail{Opportunity: o, Page: book.OpportunityPage{
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: o, Page: book.OpportunityPage{
 		NextStep: "Send the \x1b[31msigned\x1b[0m quote", Type: "New Customer", LeadSource: "Web",
 		ForecastCategoryName: "Pipeline", RecordTypeName: "New Business",
 		Description: "First line of a long description that must wrap at the width of the pane.\r\n\x1b[2JSecond\x07 line",
@@ -227,7 +227,7 @@ func TestDetailOpportunityPageFields(t *testing.T) {
 	}
 
 	// Empty ones are left out.
-	d.SetOpportunity(OpportunityDetail{Opportunity: o})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: o})
 	out = ansi.Strip(d.View())
 	for _, gone := range []string{"Next step", "Lead source", "Forecast", "Record type", "Description"} {
 		if strings.Contains(out, gone) {
@@ -240,11 +240,11 @@ func TestDetailActivityShowsItsComments(t *testing.T) {
 	d := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
 	d.SetSize(50, 30)
 	d.Focus()
-	acts := []Activity{
+	acts := []book.Activity{
 		{ID: "00T000000000000001", Subject: "Call", When: day(0), Description: "Customer said: \x1b[2J\x1b[1;31mCALL BACK NOW\x1b[0m\x07 (pasted from a terminal)\nand a second line"},
 		{ID: "00T000000000000002", Subject: "Quiet", When: day(-1)},
 	}
-	d.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
+	d.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0], Activities: acts})
 	send(t, d, "[", "enter")
 	view := d.View()
 	assertBlock(t, view, 50, 30)
@@ -267,10 +267,10 @@ func TestDetailSelectsRelatedRowsAndOpensThem(t *testing.T) {
 	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000001AAA")
 	d.SetSize(100, 30)
 	d.Focus()
-	d.SetAccount(AccountDetail{Account: testAccounts()[0],
-		Contacts:      []Contact{{ID: "003000000000001AAA", Name: "Maya Chen"}},
-		Opportunities: []Opportunity{testOpps()[0]},
-		Activities:    []Activity{{ID: "00T000000000001AAA", Subject: "Call", When: day(-1)}}})
+	d.SetAccount(book.AccountDetail{Account: testAccounts()[0],
+		Contacts:      []book.Contact{{ID: "003000000000001AAA", Name: "Maya Chen"}},
+		Opportunities: []book.Opportunity{testOpps()[0]},
+		Activities:    []book.Activity{{ID: "00T000000000001AAA", Subject: "Call", When: day(-1)}}})
 	send(t, d, "]")
 	if kind, id, ok := d.Selected(); !ok || kind != ContactRecord || id != "003000000000001AAA" {
 		t.Fatalf("first ]: %v %q %v, want the contact", kind, id, ok)

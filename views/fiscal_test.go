@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func TestFiscalQuarter(t *testing.T) {
@@ -87,7 +89,7 @@ func TestMoneyUsesTheOrgCurrency(t *testing.T) {
 func TestNullAmountsShowADash(t *testing.T) {
 	ctx := testContext(true)
 	ctx.Currency = "EUR"
-	opps := []Opportunity{
+	opps := []book.Opportunity{
 		{ID: "006000000000001AAA", Name: "Null deal", StageName: "Prospecting", AmountNull: true, CloseDate: day(3), RecordTypeID: "rtNB"},
 		{ID: "006000000000002AAA", Name: "Zero deal", StageName: "Prospecting", CloseDate: day(4), RecordTypeID: "rtNB"},
 	}
@@ -114,17 +116,17 @@ func TestNullAmountsShowADash(t *testing.T) {
 	}
 	det := NewDetail(ctx, AccountsPane, OpportunityRecord, opps[0].ID)
 	det.SetSize(80, 20)
-	det.SetOpportunity(OpportunityDetail{Opportunity: opps[0]})
+	det.SetOpportunity(book.OpportunityDetail{Opportunity: opps[0]})
 	if line := lineWith(ansi.Strip(det.View()), "Amount"); !strings.Contains(line, "—") {
 		t.Errorf("detail amount: %q", line)
 	}
 	acc := NewDetail(ctx, AccountsPane, AccountRecord, "001000000000001AAA")
 	acc.SetSize(80, 20)
-	acc.SetAccount(AccountDetail{Account: Account{ID: "001000000000001AAA", Name: "No revenue", AnnualRevenueNull: true}})
+	acc.SetAccount(book.AccountDetail{Account: book.Account{ID: "001000000000001AAA", Name: "No revenue", AnnualRevenueNull: true}})
 	if line := lineWith(ansi.Strip(acc.View()), "Annual revenue"); !strings.Contains(line, "—") {
 		t.Errorf("detail annual revenue: %q", line)
 	}
-	acc.SetAccount(AccountDetail{Account: Account{ID: "001000000000001AAA", Name: "Zero revenue"}})
+	acc.SetAccount(book.AccountDetail{Account: book.Account{ID: "001000000000001AAA", Name: "Zero revenue"}})
 	if line := lineWith(ansi.Strip(acc.View()), "Annual revenue"); !strings.Contains(line, "€0") {
 		t.Errorf("detail zero annual revenue: %q", line)
 	}

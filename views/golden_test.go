@@ -46,15 +46,15 @@ func TestGoldenPanes(t *testing.T) {
 		},
 		"detail": func(ctx *Context) Pane {
 			p := NewDetail(ctx, AccountsPane, OpportunityRecord, testOpps()[0].ID)
-			p.SetOpportunity(OpportunityDetail{
+			p.SetOpportunity(book.OpportunityDetail{
 				Opportunity: testOpps()[0],
 				Page: book.OpportunityPage{NextStep: "Send the signed quote", Type: "New Customer", LeadSource: "Web",
 					ForecastCategoryName: "Pipeline", RecordTypeName: "New Business",
 					Description: "Two sites; the pilot starts in Berlin.\n\x1b[31mCall before noon\x1b[0m."},
-				ContactRoles: []ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}, {ContactName: "Lars Berg", Role: "Evaluator"}},
-				Activities: []Activity{
-					{Kind: TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},
-					{Kind: EventActivity, Subject: "Demo", When: day(4).Add(14 * 60 * 60 * 1e9), WhoName: "Lars Berg"},
+				ContactRoles: []book.ContactRole{{ContactName: "Maya Chen", Role: "Decision Maker", IsPrimary: true}, {ContactName: "Lars Berg", Role: "Evaluator"}},
+				Activities: []book.Activity{
+					{Kind: book.TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},
+					{Kind: book.EventActivity, Subject: "Demo", When: day(4).Add(14 * 60 * 60 * 1e9), WhoName: "Lars Berg"},
 				},
 			})
 			return p

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/keymap"
+	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/ui/theme"
 	"github.com/lazyforce/lazyforce/views/keytest"
 )
@@ -26,8 +27,8 @@ func day(offset int) time.Time { return testNow.AddDate(0, 0, offset).Truncate(2
 // evilName carries every kind of terminal control a record could smuggle.
 const evilName = "Evil\x1b[31m Red\x1b]0;pwned\x07 Title\x1b]8;;http://x\x1b\\Link\r Over\bB \u009b2J C1 \u009d52;c;aGk=\u009c end\x7f"
 
-func testAccounts() []Account {
-	return []Account{
+func testAccounts() []book.Account {
+	return []book.Account{
 		{ID: "001000000000001AAA", Name: "Acme Logistics", Type: "Customer - Direct", BillingCity: "Berlin", OwnerID: me, OwnerName: "Ada Okafor", LastActivity: day(-3)},
 		{ID: "001000000000002AAA", Name: "Blue Harbor Foods", Type: "Prospect", BillingCity: "Lyon", OwnerID: "005000000000002AAA", OwnerName: "Ben Weber", LastActivity: day(-40)},
 		{ID: "001000000000003AAA", Name: "Cedar Robotics", Type: "Partner", BillingCity: "Austin", OwnerID: me, OwnerName: "Ada Okafor"},
@@ -36,34 +37,34 @@ func testAccounts() []Account {
 	}
 }
 
-var testStagesNB = []Stage{
+var testStagesNB = []book.Stage{
 	{Label: "Prospecting", SortOrder: 1, Probability: 10},
 	{Label: "Proposal", SortOrder: 2, Probability: 60},
 	{Label: "Closed Won", SortOrder: 3, IsClosed: true, IsWon: true, Probability: 100},
 	{Label: "Closed Lost", SortOrder: 4, IsClosed: true},
 }
 
-var testStagesRenewal = []Stage{
+var testStagesRenewal = []book.Stage{
 	{Label: "Quote Sent", SortOrder: 1, Probability: 60},
 	{Label: "Closed Won", SortOrder: 2, IsClosed: true, IsWon: true, Probability: 100},
 }
 
-func testRecordTypes() []RecordType {
-	return []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}, {ID: "rtRen", Name: "Renewal", Stages: testStagesRenewal}}
+func testRecordTypes() []book.RecordType {
+	return []book.RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}, {ID: "rtRen", Name: "Renewal", Stages: testStagesRenewal}}
 }
 
-func testOpps() []Opportunity {
-	o := func(n int, name, acct, stage string, amount float64, close time.Time, owner string, prob float64, closed, won bool, rt string, act time.Time) Opportunity {
+func testOpps() []book.Opportunity {
+	o := func(n int, name, acct, stage string, amount float64, close time.Time, owner string, prob float64, closed, won bool, rt string, act time.Time) book.Opportunity {
 		ownerName := "Ben Weber"
 		if owner == me {
 			ownerName = "Ada Okafor"
 		}
-		return Opportunity{ID: fmt.Sprintf("006%012dAAA", n), Name: name, AccountID: "001", AccountName: acct, StageName: stage,
+		return book.Opportunity{ID: fmt.Sprintf("006%012dAAA", n), Name: name, AccountID: "001", AccountName: acct, StageName: stage,
 			Amount: amount, CloseDate: close, OwnerID: owner, OwnerName: ownerName, Probability: prob,
 			IsClosed: closed, IsWon: won, RecordTypeID: rt, LastActivityDate: act}
 	}
 	ben := "005000000000002AAA"
-	return []Opportunity{
+	return []book.Opportunity{
 		o(1, "Acme — Platform", "Acme Logistics", "Prospecting", 120000, day(5), me, 10, false, false, "rtNB", day(-2)),
 		o(2, "Acme — Expansion", "Acme Logistics", "Proposal", 80000, day(40), ben, 60, false, false, "rtNB", day(-45)),
 		o(3, "Blue Harbor — Pilot", "Blue Harbor Foods", "Proposal", 15000, day(100), me, 60, false, false, "rtNB", time.Time{}),

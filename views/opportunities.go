@@ -10,6 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // OppColumn is a column of the opportunities table.
@@ -77,8 +79,8 @@ const StaleAfter = 30 * 24 * time.Hour
 // first use, or earlier by Warm, which the app runs in a command of its
 // own next to the one that delivers the index.
 type OpportunityIndex struct {
-	Opportunities []Opportunity
-	rts           []RecordType
+	Opportunities []book.Opportunity
+	rts           []book.RecordType
 	facts         []oppFacts
 	owners        map[string]int32 // owner Id → its number in facts
 	keys          lazy[[]string]   // sanitized, lower-cased name and account
@@ -99,7 +101,7 @@ type oppFacts struct {
 // NewOpportunityIndex builds the index of opps. The record types' sales
 // processes order the Stage column (see stageOrder); without them stages
 // sort by name.
-func NewOpportunityIndex(opps []Opportunity, rts ...RecordType) *OpportunityIndex {
+func NewOpportunityIndex(opps []book.Opportunity, rts ...book.RecordType) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, rts: rts, facts: make([]oppFacts, len(opps)),
 		owners: make(map[string]int32)}
 	for i := range opps {
@@ -154,7 +156,7 @@ func (ix *OpportunityIndex) Warm() {
 // not list, in any record type), then by stage name for stages that share
 // a SortOrder or are unknown (those come last), then by close date, then
 // by position.
-func stageOrder(opps []Opportunity, rts []RecordType) []int {
+func stageOrder(opps []book.Opportunity, rts []book.RecordType) []int {
 	type rtStage struct{ rt, label string }
 	own := make(map[rtStage]int)
 	byLabel := make(map[string]int)
@@ -179,14 +181,14 @@ func stageOrder(opps []Opportunity, rts []RecordType) []int {
 		sortOrders[i] = float64(so)
 	}
 	// Least significant key first (see sortBy); ties stay by position.
-	order := sortedOrder(timeKeys(opps, func(o *Opportunity) int64 { return o.CloseDate.Unix() }))
+	order := sortedOrder(timeKeys(opps, func(o *book.Opportunity) int64 { return o.CloseDate.Unix() }))
 	order = sortBy(order, names)
 	return sortBy(order, sortOrders)
 }
 
 // oppOrder returns the indexes of opps in ascending order of column c
 // (every column but Stage: see stageOrder).
-func oppOrder(opps []Opportunity, c OppColumn) []int {
+func oppOrder(opps []book.Opportunity, c OppColumn) []int {
 	var keys []float64
 	switch c {
 	case ColName:
@@ -206,7 +208,7 @@ func oppOrder(opps []Opportunity, c OppColumn) []int {
 			keys[i] = opps[i].Probability
 		}
 	case ColCloseDate:
-		keys = timeKeys(opps, func(o *Opportunity) int64 { return o.CloseDate.Unix() })
+		keys = timeKeys(opps, func(o *book.Opportunity) int64 { return o.CloseDate.Unix() })
 	}
 	return sortedOrder(keys)
 }
@@ -345,9 +347,9 @@ func (p *Opportunities) closingLabel() string {
 }
 
 // Selected returns the selected opportunity.
-func (p *Opportunities) Selected() (Opportunity, bool) {
+func (p *Opportunities) Selected() (book.Opportunity, bool) {
 	if len(p.rows) == 0 {
-		return Opportunity{}, false
+		return book.Opportunity{}, false
 	}
 	return p.index.Opportunities[p.rows[p.cursor]], true
 }
@@ -356,8 +358,8 @@ func (p *Opportunities) Selected() (Opportunity, bool) {
 func (p *Opportunities) SelectedID() string { return p.selectedID() }
 
 // Rows returns the displayed opportunities, in order.
-func (p *Opportunities) Rows() []Opportunity {
-	out := make([]Opportunity, len(p.rows))
+func (p *Opportunities) Rows() []book.Opportunity {
+	out := make([]book.Opportunity, len(p.rows))
 	for i, r := range p.rows {
 		out[i] = p.index.Opportunities[r]
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func newTestOpps(t *testing.T) *Opportunities {
@@ -41,24 +43,24 @@ func TestOpportunitiesQuickFilters(t *testing.T) {
 		name string
 		keys []string
 		want int
-		ok   func(Opportunity) bool
+		ok   func(book.Opportunity) bool
 	}{
-		{"mine", []string{"m"}, 4, func(o Opportunity) bool { return o.OwnerID == me && !o.IsClosed }},
-		{"closed", []string{"x"}, 3, func(o Opportunity) bool { return o.IsClosed }},
-		{"open and closed", []string{"x", "x"}, 8, func(Opportunity) bool { return true }},
-		{"closing this month", []string{"d"}, 3, func(o Opportunity) bool {
+		{"mine", []string{"m"}, 4, func(o book.Opportunity) bool { return o.OwnerID == me && !o.IsClosed }},
+		{"closed", []string{"x"}, 3, func(o book.Opportunity) bool { return o.IsClosed }},
+		{"open and closed", []string{"x", "x"}, 8, func(book.Opportunity) bool { return true }},
+		{"closing this month", []string{"d"}, 3, func(o book.Opportunity) bool {
 			return !o.IsClosed && !o.CloseDate.Before(monthStart) && o.CloseDate.Before(monthStart.AddDate(0, 1, 0))
 		}},
-		{"closing this quarter", []string{"d", "d"}, 4, func(o Opportunity) bool {
+		{"closing this quarter", []string{"d", "d"}, 4, func(o book.Opportunity) bool {
 			return !o.IsClosed && !o.CloseDate.Before(qStart) && o.CloseDate.Before(qStart.AddDate(0, 3, 0))
 		}},
-		{"stale", []string{"z"}, 3, func(o Opportunity) bool {
+		{"stale", []string{"z"}, 3, func(o book.Opportunity) bool {
 			return !o.IsClosed && (o.LastActivityDate.IsZero() || o.LastActivityDate.Before(testNow.Add(-StaleAfter)))
 		}},
-		{"mine and stale", []string{"m", "z"}, 2, func(o Opportunity) bool {
+		{"mine and stale", []string{"m", "z"}, 2, func(o book.Opportunity) bool {
 			return o.OwnerID == me && !o.IsClosed && (o.LastActivityDate.IsZero() || o.LastActivityDate.Before(testNow.Add(-StaleAfter)))
 		}},
-		{"stale toggled off", []string{"z", "z"}, 5, func(o Opportunity) bool { return !o.IsClosed }},
+		{"stale toggled off", []string{"z", "z"}, 5, func(o book.Opportunity) bool { return !o.IsClosed }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +145,7 @@ func TestOpportunitiesViewFitsWidth(t *testing.T) {
 
 func TestOpportunitiesNewDataWithoutFilterIsShownAtOnce(t *testing.T) {
 	p := newTestOpps(t)
-	opps := append(testOpps(), Opportunity{ID: "006000000000099AAA", Name: "New deal", StageName: "Prospecting", CloseDate: day(1)})
+	opps := append(testOpps(), book.Opportunity{ID: "006000000000099AAA", Name: "New deal", StageName: "Prospecting", CloseDate: day(1)})
 	if cmd := p.SetData(NewOpportunityIndex(opps)); cmd != nil {
 		t.Fatal("SetData without a filter should not need a command")
 	}
@@ -155,16 +157,16 @@ func TestOpportunitiesNewDataWithoutFilterIsShownAtOnce(t *testing.T) {
 func TestOpportunitiesStageSortFollowsTheSalesProcess(t *testing.T) {
 	// One sales process per record type, numbered as OpportunityStage's
 	// SortOrder numbers them (org-wide); names in another order.
-	rts := []RecordType{
-		{ID: "rtNB", Name: "New Business", Stages: []Stage{
+	rts := []book.RecordType{
+		{ID: "rtNB", Name: "New Business", Stages: []book.Stage{
 			{Label: "Prospecting", SortOrder: 1}, {Label: "Proposal", SortOrder: 3},
 			{Label: "Closed Won", SortOrder: 4, IsClosed: true, IsWon: true}, {Label: "Closed Lost", SortOrder: 5, IsClosed: true},
 		}},
-		{ID: "rtRen", Name: "Renewal", Stages: []Stage{
+		{ID: "rtRen", Name: "Renewal", Stages: []book.Stage{
 			{Label: "Quote Sent", SortOrder: 2}, {Label: "Closed Won", SortOrder: 4, IsClosed: true, IsWon: true},
 		}},
 	}
-	opps := append(testOpps(), Opportunity{ID: "006-unknown-stage", Name: "Legacy", StageName: "Archived", CloseDate: day(1), RecordTypeID: "rtNB"})
+	opps := append(testOpps(), book.Opportunity{ID: "006-unknown-stage", Name: "Legacy", StageName: "Archived", CloseDate: day(1), RecordTypeID: "rtNB"})
 	p := NewOpportunities(testContext(true))
 	p.SetSize(120, 20)
 	p.SetData(NewOpportunityIndex(opps, rts...))

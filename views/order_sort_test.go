@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // TestSortedOrderIsAStableSortByKey compares the radix sort with a stable
@@ -61,7 +63,7 @@ func TestIndexWarmsWhileThePaneSorts(t *testing.T) {
 	opps := testOpps()
 	ref := NewOpportunityIndex(opps)
 	ix := NewOpportunityIndex(opps)
-	accts := []Account{{ID: "a1", Name: "Beta", Type: "Customer"}, {ID: "a2", Name: "alpha", Type: "Prospect"}}
+	accts := []book.Account{{ID: "a1", Name: "Beta", Type: "Customer"}, {ID: "a2", Name: "alpha", Type: "Prospect"}}
 	refA, ixA := NewAccountIndex(accts), NewAccountIndex(accts)
 	var wg sync.WaitGroup
 	wg.Go(ix.Warm)

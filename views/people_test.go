@@ -226,7 +226,7 @@ func TestPeopleDetails(t *testing.T) {
 	d.SetSize(100, 30)
 	d.SetContact(book.ContactDetail{Contact: testContacts()[0], Activities: []book.Activity{
 		{Subject: "Old call", When: day(-30)},
-		{Subject: "Next meeting", When: day(3), Kind: EventActivity},
+		{Subject: "Next meeting", When: day(3), Kind: book.EventActivity},
 	}})
 	out := ansi.Strip(d.View())
 	for _, want := range []string{"Contact · Maya Chen", "Acme Logistics", "CFO", "maya@acme.example", "+49 30 1", "Ada Okafor", "Activity (2)"} {
@@ -291,15 +291,15 @@ func TestGoldenPeople(t *testing.T) {
 			c := testContacts()[0]
 			c.Department, c.MobilePhone, c.MailingCity, c.LeadSource = "Finance", "+49 170 1", "Berlin", "Web"
 			d.SetContact(book.ContactDetail{Contact: c, Activities: []book.Activity{
-				{Kind: TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},
-				{Kind: EventActivity, Subject: "Demo", When: day(4).Add(14 * 60 * 60 * 1e9), WhoName: "Maya Chen"},
+				{Kind: book.TaskActivity, Subject: "Send quote", When: day(-2), Status: "Completed", WhoName: "Maya Chen"},
+				{Kind: book.EventActivity, Subject: "Demo", When: day(4).Add(14 * 60 * 60 * 1e9), WhoName: "Maya Chen"},
 			}})
 			return d
 		},
 		"lead-detail": func(ctx *Context) Pane {
 			d := NewDetail(ctx, LeadsPane, LeadRecord, testLeads()[0].ID)
 			d.SetLead(book.LeadDetail{Lead: testLeads()[0], Activities: []book.Activity{
-				{Kind: TaskActivity, Subject: "Intro call", When: day(-5), Status: "Completed", WhoName: "Kemi Adeyemi"},
+				{Kind: book.TaskActivity, Subject: "Intro call", When: day(-5), Status: "Completed", WhoName: "Kemi Adeyemi"},
 			}})
 			return d
 		},
@@ -376,7 +376,7 @@ func TestAccountDetailShowsItsContacts(t *testing.T) {
 	if msgs := send(t, d, "C"); len(msgs) != 0 {
 		t.Fatalf("C before the account arrived: %v", msgs)
 	}
-	d.SetAccount(AccountDetail{Account: testAccounts()[0], Contacts: testContacts()[:1]})
+	d.SetAccount(book.AccountDetail{Account: testAccounts()[0], Contacts: testContacts()[:1]})
 	want := ShowContactsMsg{AccountID: testAccounts()[0].ID, AccountName: "Acme Logistics"}
 	if msgs := send(t, d, "C"); len(msgs) != 1 || msgs[0] != want {
 		t.Fatalf("C: %v, want %v", msgs, want)
@@ -386,7 +386,7 @@ func TestAccountDetailShowsItsContacts(t *testing.T) {
 	}
 	o := NewDetail(testContext(true), OpportunitiesPane, OpportunityRecord, testOpps()[0].ID)
 	o.SetSize(100, 30)
-	o.SetOpportunity(OpportunityDetail{Opportunity: testOpps()[0]})
+	o.SetOpportunity(book.OpportunityDetail{Opportunity: testOpps()[0]})
 	if msgs := send(t, o, "C"); len(msgs) != 0 {
 		t.Fatalf("C on an opportunity: %v", msgs)
 	}

@@ -9,11 +9,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // pipelineColumn is one stage of the board.
 type pipelineColumn struct {
-	stage    Stage
+	stage    book.Stage
 	cards    []int // indexes into the opportunities, by close date
 	total    float64
 	weighted float64 // sum of amount × probability
@@ -36,7 +38,7 @@ const PipelinePane PaneID = "Pipeline"
 type Pipeline struct {
 	ctx         *Context
 	index       *OpportunityIndex
-	recordTypes []RecordType
+	recordTypes []book.RecordType
 	rt          int // selected record type
 	mine        bool
 	columns     []pipelineColumn
@@ -59,7 +61,7 @@ func NewPipeline(ctx *Context) *Pipeline {
 }
 
 // SetData replaces the opportunities and the record types.
-func (p *Pipeline) SetData(ix *OpportunityIndex, rts []RecordType) {
+func (p *Pipeline) SetData(ix *OpportunityIndex, rts []book.RecordType) {
 	var current string
 	if p.rt < len(p.recordTypes) {
 		current = p.recordTypes[p.rt].ID
@@ -83,9 +85,9 @@ func (p *Pipeline) Refresh() {
 }
 
 // RecordType returns the chosen record type.
-func (p *Pipeline) RecordType() (RecordType, bool) {
+func (p *Pipeline) RecordType() (book.RecordType, bool) {
 	if p.rt >= len(p.recordTypes) {
-		return RecordType{}, false
+		return book.RecordType{}, false
 	}
 	return p.recordTypes[p.rt], true
 }
@@ -154,10 +156,10 @@ func (p *Pipeline) rebuild() {
 }
 
 // group sorts the opportunities of record type rt into its stage columns.
-func (p *Pipeline) group(rt RecordType) []pipelineColumn {
+func (p *Pipeline) group(rt book.RecordType) []pipelineColumn {
 	var columns []pipelineColumn
 	stages := slices.Clone(rt.Stages)
-	slices.SortStableFunc(stages, func(a, b Stage) int { return a.SortOrder - b.SortOrder })
+	slices.SortStableFunc(stages, func(a, b book.Stage) int { return a.SortOrder - b.SortOrder })
 	byLabel := make(map[string]int, len(stages))
 	for i, s := range stages {
 		columns = append(columns, pipelineColumn{stage: s})
@@ -213,9 +215,9 @@ func (p *Pipeline) selectedID() string {
 }
 
 // Selected returns the selected card's opportunity.
-func (p *Pipeline) Selected() (Opportunity, bool) {
+func (p *Pipeline) Selected() (book.Opportunity, bool) {
 	if p.col >= len(p.columns) || len(p.columns[p.col].cards) == 0 {
-		return Opportunity{}, false
+		return book.Opportunity{}, false
 	}
 	c := p.columns[p.col]
 	return p.index.Opportunities[c.cards[p.cursor[p.col]]], true

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func newTestPipeline(t *testing.T) *Pipeline {
@@ -118,12 +120,12 @@ func TestPipelineWithoutRecordTypes(t *testing.T) {
 }
 
 func TestNarrowStagesKeepsKnownProcesses(t *testing.T) {
-	all := append(append([]Stage(nil), testStagesNB...), testStagesRenewal[0])
-	rts := []RecordType{
+	all := append(append([]book.Stage(nil), testStagesNB...), testStagesRenewal[0])
+	rts := []book.RecordType{
 		{ID: "rtNB", Name: "New Business", Stages: all},
 		{ID: "rtRen", Name: "Renewal", Stages: testStagesRenewal, StagesKnown: true},
 	}
-	got := NarrowStages(rts, testOpps())
+	got := book.NarrowStages(rts, testOpps())
 	var labels []string
 	for _, s := range got[0].Stages {
 		labels = append(labels, s.Label)
@@ -148,9 +150,9 @@ func TestPipelineChartIsAboutThePipeline(t *testing.T) {
 	ctx := testContext(true)
 	ctx.FiscalYearStartMonth = time.February // May–Jul on May 14
 	p := NewPipeline(ctx)
-	opps := append(testOpps(), Opportunity{ID: "006000000000099AAA", Name: "Huge old win", StageName: "Closed Won",
+	opps := append(testOpps(), book.Opportunity{ID: "006000000000099AAA", Name: "Huge old win", StageName: "Closed Won",
 		Amount: 5_000_000, CloseDate: day(-400), IsClosed: true, IsWon: true, Probability: 100, RecordTypeID: "rtNB"},
-		Opportunity{ID: "006000000000098AAA", Name: "Won this quarter", StageName: "Closed Won",
+		book.Opportunity{ID: "006000000000098AAA", Name: "Won this quarter", StageName: "Closed Won",
 			Amount: 40_000, CloseDate: day(-5), IsClosed: true, IsWon: true, Probability: 100, RecordTypeID: "rtNB"})
 	p.SetData(NewOpportunityIndex(opps), testRecordTypes())
 	p.SetSize(100, 40)
@@ -192,19 +194,19 @@ func TestPipelineChartIsAboutThePipeline(t *testing.T) {
 
 // manyStages is a sales process wider than the board: ten stages, of
 // which five fit 120 cells.
-func manyStages() ([]RecordType, []Opportunity) {
-	var stages []Stage
-	var opps []Opportunity
+func manyStages() ([]book.RecordType, []book.Opportunity) {
+	var stages []book.Stage
+	var opps []book.Opportunity
 	for i := range 10 {
 		label := "Stage " + string(rune('A'+i))
-		stages = append(stages, Stage{Label: label, SortOrder: i, Probability: float64(i * 10)})
-		opps = append(opps, Opportunity{ID: "006" + label, Name: "Deal " + label, StageName: label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtNB"})
+		stages = append(stages, book.Stage{Label: label, SortOrder: i, Probability: float64(i * 10)})
+		opps = append(opps, book.Opportunity{ID: "006" + label, Name: "Deal " + label, StageName: label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtNB"})
 	}
 	short := stages[:6]
 	for i, s := range short {
-		opps = append(opps, Opportunity{ID: "006R" + s.Label, Name: "Renewal " + s.Label, StageName: s.Label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtRen"})
+		opps = append(opps, book.Opportunity{ID: "006R" + s.Label, Name: "Renewal " + s.Label, StageName: s.Label, Amount: 1000, CloseDate: day(i), RecordTypeID: "rtRen"})
 	}
-	return []RecordType{{ID: "rtNB", Name: "New Business", Stages: stages}, {ID: "rtRen", Name: "Renewal", Stages: short}}, opps
+	return []book.RecordType{{ID: "rtNB", Name: "New Business", Stages: stages}, {ID: "rtRen", Name: "Renewal", Stages: short}}, opps
 }
 
 // headerAndColumns returns the header's "stages a–b/n" (or "" when every
@@ -263,15 +265,15 @@ func TestPipelineHeaderNamesTheColumnsShown(t *testing.T) {
 	}
 	p.SetSize(200, 30) // eight columns fit: the window ends at the last one
 	check("wider", "3–10/10", "Stage C", "Stage J")
-	p.SetData(NewOpportunityIndex(opps), []RecordType{rts[1], rts[0]})
+	p.SetData(NewOpportunityIndex(opps), []book.RecordType{rts[1], rts[0]})
 	check("same record type, new data", "3–10/10", "Stage C", "Stage J")
 }
 
 func TestPipelineFitsByPriority(t *testing.T) {
-	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
-	var opps []Opportunity
+	rts := []book.RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	var opps []book.Opportunity
 	for i, product := range []string{"Expansion", "Onboarding", "Support renewal"} {
-		opps = append(opps, Opportunity{ID: "006" + product, Name: "Riverside Hospitality Group - " + product,
+		opps = append(opps, book.Opportunity{ID: "006" + product, Name: "Riverside Hospitality Group - " + product,
 			AccountName: "Riverside Hospitality Group", StageName: "Prospecting", Amount: 1234567 + float64(i)*1e6,
 			Probability: 10, CloseDate: day(i + 1), RecordTypeID: "rtNB"})
 	}
@@ -343,8 +345,8 @@ func TestAfterAccount(t *testing.T) {
 func TestPipelineNeverCutsAnAmount(t *testing.T) {
 	ctx := testContext(true)
 	ctx.Currency = "CHF" // no symbol: "CHF 12.3M"
-	rts := []RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
-	opps := []Opportunity{{ID: "006a", Name: "Big", StageName: "Prospecting", Amount: 12345678, Probability: 10, CloseDate: day(3), RecordTypeID: "rtNB"}}
+	rts := []book.RecordType{{ID: "rtNB", Name: "New Business", Stages: testStagesNB}}
+	opps := []book.Opportunity{{ID: "006a", Name: "Big", StageName: "Prospecting", Amount: 12345678, Probability: 10, CloseDate: day(3), RecordTypeID: "rtNB"}}
 	p := NewPipeline(ctx)
 	p.SetData(NewOpportunityIndex(opps), rts)
 	for _, width := range []int{40, 60, 96} {

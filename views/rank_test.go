@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func TestRankKey(t *testing.T) {
@@ -49,12 +51,12 @@ var rankNames = []string{
 var wantRenewal = []string{"Cedar — Renewal 2026", "Evergreen Renewal", "Acme Renewalist Energy", "Garnet Renewals Services", "Brightwater Prerenewal", "Delta Ren Ewal"}
 
 func TestFilterRanksTheSameInEveryList(t *testing.T) {
-	var accts []Account
-	var opps []Opportunity
+	var accts []book.Account
+	var opps []book.Opportunity
 	for i, n := range rankNames {
 		id := string(rune('a' + i))
-		accts = append(accts, Account{ID: id, Name: n})
-		opps = append(opps, Opportunity{ID: id, Name: n, StageName: "Prospecting", CloseDate: day(i)})
+		accts = append(accts, book.Account{ID: id, Name: n})
+		opps = append(opps, book.Opportunity{ID: id, Name: n, StageName: "Prospecting", CloseDate: day(i)})
 	}
 	acc := NewAccounts(testContext(true))
 	acc.SetSize(120, 20)
@@ -94,7 +96,7 @@ func TestFilterEqualRelevanceFollowsTheSortOrder(t *testing.T) {
 	// Two exact-word matches: the list's own order decides between them.
 	opp := NewOpportunities(testContext(true))
 	opp.SetSize(120, 20)
-	opp.SetData(NewOpportunityIndex([]Opportunity{
+	opp.SetData(NewOpportunityIndex([]book.Opportunity{
 		{ID: "1", Name: "Renewal North", Amount: 10, CloseDate: day(9)},
 		{ID: "2", Name: "Renewal South", Amount: 20, CloseDate: day(1)},
 		{ID: "3", Name: "Renewals West", Amount: 30, CloseDate: day(5)},

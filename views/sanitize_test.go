@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 func TestSanitize(t *testing.T) {
@@ -106,8 +108,8 @@ func TestSanitizeEvilRecordNeverReachesTheScreen(t *testing.T) {
 
 	d := NewDetail(ctx, AccountsPane, AccountRecord, "001000000000005AAA")
 	d.SetSize(100, 30)
-	d.SetAccount(AccountDetail{Account: testAccounts()[4], Contacts: []Contact{{Name: evilName, Title: evilName}},
-		Activities: []Activity{{Subject: evilName, When: day(-1), WhoName: evilName}}})
+	d.SetAccount(book.AccountDetail{Account: testAccounts()[4], Contacts: []book.Contact{{Name: evilName, Title: evilName}},
+		Activities: []book.Activity{{Subject: evilName, When: day(-1), WhoName: evilName}}})
 	out := d.View()
 	assertSafe(t, out)
 	if !strings.Contains(out, "Evil Red Title") {
@@ -149,8 +151,8 @@ func TestWideTextKeepsEveryLineAtThePaneWidth(t *testing.T) {
 	pipe.SetData(NewOpportunityIndex(opps), testRecordTypes())
 	d := NewDetail(ctx, AccountsPane, AccountRecord, accs[1].ID)
 	d.SetSize(w, h)
-	d.SetAccount(AccountDetail{Account: accs[1], Contacts: []Contact{{Name: wideNames[1], Title: wideNames[0]}},
-		Opportunities: opps[:3], Activities: []Activity{{Subject: wideNames[2], When: day(-1), WhoName: wideNames[3]}}})
+	d.SetAccount(book.AccountDetail{Account: accs[1], Contacts: []book.Contact{{Name: wideNames[1], Title: wideNames[0]}},
+		Opportunities: opps[:3], Activities: []book.Activity{{Subject: wideNames[2], When: day(-1), WhoName: wideNames[3]}}})
 	for name, p := range map[string]Pane{"accounts": acc, "opportunities": op, "pipeline": pipe, "detail": d} {
 		lines := strings.Split(p.View(), "\n")
 		if len(lines) != h {

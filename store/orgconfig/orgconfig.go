@@ -80,6 +80,19 @@ type Config struct {
 	// (the default: from the terminal's background, dark when the
 	// terminal does not say).
 	Theme string `json:"theme,omitempty"`
+	// AskModel is the optional OpenAI-compatible chat endpoint that may
+	// propose SOQL for questions the Ask engine does not understand; nil
+	// (the default) sends nothing anywhere.
+	AskModel *AskModel `json:"ask_model,omitempty"`
+}
+
+// AskModel configures the optional model of the Ask engine. The API key is
+// read from the environment variable APIKeyEnv, so that config.json holds
+// no secret.
+type AskModel struct {
+	URL       string `json:"url"`
+	Model     string `json:"model,omitempty"`
+	APIKeyEnv string `json:"api_key_env,omitempty"`
 }
 
 // ErrNoOrg means no org is configured or the alias is unknown.

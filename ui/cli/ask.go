@@ -77,10 +77,11 @@ func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) 
 	}
 	// The optional model that proposes SOQL for questions outside the
 	// grammar: off unless configured.
-	// FIXME: read it from config.json once orgconfig has a "model" section.
-	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
-		eo.Model = &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
+	model, err := f.AskModel()
+	if err != nil {
+		return nil, err
 	}
+	eo.Model = model
 	// In redacted mode the answer is written from masked rows: its
 	// markdown, rows and links show no personal data.
 	eo.Mask = func(rows []*soql.Row) { f.Masker().Rows("", rows) }

@@ -178,7 +178,11 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	}
 	stopNotice()
 	client := func(context.Context) (*sfdc.Client, error) { return c, nil }
-	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits, redact: f.Masker(), client: client})
+	model, err := f.AskModel()
+	if err != nil {
+		return err
+	}
+	_, err = runApp(ctx, app{configDir: configDir, store: st, orgName: "demo", usage: usage, sync: syncNow, limits: c.OrgLimits, redact: f.Masker(), client: client, model: model})
 	return err
 }
 

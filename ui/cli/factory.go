@@ -13,6 +13,7 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/auth"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/ask"
 	"github.com/lazyforce/lazyforce/store/book/redact"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
@@ -99,6 +100,32 @@ func (f *Factory) configLocked() (*orgconfig.Config, error) {
 // Org is the org the command works on: --org, else the current one. An
 // alias that could not name an org is a usage error that says so (rather
 // than suggesting a login under a name that cannot exist).
+// AskModel returns the Ask engine's optional model: from config.json's
+// "ask_model", overridden by LAZYFORCE_ASK_MODEL_URL (with
+// LAZYFORCE_ASK_MODEL and LAZYFORCE_ASK_MODEL_KEY); nil when neither is
+// set, so nothing leaves the machine unless configured.
+func (f *Factory) AskModel() (ask.Model, error) {
+	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
+		return &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}, nil
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	m := cfg.AskModel
+	if m == nil {
+		return nil, nil
+	}
+	if m.URL == "" {
+		return nil, errors.New(`config.json: "ask_model" needs a "url"`)
+	}
+	key := ""
+	if m.APIKeyEnv != "" {
+		key = os.Getenv(m.APIKeyEnv)
+	}
+	return &ask.OpenAIModel{URL: m.URL, Model: m.Model, APIKey: key}, nil
+}
+
 func (f *Factory) Org() (orgconfig.Org, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

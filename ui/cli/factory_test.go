@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/ask"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
@@ -65,5 +68,50 @@ func TestFactoryOrgErrors(t *testing.T) {
 	var ue UsageError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "invalid org alias") {
 		t.Errorf("--org ../etc: %v, want a usage error about the alias", err)
+	}
+}
+
+// TestAskModelFromConfig: the Ask engine's model comes from config.json's
+// "ask_model" (its key from the variable it names), the environment
+// overrides it, and none is configured by default.
+func TestAskModelFromConfig(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("LAZYFORCE_HOME", home)
+	t.Setenv("LAZYFORCE_ASK_MODEL_URL", "")
+	newF := func() *Factory {
+		return NewFactory(IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+	}
+	if m, err := newF().AskModel(); err != nil || m != nil {
+		t.Fatalf("no configuration: model %v, %v; want none", m, err)
+	}
+	f := newF()
+	dirs, err := f.Dirs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(cfg string) {
+		t.Helper()
+		if err := os.MkdirAll(dirs.Config, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dirs.Config, "config.json"), []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"orgs":{},"ask_model":{"url":"http://127.0.0.1:11434/v1/chat/completions","model":"llama3","api_key_env":"MY_MODEL_KEY"}}`)
+	t.Setenv("MY_MODEL_KEY", "k-123")
+	m, err := newF().AskModel()
+	om, ok := m.(*ask.OpenAIModel)
+	if err != nil || !ok || om.URL != "http://127.0.0.1:11434/v1/chat/completions" || om.Model != "llama3" || om.APIKey != "k-123" {
+		t.Fatalf("from config.json: %#v, %v", m, err)
+	}
+	t.Setenv("LAZYFORCE_ASK_MODEL_URL", "http://127.0.0.1:9/x")
+	if m, err := newF().AskModel(); err != nil || m.(*ask.OpenAIModel).URL != "http://127.0.0.1:9/x" {
+		t.Fatalf("the environment does not override config.json: %#v, %v", m, err)
+	}
+	t.Setenv("LAZYFORCE_ASK_MODEL_URL", "")
+	write(`{"orgs":{},"ask_model":{"model":"llama3"}}`)
+	if _, err := newF().AskModel(); err == nil || !strings.Contains(err.Error(), `"url"`) {
+		t.Fatalf("ask_model without a url: %v", err)
 	}
 }

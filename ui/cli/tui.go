@@ -113,7 +113,11 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 		}
 		return c, err
 	}
-	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: live})
+	model, err := f.AskModel()
+	if err != nil {
+		return "", err
+	}
+	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: live, model: model})
 }
 
 // syncOrg is the app's sync: the outbox goes first, then the pull (writes
@@ -189,6 +193,7 @@ type app struct {
 	redact    *redact.Masker
 	client    func(context.Context) (*sfdc.Client, error)                  // the org: find's live search, the Ask pane's live mode, pushing writes; nil: none
 	rebuild   func(context.Context, func(syncer.Progress)) (string, error) // nil: no R on a damaged cache
+	model     ask.Model                                                    // the Ask engine's optional model; nil: none
 }
 
 // liveQuery runs SOQL on the org (all pages) for the Ask pane's live mode.
@@ -250,7 +255,7 @@ func runApp(ctx context.Context, a app) (string, error) {
 	writer := ui.NewStoreWriter(a.store, ui.StoreWriterOptions{Client: a.client})
 	// Dark until the terminal reports its background: a terminal that
 	// cannot say is most likely dark.
-	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: askModel(), Redact: a.redact})
+	asker := ui.NewStoreAsk(a.store, ui.StoreAskOptions{Live: a.liveQuery(), Model: a.model, Redact: a.redact})
 	m, err := ui.New(ui.Deps{Data: data, Ask: asker, Sync: a.sync, Rebuild: a.rebuild, SyncOnStart: true, Limits: a.limits, Writer: writer, OpenURL: openBrowser, Keys: keys, Log: logger, Org: a.orgName, Orgs: a.orgs, Dark: mode.IsDark(), Redact: a.redact,
 		SearchOrg: a.searchOrg(), Fetch: a.fetch(), Tasks: ui.NewStoreTasks(a.store, a.client),
 		Editor: ui.NewStoreEditor(a.store, a.client)})
@@ -299,17 +304,6 @@ func (u *apiUsage) get() (used, limit int) {
 func openBrowser(url string) error {
 	if err := auth.DefaultOpener(context.Background(), url); err != nil {
 		return fmt.Errorf("%w: %w", ui.ErrNoBrowser, err)
-	}
-	return nil
-}
-
-// askModel is the optional model that proposes SOQL for questions outside
-// the grammar, as 'lazyforce ask' configures it: off (nil) unless set.
-// FIXME: read it from config.json once orgconfig has a "model" section
-// (and share it with runAsk).
-func askModel() ask.Model {
-	if url := os.Getenv("LAZYFORCE_ASK_MODEL_URL"); url != "" {
-		return &ask.OpenAIModel{URL: url, Model: os.Getenv("LAZYFORCE_ASK_MODEL"), APIKey: os.Getenv("LAZYFORCE_ASK_MODEL_KEY")}
 	}
 	return nil
 }

@@ -3,11 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/views"
 )
@@ -206,23 +204,7 @@ func (m *Model) recordSaved(msg recordSavedMsg) tea.Cmd {
 // editOver draws the record form over the focused pane, whose lines show
 // around the box.
 func (m *Model) editOver(w int) string {
-	under := strings.Split(m.focused().shown().View(), "\n")
-	over := strings.Split(m.edit.form.View(), "\n")
-	for i, l := range over {
-		if i >= len(under) {
-			break
-		}
-		box := strings.TrimLeft(l, " ")
-		left := len(l) - len(box)
-		box = strings.TrimRight(box, " ")
-		if box == "" {
-			over[i] = under[i]
-			continue
-		}
-		right := left + ansi.StringWidth(box)
-		over[i] = ansi.Cut(under[i], 0, left) + "\x1b[m" + box + ansi.Cut(under[i], right, w)
-	}
-	return strings.Join(over, "\n")
+	return drawOver(m.focused().shown().View(), m.edit.form.View(), w)
 }
 
 // editHelp returns e and n for the full help when an Editor is set.

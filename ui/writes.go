@@ -603,21 +603,28 @@ func (m *Model) overlayOver(w int) string {
 	if o == m.w.outbox {
 		return o.View()
 	}
-	under := strings.Split(m.focused().shown().View(), "\n")
-	over := strings.Split(o.View(), "\n")
+	return drawOver(m.focused().shown().View(), o.View(), w)
+}
+
+// drawOver draws box, a view of blank lines around a box, over under:
+// each line of the box replaces the cells it covers, and under shows
+// around it.
+func drawOver(under, box string, w int) string {
+	lines := strings.Split(under, "\n")
+	over := strings.Split(box, "\n")
 	for i, l := range over {
-		if i >= len(under) {
+		if i >= len(lines) {
 			break
 		}
 		box := strings.TrimLeft(l, " ")
 		left := len(l) - len(box)
 		box = strings.TrimRight(box, " ")
 		if box == "" {
-			over[i] = under[i]
+			over[i] = lines[i]
 			continue
 		}
 		right := left + ansi.StringWidth(box)
-		over[i] = ansi.Cut(under[i], 0, left) + "\x1b[m" + box + ansi.Cut(under[i], right, w)
+		over[i] = ansi.Cut(lines[i], 0, left) + "\x1b[m" + box + ansi.Cut(lines[i], right, w)
 	}
 	return strings.Join(over, "\n")
 }

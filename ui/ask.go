@@ -201,12 +201,12 @@ func flattenTable(rows []*soql.Row, total int) *views.AskTable {
 	flat := make([]map[string]string, len(rows))
 	for i, r := range rows {
 		flat[i] = map[string]string{}
-		flattenRow(r, "", flat[i], func(c string) {
+		FlattenRow(r, "", flat[i], func(c string) {
 			if !seen[c] {
 				seen[c] = true
 				t.Columns = append(t.Columns, c)
 			}
-		})
+		}, func(s string) string { return s })
 	}
 	// A lookup that is null in some rows comes as "Account": null there
 	// and as Account.Name elsewhere: drop the empty "Account" column.
@@ -228,7 +228,11 @@ func flattenTable(rows []*soql.Row, total int) *views.AskTable {
 	return t
 }
 
-func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(string)) {
+// FlattenRow writes the cells of a SOQL result row into out, keyed by
+// column (a parent's fields as "Account.Name", a subquery as its row
+// count), each through text, and calls col with each column in order. The
+// Ask pane's tables and the query command's share it.
+func FlattenRow(r *soql.Row, prefix string, out map[string]string, col func(string), text func(string) string) {
 	if r == nil {
 		return
 	}
@@ -239,22 +243,25 @@ func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(stri
 		name := prefix + k
 		switch v := r.Values[i].(type) {
 		case *soql.Row:
-			flattenRow(v, name+".", out, col)
+			FlattenRow(v, name+".", out, col, text)
 			continue
 		case *soql.ChildSet:
 			n := 0
 			if v != nil {
 				n = v.TotalSize
 			}
-			out[name] = fmt.Sprintf("%d rows", n)
+			out[name] = fmt.Sprintf("%d row", n)
+			if n != 1 {
+				out[name] += "s"
+			}
 		case nil:
 			out[name] = ""
 		case float64:
 			out[name] = strconv.FormatFloat(v, 'f', -1, 64)
 		case string:
-			out[name] = v
+			out[name] = text(v)
 		default:
-			out[name] = fmt.Sprint(v)
+			out[name] = text(fmt.Sprint(v))
 		}
 		col(name)
 	}

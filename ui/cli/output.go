@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/ui"
 	"github.com/lazyforce/lazyforce/views"
 )
 
@@ -43,12 +43,12 @@ func printTable(w io.Writer, rows []*soql.Row, total int) error {
 	flat := make([]map[string]string, len(rows))
 	for i, r := range rows {
 		flat[i] = map[string]string{}
-		flattenRow(r, "", flat[i], func(col string) {
+		ui.FlattenRow(r, "", flat[i], func(col string) {
 			if !seen[col] {
 				seen[col] = true
 				cols = append(cols, col)
 			}
-		})
+		}, cell)
 	}
 	lines := make([][]string, 0, len(rows)+1)
 	if len(cols) > 0 {
@@ -108,31 +108,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-func flattenRow(r *soql.Row, prefix string, out map[string]string, col func(string)) {
-	for i, k := range r.Keys {
-		if k == "attributes" {
-			continue
-		}
-		name := prefix + k
-		switch v := r.Values[i].(type) {
-		case *soql.Row:
-			flattenRow(v, name+".", out, col)
-			continue
-		case *soql.ChildSet:
-			out[name] = fmt.Sprintf("%d row%s", v.TotalSize, plural(v.TotalSize))
-		case nil:
-			out[name] = ""
-		case float64:
-			out[name] = strconv.FormatFloat(v, 'f', -1, 64)
-		case string:
-			out[name] = cell(v)
-		default:
-			out[name] = cell(fmt.Sprint(v))
-		}
-		col(name)
-	}
 }
 
 // cell makes text from the org safe and short enough for a table cell.

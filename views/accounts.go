@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 
@@ -103,9 +102,8 @@ const AccountsPane PaneID = "Accounts"
 // Accounts is the accounts list pane.
 type Accounts struct {
 	filteredList[*AccountIndex]
-	ctx  *Context
-	sort AccountSort
-	desc bool
+	listOrder[AccountSort]
+	ctx *Context
 }
 
 var _ Pane = (*Accounts)(nil)
@@ -134,26 +132,15 @@ func (p *Accounts) rowsOf() []int {
 
 // Selected returns the selected account.
 func (p *Accounts) Selected() (book.Account, bool) {
-	if len(p.rows) == 0 {
+	r, ok := p.selectedRow()
+	if !ok {
 		return book.Account{}, false
 	}
-	return p.index.Accounts[p.rows[p.cursor]], true
+	return p.index.Accounts[r], true
 }
 
 // SelectedID returns the selected account's Id, or "".
 func (p *Accounts) SelectedID() string { return p.selectedID() }
-
-// Rows returns how many accounts are displayed.
-func (p *Accounts) Rows() int { return len(p.rows) }
-
-// Cursor returns the selected row's position.
-func (p *Accounts) Cursor() int { return p.cursor }
-
-// Query returns the applied filter text.
-func (p *Accounts) Query() string { return p.filter.query }
-
-// Sort returns the sort field and whether it is descending.
-func (p *Accounts) Sort() (AccountSort, bool) { return p.sort, p.desc }
 
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
@@ -165,20 +152,11 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if !ok {
 		return p, nil
 	}
-	switch {
-	case key.Matches(kp, k.SortNext):
-		p.sort = (p.sort + 1) % numAccountSorts
-		p.refresh()
-	case key.Matches(kp, k.SortPrev):
-		p.sort = (p.sort + numAccountSorts - 1) % numAccountSorts
-		p.refresh()
-	case key.Matches(kp, k.Reverse):
-		p.desc = !p.desc
-		p.refresh()
-	default:
+	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numAccountSorts) {
 		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
 		return p, cmd
 	}
+	p.refresh()
 	return p, nil
 }
 
@@ -189,22 +167,7 @@ func (p *Accounts) View() string {
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
-	order := "↑"
-	if p.desc {
-		order = "↓"
-	}
-	sortLabel := p.sort.String() + " " + order
-	if p.filter.active() {
-		sortLabel = "relevance"
-	}
-	title := fmt.Sprintf("Accounts %s", st.Muted.Render(fmt.Sprintf("%s of %s · sorted by %s",
-		formatInt(int64(len(p.rows))), formatInt(int64(len(p.index.Accounts))), sortLabel)))
-	b.WriteString(fitStyled(st.Title.Render(title), p.width))
-	b.WriteByte('\n')
-	if line, ok := p.filter.line(st); ok {
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
+	p.writeTitle(&b, st, "Accounts", "", len(p.index.Accounts), p.sort.String(), p.desc)
 
 	// Columns: name takes what the others leave.
 	// "Last activity" gets its whole header when the name column can
@@ -237,25 +200,9 @@ func (p *Accounts) View() string {
 	b.WriteString(st.Header.Render(cols("Name", "Type", "City", "Owner", actLabel)))
 	b.WriteByte('\n')
 
-	if len(p.rows) == 0 {
-		msg := "No accounts in the cache yet."
-		if p.filter.active() || p.filter.editing {
-			msg = "No account matches the filter."
-		}
-		b.WriteString(st.Muted.Render("  " + msg))
-	}
-	p.writeRows(&b, func(i int) string {
-		a := &p.index.Accounts[p.rows[i]]
-		line := cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
-		line = p.ctx.markGutter(a.ID, line, i != p.cursor || !p.focused)
-		if i != p.cursor {
-			return line
-		}
-		line = "▌" + line[len(" "):]
-		if p.focused {
-			line = st.Selected.Render(line)
-		}
-		return line
+	p.writeRecords(&b, p.ctx, "accounts", "No account matches the filter.", "No accounts in the cache yet.", func(r int) (string, string) {
+		a := &p.index.Accounts[r]
+		return a.ID, cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
 	})
 	return padLines(b.String(), p.width, p.paneH)
 }

@@ -166,6 +166,9 @@ func (l *filteredList[I]) Rows() int { return len(l.rows) }
 // Query returns the applied filter text.
 func (l *filteredList[I]) Query() string { return l.filter.query }
 
+// Cursor returns the selected row's position.
+func (l *filteredList[I]) Cursor() int { return l.cursor }
+
 // selectedRow returns the selected record's index in the data.
 func (l *filteredList[I]) selectedRow() (int, bool) {
 	if len(l.rows) == 0 {

@@ -239,9 +239,8 @@ const OpportunitiesPane PaneID = "Opportunities"
 // Opportunities is the opportunities table pane.
 type Opportunities struct {
 	filteredList[*OpportunityIndex]
+	listOrder[OppColumn]
 	ctx     *Context
-	sortCol OppColumn
-	desc    bool
 	mine    bool
 	status  StatusFilter
 	closing ClosingFilter
@@ -254,7 +253,7 @@ var _ Pane = (*Opportunities)(nil)
 // NewOpportunities returns an empty opportunities pane showing open
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
-	p := &Opportunities{ctx: ctx, sortCol: ColCloseDate}
+	p := &Opportunities{ctx: ctx, listOrder: listOrder[OppColumn]{sort: ColCloseDate}}
 	p.filteredList = filteredList[*OpportunityIndex]{
 		index:  NewOpportunityIndex(nil),
 		filter: newFilter(OpportunitiesPane),
@@ -276,11 +275,8 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 	return p.mine, p.status, p.closing, p.stale
 }
 
-// Query returns the applied filter text ("" without a filter).
-func (p *Opportunities) Query() string { return p.filter.query }
-
 // SortColumn returns the sort column and whether it is descending.
-func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.sortCol, p.desc }
+func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.Sort() }
 
 // rowsOf returns the displayed rows, and sums their amount: walk the sort
 // order once and keep what passes the quick filters and the text filter,
@@ -325,7 +321,7 @@ func (p *Opportunities) rowsOf() []int {
 		}
 		return true
 	}
-	rows := p.filter.rank(p.index.order(p.sortCol), p.desc, keep)
+	rows := p.filter.rank(p.index.order(p.sort), p.desc, keep)
 	p.total = 0
 	for _, r := range rows {
 		p.total += facts[r].amount
@@ -348,10 +344,11 @@ func (p *Opportunities) closingLabel() string {
 
 // Selected returns the selected opportunity.
 func (p *Opportunities) Selected() (book.Opportunity, bool) {
-	if len(p.rows) == 0 {
+	r, ok := p.selectedRow()
+	if !ok {
 		return book.Opportunity{}, false
 	}
-	return p.index.Opportunities[p.rows[p.cursor]], true
+	return p.index.Opportunities[r], true
 }
 
 // SelectedID returns the selected opportunity's Id, or "".
@@ -366,9 +363,6 @@ func (p *Opportunities) Rows() []book.Opportunity {
 	return out
 }
 
-// Cursor returns the selected row's position.
-func (p *Opportunities) Cursor() int { return p.cursor }
-
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Opportunities
@@ -380,12 +374,7 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, nil
 	}
 	switch {
-	case key.Matches(kp, k.SortNext):
-		p.sortCol = (p.sortCol + 1) % numOppColumns
-	case key.Matches(kp, k.SortPrev):
-		p.sortCol = (p.sortCol + numOppColumns - 1) % numOppColumns
-	case key.Matches(kp, k.Reverse):
-		p.desc = !p.desc
+	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numOppColumns):
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
 	case key.Matches(kp, k.Status):
@@ -484,14 +473,14 @@ func (p *Opportunities) View() string {
 			continue
 		}
 		arrow := ""
-		if c == p.sortCol {
+		if c == p.sort {
 			arrow = "▲"
 			if p.desc {
 				arrow = "▼"
 			}
 		}
 		cell := headerCell(c.String(), arrow, w, c == ColAmount || c == ColProbability)
-		if c == p.sortCol {
+		if c == p.sort {
 			cell = st.HeaderSort.Render(cell)
 		} else {
 			cell = st.Header.Render(cell)

@@ -111,13 +111,8 @@ var _ Pane = (*Accounts)(nil)
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
 	p := &Accounts{ctx: ctx}
-	p.filteredList = filteredList[*AccountIndex]{
-		index:  NewAccountIndex(nil),
-		filter: newFilter(AccountsPane),
-		chrome: 2, // title, header
-		rowsOf: p.rowsOf,
-		idOf:   func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID },
-	}
+	p.filteredList = newFilteredList(AccountsPane, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
+		func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID })
 	return p
 }
 
@@ -132,11 +127,7 @@ func (p *Accounts) rowsOf() []int {
 
 // Selected returns the selected account.
 func (p *Accounts) Selected() (book.Account, bool) {
-	r, ok := p.selectedRow()
-	if !ok {
-		return book.Account{}, false
-	}
-	return p.index.Accounts[r], true
+	return selectedOf(&p.filteredList, p.index.Accounts)
 }
 
 // SelectedID returns the selected account's Id, or "".
@@ -145,12 +136,9 @@ func (p *Accounts) SelectedID() string { return p.selectedID() }
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Accounts
-	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
+	kp, cmd, done := p.update(p.ctx, msg, &k.List)
+	if done {
 		return p, cmd
-	}
-	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
 	}
 	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numAccountSorts) {
 		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
@@ -216,9 +204,5 @@ func (p *Accounts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Accounts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Accounts
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
-		{k.Browser, k.Copy},
-	}
+	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
 }

@@ -116,13 +116,8 @@ var _ Pane = (*Contacts)(nil)
 // NewContacts returns an empty contacts pane.
 func NewContacts(ctx *Context) *Contacts {
 	p := &Contacts{ctx: ctx}
-	p.filteredList = filteredList[*ContactIndex]{
-		index:  NewContactIndex(nil),
-		filter: newFilter(ContactsPane),
-		chrome: 2, // title, header
-		rowsOf: p.rowsOf,
-		idOf:   func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID },
-	}
+	p.filteredList = newFilteredList(ContactsPane, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
+		func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID })
 	return p
 }
 
@@ -160,11 +155,7 @@ func sortedRows(f *filter, order []int, desc bool) []int {
 
 // Selected returns the selected contact.
 func (p *Contacts) Selected() (book.Contact, bool) {
-	r, ok := p.selectedRow()
-	if !ok {
-		return book.Contact{}, false
-	}
-	return p.index.Contacts[r], true
+	return selectedOf(&p.filteredList, p.index.Contacts)
 }
 
 // Update implements Pane.
@@ -187,12 +178,9 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, nil
 		}
 	}
-	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
+	kp, cmd, done := p.update(p.ctx, msg, &k.List)
+	if done {
 		return p, cmd
-	}
-	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
 	}
 	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numContactSorts) {
 		cmd, _ := recordKeys(kp, &k.List, ContactsPane, ContactRecord, p.selectedID())
@@ -263,11 +251,7 @@ func (p *Contacts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Contacts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Contacts
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
-		{k.Browser, k.Copy},
-	}
+	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
 }
 
 // SetContact shows a contact.

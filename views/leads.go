@@ -105,13 +105,8 @@ var _ Pane = (*Leads)(nil)
 // NewLeads returns an empty leads pane showing open leads.
 func NewLeads(ctx *Context) *Leads {
 	p := &Leads{ctx: ctx}
-	p.filteredList = filteredList[*LeadIndex]{
-		index:  NewLeadIndex(nil),
-		filter: newFilter(LeadsPane),
-		chrome: 2, // title, header
-		rowsOf: p.rowsOf,
-		idOf:   func(ix *LeadIndex, r int) string { return ix.Leads[r].ID },
-	}
+	p.filteredList = newFilteredList(LeadsPane, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
+		func(ix *LeadIndex, r int) string { return ix.Leads[r].ID })
 	return p
 }
 
@@ -132,13 +127,7 @@ func (p *Leads) rowsOf() []int {
 }
 
 // Selected returns the selected lead.
-func (p *Leads) Selected() (book.Lead, bool) {
-	r, ok := p.selectedRow()
-	if !ok {
-		return book.Lead{}, false
-	}
-	return p.index.Leads[r], true
-}
+func (p *Leads) Selected() (book.Lead, bool) { return selectedOf(&p.filteredList, p.index.Leads) }
 
 // All reports whether closed and converted leads are shown too.
 func (p *Leads) All() bool { return p.all }
@@ -149,12 +138,9 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	}
 	k := &p.ctx.Keys.Leads
-	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
+	kp, cmd, done := p.update(p.ctx, msg, &k.List)
+	if done {
 		return p, cmd
-	}
-	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
 	}
 	switch {
 	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numLeadSorts):
@@ -242,11 +228,7 @@ func (p *Leads) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Leads) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Leads
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
-		{k.Status, k.Browser, k.Copy},
-	}
+	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Status)
 }
 
 // SetLead shows a lead.

@@ -147,6 +147,13 @@ type filteredList[I searchIndex] struct {
 	loadErr error // why the last read failed
 }
 
+// newFilteredList returns the plumbing of pane's list over ix (empty
+// data), with chrome lines above the list; rowsOf and idOf are the
+// pane's (see filteredList).
+func newFilteredList[I searchIndex](pane PaneID, ix I, chrome int, rowsOf func() []int, idOf func(ix I, row int) string) filteredList[I] {
+	return filteredList[I]{index: ix, filter: newFilter(pane), chrome: chrome, rowsOf: rowsOf, idOf: idOf}
+}
+
 // load shows the snapshot ix of read seq unless a newer one is shown; a
 // failed read (err) keeps what is shown and records why.
 func (l *filteredList[I]) load(seq int, ix I, err error) tea.Cmd {
@@ -177,6 +184,17 @@ func (l *filteredList[I]) selectedRow() (int, bool) {
 	return l.rows[l.cursor], true
 }
 
+// selectedOf returns the record of items under l's cursor: items is the
+// data l's rows index.
+func selectedOf[I searchIndex, T any](l *filteredList[I], items []T) (T, bool) {
+	r, ok := l.selectedRow()
+	if !ok {
+		var none T
+		return none, false
+	}
+	return items[r], true
+}
+
 // SetSize implements Pane.
 func (l *filteredList[I]) SetSize(w, h int) {
 	l.width, l.paneH = w, h
@@ -192,6 +210,17 @@ func (l *filteredList[I]) Blur() { l.focused = false }
 
 // Capturing implements Pane: the filter input takes all keys.
 func (l *filteredList[I]) Capturing() bool { return l.filter.editing }
+
+// sortedListHelp is the full help of a sorted list (its keys k, with
+// the sort keys): movement, then open, filter and order, then the pane's
+// own keys and the record keys.
+func sortedListHelp(k *keymap.List, sortNext, sortPrev, reverse key.Binding, own ...key.Binding) [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
+		{k.Open, k.Filter, k.Back, sortNext, sortPrev, reverse},
+		append(own, k.Browser, k.Copy),
+	}
+}
 
 // shortHelp is the list's short help: the filter's keys while it is
 // being typed, else the movement, open and filter keys and the pane's own.
@@ -281,30 +310,31 @@ func (l *filteredList[I]) filtered() {
 }
 
 // update handles the filter's messages and the keys every filterable list
-// shares: movement, the filter and esc. ok reports that msg was handled;
-// the pane handles its own keys, then the record keys (recordKeys).
-func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (cmd tea.Cmd, ok bool) {
+// shares: movement, the filter and esc. done reports that msg was handled
+// (or is no key, so nothing is left for the pane); else kp is the key
+// for the pane's own keys, then the record keys (recordKeys).
+func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (kp tea.KeyPressMsg, cmd tea.Cmd, done bool) {
 	defer l.layout() // the filter's line may have come or gone
 	if cmd, ok := l.filter.update(msg, l, &ctx.Keys.Prompt); ok {
-		return cmd, true
+		return kp, cmd, true
 	}
 	kp, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
-		return nil, true // not a key: nothing else for the pane
+		return kp, nil, true // not a key: nothing else for the pane
 	}
 	if l.move(kp, k) {
-		return nil, true
+		return kp, nil, true
 	}
 	switch {
 	case key.Matches(kp, k.Filter):
-		return l.filter.start(ctx.Styles.IsDark), true
+		return kp, l.filter.start(ctx.Styles.IsDark), true
 	case key.Matches(kp, k.Back):
 		if l.filter.active() {
 			l.clearFilter()
 		}
-		return nil, true
+		return kp, nil, true
 	}
-	return nil, false
+	return kp, nil, false
 }
 
 // row marks line as the selected one when i is the cursor's row.

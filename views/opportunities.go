@@ -254,13 +254,8 @@ var _ Pane = (*Opportunities)(nil)
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
 	p := &Opportunities{ctx: ctx, listOrder: listOrder[OppColumn]{sort: ColCloseDate}}
-	p.filteredList = filteredList[*OpportunityIndex]{
-		index:  NewOpportunityIndex(nil),
-		filter: newFilter(OpportunitiesPane),
-		chrome: 3, // title, chips, header
-		rowsOf: p.rowsOf,
-		idOf:   func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID },
-	}
+	p.filteredList = newFilteredList(OpportunitiesPane, NewOpportunityIndex(nil), 3 /* title, chips, header */, p.rowsOf,
+		func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID })
 	return p
 }
 
@@ -344,11 +339,7 @@ func (p *Opportunities) closingLabel() string {
 
 // Selected returns the selected opportunity.
 func (p *Opportunities) Selected() (book.Opportunity, bool) {
-	r, ok := p.selectedRow()
-	if !ok {
-		return book.Opportunity{}, false
-	}
-	return p.index.Opportunities[r], true
+	return selectedOf(&p.filteredList, p.index.Opportunities)
 }
 
 // SelectedID returns the selected opportunity's Id, or "".
@@ -366,12 +357,9 @@ func (p *Opportunities) Rows() []book.Opportunity {
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Opportunities
-	if cmd, ok := p.update(p.ctx, msg, &k.List); ok {
+	kp, cmd, done := p.update(p.ctx, msg, &k.List)
+	if done {
 		return p, cmd
-	}
-	kp, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return p, nil
 	}
 	switch {
 	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numOppColumns):
@@ -531,9 +519,5 @@ func (p *Opportunities) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Opportunities) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Filter, k.Back, k.SortNext, k.SortPrev, k.Reverse},
-		{k.Mine, k.Status, k.Closing, k.Stale, k.Browser, k.Copy},
-	}
+	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Mine, k.Status, k.Closing, k.Stale)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // TestGoldenScreens renders the whole screen on every pane at two sizes in
@@ -41,22 +42,16 @@ func TestGoldenScreens(t *testing.T) {
 	sizes := [][2]int{{80, 24}, {140, 40}}
 	for _, s := range screens {
 		for _, size := range sizes {
-			for _, dark := range []bool{true, false} {
-				theme := "light"
-				if dark {
-					theme = "dark"
+			keytest.EachTheme(t, fmt.Sprintf("%s/%dx%d", s.name, size[0], size[1]), func(t *testing.T, dark bool) {
+				m, _ := newLoaded(t, 300, size[0], size[1], dark)
+				if s.setup != nil {
+					s.setup(m)
 				}
-				t.Run(fmt.Sprintf("%s/%dx%d/%s", s.name, size[0], size[1], theme), func(t *testing.T) {
-					m, _ := newLoaded(t, 300, size[0], size[1], dark)
-					if s.setup != nil {
-						s.setup(m)
-					}
-					for _, k := range s.keys {
-						run(m, press(m, k))
-					}
-					requireGoldenScreen(t, m.render(), size[0], size[1])
-				})
-			}
+				for _, k := range s.keys {
+					run(m, press(m, k))
+				}
+				requireGoldenScreen(t, m.render(), size[0], size[1])
+			})
 		}
 	}
 }

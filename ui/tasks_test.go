@@ -12,6 +12,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/views"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // fakeTasks is a TaskWriter over a list of tasks: it records the writes
@@ -338,19 +339,13 @@ func TestTasksAreMaskedInRedactedMode(t *testing.T) {
 
 func TestGoldenTasks(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {140, 40}} {
-		for _, dark := range []bool{true, false} {
-			theme := "light"
-			if dark {
-				theme = "dark"
-			}
-			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], theme), func(t *testing.T) {
-				m, tasks := withMyTasks(t, size[0], size[1], dark)
-				tasks.states = map[string]views.WriteState{"00T000000000004AAA": views.WritePending}
-				run(m, m.loadTasks())
-				press(m, "j")
-				requireGoldenScreen(t, m.render(), size[0], size[1])
-			})
-		}
+		keytest.EachTheme(t, fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T, dark bool) {
+			m, tasks := withMyTasks(t, size[0], size[1], dark)
+			tasks.states = map[string]views.WriteState{"00T000000000004AAA": views.WritePending}
+			run(m, m.loadTasks())
+			press(m, "j")
+			requireGoldenScreen(t, m.render(), size[0], size[1])
+		})
 	}
 }
 

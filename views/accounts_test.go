@@ -11,20 +11,11 @@ import (
 )
 
 func newTestAccounts(t *testing.T) *Accounts {
-	t.Helper()
-	p := NewAccounts(testContext(true))
-	p.SetSize(100, 20)
-	p.SetData(NewAccountIndex(testAccounts()))
-	p.Focus()
-	return p
+	return openTestPane(NewAccounts(testContext(true)), 100, 20, func(p *Accounts) { p.SetData(NewAccountIndex(testAccounts())) })
 }
 
 func accountNames(p *Accounts) []string {
-	var out []string
-	for _, r := range p.rows {
-		out = append(out, Sanitize(p.index.Accounts[r].Name))
-	}
-	return out
+	return listColumn(&p.filteredList, p.index.Accounts, func(a *book.Account) string { return Sanitize(a.Name) })
 }
 
 func TestAccountsMoveAndBounds(t *testing.T) {

@@ -303,28 +303,22 @@ func TestAskErrorIsShown(t *testing.T) {
 // themes. Regenerate with: go test ./views/... -run TestGoldenAskAnswer -update
 func TestGoldenAskAnswer(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {140, 40}} {
-		for _, dark := range []bool{true, false} {
-			theme := "light"
-			if dark {
-				theme = "dark"
+		keytest.EachTheme(t, fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T, dark bool) {
+			p := askPane(dark, size[0], size[1])
+			askKeys(p, "/", "how many open opportunities do I have", "enter")
+			askDrain(p, askUpdate(p, AskResultMsg{Seq: 1, Result: answerResult()}))
+			out := p.View()
+			lines := strings.Split(out, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%d lines, want %d", len(lines), size[1])
 			}
-			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], theme), func(t *testing.T) {
-				p := askPane(dark, size[0], size[1])
-				askKeys(p, "/", "how many open opportunities do I have", "enter")
-				askDrain(p, askUpdate(p, AskResultMsg{Seq: 1, Result: answerResult()}))
-				out := p.View()
-				lines := strings.Split(out, "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%d lines, want %d", len(lines), size[1])
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w != size[0] {
+					t.Errorf("line %d is %d cells, want %d", i, w, size[0])
 				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Errorf("line %d is %d cells, want %d", i, w, size[0])
-					}
-				}
-				golden.RequireEqual(t, fixedProfile(t, out))
-			})
-		}
+			}
+			golden.RequireEqual(t, fixedProfile(t, out))
+		})
 	}
 }
 

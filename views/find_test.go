@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 func testFinder() *book.Finder {
@@ -117,21 +118,15 @@ func TestFindMasksWhatItShows(t *testing.T) {
 func TestGoldenFind(t *testing.T) {
 	const height = 16
 	for _, width := range []int{80, 140} {
-		for _, dark := range []bool{true, false} {
-			theme := "light"
-			if dark {
-				theme = "dark"
-			}
-			t.Run(fmt.Sprintf("%d/%s", width, theme), func(t *testing.T) {
-				p := NewFind(testContext(dark))
-				p.SetSize(width, height)
-				p.Focus()
-				p.SetFinder(testFinder(), nil)
-				typeText(t, p, "acme")
-				out := p.View()
-				assertBlock(t, out, width, height)
-				golden.RequireEqual(t, fixedProfile(t, out))
-			})
-		}
+		keytest.EachTheme(t, fmt.Sprintf("%d", width), func(t *testing.T, dark bool) {
+			p := NewFind(testContext(dark))
+			p.SetSize(width, height)
+			p.Focus()
+			p.SetFinder(testFinder(), nil)
+			typeText(t, p, "acme")
+			out := p.View()
+			assertBlock(t, out, width, height)
+			golden.RequireEqual(t, fixedProfile(t, out))
+		})
 	}
 }

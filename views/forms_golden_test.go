@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // TestGoldenForms renders the write views (stage picker, task and call
@@ -71,21 +73,15 @@ func TestGoldenForms(t *testing.T) {
 	}
 	for _, v := range views {
 		for _, size := range [][2]int{{80, 24}, {140, 40}} {
-			for _, dark := range []bool{true, false} {
-				theme := "light"
-				if dark {
-					theme = "dark"
-				}
-				t.Run(fmt.Sprintf("%s/%dx%d/%s", v.name, size[0], size[1], theme), func(t *testing.T) {
-					p := v.build(t, testContext(dark))
-					p.SetSize(size[0], size[1])
-					p.Focus()
-					out := p.View()
-					assertBlock(t, out, size[0], size[1])
-					assertSafe(t, out)
-					golden.RequireEqual(t, fixedProfile(t, out))
-				})
-			}
+			keytest.EachTheme(t, fmt.Sprintf("%s/%dx%d", v.name, size[0], size[1]), func(t *testing.T, dark bool) {
+				p := v.build(t, testContext(dark))
+				p.SetSize(size[0], size[1])
+				p.Focus()
+				out := p.View()
+				assertBlock(t, out, size[0], size[1])
+				assertSafe(t, out)
+				golden.RequireEqual(t, fixedProfile(t, out))
+			})
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // fixedProfile downsamples rendered output to 256 colours, as a terminal
@@ -63,20 +64,14 @@ func TestGoldenPanes(t *testing.T) {
 	}
 	for _, name := range []string{"accounts", "opportunities", "pipeline", "detail", "ask"} {
 		for _, width := range []int{80, 140} {
-			for _, dark := range []bool{true, false} {
-				theme := "light"
-				if dark {
-					theme = "dark"
-				}
-				t.Run(fmt.Sprintf("%s/%d/%s", name, width, theme), func(t *testing.T) {
-					p := panes[name](testContext(dark))
-					p.SetSize(width, height)
-					p.Focus()
-					out := p.View()
-					assertBlock(t, out, width, height)
-					golden.RequireEqual(t, fixedProfile(t, out))
-				})
-			}
+			keytest.EachTheme(t, fmt.Sprintf("%s/%d", name, width), func(t *testing.T, dark bool) {
+				p := panes[name](testContext(dark))
+				p.SetSize(width, height)
+				p.Focus()
+				out := p.View()
+				assertBlock(t, out, width, height)
+				golden.RequireEqual(t, fixedProfile(t, out))
+			})
 		}
 	}
 }

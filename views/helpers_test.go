@@ -116,3 +116,22 @@ func assertSafe(t *testing.T, out string) {
 		}
 	}
 }
+
+// openTestPane readies p as the root does for a test: sized w×h, given
+// its data (load), focused.
+func openTestPane[P Pane](p P, w, h int, load func(P)) P {
+	p.SetSize(w, h)
+	load(p)
+	p.Focus()
+	return p
+}
+
+// listColumn returns what of says of each displayed record of list l
+// (items are the records its rows index), in display order.
+func listColumn[I searchIndex, T any](l *filteredList[I], items []T, of func(*T) string) []string {
+	var out []string
+	for _, r := range l.rows {
+		out = append(out, of(&items[r]))
+	}
+	return out
+}

@@ -28,11 +28,7 @@ func settle(p Pane, cmd tea.Cmd) (searches int) {
 }
 
 func filteringAccounts(t *testing.T) *Accounts {
-	t.Helper()
-	acc := NewAccounts(testContext(true))
-	acc.SetSize(100, 12)
-	acc.SetData(NewAccountIndex(testAccounts()))
-	acc.Focus()
+	acc := openTestPane(NewAccounts(testContext(true)), 100, 12, func(acc *Accounts) { acc.SetData(NewAccountIndex(testAccounts())) })
 	send(t, acc, "/")
 	if !acc.Capturing() {
 		t.Fatal("the filter did not open")

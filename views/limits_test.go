@@ -9,6 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 func testLimits() []Limit {
@@ -54,30 +56,24 @@ func TestLimitsOrderAndScroll(t *testing.T) {
 // TestGoldenLimits renders the limits view at two widths in both themes.
 func TestGoldenLimits(t *testing.T) {
 	for _, size := range [][2]int{{60, 10}, {120, 12}} {
-		for _, dark := range []bool{true, false} {
-			theme := "light"
-			if dark {
-				theme = "dark"
+		keytest.EachTheme(t, fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T, dark bool) {
+			p := NewLimits(testContext(dark))
+			p.SetSize(size[0], size[1])
+			p.SetLimits(testLimits(), testNow)
+			out := p.View()
+			lines := strings.Split(out, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%d lines, want %d", len(lines), size[1])
 			}
-			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], theme), func(t *testing.T) {
-				p := NewLimits(testContext(dark))
-				p.SetSize(size[0], size[1])
-				p.SetLimits(testLimits(), testNow)
-				out := p.View()
-				lines := strings.Split(out, "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%d lines, want %d", len(lines), size[1])
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w != size[0] {
+					t.Errorf("line %d is %d cells, want %d", i, w, size[0])
 				}
-				for i, l := range lines {
-					if w := ansi.StringWidth(l); w != size[0] {
-						t.Errorf("line %d is %d cells, want %d", i, w, size[0])
-					}
-				}
-				if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
-					t.Errorf("raw control characters: %q", ansi.Strip(out))
-				}
-				golden.RequireEqual(t, fixedProfile(t, out))
-			})
-		}
+			}
+			if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
+				t.Errorf("raw control characters: %q", ansi.Strip(out))
+			}
+			golden.RequireEqual(t, fixedProfile(t, out))
+		})
 	}
 }

@@ -12,12 +12,7 @@ import (
 )
 
 func newTestOpps(t *testing.T) *Opportunities {
-	t.Helper()
-	p := NewOpportunities(testContext(true))
-	p.SetSize(120, 20)
-	p.SetData(NewOpportunityIndex(testOpps()))
-	p.Focus()
-	return p
+	return openTestPane(NewOpportunities(testContext(true)), 120, 20, func(p *Opportunities) { p.SetData(NewOpportunityIndex(testOpps())) })
 }
 
 func TestOpportunitiesDefaultShowsOpenByCloseDate(t *testing.T) {

@@ -8,12 +8,7 @@ import (
 )
 
 func openOutbox(t *testing.T) *Outbox {
-	t.Helper()
-	o := NewOutbox(testContext(true))
-	o.SetSize(100, 20)
-	o.SetEntries(testOutboxEntries())
-	o.Focus()
-	return o
+	return openTestPane(NewOutbox(testContext(true)), 100, 20, func(o *Outbox) { o.SetEntries(testOutboxEntries()) })
 }
 
 func TestOutboxListsEntriesWithTheirErrors(t *testing.T) {

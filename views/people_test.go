@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 func testContacts() []book.Contact {
@@ -45,37 +46,19 @@ func testLeads() []book.Lead {
 }
 
 func newTestContacts(t *testing.T, w, h int) *Contacts {
-	t.Helper()
-	p := NewContacts(testContext(true))
-	p.SetSize(w, h)
-	p.Update(ContactsLoadedMsg{Seq: 1, Index: NewContactIndex(testContacts())})
-	p.Focus()
-	return p
+	return openTestPane(NewContacts(testContext(true)), w, h, func(p *Contacts) { p.Update(ContactsLoadedMsg{Seq: 1, Index: NewContactIndex(testContacts())}) })
 }
 
 func newTestLeads(t *testing.T, w, h int) *Leads {
-	t.Helper()
-	p := NewLeads(testContext(true))
-	p.SetSize(w, h)
-	p.Update(LeadsLoadedMsg{Seq: 1, Index: NewLeadIndex(testLeads())})
-	p.Focus()
-	return p
+	return openTestPane(NewLeads(testContext(true)), w, h, func(p *Leads) { p.Update(LeadsLoadedMsg{Seq: 1, Index: NewLeadIndex(testLeads())}) })
 }
 
 func contactColumn(p *Contacts, of func(c *book.Contact) string) []string {
-	var out []string
-	for _, r := range p.rows {
-		out = append(out, of(&p.index.Contacts[r]))
-	}
-	return out
+	return listColumn(&p.filteredList, p.index.Contacts, of)
 }
 
 func leadNames(p *Leads) []string {
-	var out []string
-	for _, r := range p.rows {
-		out = append(out, Sanitize(p.index.Leads[r].Name))
-	}
-	return out
+	return listColumn(&p.filteredList, p.index.Leads, func(l *book.Lead) string { return Sanitize(l.Name) })
 }
 
 func byLower(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }
@@ -306,20 +289,14 @@ func TestGoldenPeople(t *testing.T) {
 	}
 	for _, name := range []string{"contacts", "leads", "contact-detail", "lead-detail"} {
 		for _, size := range [][2]int{{80, 24}, {140, 40}} {
-			for _, dark := range []bool{true, false} {
-				theme := "light"
-				if dark {
-					theme = "dark"
-				}
-				t.Run(fmt.Sprintf("%s/%dx%d/%s", name, size[0], size[1], theme), func(t *testing.T) {
-					p := panes[name](testContext(dark))
-					p.SetSize(size[0], size[1])
-					p.Focus()
-					out := p.View()
-					assertBlock(t, out, size[0], size[1])
-					golden.RequireEqual(t, fixedProfile(t, out))
-				})
-			}
+			keytest.EachTheme(t, fmt.Sprintf("%s/%dx%d", name, size[0], size[1]), func(t *testing.T, dark bool) {
+				p := panes[name](testContext(dark))
+				p.SetSize(size[0], size[1])
+				p.Focus()
+				out := p.View()
+				assertBlock(t, out, size[0], size[1])
+				golden.RequireEqual(t, fixedProfile(t, out))
+			})
 		}
 	}
 }

@@ -12,12 +12,7 @@ import (
 )
 
 func newTestPipeline(t *testing.T) *Pipeline {
-	t.Helper()
-	p := NewPipeline(testContext(true))
-	p.SetSize(120, 30)
-	p.SetData(NewOpportunityIndex(testOpps()), testRecordTypes())
-	p.Focus()
-	return p
+	return openTestPane(NewPipeline(testContext(true)), 120, 30, func(p *Pipeline) { p.SetData(NewOpportunityIndex(testOpps()), testRecordTypes()) })
 }
 
 func TestPipelineColumnsAndTotals(t *testing.T) {

@@ -3,7 +3,11 @@
 // the commands that follow from a message.
 package keytest
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // Press returns the press of key k: a named key ("enter", "esc", "tab",
 // "shift+tab", "backspace", the arrows "up", "down", "left", "right",
@@ -55,5 +59,18 @@ func Run(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
 		default:
 			queue = append(queue, handle(msg))
 		}
+	}
+}
+
+// EachTheme runs test as the subtests name/dark and name/light, with the
+// dark theme or the light one: a golden is rendered in both.
+func EachTheme(t *testing.T, name string, test func(t *testing.T, dark bool)) {
+	t.Helper()
+	for _, dark := range []bool{true, false} {
+		theme := "light"
+		if dark {
+			theme = "dark"
+		}
+		t.Run(name+"/"+theme, func(t *testing.T) { test(t, dark) })
 	}
 }

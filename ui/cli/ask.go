@@ -24,29 +24,24 @@ type askOptions struct {
 
 func newCmdAsk(f *Factory) *cobra.Command {
 	opts := &askOptions{}
-	cmd := &cobra.Command{
-		Use:   "ask QUESTION",
-		Short: "Answer a question about your book of business from the cache (or the org with --live)",
-		Long: `Answer a question in plain words, exactly, from the local cache: the
+	cmd := command("ask QUESTION", "Answer a question about your book of business from the cache (or the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
+		a, err := runAsk(ctx, f, opts, args[0])
+		if err != nil {
+			return fmt.Errorf("ask: %w", err)
+		}
+		if opts.json {
+			return writeJSON(f.IO.Out, askJSON(a))
+		}
+		return printMarkdown(f.IO.Out, a.Markdown)
+	})
+	cmd.Long = `Answer a question in plain words, exactly, from the local cache: the
 question becomes SOQL, the SOQL runs on the cache (or on the org with
 --live), and the answer shows the SOQL, the source and the cache age.
 
 Examples:
   lazyforce ask "what is my pipeline by stage"
   lazyforce ask "my win rate last quarter"
-  lazyforce ask --json "total opportunity size of Acme"`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := runAsk(cmd.Context(), f, opts, args[0])
-			if err != nil {
-				return fmt.Errorf("ask: %w", err)
-			}
-			if opts.json {
-				return writeJSON(f.IO.Out, askJSON(a))
-			}
-			return printMarkdown(f.IO.Out, a.Markdown)
-		},
-	}
+  lazyforce ask --json "total opportunity size of Acme"`
 	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"understood","answer","value","rows","soql","source","as_of"}`)
 	cmd.Flags().BoolVar(&opts.live, "live", false, "run the plan's SOQL on the org instead of the cache")
 	return cmd

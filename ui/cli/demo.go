@@ -57,20 +57,15 @@ func (o *demoOptions) validate() error {
 
 func newCmdDemo(f *Factory) *cobra.Command {
 	opts := &demoOptions{}
-	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Open lazyforce on a built-in demo org (or serve the demo org with --serve)",
-		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.validate(); err != nil {
-				return err
-			}
-			if opts.serve != "" {
-				return runDemoServe(cmd.Context(), opts, f.IO.Out)
-			}
-			return runDemoTUI(cmd.Context(), f, opts)
-		},
-	}
+	cmd := command("demo", "Open lazyforce on a built-in demo org (or serve the demo org with --serve)", exactArgs(0), func(ctx context.Context, _ []string) error {
+		if err := opts.validate(); err != nil {
+			return err
+		}
+		if opts.serve != "" {
+			return runDemoServe(ctx, opts, f.IO.Out)
+		}
+		return runDemoTUI(ctx, f, opts)
+	})
 	cmd.Flags().StringVar(&opts.serve, "serve", "", "only run the demo org's emulator on `ADDR` (port 0 picks a free port)")
 	cmd.Flags().Int64Var(&opts.seed, "seed", 1, "seed for the demo org's data")
 	cmd.Flags().BoolVar(&opts.login, "login", false, "log in to the demo org through the real browser login (PKCE) first")

@@ -62,6 +62,17 @@ func exactArgs(n int) cobra.PositionalArgs {
 	}
 }
 
+// minArgs is cobra.MinimumNArgs reporting a usage error that shows the
+// command's usage line.
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("usage: %s (see '%s --help')", cmd.UseLine(), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 // unknownCommand is the root's argument check: an unknown command is a
 // usage error that suggests the nearest command ("quer" → query).
 func unknownCommand(cmd *cobra.Command, args []string) error {

@@ -21,25 +21,20 @@ type findOptions struct {
 
 func newCmdFind(f *Factory) *cobra.Command {
 	opts := &findOptions{}
-	cmd := &cobra.Command{
-		Use:   "find TEXT",
-		Short: "Find accounts, contacts, leads and opportunities by name, company, e-mail or phone",
-		Long: "Searches the local cache (names, companies, e-mail addresses and phone numbers in any format),\n" +
-			"exact matches first, then prefix, then fuzzy, grouped by object. --live also searches the org (SOSL)\n" +
-			"and lists what the cache does not hold as not cached.",
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			found, err := runFind(cmd.Context(), f, opts, args[0])
-			if err != nil {
-				return fmt.Errorf("find: %w", err)
-			}
-			found = f.Masker().Founds(found)
-			if opts.json {
-				return writeJSON(f.IO.Out, findJSON(args[0], f.Masker(), found))
-			}
-			return printFound(f, found)
-		},
-	}
+	cmd := command("find TEXT", "Find accounts, contacts, leads and opportunities by name, company, e-mail or phone", exactArgs(1), func(ctx context.Context, args []string) error {
+		found, err := runFind(ctx, f, opts, args[0])
+		if err != nil {
+			return fmt.Errorf("find: %w", err)
+		}
+		found = f.Masker().Founds(found)
+		if opts.json {
+			return writeJSON(f.IO.Out, findJSON(args[0], f.Masker(), found))
+		}
+		return printFound(f, found)
+	})
+	cmd.Long = "Searches the local cache (names, companies, e-mail addresses and phone numbers in any format),\n" +
+		"exact matches first, then prefix, then fuzzy, grouped by object. --live also searches the org (SOSL)\n" +
+		"and lists what the cache does not hold as not cached."
 	cmd.Flags().BoolVar(&opts.json, "json", false, `print JSON {"query", "results": [{type, id, name, company, email, phone, match, field, cached}]}`)
 	cmd.Flags().BoolVar(&opts.live, "live", false, "also search the org (SOSL) for records the cache does not hold")
 	cmd.Flags().IntVar(&opts.limit, "limit", 20, "at most `N` results of each object")

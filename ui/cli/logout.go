@@ -22,14 +22,9 @@ type logoutOptions struct {
 
 func newCmdLogout(f *Factory) *cobra.Command {
 	opts := &logoutOptions{}
-	cmd := &cobra.Command{
-		Use:   "logout",
-		Short: "Revoke the org's session, remove its credentials and delete its cache (--org ALIAS, else the current org)",
-		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runLogout(cmd.Context(), f, opts)
-		},
-	}
+	cmd := command("logout", "Revoke the org's session, remove its credentials and delete its cache (--org ALIAS, else the current org)", exactArgs(0), func(ctx context.Context, _ []string) error {
+		return runLogout(ctx, f, opts)
+	})
 	cmd.Flags().BoolVar(&opts.force, "force", false, "do not ask, even when writes are unsent (for scripts)")
 	return cmd
 }

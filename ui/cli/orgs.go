@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -33,21 +34,16 @@ type orgRow struct {
 
 func newCmdOrgs(f *Factory) *cobra.Command {
 	opts := &orgsOptions{}
-	cmd := &cobra.Command{
-		Use:   "orgs",
-		Short: "List the configured orgs (alias, user, instance, current, last sync, cache size, pending writes)",
-		Args:  exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, err := listOrgs(f)
-			if err != nil {
-				return err
-			}
-			if opts.json {
-				return writeJSON(f.IO.Out, rows)
-			}
-			return printOrgs(f, rows)
-		},
-	}
+	cmd := command("orgs", "List the configured orgs (alias, user, instance, current, last sync, cache size, pending writes)", exactArgs(0), func(_ context.Context, _ []string) error {
+		rows, err := listOrgs(f)
+		if err != nil {
+			return err
+		}
+		if opts.json {
+			return writeJSON(f.IO.Out, rows)
+		}
+		return printOrgs(f, rows)
+	})
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print JSON: [{alias, username, instance_url, current, last_sync, cache_bytes, pending_writes}]")
 	cmd.AddCommand(newCmdOrgsUse(f))
 	return cmd

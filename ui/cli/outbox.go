@@ -21,18 +21,13 @@ type outboxOptions struct {
 
 func newCmdOutbox(f *Factory) *cobra.Command {
 	opts := &outboxOptions{}
-	cmd := &cobra.Command{
-		Use:   "outbox",
-		Short: "List the writes not yet in the org: pending, failed and conflicted",
-		Long: `List the outbox: every write (update, create) that the org does not have
+	cmd := command("outbox", "List the writes not yet in the org: pending, failed and conflicted", exactArgs(0), func(_ context.Context, _ []string) error {
+		return runOutbox(f, opts)
+	})
+	cmd.Long = `List the outbox: every write (update, create) that the org does not have
 yet, oldest first, with the error of each failed one. 'lazyforce outbox
 retry ID' sends one again (for a conflict: your values over the server's);
-'lazyforce outbox discard ID' drops it and shows the server's version again.`,
-		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return runOutbox(f, opts)
-		},
-	}
+'lazyforce outbox discard ID' drops it and shows the server's version again.`
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the entries as JSON")
 	cmd.Flags().BoolVar(&opts.all, "all", false, "include the writes already sent")
 	cmd.AddCommand(newCmdOutboxRetry(f), newCmdOutboxDiscard(f))
@@ -97,18 +92,13 @@ func parseEntryID(s string) (uint64, error) {
 
 func newCmdOutboxRetry(f *Factory) *cobra.Command {
 	opts := &writeOptions{}
-	cmd := &cobra.Command{
-		Use:   "retry ID",
-		Short: "Send a failed or conflicted write again (a conflict: yours over theirs)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseEntryID(args[0])
-			if err != nil {
-				return err
-			}
-			return runRetry(cmd.Context(), f, opts, id)
-		},
-	}
+	cmd := command("retry ID", "Send a failed or conflicted write again (a conflict: yours over theirs)", exactArgs(1), func(ctx context.Context, args []string) error {
+		id, err := parseEntryID(args[0])
+		if err != nil {
+			return err
+		}
+		return runRetry(ctx, f, opts, id)
+	})
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the outbox entry as JSON")
 	return cmd
 }
@@ -140,28 +130,23 @@ func runRetry(ctx context.Context, f *Factory, opts *writeOptions, id uint64) er
 }
 
 func newCmdOutboxDiscard(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "discard ID",
-		Short: "Drop an unsent write and show the server's version of its record again",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseEntryID(args[0])
-			if err != nil {
-				return err
-			}
-			st, err := f.Store(store.Options{})
-			if err != nil {
-				return err
-			}
-			e, err := st.OutboxEntry(id)
-			if err != nil {
-				return err
-			}
-			if err := st.DiscardEntry(id); err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(f.IO.Out, "discarded outbox entry %d (%s %s %s)\n", id, e.Kind, e.Object, e.RecordID)
+	return command("discard ID", "Drop an unsent write and show the server's version of its record again", exactArgs(1), func(_ context.Context, args []string) error {
+		id, err := parseEntryID(args[0])
+		if err != nil {
 			return err
-		},
-	}
+		}
+		st, err := f.Store(store.Options{})
+		if err != nil {
+			return err
+		}
+		e, err := st.OutboxEntry(id)
+		if err != nil {
+			return err
+		}
+		if err := st.DiscardEntry(id); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(f.IO.Out, "discarded outbox entry %d (%s %s %s)\n", id, e.Kind, e.Object, e.RecordID)
+		return err
+	})
 }

@@ -22,26 +22,21 @@ type queryOptions struct {
 
 func newCmdQuery(f *Factory) *cobra.Command {
 	opts := &queryOptions{}
-	cmd := &cobra.Command{
-		Use:   "query SOQL",
-		Short: "Run SOQL on the local cache (or on the org with --live)",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rows, total, err := runQuery(cmd.Context(), f, opts, args[0])
-			if err != nil {
-				return fmt.Errorf("query: %w", err)
-			}
-			maskRows(f.Masker(), rows)
-			if opts.json {
-				return writeJSON(f.IO.Out, struct {
-					TotalSize int         `json:"totalSize"`
-					Done      bool        `json:"done"`
-					Records   []*soql.Row `json:"records"`
-				}{total, true, rows})
-			}
-			return printTable(f.IO.Out, rows, total)
-		},
-	}
+	cmd := command("query SOQL", "Run SOQL on the local cache (or on the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
+		rows, total, err := runQuery(ctx, f, opts, args[0])
+		if err != nil {
+			return fmt.Errorf("query: %w", err)
+		}
+		maskRows(f.Masker(), rows)
+		if opts.json {
+			return writeJSON(f.IO.Out, struct {
+				TotalSize int         `json:"totalSize"`
+				Done      bool        `json:"done"`
+				Records   []*soql.Row `json:"records"`
+			}{total, true, rows})
+		}
+		return printTable(f.IO.Out, rows, total)
+	})
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print Salesforce's query response JSON {totalSize, done, records}")
 	cmd.Flags().BoolVar(&opts.live, "live", false, "send the query to the org instead of the cache")
 	return cmd

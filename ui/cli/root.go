@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 )
 
@@ -69,5 +71,17 @@ func addCompletion(root *cobra.Command) {
 		}
 		c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		c.DisableFlagsInUseLine = true
+	}
+}
+
+// command returns the command use (its name, then its arguments),
+// described by short, whose arguments args checks and which runs run with
+// the command's context and arguments.
+func command(use, short string, args cobra.PositionalArgs, run func(ctx context.Context, args []string) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  args,
+		RunE:  func(cmd *cobra.Command, args []string) error { return run(cmd.Context(), args) },
 	}
 }

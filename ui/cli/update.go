@@ -21,11 +21,9 @@ type writeOptions struct {
 }
 
 func newCmdUpdate(f *Factory) *cobra.Command {
-	opts := &writeOptions{}
-	cmd := &cobra.Command{
-		Use:   "update TYPE ID FIELD=VALUE...",
-		Short: "Change fields of a record (validated, queued in the outbox, pushed when online)",
-		Long: `Change fields of a record. The values are typed and checked against the
+	return newWriteCmd(f, "update TYPE ID FIELD=VALUE...",
+		"Change fields of a record (validated, queued in the outbox, pushed when online)",
+		`Change fields of a record. The values are typed and checked against the
 object's describe and the record type's picklist values before anything is
 queued: numbers, dates (2026-12-01, today, tomorrow), booleans, Ids (15 or 18
 characters); 'null' (or nothing after '=') clears a field.
@@ -34,21 +32,29 @@ The change is written to the outbox first, then pushed at once when the org
 is reachable. Offline, it stays queued (exit status 0) and 'lazyforce sync'
 pushes it later. When the org refuses it, or the record changed on the
 server meanwhile, the exit status is 1 and the entry stays in the outbox
-('lazyforce outbox').`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 3 {
-				return usagef("usage: %s (see '%s --help')", cmd.UseLine(), cmd.CommandPath())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			fields, err := write.ParseAssignments(args[2:])
-			if err != nil {
-				return UsageError{fmt.Errorf("update: %w", err)}
-			}
-			return runWrite(cmd.Context(), f, opts, args[0], args[1], fields)
-		},
+('lazyforce outbox').`, true)
+}
+
+// newWriteCmd is 'update' (withID) or 'create': TYPE, the record's ID
+// when withID, then FIELD=VALUE pairs, written by runWrite.
+func newWriteCmd(f *Factory, use, short, long string, withID bool) *cobra.Command {
+	opts := &writeOptions{}
+	name, fixed := "create", 1
+	if withID {
+		name, fixed = "update", 2
 	}
+	cmd := command(use, short, minArgs(fixed+1), func(ctx context.Context, args []string) error {
+		fields, err := write.ParseAssignments(args[fixed:])
+		if err != nil {
+			return UsageError{fmt.Errorf("%s: %w", name, err)}
+		}
+		id := ""
+		if withID {
+			id = args[1]
+		}
+		return runWrite(ctx, f, opts, args[0], id, fields)
+	})
+	cmd.Long = long
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the outbox entry as JSON")
 	return cmd
 }

@@ -49,11 +49,11 @@ Examples:
 
 // runAsk answers one question.
 func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) (*ask.Answer, error) {
-	org, err := f.Org()
-	if err != nil {
-		return nil, err
+	doing := "ask"
+	if opts.live {
+		doing = ""
 	}
-	st, err := f.Store(store.Options{ReadOnly: true, Populate: true})
+	_, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, doing)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +67,6 @@ func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) 
 			rows, _, err := queryOrg(ctx, c, q)
 			return rows, err
 		})
-	} else if err := emptyCache(st, org, "ask"); err != nil {
-		return nil, err
 	}
 	// The optional model that proposes SOQL for questions outside the
 	// grammar: off unless configured.

@@ -43,18 +43,13 @@ func newCmdFind(f *Factory) *cobra.Command {
 
 // runFind searches the cache and, with --live, the org.
 func runFind(ctx context.Context, f *Factory, opts *findOptions, text string) ([]book.Found, error) {
-	org, err := f.Org()
+	doing := "search"
+	if opts.live {
+		doing = ""
+	}
+	org, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, doing)
 	if err != nil {
 		return nil, err
-	}
-	st, err := f.Store(store.Options{ReadOnly: true, Populate: true})
-	if err != nil {
-		return nil, err
-	}
-	if !opts.live {
-		if err := emptyCache(st, org, "search"); err != nil {
-			return nil, err
-		}
 	}
 	found, err := book.New(st, book.Options{OrgName: org.Alias}).Find(ctx, text, opts.limit)
 	if err != nil || !opts.live {

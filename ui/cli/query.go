@@ -43,10 +43,6 @@ func newCmdQuery(f *Factory) *cobra.Command {
 }
 
 func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) ([]*soql.Row, int, error) {
-	org, err := f.Org()
-	if err != nil {
-		return nil, 0, err
-	}
 	if opts.live {
 		c, err := f.Client(ctx)
 		if err != nil {
@@ -54,11 +50,8 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 		}
 		return queryOrg(ctx, c, text)
 	}
-	st, err := f.Store(store.Options{ReadOnly: true})
+	org, st, err := openCache(f, store.Options{ReadOnly: true}, "ask")
 	if err != nil {
-		return nil, 0, err
-	}
-	if err := emptyCache(st, org, "ask"); err != nil {
 		return nil, 0, err
 	}
 	res, err := st.Query(ctx, text, store.QueryOptions{})
@@ -83,6 +76,24 @@ func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, in
 		rows[i] = recordRow(r)
 	}
 	return rows, res.TotalSize, nil
+}
+
+// openCache returns the org the command runs on and its cache, opened
+// with o; a cache never synced is the error of emptyCache, unless doing
+// is "" (the command goes to the org instead).
+func openCache(f *Factory, o store.Options, doing string) (orgconfig.Org, *store.Store, error) {
+	org, err := f.Org()
+	if err != nil {
+		return org, nil, err
+	}
+	st, err := f.Store(o)
+	if err != nil {
+		return org, nil, err
+	}
+	if doing != "" {
+		err = emptyCache(st, org, doing)
+	}
+	return org, st, err
 }
 
 // emptyCache returns, when the cache st of org was never synced, the error

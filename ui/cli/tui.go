@@ -206,15 +206,7 @@ func (a app) liveQuery() func(context.Context, string) ([]*soql.Row, int, error)
 		if err != nil {
 			return nil, 0, err
 		}
-		res, err := c.Query(ctx, q)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows := make([]*soql.Row, len(res.Records))
-		for i, r := range res.Records {
-			rows[i] = recordRow(r)
-		}
-		return rows, res.TotalSize, nil
+		return queryOrg(ctx, c, q)
 	}
 }
 

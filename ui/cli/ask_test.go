@@ -40,13 +40,8 @@ func askJSONOut(t *testing.T, args ...string) askOutput {
 }
 
 func TestAsk(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 5})
-
+	loggedIn(t, emulator.Options{Seed: 5}, "--alias", "demo")
 	// Before a sync there is nothing to answer from.
-	if _, _, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
-		t.Fatal("login failed")
-	}
 	if _, errs, code := runCLI(t, "ask", "how many accounts are there"); code != 1 || !strings.Contains(errs, "lazyforce sync") {
 		t.Errorf("ask on an empty cache: exit %d %q", code, errs)
 	}
@@ -102,11 +97,7 @@ func TestAsk(t *testing.T) {
 // org's people's names, e-mail addresses and phone numbers; without
 // --redact the same answers show them.
 func TestAskRedact(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
-		t.Fatalf("login: %s", errs)
-	}
+	_, org := loggedIn(t, emulator.Options{Seed: 3}, "--alias", "demo")
 	if _, errs, code := runCLI(t, "sync"); code != 0 {
 		t.Fatalf("sync: %s", errs)
 	}

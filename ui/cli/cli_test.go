@@ -30,17 +30,27 @@ func runCLIWithInput(t *testing.T, stdin string, args ...string) (string, string
 	return out.String(), errb.String(), code
 }
 
+// loggedIn starts an emulated org of opts and logs in to it (with the
+// extra login arguments) in a temporary LAZYFORCE_HOME, which it returns
+// with the org.
+func loggedIn(t *testing.T, opts emulator.Options, login ...string) (string, *emulator.TestServer) {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("LAZYFORCE_HOME", home)
+	org := emulator.StartTest(t, opts)
+	args := append([]string{"login", "--instance-url", org.URL, "--access-token", org.AccessToken}, login...)
+	if _, errs, code := runCLI(t, args...); code != 0 {
+		t.Fatalf("login: %d %q", code, errs)
+	}
+	return home, org
+}
+
 // syncedOrg starts the emulated org of seed 3, logs in to it (with the
 // extra login arguments) in a temporary LAZYFORCE_HOME and syncs it. It
 // returns the org and a client of its own on it.
 func syncedOrg(t *testing.T, login ...string) (*emulator.TestServer, *sfdc.Client) {
 	t.Helper()
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	args := append([]string{"login", "--instance-url", org.URL, "--access-token", org.AccessToken}, login...)
-	if _, errs, code := runCLI(t, args...); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	_, org := loggedIn(t, emulator.Options{Seed: 3}, login...)
 	if _, errs, code := runCLI(t, "sync"); code != 0 {
 		t.Fatalf("sync: %d %q", code, errs)
 	}
@@ -167,12 +177,7 @@ func TestLoginSyncQuery(t *testing.T) {
 // TestDamagedCacheIsRebuilt: a damaged cache file gets one clear line with
 // the way out, and 'sync --full --rebuild' moves it aside and starts again.
 func TestDamagedCacheIsRebuilt(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("LAZYFORCE_HOME", home)
-	org := emulator.StartTest(t, emulator.Options{Seed: 4, Empty: true})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "acme"); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	home, _ := loggedIn(t, emulator.Options{Seed: 4, Empty: true}, "--alias", "acme")
 	cache := filepath.Join(home, "cache", "acme.db")
 	if err := os.WriteFile(cache, bytes.Repeat([]byte("garbage!"), 4096), 0o600); err != nil {
 		t.Fatal(err)

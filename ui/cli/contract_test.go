@@ -82,11 +82,7 @@ func TestOrgCompletionOffersAliases(t *testing.T) {
 // TestQueryErrorIsBounded: an offline syntax error does not repeat a huge
 // query; it keeps the code, the position and the start of the bad token.
 func TestQueryErrorIsBounded(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 6, Empty: true})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	loggedIn(t, emulator.Options{Seed: 6, Empty: true})
 	if _, errs, code := runCLI(t, "sync"); code != 0 {
 		t.Fatalf("sync: %d %q", code, errs)
 	}

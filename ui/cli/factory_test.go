@@ -19,11 +19,7 @@ import (
 // use and shared by later calls; Close releases the cache for the next
 // process.
 func TestFactoryResolvesOnce(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
-	org := emulator.StartTest(t, emulator.Options{Seed: 7, Empty: true})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "acme"); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	loggedIn(t, emulator.Options{Seed: 7, Empty: true}, "--alias", "acme")
 	f := NewFactory(IOStreams{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
 	o, err := f.Org()
 	if err != nil || o.Alias != "acme" {

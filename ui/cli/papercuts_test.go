@@ -35,12 +35,8 @@ func TestUnreachableOrgMentionsTheCacheOnlyWhenThereIsOne(t *testing.T) {
 // does not pull is called that, with how to add it and --live; an object
 // the org does not have keeps Salesforce's own error.
 func TestOfflineQueryOfAnUnsyncedObject(t *testing.T) {
-	t.Setenv("LAZYFORCE_HOME", t.TempDir())
 	t.Setenv("SF_ACCESS_TOKEN", "")
-	org := emulator.StartTest(t, emulator.Options{Seed: 4})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	loggedIn(t, emulator.Options{Seed: 4})
 	if _, errs, code := runCLI(t, "sync"); code != 0 {
 		t.Fatalf("sync: %d %q", code, errs)
 	}

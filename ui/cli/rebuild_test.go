@@ -19,12 +19,7 @@ import (
 // damaged while the app has it open moves the file aside and syncs afresh
 // into the app's own Store, which then reads the new cache.
 func TestAppRebuildsADamagedCache(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("LAZYFORCE_HOME", home)
-	org := emulator.StartTest(t, emulator.Options{Seed: 4, Empty: true})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "acme"); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	home, _ := loggedIn(t, emulator.Options{Seed: 4, Empty: true}, "--alias", "acme")
 	if _, errs, code := runCLI(t, "sync"); code != 0 {
 		t.Fatalf("sync: %d %q", code, errs)
 	}

@@ -12,12 +12,7 @@ import (
 // start-up lists are stored as current snapshots, so the next start-up
 // does not read every record (issue 14).
 func TestSyncWarmsTheListSnapshots(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("LAZYFORCE_HOME", home)
-	org := emulator.StartTest(t, emulator.Options{Seed: 3})
-	if _, errs, code := runCLI(t, "login", "--instance-url", org.URL, "--access-token", org.AccessToken, "--alias", "demo"); code != 0 {
-		t.Fatalf("login: %d %q", code, errs)
-	}
+	home, _ := loggedIn(t, emulator.Options{Seed: 3}, "--alias", "demo")
 	current := func(step string) {
 		t.Helper()
 		st, err := store.Open(filepath.Join(home, "cache", "demo.db"), store.Options{Org: "demo", ReadOnly: true})

@@ -49,11 +49,7 @@ Examples:
 
 // runAsk answers one question.
 func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) (*ask.Answer, error) {
-	doing := "ask"
-	if opts.live {
-		doing = ""
-	}
-	_, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, doing)
+	_, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, "ask", opts.live)
 	if err != nil {
 		return nil, err
 	}

@@ -43,11 +43,7 @@ func newCmdFind(f *Factory) *cobra.Command {
 
 // runFind searches the cache and, with --live, the org.
 func runFind(ctx context.Context, f *Factory, opts *findOptions, text string) ([]book.Found, error) {
-	doing := "search"
-	if opts.live {
-		doing = ""
-	}
-	org, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, doing)
+	org, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, "search", opts.live)
 	if err != nil {
 		return nil, err
 	}

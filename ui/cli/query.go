@@ -50,7 +50,7 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 		}
 		return queryOrg(ctx, c, text)
 	}
-	org, st, err := openCache(f, store.Options{ReadOnly: true}, "ask")
+	org, st, err := openCache(f, store.Options{ReadOnly: true}, "ask", false)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -79,9 +79,9 @@ func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, in
 }
 
 // openCache returns the org the command runs on and its cache, opened
-// with o; a cache never synced is the error of emptyCache, unless doing
-// is "" (the command goes to the org instead).
-func openCache(f *Factory, o store.Options, doing string) (orgconfig.Org, *store.Store, error) {
+// with o; a cache never synced is the error of emptyCache for doing,
+// unless live (the command goes to the org instead).
+func openCache(f *Factory, o store.Options, doing string, live bool) (orgconfig.Org, *store.Store, error) {
 	org, err := f.Org()
 	if err != nil {
 		return org, nil, err
@@ -90,7 +90,7 @@ func openCache(f *Factory, o store.Options, doing string) (orgconfig.Org, *store
 	if err != nil {
 		return org, nil, err
 	}
-	if doing != "" {
+	if !live {
 		err = emptyCache(st, org, doing)
 	}
 	return org, st, err

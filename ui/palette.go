@@ -35,26 +35,15 @@ func (m *Model) paletteActions() []paletteAction {
 		seen[a.item.Title] = true
 		acts = append(acts, a)
 	}
-	for _, c := range m.commands {
-		texts := c.completions
-		if len(texts) == 0 {
-			texts = c.names[:1]
+	for _, it := range m.promptItems() {
+		desc := it.desc
+		if desc == "" {
+			desc = it.text
 		}
-		k := ""
-		if c.key != nil && c.key.Enabled() {
-			k = c.key.Help().Key
-		}
-		for i, text := range texts {
-			desc := text
-			if i < len(c.desc) {
-				desc = c.desc[i]
-			}
-			line := text
-			add(paletteAction{
-				item: views.PaletteItem{Title: upperFirst(desc), Key: k},
-				run:  func(m *Model) tea.Cmd { return m.runCommand(line) },
-			})
-		}
+		add(paletteAction{
+			item: views.PaletteItem{Title: upperFirst(desc), Key: it.key},
+			run:  func(m *Model) tea.Cmd { return m.runCommand(it.text) },
+		})
 	}
 	// The focused pane's actions first, then the others in tab order.
 	for n := range m.tabs {

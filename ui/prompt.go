@@ -288,36 +288,38 @@ func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
 	return nil
 }
 
-// isCommand reports whether line starts with a command name or alias.
-func (m *Model) isCommand(line string) bool {
+// lookupCommand returns the command that line's first word names (a name
+// or an alias), and line's words.
+func (m *Model) lookupCommand(line string) (*command, []string) {
 	fields := strings.Fields(line)
 	if len(fields) == 0 {
-		return false
+		return nil, nil
 	}
 	name := strings.ToLower(fields[0])
-	for _, c := range m.commands {
-		for _, n := range c.names {
+	for i := range m.commands {
+		for _, n := range m.commands[i].names {
 			if n == name {
-				return true
+				return &m.commands[i], fields
 			}
 		}
 	}
-	return false
+	return nil, fields
+}
+
+// isCommand reports whether line starts with a command name or alias.
+func (m *Model) isCommand(line string) bool {
+	c, _ := m.lookupCommand(line)
+	return c != nil
 }
 
 // runCommand executes one ':' command line.
 func (m *Model) runCommand(line string) tea.Cmd {
-	fields := strings.Fields(line)
-	if len(fields) == 0 {
+	c, fields := m.lookupCommand(line)
+	switch {
+	case c != nil:
+		return c.run(m, fields[1:])
+	case len(fields) == 0:
 		return nil
-	}
-	name := strings.ToLower(fields[0])
-	for _, c := range m.commands {
-		for _, n := range c.names {
-			if n == name {
-				return c.run(m, fields[1:])
-			}
-		}
 	}
 	return m.setFlash(flashMsg{level: flashError, text: fmt.Sprintf("unknown command %q (commands: %s)", views.Sanitize(fields[0]), m.commandList())})
 }

@@ -305,7 +305,7 @@ func (o *Outbox) rows(w, n int) []string {
 		e := o.entries[i]
 		mark := fitStyled(WriteMark(st, e.State), MarkWidth)
 		op := Sanitize(e.Operation) + " " + Sanitize(e.Object)
-		rest := " " + fit(ago(o.ctx.Now().Sub(e.Queued)), queuedW) + " " + fit(op, opW) + " " +
+		rest := " " + fit(Ago(o.ctx.Now().Sub(e.Queued)), queuedW) + " " + fit(op, opW) + " " +
 			fit(e.RecordName, nameW) + " " + fit(strings.Join(e.Fields, ", "), fieldsW)
 		row := mark + rest
 		if i == o.cursor {

@@ -406,12 +406,12 @@ func picklistAge(now time.Time, live bool, asOf time.Time) string {
 	if asOf.IsZero() {
 		return "cached picklist"
 	}
-	return "picklist from " + ago(now.Sub(asOf))
+	return "picklist from " + Ago(now.Sub(asOf))
 }
 
-// ago formats an age for people: "just now", "12 min ago", "3 h ago",
+// Ago formats an age for people: "just now", "12 min ago", "3 h ago",
 // "5 days ago".
-func ago(d time.Duration) string {
+func Ago(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return "just now"

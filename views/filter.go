@@ -396,28 +396,19 @@ func (f *filter) update(msg tea.Msg, l filterList, k *keymap.Prompt) (cmd tea.Cm
 			l.filtered()
 		}
 		return nil, true
-	case tea.KeyPressMsg:
+	case tea.KeyPressMsg, tea.PasteMsg:
 		if !f.editing {
 			return nil, false
 		}
-		switch {
-		case key.Matches(msg, k.Cancel):
-			l.clearFilter()
-		case key.Matches(msg, k.Submit):
-			f.accept()
-		default:
-			cmd, cleared := f.typed(msg)
-			if cleared {
+		if kp, isKey := msg.(tea.KeyPressMsg); isKey {
+			switch {
+			case key.Matches(kp, k.Cancel):
 				l.clearFilter()
-				f.editing = true
-				f.input.Focus()
+				return nil, true
+			case key.Matches(kp, k.Submit):
+				f.accept()
+				return nil, true
 			}
-			return cmd, true
-		}
-		return nil, true
-	case tea.PasteMsg:
-		if !f.editing {
-			return nil, false
 		}
 		cmd, cleared := f.typed(msg)
 		if cleared {

@@ -281,19 +281,10 @@ func (w *Writer) CheckUpdate(object, id string, fields map[string]any) (*Checked
 	} else if ok {
 		rt = recordTypeOf(raw)
 	}
-	if v, ok := lookup(fields, "RecordTypeId"); ok {
-		if s, _ := v.(string); s != "" {
-			if id, err := sfdc.ParseID(s); err == nil {
-				rt = id
-			}
-		}
-	}
-	pl, err := w.picklists(d, rt)
+	ch, pl, err := w.check(d, fields, string(rid), rt, verr)
 	if err != nil {
 		return nil, err
 	}
-	ch := &Checked{Object: d.Name, ID: string(rid), Fields: map[string]any{}, KeyPrefix: d.KeyPrefix}
-	w.checkFields(d, pl, fields, false, ch, verr)
 	if len(verr.Errors) > 0 {
 		return nil, verr
 	}
@@ -312,20 +303,10 @@ func (w *Writer) CheckCreate(object string, fields map[string]any) (*Checked, er
 		verr.Errors = append(verr.Errors, FieldError{Message: d.Name + " records cannot be created"})
 		return nil, verr
 	}
-	var rt sfdc.ID
-	if v, ok := lookup(fields, "RecordTypeId"); ok {
-		if s, _ := v.(string); s != "" {
-			if id, err := sfdc.ParseID(s); err == nil {
-				rt = id
-			}
-		}
-	}
-	pl, err := w.picklists(d, rt)
+	ch, pl, err := w.check(d, fields, "", "", verr)
 	if err != nil {
 		return nil, err
 	}
-	ch := &Checked{Object: d.Name, Fields: map[string]any{}, KeyPrefix: d.KeyPrefix}
-	w.checkFields(d, pl, fields, true, ch, verr)
 	for _, f := range d.Fields {
 		if !f.Createable || f.Nillable || f.DefaultedOnCreate || f.Type == "boolean" {
 			continue
@@ -350,6 +331,26 @@ func lookup(fields map[string]any, name string) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// check types and checks fields for the record id of d ("" creates one)
+// against the picklists of its record type: the one fields set, else rt
+// (the record's). What is wrong is added to verr.
+func (w *Writer) check(d *sfdc.SObjectDescribe, fields map[string]any, id string, rt sfdc.ID, verr *ValidationError) (*Checked, *Picklists, error) {
+	if v, ok := lookup(fields, "RecordTypeId"); ok {
+		if s, _ := v.(string); s != "" {
+			if set, err := sfdc.ParseID(s); err == nil {
+				rt = set
+			}
+		}
+	}
+	pl, err := w.picklists(d, rt)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := &Checked{Object: d.Name, ID: id, Fields: map[string]any{}, KeyPrefix: d.KeyPrefix}
+	w.checkFields(d, pl, fields, id == "", ch, verr)
+	return ch, pl, nil
 }
 
 // checkFields types and checks every value into ch.Fields.

@@ -7,7 +7,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/olebedev/when"
 )
 
 // RecordFieldKind is the input a record form gives a field.
@@ -102,17 +101,8 @@ type recordField struct {
 // a RecordSubmittedMsg, and refusals come back through SetError, next to
 // their field with everything typed kept.
 type RecordForm struct {
-	ctx        *Context
-	in         RecordFormInput
-	fields     []recordField
-	focus      int
-	errs       map[string]string
-	general    string
-	confirming bool
-	focused    bool
-	width      int
-	height     int
-	parser     *when.Parser
+	form[recordField, *recordField]
+	in RecordFormInput
 }
 
 var _ Pane = (*RecordForm)(nil)
@@ -123,7 +113,7 @@ const maxMatches = 5
 // NewRecordForm returns the form for in with the cursor on its first
 // field.
 func NewRecordForm(ctx *Context, in RecordFormInput) *RecordForm {
-	f := &RecordForm{ctx: ctx, in: in, errs: map[string]string{}}
+	f := &RecordForm{form: form[recordField, *recordField]{ctx: ctx, errs: map[string]string{}}, in: in}
 	dark := ctx.Styles.IsDark
 	for _, rf := range in.Fields {
 		fl := recordField{RecordField: rf, pick: -1}
@@ -267,60 +257,6 @@ func (fl *recordField) current() string {
 	return fl.value()
 }
 
-// SetError shows an error next to the field it names (any other, or "",
-// under the form) and moves the cursor there, keeping what was typed.
-func (f *RecordForm) SetError(field, msg string) {
-	msg = Sanitize(msg)
-	for i := range f.fields {
-		if strings.EqualFold(f.fields[i].Name, field) {
-			f.errs[f.fields[i].Name] = msg
-			f.setFocus(i)
-			return
-		}
-	}
-	f.general = msg
-}
-
-// Dirty reports whether the user changed anything since the form opened.
-func (f *RecordForm) Dirty() bool {
-	for i := range f.fields {
-		if f.fields[i].current() != f.fields[i].initial {
-			return true
-		}
-	}
-	return false
-}
-
-// SetSize implements Pane.
-func (f *RecordForm) SetSize(w, h int) { f.width, f.height = w, h }
-
-// Focus implements Pane.
-func (f *RecordForm) Focus() { f.focused = true }
-
-// Blur implements Pane.
-func (f *RecordForm) Blur() { f.focused = false }
-
-// Capturing implements Pane: an open form has every key.
-func (f *RecordForm) Capturing() bool { return true }
-
-func (f *RecordForm) setFocus(i int) tea.Cmd {
-	if cur := &f.fields[f.focus]; cur.kind == textField {
-		cur.input.Blur()
-	}
-	f.focus = i
-	next := &f.fields[i]
-	if next.kind == textField {
-		next.input.CursorEnd()
-		return next.input.Focus()
-	}
-	return nil
-}
-
-func (f *RecordForm) move(dir int) tea.Cmd {
-	n := len(f.fields)
-	return f.setFocus((f.focus + dir + n) % n)
-}
-
 // Update implements Pane.
 func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if len(f.fields) == 0 {
@@ -330,6 +266,7 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return f, nil
 	}
 	k := &f.ctx.Keys.Forms
+	cancelled := RecordCancelledMsg{Object: f.in.Object, ID: f.in.ID}
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if cur := &f.fields[f.focus]; !f.confirming && cur.kind == textField {
@@ -337,14 +274,7 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		if f.confirming {
-			switch {
-			case key.Matches(msg, k.Yes):
-				f.confirming = false
-				return f, requestCmd(RecordCancelledMsg{Object: f.in.Object, ID: f.in.ID})
-			case key.Matches(msg, k.No), key.Matches(msg, k.Cancel):
-				f.confirming = false
-			}
-			return f, nil
+			return f, f.confirm(msg, cancelled)
 		}
 		cur := &f.fields[f.focus]
 		switch {
@@ -355,11 +285,7 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 				cur.matches, cur.pick = nil, -1 // close the picker first
 				return f, nil
 			}
-			if f.Dirty() {
-				f.confirming = true
-				return f, nil
-			}
-			return f, requestCmd(RecordCancelledMsg{Object: f.in.Object, ID: f.in.ID})
+			return f, f.cancel(cancelled)
 		case key.Matches(msg, k.Submit) && cur.Kind == RecordLookup && cur.pick >= 0:
 			f.choose(cur)
 			return f, nil
@@ -368,7 +294,7 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		case key.Matches(msg, k.Prev):
 			return f, f.move(-1)
 		case key.Matches(msg, k.Submit):
-			if f.focus == len(f.fields)-1 {
+			if f.last() {
 				return f, f.submit()
 			}
 			return f, f.move(1)
@@ -377,7 +303,7 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			if cur.Kind == RecordCheckbox && msg.String() == "space" {
 				cur.choice = 1 - cur.choice
 			} else {
-				f.updateChoice(cur, msg)
+				f.updateChoice(&cur.formField, msg)
 			}
 			if cur.value() != before {
 				delete(f.errs, cur.Name)
@@ -405,31 +331,6 @@ func (f *RecordForm) controllerChanged(name string) {
 		if f.fields[i].Controller == name {
 			f.refreshChoices(i, f.fields[i].value())
 			f.controllerChanged(f.fields[i].Name)
-		}
-	}
-}
-
-// updateChoice cycles a choice with ←/→, or jumps to the next choice that
-// starts with the typed letter.
-func (f *RecordForm) updateChoice(cur *recordField, msg tea.KeyPressMsg) {
-	k := &f.ctx.Keys.Forms
-	n := len(cur.choices)
-	if n == 0 {
-		return
-	}
-	switch {
-	case key.Matches(msg, k.PrevValue):
-		cur.choice = (cur.choice - 1 + n) % n
-	case key.Matches(msg, k.NextValue):
-		cur.choice = (cur.choice + 1) % n
-	case msg.Text != "":
-		t := strings.ToLower(msg.Text)
-		for j := 1; j <= n; j++ {
-			c := (cur.choice + j) % n
-			if strings.HasPrefix(strings.ToLower(Sanitize(cur.choices[c].label)), t) {
-				cur.choice = c
-				return
-			}
 		}
 	}
 }
@@ -580,16 +481,14 @@ func (f *RecordForm) View() string {
 	focusLine := 0
 	for i := range f.fields {
 		fl := &f.fields[i]
-		cur, labelStyle := "  ", st.Muted
 		if i == f.focus {
-			cur, labelStyle = "› ", st.Prompt
 			focusLine = len(body)
 		}
 		label := fl.Label
 		if fl.Required {
 			label += "*"
 		}
-		body = append(body, labelStyle.Render(fit(cur+label, labelW+2))+f.fieldValue(fl, i == f.focus, valueW))
+		body = append(body, f.fieldLine(i, label, labelW, f.fieldValue(fl, i == f.focus, valueW)))
 		if i == f.focus && fl.Kind == RecordLookup {
 			for j, m := range fl.matches {
 				line := fit("  "+Sanitize(fl.Options[m].label()), valueW)
@@ -602,23 +501,9 @@ func (f *RecordForm) View() string {
 				body = append(body, strings.Repeat(" ", labelW+2)+st.Muted.Render(fit("no cached record matches", valueW)))
 			}
 		}
-		if msg := f.errs[fl.Name]; msg != "" {
-			for _, e := range errorLines(st.Error, msg, valueW) {
-				body = append(body, strings.Repeat(" ", labelW+2)+e)
-			}
-		}
+		body = append(body, f.fieldErrors(fl.Name, labelW, valueW)...)
 	}
-	var foot []string
-	if f.general != "" {
-		foot = append(foot, "")
-		foot = append(foot, errorLines(st.Error, f.general, inner)...)
-	}
-	foot = append(foot, "")
-	if f.confirming {
-		foot = append(foot, st.Warn.Render(fit("Discard what you typed? y/n", inner)))
-	} else {
-		foot = append(foot, st.Muted.Render(fit(helpLine(f.ShortHelp(), inner), inner)))
-	}
+	foot := f.foot(inner)
 	if len(f.fields) == 0 {
 		body = append(body, st.Muted.Render(fit("You may not edit any field of this record.", inner)))
 	}
@@ -639,17 +524,10 @@ func (f *RecordForm) View() string {
 
 // fieldValue renders a field's value cell, exactly w cells wide.
 func (f *RecordForm) fieldValue(fl *recordField, focused bool, w int) string {
-	st := f.ctx.Styles
-	if fl.kind == choiceField {
-		label := ""
-		if fl.choice < len(fl.choices) {
-			label = fl.choices[fl.choice].label
-		}
-		if focused {
-			return st.Text.Render(fit("‹ "+Sanitize(label)+" ›", w))
-		}
-		return st.Text.Render(fit("  "+Sanitize(label), w))
+	if cell, ok := f.valueCell(&fl.formField, focused, w); ok {
+		return cell
 	}
+	st := f.ctx.Styles
 	hint := ""
 	switch fl.Kind {
 	case RecordDate:
@@ -667,37 +545,9 @@ func (f *RecordForm) fieldValue(fl *recordField, focused bool, w int) string {
 			hint = f.ctx.Currency
 		}
 	}
-	hintW := 0
-	if hint != "" {
-		hintW = min(w/2, len([]rune(hint))+1)
+	hs := st.Muted
+	if hint == "?" {
+		hs = st.Error
 	}
-	fl.input.SetWidth(max(1, w-hintW-1))
-	out := fitStyled(fl.input.View(), w-hintW)
-	if hintW > 0 {
-		hs := st.Muted
-		if hint == "?" {
-			hs = st.Error
-		}
-		out += hs.Render(fit(" "+hint, hintW))
-	}
-	return out
-}
-
-// ShortHelp implements help.KeyMap.
-func (f *RecordForm) ShortHelp() []key.Binding {
-	k := &f.ctx.Keys.Forms
-	if f.confirming {
-		return []key.Binding{k.Yes, k.No}
-	}
-	bs := []key.Binding{k.Next, k.Prev, k.Save, k.Cancel}
-	if len(f.fields) > 0 && f.fields[f.focus].kind == choiceField {
-		bs = append(bs, k.PrevValue, k.NextValue)
-	}
-	return bs
-}
-
-// FullHelp implements help.KeyMap.
-func (f *RecordForm) FullHelp() [][]key.Binding {
-	k := &f.ctx.Keys.Forms
-	return [][]key.Binding{{k.Next, k.Prev, k.Submit}, {k.Save, k.Cancel}, {k.PrevValue, k.NextValue}}
+	return inputCell(&fl.formField, w, hint, hs)
 }

@@ -10,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/olebedev/when"
 	"github.com/olebedev/when/rules/common"
 	"github.com/olebedev/when/rules/en"
@@ -127,17 +126,8 @@ func (f *formField) value() string {
 // pure view: the input comes from NewTaskForm, the result leaves as a
 // TaskSubmittedMsg, and the org's verdict comes back through SetError.
 type TaskForm struct {
-	ctx        *Context
-	in         TaskFormInput
-	fields     []formField
-	focus      int // index into fields; never a fixed field
-	errs       map[string]string
-	general    string
-	confirming bool // "discard what you typed?"
-	focused    bool
-	width      int
-	height     int
-	parser     *when.Parser // nil until a date needs it
+	form[formField, *formField]
+	in TaskFormInput
 	// hints caches the hint of the due and duration fields by their text:
 	// View runs on every keystroke, parsing on every change only.
 	hints map[string]fieldHint
@@ -152,7 +142,7 @@ var _ Pane = (*TaskForm)(nil)
 
 // NewTaskForm returns the form for in with the cursor in its first field.
 func NewTaskForm(ctx *Context, in TaskFormInput) *TaskForm {
-	f := &TaskForm{ctx: ctx, in: in, errs: map[string]string{}}
+	f := &TaskForm{form: form[formField, *formField]{ctx: ctx, errs: map[string]string{}}, in: in}
 	dark := ctx.Styles.IsDark
 	text := func(name, label, placeholder, initial string) formField {
 		in := NewInput("", placeholder, dark)
@@ -288,82 +278,10 @@ func (f *TaskForm) Value(field string) string {
 	return ""
 }
 
-// SetError shows an error next to the field it names (an API name such as
-// Subject or ActivityDate; any other, or "", shows it under the form) and
-// moves the cursor there, keeping everything typed.
-func (f *TaskForm) SetError(field, msg string) {
-	msg = Sanitize(msg)
-	for i := range f.fields {
-		if strings.EqualFold(f.fields[i].name, field) {
-			f.errs[f.fields[i].name] = msg
-			if f.fields[i].kind != fixedField {
-				f.setFocus(i)
-			}
-			return
-		}
-	}
-	f.general = msg
-}
-
-// Dirty reports whether the user changed anything since the form opened.
-func (f *TaskForm) Dirty() bool {
-	for i := range f.fields {
-		if f.fields[i].kind != fixedField && f.fields[i].value() != f.fields[i].initial {
-			return true
-		}
-	}
-	return false
-}
-
-// SetSize implements Pane.
-func (f *TaskForm) SetSize(w, h int) { f.width, f.height = w, h }
-
-// Focus implements Pane.
-func (f *TaskForm) Focus() { f.focused = true }
-
-// Blur implements Pane.
-func (f *TaskForm) Blur() { f.focused = false }
-
-// Capturing implements Pane: an open form has every key.
-func (f *TaskForm) Capturing() bool { return true }
-
-func (f *TaskForm) setFocus(i int) tea.Cmd {
-	if cur := &f.fields[f.focus]; cur.kind == textField {
-		cur.input.Blur()
-	}
-	f.focus = i
-	if next := &f.fields[i]; next.kind == textField {
-		next.input.CursorEnd()
-		return next.input.Focus()
-	}
-	return nil
-}
-
-// move goes to the next (+1) or previous (-1) editable field, wrapping.
-func (f *TaskForm) move(dir int) tea.Cmd {
-	n := len(f.fields)
-	i := f.focus
-	for range n {
-		i = (i + dir + n) % n
-		if f.fields[i].kind != fixedField {
-			return f.setFocus(i)
-		}
-	}
-	return nil
-}
-
-func (f *TaskForm) last() bool {
-	for i := f.focus + 1; i < len(f.fields); i++ {
-		if f.fields[i].kind != fixedField {
-			return false
-		}
-	}
-	return true
-}
-
 // Update implements Pane.
 func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &f.ctx.Keys.Forms
+	cancelled := TaskCancelledMsg{WhatID: f.in.WhatID}
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		if cur := &f.fields[f.focus]; !f.confirming && cur.kind == textField {
@@ -371,25 +289,14 @@ func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		if f.confirming {
-			switch {
-			case key.Matches(msg, k.Yes):
-				f.confirming = false
-				return f, requestCmd(TaskCancelledMsg{WhatID: f.in.WhatID})
-			case key.Matches(msg, k.No), key.Matches(msg, k.Cancel):
-				f.confirming = false
-			}
-			return f, nil
+			return f, f.confirm(msg, cancelled)
 		}
 		cur := &f.fields[f.focus]
 		switch {
 		case key.Matches(msg, k.Save):
 			return f, f.submit()
 		case key.Matches(msg, k.Cancel):
-			if f.Dirty() {
-				f.confirming = true
-				return f, nil
-			}
-			return f, requestCmd(TaskCancelledMsg{WhatID: f.in.WhatID})
+			return f, f.cancel(cancelled)
 		case key.Matches(msg, k.Next):
 			return f, f.move(1)
 		case key.Matches(msg, k.Prev):
@@ -407,31 +314,6 @@ func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 	}
 	return f, nil
-}
-
-// updateChoice cycles a choice with ←/→, or jumps to the next choice that
-// starts with the typed letter.
-func (f *TaskForm) updateChoice(cur *formField, msg tea.KeyPressMsg) {
-	k := &f.ctx.Keys.Forms
-	n := len(cur.choices)
-	if n == 0 {
-		return
-	}
-	switch {
-	case key.Matches(msg, k.PrevValue):
-		cur.choice = (cur.choice - 1 + n) % n
-	case key.Matches(msg, k.NextValue):
-		cur.choice = (cur.choice + 1) % n
-	case msg.Text != "":
-		t := strings.ToLower(msg.Text)
-		for j := 1; j <= n; j++ {
-			c := (cur.choice + j) % n
-			if strings.HasPrefix(strings.ToLower(Sanitize(cur.choices[c].label)), t) {
-				cur.choice = c
-				return
-			}
-		}
-	}
 }
 
 // complete replaces a text field's value by its current completion when
@@ -687,84 +569,26 @@ func (f *TaskForm) View() string {
 	lines := []string{st.Title.Render(fit(title, inner)), ""}
 	for i := range f.fields {
 		fl := &f.fields[i]
-		cur := "  "
-		labelStyle := st.Muted
-		if i == f.focus {
-			cur = "› "
-			labelStyle = st.Prompt
-		}
-		label := labelStyle.Render(fit(cur+fl.label, labelW+2))
-		lines = append(lines, label+f.fieldValue(fl, i == f.focus, valueW))
-		if msg := f.errs[fl.name]; msg != "" {
-			for _, e := range errorLines(st.Error, msg, valueW) {
-				lines = append(lines, strings.Repeat(" ", labelW+2)+e)
-			}
-		}
+		lines = append(lines, f.fieldLine(i, fl.label, labelW, f.fieldValue(fl, i == f.focus, valueW)))
+		lines = append(lines, f.fieldErrors(fl.name, labelW, valueW)...)
 	}
-	if f.general != "" {
-		lines = append(lines, "")
-		lines = append(lines, errorLines(st.Error, f.general, inner)...)
-	}
-	lines = append(lines, "")
-	if f.confirming {
-		lines = append(lines, st.Warn.Render(fit("Discard what you typed? y/n", inner)))
-	} else {
-		lines = append(lines, st.Muted.Render(fit(helpLine(f.ShortHelp(), inner), inner)))
-	}
+	lines = append(lines, f.foot(inner)...)
 	return overlayBox(st, lines, bw, f.width, f.height)
 }
 
 // fieldValue renders a field's value cell, exactly w cells wide.
 func (f *TaskForm) fieldValue(fl *formField, focused bool, w int) string {
+	if cell, ok := f.valueCell(fl, focused, w); ok {
+		return cell
+	}
 	st := f.ctx.Styles
-	switch fl.kind {
-	case fixedField:
-		return st.Muted.Render(fit(fl.fixed, w))
-	case choiceField:
-		label := ""
-		if fl.choice < len(fl.choices) {
-			label = fl.choices[fl.choice].label
-		}
-		if focused {
-			return st.Text.Render(fit("‹ "+Sanitize(label)+" ›", w))
-		}
-		return st.Text.Render(fit("  "+Sanitize(label), w))
-	}
 	hint, ok := f.hint(fl)
-	hintW := 0
-	if hint != "" {
-		hintW = min(w/2, lipgloss.Width(hint)+1)
+	hs := st.Success
+	if !ok {
+		hs = st.Error
 	}
-	fl.input.SetWidth(max(1, w-hintW-1))
-	out := fitStyled(fl.input.View(), w-hintW)
-	if hintW > 0 {
-		hs := st.Success
-		if !ok {
-			hs = st.Error
-		}
-		if hint == "no due date" {
-			hs = st.Muted
-		}
-		out += hs.Render(fit(" "+hint, hintW))
+	if hint == "no due date" {
+		hs = st.Muted
 	}
-	return out
-}
-
-// ShortHelp implements help.KeyMap.
-func (f *TaskForm) ShortHelp() []key.Binding {
-	k := &f.ctx.Keys.Forms
-	if f.confirming {
-		return []key.Binding{k.Yes, k.No}
-	}
-	bs := []key.Binding{k.Next, k.Prev, k.Save, k.Cancel}
-	if f.fields[f.focus].kind == choiceField {
-		bs = append(bs, k.PrevValue, k.NextValue)
-	}
-	return bs
-}
-
-// FullHelp implements help.KeyMap.
-func (f *TaskForm) FullHelp() [][]key.Binding {
-	k := &f.ctx.Keys.Forms
-	return [][]key.Binding{{k.Next, k.Prev, k.Submit}, {k.Save, k.Cancel}, {k.PrevValue, k.NextValue}}
+	return inputCell(fl, w, hint, hs)
 }

@@ -107,7 +107,7 @@ var _ Pane = (*Tasks)(nil)
 
 // NewTasks returns an empty tasks pane.
 func NewTasks(ctx *Context) *Tasks {
-	return &Tasks{ctx: ctx, dates: &TaskForm{ctx: ctx}}
+	return &Tasks{ctx: ctx, dates: &TaskForm{form: form[formField, *formField]{ctx: ctx}}}
 }
 
 // NextSeq numbers a new read of the tasks, for its TasksLoadedMsg.

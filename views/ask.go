@@ -351,14 +351,8 @@ func (p *Ask) inputKey(msg tea.KeyPressMsg) tea.Cmd {
 // typed passes a key or a paste to the input and, when the text changed,
 // starts the debounce of suggestions.
 func (p *Ask) typed(msg tea.Msg) tea.Cmd {
-	msg, ok := CleanInput(msg)
-	if !ok {
-		return nil
-	}
-	before := p.input.Value()
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
-	if p.input.Value() == before {
+	cmd, changed := editInput(&p.input, msg)
+	if !changed {
 		return cmd
 	}
 	p.histPos = len(p.history)

@@ -338,17 +338,11 @@ func (f *RecordForm) controllerChanged(name string) {
 // typed passes a key or paste to a text field; a lookup's text filters
 // its candidates.
 func (f *RecordForm) typed(cur *recordField, msg tea.Msg) tea.Cmd {
-	msg, ok := CleanInput(msg)
-	if !ok {
-		return nil
-	}
-	before := cur.input.Value()
-	var cmd tea.Cmd
-	cur.input, cmd = cur.input.Update(msg)
-	if v := cur.input.Value(); v != before {
+	cmd, changed := editInput(&cur.input, msg)
+	if changed {
 		delete(f.errs, cur.Name)
 		if cur.Kind == RecordLookup {
-			f.filterLookup(cur, v)
+			f.filterLookup(cur, cur.input.Value())
 		}
 	}
 	return cmd
@@ -468,8 +462,7 @@ func (f *RecordForm) View() string {
 		return ""
 	}
 	st := f.ctx.Styles
-	bw := boxWidth(f.width, 80)
-	inner := max(1, bw-st.Overlay.GetHorizontalFrameSize())
+	bw, inner := boxWidths(st, f.width, 80)
 	labelW := min(18, inner/3)
 	valueW := max(1, inner-labelW-2)
 	title := "New " + f.in.Object

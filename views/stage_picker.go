@@ -355,8 +355,12 @@ func (p *StagePicker) updateReason(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// boxWidth is the overlay's outer width within the space w.
-func boxWidth(w, want int) int { return max(1, min(w, want)) }
+// boxWidths are an overlay's outer width within the space w (want at
+// most) and its inner width, within the frame of st's overlay.
+func boxWidths(st *theme.Styles, w, want int) (bw, inner int) {
+	bw = max(1, min(w, want))
+	return bw, max(1, bw-st.Overlay.GetHorizontalFrameSize())
+}
 
 // overlayBox frames lines, each exactly inner cells wide, with the
 // theme's overlay border and padding into a box bw cells wide, and centres
@@ -430,8 +434,7 @@ func (p *StagePicker) View() string {
 		return ""
 	}
 	st := p.ctx.Styles
-	bw := boxWidth(p.width, 64)
-	inner := max(1, bw-st.Overlay.GetHorizontalFrameSize())
+	bw, inner := boxWidths(st, p.width, 64)
 	// rows the list may use: the box minus its frame, title, age, filter,
 	// blank, error and help lines
 	rows := max(1, p.height-st.Overlay.GetVerticalFrameSize()-7)

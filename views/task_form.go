@@ -555,8 +555,7 @@ func (f *TaskForm) View() string {
 		return ""
 	}
 	st := f.ctx.Styles
-	bw := boxWidth(f.width, 76)
-	inner := max(1, bw-st.Overlay.GetHorizontalFrameSize())
+	bw, inner := boxWidths(st, f.width, 76)
 	labelW := min(12, inner/3)
 	valueW := max(1, inner-labelW-2)
 	title := "New task"

@@ -134,8 +134,8 @@ type renderKey struct {
 
 // Ask is the question pane: questions answered from the cache, and SOQL.
 type Ask struct {
-	ctx       *Context
-	focused   bool
+	ctx *Context
+	paneFocus
 	width     int
 	height    int
 	available bool // the root has an engine (SetAvailable)
@@ -187,12 +187,6 @@ func (p *Ask) SetSize(w, h int) {
 	p.input.SetWidth(max(1, w-ansi.StringWidth(p.input.Prompt)-1))
 	p.layout()
 }
-
-// Focus implements Pane.
-func (p *Ask) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Ask) Blur() { p.focused = false }
 
 // Capturing implements Pane: the input has the keys while typing.
 func (p *Ask) Capturing() bool { return p.editing }

@@ -40,11 +40,11 @@ type Detail struct {
 	itemLines []int
 	// opened shows the selected activity instead of the record; back is
 	// the record's scroll offset to return to.
-	opened  bool
-	back    int
-	focused bool
-	width   int
-	height  int
+	opened bool
+	back   int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*Detail)(nil)
@@ -171,12 +171,6 @@ func (p *Detail) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.render()
 }
-
-// Focus implements Pane.
-func (p *Detail) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Detail) Blur() { p.focused = false }
 
 // Capturing implements Pane.
 func (p *Detail) Capturing() bool { return false }

@@ -35,9 +35,9 @@ type Find struct {
 	liveFor string       // the text live results are for
 	asking  bool         // a live search is running
 	cursor  int
-	focused bool
-	width   int
-	height  int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*Find)(nil)
@@ -139,12 +139,6 @@ func (p *Find) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.input.SetWidth(max(1, w-len(p.input.Prompt)-1))
 }
-
-// Focus implements Pane.
-func (p *Find) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Find) Blur() { p.focused = false }
 
 // Capturing implements Pane: the view types every key it does not bind.
 func (p *Find) Capturing() bool { return true }

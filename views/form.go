@@ -32,10 +32,10 @@ type form[F any, P fieldOf[F]] struct {
 	errs       map[string]string
 	general    string
 	confirming bool // "discard what you typed?"
-	focused    bool
-	width      int
-	height     int
-	parser     *when.Parser // nil until a date needs it
+	paneFocus
+	width  int
+	height int
+	parser *when.Parser // nil until a date needs it
 }
 
 // field returns field i's formField.
@@ -69,12 +69,6 @@ func (f *form[F, P]) Dirty() bool {
 
 // SetSize implements Pane.
 func (f *form[F, P]) SetSize(w, h int) { f.width, f.height = w, h }
-
-// Focus implements Pane.
-func (f *form[F, P]) Focus() { f.focused = true }
-
-// Blur implements Pane.
-func (f *form[F, P]) Blur() { f.focused = false }
 
 // Capturing implements Pane: an open form has every key.
 func (f *form[F, P]) Capturing() bool { return true }

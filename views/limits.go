@@ -37,9 +37,9 @@ type Limits struct {
 	loading   bool
 	err       error
 	offset    int
-	focused   bool
-	width     int
-	height    int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*Limits)(nil)
@@ -87,12 +87,6 @@ func (p *Limits) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.offset = min(p.offset, p.maxOffset())
 }
-
-// Focus implements Pane.
-func (p *Limits) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Limits) Blur() { p.focused = false }
 
 // Capturing implements Pane.
 func (p *Limits) Capturing() bool { return false }

@@ -118,6 +118,15 @@ func (o *listOrder[S]) sortKey(kp tea.KeyPressMsg, next, prev, reverse key.Bindi
 	return true
 }
 
+// paneFocus is whether a pane has the focus: Focus and Blur of Pane.
+type paneFocus struct{ focused bool }
+
+// Focus implements Pane.
+func (f *paneFocus) Focus() { f.focused = true }
+
+// Blur implements Pane.
+func (f *paneFocus) Blur() { f.focused = false }
+
 // requestCmd wraps a request message for the root in a command.
 func requestCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
@@ -140,7 +149,7 @@ type filteredList[I searchIndex] struct {
 	chrome  int // title and header lines above the list, without the filter's line
 	width   int // the pane's size
 	paneH   int
-	focused bool
+	paneFocus
 	rowsOf  func() []int
 	idOf    func(ix I, row int) string
 	seq     int   // of the snapshot shown (load)
@@ -201,12 +210,6 @@ func (l *filteredList[I]) SetSize(w, h int) {
 	l.filter.input.SetWidth(max(1, w-4))
 	l.layout()
 }
-
-// Focus implements Pane.
-func (l *filteredList[I]) Focus() { l.focused = true }
-
-// Blur implements Pane.
-func (l *filteredList[I]) Blur() { l.focused = false }
 
 // Capturing implements Pane: the filter input takes all keys.
 func (l *filteredList[I]) Capturing() bool { return l.filter.editing }

@@ -105,9 +105,9 @@ type Outbox struct {
 	offset  int
 	mode    outboxMode
 	choice  int // highlighted conflict choice
-	focused bool
-	width   int
-	height  int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*Outbox)(nil)
@@ -148,12 +148,6 @@ func (o *Outbox) Mode() string { return o.mode.String() }
 
 // SetSize implements Pane.
 func (o *Outbox) SetSize(w, h int) { o.width, o.height = w, h }
-
-// Focus implements Pane.
-func (o *Outbox) Focus() { o.focused = true }
-
-// Blur implements Pane.
-func (o *Outbox) Blur() { o.focused = false }
 
 // Capturing implements Pane: while a question is asked, y/n are the
 // view's.

@@ -48,9 +48,9 @@ type Pipeline struct {
 	cursor      []int   // selected card per column
 	colOffset   int     // first visible column
 	built       map[boardKey][]pipelineColumn
-	focused     bool
-	width       int
-	height      int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*Pipeline)(nil)
@@ -192,12 +192,6 @@ func (p *Pipeline) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.followColumn()
 }
-
-// Focus implements Pane.
-func (p *Pipeline) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Pipeline) Blur() { p.focused = false }
 
 // Capturing implements Pane; the board has no text input.
 func (p *Pipeline) Capturing() bool { return false }

@@ -118,9 +118,9 @@ type StagePicker struct {
 	reason    int      // cursor in the loss reasons
 	errs      map[string]string
 	general   string
-	focused   bool
-	width     int
-	height    int
+	paneFocus
+	width  int
+	height int
 }
 
 var _ Pane = (*StagePicker)(nil)
@@ -177,12 +177,6 @@ func (p *StagePicker) Step() string { return p.step.String() }
 
 // SetSize implements Pane.
 func (p *StagePicker) SetSize(w, h int) { p.width, p.height = w, h }
-
-// Focus implements Pane.
-func (p *StagePicker) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *StagePicker) Blur() { p.focused = false }
 
 // Capturing implements Pane: an open picker has every key.
 func (p *StagePicker) Capturing() bool { return true }

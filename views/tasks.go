@@ -91,7 +91,7 @@ type Tasks struct {
 	loadErr error
 	width   int
 	paneH   int
-	focused bool
+	paneFocus
 
 	// The reschedule prompt (d): open while editing, for task editID.
 	editing  bool
@@ -366,12 +366,6 @@ func (p *Tasks) SetSize(w, h int) {
 	p.input.SetWidth(max(1, w/2))
 	p.layout()
 }
-
-// Focus implements Pane.
-func (p *Tasks) Focus() { p.focused = true }
-
-// Blur implements Pane.
-func (p *Tasks) Blur() { p.focused = false }
 
 // Capturing implements Pane: the reschedule prompt takes every key.
 func (p *Tasks) Capturing() bool { return p.editing }

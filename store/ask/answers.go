@@ -58,33 +58,17 @@ func (x *exec) answer(q *question) error {
 	}
 	x.a.Range = q.rng
 	x.a.Understood = true
-	var err error
-	switch q.intent {
-	case intentMetric:
-		err = x.metric(q)
-	case intentRank:
-		err = x.rank(q)
-	case intentOverview:
-		err = x.overview(q)
-	case intentActivity:
-		err = x.activity(q)
-	case intentContacts:
-		err = x.contacts(q)
-	case intentRecent:
-		err = x.recent(q)
-	case intentClosing:
-		err = x.closing(q)
-	case intentOverdue:
-		err = x.overdue(q)
-	case intentStale:
-		err = x.stale(q)
-	case intentOrganise:
-		err = x.organise(q)
-	case intentList:
-		err = x.list(q)
+	// What answers the questions of each intent that has an answer.
+	answerers := map[intent]func(*exec, *question) error{
+		intentMetric: (*exec).metric, intentRank: (*exec).rank, intentOverview: (*exec).overview,
+		intentActivity: (*exec).activity, intentContacts: (*exec).contacts, intentRecent: (*exec).recent,
+		intentClosing: (*exec).closing, intentOverdue: (*exec).overdue, intentStale: (*exec).stale,
+		intentOrganise: (*exec).organise, intentList: (*exec).list,
 	}
-	if err != nil {
-		return err
+	if answer := answerers[q.intent]; answer != nil {
+		if err := answer(x, q); err != nil {
+			return err
+		}
 	}
 	x.a.Markdown = x.matchNote(q) + x.md.String()
 	return nil

@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lazyforce/lazyforce/views/keytest"
@@ -88,15 +87,7 @@ func fmtType(v any) string { return fmt.Sprintf("%T", v) }
 // w×h cells and, in 256 colours, matches the test's golden file.
 func requireGoldenScreen(t *testing.T, out string, w, h int) {
 	t.Helper()
-	lines := strings.Split(out, "\n")
-	if len(lines) != h {
-		t.Errorf("%d lines, want %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if n := ansi.StringWidth(l); n != w {
-			t.Errorf("line %d is %d cells, want %d: %q", i, n, w, ansi.Strip(l))
-		}
-	}
+	keytest.AssertBlock(t, out, w, h)
 	var buf bytes.Buffer
 	cw := &colorprofile.Writer{Forward: &buf, Profile: colorprofile.ANSI256}
 	if _, err := cw.WriteString(out); err != nil {

@@ -308,15 +308,7 @@ func TestGoldenAskAnswer(t *testing.T) {
 			askKeys(p, "/", "how many open opportunities do I have", "enter")
 			askDrain(p, askUpdate(p, AskResultMsg{Seq: 1, Result: answerResult()}))
 			out := p.View()
-			lines := strings.Split(out, "\n")
-			if len(lines) != size[1] {
-				t.Errorf("%d lines, want %d", len(lines), size[1])
-			}
-			for i, l := range lines {
-				if w := ansi.StringWidth(l); w != size[0] {
-					t.Errorf("line %d is %d cells, want %d", i, w, size[0])
-				}
-			}
+			assertBlock(t, out, size[0], size[1])
 			golden.RequireEqual(t, fixedProfile(t, out))
 		})
 	}

@@ -9,20 +9,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // assertBlock checks that out is exactly h lines of exactly w cells.
 func assertBlock(t *testing.T, out string, w, h int) {
 	t.Helper()
-	lines := strings.Split(out, "\n")
-	if len(lines) != h {
-		t.Errorf("%d lines, want %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if got := ansi.StringWidth(l); got != w {
-			t.Errorf("line %d is %d cells wide, want %d: %q", i, got, w, ansi.Strip(l))
-		}
-	}
+	keytest.AssertBlock(t, out, w, h)
 }
 
 func containsPlain(out, s string) bool { return strings.Contains(ansi.Strip(out), s) }

@@ -61,15 +61,7 @@ func TestGoldenLimits(t *testing.T) {
 			p.SetSize(size[0], size[1])
 			p.SetLimits(testLimits(), testNow)
 			out := p.View()
-			lines := strings.Split(out, "\n")
-			if len(lines) != size[1] {
-				t.Errorf("%d lines, want %d", len(lines), size[1])
-			}
-			for i, l := range lines {
-				if w := ansi.StringWidth(l); w != size[0] {
-					t.Errorf("line %d is %d cells, want %d", i, w, size[0])
-				}
-			}
+			assertBlock(t, out, size[0], size[1])
 			if strings.ContainsAny(ansi.Strip(out), "\x1b\x07\u009b") {
 				t.Errorf("raw control characters: %q", ansi.Strip(out))
 			}

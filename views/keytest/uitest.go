@@ -4,9 +4,11 @@
 package keytest
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Press returns the press of key k: a named key ("enter", "esc", "tab",
@@ -58,6 +60,21 @@ func Run(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
 			queue = append(queue, msg...)
 		default:
 			queue = append(queue, handle(msg))
+		}
+	}
+}
+
+// AssertBlock checks that out fills exactly w×h cells: h lines, each w
+// cells wide.
+func AssertBlock(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != h {
+		t.Errorf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Errorf("line %d is %d cells wide, want %d: %q", i, got, w, ansi.Strip(l))
 		}
 	}
 }

@@ -75,6 +75,17 @@ func run(m *Model, cmd tea.Cmd) []tea.Msg {
 	return others
 }
 
+// runFeeding is run, feeding back too the messages of type T that run
+// leaves (results the program would deliver), and what follows them.
+func runFeeding[T tea.Msg](m *Model, cmd tea.Cmd) {
+	for _, msg := range run(m, cmd) {
+		if _, ok := msg.(T); ok {
+			_, next := m.Update(msg)
+			runFeeding[T](m, next)
+		}
+	}
+}
+
 // isPaneMsg reports a message from the views package (requests to the root,
 // debounce ticks, search results), which must go back through Update.
 func isPaneMsg(msg tea.Msg) bool {

@@ -327,14 +327,7 @@ func TestLimitsUnavailable(t *testing.T) {
 }
 
 // runLimits is run, feeding the limits fetch's result back too.
-func runLimits(m *Model, cmd tea.Cmd) {
-	for _, msg := range run(m, cmd) {
-		if lm, ok := msg.(limitsLoadedMsg); ok {
-			_, next := m.Update(lm)
-			run(m, next)
-		}
-	}
-}
+func runLimits(m *Model, cmd tea.Cmd) { runFeeding[limitsLoadedMsg](m, cmd) }
 
 // TestPromptEnterRunsTheCompletion: enter on a prefix runs the command it
 // completes to; an alias still runs its own command.

@@ -115,14 +115,7 @@ func withMyTasks(t *testing.T, w, h int, dark bool) (*Model, *fakeTasks) {
 
 // finish runs cmd and feeds back the messages run leaves (the task's
 // write result), as the program would.
-func finish(m *Model, cmd tea.Cmd) {
-	for _, msg := range run(m, cmd) {
-		if _, ok := msg.(taskWrittenMsg); ok {
-			_, next := m.Update(msg)
-			finish(m, next)
-		}
-	}
-}
+func finish(m *Model, cmd tea.Cmd) { runFeeding[taskWrittenMsg](m, cmd) }
 
 func TestTasksPaneGroupsByDueDate(t *testing.T) {
 	m, _ := withMyTasks(t, 120, 30, true)

@@ -120,11 +120,7 @@ func TestDetailOpportunityLeavesOutEmptyFields(t *testing.T) {
 			t.Errorf("empty field %q shown:\n%s", gone, out)
 		}
 	}
-	for _, want := range []string{"Account", "Blue Harbor Foods", "Stage", "Proposal", "Amount", "$15K", "Close date", date(o.CloseDate)} {
-		if !strings.Contains(out, want) {
-			t.Errorf("detail lacks %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "detail lacks", "Account", "Blue Harbor Foods", "Stage", "Proposal", "Amount", "$15K", "Close date", date(o.CloseDate))
 }
 
 func TestDetailOpensAnActivity(t *testing.T) {
@@ -156,11 +152,7 @@ func TestDetailOpensAnActivity(t *testing.T) {
 	before := d.offset
 	send(t, d, "enter")
 	out := ansi.Strip(d.View())
-	for _, want := range []string{"Task · Call 7", "Completed", "Maya Chen", "Ada Okafor", acts[7].ID, "esc goes back"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("activity page lacks %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "activity page lacks", "Task · Call 7", "Completed", "Maya Chen", "Ada Okafor", acts[7].ID, "esc goes back")
 	if msgs := send(t, d, "y"); len(msgs) != 1 || msgs[0] != (CopyMsg{ID: acts[7].ID}) {
 		t.Errorf("y on the activity sent %v", msgs)
 	}
@@ -245,11 +237,7 @@ func TestDetailActivityShowsItsComments(t *testing.T) {
 	if strings.ContainsAny(out, "\x1b\x07") {
 		t.Fatalf("escape sequences reach the screen: %q", view)
 	}
-	for _, want := range []string{"Comments", "Customer said: CALL BACK NOW", "and a second line"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("activity page lacks %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "activity page lacks", "Comments", "Customer said: CALL BACK NOW", "and a second line")
 	send(t, d, "esc", "]", "enter")
 	if a, _, _ := d.Activity(); a.Subject != "Quiet" || strings.Contains(ansi.Strip(d.View()), "Comments") {
 		t.Errorf("an activity without comments shows a Comments section:\n%s", ansi.Strip(d.View()))

@@ -40,11 +40,7 @@ func TestFindSearchesAsYouTypeAndOpens(t *testing.T) {
 		t.Fatalf("results for acme: %+v", got)
 	}
 	out := p.View()
-	for _, want := range []string{"Accounts", "Contacts", "Leads", "Opportunities", "exact name"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("view lacks %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "view lacks", "Accounts", "Contacts", "Leads", "Opportunities", "exact name")
 	assertSafe(t, out)
 	p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
 	msgs := send(t, p, "enter")

@@ -135,3 +135,14 @@ func listColumn[I searchIndex, T any](l *filteredList[I], items []T, of func(*T)
 	}
 	return out
 }
+
+// assertShows checks that out shows each of wants; what names out in the
+// error ("missing", "detail lacks").
+func assertShows(t *testing.T, out, what string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s %q:\n%s", what, want, out)
+		}
+	}
+}

@@ -19,11 +19,7 @@ func openPicker(t *testing.T, in StagePickerInput) *StagePicker {
 func TestStagePickerStartsOnTheCurrentStageAndPicks(t *testing.T) {
 	p := openPicker(t, testPickerInput())
 	out := ansi.Strip(p.View())
-	for _, want := range []string{"Stage · Acme — Platform", "picklist from 3 h ago", "Qualification", "20%", "• current", "closed · won", "closed · lost", "Proposal/Price Quote"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the picker does not show %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "the picker does not show", "Stage · Acme — Platform", "picklist from 3 h ago", "Qualification", "20%", "• current", "closed · won", "closed · lost", "Proposal/Price Quote")
 	if !p.Capturing() {
 		t.Error("an open picker does not capture the keys")
 	}
@@ -152,11 +148,7 @@ func TestStagePickerSetErrorOnTheStageKeepsTheInput(t *testing.T) {
 	p.SetError("StageName", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for restricted picklist field: Negotiation")
 	p.SetError("", "UNABLE_TO_LOCK_ROW: try again")
 	out := ansi.Strip(p.View())
-	for _, want := range []string{"✗ INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "✗ UNABLE_TO_LOCK_ROW", "/ neg", "Negotiation"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("missing %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "missing", "✗ INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "✗ UNABLE_TO_LOCK_ROW", "/ neg", "Negotiation")
 	msg := only[StageChosenMsg](t, send(t, p, "enter"))
 	if msg.Stage != "Negotiation" {
 		t.Errorf("retry picked %q", msg.Stage)

@@ -212,11 +212,7 @@ func TestTaskFormSubjectSuggestions(t *testing.T) {
 func TestCallFormLogsACompletedCall(t *testing.T) {
 	f := openForm(t, true)
 	out := ansi.Strip(f.View())
-	for _, want := range []string{"Log a call · Acme — Platform", "Completed", "Call type", "Duration", "→ Thu 14 May 2026"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the call form does not show %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "the call form does not show", "Log a call · Acme — Platform", "Completed", "Call type", "Duration", "→ Thu 14 May 2026")
 	// The subject starts as "Call": nothing typed yet.
 	only[TaskCancelledMsg](t, send(t, f, "esc"))
 
@@ -260,11 +256,7 @@ func TestTaskFormSetErrorKeepsTheInput(t *testing.T) {
 	f.SetError("Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product")
 	f.SetError("OwnerId", "INSUFFICIENT_ACCESS_OR_READONLY")
 	out := ansi.Strip(f.View())
-	for _, want := range []string{"✗ FIELD_CUSTOM_VALIDATION_EXCEPTION", "✗ INSUFFICIENT_ACCESS_OR_READONLY", "Send quote", "fri"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("missing %q:\n%s", want, out)
-		}
-	}
+	assertShows(t, out, "missing", "✗ FIELD_CUSTOM_VALIDATION_EXCEPTION", "✗ INSUFFICIENT_ACCESS_OR_READONLY", "Send quote", "fri")
 	if f.Focused() != FieldSubject {
 		t.Errorf("the cursor is on %q, want the field in error", f.Focused())
 	}

@@ -74,12 +74,7 @@ func askKeys(p *Ask, keys ...string) []tea.Msg {
 
 func oneOf[T any](t *testing.T, msgs []tea.Msg) T {
 	t.Helper()
-	var found []T
-	for _, m := range msgs {
-		if v, ok := m.(T); ok {
-			found = append(found, v)
-		}
-	}
+	found := ofType[T](msgs)
 	if len(found) != 1 {
 		var zero T
 		t.Fatalf("want one %T among %v, got %d", zero, msgs, len(found))

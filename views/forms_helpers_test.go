@@ -20,12 +20,7 @@ func typeText(t *testing.T, p Pane, s string) []tea.Msg {
 // only returns the one message of type M in msgs, failing otherwise.
 func only[M any](t *testing.T, msgs []tea.Msg) M {
 	t.Helper()
-	var found []M
-	for _, m := range msgs {
-		if v, ok := m.(M); ok {
-			found = append(found, v)
-		}
-	}
+	found := ofType[M](msgs)
 	if len(found) != 1 || len(msgs) != 1 {
 		var zero M
 		t.Fatalf("want exactly one %T, got %#v", zero, msgs)

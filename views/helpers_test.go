@@ -146,3 +146,14 @@ func assertShows(t *testing.T, out, what string, wants ...string) {
 		}
 	}
 }
+
+// ofType returns the messages of type T in msgs, in order.
+func ofType[T any](msgs []tea.Msg) []T {
+	var found []T
+	for _, m := range msgs {
+		if v, ok := m.(T); ok {
+			found = append(found, v)
+		}
+	}
+	return found
+}

@@ -108,19 +108,47 @@ func (f *form[F, P]) last() bool {
 	return true
 }
 
-// confirm handles a key while "discard what you typed?" is asked: yes
-// discards the form (the root is told cancelled), no or cancel goes back
-// to it.
-func (f *form[F, P]) confirm(msg tea.KeyPressMsg, cancelled tea.Msg) tea.Cmd {
+// answer handles msg while "discard what you typed?" is asked, and
+// reports whether it is: yes discards the form (the root is told
+// cancelled), no or cancel goes back to it, anything else is dropped.
+func (f *form[F, P]) answer(msg tea.Msg, cancelled tea.Msg) (tea.Cmd, bool) {
+	if !f.confirming {
+		return nil, false
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, true
+	}
 	k := &f.ctx.Keys.Forms
 	switch {
-	case key.Matches(msg, k.Yes):
+	case key.Matches(kp, k.Yes):
 		f.confirming = false
-		return requestCmd(cancelled)
-	case key.Matches(msg, k.No), key.Matches(msg, k.Cancel):
+		return requestCmd(cancelled), true
+	case key.Matches(kp, k.No), key.Matches(kp, k.Cancel):
 		f.confirming = false
 	}
-	return nil
+	return nil, true
+}
+
+// moveKey handles the keys that save or go from field to field: save
+// (submit), next, previous, and submit, which on the last field saves. It
+// reports whether kp was one of them.
+func (f *form[F, P]) moveKey(kp tea.KeyPressMsg, submit func() tea.Cmd) (tea.Cmd, bool) {
+	k := &f.ctx.Keys.Forms
+	switch {
+	case key.Matches(kp, k.Save):
+		return submit(), true
+	case key.Matches(kp, k.Next):
+		return f.move(1), true
+	case key.Matches(kp, k.Prev):
+		return f.move(-1), true
+	case key.Matches(kp, k.Submit):
+		if f.last() {
+			return submit(), true
+		}
+		return f.move(1), true
+	}
+	return nil, false
 }
 
 // cancel closes the form (the root is told cancelled), asking first when

@@ -267,19 +267,17 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	}
 	k := &f.ctx.Keys.Forms
 	cancelled := RecordCancelledMsg{Object: f.in.Object, ID: f.in.ID}
+	if cmd, asked := f.answer(msg, cancelled); asked {
+		return f, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if cur := &f.fields[f.focus]; !f.confirming && cur.kind == textField {
+		if cur := &f.fields[f.focus]; cur.kind == textField {
 			return f, f.typed(cur, msg)
 		}
 	case tea.KeyPressMsg:
-		if f.confirming {
-			return f, f.confirm(msg, cancelled)
-		}
 		cur := &f.fields[f.focus]
 		switch {
-		case key.Matches(msg, k.Save):
-			return f, f.submit()
 		case key.Matches(msg, k.Cancel):
 			if cur.Kind == RecordLookup && cur.matches != nil {
 				cur.matches, cur.pick = nil, -1 // close the picker first
@@ -289,15 +287,11 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		case key.Matches(msg, k.Submit) && cur.Kind == RecordLookup && cur.pick >= 0:
 			f.choose(cur)
 			return f, nil
-		case key.Matches(msg, k.Next):
-			return f, f.move(1)
-		case key.Matches(msg, k.Prev):
-			return f, f.move(-1)
-		case key.Matches(msg, k.Submit):
-			if f.last() {
-				return f, f.submit()
-			}
-			return f, f.move(1)
+		}
+		if cmd, ok := f.moveKey(msg, f.submit); ok {
+			return f, cmd
+		}
+		switch {
 		case cur.kind == choiceField:
 			before := cur.value()
 			if cur.Kind == RecordCheckbox && msg.String() == "space" {

@@ -282,30 +282,22 @@ func (f *TaskForm) Value(field string) string {
 func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &f.ctx.Keys.Forms
 	cancelled := TaskCancelledMsg{WhatID: f.in.WhatID}
+	if cmd, asked := f.answer(msg, cancelled); asked {
+		return f, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		if cur := &f.fields[f.focus]; !f.confirming && cur.kind == textField {
+		if cur := &f.fields[f.focus]; cur.kind == textField {
 			return f, f.typed(cur, msg)
 		}
 	case tea.KeyPressMsg:
-		if f.confirming {
-			return f, f.confirm(msg, cancelled)
+		if cmd, ok := f.moveKey(msg, f.submit); ok {
+			return f, cmd
 		}
 		cur := &f.fields[f.focus]
 		switch {
-		case key.Matches(msg, k.Save):
-			return f, f.submit()
 		case key.Matches(msg, k.Cancel):
 			return f, f.cancel(cancelled)
-		case key.Matches(msg, k.Next):
-			return f, f.move(1)
-		case key.Matches(msg, k.Prev):
-			return f, f.move(-1)
-		case key.Matches(msg, k.Submit):
-			if f.last() {
-				return f, f.submit()
-			}
-			return f, f.move(1)
 		case cur.kind == choiceField:
 			f.updateChoice(cur, msg)
 		case key.Matches(msg, k.NextValue) && f.complete(cur):

@@ -68,18 +68,8 @@ func buildFinder(ctx context.Context, data Data) (*book.Finder, error) {
 	if fs, ok := data.(finderSource); ok {
 		return fs.Finder(ctx)
 	}
-	var in book.FinderInput
-	var err error
-	if in.Accounts, err = data.Accounts(ctx); err != nil {
-		return nil, err
-	}
-	if in.Contacts, err = data.AllContacts(ctx); err != nil {
-		return nil, err
-	}
-	if in.Leads, err = data.Leads(ctx); err != nil {
-		return nil, err
-	}
-	if in.Opportunities, err = data.Opportunities(ctx); err != nil {
+	in, err := book.ReadLists(ctx, data)
+	if err != nil {
 		return nil, err
 	}
 	return book.NewFinder(in), nil

@@ -377,22 +377,38 @@ func subsequence(v, q string) (int, bool) {
 	return len(v) - start, true
 }
 
+// Lists are the lists find searches: a Book, or what serves its lists.
+type Lists interface {
+	Accounts(ctx context.Context) ([]Account, error)
+	AllContacts(ctx context.Context) ([]Contact, error)
+	Leads(ctx context.Context) ([]Lead, error)
+	Opportunities(ctx context.Context) ([]Opportunity, error)
+}
+
+// ReadLists reads the accounts, contacts, leads and opportunities of src
+// into a FinderInput (without phones or region).
+func ReadLists(ctx context.Context, src Lists) (FinderInput, error) {
+	var in FinderInput
+	var err error
+	if in.Accounts, err = src.Accounts(ctx); err != nil {
+		return in, err
+	}
+	if in.Contacts, err = src.AllContacts(ctx); err != nil {
+		return in, err
+	}
+	if in.Leads, err = src.Leads(ctx); err != nil {
+		return in, err
+	}
+	in.Opportunities, err = src.Opportunities(ctx)
+	return in, err
+}
+
 // Finder reads everything find searches from the cache: accounts,
 // contacts, leads, opportunities, their indexed phone numbers and the
 // org's country.
 func (b *Book) Finder(ctx context.Context) (*Finder, error) {
-	var in FinderInput
-	var err error
-	if in.Accounts, err = b.Accounts(ctx); err != nil {
-		return nil, err
-	}
-	if in.Contacts, err = b.AllContacts(ctx); err != nil {
-		return nil, err
-	}
-	if in.Leads, err = b.Leads(ctx); err != nil {
-		return nil, err
-	}
-	if in.Opportunities, err = b.Opportunities(ctx); err != nil {
+	in, err := ReadLists(ctx, b)
+	if err != nil {
 		return nil, err
 	}
 	if in.Region, err = b.orgRegion(ctx); err != nil {

@@ -123,11 +123,10 @@ func (m *Model) updateEdits(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case recordFormLoadedMsg:
 		if msg.err != nil {
-			return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()}), true
+			return m.flashError(msg.err), true
 		}
 		m.edit.form = views.NewRecordForm(m.ctx, msg.in)
-		m.edit.form.SetSize(m.bodySize())
-		m.edit.form.Focus()
+		m.openOverlay(m.edit.form)
 		return nil, true
 	case views.RecordCancelledMsg:
 		m.edit.form = nil

@@ -241,6 +241,17 @@ func (m *Model) setFlash(f flashMsg) tea.Cmd {
 	return tea.Tick(m.flashTTL, func(time.Time) tea.Msg { return clearFlashMsg{seq: seq} })
 }
 
+// flashError shows err as a transient error (setFlash).
+func (m *Model) flashError(err error) tea.Cmd {
+	return m.setFlash(flashMsg{level: flashError, text: err.Error()})
+}
+
+// openOverlay readies an overlay for the body: sized to it and focused.
+func (m *Model) openOverlay(p views.Pane) {
+	p.SetSize(m.bodySize())
+	p.Focus()
+}
+
 // Update implements tea.Model. The routing order follows STYLE.md §1.4:
 // lifecycle, overlays, a capturing pane, global keys, the focused pane.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {

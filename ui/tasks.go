@@ -145,7 +145,7 @@ func (m *Model) writeTask(id, what string, do func(context.Context, TaskWriter) 
 func (m *Model) taskWritten(msg taskWrittenMsg) tea.Cmd {
 	switch {
 	case msg.err != nil && !msg.res.Queued:
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	case !msg.res.Queued:
 		text := refusal(msg.res)
 		if msg.res.Field != "" {

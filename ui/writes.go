@@ -266,14 +266,13 @@ func (m *Model) loadPicker(oppID string, move int, replaces string) tea.Cmd {
 // through the picker's own checks (Choose).
 func (m *Model) pickerLoaded(msg pickerLoadedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	}
 	if m.w.form != nil {
 		return nil // the user went on to a form meanwhile
 	}
 	p := views.NewStagePicker(m.ctx, msg.in)
-	p.SetSize(m.bodySize())
-	p.Focus()
+	m.openOverlay(p)
 	if msg.move == 0 {
 		m.w.picker, m.w.replaces = p, msg.replaces
 		return nil
@@ -337,7 +336,7 @@ func (m *Model) stageChanged(msg stageChangedMsg) tea.Cmd {
 			m.w.picker.SetError("", msg.err.Error())
 			return nil
 		}
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	case !msg.res.Queued:
 		text := refusal(msg.res)
 		if open {
@@ -405,14 +404,13 @@ func (m *Model) loadForm(target writeTarget, call bool) tea.Cmd {
 // formLoaded opens the task or call form.
 func (m *Model) formLoaded(msg formLoadedMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	}
 	if m.w.picker != nil {
 		return nil // the user went on to the picker meanwhile
 	}
 	f := views.NewTaskForm(m.ctx, msg.in)
-	f.SetSize(m.bodySize())
-	f.Focus()
+	m.openOverlay(f)
 	m.w.form, m.w.formKind, m.w.formID = f, msg.target.kind, msg.target.id
 	return nil
 }
@@ -444,7 +442,7 @@ func (m *Model) taskLogged(msg taskLoggedMsg) tea.Cmd {
 			m.w.form.SetError("", msg.err.Error())
 			return nil
 		}
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	case !msg.res.Queued:
 		if open {
 			m.w.form.SetError(msg.res.Field, refusal(msg.res))
@@ -491,7 +489,7 @@ func (m *Model) writesLoaded(msg writesLoadedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return m.setFlash(flashMsg{level: flashError, text: msg.err.Error()})
+		return m.flashError(msg.err)
 	}
 	m.w.entries = msg.entries
 	m.w.counts = map[views.WriteState]int{}
@@ -516,8 +514,7 @@ func (m *Model) openOutbox([]string) tea.Cmd {
 		return m.writesOff()
 	}
 	m.w.showBox = true
-	m.w.outbox.SetSize(m.bodySize())
-	m.w.outbox.Focus()
+	m.openOverlay(m.w.outbox)
 	return m.loadWrites()
 }
 

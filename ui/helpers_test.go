@@ -56,18 +56,29 @@ func keyPress(k string) tea.KeyPressMsg { return keytest.Press(k) }
 // (they sleep for their duration, which is short for the debounce). Quit,
 // clipboard and other runtime commands are collected and returned.
 func run(m *Model, cmd tea.Cmd) []tea.Msg {
+	return runCmd(m, cmd, func(msg tea.Msg) bool {
+		switch msg.(type) {
+		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, syncProgressMsg, detailLoadedMsg, flashMsg:
+			return true
+		}
+		return isPaneMsg(msg)
+	})
+}
+
+// runCmd executes cmd and feeds every message it yields that feed takes
+// back into m, following batches, until nothing is left. Timers are
+// dropped, so tests can still see the flash message; the messages feed
+// does not take are returned.
+func runCmd(m *Model, cmd tea.Cmd, feed func(tea.Msg) bool) []tea.Msg {
 	var others []tea.Msg
 	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
 		switch msg.(type) {
 		case ageTickMsg, clearFlashMsg:
-			// timers: dropped, so tests can still see the flash message
 			return nil
-		case dataLoadedMsg, statusLoadedMsg, syncDoneMsg, syncProgressMsg, detailLoadedMsg, flashMsg:
-		default:
-			if !isPaneMsg(msg) {
-				others = append(others, msg)
-				return nil
-			}
+		}
+		if !feed(msg) {
+			others = append(others, msg)
+			return nil
 		}
 		_, next := m.Update(msg)
 		return next

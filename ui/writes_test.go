@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/views"
-	"github.com/lazyforce/lazyforce/views/keytest"
 )
 
 // newWriting returns a model over fake data with a fake Writer, loaded
@@ -27,20 +26,7 @@ func newWriting(t *testing.T, w, h int) (*Model, *fakeWriter) {
 // following batches, until nothing is left (timers are dropped). It
 // returns the messages that are the runtime's (quit, clipboard).
 func drive(m *Model, cmd tea.Cmd) []tea.Msg {
-	var others []tea.Msg
-	keytest.Run(cmd, func(msg tea.Msg) tea.Cmd {
-		switch msg.(type) {
-		case ageTickMsg, clearFlashMsg:
-			return nil
-		}
-		if strings.HasPrefix(fmtType(msg), "tea.") {
-			others = append(others, msg)
-			return nil
-		}
-		_, next := m.Update(msg)
-		return next
-	})
-	return others
+	return runCmd(m, cmd, func(msg tea.Msg) bool { return !strings.HasPrefix(fmtType(msg), "tea.") })
 }
 
 // keys presses each key in turn, driving what each one starts.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,22 +32,7 @@ func newWriteOrg(t *testing.T) *writeOrg {
 	clock := func() time.Time { return testNow }
 	ctx := context.Background()
 	ts := emulator.StartTest(t, emulator.Options{Seed: 1, Now: clock})
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "cache.db"), store.Options{Org: "demo"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		t.Fatal(err)
-	}
+	st, c := booktest.Open(t, ts)
 	cfg := syncer.Config{Scope: syncer.DefaultScope(), Now: clock}
 	if _, err := syncer.Run(ctx, c, st, cfg); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,31 @@ type Options struct {
 	Unsynced bool
 }
 
+// Open opens a fresh cache in tb.TempDir() for the org ts serves,
+// holding its signed-in identity, and a client on the org. The cache is
+// closed when the test ends.
+func Open(tb testing.TB, ts *emulator.TestServer) (*store.Store, *sfdc.Client) {
+	tb.Helper()
+	ctx := context.Background()
+	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(tb.TempDir(), "cache.db"), store.Options{Org: "demo"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	ident, err := syncer.ReadIdentity(ctx, c)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := st.SetIdentity(ident); err != nil {
+		tb.Fatal(err)
+	}
+	return st, c
+}
+
 // Demo starts the emulator's demo org, opens a fresh cache for it in
 // tb.TempDir() holding the signed-in identity and, unless opts.Unsynced,
 // syncs it. It returns the cache (closed when the test ends) and the
@@ -58,22 +83,7 @@ func Demo(tb testing.TB, opts Options) (*store.Store, *sfdc.Client) {
 		defer runtime.GC()
 		defer ts.Close()
 	}
-	c, err := sfdc.NewClient(ctx, ts.URL, sfdc.StaticToken(ts.AccessToken), sfdc.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(tb.TempDir(), "cache.db"), store.Options{Org: "demo"})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	ident, err := syncer.ReadIdentity(ctx, c)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := st.SetIdentity(ident); err != nil {
-		tb.Fatal(err)
-	}
+	st, c := Open(tb, ts)
 	if opts.Unsynced {
 		return st, c
 	}

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lazyforce/lazyforce/store/ask"
-	"github.com/lazyforce/lazyforce/store/book/redact"
 )
 
 // askLeaks returns the demo org's e-mail addresses, phone numbers and
@@ -79,12 +77,8 @@ func TestStoreAskRedactsAnswers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("syncs the demo org")
 	}
-	st, _ := syncedDemo(t)
-	data := NewStoreData(st, StoreDataOptions{OrgName: "demo"})
-	secrets, names := demoSecrets(t, data)
+	data, secrets, names, masker, a := redactedDemo(t)
 	account := busiestAccount(t, data)
-	masker := redact.New(true)
-	a := NewStoreAsk(st, StoreAskOptions{Now: func() time.Time { return testNow }, Redact: masker})
 	ctx := context.Background()
 	questions := []string{
 		"main contacts of " + account,

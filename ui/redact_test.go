@@ -22,6 +22,19 @@ var (
 	aDemoPhone = regexp.MustCompile(`555-0\d\d\d`)
 )
 
+// redactedDemo is the synced demo org read in redacted mode: its data,
+// the personal data a screen must not show (demoSecrets), the masker
+// (on) and an asker that masks with it.
+func redactedDemo(t *testing.T) (*StoreData, []string, map[string]bool, *redact.Masker, *StoreAsk) {
+	t.Helper()
+	st, _ := syncedDemo(t)
+	data := NewStoreData(st, StoreDataOptions{OrgName: "demo"})
+	secrets, names := demoSecrets(t, data)
+	masker := redact.New(true)
+	asker := NewStoreAsk(st, StoreAskOptions{Now: func() time.Time { return testNow }, Redact: masker})
+	return data, secrets, names, masker, asker
+}
+
 // demoSecrets returns the e-mail addresses, phone numbers and people's
 // names of the demo org cached in data.
 func demoSecrets(t *testing.T, data *StoreData) (secrets []string, names map[string]bool) {
@@ -107,11 +120,7 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("syncs the demo org")
 	}
-	st, _ := syncedDemo(t)
-	data := NewStoreData(st, StoreDataOptions{OrgName: "demo"})
-	secrets, names := demoSecrets(t, data)
-	masker := redact.New(true)
-	asker := NewStoreAsk(st, StoreAskOptions{Now: func() time.Time { return testNow }, Redact: masker})
+	data, secrets, names, masker, asker := redactedDemo(t)
 	m := loaded(t, Deps{Data: data, Ask: asker, Now: func() time.Time { return testNow }, Redact: masker}, 200, 60)
 	if !strings.Contains(m.render(), "redacted") {
 		t.Errorf("no redacted indicator in the status bar")

@@ -41,15 +41,7 @@ func demoSecrets(t *testing.T, data *StoreData) (secrets []string, names map[str
 	names = make(map[string]bool)
 	t.Helper()
 	ctx := context.Background()
-	contacts, err := data.AllContacts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leads, err := data.Leads(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	accounts, err := data.Accounts(ctx)
+	lists, err := book.ReadLists(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,15 +56,15 @@ func demoSecrets(t *testing.T, data *StoreData) (secrets []string, names map[str
 			}
 		}
 	}
-	for _, c := range contacts {
+	for _, c := range lists.Contacts {
 		add(c.Email, c.Phone, c.MobilePhone)
 		names[c.Name] = true
 	}
-	for _, l := range leads {
+	for _, l := range lists.Leads {
 		add(l.Email, l.Phone)
 		names[l.Name] = true
 	}
-	for _, a := range accounts {
+	for _, a := range lists.Accounts {
 		add(a.Phone)
 	}
 	for _, u := range users {
@@ -131,26 +123,26 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	accounts, _ := data.Accounts(ctx)
-	contacts, _ := data.AllContacts(ctx)
-	leads, _ := data.Leads(ctx)
-	opps, _ := data.Opportunities(ctx)
+	lists, err := book.ReadLists(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type record struct {
 		pane views.PaneID
 		kind views.RecordKind
 		id   string
 	}
 	var records []record
-	for _, a := range accounts {
+	for _, a := range lists.Accounts {
 		records = append(records, record{views.AccountsPane, views.AccountRecord, a.ID})
 	}
-	for _, c := range contacts {
+	for _, c := range lists.Contacts {
 		records = append(records, record{views.ContactsPane, views.ContactRecord, c.ID})
 	}
-	for _, l := range leads {
+	for _, l := range lists.Leads {
 		records = append(records, record{views.LeadsPane, views.LeadRecord, l.ID})
 	}
-	for _, o := range opps {
+	for _, o := range lists.Opportunities {
 		records = append(records, record{views.OpportunitiesPane, views.OpportunityRecord, o.ID})
 	}
 	for _, r := range records {
@@ -169,7 +161,7 @@ func TestRedactedDemoOrgShowsNoPersonalData(t *testing.T) {
 	}
 
 	// The find view finds people by their real e-mail, and masks them.
-	c := contacts[0]
+	c := lists.Contacts[0]
 	run(m, press(m, "ctrl+f"))
 	for _, k := range c.Email {
 		run(m, press(m, string(k)))

@@ -76,10 +76,7 @@ func TestARegisteredPaneGetsTabKeyCommandAndHelp(t *testing.T) {
 	if m.Focus() != tasksID {
 		t.Fatalf(":ta<tab> → focus %v", m.Focus())
 	}
-	press(m, ":")
-	for _, k := range "nope" {
-		press(m, string(k))
-	}
+	typeLine(m, "nope")
 	run(m, press(m, "enter"))
 	if !strings.Contains(m.flash.text, "leads, tasks, sync") {
 		t.Fatalf("the command list lacks the new pane: %q", m.flash.text)

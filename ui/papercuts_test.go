@@ -274,10 +274,7 @@ func TestLimitsView(t *testing.T) {
 	}})
 	m := loaded(t, Deps{Data: data, Limits: c.OrgLimits, Now: func() time.Time { return testNow }}, 120, 30)
 	header := ansi.Strip(m.header())
-	press(m, ":")
-	for _, r := range "limits" {
-		press(m, string(r))
-	}
+	typeLine(m, "limits")
 	runLimits(m, press(m, "enter"))
 	if m.Focus() != views.LimitsPane {
 		t.Fatalf(":limits focused %v", m.Focus())

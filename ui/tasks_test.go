@@ -151,10 +151,7 @@ func TestTasksPaneGroupsByDueDate(t *testing.T) {
 	}
 	// ':tasks' focuses it too.
 	press(m, "1")
-	press(m, ":")
-	for _, k := range "tasks" {
-		press(m, string(k))
-	}
+	typeLine(m, "tasks")
 	run(m, press(m, "enter"))
 	if m.Focus() != views.TasksPane {
 		t.Fatalf(":tasks focuses %v", m.Focus())
@@ -314,10 +311,7 @@ func TestEnterOpensTheRelatedRecord(t *testing.T) {
 
 func TestTasksAreMaskedInRedactedMode(t *testing.T) {
 	m, _ := withMyTasks(t, 120, 30, true)
-	press(m, ":")
-	for _, k := range "redact on" {
-		press(m, string(k))
-	}
+	typeLine(m, "redact on")
 	run(m, press(m, "enter"))
 	s := screen(m)
 	for _, clear := range []string{"Maya Ruiz", "Lee Park", "Call back about pricing"} {

@@ -219,10 +219,7 @@ func TestSyncUnavailable(t *testing.T) {
 
 func TestPromptCommands(t *testing.T) {
 	m, _ := newLoaded(t, 100, 100, 30, true)
-	press(m, ":")
-	for _, k := range "pipeline" {
-		press(m, string(k))
-	}
+	typeLine(m, "pipeline")
 	if !strings.Contains(screen(m), ":pipeline") {
 		t.Fatal("prompt text not shown")
 	}
@@ -230,18 +227,12 @@ func TestPromptCommands(t *testing.T) {
 	if m.Focus() != views.PipelinePane || m.prompting {
 		t.Fatalf(":pipeline → focus %v, prompting %v", m.Focus(), m.prompting)
 	}
-	press(m, ":")
-	for _, k := range "frobnicate" {
-		press(m, string(k))
-	}
+	typeLine(m, "frobnicate")
 	run(m, press(m, "enter"))
 	if m.flash.level != flashError || !strings.Contains(m.flash.text, "unknown command") {
 		t.Fatalf("unknown command: %+v", m.flash)
 	}
-	press(m, ":")
-	for _, k := range "theme light" {
-		press(m, string(k))
-	}
+	typeLine(m, "theme light")
 	press(m, "enter")
 	if m.ctx.Styles.IsDark {
 		t.Fatal(":theme light kept the dark theme")

@@ -39,16 +39,22 @@ func (r *Row) Get(key string) (any, bool) {
 	return nil, false
 }
 
+// marshalWith returns what write writes: the MarshalJSON of a type that
+// writes its own JSON.
+func marshalWith(write func(*bytes.Buffer) error) ([]byte, error) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
 // MarshalJSON writes the row as a JSON object with keys in order.
 func (r *Row) MarshalJSON() ([]byte, error) {
 	if r == nil {
 		return []byte("null"), nil
 	}
-	var b bytes.Buffer
-	if err := r.writeJSON(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return marshalWith(r.writeJSON)
 }
 
 func (r *Row) writeJSON(b *bytes.Buffer) error {
@@ -77,11 +83,7 @@ func (c *ChildSet) MarshalJSON() ([]byte, error) {
 	if c == nil {
 		return []byte("null"), nil
 	}
-	var b bytes.Buffer
-	if err := c.writeJSON(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return marshalWith(c.writeJSON)
 }
 
 func (c *ChildSet) writeJSON(b *bytes.Buffer) error {

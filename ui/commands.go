@@ -162,9 +162,9 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
 		}
-		ix := views.NewAccountIndex(accts)
+		ix, ok := views.NewAccountIndexKept(accts, kept.Data)
 		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: ix}
-		if !ix.UseKept(kept.Data) {
+		if !ok {
 			msg.warmAccounts = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
 			if acctsFirst {
 				ix.Warm()
@@ -184,9 +184,9 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
 		}
-		ix := views.NewOpportunityIndex(opps, rts...)
+		ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...)
 		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: book.NarrowStages(rts, opps)}
-		if !ix.UseKept(kept.Data) {
+		if !ok {
 			msg.warmOpps = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
 			if oppsFirst {
 				ix.Warm()

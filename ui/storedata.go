@@ -42,7 +42,7 @@ func PrepareStartup(ctx context.Context, b *book.Book) error {
 	if err != nil {
 		return fmt.Errorf("read accounts: %w", err)
 	}
-	if ix := views.NewAccountIndex(accts); !ix.UseKept(kept.Data) {
+	if ix, ok := views.NewAccountIndexKept(accts, kept.Data); !ok {
 		kept.Keep(ix.AppendKept(nil))
 	}
 	opps, kept, err := b.OpportunitiesKept(ctx, views.KeptName)
@@ -53,7 +53,7 @@ func PrepareStartup(ctx context.Context, b *book.Book) error {
 	if err != nil {
 		return fmt.Errorf("read record types: %w", err)
 	}
-	if ix := views.NewOpportunityIndex(opps, rts...); !ix.UseKept(kept.Data) {
+	if ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...); !ok {
 		kept.Keep(ix.AppendKept(nil))
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/lazyforce/lazyforce/store/book"
 )
 
 // Sorting 100k records with string comparisons in a closure costs ~100 ms
@@ -159,6 +161,28 @@ func (l *lazy[T]) set(v T) {
 // this name. Change it whenever what an order or a search key means, or
 // its encoding, changes, so that what older versions kept is ignored.
 const KeptName = "views.v1"
+
+// NewOpportunityIndexKept is NewOpportunityIndex installing what was kept
+// (see UseKept) instead of building the close-date order; ok is false when
+// kept was refused, and the index is then NewOpportunityIndex's.
+func NewOpportunityIndexKept(opps []book.Opportunity, kept string, rts ...book.RecordType) (ix *OpportunityIndex, ok bool) {
+	ix = newOpportunityIndex(opps, rts)
+	if ok = ix.UseKept(kept); !ok {
+		ix.order(ColCloseDate)
+	}
+	return ix, ok
+}
+
+// NewAccountIndexKept is NewAccountIndex installing what was kept (see
+// UseKept) instead of building the name order; ok is false when kept was
+// refused, and the index is then NewAccountIndex's.
+func NewAccountIndexKept(accts []book.Account, kept string) (ix *AccountIndex, ok bool) {
+	ix = newAccountIndex(accts)
+	if ok = ix.UseKept(kept); !ok {
+		ix.order(SortAccountName)
+	}
+	return ix, ok
+}
 
 // AppendKept appends every column's order and the search keys to b (Warm
 // builds them first if needed), for UseKept.

@@ -156,4 +156,31 @@ func TestKeptIndexes(t *testing.T) {
 	if NewAccountIndex(accts).UseKept(kept) {
 		t.Error("the opportunities' kept data accepted for accounts")
 	}
+
+	// The constructors install what was kept, or build as New… does.
+	for _, data := range []string{kept, ""} {
+		ix, ok := NewOpportunityIndexKept(opps, data)
+		if ok != (data != "") {
+			t.Errorf("NewOpportunityIndexKept with %d bytes kept: ok %v", len(data), ok)
+		}
+		for c := range numOppColumns {
+			if !slices.Equal(ix.order(c), ref.order(c)) {
+				t.Errorf("NewOpportunityIndexKept with %d bytes kept: column %v differs", len(data), c)
+			}
+		}
+		if !slices.Equal(ix.Search("acme", nil), ref.Search("acme", nil)) {
+			t.Errorf("NewOpportunityIndexKept with %d bytes kept: search differs", len(data))
+		}
+	}
+	for _, data := range []string{keptA, ""} {
+		ixA, ok := NewAccountIndexKept(accts, data)
+		if ok != (data != "") {
+			t.Errorf("NewAccountIndexKept with %d bytes kept: ok %v", len(data), ok)
+		}
+		for s := range numAccountSorts {
+			if !slices.Equal(ixA.order(s), refA.order(s)) {
+				t.Errorf("NewAccountIndexKept with %d bytes kept: sort %v differs", len(data), s)
+			}
+		}
+	}
 }

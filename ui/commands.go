@@ -59,7 +59,11 @@ type dataLoadedMsg struct {
 	accounts    *views.AccountIndex
 	opps        *views.OpportunityIndex
 	recordTypes []book.RecordType
-	err         error
+	// warmAccounts and warmOpps build what the first frame did not need
+	// of accounts and opps (and keep it in the cache for the next
+	// start-up), off the event loop; nil when there is nothing to build.
+	warmAccounts, warmOpps tea.Cmd
+	err                    error
 }
 
 // statusLoadedMsg carries the org/sync status.
@@ -135,10 +139,12 @@ type ageTickMsg struct{}
 // half is nil leaves that half alone.
 //
 // An index comes with what the list shows first (its default order); its
-// other sort orders and search keys are built by a command of their own
-// that dataLoaded returns with the index installed (views' Warm), so
-// that the first frame does not wait for them. When the pane is sorted by
-// another field or filtered (a reload), the index is warmed before it is
+// other sort orders and search keys are read from the cache, where the
+// previous start-up kept them with the list (a keeper), or else built by a
+// command of their own that dataLoaded returns with the index installed
+// (views' Warm), which then keeps them, so that the first frame does not
+// wait for them. When the pane is sorted by another field or filtered (a
+// reload) and they were not kept, the index is warmed before it is
 // delivered instead, so the event loop never builds an order.
 func (m *Model) loadData() tea.Cmd {
 	m.loadSeq++
@@ -152,21 +158,25 @@ func (m *Model) loadData() tea.Cmd {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		gen, genOK := generation(data)
-		accts, err := data.Accounts(ctx)
+		accts, kept, err := readAccounts(ctx, data)
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
 		}
-		ix := views.NewAccountIndex(accts)
-		if acctsFirst {
-			ix.Warm()
+		ix, ok := views.NewAccountIndexKept(accts, kept.Data)
+		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: ix}
+		if !ok {
+			msg.warmAccounts = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
+			if acctsFirst {
+				ix.Warm()
+			}
 		}
-		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: ix}
+		return msg
 	}
 	opportunities := func() tea.Msg {
 		ctx, cancel := context.WithTimeout(life, loadTimeout)
 		defer cancel()
 		gen, genOK := generation(data)
-		opps, err := data.Opportunities(ctx)
+		opps, kept, err := readOpportunities(ctx, data)
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read opportunities: %w", err)}
 		}
@@ -174,13 +184,59 @@ func (m *Model) loadData() tea.Cmd {
 		if err != nil {
 			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
 		}
-		ix := views.NewOpportunityIndex(opps, rts...)
-		if oppsFirst {
-			ix.Warm()
+		ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...)
+		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: book.NarrowStages(rts, opps)}
+		if !ok {
+			msg.warmOpps = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
+			if oppsFirst {
+				ix.Warm()
+			}
 		}
-		return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: book.NarrowStages(rts, opps)}
+		return msg
 	}
 	return tea.Batch(accounts, opportunities)
+}
+
+// keeper is a Data that keeps what the app derives from its lists (the
+// indexes' sort orders and search keys) in the cache with them, for the
+// next start-up over the same cache: *book.Book is one.
+type keeper interface {
+	AccountsKept(ctx context.Context, name string) ([]book.Account, book.Kept, error)
+	OpportunitiesKept(ctx context.Context, name string) ([]book.Opportunity, book.Kept, error)
+}
+
+// keeperOf returns the keeper under data's masking layer while masking is
+// off: a masked list is not the one kept, so it is read and indexed as
+// it is.
+func keeperOf(data Data) (keeper, bool) {
+	if md, ok := data.(maskedData); ok {
+		if md.m.On() {
+			return nil, false
+		}
+		data = md.unmasked()
+	}
+	k, ok := data.(keeper)
+	return k, ok
+}
+
+// readAccounts reads the accounts and, when data is a keeper, what was
+// kept with them.
+func readAccounts(ctx context.Context, data Data) ([]book.Account, book.Kept, error) {
+	if k, ok := keeperOf(data); ok {
+		return k.AccountsKept(ctx, views.KeptName)
+	}
+	accts, err := data.Accounts(ctx)
+	return accts, book.Kept{}, err
+}
+
+// readOpportunities reads the opportunities and, when data is a keeper,
+// what was kept with them.
+func readOpportunities(ctx context.Context, data Data) ([]book.Opportunity, book.Kept, error) {
+	if k, ok := keeperOf(data); ok {
+		return k.OpportunitiesKept(ctx, views.KeptName)
+	}
+	opps, err := data.Opportunities(ctx)
+	return opps, book.Kept{}, err
 }
 
 // warmCmd runs warm (an index's Warm) in a command; it reports nothing.

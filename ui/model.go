@@ -524,11 +524,11 @@ func (m *Model) dataLoaded(msg dataLoadedMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if msg.accounts != nil {
 		m.loadedAccounts = true
-		cmds = append(cmds, m.accounts.SetData(msg.accounts), warmCmd(msg.accounts.Warm))
+		cmds = append(cmds, m.accounts.SetData(msg.accounts), msg.warmAccounts)
 	}
 	if msg.opps != nil {
 		m.loadedOpps = true
-		cmds = append(cmds, m.opps.SetData(msg.opps), warmCmd(msg.opps.Warm))
+		cmds = append(cmds, m.opps.SetData(msg.opps), msg.warmOpps)
 		m.pipeline.SetData(msg.opps, msg.recordTypes)
 	}
 	if m.loadedAccounts && m.loadedOpps {

@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/book"
+	"github.com/lazyforce/lazyforce/views"
 )
 
 // The app reads the cache through store/book, which decodes the domain
@@ -18,7 +22,39 @@ type StoreDataOptions = book.Options
 
 var _ Data = (*book.Book)(nil)
 
+var _ keeper = (*book.Book)(nil)
+
 // NewStoreData returns a Data over an open cache: book.New.
 func NewStoreData(st *store.Store, opts StoreDataOptions) *StoreData {
 	return book.New(st, opts)
+}
+
+// PrepareStartup readies the cache for the app's next start-up, after a
+// sync changed it: every list's snapshot (book's WarmSnapshots), and the
+// accounts' and opportunities' sort orders and search keys kept with
+// them, so that the next start-up reads them instead of building them.
+// What is current already is left as it is.
+func PrepareStartup(ctx context.Context, b *book.Book) error {
+	if err := b.WarmSnapshots(ctx); err != nil {
+		return err
+	}
+	accts, kept, err := b.AccountsKept(ctx, views.KeptName)
+	if err != nil {
+		return fmt.Errorf("read accounts: %w", err)
+	}
+	if ix, ok := views.NewAccountIndexKept(accts, kept.Data); !ok {
+		kept.Keep(ix.AppendKept(nil))
+	}
+	opps, kept, err := b.OpportunitiesKept(ctx, views.KeptName)
+	if err != nil {
+		return fmt.Errorf("read opportunities: %w", err)
+	}
+	rts, err := b.RecordTypes(ctx)
+	if err != nil {
+		return fmt.Errorf("read record types: %w", err)
+	}
+	if ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...); !ok {
+		kept.Keep(ix.AppendKept(nil))
+	}
+	return nil
 }

@@ -41,11 +41,17 @@ type AccountIndex struct {
 
 // NewAccountIndex builds the index of accts.
 func NewAccountIndex(accts []book.Account) *AccountIndex {
+	ix := newAccountIndex(accts)
+	ix.order(SortAccountName)
+	return ix
+}
+
+// newAccountIndex is NewAccountIndex without the name order.
+func newAccountIndex(accts []book.Account) *AccountIndex {
 	ix := &AccountIndex{Accounts: accts, keys: make([]string, len(accts))}
 	for i, a := range accts {
 		ix.keys[i] = strings.ToLower(Sanitize(a.Name))
 	}
-	ix.order(SortAccountName)
 	return ix
 }
 

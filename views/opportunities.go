@@ -102,6 +102,13 @@ type oppFacts struct {
 // processes order the Stage column (see stageOrder); without them stages
 // sort by name.
 func NewOpportunityIndex(opps []book.Opportunity, rts ...book.RecordType) *OpportunityIndex {
+	ix := newOpportunityIndex(opps, rts)
+	ix.order(ColCloseDate)
+	return ix
+}
+
+// newOpportunityIndex is NewOpportunityIndex without the close-date order.
+func newOpportunityIndex(opps []book.Opportunity, rts []book.RecordType) *OpportunityIndex {
 	ix := &OpportunityIndex{Opportunities: opps, rts: rts, facts: make([]oppFacts, len(opps)),
 		owners: make(map[string]int32)}
 	for i := range opps {
@@ -113,7 +120,6 @@ func NewOpportunityIndex(opps []book.Opportunity, rts ...book.RecordType) *Oppor
 		}
 		ix.facts[i] = oppFacts{amount: o.Amount, close: o.CloseDate, lastActivity: o.LastActivityDate, owner: n, closed: o.IsClosed}
 	}
-	ix.order(ColCloseDate)
 	return ix
 }
 

@@ -2,12 +2,15 @@ package views
 
 import (
 	"cmp"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lazyforce/lazyforce/store/book"
 )
@@ -84,4 +87,100 @@ func TestIndexWarmsWhileThePaneSorts(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+// TestKeptIndexes: an index that installs what another index over the
+// same records kept (AppendKept) has the same orders and search matches
+// without building them; data that is damaged or was kept for other
+// records is refused, and the index builds its own as before.
+func TestKeptIndexes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	opps := testOpps()
+	for i := range 500 {
+		opps = append(opps, book.Opportunity{ID: fmt.Sprintf("o%d", i), Name: fmt.Sprintf("Deal %d", r.IntN(90)),
+			AccountName: []string{"Acme", "acme", "Globex", ""}[r.IntN(4)], StageName: []string{"Prospecting", "Closed Won", "Negotiation"}[r.IntN(3)],
+			Amount: float64(r.IntN(40) * 1000), CloseDate: time.Date(2026, time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC),
+			OwnerName: []string{"Ann", "bob", "Cy"}[r.IntN(3)], Probability: float64(r.IntN(11) * 10)})
+	}
+	accts := []book.Account{{ID: "a1", Name: "Beta", Type: "Customer", BillingCity: "Paris"}, {ID: "a2", Name: "alpha", Type: "Prospect"},
+		{ID: "a3", Name: "Gamma", OwnerName: "Ann", LastActivity: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}}
+	ref, refA := NewOpportunityIndex(opps), NewAccountIndex(accts)
+	kept, keptA := string(NewOpportunityIndex(opps).AppendKept(nil)), string(NewAccountIndex(accts).AppendKept(nil))
+
+	ix, ixA := NewOpportunityIndex(opps), NewAccountIndex(accts)
+	if !ix.UseKept(kept) || !ixA.UseKept(keptA) {
+		t.Fatal("kept indexes refused")
+	}
+	// An order that was installed is not built: setting it again is a
+	// no-op (were it not there, the nil set here would be the order).
+	for c := range numOppColumns {
+		ix.orders[c].set(nil)
+		if !slices.Equal(ix.order(c), ref.order(c)) {
+			t.Errorf("column %v: kept order differs from a built one", c)
+		}
+	}
+	ix.keys.set(nil)
+	for _, q := range []string{"a", "deal 4", "acme", "zzz"} {
+		if !slices.Equal(ix.Search(q, nil), ref.Search(q, nil)) {
+			t.Errorf("search %q: kept keys match differently", q)
+		}
+	}
+	for s := range numAccountSorts {
+		ixA.orders[s].set(nil)
+		if !slices.Equal(ixA.order(s), refA.order(s)) {
+			t.Errorf("account sort %v: kept order differs from a built one", s)
+		}
+	}
+
+	dup := []byte(kept)
+	h := len(binary.AppendUvarint(nil, uint64(len(opps)))) + 1 // n, then the number of orders
+	copy(dup[h:h+4], dup[h+4:h+8])                             // the first order names one opportunity twice
+	for name, bad := range map[string]string{
+		"empty":            "",
+		"truncated":        kept[:len(kept)-1],
+		"trailing":         kept + "x",
+		"duplicate":        string(dup),
+		"other records":    string(NewOpportunityIndex(opps[:len(opps)-1]).AppendKept(nil)),
+		"accounts' orders": keptA,
+	} {
+		ix := NewOpportunityIndex(opps)
+		if ix.UseKept(bad) {
+			t.Errorf("%s: kept data accepted", name)
+		}
+		for c := range numOppColumns {
+			if !slices.Equal(ix.order(c), ref.order(c)) {
+				t.Errorf("%s: column %v: order differs after a refusal", name, c)
+			}
+		}
+	}
+	if NewAccountIndex(accts).UseKept(kept) {
+		t.Error("the opportunities' kept data accepted for accounts")
+	}
+
+	// The constructors install what was kept, or build as New… does.
+	for _, data := range []string{kept, ""} {
+		ix, ok := NewOpportunityIndexKept(opps, data)
+		if ok != (data != "") {
+			t.Errorf("NewOpportunityIndexKept with %d bytes kept: ok %v", len(data), ok)
+		}
+		for c := range numOppColumns {
+			if !slices.Equal(ix.order(c), ref.order(c)) {
+				t.Errorf("NewOpportunityIndexKept with %d bytes kept: column %v differs", len(data), c)
+			}
+		}
+		if !slices.Equal(ix.Search("acme", nil), ref.Search("acme", nil)) {
+			t.Errorf("NewOpportunityIndexKept with %d bytes kept: search differs", len(data))
+		}
+	}
+	for _, data := range []string{keptA, ""} {
+		ixA, ok := NewAccountIndexKept(accts, data)
+		if ok != (data != "") {
+			t.Errorf("NewAccountIndexKept with %d bytes kept: ok %v", len(data), ok)
+		}
+		for s := range numAccountSorts {
+			if !slices.Equal(ixA.order(s), refA.order(s)) {
+				t.Errorf("NewAccountIndexKept with %d bytes kept: sort %v differs", len(data), s)
+			}
+		}
+	}
 }

@@ -166,9 +166,20 @@ func (p *Pipeline) group(rt book.RecordType) []pipelineColumn {
 		byLabel[s.Label] = i
 	}
 	qStart, qEnd := p.ctx.FiscalQuarter(p.ctx.Now())
-	// Walk the close-date order so cards come out sorted.
-	for _, i := range p.index.order(ColCloseDate) {
-		o := &p.index.Opportunities[i]
+	// First the records in their own order, which memory follows well
+	// at 100k records: what each adds to its column, packed. Then the
+	// close-date order, so cards come out sorted (and the sums add up in
+	// that order), reading only the packed facts.
+	opps := p.index.Opportunities
+	type card struct {
+		col              int32 // -1: not on this board
+		inQuarter        bool
+		amount, weighted float64
+	}
+	cards := make([]card, len(opps))
+	for i := range opps {
+		o := &opps[i]
+		cards[i].col = -1
 		if o.RecordTypeID != rt.ID || (p.mine && o.OwnerID != p.ctx.Me) {
 			continue
 		}
@@ -176,12 +187,20 @@ func (p *Pipeline) group(rt book.RecordType) []pipelineColumn {
 		if !ok {
 			continue
 		}
-		col := &columns[c]
+		cards[i] = card{col: int32(c), inQuarter: !o.CloseDate.Before(qStart) && o.CloseDate.Before(qEnd),
+			amount: o.Amount, weighted: o.Amount * o.Probability / 100}
+	}
+	for _, i := range p.index.order(ColCloseDate) {
+		k := &cards[i]
+		if k.col < 0 {
+			continue
+		}
+		col := &columns[k.col]
 		col.cards = append(col.cards, i)
-		col.total += o.Amount
-		col.weighted += o.Amount * o.Probability / 100
-		if !o.CloseDate.Before(qStart) && o.CloseDate.Before(qEnd) {
-			col.quarter += o.Amount
+		col.total += k.amount
+		col.weighted += k.weighted
+		if k.inQuarter {
+			col.quarter += k.amount
 		}
 	}
 	return columns

@@ -30,6 +30,16 @@ var errSnapshot = errors.New("snapshot does not decode")
 // from the records.
 func snapshotted[T any](ctx context.Context, b *Book, name string, read func(context.Context) ([]T, error),
 	put func(*encoder, *T), get func(*decoder) T) ([]T, error) {
+	out, _, err := snapshottedAt(ctx, b, name, read, put, get)
+	return out, err
+}
+
+// snapshottedAt is snapshotted, also returning the data generation the
+// list was derived from: 0 when it cannot tell (a cache without one), and
+// a generation that is no longer current when the cache changed while the
+// records were read (see Kept).
+func snapshottedAt[T any](ctx context.Context, b *Book, name string, read func(context.Context) ([]T, error),
+	put func(*encoder, *T), get func(*decoder) T) ([]T, uint64, error) {
 	var data string
 	gen, ok, err := b.st.Snapshot(snapPrefix+name, func(v []byte) error {
 		data = string(v)
@@ -37,12 +47,16 @@ func snapshotted[T any](ctx context.Context, b *Book, name string, read func(con
 	})
 	if err == nil && ok {
 		if out, err := decodeList(data, get); err == nil {
-			return out, nil
+			return out, gen, nil
 		}
+	}
+	at := gen
+	if err != nil {
+		at = 0 // no generation to derive anything at
 	}
 	out, err := read(ctx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if gen > 0 && ctx.Err() == nil {
 		e := &encoder{b: make([]byte, 0, 64+len(out)*96)}
@@ -52,7 +66,7 @@ func snapshotted[T any](ctx context.Context, b *Book, name string, read func(con
 		}
 		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, e.b) // a cache: best effort
 	}
-	return out, nil
+	return out, at, nil
 }
 
 // decodeList decodes a list written by snapshotted.
@@ -120,6 +134,10 @@ func (d *decoder) uint() uint64 {
 	if d.err != nil {
 		return 0
 	}
+	if d.i < len(d.s) && d.s[d.i] < 0x80 { // one byte: most lengths
+		d.i++
+		return uint64(d.s[d.i-1])
+	}
 	v, n := binary.Uvarint([]byte(d.s[d.i:min(len(d.s), d.i+binary.MaxVarintLen64)]))
 	if n <= 0 {
 		d.err = errSnapshot
@@ -146,7 +164,11 @@ func (d *decoder) float() float64 {
 	if d.err != nil {
 		return 0
 	}
-	return math.Float64frombits(binary.LittleEndian.Uint64([]byte(s)))
+	var u uint64
+	for j := 7; j >= 0; j-- {
+		u = u<<8 | uint64(s[j])
+	}
+	return math.Float64frombits(u)
 }
 
 func (d *decoder) boolean() bool { return d.take(1) == "\x01" }
@@ -156,12 +178,32 @@ func (d *decoder) time() time.Time {
 	if d.err != nil || n[0] == 0 {
 		return time.Time{}
 	}
+	b := d.take(uint64(n[0]))
+	if d.err != nil {
+		return time.Time{}
+	}
+	// A UTC time (all of the cache's) in MarshalBinary's first version:
+	// version 1, seconds since year 1 and nanoseconds (big-endian), the
+	// zone offset -1 that means UTC. Decoded here as UnmarshalBinary
+	// would, without its copy.
+	if len(b) == 15 && b[0] == 1 && b[13] == 0xff && b[14] == 0xff {
+		var sec int64
+		for j := 1; j < 9; j++ {
+			sec = sec<<8 | int64(b[j])
+		}
+		nsec := int64(b[9])<<24 | int64(b[10])<<16 | int64(b[11])<<8 | int64(b[12])
+		return time.Unix(sec-secondsToUnix, nsec).UTC()
+	}
 	var t time.Time
-	if err := t.UnmarshalBinary([]byte(d.take(uint64(n[0])))); err != nil && d.err == nil {
+	if err := t.UnmarshalBinary([]byte(b)); err != nil {
 		d.err = errSnapshot
 	}
 	return t
 }
+
+// secondsToUnix is the number of seconds from the start of year 1 (where
+// MarshalBinary counts from) to the Unix epoch.
+const secondsToUnix = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 24 * 60 * 60
 
 // The encodings of the snapshotted types, field by field in declaration
 // order (bump snapPrefix when they change).

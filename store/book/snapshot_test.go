@@ -144,3 +144,80 @@ func TestWarmSnapshots(t *testing.T) {
 		t.Fatalf("opportunities from the warmed snapshot differ from the records (%v)", err)
 	}
 }
+
+// TestSnapshotTimes round-trips times through the snapshot encoding: a
+// UTC time (the cache's) and any other come back as time's own
+// UnmarshalBinary reads them.
+func TestSnapshotTimes(t *testing.T) {
+	for _, tm := range []time.Time{time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 1, 5, time.UTC), time.Date(1900, 3, 1, 12, 0, 0, 999999999, time.UTC), time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600)), time.Date(2026, 1, 2, 3, 4, 5, 6, time.Local)} {
+		e := &encoder{}
+		e.time(tm)
+		d := &decoder{s: string(e.b)}
+		got := d.time()
+		var want time.Time
+		b, _ := tm.MarshalBinary()
+		_ = want.UnmarshalBinary(b)
+		if !reflect.DeepEqual(got, want) || d.err != nil {
+			t.Errorf("%v: got %#v want %#v", tm, got, want)
+		}
+	}
+}
+
+// TestKept: a value kept with a list comes back with that list, and only
+// while the cache is unchanged; a value derived before a write is not
+// stored after it.
+func TestKept(t *testing.T) {
+	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Opportunity"}})
+	b := New(st, Options{OrgName: "demo"})
+	ctx := context.Background()
+
+	opps, k, err := b.OpportunitiesKept(ctx, "test.v1")
+	if err != nil || len(opps) == 0 || k.Data != "" {
+		t.Fatalf("first read: %d opportunities, kept %q, %v", len(opps), k.Data, err)
+	}
+	k.Keep([]byte("derived"))
+	accts, ka, err := b.AccountsKept(ctx, "test.v1")
+	if err != nil || len(accts) == 0 || ka.Data != "" {
+		t.Fatalf("accounts: %d, kept %q, %v", len(accts), ka.Data, err)
+	}
+	ka.Keep([]byte("accounts derived"))
+	for range 2 {
+		again, k, err := b.OpportunitiesKept(ctx, "test.v1")
+		if err != nil || !reflect.DeepEqual(again, opps) || k.Data != "derived" {
+			t.Fatalf("next read: same list %v, kept %q, %v", reflect.DeepEqual(again, opps), k.Data, err)
+		}
+		if _, k, _ := b.OpportunitiesKept(ctx, "other.v1"); k.Data != "" {
+			t.Fatalf("kept under another name: %q", k.Data)
+		}
+		if _, ka, _ := b.AccountsKept(ctx, "test.v1"); ka.Data != "accounts derived" {
+			t.Fatalf("accounts kept %q", ka.Data)
+		}
+	}
+
+	// A write: what was kept is for the list before it.
+	_, stale, _ := b.OpportunitiesKept(ctx, "test.v1")
+	raw, ok, err := st.Get("Opportunity", opps[0].ID)
+	if err != nil || !ok {
+		t.Fatalf("get: %v %v", ok, err)
+	}
+	renamed := strings.Replace(string(raw), `"Name":"`, `"Name":"Renamed `, 1)
+	if err := st.Update(func(w *store.Writer) error {
+		_, err := w.PutRecordUnindexed("Opportunity", []byte(renamed))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stale.Keep([]byte("stale"))
+	after, k, err := b.OpportunitiesKept(ctx, "test.v1")
+	if err != nil || after[0].Name != "Renamed "+opps[0].Name || k.Data != "" {
+		t.Fatalf("after the write: %q, kept %q, %v", after[0].Name, k.Data, err)
+	}
+	k.Keep([]byte("fresh"))
+	if _, k, _ := b.OpportunitiesKept(ctx, "test.v1"); k.Data != "fresh" {
+		t.Fatalf("kept after the write: %q", k.Data)
+	}
+	if _, ka, _ := b.AccountsKept(ctx, "test.v1"); ka.Data != "" {
+		t.Fatalf("accounts' value kept across a write: %q", ka.Data)
+	}
+}

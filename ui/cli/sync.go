@@ -14,6 +14,7 @@ import (
 	"github.com/lazyforce/lazyforce/store/book"
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 	"github.com/lazyforce/lazyforce/store/syncer"
+	"github.com/lazyforce/lazyforce/ui"
 )
 
 // syncOptions are the flags of 'lazyforce sync'.
@@ -97,9 +98,10 @@ func runSync(ctx context.Context, f *Factory, opts *syncOptions) error {
 		return err
 	}
 	if changed(res) {
-		// The app's next start-up reads each list as one snapshot: store
-		// them now rather than in the app's first read (issue 14).
-		if err := book.New(st, book.Options{OrgName: org.Alias}).WarmSnapshots(ctx); err != nil {
+		// The app's next start-up reads each list as one snapshot, with
+		// its indexes' orders: store them now rather than in the app's
+		// first read (issue 14).
+		if err := ui.PrepareStartup(ctx, book.New(st, book.Options{OrgName: org.Alias})); err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "the lists were not prepared for the next start-up: %v\n", err)
 		}
 	}

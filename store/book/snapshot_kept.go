@@ -1,0 +1,73 @@
+package book
+
+import "context"
+
+// What a reader derives from a whole list at some cost (the app's sort
+// orders and search keys over 100k opportunities) can be kept in the cache
+// next to the list's snapshot, under a name of the reader's that names its
+// encoding, and read back with the same list at the next start-up: then
+// nothing is derived again while the cache stays as it is. A kept value
+// carries the data generation of the list it was derived from, and is
+// handed out only with a list read at that same generation.
+
+// Kept is the value kept with a list, as read with it.
+type Kept struct {
+	// Data is the value kept for exactly the list read with it; "" when
+	// there is none (never kept, derived from another state of the cache,
+	// or the cache cannot tell).
+	Data string
+	name string
+	gen  uint64
+	b    *Book
+}
+
+// Keep stores data, derived from the list read with k, for the next read
+// of that list. It is a cache, kept on a best-effort basis: nothing is
+// stored when the cache changed since the list was read, when another
+// process is writing it, or by a read-only cache. Keep writes to the file:
+// call it off the event loop.
+func (k Kept) Keep(data []byte) {
+	if k.b == nil || k.gen == 0 {
+		return
+	}
+	_, _ = k.b.st.PutSnapshot(k.name, k.gen, data)
+}
+
+// AccountsKept returns Accounts with the value kept under name for them.
+func (b *Book) AccountsKept(ctx context.Context, name string) ([]Account, Kept, error) {
+	accts, gen, err := snapshottedAt(ctx, b, "accounts", b.readAccounts, putAccount, getAccount)
+	if err != nil {
+		return nil, Kept{}, err
+	}
+	return accts, b.kept("accounts", name, gen), nil
+}
+
+// OpportunitiesKept returns Opportunities with the value kept under name
+// for them.
+func (b *Book) OpportunitiesKept(ctx context.Context, name string) ([]Opportunity, Kept, error) {
+	opps, gen, err := snapshottedAt(ctx, b, "opportunities", b.readOpportunities, putOpportunity, getOpportunity)
+	if err != nil {
+		return nil, Kept{}, err
+	}
+	return opps, b.kept("opportunities", name, gen), nil
+}
+
+// kept reads the value kept under name with the list called list, read at
+// data generation gen (0: unknown, nothing is read or kept).
+func (b *Book) kept(list, name string, gen uint64) Kept {
+	k := Kept{name: snapPrefix + list + "+" + name, gen: gen, b: b}
+	if gen == 0 {
+		return k
+	}
+	var data string
+	at, ok, err := b.st.Snapshot(k.name, func(v []byte) error {
+		data = string(v)
+		return nil
+	})
+	// The value was stored at the generation current then; it is the
+	// list's when that is the list's too.
+	if err == nil && ok && at == gen {
+		k.Data = data
+	}
+	return k
+}

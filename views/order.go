@@ -1,7 +1,6 @@
 package views
 
 import (
-	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -192,8 +191,7 @@ func (ix *OpportunityIndex) AppendKept(b []byte) []byte {
 	for c := range numOppColumns {
 		orders[c] = ix.order(c)
 	}
-	b = appendOrders(b, len(ix.Opportunities), orders)
-	return appendKeys(b, ix.searchKeys())
+	return book.AppendOrders(b, len(ix.Opportunities), orders, ix.searchKeys())
 }
 
 // UseKept installs the orders and search keys of data, which AppendKept
@@ -201,11 +199,8 @@ func (ix *OpportunityIndex) AppendKept(b []byte) []byte {
 // reports whether it did: data that does not decode as orders of these
 // many opportunities changes nothing. Call it before the index is shared.
 func (ix *OpportunityIndex) UseKept(data string) bool {
-	n := len(ix.Opportunities)
-	d := keptDecoder{s: data, ok: true}
-	orders := d.orders(n, int(numOppColumns))
-	keys := d.keys(n)
-	if !d.ok || d.i != len(d.s) {
+	orders, keys, ok := book.DecodeOrders(data, len(ix.Opportunities), int(numOppColumns), true)
+	if !ok {
 		return false
 	}
 	for c := range numOppColumns {
@@ -223,109 +218,19 @@ func (ix *AccountIndex) AppendKept(b []byte) []byte {
 	for s := range numAccountSorts {
 		orders[s] = ix.order(s)
 	}
-	return appendOrders(b, len(ix.Accounts), orders)
+	return book.AppendOrders(b, len(ix.Accounts), orders, nil)
 }
 
 // UseKept installs the sort orders of data, which AppendKept wrote for an
 // index over the same accounts, and reports whether it did (see
 // OpportunityIndex.UseKept).
 func (ix *AccountIndex) UseKept(data string) bool {
-	d := keptDecoder{s: data, ok: true}
-	orders := d.orders(len(ix.Accounts), int(numAccountSorts))
-	if !d.ok || d.i != len(d.s) {
+	orders, _, ok := book.DecodeOrders(data, len(ix.Accounts), int(numAccountSorts), false)
+	if !ok {
 		return false
 	}
 	for s := range numAccountSorts {
 		ix.orders[s].set(orders[s])
 	}
 	return true
-}
-
-// appendOrders appends n, the number of orders and each order of n
-// indexes, an index as 4 little-endian bytes.
-func appendOrders(b []byte, n int, orders [][]int) []byte {
-	b = binary.AppendUvarint(b, uint64(n))
-	b = binary.AppendUvarint(b, uint64(len(orders)))
-	for _, order := range orders {
-		for _, i := range order {
-			b = binary.LittleEndian.AppendUint32(b, uint32(i))
-		}
-	}
-	return b
-}
-
-// appendKeys appends each key, its length first.
-func appendKeys(b []byte, keys []string) []byte {
-	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-	}
-	return b
-}
-
-// keptDecoder reads what appendOrders and appendKeys wrote; ok (true to
-// begin with) turns false at the first thing that does not decode, and
-// stays so.
-type keptDecoder struct {
-	s  string
-	i  int
-	ok bool
-}
-
-func (d *keptDecoder) uint() uint64 {
-	if !d.ok {
-		return 0
-	}
-	if d.i < len(d.s) && d.s[d.i] < 0x80 { // one byte: most lengths
-		d.i++
-		return uint64(d.s[d.i-1])
-	}
-	v, n := binary.Uvarint([]byte(d.s[d.i:min(len(d.s), d.i+binary.MaxVarintLen64)]))
-	if n <= 0 {
-		d.ok = false
-		return 0
-	}
-	d.i += n
-	return v
-}
-
-// orders reads k orders of n indexes, each a permutation of 0…n-1.
-func (d *keptDecoder) orders(n, k int) [][]int {
-	if d.uint() != uint64(n) || d.uint() != uint64(k) || uint64(len(d.s)-d.i) < uint64(n)*uint64(k)*4 {
-		d.ok = false
-		return nil
-	}
-	seen := make([]int32, n) // the number of the last order that held each index
-	out := make([][]int, k)
-	for o := range out {
-		order := make([]int, n)
-		for j := range order {
-			s := d.s[d.i : d.i+4]
-			i := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-			d.i += 4
-			if i >= uint32(n) || seen[i] == int32(o+1) {
-				d.ok = false
-				return nil
-			}
-			seen[i] = int32(o + 1)
-			order[j] = int(i)
-		}
-		out[o] = order
-	}
-	return out
-}
-
-// keys reads n keys; they share d's string.
-func (d *keptDecoder) keys(n int) []string {
-	keys := make([]string, n)
-	for j := range keys {
-		l := d.uint()
-		if !d.ok || l > uint64(len(d.s)-d.i) {
-			d.ok = false
-			return nil
-		}
-		keys[j] = d.s[d.i : d.i+int(l)]
-		d.i += int(l)
-	}
-	return keys
 }

@@ -1,6 +1,9 @@
 package book
 
-import "context"
+import (
+	"context"
+	"encoding/binary"
+)
 
 // What a reader derives from a whole list at some cost (the app's sort
 // orders and search keys over 100k opportunities) can be kept in the cache
@@ -70,4 +73,58 @@ func (b *Book) kept(list, name string, gen uint64) Kept {
 		k.Data = data
 	}
 	return k
+}
+
+// AppendOrders appends n, the number of orders, each order of n indexes
+// (an index as 4 little-endian bytes), then each of keys, its length first:
+// the encoding a reader keeps its sort orders and search keys in.
+func AppendOrders(b []byte, n int, orders [][]int, keys []string) []byte {
+	e := encoder{b: b}
+	e.uint(uint64(n))
+	e.uint(uint64(len(orders)))
+	for _, order := range orders {
+		for _, i := range order {
+			e.b = binary.LittleEndian.AppendUint32(e.b, uint32(i))
+		}
+	}
+	for _, k := range keys {
+		e.str(k)
+	}
+	return e.b
+}
+
+// DecodeOrders reads what AppendOrders wrote for k orders of n indexes,
+// each a permutation of 0…n-1, followed by n keys when withKeys (they share
+// data's memory). ok is false when data is anything else, or has more.
+func DecodeOrders(data string, n, k int, withKeys bool) (orders [][]int, keys []string, ok bool) {
+	d := decoder{s: data}
+	if d.uint() != uint64(n) || d.uint() != uint64(k) || d.err != nil || uint64(len(d.s)-d.i) < uint64(n)*uint64(k)*4 {
+		return nil, nil, false
+	}
+	seen := make([]int32, n) // the number of the last order that held each index
+	orders = make([][]int, k)
+	for o := range orders {
+		order := make([]int, n)
+		for j := range order {
+			s := d.s[d.i : d.i+4]
+			i := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+			d.i += 4
+			if i >= uint32(n) || seen[i] == int32(o+1) {
+				return nil, nil, false
+			}
+			seen[i] = int32(o + 1)
+			order[j] = int(i)
+		}
+		orders[o] = order
+	}
+	if withKeys {
+		keys = make([]string, n)
+		for j := range keys {
+			keys[j] = d.str()
+		}
+	}
+	if d.err != nil || d.i != len(d.s) {
+		return nil, nil, false
+	}
+	return orders, keys, true
 }

@@ -71,17 +71,7 @@ func TestListsFromSnapshots(t *testing.T) {
 	}
 
 	// Rename an opportunity: the snapshot is stale and the list shows it.
-	raw, ok, err := st.Get("Opportunity", wantOpps[0].ID)
-	if err != nil || !ok {
-		t.Fatalf("get: %v %v", ok, err)
-	}
-	renamed := strings.Replace(string(raw), `"Name":"`, `"Name":"Renamed `, 1)
-	if err := st.Update(func(w *store.Writer) error {
-		_, err := w.PutRecordUnindexed("Opportunity", []byte(renamed))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	renameOpportunity(t, st, wantOpps[0].ID)
 	if current("opportunities") || current("accounts") {
 		t.Fatal("snapshots still current after a write")
 	}
@@ -197,17 +187,7 @@ func TestKept(t *testing.T) {
 
 	// A write: what was kept is for the list before it.
 	_, stale, _ := b.OpportunitiesKept(ctx, "test.v1")
-	raw, ok, err := st.Get("Opportunity", opps[0].ID)
-	if err != nil || !ok {
-		t.Fatalf("get: %v %v", ok, err)
-	}
-	renamed := strings.Replace(string(raw), `"Name":"`, `"Name":"Renamed `, 1)
-	if err := st.Update(func(w *store.Writer) error {
-		_, err := w.PutRecordUnindexed("Opportunity", []byte(renamed))
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	renameOpportunity(t, st, opps[0].ID)
 	stale.Keep([]byte("stale"))
 	after, k, err := b.OpportunitiesKept(ctx, "test.v1")
 	if err != nil || after[0].Name != "Renamed "+opps[0].Name || k.Data != "" {
@@ -219,5 +199,22 @@ func TestKept(t *testing.T) {
 	}
 	if _, ka, _ := b.AccountsKept(ctx, "test.v1"); ka.Data != "" {
 		t.Fatalf("accounts' value kept across a write: %q", ka.Data)
+	}
+}
+
+// renameOpportunity writes the cached opportunity id back with "Renamed "
+// before its name, as a sync that changed it would.
+func renameOpportunity(t *testing.T, st *store.Store, id string) {
+	t.Helper()
+	raw, ok, err := st.Get("Opportunity", id)
+	if err != nil || !ok {
+		t.Fatalf("get: %v %v", ok, err)
+	}
+	renamed := strings.Replace(string(raw), `"Name":"`, `"Name":"Renamed `, 1)
+	if err := st.Update(func(w *store.Writer) error {
+		_, err := w.PutRecordUnindexed("Opportunity", []byte(renamed))
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

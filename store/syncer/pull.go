@@ -408,6 +408,9 @@ func (p *puller) commit(groups []*pageGroup) error {
 				pl.index = nil // too big to hold: rebuild from the bucket at the end
 			}
 		}
+		if pl.bulk && pl.index != nil && isLast(g.pages[len(g.pages)-1]) {
+			pl.index.Sort() // before the transaction, which then only inserts
+		}
 	}
 	err := p.st.Update(func(w *store.Writer) error {
 		for _, g := range groups {

@@ -7,13 +7,15 @@
 #     COUNT() FROM Task, and an empty incremental sync (time and API calls).
 # Prints a markdown report (the rows of docs/benchmarks.md) on stdout.
 # Not run in CI. Needs hyperfine, and Node 22 + jsforce as .ci/conformance.sh
-# installs them (run that once). Env: SCALE (12), RUNS (10), LATENCY (1: also
-# run the 300 ms pair), LAZYFORCE_BIN (default: go build of this tree).
+# installs them (run that once). Env: SCALE (12), RUNS (10), SYNC_RUNS (3:
+# initial syncs per side, the median reported), LATENCY (1: also run the
+# 300 ms pair), LAZYFORCE_BIN (default: go build of this tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SCALE=${SCALE:-12}
 RUNS=${RUNS:-10}
+SYNC_RUNS=${SYNC_RUNS:-3}
 LATENCY=${LATENCY:-1}
 NODE=$ROOT/.ci/tools/node22/node_modules/node/bin/node
 CONF=$ROOT/sfdc/emulator/conformance
@@ -52,21 +54,37 @@ login() { # login HOME
 }
 # timed OUT CMD...: runs CMD with /usr/bin/time; OUT.time gets "wall user sys maxrss_kb".
 timed() { local out=$1; shift; /usr/bin/time -o "$out.time" -f '%e %U %S %M' "$@" >"$out" 2>"$out.err"; }
-# sync_pair LABEL: an initial sync into a fresh home, then the peer.
+# sync_pair LABEL: SYNC_RUNS times, an initial sync into a fresh home, then
+# the peer; the row gives the median run of each (by CPU per record; wall
+# time its own median). The first run's home stays for the one-shot rows.
 sync_pair() {
-  local label=$1 home=$TMP/home-$1
-  login "$home"
-  timed "$TMP/sync-$label.json" env LAZYFORCE_HOME="$home" LAZYFORCE_KEYRING=off "$BIN" sync --json
-  timed "$TMP/peer-$label.json" "$NODE" "$CONF/bench-peer.mjs"
+  local label=$1 i
+  for i in $(seq 1 "$SYNC_RUNS"); do
+    local home=$TMP/home-$label
+    [ "$i" = 1 ] || home=$TMP/home-$label-$i
+    login "$home"
+    timed "$TMP/sync-$label-$i.json" env LAZYFORCE_HOME="$home" LAZYFORCE_KEYRING=off "$BIN" sync --json
+    timed "$TMP/peer-$label-$i.json" "$NODE" "$CONF/bench-peer.mjs"
+  done
   "$NODE" -e '
-    const fs = require("fs"), [s, p, label] = process.argv.slice(1);
-    const sync = JSON.parse(fs.readFileSync(s, "utf8")), peer = JSON.parse(fs.readFileSync(p, "utf8"));
-    const [sw, su, ss] = fs.readFileSync(s + ".time", "utf8").trim().split(" ").map(Number);
-    const [pw, pu, ps] = fs.readFileSync(p + ".time", "utf8").trim().split(" ").map(Number);
-    const n = Object.values(sync.objects).reduce((a, o) => a + o.fetched, 0);
-    const usS = (su + ss) / n * 1e6, usP = (pu + ps) / peer.records * 1e6;
-    console.log(`| initial sync, ${label} | lazyforce: ${sw.toFixed(1)} s, ${n} records, ${sync.api_calls} calls, ${Math.round(n / sw)} rec/s, CPU ${usS.toFixed(1)} µs/record | jsforce: ${pw.toFixed(1)} s, ${peer.records} records, ${peer.calls} calls, ${Math.round(peer.records / pw)} rec/s, CPU ${usP.toFixed(1)} µs/record | jsforce wall ÷ lazyforce wall: ${(pw / sw).toFixed(2)} (target ≥ 4 with latency); lazyforce CPU/record ÷ jsforce: ${(usS / usP).toFixed(2)} (target ≤ 0.6) |`);
-  ' "$TMP/sync-$label.json" "$TMP/peer-$label.json" "$label"
+    const fs = require("fs"), [dir, label, runs] = process.argv.slice(1);
+    const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
+    const rd = (f) => fs.readFileSync(f + ".time", "utf8").trim().split(" ").map(Number);
+    const S = [], P = [];
+    for (let i = 1; i <= Number(runs); i++) {
+      const s = `${dir}/sync-${label}-${i}.json`, p = `${dir}/peer-${label}-${i}.json`;
+      const sync = JSON.parse(fs.readFileSync(s, "utf8")), peer = JSON.parse(fs.readFileSync(p, "utf8"));
+      const [sw, su, ss] = rd(s), [pw, pu, ps] = rd(p);
+      const n = Object.values(sync.objects).reduce((a, o) => a + o.fetched, 0);
+      S.push({ w: sw, us: (su + ss) / n * 1e6, n, calls: sync.api_calls });
+      P.push({ w: pw, us: (pu + ps) / peer.records * 1e6, n: peer.records, calls: peer.calls });
+    }
+    const sw = med(S.map((x) => x.w)), pw = med(P.map((x) => x.w));
+    const usS = med(S.map((x) => x.us)), usP = med(P.map((x) => x.us));
+    const all = (xs) => xs.map((x) => x.toFixed(1)).join("/");
+    const n = S[0].n, pn = P[0].n;
+    console.log(`| initial sync, ${label} (median of ${runs}) | lazyforce: ${sw.toFixed(1)} s, ${n} records, ${S[0].calls} calls, ${Math.round(n / sw)} rec/s, CPU ${usS.toFixed(1)} µs/record (runs: ${all(S.map((x) => x.us))}) | jsforce: ${pw.toFixed(1)} s, ${pn} records, ${P[0].calls} calls, ${Math.round(pn / pw)} rec/s, CPU ${usP.toFixed(1)} µs/record (runs: ${all(P.map((x) => x.us))}) | jsforce wall ÷ lazyforce wall: ${(pw / sw).toFixed(2)} (target ≥ 4 with latency); lazyforce CPU/record ÷ jsforce: ${(usS / usP).toFixed(2)} (target ≤ 0.6) |`);
+  ' "$TMP" "$label" "$SYNC_RUNS"
 }
 
 echo "## bench.sh $(date -u +%Y-%m-%dT%H:%MZ), scale $SCALE, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $("$BIN" --version 2>/dev/null || git rev-parse --short HEAD)"

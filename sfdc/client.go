@@ -289,11 +289,25 @@ func (c *Client) send(ctx context.Context, r request, tok string) (*response, er
 		c.usage = u
 		c.mu.Unlock()
 	}
-	b, err := io.ReadAll(res.Body)
+	b, err := readBody(res)
 	if err != nil {
 		return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
 	}
 	return &response{status: res.StatusCode, header: res.Header, body: b}, nil
+}
+
+// readBody reads res's body, in one allocation when its length is known
+// (a query page is about a megabyte: growing the buffer as it arrives
+// cost more than decoding it).
+func readBody(res *http.Response) ([]byte, error) {
+	if n := res.ContentLength; n > 0 && n <= 1<<30 {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(res.Body, b); err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return io.ReadAll(res.Body)
 }
 
 // getJSON GETs path and decodes the JSON body into out.

@@ -49,21 +49,101 @@ func joinKey(parts ...string) []byte {
 
 // indexEntries computes the index keys of one record.
 func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
-	var out []indexEntry
-	var name, subject string
+	return appendIndexEntries(nil, &keyArena{}, object, id, raw)
+}
+
+// keyArena hands out index keys carved from shared chunks: a bulk load
+// computes hundreds of thousands of small keys, and one allocation per key
+// was most of their cost. A key is never written to once handed out.
+type keyArena struct {
+	chunk []byte
+	// valid remembers the lookup values already checked as Ids (the same
+	// owners and parents recur on most records).
+	valid map[string]bool
+}
+
+// arenaChunk is the size of the chunks keys are carved from.
+const arenaChunk = 64 << 10
+
+// alloc returns an empty slice with room for n bytes.
+func (a *keyArena) alloc(n int) []byte {
+	if a.chunk == nil || cap(a.chunk)-len(a.chunk) < n {
+		if n > arenaChunk/8 {
+			return make([]byte, 0, n)
+		}
+		a.chunk = make([]byte, 0, arenaChunk)
+	}
+	b := a.chunk[len(a.chunk) : len(a.chunk) : len(a.chunk)+n]
+	a.chunk = a.chunk[:len(a.chunk)+n]
+	return b
+}
+
+// join joins parts with NUL bytes, like joinKey.
+func (a *keyArena) join(parts ...string) []byte {
+	n := len(parts) - 1
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := a.alloc(n)
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, p...)
+	}
+	return b
+}
+
+// refKey is the ref index key OBJECT \0 FIELD \0 PARENT_ID \0 ID.
+func (a *keyArena) refKey(object string, field, parent []byte, id string) []byte {
+	b := a.alloc(len(object) + len(field) + len(parent) + len(id) + 3)
+	b = append(b, object...)
+	b = append(b, 0)
+	b = append(b, field...)
+	b = append(b, 0)
+	b = append(b, parent...)
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// isID reports whether v (18 characters, unquoted) is a valid Salesforce Id.
+func (a *keyArena) isID(v []byte) bool {
+	if ok, seen := a.valid[string(v)]; seen {
+		return ok
+	}
+	_, err := sfdc.ParseID(string(v))
+	if a.valid == nil {
+		a.valid = map[string]bool{}
+	}
+	a.valid[string(v)] = err == nil
+	return err == nil
+}
+
+// appendIndexEntries appends the index keys of one record to out, in one
+// pass over its fields (and a second one for the phones and e-mails of the
+// objects that have them).
+func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []byte) ([]indexEntry, error) {
+	var name, subject []byte
 	err := eachField(raw, func(key, val []byte) bool {
 		switch {
 		case len(val) == 0 || val[0] != '"' || string(key) == "Id":
 		case string(key) == "StageName":
-			out = append(out, indexEntry{indexStage, joinKey(object, stringField(val), id)})
+			out = append(out, indexEntry{indexStage, a.join(object, stringField(val), id)})
 		case string(key) == "Name":
-			name = stringField(val)
+			name = val
 		case string(key) == "Subject":
-			subject = stringField(val)
+			subject = val
 		case len(val) == 20 && (bytes.HasSuffix(key, []byte("Id")) || bytes.HasSuffix(key, []byte("__c"))) && !notIndexed[string(key)]:
-			ref := stringField(val)
-			if _, err := sfdc.ParseID(ref); err == nil {
-				out = append(out, indexEntry{indexRef, joinKey(object, string(key), ref, id)})
+			ref := val[1 : len(val)-1]
+			if bytes.IndexByte(ref, '\\') >= 0 {
+				// Escapes: decode; an Id has none, so this is rarely one.
+				ref = []byte(stringField(val))
+				if len(ref) != 15 && len(ref) != 18 {
+					break
+				}
+			}
+			if a.isID(ref) {
+				out = append(out, indexEntry{indexRef, a.refKey(object, key, ref, id)})
 			}
 		}
 		return true
@@ -71,11 +151,12 @@ func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index %s %s: %w", object, id, err)
 	}
-	if name == "" {
-		name = subject
+	n := stringField(name)
+	if n == "" {
+		n = stringField(subject)
 	}
-	if name != "" {
-		out = append(out, indexEntry{indexName, joinKey(object, strings.ToLower(name), id)})
+	if n != "" {
+		out = append(out, indexEntry{indexName, a.join(object, strings.ToLower(n), id)})
 	}
 	return append(out, reachEntries(object, id, raw)...), nil
 }
@@ -213,8 +294,11 @@ func (w *Writer) dropIndexes(object string) error {
 // IndexSet collects index entries ahead of a bulk load, so that they can be
 // computed off the writing goroutine and inserted once, in key order.
 type IndexSet struct {
-	keys map[string][][]byte // index bucket -> keys
-	n    int
+	keys    map[string][][]byte // index bucket -> keys
+	n       int
+	arena   keyArena
+	entries []indexEntry // scratch for one record's entries
+	sorted  bool         // every bucket's keys are in key order
 }
 
 // Add computes the index entries of one raw record of object.
@@ -223,10 +307,16 @@ func (s *IndexSet) Add(object string, raw []byte) error {
 	if err != nil {
 		return fmt.Errorf("index %s record: %w", object, err)
 	}
-	entries, err := indexEntries(object, id, raw)
+	return s.add(object, id, raw)
+}
+
+// add computes the index entries of raw, the record id of object.
+func (s *IndexSet) add(object, id string, raw []byte) error {
+	entries, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
 	if err != nil {
 		return err
 	}
+	s.entries = entries
 	if s.keys == nil {
 		s.keys = map[string][][]byte{}
 	}
@@ -234,6 +324,7 @@ func (s *IndexSet) Add(object string, raw []byte) error {
 		s.keys[string(e.bucket)] = append(s.keys[string(e.bucket)], e.key)
 	}
 	s.n += len(entries)
+	s.sorted = false
 	return nil
 }
 
@@ -249,6 +340,17 @@ func (s *IndexSet) Merge(other *IndexSet) {
 		s.keys[b] = append(s.keys[b], keys...)
 	}
 	s.n += other.n
+	s.sorted = false
+}
+
+// Sort puts the entries in key order, as ReplaceIndexes inserts them:
+// sorting first, outside the write transaction, keeps that transaction
+// (and the lock that readers of the cache wait on) short.
+func (s *IndexSet) Sort() {
+	for _, keys := range s.keys {
+		slices.SortFunc(keys, bytes.Compare)
+	}
+	s.sorted = true
 }
 
 // Len is the number of entries collected.
@@ -261,8 +363,10 @@ func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
 	if err := w.dropIndexes(object); err != nil {
 		return err
 	}
+	if !set.sorted {
+		set.Sort()
+	}
 	for name, keys := range set.keys {
-		slices.SortFunc(keys, bytes.Compare)
 		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
 		if err != nil {
 			return fmt.Errorf("create index %s: %w", name, err)
@@ -291,15 +395,8 @@ func (w *Writer) Reindex(object string) error {
 	if b != nil {
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			entries, err := indexEntries(object, string(k), v)
-			if err != nil {
+			if err := set.add(object, string(k), v); err != nil {
 				return err
-			}
-			if set.keys == nil {
-				set.keys = map[string][][]byte{}
-			}
-			for _, e := range entries {
-				set.keys[string(e.bucket)] = append(set.keys[string(e.bucket)], e.key)
 			}
 		}
 	}

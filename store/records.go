@@ -389,3 +389,40 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	}
 	return result, nil
 }
+
+// Unchanged reports whether writing raws (records of object as the server
+// sent them) would leave the cache as it is: each one is cached with the
+// same bytes or SystemModstamp (PutRecord's Unchanged), or is deleted
+// ("IsDeleted": true) and not cached. One read transaction; an incremental
+// sync that finds only what it already has writes nothing but its
+// watermark.
+func (s *Store) Unchanged(object string, raws [][]byte) (bool, error) {
+	same := true
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
+		for _, raw := range raws {
+			st, err := ReadStamp(raw)
+			if err != nil {
+				return fmt.Errorf("record from server: %w", err)
+			}
+			var old []byte
+			if b != nil {
+				old = b.Get([]byte(st.ID))
+			}
+			switch {
+			case st.IsDeleted:
+				same = old == nil
+			default:
+				same = old != nil && (bytes.Equal(old, raw) || sameModstamp(old, raw))
+			}
+			if !same {
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("compare %s records: %w", object, err)
+	}
+	return same, nil
+}

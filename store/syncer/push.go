@@ -689,13 +689,29 @@ func Sync(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config, popt
 		return nil, pushed, err
 	}
 	res, err := Run(ctx, c, st, cfg)
-	if rerr := st.ReapplyOutbox(); rerr != nil && err == nil {
+	if rerr := reapplyOutbox(st); rerr != nil && err == nil {
 		err = rerr
 	}
 	if res != nil {
 		res.APICalls += pushed.APICalls
 	}
 	return res, pushed, err
+}
+
+// reapplyOutbox lays the unsent writes over the cache again when there are
+// any: with none, the read spares a write transaction (and its lock and
+// fsyncs) at the end of every sync.
+func reapplyOutbox(st *store.Store) error {
+	counts, err := st.OutboxCounts()
+	if err != nil {
+		return err
+	}
+	for state, n := range counts {
+		if state.Unsent() && n > 0 {
+			return st.ReapplyOutbox()
+		}
+	}
+	return nil
 }
 
 // RefreshPicklists fetches the UI API picklist values of object for one

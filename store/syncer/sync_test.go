@@ -629,3 +629,54 @@ func TestOneHiccupDoesNotFailSync(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptySyncKeepsWatermarksFresh: an incremental sync that finds nothing
+// writes no records but still records, for every object, that it was
+// synced: ten days later another sync stays incremental (the limit is 14
+// days from the last sync, not from the last change). The objects are
+// those whose scope does not move with the clock.
+func TestEmptySyncKeepsWatermarksFresh(t *testing.T) {
+	ctx := context.Background()
+	// The org's data was written a day ago: no record is new enough to be
+	// read again by the incremental query's overlap.
+	start := time.Now()
+	org := newTestOrg(t, emulator.Options{Seed: 5, Now: func() time.Time { return start.Add(-24 * time.Hour) }})
+	st := openStore(t, filepath.Join(t.TempDir(), "org.db"))
+	cfg := defaultConfig()
+	cfg.Objects = []string{"Account", "Contact", "Lead", "User", "OpportunityStage", "RecordType"}
+	cfg.DescribeMaxAge = 365 * 24 * time.Hour
+	cfg.Now = func() time.Time { return start }
+	if _, err := Run(ctx, org.c, st, cfg); err != nil {
+		t.Fatal(err)
+	}
+	later := start.Add(10 * 24 * time.Hour)
+	cfg.Now = func() time.Time { return later }
+	res, err := Run(ctx, org.c, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, object := range res.Order {
+		o := res.Objects[object]
+		if o.Skipped != "" {
+			continue
+		}
+		if o.Fetched != 0 || o.Deleted != 0 {
+			t.Errorf("empty sync: %s %+v", object, o)
+		}
+		wm, ok, err := st.Watermark(object)
+		if err != nil || !ok || !wm.Complete || !wm.SyncedAt.Equal(later.UTC()) {
+			t.Errorf("%s watermark after the empty sync: %+v %v %v, want complete, synced at %v", object, wm, ok, err, later.UTC())
+		}
+	}
+	cfg.Now = func() time.Time { return later.Add(10 * 24 * time.Hour) }
+	res, err = Run(ctx, org.c, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for object, o := range res.Objects {
+		if o.Fetched != 0 {
+			t.Errorf("20 days after the first sync, 10 after the last: %s fetched %d (a full pass?)", object, o.Fetched)
+		}
+	}
+	assertCacheEqualsServer(t, org.c, st, cfg)
+}

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+)
+
+// indexDump lists every key of every index bucket, bucket-prefixed.
+func indexDump(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, name := range indexBuckets {
+			b := tx.Bucket(bucketIndex).Bucket(name)
+			if b == nil {
+				continue
+			}
+			if err := b.ForEach(func(k, _ []byte) error {
+				out = append(out, string(name)+":"+strings.ReplaceAll(string(k), "\x00", "|"))
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A bulk load indexed through IndexSets (one per page, merged, as sync
+// collects them) ends with the same index entries as records put one by
+// one, for lookups that repeat, lookups that are not Ids, escaped values,
+// names, subjects, stages, phones and e-mails.
+func TestIndexSetMatchesRecordByRecordIndexing(t *testing.T) {
+	acct := string(sfdc.NewID("001", "4S", 1))
+	owner := string(sfdc.NewID("005", "4S", 1))
+	bad := acct[:15] + "ZZZ" // 18 characters, wrong checksum
+	var contacts, opps [][]byte
+	for i := 1; i <= 6; i++ {
+		id := string(sfdc.NewID("003", "4S", uint64(i)))
+		parent := acct
+		if i%3 == 0 {
+			parent = bad
+		}
+		contacts = append(contacts, rec("Contact", id, fmt.Sprintf(
+			`,"Name":"Ann \"Q\" N%d","AccountId":%q,"OwnerId":%q,"CreatedById":%q,"Phone":"+44 20 7946 00%02d","Email":"ann+%d@example.com","Title":"ABCDEFGHIJKLMNOPQR"`,
+			i, parent, owner, owner, i, i)))
+	}
+	for i := 1; i <= 4; i++ {
+		id := string(sfdc.NewID("006", "4S", uint64(i)))
+		name := `"Deal\u00e9 ` + fmt.Sprint(i) + `"`
+		if i == 4 {
+			name = "null"
+		}
+		opps = append(opps, rec("Opportunity", id, fmt.Sprintf(`,"Name":%s,"StageName":"Closed Won","AccountId":%q,"Subject":"Sub %d"`, name, acct, i)))
+	}
+	load := map[string][][]byte{"Contact": contacts, "Opportunity": opps}
+
+	one := openTemp(t)
+	if err := one.Update(func(w *Writer) error {
+		for object, recs := range load {
+			for _, raw := range recs {
+				if _, err := w.PutRecord(object, raw); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	bulk := openTemp(t)
+	for object, recs := range load {
+		var set IndexSet
+		for start := 0; start < len(recs); start += 2 { // pages of two records
+			var page IndexSet
+			for _, raw := range recs[start:min(start+2, len(recs))] {
+				if err := page.Add(object, raw); err != nil {
+					t.Fatal(err)
+				}
+			}
+			set.Merge(&page)
+		}
+		set.Sort()
+		if err := bulk.Update(func(w *Writer) error {
+			for _, raw := range recs {
+				if _, err := w.PutRecordUnindexed(object, raw); err != nil {
+					return err
+				}
+			}
+			return w.ReplaceIndexes(object, &set)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	want, got := indexDump(t, one), indexDump(t, bulk)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bulk index:\n%s\nrecord by record:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// What the entries must hold, spelled out.
+	for _, e := range []string{
+		"ref:Contact|AccountId|" + acct + "|",
+		"ref:Contact|OwnerId|" + owner + "|",
+		`name:Contact|ann "q" n1|`,
+		"name:Opportunity|dealé 1|",
+		"name:Opportunity|sub 4|",
+		"stage:Opportunity|Closed Won|",
+		"email:Contact|ann@example.com|",
+		"phone:Contact|r",
+	} {
+		if !slicesContainPrefix(got, e) {
+			t.Errorf("no entry starting %q in %v", e, got)
+		}
+	}
+	for _, e := range []string{"ref:Contact|AccountId|" + bad, "ref:Contact|CreatedById|", "ref:Contact|Title|"} {
+		if slicesContainPrefix(got, e) {
+			t.Errorf("unexpected entry starting %q", e)
+		}
+	}
+}
+
+func slicesContainPrefix(list []string, prefix string) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,467 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+)
+
+// Resident keeps decoded records in memory between offline queries, so that
+// a long-lived reader (the TUI's Ask pane, the ask benchmark) does not
+// decode every cached record's JSON on every scan. Pass it in
+// QueryOptions.Resident; one-shot commands do not, and load nothing.
+//
+// What it holds, per object: every cached record of the object in Id order
+// (the order a plain scan yields), each a soql.Record with only the fields
+// queries have needed so far (a query needing another field adds it: the
+// object's records are decoded again for the missing fields into new maps,
+// so that records already handed out are never changed), and, built on
+// first use, narrowing indexes (below). All of it is tagged with the cache
+// file and its data generation (see Snapshot) and dropped when either
+// changes: a write by this or another process is seen by the next query.
+//
+// Narrowing: a top-level AND term of the WHERE that an index answers
+// limits the root scan to the records that may match it, still in Id
+// order; the WHERE then decides as on a plain scan, so a result never
+// differs from the plain scan's. Indexed terms: equality on an id or
+// reference field with an 18-character Id, equality on a boolean, and
+// comparisons (=, <, <=, >, >=) of a date field with a date.
+//
+// Memory is bounded by MaxCells (records × fields held); an object that
+// would exceed it is scanned from the file as without a Resident.
+//
+// A Resident is safe for concurrent use; it belongs to one Store.
+type Resident struct {
+	st *Store
+	// MaxCells bounds the fields held over all objects (0: DefaultMaxCells).
+	MaxCells int
+
+	mu     sync.Mutex
+	file   os.FileInfo // the cache file the tables were read from
+	gen    uint64      // its data generation
+	tables map[string]*resTable
+	cells  int
+}
+
+// DefaultMaxCells is Resident's default bound: 8 million fields, about
+// 0.5–0.7 GB at the measured ~70 bytes per held field.
+const DefaultMaxCells = 8 << 20
+
+// NewResident returns an empty Resident over st: nothing is read until a
+// query uses it.
+func NewResident(st *Store) *Resident {
+	return &Resident{st: st, tables: map[string]*resTable{}}
+}
+
+// resTable is one object's resident records. It is never changed once
+// published, except for its indexes, which are added under Resident.mu.
+type resTable struct {
+	recs []soql.Record
+	cols map[string]bool // lower-case field names decoded (where present)
+	// ids indexes an id or reference field: lower-case 18-character value
+	// → positions; odd holds records whose value is another non-empty
+	// string (a 15-character id may equal an 18-character literal).
+	ids map[string]*idIndex
+	// bools indexes a boolean field: positions of true values.
+	bools map[string][]int32
+	// dates orders a date field: positions of 10-character values sorted
+	// by value, and odd the other non-empty values.
+	dates map[string]*dateIndex
+}
+
+type idIndex struct {
+	byKey map[string][]int32
+	odd   []int32
+}
+
+type dateIndex struct {
+	pos  []int32
+	vals []string // vals[i] is the value at pos[i]
+	odd  []int32
+}
+
+// sync drops the tables when the file or its data generation changed
+// (under r.mu).
+func (r *Resident) sync(tx *bolt.Tx) error {
+	// The path names the file the transaction reads but for a moment when
+	// 'sync --rebuild' replaces it: the data generation still tells.
+	fi, err := os.Stat(r.st.path)
+	if err != nil {
+		return fmt.Errorf("resident records: %w", err)
+	}
+	gen := dataGen(tx)
+	if r.file != nil && os.SameFile(r.file, fi) && r.gen == gen && gen != 0 {
+		return nil
+	}
+	r.file, r.gen, r.tables, r.cells = fi, gen, map[string]*resTable{}, 0
+	return nil
+}
+
+// table returns object's records holding at least the fields in need,
+// reading them from src when they are missing; ok is false when they
+// would exceed the memory bound (under r.mu).
+func (r *Resident) table(src *txSource, object string, need []string) (*resTable, bool, error) {
+	t := r.tables[object]
+	var missing []string
+	for _, n := range append([]string{"Id", "IsDeleted"}, need...) {
+		l := strings.ToLower(n)
+		if (t == nil || !t.cols[l]) && !slices.Contains(missing, l) {
+			missing = append(missing, l)
+		}
+	}
+	if len(missing) == 0 {
+		return t, true, nil
+	}
+	b := src.bucket(object)
+	if b == nil {
+		return nil, false, nil
+	}
+	limit := r.MaxCells
+	if limit <= 0 {
+		limit = DefaultMaxCells
+	}
+	n := b.Stats().KeyN
+	old := 0
+	if t != nil {
+		old = len(t.recs) * len(t.cols)
+	}
+	cols := map[string]bool{}
+	if t != nil {
+		for c := range t.cols {
+			cols[c] = true
+		}
+	}
+	for _, c := range missing {
+		cols[c] = true
+	}
+	if r.cells-old+n*len(cols) > limit {
+		return nil, false, nil
+	}
+	nt := &resTable{recs: make([]soql.Record, 0, n), cols: cols}
+	c := b.Cursor()
+	i := 0
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		add, err := decodeFields(v, missing)
+		if err != nil {
+			return nil, false, fmt.Errorf("cached %s %s: %w", object, k, err)
+		}
+		if t != nil {
+			if i >= len(t.recs) {
+				return nil, false, fmt.Errorf("resident %s: records changed within a generation", object)
+			}
+			rec := make(soql.Record, len(t.recs[i])+len(add))
+			for f, x := range t.recs[i] {
+				rec[f] = x
+			}
+			for f, x := range add {
+				rec[f] = x
+			}
+			add = rec
+		}
+		nt.recs = append(nt.recs, add)
+		i++
+	}
+	if t != nil && i != len(t.recs) {
+		return nil, false, fmt.Errorf("resident %s: records changed within a generation", object)
+	}
+	if t != nil {
+		// The indexes hold positions and values, which a new field does
+		// not change.
+		nt.ids, nt.bools, nt.dates = t.ids, t.bools, t.dates
+	}
+	r.cells += len(nt.recs)*len(cols) - old
+	r.tables[object] = nt
+	return nt, true, nil
+}
+
+// idIndex returns t's index of the id field (under r.mu; the field is held).
+func (t *resTable) idIndex(field string) *idIndex {
+	if x, ok := t.ids[field]; ok {
+		return x
+	}
+	x := &idIndex{byKey: map[string][]int32{}}
+	for i, rec := range t.recs {
+		s, _ := rec[field].(string)
+		switch {
+		case s == "":
+		case len(s) == 18:
+			k := strings.ToLower(s)
+			x.byKey[k] = append(x.byKey[k], int32(i))
+		default:
+			x.odd = append(x.odd, int32(i))
+		}
+	}
+	if t.ids == nil {
+		t.ids = map[string]*idIndex{}
+	}
+	t.ids[field] = x
+	return x
+}
+
+// boolIndex returns the positions where field is true (under r.mu).
+func (t *resTable) boolIndex(field string) []int32 {
+	if x, ok := t.bools[field]; ok {
+		return x
+	}
+	x := []int32{}
+	for i, rec := range t.recs {
+		if b, _ := rec[field].(bool); b {
+			x = append(x, int32(i))
+		}
+	}
+	if t.bools == nil {
+		t.bools = map[string][]int32{}
+	}
+	t.bools[field] = x
+	return x
+}
+
+// dateIndex returns field's sorted order (under r.mu).
+func (t *resTable) dateIndex(field string) *dateIndex {
+	if x, ok := t.dates[field]; ok {
+		return x
+	}
+	x := &dateIndex{}
+	for i, rec := range t.recs {
+		s, _ := rec[field].(string)
+		switch {
+		case s == "":
+		case len(s) == 10:
+			x.pos = append(x.pos, int32(i))
+		default:
+			x.odd = append(x.odd, int32(i))
+		}
+	}
+	slices.SortStableFunc(x.pos, func(a, b int32) int {
+		return strings.Compare(t.recs[a][field].(string), t.recs[b][field].(string))
+	})
+	x.vals = make([]string, len(x.pos))
+	for i, p := range x.pos {
+		x.vals[i] = t.recs[p][field].(string)
+	}
+	if t.dates == nil {
+		t.dates = map[string]*dateIndex{}
+	}
+	t.dates[field] = x
+	return x
+}
+
+// narrowTerm is a WHERE term an index answers.
+type narrowTerm struct {
+	field string         // describe casing
+	kind  soql.FieldType // lower-case describe type
+	op    string
+	val   soql.Value
+}
+
+// narrowTerms returns the top-level AND terms of q's WHERE that an index
+// answers. None when the WHERE has a subquery: the root object might then
+// be scanned for it too.
+func narrowTerms(q *soql.Query, obj *soql.Object) []narrowTerm {
+	if q.Where == nil || hasSubquery(q.Where) {
+		return nil
+	}
+	var terms []narrowTerm
+	var walk func(e soql.Expr)
+	walk = func(e soql.Expr) {
+		switch x := e.(type) {
+		case *soql.BinaryExpr:
+			if x.Op == "AND" {
+				walk(x.Left)
+				walk(x.Right)
+			}
+		case *soql.Condition:
+			if x.Left.Func != "" || len(x.Left.Path) != 1 {
+				return
+			}
+			var f *soql.Field
+			for i := range obj.Fields {
+				if strings.EqualFold(obj.Fields[i].Name, x.Left.Path[0]) {
+					f = &obj.Fields[i]
+					break
+				}
+			}
+			if f == nil {
+				return
+			}
+			kind := soql.FieldType(strings.ToLower(string(f.Type)))
+			ok := false
+			switch kind {
+			case "id", "reference":
+				ok = x.Op == "=" && x.Value.Kind == soql.ValString && len(x.Value.Str) == 18 && isAlnum(x.Value.Str)
+			case "boolean":
+				ok = x.Op == "=" && x.Value.Kind == soql.ValBool
+			case "date":
+				ok = x.Value.Kind == soql.ValDate && (x.Op == "=" || x.Op == "<" || x.Op == "<=" || x.Op == ">" || x.Op == ">=")
+			}
+			if ok {
+				terms = append(terms, narrowTerm{field: f.Name, kind: kind, op: x.Op, val: x.Value})
+			}
+		}
+	}
+	walk(q.Where)
+	return terms
+}
+
+func hasSubquery(e soql.Expr) bool {
+	switch x := e.(type) {
+	case *soql.BinaryExpr:
+		return hasSubquery(x.Left) || hasSubquery(x.Right)
+	case *soql.NotExpr:
+		return hasSubquery(x.X)
+	case *soql.Condition:
+		return x.Subquery != nil
+	}
+	return false
+}
+
+func isAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates returns the positions of t's records that may meet term, in
+// ascending order, and false when the term cannot narrow (under r.mu).
+func (t *resTable) candidates(term narrowTerm) ([]int32, bool) {
+	// The evaluator reads a field under its describe name: so do the indexes.
+	key := term.field
+	switch term.kind {
+	case "id", "reference":
+		x := t.idIndex(key)
+		return mergeSorted(x.byKey[strings.ToLower(term.val.Str)], x.odd), true
+	case "boolean":
+		trues := t.boolIndex(key)
+		if term.val.Bool {
+			return trues, true
+		}
+		// Null reads as false: every record that is not true.
+		out := make([]int32, 0, len(t.recs)-len(trues))
+		j := 0
+		for i := range int32(len(t.recs)) {
+			if j < len(trues) && trues[j] == i {
+				j++
+				continue
+			}
+			out = append(out, i)
+		}
+		return out, true
+	case "date":
+		d, err := time.Parse("2006-01-02", term.val.Str)
+		if err != nil {
+			return nil, false
+		}
+		lo, hi := d.Format("2006-01-02"), d.AddDate(0, 0, 1).Format("2006-01-02")
+		x := t.dateIndex(key)
+		from, to := 0, len(x.vals)
+		at := func(s string) int {
+			i, _ := slices.BinarySearch(x.vals, s)
+			return i
+		}
+		// The evaluator's range semantics: "=" is [lo, hi), "<" before lo,
+		// "<=" before hi, ">" from hi, ">=" from lo.
+		switch term.op {
+		case "=":
+			from, to = at(lo), at(hi)
+		case "<":
+			to = at(lo)
+		case "<=":
+			to = at(hi)
+		case ">":
+			from = at(hi)
+		case ">=":
+			from = at(lo)
+		}
+		out := make([]int32, 0, to-from+len(x.odd))
+		out = append(out, x.pos[from:to]...)
+		out = append(out, x.odd...)
+		slices.Sort(out)
+		return out, true
+	}
+	return nil, false
+}
+
+// mergeSorted merges two ascending position lists.
+func mergeSorted(a, b []int32) []int32 {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]int32, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.Sort(out)
+	return out
+}
+
+// residentSource is the soql.Source of a query over a Resident: scans of
+// objects within its bound come from memory (the root object's narrowed
+// by the WHERE's indexed terms); lookups and child subqueries read the
+// file as without a Resident.
+type residentSource struct {
+	*txSource
+	res   *Resident
+	root  string // the root object, whose scan is narrowed by terms
+	terms []narrowTerm
+}
+
+// Scan implements soql.Source.
+func (src *residentSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	src.res.mu.Lock()
+	var t *resTable
+	ok := false
+	err := src.res.sync(src.tx)
+	if err == nil {
+		t, ok, err = src.res.table(src.txSource, object, need)
+	}
+	var pos []int32
+	narrowed := false
+	if ok && err == nil && object == src.root {
+		for _, term := range src.terms {
+			if p, ok := t.candidates(term); ok && (!narrowed || len(p) < len(pos)) {
+				pos, narrowed = p, true
+			}
+		}
+	}
+	src.res.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return src.txSource.Scan(object, need, fn)
+	}
+	if narrowed {
+		for _, i := range pos {
+			if !fn(t.recs[i]) {
+				return nil
+			}
+		}
+		return nil
+	}
+	for _, r := range t.recs {
+		if !fn(r) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Held returns how many records and fields the Resident holds now.
+func (r *Resident) Held() (records, fields int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range r.tables {
+		records += len(t.recs)
+	}
+	return records, r.cells
+}

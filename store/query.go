@@ -73,7 +73,11 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 				env.Source = &countSource{txSource: src, object: object, n: n}
 			}
 		} else if opts.Resident != nil {
-			rs := &residentSource{txSource: src, res: opts.Resident}
+			ver, err := opts.Resident.versionOf(tx)
+			if err != nil {
+				return err
+			}
+			rs := &residentSource{txSource: src, res: opts.Resident, ver: ver}
 			if o, ok := cat.Object(q.From); ok && len(q.FromPath) == 1 {
 				rs.root, rs.terms = o.Name, narrowTerms(q, o)
 			}

@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
@@ -47,7 +48,16 @@ type Resident struct {
 	file   os.FileInfo // the cache file the tables were read from
 	gen    uint64      // its data generation
 	tables map[string]*resTable
-	cells  int
+	// parents holds the records Get returned (whole, as Get decodes them).
+	parents map[string]parentEntry
+	cells   int
+}
+
+// parentEntry is a Get answer.
+type parentEntry struct {
+	object string
+	rec    soql.Record
+	ok     bool
 }
 
 // DefaultMaxCells is Resident's default bound: 8 million fields, about
@@ -57,7 +67,7 @@ const DefaultMaxCells = 8 << 20
 // NewResident returns an empty Resident over st: nothing is read until a
 // query uses it.
 func NewResident(st *Store) *Resident {
-	return &Resident{st: st, tables: map[string]*resTable{}}
+	return &Resident{st: st, tables: map[string]*resTable{}, parents: map[string]parentEntry{}}
 }
 
 // resTable is one object's resident records. It is never changed once
@@ -74,6 +84,8 @@ type resTable struct {
 	// dates orders a date field: positions of 10-character values sorted
 	// by value, and odd the other non-empty values.
 	dates map[string]*dateIndex
+	// refs indexes a field for child subqueries: exact value → positions.
+	refs map[string]map[string][]int32
 }
 
 type idIndex struct {
@@ -87,21 +99,31 @@ type dateIndex struct {
 	odd  []int32
 }
 
-// sync drops the tables when the file or its data generation changed
-// (under r.mu).
-func (r *Resident) sync(tx *bolt.Tx) error {
+// version identifies the data a transaction reads: the cache file and its
+// data generation.
+type version struct {
+	file os.FileInfo
+	gen  uint64
+}
+
+// versionOf returns tx's version.
+func (r *Resident) versionOf(tx *bolt.Tx) (version, error) {
 	// The path names the file the transaction reads but for a moment when
 	// 'sync --rebuild' replaces it: the data generation still tells.
 	fi, err := os.Stat(r.st.path)
 	if err != nil {
-		return fmt.Errorf("resident records: %w", err)
+		return version{}, fmt.Errorf("resident records: %w", err)
 	}
-	gen := dataGen(tx)
-	if r.file != nil && os.SameFile(r.file, fi) && r.gen == gen && gen != 0 {
-		return nil
+	return version{file: fi, gen: dataGen(tx)}, nil
+}
+
+// sync drops what the Resident holds unless it is of version v (under
+// r.mu). A cache without a data generation (0) is never reused.
+func (r *Resident) sync(v version) {
+	if r.file != nil && os.SameFile(r.file, v.file) && r.gen == v.gen && v.gen != 0 {
+		return
 	}
-	r.file, r.gen, r.tables, r.cells = fi, gen, map[string]*resTable{}, 0
-	return nil
+	r.file, r.gen, r.tables, r.parents, r.cells = v.file, v.gen, map[string]*resTable{}, map[string]parentEntry{}, 0
 }
 
 // table returns object's records holding at least the fields in need,
@@ -174,7 +196,7 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 	if t != nil {
 		// The indexes hold positions and values, which a new field does
 		// not change.
-		nt.ids, nt.bools, nt.dates = t.ids, t.bools, t.dates
+		nt.ids, nt.bools, nt.dates, nt.refs = t.ids, t.bools, t.dates, t.refs
 	}
 	r.cells += len(nt.recs)*len(cols) - old
 	r.tables[object] = nt
@@ -202,6 +224,24 @@ func (t *resTable) idIndex(field string) *idIndex {
 		t.ids = map[string]*idIndex{}
 	}
 	t.ids[field] = x
+	return x
+}
+
+// refIndex returns field's exact values' positions (under r.mu).
+func (t *resTable) refIndex(field string) map[string][]int32 {
+	if x, ok := t.refs[field]; ok {
+		return x
+	}
+	x := map[string][]int32{}
+	for i, rec := range t.recs {
+		if s, _ := rec[field].(string); s != "" {
+			x[s] = append(x[s], int32(i))
+		}
+	}
+	if t.refs == nil {
+		t.refs = map[string]map[string][]int32{}
+	}
+	t.refs[field] = x
 	return x
 }
 
@@ -404,26 +444,24 @@ func mergeSorted(a, b []int32) []int32 {
 	return out
 }
 
-// residentSource is the soql.Source of a query over a Resident: scans of
-// objects within its bound come from memory (the root object's narrowed
-// by the WHERE's indexed terms); lookups and child subqueries read the
-// file as without a Resident.
+// residentSource is the soql.Source of a query over a Resident: scans,
+// child subqueries and lookups of objects within its bound come from
+// memory (the root object's scan narrowed by the WHERE's indexed terms).
 type residentSource struct {
 	*txSource
 	res   *Resident
+	ver   version
 	root  string // the root object, whose scan is narrowed by terms
 	terms []narrowTerm
 }
 
+var _ soql.ChildFieldSource = (*residentSource)(nil)
+
 // Scan implements soql.Source.
 func (src *residentSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
 	src.res.mu.Lock()
-	var t *resTable
-	ok := false
-	err := src.res.sync(src.tx)
-	if err == nil {
-		t, ok, err = src.res.table(src.txSource, object, need)
-	}
+	src.res.sync(src.ver)
+	t, ok, err := src.res.table(src.txSource, object, need)
 	var pos []int32
 	narrowed := false
 	if ok && err == nil && object == src.root {
@@ -456,6 +494,59 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 	return nil
 }
 
+// ChildrenFields implements soql.ChildFieldSource: the records
+// txSource.Children yields (field equal to parentID, in Id order; through
+// the lookup index only values that are valid Ids), holding need.
+func (src *residentSource) ChildrenFields(object, field, parentID string, need []string, fn func(soql.Record) bool) error {
+	src.res.mu.Lock()
+	src.res.sync(src.ver)
+	t, ok, err := src.res.table(src.txSource, object, append(need[:len(need):len(need)], field))
+	var pos []int32
+	if ok && err == nil {
+		pos = t.refIndex(field)[parentID]
+	}
+	src.res.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return src.txSource.Children(object, field, parentID, fn)
+	}
+	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c")) && len(parentID) == 18
+	if indexed && src.tx.Bucket(bucketIndex).Bucket(indexRef) != nil {
+		if _, err := sfdc.ParseID(parentID); err != nil {
+			return nil
+		}
+	}
+	for _, i := range pos {
+		if !fn(t.recs[i]) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Get implements soql.Source, keeping what it read within the bound.
+func (src *residentSource) Get(id string) (string, soql.Record, bool) {
+	r := src.res
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sync(src.ver)
+	if e, ok := r.parents[id]; ok {
+		return e.object, e.rec, e.ok
+	}
+	obj, rec, ok := src.txSource.Get(id)
+	limit := r.MaxCells
+	if limit <= 0 {
+		limit = DefaultMaxCells
+	}
+	if r.cells+len(rec)+1 <= limit {
+		r.parents[id] = parentEntry{obj, rec, ok}
+		r.cells += len(rec) + 1
+	}
+	return obj, rec, ok
+}
+
 // Held returns how many records and fields the Resident holds now.
 func (r *Resident) Held() (records, fields int) {
 	r.mu.Lock()
@@ -463,5 +554,6 @@ func (r *Resident) Held() (records, fields int) {
 	for _, t := range r.tables {
 		records += len(t.recs)
 	}
+	records += len(r.parents)
 	return records, r.cells
 }

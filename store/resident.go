@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math/bits"
 	"os"
 	"slices"
 	"strings"
@@ -80,7 +81,7 @@ type resTable struct {
 	// string (a 15-character id may equal an 18-character literal).
 	ids map[string]*idIndex
 	// bools indexes a boolean field: positions of true values.
-	bools map[string][]int32
+	bools map[string]bitset
 	// dates orders a date field: positions of 10-character values sorted
 	// by value, and odd the other non-empty values.
 	dates map[string]*dateIndex
@@ -246,18 +247,18 @@ func (t *resTable) refIndex(field string) map[string][]int32 {
 }
 
 // boolIndex returns the positions where field is true (under r.mu).
-func (t *resTable) boolIndex(field string) []int32 {
+func (t *resTable) boolIndex(field string) bitset {
 	if x, ok := t.bools[field]; ok {
 		return x
 	}
-	x := []int32{}
+	x := newBitset(len(t.recs))
 	for i, rec := range t.recs {
 		if b, _ := rec[field].(bool); b {
-			x = append(x, int32(i))
+			x.set(int32(i))
 		}
 	}
 	if t.bools == nil {
-		t.bools = map[string][]int32{}
+		t.bools = map[string]bitset{}
 	}
 	t.bools[field] = x
 	return x
@@ -372,31 +373,46 @@ func isAlnum(s string) bool {
 	return true
 }
 
-// candidates returns the positions of t's records that may meet term, in
-// ascending order, and false when the term cannot narrow (under r.mu).
-func (t *resTable) candidates(term narrowTerm) ([]int32, bool) {
+// bitset is a set of record positions.
+type bitset []uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+func (b bitset) set(i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
+
+// termBits returns the positions of t's records that may meet term (a
+// superset of those that do), and false when the term cannot narrow. The
+// bitset may be one the table keeps: the caller must not change it (under
+// r.mu).
+func (t *resTable) termBits(term narrowTerm) (bitset, bool) {
 	// The evaluator reads a field under its describe name: so do the indexes.
 	key := term.field
+	n := len(t.recs)
 	switch term.kind {
 	case "id", "reference":
 		x := t.idIndex(key)
-		return mergeSorted(x.byKey[strings.ToLower(term.val.Str)], x.odd), true
+		b := newBitset(n)
+		for _, i := range x.byKey[strings.ToLower(term.val.Str)] {
+			b.set(i)
+		}
+		for _, i := range x.odd {
+			b.set(i)
+		}
+		return b, true
 	case "boolean":
 		trues := t.boolIndex(key)
 		if term.val.Bool {
 			return trues, true
 		}
 		// Null reads as false: every record that is not true.
-		out := make([]int32, 0, len(t.recs)-len(trues))
-		j := 0
-		for i := range int32(len(t.recs)) {
-			if j < len(trues) && trues[j] == i {
-				j++
-				continue
-			}
-			out = append(out, i)
+		b := newBitset(n)
+		for i := range b {
+			b[i] = ^trues[i]
 		}
-		return out, true
+		if n%64 != 0 {
+			b[len(b)-1] &= 1<<(uint(n)%64) - 1
+		}
+		return b, true
 	case "date":
 		d, err := time.Parse("2006-01-02", term.val.Str)
 		if err != nil {
@@ -423,25 +439,36 @@ func (t *resTable) candidates(term narrowTerm) ([]int32, bool) {
 		case ">=":
 			from = at(lo)
 		}
-		out := make([]int32, 0, to-from+len(x.odd))
-		out = append(out, x.pos[from:to]...)
-		out = append(out, x.odd...)
-		slices.Sort(out)
-		return out, true
+		b := newBitset(n)
+		for _, i := range x.pos[from:to] {
+			b.set(i)
+		}
+		for _, i := range x.odd {
+			b.set(i)
+		}
+		return b, true
 	}
 	return nil, false
 }
 
-// mergeSorted merges two ascending position lists.
-func mergeSorted(a, b []int32) []int32 {
-	if len(b) == 0 {
-		return a
+// narrow returns the positions that may meet every term, or nil when no
+// term narrows (under r.mu).
+func (t *resTable) narrow(terms []narrowTerm) bitset {
+	var acc bitset
+	for _, term := range terms {
+		b, ok := t.termBits(term)
+		if !ok {
+			continue
+		}
+		if acc == nil {
+			acc = slices.Clone(b)
+			continue
+		}
+		for i := range acc {
+			acc[i] &= b[i]
+		}
 	}
-	out := make([]int32, 0, len(a)+len(b))
-	out = append(out, a...)
-	out = append(out, b...)
-	slices.Sort(out)
-	return out
+	return acc
 }
 
 // residentSource is the soql.Source of a query over a Resident: scans,
@@ -462,14 +489,9 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 	src.res.mu.Lock()
 	src.res.sync(src.ver)
 	t, ok, err := src.res.table(src.txSource, object, need)
-	var pos []int32
-	narrowed := false
+	var only bitset
 	if ok && err == nil && object == src.root {
-		for _, term := range src.terms {
-			if p, ok := t.candidates(term); ok && (!narrowed || len(p) < len(pos)) {
-				pos, narrowed = p, true
-			}
-		}
+		only = t.narrow(src.terms)
 	}
 	src.res.mu.Unlock()
 	if err != nil {
@@ -478,10 +500,15 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 	if !ok {
 		return src.txSource.Scan(object, need, fn)
 	}
-	if narrowed {
-		for _, i := range pos {
-			if !fn(t.recs[i]) {
-				return nil
+	if only != nil {
+		// In position (Id) order, as a full scan.
+		for w, word := range only {
+			for word != 0 {
+				i := w*64 + bits.TrailingZeros64(word)
+				if !fn(t.recs[i]) {
+					return nil
+				}
+				word &= word - 1
 			}
 		}
 		return nil

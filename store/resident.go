@@ -61,9 +61,9 @@ type parentEntry struct {
 	ok     bool
 }
 
-// DefaultMaxCells is Resident's default bound: 8 million fields, about
-// 0.5–0.7 GB at the measured ~70 bytes per held field.
-const DefaultMaxCells = 8 << 20
+// DefaultMaxCells is Resident's default bound: 16 million fields (see
+// docs/benchmarks.md for the measured bytes per field).
+const DefaultMaxCells = 16 << 20
 
 // NewResident returns an empty Resident over st: nothing is read until a
 // query uses it.
@@ -168,12 +168,37 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 		return nil, false, nil
 	}
 	nt := &resTable{recs: make([]soql.Record, 0, n), cols: cols}
+	// Repeated text (owners, accounts, dates, picklist values) is held
+	// once: a column's values are shared while at most half of them are
+	// distinct.
+	interns := map[string]map[string]any{}
 	c := b.Cursor()
 	i := 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		add, err := decodeFields(v, missing)
 		if err != nil {
 			return nil, false, fmt.Errorf("cached %s %s: %w", object, k, err)
+		}
+		for f, x := range add {
+			s, ok := x.(string)
+			if !ok || f == "Id" {
+				continue
+			}
+			in, ok := interns[f]
+			if !ok {
+				in = map[string]any{}
+				interns[f] = in
+			}
+			if in == nil {
+				continue
+			}
+			if y, ok := in[s]; ok {
+				add[f] = y
+			} else if len(in) < n/2+16 {
+				in[s] = x
+			} else {
+				interns[f] = nil // mostly distinct: not worth it
+			}
 		}
 		if t != nil {
 			if i >= len(t.recs) {

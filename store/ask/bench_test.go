@@ -67,6 +67,9 @@ func BenchmarkAsk(b *testing.B) {
 		}
 		cold[bq.family] = time.Since(t0)
 	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
 	res := store.NewResident(st)
 	e, err := New(st, Options{Now: now, Resident: res})
 	if err != nil {
@@ -81,7 +84,8 @@ func BenchmarkAsk(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	recs, fields := res.Held()
-	b.Logf("warm Resident: %d records, %d fields; heap in use %.0f MiB", recs, fields, float64(ms.HeapInuse)/(1<<20))
+	b.Logf("warm Resident: %d records, %d fields; heap in use %.0f MiB, %.0f MiB more than before warming",
+		recs, fields, float64(ms.HeapInuse)/(1<<20), (float64(ms.HeapInuse)-float64(before.HeapInuse))/(1<<20))
 	for _, bq := range benchQuestions {
 		b.Run(bq.family, func(b *testing.B) {
 			var durs []time.Duration

@@ -132,11 +132,13 @@ func (r *Resident) sync(v version) {
 // would exceed the memory bound (under r.mu).
 func (r *Resident) table(src *txSource, object string, need []string) (*resTable, bool, error) {
 	t := r.tables[object]
-	var missing []string
+	var missing []string // as named in need (decodeFields matches any case)
+	seen := map[string]bool{}
 	for _, n := range append([]string{"Id", "IsDeleted"}, need...) {
 		l := strings.ToLower(n)
-		if (t == nil || !t.cols[l]) && !slices.Contains(missing, l) {
-			missing = append(missing, l)
+		if (t == nil || !t.cols[l]) && !seen[l] {
+			seen[l] = true
+			missing = append(missing, n)
 		}
 	}
 	if len(missing) == 0 {
@@ -162,7 +164,7 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 		}
 	}
 	for _, c := range missing {
-		cols[c] = true
+		cols[strings.ToLower(c)] = true
 	}
 	if r.cells-old+n*len(cols) > limit {
 		return nil, false, nil

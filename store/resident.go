@@ -76,6 +76,9 @@ func NewResident(st *Store) *Resident {
 type resTable struct {
 	recs []soql.Record
 	cols map[string]bool // lower-case field names decoded (where present)
+	// named holds the names, as queries spelt them, found in cols: the
+	// fast check that a query's fields are all held.
+	named map[string]bool
 	// ids indexes an id or reference field: lower-case 18-character value
 	// → positions; odd holds records whose value is another non-empty
 	// string (a 15-character id may equal an 18-character literal).
@@ -132,6 +135,9 @@ func (r *Resident) sync(v version) {
 // would exceed the memory bound (under r.mu).
 func (r *Resident) table(src *txSource, object string, need []string) (*resTable, bool, error) {
 	t := r.tables[object]
+	if t != nil && t.has(need) {
+		return t, true, nil
+	}
 	var missing []string // as named in need (decodeFields matches any case)
 	seen := map[string]bool{}
 	for _, n := range append([]string{"Id", "IsDeleted"}, need...) {
@@ -229,6 +235,23 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 	r.cells += len(nt.recs)*len(cols) - old
 	r.tables[object] = nt
 	return nt, true, nil
+}
+
+// has reports whether t holds every field of need (under r.mu).
+func (t *resTable) has(need []string) bool {
+	for _, n := range need {
+		if t.named[n] {
+			continue
+		}
+		if !t.cols[strings.ToLower(n)] {
+			return false
+		}
+		if t.named == nil {
+			t.named = map[string]bool{}
+		}
+		t.named[n] = true
+	}
+	return true
 }
 
 // idIndex returns t's index of the id field (under r.mu; the field is held).

@@ -24,6 +24,9 @@ type QueryOptions struct {
 	IncludeDeleted bool
 	// APIVersion for attributes.url, e.g. "62.0" (default "62.0").
 	APIVersion string
+	// Resident, if set, keeps decoded records in memory between queries
+	// (see Resident): for long-lived readers; nil reads the file only.
+	Resident *Resident
 }
 
 // Query runs a SOQL statement over the cached records: the same SOQL, with
@@ -69,6 +72,16 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 			if n, ok := countTx(tx, object); ok {
 				env.Source = &countSource{txSource: src, object: object, n: n}
 			}
+		} else if opts.Resident != nil {
+			ver, err := opts.Resident.versionOf(tx)
+			if err != nil {
+				return err
+			}
+			rs := &residentSource{txSource: src, res: opts.Resident, ver: ver}
+			if o, ok := cat.Object(q.From); ok && len(q.FromPath) == 1 {
+				rs.root, rs.terms = o.Name, narrowTerms(q, o)
+			}
+			env.Source = rs
 		} else if object, prefix, ok := indexedFilter(q, cat); ok {
 			env.Source = &indexSource{txSource: src, object: object, prefix: prefix}
 		}

@@ -288,6 +288,7 @@ type StoreAskOptions struct {
 type StoreAsk struct {
 	st   *store.Store
 	opts StoreAskOptions
+	res  *store.Resident // decoded records kept between answers and queries
 
 	mu        sync.Mutex
 	eng       *ask.Engine
@@ -305,7 +306,7 @@ func NewStoreAsk(st *store.Store, opts StoreAskOptions) *StoreAsk {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &StoreAsk{st: st, opts: opts}
+	return &StoreAsk{st: st, opts: opts, res: store.NewResident(st)}
 }
 
 // engine returns the cache's engine, new after each sync.
@@ -319,7 +320,7 @@ func (a *StoreAsk) engine() (*ask.Engine, error) {
 	if a.eng != nil && last.Equal(a.builtAt) {
 		return a.eng, nil
 	}
-	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Model: a.opts.Model, Mask: a.mask})
+	e, err := ask.New(a.st, ask.Options{Now: a.opts.Now, Model: a.opts.Model, Mask: a.mask, Resident: a.res})
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +370,7 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 		a.mask(rows)
 		return rows, total, err
 	}
-	res, err := a.st.Query(ctx, text, store.QueryOptions{Now: a.opts.Now})
+	res, err := a.st.Query(ctx, text, store.QueryOptions{Now: a.opts.Now, Resident: a.res})
 	if err != nil {
 		if object, ok := a.notSynced(text, err); ok {
 			return nil, 0, fmt.Errorf("%s is in the org but not in its cache: add it to \"extra_objects\" in the org's \"sync\" settings in config.json and sync, or press ctrl+l to ask the org: %w", object, err)

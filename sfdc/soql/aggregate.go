@@ -291,8 +291,7 @@ func (x *executor) runAggregate(p *plan, rows []Record) (*Result, error) {
 			recs = append(recs, rec)
 		}
 	}
-	sortRows(recs, a.order)
-	recs = offsetLimit(recs, p.offset, p.limit)
+	recs = sortLimit(recs, a.order, p.offset, p.limit)
 	out := make([]*Row, 0, len(recs))
 	for _, rec := range recs {
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}

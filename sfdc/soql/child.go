@@ -42,14 +42,18 @@ func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
 	}
 	var rows []Record
 	p := c.plan
-	if cs, ok := x.env.Source.(ChildSource); ok {
-		err := cs.Children(p.info.obj.Name, c.rel.Field, parentID, func(r Record) bool {
-			if x.keep(p, r) {
-				rows = append(rows, r)
-			}
-			return true
-		})
-		if err != nil {
+	keep := func(r Record) bool {
+		if x.keep(p, r) {
+			rows = append(rows, r)
+		}
+		return true
+	}
+	if cs, ok := x.env.Source.(ChildFieldSource); ok {
+		if err := cs.ChildrenFields(p.info.obj.Name, c.rel.Field, parentID, p.need.names, keep); err != nil {
+			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+		}
+	} else if cs, ok := x.env.Source.(ChildSource); ok {
+		if err := cs.Children(p.info.obj.Name, c.rel.Field, parentID, keep); err != nil {
 			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
 		}
 	} else {

@@ -372,8 +372,7 @@ func offsetLimit(rows []Record, offset, limit int) []Record {
 
 // shape sorts, pages and builds output rows.
 func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
-	sortRows(rows, p.order)
-	rows = offsetLimit(rows, p.offset, p.limit)
+	rows = sortLimit(rows, p.order, p.offset, p.limit)
 	out := make([]*Row, 0, len(rows))
 	for i, r := range rows {
 		if i&255 == 0 {
@@ -388,6 +387,80 @@ func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// sortLimit is sortRows then offsetLimit. When OFFSET+LIMIT keep few of
+// many rows it selects them instead of sorting all: the same rows in the
+// same order, as the sort is stable (ties in scan order). rows may be
+// reordered.
+func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
+	k := offset + limit
+	if len(keys) == 0 || limit < 0 || k >= len(rows)/4 {
+		sortRows(rows, keys)
+		return offsetLimit(rows, offset, limit)
+	}
+	if k == 0 {
+		return rows[:0]
+	}
+	nk := len(keys)
+	vals := make([]any, len(rows)*nk)
+	for i, r := range rows {
+		for j, key := range keys {
+			v := key.get(r)
+			if key.rank != nil {
+				v = key.rank.sortValue(v)
+			}
+			vals[i*nk+j] = v
+		}
+	}
+	// before reports whether row a sorts before row b (stable: by position
+	// on ties).
+	before := func(a, b int) bool {
+		c := compareKeys(vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk], keys)
+		return c < 0 || c == 0 && a < b
+	}
+	// heap holds the k first rows seen so far, the last of them on top.
+	heap := make([]int, 0, k)
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(heap) && before(heap[m], heap[l]) {
+				m = l
+			}
+			if r := l + 1; r < len(heap) && before(heap[m], heap[r]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+	}
+	for i := range rows {
+		if len(heap) < k {
+			heap = append(heap, i)
+			for j := len(heap) - 1; j > 0; {
+				parent := (j - 1) / 2
+				if !before(heap[parent], heap[j]) {
+					break
+				}
+				heap[parent], heap[j] = heap[j], heap[parent]
+				j = parent
+			}
+			continue
+		}
+		if before(i, heap[0]) {
+			heap[0] = i
+			down(0)
+		}
+	}
+	sort.Slice(heap, func(a, b int) bool { return before(heap[a], heap[b]) })
+	out := make([]Record, len(heap))
+	for i, j := range heap {
+		out[i] = rows[j]
+	}
+	return out[offset:]
 }
 
 // sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS

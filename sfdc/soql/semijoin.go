@@ -20,8 +20,7 @@ func (x *executor) semiJoinSet(sub *Query) (map[string]struct{}, error) {
 	if err != nil {
 		return nil, err
 	}
-	sortRows(rows, p.order)
-	rows = offsetLimit(rows, p.offset, p.limit)
+	rows = sortLimit(rows, p.order, p.offset, p.limit)
 	set := make(map[string]struct{}, len(rows))
 	for _, r := range rows {
 		if s, ok := get(r).(string); ok && s != "" {

@@ -94,6 +94,13 @@ type ChildSource interface {
 	Children(object, field, parentID string, fn func(Record) bool) error
 }
 
+// ChildFieldSource is ChildSource told which fields the child subquery
+// reads (need, a hint as for Scan); the evaluator prefers it to
+// ChildSource. A source that keeps decoded records answers from them.
+type ChildFieldSource interface {
+	ChildrenFields(object, field, parentID string, need []string, fn func(Record) bool) error
+}
+
 // Env is everything evaluation depends on besides the query.
 type Env struct {
 	Catalog Catalog

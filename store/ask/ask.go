@@ -104,6 +104,10 @@ type Options struct {
 	// markdown, Rows and Links then show no personal data). It is called
 	// for each answer, so it may change its mind between answers.
 	Mask func(rows []*soql.Row)
+	// Resident, if set, keeps the cache's decoded records in memory between
+	// answers (store.Resident): for a long-lived engine (the TUI); nil
+	// reads the cache file for every query, as a one-shot command should.
+	Resident *store.Resident
 }
 
 // Engine answers questions over one store. It caches the account, user and
@@ -176,7 +180,7 @@ func New(st *store.Store, opts Options) (*Engine, error) {
 		e.run, e.source = opts.Live, "live"
 	} else {
 		e.run = RunnerFunc(func(ctx context.Context, q string) ([]*soql.Row, error) {
-			res, err := st.Query(ctx, q, store.QueryOptions{Now: e.now})
+			res, err := st.Query(ctx, q, store.QueryOptions{Now: e.now, Resident: opts.Resident})
 			if err != nil {
 				return nil, err
 			}

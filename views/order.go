@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/lazyforce/lazyforce/store/book"
 )
@@ -126,6 +127,15 @@ func timeKeys[T any](items []T, t func(*T) int64) []float64 {
 		keys[i] = float64(t(&items[i]))
 	}
 	return keys
+}
+
+// unixOrZero returns t's Unix seconds, or 0 for the zero time (so that
+// a record without one sorts as one at the epoch would).
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // lazy is a value of an index built on first use, once, by whichever

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -197,13 +197,7 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 
 // ActionNames returns every action name, sorted.
 func (k *KeyMap) ActionNames() []string {
-	acts := k.Actions()
-	names := make([]string, 0, len(acts))
-	for n := range acts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(k.Actions()))
 }
 
 // ForceQuitKey always quits: rebinding global.force_quit adds keys to it
@@ -217,11 +211,7 @@ const ForceQuitKey = "ctrl+c"
 // k is left unchanged.
 func (k *KeyMap) Rebind(overrides map[string][]string) error {
 	acts := k.Actions()
-	names := make([]string, 0, len(overrides))
-	for n := range overrides {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(overrides))
 	for _, n := range names {
 		if _, ok := acts[n]; !ok {
 			return fmt.Errorf("unknown key action %q (known actions: %s)", n, strings.Join(k.ActionNames(), ", "))

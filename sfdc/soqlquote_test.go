@@ -166,6 +166,29 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+// TestFormatIntegers: every integer type is a decimal literal, for %d and
+// for %s; a named integer type is refused.
+func TestFormatIntegers(t *testing.T) {
+	type count int
+	for _, tc := range []struct {
+		arg  any
+		want string
+	}{
+		{int(-7), "-7"}, {int8(-128), "-128"}, {int16(32767), "32767"}, {int32(-5), "-5"},
+		{int64(math.MinInt64), "-9223372036854775808"}, {uint(7), "7"}, {uint8(255), "255"},
+		{uint16(65535), "65535"}, {uint32(4294967295), "4294967295"}, {uint64(math.MaxUint64), "18446744073709551615"},
+	} {
+		for _, verb := range []string{"%d", "%s"} {
+			if got, err := Format("LIMIT "+verb, tc.arg); err != nil || got != "LIMIT "+tc.want {
+				t.Errorf("Format(%q, %T(%v)) = %q, %v; want %q", verb, tc.arg, tc.arg, got, err, "LIMIT "+tc.want)
+			}
+		}
+	}
+	if got, err := Format("LIMIT %d", count(3)); err == nil {
+		t.Errorf("a named integer type: %q, want an error", got)
+	}
+}
+
 func TestFormatRejectsBadInput(t *testing.T) {
 	bad := []struct {
 		format string

@@ -17,6 +17,14 @@ func putRaw(t *testing.T, s *Store, object string, raw []byte) {
 	noErr(t, s.Update(func(w *Writer) error { _, err := w.PutRecord(object, raw); return err }))
 }
 
+// enqueueUpdate queues an update of fields on the opportunity opp.
+func enqueueUpdate(t *testing.T, s *Store, opp string, fields map[string]any) OutboxEntry {
+	t.Helper()
+	e, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp, Fields: fields}, "")
+	noErr(t, err)
+	return e
+}
+
 func field(t *testing.T, s *Store, object, id, name string) string {
 	t.Helper()
 	raw, ok, err := s.Get(object, id)
@@ -89,10 +97,8 @@ func TestMarkSentRebasesLaterWrites(t *testing.T) {
 	s := openTemp(t)
 	opp := string(sfdc.NewID("006", "4S", 1))
 	putRaw(t, s, "Opportunity", oppRecord(opp, "Qualification", lmd1))
-	a, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp, Fields: map[string]any{"StageName": "Closed Won"}}, "")
-	noErr(t, err)
-	b, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp, Fields: map[string]any{"NextStep": "Invoice"}}, "")
-	noErr(t, err)
+	a := enqueueUpdate(t, s, opp, map[string]any{"StageName": "Closed Won"})
+	b := enqueueUpdate(t, s, opp, map[string]any{"NextStep": "Invoice"})
 	if b.Base != lmd1 {
 		t.Fatalf("second base %q", b.Base)
 	}
@@ -101,7 +107,7 @@ func TestMarkSentRebasesLaterWrites(t *testing.T) {
 		t.Fatalf("pending = %+v", pending)
 	}
 	server := oppRecord(opp, "Closed Won", lmd2)
-	_, err = s.MarkSent(a.ID, opp, server, time.Now())
+	_, err := s.MarkSent(a.ID, opp, server, time.Now())
 	noErr(t, err)
 	b2, err := s.OutboxEntry(b.ID)
 	noErr(t, err)
@@ -114,8 +120,7 @@ func TestMarkSentRebasesLaterWrites(t *testing.T) {
 	// A failed write holds back the later writes of its record.
 	_, err = s.MarkFailed(b.ID, OutboxFailed, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "no", []string{"NextStep"}, nil)
 	noErr(t, err)
-	c, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp, Fields: map[string]any{"Amount": 5}}, "")
-	noErr(t, err)
+	c := enqueueUpdate(t, s, opp, map[string]any{"Amount": 5})
 	if pending, _ := s.PendingEntries(); len(pending) != 0 {
 		t.Errorf("pending behind a failed write: %+v", pending)
 	}
@@ -136,9 +141,8 @@ func TestEditAndReapply(t *testing.T) {
 	s := openTemp(t)
 	opp := string(sfdc.NewID("006", "4S", 1))
 	putRaw(t, s, "Opportunity", oppRecord(opp, "Qualification", lmd1))
-	e, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp, Fields: map[string]any{"StageName": "Closed Lost"}}, "")
-	noErr(t, err)
-	_, err = s.MarkFailed(e.ID, OutboxFailed, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "reason", []string{"Loss_Reason__c"}, nil)
+	e := enqueueUpdate(t, s, opp, map[string]any{"StageName": "Closed Lost"})
+	_, err := s.MarkFailed(e.ID, OutboxFailed, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "reason", []string{"Loss_Reason__c"}, nil)
 	noErr(t, err)
 	_, err = s.EditEntry(e.ID, map[string]any{"StageName": "Closed Lost", "Loss_Reason__c": "Price"}, nil)
 	noErr(t, err)

@@ -372,7 +372,7 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 	}
 	res, err := a.st.Query(ctx, text, store.QueryOptions{Now: a.opts.Now, Resident: a.res})
 	if err != nil {
-		if object, ok := a.notSynced(text, err); ok {
+		if object, ok := a.st.NotSynced(text, err); ok {
 			return nil, 0, fmt.Errorf("%s is in the org but not in its cache: add it to \"extra_objects\" in the org's \"sync\" settings in config.json and sync, or press ctrl+l to ask the org: %w", object, err)
 		}
 		return nil, 0, err
@@ -383,29 +383,6 @@ func (a *StoreAsk) Query(ctx context.Context, text string, live bool) ([]*soql.R
 
 // mask masks personal data in rows (in place) in redacted mode.
 func (a *StoreAsk) mask(rows []*soql.Row) { a.opts.Redact.Rows("", rows) }
-
-// notSynced reports that err, from the cache, says the object queried does
-// not exist while the org has it (as 'lazyforce query' does).
-func (a *StoreAsk) notSynced(text string, err error) (string, bool) {
-	var se *soql.Error
-	if !errors.As(err, &se) || se.Code != soql.CodeInvalidType {
-		return "", false
-	}
-	q, perr := soql.Parse(text)
-	if perr != nil {
-		return "", false
-	}
-	names, _, ok, lerr := a.st.OrgObjects()
-	if lerr != nil || !ok {
-		return "", false
-	}
-	for _, n := range names {
-		if strings.EqualFold(n, q.From) {
-			return n, true
-		}
-	}
-	return "", false
-}
 
 // Complete implements Asker: after FROM, the cached objects; elsewhere,
 // the fields of the FROM object (of every cached object before FROM is

@@ -92,6 +92,23 @@ func reportLatency(b *testing.B, durs []time.Duration) {
 	b.ReportMetric(ms(durs[len(durs)*99/100]), "p99-ms")
 }
 
+// timeEach runs op once a benchmark iteration, then after (when not nil)
+// with the timer stopped, and returns how long each op took.
+func timeEach(b *testing.B, op, after func()) []time.Duration {
+	var durs []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		op()
+		durs = append(durs, time.Since(start))
+		if after != nil {
+			b.StopTimer()
+			after()
+			b.StartTimer()
+		}
+	}
+	return durs
+}
+
 // BenchmarkStartup measures New → first frame: the placeholder-free frame
 // with chrome only (before the cache is read), and the first frame with
 // the demo org's 100k opportunities read and indexed (the lists are served
@@ -100,28 +117,20 @@ func reportLatency(b *testing.B, durs []time.Duration) {
 func BenchmarkStartup(b *testing.B) {
 	deps := Deps{Data: newMemData(b, benchOppsScale), Now: func() time.Time { return testNow }, Dark: true}
 	b.Run("first-frame", func(b *testing.B) {
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
+		reportLatency(b, timeEach(b, func() {
 			m, _ := New(deps)
 			m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 			_ = m.View()
-			durs = append(durs, time.Since(start))
-		}
-		reportLatency(b, durs)
+		}, nil))
 	})
 	b.Run("first-frame-with-100k", func(b *testing.B) {
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
+		reportLatency(b, timeEach(b, func() {
 			m, _ := New(deps)
 			m.Update(tea.WindowSizeMsg{Width: 140, Height: 40})
 			m.Update(m.loadStatus()())
 			run(m, m.loadData())
 			_ = m.View()
-			durs = append(durs, time.Since(start))
-		}
-		reportLatency(b, durs)
+		}, nil))
 	})
 }
 
@@ -154,20 +163,16 @@ func BenchmarkKeystroke(b *testing.B) {
 			for _, k := range c.setup {
 				run(m, press(m, k))
 			}
-			var durs []time.Duration
+			var cmd tea.Cmd
 			i := 0
-			for b.Loop() {
+			reportLatency(b, timeEach(b, func() {
 				k := keyPress(c.keys[i%len(c.keys)])
 				i++
-				start := time.Now()
-				_, cmd := m.Update(k)
+				_, cmd = m.Update(k)
 				_ = m.View()
-				durs = append(durs, time.Since(start))
-				b.StopTimer()
+			}, func() {
 				run(m, cmd) // detail loads and the like: not part of the keystroke
-				b.StartTimer()
-			}
-			reportLatency(b, durs)
+			}))
 		})
 	}
 }
@@ -181,51 +186,33 @@ func BenchmarkFilter(b *testing.B) {
 	press(m, "2")
 	press(m, "/")
 	b.Run("keystroke", func(b *testing.B) {
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
+		reportLatency(b, timeEach(b, func() {
 			m.Update(keyPress("a"))
 			_ = m.View()
-			durs = append(durs, time.Since(start))
-			b.StopTimer()
+		}, func() {
 			m.Update(keyPress("backspace"))
-			b.StartTimer()
-		}
-		reportLatency(b, durs)
+		}))
 	})
 	opps, _ := m.deps.Data.Opportunities(b.Context())
 	ix := views.NewOpportunityIndex(opps)
 	b.Run("search-first-letter", func(b *testing.B) {
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
-			_ = ix.Search("n", nil)
-			durs = append(durs, time.Since(start))
-		}
-		reportLatency(b, durs)
+		reportLatency(b, timeEach(b, func() { _ = ix.Search("n", nil) }, nil))
 	})
 	b.Run("search-narrowing", func(b *testing.B) {
 		prev := ix.Search("nort", nil)
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
-			_ = ix.Search("north", prev)
-			durs = append(durs, time.Since(start))
-		}
-		reportLatency(b, durs)
+		reportLatency(b, timeEach(b, func() { _ = ix.Search("north", prev) }, nil))
 	})
 	b.Run("search-end-to-end-apply", func(b *testing.B) {
 		// Keystroke, debounce elapsed, search over all rows, result applied,
 		// new View: what a user waits for after a pause in typing.
-		var durs []time.Duration
-		for b.Loop() {
-			start := time.Now()
+		durs := timeEach(b, func() {
 			run(m, press(m, "v"))
 			_ = m.View()
-			durs = append(durs, time.Since(start)-views.FilterDebounce)
-			b.StopTimer()
+		}, func() {
 			run(m, press(m, "backspace"))
-			b.StartTimer()
+		})
+		for i := range durs {
+			durs[i] -= views.FilterDebounce
 		}
 		reportLatency(b, durs)
 	})

@@ -154,47 +154,65 @@ func (m *Model) loadData() tea.Cmd {
 	acctsFirst := acctSort != views.SortAccountName || acctDesc || m.accounts.Query() != ""
 	oppSort, _ := m.opps.SortColumn()
 	oppsFirst := oppSort != views.ColCloseDate || m.opps.Query() != ""
-	accounts := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
-		gen, genOK := generation(data)
+	accounts := loadList(life, data, seq, func(ctx context.Context, msg *dataLoadedMsg) error {
 		accts, kept, err := readAccounts(ctx, data)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read accounts: %w", err)}
+			return fmt.Errorf("read accounts: %w", err)
 		}
 		ix, ok := views.NewAccountIndexKept(accts, kept.Data)
-		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, accounts: ix}
+		msg.accounts = ix
 		if !ok {
 			msg.warmAccounts = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
 			if acctsFirst {
 				ix.Warm()
 			}
 		}
-		return msg
-	}
-	opportunities := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
-		gen, genOK := generation(data)
+		return nil
+	})
+	opportunities := loadList(life, data, seq, func(ctx context.Context, msg *dataLoadedMsg) error {
 		opps, kept, err := readOpportunities(ctx, data)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read opportunities: %w", err)}
+			return fmt.Errorf("read opportunities: %w", err)
 		}
 		rts, err := data.RecordTypes(ctx)
 		if err != nil {
-			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: fmt.Errorf("read record types: %w", err)}
+			return fmt.Errorf("read record types: %w", err)
 		}
 		ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...)
-		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, opps: ix, recordTypes: book.NarrowStages(rts, opps)}
+		msg.opps, msg.recordTypes = ix, book.NarrowStages(rts, opps)
 		if !ok {
 			msg.warmOpps = warmCmd(func() { kept.Keep(ix.AppendKept(nil)) })
 			if oppsFirst {
 				ix.Warm()
 			}
 		}
-		return msg
-	}
+		return nil
+	})
 	return tea.Batch(accounts, opportunities)
+}
+
+// loadCmd returns a command that runs read under a context of life
+// bounded by loadTimeout: the app's reads of the cache and the org.
+func loadCmd(life context.Context, read func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(life, loadTimeout)
+		defer cancel()
+		return read(ctx)
+	}
+}
+
+// loadList is a command of loadData: read fills the message numbered seq
+// for the cache's generation under a context bounded by loadTimeout, and
+// an error it returns is the message instead.
+func loadList(life context.Context, data Data, seq int, read func(ctx context.Context, msg *dataLoadedMsg) error) tea.Cmd {
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
+		gen, genOK := generation(data)
+		msg := dataLoadedMsg{seq: seq, gen: gen, genOK: genOK}
+		if err := read(ctx, &msg); err != nil {
+			return dataLoadedMsg{seq: seq, gen: gen, genOK: genOK, err: err}
+		}
+		return msg
+	})
 }
 
 // keeper is a Data that keeps what the app derives from its lists (the
@@ -250,15 +268,13 @@ func warmCmd(warm func()) tea.Cmd {
 // loadStatus reads the org and sync status.
 func (m *Model) loadStatus() tea.Cmd {
 	data, life := m.deps.Data, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		st, err := data.Status(ctx)
 		if err != nil {
 			return statusLoadedMsg{err: fmt.Errorf("read sync status: %w", err)}
 		}
 		return statusLoadedMsg{status: st}
-	}
+	})
 }
 
 // runSync runs the sync dependency, and streams its progress to the
@@ -374,9 +390,7 @@ func formatCount(n int) string {
 // loadDetail reads one record for the detail view of pane.
 func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) tea.Cmd {
 	data, life := m.deps.Data, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		msg := detailLoadedMsg{pane: pane, kind: kind, id: id}
 		switch kind {
 		case views.AccountRecord:
@@ -392,7 +406,7 @@ func (m *Model) loadDetail(pane views.PaneID, kind views.RecordKind, id string) 
 			msg.err = fmt.Errorf("read record %s: %w", id, msg.err)
 		}
 		return msg
-	}
+	})
 }
 
 // ageTick schedules the next cache-age refresh.

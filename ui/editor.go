@@ -106,15 +106,13 @@ func (m *Model) editKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 // loadRecordForm reads the record form's input.
 func (m *Model) loadRecordForm(object, id, from string) tea.Cmd {
 	ed, life := m.deps.Editor, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		in, err := ed.FormFor(ctx, object, id, from)
 		if err != nil {
 			err = fmt.Errorf("prepare the form: %w", err)
 		}
 		return recordFormLoadedMsg{in: in, err: err}
-	}
+	})
 }
 
 // updateEdits handles the record form's messages; ok is false for any

@@ -66,21 +66,16 @@ func BenchmarkOpenRecordForm(b *testing.B) {
 	}
 	m := loaded(b, Deps{Data: d, Editor: ed, Now: func() time.Time { return testNow }, Dark: true}, 140, 40)
 	run(m, press(m, "2"))
-	var durs []time.Duration
-	for b.Loop() {
-		start := time.Now()
+	reportLatency(b, timeEach(b, func() {
 		_, cmd := m.Update(keyPress("e"))
 		m.Update(cmd()) // the editor's read: one message
 		_ = m.View()
-		durs = append(durs, time.Since(start))
+	}, func() {
 		if m.edit.form == nil {
 			b.Fatal("no form")
 		}
-		b.StopTimer()
 		m.edit.form = nil
-		b.StartTimer()
-	}
-	reportLatency(b, durs)
+	}))
 }
 
 // BenchmarkStoreEditorFormFor measures the editor's read behind e over a
@@ -91,13 +86,9 @@ func BenchmarkStoreEditorFormFor(b *testing.B) {
 	ed := NewStoreEditor(st, nil)
 	var id string
 	_ = st.ForEach("Opportunity", func(k string, _ []byte) bool { id = k; return false })
-	var durs []time.Duration
-	for b.Loop() {
-		start := time.Now()
+	reportLatency(b, timeEach(b, func() {
 		if _, err := ed.FormFor(context.Background(), "Opportunity", id, ""); err != nil {
 			b.Fatal(err)
 		}
-		durs = append(durs, time.Since(start))
-	}
-	reportLatency(b, durs)
+	}, nil))
 }

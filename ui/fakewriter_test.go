@@ -56,35 +56,36 @@ func (d writeData) Opportunities(ctx context.Context) ([]book.Opportunity, error
 func (d writeData) OpportunityDetail(ctx context.Context, id string) (book.OpportunityDetail, error) {
 	det, err := d.FakeData.OpportunityDetail(ctx, id)
 	d.w.mu.Lock()
-	defer d.w.mu.Unlock()
 	if s, ok := d.w.stages[id]; ok {
 		det.Opportunity.StageName = s
 	}
-	det.Activities = append(det.Activities, d.w.tasks[id]...)
+	d.w.mu.Unlock()
+	det.Activities = append(det.Activities, d.w.logged(id)...)
 	return det, err
+}
+
+// logged returns the tasks logged on record id.
+func (w *fakeWriter) logged(id string) []book.Activity {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.tasks[id]
 }
 
 func (d writeData) AccountDetail(ctx context.Context, id string) (book.AccountDetail, error) {
 	det, err := d.FakeData.AccountDetail(ctx, id)
-	d.w.mu.Lock()
-	defer d.w.mu.Unlock()
-	det.Activities = append(det.Activities, d.w.tasks[id]...)
+	det.Activities = append(det.Activities, d.w.logged(id)...)
 	return det, err
 }
 
 func (d writeData) ContactDetail(ctx context.Context, id string) (book.ContactDetail, error) {
 	det, err := d.FakeData.ContactDetail(ctx, id)
-	d.w.mu.Lock()
-	defer d.w.mu.Unlock()
-	det.Activities = append(det.Activities, d.w.tasks[id]...)
+	det.Activities = append(det.Activities, d.w.logged(id)...)
 	return det, err
 }
 
 func (d writeData) LeadDetail(ctx context.Context, id string) (book.LeadDetail, error) {
 	det, err := d.FakeData.LeadDetail(ctx, id)
-	d.w.mu.Lock()
-	defer d.w.mu.Unlock()
-	det.Activities = append(det.Activities, d.w.tasks[id]...)
+	det.Activities = append(det.Activities, d.w.logged(id)...)
 	return det, err
 }
 
@@ -126,9 +127,8 @@ func (w *fakeWriter) opp(id string) (book.Opportunity, book.RecordType, bool) {
 }
 
 func (w *fakeWriter) StagePicker(_ context.Context, oppID string) (views.StagePickerInput, error) {
-	w.mu.Lock()
+	w.lock("StagePicker")
 	defer w.mu.Unlock()
-	w.calls["StagePicker"]++
 	o, rt, ok := w.opp(oppID)
 	if !ok {
 		return views.StagePickerInput{}, fmt.Errorf("opportunity %s is not in the cache", oppID)
@@ -160,9 +160,8 @@ func (w *fakeWriter) queue(e views.OutboxEntry) views.OutboxEntry {
 }
 
 func (w *fakeWriter) ChangeStage(_ context.Context, oppID, stage, lossReason string) (WriteResult, error) {
-	w.mu.Lock()
+	w.lock("ChangeStage")
 	defer w.mu.Unlock()
-	w.calls["ChangeStage"]++
 	if err := w.fail; err != nil {
 		w.fail = nil
 		return WriteResult{}, err
@@ -189,9 +188,8 @@ func (w *fakeWriter) ChangeStage(_ context.Context, oppID, stage, lossReason str
 }
 
 func (w *fakeWriter) TaskForm(_ context.Context, kind views.RecordKind, id string, call bool) (views.TaskFormInput, error) {
-	w.mu.Lock()
+	w.lock("TaskForm")
 	defer w.mu.Unlock()
-	w.calls["TaskForm"]++
 	in := views.TaskFormInput{
 		Call:       call,
 		Subjects:   []string{"Call", "Email", "Send quote"},
@@ -215,9 +213,8 @@ func (w *fakeWriter) TaskForm(_ context.Context, kind views.RecordKind, id strin
 }
 
 func (w *fakeWriter) LogTask(_ context.Context, t views.TaskSubmittedMsg) (WriteResult, error) {
-	w.mu.Lock()
+	w.lock("LogTask")
 	defer w.mu.Unlock()
-	w.calls["LogTask"]++
 	if t.Subject == "Forbidden" {
 		return WriteResult{Field: "Subject", Message: "FIELD_CUSTOM_VALIDATION_EXCEPTION: not that subject"}, nil
 	}
@@ -232,35 +229,44 @@ func (w *fakeWriter) LogTask(_ context.Context, t views.TaskSubmittedMsg) (Write
 }
 
 func (w *fakeWriter) Outbox(context.Context) ([]views.OutboxEntry, error) {
-	w.mu.Lock()
+	w.lock("Outbox")
 	defer w.mu.Unlock()
-	w.calls["Outbox"]++
 	return slices.Clone(w.entries), nil
 }
 
-func (w *fakeWriter) entry(id string) int {
-	return slices.IndexFunc(w.entries, func(e views.OutboxEntry) bool { return e.ID == id })
+// lock takes the writer's lock and counts a call of method.
+func (w *fakeWriter) lock(method string) {
+	w.mu.Lock()
+	w.calls[method]++
+}
+
+// entry returns the index of the outbox entry id, or an error when there
+// is none. Call it with the lock held.
+func (w *fakeWriter) entry(id string) (int, error) {
+	i := slices.IndexFunc(w.entries, func(e views.OutboxEntry) bool { return e.ID == id })
+	if i < 0 {
+		return i, fmt.Errorf("no entry %s", id)
+	}
+	return i, nil
 }
 
 func (w *fakeWriter) Retry(_ context.Context, id string) error {
-	w.mu.Lock()
+	w.lock("Retry")
 	defer w.mu.Unlock()
-	w.calls["Retry"]++
-	i := w.entry(id)
-	if i < 0 {
-		return fmt.Errorf("no entry %s", id)
+	i, err := w.entry(id)
+	if err != nil {
+		return err
 	}
 	w.entries[i].State, w.entries[i].Error = views.WriteSent, ""
 	return nil
 }
 
 func (w *fakeWriter) Discard(_ context.Context, id string) error {
-	w.mu.Lock()
+	w.lock("Discard")
 	defer w.mu.Unlock()
-	w.calls["Discard"]++
-	i := w.entry(id)
-	if i < 0 {
-		return fmt.Errorf("no entry %s", id)
+	i, err := w.entry(id)
+	if err != nil {
+		return err
 	}
 	if e := w.entries[i]; e.Object == "Opportunity" {
 		delete(w.stages, e.RecordID)
@@ -270,12 +276,11 @@ func (w *fakeWriter) Discard(_ context.Context, id string) error {
 }
 
 func (w *fakeWriter) Resolve(_ context.Context, id string, r views.Resolution) error {
-	w.mu.Lock()
+	w.lock("Resolve")
 	defer w.mu.Unlock()
-	w.calls["Resolve"]++
-	i := w.entry(id)
-	if i < 0 {
-		return fmt.Errorf("no entry %s", id)
+	i, err := w.entry(id)
+	if err != nil {
+		return err
 	}
 	if r == views.KeepTheirs {
 		w.entries = slices.Delete(w.entries, i, i+1)
@@ -286,9 +291,8 @@ func (w *fakeWriter) Resolve(_ context.Context, id string, r views.Resolution) e
 }
 
 func (w *fakeWriter) WriteStates(context.Context) (map[string]views.WriteState, error) {
-	w.mu.Lock()
+	w.lock("WriteStates")
 	defer w.mu.Unlock()
-	w.calls["WriteStates"]++
 	out := map[string]views.WriteState{}
 	for _, e := range w.entries {
 		out[e.RecordID] = e.State

@@ -46,15 +46,13 @@ func (m *Model) openFind() tea.Cmd {
 // masks what it shows.
 func (m *Model) loadFinder() tea.Cmd {
 	data, life := m.find.raw, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		f, err := buildFinder(ctx, data)
 		if err != nil {
 			err = fmt.Errorf("read the cache: %w", err)
 		}
 		return views.FindLoadedMsg{Finder: f, Err: err}
-	}
+	})
 }
 
 // finderSource is Data that builds its own finder (StoreData: with the
@@ -116,9 +114,7 @@ func (m *Model) searchOrg(text string) tea.Cmd {
 	for _, f := range m.find.view.Results() {
 		cached[f.ID] = true
 	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		found, err := search(ctx, text)
 		var out []book.Found
 		for _, f := range found {
@@ -128,7 +124,7 @@ func (m *Model) searchOrg(text string) tea.Cmd {
 			}
 		}
 		return views.FindLiveResultsMsg{Text: text, Found: out, Err: err}
-	}
+	})
 }
 
 // foundFetchedMsg: a record found live was added to the cache.
@@ -156,13 +152,11 @@ func (m *Model) openFound(f book.Found) tea.Cmd {
 		if fetch == nil {
 			return m.setFlash(flashMsg{level: flashWarn, text: "adding records to the cache is not available here"})
 		}
-		return func() tea.Msg {
-			ctx, cancel := context.WithTimeout(life, loadTimeout)
-			defer cancel()
+		return loadCmd(life, func(ctx context.Context) tea.Msg {
 			err := fetch(ctx, f.Kind.String(), f.ID)
 			f.NotCached = false
 			return foundFetchedMsg{found: f, err: err}
-		}
+		})
 	}
 	home, ok := kindPanes[f.Kind]
 	if !ok {

@@ -26,9 +26,7 @@ func (m *Model) openLimits() tea.Cmd {
 	}
 	m.limits.SetLoading()
 	fetch, life, now := m.deps.Limits, m.life, m.deps.Now
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		raw, err := fetch(ctx)
 		if err != nil {
 			return limitsLoadedMsg{err: err}
@@ -38,7 +36,7 @@ func (m *Model) openLimits() tea.Cmd {
 			ls = append(ls, views.Limit{Name: name, Max: l.Max, Remaining: l.Remaining})
 		}
 		return limitsLoadedMsg{limits: ls, at: now()}
-	}
+	})
 }
 
 // limitsLoaded shows the fetched limits; the status bar's API usage is

@@ -17,24 +17,20 @@ import (
 // they show, and show a failed read in place of their rows.
 func (m *Model) loadPeople() tea.Cmd {
 	seq, data, life := m.loadSeq, m.deps.Data, m.life
-	contacts := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	contacts := loadCmd(life, func(ctx context.Context) tea.Msg {
 		cs, err := data.AllContacts(ctx)
 		if err != nil {
 			return views.ContactsLoadedMsg{Seq: seq, Err: fmt.Errorf("read contacts: %w", err)}
 		}
 		return views.ContactsLoadedMsg{Seq: seq, Index: views.NewContactIndex(cs)}
-	}
-	leads := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	})
+	leads := loadCmd(life, func(ctx context.Context) tea.Msg {
 		ls, err := data.Leads(ctx)
 		if err != nil {
 			return views.LeadsLoadedMsg{Seq: seq, Err: fmt.Errorf("read leads: %w", err)}
 		}
 		return views.LeadsLoadedMsg{Seq: seq, Index: views.NewLeadIndex(ls)}
-	}
+	})
 	return tea.Batch(contacts, leads)
 }
 

@@ -102,6 +102,16 @@ func (r *recorder) waitUntil(t *testing.T, d time.Duration, what string, ok func
 	}
 }
 
+// stepper returns step, which presses k in the program tm and waits until
+// its screen (rec) shows every string of want.
+func stepper(t *testing.T, tm *teatest.TestModel, rec *recorder) func(k string, want ...string) {
+	return func(k string, want ...string) {
+		t.Helper()
+		tm.Send(keyPress(k))
+		rec.waitFor(t, want...)
+	}
+}
+
 // TestSmokeProgram runs the real program over the fake org: it starts from
 // the cache, syncs in the background, visits every pane, opens a record,
 // filters, uses the prompt and help, and quits with q.
@@ -116,37 +126,26 @@ func TestSmokeProgram(t *testing.T) {
 		teatest.WithInitialTermSize(120, 34),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 
+	step := stepper(t, tm, rec)
 	rec.waitFor(t, "Accounts", "sorted by Name", "online")
-	tm.Send(keyPress("2"))
-	rec.waitFor(t, "Opportunities", "Prob.", "Close▲")
-	tm.Send(keyPress("z"))
-	rec.waitFor(t, "stale 30d")
-	tm.Send(keyPress("3"))
-	rec.waitFor(t, "Open pipeline by stage", "New Business")
-	tm.Send(keyPress("T"))
-	rec.waitFor(t, "Renewal")
-	tm.Send(keyPress("4"))
-	rec.waitFor(t, "not available yet")
-	tm.Send(keyPress("6"))
-	rec.waitFor(t, "Contacts", "sorted by Name", "Account")
-	tm.Send(keyPress("7"))
-	rec.waitFor(t, "Leads", "open · sorted by Name", "Source")
-	tm.Send(keyPress("tab"))
-	rec.waitFor(t, "sorted by Name")
-	tm.Send(keyPress("enter"))
-	rec.waitFor(t, "Account · ", "Activity (")
-	tm.Send(keyPress("esc"))
-	rec.waitFor(t, "sorted by Name")
+	step("2", "Opportunities", "Prob.", "Close▲")
+	step("z", "stale 30d")
+	step("3", "Open pipeline by stage", "New Business")
+	step("T", "Renewal")
+	step("4", "not available yet")
+	step("6", "Contacts", "sorted by Name", "Account")
+	step("7", "Leads", "open · sorted by Name", "Source")
+	step("tab", "sorted by Name")
+	step("enter", "Account · ", "Activity (")
+	step("esc", "sorted by Name")
 	tm.Type("/")
 	tm.Type("north")
 	rec.waitFor(t, "sorted by relevance")
 	tm.Send(keyPress("esc"))
 	tm.Send(keyPress(":"))
 	tm.Type("pipeline")
-	tm.Send(keyPress("enter"))
-	rec.waitFor(t, "Open pipeline by stage")
-	tm.Send(keyPress("?"))
-	rec.waitFor(t, "Keys · Pipeline", "Everywhere")
+	step("enter", "Open pipeline by stage")
+	step("?", "Keys · Pipeline", "Everywhere")
 	tm.Send(keyPress("esc"))
 	tm.Send(keyPress("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))

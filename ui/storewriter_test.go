@@ -463,15 +463,13 @@ func BenchmarkStoreWriterReads(b *testing.B) {
 		}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			var durs []time.Duration
-			for i := 0; b.Loop(); i++ {
-				start := time.Now()
+			i := 0
+			reportLatency(b, timeEach(b, func() {
 				if err := c.read(opps[i%len(opps)].ID); err != nil {
 					b.Fatal(err)
 				}
-				durs = append(durs, time.Since(start))
-			}
-			reportLatency(b, durs)
+				i++
+			}, nil))
 		})
 	}
 }

@@ -95,9 +95,7 @@ func (m *Model) loadTasks() tea.Cmd {
 	}
 	seq, life, w, masker := p.NextSeq(), m.life, m.deps.Tasks, m.deps.Redact
 	src, _ := m.find.raw.(openTasksSource)
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		var tasks []book.Task
 		var states map[string]views.WriteState
 		var err error
@@ -119,7 +117,7 @@ func (m *Model) loadTasks() tea.Cmd {
 			}
 		}
 		return views.TasksLoadedMsg{Seq: seq, Tasks: tasks, States: states}
-	}
+	})
 }
 
 // writeTask runs a write of task id in a command.

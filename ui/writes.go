@@ -251,15 +251,13 @@ func (m *Model) updateWrites(msg tea.Msg) (tea.Cmd, bool) {
 // loadPicker reads what the stage picker shows for oppID.
 func (m *Model) loadPicker(oppID string, move int, replaces string) tea.Cmd {
 	w, life := m.deps.Writer, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		in, err := w.StagePicker(ctx, oppID)
 		if err != nil {
 			err = fmt.Errorf("read the stages of %s: %w", oppID, err)
 		}
 		return pickerLoadedMsg{oppID: oppID, move: move, replaces: replaces, in: in, err: err}
-	}
+	})
 }
 
 // pickerLoaded opens the stage picker; for H/L it picks the next stage
@@ -390,15 +388,13 @@ func (m *Model) afterWrite(lists bool) tea.Cmd {
 // loadForm reads what the task (or call) form shows for target.
 func (m *Model) loadForm(target writeTarget, call bool) tea.Cmd {
 	w, life := m.deps.Writer, m.life
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		in, err := w.TaskForm(ctx, target.kind, target.id, call)
 		if err != nil {
 			err = fmt.Errorf("prepare the form for %s: %w", target.id, err)
 		}
 		return formLoadedMsg{target: target, call: call, in: in, err: err}
-	}
+	})
 }
 
 // formLoaded opens the task or call form.
@@ -467,9 +463,7 @@ func (m *Model) loadWrites() tea.Cmd {
 	}
 	m.w.loadSeq++
 	w, life, seq := m.deps.Writer, m.life, m.w.loadSeq
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(life, loadTimeout)
-		defer cancel()
+	return loadCmd(life, func(ctx context.Context) tea.Msg {
 		entries, err := w.Outbox(ctx)
 		if err != nil {
 			return writesLoadedMsg{seq: seq, err: fmt.Errorf("read the outbox: %w", err)}
@@ -479,7 +473,7 @@ func (m *Model) loadWrites() tea.Cmd {
 			return writesLoadedMsg{seq: seq, err: fmt.Errorf("read the write states: %w", err)}
 		}
 		return writesLoadedMsg{seq: seq, entries: entries, states: states}
-	}
+	})
 }
 
 // writesLoaded shows a fresh read of the outbox: the marks of lists and

@@ -80,21 +80,16 @@ func BenchmarkOpenWriteOverlay(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			run(m, press(m, c.pane))
-			var durs []time.Duration
-			for b.Loop() {
-				start := time.Now()
+			reportLatency(b, timeEach(b, func() {
 				_, cmd := m.Update(keyPress(c.key))
 				m.Update(cmd()) // the Writer's read: one message
 				_ = m.View()
-				durs = append(durs, time.Since(start))
+			}, func() {
 				if m.overlay() == nil {
 					b.Fatal("no overlay")
 				}
-				b.StopTimer()
 				m.w.picker, m.w.form = nil, nil
-				b.StartTimer()
-			}
-			reportLatency(b, durs)
+			}))
 		})
 	}
 }

@@ -71,12 +71,7 @@ func (ix *AccountIndex) order(s AccountSort) []int {
 		case SortAccountOwner:
 			keys = stringRanks(len(accts), func(i int) string { return accts[i].OwnerName })
 		case SortAccountActivity:
-			keys = timeKeys(accts, func(a *book.Account) int64 {
-				if a.LastActivity.IsZero() {
-					return 0
-				}
-				return a.LastActivity.Unix()
-			})
+			keys = timeKeys(accts, func(a *book.Account) int64 { return unixOrZero(a.LastActivity) })
 		}
 		return sortedOrder(keys)
 	})

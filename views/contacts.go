@@ -56,12 +56,7 @@ func NewContactIndex(contacts []book.Contact) *ContactIndex {
 		case SortContactEmail:
 			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Email })
 		case SortContactActivity:
-			keys = timeKeys(contacts, func(c *book.Contact) int64 {
-				if c.LastActivityDate.IsZero() {
-					return 0
-				}
-				return c.LastActivityDate.Unix()
-			})
+			keys = timeKeys(contacts, func(c *book.Contact) int64 { return unixOrZero(c.LastActivityDate) })
 		}
 		ix.orders[s] = sortedOrder(keys)
 	}

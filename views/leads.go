@@ -64,12 +64,7 @@ func NewLeadIndex(leads []book.Lead) *LeadIndex {
 		case SortLeadEmail:
 			keys = stringRanks(len(leads), func(i int) string { return leads[i].Email })
 		case SortLeadCreated:
-			keys = timeKeys(leads, func(l *book.Lead) int64 {
-				if l.CreatedDate.IsZero() {
-					return 0
-				}
-				return l.CreatedDate.Unix()
-			})
+			keys = timeKeys(leads, func(l *book.Lead) int64 { return unixOrZero(l.CreatedDate) })
 		}
 		ix.orders[s] = sortedOrder(keys)
 	}

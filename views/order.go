@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/lazyforce/lazyforce/store/book"
 )
@@ -128,6 +129,15 @@ func timeKeys[T any](items []T, t func(*T) int64) []float64 {
 	return keys
 }
 
+// unixOrZero returns t's Unix seconds, or 0 for the zero time (so that
+// a record without one sorts as one at the epoch would).
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
 // lazy is a value of an index built on first use, once, by whichever
 // goroutine asks first: the panes' indexes build their search keys and
 // the sort orders not shown at start-up only when they are needed (or when
@@ -187,11 +197,7 @@ func NewAccountIndexKept(accts []book.Account, kept string) (ix *AccountIndex, o
 // builds them first if needed), for UseKept.
 func (ix *OpportunityIndex) AppendKept(b []byte) []byte {
 	ix.Warm()
-	orders := make([][]int, numOppColumns)
-	for c := range numOppColumns {
-		orders[c] = ix.order(c)
-	}
-	return book.AppendOrders(b, len(ix.Opportunities), orders, ix.searchKeys())
+	return book.AppendOrders(b, len(ix.Opportunities), allOrders(numOppColumns, ix.order), ix.searchKeys())
 }
 
 // UseKept installs the orders and search keys of data, which AppendKept
@@ -203,9 +209,7 @@ func (ix *OpportunityIndex) UseKept(data string) bool {
 	if !ok {
 		return false
 	}
-	for c := range numOppColumns {
-		ix.orders[c].set(orders[c])
-	}
+	setOrders(ix.orders[:], orders)
 	ix.keys.set(keys)
 	return true
 }
@@ -214,11 +218,7 @@ func (ix *OpportunityIndex) UseKept(data string) bool {
 // needed), for UseKept.
 func (ix *AccountIndex) AppendKept(b []byte) []byte {
 	ix.Warm()
-	orders := make([][]int, numAccountSorts)
-	for s := range numAccountSorts {
-		orders[s] = ix.order(s)
-	}
-	return book.AppendOrders(b, len(ix.Accounts), orders, nil)
+	return book.AppendOrders(b, len(ix.Accounts), allOrders(numAccountSorts, ix.order), nil)
 }
 
 // UseKept installs the sort orders of data, which AppendKept wrote for an
@@ -229,8 +229,24 @@ func (ix *AccountIndex) UseKept(data string) bool {
 	if !ok {
 		return false
 	}
-	for s := range numAccountSorts {
-		ix.orders[s].set(orders[s])
-	}
+	setOrders(ix.orders[:], orders)
 	return true
+}
+
+// allOrders returns the n sort orders of an index, built by order, for
+// book.AppendOrders.
+func allOrders[S ~int](n S, order func(S) []int) [][]int {
+	orders := make([][]int, n)
+	for s := range n {
+		orders[s] = order(s)
+	}
+	return orders
+}
+
+// setOrders installs orders, decoded by book.DecodeOrders, as an index's
+// lazy sort orders (one each, in turn).
+func setOrders(lazies []lazy[[]int], orders [][]int) {
+	for i := range lazies {
+		lazies[i].set(orders[i])
+	}
 }

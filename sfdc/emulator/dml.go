@@ -1,8 +1,9 @@
 package emulator
 
 import (
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,12 +105,7 @@ func stampTime(now time.Time, old Record) time.Time {
 // applyFields coerces and copies client-supplied fields into rec.
 func applyFields(def *ObjectDef, rec Record, fields map[string]any, creating bool) (map[string]bool, *Error) {
 	changed := map[string]bool{}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if strings.EqualFold(k, "attributes") || (!creating && strings.EqualFold(k, "Id")) {
 			continue
 		}

@@ -16,55 +16,22 @@ import (
 // reading the records; a write to the cache makes the snapshots stale, so
 // the next read sees the change (and stores fresh snapshots).
 func TestListsFromSnapshots(t *testing.T) {
-	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
-		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
-	b := New(st, Options{OrgName: "demo"})
+	st, b := listsDemo(t)
 	ctx := context.Background()
 
-	current := func(name string) bool {
-		t.Helper()
-		_, ok, err := st.Snapshot(snapPrefix+name, func([]byte) error { return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
+	current := func(name string) bool { t.Helper(); return snapshotCurrent(t, st, name) }
 	if current("accounts") || current("opportunities") {
 		t.Fatal("snapshots before the first read")
 	}
-	wantAccts, err := b.readAccounts(ctx)
-	if err != nil || len(wantAccts) == 0 {
-		t.Fatalf("read accounts: %d, %v", len(wantAccts), err)
-	}
-	wantOpps, err := b.readOpportunities(ctx)
-	if err != nil || len(wantOpps) == 0 {
-		t.Fatalf("read opportunities: %d, %v", len(wantOpps), err)
-	}
-	wantContacts, err := b.readContacts(ctx)
-	if err != nil || len(wantContacts) == 0 {
-		t.Fatalf("read contacts: %d, %v", len(wantContacts), err)
-	}
-	wantLeads, err := b.readLeads(ctx)
-	if err != nil || len(wantLeads) == 0 {
-		t.Fatalf("read leads: %d, %v", len(wantLeads), err)
-	}
+	wantAccts := readRecords(t, "accounts", b.readAccounts)
+	wantOpps := readRecords(t, "opportunities", b.readOpportunities)
+	wantContacts := readRecords(t, "contacts", b.readContacts)
+	wantLeads := readRecords(t, "leads", b.readLeads)
 	for round := range 2 { // the first stores the snapshots, the second reads them
-		accts, err := b.Accounts(ctx)
-		if err != nil || !reflect.DeepEqual(accts, wantAccts) {
-			t.Fatalf("round %d: accounts differ from the records (%d vs %d), %v", round, len(accts), len(wantAccts), err)
-		}
-		opps, err := b.Opportunities(ctx)
-		if err != nil || !reflect.DeepEqual(opps, wantOpps) {
-			t.Fatalf("round %d: opportunities differ from the records (%d vs %d), %v", round, len(opps), len(wantOpps), err)
-		}
-		contacts, err := b.AllContacts(ctx)
-		if err != nil || !reflect.DeepEqual(contacts, wantContacts) {
-			t.Fatalf("round %d: contacts differ from the records (%d vs %d), %v", round, len(contacts), len(wantContacts), err)
-		}
-		leads, err := b.Leads(ctx)
-		if err != nil || !reflect.DeepEqual(leads, wantLeads) {
-			t.Fatalf("round %d: leads differ from the records (%d vs %d), %v", round, len(leads), len(wantLeads), err)
-		}
+		sameRead(t, round, "accounts", b.Accounts, wantAccts)
+		sameRead(t, round, "opportunities", b.Opportunities, wantOpps)
+		sameRead(t, round, "contacts", b.AllContacts, wantContacts)
+		sameRead(t, round, "leads", b.Leads, wantLeads)
 		if !current("accounts") || !current("opportunities") || !current("contacts") || !current("leads") {
 			t.Fatalf("round %d: snapshots not current after a read", round)
 		}
@@ -97,19 +64,10 @@ func TestListsFromSnapshots(t *testing.T) {
 // next reads come from them; a second warm over an unchanged cache keeps
 // them.
 func TestWarmSnapshots(t *testing.T) {
-	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
-		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
-	b := New(st, Options{OrgName: "demo"})
+	st, b := listsDemo(t)
 	ctx := context.Background()
 	names := []string{"accounts", "opportunities", "contacts", "leads"}
-	current := func(name string) bool {
-		t.Helper()
-		_, ok, err := st.Snapshot(snapPrefix+name, func([]byte) error { return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
+	current := func(name string) bool { t.Helper(); return snapshotCurrent(t, st, name) }
 	for _, n := range names {
 		if current(n) {
 			t.Fatalf("a %s snapshot before any read", n)
@@ -200,6 +158,47 @@ func TestKept(t *testing.T) {
 	if _, ka, _ := b.AccountsKept(ctx, "test.v1"); ka.Data != "" {
 		t.Fatalf("accounts' value kept across a write: %q", ka.Data)
 	}
+}
+
+// listsDemo returns the cache of a synced demo org with the objects of
+// the start-up lists, and its book.
+func listsDemo(t *testing.T) (*store.Store, *Book) {
+	t.Helper()
+	st, _ := booktest.Demo(t, booktest.Options{Now: func() time.Time { return demoNow },
+		Objects: []string{"User", "RecordType", "OpportunityStage", "Account", "Contact", "Lead", "Opportunity"}})
+	return st, New(st, Options{OrgName: "demo"})
+}
+
+// readRecords reads the list what from the records with read; it fails
+// the test on an error or an empty list.
+func readRecords[T any](t *testing.T, what string, read func(context.Context) ([]T, error)) []T {
+	t.Helper()
+	l, err := read(context.Background())
+	if err != nil || len(l) == 0 {
+		t.Fatalf("read %s: %d, %v", what, len(l), err)
+	}
+	return l
+}
+
+// sameRead fails the test, in round, when the list what read by list is
+// not want, the records'.
+func sameRead[T any](t *testing.T, round int, what string, list func(context.Context) ([]T, error), want []T) {
+	t.Helper()
+	got, err := list(context.Background())
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("round %d: %s differ from the records (%d vs %d), %v", round, what, len(got), len(want), err)
+	}
+}
+
+// snapshotCurrent reports whether st holds a current snapshot of the list
+// name.
+func snapshotCurrent(t *testing.T, st *store.Store, name string) bool {
+	t.Helper()
+	_, ok, err := st.Snapshot(snapPrefix+name, func([]byte) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }
 
 // renameOpportunity writes the cached opportunity id back with "Renamed "

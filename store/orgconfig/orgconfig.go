@@ -11,11 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -194,11 +195,7 @@ func (cfg *Config) Resolve(alias string) (Org, error) {
 	}
 	org, ok := cfg.Orgs[alias]
 	if !ok {
-		known := make([]string, 0, len(cfg.Orgs))
-		for a := range cfg.Orgs {
-			known = append(known, a)
-		}
-		sort.Strings(known)
+		known := slices.Sorted(maps.Keys(cfg.Orgs))
 		return Org{}, fmt.Errorf("%w named %q (known: %s); run 'lazyforce login --alias %s'", ErrNoOrg, alias, strings.Join(known, ", "), alias)
 	}
 	return org, nil

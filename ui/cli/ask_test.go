@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
 )
@@ -97,27 +95,13 @@ func TestAsk(t *testing.T) {
 // org's people's names, e-mail addresses and phone numbers; without
 // --redact the same answers show them.
 func TestAskRedact(t *testing.T) {
-	_, org := loggedIn(t, emulator.Options{Seed: 3}, "--alias", "demo")
-	if _, errs, code := runCLI(t, "sync"); code != 0 {
-		t.Fatalf("sync: %s", errs)
-	}
-	ctx := context.Background()
-	c, err := sfdc.NewClient(ctx, org.URL, sfdc.StaticToken(org.AccessToken), sfdc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	people, err := c.Query(ctx, "SELECT Name, Email, Phone, MobilePhone, Account.Name FROM Contact")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leads, err := c.Query(ctx, "SELECT Name, Email, Phone FROM Lead")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := syncedOrg(t, "--alias", "demo")
+	people := orgRecords(t, c, "SELECT Name, Email, Phone, MobilePhone, Account.Name FROM Contact")
+	leads := orgRecords(t, c, "SELECT Name, Email, Phone FROM Lead")
 	var secrets []string
 	contacts := map[string]int{}
 	account := ""
-	for _, rec := range append(people.Records, leads.Records...) {
+	for _, rec := range append(people, leads...) {
 		for _, f := range []string{"Name", "Email", "Phone", "MobilePhone"} {
 			if v := rec.String(f); strings.TrimSpace(v) != "" {
 				secrets = append(secrets, v)

@@ -61,6 +61,17 @@ func syncedOrg(t *testing.T, login ...string) (*emulator.TestServer, *sfdc.Clien
 	return org, c
 }
 
+// orgRecords returns the records the org answers soql with (every page);
+// it fails the test on an error.
+func orgRecords(t *testing.T, c *sfdc.Client, soql string) []*sfdc.Record {
+	t.Helper()
+	res, err := c.Query(context.Background(), soql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Records
+}
+
 // TestLoginSyncQuery drives login, sync and query against the emulator on
 // loopback with the config and cache in a temporary LAZYFORCE_HOME.
 func TestLoginSyncQuery(t *testing.T) {

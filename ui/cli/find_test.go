@@ -66,16 +66,10 @@ func TestFindAndRedact(t *testing.T) {
 	}
 
 	// Redacted: no e-mail or phone of the org in any output.
-	all, err := c.Query(ctx, "SELECT Email, Phone, MobilePhone FROM Contact")
-	if err != nil {
-		t.Fatal(err)
-	}
-	leads, err := c.Query(ctx, "SELECT Email, Phone FROM Lead")
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := orgRecords(t, c, "SELECT Email, Phone, MobilePhone FROM Contact")
+	leads := orgRecords(t, c, "SELECT Email, Phone FROM Lead")
 	var secrets []string
-	for _, rec := range append(all.Records, leads.Records...) {
+	for _, rec := range append(all, leads...) {
 		for _, f := range []string{"Email", "Phone", "MobilePhone"} {
 			if v := rec.String(f); v != "" {
 				secrets = append(secrets, v)

@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -56,7 +54,7 @@ func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) 
 	}
 	res, err := st.Query(ctx, text, store.QueryOptions{})
 	if err != nil {
-		if object, ok := notSynced(st, text, err); ok {
+		if object, ok := st.NotSynced(text, err); ok {
 			return nil, 0, fmt.Errorf("%s is in org %s but not in its cache: add it to \"extra_objects\" in the org's \"sync\" settings in config.json (see the README, \"What sync pulls\") and run 'lazyforce sync', or add --live to ask the org", object, org.Alias)
 		}
 		return nil, 0, err
@@ -104,30 +102,6 @@ func emptyCache(st *store.Store, org orgconfig.Org, doing string) error {
 		return fmt.Errorf("the cache of org %s is empty: run 'lazyforce sync' first (or add --live to %s the org)", org.Alias, doing)
 	}
 	return nil
-}
-
-// notSynced reports that err, from the cache, says the object queried
-// does not exist while the org has it (its object list, recorded by the
-// last sync that described the objects): it is only not synced.
-func notSynced(st *store.Store, text string, err error) (string, bool) {
-	var se *soql.Error
-	if !errors.As(err, &se) || se.Code != soql.CodeInvalidType {
-		return "", false
-	}
-	q, perr := soql.Parse(text)
-	if perr != nil {
-		return "", false
-	}
-	names, _, ok, lerr := st.OrgObjects()
-	if lerr != nil || !ok {
-		return "", false
-	}
-	for _, n := range names {
-		if strings.EqualFold(n, q.From) {
-			return n, true
-		}
-	}
-	return "", false
 }
 
 // recordRow converts a live record to the soql.Row shape the printers use.

@@ -77,7 +77,7 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 			if err != nil {
 				return err
 			}
-			rs := &residentSource{txSource: src, res: opts.Resident, ver: ver}
+			rs := &residentSource{txSource: src, ctx: ctx, res: opts.Resident, ver: ver}
 			if o, ok := cat.Object(q.From); ok && len(q.FromPath) == 1 {
 				rs.root, rs.terms = o.Name, narrowTerms(q, o)
 			}

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
@@ -144,4 +147,148 @@ func TestResidentBound(t *testing.T) {
 	if recs, cells := res.Held(); recs != 0 || cells != 0 {
 		t.Fatalf("held %d records, %d fields beyond a bound of 100 fields", recs, cells)
 	}
+}
+
+// TestResidentKeepsUnchangedObjects: a write by another Store (as another
+// process would) that changes one object makes the next query re-read
+// that object only; the others' decoded records are kept. Results equal
+// the plain scan's at every step. A cache whose per-object generations
+// cannot be trusted (written by something that does not keep them, or
+// without them) drops everything, as before they existed.
+func TestResidentKeepsUnchangedObjects(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.db")
+	s, err := Open(path, Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact, "User": describeUser} {
+		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u1 := string(sfdc.NewID("005", "4S", 1))
+	a1 := string(sfdc.NewID("001", "4S", 1))
+	a2 := string(sfdc.NewID("001", "4S", 2))
+	c1 := string(sfdc.NewID("003", "4S", 1))
+	c2 := string(sfdc.NewID("003", "4S", 2))
+	put := func(st *Store, recs ...[2]string) {
+		t.Helper()
+		err := st.Update(func(w *Writer) error {
+			for _, r := range recs {
+				if _, err := w.PutRecord(r[0], []byte(r[1])); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	contact := func(id, last string) [2]string {
+		return [2]string{"Contact", string(rec("Contact", id, `,"LastName":"`+last+`","AccountId":"`+a1+`","IsDeleted":false`))}
+	}
+	put(s,
+		[2]string{"User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`))},
+		[2]string{"Account", string(rec("Account", a1, `,"Name":"Acme","AnnualRevenue":500,"OwnerId":"`+u1+`","IsDeleted":false`))},
+		[2]string{"Account", string(rec("Account", a2, `,"Name":"Globex","AnnualRevenue":1500,"OwnerId":"`+u1+`","IsDeleted":false`))},
+		contact(c1, "Ames"),
+	)
+	res := NewResident(s)
+	ctx := context.Background()
+	queries := []string{
+		"SELECT Name, AnnualRevenue FROM Account ORDER BY Name",
+		"SELECT LastName, AccountId FROM Contact ORDER BY LastName",
+		"SELECT Name FROM User",
+		"SELECT Name, (SELECT LastName FROM Contacts) FROM Account WHERE Id = '" + a1 + "'",
+	}
+	// check runs the queries and returns the objects the Resident decoded
+	// again for them.
+	check := func(step string) []string {
+		t.Helper()
+		res.mu.Lock()
+		before := map[string]*resTable{}
+		for o, tb := range res.tables {
+			before[o] = tb
+		}
+		res.mu.Unlock()
+		for _, q := range queries {
+			warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+			if err != nil {
+				t.Fatalf("%s: %s: %v", step, q, err)
+			}
+			plain, err := s.Query(ctx, q, QueryOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(warm, plain) {
+				t.Fatalf("%s: %s: warm and plain results differ:\n%s\n%s", step, q, flat(t, warm.Records), flat(t, plain.Records))
+			}
+		}
+		res.mu.Lock()
+		defer res.mu.Unlock()
+		var read []string
+		for o, tb := range res.tables {
+			if before[o] != tb {
+				read = append(read, o)
+			}
+		}
+		slices.Sort(read)
+		return read
+	}
+	want := func(step string, got []string, objects ...string) {
+		t.Helper()
+		if !slices.Equal(got, objects) {
+			t.Fatalf("%s: decoded %v again, want %v", step, got, objects)
+		}
+	}
+	want("first", check("first"), "Account", "Contact", "User")
+	want("unchanged", check("unchanged"))
+
+	other, err := Open(path, Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	put(other, contact(c1, "Zeta"), contact(c2, "Bell"))
+	want("a contact write", check("a contact write"), "Contact")
+	if got, err := s.Query(ctx, queries[1], QueryOptions{Resident: res}); err != nil || flat(t, got.Records) != `[{"AccountId":"`+a1+`","LastName":"Bell"},{"AccountId":"`+a1+`","LastName":"Zeta"}]` {
+		t.Fatalf("contacts after the write: %v %v", got, err)
+	}
+	err = other.Update(func(w *Writer) error {
+		_, err := w.DeleteRecord("Account", a2)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("an account deleted", check("an account deleted"), "Account")
+
+	// A write that does not record its objects (as an older lazyforce's
+	// would): the next query cannot tell what changed.
+	err = other.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Bucket([]byte("User")).Put([]byte(u1), rec("User", u1, `,"Name":"Rep Renamed","IsDeleted":false`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("an unrecorded write", check("an unrecorded write"), "Account", "Contact", "User")
+	if got, err := s.Query(ctx, queries[2], QueryOptions{Resident: res}); err != nil || flat(t, got.Records) != `[{"Name":"Rep Renamed"}]` {
+		t.Fatalf("users after the unrecorded write: %v %v", got, err)
+	}
+	// The next recording write starts the per-object generations afresh.
+	put(other, contact(c2, "Bellamy"))
+	want("the first recorded write after", check("the first recorded write after"), "Account", "Contact", "User")
+	put(other, contact(c2, "Bellows"))
+	want("a second one", check("a second one"), "Contact")
+
+	// A cache without per-object generations (from before they existed).
+	err = other.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketIndex).DeleteBucket(indexGen) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("generations gone", check("generations gone"), "Account", "Contact", "User")
+	want("generations gone, unchanged", check("generations gone, unchanged"))
 }

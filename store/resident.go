@@ -63,6 +63,7 @@ type Resident struct {
 	parents map[string]parentEntry
 	cells   int
 	loads   int // tables decoded and kept, ever
+	chunk   int // records per Warm transaction (0: resChunk)
 }
 
 // parentEntry is a Get answer.
@@ -498,7 +499,11 @@ func (r *Resident) warmStep(ctx context.Context, object string, need []string) (
 		if !sameObject(l.ver, v, object) {
 			return nil // prepare replaced it: the next step starts afresh
 		}
-		finished, err := l.step(ctx, src.bucket(object), resChunk)
+		chunk := r.chunk
+		if chunk <= 0 {
+			chunk = resChunk
+		}
+		finished, err := l.step(ctx, src.bucket(object), chunk)
 		if err != nil {
 			r.abandon(l)
 			return err

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -283,6 +284,15 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 	want("the first recorded write after", check("the first recorded write after"), "Account", "Contact", "User")
 	put(other, contact(c2, "Bellows"))
 	want("a second one", check("a second one"), "Contact")
+	// An unrecorded write followed by a recorded one before the next query.
+	err = other.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Bucket([]byte("User")).Put([]byte(u1), rec("User", u1, `,"Name":"Rep Again","IsDeleted":false`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(other, contact(c2, "Bellini"))
+	want("unrecorded then recorded", check("unrecorded then recorded"), "Account", "Contact", "User")
 
 	// A cache without per-object generations (from before they existed).
 	err = other.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketIndex).DeleteBucket(indexGen) })
@@ -291,4 +301,95 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 	}
 	want("generations gone", check("generations gone"), "Account", "Contact", "User")
 	want("generations gone, unchanged", check("generations gone, unchanged"))
+}
+
+// TestResidentContinuesWarm: a query needing an object that Warm has
+// partly decoded continues that decoding (it is decoded once), unless a
+// write changed the object meanwhile; results equal the plain scan's.
+func TestResidentContinuesWarm(t *testing.T) {
+	s := openTemp(t)
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact} {
+		if err := s.PutDescribe(obj, []byte(d), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	putAccounts := func(from, to int, revenue string) {
+		t.Helper()
+		err := s.Update(func(w *Writer) error {
+			for i := from; i < to; i++ {
+				id := string(sfdc.NewID("001", "4S", uint64(i+1)))
+				if _, err := w.PutRecord("Account", rec("Account", id, `,"Name":"A`+strconv.Itoa(i)+`","AnnualRevenue":`+revenue+`,"IsDeleted":false`)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	putAccounts(0, 20, "1")
+	ctx := context.Background()
+	q := "SELECT Name, AnnualRevenue FROM Account ORDER BY Name"
+	check := func(step string, res *Resident) {
+		t.Helper()
+		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := s.Query(ctx, q, QueryOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(warm, plain) {
+			t.Fatalf("%s: warm and plain results differ:\n%s\n%s", step, flat(t, warm.Records), flat(t, plain.Records))
+		}
+	}
+	need := []string{"Name", "AnnualRevenue"}
+	for _, tc := range []struct {
+		name    string
+		between func()
+	}{
+		{"nothing written", func() {}},
+		{"another object written", func() {
+			err := s.Update(func(w *Writer) error {
+				_, err := w.PutRecord("Contact", rec("Contact", string(sfdc.NewID("003", "4S", 1)), `,"LastName":"X","IsDeleted":false`))
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"the object written", func() { putAccounts(5, 25, "2") }},
+	} {
+		res := NewResident(s)
+		res.chunk = 7
+		done, err := res.warmStep(ctx, "Account", need)
+		if err != nil || done {
+			t.Fatalf("%s: the first Warm step: done %v, %v", tc.name, done, err)
+		}
+		res.mu.Lock()
+		l := res.loading["Account"]
+		res.mu.Unlock()
+		if l == nil || len(l.nt.recs) != 7 {
+			t.Fatalf("%s: no decoding of 7 records in progress after a Warm step: %+v", tc.name, l)
+		}
+		tc.between()
+		check(tc.name, res)
+		res.mu.Lock()
+		kept, loading := res.tables["Account"], len(res.loading)
+		res.mu.Unlock()
+		if loading != 0 || kept == nil || l.result == nil && tc.name != "the object written" {
+			t.Fatalf("%s: the query did not complete the decoding (%d in progress, table %v)", tc.name, loading, kept != nil)
+		}
+		if (kept == l.result) != (tc.name != "the object written") {
+			t.Fatalf("%s: the kept table is the continued decoding: %v", tc.name, kept == l.result)
+		}
+		if err := res.Warm(ctx, map[string][]string{"Account": need}); err != nil {
+			t.Fatal(err)
+		}
+		if n := res.Loads(); n != 1 {
+			t.Fatalf("%s: %d decodings, want 1", tc.name, n)
+		}
+	}
 }

@@ -811,6 +811,21 @@ type residentSource struct {
 	ver   version
 	root  string // the root object, whose scan is narrowed by terms
 	terms []narrowTerm
+	// children keeps, for this query (one version), the table and the
+	// reference index a child subquery reads, by object and field: a
+	// query with a subquery per row looks them up once.
+	children map[childKey]childTable
+	// refIndexed is whether the file has the lookup index (0: not read
+	// yet, 1: no, 2: yes).
+	refIndexed int8
+}
+
+type childKey struct{ object, field string }
+
+type childTable struct {
+	t    *resTable
+	refs map[string][]int32
+	need []string // the fields the table was asked for
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
@@ -855,31 +870,50 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 // txSource.Children yields (field equal to parentID, in Id order; through
 // the lookup index only values that are valid Ids), holding need.
 func (src *residentSource) ChildrenFields(object, field, parentID string, need []string, fn func(soql.Record) bool) error {
-	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, append(need[:len(need):len(need)], field))
-	var pos []int32
-	if ok && err == nil {
+	key := childKey{object, field}
+	ct, ok := src.children[key]
+	if !ok || !slices.Equal(ct.need, need) {
+		t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, append(need[:len(need):len(need)], field))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return src.txSource.Children(object, field, parentID, fn)
+		}
 		src.res.mu.Lock()
-		pos = t.refIndex(field)[parentID]
+		refs := t.refIndex(field)
 		src.res.mu.Unlock()
+		ct = childTable{t: t, refs: refs, need: slices.Clone(need)}
+		if src.children == nil {
+			src.children = map[childKey]childTable{}
+		}
+		src.children[key] = ct
 	}
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return src.txSource.Children(object, field, parentID, fn)
-	}
+	pos := ct.refs[parentID]
 	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c")) && len(parentID) == 18
-	if indexed && src.tx.Bucket(bucketIndex).Bucket(indexRef) != nil {
+	if indexed && src.hasRefIndex() {
 		if _, err := sfdc.ParseID(parentID); err != nil {
 			return nil
 		}
 	}
+	t := ct.t
 	for _, i := range pos {
 		if !fn(t.recs[i]) {
 			return nil
 		}
 	}
 	return nil
+}
+
+// hasRefIndex reports whether the file has the lookup index.
+func (src *residentSource) hasRefIndex() bool {
+	if src.refIndexed == 0 {
+		src.refIndexed = 1
+		if src.tx.Bucket(bucketIndex).Bucket(indexRef) != nil {
+			src.refIndexed = 2
+		}
+	}
+	return src.refIndexed == 2
 }
 
 // Get implements soql.Source, keeping what it read within the bound.

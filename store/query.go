@@ -232,7 +232,10 @@ func decodeFields(raw []byte, need []string) (soql.Record, error) {
 // wanted reports whether key is needed, and the record key to use for it
 // (the JSON key: describe casing). Id is always needed.
 func wanted(key []byte, need []string) (string, bool) {
-	if len(need) == 0 || string(key) == "Id" {
+	if string(key) == "Id" {
+		return "Id", true // not a new string per record
+	}
+	if len(need) == 0 {
 		return string(key), true
 	}
 	for _, n := range need {

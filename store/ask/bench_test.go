@@ -165,3 +165,46 @@ func BenchmarkAsk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAskFamilies answers the questions of the families named in
+// LAZYFORCE_BENCH_FAMILIES (comma-separated; default the three slowest)
+// on a warm engine, one after the other per iteration: for profiling them
+// (-cpuprofile, -memprofile, -benchmem) without the cold runs of
+// BenchmarkAsk. LAZYFORCE_BENCH_SCALE as for BenchmarkAsk.
+func BenchmarkAskFamilies(b *testing.B) {
+	ctx := context.Background()
+	scale := 10
+	if v, err := strconv.Atoi(os.Getenv("LAZYFORCE_BENCH_SCALE")); err == nil && v > 0 {
+		scale = v
+	}
+	families := "rank-groups,organise,breakdown"
+	if v := os.Getenv("LAZYFORCE_BENCH_FAMILIES"); v != "" {
+		families = v
+	}
+	st, _ := booktest.Demo(b, booktest.Options{Seed: demoSeed, Scale: scale, Now: func() time.Time { return benchNow }, Scope: syncer.DefaultScope()})
+	e, err := New(st, Options{Now: func() time.Time { return benchNow }, Resident: store.NewResident(st)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, bq := range benchQuestions {
+		if _, err := e.Ask(ctx, bq.q); err != nil {
+			b.Fatal(err)
+		}
+		if slices.Contains(strings.Split(families, ","), bq.family) {
+			qs = append(qs, bq.q)
+		}
+	}
+	if len(qs) == 0 {
+		b.Fatalf("no family in %q", families)
+	}
+	runtime.GC()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, q := range qs {
+			if _, err := e.Ask(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -916,6 +916,73 @@ func (src *residentSource) hasRefIndex() bool {
 	return src.refIndexed == 2
 }
 
+// WarmParents reads, as parent lookups (Get) would, every record of each of
+// objects (describe names), so that lookups into them (Owner.Name,
+// Account.Name) find them held; within the memory bound, resChunk records
+// per read transaction. It returns ctx's error when cancelled, leaving
+// what it read.
+func (r *Resident) WarmParents(ctx context.Context, objects []string) error {
+	cat, err := r.st.loadCatalog()
+	if err != nil {
+		return err
+	}
+	limit := r.MaxCells
+	if limit <= 0 {
+		limit = DefaultMaxCells
+	}
+	chunk := r.chunk
+	if chunk <= 0 {
+		chunk = resChunk
+	}
+	for _, object := range objects {
+		var last []byte
+		for done := false; !done; {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			err := r.st.view(func(tx *bolt.Tx) error {
+				v, err := r.versionOf(tx)
+				if err != nil {
+					return err
+				}
+				src := &residentSource{txSource: &txSource{tx: tx, cat: cat}, ctx: ctx, res: r, ver: v}
+				b := src.bucket(object)
+				if b == nil {
+					done = true
+					return nil
+				}
+				c := b.Cursor()
+				k, _ := c.First()
+				if last != nil {
+					if k, _ = c.Seek(last); k != nil && bytes.Equal(k, last) {
+						k, _ = c.Next()
+					}
+				}
+				for n := 0; k != nil; k, _ = c.Next() {
+					if n == chunk {
+						last = append(last[:0], k...)
+						return nil
+					}
+					n++
+					r.mu.Lock()
+					full := r.cells >= limit
+					r.mu.Unlock()
+					if full {
+						break
+					}
+					src.Get(string(k))
+				}
+				done = true
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("warm the resident %s parents: %w", object, err)
+			}
+		}
+	}
+	return nil
+}
+
 // Get implements soql.Source, keeping what it read within the bound.
 func (src *residentSource) Get(id string) (string, soql.Record, bool) {
 	r := src.res

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -392,4 +393,58 @@ func TestResidentContinuesWarm(t *testing.T) {
 			t.Fatalf("%s: %d decodings, want 1", tc.name, n)
 		}
 	}
+}
+
+// TestResidentWarmParents: WarmParents holds an object's records for
+// parent lookups; results equal the plain scan's, and a write to that
+// object drops them.
+func TestResidentWarmParents(t *testing.T) {
+	s := openTemp(t)
+	for obj, d := range map[string]string{"Account": describeAccount, "User": describeUser} {
+		if err := s.PutDescribe(obj, []byte(d), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u1 := string(sfdc.NewID("005", "4S", 1))
+	a1 := string(sfdc.NewID("001", "4S", 1))
+	put := func(object, raw string) {
+		t.Helper()
+		if err := s.Update(func(w *Writer) error { _, err := w.PutRecord(object, []byte(raw)); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`)))
+	put("Account", string(rec("Account", a1, `,"Name":"Acme","OwnerId":"`+u1+`","IsDeleted":false`)))
+	ctx := context.Background()
+	res := NewResident(s)
+	if err := res.WarmParents(ctx, []string{"User"}); err != nil {
+		t.Fatal(err)
+	}
+	held := func() bool {
+		res.mu.Lock()
+		defer res.mu.Unlock()
+		e, ok := res.parents[u1]
+		return ok && e.ok
+	}
+	if !held() {
+		t.Fatal("WarmParents did not hold the user")
+	}
+	check := func(want string) {
+		t.Helper()
+		q := "SELECT Name, Owner.Name FROM Account"
+		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := s.Query(ctx, q, QueryOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(warm, plain) || !strings.Contains(flat(t, warm.Records), want) {
+			t.Fatalf("warm %s, plain %s, want %s", flat(t, warm.Records), flat(t, plain.Records), want)
+		}
+	}
+	check("Rep One")
+	put("User", string(rec("User", u1, `,"Name":"Rep Renamed","IsDeleted":false`)))
+	check("Rep Renamed")
 }

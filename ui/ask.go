@@ -383,14 +383,17 @@ func (a *StoreAsk) engine() (*ask.Engine, error) {
 }
 
 // Warm builds the engine and decodes the records the question families
-// read (ask.ResidentFields) into the Resident, so that the first question
+// read (ask.ResidentFields, ask.ResidentParents) into the Resident, so that the first question
 // is answered warm. It stops when ctx is cancelled; a question asked
 // meanwhile continues what it needs rather than waiting for the rest.
 func (a *StoreAsk) Warm(ctx context.Context) error {
 	if _, err := a.engine(); err != nil {
 		return err
 	}
-	return a.res.Warm(ctx, ask.ResidentFields())
+	if err := a.res.Warm(ctx, ask.ResidentFields()); err != nil {
+		return err
+	}
+	return a.res.WarmParents(ctx, ask.ResidentParents())
 }
 
 // Ask implements Asker.

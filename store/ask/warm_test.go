@@ -22,6 +22,9 @@ func TestResidentFieldsCover(t *testing.T) {
 	if err := res.Warm(ctx, ResidentFields()); err != nil {
 		t.Fatal(err)
 	}
+	if err := res.WarmParents(ctx, ResidentParents()); err != nil {
+		t.Fatal(err)
+	}
 	warmed := res.Loads()
 	if warmed == 0 {
 		t.Fatal("Warm decoded nothing")
@@ -63,6 +66,9 @@ func TestResidentWarmCancelled(t *testing.T) {
 	cancel()
 	if err := res.Warm(ctx, ResidentFields()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Warm with a cancelled context = %v, want context.Canceled", err)
+	}
+	if err := res.WarmParents(ctx, ResidentParents()); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WarmParents with a cancelled context = %v, want context.Canceled", err)
 	}
 	plain, err := New(st, Options{Now: now})
 	if err != nil {
@@ -117,7 +123,11 @@ func TestResidentWarmWhileAsking(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		errs <- res.Warm(context.Background(), ResidentFields())
+		if err := res.Warm(context.Background(), ResidentFields()); err != nil {
+			errs <- err
+			return
+		}
+		errs <- res.WarmParents(context.Background(), ResidentParents())
 	}()
 	go func() {
 		defer wg.Done()

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -69,6 +71,9 @@ func liveDelta(old, raw []byte) int {
 // flushCounts writes the counts changed in this transaction. An object
 // without a stored count that had records before is counted in full once.
 func (w *Writer) flushCounts() error {
+	if err := w.flushGens(); err != nil {
+		return err
+	}
 	if len(w.counts) == 0 {
 		return nil
 	}
@@ -152,4 +157,90 @@ func (s *Store) LiveCount(object string) (int, error) {
 		return 0, fmt.Errorf("count %s: %w", object, err)
 	}
 	return n, nil
+}
+
+// Per-object data generations: the index sub-bucket "gen" maps an object's
+// lower-case name to the data generation (snapshot.go) of the last write
+// transaction that changed its records, so that a reader keeping decoded
+// records (Resident) drops only the objects a write changed. The objects a
+// transaction changed are those it counted (Writer.count: every put,
+// delete and drop of a record). Two more keys make the map trustworthy:
+//
+//   - genAt: the data generation after the last write that recorded its
+//     objects. When it is not the current data generation, some write
+//     since did not record them (an older lazyforce, Reset, any write
+//     outside Writer): the per-object generations say nothing and a reader
+//     falls back to the whole-cache data generation.
+//   - genBase: the data generation from which the map is complete. The
+//     first recording write after such an unrecorded one (or on a cache
+//     without the map) sets it to its own generation: whatever a reader
+//     kept from before is stale as a whole.
+var (
+	indexGen = []byte("gen")
+	genAt    = []byte("\x00at")
+	genBase  = []byte("\x00base")
+)
+
+// flushGens records the objects this transaction changed at the data
+// generation Update is about to advance to (before flushCounts forgets
+// them). Nothing when the transaction does not advance it.
+func (w *Writer) flushGens() error {
+	if !w.changed || w.tx.Bucket(bucketMeta) == nil {
+		return nil
+	}
+	cur := dataGen(w.tx)
+	var next [8]byte
+	binary.BigEndian.PutUint64(next[:], cur+1)
+	gb, err := w.idx.CreateBucketIfNotExists(indexGen)
+	if err != nil {
+		return fmt.Errorf("create object generations: %w", err)
+	}
+	at := gb.Get(genAt)
+	if len(at) != 8 || binary.BigEndian.Uint64(at) != cur || len(gb.Get(genBase)) != 8 {
+		if err := gb.Put(genBase, next[:]); err != nil {
+			return fmt.Errorf("write object generations: %w", err)
+		}
+	}
+	for object := range w.counts {
+		if err := gb.Put([]byte(strings.ToLower(object)), next[:]); err != nil {
+			return fmt.Errorf("write the generation of %s: %w", object, err)
+		}
+	}
+	if err := gb.Put(genAt, next[:]); err != nil {
+		return fmt.Errorf("write object generations: %w", err)
+	}
+	return nil
+}
+
+// objectGens is what a read transaction says about the per-object
+// generations: ok when they are trustworthy (see indexGen), then base and
+// each recorded object's generation (lower-case names).
+type objectGens struct {
+	ok   bool
+	base uint64
+	objs map[string]uint64
+}
+
+// readGens reads tx's per-object generations; gen is its data generation.
+func readGens(tx *bolt.Tx, gen uint64) objectGens {
+	idx := tx.Bucket(bucketIndex)
+	if idx == nil || gen == 0 {
+		return objectGens{}
+	}
+	gb := idx.Bucket(indexGen)
+	if gb == nil {
+		return objectGens{}
+	}
+	at, base := gb.Get(genAt), gb.Get(genBase)
+	if len(at) != 8 || len(base) != 8 || binary.BigEndian.Uint64(at) != gen {
+		return objectGens{}
+	}
+	g := objectGens{ok: true, base: binary.BigEndian.Uint64(base), objs: map[string]uint64{}}
+	c := gb.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) == 8 && !bytes.HasPrefix(k, []byte{0}) {
+			g.objs[string(k)] = binary.BigEndian.Uint64(v)
+		}
+	}
+	return g
 }

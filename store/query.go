@@ -77,7 +77,7 @@ func (s *Store) Query(ctx context.Context, text string, opts QueryOptions) (*soq
 			if err != nil {
 				return err
 			}
-			rs := &residentSource{txSource: src, res: opts.Resident, ver: ver}
+			rs := &residentSource{txSource: src, ctx: ctx, res: opts.Resident, ver: ver}
 			if o, ok := cat.Object(q.From); ok && len(q.FromPath) == 1 {
 				rs.root, rs.terms = o.Name, narrowTerms(q, o)
 			}
@@ -232,7 +232,10 @@ func decodeFields(raw []byte, need []string) (soql.Record, error) {
 // wanted reports whether key is needed, and the record key to use for it
 // (the JSON key: describe casing). Id is always needed.
 func wanted(key []byte, need []string) (string, bool) {
-	if len(need) == 0 || string(key) == "Id" {
+	if string(key) == "Id" {
+		return "Id", true // not a new string per record
+	}
+	if len(need) == 0 {
 		return string(key), true
 	}
 	for _, n := range need {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"math/bits"
 	"os"
@@ -26,8 +28,11 @@ import (
 // object's records are decoded again for the missing fields into new maps,
 // so that records already handed out are never changed), and, built on
 // first use, narrowing indexes (below). All of it is tagged with the cache
-// file and its data generation (see Snapshot) and dropped when either
-// changes: a write by this or another process is seen by the next query.
+// file and its data generation (see Snapshot). When they change, an
+// object's records are kept if the per-object generations (count.go) say
+// that no write since changed them, and dropped otherwise; a cache without
+// trustworthy per-object generations drops everything. A write by this or
+// another process is seen by the next query.
 //
 // Narrowing: a top-level AND term of the WHERE that an index answers
 // limits the root scan to the records that may match it, still in Id
@@ -37,7 +42,12 @@ import (
 // comparisons (=, <, <=, >, >=) of a date field with a date.
 //
 // Memory is bounded by MaxCells (records × fields held); an object that
-// would exceed it is scanned from the file as without a Resident.
+// would exceed it is scanned from the file as without a Resident. (Two
+// objects decoded at the same time may overshoot it by one of them.)
+//
+// Decoding an object happens outside the Resident's lock, once: a query
+// needing an object that another query or Warm is decoding continues
+// that decoding in its own transaction rather than starting over.
 //
 // A Resident is safe for concurrent use; it belongs to one Store.
 type Resident struct {
@@ -45,13 +55,15 @@ type Resident struct {
 	// MaxCells bounds the fields held over all objects (0: DefaultMaxCells).
 	MaxCells int
 
-	mu     sync.Mutex
-	file   os.FileInfo // the cache file the tables were read from
-	gen    uint64      // its data generation
-	tables map[string]*resTable
+	mu      sync.Mutex
+	ver     version              // what tables and parents are of
+	tables  map[string]*resTable // by describe name when the catalog knows it
+	loading map[string]*resLoad  // decodings in progress, by the same name
 	// parents holds the records Get returned (whole, as Get decodes them).
 	parents map[string]parentEntry
 	cells   int
+	loads   int // tables decoded and kept, ever
+	chunk   int // records per Warm transaction (0: resChunk)
 }
 
 // parentEntry is a Get answer.
@@ -68,7 +80,7 @@ const DefaultMaxCells = 16 << 20
 // NewResident returns an empty Resident over st: nothing is read until a
 // query uses it.
 func NewResident(st *Store) *Resident {
-	return &Resident{st: st, tables: map[string]*resTable{}, parents: map[string]parentEntry{}}
+	return &Resident{st: st, tables: map[string]*resTable{}, loading: map[string]*resLoad{}, parents: map[string]parentEntry{}}
 }
 
 // resTable is one object's resident records. It is never changed once
@@ -103,11 +115,12 @@ type dateIndex struct {
 	odd  []int32
 }
 
-// version identifies the data a transaction reads: the cache file and its
-// data generation.
+// version identifies the data a transaction reads: the cache file, its
+// data generation and its per-object generations.
 type version struct {
 	file os.FileInfo
 	gen  uint64
+	objs objectGens
 }
 
 // versionOf returns tx's version.
@@ -118,27 +131,97 @@ func (r *Resident) versionOf(tx *bolt.Tx) (version, error) {
 	if err != nil {
 		return version{}, fmt.Errorf("resident records: %w", err)
 	}
-	return version{file: fi, gen: dataGen(tx)}, nil
+	gen := dataGen(tx)
+	return version{file: fi, gen: gen, objs: readGens(tx, gen)}, nil
 }
 
-// sync drops what the Resident holds unless it is of version v (under
-// r.mu). A cache without a data generation (0) is never reused.
+// sameObject reports whether object's records are the same at a and b: the
+// same file and data generation, or per-object generations complete from
+// the same base at both that give object the same generation. A cache
+// without a data generation (0) is never reused.
+func sameObject(a, b version, object string) bool {
+	if a.file == nil || b.file == nil || a.gen == 0 || b.gen == 0 || !os.SameFile(a.file, b.file) {
+		return false
+	}
+	if a.gen == b.gen {
+		return true
+	}
+	l := strings.ToLower(object)
+	return a.objs.ok && b.objs.ok && a.objs.base == b.objs.base && a.objs.objs[l] == b.objs.objs[l]
+}
+
+// sync makes the Resident hold only what is of version v: it drops the
+// objects whose records differ, and the parents of those objects and
+// every parent that was not found (under r.mu).
 func (r *Resident) sync(v version) {
-	if r.file != nil && os.SameFile(r.file, v.file) && r.gen == v.gen && v.gen != 0 {
+	if r.ver.file != nil && r.ver.gen == v.gen && v.gen != 0 && os.SameFile(r.ver.file, v.file) {
 		return
 	}
-	r.file, r.gen, r.tables, r.parents, r.cells = v.file, v.gen, map[string]*resTable{}, map[string]parentEntry{}, 0
+	for object, t := range r.tables {
+		if !sameObject(r.ver, v, object) {
+			r.cells -= len(t.recs) * len(t.cols)
+			delete(r.tables, object)
+		}
+	}
+	for id, e := range r.parents {
+		if !e.ok || !sameObject(r.ver, v, e.object) {
+			r.cells -= len(e.rec) + 1
+			delete(r.parents, id)
+		}
+	}
+	r.ver = v
 }
 
-// table returns object's records holding at least the fields in need,
-// reading them from src when they are missing; ok is false when they
-// would exceed the memory bound (under r.mu).
-func (r *Resident) table(src *txSource, object string, need []string) (*resTable, bool, error) {
+// resLoad is the decoding of one object's records (the missing fields of
+// base, or all needed fields when base is nil) at version ver. Whoever
+// holds mu continues it, in any transaction of a version where the
+// object's records are the same; result is set once it is complete.
+type resLoad struct {
+	ver     version
+	object  string
+	base    *resTable
+	missing []string // as named in need (decodeFields matches any case)
+	cols    map[string]bool
+	n       int // records expected, for interning
+
+	mu      sync.Mutex
+	nt      *resTable
+	interns map[string]map[string]any
+	last    []byte // the last key decoded
+	result  *resTable
+	failed  bool // a record could not be decoded: not to be continued
+}
+
+// covers reports whether l decodes every field of need.
+func (l *resLoad) covers(need []string) bool {
+	for _, n := range need {
+		if !l.cols[strings.ToLower(n)] {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical returns the name object's table is kept under.
+func canonical(src *txSource, object string) string {
+	if o, ok := src.cat.Object(object); ok {
+		return o.Name
+	}
+	return object
+}
+
+// prepare returns object's table if it holds need, else the decoding to
+// run (started by another caller, or new), or neither when the fields
+// would exceed the memory bound (under r.mu, synced to v).
+func (r *Resident) prepare(src *txSource, v version, object string, need []string) (*resTable, *resLoad) {
 	t := r.tables[object]
 	if t != nil && t.has(need) {
-		return t, true, nil
+		return t, nil
 	}
-	var missing []string // as named in need (decodeFields matches any case)
+	if l := r.loading[object]; l != nil && l.covers(need) && sameObject(l.ver, v, object) && l.base == t {
+		return nil, l
+	}
+	var missing []string
 	seen := map[string]bool{}
 	for _, n := range append([]string{"Id", "IsDeleted"}, need...) {
 		l := strings.ToLower(n)
@@ -147,12 +230,9 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 			missing = append(missing, n)
 		}
 	}
-	if len(missing) == 0 {
-		return t, true, nil
-	}
 	b := src.bucket(object)
 	if b == nil {
-		return nil, false, nil
+		return nil, nil
 	}
 	limit := r.MaxCells
 	if limit <= 0 {
@@ -160,11 +240,9 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 	}
 	n := b.Stats().KeyN
 	old := 0
-	if t != nil {
-		old = len(t.recs) * len(t.cols)
-	}
 	cols := map[string]bool{}
 	if t != nil {
+		old = len(t.recs) * len(t.cols)
 		for c := range t.cols {
 			cols[c] = true
 		}
@@ -173,47 +251,97 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 		cols[strings.ToLower(c)] = true
 	}
 	if r.cells-old+n*len(cols) > limit {
+		return nil, nil
+	}
+	l := &resLoad{ver: v, object: object, base: t, missing: missing, cols: cols, n: n,
+		nt: &resTable{recs: make([]soql.Record, 0, n), cols: cols}, interns: map[string]map[string]any{}}
+	r.loading[object] = l
+	return nil, l
+}
+
+// table returns object's records holding at least the fields in need,
+// decoding them from src (a transaction of version v) when they are
+// missing; ok is false when they would exceed the memory bound.
+func (r *Resident) table(ctx context.Context, src *txSource, v version, object string, need []string) (*resTable, bool, error) {
+	r.mu.Lock()
+	r.sync(v)
+	object = canonical(src, object)
+	t, l := r.prepare(src, v, object, need)
+	r.mu.Unlock()
+	if t != nil {
+		return t, true, nil
+	}
+	if l == nil {
 		return nil, false, nil
 	}
-	nt := &resTable{recs: make([]soql.Record, 0, n), cols: cols}
-	// Repeated text (owners, accounts, dates, picklist values) is held
-	// once: a column's values are shared while at most half of them are
-	// distinct.
-	interns := map[string]map[string]any{}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.result != nil {
+		return l.result, true, nil
+	}
+	if _, err := l.step(ctx, src.bucket(object), 0); err != nil {
+		r.abandon(l)
+		return nil, false, err
+	}
+	return r.publish(l), true, nil
+}
+
+// resChunk is how many records Warm decodes per read transaction, so that
+// a writer waits for it at most about as long as for one query.
+const resChunk = 16384
+
+// step decodes up to max records (0: all) of b after l.last (under l.mu);
+// done reports that the object's records are all decoded.
+func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool, err error) {
+	if b == nil {
+		l.failed = true
+		return false, fmt.Errorf("resident %s: the records are gone", l.object)
+	}
+	if l.failed {
+		return false, fmt.Errorf("resident %s: an earlier decoding failed", l.object)
+	}
 	c := b.Cursor()
-	i := 0
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		add, err := decodeFields(v, missing)
+	var k, v []byte
+	if l.last == nil {
+		k, v = c.First()
+	} else if k, v = c.Seek(l.last); k != nil && bytes.Equal(k, l.last) {
+		k, v = c.Next()
+	}
+	nt, base := l.nt, l.base
+	i := len(nt.recs)
+	var prev []byte // the last key decoded in this step
+	// stop keeps where the step stopped, so another caller continues from
+	// there.
+	stop := func() {
+		if prev != nil {
+			l.last = append(l.last[:0], prev...) // the key is the file's
+		}
+	}
+	for read := 0; k != nil; k, v = c.Next() {
+		if read%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				stop()
+				return false, err
+			}
+		}
+		if max > 0 && read == max {
+			stop()
+			return false, nil
+		}
+		read++
+		add, err := decodeFields(v, l.missing)
 		if err != nil {
-			return nil, false, fmt.Errorf("cached %s %s: %w", object, k, err)
+			l.failed = true
+			return false, fmt.Errorf("cached %s %s: %w", l.object, k, err)
 		}
-		for f, x := range add {
-			s, ok := x.(string)
-			if !ok || f == "Id" {
-				continue
+		l.intern(add)
+		if base != nil {
+			if i >= len(base.recs) {
+				l.failed = true
+				return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 			}
-			in, ok := interns[f]
-			if !ok {
-				in = map[string]any{}
-				interns[f] = in
-			}
-			if in == nil {
-				continue
-			}
-			if y, ok := in[s]; ok {
-				add[f] = y
-			} else if len(in) < n/2+16 {
-				in[s] = x
-			} else {
-				interns[f] = nil // mostly distinct: not worth it
-			}
-		}
-		if t != nil {
-			if i >= len(t.recs) {
-				return nil, false, fmt.Errorf("resident %s: records changed within a generation", object)
-			}
-			rec := make(soql.Record, len(t.recs[i])+len(add))
-			for f, x := range t.recs[i] {
+			rec := make(soql.Record, len(base.recs[i])+len(add))
+			for f, x := range base.recs[i] {
 				rec[f] = x
 			}
 			for f, x := range add {
@@ -222,19 +350,171 @@ func (r *Resident) table(src *txSource, object string, need []string) (*resTable
 			add = rec
 		}
 		nt.recs = append(nt.recs, add)
+		prev = k
 		i++
 	}
-	if t != nil && i != len(t.recs) {
-		return nil, false, fmt.Errorf("resident %s: records changed within a generation", object)
+	if base != nil && i != len(base.recs) {
+		l.failed = true
+		return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 	}
-	if t != nil {
+	return true, nil
+}
+
+// intern shares repeated text (owners, accounts, dates, picklist values):
+// a column's values are held once while at most half of them are
+// distinct.
+func (l *resLoad) intern(add soql.Record) {
+	for f, x := range add {
+		s, ok := x.(string)
+		if !ok || f == "Id" {
+			continue
+		}
+		in, ok := l.interns[f]
+		if !ok {
+			in = map[string]any{}
+			l.interns[f] = in
+		}
+		if in == nil {
+			continue
+		}
+		if y, ok := in[s]; ok {
+			add[f] = y
+		} else if len(in) < l.n/2+16 {
+			in[s] = x
+		} else {
+			l.interns[f] = nil // mostly distinct: not worth it
+		}
+	}
+}
+
+// publish completes l (under l.mu): its table is kept when the Resident
+// is still of a version with the same records and holds nothing better.
+// It returns the table to read.
+func (r *Resident) publish(l *resLoad) *resTable {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	nt := l.nt
+	l.nt, l.interns = nil, nil
+	if l.base != nil {
 		// The indexes hold positions and values, which a new field does
 		// not change.
-		nt.ids, nt.bools, nt.dates, nt.refs = t.ids, t.bools, t.dates, t.refs
+		nt.ids, nt.bools, nt.dates, nt.refs = l.base.ids, l.base.bools, l.base.dates, l.base.refs
 	}
-	r.cells += len(nt.recs)*len(cols) - old
-	r.tables[object] = nt
-	return nt, true, nil
+	l.result = nt
+	if r.loading[l.object] == l {
+		delete(r.loading, l.object)
+	}
+	if !sameObject(r.ver, l.ver, l.object) {
+		return nt // of another version than the Resident's now: this query's only
+	}
+	old := 0
+	if cur := r.tables[l.object]; cur != nil {
+		if cur != l.base && cur.holdsCols(nt.cols) {
+			l.result = cur
+			return cur
+		}
+		old = len(cur.recs) * len(cur.cols)
+	}
+	r.cells += len(nt.recs)*len(nt.cols) - old
+	r.tables[l.object] = nt
+	r.loads++
+	return nt
+}
+
+// abandon forgets l after an error (under l.mu).
+func (r *Resident) abandon(l *resLoad) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.loading[l.object] == l {
+		delete(r.loading, l.object)
+	}
+}
+
+// holdsCols reports whether t holds every field of cols (under r.mu).
+func (t *resTable) holdsCols(cols map[string]bool) bool {
+	for c := range cols {
+		if !t.cols[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// Warm decodes the records of each object of need (describe names) with
+// at least the named fields, as the queries that need them would, so that
+// they find them decoded. It reads resChunk records per read transaction,
+// so a write waits for it no longer than for a query; a write that changes
+// an object being decoded restarts that object at the new version. A query
+// needing an object Warm is decoding continues the decoding itself. It
+// returns ctx's error when cancelled, leaving what it completed.
+func (r *Resident) Warm(ctx context.Context, need map[string][]string) error {
+	objects := make([]string, 0, len(need))
+	for o := range need {
+		objects = append(objects, o)
+	}
+	slices.Sort(objects)
+	for _, object := range objects {
+		for done := false; !done; {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var err error
+			done, err = r.warmStep(ctx, object, need[object])
+			if err != nil {
+				return fmt.Errorf("warm the resident %s records: %w", object, err)
+			}
+		}
+	}
+	return nil
+}
+
+// warmStep decodes one chunk of object's records in one read transaction;
+// done reports that they are all held (or cannot be).
+func (r *Resident) warmStep(ctx context.Context, object string, need []string) (done bool, err error) {
+	cat, err := r.st.loadCatalog()
+	if err != nil {
+		return false, err
+	}
+	err = r.st.view(func(tx *bolt.Tx) error {
+		v, err := r.versionOf(tx)
+		if err != nil {
+			return err
+		}
+		src := &txSource{tx: tx, cat: cat}
+		r.mu.Lock()
+		r.sync(v)
+		object = canonical(src, object)
+		t, l := r.prepare(src, v, object, need)
+		r.mu.Unlock()
+		if t != nil || l == nil {
+			done = true
+			return nil
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.result != nil {
+			done = true
+			return nil
+		}
+		if !sameObject(l.ver, v, object) {
+			return nil // prepare replaced it: the next step starts afresh
+		}
+		chunk := r.chunk
+		if chunk <= 0 {
+			chunk = resChunk
+		}
+		finished, err := l.step(ctx, src.bucket(object), chunk)
+		if err != nil {
+			r.abandon(l)
+			return err
+		}
+		if finished {
+			r.publish(l)
+			done = true
+		}
+		return nil
+	})
+	return done, err
 }
 
 // has reports whether t holds every field of need (under r.mu).
@@ -526,24 +806,39 @@ func (t *resTable) narrow(terms []narrowTerm) bitset {
 // memory (the root object's scan narrowed by the WHERE's indexed terms).
 type residentSource struct {
 	*txSource
+	ctx   context.Context
 	res   *Resident
 	ver   version
 	root  string // the root object, whose scan is narrowed by terms
 	terms []narrowTerm
+	// children keeps, for this query (one version), the table and the
+	// reference index a child subquery reads, by object and field: a
+	// query with a subquery per row looks them up once.
+	children map[childKey]childTable
+	// refIndexed is whether the file has the lookup index (0: not read
+	// yet, 1: no, 2: yes).
+	refIndexed int8
+}
+
+type childKey struct{ object, field string }
+
+type childTable struct {
+	t    *resTable
+	refs map[string][]int32
+	need []string // the fields the table was asked for
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
 
 // Scan implements soql.Source.
 func (src *residentSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
-	src.res.mu.Lock()
-	src.res.sync(src.ver)
-	t, ok, err := src.res.table(src.txSource, object, need)
+	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)
 	var only bitset
 	if ok && err == nil && object == src.root {
+		src.res.mu.Lock()
 		only = t.narrow(src.terms)
+		src.res.mu.Unlock()
 	}
-	src.res.mu.Unlock()
 	if err != nil {
 		return err
 	}
@@ -575,29 +870,114 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 // txSource.Children yields (field equal to parentID, in Id order; through
 // the lookup index only values that are valid Ids), holding need.
 func (src *residentSource) ChildrenFields(object, field, parentID string, need []string, fn func(soql.Record) bool) error {
-	src.res.mu.Lock()
-	src.res.sync(src.ver)
-	t, ok, err := src.res.table(src.txSource, object, append(need[:len(need):len(need)], field))
-	var pos []int32
-	if ok && err == nil {
-		pos = t.refIndex(field)[parentID]
+	key := childKey{object, field}
+	ct, ok := src.children[key]
+	if !ok || !slices.Equal(ct.need, need) {
+		t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, append(need[:len(need):len(need)], field))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return src.txSource.Children(object, field, parentID, fn)
+		}
+		src.res.mu.Lock()
+		refs := t.refIndex(field)
+		src.res.mu.Unlock()
+		ct = childTable{t: t, refs: refs, need: slices.Clone(need)}
+		if src.children == nil {
+			src.children = map[childKey]childTable{}
+		}
+		src.children[key] = ct
 	}
-	src.res.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return src.txSource.Children(object, field, parentID, fn)
-	}
+	pos := ct.refs[parentID]
 	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c")) && len(parentID) == 18
-	if indexed && src.tx.Bucket(bucketIndex).Bucket(indexRef) != nil {
+	if indexed && src.hasRefIndex() {
 		if _, err := sfdc.ParseID(parentID); err != nil {
 			return nil
 		}
 	}
+	t := ct.t
 	for _, i := range pos {
 		if !fn(t.recs[i]) {
 			return nil
+		}
+	}
+	return nil
+}
+
+// hasRefIndex reports whether the file has the lookup index.
+func (src *residentSource) hasRefIndex() bool {
+	if src.refIndexed == 0 {
+		src.refIndexed = 1
+		if src.tx.Bucket(bucketIndex).Bucket(indexRef) != nil {
+			src.refIndexed = 2
+		}
+	}
+	return src.refIndexed == 2
+}
+
+// WarmParents reads, as parent lookups (Get) would, every record of each of
+// objects (describe names), so that lookups into them (Owner.Name,
+// Account.Name) find them held; within the memory bound, resChunk records
+// per read transaction. It returns ctx's error when cancelled, leaving
+// what it read.
+func (r *Resident) WarmParents(ctx context.Context, objects []string) error {
+	cat, err := r.st.loadCatalog()
+	if err != nil {
+		return err
+	}
+	limit := r.MaxCells
+	if limit <= 0 {
+		limit = DefaultMaxCells
+	}
+	chunk := r.chunk
+	if chunk <= 0 {
+		chunk = resChunk
+	}
+	for _, object := range objects {
+		var last []byte
+		for done := false; !done; {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			err := r.st.view(func(tx *bolt.Tx) error {
+				v, err := r.versionOf(tx)
+				if err != nil {
+					return err
+				}
+				src := &residentSource{txSource: &txSource{tx: tx, cat: cat}, ctx: ctx, res: r, ver: v}
+				b := src.bucket(object)
+				if b == nil {
+					done = true
+					return nil
+				}
+				c := b.Cursor()
+				k, _ := c.First()
+				if last != nil {
+					if k, _ = c.Seek(last); k != nil && bytes.Equal(k, last) {
+						k, _ = c.Next()
+					}
+				}
+				for n := 0; k != nil; k, _ = c.Next() {
+					if n == chunk {
+						last = append(last[:0], k...)
+						return nil
+					}
+					n++
+					r.mu.Lock()
+					full := r.cells >= limit
+					r.mu.Unlock()
+					if full {
+						break
+					}
+					src.Get(string(k))
+				}
+				done = true
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("warm the resident %s parents: %w", object, err)
+			}
 		}
 	}
 	return nil
@@ -622,6 +1002,14 @@ func (src *residentSource) Get(id string) (string, soql.Record, bool) {
 		r.cells += len(rec) + 1
 	}
 	return obj, rec, ok
+}
+
+// Loads returns how many times the Resident has decoded an object's records
+// (or added fields to them) and kept them.
+func (r *Resident) Loads() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.loads
 }
 
 // Held returns how many records and fields the Resident holds now.

@@ -5,8 +5,13 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
@@ -144,4 +149,302 @@ func TestResidentBound(t *testing.T) {
 	if recs, cells := res.Held(); recs != 0 || cells != 0 {
 		t.Fatalf("held %d records, %d fields beyond a bound of 100 fields", recs, cells)
 	}
+}
+
+// TestResidentKeepsUnchangedObjects: a write by another Store (as another
+// process would) that changes one object makes the next query re-read
+// that object only; the others' decoded records are kept. Results equal
+// the plain scan's at every step. A cache whose per-object generations
+// cannot be trusted (written by something that does not keep them, or
+// without them) drops everything, as before they existed.
+func TestResidentKeepsUnchangedObjects(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.db")
+	s, err := Open(path, Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now()
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact, "User": describeUser} {
+		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u1 := string(sfdc.NewID("005", "4S", 1))
+	a1 := string(sfdc.NewID("001", "4S", 1))
+	a2 := string(sfdc.NewID("001", "4S", 2))
+	c1 := string(sfdc.NewID("003", "4S", 1))
+	c2 := string(sfdc.NewID("003", "4S", 2))
+	put := func(st *Store, recs ...[2]string) {
+		t.Helper()
+		err := st.Update(func(w *Writer) error {
+			for _, r := range recs {
+				if _, err := w.PutRecord(r[0], []byte(r[1])); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	contact := func(id, last string) [2]string {
+		return [2]string{"Contact", string(rec("Contact", id, `,"LastName":"`+last+`","AccountId":"`+a1+`","IsDeleted":false`))}
+	}
+	put(s,
+		[2]string{"User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`))},
+		[2]string{"Account", string(rec("Account", a1, `,"Name":"Acme","AnnualRevenue":500,"OwnerId":"`+u1+`","IsDeleted":false`))},
+		[2]string{"Account", string(rec("Account", a2, `,"Name":"Globex","AnnualRevenue":1500,"OwnerId":"`+u1+`","IsDeleted":false`))},
+		contact(c1, "Ames"),
+	)
+	res := NewResident(s)
+	ctx := context.Background()
+	queries := []string{
+		"SELECT Name, AnnualRevenue FROM Account ORDER BY Name",
+		"SELECT LastName, AccountId FROM Contact ORDER BY LastName",
+		"SELECT Name FROM User",
+		"SELECT Name, (SELECT LastName FROM Contacts) FROM Account WHERE Id = '" + a1 + "'",
+	}
+	// check runs the queries and returns the objects the Resident decoded
+	// again for them.
+	check := func(step string) []string {
+		t.Helper()
+		res.mu.Lock()
+		before := map[string]*resTable{}
+		for o, tb := range res.tables {
+			before[o] = tb
+		}
+		res.mu.Unlock()
+		for _, q := range queries {
+			warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+			if err != nil {
+				t.Fatalf("%s: %s: %v", step, q, err)
+			}
+			plain, err := s.Query(ctx, q, QueryOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(warm, plain) {
+				t.Fatalf("%s: %s: warm and plain results differ:\n%s\n%s", step, q, flat(t, warm.Records), flat(t, plain.Records))
+			}
+		}
+		res.mu.Lock()
+		defer res.mu.Unlock()
+		var read []string
+		for o, tb := range res.tables {
+			if before[o] != tb {
+				read = append(read, o)
+			}
+		}
+		slices.Sort(read)
+		return read
+	}
+	want := func(step string, got []string, objects ...string) {
+		t.Helper()
+		if !slices.Equal(got, objects) {
+			t.Fatalf("%s: decoded %v again, want %v", step, got, objects)
+		}
+	}
+	want("first", check("first"), "Account", "Contact", "User")
+	want("unchanged", check("unchanged"))
+
+	other, err := Open(path, Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	put(other, contact(c1, "Zeta"), contact(c2, "Bell"))
+	want("a contact write", check("a contact write"), "Contact")
+	if got, err := s.Query(ctx, queries[1], QueryOptions{Resident: res}); err != nil || flat(t, got.Records) != `[{"AccountId":"`+a1+`","LastName":"Bell"},{"AccountId":"`+a1+`","LastName":"Zeta"}]` {
+		t.Fatalf("contacts after the write: %v %v", got, err)
+	}
+	err = other.Update(func(w *Writer) error {
+		_, err := w.DeleteRecord("Account", a2)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("an account deleted", check("an account deleted"), "Account")
+
+	// A write that does not record its objects (as an older lazyforce's
+	// would): the next query cannot tell what changed.
+	err = other.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Bucket([]byte("User")).Put([]byte(u1), rec("User", u1, `,"Name":"Rep Renamed","IsDeleted":false`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("an unrecorded write", check("an unrecorded write"), "Account", "Contact", "User")
+	if got, err := s.Query(ctx, queries[2], QueryOptions{Resident: res}); err != nil || flat(t, got.Records) != `[{"Name":"Rep Renamed"}]` {
+		t.Fatalf("users after the unrecorded write: %v %v", got, err)
+	}
+	// The next recording write starts the per-object generations afresh.
+	put(other, contact(c2, "Bellamy"))
+	want("the first recorded write after", check("the first recorded write after"), "Account", "Contact", "User")
+	put(other, contact(c2, "Bellows"))
+	want("a second one", check("a second one"), "Contact")
+	// An unrecorded write followed by a recorded one before the next query.
+	err = other.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Bucket([]byte("User")).Put([]byte(u1), rec("User", u1, `,"Name":"Rep Again","IsDeleted":false`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(other, contact(c2, "Bellini"))
+	want("unrecorded then recorded", check("unrecorded then recorded"), "Account", "Contact", "User")
+
+	// A cache without per-object generations (from before they existed).
+	err = other.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketIndex).DeleteBucket(indexGen) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want("generations gone", check("generations gone"), "Account", "Contact", "User")
+	want("generations gone, unchanged", check("generations gone, unchanged"))
+}
+
+// TestResidentContinuesWarm: a query needing an object that Warm has
+// partly decoded continues that decoding (it is decoded once), unless a
+// write changed the object meanwhile; results equal the plain scan's.
+func TestResidentContinuesWarm(t *testing.T) {
+	s := openTemp(t)
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact} {
+		if err := s.PutDescribe(obj, []byte(d), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	putAccounts := func(from, to int, revenue string) {
+		t.Helper()
+		err := s.Update(func(w *Writer) error {
+			for i := from; i < to; i++ {
+				id := string(sfdc.NewID("001", "4S", uint64(i+1)))
+				if _, err := w.PutRecord("Account", rec("Account", id, `,"Name":"A`+strconv.Itoa(i)+`","AnnualRevenue":`+revenue+`,"IsDeleted":false`)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	putAccounts(0, 20, "1")
+	ctx := context.Background()
+	q := "SELECT Name, AnnualRevenue FROM Account ORDER BY Name"
+	check := func(step string, res *Resident) {
+		t.Helper()
+		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := s.Query(ctx, q, QueryOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(warm, plain) {
+			t.Fatalf("%s: warm and plain results differ:\n%s\n%s", step, flat(t, warm.Records), flat(t, plain.Records))
+		}
+	}
+	need := []string{"Name", "AnnualRevenue"}
+	for _, tc := range []struct {
+		name    string
+		between func()
+	}{
+		{"nothing written", func() {}},
+		{"another object written", func() {
+			err := s.Update(func(w *Writer) error {
+				_, err := w.PutRecord("Contact", rec("Contact", string(sfdc.NewID("003", "4S", 1)), `,"LastName":"X","IsDeleted":false`))
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"the object written", func() { putAccounts(5, 25, "2") }},
+	} {
+		res := NewResident(s)
+		res.chunk = 7
+		done, err := res.warmStep(ctx, "Account", need)
+		if err != nil || done {
+			t.Fatalf("%s: the first Warm step: done %v, %v", tc.name, done, err)
+		}
+		res.mu.Lock()
+		l := res.loading["Account"]
+		res.mu.Unlock()
+		if l == nil || len(l.nt.recs) != 7 {
+			t.Fatalf("%s: no decoding of 7 records in progress after a Warm step: %+v", tc.name, l)
+		}
+		tc.between()
+		check(tc.name, res)
+		res.mu.Lock()
+		kept, loading := res.tables["Account"], len(res.loading)
+		res.mu.Unlock()
+		if loading != 0 || kept == nil || l.result == nil && tc.name != "the object written" {
+			t.Fatalf("%s: the query did not complete the decoding (%d in progress, table %v)", tc.name, loading, kept != nil)
+		}
+		if (kept == l.result) != (tc.name != "the object written") {
+			t.Fatalf("%s: the kept table is the continued decoding: %v", tc.name, kept == l.result)
+		}
+		if err := res.Warm(ctx, map[string][]string{"Account": need}); err != nil {
+			t.Fatal(err)
+		}
+		if n := res.Loads(); n != 1 {
+			t.Fatalf("%s: %d decodings, want 1", tc.name, n)
+		}
+	}
+}
+
+// TestResidentWarmParents: WarmParents holds an object's records for
+// parent lookups; results equal the plain scan's, and a write to that
+// object drops them.
+func TestResidentWarmParents(t *testing.T) {
+	s := openTemp(t)
+	for obj, d := range map[string]string{"Account": describeAccount, "User": describeUser} {
+		if err := s.PutDescribe(obj, []byte(d), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u1 := string(sfdc.NewID("005", "4S", 1))
+	a1 := string(sfdc.NewID("001", "4S", 1))
+	put := func(object, raw string) {
+		t.Helper()
+		if err := s.Update(func(w *Writer) error { _, err := w.PutRecord(object, []byte(raw)); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`)))
+	put("Account", string(rec("Account", a1, `,"Name":"Acme","OwnerId":"`+u1+`","IsDeleted":false`)))
+	ctx := context.Background()
+	res := NewResident(s)
+	if err := res.WarmParents(ctx, []string{"User"}); err != nil {
+		t.Fatal(err)
+	}
+	held := func() bool {
+		res.mu.Lock()
+		defer res.mu.Unlock()
+		e, ok := res.parents[u1]
+		return ok && e.ok
+	}
+	if !held() {
+		t.Fatal("WarmParents did not hold the user")
+	}
+	check := func(want string) {
+		t.Helper()
+		q := "SELECT Name, Owner.Name FROM Account"
+		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := s.Query(ctx, q, QueryOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(warm, plain) || !strings.Contains(flat(t, warm.Records), want) {
+			t.Fatalf("warm %s, plain %s, want %s", flat(t, warm.Records), flat(t, plain.Records), want)
+		}
+	}
+	check("Rep One")
+	put("User", string(rec("User", u1, `,"Name":"Rep Renamed","IsDeleted":false`)))
+	check("Rep Renamed")
 }

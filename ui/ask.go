@@ -31,10 +31,64 @@ type askExportedMsg struct {
 	err  error
 }
 
+// askWarmer is an Asker that can prepare, ahead of the first question,
+// what answering costs the first time (StoreAsk: the engine and the
+// records the question families read).
+type askWarmer interface {
+	Warm(ctx context.Context) error
+}
+
+// askWarmState is the Ask warm-up's progress in the model.
+type askWarmState struct {
+	running bool   // a warm-up command is running
+	done    bool   // one has finished
+	gen     uint64 // the cache generation the model knew when it started
+}
+
+// askWarmedMsg ends a warm-up started at the cache generation gen.
+type askWarmedMsg struct {
+	gen uint64
+	err error
+}
+
+// warmAsk starts warming the Asker when the Ask pane is shown and no
+// warm-up has run since the cache was last read with other data (or at
+// all): in a command, under the app's context, so that the rep's first
+// question finds the records decoded. A question asked meanwhile is not
+// held up by it beyond the decoding it needs itself (store.Resident.Warm).
+func (m *Model) warmAsk() tea.Cmd {
+	w, ok := m.deps.Ask.(askWarmer)
+	if !ok || m.quitting || m.askWarm.running || m.focused().shown() != views.Pane(m.ask) {
+		return nil
+	}
+	if m.askWarm.done && (!m.genKnown || m.askWarm.gen == m.gen) {
+		return nil
+	}
+	m.askWarm.running = true
+	gen, ctx := m.gen, m.life
+	return func() tea.Msg { return askWarmedMsg{gen: gen, err: w.Warm(ctx)} }
+}
+
+// askWarmed records a finished warm-up; a failure is only logged (the
+// question that needs the records reports it).
+func (m *Model) askWarmed(msg askWarmedMsg) {
+	m.askWarm.running = false
+	if msg.err != nil {
+		if !errors.Is(msg.err, context.Canceled) && m.deps.Log != nil {
+			m.deps.Log.Printf("warn: prepare the Ask pane: %v", msg.err)
+		}
+		return
+	}
+	m.askWarm.done, m.askWarm.gen = true, msg.gen
+}
+
 // updateAsk handles the Ask pane's requests; ok is false for messages
 // that are not its.
 func (m *Model) updateAsk(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
+	case askWarmedMsg:
+		m.askWarmed(msg)
+		return nil, true
 	case views.AskRequestMsg:
 		return m.answer(msg), true
 	case views.AskSuggestRequestMsg:
@@ -326,6 +380,20 @@ func (a *StoreAsk) engine() (*ask.Engine, error) {
 	}
 	a.eng, a.builtAt, a.describes = e, last, nil
 	return e, nil
+}
+
+// Warm builds the engine and decodes the records the question families
+// read (ask.ResidentFields, ask.ResidentParents) into the Resident, so that the first question
+// is answered warm. It stops when ctx is cancelled; a question asked
+// meanwhile continues what it needs rather than waiting for the rest.
+func (a *StoreAsk) Warm(ctx context.Context) error {
+	if _, err := a.engine(); err != nil {
+		return err
+	}
+	if err := a.res.Warm(ctx, ask.ResidentFields()); err != nil {
+		return err
+	}
+	return a.res.WarmParents(ctx, ask.ResidentParents())
 }
 
 // Ask implements Asker.

@@ -46,6 +46,8 @@ type Model struct {
 
 	edit edits // the record form
 
+	askWarm askWarmState // the Ask pane's warm-up (ask.go)
+
 	accounts *views.Accounts
 	opps     *views.Opportunities
 	pipeline *views.Pipeline
@@ -254,7 +256,16 @@ func (m *Model) openOverlay(p views.Pane) {
 
 // Update implements tea.Model. The routing order follows STYLE.md §1.4:
 // lifecycle, overlays, a capturing pane, global keys, the focused pane.
+// The Ask pane is warmed up once it is shown (warmAsk).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	if warm := m.warmAsk(); warm != nil {
+		cmd = tea.Batch(cmd, warm)
+	}
+	return next, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.findUpdate(msg); ok {
 		return m, cmd
 	}

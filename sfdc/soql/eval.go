@@ -30,6 +30,10 @@ type executor struct {
 	childIndex map[string]map[string][]Record
 	// parents memoises Source.Get by id for this execution.
 	parents map[string]parentRow
+	// keys holds, per output field list, the keys of its rows: shared by
+	// every row built from the list (no one changes a row's keys in
+	// place; an append copies them, as their capacity is their length).
+	keys map[*outField][]string
 }
 
 // plan is a compiled query over one object.
@@ -531,9 +535,8 @@ func compareKeys(a, b []any, keys []orderKey) int {
 
 // buildRow builds an output record of object from row r.
 func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, error) {
-	row := &Row{Keys: make([]string, 0, len(fields)+1), Values: make([]any, 0, len(fields)+1)}
+	row := &Row{Keys: x.rowKeys(fields), Values: make([]any, 0, len(fields)+1)}
 	id, _ := r["Id"].(string)
-	row.Keys = append(row.Keys, "attributes")
 	row.Values = append(row.Values, x.attributes(object, id))
 	for _, f := range fields {
 		var v any
@@ -565,11 +568,35 @@ func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, 
 				v = cs
 			}
 		}
-		row.Keys = append(row.Keys, f.key)
 		row.Values = append(row.Values, v)
 	}
 	return row, nil
 }
+
+// rowKeys returns the keys of a row built from fields: "attributes", then
+// each field's key.
+func (x *executor) rowKeys(fields []*outField) []string {
+	if len(fields) == 0 {
+		return []string{"attributes"}
+	}
+	if k, ok := x.keys[fields[0]]; ok && len(k) == len(fields)+1 {
+		return k
+	}
+	k := make([]string, 0, len(fields)+1)
+	k = append(k, "attributes")
+	for _, f := range fields {
+		k = append(k, f.key)
+	}
+	if x.keys == nil {
+		x.keys = map[*outField][]string{}
+	}
+	x.keys[fields[0]] = k
+	return k
+}
+
+// attributeKeys are the keys of every record's attributes (shared, never
+// changed).
+var attributeKeys = []string{"type", "url"}
 
 // buildParent builds the nested record of a parent relationship, or nil
 // when the lookup is empty.
@@ -605,7 +632,7 @@ func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec R
 // attributes builds {"type","url"} for a record.
 func (x *executor) attributes(object, id string) *Row {
 	return &Row{
-		Keys:   []string{"type", "url"},
+		Keys:   attributeKeys[:2:2],
 		Values: []any{object, "/services/data/v" + x.version + "/sobjects/" + object + "/" + id},
 	}
 }

@@ -79,6 +79,12 @@ type Config struct {
 	MaxIncrementalAge time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+
+	// indexBudget overrides maxIndexEntriesPerCommit (tests: small objects
+	// rebuilt in several steps); afterIndexStep, if set, is called after
+	// each committed step of finishIndexes (tests kill a child sync there).
+	indexBudget    int
+	afterIndexStep func(object string)
 	// Progress, if set, is called as the sync goes (from the sync's
 	// goroutine; keep it fast).
 	Progress func(Progress)
@@ -89,6 +95,13 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Config) indexEntriesPerCommit() int {
+	if c.indexBudget > 0 {
+		return c.indexBudget
+	}
+	return maxIndexEntriesPerCommit
 }
 
 func (c *Config) maxInFlight() int {

@@ -631,8 +631,9 @@ func completedPass(wm store.Watermark) store.Watermark {
 // indexStep does what budget allows of the index work of pl, a full pass,
 // in w: drop the object's old entries, then, once its last page is in
 // (insert) and its new entries are known (pl.index), insert them. It
-// reports whether the index is complete. Positions advance in pl only as
-// the caller commits: see finishIndexes.
+// reports whether the index is complete. It advances pl's positions: a
+// caller whose transaction fails restores them (finishIndexes) or fails
+// the sync (commit).
 func (p *puller) indexStep(w *store.Writer, pl *plan, budget *int, insert bool) (bool, error) {
 	if pl.staleLeft && *budget > 0 {
 		n, err := w.DropStaleIndexes(pl.object, *budget)

@@ -199,32 +199,23 @@ func (w *Writer) unindex(object, id string, raw []byte) error {
 	return nil
 }
 
-// prefixIDs returns the Ids (last key part) of index keys starting with prefix.
-func (s *Store) prefixIDs(bucket []byte, prefix []byte, limit int) ([]string, error) {
+// prefixIDs returns the Ids (last key part) of object's index keys starting
+// with prefix.
+func (s *Store) prefixIDs(bucket []byte, object string, prefix []byte, limit int) ([]string, error) {
 	var ids []string
 	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketIndex).Bucket(bucket)
-		if b == nil {
-			return nil
-		}
-		ids = appendPrefixIDs(b, prefix, limit, ids)
-		return nil
+		return eachIndexKey(tx, bucket, object, prefix, func(k []byte) bool {
+			if limit > 0 && len(ids) >= limit {
+				return false
+			}
+			ids = append(ids, string(k[bytes.LastIndexByte(k, 0)+1:]))
+			return true
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read index %s: %w", bucket, err)
 	}
 	return ids, nil
-}
-
-func appendPrefixIDs(b *bolt.Bucket, prefix []byte, limit int, ids []string) []string {
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if limit > 0 && len(ids) >= limit {
-			break
-		}
-		ids = append(ids, string(k[bytes.LastIndexByte(k, 0)+1:]))
-	}
-	return ids
 }
 
 // Related returns the Ids of object's records whose lookup field points at
@@ -241,7 +232,7 @@ func (s *Store) Related(field, parentID, object string) ([]string, error) {
 	}
 	var ids []string
 	for _, o := range objects {
-		got, err := s.prefixIDs(indexRef, append(joinKey(o, field, parentID), 0), 0)
+		got, err := s.prefixIDs(indexRef, o, append(joinKey(o, field, parentID), 0), 0)
 		if err != nil {
 			return nil, err
 		}
@@ -253,21 +244,125 @@ func (s *Store) Related(field, parentID, object string) ([]string, error) {
 // ByStage returns the Ids of object's records (normally Opportunity) with the
 // given StageName.
 func (s *Store) ByStage(object, stage string) ([]string, error) {
-	return s.prefixIDs(indexStage, append(joinKey(object, stage), 0), 0)
+	return s.prefixIDs(indexStage, object, append(joinKey(object, stage), 0), 0)
 }
 
 // SearchName returns up to limit Ids (0: no limit) of object's records whose
 // Name (or Subject) starts with prefix, case-insensitively, in name order.
 func (s *Store) SearchName(object, prefix string, limit int) ([]string, error) {
-	return s.prefixIDs(indexName, joinKey(object, strings.ToLower(prefix)), limit)
+	return s.prefixIDs(indexName, object, joinKey(object, strings.ToLower(prefix)), limit)
 }
 
 // indexBuckets lists the index kinds; every key of each starts with OBJECT \0.
 var indexBuckets = [][]byte{indexRef, indexStage, indexName, indexPhone, indexEmail}
 
-// dropIndexes deletes every index entry of object (a key range per index).
-func (w *Writer) dropIndexes(object string) error {
+// indexStale (a sub-bucket of "index") names the objects whose index
+// entries are being rebuilt: a full pass drops an object's records in its
+// first commit and marks the object here, and the commits after it drop
+// the old entries and insert the new ones in bounded steps (see
+// DropStaleIndexes and InsertIndexes), so that no transaction, and no
+// reader waiting on it, grows with the cache. Until the mark is cleared,
+// in the transaction that inserts the last entry, the object's index
+// entries are incomplete: readers answer from its records instead (see
+// indexReady and eachIndexKey).
+var indexStale = []byte("stale")
+
+// indexReady reports whether object's index entries in tx are complete.
+func indexReady(tx *bolt.Tx, object string) bool {
+	b := tx.Bucket(bucketIndex).Bucket(indexStale)
+	return b == nil || b.Get([]byte(object)) == nil
+}
+
+// IndexesReady reports whether object's index entries are complete (no
+// rebuild of them is under way or was interrupted).
+func (s *Store) IndexesReady(object string) (bool, error) {
+	ready := true
+	err := s.view(func(tx *bolt.Tx) error {
+		ready = indexReady(tx, object)
+		return nil
+	})
+	return ready, err
+}
+
+// eachIndexKey calls fn with every key of the index bucket that starts
+// with prefix (which starts with OBJECT \0), in key order, until fn returns
+// false. While object's entries are being rebuilt it computes them from
+// object's records instead, so that a reader never sees half an index.
+func eachIndexKey(tx *bolt.Tx, bucket []byte, object string, prefix []byte, fn func(k []byte) bool) error {
+	if !indexReady(tx, object) {
+		keys, err := computedIndexKeys(tx, bucket, object, prefix)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if !fn(k) {
+				return nil
+			}
+		}
+		return nil
+	}
+	b := tx.Bucket(bucketIndex).Bucket(bucket)
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if !fn(k) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// computedIndexKeys computes, from object's cached records, the keys of
+// bucket under prefix that a complete index would hold, in key order.
+func computedIndexKeys(tx *bolt.Tx, bucket []byte, object string, prefix []byte) ([][]byte, error) {
+	b := tx.Bucket(bucketRecords).Bucket([]byte(object))
+	if b == nil {
+		return nil, nil
+	}
+	var (
+		a       keyArena
+		entries []indexEntry
+		keys    [][]byte
+	)
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var err error
+		if entries, err = appendIndexEntries(entries[:0], &a, object, string(k), v); err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if bytes.Equal(e.bucket, bucket) && bytes.HasPrefix(e.key, prefix) {
+				keys = append(keys, e.key)
+			}
+		}
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	return keys, nil
+}
+
+// markStale marks object's index entries as being rebuilt.
+func (w *Writer) markStale(object string) error {
+	b, err := w.idx.CreateBucketIfNotExists(indexStale)
+	if err != nil {
+		return fmt.Errorf("mark the indexes of %s stale: %w", object, err)
+	}
+	return b.Put([]byte(object), []byte{1})
+}
+
+// DropStaleIndexes marks object's index entries stale (as DropObject does,
+// if they are not yet) and deletes up to max of them; it returns how many
+// it deleted: 0 when none are left.
+func (w *Writer) DropStaleIndexes(object string, max int) (int, error) {
+	w.changed = true
+	if indexReady(w.tx, object) {
+		if err := w.markStale(object); err != nil {
+			return 0, err
+		}
+	}
 	prefix := append([]byte(object), 0)
+	n := 0
 	for _, name := range indexBuckets {
 		b := w.idx.Bucket(name)
 		if b == nil {
@@ -279,16 +374,73 @@ func (w *Writer) dropIndexes(object string) error {
 		// (25 s for Task's entries in a scale-12 org's `sync --full`).
 		var keys [][]byte
 		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n+len(keys) < max; k, _ = c.Next() {
 			keys = append(keys, bytes.Clone(k))
 		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {
-				return fmt.Errorf("drop %s index of %s: %w", name, object, err)
+				return n, fmt.Errorf("drop %s index of %s: %w", name, object, err)
 			}
 		}
+		n += len(keys)
+		if n >= max {
+			break
+		}
 	}
-	return nil
+	return n, nil
+}
+
+// IndexPos is how far InsertIndexes got through an IndexSet.
+type IndexPos struct {
+	bucket, key int
+	n           int // entries inserted before it
+}
+
+// Inserted is the number of entries of the set before p.
+func (p IndexPos) Inserted() int { return p.n }
+
+// InsertIndexes inserts, in key order, up to max entries of set after pos
+// as object's index entries, and returns the position reached. When that
+// is the end of set, it clears object's stale mark in the same
+// transaction (done): the index is complete. Drop the stale entries first
+// (DropStaleIndexes until it returns 0); set must cover all of object's
+// cached records.
+func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max int) (next IndexPos, done bool, err error) {
+	w.changed = true
+	if !set.sorted {
+		set.Sort()
+	}
+	names := set.bucketNames()
+	n := 0
+	for pos.bucket < len(names) && n < max {
+		name := names[pos.bucket]
+		keys := set.keys[name]
+		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
+		if err != nil {
+			return pos, false, fmt.Errorf("create index %s: %w", name, err)
+		}
+		ib.FillPercent = bulkFillPercent
+		for pos.key < len(keys) && n < max {
+			if err := ib.Put(keys[pos.key], nil); err != nil {
+				return pos, false, fmt.Errorf("write index %s: %w", name, err)
+			}
+			pos.key++
+			pos.n++
+			n++
+		}
+		if pos.key == len(keys) {
+			pos = IndexPos{bucket: pos.bucket + 1, n: pos.n}
+		}
+	}
+	if pos.bucket < len(names) {
+		return pos, false, nil
+	}
+	if b := w.idx.Bucket(indexStale); b != nil {
+		if err := b.Delete([]byte(object)); err != nil {
+			return pos, false, fmt.Errorf("mark the indexes of %s complete: %w", object, err)
+		}
+	}
+	return pos, true, nil
 }
 
 // IndexSet collects index entries ahead of a bulk load, so that they can be
@@ -343,7 +495,7 @@ func (s *IndexSet) Merge(other *IndexSet) {
 	s.sorted = false
 }
 
-// Sort puts the entries in key order, as ReplaceIndexes inserts them:
+// Sort puts the entries in key order, as InsertIndexes inserts them:
 // sorting first, outside the write transaction, keeps that transaction
 // (and the lock that readers of the cache wait on) short.
 func (s *IndexSet) Sort() {
@@ -356,35 +508,65 @@ func (s *IndexSet) Sort() {
 // Len is the number of entries collected.
 func (s *IndexSet) Len() int { return s.n }
 
-// ReplaceIndexes replaces every index entry of object with those of set,
-// inserted in key order. set must cover all of object's cached records.
-func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
-	w.changed = true
-	if err := w.dropIndexes(object); err != nil {
-		return err
+// bucketNames lists set's index buckets in a fixed order.
+func (s *IndexSet) bucketNames() []string {
+	names := make([]string, 0, len(s.keys))
+	for name := range s.keys {
+		names = append(names, name)
 	}
-	if !set.sorted {
-		set.Sort()
-	}
-	for name, keys := range set.keys {
-		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return fmt.Errorf("create index %s: %w", name, err)
+	slices.Sort(names)
+	return names
+}
+
+// IndexSetOf computes the index entries of object's cached records, sorted:
+// for InsertIndexes after a bulk load whose entries were not collected as
+// the records arrived (a resumed full pass). One read transaction.
+func (s *Store) IndexSetOf(object string) (*IndexSet, error) {
+	set := &IndexSet{}
+	err := s.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
+		if b == nil {
+			return nil
 		}
-		ib.FillPercent = bulkFillPercent
-		for _, k := range keys {
-			if err := ib.Put(k, nil); err != nil {
-				return fmt.Errorf("write index %s: %w", name, err)
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if err := set.add(object, string(k), v); err != nil {
+				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", object, err)
 	}
-	return nil
+	set.Sort()
+	return set, nil
+}
+
+// ReplaceIndexes replaces every index entry of object with those of set,
+// inserted in key order, in this one transaction (a sync does it in
+// bounded steps: DropStaleIndexes and InsertIndexes). set must cover all
+// of object's cached records.
+func (w *Writer) ReplaceIndexes(object string, set *IndexSet) error {
+	if err := w.markStale(object); err != nil {
+		return err
+	}
+	for {
+		n, err := w.DropStaleIndexes(object, 1<<16)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	_, _, err := w.InsertIndexes(object, set, IndexPos{}, set.Len())
+	return err
 }
 
 // Reindex rebuilds every index entry of object from its cached records, in
 // key order (much cheaper than the random inserts of record-by-record
-// indexing). Sync uses it after a bulk load done with PutRecordUnindexed
-// when it could not collect the entries as the records arrived.
+// indexing), in this one transaction.
 func (w *Writer) Reindex(object string) error {
 	w.changed = true
 	var set IndexSet

@@ -165,17 +165,17 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 	}
 	idx := src.tx.Bucket(bucketIndex).Bucket(indexRef)
 	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c"))
-	if !indexed || idx == nil || len(parentID) != 18 {
+	name := object
+	if o, ok := src.cat.Object(object); ok {
+		name = o.Name
+	}
+	if !indexed || idx == nil || len(parentID) != 18 || !indexReady(src.tx, name) {
 		return src.Scan(object, nil, func(r soql.Record) bool {
 			if v, _ := r[field].(string); v == parentID {
 				return fn(r)
 			}
 			return true
 		})
-	}
-	name := object
-	if o, ok := src.cat.Object(object); ok {
-		name = o.Name
 	}
 	prefix := append(joinKey(name, field, parentID), 0)
 	c := idx.Cursor()
@@ -356,7 +356,7 @@ type indexSource struct {
 func (src *indexSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
 	b := src.bucket(object)
 	idx := src.tx.Bucket(bucketIndex).Bucket(indexRef)
-	if object != src.object || b == nil || idx == nil {
+	if object != src.object || b == nil || idx == nil || !indexReady(src.tx, src.object) {
 		return src.txSource.Scan(object, need, fn)
 	}
 	c := idx.Cursor()

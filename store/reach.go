@@ -206,19 +206,18 @@ type ReachHit struct {
 func (s *Store) reachScan(bucket []byte, objects []string, prefix string, limit int) ([]ReachHit, error) {
 	var hits []ReachHit
 	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketIndex).Bucket(bucket)
-		if b == nil {
-			return nil
-		}
 		for _, o := range objects {
 			p := append(append([]byte(o), 0), prefix...)
-			c := b.Cursor()
-			for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			err := eachIndexKey(tx, bucket, o, p, func(k []byte) bool {
 				if limit > 0 && len(hits) >= limit {
-					return nil
+					return false
 				}
 				last := bytes.LastIndexByte(k, 0)
 				hits = append(hits, ReachHit{Object: o, ID: string(k[last+1:]), Value: string(k[len(o)+1 : last])})
+				return true
+			})
+			if err != nil || (limit > 0 && len(hits) >= limit) {
+				return err
 			}
 		}
 		return nil
@@ -262,18 +261,10 @@ func (s *Store) FindEmail(prefix string, limit int) ([]ReachHit, error) {
 // instead of parsing every number again.
 func (s *Store) Phones(object string, fn func(id, digits string) bool) error {
 	return s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketIndex).Bucket(indexPhone)
-		if b == nil {
-			return nil
-		}
 		p := append([]byte(object), 0, 'r')
-		c := b.Cursor()
-		for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		return eachIndexKey(tx, indexPhone, object, p, func(k []byte) bool {
 			last := bytes.LastIndexByte(k, 0)
-			if !fn(string(k[last+1:]), reverse(string(k[len(p):last]))) {
-				return nil
-			}
-		}
-		return nil
+			return fn(string(k[last+1:]), reverse(string(k[len(p):last])))
+		})
 	})
 }

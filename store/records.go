@@ -348,10 +348,13 @@ func ReadStamp(raw []byte) (Stamp, error) {
 	return st, nil
 }
 
-// DropObject removes every cached record of object and their index entries.
+// DropObject removes every cached record of object and marks its index
+// entries stale: readers stop using them at once, and the caller drops
+// them (DropStaleIndexes) and inserts the new ones (InsertIndexes or
+// Reindex) in this or later transactions.
 func (w *Writer) DropObject(object string) error {
 	w.changed = true
-	if err := w.dropIndexes(object); err != nil {
+	if err := w.markStale(object); err != nil {
 		return err
 	}
 	b, err := w.objectBucket(object, false)

@@ -8,7 +8,12 @@
 // resumed full pass is followed, in the same sync, by an incremental
 // catch-up from the pass's start, so the records cached before the
 // interruption are updated or removed too: the resumed sync ends equal to
-// the server.
+// the server. No transaction grows with the cache (at most
+// maxRecordsPerCommit records, maxIndexEntriesPerCommit index entries), so
+// a reader of another process never waits long: a full pass drops an
+// object's old index entries alongside its pages and inserts the new ones
+// in steps after its last page, the watermark completed with the last
+// step; until then readers answer from the records (store.IndexesReady).
 //
 // Requests overlap: the objects are fetched side by side and each object's
 // pages concurrently, at the offsets of its query cursor (see fetchRest),
@@ -79,6 +84,12 @@ type Config struct {
 	MaxIncrementalAge time.Duration
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+
+	// indexBudget overrides maxIndexEntriesPerCommit (tests: small objects
+	// rebuilt in several steps); afterIndexStep, if set, is called after
+	// each committed step of finishIndexes (tests kill a child sync there).
+	indexBudget    int
+	afterIndexStep func(object string)
 	// Progress, if set, is called as the sync goes (from the sync's
 	// goroutine; keep it fast).
 	Progress func(Progress)
@@ -89,6 +100,13 @@ func (c *Config) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+func (c *Config) indexEntriesPerCommit() int {
+	if c.indexBudget > 0 {
+		return c.indexBudget
+	}
+	return maxIndexEntriesPerCommit
 }
 
 func (c *Config) maxInFlight() int {

@@ -29,7 +29,7 @@ const maxOpenCursors = 10
 // maxPagesPerCommit bounds the pages of one object a commit writes (at
 // the default page size, maxRecordsPerCommit records), so that a sync
 // killed at any point has committed its progress in steps.
-const maxPagesPerCommit = 5
+const maxPagesPerCommit = 2
 
 // item is one step handed from the fetching goroutines to the writer.
 type item struct {

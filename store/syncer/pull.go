@@ -25,7 +25,14 @@ const maxPendingIndexEntries = 4 << 20
 
 // maxRecordsPerCommit bounds how many records one transaction writes when
 // several pages are waiting (fewer, larger commits; bounded memory).
-const maxRecordsPerCommit = 10000
+const maxRecordsPerCommit = 4000
+
+// maxIndexEntriesPerCommit bounds the index entries one transaction of a
+// full pass deletes or inserts, so that no transaction (and no reader of
+// another process waiting for it) grows with the cache: the old entries
+// of an object are dropped alongside its pages, the new ones inserted in
+// as many transactions as they need after its last page (see indexStep).
+const maxIndexEntriesPerCommit = 20000
 
 // Run syncs the configured objects of the org behind c into st.
 func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Result, error) {
@@ -153,6 +160,10 @@ type plan struct {
 	// when resuming a pass (the entries of earlier runs are not in memory)
 	// or when too many: then the indexes are rebuilt from the bucket.
 	index *store.IndexSet
+	// staleLeft: the object's old index entries may not all be dropped yet
+	// (a full pass); indexPos: how far the new ones are inserted.
+	staleLeft bool
+	indexPos  store.IndexPos
 
 	pages   int
 	records int
@@ -219,6 +230,7 @@ func (p *puller) plan(ctx context.Context, objects []string) ([]*plan, error) {
 			// Resume the interrupted full pass after wm.Cursor.
 			pl.bulk, pl.resumed = true, true
 		}
+		pl.staleLeft = pl.bulk
 		if hw, ok := highWater[object]; ok && pl.bulk && !wm.HighWaterSet {
 			wm.HighWater, wm.HighWaterSet = hw, true
 		}
@@ -406,6 +418,9 @@ type pageGroup struct {
 	// Set by commit's transaction.
 	wm               store.Watermark
 	fetched, deleted int
+	// indexPending: the last page is in, the index is not complete yet
+	// (finishIndexes).
+	indexPending bool
 }
 
 // commit writes the groups' pages and the watermarks they reach in one
@@ -440,8 +455,9 @@ func (p *puller) commit(groups []*pageGroup) error {
 	}
 	if len(writes) > 0 {
 		err := p.st.Update(func(w *store.Writer) error {
+			budget := p.cfg.indexEntriesPerCommit()
 			for _, g := range writes {
-				if err := p.write(w, g); err != nil {
+				if err := p.write(w, g, &budget); err != nil {
 					return fmt.Errorf("sync %s: %w", g.pl.object, err)
 				}
 			}
@@ -449,6 +465,11 @@ func (p *puller) commit(groups []*pageGroup) error {
 		})
 		if err != nil {
 			return err
+		}
+		for _, g := range writes {
+			if err := p.finishIndexes(g); err != nil {
+				return fmt.Errorf("sync %s: %w", g.pl.object, err)
+			}
 		}
 	}
 	for _, g := range groups {
@@ -521,11 +542,14 @@ func (p *puller) untouched(g *pageGroup) (store.Watermark, bool, error) {
 }
 
 // write puts g's pages and the watermark they reach (into g.wm) in w.
-func (p *puller) write(w *store.Writer, g *pageGroup) error {
+// budget is what is left of the index entries the transaction may drop or
+// insert (maxIndexEntriesPerCommit).
+func (p *puller) write(w *store.Writer, g *pageGroup, budget *int) error {
 	pl := g.pl
 	wm := pl.wm
 	last := isLast(g.pages[len(g.pages)-1])
 	g.fetched, g.deleted = 0, 0
+	g.indexPending = false
 	if pl.drop && pl.pages == 0 {
 		if err := w.DropObject(pl.object); err != nil {
 			return err
@@ -568,24 +592,117 @@ func (p *puller) write(w *store.Writer, g *pageGroup) error {
 			}
 		}
 	}
+	if pl.bulk && (last || pl.staleLeft) {
+		// The new entries are inserted only after the last page, when they
+		// are all known (in key order); the old ones go in the meantime.
+		done, err := p.indexStep(w, pl, budget, last)
+		if err != nil {
+			return err
+		}
+		if last && !done {
+			// The last page is in, the index not yet: the watermark stays
+			// incomplete (a crash resumes after the last record and
+			// rebuilds the index), and finishIndexes completes it.
+			g.indexPending = true
+			wm.SyncedAt = p.cfg.now().UTC()
+			g.wm = wm
+			return w.SetWatermark(pl.object, wm)
+		}
+	}
 	if last {
 		if pl.bulk {
-			var err error
-			if pl.index != nil {
-				err = w.ReplaceIndexes(pl.object, pl.index)
-			} else {
-				err = w.Reindex(pl.object)
-			}
-			if err != nil {
-				return err
-			}
-			wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
+			wm = completedPass(wm)
 		}
 		wm.Complete = true
 	}
 	wm.SyncedAt = p.cfg.now().UTC()
 	g.wm = wm
 	return w.SetWatermark(pl.object, wm)
+}
+
+// completedPass is the watermark of a full pass whose records and indexes
+// are all in: incremental from its high-water mark.
+func completedPass(wm store.Watermark) store.Watermark {
+	wm.Modstamp, wm.Cursor, wm.HighWater, wm.HighWaterSet = wm.HighWater, "", "", false
+	wm.Complete = true
+	return wm
+}
+
+// indexStep does what budget allows of the index work of pl, a full pass,
+// in w: drop the object's old entries, then, once its last page is in
+// (insert) and its new entries are known (pl.index), insert them. It
+// reports whether the index is complete. It advances pl's positions: a
+// caller whose transaction fails restores them (finishIndexes) or fails
+// the sync (commit).
+func (p *puller) indexStep(w *store.Writer, pl *plan, budget *int, insert bool) (bool, error) {
+	if pl.staleLeft && *budget > 0 {
+		n, err := w.DropStaleIndexes(pl.object, *budget)
+		if err != nil {
+			return false, err
+		}
+		*budget -= n
+		if *budget > 0 {
+			pl.staleLeft = false
+		}
+	}
+	if pl.staleLeft || !insert || pl.index == nil || *budget <= 0 {
+		return false, nil
+	}
+	pos, done, err := w.InsertIndexes(pl.object, pl.index, pl.indexPos, *budget)
+	if err != nil {
+		return false, err
+	}
+	*budget -= pos.Inserted() - pl.indexPos.Inserted()
+	pl.indexPos = pos
+	return done, nil
+}
+
+// finishIndexes completes the index of g's object after its last page
+// (g.indexPending), in transactions of at most maxIndexEntriesPerCommit
+// entries; the last one also completes the watermark. A crash in between
+// leaves the watermark incomplete: the next sync resumes the pass after
+// its last record and rebuilds the index from the cached records.
+func (p *puller) finishIndexes(g *pageGroup) error {
+	pl := g.pl
+	if !g.indexPending {
+		return nil
+	}
+	if pl.index == nil {
+		// A resumed pass, or too many entries to hold as they arrived:
+		// compute them from the cached records.
+		set, err := p.st.IndexSetOf(pl.object)
+		if err != nil {
+			return err
+		}
+		pl.index, pl.indexPos = set, store.IndexPos{}
+	}
+	for {
+		var done bool
+		staleLeft, pos := pl.staleLeft, pl.indexPos
+		err := p.st.Update(func(w *store.Writer) error {
+			budget := p.cfg.indexEntriesPerCommit()
+			var err error
+			if done, err = p.indexStep(w, pl, &budget, true); err != nil || !done {
+				return err
+			}
+			wm := completedPass(g.wm)
+			wm.SyncedAt = p.cfg.now().UTC()
+			g.wm = wm
+			return w.SetWatermark(pl.object, wm)
+		})
+		if err != nil {
+			// Nothing of this step was committed.
+			pl.staleLeft, pl.indexPos = staleLeft, pos
+			return err
+		}
+		if p.cfg.afterIndexStep != nil {
+			p.cfg.afterIndexStep(pl.object)
+		}
+		if done {
+			g.indexPending = false
+			return nil
+		}
+	}
 }
 
 // describeResult is one object's describe or why it is skipped.

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Measures how long a one-shot `lazyforce query` waits while another
+# lazyforce process rewrites the cache (issue 14, "a read-only open that does
+# not wait on another lazyforce process"): over a cache synced once from the
+# demo org at SCALE, `sync --full` runs while a loop runs
+# `query "SELECT Id FROM User LIMIT 1"` back to back and times each one
+# (process start included). Prints a markdown row per sync: sync wall time,
+# queries answered, median, p90 and worst query time, failures.
+# Not run in CI. Env: SCALE (12), ROUNDS (2: full syncs per build, the builds
+# alternating), BINS (space-separated lazyforce binaries; default: go build
+# of this tree), QUERY (the query).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE=${SCALE:-12}
+ROUNDS=${ROUNDS:-2}
+QUERY=${QUERY:-SELECT Id FROM User LIMIT 1}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lazyforce-qds.XXXXXX")
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+BINS=${BINS:-}
+if [ -z "$BINS" ]; then
+  go build -o "$TMP/lazyforce" .
+  BINS=$TMP/lazyforce
+fi
+read -r -a BIN_LIST <<<"$BINS"
+SERVE=${BIN_LIST[0]}
+
+"$SERVE" demo --serve 127.0.0.1:0 --scale "$SCALE" >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+for _ in $(seq 1 1200); do
+  head -n1 "$TMP/server.out" 2>/dev/null | grep -q '}' && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "query-during-sync: the emulator exited" >&2; tail "$TMP/server.err" >&2; exit 1; }
+  sleep 0.1
+done
+json() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$TMP/server.out" | head -n1; }
+INSTANCE_URL=$(json instance_url)
+ACCESS_TOKEN=$(json access_token)
+
+echo "## query-during-sync $(date -u +%Y-%m-%dT%H:%MZ), scale $SCALE, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| build | sync --full | queries | median | p90 | worst | failed |"
+echo "|---|---|---|---|---|---|---|"
+i=0
+for bin in "${BIN_LIST[@]}"; do
+  i=$((i + 1))
+  home=$TMP/home-$i
+  LAZYFORCE_HOME=$home LAZYFORCE_KEYRING=off "$bin" login --instance-url "$INSTANCE_URL" --access-token "$ACCESS_TOKEN" --alias qds >/dev/null 2>&1
+  LAZYFORCE_HOME=$home LAZYFORCE_KEYRING=off "$bin" sync >/dev/null 2>&1
+done
+for round in $(seq 1 "$ROUNDS"); do
+  i=0
+  for bin in "${BIN_LIST[@]}"; do
+    i=$((i + 1))
+    export LAZYFORCE_HOME=$TMP/home-$i LAZYFORCE_KEYRING=off
+    times=$TMP/times-$i-$round
+    : >"$times"
+    fails=0
+    s0=$(date +%s%N)
+    "$bin" sync --full >/dev/null 2>"$TMP/sync.err" &
+    sync_pid=$!
+    while kill -0 "$sync_pid" 2>/dev/null; do
+      q0=$(date +%s%N)
+      "$bin" query "$QUERY" >/dev/null 2>&1 || fails=$((fails + 1))
+      echo $((($(date +%s%N) - q0) / 1000000)) >>"$times"
+    done
+    wait "$sync_pid" || { echo "query-during-sync: sync --full failed" >&2; cat "$TMP/sync.err" >&2; exit 1; }
+    wall=$(((($(date +%s%N) - s0) / 1000000)))
+    sort -n "$times" -o "$times"
+    n=$(wc -l <"$times")
+    med=$(sed -n "$(((n + 1) / 2))p" "$times")
+    p90=$(sed -n "$(((n * 9 + 9) / 10))p" "$times")
+    worst=$(tail -n1 "$times")
+    echo "| $(basename "$bin") | $((wall / 1000)).$(((wall % 1000) / 100)) s | $n | $med ms | $p90 ms | $worst ms | $fails |"
+  done
+done
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -162,6 +162,9 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 }
 
 func (w *Writer) index(object, id string, raw []byte) error {
+	if err := w.noteIndexedWrite(object); err != nil {
+		return err
+	}
 	entries, err := indexEntries(object, id, raw)
 	if err != nil {
 		return err
@@ -185,6 +188,9 @@ func (w *Writer) index(object, id string, raw []byte) error {
 }
 
 func (w *Writer) unindex(object, id string, raw []byte) error {
+	if err := w.noteIndexedWrite(object); err != nil {
+		return err
+	}
 	entries, err := indexEntries(object, id, raw)
 	if err != nil {
 		return err
@@ -342,13 +348,40 @@ func computedIndexKeys(tx *bolt.Tx, bucket []byte, object string, prefix []byte)
 	return keys, nil
 }
 
+// The values of an object's stale mark: its index is being rebuilt from
+// entries computed from its records (markRebuilding); a record of it was
+// written with its entries meanwhile, by another process's edit say, so the
+// computed entries may no longer match the records (markChanged).
+const (
+	markRebuilding byte = 1
+	markChanged    byte = 2
+)
+
 // markStale marks object's index entries as being rebuilt.
 func (w *Writer) markStale(object string) error {
 	b, err := w.idx.CreateBucketIfNotExists(indexStale)
 	if err != nil {
 		return fmt.Errorf("mark the indexes of %s stale: %w", object, err)
 	}
-	return b.Put([]byte(object), []byte{1})
+	return b.Put([]byte(object), []byte{markRebuilding})
+}
+
+// noteIndexedWrite records, when object's index is being rebuilt, that one
+// of its records was written with its entries: the entries being inserted
+// were computed before, so InsertIndexes rebuilds them from the records
+// once it is done.
+func (w *Writer) noteIndexedWrite(object string) error {
+	b := w.idx.Bucket(indexStale)
+	if b == nil {
+		return nil
+	}
+	if v := b.Get([]byte(object)); v == nil || v[0] == markChanged {
+		return nil
+	}
+	if err := b.Put([]byte(object), []byte{markChanged}); err != nil {
+		return fmt.Errorf("mark the indexes of %s changed: %w", object, err)
+	}
+	return nil
 }
 
 // DropStaleIndexes marks object's index entries stale (as DropObject does,
@@ -402,7 +435,10 @@ func (p IndexPos) Inserted() int { return p.n }
 // InsertIndexes inserts, in key order, up to max entries of set after pos
 // as object's index entries, and returns the position reached. When that
 // is the end of set, it clears object's stale mark in the same
-// transaction (done): the index is complete. Drop the stale entries first
+// transaction (done): the index is complete; if a record of object was
+// written with its entries meanwhile (noteIndexedWrite), set may be out of
+// date and the index is rebuilt from the records instead, in that same
+// transaction. Drop the stale entries first
 // (DropStaleIndexes until it returns 0); set must cover all of object's
 // cached records.
 func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max int) (next IndexPos, done bool, err error) {
@@ -436,6 +472,12 @@ func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max i
 		return pos, false, nil
 	}
 	if b := w.idx.Bucket(indexStale); b != nil {
+		if v := b.Get([]byte(object)); v != nil && v[0] == markChanged {
+			// A record changed after set was computed: set may hold an
+			// entry of its old version. Rebuild from the records, in this
+			// transaction (rare: an edit during a full pass's last steps).
+			return pos, true, w.Reindex(object)
+		}
 		if err := b.Delete([]byte(object)); err != nil {
 			return pos, false, fmt.Errorf("mark the indexes of %s complete: %w", object, err)
 		}

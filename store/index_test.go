@@ -137,3 +137,82 @@ func slicesContainPrefix(list []string, prefix string) bool {
 	}
 	return false
 }
+
+// An edit written with its index entries while a full pass rebuilds the
+// object's index in steps (another process's write between two of them)
+// is not undone by the entries the pass computed before it: the step that
+// completes the index rebuilds it from the records, and the edited record
+// is found under its new account only.
+func TestEditDuringIndexRebuildKeepsTheIndexTrue(t *testing.T) {
+	s := openTemp(t)
+	oldAcct, newAcct := string(sfdc.NewID("001", "4S", 1)), string(sfdc.NewID("001", "4S", 2))
+	var ids []string
+	var raws [][]byte
+	for i := 1; i <= 3; i++ {
+		id := string(sfdc.NewID("003", "4S", uint64(i)))
+		ids = append(ids, id)
+		raws = append(raws, rec("Contact", id, fmt.Sprintf(`,"Name":"C%d","AccountId":%q,"SystemModstamp":"2026-01-01T00:00:0%d.000+0000"`, i, oldAcct, i)))
+	}
+	// A full pass: the records go in unindexed, the index is marked stale,
+	// and the entries are computed from what the pass wrote.
+	if err := s.Update(func(w *Writer) error {
+		if err := w.DropObject("Contact"); err != nil {
+			return err
+		}
+		for _, raw := range raws {
+			if _, err := w.PutRecordUnindexed("Contact", raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	set, err := s.IndexSetOf("Contact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process moves the first contact to another account.
+	moved := rec("Contact", ids[0], fmt.Sprintf(`,"Name":"C1","AccountId":%q,"SystemModstamp":"2026-02-01T00:00:00.000+0000"`, newAcct))
+	if err := s.Update(func(w *Writer) error {
+		_, err := w.PutRecord("Contact", moved)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The pass completes its index in steps of one entry.
+	for done := false; !done; {
+		if err := s.Update(func(w *Writer) error {
+			if n, err := w.DropStaleIndexes("Contact", 1); err != nil || n > 0 {
+				return err
+			}
+			var pos IndexPos
+			for !done {
+				var err error
+				if pos, done, err = w.InsertIndexes("Contact", set, pos, 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ready, err := s.IndexesReady("Contact"); err != nil || !ready {
+		t.Fatalf("index ready: %v, %v", ready, err)
+	}
+	old, err := s.Related("AccountId", oldAcct, "Contact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ids[1:]; fmt.Sprint(old) != fmt.Sprint(want) {
+		t.Errorf("contacts of the old account: %v, want %v", old, want)
+	}
+	moves, err := s.Related("AccountId", newAcct, "Contact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ids[:1]; fmt.Sprint(moves) != fmt.Sprint(want) {
+		t.Errorf("contacts of the new account: %v, want %v", moves, want)
+	}
+}

@@ -1,18 +1,12 @@
 package syncer
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -144,64 +138,19 @@ func assertIndexMatchesRecords(t *testing.T, st *store.Store, object string) {
 // rebuild and is stopped there (the child waits for the kill).
 func killChildIndexSync(t *testing.T, org *testOrg, path, killAt string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillMidIndexRebuildThenResume$")
-	cmd.Env = append(os.Environ(), "LAZYFORCE_INDEX_CHILD="+org.url+" "+org.emu.AccessToken()+" "+path+" "+killAt)
-	stdin, err := cmd.StdinPipe() // closed when the test ends: the child exits
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(stdout)
-	var last string
-	for lines.Scan() {
-		last = lines.Text()
-		if last == "stopped" {
-			break
-		}
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	if last != "stopped" {
-		t.Fatalf("child sync did not stop in %s's index: last line %q", killAt, last)
-	}
+	killChild(t, "TestKillMidIndexRebuildThenResume", "LAZYFORCE_INDEX_CHILD", org, path, killAt, killAt+"'s index")
 }
 
 // runChildIndexSync is the child side of TestKillMidIndexRebuildThenResume:
 // a first sync whose index steps are small, which says "stopped" after the
 // first committed index step of the given object and waits to be killed.
 func runChildIndexSync() {
-	parts := strings.Fields(os.Getenv("LAZYFORCE_INDEX_CHILD"))
-	c, err := sfdc.NewClient(context.Background(), parts[0], sfdc.StaticToken(parts[1]), sfdc.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(3)
-	}
-	st, err := store.Open(parts[2], store.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(3)
-	}
-	killAt := parts[3]
-	cfg := killConfig()
-	cfg.indexBudget = 1000
-	cfg.afterIndexStep = func(object string) {
-		if object == killAt {
-			fmt.Println("stopped")
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			os.Exit(4)
+	runChild("LAZYFORCE_INDEX_CHILD", func(cfg *Config, killAt string, stop func()) {
+		cfg.indexBudget = 1000
+		cfg.afterIndexStep = func(object string) {
+			if object == killAt {
+				stop()
+			}
 		}
-	}
-	_, err = Run(context.Background(), c, st, cfg)
-	fmt.Println("done", err)
-	os.Exit(0)
+	})
 }

@@ -418,8 +418,17 @@ func killConfig() Config {
 // stopped there (the child waits for the kill; no timing is involved).
 func killChildSync(t *testing.T, org *testOrg, path, killAt string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKillMidSyncThenResume$")
-	cmd.Env = append(os.Environ(), "LAZYFORCE_SYNC_CHILD="+org.url+" "+org.emu.AccessToken()+" "+path+" "+killAt)
+	killChild(t, "TestKillMidSyncThenResume", "LAZYFORCE_SYNC_CHILD", org, path, killAt, killAt)
+}
+
+// killChild runs test in a child process (this test binary again, told by
+// the variable env what to sync: org, into path, stopping in killAt) and
+// SIGKILLs it once it says "stopped" (runChild); where names the stop in
+// the failure when it never came.
+func killChild(t *testing.T, test, env string, org *testOrg, path, killAt, where string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env+"="+org.url+" "+org.emu.AccessToken()+" "+path+" "+killAt)
 	stdin, err := cmd.StdinPipe() // closed when the test ends: the child exits
 	if err != nil {
 		t.Fatal(err)
@@ -446,7 +455,7 @@ func killChildSync(t *testing.T, org *testOrg, path, killAt string) {
 	}
 	_ = cmd.Wait()
 	if last != "stopped" {
-		t.Fatalf("child sync did not stop in %s: last line %q", killAt, last)
+		t.Fatalf("child sync did not stop in %s: last line %q", where, last)
 	}
 }
 
@@ -455,7 +464,22 @@ func killChildSync(t *testing.T, org *testOrg, path, killAt string) {
 // leaves it unfinished, says "stopped" and waits to be killed (or for its
 // standard input to close).
 func runChildSync() {
-	parts := strings.Fields(os.Getenv("LAZYFORCE_SYNC_CHILD"))
+	runChild("LAZYFORCE_SYNC_CHILD", func(cfg *Config, killAt string, stop func()) {
+		cfg.BatchSize = 200
+		cfg.Progress = func(p Progress) {
+			if p.Phase == PhaseFetch && p.Object == killAt && p.Records < p.Total {
+				stop()
+			}
+		}
+	})
+}
+
+// runChild is the child side of killChild: a first sync, as the variable
+// env says, with killConfig changed by configure, which makes it call stop
+// where it is to be killed: stop says "stopped" and waits to be killed (or
+// for standard input to close).
+func runChild(env string, configure func(cfg *Config, killAt string, stop func())) {
+	parts := strings.Fields(os.Getenv(env))
 	c, err := sfdc.NewClient(context.Background(), parts[0], sfdc.StaticToken(parts[1]), sfdc.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -466,16 +490,12 @@ func runChildSync() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	killAt := parts[3]
 	cfg := killConfig()
-	cfg.BatchSize = 200
-	cfg.Progress = func(p Progress) {
-		if p.Phase == PhaseFetch && p.Object == killAt && p.Records < p.Total {
-			fmt.Println("stopped")
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			os.Exit(4)
-		}
-	}
+	configure(&cfg, parts[3], func() {
+		fmt.Println("stopped")
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		os.Exit(4)
+	})
 	_, err = Run(context.Background(), c, st, cfg)
 	fmt.Println("done", err)
 	os.Exit(0)

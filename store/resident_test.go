@@ -31,38 +31,13 @@ func flat(t *testing.T, rows []*soql.Row) string {
 // another process would) change, add and delete records, and checks that
 // the next warm query answers from the new data, as a plain one does.
 func TestResidentSeesOtherWriters(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "org.db")
-	s, err := Open(path, Options{Org: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Now()
-	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact, "User": describeUser} {
-		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path, s := residentTestStore(t)
 	u1 := string(sfdc.NewID("005", "4S", 1))
 	u2 := string(sfdc.NewID("005", "4S", 2))
 	a1 := string(sfdc.NewID("001", "4S", 1))
 	a2 := string(sfdc.NewID("001", "4S", 2))
 	a3 := string(sfdc.NewID("001", "4S", 3))
-	put := func(st *Store, recs ...[2]string) {
-		t.Helper()
-		err := st.Update(func(w *Writer) error {
-			for _, r := range recs {
-				if _, err := w.PutRecord(r[0], []byte(r[1])); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	put(s,
+	putRecords(t, s,
 		[2]string{"User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`))},
 		[2]string{"User", string(rec("User", u2, `,"Name":"Rep Two","IsDeleted":false`))},
 		[2]string{"Account", string(rec("Account", a1, `,"Name":"Acme","AnnualRevenue":500,"OwnerId":"`+u1+`","IsDeleted":false`))},
@@ -107,7 +82,7 @@ func TestResidentSeesOtherWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	put(other,
+	putRecords(t, other,
 		[2]string{"Account", string(rec("Account", a1, `,"Name":"Acme","AnnualRevenue":700,"OwnerId":"`+u2+`","IsDeleted":false`))},
 		[2]string{"Account", string(rec("Account", a3, `,"Name":"Initech","AnnualRevenue":10,"OwnerId":"`+u1+`","IsDeleted":false`))},
 		[2]string{"Account", string(rec("Account", a2, `,"Name":"Globex","AnnualRevenue":1500,"OwnerId":"`+u1+`","IsDeleted":true`))},
@@ -158,41 +133,16 @@ func TestResidentBound(t *testing.T) {
 // cannot be trusted (written by something that does not keep them, or
 // without them) drops everything, as before they existed.
 func TestResidentKeepsUnchangedObjects(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "org.db")
-	s, err := Open(path, Options{Org: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	now := time.Now()
-	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact, "User": describeUser} {
-		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path, s := residentTestStore(t)
 	u1 := string(sfdc.NewID("005", "4S", 1))
 	a1 := string(sfdc.NewID("001", "4S", 1))
 	a2 := string(sfdc.NewID("001", "4S", 2))
 	c1 := string(sfdc.NewID("003", "4S", 1))
 	c2 := string(sfdc.NewID("003", "4S", 2))
-	put := func(st *Store, recs ...[2]string) {
-		t.Helper()
-		err := st.Update(func(w *Writer) error {
-			for _, r := range recs {
-				if _, err := w.PutRecord(r[0], []byte(r[1])); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	contact := func(id, last string) [2]string {
 		return [2]string{"Contact", string(rec("Contact", id, `,"LastName":"`+last+`","AccountId":"`+a1+`","IsDeleted":false`))}
 	}
-	put(s,
+	putRecords(t, s,
 		[2]string{"User", string(rec("User", u1, `,"Name":"Rep One","IsDeleted":false`))},
 		[2]string{"Account", string(rec("Account", a1, `,"Name":"Acme","AnnualRevenue":500,"OwnerId":"`+u1+`","IsDeleted":false`))},
 		[2]string{"Account", string(rec("Account", a2, `,"Name":"Globex","AnnualRevenue":1500,"OwnerId":"`+u1+`","IsDeleted":false`))},
@@ -254,7 +204,7 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	put(other, contact(c1, "Zeta"), contact(c2, "Bell"))
+	putRecords(t, other, contact(c1, "Zeta"), contact(c2, "Bell"))
 	want("a contact write", check("a contact write"), "Contact")
 	if got, err := s.Query(ctx, queries[1], QueryOptions{Resident: res}); err != nil || flat(t, got.Records) != `[{"AccountId":"`+a1+`","LastName":"Bell"},{"AccountId":"`+a1+`","LastName":"Zeta"}]` {
 		t.Fatalf("contacts after the write: %v %v", got, err)
@@ -281,9 +231,9 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 		t.Fatalf("users after the unrecorded write: %v %v", got, err)
 	}
 	// The next recording write starts the per-object generations afresh.
-	put(other, contact(c2, "Bellamy"))
+	putRecords(t, other, contact(c2, "Bellamy"))
 	want("the first recorded write after", check("the first recorded write after"), "Account", "Contact", "User")
-	put(other, contact(c2, "Bellows"))
+	putRecords(t, other, contact(c2, "Bellows"))
 	want("a second one", check("a second one"), "Contact")
 	// An unrecorded write followed by a recorded one before the next query.
 	err = other.update(func(tx *bolt.Tx) error {
@@ -292,7 +242,7 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put(other, contact(c2, "Bellini"))
+	putRecords(t, other, contact(c2, "Bellini"))
 	want("unrecorded then recorded", check("unrecorded then recorded"), "Account", "Contact", "User")
 
 	// A cache without per-object generations (from before they existed).
@@ -447,4 +397,40 @@ func TestResidentWarmParents(t *testing.T) {
 	check("Rep One")
 	put("User", string(rec("User", u1, `,"Name":"Rep Renamed","IsDeleted":false`)))
 	check("Rep Renamed")
+}
+
+// residentTestStore opens a cache in a temporary directory with the
+// describes of Account, Contact and User; it returns the file's path too,
+// for another Store (another process) to open.
+func residentTestStore(t *testing.T) (string, *Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "org.db")
+	s, err := Open(path, Options{Org: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := time.Now()
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact, "User": describeUser} {
+		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path, s
+}
+
+// putRecords puts each record (object, JSON) in one transaction of st.
+func putRecords(t *testing.T, st *Store, recs ...[2]string) {
+	t.Helper()
+	err := st.Update(func(w *Writer) error {
+		for _, r := range recs {
+			if _, err := w.PutRecord(r[0], []byte(r[1])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

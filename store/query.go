@@ -313,34 +313,38 @@ func indexedFilter(q *soql.Query, cat *catalog) (string, []byte, bool) {
 		return "", nil, false
 	}
 	var found []byte
-	var walk func(e soql.Expr)
-	walk = func(e soql.Expr) {
-		switch x := e.(type) {
-		case *soql.BinaryExpr:
-			if x.Op == "AND" {
-				walk(x.Left)
-				walk(x.Right)
-			}
-		case *soql.Condition:
-			if found != nil || x.Op != "=" || x.Subquery != nil || x.Left.Func != "" || len(x.Left.Path) != 1 || x.Value.Kind != soql.ValString {
-				return
-			}
-			id, err := sfdc.ParseID(x.Value.Str)
-			if err != nil || string(id) != x.Value.Str {
-				return
-			}
-			for _, f := range o.Fields {
-				if strings.EqualFold(f.Name, x.Left.Path[0]) {
-					if f.Type == "reference" && !notIndexed[f.Name] && (strings.HasSuffix(f.Name, "Id") || strings.HasSuffix(f.Name, "__c")) {
-						found = append(joinKey(o.Name, f.Name, x.Value.Str), 0)
-					}
-					return
+	eachAndTerm(q.Where, func(x *soql.Condition) {
+		if found != nil || x.Op != "=" || x.Subquery != nil || x.Left.Func != "" || len(x.Left.Path) != 1 || x.Value.Kind != soql.ValString {
+			return
+		}
+		id, err := sfdc.ParseID(x.Value.Str)
+		if err != nil || string(id) != x.Value.Str {
+			return
+		}
+		for _, f := range o.Fields {
+			if strings.EqualFold(f.Name, x.Left.Path[0]) {
+				if f.Type == "reference" && !notIndexed[f.Name] && (strings.HasSuffix(f.Name, "Id") || strings.HasSuffix(f.Name, "__c")) {
+					found = append(joinKey(o.Name, f.Name, x.Value.Str), 0)
 				}
+				return
 			}
 		}
-	}
-	walk(q.Where)
+	})
 	return o.Name, found, found != nil
+}
+
+// eachAndTerm calls fn with each condition of e that is a top-level AND
+// term: one every matching record meets.
+func eachAndTerm(e soql.Expr, fn func(*soql.Condition)) {
+	switch x := e.(type) {
+	case *soql.BinaryExpr:
+		if x.Op == "AND" {
+			eachAndTerm(x.Left, fn)
+			eachAndTerm(x.Right, fn)
+		}
+	case *soql.Condition:
+		fn(x)
+	}
 }
 
 // indexSource scans only the records of one object that the lookup index

@@ -640,44 +640,34 @@ func narrowTerms(q *soql.Query, obj *soql.Object) []narrowTerm {
 		return nil
 	}
 	var terms []narrowTerm
-	var walk func(e soql.Expr)
-	walk = func(e soql.Expr) {
-		switch x := e.(type) {
-		case *soql.BinaryExpr:
-			if x.Op == "AND" {
-				walk(x.Left)
-				walk(x.Right)
-			}
-		case *soql.Condition:
-			if x.Left.Func != "" || len(x.Left.Path) != 1 {
-				return
-			}
-			var f *soql.Field
-			for i := range obj.Fields {
-				if strings.EqualFold(obj.Fields[i].Name, x.Left.Path[0]) {
-					f = &obj.Fields[i]
-					break
-				}
-			}
-			if f == nil {
-				return
-			}
-			kind := soql.FieldType(strings.ToLower(string(f.Type)))
-			ok := false
-			switch kind {
-			case "id", "reference":
-				ok = x.Op == "=" && x.Value.Kind == soql.ValString && len(x.Value.Str) == 18 && isAlnum(x.Value.Str)
-			case "boolean":
-				ok = x.Op == "=" && x.Value.Kind == soql.ValBool
-			case "date":
-				ok = x.Value.Kind == soql.ValDate && (x.Op == "=" || x.Op == "<" || x.Op == "<=" || x.Op == ">" || x.Op == ">=")
-			}
-			if ok {
-				terms = append(terms, narrowTerm{field: f.Name, kind: kind, op: x.Op, val: x.Value})
+	eachAndTerm(q.Where, func(x *soql.Condition) {
+		if x.Left.Func != "" || len(x.Left.Path) != 1 {
+			return
+		}
+		var f *soql.Field
+		for i := range obj.Fields {
+			if strings.EqualFold(obj.Fields[i].Name, x.Left.Path[0]) {
+				f = &obj.Fields[i]
+				break
 			}
 		}
-	}
-	walk(q.Where)
+		if f == nil {
+			return
+		}
+		kind := soql.FieldType(strings.ToLower(string(f.Type)))
+		ok := false
+		switch kind {
+		case "id", "reference":
+			ok = x.Op == "=" && x.Value.Kind == soql.ValString && len(x.Value.Str) == 18 && isAlnum(x.Value.Str)
+		case "boolean":
+			ok = x.Op == "=" && x.Value.Kind == soql.ValBool
+		case "date":
+			ok = x.Value.Kind == soql.ValDate && (x.Op == "=" || x.Op == "<" || x.Op == "<=" || x.Op == ">" || x.Op == ">=")
+		}
+		if ok {
+			terms = append(terms, narrowTerm{field: f.Name, kind: kind, op: x.Op, val: x.Value})
+		}
+	})
 	return terms
 }
 

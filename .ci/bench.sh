@@ -22,31 +22,10 @@ CONF=$ROOT/sfdc/emulator/conformance
 [ -x "$NODE" ] && [ -d "$CONF/node_modules/jsforce" ] || { echo "bench: run .ci/conformance.sh once (Node 22 + jsforce)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lazyforce-bench.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-BIN=${LAZYFORCE_BIN:-}
-if [ -z "$BIN" ]; then
-  go build -o "$TMP/lazyforce" .
-  BIN=$TMP/lazyforce
-fi
-
-"$BIN" demo --serve 127.0.0.1:0 --scale "$SCALE" >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 1200); do
-  head -n1 "$TMP/server.out" 2>/dev/null | grep -q '}' && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: the emulator exited" >&2; tail "$TMP/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-read -r INSTANCE_URL ACCESS_TOKEN ADMIN_TOKEN < <(head -n1 "$TMP/server.out" | "$NODE" -e '
-  const j = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(j.instance_url, j.access_token, j.admin_token);')
-export INSTANCE_URL ACCESS_TOKEN
+. .ci/demo-org.sh
+demo_begin bench
+BIN=${LAZYFORCE_BIN:-$(demo_build)}
+demo_serve "$BIN" "$SCALE"
 
 faults() { curl -sf -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' -d "$1" "$INSTANCE_URL/__emulator/faults" >/dev/null; }
 login() { # login HOME

@@ -14,33 +14,11 @@ cd "$(dirname "$0")/.."
 SCALE=${SCALE:-12}
 ROUNDS=${ROUNDS:-2}
 QUERY=${QUERY:-SELECT Id FROM User LIMIT 1}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lazyforce-qds.XXXXXX")
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-BINS=${BINS:-}
-if [ -z "$BINS" ]; then
-  go build -o "$TMP/lazyforce" .
-  BINS=$TMP/lazyforce
-fi
+. .ci/demo-org.sh
+demo_begin qds
+BINS=${BINS:-$(demo_build)}
 read -r -a BIN_LIST <<<"$BINS"
-SERVE=${BIN_LIST[0]}
-
-"$SERVE" demo --serve 127.0.0.1:0 --scale "$SCALE" >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 1200); do
-  head -n1 "$TMP/server.out" 2>/dev/null | grep -q '}' && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "query-during-sync: the emulator exited" >&2; tail "$TMP/server.err" >&2; exit 1; }
-  sleep 0.1
-done
-json() { sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" "$TMP/server.out" | head -n1; }
-INSTANCE_URL=$(json instance_url)
-ACCESS_TOKEN=$(json access_token)
+demo_serve "${BIN_LIST[0]}" "$SCALE"
 
 echo "## query-during-sync $(date -u +%Y-%m-%dT%H:%MZ), scale $SCALE, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

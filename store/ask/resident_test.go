@@ -64,14 +64,7 @@ func TestResidentMatchesPlainScan(t *testing.T) {
 	ctx := context.Background()
 	now := func() time.Time { return benchNow }
 	res := store.NewResident(st)
-	plain, err := New(st, Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	warm, err := New(st, Options{Now: now, Resident: res})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, warm := plainAndWarm(t, st, res, now)
 	var questions []string
 	for _, it := range loadQuestions(t) {
 		questions = append(questions, it.question)
@@ -82,17 +75,7 @@ func TestResidentMatchesPlainScan(t *testing.T) {
 	// Twice: the second pass runs on a filled Resident and built indexes.
 	for pass := range 2 {
 		for _, q := range questions {
-			want, err := plain.Ask(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := warm.Ask(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("pass %d: %q: the warm answer differs:\n%s\nplain:\n%s", pass, q, got.Markdown, want.Markdown)
-			}
+			sameAnswer(t, ctx, plain, warm, fmt.Sprintf("pass %d: %q", pass, q), q)
 		}
 	}
 	if n, _ := res.Held(); n == 0 {
@@ -197,4 +180,36 @@ func TestResidentConcurrentQueries(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// plainAndWarm returns two engines over st with the clock now: one that
+// reads the file on every answer and one that answers through res.
+func plainAndWarm(t *testing.T, st *store.Store, res *store.Resident, now func() time.Time) (plain, warm *Engine) {
+	t.Helper()
+	plain, err := New(st, Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, err = New(st, Options{Now: now, Resident: res})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain, warm
+}
+
+// sameAnswer asks q of both engines and fails unless warm answers as
+// plain does.
+func sameAnswer(t *testing.T, ctx context.Context, plain, warm *Engine, family, q string) {
+	t.Helper()
+	got, err := warm.Ask(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := plain.Ask(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: the warm answer differs:\n%s\nplain:\n%s", family, got.Markdown, want.Markdown)
+	}
 }

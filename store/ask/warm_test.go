@@ -29,26 +29,9 @@ func TestResidentFieldsCover(t *testing.T) {
 	if warmed == 0 {
 		t.Fatal("Warm decoded nothing")
 	}
-	plain, err := New(st, Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	warm, err := New(st, Options{Now: now, Resident: res})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, warm := plainAndWarm(t, st, res, now)
 	for _, bq := range benchQuestions {
-		got, err := warm.Ask(ctx, bq.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := plain.Ask(ctx, bq.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the warm answer differs:\n%s\nplain:\n%s", bq.family, got.Markdown, want.Markdown)
-		}
+		sameAnswer(t, ctx, plain, warm, bq.family, bq.q)
 		if n := res.Loads(); n != warmed {
 			t.Errorf("%s (%q) decoded records after Warm (%d decodings, %d after Warm)", bq.family, bq.q, n-warmed, warmed)
 			warmed = n
@@ -70,26 +53,9 @@ func TestResidentWarmCancelled(t *testing.T) {
 	if err := res.WarmParents(ctx, ResidentParents()); !errors.Is(err, context.Canceled) {
 		t.Fatalf("WarmParents with a cancelled context = %v, want context.Canceled", err)
 	}
-	plain, err := New(st, Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	warm, err := New(st, Options{Now: now, Resident: res})
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, warm := plainAndWarm(t, st, res, now)
 	for _, bq := range benchQuestions {
-		got, err := warm.Ask(context.Background(), bq.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := plain.Ask(context.Background(), bq.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: the warm answer differs:\n%s\nplain:\n%s", bq.family, got.Markdown, want.Markdown)
-		}
+		sameAnswer(t, context.Background(), plain, warm, bq.family, bq.q)
 	}
 }
 

@@ -44,7 +44,6 @@ func TestResidentSeesOtherWriters(t *testing.T) {
 		[2]string{"Account", string(rec("Account", a2, `,"Name":"Globex","AnnualRevenue":1500,"OwnerId":"`+u1+`","IsDeleted":false`))},
 	)
 	res := NewResident(s)
-	ctx := context.Background()
 	queries := []string{
 		"SELECT Name, AnnualRevenue FROM Account WHERE OwnerId = '" + u1 + "' ORDER BY Name",
 		"SELECT SUM(AnnualRevenue) total, COUNT(Id) n FROM Account",
@@ -53,17 +52,7 @@ func TestResidentSeesOtherWriters(t *testing.T) {
 	check := func(step string, want []string) {
 		t.Helper()
 		for i, q := range queries {
-			warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
-			if err != nil {
-				t.Fatalf("%s: %s: %v", step, q, err)
-			}
-			plain, err := s.Query(ctx, q, QueryOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(warm, plain) {
-				t.Fatalf("%s: %s: warm and plain results differ:\n%s\n%s", step, q, flat(t, warm.Records), flat(t, plain.Records))
-			}
+			warm := warmAsPlain(t, s, res, step, q)
 			if got := flat(t, warm.Records); i == 0 && got != want[0] || i == 1 && got != want[1] {
 				t.Fatalf("%s: %s = %s, want %s", step, q, got, want[i])
 			}
@@ -167,17 +156,7 @@ func TestResidentKeepsUnchangedObjects(t *testing.T) {
 		}
 		res.mu.Unlock()
 		for _, q := range queries {
-			warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
-			if err != nil {
-				t.Fatalf("%s: %s: %v", step, q, err)
-			}
-			plain, err := s.Query(ctx, q, QueryOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(warm, plain) {
-				t.Fatalf("%s: %s: warm and plain results differ:\n%s\n%s", step, q, flat(t, warm.Records), flat(t, plain.Records))
-			}
+			warmAsPlain(t, s, res, step, q)
 		}
 		res.mu.Lock()
 		defer res.mu.Unlock()
@@ -284,17 +263,7 @@ func TestResidentContinuesWarm(t *testing.T) {
 	q := "SELECT Name, AnnualRevenue FROM Account ORDER BY Name"
 	check := func(step string, res *Resident) {
 		t.Helper()
-		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
-		if err != nil {
-			t.Fatal(err)
-		}
-		plain, err := s.Query(ctx, q, QueryOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(warm, plain) {
-			t.Fatalf("%s: warm and plain results differ:\n%s\n%s", step, flat(t, warm.Records), flat(t, plain.Records))
-		}
+		warmAsPlain(t, s, res, step, q)
 	}
 	need := []string{"Name", "AnnualRevenue"}
 	for _, tc := range []struct {
@@ -382,16 +351,8 @@ func TestResidentWarmParents(t *testing.T) {
 	check := func(want string) {
 		t.Helper()
 		q := "SELECT Name, Owner.Name FROM Account"
-		warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
-		if err != nil {
-			t.Fatal(err)
-		}
-		plain, err := s.Query(ctx, q, QueryOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(warm, plain) || !strings.Contains(flat(t, warm.Records), want) {
-			t.Fatalf("warm %s, plain %s, want %s", flat(t, warm.Records), flat(t, plain.Records), want)
+		if got := flat(t, warmAsPlain(t, s, res, "after WarmParents", q).Records); !strings.Contains(got, want) {
+			t.Fatalf("got %s, want %s", got, want)
 		}
 	}
 	check("Rep One")
@@ -433,4 +394,23 @@ func putRecords(t *testing.T, st *Store, recs ...[2]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// warmAsPlain runs q through res and through the file, fails (naming step)
+// unless both give the same result, and returns the warm one.
+func warmAsPlain(t *testing.T, s *Store, res *Resident, step, q string) *soql.Result {
+	t.Helper()
+	ctx := context.Background()
+	warm, err := s.Query(ctx, q, QueryOptions{Resident: res})
+	if err != nil {
+		t.Fatalf("%s: %s: %v", step, q, err)
+	}
+	plain, err := s.Query(ctx, q, QueryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(warm, plain) {
+		t.Fatalf("%s: %s: warm and plain results differ:\n%s\n%s", step, q, flat(t, warm.Records), flat(t, plain.Records))
+	}
+	return warm
 }

@@ -70,14 +70,13 @@ func (m *Model) warmAsk() tea.Cmd {
 }
 
 // askWarmed records a finished warm-up; a failure is only logged (the
-// question that needs the records reports it).
+// question that needs the records reports it) and, like a success, not
+// retried until the cache changes: retrying at once would start another
+// warm-up with every message while the failure lasts.
 func (m *Model) askWarmed(msg askWarmedMsg) {
 	m.askWarm.running = false
-	if msg.err != nil {
-		if !errors.Is(msg.err, context.Canceled) && m.deps.Log != nil {
-			m.deps.Log.Printf("warn: prepare the Ask pane: %v", msg.err)
-		}
-		return
+	if msg.err != nil && !errors.Is(msg.err, context.Canceled) && m.deps.Log != nil {
+		m.deps.Log.Printf("warn: prepare the Ask pane: %v", msg.err)
 	}
 	m.askWarm.done, m.askWarm.gen = true, msg.gen
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -18,13 +19,14 @@ type warmingAsker struct {
 	fakeAsker
 	wmu   sync.Mutex
 	warms []context.Context
+	err   error // what Warm returns
 }
 
 func (w *warmingAsker) Warm(ctx context.Context) error {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
 	w.warms = append(w.warms, ctx)
-	return nil
+	return w.err
 }
 
 func (w *warmingAsker) warmed() []context.Context {
@@ -105,5 +107,35 @@ func TestAskPaneWarmsUpWhenShown(t *testing.T) {
 		if ctx.Err() == nil {
 			t.Fatal("quitting did not cancel the warm-up's context")
 		}
+	}
+}
+
+// TestAskPaneWarmUpFailureIsNotRetriedAtOnce: a warm-up that fails (a
+// damaged cache, say) is not started again by the next message, which
+// would loop for as long as the failure lasts; the question asked then
+// still goes to the engine, which reports the failure itself.
+func TestAskPaneWarmUpFailureIsNotRetriedAtOnce(t *testing.T) {
+	fake := &warmingAsker{
+		fakeAsker: fakeAsker{answer: &ask.Answer{Understood: true, Source: "cache", Markdown: "ok"}},
+		err:       errors.New("cache file is damaged"),
+	}
+	m := loaded(t, Deps{Data: NewFakeData(7, 40, testNow), Ask: fake, Now: func() time.Time { return testNow }, Dark: true}, 120, 40)
+	done := warmedMsgs(run(m, press(m, "4")))
+	if len(done) != 1 || done[0].err == nil {
+		t.Fatalf("warm-up results %+v, want one failure", done)
+	}
+	if _, cmd := m.Update(done[0]); cmd != nil {
+		if again := warmedMsgs(run(m, cmd)); len(again) != 0 {
+			t.Fatal("the failed warm-up's result started another warm-up")
+		}
+	}
+	run(m, press(m, "1"))
+	run(m, press(m, "4"))
+	if n := len(fake.warmed()); n != 1 {
+		t.Fatalf("%d warm-ups after a failure and showing the pane again, want 1", n)
+	}
+	askText(m, "my pipeline")
+	if len(fake.asked) != 1 {
+		t.Fatalf("asked %q after the failed warm-up", fake.asked)
 	}
 }

@@ -340,6 +340,9 @@ func groupOf(q *question) string {
 	return ""
 }
 
+// opportunityWords name opportunities in a question.
+var opportunityWords = []string{"deal", "deals", "opportunity", "opportunities", "opp", "opps"}
+
 // intentOf classifies the question.
 func intentOf(q *question) (intent, metric) {
 	rate := q.has("win rate", "close rate", "closing rate", "win ratio", "win percentage", "win percent", "win pct",
@@ -352,8 +355,11 @@ func intentOf(q *question) (intent, metric) {
 		}
 	}
 	switch {
-	case q.has("organise", "organize", "organised", "organized", "group", "grouped", "arrange", "sort", "sorted") &&
-		q.hasPrefix("contact") && q.has("stage", "stages"):
+	case q.hasPrefix("contact") && q.has("stage", "stages") &&
+		(q.has("organise", "organize", "organised", "organized", "group", "grouped", "arrange", "sort", "sorted") || q.has(opportunityWords...)),
+		// "key contacts on my deals this quarter": the contacts of deals,
+		// not of accounts, so the deals' filters apply
+		q.hasPrefix("contact") && q.has(opportunityWords...) && !q.hasPrefix("account") && !q.has("no", "without", "missing"):
 		return intentOrganise, 0
 	case q.has("what do you know", "tell me about", "overview", "summary", "summarise", "summarize", "profile",
 		"who is", "what is going on with", "whats going on with", "what about", "brief me on", "info on", "information on", "everything about", "details on", "details of", "details about"):

@@ -24,6 +24,21 @@ var Suggestions = []string{
 	"Recently created accounts",
 }
 
+// examples are the Suggestions with "<account>" replaced by the name of a
+// cached account (markdown would take "<account>" for an HTML tag and drop
+// it), or by "(an account)" before the names are loaded.
+func (e *Engine) examples() []string {
+	name := "(an account)"
+	if len(e.accounts) > 0 {
+		name = cellText(e.accounts[0].Name)
+	}
+	out := make([]string, len(Suggestions))
+	for i, s := range Suggestions {
+		out[i] = strings.ReplaceAll(s, "<account>", name)
+	}
+	return out
+}
+
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
 
 // answer runs the plan for q.
@@ -104,10 +119,10 @@ func (x *exec) notUnderstood(q *question, why string) {
 		b.WriteString(" " + why)
 	}
 	b.WriteString("\n\nI answer questions about your accounts, opportunities, contacts and tasks from the local cache. Try:\n\n")
-	for _, s := range Suggestions {
+	x.a.Suggestions = x.e.examples()
+	for _, s := range x.a.Suggestions {
 		b.WriteString("- " + s + "\n")
 	}
-	x.a.Suggestions = Suggestions
 	x.a.Markdown = b.String()
 }
 

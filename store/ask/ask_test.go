@@ -157,3 +157,26 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("Suggest(acme me) = %q, %v", got, err)
 	}
 }
+
+// TestUnknownSuggestsARealAccount: the suggestions under "I can't answer
+// that yet" name a cached account where the example needs one (markdown
+// would drop a "<account>" placeholder as an HTML tag).
+func TestUnknownSuggestsARealAccount(t *testing.T) {
+	st, _ := syncedDemo(t)
+	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Ask(context.Background(), "pipeline of o'brien"); err != nil { // loads the names
+		t.Fatal(err)
+	}
+	a, err := e.Ask(context.Background(), "what is the weather")
+	if err != nil || a.Understood {
+		t.Fatalf("weather: understood=%v, %v", a.Understood, err)
+	}
+	if strings.Contains(a.Markdown, "<") || !slices.ContainsFunc(a.Suggestions, func(s string) bool {
+		return strings.HasPrefix(s, "What do you know about ") && strings.HasSuffix(s, "?") && len(s) > len("What do you know about ?")
+	}) {
+		t.Errorf("suggestions %q, markdown:\n%s", a.Suggestions, a.Markdown)
+	}
+}

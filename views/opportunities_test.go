@@ -130,14 +130,6 @@ func TestOpportunitiesOpen(t *testing.T) {
 	}
 }
 
-func TestOpportunitiesViewFitsWidth(t *testing.T) {
-	for _, w := range []int{40, 80, 140} {
-		p := newTestOpps(t)
-		p.SetSize(w, 12)
-		assertBlock(t, p.View(), w, 12)
-	}
-}
-
 func TestOpportunitiesNewDataWithoutFilterIsShownAtOnce(t *testing.T) {
 	p := newTestOpps(t)
 	opps := append(testOpps(), book.Opportunity{ID: "006000000000099AAA", Name: "New deal", StageName: "Prospecting", CloseDate: day(1)})

@@ -24,9 +24,7 @@ const (
 )
 
 // String returns the column's label.
-func (s ContactSort) String() string {
-	return [...]string{"Name", "Account", "Title", "Email", "Last activity"}[s]
-}
+func (s ContactSort) String() string { return contactColumns[s].label }
 
 // ContactIndex is an immutable, searchable snapshot of the contacts: the
 // records, their sanitized search keys (name and account) and one
@@ -44,23 +42,19 @@ func NewContactIndex(contacts []book.Contact) *ContactIndex {
 	for i := range contacts {
 		ix.keys[i] = searchKey(contacts[i].Name, contacts[i].AccountName)
 	}
-	for s := range numContactSorts {
-		var keys []float64
-		switch s {
-		case SortContactName:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Name })
-		case SortContactAccount:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].AccountName })
-		case SortContactTitle:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Title })
-		case SortContactEmail:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Email })
-		case SortContactActivity:
-			keys = timeKeys(contacts, func(c *book.Contact) int64 { return unixOrZero(c.LastActivityDate) })
-		}
-		ix.orders[s] = sortedOrder(keys)
+	for s, c := range contactColumns {
+		ix.orders[s] = c.order(contacts)
 	}
 	return ix
+}
+
+// contactColumns are the contacts list's sort columns.
+var contactColumns = [numContactSorts]sortColumn[book.Contact]{
+	SortContactName:     textColumn("Name", func(c *book.Contact) string { return c.Name }),
+	SortContactAccount:  textColumn("Account", func(c *book.Contact) string { return c.AccountName }),
+	SortContactTitle:    textColumn("Title", func(c *book.Contact) string { return c.Title }),
+	SortContactEmail:    textColumn("Email", func(c *book.Contact) string { return c.Email }),
+	SortContactActivity: timeColumn("Last activity", func(c *book.Contact) time.Time { return c.LastActivityDate }),
 }
 
 // searchKeys implements searchIndex.

@@ -26,9 +26,7 @@ const (
 )
 
 // String returns the column's label.
-func (s LeadSort) String() string {
-	return [...]string{"Name", "Company", "Status", "Source", "Email", "Created"}[s]
-}
+func (s LeadSort) String() string { return leadColumns[s].label }
 
 // LeadIndex is an immutable, searchable snapshot of the leads: the
 // records, their sanitized search keys (name and company), which are open,
@@ -50,25 +48,20 @@ func NewLeadIndex(leads []book.Lead) *LeadIndex {
 			ix.nOpen++
 		}
 	}
-	for s := range numLeadSorts {
-		var keys []float64
-		switch s {
-		case SortLeadName:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Name })
-		case SortLeadCompany:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Company })
-		case SortLeadStatus:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Status })
-		case SortLeadSource:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].LeadSource })
-		case SortLeadEmail:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Email })
-		case SortLeadCreated:
-			keys = timeKeys(leads, func(l *book.Lead) int64 { return unixOrZero(l.CreatedDate) })
-		}
-		ix.orders[s] = sortedOrder(keys)
+	for s, c := range leadColumns {
+		ix.orders[s] = c.order(leads)
 	}
 	return ix
+}
+
+// leadColumns are the leads list's sort columns.
+var leadColumns = [numLeadSorts]sortColumn[book.Lead]{
+	SortLeadName:    textColumn("Name", func(l *book.Lead) string { return l.Name }),
+	SortLeadCompany: textColumn("Company", func(l *book.Lead) string { return l.Company }),
+	SortLeadStatus:  textColumn("Status", func(l *book.Lead) string { return l.Status }),
+	SortLeadSource:  textColumn("Source", func(l *book.Lead) string { return l.LeadSource }),
+	SortLeadEmail:   textColumn("Email", func(l *book.Lead) string { return l.Email }),
+	SortLeadCreated: timeColumn("Created", func(l *book.Lead) time.Time { return l.CreatedDate }),
 }
 
 // searchKeys implements searchIndex.

@@ -139,7 +139,7 @@ func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if done {
 		return p, cmd
 	}
-	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numAccountSorts) {
+	if !p.sortKey(kp, &k.Sort, numAccountSorts) {
 		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
 		return p, cmd
 	}
@@ -203,5 +203,5 @@ func (p *Accounts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Accounts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Accounts
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
+	return sortedListHelp(&k.List, &k.Sort)
 }

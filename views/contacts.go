@@ -171,7 +171,7 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if done {
 		return p, cmd
 	}
-	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numContactSorts) {
+	if !p.sortKey(kp, &k.Sort, numContactSorts) {
 		cmd, _ := recordKeys(kp, &k.List, ContactsPane, ContactRecord, p.selectedID())
 		return p, cmd
 	}
@@ -240,7 +240,7 @@ func (p *Contacts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Contacts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Contacts
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
+	return sortedListHelp(&k.List, &k.Sort)
 }
 
 // SetContact shows a contact.

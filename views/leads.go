@@ -131,7 +131,7 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, cmd
 	}
 	switch {
-	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numLeadSorts):
+	case p.sortKey(kp, &k.Sort, numLeadSorts):
 	case key.Matches(kp, k.Status):
 		p.all = !p.all
 	default:
@@ -216,7 +216,7 @@ func (p *Leads) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Leads) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Leads
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Status)
+	return sortedListHelp(&k.List, &k.Sort, k.Status)
 }
 
 // SetLead shows a lead.

@@ -368,7 +368,7 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, cmd
 	}
 	switch {
-	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numOppColumns):
+	case p.sortKey(kp, &k.Sort, numOppColumns):
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
 	case key.Matches(kp, k.Status):
@@ -525,5 +525,5 @@ func (p *Opportunities) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Opportunities) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Mine, k.Status, k.Closing, k.Stale)
+	return sortedListHelp(&k.List, &k.Sort, k.Mine, k.Status, k.Closing, k.Stale)
 }

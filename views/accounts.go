@@ -100,8 +100,7 @@ const AccountsPane PaneID = "Accounts"
 
 // Accounts is the accounts list pane.
 type Accounts struct {
-	filteredList[*AccountIndex]
-	listOrder[AccountSort]
+	sortedList[*AccountIndex, AccountSort]
 	ctx *Context
 }
 
@@ -110,7 +109,7 @@ var _ Pane = (*Accounts)(nil)
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
 	p := &Accounts{ctx: ctx}
-	p.filteredList = newFilteredList(AccountsPane, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(AccountsPane, AccountRecord, numAccountSorts, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID })
 	return p
 }
@@ -135,16 +134,7 @@ func (p *Accounts) SelectedID() string { return p.selectedID() }
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Accounts
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
-	}
-	if !p.sortKey(kp, &k.Sort, numAccountSorts) {
-		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
 }
 
 // View implements Pane.

@@ -90,8 +90,7 @@ const ContactsPane PaneID = "Contacts"
 
 // Contacts is the contacts list pane: every contact with their account.
 type Contacts struct {
-	filteredList[*ContactIndex]
-	listOrder[ContactSort]
+	sortedList[*ContactIndex, ContactSort]
 	ctx *Context
 	// account, when not empty, limits the list to that account's
 	// contacts (ShowContactsMsg); esc shows every contact again.
@@ -105,7 +104,7 @@ var _ Pane = (*Contacts)(nil)
 // NewContacts returns an empty contacts pane.
 func NewContacts(ctx *Context) *Contacts {
 	p := &Contacts{ctx: ctx}
-	p.filteredList = newFilteredList(ContactsPane, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(ContactsPane, ContactRecord, numContactSorts, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID })
 	return p
 }
@@ -167,16 +166,7 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, nil
 		}
 	}
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
-	}
-	if !p.sortKey(kp, &k.Sort, numContactSorts) {
-		cmd, _ := recordKeys(kp, &k.List, ContactsPane, ContactRecord, p.selectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
 }
 
 // View implements Pane.

@@ -82,8 +82,7 @@ const LeadsPane PaneID = "Leads"
 // Leads is the leads list pane: open leads (or all) with their status,
 // source and age.
 type Leads struct {
-	filteredList[*LeadIndex]
-	listOrder[LeadSort]
+	sortedList[*LeadIndex, LeadSort]
 	ctx *Context
 	all bool // show converted and closed leads too
 }
@@ -93,7 +92,7 @@ var _ Pane = (*Leads)(nil)
 // NewLeads returns an empty leads pane showing open leads.
 func NewLeads(ctx *Context) *Leads {
 	p := &Leads{ctx: ctx}
-	p.filteredList = newFilteredList(LeadsPane, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(LeadsPane, LeadRecord, numLeadSorts, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *LeadIndex, r int) string { return ix.Leads[r].ID })
 	return p
 }
@@ -126,20 +125,17 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	}
 	k := &p.ctx.Keys.Leads
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, p.statusKey)
+}
+
+// statusKey shows all leads or the open ones when kp is the key that
+// toggles it, and reports whether it was.
+func (p *Leads) statusKey(kp tea.KeyPressMsg) bool {
+	if !key.Matches(kp, p.ctx.Keys.Leads.Status) {
+		return false
 	}
-	switch {
-	case p.sortKey(kp, &k.Sort, numLeadSorts):
-	case key.Matches(kp, k.Status):
-		p.all = !p.all
-	default:
-		cmd, _ := recordKeys(kp, &k.List, LeadsPane, LeadRecord, p.selectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	p.all = !p.all
+	return true
 }
 
 // leadAge is how long an open lead has been waiting: whole days since it

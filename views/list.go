@@ -340,6 +340,40 @@ func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (kp 
 	return kp, nil, false
 }
 
+// sortedList is a filtered list in the order of one of its columns of
+// type S: the plumbing of the accounts, contacts, leads and opportunities
+// panes.
+type sortedList[I searchIndex, S ~int] struct {
+	filteredList[I]
+	listOrder[S]
+	kind RecordKind // of the records listed
+	n    S          // how many columns there are to sort by
+}
+
+// newSortedList returns the plumbing of pane's list of records of kind,
+// sorted by one of n columns (see newFilteredList for the rest).
+func newSortedList[I searchIndex, S ~int](pane PaneID, kind RecordKind, n S, ix I, chrome int, rowsOf func() []int, idOf func(ix I, row int) string) sortedList[I, S] {
+	return sortedList[I, S]{filteredList: newFilteredList(pane, ix, chrome, rowsOf, idOf), kind: kind, n: n}
+}
+
+// updateSorted handles msg as every sorted list does: the filter and the
+// movement keys (see update), the sort keys s, then own, the pane's keys
+// (nil for none; it reports whether kp was one). After a sort key or one
+// of the pane's the rows are recomputed. Any other key is a record key
+// on the selected record (recordKeys).
+func (l *sortedList[I, S]) updateSorted(ctx *Context, msg tea.Msg, k *keymap.List, s *keymap.Sort, own func(kp tea.KeyPressMsg) bool) tea.Cmd {
+	kp, cmd, done := l.update(ctx, msg, k)
+	if done {
+		return cmd
+	}
+	if !l.sortKey(kp, s, l.n) && (own == nil || !own(kp)) {
+		cmd, _ := recordKeys(kp, k, l.filter.pane, l.kind, l.selectedID())
+		return cmd
+	}
+	l.refresh()
+	return nil
+}
+
 // row marks line as the selected one when i is the cursor's row.
 func (l *filteredList[I]) row(st *theme.Styles, i int, line string) string {
 	if i != l.cursor {

@@ -11,10 +11,6 @@ import (
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
-func newTestOpps(t *testing.T) *Opportunities {
-	return openTestPane(NewOpportunities(testContext(true)), 120, 20, func(p *Opportunities) { p.SetData(NewOpportunityIndex(testOpps())) })
-}
-
 func TestOpportunitiesDefaultShowsOpenByCloseDate(t *testing.T) {
 	p := newTestOpps(t)
 	rows := p.Rows()

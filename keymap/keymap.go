@@ -27,20 +27,26 @@ type Global struct {
 	Find key.Binding
 }
 
-// List are the movement and record keys shared by the list-like panes. Each
-// pane has its own copy so that it can be rebound on its own.
-type List struct {
+// Move are the keys that move a cursor or scroll: a line, to either end,
+// half a page.
+type Move struct {
 	Up       key.Binding
 	Down     key.Binding
 	Top      key.Binding
 	Bottom   key.Binding
 	PageDown key.Binding
 	PageUp   key.Binding
-	Open     key.Binding
-	Back     key.Binding
-	Filter   key.Binding
-	Browser  key.Binding
-	Copy     key.Binding
+}
+
+// List are the movement and record keys shared by the list-like panes. Each
+// pane has its own copy so that it can be rebound on its own.
+type List struct {
+	Move
+	Open    key.Binding
+	Back    key.Binding
+	Filter  key.Binding
+	Browser key.Binding
+	Copy    key.Binding
 }
 
 // Write are the keys that start a write on the selected record. Each
@@ -54,13 +60,19 @@ type Write struct {
 	New   key.Binding // new record of the pane's type
 }
 
+// Sort are the keys that change a sorted list's order: sort by the next
+// or the previous column, reverse the order.
+type Sort struct {
+	SortNext key.Binding
+	SortPrev key.Binding
+	Reverse  key.Binding
+}
+
 // Accounts are the accounts pane's keys.
 type Accounts struct {
 	List
 	Write
-	SortNext key.Binding
-	SortPrev key.Binding
-	Reverse  key.Binding
+	Sort
 }
 
 // Opportunities are the opportunities pane's keys, including the quick
@@ -68,30 +80,24 @@ type Accounts struct {
 type Opportunities struct {
 	List
 	Write
-	SortNext key.Binding
-	SortPrev key.Binding
-	Reverse  key.Binding
-	Mine     key.Binding
-	Status   key.Binding
-	Closing  key.Binding
-	Stale    key.Binding
+	Sort
+	Mine    key.Binding
+	Status  key.Binding
+	Closing key.Binding
+	Stale   key.Binding
 }
 
 // Contacts are the contacts list's keys.
 type Contacts struct {
 	List
-	SortNext key.Binding
-	SortPrev key.Binding
-	Reverse  key.Binding
+	Sort
 }
 
 // Leads are the leads list's keys, including the open / all filter.
 type Leads struct {
 	List
-	SortNext key.Binding
-	SortPrev key.Binding
-	Reverse  key.Binding
-	Status   key.Binding
+	Sort
+	Status key.Binding
 }
 
 // Tasks are the tasks pane's keys: complete a task, reschedule it, and
@@ -145,14 +151,9 @@ type Limits struct {
 // Ask are the question pane's keys while its input does not have the
 // keys: scroll the answer, pick a record it names, copy, export.
 type Ask struct {
-	Back     key.Binding
-	Edit     key.Binding // give the input the keys
-	Up       key.Binding
-	Down     key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
-	PageDown key.Binding
-	PageUp   key.Binding
+	Back key.Binding
+	Edit key.Binding // give the input the keys
+	Move
 	NextLink key.Binding // select the next record the answer names
 	PrevLink key.Binding
 	Open     key.Binding // open the selected record
@@ -270,17 +271,19 @@ func bind(help, desc string, keys ...string) key.Binding {
 
 func defaultList(noun string) List {
 	return List{
-		Up:       bind("↑/k", "up", "up", "k"),
-		Down:     bind("↓/j", "down", "down", "j"),
-		Top:      bind("g/home", "top", "g", "home"),
-		Bottom:   bind("G/end", "bottom", "G", "end"),
-		PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
-		PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
-		Open:     bind("enter", "open "+noun, "enter"),
-		Back:     bind("esc", "clear filter", "esc"),
-		Filter:   bind("/", "filter", "/"),
-		Browser:  bind("o", "open in browser", "o"),
-		Copy:     bind("y", "copy Id/URL", "y"),
+		Move: Move{
+			Up:       bind("↑/k", "up", "up", "k"),
+			Down:     bind("↓/j", "down", "down", "j"),
+			Top:      bind("g/home", "top", "g", "home"),
+			Bottom:   bind("G/end", "bottom", "G", "end"),
+			PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
+			PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
+		},
+		Open:    bind("enter", "open "+noun, "enter"),
+		Back:    bind("esc", "clear filter", "esc"),
+		Filter:  bind("/", "filter", "/"),
+		Browser: bind("o", "open in browser", "o"),
+		Copy:    bind("y", "copy Id/URL", "y"),
 	}
 }
 
@@ -291,6 +294,16 @@ func defaultWrite() Write {
 		Call:  bind("c", "log a call", "c"),
 		Edit:  bind("e", "edit record", "e"),
 		New:   bind("n", "new record", "n"),
+	}
+}
+
+// defaultSort returns the sort keys of a list sorted by a column (or a
+// field, the noun).
+func defaultSort(noun string) Sort {
+	return Sort{
+		SortNext: bind(">", "sort by next "+noun, ">"),
+		SortPrev: bind("<", "sort by previous "+noun, "<"),
+		Reverse:  bind("-", "reverse order", "-"),
 	}
 }
 
@@ -322,35 +335,27 @@ func Default() *KeyMap {
 			Find:          bind("ctrl+f", "find anything", "ctrl+f"),
 		},
 		Accounts: Accounts{
-			List:     defaultList("account"),
-			Write:    noStage(),
-			SortNext: bind(">", "sort by next field", ">"),
-			SortPrev: bind("<", "sort by previous field", "<"),
-			Reverse:  bind("-", "reverse order", "-"),
+			List:  defaultList("account"),
+			Write: noStage(),
+			Sort:  defaultSort("field"),
 		},
 		Opportunities: Opportunities{
-			List:     defaultList("opportunity"),
-			Write:    defaultWrite(),
-			SortNext: bind(">", "sort by next column", ">"),
-			SortPrev: bind("<", "sort by previous column", "<"),
-			Reverse:  bind("-", "reverse order", "-"),
-			Mine:     bind("m", "mine / all", "m"),
-			Status:   bind("x", "open / closed / any", "x"),
-			Closing:  bind("d", "closing: month / quarter / any", "d"),
-			Stale:    bind("z", "stale (30 days)", "z"),
+			List:    defaultList("opportunity"),
+			Write:   defaultWrite(),
+			Sort:    defaultSort("column"),
+			Mine:    bind("m", "mine / all", "m"),
+			Status:  bind("x", "open / closed / any", "x"),
+			Closing: bind("d", "closing: month / quarter / any", "d"),
+			Stale:   bind("z", "stale (30 days)", "z"),
 		},
 		Contacts: Contacts{
-			List:     defaultList("contact"),
-			SortNext: bind(">", "sort by next column", ">"),
-			SortPrev: bind("<", "sort by previous column", "<"),
-			Reverse:  bind("-", "reverse order", "-"),
+			List: defaultList("contact"),
+			Sort: defaultSort("column"),
 		},
 		Leads: Leads{
-			List:     defaultList("lead"),
-			SortNext: bind(">", "sort by next column", ">"),
-			SortPrev: bind("<", "sort by previous column", "<"),
-			Reverse:  bind("-", "reverse order", "-"),
-			Status:   bind("x", "open / all", "x"),
+			List:   defaultList("lead"),
+			Sort:   defaultSort("column"),
+			Status: bind("x", "open / all", "x"),
 		},
 		Tasks: Tasks{
 			List:       defaultList("related record"),
@@ -390,14 +395,16 @@ func Default() *KeyMap {
 			Reload: bind("R", "fetch the limits again", "R"),
 		},
 		Ask: Ask{
-			Back:     bind("esc", "back", "esc"),
-			Edit:     bind("/", "ask a question / SOQL", "/", "i"),
-			Up:       bind("↑/k", "scroll up", "up", "k"),
-			Down:     bind("↓/j", "scroll down", "down", "j"),
-			Top:      bind("g", "top", "g", "home"),
-			Bottom:   bind("G", "bottom", "G", "end"),
-			PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
-			PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
+			Back: bind("esc", "back", "esc"),
+			Edit: bind("/", "ask a question / SOQL", "/", "i"),
+			Move: Move{
+				Up:       bind("↑/k", "scroll up", "up", "k"),
+				Down:     bind("↓/j", "scroll down", "down", "j"),
+				Top:      bind("g", "top", "g", "home"),
+				Bottom:   bind("G", "bottom", "G", "end"),
+				PageDown: bind("ctrl+d/pgdn", "½ page down", "ctrl+d", "pgdown"),
+				PageUp:   bind("ctrl+u/pgup", "½ page up", "ctrl+u", "pgup"),
+			},
 			NextLink: bind("]", "next record in the answer", "]"),
 			PrevLink: bind("[", "previous record in the answer", "["),
 			Open:     bind("enter", "open the record", "enter"),

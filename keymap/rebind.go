@@ -18,18 +18,28 @@ import (
 // ConfigFile is the name of the key override file in the config directory.
 const ConfigFile = "keys.json"
 
+func addMove(m map[string]*key.Binding, pane string, mv *Move) {
+	m[pane+".up"] = &mv.Up
+	m[pane+".down"] = &mv.Down
+	m[pane+".top"] = &mv.Top
+	m[pane+".bottom"] = &mv.Bottom
+	m[pane+".page_down"] = &mv.PageDown
+	m[pane+".page_up"] = &mv.PageUp
+}
+
 func addList(m map[string]*key.Binding, pane string, l *List) {
-	m[pane+".up"] = &l.Up
-	m[pane+".down"] = &l.Down
-	m[pane+".top"] = &l.Top
-	m[pane+".bottom"] = &l.Bottom
-	m[pane+".page_down"] = &l.PageDown
-	m[pane+".page_up"] = &l.PageUp
+	addMove(m, pane, &l.Move)
 	m[pane+".open"] = &l.Open
 	m[pane+".back"] = &l.Back
 	m[pane+".filter"] = &l.Filter
 	m[pane+".browser"] = &l.Browser
 	m[pane+".copy"] = &l.Copy
+}
+
+func addSort(m map[string]*key.Binding, pane string, s *Sort) {
+	m[pane+".sort_next"] = &s.SortNext
+	m[pane+".sort_prev"] = &s.SortPrev
+	m[pane+".reverse"] = &s.Reverse
 }
 
 func addWrite(m map[string]*key.Binding, pane string, w *Write) {
@@ -69,26 +79,12 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 		"find.task": &k.Find.Task,
 		"find.call": &k.Find.Call,
 
-		"accounts.sort_next": &k.Accounts.SortNext,
-		"accounts.sort_prev": &k.Accounts.SortPrev,
-		"accounts.reverse":   &k.Accounts.Reverse,
+		"opportunities.mine":    &k.Opportunities.Mine,
+		"opportunities.status":  &k.Opportunities.Status,
+		"opportunities.closing": &k.Opportunities.Closing,
+		"opportunities.stale":   &k.Opportunities.Stale,
 
-		"opportunities.sort_next": &k.Opportunities.SortNext,
-		"opportunities.sort_prev": &k.Opportunities.SortPrev,
-		"opportunities.reverse":   &k.Opportunities.Reverse,
-		"opportunities.mine":      &k.Opportunities.Mine,
-		"opportunities.status":    &k.Opportunities.Status,
-		"opportunities.closing":   &k.Opportunities.Closing,
-		"opportunities.stale":     &k.Opportunities.Stale,
-
-		"contacts.sort_next": &k.Contacts.SortNext,
-		"contacts.sort_prev": &k.Contacts.SortPrev,
-		"contacts.reverse":   &k.Contacts.Reverse,
-
-		"leads.sort_next": &k.Leads.SortNext,
-		"leads.sort_prev": &k.Leads.SortPrev,
-		"leads.reverse":   &k.Leads.Reverse,
-		"leads.status":    &k.Leads.Status,
+		"leads.status": &k.Leads.Status,
 
 		"tasks.complete":   &k.Tasks.Complete,
 		"tasks.reschedule": &k.Tasks.Reschedule,
@@ -118,12 +114,6 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 
 		"ask.back":      &k.Ask.Back,
 		"ask.edit":      &k.Ask.Edit,
-		"ask.up":        &k.Ask.Up,
-		"ask.down":      &k.Ask.Down,
-		"ask.top":       &k.Ask.Top,
-		"ask.bottom":    &k.Ask.Bottom,
-		"ask.page_down": &k.Ask.PageDown,
-		"ask.page_up":   &k.Ask.PageUp,
 		"ask.next_link": &k.Ask.NextLink,
 		"ask.prev_link": &k.Ask.PrevLink,
 		"ask.open":      &k.Ask.Open,
@@ -189,6 +179,11 @@ func (k *KeyMap) Actions() map[string]*key.Binding {
 	addList(m, "contacts", &k.Contacts.List)
 	addList(m, "leads", &k.Leads.List)
 	addList(m, "tasks", &k.Tasks.List)
+	addSort(m, "accounts", &k.Accounts.Sort)
+	addSort(m, "opportunities", &k.Opportunities.Sort)
+	addSort(m, "contacts", &k.Contacts.Sort)
+	addSort(m, "leads", &k.Leads.Sort)
+	addMove(m, "ask", &k.Ask.Move)
 	addWrite(m, "opportunities", &k.Opportunities.Write)
 	addWrite(m, "pipeline", &k.Pipeline.Write)
 	addWrite(m, "detail", &k.Detail.Write)

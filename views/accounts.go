@@ -3,6 +3,7 @@ package views
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -24,9 +25,7 @@ const (
 )
 
 // String returns the field's label.
-func (s AccountSort) String() string {
-	return [...]string{"Name", "Type", "City", "Owner", "Last activity"}[s]
-}
+func (s AccountSort) String() string { return accountColumns[s].label }
 
 // AccountIndex is an immutable, searchable snapshot of the accounts: the
 // records, their sanitized search keys and one order per sort field.
@@ -59,22 +58,21 @@ func newAccountIndex(accts []book.Account) *AccountIndex {
 // building it on first use.
 func (ix *AccountIndex) order(s AccountSort) []int {
 	return ix.orders[s].get(func() []int {
-		accts := ix.Accounts
-		var keys []float64
-		switch s {
-		case SortAccountName:
-			keys = stringRanks(len(accts), func(i int) string { return ix.keys[i] })
-		case SortAccountType:
-			keys = stringRanks(len(accts), func(i int) string { return accts[i].Type })
-		case SortAccountCity:
-			keys = stringRanks(len(accts), func(i int) string { return accts[i].BillingCity })
-		case SortAccountOwner:
-			keys = stringRanks(len(accts), func(i int) string { return accts[i].OwnerName })
-		case SortAccountActivity:
-			keys = timeKeys(accts, func(a *book.Account) int64 { return unixOrZero(a.LastActivity) })
+		if s == SortAccountName { // by the search keys: the sanitized names
+			return sortedOrder(stringRanks(len(ix.keys), func(i int) string { return ix.keys[i] }))
 		}
-		return sortedOrder(keys)
+		return accountColumns[s].order(ix.Accounts)
 	})
+}
+
+// accountColumns are the accounts list's sort fields (the name's order is
+// the search keys', see order).
+var accountColumns = [numAccountSorts]sortColumn[book.Account]{
+	SortAccountName:     {label: "Name"},
+	SortAccountType:     textColumn("Type", func(a *book.Account) string { return a.Type }),
+	SortAccountCity:     textColumn("City", func(a *book.Account) string { return a.BillingCity }),
+	SortAccountOwner:    textColumn("Owner", func(a *book.Account) string { return a.OwnerName }),
+	SortAccountActivity: timeColumn("Last activity", func(a *book.Account) time.Time { return a.LastActivity }),
 }
 
 // Warm builds every sort order, concurrently. Run it in a command: it is
@@ -102,8 +100,7 @@ const AccountsPane PaneID = "Accounts"
 
 // Accounts is the accounts list pane.
 type Accounts struct {
-	filteredList[*AccountIndex]
-	listOrder[AccountSort]
+	sortedList[*AccountIndex, AccountSort]
 	ctx *Context
 }
 
@@ -112,7 +109,7 @@ var _ Pane = (*Accounts)(nil)
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
 	p := &Accounts{ctx: ctx}
-	p.filteredList = newFilteredList(AccountsPane, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(AccountsPane, AccountRecord, numAccountSorts, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID })
 	return p
 }
@@ -137,16 +134,7 @@ func (p *Accounts) SelectedID() string { return p.selectedID() }
 // Update implements Pane.
 func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Accounts
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
-	}
-	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numAccountSorts) {
-		cmd, _ := recordKeys(kp, &k.List, AccountsPane, AccountRecord, p.SelectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
 }
 
 // View implements Pane.
@@ -205,5 +193,5 @@ func (p *Accounts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Accounts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Accounts
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
+	return sortedListHelp(&k.List, &k.Sort)
 }

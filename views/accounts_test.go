@@ -10,10 +10,6 @@ import (
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
-func newTestAccounts(t *testing.T) *Accounts {
-	return openTestPane(NewAccounts(testContext(true)), 100, 20, func(p *Accounts) { p.SetData(NewAccountIndex(testAccounts())) })
-}
-
 func accountNames(p *Accounts) []string {
 	return listColumn(&p.filteredList, p.index.Accounts, func(a *book.Account) string { return Sanitize(a.Name) })
 }

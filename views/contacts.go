@@ -24,9 +24,7 @@ const (
 )
 
 // String returns the column's label.
-func (s ContactSort) String() string {
-	return [...]string{"Name", "Account", "Title", "Email", "Last activity"}[s]
-}
+func (s ContactSort) String() string { return contactColumns[s].label }
 
 // ContactIndex is an immutable, searchable snapshot of the contacts: the
 // records, their sanitized search keys (name and account) and one
@@ -44,23 +42,19 @@ func NewContactIndex(contacts []book.Contact) *ContactIndex {
 	for i := range contacts {
 		ix.keys[i] = searchKey(contacts[i].Name, contacts[i].AccountName)
 	}
-	for s := range numContactSorts {
-		var keys []float64
-		switch s {
-		case SortContactName:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Name })
-		case SortContactAccount:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].AccountName })
-		case SortContactTitle:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Title })
-		case SortContactEmail:
-			keys = stringRanks(len(contacts), func(i int) string { return contacts[i].Email })
-		case SortContactActivity:
-			keys = timeKeys(contacts, func(c *book.Contact) int64 { return unixOrZero(c.LastActivityDate) })
-		}
-		ix.orders[s] = sortedOrder(keys)
+	for s, c := range contactColumns {
+		ix.orders[s] = c.order(contacts)
 	}
 	return ix
+}
+
+// contactColumns are the contacts list's sort columns.
+var contactColumns = [numContactSorts]sortColumn[book.Contact]{
+	SortContactName:     textColumn("Name", func(c *book.Contact) string { return c.Name }),
+	SortContactAccount:  textColumn("Account", func(c *book.Contact) string { return c.AccountName }),
+	SortContactTitle:    textColumn("Title", func(c *book.Contact) string { return c.Title }),
+	SortContactEmail:    textColumn("Email", func(c *book.Contact) string { return c.Email }),
+	SortContactActivity: timeColumn("Last activity", func(c *book.Contact) time.Time { return c.LastActivityDate }),
 }
 
 // searchKeys implements searchIndex.
@@ -96,8 +90,7 @@ const ContactsPane PaneID = "Contacts"
 
 // Contacts is the contacts list pane: every contact with their account.
 type Contacts struct {
-	filteredList[*ContactIndex]
-	listOrder[ContactSort]
+	sortedList[*ContactIndex, ContactSort]
 	ctx *Context
 	// account, when not empty, limits the list to that account's
 	// contacts (ShowContactsMsg); esc shows every contact again.
@@ -111,7 +104,7 @@ var _ Pane = (*Contacts)(nil)
 // NewContacts returns an empty contacts pane.
 func NewContacts(ctx *Context) *Contacts {
 	p := &Contacts{ctx: ctx}
-	p.filteredList = newFilteredList(ContactsPane, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(ContactsPane, ContactRecord, numContactSorts, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID })
 	return p
 }
@@ -173,16 +166,7 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return p, nil
 		}
 	}
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
-	}
-	if !p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numContactSorts) {
-		cmd, _ := recordKeys(kp, &k.List, ContactsPane, ContactRecord, p.selectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
 }
 
 // View implements Pane.
@@ -246,7 +230,7 @@ func (p *Contacts) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Contacts) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Contacts
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse)
+	return sortedListHelp(&k.List, &k.Sort)
 }
 
 // SetContact shows a contact.

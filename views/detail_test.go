@@ -88,14 +88,6 @@ func TestDetailError(t *testing.T) {
 	}
 }
 
-func TestAccountsViewFitsWidth(t *testing.T) {
-	for _, w := range []int{30, 80, 140} {
-		p := newTestAccounts(t)
-		p.SetSize(w, 8)
-		assertBlock(t, p.View(), w, 8)
-	}
-}
-
 func TestDetailAccountOpportunitiesLatestCloseFirst(t *testing.T) {
 	d := NewDetail(testContext(true), AccountsPane, AccountRecord, "001000000000004AAA")
 	d.SetSize(100, 30)

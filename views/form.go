@@ -130,6 +130,35 @@ func (f *form[F, P]) answer(msg tea.Msg, cancelled tea.Msg) (tea.Cmd, bool) {
 	return nil, true
 }
 
+// widths lays a form out in a box of up to want cells (see boxWidths):
+// the box's outer and inner widths, and those of the label column (up to
+// labelMax, a third of the box at most) and of the value column.
+func (f *form[F, P]) widths(want, labelMax int) (bw, inner, labelW, valueW int) {
+	bw, inner = boxWidths(f.ctx.Styles, f.width, want)
+	labelW = min(labelMax, inner/3)
+	return bw, inner, labelW, max(1, inner-labelW-2)
+}
+
+// keyPress handles what every form handles before its own keys: the
+// discard question (see answer; cancelled is what the root is told) and
+// a paste, which typed types into a focused text field. It returns the
+// key for the form's own keys; isKey is false when msg was handled or is
+// no key, and cmd is then the result.
+func (f *form[F, P]) keyPress(msg, cancelled tea.Msg, typed func(cur P, msg tea.Msg) tea.Cmd) (kp tea.KeyPressMsg, cmd tea.Cmd, isKey bool) {
+	if cmd, asked := f.answer(msg, cancelled); asked {
+		return kp, cmd, false
+	}
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		if cur := P(&f.fields[f.focus]); cur.base().kind == textField {
+			return kp, typed(cur, msg), false
+		}
+	case tea.KeyPressMsg:
+		return msg, nil, true
+	}
+	return kp, nil, false
+}
+
 // moveKey handles the keys that save or go from field to field: save
 // (submit), next, previous, and submit, which on the last field saves. It
 // reports whether kp was one of them.

@@ -31,30 +31,15 @@ func benchTaskInput() TaskFormInput {
 func BenchmarkOpenStagePicker(b *testing.B) {
 	ctx := testContext(true)
 	in := benchPickerInput()
-	for b.Loop() {
-		p := NewStagePicker(ctx, in)
-		p.SetSize(140, 40)
-		_ = p.View()
-	}
+	benchOpen(b, func() Pane { return NewStagePicker(ctx, in) })
 }
 
 func BenchmarkStagePickerKeystroke(b *testing.B) {
 	ctx := testContext(true)
-	for _, c := range []struct {
-		name string
-		keys []string
-	}{{"move-j-k", []string{"j", "k"}}, {"filter-type-erase", []string{"c", "backspace"}}} {
-		b.Run(c.name, func(b *testing.B) {
-			p := NewStagePicker(ctx, benchPickerInput())
-			p.SetSize(140, 40)
-			i := 0
-			for b.Loop() {
-				p.Update(keyPress(c.keys[i%len(c.keys)]))
-				i++
-				_ = p.View()
-			}
-		})
-	}
+	benchKeystrokeCases(b, func() Pane { return NewStagePicker(ctx, benchPickerInput()) }, []keystrokeCase{
+		{"move-j-k", nil, []string{"j", "k"}},
+		{"filter-type-erase", nil, []string{"c", "backspace"}},
+	})
 }
 
 func BenchmarkOpenTaskForm(b *testing.B) {
@@ -63,39 +48,56 @@ func BenchmarkOpenTaskForm(b *testing.B) {
 	for _, call := range []bool{false, true} {
 		in.Call = call
 		b.Run(fmt.Sprintf("call=%v", call), func(b *testing.B) {
-			for b.Loop() {
-				f := NewTaskForm(ctx, in)
-				f.SetSize(140, 40)
-				_ = f.View()
-			}
+			benchOpen(b, func() Pane { return NewTaskForm(ctx, in) })
 		})
 	}
 }
 
 func BenchmarkTaskFormKeystroke(b *testing.B) {
 	ctx := testContext(true)
-	for _, c := range []struct {
-		name  string
-		setup []string
-		keys  []string
-	}{
+	benchKeystrokeCases(b, func() Pane { return NewTaskForm(ctx, benchTaskInput()) }, []keystrokeCase{
 		{"subject-type-erase", nil, []string{"s", "backspace"}},
 		{"due-type-erase", []string{"tab", "f", "r"}, []string{"i", "backspace"}},
 		{"contact-cycle", []string{"tab", "tab", "tab", "tab"}, []string{"right"}},
 		{"tab", nil, []string{"tab"}},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			f := NewTaskForm(ctx, benchTaskInput())
-			f.SetSize(140, 40)
-			for _, k := range c.setup {
-				f.Update(keyPress(k))
-			}
-			i := 0
-			for b.Loop() {
-				f.Update(keyPress(c.keys[i%len(c.keys)]))
-				i++
-				_ = f.View()
-			}
-		})
+	})
+}
+
+// benchOpen times opening a view (open) and rendering it at 140×40.
+func benchOpen(b *testing.B, open func() Pane) {
+	for b.Loop() {
+		p := open()
+		p.SetSize(140, 40)
+		_ = p.View()
+	}
+}
+
+// keystrokeCase is a keystroke benchmark: the keys pressed once before
+// timing (setup) and those pressed in turn while timing.
+type keystrokeCase struct {
+	name        string
+	setup, keys []string
+}
+
+// benchKeystrokeCases runs each case as a sub-benchmark of
+// benchKeystrokes on a view open returns.
+func benchKeystrokeCases(b *testing.B, open func() Pane, cases []keystrokeCase) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) { benchKeystrokes(b, open(), c.setup, c.keys) })
+	}
+}
+
+// benchKeystrokes times keystroke → Update → View on p at 140×40: after
+// the setup keys, each round presses the next of keys, in turn.
+func benchKeystrokes(b *testing.B, p Pane, setup, keys []string) {
+	p.SetSize(140, 40)
+	for _, k := range setup {
+		p.Update(keyPress(k))
+	}
+	i := 0
+	for b.Loop() {
+		p.Update(keyPress(keys[i%len(keys)]))
+		i++
+		_ = p.View()
 	}
 }

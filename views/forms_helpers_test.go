@@ -5,7 +5,21 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
+
+// refused gives form the org's verdict on its write, as the root does:
+// SetError for each field, message pair. It returns what the form shows
+// then, without styles.
+func refused(form interface {
+	Pane
+	SetError(field, msg string)
+}, fieldMessages ...string) string {
+	for i := 0; i+1 < len(fieldMessages); i += 2 {
+		form.SetError(fieldMessages[i], fieldMessages[i+1])
+	}
+	return ansi.Strip(form.View())
+}
 
 // typeText types s one character at a time.
 func typeText(t *testing.T, p Pane, s string) []tea.Msg {

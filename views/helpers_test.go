@@ -37,6 +37,11 @@ func testAccounts() []book.Account {
 	}
 }
 
+// newTestAccounts is an accounts pane over testAccounts, sized 100×20.
+func newTestAccounts(t *testing.T) *Accounts {
+	return openTestPane(NewAccounts(testContext(true)), 100, 20, func(p *Accounts) { p.SetData(NewAccountIndex(testAccounts())) })
+}
+
 var testStagesNB = []book.Stage{
 	{Label: "Prospecting", SortOrder: 1, Probability: 10},
 	{Label: "Proposal", SortOrder: 2, Probability: 60},
@@ -74,6 +79,11 @@ func testOpps() []book.Opportunity {
 		o(7, evilName, "Acme Logistics", "Prospecting", 9000, day(12), me, 10, false, false, "rtNB", day(-1)),
 		o(8, "Cedar — Upsell", "Cedar Robotics", "Closed Won", 70000, day(-2), me, 100, true, true, "rtRen", day(-3)),
 	}
+}
+
+// newTestOpps is an opportunities pane over testOpps, sized 120×20.
+func newTestOpps(t *testing.T) *Opportunities {
+	return openTestPane(NewOpportunities(testContext(true)), 120, 20, func(p *Opportunities) { p.SetData(NewOpportunityIndex(testOpps())) })
 }
 
 // keyPress is the press of key k (keytest.Press).

@@ -26,9 +26,7 @@ const (
 )
 
 // String returns the column's label.
-func (s LeadSort) String() string {
-	return [...]string{"Name", "Company", "Status", "Source", "Email", "Created"}[s]
-}
+func (s LeadSort) String() string { return leadColumns[s].label }
 
 // LeadIndex is an immutable, searchable snapshot of the leads: the
 // records, their sanitized search keys (name and company), which are open,
@@ -50,25 +48,20 @@ func NewLeadIndex(leads []book.Lead) *LeadIndex {
 			ix.nOpen++
 		}
 	}
-	for s := range numLeadSorts {
-		var keys []float64
-		switch s {
-		case SortLeadName:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Name })
-		case SortLeadCompany:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Company })
-		case SortLeadStatus:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Status })
-		case SortLeadSource:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].LeadSource })
-		case SortLeadEmail:
-			keys = stringRanks(len(leads), func(i int) string { return leads[i].Email })
-		case SortLeadCreated:
-			keys = timeKeys(leads, func(l *book.Lead) int64 { return unixOrZero(l.CreatedDate) })
-		}
-		ix.orders[s] = sortedOrder(keys)
+	for s, c := range leadColumns {
+		ix.orders[s] = c.order(leads)
 	}
 	return ix
+}
+
+// leadColumns are the leads list's sort columns.
+var leadColumns = [numLeadSorts]sortColumn[book.Lead]{
+	SortLeadName:    textColumn("Name", func(l *book.Lead) string { return l.Name }),
+	SortLeadCompany: textColumn("Company", func(l *book.Lead) string { return l.Company }),
+	SortLeadStatus:  textColumn("Status", func(l *book.Lead) string { return l.Status }),
+	SortLeadSource:  textColumn("Source", func(l *book.Lead) string { return l.LeadSource }),
+	SortLeadEmail:   textColumn("Email", func(l *book.Lead) string { return l.Email }),
+	SortLeadCreated: timeColumn("Created", func(l *book.Lead) time.Time { return l.CreatedDate }),
 }
 
 // searchKeys implements searchIndex.
@@ -89,8 +82,7 @@ const LeadsPane PaneID = "Leads"
 // Leads is the leads list pane: open leads (or all) with their status,
 // source and age.
 type Leads struct {
-	filteredList[*LeadIndex]
-	listOrder[LeadSort]
+	sortedList[*LeadIndex, LeadSort]
 	ctx *Context
 	all bool // show converted and closed leads too
 }
@@ -100,7 +92,7 @@ var _ Pane = (*Leads)(nil)
 // NewLeads returns an empty leads pane showing open leads.
 func NewLeads(ctx *Context) *Leads {
 	p := &Leads{ctx: ctx}
-	p.filteredList = newFilteredList(LeadsPane, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
+	p.sortedList = newSortedList(LeadsPane, LeadRecord, numLeadSorts, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
 		func(ix *LeadIndex, r int) string { return ix.Leads[r].ID })
 	return p
 }
@@ -133,20 +125,17 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	}
 	k := &p.ctx.Keys.Leads
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, p.statusKey)
+}
+
+// statusKey shows all leads or the open ones when kp is the key that
+// toggles it, and reports whether it was.
+func (p *Leads) statusKey(kp tea.KeyPressMsg) bool {
+	if !key.Matches(kp, p.ctx.Keys.Leads.Status) {
+		return false
 	}
-	switch {
-	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numLeadSorts):
-	case key.Matches(kp, k.Status):
-		p.all = !p.all
-	default:
-		cmd, _ := recordKeys(kp, &k.List, LeadsPane, LeadRecord, p.selectedID())
-		return p, cmd
-	}
-	p.refresh()
-	return p, nil
+	p.all = !p.all
+	return true
 }
 
 // leadAge is how long an open lead has been waiting: whole days since it
@@ -223,7 +212,7 @@ func (p *Leads) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Leads) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Leads
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Status)
+	return sortedListHelp(&k.List, &k.Sort, k.Status)
 }
 
 // SetLead shows a lead.

@@ -101,16 +101,16 @@ type listOrder[S ~int] struct {
 // Sort returns the sort column and whether it is descending.
 func (o *listOrder[S]) Sort() (S, bool) { return o.sort, o.desc }
 
-// sortKey applies kp when it is one of the keys that change the order:
+// sortKey applies kp when it is one of the keys k that change the order:
 // the next or the previous of n columns, or reverse. It reports whether
 // kp was one of them.
-func (o *listOrder[S]) sortKey(kp tea.KeyPressMsg, next, prev, reverse key.Binding, n S) bool {
+func (o *listOrder[S]) sortKey(kp tea.KeyPressMsg, k *keymap.Sort, n S) bool {
 	switch {
-	case key.Matches(kp, next):
+	case key.Matches(kp, k.SortNext):
 		o.sort = (o.sort + 1) % n
-	case key.Matches(kp, prev):
+	case key.Matches(kp, k.SortPrev):
 		o.sort = (o.sort + n - 1) % n
-	case key.Matches(kp, reverse):
+	case key.Matches(kp, k.Reverse):
 		o.desc = !o.desc
 	default:
 		return false
@@ -214,13 +214,13 @@ func (l *filteredList[I]) SetSize(w, h int) {
 // Capturing implements Pane: the filter input takes all keys.
 func (l *filteredList[I]) Capturing() bool { return l.filter.editing }
 
-// sortedListHelp is the full help of a sorted list (its keys k, with
-// the sort keys): movement, then open, filter and order, then the pane's
+// sortedListHelp is the full help of a sorted list (its keys k and its
+// sort keys s): movement, then open, filter and order, then the pane's
 // own keys and the record keys.
-func sortedListHelp(k *keymap.List, sortNext, sortPrev, reverse key.Binding, own ...key.Binding) [][]key.Binding {
+func sortedListHelp(k *keymap.List, s *keymap.Sort, own ...key.Binding) [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
-		{k.Open, k.Filter, k.Back, sortNext, sortPrev, reverse},
+		{k.Open, k.Filter, k.Back, s.SortNext, s.SortPrev, s.Reverse},
 		append(own, k.Browser, k.Copy),
 	}
 }
@@ -338,6 +338,40 @@ func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (kp 
 		return kp, nil, true
 	}
 	return kp, nil, false
+}
+
+// sortedList is a filtered list in the order of one of its columns of
+// type S: the plumbing of the accounts, contacts, leads and opportunities
+// panes.
+type sortedList[I searchIndex, S ~int] struct {
+	filteredList[I]
+	listOrder[S]
+	kind RecordKind // of the records listed
+	n    S          // how many columns there are to sort by
+}
+
+// newSortedList returns the plumbing of pane's list of records of kind,
+// sorted by one of n columns (see newFilteredList for the rest).
+func newSortedList[I searchIndex, S ~int](pane PaneID, kind RecordKind, n S, ix I, chrome int, rowsOf func() []int, idOf func(ix I, row int) string) sortedList[I, S] {
+	return sortedList[I, S]{filteredList: newFilteredList(pane, ix, chrome, rowsOf, idOf), kind: kind, n: n}
+}
+
+// updateSorted handles msg as every sorted list does: the filter and the
+// movement keys (see update), the sort keys s, then own, the pane's keys
+// (nil for none; it reports whether kp was one). After a sort key or one
+// of the pane's the rows are recomputed. Any other key is a record key
+// on the selected record (recordKeys).
+func (l *sortedList[I, S]) updateSorted(ctx *Context, msg tea.Msg, k *keymap.List, s *keymap.Sort, own func(kp tea.KeyPressMsg) bool) tea.Cmd {
+	kp, cmd, done := l.update(ctx, msg, k)
+	if done {
+		return cmd
+	}
+	if !l.sortKey(kp, s, l.n) && (own == nil || !own(kp)) {
+		cmd, _ := recordKeys(kp, k, l.filter.pane, l.kind, l.selectedID())
+		return cmd
+	}
+	l.refresh()
+	return nil
 }
 
 // row marks line as the selected one when i is the cursor's row.

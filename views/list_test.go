@@ -1,6 +1,7 @@
 package views
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,5 +66,27 @@ func TestOpportunitiesTotalFollowsTheRows(t *testing.T) {
 	p.SetData(NewOpportunityIndex(testOpps()[:2])) // new data: 120,000 mine
 	if !strings.Contains(title(), "1 of 2 · $120K") {
 		t.Fatalf("total after new data: %q", title())
+	}
+}
+
+// TestListViewsFitTheirSize: a list pane fills exactly the size it is
+// given, narrow or wide.
+func TestListViewsFitTheirSize(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		pane   func(t *testing.T) Pane
+		widths []int
+		height int
+	}{
+		{"accounts", func(t *testing.T) Pane { return newTestAccounts(t) }, []int{30, 80, 140}, 8},
+		{"opportunities", func(t *testing.T) Pane { return newTestOpps(t) }, []int{40, 80, 140}, 12},
+	} {
+		for _, w := range c.widths {
+			t.Run(fmt.Sprintf("%s/%d", c.name, w), func(t *testing.T) {
+				p := c.pane(t)
+				p.SetSize(w, c.height)
+				assertBlock(t, p.View(), w, c.height)
+			})
+		}
 	}
 }

@@ -244,8 +244,7 @@ const OpportunitiesPane PaneID = "Opportunities"
 
 // Opportunities is the opportunities table pane.
 type Opportunities struct {
-	filteredList[*OpportunityIndex]
-	listOrder[OppColumn]
+	sortedList[*OpportunityIndex, OppColumn]
 	ctx     *Context
 	mine    bool
 	status  StatusFilter
@@ -259,9 +258,10 @@ var _ Pane = (*Opportunities)(nil)
 // NewOpportunities returns an empty opportunities pane showing open
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
-	p := &Opportunities{ctx: ctx, listOrder: listOrder[OppColumn]{sort: ColCloseDate}}
-	p.filteredList = newFilteredList(OpportunitiesPane, NewOpportunityIndex(nil), 3 /* title, chips, header */, p.rowsOf,
+	p := &Opportunities{ctx: ctx}
+	p.sortedList = newSortedList(OpportunitiesPane, OpportunityRecord, numOppColumns, NewOpportunityIndex(nil), 3 /* title, chips, header */, p.rowsOf,
 		func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID })
+	p.sort = ColCloseDate
 	return p
 }
 
@@ -363,12 +363,14 @@ func (p *Opportunities) Rows() []book.Opportunity {
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	k := &p.ctx.Keys.Opportunities
-	kp, cmd, done := p.update(p.ctx, msg, &k.List)
-	if done {
-		return p, cmd
-	}
+	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, p.quickFilterKey)
+}
+
+// quickFilterKey applies kp when it is a quick filter's key, and reports
+// whether it was.
+func (p *Opportunities) quickFilterKey(kp tea.KeyPressMsg) bool {
+	k := &p.ctx.Keys.Opportunities
 	switch {
-	case p.sortKey(kp, k.SortNext, k.SortPrev, k.Reverse, numOppColumns):
 	case key.Matches(kp, k.Mine):
 		p.mine = !p.mine
 	case key.Matches(kp, k.Status):
@@ -378,11 +380,9 @@ func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	case key.Matches(kp, k.Stale):
 		p.stale = !p.stale
 	default:
-		cmd, _ := recordKeys(kp, &k.List, OpportunitiesPane, OpportunityRecord, p.SelectedID())
-		return p, cmd
+		return false
 	}
-	p.refresh()
-	return p, nil
+	return true
 }
 
 // oppWidths returns the width of every column for a table width w; 0 hides
@@ -525,5 +525,5 @@ func (p *Opportunities) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Opportunities) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	return sortedListHelp(&k.List, k.SortNext, k.SortPrev, k.Reverse, k.Mine, k.Status, k.Closing, k.Stale)
+	return sortedListHelp(&k.List, &k.Sort, k.Mine, k.Status, k.Closing, k.Stale)
 }

@@ -11,10 +11,6 @@ import (
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
-func newTestOpps(t *testing.T) *Opportunities {
-	return openTestPane(NewOpportunities(testContext(true)), 120, 20, func(p *Opportunities) { p.SetData(NewOpportunityIndex(testOpps())) })
-}
-
 func TestOpportunitiesDefaultShowsOpenByCloseDate(t *testing.T) {
 	p := newTestOpps(t)
 	rows := p.Rows()
@@ -127,14 +123,6 @@ func TestOpportunitiesOpen(t *testing.T) {
 	}
 	if m, ok := msgs[0].(OpenRecordMsg); !ok || m.ID != want || m.Kind != OpportunityRecord || m.From != OpportunitiesPane {
 		t.Fatalf("enter sent %#v", msgs[0])
-	}
-}
-
-func TestOpportunitiesViewFitsWidth(t *testing.T) {
-	for _, w := range []int{40, 80, 140} {
-		p := newTestOpps(t)
-		p.SetSize(w, 12)
-		assertBlock(t, p.View(), w, 12)
 	}
 }
 

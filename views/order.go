@@ -129,6 +129,32 @@ func timeKeys[T any](items []T, t func(*T) int64) []float64 {
 	return keys
 }
 
+// sortColumn is a column a list can be sorted by: its label, and how
+// the sort keys of a list's records of type T are computed.
+type sortColumn[T any] struct {
+	label string
+	keys  func(items []T) []float64
+}
+
+// textColumn is a column sorted by the text of each record (see
+// stringRanks: case-insensitively).
+func textColumn[T any](label string, text func(*T) string) sortColumn[T] {
+	return sortColumn[T]{label, func(items []T) []float64 {
+		return stringRanks(len(items), func(i int) string { return text(&items[i]) })
+	}}
+}
+
+// timeColumn is a column sorted by a time of each record; a record
+// without one sorts as one at the epoch would (see unixOrZero).
+func timeColumn[T any](label string, at func(*T) time.Time) sortColumn[T] {
+	return sortColumn[T]{label, func(items []T) []float64 {
+		return timeKeys(items, func(x *T) int64 { return unixOrZero(at(x)) })
+	}}
+}
+
+// order returns the indexes of items in ascending order of the column.
+func (c sortColumn[T]) order(items []T) []int { return sortedOrder(c.keys(items)) }
+
 // unixOrZero returns t's Unix seconds, or 0 for the zero time (so that
 // a record without one sorts as one at the epoch would).
 func unixOrZero(t time.Time) int64 {

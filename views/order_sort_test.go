@@ -159,28 +159,32 @@ func TestKeptIndexes(t *testing.T) {
 
 	// The constructors install what was kept, or build as New… does.
 	for _, data := range []string{kept, ""} {
-		ix, ok := NewOpportunityIndexKept(opps, data)
-		if ok != (data != "") {
-			t.Errorf("NewOpportunityIndexKept with %d bytes kept: ok %v", len(data), ok)
-		}
-		for c := range numOppColumns {
-			if !slices.Equal(ix.order(c), ref.order(c)) {
-				t.Errorf("NewOpportunityIndexKept with %d bytes kept: column %v differs", len(data), c)
-			}
-		}
+		ix := checkKeptIndex(t, "NewOpportunityIndexKept", data, ref, numOppColumns,
+			func(data string) (*OpportunityIndex, bool) { return NewOpportunityIndexKept(opps, data) })
 		if !slices.Equal(ix.Search("acme", nil), ref.Search("acme", nil)) {
 			t.Errorf("NewOpportunityIndexKept with %d bytes kept: search differs", len(data))
 		}
 	}
 	for _, data := range []string{keptA, ""} {
-		ixA, ok := NewAccountIndexKept(accts, data)
-		if ok != (data != "") {
-			t.Errorf("NewAccountIndexKept with %d bytes kept: ok %v", len(data), ok)
-		}
-		for s := range numAccountSorts {
-			if !slices.Equal(ixA.order(s), refA.order(s)) {
-				t.Errorf("NewAccountIndexKept with %d bytes kept: sort %v differs", len(data), s)
-			}
+		checkKeptIndex(t, "NewAccountIndexKept", data, refA, numAccountSorts,
+			func(data string) (*AccountIndex, bool) { return NewAccountIndexKept(accts, data) })
+	}
+}
+
+// checkKeptIndex checks the index newKept (constructor name) builds with
+// data, kept orders or "" for none: it says it installed them exactly
+// when there were some, and each of its n sort orders is ref's. It
+// returns the index.
+func checkKeptIndex[S ~int, X interface{ order(S) []int }](t *testing.T, name, data string, ref X, n S, newKept func(data string) (X, bool)) X {
+	t.Helper()
+	ix, ok := newKept(data)
+	if ok != (data != "") {
+		t.Errorf("%s with %d bytes kept: ok %v", name, len(data), ok)
+	}
+	for s := range n {
+		if !slices.Equal(ix.order(s), ref.order(s)) {
+			t.Errorf("%s with %d bytes kept: sort order %v differs", name, len(data), s)
 		}
 	}
+	return ix
 }

@@ -46,12 +46,7 @@ const (
 )
 
 // String names the resolution.
-func (r Resolution) String() string {
-	if r == KeepTheirs {
-		return "keep theirs"
-	}
-	return "apply mine anyway"
-}
+func (r Resolution) String() string { return [...]string{"apply mine anyway", "keep theirs"}[r] }
 
 // OutboxRetryMsg asks the root to push an entry again.
 type OutboxRetryMsg struct{ ID string }

@@ -235,29 +235,28 @@ func TestPipelineHeaderNamesTheColumnsShown(t *testing.T) {
 			t.Fatalf("%s: header %q over columns %q, want %q over %s…%s", step, header, labels, wantHeader, first, last)
 		}
 	}
-	check("start", "1–5/10", "Stage A", "Stage E")
-	for range 4 {
-		send(t, p, "l")
-		check("l within the window", "1–5/10", "Stage A", "Stage E")
+	// Each step sends its keys, then checks the header and the columns.
+	l, h := []string{"l"}, []string{"h"}
+	for _, s := range []struct {
+		keys                      []string
+		step, header, first, last string
+	}{
+		{nil, "start", "1–5/10", "Stage A", "Stage E"},
+		{l, "l within the window", "1–5/10", "Stage A", "Stage E"},
+		{l, "l within the window", "1–5/10", "Stage A", "Stage E"},
+		{l, "l within the window", "1–5/10", "Stage A", "Stage E"},
+		{l, "l within the window", "1–5/10", "Stage A", "Stage E"},
+		{l, "l past the window", "2–6/10", "Stage B", "Stage F"},
+		{h, "h within the window", "2–6/10", "Stage B", "Stage F"},
+		{slices.Repeat(h, 4), "h to the first column", "1–5/10", "Stage A", "Stage E"},
+		{slices.Repeat(l, 9), "l to the last column", "6–10/10", "Stage F", "Stage J"},
+		{[]string{"T"}, "T: the renewal process", "1–5/6", "Stage A", "Stage E"},
+	} {
+		send(t, p, s.keys...)
+		check(s.step, s.header, s.first, s.last)
 	}
-	send(t, p, "l")
-	check("l past the window", "2–6/10", "Stage B", "Stage F")
-	send(t, p, "h")
-	check("h within the window", "2–6/10", "Stage B", "Stage F")
-	for range 4 {
-		send(t, p, "h")
-	}
-	check("h to the first column", "1–5/10", "Stage A", "Stage E")
-	for range 9 {
-		send(t, p, "l")
-	}
-	check("l to the last column", "6–10/10", "Stage F", "Stage J")
 	send(t, p, "T")
-	check("T: the renewal process", "1–5/6", "Stage A", "Stage E")
-	send(t, p, "T")
-	for range 9 {
-		send(t, p, "l")
-	}
+	send(t, p, slices.Repeat(l, 9)...)
 	p.SetSize(200, 30) // eight columns fit: the window ends at the last one
 	check("wider", "3–10/10", "Stage C", "Stage J")
 	p.SetData(NewOpportunityIndex(opps), []book.RecordType{rts[1], rts[0]})

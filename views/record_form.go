@@ -265,55 +265,49 @@ func (f *RecordForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		}
 		return f, nil
 	}
-	k := &f.ctx.Keys.Forms
 	cancelled := RecordCancelledMsg{Object: f.in.Object, ID: f.in.ID}
-	if cmd, asked := f.answer(msg, cancelled); asked {
+	kp, cmd, isKey := f.keyPress(msg, cancelled, f.typed)
+	if !isKey {
 		return f, cmd
 	}
-	switch msg := msg.(type) {
-	case tea.PasteMsg:
-		if cur := &f.fields[f.focus]; cur.kind == textField {
-			return f, f.typed(cur, msg)
-		}
-	case tea.KeyPressMsg:
-		cur := &f.fields[f.focus]
-		switch {
-		case key.Matches(msg, k.Cancel):
-			if cur.Kind == RecordLookup && cur.matches != nil {
-				cur.matches, cur.pick = nil, -1 // close the picker first
-				return f, nil
-			}
-			return f, f.cancel(cancelled)
-		case key.Matches(msg, k.Submit) && cur.Kind == RecordLookup && cur.pick >= 0:
-			f.choose(cur)
+	k := &f.ctx.Keys.Forms
+	cur := &f.fields[f.focus]
+	switch {
+	case key.Matches(kp, k.Cancel):
+		if cur.Kind == RecordLookup && cur.matches != nil {
+			cur.matches, cur.pick = nil, -1 // close the picker first
 			return f, nil
 		}
-		if cmd, ok := f.moveKey(msg, f.submit); ok {
-			return f, cmd
+		return f, f.cancel(cancelled)
+	case key.Matches(kp, k.Submit) && cur.Kind == RecordLookup && cur.pick >= 0:
+		f.choose(cur)
+		return f, nil
+	}
+	if cmd, ok := f.moveKey(kp, f.submit); ok {
+		return f, cmd
+	}
+	switch {
+	case cur.kind == choiceField:
+		before := cur.value()
+		if cur.Kind == RecordCheckbox && kp.String() == "space" {
+			cur.choice = 1 - cur.choice
+		} else {
+			f.updateChoice(&cur.formField, kp)
 		}
-		switch {
-		case cur.kind == choiceField:
-			before := cur.value()
-			if cur.Kind == RecordCheckbox && msg.String() == "space" {
-				cur.choice = 1 - cur.choice
-			} else {
-				f.updateChoice(&cur.formField, msg)
-			}
-			if cur.value() != before {
-				delete(f.errs, cur.Name)
-				f.controllerChanged(cur.Name)
-			}
-		case cur.Kind == RecordLookup && (msg.Code == tea.KeyDown || msg.Code == tea.KeyUp):
-			if n := len(cur.matches); n > 0 {
-				step := 1
-				if msg.Code == tea.KeyUp {
-					step = -1
-				}
-				cur.pick = (cur.pick + step + n) % n
-			}
-		case cur.kind == textField:
-			return f, f.typed(cur, msg)
+		if cur.value() != before {
+			delete(f.errs, cur.Name)
+			f.controllerChanged(cur.Name)
 		}
+	case cur.Kind == RecordLookup && (kp.Code == tea.KeyDown || kp.Code == tea.KeyUp):
+		if n := len(cur.matches); n > 0 {
+			step := 1
+			if kp.Code == tea.KeyUp {
+				step = -1
+			}
+			cur.pick = (cur.pick + step + n) % n
+		}
+	case cur.kind == textField:
+		return f, f.typed(cur, kp)
 	}
 	return f, nil
 }
@@ -456,9 +450,7 @@ func (f *RecordForm) View() string {
 		return ""
 	}
 	st := f.ctx.Styles
-	bw, inner := boxWidths(st, f.width, 80)
-	labelW := min(18, inner/3)
-	valueW := max(1, inner-labelW-2)
+	bw, inner, labelW, valueW := f.widths(80, 18)
 	title := "New " + f.in.Object
 	if f.in.ID != "" {
 		title = "Edit " + f.in.Object + " · " + f.in.Name

@@ -56,8 +56,7 @@ func TestRecordFormRefusesAndKeepsInput(t *testing.T) {
 		t.Fatalf("errors %q %q, focus %s", f.Error("Name"), f.Error("Amount"), f.Focused())
 	}
 	// The org's verdict, next to its field, with the input kept.
-	f.SetError("Amount", "too large")
-	out := ansi.Strip(f.View())
+	out := refused(f, "Amount", "too large")
 	if !strings.Contains(out, "too large") || f.Value("Amount") != "lots" || f.Focused() != "Amount" {
 		t.Fatalf("SetError: focus %s, value %q:\n%s", f.Focused(), f.Value("Amount"), out)
 	}

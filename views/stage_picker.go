@@ -94,12 +94,7 @@ const (
 )
 
 // String names the step.
-func (s pickerStep) String() string {
-	if s == stepReason {
-		return "loss reason"
-	}
-	return "stage"
-}
+func (s pickerStep) String() string { return [...]string{"stage", "loss reason"}[s] }
 
 // StagePicker is the overlay that changes one opportunity's stage. It is a
 // pure view: the input comes from NewStagePicker, the choice leaves as a

@@ -127,8 +127,7 @@ func TestStagePickerClosedLostWithoutARequiredReason(t *testing.T) {
 	}
 	// The org refuses it naming the loss reason: the picker asks for it,
 	// keeping Closed Lost, and shows the org's words.
-	p.SetError("Loss_Reason__c", "Closed Lost needs a loss reason")
-	out := ansi.Strip(p.View())
+	out := refused(p, "Loss_Reason__c", "Closed Lost needs a loss reason")
 	if p.Step() != "loss reason" || !strings.Contains(out, "✗ Closed Lost needs a loss reason") {
 		t.Fatalf("the org's error is not shown at the loss reason:\n%s", out)
 	}
@@ -145,9 +144,8 @@ func TestStagePickerSetErrorOnTheStageKeepsTheInput(t *testing.T) {
 	p := openPicker(t, testPickerInput())
 	typeText(t, p, "neg")
 	only[StageChosenMsg](t, send(t, p, "enter"))
-	p.SetError("StageName", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for restricted picklist field: Negotiation")
-	p.SetError("", "UNABLE_TO_LOCK_ROW: try again")
-	out := ansi.Strip(p.View())
+	out := refused(p, "StageName", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: bad value for restricted picklist field: Negotiation",
+		"", "UNABLE_TO_LOCK_ROW: try again")
 	assertShows(t, out, "missing", "✗ INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "✗ UNABLE_TO_LOCK_ROW", "/ neg", "Negotiation")
 	msg := only[StageChosenMsg](t, send(t, p, "enter"))
 	if msg.Stage != "Negotiation" {

@@ -280,30 +280,24 @@ func (f *TaskForm) Value(field string) string {
 
 // Update implements Pane.
 func (f *TaskForm) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	k := &f.ctx.Keys.Forms
 	cancelled := TaskCancelledMsg{WhatID: f.in.WhatID}
-	if cmd, asked := f.answer(msg, cancelled); asked {
+	kp, cmd, isKey := f.keyPress(msg, cancelled, f.typed)
+	if !isKey {
 		return f, cmd
 	}
-	switch msg := msg.(type) {
-	case tea.PasteMsg:
-		if cur := &f.fields[f.focus]; cur.kind == textField {
-			return f, f.typed(cur, msg)
-		}
-	case tea.KeyPressMsg:
-		if cmd, ok := f.moveKey(msg, f.submit); ok {
-			return f, cmd
-		}
-		cur := &f.fields[f.focus]
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return f, f.cancel(cancelled)
-		case cur.kind == choiceField:
-			f.updateChoice(cur, msg)
-		case key.Matches(msg, k.NextValue) && f.complete(cur):
-		case cur.kind == textField:
-			return f, f.typed(cur, msg)
-		}
+	if cmd, ok := f.moveKey(kp, f.submit); ok {
+		return f, cmd
+	}
+	k := &f.ctx.Keys.Forms
+	cur := &f.fields[f.focus]
+	switch {
+	case key.Matches(kp, k.Cancel):
+		return f, f.cancel(cancelled)
+	case cur.kind == choiceField:
+		f.updateChoice(cur, kp)
+	case key.Matches(kp, k.NextValue) && f.complete(cur):
+	case cur.kind == textField:
+		return f, f.typed(cur, kp)
 	}
 	return f, nil
 }
@@ -547,9 +541,7 @@ func (f *TaskForm) View() string {
 		return ""
 	}
 	st := f.ctx.Styles
-	bw, inner := boxWidths(st, f.width, 76)
-	labelW := min(12, inner/3)
-	valueW := max(1, inner-labelW-2)
+	bw, inner, labelW, valueW := f.widths(76, 12)
 	title := "New task"
 	if f.in.Call {
 		title = "Log a call"

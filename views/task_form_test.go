@@ -253,9 +253,8 @@ func TestTaskFormSetErrorKeepsTheInput(t *testing.T) {
 	send(t, f, "tab")
 	typeText(t, f, "fri")
 	only[TaskSubmittedMsg](t, send(t, f, "ctrl+s"))
-	f.SetError("Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product")
-	f.SetError("OwnerId", "INSUFFICIENT_ACCESS_OR_READONLY")
-	out := ansi.Strip(f.View())
+	out := refused(f, "Subject", "FIELD_CUSTOM_VALIDATION_EXCEPTION: subject must name the product",
+		"OwnerId", "INSUFFICIENT_ACCESS_OR_READONLY")
 	assertShows(t, out, "missing", "✗ FIELD_CUSTOM_VALIDATION_EXCEPTION", "✗ INSUFFICIENT_ACCESS_OR_READONLY", "Send quote", "fri")
 	if f.Focused() != FieldSubject {
 		t.Errorf("the cursor is on %q, want the field in error", f.Focused())

@@ -119,16 +119,11 @@ func (p *parser) parseQuery() (*Query, error) {
 		return nil, err
 	}
 	q := &Query{Limit: -1}
-	for {
-		item, err := p.parseSelectItem()
-		if err != nil {
-			return nil, err
-		}
-		q.Select = append(q.Select, item)
-		if !p.accept(",") {
-			break
-		}
+	items, err := parseList(p, p.parseSelectItem)
+	if err != nil {
+		return nil, err
 	}
+	q.Select = items
 	if _, err := p.expect("FROM"); err != nil {
 		return nil, err
 	}
@@ -363,19 +358,7 @@ func (p *parser) parseTypeOf() (*TypeOf, error) {
 		return nil, p.unexpected(relTok)
 	}
 	t := &TypeOf{Relationship: relTok.text, Pos: tokPos(relTok)}
-	fieldList := func() ([][]string, error) {
-		var list [][]string
-		for {
-			path, err := p.parsePath()
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, path)
-			if !p.accept(",") {
-				return list, nil
-			}
-		}
-	}
+	fieldList := func() ([][]string, error) { return parseList(p, p.parsePath) }
 	for p.accept("WHEN") {
 		objTok := p.next()
 		if objTok.kind != tokIdent {
@@ -425,68 +408,73 @@ func (p *parser) parseFuncArg() (path []string, tz bool, err error) {
 	return path, false, err
 }
 
-func (p *parser) parseGroupBy() ([]GroupItem, error) {
-	var items []GroupItem
-	if p.peek().is("ROLLUP") || p.peek().is("CUBE") {
-		return nil, p.errorAt(p.peek(), "GROUP BY ROLLUP and CUBE are not supported")
-	}
+// parseList parses item (, item)*.
+func parseList[T any](p *parser, item func() (T, error)) ([]T, error) {
+	var list []T
 	for {
-		t := p.peek()
-		gi := GroupItem{Pos: tokPos(t)}
-		if name, ok := p.isFuncCall(dateFuncs); ok {
-			p.next()
-			p.next()
-			arg, tz, err := p.parseFuncArg()
-			if err != nil {
-				return nil, err
-			}
-			if _, err := p.expect(")"); err != nil {
-				return nil, err
-			}
-			gi.DateFunc, gi.Path, gi.ConvertTimezone = name, arg, tz
-		} else {
-			path, err := p.parsePath()
-			if err != nil {
-				return nil, err
-			}
-			gi.Path = path
+		x, err := item()
+		if err != nil {
+			return nil, err
 		}
-		items = append(items, gi)
+		list = append(list, x)
 		if !p.accept(",") {
-			return items, nil
+			return list, nil
 		}
 	}
 }
 
-func (p *parser) parseOrderBy() ([]OrderItem, error) {
-	var items []OrderItem
-	for {
-		op, err := p.parseOperand()
-		if err != nil {
-			return nil, err
-		}
-		oi := OrderItem{Path: op.Path, Func: op.Func, ConvertTimezone: op.ConvertTimezone, Pos: op.Pos}
-		if p.accept("DESC") {
-			oi.Desc = true
-		} else {
-			p.accept("ASC")
-		}
-		if p.accept("NULLS") {
-			t := p.next()
-			switch {
-			case t.is("FIRST"):
-			case t.is("LAST"):
-				oi.NullsLast = true
-			default:
-				return nil, p.unexpected(t)
-			}
-			oi.NullsGiven = true
-		}
-		items = append(items, oi)
-		if !p.accept(",") {
-			return items, nil
-		}
+func (p *parser) parseGroupBy() ([]GroupItem, error) {
+	if p.peek().is("ROLLUP") || p.peek().is("CUBE") {
+		return nil, p.errorAt(p.peek(), "GROUP BY ROLLUP and CUBE are not supported")
 	}
+	return parseList(p, p.parseGroupItem)
+}
+
+func (p *parser) parseGroupItem() (GroupItem, error) {
+	gi := GroupItem{Pos: tokPos(p.peek())}
+	if name, ok := p.isFuncCall(dateFuncs); ok {
+		p.next()
+		p.next()
+		arg, tz, err := p.parseFuncArg()
+		if err != nil {
+			return gi, err
+		}
+		if _, err := p.expect(")"); err != nil {
+			return gi, err
+		}
+		gi.DateFunc, gi.Path, gi.ConvertTimezone = name, arg, tz
+		return gi, nil
+	}
+	path, err := p.parsePath()
+	gi.Path = path
+	return gi, err
+}
+
+func (p *parser) parseOrderBy() ([]OrderItem, error) { return parseList(p, p.parseOrderItem) }
+
+func (p *parser) parseOrderItem() (OrderItem, error) {
+	op, err := p.parseOperand()
+	if err != nil {
+		return OrderItem{}, err
+	}
+	oi := OrderItem{Path: op.Path, Func: op.Func, ConvertTimezone: op.ConvertTimezone, Pos: op.Pos}
+	if p.accept("DESC") {
+		oi.Desc = true
+	} else {
+		p.accept("ASC")
+	}
+	if p.accept("NULLS") {
+		t := p.next()
+		switch {
+		case t.is("FIRST"):
+		case t.is("LAST"):
+			oi.NullsLast = true
+		default:
+			return oi, p.unexpected(t)
+		}
+		oi.NullsGiven = true
+	}
+	return oi, nil
 }
 
 // parseOperand parses a field path or FUNC(path) / COUNT().
@@ -525,31 +513,26 @@ func (p *parser) parseOperand() (Operand, error) {
 
 // parseOr parses cond (OR cond)*.
 func (p *parser) parseOr() (Expr, error) {
-	left, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	for p.accept("OR") {
-		right, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		left = &BinaryExpr{Op: "OR", Left: left, Right: right}
-	}
-	return left, nil
+	return p.parseBinary("OR", p.parseAnd)
 }
 
+// parseAnd parses cond (AND cond)*.
 func (p *parser) parseAnd() (Expr, error) {
-	left, err := p.parseNot()
+	return p.parseBinary("AND", p.parseNot)
+}
+
+// parseBinary parses operand (op operand)*, left-associative.
+func (p *parser) parseBinary(op string, operand func() (Expr, error)) (Expr, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.accept("AND") {
-		right, err := p.parseNot()
+	for p.accept(op) {
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = &BinaryExpr{Op: "AND", Left: left, Right: right}
+		left = &BinaryExpr{Op: op, Left: left, Right: right}
 	}
 	return left, nil
 }
@@ -621,16 +604,11 @@ func (p *parser) parseCondition() (Expr, error) {
 			}
 			c.Subquery = sub
 		} else {
-			for {
-				v, err := p.parseValue()
-				if err != nil {
-					return nil, err
-				}
-				c.Values = append(c.Values, v)
-				if !p.accept(",") {
-					break
-				}
+			values, err := parseList(p, p.parseValue)
+			if err != nil {
+				return nil, err
 			}
+			c.Values = values
 		}
 		if _, err := p.expect(")"); err != nil {
 			return nil, err

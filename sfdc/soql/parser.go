@@ -119,11 +119,10 @@ func (p *parser) parseQuery() (*Query, error) {
 		return nil, err
 	}
 	q := &Query{Limit: -1}
-	items, err := parseList(p, p.parseSelectItem)
-	if err != nil {
+	var err error
+	if q.Select, err = parseList(p, p.parseSelectItem); err != nil {
 		return nil, err
 	}
-	q.Select = items
 	if _, err := p.expect("FROM"); err != nil {
 		return nil, err
 	}
@@ -309,35 +308,20 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		return item, nil
 	}
 	if name, ok := p.isFuncCall(aggregateFuncs); ok {
-		p.next()
-		p.next()
-		item.Func = name
-		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, _, err := p.parseFuncArg()
-			if err != nil {
-				return item, err
-			}
-			item.Arg = arg
-		}
-		if _, err := p.expect(")"); err != nil {
+		arg, err := p.parseAggregateCall(name)
+		if err != nil {
 			return item, err
 		}
+		item.Func, item.Arg = name, arg
 		item.Alias = p.parseAlias()
 		return item, nil
 	}
 	if name, ok := p.isFuncCall(dateFuncs); ok {
-		p.next()
-		p.next()
-		arg, tz, err := p.parseFuncArg()
+		arg, tz, err := p.parseDateCall()
 		if err != nil {
 			return item, err
 		}
-		if _, err := p.expect(")"); err != nil {
-			return item, err
-		}
-		item.DateFunc = name
-		item.Arg = arg
-		item.ConvertTimezone = tz
+		item.DateFunc, item.Arg, item.ConvertTimezone = name, arg, tz
 		item.Alias = p.parseAlias()
 		return item, nil
 	}
@@ -389,6 +373,34 @@ func (p *parser) parseTypeOf() (*TypeOf, error) {
 	return t, nil
 }
 
+// parseAggregateCall parses the aggregate call name(path), or COUNT(),
+// whose name and "(" are next, and returns the path.
+func (p *parser) parseAggregateCall(name string) ([]string, error) {
+	p.next()
+	p.next()
+	var arg []string
+	if !(name == "COUNT" && p.peek().is(")")) {
+		var err error
+		if arg, _, err = p.parseFuncArg(); err != nil {
+			return nil, err
+		}
+	}
+	_, err := p.expect(")")
+	return arg, err
+}
+
+// parseDateCall parses the date function call whose name and "(" are next:
+// FUNC(path) or FUNC(convertTimezone(path)).
+func (p *parser) parseDateCall() (path []string, tz bool, err error) {
+	p.next()
+	p.next()
+	if path, tz, err = p.parseFuncArg(); err != nil {
+		return nil, false, err
+	}
+	_, err = p.expect(")")
+	return path, tz, err
+}
+
 // parseFuncArg parses a function argument: a path, or convertTimezone(path)
 // (tz is then true: date functions read the datetime in the user's zone).
 func (p *parser) parseFuncArg() (path []string, tz bool, err error) {
@@ -432,21 +444,8 @@ func (p *parser) parseGroupBy() ([]GroupItem, error) {
 
 func (p *parser) parseGroupItem() (GroupItem, error) {
 	gi := GroupItem{Pos: tokPos(p.peek())}
-	if name, ok := p.isFuncCall(dateFuncs); ok {
-		p.next()
-		p.next()
-		arg, tz, err := p.parseFuncArg()
-		if err != nil {
-			return gi, err
-		}
-		if _, err := p.expect(")"); err != nil {
-			return gi, err
-		}
-		gi.DateFunc, gi.Path, gi.ConvertTimezone = name, arg, tz
-		return gi, nil
-	}
-	path, err := p.parsePath()
-	gi.Path = path
+	var err error
+	gi.DateFunc, gi.Path, gi.ConvertTimezone, err = p.parseDateOrPath()
 	return gi, err
 }
 
@@ -482,33 +481,24 @@ func (p *parser) parseOperand() (Operand, error) {
 	t := p.peek()
 	op := Operand{Pos: tokPos(t)}
 	if name, ok := p.isFuncCall(aggregateFuncs); ok {
-		p.next()
-		p.next()
-		op.Func = name
-		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, _, err := p.parseFuncArg()
-			if err != nil {
-				return op, err
-			}
-			op.Path = arg
-		}
-		_, err := p.expect(")")
+		arg, err := p.parseAggregateCall(name)
+		op.Func, op.Path = name, arg
 		return op, err
 	}
-	if name, ok := p.isFuncCall(dateFuncs); ok {
-		p.next()
-		p.next()
-		arg, tz, err := p.parseFuncArg()
-		if err != nil {
-			return op, err
-		}
-		op.Func, op.Path, op.ConvertTimezone = name, arg, tz
-		_, err = p.expect(")")
-		return op, err
-	}
-	path, err := p.parsePath()
-	op.Path = path
+	var err error
+	op.Func, op.Path, op.ConvertTimezone, err = p.parseDateOrPath()
 	return op, err
+}
+
+// parseDateOrPath parses a date function call FUNC(path) (fn is then its
+// name) or a field path.
+func (p *parser) parseDateOrPath() (fn string, path []string, tz bool, err error) {
+	if name, ok := p.isFuncCall(dateFuncs); ok {
+		path, tz, err := p.parseDateCall()
+		return name, path, tz, err
+	}
+	path, err = p.parsePath()
+	return "", path, false, err
 }
 
 // parseOr parses cond (OR cond)*.
@@ -603,12 +593,8 @@ func (p *parser) parseCondition() (Expr, error) {
 				return nil, err
 			}
 			c.Subquery = sub
-		} else {
-			values, err := parseList(p, p.parseValue)
-			if err != nil {
-				return nil, err
-			}
-			c.Values = values
+		} else if c.Values, err = parseList(p, p.parseValue); err != nil {
+			return nil, err
 		}
 		if _, err := p.expect(")"); err != nil {
 			return nil, err

@@ -41,22 +41,27 @@ tmux new-session -d -s "$session" -x 120 -y 40 "TERM=xterm-256color $bin demo; e
 
 screen() { tmux capture-pane -p -t "$session"; }
 
-# wait_for TEXT...: waits up to 20 s until the screen shows every TEXT.
-wait_for() {
-	local i t ok
+# wait_in SESSION WHAT TEXT...: waits up to 20 s until the screen of the
+# tmux session SESSION shows every TEXT; WHAT names that screen on failure.
+wait_in() {
+	local s=$1 what=$2 i t ok
+	shift 2
 	for i in $(seq 1 100); do
 		ok=1
 		for t in "$@"; do
-			if ! screen | grep -qF -- "$t"; then ok=0; break; fi
+			if ! tmux capture-pane -p -t "$s" | grep -qF -- "$t"; then ok=0; break; fi
 		done
 		if [ "$ok" = 1 ]; then return 0; fi
 		sleep 0.2
 	done
-	echo "e2e-tmux: FAIL: the screen never showed: $*" >&2
+	echo "e2e-tmux: FAIL: $what never showed: $*" >&2
 	echo "---- last screen ----" >&2
-	screen >&2
+	tmux capture-pane -p -t "$s" >&2
 	exit 1
 }
+
+# wait_for TEXT...: wait_in on the demo session.
+wait_for() { wait_in "$session" "the screen" "$@"; }
 
 send() { tmux send-keys -t "$session" "$@"; }
 
@@ -355,21 +360,8 @@ resc() {
 	tmux send-keys -t "$rec_session" Escape
 	sleep 0.3
 }
-# rwait TEXT...: wait_for on the records session.
-rwait() {
-	local i t ok
-	for i in $(seq 1 100); do
-		ok=1
-		for t in "$@"; do
-			if ! rscreen | grep -qF -- "$t"; then ok=0; break; fi
-		done
-		if [ "$ok" = 1 ]; then return 0; fi
-		sleep 0.2
-	done
-	echo "e2e-tmux: FAIL: the records session never showed: $*" >&2
-	rscreen >&2
-	exit 1
-}
+# rwait TEXT...: wait_in on the records session.
+rwait() { wait_in "$rec_session" "the records session" "$@"; }
 # selected: the detail's selected row (drawn with ▌).
 selected() { rscreen | grep -F '▌' | head -1 || true; }
 

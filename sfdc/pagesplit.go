@@ -294,19 +294,13 @@ func (s *pageScanner) number() bool {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i, _ = skipDigits(b, i)
 	default:
 		return false
 	}
+	var ok bool
 	if i < len(b) && b[i] == '.' {
-		i++
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i, ok = skipDigits(b, i+1); !ok {
 			return false
 		}
 	}
@@ -315,16 +309,22 @@ func (s *pageScanner) number() bool {
 		if i < len(b) && (b[i] == '+' || b[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if i, ok = skipDigits(b, i); !ok {
 			return false
 		}
 	}
 	s.i = i
 	return true
+}
+
+// skipDigits returns the index after the ASCII digits at b[i:], and whether
+// there was at least one.
+func skipDigits(b []byte, i int) (int, bool) {
+	start := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i, i > start
 }
 
 const (

@@ -54,7 +54,12 @@ func (p RetryPolicy) delay(n int) time.Duration {
 
 // wait sleeps before retry n, or returns early with the context's error.
 func (p RetryPolicy) wait(ctx context.Context, n int) error {
-	t := time.NewTimer(p.delay(n))
+	return Sleep(ctx, p.delay(n))
+}
+
+// Sleep waits for d, or returns early with the context's error.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -53,11 +52,7 @@ func fillOpportunities(b *testing.B, s *Store, n int) {
 func BenchmarkPutRecords(b *testing.B) {
 	for _, perTx := range []int{2000, 10000} {
 		b.Run(fmt.Sprintf("per-tx-%d", perTx), func(b *testing.B) {
-			s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := openTemp(b)
 			recs := make([][]byte, b.N)
 			for i := range recs {
 				recs[i] = benchOpportunity(i)
@@ -85,12 +80,7 @@ func BenchmarkPutRecords(b *testing.B) {
 // BenchmarkOfflineQuery measures offline SOQL over a 100k-record cache.
 func BenchmarkOfflineQuery(b *testing.B) {
 	const n = 100_000
-	path := filepath.Join(b.TempDir(), "bench.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(b)
 	fillOpportunities(b, s, n)
 	desc := `{"name":"Opportunity","keyPrefix":"006","fields":[{"name":"Id","type":"id"},{"name":"Name","type":"string"},` +
 		`{"name":"StageName","type":"picklist"},{"name":"Amount","type":"currency"},{"name":"CloseDate","type":"date"},` +

@@ -93,14 +93,7 @@ func (w *Writer) flushCounts() error {
 			if err != nil {
 				return err
 			}
-			if b != nil {
-				c := b.Cursor()
-				for k, v := c.First(); k != nil; k, v = c.Next() {
-					if live(v) {
-						n++
-					}
-				}
-			}
+			n = countLive(b)
 		}
 		if n < 0 {
 			// Cannot happen with a sound count; recount rather than store nonsense.
@@ -132,6 +125,22 @@ func countTx(tx *bolt.Tx, object string) (int, bool) {
 	return int(binary.BigEndian.Uint64(v)), true
 }
 
+// countLive counts the records in b, an object's records bucket (nil has
+// none), that are not marked deleted.
+func countLive(b *bolt.Bucket) int {
+	if b == nil {
+		return 0
+	}
+	n := 0
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if live(v) {
+			n++
+		}
+	}
+	return n
+}
+
 // LiveCount returns the number of cached records of object that are not
 // marked deleted, from the stored count when there is one (else by reading
 // them).
@@ -142,15 +151,7 @@ func (s *Store) LiveCount(object string) (int, error) {
 		if n, ok = countTx(tx, object); ok {
 			return nil
 		}
-		n = 0
-		if b := tx.Bucket(bucketRecords).Bucket([]byte(object)); b != nil {
-			c := b.Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				if live(v) {
-					n++
-				}
-			}
-		}
+		n = countLive(tx.Bucket(bucketRecords).Bucket([]byte(object)))
 		return nil
 	})
 	if err != nil {

@@ -60,6 +60,14 @@ func TestCountFollowsWrites(t *testing.T) {
 			t.Fatalf("%s: %v", step, err)
 		}
 	}
+	// put writes one account (n, deleted) in its own transaction.
+	put := func(step string, n int, deleted bool) {
+		t.Helper()
+		write(step, func(w *Writer) error {
+			_, err := w.PutRecord("Account", acct(n, deleted))
+			return err
+		})
+	}
 	write("put", func(w *Writer) error {
 		for n, deleted := range []bool{false, false, true, false} {
 			if _, err := w.PutRecord("Account", acct(n+1, deleted)); err != nil {
@@ -69,10 +77,7 @@ func TestCountFollowsWrites(t *testing.T) {
 		return nil
 	})
 	check("after puts", 3)
-	write("update to deleted", func(w *Writer) error {
-		_, err := w.PutRecord("Account", acct(1, true))
-		return err
-	})
+	put("update to deleted", 1, true)
 	check("after an update to deleted", 2)
 	write("undelete, delete", func(w *Writer) error {
 		if _, err := w.PutRecord("Account", acct(3, false)); err != nil {
@@ -99,10 +104,7 @@ func TestCountFollowsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("without stored counts", 6)
-	write("put after", func(w *Writer) error {
-		_, err := w.PutRecord("Account", acct(20, false))
-		return err
-	})
+	put("put after", 20, false)
 	check("after the first write with counts", 7)
 
 	write("drop and reload", func(w *Writer) error {
@@ -120,10 +122,7 @@ func TestCountFollowsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after reset", 0)
-	write("put after reset", func(w *Writer) error {
-		_, err := w.PutRecord("Account", acct(40, false))
-		return err
-	})
+	put("put after reset", 40, false)
 	check("after a put after reset", 1)
 
 	// A failed write changes no count.

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
@@ -18,11 +17,7 @@ var errRollback = errors.New("rollback")
 func BenchmarkDropObject(b *testing.B) {
 	for _, n := range []int{10000, 40000} {
 		b.Run(fmt.Sprintf("records-%d", n), func(b *testing.B) {
-			s, err := Open(filepath.Join(b.TempDir(), "bench.db"), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := openTemp(b)
 			fillOpportunities(b, s, n)
 			for b.Loop() {
 				err := s.Update(func(w *Writer) error {

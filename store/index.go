@@ -161,11 +161,17 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 	return append(out, reachEntries(object, id, raw)...), nil
 }
 
-func (w *Writer) index(object, id string, raw []byte) error {
+// writeEntries notes an indexed write of object and returns the index
+// entries of its record id, for index and unindex.
+func (w *Writer) writeEntries(object, id string, raw []byte) ([]indexEntry, error) {
 	if err := w.noteIndexedWrite(object); err != nil {
-		return err
+		return nil, err
 	}
-	entries, err := indexEntries(object, id, raw)
+	return indexEntries(object, id, raw)
+}
+
+func (w *Writer) index(object, id string, raw []byte) error {
+	entries, err := w.writeEntries(object, id, raw)
 	if err != nil {
 		return err
 	}
@@ -188,10 +194,7 @@ func (w *Writer) index(object, id string, raw []byte) error {
 }
 
 func (w *Writer) unindex(object, id string, raw []byte) error {
-	if err := w.noteIndexedWrite(object); err != nil {
-		return err
-	}
-	entries, err := indexEntries(object, id, raw)
+	entries, err := w.writeEntries(object, id, raw)
 	if err != nil {
 		return err
 	}
@@ -522,6 +525,21 @@ func (s *IndexSet) add(object, id string, raw []byte) error {
 	return nil
 }
 
+// addBucket computes the index entries of every record in b, object's
+// records bucket (nil has none).
+func (s *IndexSet) addBucket(object string, b *bolt.Bucket) error {
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if err := s.add(object, string(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Merge moves other's entries into s.
 func (s *IndexSet) Merge(other *IndexSet) {
 	if other == nil {
@@ -566,17 +584,7 @@ func (s *IndexSet) bucketNames() []string {
 func (s *Store) IndexSetOf(object string) (*IndexSet, error) {
 	set := &IndexSet{}
 	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := set.add(object, string(k), v); err != nil {
-				return err
-			}
-		}
-		return nil
+		return set.addBucket(object, tx.Bucket(bucketRecords).Bucket([]byte(object)))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("index %s: %w", object, err)
@@ -616,13 +624,8 @@ func (w *Writer) Reindex(object string) error {
 	if err != nil {
 		return err
 	}
-	if b != nil {
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if err := set.add(object, string(k), v); err != nil {
-				return err
-			}
-		}
+	if err := set.addBucket(object, b); err != nil {
+		return err
 	}
 	return w.ReplaceIndexes(object, &set)
 }

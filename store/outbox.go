@@ -343,14 +343,7 @@ func IsLocalID(id string) bool {
 
 // lastModified reads LastModifiedDate from a raw record ("" if missing).
 func lastModified(raw []byte) string {
-	var lm string
-	_ = eachField(raw, func(key, val []byte) bool {
-		if string(key) == "LastModifiedDate" {
-			lm = stringField(val)
-			return false
-		}
-		return true
-	})
+	lm, _ := fieldString(raw, "LastModifiedDate")
 	return lm
 }
 

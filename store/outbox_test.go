@@ -17,6 +17,16 @@ func putRaw(t *testing.T, s *Store, object string, raw []byte) {
 	noErr(t, s.Update(func(w *Writer) error { _, err := w.PutRecord(object, raw); return err }))
 }
 
+// storeWithOpp opens a temporary store that holds one opportunity, at
+// Qualification and last modified at lmd1, and returns it with its Id.
+func storeWithOpp(t *testing.T) (*Store, string) {
+	t.Helper()
+	s := openTemp(t)
+	opp := string(sfdc.NewID("006", "4S", 1))
+	putRaw(t, s, "Opportunity", oppRecord(opp, "Qualification", lmd1))
+	return s, opp
+}
+
 // enqueueUpdate queues an update of fields on the opportunity opp.
 func enqueueUpdate(t *testing.T, s *Store, opp string, fields map[string]any) OutboxEntry {
 	t.Helper()
@@ -42,10 +52,8 @@ const (
 )
 
 func TestEnqueueShowsTheChangeAtOnce(t *testing.T) {
-	s := openTemp(t)
-	opp := string(sfdc.NewID("006", "4S", 1))
+	s, opp := storeWithOpp(t)
 	orig := oppRecord(opp, "Qualification", lmd1)
-	putRaw(t, s, "Opportunity", orig)
 	e, err := s.Enqueue(OutboxEntry{Kind: OutboxUpdate, Object: "Opportunity", RecordID: opp,
 		Fields: map[string]any{"StageName": "Closed Won"}, Overlay: map[string]any{"Probability": 100}}, "")
 	noErr(t, err)
@@ -94,9 +102,7 @@ func TestEnqueueShowsTheChangeAtOnce(t *testing.T) {
 }
 
 func TestMarkSentRebasesLaterWrites(t *testing.T) {
-	s := openTemp(t)
-	opp := string(sfdc.NewID("006", "4S", 1))
-	putRaw(t, s, "Opportunity", oppRecord(opp, "Qualification", lmd1))
+	s, opp := storeWithOpp(t)
 	a := enqueueUpdate(t, s, opp, map[string]any{"StageName": "Closed Won"})
 	b := enqueueUpdate(t, s, opp, map[string]any{"NextStep": "Invoice"})
 	if b.Base != lmd1 {
@@ -138,9 +144,7 @@ func TestMarkSentRebasesLaterWrites(t *testing.T) {
 }
 
 func TestEditAndReapply(t *testing.T) {
-	s := openTemp(t)
-	opp := string(sfdc.NewID("006", "4S", 1))
-	putRaw(t, s, "Opportunity", oppRecord(opp, "Qualification", lmd1))
+	s, opp := storeWithOpp(t)
 	e := enqueueUpdate(t, s, opp, map[string]any{"StageName": "Closed Lost"})
 	_, err := s.MarkFailed(e.ID, OutboxFailed, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "reason", []string{"Loss_Reason__c"}, nil)
 	noErr(t, err)

@@ -204,6 +204,20 @@ func decodeValue(val []byte) (any, error) {
 	}
 }
 
+// fieldString reads the string field name of a raw record ("" if it is
+// missing or not a string).
+func fieldString(raw []byte, name string) (string, error) {
+	var s string
+	err := eachField(raw, func(key, val []byte) bool {
+		if string(key) == name {
+			s = stringField(val)
+			return false
+		}
+		return true
+	})
+	return s, err
+}
+
 // stringField returns the string value of a raw value, "" for null or
 // non-strings.
 func stringField(val []byte) string {

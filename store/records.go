@@ -159,14 +159,7 @@ func (w *Writer) Modstamp(object, id string) string {
 	if raw == nil {
 		return ""
 	}
-	var stamp string
-	_ = eachField(raw, func(key, val []byte) bool {
-		if string(key) == "SystemModstamp" {
-			stamp = stringField(val)
-			return false
-		}
-		return true
-	})
+	stamp, _ := fieldString(raw, "SystemModstamp")
 	return stamp
 }
 
@@ -184,14 +177,7 @@ func sameModstamp(old, raw []byte) bool {
 
 // recordID reads the "Id" field of a raw record.
 func recordID(raw []byte) (string, error) {
-	var id string
-	err := eachField(raw, func(key, val []byte) bool {
-		if string(key) == "Id" {
-			id = stringField(val)
-			return false
-		}
-		return true
-	})
+	id, err := fieldString(raw, "Id")
 	if err != nil {
 		return "", err
 	}

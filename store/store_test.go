@@ -15,13 +15,15 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 )
 
-func openTemp(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "org.db"), Options{Org: "test"})
+// openTemp opens an empty store in a temporary directory, closed when the
+// test or benchmark ends.
+func openTemp(tb testing.TB) *Store {
+	tb.Helper()
+	s, err := Open(filepath.Join(tb.TempDir(), "org.db"), Options{Org: "test"})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	return s
 }
 

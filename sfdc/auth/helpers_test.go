@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 )
 
@@ -23,6 +24,25 @@ func startOrg(t *testing.T, mod func(*emulator.Options)) *emulator.TestServer {
 // testConfig is a connected app on the emulated org's login host.
 func testConfig(ts *emulator.TestServer) Config {
 	return Config{LoginURL: ts.URL, ClientID: "lazyforce-test"}
+}
+
+// apiClient is an API v66.0 client of the org at instanceURL whose tokens
+// come from src.
+func apiClient(t *testing.T, instanceURL string, src sfdc.TokenSource) *sfdc.Client {
+	t.Helper()
+	c, err := sfdc.NewClient(context.Background(), instanceURL, src, sfdc.Options{APIVersion: "66.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// revoke revokes token, one of tok's, at tok's instance.
+func revoke(t *testing.T, tok *Token, token string) {
+	t.Helper()
+	if err := Revoke(context.Background(), nil, tok.InstanceURL, token); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
 }
 
 // loopback listens on a free loopback port for LoginWeb.

@@ -79,13 +79,19 @@ func NewTokenSource(cfg Config, alias string, tok *Token, onRefresh func(*Token)
 
 // Token returns the current access token, refreshing when there is none.
 func (s *TokenSource) Token(ctx context.Context) (string, error) {
-	s.mu.Lock()
-	tok := s.tok.AccessToken
-	s.mu.Unlock()
-	if tok != "" {
-		return tok, nil
+	return currentOrRefresh(ctx, &s.mu, &s.tok.AccessToken, s.Refresh)
+}
+
+// currentOrRefresh returns *tok, read under mu, or when it is empty what
+// refresh returns: the Token method of both token sources.
+func currentOrRefresh(ctx context.Context, mu *sync.Mutex, tok *string, refresh func(context.Context) (string, error)) (string, error) {
+	mu.Lock()
+	cur := *tok
+	mu.Unlock()
+	if cur != "" {
+		return cur, nil
 	}
-	return s.Refresh(ctx)
+	return refresh(ctx)
 }
 
 // Refresh obtains a new access token with the refresh token.

@@ -63,16 +63,10 @@ func TestRevokedRefreshTokenNeedsLogin(t *testing.T) {
 	ts := startOrg(t, nil)
 	tok := webLogin(t, ts)
 	ctx := context.Background()
-	if err := Revoke(ctx, nil, tok.InstanceURL, tok.RefreshToken); err != nil {
-		t.Fatalf("revoke: %v", err)
-	}
-	src := NewTokenSource(testConfig(ts), "acme", tok, nil)
-	c, err := sfdc.NewClient(ctx, tok.InstanceURL, src, sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	revoke(t, tok, tok.RefreshToken)
+	c := apiClient(t, tok.InstanceURL, NewTokenSource(testConfig(ts), "acme", tok, nil))
 	// The access token went with the refresh token; the refresh fails.
-	_, err = c.OrgLimits(ctx)
+	_, err := c.OrgLimits(ctx)
 	if !errors.Is(err, ErrLoginRequired) || !sfdc.IsSessionExpired(err) {
 		t.Fatalf("err = %v, want ErrLoginRequired", err)
 	}
@@ -97,22 +91,14 @@ func TestRevokedAccessTokenIsRefreshed(t *testing.T) {
 	ts := startOrg(t, nil)
 	tok := webLogin(t, ts)
 	ctx := context.Background()
-	if err := Revoke(ctx, nil, ts.URL, tok.AccessToken); err != nil {
-		t.Fatalf("revoke: %v", err)
-	}
+	revoke(t, tok, tok.AccessToken)
 	// The revoked access token is refused ...
-	c, err := sfdc.NewClient(ctx, tok.InstanceURL, sfdc.StaticToken(tok.AccessToken), sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tok.InstanceURL, sfdc.StaticToken(tok.AccessToken))
 	if _, err := c.OrgLimits(ctx); !sfdc.IsSessionExpired(err) {
 		t.Fatalf("revoked access token: err = %v", err)
 	}
 	// ... and the refresh token still gives a new one.
-	c, err = sfdc.NewClient(ctx, tok.InstanceURL, NewTokenSource(testConfig(ts), "acme", tok, nil), sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = apiClient(t, tok.InstanceURL, NewTokenSource(testConfig(ts), "acme", tok, nil))
 	if _, err := c.OrgLimits(ctx); err != nil {
 		t.Fatalf("after refresh: %v", err)
 	}

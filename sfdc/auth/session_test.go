@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
-
-	"github.com/lazyforce/lazyforce/sfdc"
 )
 
 func TestSourceRefreshesAndStores(t *testing.T) {
@@ -19,10 +17,7 @@ func TestSourceRefreshesAndStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	c, err := sfdc.NewClient(ctx, tok.InstanceURL, Source("acme", creds, SourceOptions{Store: st}), sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tok.InstanceURL, Source("acme", creds, SourceOptions{Store: st}))
 	ts.ExpireSessions()
 	if _, err := c.OrgLimits(ctx); err != nil {
 		t.Fatalf("after expiry: %v", err)
@@ -39,10 +34,7 @@ func TestSourceRefreshesAndStores(t *testing.T) {
 	if err := RevokeCredentials(ctx, nil, saved); err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
-	c, err = sfdc.NewClient(ctx, tok.InstanceURL, Source("acme", saved, SourceOptions{}), sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = apiClient(t, tok.InstanceURL, Source("acme", saved, SourceOptions{}))
 	if _, err := c.OrgLimits(ctx); !errors.Is(err, ErrLoginRequired) {
 		t.Fatalf("after logout: %v", err)
 	}

@@ -189,13 +189,7 @@ func NewSFTokenSource(cli SFCLI, sfAlias, alias, accessToken string) *SFTokenSou
 
 // Token returns the current access token, asking the CLI when there is none.
 func (s *SFTokenSource) Token(ctx context.Context) (string, error) {
-	s.mu.Lock()
-	tok := s.tok
-	s.mu.Unlock()
-	if tok != "" {
-		return tok, nil
-	}
-	return s.Refresh(ctx)
+	return currentOrRefresh(ctx, &s.mu, &s.tok, s.Refresh)
 }
 
 // Refresh asks the CLI for a fresh token. When the CLI cannot give one (its

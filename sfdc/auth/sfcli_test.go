@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 )
 
@@ -68,10 +67,7 @@ func TestImportFromSF(t *testing.T) {
 
 	// When the session expires, the token source asks the CLI again.
 	src := NewSFTokenSource(cli, "emu", "work", tok.AccessToken)
-	c, err := sfdc.NewClient(ctx, tok.InstanceURL, src, sfdc.Options{APIVersion: "66.0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := apiClient(t, tok.InstanceURL, src)
 	ts.ExpireSessions()
 	fresh, err := Refresh(ctx, testConfig(ts), "work", ts.RefreshToken) // what the CLI would do
 	if err != nil {

@@ -16,12 +16,8 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 			RichInput any    `json:"richInput"`
 		} `json:"batchRequests"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeSubrequests(r, &req, "batch", func() int { return len(req.BatchRequests) }); err != nil {
 		writeErrors(w, err)
-		return
-	}
-	if n := len(req.BatchRequests); n == 0 || n > maxCompositeSubrequests {
-		writeErrors(w, errf(http.StatusBadRequest, "INVALID_INPUT", nil, "The batch request must contain between 1 and %d subrequests", maxCompositeSubrequests))
 		return
 	}
 	type result struct {

@@ -129,9 +129,8 @@ func (s *Server) handleCollectionDelete(w http.ResponseWriter, r *http.Request) 
 // handleCollectionGet serves GET composite/sobjects/T?ids=&fields= (and the
 // POST form with {"ids","fields"}).
 func (s *Server) handleCollectionGet(w http.ResponseWriter, r *http.Request, object string) {
-	def, ok := s.schema.Lookup(object)
+	def, ok := s.lookupObject(w, object)
 	if !ok {
-		writeErrors(w, errNotFound())
 		return
 	}
 	var ids, fieldNames []string

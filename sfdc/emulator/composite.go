@@ -71,6 +71,18 @@ func haltedBody() []*Error {
 		Message: "The transaction was rolled back since another operation in the same transaction failed."}}
 }
 
+// decodeSubrequests decodes the body of a composite or batch request (kind)
+// into req and checks that count(), its number of subrequests, is 1 to 25.
+func decodeSubrequests(r *http.Request, req any, kind string, count func() int) *Error {
+	if err := decodeBody(r, req); err != nil {
+		return err
+	}
+	if n := count(); n == 0 || n > maxCompositeSubrequests {
+		return errf(http.StatusBadRequest, "INVALID_INPUT", nil, "The %s request must contain between 1 and %d subrequests", kind, maxCompositeSubrequests)
+	}
+	return nil
+}
+
 // handleComposite serves POST composite: up to 25 subrequests with
 // @{ref.path} references and allOrNone.
 func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request) {
@@ -79,12 +91,8 @@ func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request) {
 		CollateSubrequests bool         `json:"collateSubrequests"`
 		CompositeRequest   []subrequest `json:"compositeRequest"`
 	}
-	if err := decodeBody(r, &req); err != nil {
+	if err := decodeSubrequests(r, &req, "composite", func() int { return len(req.CompositeRequest) }); err != nil {
 		writeErrors(w, err)
-		return
-	}
-	if n := len(req.CompositeRequest); n == 0 || n > maxCompositeSubrequests {
-		writeErrors(w, errf(http.StatusBadRequest, "INVALID_INPUT", nil, "The composite request must contain between 1 and %d subrequests", maxCompositeSubrequests))
 		return
 	}
 	var tx *txn

@@ -156,16 +156,23 @@ func TestExpiredSessionsRefresh(t *testing.T) {
 	if st != 401 || !strings.Contains(body, "INVALID_SESSION_ID") {
 		t.Fatalf("expired session: %d %s", st, body)
 	}
+	wantRefreshWorks(t, ts, "after expiry")
+}
+
+// wantRefreshWorks refreshes ts's refresh token and checks that the new
+// access token is accepted; when says after what, for failures.
+func wantRefreshWorks(t *testing.T, ts *TestServer, when string) {
+	t.Helper()
 	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var tok map[string]any
 	if err := decodeJSON(resp, &tok); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("refresh after expiry: %d %v", resp.StatusCode, err)
+		t.Fatalf("refresh %s: %d %v", when, resp.StatusCode, err)
 	}
 	if r := callWith(t, ts, tok["access_token"].(string), "GET", v+"/limits", nil); r.status != 200 {
-		t.Errorf("refreshed token: %d", r.status)
+		t.Errorf("refreshed token %s: %d", when, r.status)
 	}
 }
 
@@ -213,15 +220,5 @@ func TestSessionTimeout(t *testing.T) {
 	}
 	c.t = testNow.Add(3 * time.Hour)
 	wantError(t, call(t, ts, "GET", v+"/limits", nil), 401, "INVALID_SESSION_ID")
-	resp, err := http.PostForm(ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {ts.RefreshToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok map[string]any
-	if err := decodeJSON(resp, &tok); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("refresh: %d %v", resp.StatusCode, err)
-	}
-	if r := callWith(t, ts, tok["access_token"].(string), "GET", v+"/limits", nil); r.status != 200 {
-		t.Errorf("refreshed token after timeout: %d", r.status)
-	}
+	wantRefreshWorks(t, ts, "after a session timeout")
 }

@@ -31,23 +31,49 @@ func oauthConfig(ts *TestServer) *oauth2.Config {
 // following the redirect and returns the redirect's query.
 func authorize(t *testing.T, authURL string) url.Values {
 	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize status = %d", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
+	status, loc := redirectOf(t, authURL)
+	if status != http.StatusFound {
+		t.Fatalf("authorize status = %d", status)
 	}
 	if !strings.HasPrefix(loc.String(), "http://127.0.0.1:1717/callback?") {
 		t.Fatalf("redirected to %s", loc)
 	}
 	return loc.Query()
+}
+
+// pkceCode authorizes with the PKCE challenge of verifier and returns the
+// code.
+func pkceCode(t *testing.T, cfg *oauth2.Config, verifier string) string {
+	t.Helper()
+	return authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
+}
+
+// redirectOf GETs u without following a redirect and returns the status
+// and the Location.
+func redirectOf(t *testing.T, u string) (int, *url.URL) {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, loc
+}
+
+// revokeStatus POSTs a revoke of token and returns the status.
+func revokeStatus(t *testing.T, ts *TestServer, token string) int {
+	t.Helper()
+	resp, err := http.PostForm(ts.URL+"/services/oauth2/revoke", url.Values{"token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 var tokenShape = regexp.MustCompile(`^00D[0-9A-Za-z]{12}![.\w]+$`)
@@ -106,13 +132,13 @@ func TestOAuthPKCEVerifierChecked(t *testing.T) {
 	cfg := oauthConfig(ts)
 	ctx := context.Background()
 	verifier := oauth2.GenerateVerifier()
-	code := authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
+	code := pkceCode(t, cfg, verifier)
 	_, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" || re.ErrorDescription != "invalid code verifier" {
 		t.Fatalf("wrong verifier: err = %v, want invalid_grant", err)
 	}
-	code = authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
+	code = pkceCode(t, cfg, verifier)
 	if _, err := cfg.Exchange(ctx, code); !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
 		t.Fatalf("missing verifier: err = %v, want invalid_grant", err)
 	}
@@ -238,53 +264,32 @@ func TestOAuthRevokeAndUserinfo(t *testing.T) {
 	}
 
 	// Revoking the refresh token kills its access token.
-	resp, err := http.PostForm(ts.URL+"/services/oauth2/revoke", url.Values{"token": {ts.RefreshToken}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("revoke status %d", resp.StatusCode)
+	if st := revokeStatus(t, ts, ts.RefreshToken); st != 200 {
+		t.Fatalf("revoke status %d", st)
 	}
 	wantError(t, call(t, ts, "GET", v+"/limits", nil), 401, "INVALID_SESSION_ID")
 	if r := call(t, ts, "GET", "/services/oauth2/userinfo", nil); r.status != 403 {
 		t.Errorf("userinfo after revoke: %d", r.status)
 	}
-	resp, err = http.PostForm(ts.URL+"/services/oauth2/revoke", url.Values{"token": {"unknown"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 400 {
-		t.Errorf("revoke unknown token: %d", resp.StatusCode)
+	if st := revokeStatus(t, ts, "unknown"); st != 400 {
+		t.Errorf("revoke unknown token: %d", st)
 	}
 }
 
 func TestOAuthUserAgentFlowFragment(t *testing.T) {
 	ts := startTest(t, func(o *Options) { o.Empty = true })
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(ts.URL + "/services/oauth2/authorize?response_type=token&client_id=x&redirect_uri=" +
-		url.QueryEscape("http://localhost:1717/cb") + "&state=s1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, _ := url.Parse(resp.Header.Get("Location"))
+	status, loc := redirectOf(t, ts.URL+"/services/oauth2/authorize?response_type=token&client_id=x&redirect_uri="+
+		url.QueryEscape("http://localhost:1717/cb")+"&state=s1")
 	frag, _ := url.ParseQuery(loc.Fragment)
-	if resp.StatusCode != 302 || !tokenShape.MatchString(frag.Get("access_token")) || frag.Get("instance_url") != ts.URL || frag.Get("state") != "s1" {
-		t.Fatalf("user-agent flow: %d %s", resp.StatusCode, loc)
+	if status != 302 || !tokenShape.MatchString(frag.Get("access_token")) || frag.Get("instance_url") != ts.URL || frag.Get("state") != "s1" {
+		t.Fatalf("user-agent flow: %d %s", status, loc)
 	}
 	if r := callWith(t, ts, frag.Get("access_token"), "GET", v+"/limits", nil); r.status != 200 {
 		t.Errorf("fragment token rejected: %d", r.status)
 	}
 	// A missing redirect_uri is an error, not a redirect.
-	resp, err = client.Get(ts.URL + "/services/oauth2/authorize?response_type=code&client_id=x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 400 {
-		t.Errorf("authorize without redirect_uri: %d", resp.StatusCode)
+	if status, _ := redirectOf(t, ts.URL+"/services/oauth2/authorize?response_type=code&client_id=x"); status != 400 {
+		t.Errorf("authorize without redirect_uri: %d", status)
 	}
 }
 
@@ -331,29 +336,32 @@ func (d *devicePoller) poll() (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
+// want polls and checks the answer's status and, unless errCode is "", its
+// error code.
+func (d *devicePoller) want(status int, errCode string) map[string]any {
+	d.t.Helper()
+	st, out := d.poll()
+	if st != status || (errCode != "" && out["error"] != errCode) {
+		d.t.Fatalf("poll = %d %v, want %d %s", st, out, status, errCode)
+	}
+	return out
+}
+
 func TestOAuthDeviceManualApproveDenyExpire(t *testing.T) {
 	ts := startTest(t, func(o *Options) { o.Empty, o.DeviceManualApproval = true, true })
-	want := func(d *devicePoller, status int, errCode string) map[string]any {
-		t.Helper()
-		st, out := d.poll()
-		if st != status || (errCode != "" && out["error"] != errCode) {
-			t.Fatalf("poll = %d %v, want %d %s", st, out, status, errCode)
-		}
-		return out
-	}
 
 	approved := startDevice(t, ts)
-	want(approved, 400, "authorization_pending")
-	want(approved, 400, "authorization_pending")
+	approved.want(400, "authorization_pending")
+	approved.want(400, "authorization_pending")
 	if err := ts.ApproveDevice(strings.ToLower(approved.user)); err != nil {
 		t.Fatal(err)
 	}
-	out := want(approved, 200, "")
+	out := approved.want(200, "")
 	if !tokenShape.MatchString(out["access_token"].(string)) || out["refresh_token"] == nil {
 		t.Fatalf("approved device token = %v", out)
 	}
 	// The device code is spent.
-	want(approved, 400, "invalid_grant")
+	approved.want(400, "invalid_grant")
 	if err := ts.ApproveDevice(approved.user); err == nil {
 		t.Error("approving a spent device code succeeded")
 	}
@@ -362,13 +370,13 @@ func TestOAuthDeviceManualApproveDenyExpire(t *testing.T) {
 	if err := ts.DenyDevice(denied.user); err != nil {
 		t.Fatal(err)
 	}
-	want(denied, 400, "access_denied")
+	denied.want(400, "access_denied")
 
 	expired := startDevice(t, ts)
 	if err := ts.ExpireDevice(expired.user); err != nil {
 		t.Fatal(err)
 	}
-	want(expired, 400, "expired_token")
+	expired.want(400, "expired_token")
 }
 
 func TestOAuthDeviceCodeExpiresOnTheClock(t *testing.T) {
@@ -378,13 +386,9 @@ func TestOAuthDeviceCodeExpiresOnTheClock(t *testing.T) {
 		o.Now = func() time.Time { return now }
 	})
 	d := startDevice(t, ts)
-	if st, out := d.poll(); st != 400 || out["error"] != "authorization_pending" {
-		t.Fatalf("first poll = %d %v", st, out)
-	}
+	d.want(400, "authorization_pending")
 	now = now.Add(11 * time.Minute)
-	if st, out := d.poll(); st != 400 || out["error"] != "expired_token" {
-		t.Fatalf("poll after 11 minutes = %d %v", st, out)
-	}
+	d.want(400, "expired_token")
 }
 
 func TestOAuthDeviceSlowDown(t *testing.T) {
@@ -394,16 +398,12 @@ func TestOAuthDeviceSlowDown(t *testing.T) {
 		o.Now = func() time.Time { return now }
 	})
 	d := startDevice(t, ts)
-	if st, out := d.poll(); st != 400 || out["error"] != "authorization_pending" {
-		t.Fatalf("first poll = %d %v", st, out)
-	}
-	now = now.Add(2 * time.Second)
-	if st, out := d.poll(); st != 400 || out["error"] != "slow_down" {
-		t.Fatalf("poll after 2s of a 5s interval = %d %v", st, out)
-	}
+	d.want(400, "authorization_pending")
+	now = now.Add(2 * time.Second) // of a 5 s interval
+	d.want(400, "slow_down")
 	now = now.Add(5 * time.Second)
-	if st, out := d.poll(); st != 200 || out["access_token"] == nil {
-		t.Fatalf("poll after the interval = %d %v", st, out)
+	if out := d.want(200, ""); out["access_token"] == nil {
+		t.Fatalf("poll after the interval = %v", out)
 	}
 }
 
@@ -412,8 +412,7 @@ func TestOAuthRevokedTokensFail(t *testing.T) {
 	cfg := oauthConfig(ts)
 	ctx := context.Background()
 	verifier := oauth2.GenerateVerifier()
-	code := authorize(t, cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(verifier))).Get("code")
-	tok, err := cfg.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	tok, err := cfg.Exchange(ctx, pkceCode(t, cfg, verifier), oauth2.VerifierOption(verifier))
 	if err != nil {
 		t.Fatal(err)
 	}

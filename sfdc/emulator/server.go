@@ -370,15 +370,24 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, segs []string)
 	}
 }
 
+// lookupObject returns the object named name; an unknown one is answered
+// with 404 NOT_FOUND.
+func (s *Server) lookupObject(w http.ResponseWriter, name string) (*ObjectDef, bool) {
+	def, ok := s.schema.Lookup(name)
+	if !ok {
+		writeErrors(w, errNotFound())
+	}
+	return def, ok
+}
+
 func (s *Server) dispatchSObjects(w http.ResponseWriter, r *http.Request, segs []string) {
 	switch len(segs) {
 	case 0:
 		s.handleGlobalDescribe(w, r)
 		return
 	}
-	def, ok := s.schema.Lookup(segs[0])
+	def, ok := s.lookupObject(w, segs[0])
 	if !ok {
-		writeErrors(w, errNotFound())
 		return
 	}
 	switch {

@@ -218,25 +218,11 @@ func inWindow(rec Record, field string, start, end time.Time) (time.Time, bool) 
 
 // handleUpdated serves GET sobjects/T/updated?start=&end=.
 func (s *Server) handleUpdated(w http.ResponseWriter, r *http.Request, def *ObjectDef) {
-	start, end, err := replicationWindow(r, s.now())
+	hits, end, err := s.replicationHits(r, def, false)
 	if err != nil {
 		writeErrors(w, err)
 		return
 	}
-	type hit struct {
-		id string
-		at time.Time
-	}
-	var hits []hit
-	for _, rec := range s.org.snapshot(def.Name) {
-		if d, _ := rec["IsDeleted"].(bool); d {
-			continue
-		}
-		if t, ok := inWindow(rec, "SystemModstamp", start, end); ok {
-			hits = append(hits, hit{str0(rec["Id"]), t})
-		}
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].at.Before(hits[j].at) })
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.id
@@ -249,7 +235,7 @@ func (s *Server) handleUpdated(w http.ResponseWriter, r *http.Request, def *Obje
 
 // handleDeleted serves GET sobjects/T/deleted?start=&end=.
 func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request, def *ObjectDef) {
-	start, end, err := replicationWindow(r, s.now())
+	hits, end, err := s.replicationHits(r, def, true)
 	if err != nil {
 		writeErrors(w, err)
 		return
@@ -258,22 +244,43 @@ func (s *Server) handleDeleted(w http.ResponseWriter, r *http.Request, def *Obje
 		ID          string `json:"id"`
 		DeletedDate string `json:"deletedDate"`
 	}
-	out := []deleted{}
-	earliest := s.now().AddDate(0, 0, -30)
-	for _, rec := range s.org.snapshot(def.Name) {
-		if d, _ := rec["IsDeleted"].(bool); !d {
-			continue
-		}
-		if t, ok := inWindow(rec, "SystemModstamp", start, end); ok {
-			out = append(out, deleted{ID: str0(rec["Id"]), DeletedDate: formatDateTime(t)})
-		}
+	out := make([]deleted, len(hits))
+	for i, h := range hits {
+		out[i] = deleted{ID: h.id, DeletedDate: formatDateTime(h.at)}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].DeletedDate < out[j].DeletedDate })
+	earliest := s.now().AddDate(0, 0, -30)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"deletedRecords":        out,
 		"earliestDateAvailable": formatDateTime(earliest.Truncate(time.Minute)),
 		"latestDateCovered":     formatDateTime(end),
 	})
+}
+
+// replicationHit is a record changed or deleted in a replication window.
+type replicationHit struct {
+	id string
+	at time.Time // its SystemModstamp
+}
+
+// replicationHits returns def's records, the deleted ones or the others,
+// whose SystemModstamp lies in the request's replication window, oldest
+// first, and the window's end.
+func (s *Server) replicationHits(r *http.Request, def *ObjectDef, deleted bool) ([]replicationHit, time.Time, *Error) {
+	start, end, err := replicationWindow(r, s.now())
+	if err != nil {
+		return nil, end, err
+	}
+	var hits []replicationHit
+	for _, rec := range s.org.snapshot(def.Name) {
+		if d, _ := rec["IsDeleted"].(bool); d != deleted {
+			continue
+		}
+		if t, ok := inWindow(rec, "SystemModstamp", start, end); ok {
+			hits = append(hits, replicationHit{str0(rec["Id"]), t})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].at.Before(hits[j].at) })
+	return hits, end, nil
 }
 
 // looksLikeID reports whether s has the shape of an id (15 or 18

@@ -15,9 +15,8 @@ func (s *Server) dispatchUIAPI(w http.ResponseWriter, r *http.Request, segs []st
 		writeErrors(w, errNotFound())
 		return
 	}
-	def, ok := s.schema.Lookup(segs[1])
+	def, ok := s.lookupObject(w, segs[1])
 	if !ok {
-		writeErrors(w, errNotFound())
 		return
 	}
 	switch {

@@ -1,6 +1,7 @@
 package soql
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -261,17 +262,29 @@ func likeMatch(p []likeTok, s string) bool {
 	return pi == len(p)
 }
 
+// multiTerms yields the ';'-separated terms of a multipicklist value or
+// literal ("a;b;c"), trimmed; "" has none, and a trailing ';' adds none.
+func multiTerms(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for s != "" {
+			term := s
+			if i := strings.IndexByte(s, ';'); i >= 0 {
+				term, s = s[:i], s[i+1:]
+			} else {
+				s = ""
+			}
+			if !yield(strings.TrimSpace(term)) {
+				return
+			}
+		}
+	}
+}
+
 // multiContains reports whether the multipicklist value v ("a;b;c")
 // contains item, case-insensitively.
 func multiContains(v, item string) bool {
-	for v != "" {
-		part := v
-		if i := strings.IndexByte(v, ';'); i >= 0 {
-			part, v = v[:i], v[i+1:]
-		} else {
-			v = ""
-		}
-		if compareFold(strings.TrimSpace(part), item) == 0 {
+	for part := range multiTerms(v) {
+		if compareFold(part, item) == 0 {
 			return true
 		}
 	}
@@ -284,14 +297,8 @@ func multiIncludes(v, lit string) bool {
 	if strings.TrimSpace(lit) == "" {
 		return false
 	}
-	for lit != "" {
-		term := lit
-		if i := strings.IndexByte(lit, ';'); i >= 0 {
-			term, lit = lit[:i], lit[i+1:]
-		} else {
-			lit = ""
-		}
-		if !multiContains(v, strings.TrimSpace(term)) {
+	for term := range multiTerms(lit) {
+		if !multiContains(v, term) {
 			return false
 		}
 	}

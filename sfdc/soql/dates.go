@@ -47,51 +47,42 @@ type dateLiteralSpec struct {
 
 // dateLiterals maps each SOQL date literal to its meaning
 // (docs: sforce_api_calls_soql_select_dateformats).
-var dateLiterals = map[string]dateLiteralSpec{
-	"YESTERDAY":              {unit: unitDay, kind: litLast},
-	"TODAY":                  {unit: unitDay, kind: litThis},
-	"TOMORROW":               {unit: unitDay, kind: litNext},
-	"LAST_WEEK":              {unit: unitWeek, kind: litLast},
-	"THIS_WEEK":              {unit: unitWeek, kind: litThis},
-	"NEXT_WEEK":              {unit: unitWeek, kind: litNext},
-	"LAST_MONTH":             {unit: unitMonth, kind: litLast},
-	"THIS_MONTH":             {unit: unitMonth, kind: litThis},
-	"NEXT_MONTH":             {unit: unitMonth, kind: litNext},
-	"LAST_90_DAYS":           {unit: unitDay, kind: litLastN, fixedN: 90},
-	"NEXT_90_DAYS":           {unit: unitDay, kind: litNextN, fixedN: 90},
-	"LAST_N_DAYS":            {unit: unitDay, kind: litLastN, takesN: true},
-	"NEXT_N_DAYS":            {unit: unitDay, kind: litNextN, takesN: true},
-	"N_DAYS_AGO":             {unit: unitDay, kind: litNAgo, takesN: true},
-	"LAST_N_WEEKS":           {unit: unitWeek, kind: litLastN, takesN: true},
-	"NEXT_N_WEEKS":           {unit: unitWeek, kind: litNextN, takesN: true},
-	"N_WEEKS_AGO":            {unit: unitWeek, kind: litNAgo, takesN: true},
-	"LAST_N_MONTHS":          {unit: unitMonth, kind: litLastN, takesN: true},
-	"NEXT_N_MONTHS":          {unit: unitMonth, kind: litNextN, takesN: true},
-	"N_MONTHS_AGO":           {unit: unitMonth, kind: litNAgo, takesN: true},
-	"THIS_QUARTER":           {unit: unitQuarter, kind: litThis},
-	"LAST_QUARTER":           {unit: unitQuarter, kind: litLast},
-	"NEXT_QUARTER":           {unit: unitQuarter, kind: litNext},
-	"LAST_N_QUARTERS":        {unit: unitQuarter, kind: litLastN, takesN: true},
-	"NEXT_N_QUARTERS":        {unit: unitQuarter, kind: litNextN, takesN: true},
-	"N_QUARTERS_AGO":         {unit: unitQuarter, kind: litNAgo, takesN: true},
-	"THIS_YEAR":              {unit: unitYear, kind: litThis},
-	"LAST_YEAR":              {unit: unitYear, kind: litLast},
-	"NEXT_YEAR":              {unit: unitYear, kind: litNext},
-	"LAST_N_YEARS":           {unit: unitYear, kind: litLastN, takesN: true},
-	"NEXT_N_YEARS":           {unit: unitYear, kind: litNextN, takesN: true},
-	"N_YEARS_AGO":            {unit: unitYear, kind: litNAgo, takesN: true},
-	"THIS_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litThis},
-	"LAST_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litLast},
-	"NEXT_FISCAL_QUARTER":    {unit: unitFiscalQuarter, kind: litNext},
-	"LAST_N_FISCAL_QUARTERS": {unit: unitFiscalQuarter, kind: litLastN, takesN: true},
-	"NEXT_N_FISCAL_QUARTERS": {unit: unitFiscalQuarter, kind: litNextN, takesN: true},
-	"N_FISCAL_QUARTERS_AGO":  {unit: unitFiscalQuarter, kind: litNAgo, takesN: true},
-	"THIS_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litThis},
-	"LAST_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litLast},
-	"NEXT_FISCAL_YEAR":       {unit: unitFiscalYear, kind: litNext},
-	"LAST_N_FISCAL_YEARS":    {unit: unitFiscalYear, kind: litLastN, takesN: true},
-	"NEXT_N_FISCAL_YEARS":    {unit: unitFiscalYear, kind: litNextN, takesN: true},
-	"N_FISCAL_YEARS_AGO":     {unit: unitFiscalYear, kind: litNAgo, takesN: true},
+var dateLiterals = makeDateLiterals()
+
+// makeDateLiterals spells out the literals: for every unit U, THIS_U, LAST_U,
+// NEXT_U, LAST_N_Us:n, NEXT_N_Us:n and N_Us_AGO:n, except that days say
+// YESTERDAY, TODAY and TOMORROW, and have LAST_90_DAYS and NEXT_90_DAYS too.
+func makeDateLiterals() map[string]dateLiteralSpec {
+	m := map[string]dateLiteralSpec{
+		"YESTERDAY":    {unit: unitDay, kind: litLast},
+		"TODAY":        {unit: unitDay, kind: litThis},
+		"TOMORROW":     {unit: unitDay, kind: litNext},
+		"LAST_90_DAYS": {unit: unitDay, kind: litLastN, fixedN: 90},
+		"NEXT_90_DAYS": {unit: unitDay, kind: litNextN, fixedN: 90},
+	}
+	units := []struct {
+		name string
+		unit dateUnit
+	}{
+		{"DAY", unitDay},
+		{"WEEK", unitWeek},
+		{"MONTH", unitMonth},
+		{"QUARTER", unitQuarter},
+		{"YEAR", unitYear},
+		{"FISCAL_QUARTER", unitFiscalQuarter},
+		{"FISCAL_YEAR", unitFiscalYear},
+	}
+	for _, u := range units {
+		if u.unit != unitDay {
+			m["THIS_"+u.name] = dateLiteralSpec{unit: u.unit, kind: litThis}
+			m["LAST_"+u.name] = dateLiteralSpec{unit: u.unit, kind: litLast}
+			m["NEXT_"+u.name] = dateLiteralSpec{unit: u.unit, kind: litNext}
+		}
+		m["LAST_N_"+u.name+"S"] = dateLiteralSpec{unit: u.unit, kind: litLastN, takesN: true}
+		m["NEXT_N_"+u.name+"S"] = dateLiteralSpec{unit: u.unit, kind: litNextN, takesN: true}
+		m["N_"+u.name+"S_AGO"] = dateLiteralSpec{unit: u.unit, kind: litNAgo, takesN: true}
+	}
+	return m
 }
 
 // civil is a calendar date held as midnight UTC, so AddDate is exact.

@@ -119,15 +119,9 @@ func (p *parser) parseQuery() (*Query, error) {
 		return nil, err
 	}
 	q := &Query{Limit: -1}
-	for {
-		item, err := p.parseSelectItem()
-		if err != nil {
-			return nil, err
-		}
-		q.Select = append(q.Select, item)
-		if !p.accept(",") {
-			break
-		}
+	var err error
+	if q.Select, err = parseList(p, p.parseSelectItem); err != nil {
+		return nil, err
 	}
 	if _, err := p.expect("FROM"); err != nil {
 		return nil, err
@@ -314,35 +308,20 @@ func (p *parser) parseSelectItem() (SelectItem, error) {
 		return item, nil
 	}
 	if name, ok := p.isFuncCall(aggregateFuncs); ok {
-		p.next()
-		p.next()
-		item.Func = name
-		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, _, err := p.parseFuncArg()
-			if err != nil {
-				return item, err
-			}
-			item.Arg = arg
-		}
-		if _, err := p.expect(")"); err != nil {
+		arg, err := p.parseAggregateCall(name)
+		if err != nil {
 			return item, err
 		}
+		item.Func, item.Arg = name, arg
 		item.Alias = p.parseAlias()
 		return item, nil
 	}
 	if name, ok := p.isFuncCall(dateFuncs); ok {
-		p.next()
-		p.next()
-		arg, tz, err := p.parseFuncArg()
+		arg, tz, err := p.parseDateCall()
 		if err != nil {
 			return item, err
 		}
-		if _, err := p.expect(")"); err != nil {
-			return item, err
-		}
-		item.DateFunc = name
-		item.Arg = arg
-		item.ConvertTimezone = tz
+		item.DateFunc, item.Arg, item.ConvertTimezone = name, arg, tz
 		item.Alias = p.parseAlias()
 		return item, nil
 	}
@@ -363,19 +342,7 @@ func (p *parser) parseTypeOf() (*TypeOf, error) {
 		return nil, p.unexpected(relTok)
 	}
 	t := &TypeOf{Relationship: relTok.text, Pos: tokPos(relTok)}
-	fieldList := func() ([][]string, error) {
-		var list [][]string
-		for {
-			path, err := p.parsePath()
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, path)
-			if !p.accept(",") {
-				return list, nil
-			}
-		}
-	}
+	fieldList := func() ([][]string, error) { return parseList(p, p.parsePath) }
 	for p.accept("WHEN") {
 		objTok := p.next()
 		if objTok.kind != tokIdent {
@@ -406,6 +373,34 @@ func (p *parser) parseTypeOf() (*TypeOf, error) {
 	return t, nil
 }
 
+// parseAggregateCall parses the aggregate call name(path), or COUNT(),
+// whose name and "(" are next, and returns the path.
+func (p *parser) parseAggregateCall(name string) ([]string, error) {
+	p.next()
+	p.next()
+	var arg []string
+	if !(name == "COUNT" && p.peek().is(")")) {
+		var err error
+		if arg, _, err = p.parseFuncArg(); err != nil {
+			return nil, err
+		}
+	}
+	_, err := p.expect(")")
+	return arg, err
+}
+
+// parseDateCall parses the date function call whose name and "(" are next:
+// FUNC(path) or FUNC(convertTimezone(path)).
+func (p *parser) parseDateCall() (path []string, tz bool, err error) {
+	p.next()
+	p.next()
+	if path, tz, err = p.parseFuncArg(); err != nil {
+		return nil, false, err
+	}
+	_, err = p.expect(")")
+	return path, tz, err
+}
+
 // parseFuncArg parses a function argument: a path, or convertTimezone(path)
 // (tz is then true: date functions read the datetime in the user's zone).
 func (p *parser) parseFuncArg() (path []string, tz bool, err error) {
@@ -425,68 +420,60 @@ func (p *parser) parseFuncArg() (path []string, tz bool, err error) {
 	return path, false, err
 }
 
-func (p *parser) parseGroupBy() ([]GroupItem, error) {
-	var items []GroupItem
-	if p.peek().is("ROLLUP") || p.peek().is("CUBE") {
-		return nil, p.errorAt(p.peek(), "GROUP BY ROLLUP and CUBE are not supported")
-	}
+// parseList parses item (, item)*.
+func parseList[T any](p *parser, item func() (T, error)) ([]T, error) {
+	var list []T
 	for {
-		t := p.peek()
-		gi := GroupItem{Pos: tokPos(t)}
-		if name, ok := p.isFuncCall(dateFuncs); ok {
-			p.next()
-			p.next()
-			arg, tz, err := p.parseFuncArg()
-			if err != nil {
-				return nil, err
-			}
-			if _, err := p.expect(")"); err != nil {
-				return nil, err
-			}
-			gi.DateFunc, gi.Path, gi.ConvertTimezone = name, arg, tz
-		} else {
-			path, err := p.parsePath()
-			if err != nil {
-				return nil, err
-			}
-			gi.Path = path
+		x, err := item()
+		if err != nil {
+			return nil, err
 		}
-		items = append(items, gi)
+		list = append(list, x)
 		if !p.accept(",") {
-			return items, nil
+			return list, nil
 		}
 	}
 }
 
-func (p *parser) parseOrderBy() ([]OrderItem, error) {
-	var items []OrderItem
-	for {
-		op, err := p.parseOperand()
-		if err != nil {
-			return nil, err
-		}
-		oi := OrderItem{Path: op.Path, Func: op.Func, ConvertTimezone: op.ConvertTimezone, Pos: op.Pos}
-		if p.accept("DESC") {
-			oi.Desc = true
-		} else {
-			p.accept("ASC")
-		}
-		if p.accept("NULLS") {
-			t := p.next()
-			switch {
-			case t.is("FIRST"):
-			case t.is("LAST"):
-				oi.NullsLast = true
-			default:
-				return nil, p.unexpected(t)
-			}
-			oi.NullsGiven = true
-		}
-		items = append(items, oi)
-		if !p.accept(",") {
-			return items, nil
-		}
+func (p *parser) parseGroupBy() ([]GroupItem, error) {
+	if p.peek().is("ROLLUP") || p.peek().is("CUBE") {
+		return nil, p.errorAt(p.peek(), "GROUP BY ROLLUP and CUBE are not supported")
 	}
+	return parseList(p, p.parseGroupItem)
+}
+
+func (p *parser) parseGroupItem() (GroupItem, error) {
+	gi := GroupItem{Pos: tokPos(p.peek())}
+	var err error
+	gi.DateFunc, gi.Path, gi.ConvertTimezone, err = p.parseDateOrPath()
+	return gi, err
+}
+
+func (p *parser) parseOrderBy() ([]OrderItem, error) { return parseList(p, p.parseOrderItem) }
+
+func (p *parser) parseOrderItem() (OrderItem, error) {
+	op, err := p.parseOperand()
+	if err != nil {
+		return OrderItem{}, err
+	}
+	oi := OrderItem{Path: op.Path, Func: op.Func, ConvertTimezone: op.ConvertTimezone, Pos: op.Pos}
+	if p.accept("DESC") {
+		oi.Desc = true
+	} else {
+		p.accept("ASC")
+	}
+	if p.accept("NULLS") {
+		t := p.next()
+		switch {
+		case t.is("FIRST"):
+		case t.is("LAST"):
+			oi.NullsLast = true
+		default:
+			return oi, p.unexpected(t)
+		}
+		oi.NullsGiven = true
+	}
+	return oi, nil
 }
 
 // parseOperand parses a field path or FUNC(path) / COUNT().
@@ -494,62 +481,48 @@ func (p *parser) parseOperand() (Operand, error) {
 	t := p.peek()
 	op := Operand{Pos: tokPos(t)}
 	if name, ok := p.isFuncCall(aggregateFuncs); ok {
-		p.next()
-		p.next()
-		op.Func = name
-		if !(name == "COUNT" && p.peek().is(")")) {
-			arg, _, err := p.parseFuncArg()
-			if err != nil {
-				return op, err
-			}
-			op.Path = arg
-		}
-		_, err := p.expect(")")
+		arg, err := p.parseAggregateCall(name)
+		op.Func, op.Path = name, arg
 		return op, err
 	}
-	if name, ok := p.isFuncCall(dateFuncs); ok {
-		p.next()
-		p.next()
-		arg, tz, err := p.parseFuncArg()
-		if err != nil {
-			return op, err
-		}
-		op.Func, op.Path, op.ConvertTimezone = name, arg, tz
-		_, err = p.expect(")")
-		return op, err
-	}
-	path, err := p.parsePath()
-	op.Path = path
+	var err error
+	op.Func, op.Path, op.ConvertTimezone, err = p.parseDateOrPath()
 	return op, err
+}
+
+// parseDateOrPath parses a date function call FUNC(path) (fn is then its
+// name) or a field path.
+func (p *parser) parseDateOrPath() (fn string, path []string, tz bool, err error) {
+	if name, ok := p.isFuncCall(dateFuncs); ok {
+		path, tz, err := p.parseDateCall()
+		return name, path, tz, err
+	}
+	path, err = p.parsePath()
+	return "", path, false, err
 }
 
 // parseOr parses cond (OR cond)*.
 func (p *parser) parseOr() (Expr, error) {
-	left, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	for p.accept("OR") {
-		right, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		left = &BinaryExpr{Op: "OR", Left: left, Right: right}
-	}
-	return left, nil
+	return p.parseBinary("OR", p.parseAnd)
 }
 
+// parseAnd parses cond (AND cond)*.
 func (p *parser) parseAnd() (Expr, error) {
-	left, err := p.parseNot()
+	return p.parseBinary("AND", p.parseNot)
+}
+
+// parseBinary parses operand (op operand)*, left-associative.
+func (p *parser) parseBinary(op string, operand func() (Expr, error)) (Expr, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.accept("AND") {
-		right, err := p.parseNot()
+	for p.accept(op) {
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		left = &BinaryExpr{Op: "AND", Left: left, Right: right}
+		left = &BinaryExpr{Op: op, Left: left, Right: right}
 	}
 	return left, nil
 }
@@ -620,17 +593,8 @@ func (p *parser) parseCondition() (Expr, error) {
 				return nil, err
 			}
 			c.Subquery = sub
-		} else {
-			for {
-				v, err := p.parseValue()
-				if err != nil {
-					return nil, err
-				}
-				c.Values = append(c.Values, v)
-				if !p.accept(",") {
-					break
-				}
-			}
+		} else if c.Values, err = parseList(p, p.parseValue); err != nil {
+			return nil, err
 		}
 		if _, err := p.expect(")"); err != nil {
 			return nil, err

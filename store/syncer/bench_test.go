@@ -204,18 +204,7 @@ func startChildEmulator(b *testing.B, scale int) *testOrg {
 	b.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "LAZYFORCE_BENCH_EMULATOR="+strconv.Itoa(scale))
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
+	stdin, stdout := startChildProcess(b, cmd)
 	b.Cleanup(func() {
 		stdin.Close()
 		_ = cmd.Wait()

@@ -280,26 +280,19 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 			for i, pl := range chunk {
 				reqs[i] = p.querySubrequest(i, "query", pl.highWaterSOQL(), false)
 			}
-			resps, err := f.composite(ctx, reqs)
+			pages, err := f.queryFirst(chunk, reqs)
 			if err != nil {
 				return err
 			}
 			for i, pl := range chunk {
-				page, skip, err := decodeSubresponse(pl, resps[i])
-				if err != nil {
-					return err
-				}
-				if skip != "" {
+				if pages[i] == nil {
 					mu.Lock()
 					skipped[pl] = true
 					mu.Unlock()
-					if err := f.send(item{pl: pl, skip: skip}); err != nil {
-						return err
-					}
 					continue
 				}
 				pl.wm.HighWaterSet = true
-				if len(page.Records) > 0 {
+				if page := pages[i]; len(page.Records) > 0 {
 					st, err := store.ReadStamp(page.Records[0])
 					if err != nil {
 						return fmt.Errorf("sync %s: high-water mark: %w", pl.object, err)
@@ -341,19 +334,13 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 				}
 				reqs[i] = p.querySubrequest(i, resource, pl.soql(), true)
 			}
-			resps, err := f.composite(ctx, reqs)
+			pages, err := f.queryFirst(chunk, reqs)
 			if err != nil {
 				return err
 			}
 			for i, pl := range chunk {
-				page, skip, err := decodeSubresponse(pl, resps[i])
-				if err != nil {
-					return err
-				}
-				if skip != "" {
-					if err := f.send(item{pl: pl, skip: skip}); err != nil {
-						return err
-					}
+				page := pages[i]
+				if page == nil {
 					continue
 				}
 				// Read before the first page is handed over (the writer
@@ -369,6 +356,31 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 		})
 	}
 	return g.Wait()
+}
+
+// queryFirst runs reqs, one query per plan of chunk, in one /composite call
+// and returns each plan's first page. A plan whose object turns out not to
+// be queryable has no page: it is sent to the writer as skipped.
+func (f *fetcher) queryFirst(chunk []*plan, reqs []sfdc.Subrequest) ([]*sfdc.QueryPage, error) {
+	resps, err := f.composite(f.ctx, reqs)
+	if err != nil {
+		return nil, err
+	}
+	pages := make([]*sfdc.QueryPage, len(chunk))
+	for i, pl := range chunk {
+		page, skip, err := decodeSubresponse(pl, resps[i])
+		if err != nil {
+			return nil, err
+		}
+		if skip != "" {
+			if err := f.send(item{pl: pl, skip: skip}); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		pages[i] = page
+	}
+	return pages, nil
 }
 
 // querySubrequest is the /composite subrequest running soql.
@@ -445,15 +457,8 @@ func splitLocator(next string) (prefix string, offset int, ok bool) {
 // server pages otherwise (smaller pages, fewer records) the rest follows
 // nextRecordsUrl one page at a time.
 func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error {
-	it, err := pageItem(pl, first, collect)
-	if err != nil {
+	if last, err := f.handOver(pl, first, collect); err != nil || last {
 		return err
-	}
-	if err := f.send(it); err != nil {
-		return err
-	}
-	if isLast(first) {
-		return nil
 	}
 	prefix, step, ok := splitLocator(first.NextRecordsURL)
 	if !ok || step != len(first.Records) || first.TotalSize <= step {
@@ -547,16 +552,22 @@ func (f *fetcher) followFrom(pl *plan, next string, collect bool) error {
 		if err != nil {
 			return err
 		}
-		it, err := pageItem(pl, page, collect)
-		if err != nil {
+		if last, err := f.handOver(pl, page, collect); err != nil || last {
 			return err
-		}
-		if err := f.send(it); err != nil {
-			return err
-		}
-		if isLast(page) {
-			return nil
 		}
 		next = page.NextRecordsURL
 	}
+}
+
+// handOver sends page to the writer and reports whether it is the object's
+// last.
+func (f *fetcher) handOver(pl *plan, page *sfdc.QueryPage, collect bool) (last bool, err error) {
+	it, err := pageItem(pl, page, collect)
+	if err != nil {
+		return false, err
+	}
+	if err := f.send(it); err != nil {
+		return false, err
+	}
+	return isLast(page), nil
 }

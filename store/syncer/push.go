@@ -211,14 +211,7 @@ func (p *pusher) wait(ctx context.Context, round int) error {
 	for i := 0; i < round && d < 10*time.Second; i++ {
 		d *= 2
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sfdc.Sleep(ctx, d)
 }
 
 // send pushes one batch in one /composite call. transient reports that

@@ -135,6 +135,16 @@ func (o *writeOrg) openOpp(t testing.TB, recordType string) *sfdc.Record {
 }
 
 // live reads a record from the org.
+// queueUpdate queues an update of fields on the opportunity id.
+func (o *writeOrg) queueUpdate(t testing.TB, id string, fields map[string]any) store.OutboxEntry {
+	t.Helper()
+	e, err := o.w.Update("Opportunity", id, fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func (o *writeOrg) live(t testing.TB, object, id string, fields ...string) *sfdc.Record {
 	t.Helper()
 	rec, err := o.c.GetRecord(context.Background(), object, sfdc.ID(id), fields...)
@@ -171,10 +181,7 @@ func TestPushStageChangeOneCall(t *testing.T) {
 	opp := o.openOpp(t, demo.RecordTypeRenewal)
 	id := string(opp.ID())
 	// A 15-character Id is accepted.
-	e, err := o.w.Update("Opportunity", id[:15], map[string]any{"StageName": "Renewal Review"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, id[:15], map[string]any{"StageName": "Renewal Review"})
 	if e.RecordID != id || e.State != store.OutboxPending {
 		t.Fatalf("entry = %+v", e)
 	}
@@ -314,10 +321,7 @@ func TestClosedLostWithoutReasonKeepsInput(t *testing.T) {
 	o := newWriteOrg(t)
 	opp := o.openOpp(t, demo.RecordTypeNewBusiness)
 	id := string(opp.ID())
-	e, err := o.w.Update("Opportunity", id, map[string]any{"StageName": "Closed Lost"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, id, map[string]any{"StageName": "Closed Lost"})
 	res, err := Push(context.Background(), o.c, o.st, fastPush)
 	if err != nil {
 		t.Fatal(err)
@@ -360,9 +364,7 @@ func TestOfflineWritesPushedInOrderOnce(t *testing.T) {
 		{"NextStep": "third"},
 	}
 	for _, f := range steps {
-		if _, err := o.w.Update("Opportunity", opp, f); err != nil {
-			t.Fatal(err)
-		}
+		o.queueUpdate(t, opp, f)
 	}
 	task, err := o.w.Create("Task", map[string]any{"Subject": "Offline call log", "WhatId": opp, "Status": "Completed"})
 	if err != nil {
@@ -418,10 +420,7 @@ func TestConflictDetectedNotApplied(t *testing.T) {
 	o := newWriteOrg(t)
 	ctx := context.Background()
 	opp := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-	e, err := o.w.Update("Opportunity", opp, map[string]any{"NextStep": "mine"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, opp, map[string]any{"NextStep": "mine"})
 	// Someone else changes the record meanwhile.
 	if err := o.c.Update(ctx, "Opportunity", sfdc.ID(opp), map[string]any{"NextStep": "theirs"}, sfdc.UpdateOptions{}); err != nil {
 		t.Fatal(err)
@@ -457,10 +456,7 @@ func TestDiscardRestoresServerVersion(t *testing.T) {
 	o := newWriteOrg(t)
 	opp := o.openOpp(t, demo.RecordTypeNewBusiness)
 	id := string(opp.ID())
-	e, err := o.w.Update("Opportunity", id, map[string]any{"StageName": "Closed Won"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, id, map[string]any{"StageName": "Closed Won"})
 	if err := o.st.DiscardEntry(e.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -523,9 +519,7 @@ func TestTransientFailuresRetried(t *testing.T) {
 		t.Run(fault.name, func(t *testing.T) {
 			o := newWriteOrg(t)
 			opp := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-			if _, err := o.w.Update("Opportunity", opp, map[string]any{"NextStep": "retried"}); err != nil {
-				t.Fatal(err)
-			}
+			o.queueUpdate(t, opp, map[string]any{"NextStep": "retried"})
 			o.emu.SetFaults(fault.f)
 			res, err := Push(context.Background(), o.c, o.st, PushOptions{Backoff: time.Millisecond, Attempts: 8})
 			if err != nil || res.Pushed != 1 {
@@ -541,12 +535,9 @@ func TestTransientFailuresRetried(t *testing.T) {
 func TestRequestLimitStopsPushing(t *testing.T) {
 	o := newWriteOrg(t)
 	opp := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-	e, err := o.w.Update("Opportunity", opp, map[string]any{"NextStep": "later"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, opp, map[string]any{"NextStep": "later"})
 	o.emu.SetFaults(emulator.Faults{RequestLimitExceeded: true})
-	_, err = Push(context.Background(), o.c, o.st, fastPush)
+	_, err := Push(context.Background(), o.c, o.st, fastPush)
 	var le *LimitError
 	if !errors.As(err, &le) || !strings.Contains(err.Error(), "limit") {
 		t.Fatalf("err = %v, want a LimitError", err)
@@ -570,9 +561,7 @@ func TestExpiredSessionRefreshesAndContinues(t *testing.T) {
 	o := newWriteOrg(t)
 	c := o.oauthClient(t)
 	opp := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-	if _, err := o.w.Update("Opportunity", opp, map[string]any{"NextStep": "after refresh"}); err != nil {
-		t.Fatal(err)
-	}
+	o.queueUpdate(t, opp, map[string]any{"NextStep": "after refresh"})
 	o.emu.SetFaults(emulator.Faults{ExpireSessions: true})
 	res, err := Push(context.Background(), c, o.st, fastPush)
 	if err != nil || res.Pushed != 1 {
@@ -584,10 +573,7 @@ func TestRevokedLoginKeepsOutbox(t *testing.T) {
 	o := newWriteOrg(t)
 	c := o.oauthClient(t)
 	opp := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-	e, err := o.w.Update("Opportunity", opp, map[string]any{"NextStep": "kept"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := o.queueUpdate(t, opp, map[string]any{"NextStep": "kept"})
 	resp, err := http.PostForm(o.url+"/services/oauth2/revoke", url.Values{"token": {o.emu.RefreshToken()}})
 	if err != nil {
 		t.Fatal(err)
@@ -697,13 +683,8 @@ func TestSyncPushesBeforePullAndKeepsUnsent(t *testing.T) {
 	o := newWriteOrg(t)
 	ctx := context.Background()
 	a := string(o.openOpp(t, demo.RecordTypeNewBusiness).ID())
-	if _, err := o.w.Update("Opportunity", a, map[string]any{"NextStep": "synced"}); err != nil {
-		t.Fatal(err)
-	}
-	bad, err := o.w.Update("Opportunity", string(o.openOpp(t, demo.RecordTypeRenewal).ID()), map[string]any{"StageName": "Closed Lost"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	o.queueUpdate(t, a, map[string]any{"NextStep": "synced"})
+	bad := o.queueUpdate(t, string(o.openOpp(t, demo.RecordTypeRenewal).ID()), map[string]any{"StageName": "Closed Lost"})
 	cfg := Config{Objects: pushObjects, Scope: DefaultScope(), Full: true}
 	res, pushed, err := Sync(ctx, o.c, o.st, cfg, fastPush)
 	if err != nil {
@@ -729,9 +710,7 @@ func BenchmarkPushStageChange(b *testing.B) {
 	stages := []string{"Needs Analysis", "Value Proposition"}
 	calls0 := o.c.APICalls()
 	for i := 0; b.Loop(); i++ {
-		if _, err := o.w.Update("Opportunity", opp, map[string]any{"StageName": stages[i%2]}); err != nil {
-			b.Fatal(err)
-		}
+		o.queueUpdate(b, opp, map[string]any{"StageName": stages[i%2]})
 		if res, err := Push(context.Background(), o.c, o.st, fastPush); err != nil || res.Pushed != 1 {
 			b.Fatalf("push = %+v, %v", res, err)
 		}

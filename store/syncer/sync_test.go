@@ -429,19 +429,8 @@ func killChild(t *testing.T, test, env string, org *testOrg, path, killAt, where
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
 	cmd.Env = append(os.Environ(), env+"="+org.url+" "+org.emu.AccessToken()+" "+path+" "+killAt)
-	stdin, err := cmd.StdinPipe() // closed when the test ends: the child exits
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stdin, stdout := startChildProcess(t, cmd)
+	defer stdin.Close() // the child exits
 	lines := bufio.NewScanner(stdout)
 	var last string
 	for lines.Scan() {
@@ -457,6 +446,26 @@ func killChild(t *testing.T, test, env string, org *testOrg, path, killAt, where
 	if last != "stopped" {
 		t.Fatalf("child sync did not stop in %s: last line %q", where, last)
 	}
+}
+
+// startChildProcess starts cmd (this test binary again) with pipes to its
+// standard input and output; its standard error is ours. Closing stdin
+// tells the child to exit.
+func startChildProcess(tb testing.TB, cmd *exec.Cmd) (stdin io.WriteCloser, stdout io.ReadCloser) {
+	tb.Helper()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err = cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	return stdin, stdout
 }
 
 // runChildSync is the child side of TestKillMidSyncThenResume: a first sync

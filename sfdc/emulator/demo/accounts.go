@@ -94,12 +94,7 @@ func (g *generator) genAccounts() {
 			return -1
 		}, strings.Fields(name)[0]+strings.Fields(name)[1])) + ".example.com"
 		id := g.id("001")
-		typ := "Customer - Direct"
-		if g.chance(0.3) {
-			typ = "Prospect"
-		} else if g.chance(0.15) {
-			typ = "Customer - Channel"
-		}
+		typ := g.firstChance("Customer - Direct", odds{0.3, "Prospect"}, odds{0.15, "Customer - Channel"})
 		f := map[string]any{
 			"Id": id, "Name": name, "Type": typ, "Industry": inds[g.r.IntN(len(inds))],
 			"BillingStreet": itoa(10+g.r.IntN(2000)) + " " + g.pick(g.words.streets), "BillingCity": p.City,

@@ -45,12 +45,7 @@ func (g *generator) genActivities() {
 		case g.chance(0.2):
 			status = "In Progress"
 		}
-		priority := "Normal"
-		if g.chance(0.15) {
-			priority = "High"
-		} else if g.chance(0.1) {
-			priority = "Low"
-		}
+		priority := g.firstChance("Normal", odds{0.15, "High"}, odds{0.1, "Low"})
 		f := map[string]any{
 			"Id": g.id("00T"), "WhatId": what, "WhoId": who, "OwnerId": owner, "ActivityDate": FormatDate(day),
 			"Status": status, "Priority": priority, "Description": nil, "CallType": nil,

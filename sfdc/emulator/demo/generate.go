@@ -162,6 +162,23 @@ func (g *generator) pick(list []string) string { return list[g.r.IntN(len(list))
 
 func (g *generator) chance(p float64) bool { return g.r.Float64() < p }
 
+// odds is a value and the chance of taking it.
+type odds struct {
+	p float64
+	v string
+}
+
+// firstChance returns the value of the first of choices whose chance comes
+// up, drawn in turn, or def when none does.
+func (g *generator) firstChance(def string, choices ...odds) string {
+	for _, c := range choices {
+		if g.chance(c.p) {
+			return c.v
+		}
+	}
+	return def
+}
+
 // stamp sets the audit fields of a record created at created by owner and
 // last modified at modified.
 func stamp(f map[string]any, owner string, created, modified time.Time) {

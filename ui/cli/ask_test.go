@@ -7,6 +7,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 )
 
 type askOutput struct {
@@ -150,23 +151,14 @@ func TestAskRedact(t *testing.T) {
 		}
 		return b.String()
 	}
-	leaks := func(text string) []string {
-		var out []string
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
 	redacted := output(true)
-	if l := leaks(redacted); len(l) > 0 {
+	if l := booktest.Shown(redacted, secrets); len(l) > 0 {
 		t.Errorf("ask --redact shows %q:\n%s", l, redacted)
 	}
 	if !strings.Contains(redacted, "Person ") {
 		t.Errorf("ask --redact names no one by alias:\n%s", redacted)
 	}
-	if plain := output(false); len(leaks(plain)) == 0 {
+	if plain := output(false); len(booktest.Shown(plain, secrets)) == 0 {
 		t.Errorf("without --redact the answers show none of the org's people:\n%s", plain)
 	}
 }

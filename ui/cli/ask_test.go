@@ -22,14 +22,8 @@ type askOutput struct {
 
 func askJSONOut(t *testing.T, args ...string) askOutput {
 	t.Helper()
-	out, errs, code := runCLI(t, append([]string{"ask", "--json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("ask %v: exit %d %q", args, code, errs)
-	}
 	var a askOutput
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("ask --json output %q: %v", out, err)
-	}
+	out := runJSON(t, &a, append([]string{"ask", "--json"}, args...)...)
 	for _, key := range []string{`"understood"`, `"answer"`, `"value"`, `"rows"`, `"soql"`, `"source"`, `"as_of"`} {
 		if !strings.Contains(out, key) {
 			t.Errorf("ask --json output lacks %s: %s", key, out)

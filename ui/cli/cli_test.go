@@ -22,6 +22,20 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	return runCLIWithInput(t, "", args...)
 }
 
+// runJSON runs the command line with args, fails the test unless it
+// exits 0 with JSON on stdout, decodes that into v and returns it.
+func runJSON(t *testing.T, v any, args ...string) string {
+	t.Helper()
+	out, errs, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d %q", args, code, errs)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%v output %q: %v", args, out, err)
+	}
+	return out
+}
+
 // runCLIWithInput is runCLI with stdin.
 func runCLIWithInput(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()

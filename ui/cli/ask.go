@@ -17,13 +17,8 @@ import (
 	"github.com/lazyforce/lazyforce/store/ask"
 )
 
-// askOptions are the flags of 'lazyforce ask'.
-type askOptions struct {
-	json, live bool
-}
-
 func newCmdAsk(f *Factory) *cobra.Command {
-	opts := &askOptions{}
+	opts := &sourceOptions{}
 	cmd := command("ask QUESTION", "Answer a question about your book of business from the cache (or the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
 		a, err := runAsk(ctx, f, opts, args[0])
 		if err != nil {
@@ -48,7 +43,7 @@ Examples:
 }
 
 // runAsk answers one question.
-func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) (*ask.Answer, error) {
+func runAsk(ctx context.Context, f *Factory, opts *sourceOptions, question string) (*ask.Answer, error) {
 	_, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, "ask", opts.live)
 	if err != nil {
 		return nil, err

@@ -15,8 +15,8 @@ import (
 
 // findOptions are the flags of 'lazyforce find'.
 type findOptions struct {
-	json, live bool
-	limit      int
+	sourceOptions
+	limit int
 }
 
 func newCmdFind(f *Factory) *cobra.Command {

@@ -13,13 +13,8 @@ import (
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
-// queryOptions are the flags of 'lazyforce query'.
-type queryOptions struct {
-	json, live bool
-}
-
 func newCmdQuery(f *Factory) *cobra.Command {
-	opts := &queryOptions{}
+	opts := &sourceOptions{}
 	cmd := command("query SOQL", "Run SOQL on the local cache (or on the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
 		rows, total, err := runQuery(ctx, f, opts, args[0])
 		if err != nil {
@@ -40,7 +35,7 @@ func newCmdQuery(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) ([]*soql.Row, int, error) {
+func runQuery(ctx context.Context, f *Factory, opts *sourceOptions, text string) ([]*soql.Row, int, error) {
 	if opts.live {
 		c, err := f.Client(ctx)
 		if err != nil {
@@ -74,6 +69,12 @@ func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, in
 		rows[i] = recordRow(r)
 	}
 	return rows, res.TotalSize, nil
+}
+
+// sourceOptions are the flags of the commands that read the cache or,
+// with --live, the org: ask, query and find.
+type sourceOptions struct {
+	json, live bool
 }
 
 // openCache returns the org the command runs on and its cache, opened

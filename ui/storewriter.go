@@ -429,21 +429,9 @@ func conflict(e store.OutboxEntry) []views.ConflictField {
 	_ = json.Unmarshal(e.Server, &server)
 	var out []views.ConflictField
 	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-		out = append(out, views.ConflictField{Field: k, Mine: shown(e.Fields[k]), Theirs: shown(server[k])})
+		out = append(out, views.ConflictField{Field: k, Mine: valueText(e.Fields[k]), Theirs: valueText(server[k])})
 	}
 	return out
-}
-
-// shown is a field value as text ("" for none).
-func shown(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func writeState(s store.OutboxState) views.WriteState {

@@ -99,7 +99,7 @@ func (b *Book) MyTasks(ctx context.Context, keep func(id string) bool) ([]Task, 
 // Task returns one cached task (open or not) with its related records'
 // names; ok is false when it is not cached.
 func (b *Book) Task(ctx context.Context, id string) (Task, bool, error) {
-	return one(ctx, b, "Task", id, taskFields, func(key string, r soql.Record) Task {
+	return one(ctx, b, "Task", id, taskFields, func(key string, r soql.Record, _ nameFunc) Task {
 		t, _ := taskOf(key, r)
 		t.WhatObject, t.WhatName = b.objectAndName(t.WhatID)
 		t.WhoObject, t.WhoName = b.objectAndName(t.WhoID)

@@ -383,6 +383,13 @@ func (b *Book) AccountOpportunities(ctx context.Context, accountID string) ([]Op
 	})
 }
 
+// cached returns the record id that get reads; a record that is not
+// cached is an error saying so (what: its kind).
+func cached[T any](ctx context.Context, get func(context.Context, string) (T, bool, error), what, id string) (T, error) {
+	v, ok, err := get(ctx, id)
+	return v, notCached(ok, err, what, id)
+}
+
 // notCached returns err, or when the record was not found (ok false) an
 // error saying that the record (what, id) is not in the cache.
 func notCached(ok bool, err error, what, id string) error {
@@ -396,12 +403,11 @@ func notCached(ok bool, err error, what, id string) error {
 // activities (tasks and events on it or its records; any order). An
 // account that is not cached is an error.
 func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, error) {
-	var det AccountDetail
-	a, ok, err := b.Account(ctx, id)
-	if err = notCached(ok, err, "account", id); err != nil {
-		return det, err
+	a, err := cached(ctx, b.Account, "account", id)
+	if err != nil {
+		return AccountDetail{}, err
 	}
-	det.Account = a
+	det := AccountDetail{Account: a}
 	if det.Contacts, err = b.Contacts(ctx, id); err != nil {
 		return det, err
 	}
@@ -416,12 +422,11 @@ func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, err
 // its contact roles (the primary first) and activities (tasks and events; any order). An
 // opportunity that is not cached is an error.
 func (b *Book) OpportunityDetail(ctx context.Context, id string) (OpportunityDetail, error) {
-	var det OpportunityDetail
-	o, ok, err := b.Opportunity(ctx, id)
-	if err = notCached(ok, err, "opportunity", id); err != nil {
-		return det, err
+	o, err := cached(ctx, b.Opportunity, "opportunity", id)
+	if err != nil {
+		return OpportunityDetail{}, err
 	}
-	det.Opportunity = o
+	det := OpportunityDetail{Opportunity: o}
 	r, ok, err := b.get("Opportunity", id, oppPageFields)
 	if err = notCached(ok, err, "opportunity", id); err != nil {
 		return det, err

@@ -63,8 +63,8 @@ func (b *Book) LeadDetail(ctx context.Context, id string) (LeadDetail, error) {
 // with the activities naming them (WhoId). A person who is not cached is
 // an error.
 func personDetail[T any](ctx context.Context, b *Book, id, what string, get func(context.Context, string) (T, bool, error)) (person T, acts []Activity, err error) {
-	person, ok, err := get(ctx, id)
-	if err = notCached(ok, err, what, id); err != nil {
+	person, err = cached(ctx, get, what, id)
+	if err != nil {
 		var none T
 		return none, nil, err
 	}

@@ -93,21 +93,28 @@ func (b *Book) names(ctx context.Context, object string) (map[string]string, err
 	return out, nil
 }
 
-// nameOf returns the Name of any cached record, or "" (also when it
-// cannot be read: a name is never worth failing a detail for).
-func (b *Book) nameOf(id string) string {
+// objectAndName returns the object and Name of any cached record, or ""
+// (a name is never worth failing a list for).
+func (b *Book) objectAndName(id string) (object, name string) {
 	if id == "" {
-		return ""
+		return "", ""
 	}
-	_, raw, ok, err := b.st.Lookup(id)
+	object, raw, ok, err := b.st.Lookup(id)
 	if err != nil || !ok {
-		return ""
+		return "", ""
 	}
 	r, err := store.DecodeRecord(raw, nameFields...)
 	if err != nil {
-		return ""
+		return object, ""
 	}
-	return str(r, "Name")
+	return object, str(r, "Name")
+}
+
+// nameOf returns the Name of any cached record, or "" (also when it
+// cannot be read: a name is never worth failing a detail for).
+func (b *Book) nameOf(id string) string {
+	_, name := b.objectAndName(id)
+	return name
 }
 
 // list decodes every cached record of object with of, in Id order; n is

@@ -240,54 +240,42 @@ func (w *fakeWriter) lock(method string) {
 	w.calls[method]++
 }
 
-// entry returns the index of the outbox entry id, or an error when there
-// is none. Call it with the lock held.
-func (w *fakeWriter) entry(id string) (int, error) {
+// onEntry counts a call of method and, with the lock held, runs do on
+// the index of the outbox entry id; it is an error when there is none.
+func (w *fakeWriter) onEntry(method, id string, do func(i int)) error {
+	w.lock(method)
+	defer w.mu.Unlock()
 	i := slices.IndexFunc(w.entries, func(e views.OutboxEntry) bool { return e.ID == id })
 	if i < 0 {
-		return i, fmt.Errorf("no entry %s", id)
+		return fmt.Errorf("no entry %s", id)
 	}
-	return i, nil
+	do(i)
+	return nil
 }
 
 func (w *fakeWriter) Retry(_ context.Context, id string) error {
-	w.lock("Retry")
-	defer w.mu.Unlock()
-	i, err := w.entry(id)
-	if err != nil {
-		return err
-	}
-	w.entries[i].State, w.entries[i].Error = views.WriteSent, ""
-	return nil
+	return w.onEntry("Retry", id, func(i int) {
+		w.entries[i].State, w.entries[i].Error = views.WriteSent, ""
+	})
 }
 
 func (w *fakeWriter) Discard(_ context.Context, id string) error {
-	w.lock("Discard")
-	defer w.mu.Unlock()
-	i, err := w.entry(id)
-	if err != nil {
-		return err
-	}
-	if e := w.entries[i]; e.Object == "Opportunity" {
-		delete(w.stages, e.RecordID)
-	}
-	w.entries = slices.Delete(w.entries, i, i+1)
-	return nil
+	return w.onEntry("Discard", id, func(i int) {
+		if e := w.entries[i]; e.Object == "Opportunity" {
+			delete(w.stages, e.RecordID)
+		}
+		w.entries = slices.Delete(w.entries, i, i+1)
+	})
 }
 
 func (w *fakeWriter) Resolve(_ context.Context, id string, r views.Resolution) error {
-	w.lock("Resolve")
-	defer w.mu.Unlock()
-	i, err := w.entry(id)
-	if err != nil {
-		return err
-	}
-	if r == views.KeepTheirs {
-		w.entries = slices.Delete(w.entries, i, i+1)
-		return nil
-	}
-	w.entries[i].State, w.entries[i].Conflict = views.WriteSent, nil
-	return nil
+	return w.onEntry("Resolve", id, func(i int) {
+		if r == views.KeepTheirs {
+			w.entries = slices.Delete(w.entries, i, i+1)
+			return
+		}
+		w.entries[i].State, w.entries[i].Conflict = views.WriteSent, nil
+	})
 }
 
 func (w *fakeWriter) WriteStates(context.Context) (map[string]views.WriteState, error) {

@@ -210,10 +210,7 @@ func TestBrowseWithoutBrowserCopiesTheURL(t *testing.T) {
 // TestBrowseOpensThePageTheDemoServes: the URL 'o' opens on a record of
 // the demo org is a page the emulator serves, naming the record.
 func TestBrowseOpensThePageTheDemoServes(t *testing.T) {
-	st, c := demoCache(t) // the emulator keeps serving until the test ends
-	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := liveDemo(t) // the emulator keeps serving until the test ends
 	var status int
 	var body string
 	get := func(url string) error {

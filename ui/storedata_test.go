@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,6 +29,18 @@ func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
 func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
 	t.Helper()
 	return booktest.Demo(t, booktest.Options{Now: func() time.Time { return testNow }, Scope: syncer.DefaultScope()})
+}
+
+// liveDemo syncs the emulator's demo org into a fresh cache, as syncedDemo
+// does, and keeps the emulator serving until the test ends, for the
+// test's pushes and its reads of the org.
+func liveDemo(t *testing.T) (*store.Store, *sfdc.Client) {
+	t.Helper()
+	st, c := demoCache(t)
+	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
+		t.Fatal(err)
+	}
+	return st, c
 }
 
 // The cache is read through store/book, whose own tests check what it

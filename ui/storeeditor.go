@@ -140,7 +140,8 @@ func (e *StoreEditor) formField(d *sfdc.SObjectDescribe, f *sfdc.Field, pl *writ
 	return rf
 }
 
-// valueText is a cached value as the form shows it.
+// valueText is a field value as the forms and the conflict view show
+// it: "" for none, a number in plain decimals, JSON for a compound value.
 func valueText(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -152,7 +153,8 @@ func valueText(v any) string {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
-	return fmt.Sprint(v)
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // picklistOptions are the values of the record's record type for field

@@ -19,17 +19,6 @@ import (
 	"github.com/lazyforce/lazyforce/views"
 )
 
-// editorDemo syncs the demo org into a fresh cache and keeps the emulator
-// running for the test's pushes.
-func editorDemo(t *testing.T) (*store.Store, *sfdc.Client) {
-	t.Helper()
-	st, c := demoCache(t)
-	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
-}
-
 func editorOf(st *store.Store, c *sfdc.Client) *StoreEditor {
 	return NewStoreEditor(st, func(context.Context) (*sfdc.Client, error) { return c, nil })
 }
@@ -106,7 +95,7 @@ func focusField(t *testing.T, f *views.RecordForm, name string) {
 // may update; a field field-level security closes disappears; StageName
 // offers the values of the record's record type only.
 func TestRecordFormOffersTheUpdateableFields(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	ed := editorOf(st, c)
 	oppID, rec := firstRecord(t, st, "Opportunity", func(r map[string]any) bool { return r["RecordTypeId"] != nil })
@@ -216,7 +205,7 @@ func setCachedField(t *testing.T, st *store.Store, object, field string, change 
 // TestRecordFormDependentPicklist: a dependent picklist offers the values
 // whose validFor bitmap names the controller's current value.
 func TestRecordFormDependentPicklist(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	acctID, _ := firstRecord(t, st, "Account", func(map[string]any) bool { return true })
 	d, err := c.Describe(ctx, "Account")
@@ -266,7 +255,7 @@ func TestRecordFormDependentPicklist(t *testing.T) {
 // without a close date is refused by the form and by the write path, and
 // nothing reaches the outbox or the org.
 func TestRecordFormRequiredFieldRefusedBeforeSending(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	ed := editorOf(st, c)
 	acctID, _ := firstRecord(t, st, "Account", func(map[string]any) bool { return true })
@@ -311,7 +300,7 @@ func TestRecordFormRequiredFieldRefusedBeforeSending(t *testing.T) {
 // TestRecordFormCustomFieldEditLands: an account's Region__c, changed in
 // its form, is on the server after the save.
 func TestRecordFormCustomFieldEditLands(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	ed := editorOf(st, c)
 	acctID, rec := firstRecord(t, st, "Account", func(r map[string]any) bool { return r["Region__c"] == "EMEA" })
@@ -351,7 +340,7 @@ func TestRecordFormCustomFieldEditLands(t *testing.T) {
 // TestRecordCreateShowsPendingThenLands: a new opportunity is in the
 // lists at once, pending, and on the server after the push.
 func TestRecordCreateShowsPendingThenLands(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	acctID, _ := firstRecord(t, st, "Account", func(map[string]any) bool { return true })
 	offline := NewStoreEditor(st, nil)
@@ -386,7 +375,7 @@ func TestRecordCreateShowsPendingThenLands(t *testing.T) {
 // TestRecordFormLookupPickerSetsTheId: typing part of another account's
 // name in an opportunity's Account and picking it sets that account's Id.
 func TestRecordFormLookupPickerSetsTheId(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	oppID, opp := firstRecord(t, st, "Opportunity", func(r map[string]any) bool { return r["AccountId"] != nil })
 	otherID, other := firstRecord(t, st, "Account", func(r map[string]any) bool { return r["Id"] != opp["AccountId"] })
@@ -419,7 +408,7 @@ func TestRecordFormLookupPickerSetsTheId(t *testing.T) {
 // esc comes back to the account with the opportunity still selected;
 // the server has the new date.
 func TestDetailNavigationAndEditInTheApp(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	m, err := New(Deps{Data: NewStoreData(st, StoreDataOptions{OrgName: "demo"}), Editor: editorOf(st, c), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
@@ -532,7 +521,7 @@ func TestValidForDecodesTheBitmap(t *testing.T) {
 // changed on the server since the sync is a conflict: the server keeps
 // its value, the outbox holds the edit.
 func TestRecordFormEditConflictOverwritesNothing(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	ctx := context.Background()
 	acctID, _ := firstRecord(t, st, "Account", func(map[string]any) bool { return true })
 	// The emulator's clock is testNow: a later server change needs a
@@ -557,7 +546,7 @@ func TestRecordFormEditConflictOverwritesNothing(t *testing.T) {
 // new opportunity on the account whose page is open; saved, it is on the
 // account's page at once.
 func TestNewRecordKeys(t *testing.T) {
-	st, c := editorDemo(t)
+	st, c := liveDemo(t)
 	m, err := New(Deps{Data: NewStoreData(st, StoreDataOptions{OrgName: "demo"}), Editor: NewStoreEditor(st, nil), Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)

@@ -8,18 +8,13 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
-	"github.com/lazyforce/lazyforce/store/syncer"
 )
 
 // TestXCompletesATaskOnTheOrg is the real path: the demo org synced into a
 // cache, the app over it, x on the first of my tasks: the write goes
 // through the outbox and the push, and the org's Task is Completed.
 func TestXCompletesATaskOnTheOrg(t *testing.T) {
-	st, c := demoCache(t)
-	ctx := context.Background()
-	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
+	st, c := liveDemo(t)
 	client := func(context.Context) (*sfdc.Client, error) { return c, nil }
 	m := loaded(t, Deps{Data: NewStoreData(st, StoreDataOptions{OrgName: "demo"}), Tasks: NewStoreTasks(st, client), Now: func() time.Time { return testNow }}, 140, 40)
 	press(m, "5")
@@ -34,7 +29,7 @@ func TestXCompletesATaskOnTheOrg(t *testing.T) {
 	if !strings.Contains(m.flash.text, "task completed · sent") {
 		t.Fatalf("flash %q", m.flash.text)
 	}
-	rec, err := c.GetRecord(ctx, "Task", sfdc.MustID(task.ID), "Status", "IsClosed")
+	rec, err := c.GetRecord(context.Background(), "Task", sfdc.MustID(task.ID), "Status", "IsClosed")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +47,7 @@ func TestXCompletesATaskOnTheOrg(t *testing.T) {
 // TestDReschedulesOfflineAndMarksThePendingWrite: without the org, d
 // queues the new date, and the task shows it with its pending mark.
 func TestDReschedulesOfflineAndMarksThePendingWrite(t *testing.T) {
-	st, c := demoCache(t)
-	ctx := context.Background()
-	if _, err := syncer.Run(ctx, c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
+	st, _ := syncedDemo(t)
 	offline := func(context.Context) (*sfdc.Client, error) {
 		return nil, errors.New("dial tcp: the org cannot be reached")
 	}

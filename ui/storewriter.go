@@ -185,20 +185,13 @@ func (s *StoreWriter) TaskForm(ctx context.Context, kind views.RecordKind, id st
 			return in, err
 		}
 		in.WhatID, in.WhatName, in.WhatType, accountID = id, o.Name, "Opportunity", o.AccountID
-	case views.ContactRecord:
-		c, ok, err := s.book.Contact(ctx, id)
-		if err := notCachedErr(ok, err, "contact", id); err != nil {
+	case views.ContactRecord, views.LeadRecord:
+		who, whoType, err := s.person(ctx, kind, id)
+		if err != nil {
 			return in, err
 		}
-		in.WhoID, in.WhatName, in.WhatType = id, c.Name, "Contact"
-		in.Contacts = []views.ContactOption{{ID: c.ID, Name: c.Name, Title: c.Title}}
-	case views.LeadRecord:
-		l, ok, err := s.book.Lead(ctx, id)
-		if err := notCachedErr(ok, err, "lead", id); err != nil {
-			return in, err
-		}
-		in.WhoID, in.WhatName, in.WhatType = id, l.Name, "Lead"
-		in.Contacts = []views.ContactOption{{ID: l.ID, Name: l.Name, Title: l.Title}}
+		in.WhoID, in.WhatName, in.WhatType = id, who.Name, whoType
+		in.Contacts = []views.ContactOption{who}
 	default:
 		return in, fmt.Errorf("no tasks on a record of kind %d", kind)
 	}
@@ -238,6 +231,17 @@ func (s *StoreWriter) TaskForm(ctx context.Context, kind views.RecordKind, id st
 		in.CallTypes = options(pl, f, f.Name)
 	}
 	return in, nil
+}
+
+// person returns the cached contact or lead id (kind says which) as the
+// task form offers it, and its object.
+func (s *StoreWriter) person(ctx context.Context, kind views.RecordKind, id string) (views.ContactOption, string, error) {
+	if kind == views.LeadRecord {
+		l, ok, err := s.book.Lead(ctx, id)
+		return views.ContactOption{ID: l.ID, Name: l.Name, Title: l.Title}, "Lead", notCachedErr(ok, err, "lead", id)
+	}
+	c, ok, err := s.book.Contact(ctx, id)
+	return views.ContactOption{ID: c.ID, Name: c.Name, Title: c.Title}, "Contact", notCachedErr(ok, err, "contact", id)
 }
 
 func notCachedErr(ok bool, err error, what, id string) error {
@@ -425,21 +429,9 @@ func conflict(e store.OutboxEntry) []views.ConflictField {
 	_ = json.Unmarshal(e.Server, &server)
 	var out []views.ConflictField
 	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-		out = append(out, views.ConflictField{Field: k, Mine: shown(e.Fields[k]), Theirs: shown(server[k])})
+		out = append(out, views.ConflictField{Field: k, Mine: valueText(e.Fields[k]), Theirs: valueText(server[k])})
 	}
 	return out
-}
-
-// shown is a field value as text ("" for none).
-func shown(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func writeState(s store.OutboxState) views.WriteState {

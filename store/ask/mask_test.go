@@ -9,6 +9,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 	"github.com/lazyforce/lazyforce/store"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 	"github.com/lazyforce/lazyforce/store/book/redact"
 )
 
@@ -18,24 +19,8 @@ import (
 // switched off, the same engine's next answers show them.
 func TestMaskedAnswers(t *testing.T) {
 	st, _ := syncedDemo(t)
+	secrets := peopleData(t, st)
 	ctx := context.Background()
-	var secrets []string
-	for _, q := range []string{"SELECT Name, Email, Phone, MobilePhone FROM Contact", "SELECT Name, Email, Phone FROM Lead"} {
-		res, err := st.Query(ctx, q, store.QueryOptions{Now: func() time.Time { return benchNow }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range res.Records {
-			for i, k := range r.Keys {
-				if s, ok := r.Values[i].(string); ok && k != "attributes" && strings.TrimSpace(s) != "" {
-					secrets = append(secrets, s)
-				}
-			}
-		}
-	}
-	if len(secrets) == 0 {
-		t.Fatal("the demo org has no people")
-	}
 	masker := redact.NewWithKey([]byte("test"), true)
 	e, err := New(st, Options{Now: func() time.Time { return benchNow }, Mask: func(rows []*soql.Row) { masker.Rows("", rows) }})
 	if err != nil {
@@ -60,24 +45,39 @@ func TestMaskedAnswers(t *testing.T) {
 		}
 		return b.String()
 	}
-	shown := func(text string) []string {
-		var out []string
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
 	masked := answers()
-	if l := shown(masked); len(l) > 0 {
+	if l := booktest.Shown(masked, secrets); len(l) > 0 {
 		t.Errorf("masked answers show %q:\n%s", l, masked)
 	}
 	if !strings.Contains(masked, "Person ") || !strings.Contains(masked, "Acme Media") {
 		t.Errorf("masked answers lost the aliases or the account's name:\n%s", masked)
 	}
 	masker.Set(false)
-	if plain := answers(); len(shown(plain)) == 0 {
+	if plain := answers(); len(booktest.Shown(plain, secrets)) == 0 {
 		t.Errorf("unmasked answers show none of the org's people:\n%s", plain)
 	}
+}
+
+// peopleData returns the names, e-mail addresses and phone numbers of the
+// contacts and leads cached in st; it fails the test when there are none.
+func peopleData(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	var secrets []string
+	for _, q := range []string{"SELECT Name, Email, Phone, MobilePhone FROM Contact", "SELECT Name, Email, Phone FROM Lead"} {
+		res, err := st.Query(context.Background(), q, store.QueryOptions{Now: func() time.Time { return benchNow }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range res.Records {
+			for i, k := range r.Keys {
+				if s, ok := r.Values[i].(string); ok && k != "attributes" && strings.TrimSpace(s) != "" {
+					secrets = append(secrets, s)
+				}
+			}
+		}
+	}
+	if len(secrets) == 0 {
+		t.Fatal("the demo org has no people")
+	}
+	return secrets
 }

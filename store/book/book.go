@@ -93,21 +93,28 @@ func (b *Book) names(ctx context.Context, object string) (map[string]string, err
 	return out, nil
 }
 
-// nameOf returns the Name of any cached record, or "" (also when it
-// cannot be read: a name is never worth failing a detail for).
-func (b *Book) nameOf(id string) string {
+// objectAndName returns the object and Name of any cached record, or ""
+// (a name is never worth failing a list for).
+func (b *Book) objectAndName(id string) (object, name string) {
 	if id == "" {
-		return ""
+		return "", ""
 	}
-	_, raw, ok, err := b.st.Lookup(id)
+	object, raw, ok, err := b.st.Lookup(id)
 	if err != nil || !ok {
-		return ""
+		return "", ""
 	}
 	r, err := store.DecodeRecord(raw, nameFields...)
 	if err != nil {
-		return ""
+		return object, ""
 	}
-	return str(r, "Name")
+	return object, str(r, "Name")
+}
+
+// nameOf returns the Name of any cached record, or "" (also when it
+// cannot be read: a name is never worth failing a detail for).
+func (b *Book) nameOf(id string) string {
+	_, name := b.objectAndName(id)
+	return name
 }
 
 // list decodes every cached record of object with of, in Id order; n is
@@ -120,20 +127,21 @@ func list[T any](ctx context.Context, b *Book, object string, fields []string, n
 	return out, err
 }
 
-// listOwned is list for records with an owner: of also gets the users'
-// names by Id.
-func listOwned[T any](ctx context.Context, b *Book, object string, fields []string, of func(key string, r soql.Record, users map[string]string) T) ([]T, error) {
+// listOwned is list for records with an owner: of names them from the
+// users' names.
+func listOwned[T any](ctx context.Context, b *Book, object string, fields []string, of func(key string, r soql.Record, name nameFunc) T) ([]T, error) {
 	users, err := b.names(ctx, "User")
 	if err != nil {
 		return nil, err
 	}
-	return list(ctx, b, object, fields, 0, func(key string, r soql.Record) T { return of(key, r, users) })
+	name := func(id string) string { return users[id] }
+	return list(ctx, b, object, fields, 0, func(key string, r soql.Record) T { return of(key, r, name) })
 }
 
 // listInAccounts is list for records with an owner and an account: of
-// also gets the users' and the accounts' names by Id. perAccount is about
+// names them from the users' and the accounts' names. perAccount is about
 // how many records an account has (list's size hint).
-func listInAccounts[T any](ctx context.Context, b *Book, object string, fields []string, perAccount int, of func(key string, r soql.Record, users, accounts map[string]string) T) ([]T, error) {
+func listInAccounts[T any](ctx context.Context, b *Book, object string, fields []string, perAccount int, of func(key string, r soql.Record, name nameFunc) T) ([]T, error) {
 	users, err := b.names(ctx, "User")
 	if err != nil {
 		return nil, err
@@ -142,17 +150,23 @@ func listInAccounts[T any](ctx context.Context, b *Book, object string, fields [
 	if err != nil {
 		return nil, err
 	}
-	return list(ctx, b, object, fields, len(accounts)*perAccount, func(key string, r soql.Record) T { return of(key, r, users, accounts) })
+	name := func(id string) string {
+		if n, ok := users[id]; ok {
+			return n
+		}
+		return accounts[id]
+	}
+	return list(ctx, b, object, fields, len(accounts)*perAccount, func(key string, r soql.Record) T { return of(key, r, name) })
 }
 
-// one returns the cached record id of object as of decodes it; ok is
-// false when it is not cached.
-func one[T any](ctx context.Context, b *Book, object, id string, fields []string, of func(key string, r soql.Record) T) (v T, ok bool, err error) {
+// one returns the cached record id of object as of decodes it, naming
+// what it points at from the cache; ok is false when it is not cached.
+func one[T any](ctx context.Context, b *Book, object, id string, fields []string, of func(key string, r soql.Record, name nameFunc) T) (v T, ok bool, err error) {
 	r, ok, err := b.get(object, id, fields)
 	if err != nil || !ok {
 		return v, ok, err
 	}
-	return of(id, r), true, ctx.Err()
+	return of(id, r, b.nameOf), true, ctx.Err()
 }
 
 // Accounts returns every cached account with its owner's name, in Id
@@ -163,11 +177,7 @@ func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
 
 // readAccounts is Accounts read from the records.
 func (b *Book) readAccounts(ctx context.Context) ([]Account, error) {
-	return listOwned(ctx, b, "Account", accountFields, func(key string, r soql.Record, users map[string]string) Account {
-		a := accountOf(key, r)
-		a.OwnerName = users[a.OwnerID]
-		return a
-	})
+	return listOwned(ctx, b, "Account", accountFields, accountOf)
 }
 
 // Opportunities returns every cached opportunity with its account and
@@ -179,11 +189,7 @@ func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
 
 // readOpportunities is Opportunities read from the records.
 func (b *Book) readOpportunities(ctx context.Context) ([]Opportunity, error) {
-	return listInAccounts(ctx, b, "Opportunity", opportunityFields, 5, func(key string, r soql.Record, users, accounts map[string]string) Opportunity {
-		o := opportunityOf(key, r)
-		o.AccountName, o.OwnerName = accounts[o.AccountID], users[o.OwnerID]
-		return o
-	})
+	return listInAccounts(ctx, b, "Opportunity", opportunityFields, 5, opportunityOf)
 }
 
 // Leads returns every cached lead with its owner's name, in Id order
@@ -194,11 +200,7 @@ func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
 
 // readLeads is Leads read from the records.
 func (b *Book) readLeads(ctx context.Context) ([]Lead, error) {
-	return listOwned(ctx, b, "Lead", leadFields, func(key string, r soql.Record, users map[string]string) Lead {
-		l := leadOf(key, r)
-		l.OwnerName = users[l.OwnerID]
-		return l
-	})
+	return listOwned(ctx, b, "Lead", leadFields, leadOf)
 }
 
 // Users returns every cached user, in Id order.
@@ -313,9 +315,12 @@ func relatedList[T any](ctx context.Context, b *Book, parent, object string, via
 	return out, ctx.Err()
 }
 
-// Contacts returns the contacts of an account (any order).
+// Contacts returns the contacts of an account (any order), without
+// names: they are listed under their account.
 func (b *Book) Contacts(ctx context.Context, accountID string) ([]Contact, error) {
-	return relatedList(ctx, b, accountID, "Contact", []string{"AccountId"}, contactFields, contactOf)
+	return relatedList(ctx, b, accountID, "Contact", []string{"AccountId"}, contactFields, func(key string, r soql.Record) Contact {
+		return contactOf(key, r, noName)
+	})
 }
 
 // Activities returns the tasks and events attached to parent through any
@@ -361,32 +366,35 @@ func (b *Book) ContactRoles(ctx context.Context, opportunityID string) ([]Contac
 // Account returns one cached account with its owner's name; ok is false
 // when it is not cached.
 func (b *Book) Account(ctx context.Context, id string) (Account, bool, error) {
-	return one(ctx, b, "Account", id, accountFields, func(key string, r soql.Record) Account {
-		a := accountOf(key, r)
-		a.OwnerName = b.nameOf(a.OwnerID)
-		return a
-	})
+	return one(ctx, b, "Account", id, accountFields, accountOf)
 }
 
 // Opportunity returns one cached opportunity with its account's and
 // owner's names; ok is false when it is not cached.
 func (b *Book) Opportunity(ctx context.Context, id string) (Opportunity, bool, error) {
-	return one(ctx, b, "Opportunity", id, opportunityFields, func(key string, r soql.Record) Opportunity {
-		o := opportunityOf(key, r)
-		o.AccountName, o.OwnerName = b.nameOf(o.AccountID), b.nameOf(o.OwnerID)
-		return o
-	})
+	return one(ctx, b, "Opportunity", id, opportunityFields, opportunityOf)
 }
 
 // AccountOpportunities returns the opportunities of an account (any
 // order), with the account's and owners' names.
 func (b *Book) AccountOpportunities(ctx context.Context, accountID string) ([]Opportunity, error) {
 	accountName := b.nameOf(accountID)
+	name := func(id string) string {
+		if id == accountID {
+			return accountName
+		}
+		return b.nameOf(id)
+	}
 	return relatedList(ctx, b, accountID, "Opportunity", []string{"AccountId"}, opportunityFields, func(key string, r soql.Record) Opportunity {
-		o := opportunityOf(key, r)
-		o.AccountName, o.OwnerName = accountName, b.nameOf(o.OwnerID)
-		return o
+		return opportunityOf(key, r, name)
 	})
+}
+
+// cached returns the record id that get reads; a record that is not
+// cached is an error saying so (what: its kind).
+func cached[T any](ctx context.Context, get func(context.Context, string) (T, bool, error), what, id string) (T, error) {
+	v, ok, err := get(ctx, id)
+	return v, notCached(ok, err, what, id)
 }
 
 // notCached returns err, or when the record was not found (ok false) an
@@ -402,12 +410,11 @@ func notCached(ok bool, err error, what, id string) error {
 // activities (tasks and events on it or its records; any order). An
 // account that is not cached is an error.
 func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, error) {
-	var det AccountDetail
-	a, ok, err := b.Account(ctx, id)
-	if err = notCached(ok, err, "account", id); err != nil {
-		return det, err
+	a, err := cached(ctx, b.Account, "account", id)
+	if err != nil {
+		return AccountDetail{}, err
 	}
-	det.Account = a
+	det := AccountDetail{Account: a}
 	if det.Contacts, err = b.Contacts(ctx, id); err != nil {
 		return det, err
 	}
@@ -422,12 +429,11 @@ func (b *Book) AccountDetail(ctx context.Context, id string) (AccountDetail, err
 // its contact roles (the primary first) and activities (tasks and events; any order). An
 // opportunity that is not cached is an error.
 func (b *Book) OpportunityDetail(ctx context.Context, id string) (OpportunityDetail, error) {
-	var det OpportunityDetail
-	o, ok, err := b.Opportunity(ctx, id)
-	if err = notCached(ok, err, "opportunity", id); err != nil {
-		return det, err
+	o, err := cached(ctx, b.Opportunity, "opportunity", id)
+	if err != nil {
+		return OpportunityDetail{}, err
 	}
-	det.Opportunity = o
+	det := OpportunityDetail{Opportunity: o}
 	r, ok, err := b.get("Opportunity", id, oppPageFields)
 	if err = notCached(ok, err, "opportunity", id); err != nil {
 		return det, err

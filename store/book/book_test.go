@@ -144,6 +144,17 @@ func sameList[T comparable](t *testing.T, what string, got []T, err error, want 
 	}
 }
 
+// readDetail reads the detail of id with read; it fails the test on an
+// error.
+func readDetail[D any](t *testing.T, read func(context.Context, string) (D, error), id string) D {
+	t.Helper()
+	d, err := read(t.Context(), id)
+	if err != nil {
+		t.Fatalf("detail of %s: %v", id, err)
+	}
+	return d
+}
+
 // TestLists: every cached record of a type, in Id order, with the names of
 // the records it points at; a null number is null, not 0.
 func TestLists(t *testing.T) {
@@ -249,10 +260,7 @@ func TestDetails(t *testing.T) {
 	call := Activity{ID: taskCall, Kind: TaskActivity, Subject: "Call", When: date("2026-05-20"), Status: "Not Started", WhoName: "Lars Berg", OwnerName: "Ben Lindqvist"}
 	demo := Activity{ID: eventDemo, Kind: EventActivity, Subject: "Demo", When: time.Date(2026, 5, 18, 14, 0, 0, 0, time.UTC), WhoName: "Kemi Adeyemi", OwnerName: "Ada Okafor"}
 
-	ad, err := b.AccountDetail(ctx, acctBlue)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ad := readDetail(t, b.AccountDetail, acctBlue)
 	if ad.Account != accts[0] {
 		t.Errorf("account: detail %+v, list %+v", ad.Account, accts[0])
 	}
@@ -264,18 +272,12 @@ func TestDetails(t *testing.T) {
 	// The call is on the account (WhatId and AccountId: listed once), the
 	// quote and the demo on its opportunity (AccountId).
 	sameList(t, "account activities", utc(ad.Activities), nil, utc([]Activity{quote, call, demo}))
-	north, err := b.AccountDetail(ctx, acctNorth)
-	if err != nil {
-		t.Fatal(err)
-	}
+	north := readDetail(t, b.AccountDetail, acctNorth)
 	if len(north.Contacts) != 1 || north.Contacts[0].Name != "Omar Rahman" || len(north.Opportunities) != 1 || len(north.Activities) != 0 {
 		t.Errorf("North Foods: %+v", north)
 	}
 
-	od, err := b.OpportunityDetail(ctx, oppPilot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	od := readDetail(t, b.OpportunityDetail, oppPilot)
 	if od.Opportunity != opps[0] {
 		t.Errorf("opportunity: detail %+v, list %+v", od.Opportunity, opps[0])
 	}

@@ -28,13 +28,22 @@ var (
 	contactRoleFields = []string{"ContactId", "Role", "IsPrimary"}
 )
 
-// accountOf decodes an account (without its owner's name).
-func accountOf(key string, r soql.Record) Account {
+// nameFunc returns the Name of the cached record id ("" when it has
+// none): how a decoder names the records its record points at (owner,
+// account).
+type nameFunc func(id string) string
+
+// noName is the nameFunc that names nothing.
+func noName(string) string { return "" }
+
+// accountOf decodes an account with its owner's name.
+func accountOf(key string, r soql.Record, name nameFunc) Account {
 	a := Account{
 		ID: recordID(key, r), Name: str(r, "Name"), Type: str(r, "Type"), Industry: str(r, "Industry"),
 		BillingCity: str(r, "BillingCity"), Phone: str(r, "Phone"), Website: str(r, "Website"),
 		OwnerID: str(r, "OwnerId"), LastActivity: parseDate(str(r, "LastActivityDate")),
 	}
+	a.OwnerName = name(a.OwnerID)
 	var ok bool
 	if a.AnnualRevenue, ok = num(r, "AnnualRevenue"); !ok {
 		a.AnnualRevenueNull = true
@@ -42,9 +51,9 @@ func accountOf(key string, r soql.Record) Account {
 	return a
 }
 
-// opportunityOf decodes an opportunity (without its account's and owner's
-// names).
-func opportunityOf(key string, r soql.Record) Opportunity {
+// opportunityOf decodes an opportunity with its account's and owner's
+// names.
+func opportunityOf(key string, r soql.Record, name nameFunc) Opportunity {
 	o := Opportunity{
 		ID: recordID(key, r), Name: str(r, "Name"), AccountID: str(r, "AccountId"), StageName: str(r, "StageName"),
 		CloseDate: parseDate(str(r, "CloseDate")), OwnerID: str(r, "OwnerId"),
@@ -56,6 +65,7 @@ func opportunityOf(key string, r soql.Record) Opportunity {
 		o.AmountNull = true
 	}
 	o.Probability, _ = num(r, "Probability")
+	o.AccountName, o.OwnerName = name(o.AccountID), name(o.OwnerID)
 	return o
 }
 
@@ -68,15 +78,17 @@ func opportunityPageOf(r soql.Record) OpportunityPage {
 	}
 }
 
-// leadOf decodes a lead (without its owner's name).
-func leadOf(key string, r soql.Record) Lead {
-	return Lead{
+// leadOf decodes a lead with its owner's name.
+func leadOf(key string, r soql.Record, name nameFunc) Lead {
+	l := Lead{
 		ID: recordID(key, r), Name: str(r, "Name"), Company: str(r, "Company"), Title: str(r, "Title"),
 		Status: str(r, "Status"), Email: str(r, "Email"), Phone: str(r, "Phone"), OwnerID: str(r, "OwnerId"),
 		IsConverted: boolean(r, "IsConverted"), LeadSource: str(r, "LeadSource"), City: str(r, "City"),
 		Industry: str(r, "Industry"), CreatedDate: parseDate(str(r, "CreatedDate")),
 		LastActivityDate: parseDate(str(r, "LastActivityDate")),
 	}
+	l.OwnerName = name(l.OwnerID)
+	return l
 }
 
 // userOf decodes a user.
@@ -84,14 +96,16 @@ func userOf(key string, r soql.Record) User {
 	return User{ID: recordID(key, r), Name: str(r, "Name"), Username: str(r, "Username"), Email: str(r, "Email"), IsActive: boolean(r, "IsActive")}
 }
 
-// contactOf decodes a contact (without its account's and owner's names).
-func contactOf(key string, r soql.Record) Contact {
-	return Contact{
+// contactOf decodes a contact with its account's and owner's names.
+func contactOf(key string, r soql.Record, name nameFunc) Contact {
+	c := Contact{
 		ID: recordID(key, r), Name: str(r, "Name"), Title: str(r, "Title"), Email: str(r, "Email"), Phone: str(r, "Phone"),
 		AccountID: str(r, "AccountId"), Department: str(r, "Department"), MobilePhone: str(r, "MobilePhone"),
 		MailingCity: str(r, "MailingCity"), LeadSource: str(r, "LeadSource"), OwnerID: str(r, "OwnerId"),
 		LastActivityDate: parseDate(str(r, "LastActivityDate")),
 	}
+	c.AccountName, c.OwnerName = name(c.AccountID), name(c.OwnerID)
+	return c
 }
 
 // stageOf decodes an OpportunityStage; active is its IsActive.

@@ -129,10 +129,7 @@ func TestBookOverASyncedDemoOrg(t *testing.T) {
 
 	// An account's detail holds all of its opportunities and contacts.
 	acct := opps[0].AccountID
-	ad, err := b.AccountDetail(ctx, acct)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ad := readDetail(t, b.AccountDetail, acct)
 	if want := soqlCount(t, st, "SELECT COUNT() FROM Opportunity WHERE AccountId = '"+acct+"'"); len(ad.Opportunities) != want {
 		t.Errorf("account detail: %d opportunities, SOQL counts %d", len(ad.Opportunities), want)
 	}

@@ -3,8 +3,6 @@ package book
 import (
 	"context"
 	"strings"
-
-	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
 // The people reps sell to: every contact (with their account), leads, and
@@ -32,31 +30,19 @@ func (b *Book) AllContacts(ctx context.Context) ([]Contact, error) {
 
 // readContacts is AllContacts read from the records.
 func (b *Book) readContacts(ctx context.Context) ([]Contact, error) {
-	return listInAccounts(ctx, b, "Contact", contactFields, 4, func(key string, r soql.Record, users, accounts map[string]string) Contact {
-		c := contactOf(key, r)
-		c.AccountName, c.OwnerName = accounts[c.AccountID], users[c.OwnerID]
-		return c
-	})
+	return listInAccounts(ctx, b, "Contact", contactFields, 4, contactOf)
 }
 
 // Contact returns one cached contact with its account's and owner's
 // names; ok is false when it is not cached.
 func (b *Book) Contact(ctx context.Context, id string) (Contact, bool, error) {
-	return one(ctx, b, "Contact", id, contactFields, func(key string, r soql.Record) Contact {
-		c := contactOf(key, r)
-		c.AccountName, c.OwnerName = b.nameOf(c.AccountID), b.nameOf(c.OwnerID)
-		return c
-	})
+	return one(ctx, b, "Contact", id, contactFields, contactOf)
 }
 
 // Lead returns one cached lead with its owner's name; ok is false when it
 // is not cached.
 func (b *Book) Lead(ctx context.Context, id string) (Lead, bool, error) {
-	return one(ctx, b, "Lead", id, leadFields, func(key string, r soql.Record) Lead {
-		l := leadOf(key, r)
-		l.OwnerName = b.nameOf(l.OwnerID)
-		return l
-	})
+	return one(ctx, b, "Lead", id, leadFields, leadOf)
 }
 
 // ContactDetail returns a contact with its activities (tasks and events
@@ -77,8 +63,8 @@ func (b *Book) LeadDetail(ctx context.Context, id string) (LeadDetail, error) {
 // with the activities naming them (WhoId). A person who is not cached is
 // an error.
 func personDetail[T any](ctx context.Context, b *Book, id, what string, get func(context.Context, string) (T, bool, error)) (person T, acts []Activity, err error) {
-	person, ok, err := get(ctx, id)
-	if err = notCached(ok, err, what, id); err != nil {
+	person, err = cached(ctx, get, what, id)
+	if err != nil {
 		var none T
 		return none, nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
-	"github.com/lazyforce/lazyforce/store"
 )
 
 // The signed-in user's tasks (issue 16, "My tasks"): what the tasks pane
@@ -99,29 +98,12 @@ func (b *Book) MyTasks(ctx context.Context, keep func(id string) bool) ([]Task, 
 // Task returns one cached task (open or not) with its related records'
 // names; ok is false when it is not cached.
 func (b *Book) Task(ctx context.Context, id string) (Task, bool, error) {
-	return one(ctx, b, "Task", id, taskFields, func(key string, r soql.Record) Task {
+	return one(ctx, b, "Task", id, taskFields, func(key string, r soql.Record, _ nameFunc) Task {
 		t, _ := taskOf(key, r)
 		t.WhatObject, t.WhatName = b.objectAndName(t.WhatID)
 		t.WhoObject, t.WhoName = b.objectAndName(t.WhoID)
 		return t
 	})
-}
-
-// objectAndName returns the object and Name of any cached record, or ""
-// (a name is never worth failing a list for).
-func (b *Book) objectAndName(id string) (object, name string) {
-	if id == "" {
-		return "", ""
-	}
-	object, raw, ok, err := b.st.Lookup(id)
-	if err != nil || !ok {
-		return "", ""
-	}
-	r, err := store.DecodeRecord(raw, nameFields...)
-	if err != nil {
-		return object, ""
-	}
-	return object, str(r, "Name")
 }
 
 // sameID reports whether two Ids name the same record: a 15-character Id

@@ -17,22 +17,10 @@ import (
 	"github.com/lazyforce/lazyforce/store/ask"
 )
 
-// askOptions are the flags of 'lazyforce ask'.
-type askOptions struct {
-	json, live bool
-}
-
 func newCmdAsk(f *Factory) *cobra.Command {
-	opts := &askOptions{}
+	opts := &sourceOptions{}
 	cmd := command("ask QUESTION", "Answer a question about your book of business from the cache (or the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
-		a, err := runAsk(ctx, f, opts, args[0])
-		if err != nil {
-			return fmt.Errorf("ask: %w", err)
-		}
-		if opts.json {
-			return writeJSON(f.IO.Out, askJSON(a))
-		}
-		return printMarkdown(f.IO.Out, a.Markdown)
+		return runAsk(ctx, f, opts, args[0])
 	})
 	cmd.Long = `Answer a question in plain words, exactly, from the local cache: the
 question becomes SOQL, the SOQL runs on the cache (or on the org with
@@ -47,8 +35,20 @@ Examples:
 	return cmd
 }
 
-// runAsk answers one question.
-func runAsk(ctx context.Context, f *Factory, opts *askOptions, question string) (*ask.Answer, error) {
+// runAsk answers one question and prints the answer.
+func runAsk(ctx context.Context, f *Factory, opts *sourceOptions, question string) error {
+	a, err := answer(ctx, f, opts, question)
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	if opts.json {
+		return writeJSON(f.IO.Out, askJSON(a))
+	}
+	return printMarkdown(f.IO.Out, a.Markdown)
+}
+
+// answer answers one question.
+func answer(ctx context.Context, f *Factory, opts *sourceOptions, question string) (*ask.Answer, error) {
 	_, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, "ask", opts.live)
 	if err != nil {
 		return nil, err

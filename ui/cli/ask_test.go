@@ -7,6 +7,7 @@ import (
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
+	"github.com/lazyforce/lazyforce/store/book/booktest"
 )
 
 type askOutput struct {
@@ -21,14 +22,8 @@ type askOutput struct {
 
 func askJSONOut(t *testing.T, args ...string) askOutput {
 	t.Helper()
-	out, errs, code := runCLI(t, append([]string{"ask", "--json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("ask %v: exit %d %q", args, code, errs)
-	}
 	var a askOutput
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("ask --json output %q: %v", out, err)
-	}
+	out := runJSON(t, &a, append([]string{"ask", "--json"}, args...)...)
 	for _, key := range []string{`"understood"`, `"answer"`, `"value"`, `"rows"`, `"soql"`, `"source"`, `"as_of"`} {
 		if !strings.Contains(out, key) {
 			t.Errorf("ask --json output lacks %s: %s", key, out)
@@ -150,23 +145,14 @@ func TestAskRedact(t *testing.T) {
 		}
 		return b.String()
 	}
-	leaks := func(text string) []string {
-		var out []string
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
 	redacted := output(true)
-	if l := leaks(redacted); len(l) > 0 {
+	if l := booktest.Shown(redacted, secrets); len(l) > 0 {
 		t.Errorf("ask --redact shows %q:\n%s", l, redacted)
 	}
 	if !strings.Contains(redacted, "Person ") {
 		t.Errorf("ask --redact names no one by alias:\n%s", redacted)
 	}
-	if plain := output(false); len(leaks(plain)) == 0 {
+	if plain := output(false); len(booktest.Shown(plain, secrets)) == 0 {
 		t.Errorf("without --redact the answers show none of the org's people:\n%s", plain)
 	}
 }

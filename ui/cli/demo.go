@@ -157,12 +157,6 @@ func runDemoTUI(ctx context.Context, f *Factory, opts *demoOptions) error {
 	usage := &apiUsage{}
 	usage.set(c)
 	syncNow := func(ctx context.Context, progress func(syncer.Progress)) error {
-		// The sync's turn: a write pushed from the app meanwhile waits.
-		unlock, err := st.LockSync(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer unlock()
 		cfg := syncConfig(nil)
 		cfg.Progress = progress
 		return syncOrg(ctx, c, st, cfg)

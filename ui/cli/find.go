@@ -15,22 +15,14 @@ import (
 
 // findOptions are the flags of 'lazyforce find'.
 type findOptions struct {
-	json, live bool
-	limit      int
+	sourceOptions
+	limit int
 }
 
 func newCmdFind(f *Factory) *cobra.Command {
 	opts := &findOptions{}
 	cmd := command("find TEXT", "Find accounts, contacts, leads and opportunities by name, company, e-mail or phone", exactArgs(1), func(ctx context.Context, args []string) error {
-		found, err := runFind(ctx, f, opts, args[0])
-		if err != nil {
-			return fmt.Errorf("find: %w", err)
-		}
-		found = f.Masker().Founds(found)
-		if opts.json {
-			return writeJSON(f.IO.Out, findJSON(args[0], f.Masker(), found))
-		}
-		return printFound(f, found)
+		return runFind(ctx, f, opts, args[0])
 	})
 	cmd.Long = "Searches the local cache (names, companies, e-mail addresses and phone numbers in any format),\n" +
 		"exact matches first, then prefix, then fuzzy, grouped by object. --live also searches the org (SOSL)\n" +
@@ -41,8 +33,21 @@ func newCmdFind(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// runFind searches the cache and, with --live, the org.
-func runFind(ctx context.Context, f *Factory, opts *findOptions, text string) ([]book.Found, error) {
+// runFind finds text and prints what it found.
+func runFind(ctx context.Context, f *Factory, opts *findOptions, text string) error {
+	found, err := find(ctx, f, opts, text)
+	if err != nil {
+		return fmt.Errorf("find: %w", err)
+	}
+	found = f.Masker().Founds(found)
+	if opts.json {
+		return writeJSON(f.IO.Out, findJSON(text, f.Masker(), found))
+	}
+	return printFound(f, found)
+}
+
+// find searches the cache and, with --live, the org.
+func find(ctx context.Context, f *Factory, opts *findOptions, text string) ([]book.Found, error) {
 	org, st, err := openCache(f, store.Options{ReadOnly: true, Populate: true}, "search", opts.live)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -30,14 +29,8 @@ func TestFindAndRedact(t *testing.T) {
 	}
 	find := func(args ...string) result {
 		t.Helper()
-		out, errs, code := runCLI(t, append([]string{"find", "--json"}, args...)...)
-		if code != 0 {
-			t.Fatalf("find %v: %d %s", args, code, errs)
-		}
 		var r result
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
-			t.Fatalf("find --json output %q: %v", out, err)
-		}
+		runJSON(t, &r, append([]string{"find", "--json"}, args...)...)
 		return r
 	}
 	digits := regexp.MustCompile(`\D`).ReplaceAllString(contact.String("Phone"), "")

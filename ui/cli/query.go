@@ -13,34 +13,36 @@ import (
 	"github.com/lazyforce/lazyforce/store/orgconfig"
 )
 
-// queryOptions are the flags of 'lazyforce query'.
-type queryOptions struct {
-	json, live bool
-}
-
 func newCmdQuery(f *Factory) *cobra.Command {
-	opts := &queryOptions{}
+	opts := &sourceOptions{}
 	cmd := command("query SOQL", "Run SOQL on the local cache (or on the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
-		rows, total, err := runQuery(ctx, f, opts, args[0])
-		if err != nil {
-			return fmt.Errorf("query: %w", err)
-		}
-		maskRows(f.Masker(), rows)
-		if opts.json {
-			return writeJSON(f.IO.Out, struct {
-				TotalSize int         `json:"totalSize"`
-				Done      bool        `json:"done"`
-				Records   []*soql.Row `json:"records"`
-			}{total, true, rows})
-		}
-		return printTable(f.IO.Out, rows, total)
+		return runQuery(ctx, f, opts, args[0])
 	})
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print Salesforce's query response JSON {totalSize, done, records}")
 	cmd.Flags().BoolVar(&opts.live, "live", false, "send the query to the org instead of the cache")
 	return cmd
 }
 
-func runQuery(ctx context.Context, f *Factory, opts *queryOptions, text string) ([]*soql.Row, int, error) {
+// runQuery runs SOQL text and prints its rows.
+func runQuery(ctx context.Context, f *Factory, opts *sourceOptions, text string) error {
+	rows, total, err := query(ctx, f, opts, text)
+	if err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	maskRows(f.Masker(), rows)
+	if opts.json {
+		return writeJSON(f.IO.Out, struct {
+			TotalSize int         `json:"totalSize"`
+			Done      bool        `json:"done"`
+			Records   []*soql.Row `json:"records"`
+		}{total, true, rows})
+	}
+	return printTable(f.IO.Out, rows, total)
+}
+
+// query runs SOQL text on the cache or, with --live, the org: its rows
+// and the query's total size.
+func query(ctx context.Context, f *Factory, opts *sourceOptions, text string) ([]*soql.Row, int, error) {
 	if opts.live {
 		c, err := f.Client(ctx)
 		if err != nil {
@@ -74,6 +76,12 @@ func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, in
 		rows[i] = recordRow(r)
 	}
 	return rows, res.TotalSize, nil
+}
+
+// sourceOptions are the flags of the commands that read the cache or,
+// with --live, the org: ask, query and find.
+type sourceOptions struct {
+	json, live bool
 }
 
 // openCache returns the org the command runs on and its cache, opened

@@ -80,11 +80,6 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 			return err
 		}
 		usage.set(c)
-		unlock, err := st.LockSync(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer unlock()
 		cfg := syncConfig(org.Sync)
 		cfg.Progress = progress
 		err = syncOrg(ctx, c, st, cfg)
@@ -120,11 +115,17 @@ func runTUIOrg(ctx context.Context, f *Factory) (string, error) {
 	return runApp(ctx, app{configDir: dirs.Config, debugDir: dirs.Cache, store: st, orgName: org.Alias, usage: usage, sync: syncNow, limits: limits, rebuild: rebuildNow, orgs: aliases, redact: f.Masker(), client: live, model: model})
 }
 
-// syncOrg is the app's sync: the outbox goes first, then the pull (writes
-// still unsent are shown again over the pulled records), then the writes
-// queued in the app while the pull held the sync's turn (no call when
-// there are none). The caller holds the turn.
+// syncOrg is the app's sync: it takes the sync's turn (a write pushed
+// from the app meanwhile waits), then the outbox goes first, then the pull
+// (writes still unsent are shown again over the pulled records), then the
+// writes queued in the app while the pull held the turn (no call when
+// there are none).
 func syncOrg(ctx context.Context, c *sfdc.Client, st *store.Store, cfg syncer.Config) error {
+	unlock, err := st.LockSync(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if _, _, err := syncer.Sync(ctx, c, st, cfg, syncer.PushOptions{}); err != nil {
 		return err
 	}

@@ -1,8 +1,9 @@
 // Package booktest provides a real cache for tests and benchmarks of what
 // reads it (store/book, ui): the emulator's deterministic demo org, synced
 // over HTTP into a fresh bbolt file by store/syncer, as `lazyforce demo`
-// does. Like net/http/httptest, it is test support that lives outside the
-// _test files so that other packages' tests can share it.
+// does; and Shown, for tests that masked output shows none of its
+// personal data. Like net/http/httptest, it is test support that lives
+// outside the _test files so that other packages' tests can share it.
 package booktest
 
 import (

@@ -193,8 +193,7 @@ func (p *Detail) SetContact(d book.ContactDetail) {
 // timeline follows.
 func (p *Detail) renderContact(l []string) []string {
 	c := p.contact.Contact
-	p.title = c.Name
-	l = append(l, p.ctx.Styles.Title.Render(fit("Contact · "+c.Name, p.width)))
+	l = p.titled(l, c.Name)
 	return p.fields(l,
 		"Account", c.AccountName,
 		"Title", c.Title,

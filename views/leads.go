@@ -197,8 +197,7 @@ func (p *Detail) SetLead(d book.LeadDetail) {
 // follows. An open lead shows its age.
 func (p *Detail) renderLead(l []string) []string {
 	ld := p.lead.Lead
-	p.title = ld.Name
-	l = append(l, p.ctx.Styles.Title.Render(fit("Lead · "+ld.Name, p.width)))
+	l = p.titled(l, ld.Name)
 	created := dateOrEmpty(ld.CreatedDate)
 	if age := leadAge(&ld, p.ctx.Now()); age != "" {
 		created += " (" + age + " ago)"

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lazyforce/lazyforce/store/book"
@@ -92,8 +91,11 @@ func (ix *AccountIndex) Search(query string, within []int) []int {
 	return matches
 }
 
-// searchKeys implements searchIndex.
+// searchKeys implements listIndex.
 func (ix *AccountIndex) searchKeys() []string { return ix.keys }
+
+// id implements listIndex.
+func (ix *AccountIndex) id(r int) string { return ix.Accounts[r].ID }
 
 // AccountsPane is the accounts list's pane.
 const AccountsPane PaneID = "Accounts"
@@ -101,51 +103,26 @@ const AccountsPane PaneID = "Accounts"
 // Accounts is the accounts list pane.
 type Accounts struct {
 	sortedList[*AccountIndex, AccountSort]
-	ctx *Context
 }
 
 var _ Pane = (*Accounts)(nil)
 
 // NewAccounts returns an empty accounts pane.
 func NewAccounts(ctx *Context) *Accounts {
-	p := &Accounts{ctx: ctx}
-	p.sortedList = newSortedList(AccountsPane, AccountRecord, numAccountSorts, NewAccountIndex(nil), 2 /* title, header */, p.rowsOf,
-		func(ix *AccountIndex, r int) string { return ix.Accounts[r].ID })
-	return p
-}
-
-// rowsOf returns the displayed rows for the filter and sort: filtered rows
-// are ordered by relevance, then by the sort field.
-func (p *Accounts) rowsOf() []int {
-	if !p.filter.active() && !p.desc {
-		return p.index.order(p.sort)
-	}
-	return p.filter.rank(p.index.order(p.sort), p.desc, nil)
+	k := &ctx.Keys.Accounts
+	return &Accounts{newSortedList(ctx, AccountsPane, AccountRecord, numAccountSorts, NewAccountIndex(nil), 2 /* title, header */, &k.List, &k.Sort)}
 }
 
 // Selected returns the selected account.
 func (p *Accounts) Selected() (book.Account, bool) {
-	return selectedOf(&p.filteredList, p.index.Accounts)
+	return selectedOf(&p.sortedList, p.index.Accounts)
 }
-
-// SelectedID returns the selected account's Id, or "".
-func (p *Accounts) SelectedID() string { return p.selectedID() }
 
 // Update implements Pane.
-func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	k := &p.ctx.Keys.Accounts
-	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
-}
+func (p *Accounts) Update(msg tea.Msg) (Pane, tea.Cmd) { return p, p.update(msg, nil) }
 
 // View implements Pane.
 func (p *Accounts) View() string {
-	if p.width <= 0 || p.paneH <= 0 {
-		return ""
-	}
-	st := p.ctx.Styles
-	var b strings.Builder
-	p.writeTitle(&b, st, "Accounts", "", len(p.index.Accounts), p.sort.String(), p.desc)
-
 	// Columns: name takes what the others leave.
 	// "Last activity" gets its whole header when the name column can
 	// spare the cell; dates need only 10.
@@ -174,24 +151,10 @@ func (p *Accounts) View() string {
 		}
 		return s + fit(act, actW)
 	}
-	b.WriteString(st.Header.Render(cols("Name", "Type", "City", "Owner", actLabel)))
-	b.WriteByte('\n')
-
-	p.writeRecords(&b, p.ctx, "accounts", "No account matches the filter.", "No accounts in the cache yet.", func(r int) (string, string) {
+	text := listText{name: "Accounts", total: len(p.index.Accounts), plural: "accounts",
+		noMatch: "No account matches the filter.", empty: "No accounts in the cache yet."}
+	return p.view(text, cols("Name", "Type", "City", "Owner", actLabel), func(r int) (string, string) {
 		a := &p.index.Accounts[r]
 		return a.ID, cols(a.Name, a.Type, a.BillingCity, a.OwnerName, date(a.LastActivity))
 	})
-	return padLines(b.String(), p.width, p.paneH)
-}
-
-// ShortHelp implements help.KeyMap.
-func (p *Accounts) ShortHelp() []key.Binding {
-	k := &p.ctx.Keys.Accounts
-	return p.shortHelp(p.ctx, &k.List, k.SortNext)
-}
-
-// FullHelp implements help.KeyMap.
-func (p *Accounts) FullHelp() [][]key.Binding {
-	k := &p.ctx.Keys.Accounts
-	return sortedListHelp(&k.List, &k.Sort)
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func accountNames(p *Accounts) []string {
-	return listColumn(&p.filteredList, p.index.Accounts, func(a *book.Account) string { return Sanitize(a.Name) })
+	return listColumn(&p.sortedList, p.index.Accounts, func(a *book.Account) string { return Sanitize(a.Name) })
 }
 
 func TestAccountsMoveAndBounds(t *testing.T) {

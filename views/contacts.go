@@ -26,26 +26,17 @@ const (
 // String returns the column's label.
 func (s ContactSort) String() string { return contactColumns[s].label }
 
-// ContactIndex is an immutable, searchable snapshot of the contacts: the
-// records, their sanitized search keys (name and account) and one
-// precomputed order per sort column. Build it in a command; Update then
-// only walks slices.
+// ContactIndex is an immutable, searchable snapshot of the contacts (see
+// recordIndex); the search keys are the name and the account.
 type ContactIndex struct {
-	Contacts []book.Contact
-	keys     []string
-	orders   [numContactSorts][]int
+	recordIndex[ContactSort, book.Contact]
 }
 
 // NewContactIndex builds the index of contacts.
 func NewContactIndex(contacts []book.Contact) *ContactIndex {
-	ix := &ContactIndex{Contacts: contacts, keys: make([]string, len(contacts))}
-	for i := range contacts {
-		ix.keys[i] = searchKey(contacts[i].Name, contacts[i].AccountName)
-	}
-	for s, c := range contactColumns {
-		ix.orders[s] = c.order(contacts)
-	}
-	return ix
+	return &ContactIndex{newRecordIndex[ContactSort](contacts, contactColumns[:], func(c *book.Contact) (string, string) {
+		return c.ID, searchKey(c.Name, c.AccountName)
+	})}
 }
 
 // contactColumns are the contacts list's sort columns.
@@ -56,9 +47,6 @@ var contactColumns = [numContactSorts]sortColumn[book.Contact]{
 	SortContactEmail:    textColumn("Email", func(c *book.Contact) string { return c.Email }),
 	SortContactActivity: timeColumn("Last activity", func(c *book.Contact) time.Time { return c.LastActivityDate }),
 }
-
-// searchKeys implements searchIndex.
-func (ix *ContactIndex) searchKeys() []string { return ix.keys }
 
 // searchKey is what a person's filter matches: their name, then their
 // account or company, sanitized and lower-cased as rankKey expects.
@@ -91,7 +79,6 @@ const ContactsPane PaneID = "Contacts"
 // Contacts is the contacts list pane: every contact with their account.
 type Contacts struct {
 	sortedList[*ContactIndex, ContactSort]
-	ctx *Context
 	// account, when not empty, limits the list to that account's
 	// contacts (ShowContactsMsg); esc shows every contact again.
 	account     string
@@ -103,52 +90,38 @@ var _ Pane = (*Contacts)(nil)
 
 // NewContacts returns an empty contacts pane.
 func NewContacts(ctx *Context) *Contacts {
-	p := &Contacts{ctx: ctx}
-	p.sortedList = newSortedList(ContactsPane, ContactRecord, numContactSorts, NewContactIndex(nil), 2 /* title, header */, p.rowsOf,
-		func(ix *ContactIndex, r int) string { return ix.Contacts[r].ID })
+	k := &ctx.Keys.Contacts
+	p := &Contacts{sortedList: newSortedList(ctx, ContactsPane, ContactRecord, numContactSorts, NewContactIndex(nil), 2 /* title, header */, &k.List, &k.Sort)}
+	p.rowsOf = p.ofAccount
 	return p
 }
 
-// rowsOf returns the displayed rows: sorted or by relevance, of one
-// account when the list is limited to it.
-func (p *Contacts) rowsOf() []int {
-	rows := sortedRows(&p.filter, p.index.orders[p.sort], p.desc)
+// ofAccount returns the displayed rows of the account the list is
+// limited to, if any.
+func (p *Contacts) ofAccount() []int {
 	if p.account == "" {
-		return rows
+		return p.sortedRows(nil)
 	}
+	contacts := p.index.records
 	p.inAccount = 0
-	for i := range p.index.Contacts {
-		if p.index.Contacts[i].AccountID == p.account {
+	for i := range contacts {
+		if contacts[i].AccountID == p.account {
 			p.inAccount++
 		}
 	}
-	out := make([]int, 0, p.inAccount)
-	for _, r := range rows {
-		if p.index.Contacts[r].AccountID == p.account {
-			out = append(out, r)
-		}
-	}
-	return out
+	return p.sortedRows(func(r int) bool { return contacts[r].AccountID == p.account })
 }
 
 // Account returns the Id of the account the list is limited to, or "".
 func (p *Contacts) Account() string { return p.account }
 
-// sortedRows returns a list's displayed rows: the filter's matches ranked
-// by relevance (as every list ranks them), each rank in the sort's order;
-// without a filter, the sort's order (reversed when desc).
-func sortedRows(f *filter, order []int, desc bool) []int {
-	return f.rank(order, desc, nil)
-}
-
 // Selected returns the selected contact.
 func (p *Contacts) Selected() (book.Contact, bool) {
-	return selectedOf(&p.filteredList, p.index.Contacts)
+	return selectedOf(&p.sortedList, p.index.records)
 }
 
 // Update implements Pane.
 func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	k := &p.ctx.Keys.Contacts
 	switch msg := msg.(type) {
 	case ContactsLoadedMsg:
 		return p, p.load(msg.Seq, msg.Index, msg.Err)
@@ -160,27 +133,23 @@ func (p *Contacts) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		return p, nil
 	case tea.KeyPressMsg:
 		// esc leaves an account's contacts once no filter is left to clear.
-		if p.account != "" && !p.filter.editing && !p.filter.active() && key.Matches(msg, k.Back) {
+		if p.account != "" && !p.filter.editing && !p.filter.active() && key.Matches(msg, p.keys.Back) {
 			p.account, p.accountName = "", ""
 			p.refresh()
 			return p, nil
 		}
 	}
-	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, nil)
+	return p, p.update(msg, nil)
 }
 
 // View implements Pane.
 func (p *Contacts) View() string {
-	if p.width <= 0 || p.paneH <= 0 {
-		return ""
-	}
-	st := p.ctx.Styles
-	var b strings.Builder
-	name, total := "Contacts", len(p.index.Contacts)
+	text := listText{name: "Contacts", total: len(p.index.records), plural: "contacts",
+		noMatch: "No contact matches the filter.", empty: "No contacts in the cache yet."}
 	if p.account != "" {
-		name, total = "Contacts of "+Sanitize(p.accountName), p.inAccount
+		text.name, text.total = "Contacts of "+Sanitize(p.accountName), p.inAccount
+		text.empty = "The account has no contacts in the cache."
 	}
-	p.writeTitle(&b, st, name, "", total, p.sort.String(), p.desc)
 
 	// Name and account share what the others leave; email shows when
 	// there is room.
@@ -207,30 +176,10 @@ func (p *Contacts) View() string {
 		}
 		return s + fit(act, actW)
 	}
-	b.WriteString(st.Header.Render(cols("Name", "Account", "Title", "Email", actLabel)))
-	b.WriteByte('\n')
-
-	empty := "No contacts in the cache yet."
-	if p.account != "" {
-		empty = "The account has no contacts in the cache."
-	}
-	p.writeRecords(&b, p.ctx, "contacts", "No contact matches the filter.", empty, func(r int) (string, string) {
-		c := &p.index.Contacts[r]
+	return p.view(text, cols("Name", "Account", "Title", "Email", actLabel), func(r int) (string, string) {
+		c := &p.index.records[r]
 		return c.ID, cols(c.Name, c.AccountName, c.Title, c.Email, date(c.LastActivityDate))
 	})
-	return padLines(b.String(), p.width, p.paneH)
-}
-
-// ShortHelp implements help.KeyMap.
-func (p *Contacts) ShortHelp() []key.Binding {
-	k := &p.ctx.Keys.Contacts
-	return p.shortHelp(p.ctx, &k.List, k.SortNext)
-}
-
-// FullHelp implements help.KeyMap.
-func (p *Contacts) FullHelp() [][]key.Binding {
-	k := &p.ctx.Keys.Contacts
-	return sortedListHelp(&k.List, &k.Sort)
 }
 
 // SetContact shows a contact.
@@ -244,8 +193,7 @@ func (p *Detail) SetContact(d book.ContactDetail) {
 // timeline follows.
 func (p *Detail) renderContact(l []string) []string {
 	c := p.contact.Contact
-	p.title = c.Name
-	l = append(l, p.ctx.Styles.Title.Render(fit("Contact · "+c.Name, p.width)))
+	l = p.titled(l, c.Name)
 	return p.fields(l,
 		"Account", c.AccountName,
 		"Title", c.Title,

@@ -337,8 +337,7 @@ func (p *Detail) render() {
 		l = append(l, "", st.Muted.Render(fit("esc goes back to the record", w)))
 	case p.kind == AccountRecord:
 		a := p.account.Account
-		p.title = a.Name
-		l = append(l, st.Title.Render(fit("Account · "+a.Name, w)))
+		l = p.titled(l, a.Name)
 		field("Type", a.Type)
 		field("Industry", a.Industry)
 		field("City", a.BillingCity)
@@ -364,8 +363,7 @@ func (p *Detail) render() {
 		p.timeline(&l)
 	default:
 		o, pg := p.opp.Opportunity, p.opp.Page
-		p.title = o.Name
-		l = append(l, st.Title.Render(fit("Opportunity · "+o.Name, w)))
+		l = p.titled(l, o.Name)
 		// What a rep acts on first: where the deal is and what is next.
 		field("Account", o.AccountName)
 		field("Stage", o.StageName)
@@ -398,11 +396,22 @@ func (p *Detail) render() {
 	}
 	if mark := p.ctx.Mark(p.id); mark != WriteNone && !p.loading && p.err == nil && !p.opened && len(l) > 0 && w > MarkWidth+2 {
 		// The record's write mark at the end of its title line.
-		kind := [...]string{"Account", "Opportunity", "Contact", "Lead"}[p.kind]
-		l[0] = st.Title.Render(fit(kind+" · "+p.title, w-MarkWidth-1)) + " " + fitStyled(WriteMark(st, mark), MarkWidth)
+		l[0] = st.Title.Render(fit(p.kindName()+" · "+p.title, w-MarkWidth-1)) + " " + fitStyled(WriteMark(st, mark), MarkWidth)
 	}
 	p.lines = l
 	p.offset = min(p.offset, max(0, len(l)-p.height))
+}
+
+// titled appends the record's title line, its kind and name, and keeps
+// the name as the title (for the write mark, see render).
+func (p *Detail) titled(l []string, name string) []string {
+	p.title = name
+	return append(l, p.ctx.Styles.Title.Render(fit(p.kindName()+" · "+name, p.width)))
+}
+
+// kindName names the kind of record shown, as its title line does.
+func (p *Detail) kindName() string {
+	return [...]string{"Account", "Opportunity", "Contact", "Lead"}[p.kind]
 }
 
 // timeline appends the activity timeline, newest first.

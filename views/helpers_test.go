@@ -138,7 +138,7 @@ func openTestPane[P Pane](p P, w, h int, load func(P)) P {
 
 // listColumn returns what of says of each displayed record of list l
 // (items are the records its rows index), in display order.
-func listColumn[I searchIndex, T any](l *filteredList[I], items []T, of func(*T) string) []string {
+func listColumn[I listIndex[S], S sortColumnID, T any](l *sortedList[I, S], items []T, of func(*T) string) []string {
 	var out []string
 	for _, r := range l.rows {
 		out = append(out, of(&items[r]))

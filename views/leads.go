@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -28,28 +27,25 @@ const (
 // String returns the column's label.
 func (s LeadSort) String() string { return leadColumns[s].label }
 
-// LeadIndex is an immutable, searchable snapshot of the leads: the
-// records, their sanitized search keys (name and company), which are open,
-// and one precomputed order per sort column. Build it in a command.
+// LeadIndex is an immutable, searchable snapshot of the leads (see
+// recordIndex), whose search keys are the name and company, and which of
+// them are open.
 type LeadIndex struct {
-	Leads  []book.Lead
-	keys   []string
-	open   []bool
-	nOpen  int
-	orders [numLeadSorts][]int
+	recordIndex[LeadSort, book.Lead]
+	open  []bool
+	nOpen int
 }
 
 // NewLeadIndex builds the index of leads.
 func NewLeadIndex(leads []book.Lead) *LeadIndex {
-	ix := &LeadIndex{Leads: leads, keys: make([]string, len(leads)), open: make([]bool, len(leads))}
+	ix := &LeadIndex{open: make([]bool, len(leads))}
+	ix.recordIndex = newRecordIndex[LeadSort](leads, leadColumns[:], func(l *book.Lead) (string, string) {
+		return l.ID, searchKey(l.Name, l.Company)
+	})
 	for i := range leads {
-		ix.keys[i] = searchKey(leads[i].Name, leads[i].Company)
 		if ix.open[i] = leads[i].Open(); ix.open[i] {
 			ix.nOpen++
 		}
-	}
-	for s, c := range leadColumns {
-		ix.orders[s] = c.order(leads)
 	}
 	return ix
 }
@@ -63,9 +59,6 @@ var leadColumns = [numLeadSorts]sortColumn[book.Lead]{
 	SortLeadEmail:   textColumn("Email", func(l *book.Lead) string { return l.Email }),
 	SortLeadCreated: timeColumn("Created", func(l *book.Lead) time.Time { return l.CreatedDate }),
 }
-
-// searchKeys implements searchIndex.
-func (ix *LeadIndex) searchKeys() []string { return ix.keys }
 
 // LeadsLoadedMsg carries a fresh snapshot of the leads, read and indexed
 // by the root off the event loop, to the leads pane. Seq orders the reads:
@@ -83,7 +76,6 @@ const LeadsPane PaneID = "Leads"
 // source and age.
 type Leads struct {
 	sortedList[*LeadIndex, LeadSort]
-	ctx *Context
 	all bool // show converted and closed leads too
 }
 
@@ -91,30 +83,24 @@ var _ Pane = (*Leads)(nil)
 
 // NewLeads returns an empty leads pane showing open leads.
 func NewLeads(ctx *Context) *Leads {
-	p := &Leads{ctx: ctx}
-	p.sortedList = newSortedList(LeadsPane, LeadRecord, numLeadSorts, NewLeadIndex(nil), 2 /* title, header */, p.rowsOf,
-		func(ix *LeadIndex, r int) string { return ix.Leads[r].ID })
+	k := &ctx.Keys.Leads
+	p := &Leads{sortedList: newSortedList(ctx, LeadsPane, LeadRecord, numLeadSorts, NewLeadIndex(nil), 2 /* title, header */, &k.List, &k.Sort)}
+	p.rowsOf = p.openRows
 	return p
 }
 
-// rowsOf returns the displayed rows: sorted or by relevance, open leads
-// only unless all are shown.
-func (p *Leads) rowsOf() []int {
-	rows := sortedRows(&p.filter, p.index.orders[p.sort], p.desc)
+// openRows returns the displayed rows: open leads only unless all are
+// shown.
+func (p *Leads) openRows() []int {
 	if p.all {
-		return rows
+		return p.sortedRows(nil)
 	}
-	open := make([]int, 0, p.index.nOpen)
-	for _, r := range rows {
-		if p.index.open[r] {
-			open = append(open, r)
-		}
-	}
-	return open
+	open := p.index.open
+	return p.sortedRows(func(r int) bool { return open[r] })
 }
 
 // Selected returns the selected lead.
-func (p *Leads) Selected() (book.Lead, bool) { return selectedOf(&p.filteredList, p.index.Leads) }
+func (p *Leads) Selected() (book.Lead, bool) { return selectedOf(&p.sortedList, p.index.records) }
 
 // All reports whether closed and converted leads are shown too.
 func (p *Leads) All() bool { return p.all }
@@ -124,8 +110,7 @@ func (p *Leads) Update(msg tea.Msg) (Pane, tea.Cmd) {
 	if msg, ok := msg.(LeadsLoadedMsg); ok {
 		return p, p.load(msg.Seq, msg.Index, msg.Err)
 	}
-	k := &p.ctx.Keys.Leads
-	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, p.statusKey)
+	return p, p.update(msg, p.statusKey)
 }
 
 // statusKey shows all leads or the open ones when kp is the key that
@@ -150,16 +135,14 @@ func leadAge(l *book.Lead, now time.Time) string {
 
 // View implements Pane.
 func (p *Leads) View() string {
-	if p.width <= 0 || p.paneH <= 0 {
-		return ""
-	}
-	st := p.ctx.Styles
-	var b strings.Builder
-	scope, total := "open", p.index.nOpen
+	text := listText{name: "Leads", scope: "open", total: p.index.nOpen, plural: "leads",
+		noMatch: "No lead matches the filter.", empty: "No leads in the cache yet."}
 	if p.all {
-		scope, total = "all", len(p.index.Leads)
+		text.scope, text.total = "all", len(p.index.records)
 	}
-	p.writeTitle(&b, st, "Leads", scope, total, p.sort.String(), p.desc)
+	if !p.all && len(p.index.records) > 0 {
+		text.empty = "No open leads."
+	}
 
 	// Name and company share what the others leave; the owner and then
 	// the email show when there is room.
@@ -188,32 +171,20 @@ func (p *Leads) View() string {
 		}
 		return s
 	}
-	b.WriteString(st.Header.Render(cols("Name", "Company", "Status", "Source", "Age", "Email", "Owner")))
-	b.WriteByte('\n')
-
-	empty := "No leads in the cache yet."
-	if !p.all && len(p.index.Leads) > 0 {
-		empty = "No open leads."
-	}
 	now := p.ctx.Now()
-	p.writeRecords(&b, p.ctx, "leads", "No lead matches the filter.", empty, func(r int) (string, string) {
-		l := &p.index.Leads[r]
+	return p.view(text, cols("Name", "Company", "Status", "Source", "Age", "Email", "Owner"), func(r int) (string, string) {
+		l := &p.index.records[r]
 		return l.ID, cols(l.Name, l.Company, l.Status, l.LeadSource, leadAge(l, now), l.Email, l.OwnerName)
 	})
-	return padLines(b.String(), p.width, p.paneH)
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Leads) ShortHelp() []key.Binding {
-	k := &p.ctx.Keys.Leads
-	return p.shortHelp(p.ctx, &k.List, k.Status, k.SortNext)
+	return p.shortHelp(p.ctx.Keys.Leads.Status, p.sortKeys.SortNext)
 }
 
 // FullHelp implements help.KeyMap.
-func (p *Leads) FullHelp() [][]key.Binding {
-	k := &p.ctx.Keys.Leads
-	return sortedListHelp(&k.List, &k.Sort, k.Status)
-}
+func (p *Leads) FullHelp() [][]key.Binding { return p.fullHelp(p.ctx.Keys.Leads.Status) }
 
 // SetLead shows a lead.
 func (p *Detail) SetLead(d book.LeadDetail) {
@@ -226,8 +197,7 @@ func (p *Detail) SetLead(d book.LeadDetail) {
 // follows. An open lead shows its age.
 func (p *Detail) renderLead(l []string) []string {
 	ld := p.lead.Lead
-	p.title = ld.Name
-	l = append(l, p.ctx.Styles.Title.Render(fit("Lead · "+ld.Name, p.width)))
+	l = p.titled(l, ld.Name)
 	created := dateOrEmpty(ld.CreatedDate)
 	if age := leadAge(&ld, p.ctx.Now()); age != "" {
 		created += " (" + age + " ago)"

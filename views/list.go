@@ -130,42 +130,72 @@ func (f *paneFocus) Blur() { f.focused = false }
 // requestCmd wraps a request message for the root in a command.
 func requestCmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// searchIndex is the data of a filterable list: its search keys.
-type searchIndex interface {
-	searchKeys() []string
+// sortColumnID is a list's sort column: a number that names itself.
+type sortColumnID interface {
+	~int
+	fmt.Stringer
 }
 
-// filteredList is the plumbing the filterable list panes share: the data
-// shown, new data waiting for the filter's result over it, the text
-// filter and the cursor over the displayed rows. The pane supplies how
-// its rows are computed (rows), where the record under row r is (idOf),
-// and how many lines sit above the list (chrome).
-type filteredList[I searchIndex] struct {
+// listIndex is the data of a list pane: an immutable snapshot of its
+// records, with their search keys, their Ids and one order per sort
+// column S. Row r is the r-th record.
+type listIndex[S sortColumnID] interface {
+	searchKeys() []string
+	id(r int) string
+	order(s S) []int
+}
+
+// sortedList is the list pane every record list shares (accounts,
+// contacts, leads, opportunities): the data shown, new data waiting for
+// the filter's result over it, the text filter, the order, the cursor
+// over the displayed rows and the pane's keys. A pane embeds it and adds
+// its records' look (View), its own keys and, when it shows only some of
+// the records, which (rowsOf).
+type sortedList[I listIndex[S], S sortColumnID] struct {
 	rowList
-	index   I
-	next    I    // new data waiting for its filter results
-	waiting bool // next holds data
-	filter  filter
-	chrome  int // title and header lines above the list, without the filter's line
-	width   int // the pane's size
-	paneH   int
+	listOrder[S]
 	paneFocus
+	ctx      *Context
+	keys     *keymap.List // the pane's list keys
+	sortKeys *keymap.Sort
+	kind     RecordKind // of the records listed
+	n        S          // how many columns there are to sort by
+	index    I
+	next     I    // new data waiting for its filter results
+	waiting  bool // next holds data
+	filter   filter
+	chrome   int // title and header lines above the list, without the filter's line
+	width    int // the pane's size
+	paneH    int
+	// rowsOf returns the displayed rows when the pane shows only some of
+	// its records; nil shows them all (sortedRows).
 	rowsOf  func() []int
-	idOf    func(ix I, row int) string
 	seq     int   // of the snapshot shown (load)
 	loadErr error // why the last read failed
 }
 
-// newFilteredList returns the plumbing of pane's list over ix (empty
-// data), with chrome lines above the list; rowsOf and idOf are the
-// pane's (see filteredList).
-func newFilteredList[I searchIndex](pane PaneID, ix I, chrome int, rowsOf func() []int, idOf func(ix I, row int) string) filteredList[I] {
-	return filteredList[I]{index: ix, filter: newFilter(pane), chrome: chrome, rowsOf: rowsOf, idOf: idOf}
+// newSortedList returns the list of pane, listing records of kind (empty
+// data ix) sorted by one of n columns, with chrome lines above the list
+// and the keys k and s.
+func newSortedList[I listIndex[S], S sortColumnID](ctx *Context, pane PaneID, kind RecordKind, n S, ix I, chrome int, k *keymap.List, s *keymap.Sort) sortedList[I, S] {
+	return sortedList[I, S]{ctx: ctx, keys: k, sortKeys: s, kind: kind, n: n, index: ix, filter: newFilter(pane), chrome: chrome}
+}
+
+// sortedRows returns the displayed rows of the records keep keeps (nil:
+// all of them): the filter's matches ranked by relevance (as every list
+// ranks them), each rank in the sort's order; without a filter, the
+// sort's order (reversed when desc).
+func (l *sortedList[I, S]) sortedRows(keep func(r int) bool) []int {
+	order := l.index.order(l.sort)
+	if keep == nil && !l.filter.active() && !l.desc {
+		return order
+	}
+	return l.filter.rank(order, l.desc, keep)
 }
 
 // load shows the snapshot ix of read seq unless a newer one is shown; a
 // failed read (err) keeps what is shown and records why.
-func (l *filteredList[I]) load(seq int, ix I, err error) tea.Cmd {
+func (l *sortedList[I, S]) load(seq int, ix I, err error) tea.Cmd {
 	if seq < l.seq {
 		return nil
 	}
@@ -177,16 +207,16 @@ func (l *filteredList[I]) load(seq int, ix I, err error) tea.Cmd {
 }
 
 // Rows returns how many records are displayed.
-func (l *filteredList[I]) Rows() int { return len(l.rows) }
+func (l *sortedList[I, S]) Rows() int { return len(l.rows) }
 
 // Query returns the applied filter text.
-func (l *filteredList[I]) Query() string { return l.filter.query }
+func (l *sortedList[I, S]) Query() string { return l.filter.query }
 
 // Cursor returns the selected row's position.
-func (l *filteredList[I]) Cursor() int { return l.cursor }
+func (l *sortedList[I, S]) Cursor() int { return l.cursor }
 
 // selectedRow returns the selected record's index in the data.
-func (l *filteredList[I]) selectedRow() (int, bool) {
+func (l *sortedList[I, S]) selectedRow() (int, bool) {
 	if len(l.rows) == 0 {
 		return 0, false
 	}
@@ -195,7 +225,7 @@ func (l *filteredList[I]) selectedRow() (int, bool) {
 
 // selectedOf returns the record of items under l's cursor: items is the
 // data l's rows index.
-func selectedOf[I searchIndex, T any](l *filteredList[I], items []T) (T, bool) {
+func selectedOf[I listIndex[S], S sortColumnID, T any](l *sortedList[I, S], items []T) (T, bool) {
 	r, ok := l.selectedRow()
 	if !ok {
 		var none T
@@ -204,20 +234,45 @@ func selectedOf[I searchIndex, T any](l *filteredList[I], items []T) (T, bool) {
 	return items[r], true
 }
 
+// SelectedID returns the selected record's Id, or "".
+func (l *sortedList[I, S]) SelectedID() string {
+	if len(l.rows) == 0 {
+		return ""
+	}
+	return l.index.id(l.rows[l.cursor])
+}
+
 // SetSize implements Pane.
-func (l *filteredList[I]) SetSize(w, h int) {
+func (l *sortedList[I, S]) SetSize(w, h int) {
 	l.width, l.paneH = w, h
 	l.filter.input.SetWidth(max(1, w-4))
 	l.layout()
 }
 
 // Capturing implements Pane: the filter input takes all keys.
-func (l *filteredList[I]) Capturing() bool { return l.filter.editing }
+func (l *sortedList[I, S]) Capturing() bool { return l.filter.editing }
 
-// sortedListHelp is the full help of a sorted list (its keys k and its
-// sort keys s): movement, then open, filter and order, then the pane's
-// own keys and the record keys.
-func sortedListHelp(k *keymap.List, s *keymap.Sort, own ...key.Binding) [][]key.Binding {
+// ShortHelp implements help.KeyMap: shortHelp with the next sort column.
+func (l *sortedList[I, S]) ShortHelp() []key.Binding { return l.shortHelp(l.sortKeys.SortNext) }
+
+// shortHelp is the list's short help: the filter's keys while it is
+// being typed, else the movement, open and filter keys and own, the
+// pane's keys.
+func (l *sortedList[I, S]) shortHelp(own ...key.Binding) []key.Binding {
+	if l.filter.editing {
+		return []key.Binding{l.ctx.Keys.Prompt.Submit, l.ctx.Keys.Prompt.Cancel}
+	}
+	k := l.keys
+	return append([]key.Binding{k.Up, k.Down, k.Open, k.Filter}, own...)
+}
+
+// FullHelp implements help.KeyMap: fullHelp without keys of the pane's own.
+func (l *sortedList[I, S]) FullHelp() [][]key.Binding { return l.fullHelp() }
+
+// fullHelp is the list's full help: movement, then open, filter and
+// order, then own, the pane's keys, and the record keys.
+func (l *sortedList[I, S]) fullHelp(own ...key.Binding) [][]key.Binding {
+	k, s := l.keys, l.sortKeys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp},
 		{k.Open, k.Filter, k.Back, s.SortNext, s.SortPrev, s.Reverse},
@@ -225,19 +280,10 @@ func sortedListHelp(k *keymap.List, s *keymap.Sort, own ...key.Binding) [][]key.
 	}
 }
 
-// shortHelp is the list's short help: the filter's keys while it is
-// being typed, else the movement, open and filter keys and the pane's own.
-func (l *filteredList[I]) shortHelp(ctx *Context, k *keymap.List, own ...key.Binding) []key.Binding {
-	if l.filter.editing {
-		return []key.Binding{ctx.Keys.Prompt.Submit, ctx.Keys.Prompt.Cancel}
-	}
-	return append([]key.Binding{k.Up, k.Down, k.Open, k.Filter}, own...)
-}
-
 // SetData replaces the data, keeping the selected record when it is still
 // there. With a filter applied, the old data stays on screen until the
 // returned command has searched the new one.
-func (l *filteredList[I]) SetData(ix I) tea.Cmd {
+func (l *sortedList[I, S]) SetData(ix I) tea.Cmd {
 	if l.filter.active() {
 		l.next, l.waiting = ix, true
 		return l.filter.research(ix.searchKeys())
@@ -247,35 +293,31 @@ func (l *filteredList[I]) SetData(ix I) tea.Cmd {
 }
 
 // swap installs ix and restores the selection.
-func (l *filteredList[I]) swap(ix I) {
-	selected := l.selectedID()
+func (l *sortedList[I, S]) swap(ix I) {
+	selected := l.SelectedID()
 	var none I
 	l.index, l.next, l.waiting = ix, none, false
 	l.refresh()
 	for i, r := range l.rows {
-		if l.idOf(ix, r) == selected {
+		if ix.id(r) == selected {
 			l.setCursor(i)
 			break
 		}
 	}
 }
 
-// selectedID returns the selected record's Id, or "".
-func (l *filteredList[I]) selectedID() string {
-	if len(l.rows) == 0 {
-		return ""
-	}
-	return l.idOf(l.index, l.rows[l.cursor])
-}
-
 // refresh recomputes the displayed rows and the window.
-func (l *filteredList[I]) refresh() {
-	l.setRows(l.rowsOf())
+func (l *sortedList[I, S]) refresh() {
+	if l.rowsOf != nil {
+		l.setRows(l.rowsOf())
+	} else {
+		l.setRows(l.sortedRows(nil))
+	}
 	l.layout()
 }
 
 // layout sizes the window: the filter's line takes one row when shown.
-func (l *filteredList[I]) layout() {
+func (l *sortedList[I, S]) layout() {
 	h := l.paneH - l.chrome
 	if l.filter.editing || l.filter.active() {
 		h--
@@ -285,7 +327,7 @@ func (l *filteredList[I]) layout() {
 
 // clearFilter implements filterList: it removes the filter and shows any
 // data that was waiting for it.
-func (l *filteredList[I]) clearFilter() {
+func (l *sortedList[I, S]) clearFilter() {
 	l.filter.clear()
 	if l.waiting {
 		l.swap(l.next)
@@ -295,7 +337,7 @@ func (l *filteredList[I]) clearFilter() {
 }
 
 // searchKeys implements filterList.
-func (l *filteredList[I]) searchKeys() ([]string, bool) {
+func (l *sortedList[I, S]) searchKeys() ([]string, bool) {
 	if l.waiting {
 		return l.next.searchKeys(), true
 	}
@@ -303,7 +345,7 @@ func (l *filteredList[I]) searchKeys() ([]string, bool) {
 }
 
 // filtered implements filterList.
-func (l *filteredList[I]) filtered() {
+func (l *sortedList[I, S]) filtered() {
 	if l.waiting {
 		l.swap(l.next)
 		return
@@ -312,62 +354,35 @@ func (l *filteredList[I]) filtered() {
 	l.refresh()
 }
 
-// update handles the filter's messages and the keys every filterable list
-// shares: movement, the filter and esc. done reports that msg was handled
-// (or is no key, so nothing is left for the pane); else kp is the key
-// for the pane's own keys, then the record keys (recordKeys).
-func (l *filteredList[I]) update(ctx *Context, msg tea.Msg, k *keymap.List) (kp tea.KeyPressMsg, cmd tea.Cmd, done bool) {
+// update handles msg as every list does: the filter's messages, the
+// movement keys, the filter and esc, the sort keys, then own, the pane's
+// keys (nil for none; it reports whether kp was one). After a sort key
+// or one of the pane's the rows are recomputed. Any other key is a
+// record key on the selected record (recordKeys).
+func (l *sortedList[I, S]) update(msg tea.Msg, own func(kp tea.KeyPressMsg) bool) tea.Cmd {
 	defer l.layout() // the filter's line may have come or gone
-	if cmd, ok := l.filter.update(msg, l, &ctx.Keys.Prompt); ok {
-		return kp, cmd, true
+	if cmd, ok := l.filter.update(msg, l, &l.ctx.Keys.Prompt); ok {
+		return cmd
 	}
 	kp, isKey := msg.(tea.KeyPressMsg)
 	if !isKey {
-		return kp, nil, true // not a key: nothing else for the pane
+		return nil // not a key: nothing else for the pane
 	}
+	k := l.keys
 	if l.move(kp, k) {
-		return kp, nil, true
+		return nil
 	}
 	switch {
 	case key.Matches(kp, k.Filter):
-		return kp, l.filter.start(ctx.Styles.IsDark), true
+		return l.filter.start(l.ctx.Styles.IsDark)
 	case key.Matches(kp, k.Back):
 		if l.filter.active() {
 			l.clearFilter()
 		}
-		return kp, nil, true
+		return nil
 	}
-	return kp, nil, false
-}
-
-// sortedList is a filtered list in the order of one of its columns of
-// type S: the plumbing of the accounts, contacts, leads and opportunities
-// panes.
-type sortedList[I searchIndex, S ~int] struct {
-	filteredList[I]
-	listOrder[S]
-	kind RecordKind // of the records listed
-	n    S          // how many columns there are to sort by
-}
-
-// newSortedList returns the plumbing of pane's list of records of kind,
-// sorted by one of n columns (see newFilteredList for the rest).
-func newSortedList[I searchIndex, S ~int](pane PaneID, kind RecordKind, n S, ix I, chrome int, rowsOf func() []int, idOf func(ix I, row int) string) sortedList[I, S] {
-	return sortedList[I, S]{filteredList: newFilteredList(pane, ix, chrome, rowsOf, idOf), kind: kind, n: n}
-}
-
-// updateSorted handles msg as every sorted list does: the filter and the
-// movement keys (see update), the sort keys s, then own, the pane's keys
-// (nil for none; it reports whether kp was one). After a sort key or one
-// of the pane's the rows are recomputed. Any other key is a record key
-// on the selected record (recordKeys).
-func (l *sortedList[I, S]) updateSorted(ctx *Context, msg tea.Msg, k *keymap.List, s *keymap.Sort, own func(kp tea.KeyPressMsg) bool) tea.Cmd {
-	kp, cmd, done := l.update(ctx, msg, k)
-	if done {
-		return cmd
-	}
-	if !l.sortKey(kp, s, l.n) && (own == nil || !own(kp)) {
-		cmd, _ := recordKeys(kp, k, l.filter.pane, l.kind, l.selectedID())
+	if !l.sortKey(kp, l.sortKeys, l.n) && (own == nil || !own(kp)) {
+		cmd, _ := recordKeys(kp, k, l.filter.pane, l.kind, l.SelectedID())
 		return cmd
 	}
 	l.refresh()
@@ -375,7 +390,7 @@ func (l *sortedList[I, S]) updateSorted(ctx *Context, msg tea.Msg, k *keymap.Lis
 }
 
 // row marks line as the selected one when i is the cursor's row.
-func (l *filteredList[I]) row(st *theme.Styles, i int, line string) string {
+func (l *sortedList[I, S]) row(st *theme.Styles, i int, line string) string {
 	if i != l.cursor {
 		return line
 	}
@@ -405,34 +420,80 @@ func listTitle(st *theme.Styles, name, scope string, shown, total int, f *filter
 	return fitStyled(st.Title.Render(title), width) + "\n"
 }
 
-// writeTitle writes the list's title line (listTitle: name, scope, out of
-// total, in the order sortLabel, desc) and, while it is shown, the
-// filter's line.
-func (l *filteredList[I]) writeTitle(b *strings.Builder, st *theme.Styles, name, scope string, total int, sortLabel string, desc bool) {
-	b.WriteString(listTitle(st, name, scope, len(l.rows), total, &l.filter, sortLabel, desc, l.width))
+// listText is what a list's view says besides its records: the title's
+// name and scope (see listTitle) out of total records, and why nothing
+// shows (see view).
+type listText struct {
+	name, scope string
+	total       int
+	plural      string // the records' name, e.g. "contacts"
+	noMatch     string // when nothing matches the filter
+	empty       string // when there is nothing to show
+}
+
+// view renders the list: the title line (t) and, while it is shown, the
+// filter's line, the column header, then the rows in the window, each
+// the line of the record under it (record: its Id, for its write mark,
+// and its line), after why nothing shows when so: the last read failed,
+// nothing matches the filter, or there are no rows.
+func (l *sortedList[I, S]) view(t listText, header string, record func(r int) (id, line string)) string {
+	if l.width <= 0 || l.paneH <= 0 {
+		return ""
+	}
+	st := l.ctx.Styles
+	var b strings.Builder
+	b.WriteString(listTitle(st, t.name, t.scope, len(l.rows), t.total, &l.filter, l.sort.String(), l.desc, l.width))
 	if line, ok := l.filter.line(st); ok {
 		b.WriteString(line)
 		b.WriteByte('\n')
 	}
-}
-
-// writeRecords writes the rows in the window, each the line of the
-// record under it (record: its Id, for its write mark, and its line),
-// after why nothing shows when so: the last read failed (reading the
-// plural, e.g. "contacts"), nothing matches the filter (noMatch), or
-// there are no rows (empty).
-func (l *filteredList[I]) writeRecords(b *strings.Builder, ctx *Context, plural, noMatch, empty string, record func(r int) (id, line string)) {
-	st := ctx.Styles
+	b.WriteString(st.Header.Render(header))
+	b.WriteByte('\n')
 	switch {
 	case l.loadErr != nil:
-		b.WriteString(st.Error.Render(fit("  Could not read the "+plural+": "+l.loadErr.Error(), l.width)))
+		b.WriteString(st.Error.Render(fit("  Could not read the "+t.plural+": "+l.loadErr.Error(), l.width)))
 	case len(l.rows) == 0 && (l.filter.active() || l.filter.editing):
-		b.WriteString(st.Muted.Render("  " + noMatch))
+		b.WriteString(st.Muted.Render("  " + t.noMatch))
 	case len(l.rows) == 0:
-		b.WriteString(st.Muted.Render("  " + empty))
+		b.WriteString(st.Muted.Render("  " + t.empty))
 	}
-	l.writeRows(b, func(i int) string {
+	l.writeRows(&b, func(i int) string {
 		id, line := record(l.rows[i])
-		return l.row(st, i, ctx.markGutter(id, line, i != l.cursor || !l.focused))
+		return l.row(st, i, l.ctx.markGutter(id, line, i != l.cursor || !l.focused))
 	})
+	return padLines(b.String(), l.width, l.paneH)
 }
+
+// recordIndex is an immutable, searchable snapshot of a list's records,
+// sorted by columns S (a listIndex): the records, their Ids and search
+// keys, and one precomputed order per sort column. Build it in a
+// command; Update then only walks slices.
+type recordIndex[S sortColumnID, T any] struct {
+	records []T
+	ids     []string
+	keys    []string
+	orders  [][]int
+}
+
+// newRecordIndex builds the index of records in the orders of columns
+// (one per S); of returns a record's Id and its search key.
+func newRecordIndex[S sortColumnID, T any](records []T, columns []sortColumn[T], of func(*T) (id, key string)) recordIndex[S, T] {
+	ix := recordIndex[S, T]{records: records, ids: make([]string, len(records)), keys: make([]string, len(records)),
+		orders: make([][]int, len(columns))}
+	for i := range records {
+		ix.ids[i], ix.keys[i] = of(&records[i])
+	}
+	for s, c := range columns {
+		ix.orders[s] = c.order(records)
+	}
+	return ix
+}
+
+// searchKeys implements listIndex.
+func (ix *recordIndex[S, T]) searchKeys() []string { return ix.keys }
+
+// id implements listIndex.
+func (ix *recordIndex[S, T]) id(r int) string { return ix.ids[r] }
+
+// order implements listIndex.
+func (ix *recordIndex[S, T]) order(s S) []int { return ix.orders[s] }

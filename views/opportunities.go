@@ -227,7 +227,7 @@ func (ix *OpportunityIndex) Search(query string, within []int) []int {
 	return matches
 }
 
-// searchKeys implements searchIndex, building the keys on first use.
+// searchKeys implements listIndex, building the keys on first use.
 func (ix *OpportunityIndex) searchKeys() []string {
 	return ix.keys.get(func() []string {
 		keys := make([]string, len(ix.Opportunities))
@@ -239,13 +239,15 @@ func (ix *OpportunityIndex) searchKeys() []string {
 	})
 }
 
+// id implements listIndex.
+func (ix *OpportunityIndex) id(r int) string { return ix.Opportunities[r].ID }
+
 // OpportunitiesPane is the opportunities table's pane.
 const OpportunitiesPane PaneID = "Opportunities"
 
 // Opportunities is the opportunities table pane.
 type Opportunities struct {
 	sortedList[*OpportunityIndex, OppColumn]
-	ctx     *Context
 	mine    bool
 	status  StatusFilter
 	closing ClosingFilter
@@ -258,9 +260,9 @@ var _ Pane = (*Opportunities)(nil)
 // NewOpportunities returns an empty opportunities pane showing open
 // opportunities of every owner, by close date.
 func NewOpportunities(ctx *Context) *Opportunities {
-	p := &Opportunities{ctx: ctx}
-	p.sortedList = newSortedList(OpportunitiesPane, OpportunityRecord, numOppColumns, NewOpportunityIndex(nil), 3 /* title, chips, header */, p.rowsOf,
-		func(ix *OpportunityIndex, r int) string { return ix.Opportunities[r].ID })
+	k := &ctx.Keys.Opportunities
+	p := &Opportunities{sortedList: newSortedList(ctx, OpportunitiesPane, OpportunityRecord, numOppColumns, NewOpportunityIndex(nil), 3 /* title, chips, header */, &k.List, &k.Sort)}
+	p.rowsOf = p.filteredRows
 	p.sort = ColCloseDate
 	return p
 }
@@ -279,10 +281,10 @@ func (p *Opportunities) QuickFilters() (mine bool, status StatusFilter, closing 
 // SortColumn returns the sort column and whether it is descending.
 func (p *Opportunities) SortColumn() (OppColumn, bool) { return p.Sort() }
 
-// rowsOf returns the displayed rows, and sums their amount: walk the sort
+// filteredRows returns the displayed rows, and sums their amount: walk the sort
 // order once and keep what passes the quick filters and the text filter,
 // the most relevant matches first (filter.rank).
-func (p *Opportunities) rowsOf() []int {
+func (p *Opportunities) filteredRows() []int {
 	now := p.ctx.Now()
 	// Close dates are dates (UTC midnights): compare with the UTC
 	// midnights of today's calendar month and the org's fiscal quarter.
@@ -322,7 +324,7 @@ func (p *Opportunities) rowsOf() []int {
 		}
 		return true
 	}
-	rows := p.filter.rank(p.index.order(p.sort), p.desc, keep)
+	rows := p.sortedRows(keep)
 	p.total = 0
 	for _, r := range rows {
 		p.total += facts[r].amount
@@ -345,11 +347,8 @@ func (p *Opportunities) closingLabel() string {
 
 // Selected returns the selected opportunity.
 func (p *Opportunities) Selected() (book.Opportunity, bool) {
-	return selectedOf(&p.filteredList, p.index.Opportunities)
+	return selectedOf(&p.sortedList, p.index.Opportunities)
 }
-
-// SelectedID returns the selected opportunity's Id, or "".
-func (p *Opportunities) SelectedID() string { return p.selectedID() }
 
 // Rows returns the displayed opportunities, in order.
 func (p *Opportunities) Rows() []book.Opportunity {
@@ -362,8 +361,7 @@ func (p *Opportunities) Rows() []book.Opportunity {
 
 // Update implements Pane.
 func (p *Opportunities) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	k := &p.ctx.Keys.Opportunities
-	return p, p.updateSorted(p.ctx, msg, &k.List, &k.Sort, p.quickFilterKey)
+	return p, p.update(msg, p.quickFilterKey)
 }
 
 // quickFilterKey applies kp when it is a quick filter's key, and reports
@@ -519,11 +517,11 @@ func (p *Opportunities) View() string {
 // ShortHelp implements help.KeyMap.
 func (p *Opportunities) ShortHelp() []key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	return p.shortHelp(p.ctx, &k.List, k.SortNext, k.Mine, k.Status, k.Closing, k.Stale)
+	return p.shortHelp(k.SortNext, k.Mine, k.Status, k.Closing, k.Stale)
 }
 
 // FullHelp implements help.KeyMap.
 func (p *Opportunities) FullHelp() [][]key.Binding {
 	k := &p.ctx.Keys.Opportunities
-	return sortedListHelp(&k.List, &k.Sort, k.Mine, k.Status, k.Closing, k.Stale)
+	return p.fullHelp(k.Mine, k.Status, k.Closing, k.Stale)
 }

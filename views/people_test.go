@@ -54,11 +54,11 @@ func newTestLeads(t *testing.T, w, h int) *Leads {
 }
 
 func contactColumn(p *Contacts, of func(c *book.Contact) string) []string {
-	return listColumn(&p.filteredList, p.index.Contacts, of)
+	return listColumn(&p.sortedList, p.index.records, of)
 }
 
 func leadNames(p *Leads) []string {
-	return listColumn(&p.filteredList, p.index.Leads, func(l *book.Lead) string { return Sanitize(l.Name) })
+	return listColumn(&p.sortedList, p.index.records, func(l *book.Lead) string { return Sanitize(l.Name) })
 }
 
 func byLower(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }

@@ -210,10 +210,17 @@ func (r *Record) lookup(name string) (any, bool) {
 	return nil, false
 }
 
-// String returns the value at fieldPath as text: strings as is, numbers
-// and booleans formatted, "" for null or missing.
+// String returns the value at fieldPath as text (ValueText); "" for null
+// or missing.
 func (r *Record) String(fieldPath string) string {
 	v, _ := r.Get(fieldPath)
+	return ValueText(v)
+}
+
+// ValueText is a field value as text: strings as they are, numbers in plain
+// decimal, booleans true/false, "" for null, and anything else (a compound
+// field) as JSON without HTML escaping.
+func ValueText(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
@@ -221,15 +228,18 @@ func (r *Record) String(fieldPath string) string {
 		return v
 	case json.Number:
 		return v.String()
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
 	case bool:
 		return strconv.FormatBool(v)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Sprint(v)
-		}
-		return string(b)
 	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // Float returns a numeric value; ok is false for null, missing or non-numbers.

@@ -253,3 +253,17 @@ func TestRecordMarshalOrderAndSet(t *testing.T) {
 		t.Errorf("marshal = %s", b)
 	}
 }
+
+// TestValueText: a field value as text, the way lists, forms and CSV show
+// it (a compound address as JSON, "&" not escaped).
+func TestValueText(t *testing.T) {
+	addr := map[string]any{"city": "Ghent", "street": "Kerk & Co 1"}
+	for v, want := range map[any]string{nil: "", "Acme": "Acme", true: "true", 1e21: "1000000000000000000000", 12.5: "12.5", json.Number("7"): "7"} {
+		if got := ValueText(v); got != want {
+			t.Errorf("ValueText(%#v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := ValueText(addr); got != `{"city":"Ghent","street":"Kerk & Co 1"}` {
+		t.Errorf("ValueText(address) = %q", got)
+	}
+}

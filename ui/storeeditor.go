@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/lazyforce/lazyforce/sfdc"
@@ -116,7 +115,7 @@ func (e *StoreEditor) accountOf(from string) string {
 // formField builds one form field from its describe and value.
 func (e *StoreEditor) formField(d *sfdc.SObjectDescribe, f *sfdc.Field, pl *write.Picklists, v any) views.RecordField {
 	rf := views.RecordField{Name: f.Name, Label: f.Label, Type: f.Type, Length: f.Length,
-		Required: !f.Nillable && f.Type != "boolean", Value: valueText(v)}
+		Required: !f.Nillable && f.Type != "boolean", Value: sfdc.ValueText(v)}
 	switch f.Type {
 	case "int", "double", "currency", "percent", "long":
 		rf.Kind = views.RecordNumber
@@ -138,23 +137,6 @@ func (e *StoreEditor) formField(d *sfdc.SObjectDescribe, f *sfdc.Field, pl *writ
 		}
 	}
 	return rf
-}
-
-// valueText is a field value as the forms and the conflict view show
-// it: "" for none, a number in plain decimals, JSON for a compound value.
-func valueText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 // picklistOptions are the values of the record's record type for field

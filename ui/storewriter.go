@@ -429,7 +429,7 @@ func conflict(e store.OutboxEntry) []views.ConflictField {
 	_ = json.Unmarshal(e.Server, &server)
 	var out []views.ConflictField
 	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
-		out = append(out, views.ConflictField{Field: k, Mine: valueText(e.Fields[k]), Theirs: valueText(server[k])})
+		out = append(out, views.ConflictField{Field: k, Mine: sfdc.ValueText(e.Fields[k]), Theirs: sfdc.ValueText(server[k])})
 	}
 	return out
 }

@@ -245,7 +245,7 @@ func (s *Server) bulkResults(w http.ResponseWriter, r *http.Request, job *bulkJo
 				b.WriteByte(',')
 			}
 			if v != nil {
-				writeCSVCell(&b, csvString(v))
+				writeCSVCell(&b, sfdc.ValueText(v))
 			}
 		}
 		b.WriteByte('\n')
@@ -265,19 +265,6 @@ func writeCSVCell(b *strings.Builder, s string) {
 	b.WriteByte('"')
 	b.WriteString(strings.ReplaceAll(s, `"`, `""`))
 	b.WriteByte('"')
-}
-
-func csvString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	b, _ := marshal(v)
-	return string(b)
 }
 
 // describePath converts a select path to describe casing (as written when

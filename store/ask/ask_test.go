@@ -110,11 +110,7 @@ func TestNameScore(t *testing.T) {
 // TestConcurrentAsk asks from several goroutines at once, as TUI commands
 // may.
 func TestConcurrentAsk(t *testing.T) {
-	st, _ := syncedDemo(t)
-	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := demoEngine(t)
 	qs := []string{"pipeline by stage", "total opportunity size of o'brien", "my win rate last quarter", "main contacts of acme media"}
 	var wg sync.WaitGroup
 	values := make([]string, len(qs))
@@ -138,11 +134,7 @@ func TestConcurrentAsk(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	st, _ := syncedDemo(t)
-	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := demoEngine(t)
 	ctx := context.Background()
 	got, err := e.Suggest(ctx, "win rate", 5)
 	if err != nil || len(got) == 0 || !strings.Contains(got[0], "win rate") {
@@ -162,11 +154,7 @@ func TestSuggest(t *testing.T) {
 // that yet" name a cached account where the example needs one (markdown
 // would drop a "<account>" placeholder as an HTML tag).
 func TestUnknownSuggestsARealAccount(t *testing.T) {
-	st, _ := syncedDemo(t)
-	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := demoEngine(t)
 	if _, err := e.Ask(context.Background(), "pipeline of o'brien"); err != nil { // loads the names
 		t.Fatal(err)
 	}

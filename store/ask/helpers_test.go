@@ -22,3 +22,14 @@ func syncedDemo(t testing.TB) (*store.Store, *sfdc.Client) {
 	t.Helper()
 	return booktest.Demo(t, booktest.Options{Seed: demoSeed, Now: func() time.Time { return benchNow }, Scope: syncer.DefaultScope()})
 }
+
+// demoEngine is an engine over syncedDemo's cache, with today benchNow.
+func demoEngine(t testing.TB) *Engine {
+	t.Helper()
+	st, _ := syncedDemo(t)
+	e, err := New(st, Options{Now: func() time.Time { return benchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

@@ -30,8 +30,7 @@ Examples:
   lazyforce ask "what is my pipeline by stage"
   lazyforce ask "my win rate last quarter"
   lazyforce ask --json "total opportunity size of Acme"`
-	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"understood","answer","value","rows","soql","source","as_of"}`)
-	cmd.Flags().BoolVar(&opts.live, "live", false, "run the plan's SOQL on the org instead of the cache")
+	opts.addFlags(cmd, `print {"understood","answer","value","rows","soql","source","as_of"}`, "run the plan's SOQL on the org instead of the cache")
 	return cmd
 }
 

@@ -27,8 +27,7 @@ func newCmdFind(f *Factory) *cobra.Command {
 	cmd.Long = "Searches the local cache (names, companies, e-mail addresses and phone numbers in any format),\n" +
 		"exact matches first, then prefix, then fuzzy, grouped by object. --live also searches the org (SOSL)\n" +
 		"and lists what the cache does not hold as not cached."
-	cmd.Flags().BoolVar(&opts.json, "json", false, `print JSON {"query", "results": [{type, id, name, company, email, phone, match, field, cached}]}`)
-	cmd.Flags().BoolVar(&opts.live, "live", false, "also search the org (SOSL) for records the cache does not hold")
+	opts.addFlags(cmd, `print JSON {"query", "results": [{type, id, name, company, email, phone, match, field, cached}]}`, "also search the org (SOSL) for records the cache does not hold")
 	cmd.Flags().IntVar(&opts.limit, "limit", 20, "at most `N` results of each object")
 	return cmd
 }

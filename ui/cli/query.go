@@ -18,8 +18,7 @@ func newCmdQuery(f *Factory) *cobra.Command {
 	cmd := command("query SOQL", "Run SOQL on the local cache (or on the org with --live)", exactArgs(1), func(ctx context.Context, args []string) error {
 		return runQuery(ctx, f, opts, args[0])
 	})
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print Salesforce's query response JSON {totalSize, done, records}")
-	cmd.Flags().BoolVar(&opts.live, "live", false, "send the query to the org instead of the cache")
+	opts.addFlags(cmd, "print Salesforce's query response JSON {totalSize, done, records}", "send the query to the org instead of the cache")
 	return cmd
 }
 
@@ -82,6 +81,12 @@ func queryOrg(ctx context.Context, c *sfdc.Client, text string) ([]*soql.Row, in
 // with --live, the org: ask, query and find.
 type sourceOptions struct {
 	json, live bool
+}
+
+// addFlags adds --json and --live to cmd, each with what it does there.
+func (o *sourceOptions) addFlags(cmd *cobra.Command, jsonHelp, liveHelp string) {
+	cmd.Flags().BoolVar(&o.json, "json", false, jsonHelp)
+	cmd.Flags().BoolVar(&o.live, "live", false, liveHelp)
 }
 
 // openCache returns the org the command runs on and its cache, opened

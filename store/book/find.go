@@ -352,29 +352,30 @@ func isWordByte(c byte) bool {
 }
 
 // subsequence reports whether q's bytes appear in v in order (spaces in
-// q skipped), with the length of v they span.
+// q skipped) within a span of v at most three times their number, with
+// the shortest such span: letters scattered over a long name ("obrien"
+// in "Lakeside Foods & Beverage - Integration") are no match.
 func subsequence(v, q string) (int, bool) {
-	start, j := -1, 0
-	for i := 0; i < len(v) && j < len(q); i++ {
-		if q[j] == ' ' {
-			j++
-			i--
-			continue
-		}
-		if v[i] == q[j] {
-			if start < 0 {
-				start = i
-			}
-			j++
-		}
-	}
-	for j < len(q) && q[j] == ' ' {
-		j++
-	}
-	if j < len(q) {
+	q = strings.ReplaceAll(q, " ", "")
+	if q == "" {
 		return 0, false
 	}
-	return len(v) - start, true
+	limit, best := 3*len(q), -1
+	for start := range len(v) {
+		if v[start] != q[0] {
+			continue
+		}
+		j, end := 1, start
+		for i := start + 1; i < len(v) && j < len(q) && i-start < limit; i++ {
+			if v[i] == q[j] {
+				j, end = j+1, i
+			}
+		}
+		if j == len(q) && (best < 0 || end-start+1 < best) {
+			best = end - start + 1
+		}
+	}
+	return best, best >= 0
 }
 
 // Lists are the lists find searches: a Book, or what serves its lists.

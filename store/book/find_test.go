@@ -108,3 +108,22 @@ func TestFindOverTheDemoOrg(t *testing.T) {
 		}
 	}
 }
+
+// TestFinderFuzzyNeedsLettersClose: a fuzzy match is the typed letters in
+// order and close together, not scattered over a long name.
+func TestFinderFuzzyNeedsLettersClose(t *testing.T) {
+	f := NewFinder(FinderInput{Accounts: []Account{
+		{ID: "001A", Name: "O'Brien & Sons Construction"},
+		{ID: "001B", Name: "Lakeside Foods & Beverage - Integration Suite"},
+		{ID: "001C", Name: "Acme Media Co."},
+	}})
+	for typed, want := range map[string]string{
+		"obrien": "[Account 001A fuzzy/name]",
+		"acmmed": "[Account 001C fuzzy/name]",
+		"o sons": "[Account 001A fuzzy/name]",
+	} {
+		if got := fmt.Sprint(summary(f.Search(typed, 0))); got != want {
+			t.Errorf("Search(%q) = %s, want %s", typed, got, want)
+		}
+	}
+}

@@ -86,8 +86,9 @@ func NewResident(st *Store) *Resident {
 // resTable is one object's resident records. It is never changed once
 // published, except for its indexes, which are added under Resident.mu.
 type resTable struct {
-	recs []soql.Record
-	cols map[string]bool // lower-case field names decoded (where present)
+	n       int                // records, in Id order
+	columns map[string]*column // by lower-case field name (resident_cols.go)
+	cols    map[string]bool    // lower-case field names decoded (where present)
 	// named holds the names, as queries spelt them, found in cols: the
 	// fast check that a query's fields are all held.
 	named map[string]bool
@@ -159,7 +160,7 @@ func (r *Resident) sync(v version) {
 	}
 	for object, t := range r.tables {
 		if !sameObject(r.ver, v, object) {
-			r.cells -= len(t.recs) * len(t.cols)
+			r.cells -= t.n * len(t.cols)
 			delete(r.tables, object)
 		}
 	}
@@ -184,12 +185,12 @@ type resLoad struct {
 	cols    map[string]bool
 	n       int // records expected, for interning
 
-	mu      sync.Mutex
-	nt      *resTable
-	interns map[string]map[string]any
-	last    []byte // the last key decoded
-	result  *resTable
-	failed  bool // a record could not be decoded: not to be continued
+	mu       sync.Mutex
+	nt       *resTable
+	builders map[string]*colBuilder // the missing fields' columns, by lower-case name
+	last     []byte                 // the last key decoded
+	result   *resTable
+	failed   bool // a record could not be decoded: not to be continued
 }
 
 // covers reports whether l decodes every field of need.
@@ -242,7 +243,7 @@ func (r *Resident) prepare(src *txSource, v version, object string, need []strin
 	old := 0
 	cols := map[string]bool{}
 	if t != nil {
-		old = len(t.recs) * len(t.cols)
+		old = t.n * len(t.cols)
 		for c := range t.cols {
 			cols[c] = true
 		}
@@ -254,7 +255,11 @@ func (r *Resident) prepare(src *txSource, v version, object string, need []strin
 		return nil, nil
 	}
 	l := &resLoad{ver: v, object: object, base: t, missing: missing, cols: cols, n: n,
-		nt: &resTable{recs: make([]soql.Record, 0, n), cols: cols}, interns: map[string]map[string]any{}}
+		nt: &resTable{cols: cols}, builders: map[string]*colBuilder{}}
+	for _, c := range missing {
+		lc := strings.ToLower(c)
+		l.builders[lc] = newColBuilder(c, n)
+	}
 	r.loading[object] = l
 	return nil, l
 }
@@ -308,7 +313,7 @@ func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool,
 		k, v = c.Next()
 	}
 	nt, base := l.nt, l.base
-	i := len(nt.recs)
+	i := nt.n
 	var prev []byte // the last key decoded in this step
 	// stop keeps where the step stopped, so another caller continues from
 	// there.
@@ -334,55 +339,38 @@ func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool,
 			l.failed = true
 			return false, fmt.Errorf("cached %s %s: %w", l.object, k, err)
 		}
-		l.intern(add)
-		if base != nil {
-			if i >= len(base.recs) {
-				l.failed = true
-				return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
-			}
-			rec := make(soql.Record, len(base.recs[i])+len(add))
-			for f, x := range base.recs[i] {
-				rec[f] = x
-			}
-			for f, x := range add {
-				rec[f] = x
-			}
-			add = rec
+		if base != nil && i >= base.n {
+			l.failed = true
+			return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 		}
-		nt.recs = append(nt.recs, add)
+		l.add(add)
+		nt.n++
 		prev = k
 		i++
 	}
-	if base != nil && i != len(base.recs) {
+	if base != nil && i != base.n {
 		l.failed = true
 		return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 	}
 	return true, nil
 }
 
-// intern shares repeated text (owners, accounts, dates, picklist values):
-// a column's values are held once while at most half of them are
-// distinct.
-func (l *resLoad) intern(add soql.Record) {
-	for f, x := range add {
-		s, ok := x.(string)
-		if !ok || f == "Id" {
-			continue
+// add appends one decoded record's fields to the columns being built
+// (nil for the fields it lacks).
+func (l *resLoad) add(rec soql.Record) {
+	for f, x := range rec {
+		b := l.builders[strings.ToLower(f)]
+		if b == nil || b.n > l.nt.n {
+			continue // not a missing field, or a second spelling of one
 		}
-		in, ok := l.interns[f]
-		if !ok {
-			in = map[string]any{}
-			l.interns[f] = in
+		if b.c.key != f {
+			b.c.key = f
 		}
-		if in == nil {
-			continue
-		}
-		if y, ok := in[s]; ok {
-			add[f] = y
-		} else if len(in) < l.n/2+16 {
-			in[s] = x
-		} else {
-			l.interns[f] = nil // mostly distinct: not worth it
+		b.add(x)
+	}
+	for _, b := range l.builders {
+		if b.n == l.nt.n {
+			b.add(nil)
 		}
 	}
 }
@@ -394,7 +382,16 @@ func (r *Resident) publish(l *resLoad) *resTable {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	nt := l.nt
-	l.nt, l.interns = nil, nil
+	nt.columns = make(map[string]*column, len(nt.cols))
+	if l.base != nil {
+		for c, col := range l.base.columns {
+			nt.columns[c] = col
+		}
+	}
+	for c, b := range l.builders {
+		nt.columns[c] = b.done()
+	}
+	l.nt, l.builders = nil, nil
 	if l.base != nil {
 		// The indexes hold positions and values, which a new field does
 		// not change.
@@ -413,9 +410,9 @@ func (r *Resident) publish(l *resLoad) *resTable {
 			l.result = cur
 			return cur
 		}
-		old = len(cur.recs) * len(cur.cols)
+		old = cur.n * len(cur.cols)
 	}
-	r.cells += len(nt.recs)*len(nt.cols) - old
+	r.cells += nt.n*len(nt.cols) - old
 	r.tables[l.object] = nt
 	r.loads++
 	return nt
@@ -540,8 +537,9 @@ func (t *resTable) idIndex(field string) *idIndex {
 		return x
 	}
 	x := &idIndex{byKey: map[string][]int32{}}
-	for i, rec := range t.recs {
-		s, _ := rec[field].(string)
+	c := t.col(field)
+	for i := range t.n {
+		s := c.str(i)
 		switch {
 		case s == "":
 		case len(s) == 18:
@@ -564,8 +562,9 @@ func (t *resTable) refIndex(field string) map[string][]int32 {
 		return x
 	}
 	x := map[string][]int32{}
-	for i, rec := range t.recs {
-		if s, _ := rec[field].(string); s != "" {
+	c := t.col(field)
+	for i := range t.n {
+		if s := c.str(i); s != "" {
 			x[s] = append(x[s], int32(i))
 		}
 	}
@@ -581,9 +580,13 @@ func (t *resTable) boolIndex(field string) bitset {
 	if x, ok := t.bools[field]; ok {
 		return x
 	}
-	x := newBitset(len(t.recs))
-	for i, rec := range t.recs {
-		if b, _ := rec[field].(bool); b {
+	x := newBitset(t.n)
+	c := t.col(field)
+	for i := range t.n {
+		if c == nil {
+			break
+		}
+		if b, _ := c.value(i).(bool); b {
 			x.set(int32(i))
 		}
 	}
@@ -600,8 +603,9 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 		return x
 	}
 	x := &dateIndex{}
-	for i, rec := range t.recs {
-		s, _ := rec[field].(string)
+	c := t.col(field)
+	for i := range t.n {
+		s := c.str(i)
 		switch {
 		case s == "":
 		case len(s) == 10:
@@ -611,11 +615,11 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 		}
 	}
 	slices.SortStableFunc(x.pos, func(a, b int32) int {
-		return strings.Compare(t.recs[a][field].(string), t.recs[b][field].(string))
+		return strings.Compare(c.str(int(a)), c.str(int(b)))
 	})
 	x.vals = make([]string, len(x.pos))
 	for i, p := range x.pos {
-		x.vals[i] = t.recs[p][field].(string)
+		x.vals[i] = c.str(int(p))
 	}
 	if t.dates == nil {
 		t.dates = map[string]*dateIndex{}
@@ -707,7 +711,7 @@ func (b bitset) set(i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
 func (t *resTable) termBits(term narrowTerm) (bitset, bool) {
 	// The evaluator reads a field under its describe name: so do the indexes.
 	key := term.field
-	n := len(t.recs)
+	n := t.n
 	switch term.kind {
 	case "id", "reference":
 		x := t.idIndex(key)
@@ -815,7 +819,8 @@ type childKey struct{ object, field string }
 type childTable struct {
 	t    *resTable
 	refs map[string][]int32
-	need []string // the fields the table was asked for
+	need []string  // the fields the table was asked for
+	cols []*column // their columns
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
@@ -835,12 +840,13 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 	if !ok {
 		return src.txSource.Scan(object, need, fn)
 	}
+	cols := t.pick(need)
 	if only != nil {
 		// In position (Id) order, as a full scan.
 		for w, word := range only {
 			for word != 0 {
 				i := w*64 + bits.TrailingZeros64(word)
-				if !fn(t.recs[i]) {
+				if !fn(record(cols, i)) {
 					return nil
 				}
 				word &= word - 1
@@ -848,8 +854,8 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 		}
 		return nil
 	}
-	for _, r := range t.recs {
-		if !fn(r) {
+	for i := range t.n {
+		if !fn(record(cols, i)) {
 			return nil
 		}
 	}
@@ -873,7 +879,7 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 		src.res.mu.Lock()
 		refs := t.refIndex(field)
 		src.res.mu.Unlock()
-		ct = childTable{t: t, refs: refs, need: slices.Clone(need)}
+		ct = childTable{t: t, refs: refs, need: slices.Clone(need), cols: t.pick(need)}
 		if src.children == nil {
 			src.children = map[childKey]childTable{}
 		}
@@ -886,9 +892,8 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 			return nil
 		}
 	}
-	t := ct.t
 	for _, i := range pos {
-		if !fn(t.recs[i]) {
+		if !fn(record(ct.cols, int(i))) {
 			return nil
 		}
 	}
@@ -1007,7 +1012,7 @@ func (r *Resident) Held() (records, fields int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, t := range r.tables {
-		records += len(t.recs)
+		records += t.n
 	}
 	records += len(r.parents)
 	return records, r.cells

@@ -827,6 +827,19 @@ var _ soql.ChildFieldSource = (*residentSource)(nil)
 
 // Scan implements soql.Source.
 func (src *residentSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	return src.scan(object, need, fn, false)
+}
+
+// ScanTransient implements soql.TransientSource: the records of a resident
+// table are made in one map, reused from row to row.
+func (src *residentSource) ScanTransient(object string, need []string, fn func(soql.Record) bool) error {
+	return src.scan(object, need, fn, true)
+}
+
+var _ soql.TransientSource = (*residentSource)(nil)
+
+// scan is Scan, or ScanTransient when reuse is set.
+func (src *residentSource) scan(object string, need []string, fn func(soql.Record) bool, reuse bool) error {
 	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)
 	var only bitset
 	if ok && err == nil && object == src.root {
@@ -841,12 +854,17 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 		return src.txSource.Scan(object, need, fn)
 	}
 	cols := t.pick(need)
+	rec := func(i int) soql.Record { return record(cols, i) }
+	if reuse {
+		scratch := make(soql.Record, len(cols))
+		rec = func(i int) soql.Record { return fill(scratch, cols, i) }
+	}
 	if only != nil {
 		// In position (Id) order, as a full scan.
 		for w, word := range only {
 			for word != 0 {
 				i := w*64 + bits.TrailingZeros64(word)
-				if !fn(record(cols, i)) {
+				if !fn(rec(i)) {
 					return nil
 				}
 				word &= word - 1
@@ -855,7 +873,7 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 		return nil
 	}
 	for i := range t.n {
-		if !fn(record(cols, i)) {
+		if !fn(rec(i)) {
 			return nil
 		}
 	}

@@ -242,6 +242,17 @@ func record(cols []*column, i int) soql.Record {
 	return rec
 }
 
+// fill makes rec record i of cols, replacing what it held.
+func fill(rec soql.Record, cols []*column, i int) soql.Record {
+	clear(rec)
+	for _, c := range cols {
+		if v := c.value(i); v != nil {
+			rec[c.key] = v
+		}
+	}
+	return rec
+}
+
 // col returns t's column of field (nil when not held).
 func (t *resTable) col(field string) *column {
 	if c, ok := t.columns[field]; ok {

@@ -244,61 +244,72 @@ type groupState struct {
 	accs []accumulator
 }
 
-// runAggregate groups rows, computes aggregates, applies HAVING, ORDER BY,
-// OFFSET and LIMIT, and builds AggregateResult rows.
-func (x *executor) runAggregate(p *plan, rows []Record) (*Result, error) {
-	a := p.agg
-	groups := map[string]*groupState{}
-	var order []*groupState
-	var buf []byte
+// aggRun is an aggregation in progress: rows are folded into their
+// groups as the scan yields them (add), so that no row is kept.
+type aggRun struct {
+	a      *aggPlan
+	groups map[string]*groupState
+	order  []*groupState
+	buf    []byte
 	// Group states, their values and accumulators come from slabs: a few
 	// allocations per thousand groups rather than three per group.
-	var (
-		states []groupState
-		vals   []any
-		accs   []accumulator
-	)
-	newGroup := func() *groupState {
-		if len(states) == cap(states) {
-			states = make([]groupState, 0, 256)
-		}
-		if len(vals)+len(a.groups) > cap(vals) {
-			vals = make([]any, 0, 256*len(a.groups))
-		}
-		if len(accs)+len(a.aggs) > cap(accs) {
-			accs = make([]accumulator, 0, 256*len(a.aggs))
-		}
-		states = append(states, groupState{
-			vals: vals[len(vals) : len(vals)+len(a.groups) : len(vals)+len(a.groups)],
-			accs: accs[len(accs) : len(accs)+len(a.aggs) : len(accs)+len(a.aggs)],
-		})
-		vals, accs = vals[:len(vals)+len(a.groups)], accs[:len(accs)+len(a.aggs)]
-		return &states[len(states)-1]
+	states []groupState
+	vals   []any
+	accs   []accumulator
+}
+
+func newAggRun(a *aggPlan) *aggRun {
+	return &aggRun{a: a, groups: map[string]*groupState{}}
+}
+
+func (g *aggRun) newGroup() *groupState {
+	a := g.a
+	if len(g.states) == cap(g.states) {
+		g.states = make([]groupState, 0, 256)
 	}
-	for i, r := range rows {
-		if i&4095 == 0 {
-			if err := x.ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		buf = buf[:0]
-		for _, g := range a.groups {
-			buf = appendKey(buf, g.kind, g.get(r))
-			buf = append(buf, 0x1f)
-		}
-		st, ok := groups[string(buf)]
-		if !ok {
-			st = newGroup()
-			for j, g := range a.groups {
-				st.vals[j] = g.get(r)
-			}
-			groups[string(buf)] = st
-			order = append(order, st)
-		}
-		for j := range a.aggs {
-			accumulate(&st.accs[j], &a.aggs[j], r, &buf)
-		}
+	if len(g.vals)+len(a.groups) > cap(g.vals) {
+		g.vals = make([]any, 0, 256*len(a.groups))
 	}
+	if len(g.accs)+len(a.aggs) > cap(g.accs) {
+		g.accs = make([]accumulator, 0, 256*len(a.aggs))
+	}
+	vals, accs := g.vals, g.accs
+	g.states = append(g.states, groupState{
+		vals: vals[len(vals) : len(vals)+len(a.groups) : len(vals)+len(a.groups)],
+		accs: accs[len(accs) : len(accs)+len(a.aggs) : len(accs)+len(a.aggs)],
+	})
+	g.vals, g.accs = vals[:len(vals)+len(a.groups)], accs[:len(accs)+len(a.aggs)]
+	return &g.states[len(g.states)-1]
+}
+
+// add folds row r (which it does not keep) into its group.
+func (g *aggRun) add(r Record) {
+	a := g.a
+	buf := g.buf[:0]
+	for _, k := range a.groups {
+		buf = appendKey(buf, k.kind, k.get(r))
+		buf = append(buf, 0x1f)
+	}
+	st, ok := g.groups[string(buf)]
+	if !ok {
+		st = g.newGroup()
+		for j, k := range a.groups {
+			st.vals[j] = k.get(r)
+		}
+		g.groups[string(buf)] = st
+		g.order = append(g.order, st)
+	}
+	for j := range a.aggs {
+		accumulate(&st.accs[j], &a.aggs[j], r, &buf)
+	}
+	g.buf = buf
+}
+
+// finishAggregate computes the aggregates of g's groups, applies HAVING,
+// ORDER BY, OFFSET and LIMIT, and builds AggregateResult rows.
+func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
+	a := p.agg
+	order := g.order
 	if len(a.groups) == 0 && len(order) == 0 {
 		order = append(order, &groupState{accs: make([]accumulator, len(a.aggs))})
 	}

@@ -3,6 +3,8 @@ package soql
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -292,28 +294,46 @@ func parentList(list *[]*outField, h hop) *[]*outField {
 // match WHERE. stop > 0 ends the scan after that many matches.
 func (x *executor) scan(p *plan, stop int) ([]Record, error) {
 	var rows []Record
-	var ctxErr error
-	n := 0
-	err := x.env.Source.Scan(p.info.obj.Name, p.need.names, func(r Record) bool {
-		n++
-		if n&1023 == 0 {
-			if ctxErr = x.ctx.Err(); ctxErr != nil {
-				return false
-			}
-		}
-		if !x.keep(p, r) {
-			return true
+	err := x.scanEach(p, func(r Record, transient bool) bool {
+		if transient {
+			r = maps.Clone(r)
 		}
 		rows = append(rows, r)
 		return stop <= 0 || len(rows) < stop
 	})
+	return rows, err
+}
+
+// scanEach calls fn with every live (or, for queryAll, every) row of p's
+// object that matches WHERE, until fn returns false. A transient row is
+// valid only until fn returns (TransientSource): fn copies it to keep it.
+func (x *executor) scanEach(p *plan, fn func(r Record, transient bool) bool) error {
+	var ctxErr error
+	n := 0
+	each := func(transient bool) func(Record) bool {
+		return func(r Record) bool {
+			n++
+			if n&1023 == 0 {
+				if ctxErr = x.ctx.Err(); ctxErr != nil {
+					return false
+				}
+			}
+			if !x.keep(p, r) {
+				return true
+			}
+			return fn(r, transient)
+		}
+	}
+	var err error
+	if ts, ok := x.env.Source.(TransientSource); ok {
+		err = ts.ScanTransient(p.info.obj.Name, p.need.names, each(true))
+	} else {
+		err = x.env.Source.Scan(p.info.obj.Name, p.need.names, each(false))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
+		return fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
 	}
-	if ctxErr != nil {
-		return nil, ctxErr
-	}
-	return rows, nil
+	return ctxErr
 }
 
 // keep applies the deleted-row rule and WHERE to one row.
@@ -335,18 +355,37 @@ func (x *executor) run(p *plan) (*Result, error) {
 			return &Result{Records: []*Row{}}, nil
 		}
 	}
-	rows, err := x.scan(p, stop)
+	if p.count {
+		n := 0
+		if err := x.scanEach(p, func(Record, bool) bool { n++; return true }); err != nil {
+			return nil, err
+		}
+		return &Result{TotalSize: window(n, p.offset, p.limit), Records: []*Row{}}, nil
+	}
+	if p.agg != nil {
+		g := newAggRun(p.agg)
+		if err := x.scanEach(p, func(r Record, _ bool) bool { g.add(r); return true }); err != nil {
+			return nil, err
+		}
+		return x.finishAggregate(p, g)
+	}
+	var rows []Record
+	var err error
+	if len(p.order) > 0 && p.limit >= 0 {
+		rows, err = x.scanTop(p, p.offset+p.limit)
+		if err == nil {
+			rows = offsetLimit(rows, p.offset, p.limit)
+		}
+	} else {
+		rows, err = x.scan(p, stop)
+		if err == nil {
+			rows = sortLimit(rows, p.order, p.offset, p.limit)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if p.count {
-		n := window(len(rows), p.offset, p.limit)
-		return &Result{TotalSize: n, Records: []*Row{}}, nil
-	}
-	if p.agg != nil {
-		return x.runAggregate(p, rows)
-	}
-	out, err := x.shape(p, rows)
+	out, err := x.build(p, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +415,94 @@ func offsetLimit(rows []Record, offset, limit int) []Record {
 
 // shape sorts, pages and builds output rows.
 func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
-	rows = sortLimit(rows, p.order, p.offset, p.limit)
+	return x.build(p, sortLimit(rows, p.order, p.offset, p.limit))
+}
+
+// scanTop returns the first k rows by p's ORDER BY, in order, as sortRows
+// would leave them (ties in scan order), keeping only k rows while it
+// scans: a row is copied only when it is among the first k so far.
+func (x *executor) scanTop(p *plan, k int) ([]Record, error) {
+	if k == 0 {
+		return nil, nil
+	}
+	keys := p.order
+	nk := len(keys)
+	type entry struct {
+		vals []any
+		row  Record
+		seq  int
+	}
+	var heap []entry
+	// before reports whether a sorts before b (stable: by scan order on ties).
+	before := func(a, b *entry) bool {
+		c := compareKeys(a.vals, b.vals, keys)
+		return c < 0 || c == 0 && a.seq < b.seq
+	}
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(heap) && before(&heap[m], &heap[l]) {
+				m = l
+			}
+			if r := l + 1; r < len(heap) && before(&heap[m], &heap[r]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+	}
+	cand := entry{vals: make([]any, nk)}
+	seq := 0
+	err := x.scanEach(p, func(r Record, transient bool) bool {
+		for j, key := range keys {
+			v := key.get(r)
+			if key.rank != nil {
+				v = key.rank.sortValue(v)
+			}
+			cand.vals[j] = v
+		}
+		cand.seq = seq
+		seq++
+		full := len(heap) == k
+		if full && !before(&cand, &heap[0]) {
+			return true
+		}
+		if transient {
+			r = maps.Clone(r)
+		}
+		e := entry{vals: slices.Clone(cand.vals), row: r, seq: cand.seq}
+		if full {
+			heap[0] = e
+			down(0)
+			return true
+		}
+		heap = append(heap, e)
+		for j := len(heap) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if !before(&heap[parent], &heap[j]) {
+				break
+			}
+			heap[parent], heap[j] = heap[j], heap[parent]
+			j = parent
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(heap, func(a, b int) bool { return before(&heap[a], &heap[b]) })
+	rows := make([]Record, len(heap))
+	for i := range heap {
+		rows[i] = heap[i].row
+	}
+	return rows, nil
+}
+
+// build builds the output rows of rows, sorted and paged.
+func (x *executor) build(p *plan, rows []Record) ([]*Row, error) {
 	out := make([]*Row, 0, len(rows))
 	for i, r := range rows {
 		if i&255 == 0 {

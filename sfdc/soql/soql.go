@@ -101,6 +101,15 @@ type ChildFieldSource interface {
 	ChildrenFields(object, field, parentID string, need []string, fn func(Record) bool) error
 }
 
+// TransientSource is an optional Scan that may pass the same Record, with
+// the next row's values, to every call of fn: a Record is valid only until
+// fn returns. The evaluator prefers it to Scan and copies the rows it
+// keeps, so a source that makes Records from another representation makes
+// one per scan rather than one per row.
+type TransientSource interface {
+	ScanTransient(object string, need []string, fn func(Record) bool) error
+}
+
 // Env is everything evaluation depends on besides the query.
 type Env struct {
 	Catalog Catalog

@@ -838,6 +838,42 @@ func (src *residentSource) ScanTransient(object string, need []string, fn func(s
 
 var _ soql.TransientSource = (*residentSource)(nil)
 
+var _ soql.ColumnSource = (*residentSource)(nil)
+
+// ScanColumns implements soql.ColumnSource for the objects the Resident
+// holds (within its bound): the scan Scan would make, by position.
+func (src *residentSource) ScanColumns(object string, need []string, fn func(soql.Columns, int) bool) (bool, error) {
+	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)
+	if err != nil || !ok {
+		return false, err
+	}
+	var only bitset
+	if object == src.root {
+		src.res.mu.Lock()
+		only = t.narrow(src.terms)
+		src.res.mu.Unlock()
+	}
+	v := t.view(need)
+	if only != nil {
+		for w, word := range only {
+			for word != 0 {
+				i := w*64 + bits.TrailingZeros64(word)
+				if !fn(v, i) {
+					return true, nil
+				}
+				word &= word - 1
+			}
+		}
+		return true, nil
+	}
+	for i := range t.n {
+		if !fn(v, i) {
+			return true, nil
+		}
+	}
+	return true, nil
+}
+
 // scan is Scan, or ScanTransient when reuse is set.
 func (src *residentSource) scan(object string, need []string, fn func(soql.Record) bool, reuse bool) error {
 	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)

@@ -242,6 +242,32 @@ func record(cols []*column, i int) soql.Record {
 	return rec
 }
 
+// colView is soql.Columns over a table's columns for one scan.
+type colView struct {
+	byNeed []*column // by position in need (nil: not held)
+	cols   []*column // each once
+}
+
+// view returns the columns of need's fields.
+func (t *resTable) view(need []string) *colView {
+	v := &colView{byNeed: make([]*column, len(need)), cols: t.pick(need)}
+	for f, n := range need {
+		v.byNeed[f] = t.columns[strings.ToLower(n)]
+	}
+	return v
+}
+
+// Value implements soql.Columns.
+func (v *colView) Value(f, i int) any {
+	if c := v.byNeed[f]; c != nil {
+		return c.value(i)
+	}
+	return nil
+}
+
+// Record implements soql.Columns.
+func (v *colView) Record(i int) soql.Record { return record(v.cols, i) }
+
 // fill makes rec record i of cols, replacing what it held.
 func fill(rec soql.Record, cols []*column, i int) soql.Record {
 	clear(rec)

@@ -52,7 +52,7 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 			return nil, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.refGetter(p, ref), ref.kind)
 		if kind == kindBool {
 			get = nullAsFalse(get)
 		}
@@ -166,7 +166,7 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 			return nil, err
 		}
 		p.need.addRef(ref)
-		ag.get, ag.sig = x.getterFor(ref), fn+"("+ref.key()+")"
+		ag.get, ag.sig = x.refGetter(p, ref), fn+"("+ref.key()+")"
 		if fn == "MIN" || fn == "MAX" {
 			ag.kind = ref.kind
 			ag.rank = newPicklistRank(ref.field.Picklist)

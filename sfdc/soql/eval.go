@@ -51,6 +51,63 @@ type plan struct {
 	count  bool // SELECT COUNT() alone: only totalSize
 	limit  int
 	offset int
+	// deleted reads IsDeleted.
+	deleted getter
+	// cur is the row a ColumnSource scan is at: while cols is set, the
+	// getters of the plan's own fields (field) read it, not their Record.
+	cur colCursor
+}
+
+// colCursor is a position in a ColumnSource scan.
+type colCursor struct {
+	cols Columns
+	i    int
+}
+
+// field returns the getter of p's field name (describe casing), added to
+// what p needs: it reads the row a column scan is at, else its Record.
+func (x *executor) field(p *plan, name string) getter {
+	p.need.add(name)
+	f := slices.Index(p.need.names, name)
+	cur := &p.cur
+	return func(r Record) any {
+		if cur.cols != nil {
+			return cur.cols.Value(f, cur.i)
+		}
+		return r[name]
+	}
+}
+
+// refGetter is getterFor reading the root record's field through field:
+// a plain field, or a lookup field followed through Source.Get.
+func (x *executor) refGetter(p *plan, ref fieldRef) getter {
+	if len(ref.hops) == 0 {
+		return x.field(p, ref.field.Name)
+	}
+	name, hops := ref.field.Name, ref.hops
+	first := x.field(p, hops[0].idField)
+	return func(r Record) any {
+		id, _ := first(r).(string)
+		if id == "" {
+			return nil
+		}
+		_, cur, ok := x.get(id)
+		if !ok {
+			return nil
+		}
+		for _, h := range hops[1:] {
+			id, _ := cur[h.idField].(string)
+			if id == "" {
+				return nil
+			}
+			_, pr, ok := x.get(id)
+			if !ok {
+				return nil
+			}
+			cur = pr
+		}
+		return cur[name]
+	}
 }
 
 // orderKey is one compiled ORDER BY key.
@@ -142,7 +199,7 @@ func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
 		return nil, &Error{Code: "NUMBER_OUTSIDE_VALID_RANGE", Message: fmt.Sprintf("Maximum SOQL offset allowed is %d", maxOffset)}
 	}
 	p.need.add("Id")
-	p.need.add("IsDeleted")
+	p.deleted = x.field(p, "IsDeleted")
 	if q.Where != nil {
 		w, err := x.compileExpr(q.Where, x.rowResolver(p))
 		if err != nil {
@@ -223,7 +280,7 @@ func (x *executor) rowResolver(p *plan) operandResolver {
 			return operand{}, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(op.Func, op.ConvertTimezone, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(op.Func, op.ConvertTimezone, x.refGetter(p, ref), ref.kind)
 		o := operand{get: get, kind: kind, name: ref.field.Name}
 		if op.Func == "" {
 			o.rank = newPicklistRank(ref.field.Picklist)
@@ -294,34 +351,77 @@ func parentList(list *[]*outField, h hop) *[]*outField {
 // match WHERE. stop > 0 ends the scan after that many matches.
 func (x *executor) scan(p *plan, stop int) ([]Record, error) {
 	var rows []Record
-	err := x.scanEach(p, func(r Record, transient bool) bool {
-		if transient {
-			r = maps.Clone(r)
-		}
-		rows = append(rows, r)
+	err := x.scanEach(p, func(r *scanRow) bool {
+		rows = append(rows, r.record())
 		return stop <= 0 || len(rows) < stop
 	})
 	return rows, err
 }
 
+// scanRow is a row scanEach yields: a Record, or a position in columns
+// (while p.cur is at it, the plan's getters read it; rec is nil).
+type scanRow struct {
+	rec       Record
+	transient bool // rec is valid only until fn returns
+	cols      Columns
+	i         int
+}
+
+// record returns the row as a Record the caller may keep.
+func (r *scanRow) record() Record {
+	switch {
+	case r.cols != nil:
+		return r.cols.Record(r.i)
+	case r.transient:
+		return maps.Clone(r.rec)
+	}
+	return r.rec
+}
+
 // scanEach calls fn with every live (or, for queryAll, every) row of p's
-// object that matches WHERE, until fn returns false. A transient row is
-// valid only until fn returns (TransientSource): fn copies it to keep it.
-func (x *executor) scanEach(p *plan, fn func(r Record, transient bool) bool) error {
+// object that matches WHERE, until fn returns false; fn calls p's getters
+// with r.rec, and r.record() to keep the row.
+func (x *executor) scanEach(p *plan, fn func(r *scanRow) bool) error {
 	var ctxErr error
 	n := 0
+	tick := func() bool {
+		n++
+		if n&1023 == 0 {
+			ctxErr = x.ctx.Err()
+		}
+		return ctxErr == nil
+	}
+	var row scanRow
+	if cs, ok := x.env.Source.(ColumnSource); ok {
+		handled, err := cs.ScanColumns(p.info.obj.Name, p.need.names, func(cols Columns, i int) bool {
+			if !tick() {
+				return false
+			}
+			p.cur = colCursor{cols: cols, i: i}
+			if !x.keep(p, nil) {
+				return true
+			}
+			row = scanRow{cols: cols, i: i}
+			return fn(&row)
+		})
+		p.cur = colCursor{}
+		if err != nil {
+			return fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
+		}
+		if handled {
+			return ctxErr
+		}
+	}
 	each := func(transient bool) func(Record) bool {
 		return func(r Record) bool {
-			n++
-			if n&1023 == 0 {
-				if ctxErr = x.ctx.Err(); ctxErr != nil {
-					return false
-				}
+			if !tick() {
+				return false
 			}
 			if !x.keep(p, r) {
 				return true
 			}
-			return fn(r, transient)
+			row = scanRow{rec: r, transient: transient}
+			return fn(&row)
 		}
 	}
 	var err error
@@ -339,7 +439,7 @@ func (x *executor) scanEach(p *plan, fn func(r Record, transient bool) bool) err
 // keep applies the deleted-row rule and WHERE to one row.
 func (x *executor) keep(p *plan, r Record) bool {
 	if !x.env.IncludeDeleted {
-		if del, _ := r["IsDeleted"].(bool); del {
+		if del, _ := p.deleted(r).(bool); del {
 			return false
 		}
 	}
@@ -357,14 +457,14 @@ func (x *executor) run(p *plan) (*Result, error) {
 	}
 	if p.count {
 		n := 0
-		if err := x.scanEach(p, func(Record, bool) bool { n++; return true }); err != nil {
+		if err := x.scanEach(p, func(*scanRow) bool { n++; return true }); err != nil {
 			return nil, err
 		}
 		return &Result{TotalSize: window(n, p.offset, p.limit), Records: []*Row{}}, nil
 	}
 	if p.agg != nil {
 		g := newAggRun(p.agg)
-		if err := x.scanEach(p, func(r Record, _ bool) bool { g.add(r); return true }); err != nil {
+		if err := x.scanEach(p, func(r *scanRow) bool { g.add(r.rec); return true }); err != nil {
 			return nil, err
 		}
 		return x.finishAggregate(p, g)
@@ -456,9 +556,9 @@ func (x *executor) scanTop(p *plan, k int) ([]Record, error) {
 	}
 	cand := entry{vals: make([]any, nk)}
 	seq := 0
-	err := x.scanEach(p, func(r Record, transient bool) bool {
+	err := x.scanEach(p, func(r *scanRow) bool {
 		for j, key := range keys {
-			v := key.get(r)
+			v := key.get(r.rec)
 			if key.rank != nil {
 				v = key.rank.sortValue(v)
 			}
@@ -470,10 +570,7 @@ func (x *executor) scanTop(p *plan, k int) ([]Record, error) {
 		if full && !before(&cand, &heap[0]) {
 			return true
 		}
-		if transient {
-			r = maps.Clone(r)
-		}
-		e := entry{vals: slices.Clone(cand.vals), row: r, seq: cand.seq}
+		e := entry{vals: slices.Clone(cand.vals), row: r.record(), seq: cand.seq}
 		if full {
 			heap[0] = e
 			down(0)

@@ -313,22 +313,33 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 	if len(a.groups) == 0 && len(order) == 0 {
 		order = append(order, &groupState{accs: make([]accumulator, len(a.aggs))})
 	}
-	recs := make([]Record, 0, len(order))
-	for _, st := range order {
-		rec := make(Record, len(a.groups)+len(a.aggs))
+	// HAVING and ORDER BY read a group through one record of its slots,
+	// refilled per group: the output rows are made of the groups kept.
+	rec := make(Record, len(a.groups)+len(a.aggs))
+	fill := func(st *groupState) {
 		for j, g := range a.groups {
 			rec[g.slot] = st.vals[j]
 		}
 		for j, ag := range a.aggs {
 			rec[ag.slot] = result(&st.accs[j], ag.fn)
 		}
-		if a.having == nil || a.having(rec) {
-			recs = append(recs, rec)
+	}
+	kept := make([]*groupState, 0, len(order))
+	var vals []any
+	for _, st := range order {
+		fill(st)
+		if a.having != nil && !a.having(rec) {
+			continue
+		}
+		kept = append(kept, st)
+		for _, key := range a.order {
+			vals = append(vals, sortValue(key, rec))
 		}
 	}
-	recs = sortLimit(recs, a.order, p.offset, p.limit)
-	out := make([]*Row, 0, len(recs))
-	for _, rec := range recs {
+	idx := orderWindow(len(kept), vals, a.order, p.offset, p.limit)
+	out := make([]*Row, 0, len(idx))
+	for _, i := range idx {
+		fill(kept[i])
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}
 		row.Keys = append(row.Keys, "attributes")
 		row.Values = append(row.Values, &Row{Keys: []string{"type"}, Values: []any{"AggregateResult"}})

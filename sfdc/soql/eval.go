@@ -633,20 +633,61 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 	vals := make([]any, len(rows)*nk)
 	for i, r := range rows {
 		for j, key := range keys {
-			v := key.get(r)
-			if key.rank != nil {
-				v = key.rank.sortValue(v)
-			}
-			vals[i*nk+j] = v
+			vals[i*nk+j] = sortValue(key, r)
 		}
 	}
-	// before reports whether row a sorts before row b (stable: by position
-	// on ties).
+	top := topK(len(rows), vals, keys, k)
+	out := make([]Record, len(top))
+	for i, j := range top {
+		out[i] = rows[j]
+	}
+	return out[offset:]
+}
+
+// sortValue is key's value of r as rows sort by it.
+func sortValue(key orderKey, r Record) any {
+	v := key.get(r)
+	if key.rank != nil {
+		v = key.rank.sortValue(v)
+	}
+	return v
+}
+
+// orderWindow returns the positions of n items in ORDER BY order (their
+// sort values are vals[i*len(keys):], ties in position order), after
+// OFFSET and LIMIT.
+func orderWindow(n int, vals []any, keys []orderKey, offset, limit int) []int {
+	k := offset + limit
+	if len(keys) > 0 && limit >= 0 && k < n/4 {
+		if k == 0 {
+			return nil
+		}
+		return topK(n, vals, keys, k)[offset:]
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	if nk := len(keys); nk > 0 {
+		sort.SliceStable(idx, func(a, b int) bool {
+			return compareKeys(vals[idx[a]*nk:idx[a]*nk+nk], vals[idx[b]*nk:idx[b]*nk+nk], keys) < 0
+		})
+	}
+	start := min(offset, n)
+	return idx[start : start+window(n, offset, limit)]
+}
+
+// topK returns the positions of the first k of n items in ORDER BY order
+// (sort values as for orderWindow; ties in position order), k > 0.
+func topK(n int, vals []any, keys []orderKey, k int) []int {
+	nk := len(keys)
+	// before reports whether item a sorts before item b (stable: by
+	// position on ties).
 	before := func(a, b int) bool {
 		c := compareKeys(vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk], keys)
 		return c < 0 || c == 0 && a < b
 	}
-	// heap holds the k first rows seen so far, the last of them on top.
+	// heap holds the k first items seen so far, the last of them on top.
 	heap := make([]int, 0, k)
 	down := func(i int) {
 		for {
@@ -664,7 +705,7 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 			i = m
 		}
 	}
-	for i := range rows {
+	for i := range n {
 		if len(heap) < k {
 			heap = append(heap, i)
 			for j := len(heap) - 1; j > 0; {
@@ -683,11 +724,7 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 		}
 	}
 	sort.Slice(heap, func(a, b int) bool { return before(heap[a], heap[b]) })
-	out := make([]Record, len(heap))
-	for i, j := range heap {
-		out[i] = rows[j]
-	}
-	return out[offset:]
+	return heap
 }
 
 // sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS

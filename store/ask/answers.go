@@ -558,7 +558,11 @@ func (e *Engine) loadStages(ctx context.Context) {
 
 // accountField maps account Ids to one of their fields (Name comes from the
 // engine's account list; other fields from one query, part of the plan).
+// The map is read only.
 func (x *exec) accountField(field string) (map[string]string, error) {
+	if field == "Name" && x.e.accountNames != nil {
+		return x.e.accountNames, nil
+	}
 	out := map[string]string{}
 	if field == "Name" {
 		for _, a := range x.e.accounts {

@@ -70,15 +70,17 @@ func (b bitset) get(i int) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
 // object is decoded.
 type colBuilder struct {
 	c     *column
-	n     int            // records appended
-	index map[any]uint32 // value → code while dictionary-coded
-	limit int            // distinct values beyond which the column widens
+	n     int               // records appended
+	index map[any]uint32    // value → code while dictionary-coded (not text)
+	texts map[string]uint32 // text → code while dictionary-coded
+	limit int               // distinct values beyond which the column widens
 }
 
 func newColBuilder(key string, expect int) *colBuilder {
 	return &colBuilder{
 		c:     &column{key: key, codes: make([]uint32, 0, expect), vals: []any{nil}},
 		index: map[any]uint32{},
+		texts: map[string]uint32{},
 		limit: expect/2 + 16,
 	}
 }
@@ -94,14 +96,18 @@ func (b *colBuilder) add(v any) {
 			c.codes = append(c.codes, 0)
 			return
 		}
-		switch v.(type) {
-		case string, float64, bool:
+		var code uint32
+		var ok bool
+		switch x := v.(type) {
+		case string:
+			code, ok = b.texts[x]
+		case float64, bool:
+			code, ok = b.index[v]
 		default:
 			b.toAny()
 			c.anys = append(c.anys, v)
 			return
 		}
-		code, ok := b.index[v]
 		if !ok {
 			if len(c.vals) > b.limit {
 				b.widen()
@@ -111,7 +117,11 @@ func (b *colBuilder) add(v any) {
 			}
 			code = uint32(len(c.vals))
 			c.vals = append(c.vals, v)
-			b.index[v] = code
+			if x, ok := v.(string); ok {
+				b.texts[x] = code
+			} else {
+				b.index[v] = code
+			}
 		}
 		c.codes = append(c.codes, code)
 	case c.strs != nil:
@@ -180,7 +190,7 @@ func (b *colBuilder) widen() {
 		b.toAny()
 		return
 	}
-	c.codes, c.vals, b.index = nil, nil, nil
+	c.codes, c.vals, b.index, b.texts = nil, nil, nil, nil
 }
 
 // toAny turns the column into values.
@@ -191,7 +201,7 @@ func (b *colBuilder) toAny() {
 	for i := range n {
 		anys = append(anys, c.value(i))
 	}
-	c.codes, c.vals, c.strs, c.nums, c.has, b.index = nil, nil, nil, nil, nil, nil
+	c.codes, c.vals, c.strs, c.nums, c.has, b.index, b.texts = nil, nil, nil, nil, nil, nil, nil
 	c.anys = anys
 }
 
@@ -205,7 +215,7 @@ func (b bitset) grow(n int) bitset {
 
 // done trims the column once every record is appended.
 func (b *colBuilder) done() *column {
-	b.index = nil
+	b.index, b.texts = nil, nil
 	return b.c
 }
 
@@ -264,6 +274,37 @@ func (v *colView) Value(f, i int) any {
 	}
 	return nil
 }
+
+// Null implements soql.TypedColumns.
+func (v *colView) Null(f, i int) bool {
+	c := v.byNeed[f]
+	switch {
+	case c == nil:
+		return true
+	case c.strs != nil:
+		return c.strs[i] == ""
+	case c.nums != nil:
+		return !c.has.get(i)
+	}
+	x := c.value(i)
+	s, text := x.(string)
+	return x == nil || text && s == ""
+}
+
+// Number implements soql.TypedColumns.
+func (v *colView) Number(f, i int) (float64, bool) {
+	c := v.byNeed[f]
+	switch {
+	case c == nil || c.strs != nil:
+		return 0, false
+	case c.nums != nil:
+		return c.nums[i], c.has.get(i)
+	}
+	x, ok := c.value(i).(float64)
+	return x, ok
+}
+
+var _ soql.TypedColumns = (*colView)(nil)
 
 // Record implements soql.Columns.
 func (v *colView) Record(i int) soql.Record { return record(v.cols, i) }

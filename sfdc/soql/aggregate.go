@@ -2,6 +2,7 @@ package soql
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,6 +30,10 @@ type groupKey struct {
 type aggExpr struct {
 	fn   string
 	get  getter // nil for COUNT()
+	// cur and field read a plain field of the row a column scan is at
+	// (field is its position in the plan's need; cur nil otherwise).
+	cur   *colCursor
+	field int
 	kind valueKind
 	rank picklistRank // MIN/MAX of a picklist compare in setup order
 	sig  string
@@ -167,6 +172,9 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 		}
 		p.need.addRef(ref)
 		ag.get, ag.sig = x.refGetter(p, ref), fn+"("+ref.key()+")"
+		if len(ref.hops) == 0 {
+			ag.cur, ag.field = &p.cur, slices.Index(p.need.names, ref.field.Name)
+		}
 		if fn == "MIN" || fn == "MAX" {
 			ag.kind = ref.kind
 			ag.rank = newPicklistRank(ref.field.Picklist)
@@ -300,7 +308,14 @@ func (g *aggRun) add(r Record) {
 		g.order = append(g.order, st)
 	}
 	for j := range a.aggs {
-		accumulate(&st.accs[j], &a.aggs[j], r, &buf)
+		ag := &a.aggs[j]
+		if ag.cur != nil && ag.cur.cols != nil && (ag.fn == "COUNT" || ag.fn == "SUM" || ag.fn == "AVG") {
+			if tc, ok := ag.cur.cols.(TypedColumns); ok {
+				accumulateTyped(&st.accs[j], tc, ag.field, ag.cur.i)
+				continue
+			}
+		}
+		accumulate(&st.accs[j], ag, r, &buf)
 	}
 	g.buf = buf
 }
@@ -385,6 +400,19 @@ func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
 		if _, ok := acc.distinct[string(b)]; !ok {
 			acc.distinct[string(b)] = struct{}{}
 		}
+	}
+}
+
+// accumulateTyped is accumulate for COUNT, SUM and AVG of field f of row
+// i of a column scan.
+func accumulateTyped(acc *accumulator, tc TypedColumns, f, i int) {
+	if tc.Null(f, i) {
+		return
+	}
+	acc.count++
+	if v, ok := tc.Number(f, i); ok {
+		acc.sum += v
+		acc.nums++
 	}
 }
 

@@ -120,6 +120,16 @@ type Columns interface {
 	Record(i int) Record
 }
 
+// TypedColumns is Columns that also tell nulls and numbers without making
+// values of them: COUNT, SUM and AVG of a plain field read them.
+type TypedColumns interface {
+	Columns
+	// Null reports whether need[f] is null in row i (nil or "").
+	Null(f, i int) bool
+	// Number returns need[f] in row i when it is a number.
+	Number(f, i int) (float64, bool)
+}
+
 // ColumnSource is an optional Scan over records a source holds as columns:
 // the evaluator reads the fields it needs by position and makes Records
 // only of the rows it keeps. The evaluator prefers it to TransientSource

@@ -28,16 +28,16 @@ type groupKey struct {
 }
 
 type aggExpr struct {
-	fn   string
-	get  getter // nil for COUNT()
+	fn  string
+	get getter // nil for COUNT()
 	// cur and field read a plain field of the row a column scan is at
 	// (field is its position in the plan's need; cur nil otherwise).
 	cur   *colCursor
 	field int
-	kind valueKind
-	rank picklistRank // MIN/MAX of a picklist compare in setup order
-	sig  string
-	slot string
+	kind  valueKind
+	rank  picklistRank // MIN/MAX of a picklist compare in setup order
+	sig   string
+	slot  string
 }
 
 // aggOut is one output column of an aggregate row.

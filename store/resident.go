@@ -23,11 +23,14 @@ import (
 // QueryOptions.Resident; one-shot commands do not, and load nothing.
 //
 // What it holds, per object: every cached record of the object in Id order
-// (the order a plain scan yields), each a soql.Record with only the fields
-// queries have needed so far (a query needing another field adds it: the
-// object's records are decoded again for the missing fields into new maps,
-// so that records already handed out are never changed), and, built on
-// first use, narrowing indexes (below). All of it is tagged with the cache
+// (the order a plain scan yields), as one column per field queries have
+// needed so far (resident_cols.go; a query needing another field adds it:
+// the object's records are decoded again for the missing fields only, into
+// new columns of a new table, so that tables already in use never change),
+// and, built on first use, narrowing indexes (below). A scan hands the
+// evaluator positions in the columns (soql.ColumnSource), or records made
+// from them with the fields it needs; parent records (Get) are kept whole,
+// as maps. All of it is tagged with the cache
 // file and its data generation (see Snapshot). When they change, an
 // object's records are kept if the per-object generations (count.go) say
 // that no write since changed them, and dropped otherwise; a cache without
@@ -183,11 +186,13 @@ type resLoad struct {
 	base    *resTable
 	missing []string // as named in need (decodeFields matches any case)
 	cols    map[string]bool
-	n       int // records expected, for interning
+	n       int // records expected, for the columns' capacity
 
 	mu       sync.Mutex
 	nt       *resTable
 	builders map[string]*colBuilder // the missing fields' columns, by lower-case name
+	spelt    map[string]*colBuilder // the same (or nil) by field name as records spell it
+	list     []*colBuilder          // the same, in a slice
 	last     []byte                 // the last key decoded
 	result   *resTable
 	failed   bool // a record could not be decoded: not to be continued
@@ -259,6 +264,7 @@ func (r *Resident) prepare(src *txSource, v version, object string, need []strin
 	for _, c := range missing {
 		lc := strings.ToLower(c)
 		l.builders[lc] = newColBuilder(c, n)
+		l.list = append(l.list, l.builders[lc])
 	}
 	r.loading[object] = l
 	return nil, l
@@ -359,7 +365,16 @@ func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool,
 // (nil for the fields it lacks).
 func (l *resLoad) add(rec soql.Record) {
 	for f, x := range rec {
-		b := l.builders[strings.ToLower(f)]
+		b, ok := l.spelt[f]
+		if !ok {
+			// The first record with this spelling: found by lower-case
+			// name once, not per record.
+			b = l.builders[strings.ToLower(f)]
+			if l.spelt == nil {
+				l.spelt = map[string]*colBuilder{}
+			}
+			l.spelt[f] = b
+		}
 		if b == nil || b.n > l.nt.n {
 			continue // not a missing field, or a second spelling of one
 		}
@@ -368,7 +383,7 @@ func (l *resLoad) add(rec soql.Record) {
 		}
 		b.add(x)
 	}
-	for _, b := range l.builders {
+	for _, b := range l.list {
 		if b.n == l.nt.n {
 			b.add(nil)
 		}
@@ -391,7 +406,7 @@ func (r *Resident) publish(l *resLoad) *resTable {
 	for c, b := range l.builders {
 		nt.columns[c] = b.done()
 	}
-	l.nt, l.builders = nil, nil
+	l.nt, l.builders, l.spelt, l.list = nil, nil, nil, nil
 	if l.base != nil {
 		// The indexes hold positions and values, which a new field does
 		// not change.

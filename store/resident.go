@@ -106,6 +106,13 @@ type resTable struct {
 	dates map[string]*dateIndex
 	// refs indexes a field for child subqueries: exact value → positions.
 	refs map[string]map[string][]int32
+
+	// made holds the records made of the columns for rows a query kept
+	// (rec), shared by later queries: at most maxMade of them.
+	madeMu sync.Mutex
+	made   []soql.Record
+	nMade  int
+	all    []*column
 }
 
 type idIndex struct {
@@ -834,8 +841,7 @@ type childKey struct{ object, field string }
 type childTable struct {
 	t    *resTable
 	refs map[string][]int32
-	need []string  // the fields the table was asked for
-	cols []*column // their columns
+	need []string // the fields the table was asked for
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
@@ -905,7 +911,7 @@ func (src *residentSource) scan(object string, need []string, fn func(soql.Recor
 		return src.txSource.Scan(object, need, fn)
 	}
 	cols := t.pick(need)
-	rec := func(i int) soql.Record { return record(cols, i) }
+	rec := t.rec
 	if reuse {
 		scratch := make(soql.Record, len(cols))
 		rec = func(i int) soql.Record { return fill(scratch, cols, i) }
@@ -948,7 +954,7 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 		src.res.mu.Lock()
 		refs := t.refIndex(field)
 		src.res.mu.Unlock()
-		ct = childTable{t: t, refs: refs, need: slices.Clone(need), cols: t.pick(need)}
+		ct = childTable{t: t, refs: refs, need: slices.Clone(need)}
 		if src.children == nil {
 			src.children = map[childKey]childTable{}
 		}
@@ -962,7 +968,7 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 		}
 	}
 	for _, i := range pos {
-		if !fn(record(ct.cols, int(i))) {
+		if !fn(ct.t.rec(int(i))) {
 			return nil
 		}
 	}

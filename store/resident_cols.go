@@ -252,15 +252,44 @@ func record(cols []*column, i int) soql.Record {
 	return rec
 }
 
+// maxMade bounds the records a table keeps made (resTable.rec): the rows
+// answers keep (a month's deals, their contact roles) rather than a whole
+// object.
+const maxMade = 1 << 16
+
+// rec returns record i with every field t holds. The first maxMade
+// records asked for are kept and shared (records handed out are never
+// changed); later ones are made anew.
+func (t *resTable) rec(i int) soql.Record {
+	t.madeMu.Lock()
+	defer t.madeMu.Unlock()
+	if t.made == nil {
+		t.made = make([]soql.Record, t.n)
+		t.all = make([]*column, 0, len(t.columns))
+		for _, c := range t.columns {
+			t.all = append(t.all, c)
+		}
+	}
+	if r := t.made[i]; r != nil {
+		return r
+	}
+	r := record(t.all, i)
+	if t.nMade < maxMade {
+		t.made[i] = r
+		t.nMade++
+	}
+	return r
+}
+
 // colView is soql.Columns over a table's columns for one scan.
 type colView struct {
+	t      *resTable
 	byNeed []*column // by position in need (nil: not held)
-	cols   []*column // each once
 }
 
 // view returns the columns of need's fields.
 func (t *resTable) view(need []string) *colView {
-	v := &colView{byNeed: make([]*column, len(need)), cols: t.pick(need)}
+	v := &colView{t: t, byNeed: make([]*column, len(need))}
 	for f, n := range need {
 		v.byNeed[f] = t.columns[strings.ToLower(n)]
 	}
@@ -307,7 +336,7 @@ func (v *colView) Number(f, i int) (float64, bool) {
 var _ soql.TypedColumns = (*colView)(nil)
 
 // Record implements soql.Columns.
-func (v *colView) Record(i int) soql.Record { return record(v.cols, i) }
+func (v *colView) Record(i int) soql.Record { return v.t.rec(i) }
 
 // fill makes rec record i of cols, replacing what it held.
 func fill(rec soql.Record, cols []*column, i int) soql.Record {

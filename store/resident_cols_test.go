@@ -1,9 +1,15 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
 // TestColumnsHoldWhatWasAdded checks that a column gives back every value
@@ -63,5 +69,75 @@ func TestColumnsHoldWhatWasAdded(t *testing.T) {
 				t.Fatalf("%s: record %d's text is %q, want %q", name, i, got, want)
 			}
 		}
+	}
+}
+
+// TestResidentSharedRecordsConcurrently: queries running at the same time
+// on one Resident share the records a table makes for kept rows
+// (resTable.rec) and its child subquery records; each gets the plain
+// scan's result.
+func TestResidentSharedRecordsConcurrently(t *testing.T) {
+	s := openTemp(t)
+	now := time.Now()
+	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact} {
+		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := s.Update(func(w *Writer) error {
+		for i := range 40 {
+			id := string(sfdc.NewID("001", "4S", uint64(i+1)))
+			if _, err := w.PutRecord("Account", rec("Account", id, fmt.Sprintf(`,"Name":"A%02d","AnnualRevenue":%d,"IsDeleted":false`, i, i%7))); err != nil {
+				return err
+			}
+			for j := range 3 {
+				cid := string(sfdc.NewID("003", "4S", uint64(i*3+j+1)))
+				if _, err := w.PutRecord("Contact", rec("Contact", cid, fmt.Sprintf(`,"LastName":"L%d","AccountId":"%s","IsDeleted":false`, j, id))); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{
+		"SELECT Id, Name, AnnualRevenue FROM Account ORDER BY AnnualRevenue DESC, Name",
+		"SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName) FROM Account WHERE AnnualRevenue > 2",
+		"SELECT AnnualRevenue, COUNT(Id) n FROM Account GROUP BY AnnualRevenue ORDER BY AnnualRevenue",
+		"SELECT LastName, Account.Name FROM Contact ORDER BY LastName, Id LIMIT 7",
+	}
+	ctx := context.Background()
+	want := make([]*soql.Result, len(queries))
+	for i, q := range queries {
+		if want[i], err = s.Query(ctx, q, QueryOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := NewResident(s)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8*len(queries))
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range len(queries) {
+				i := (g + k) % len(queries)
+				got, err := s.Query(ctx, queries[i], QueryOptions{Resident: res})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Errorf("%s: the resident result differs from the plain scan's", queries[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -23,11 +23,14 @@ import (
 // QueryOptions.Resident; one-shot commands do not, and load nothing.
 //
 // What it holds, per object: every cached record of the object in Id order
-// (the order a plain scan yields), each a soql.Record with only the fields
-// queries have needed so far (a query needing another field adds it: the
-// object's records are decoded again for the missing fields into new maps,
-// so that records already handed out are never changed), and, built on
-// first use, narrowing indexes (below). All of it is tagged with the cache
+// (the order a plain scan yields), as one column per field queries have
+// needed so far (resident_cols.go; a query needing another field adds it:
+// the object's records are decoded again for the missing fields only, into
+// new columns of a new table, so that tables already in use never change),
+// and, built on first use, narrowing indexes (below). A scan hands the
+// evaluator positions in the columns (soql.ColumnSource), or records made
+// from them with the fields it needs; parent records (Get) are kept whole,
+// as maps. All of it is tagged with the cache
 // file and its data generation (see Snapshot). When they change, an
 // object's records are kept if the per-object generations (count.go) say
 // that no write since changed them, and dropped otherwise; a cache without
@@ -86,8 +89,9 @@ func NewResident(st *Store) *Resident {
 // resTable is one object's resident records. It is never changed once
 // published, except for its indexes, which are added under Resident.mu.
 type resTable struct {
-	recs []soql.Record
-	cols map[string]bool // lower-case field names decoded (where present)
+	n       int                // records, in Id order
+	columns map[string]*column // by lower-case field name (resident_cols.go)
+	cols    map[string]bool    // lower-case field names decoded (where present)
 	// named holds the names, as queries spelt them, found in cols: the
 	// fast check that a query's fields are all held.
 	named map[string]bool
@@ -102,6 +106,13 @@ type resTable struct {
 	dates map[string]*dateIndex
 	// refs indexes a field for child subqueries: exact value → positions.
 	refs map[string]map[string][]int32
+
+	// made holds the records made of the columns for rows a query kept
+	// (rec), shared by later queries: at most maxMade of them.
+	madeMu sync.Mutex
+	made   []soql.Record
+	nMade  int
+	all    []*column
 }
 
 type idIndex struct {
@@ -159,7 +170,7 @@ func (r *Resident) sync(v version) {
 	}
 	for object, t := range r.tables {
 		if !sameObject(r.ver, v, object) {
-			r.cells -= len(t.recs) * len(t.cols)
+			r.cells -= t.n * len(t.cols)
 			delete(r.tables, object)
 		}
 	}
@@ -182,14 +193,16 @@ type resLoad struct {
 	base    *resTable
 	missing []string // as named in need (decodeFields matches any case)
 	cols    map[string]bool
-	n       int // records expected, for interning
+	n       int // records expected, for the columns' capacity
 
-	mu      sync.Mutex
-	nt      *resTable
-	interns map[string]map[string]any
-	last    []byte // the last key decoded
-	result  *resTable
-	failed  bool // a record could not be decoded: not to be continued
+	mu       sync.Mutex
+	nt       *resTable
+	builders map[string]*colBuilder // the missing fields' columns, by lower-case name
+	spelt    map[string]*colBuilder // the same (or nil) by field name as records spell it
+	list     []*colBuilder          // the same, in a slice
+	last     []byte                 // the last key decoded
+	result   *resTable
+	failed   bool // a record could not be decoded: not to be continued
 }
 
 // covers reports whether l decodes every field of need.
@@ -242,7 +255,7 @@ func (r *Resident) prepare(src *txSource, v version, object string, need []strin
 	old := 0
 	cols := map[string]bool{}
 	if t != nil {
-		old = len(t.recs) * len(t.cols)
+		old = t.n * len(t.cols)
 		for c := range t.cols {
 			cols[c] = true
 		}
@@ -254,7 +267,12 @@ func (r *Resident) prepare(src *txSource, v version, object string, need []strin
 		return nil, nil
 	}
 	l := &resLoad{ver: v, object: object, base: t, missing: missing, cols: cols, n: n,
-		nt: &resTable{recs: make([]soql.Record, 0, n), cols: cols}, interns: map[string]map[string]any{}}
+		nt: &resTable{cols: cols}, builders: map[string]*colBuilder{}}
+	for _, c := range missing {
+		lc := strings.ToLower(c)
+		l.builders[lc] = newColBuilder(c, n)
+		l.list = append(l.list, l.builders[lc])
+	}
 	r.loading[object] = l
 	return nil, l
 }
@@ -308,7 +326,7 @@ func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool,
 		k, v = c.Next()
 	}
 	nt, base := l.nt, l.base
-	i := len(nt.recs)
+	i := nt.n
 	var prev []byte // the last key decoded in this step
 	// stop keeps where the step stopped, so another caller continues from
 	// there.
@@ -334,55 +352,47 @@ func (l *resLoad) step(ctx context.Context, b *bolt.Bucket, max int) (done bool,
 			l.failed = true
 			return false, fmt.Errorf("cached %s %s: %w", l.object, k, err)
 		}
-		l.intern(add)
-		if base != nil {
-			if i >= len(base.recs) {
-				l.failed = true
-				return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
-			}
-			rec := make(soql.Record, len(base.recs[i])+len(add))
-			for f, x := range base.recs[i] {
-				rec[f] = x
-			}
-			for f, x := range add {
-				rec[f] = x
-			}
-			add = rec
+		if base != nil && i >= base.n {
+			l.failed = true
+			return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 		}
-		nt.recs = append(nt.recs, add)
+		l.add(add)
+		nt.n++
 		prev = k
 		i++
 	}
-	if base != nil && i != len(base.recs) {
+	if base != nil && i != base.n {
 		l.failed = true
 		return false, fmt.Errorf("resident %s: records changed within a generation", l.object)
 	}
 	return true, nil
 }
 
-// intern shares repeated text (owners, accounts, dates, picklist values):
-// a column's values are held once while at most half of them are
-// distinct.
-func (l *resLoad) intern(add soql.Record) {
-	for f, x := range add {
-		s, ok := x.(string)
-		if !ok || f == "Id" {
-			continue
-		}
-		in, ok := l.interns[f]
+// add appends one decoded record's fields to the columns being built
+// (nil for the fields it lacks).
+func (l *resLoad) add(rec soql.Record) {
+	for f, x := range rec {
+		b, ok := l.spelt[f]
 		if !ok {
-			in = map[string]any{}
-			l.interns[f] = in
+			// The first record with this spelling: found by lower-case
+			// name once, not per record.
+			b = l.builders[strings.ToLower(f)]
+			if l.spelt == nil {
+				l.spelt = map[string]*colBuilder{}
+			}
+			l.spelt[f] = b
 		}
-		if in == nil {
-			continue
+		if b == nil || b.n > l.nt.n {
+			continue // not a missing field, or a second spelling of one
 		}
-		if y, ok := in[s]; ok {
-			add[f] = y
-		} else if len(in) < l.n/2+16 {
-			in[s] = x
-		} else {
-			l.interns[f] = nil // mostly distinct: not worth it
+		if b.c.key != f {
+			b.c.key = f
+		}
+		b.add(x)
+	}
+	for _, b := range l.list {
+		if b.n == l.nt.n {
+			b.add(nil)
 		}
 	}
 }
@@ -394,7 +404,16 @@ func (r *Resident) publish(l *resLoad) *resTable {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	nt := l.nt
-	l.nt, l.interns = nil, nil
+	nt.columns = make(map[string]*column, len(nt.cols))
+	if l.base != nil {
+		for c, col := range l.base.columns {
+			nt.columns[c] = col
+		}
+	}
+	for c, b := range l.builders {
+		nt.columns[c] = b.done()
+	}
+	l.nt, l.builders, l.spelt, l.list = nil, nil, nil, nil
 	if l.base != nil {
 		// The indexes hold positions and values, which a new field does
 		// not change.
@@ -413,9 +432,9 @@ func (r *Resident) publish(l *resLoad) *resTable {
 			l.result = cur
 			return cur
 		}
-		old = len(cur.recs) * len(cur.cols)
+		old = cur.n * len(cur.cols)
 	}
-	r.cells += len(nt.recs)*len(nt.cols) - old
+	r.cells += nt.n*len(nt.cols) - old
 	r.tables[l.object] = nt
 	r.loads++
 	return nt
@@ -540,8 +559,9 @@ func (t *resTable) idIndex(field string) *idIndex {
 		return x
 	}
 	x := &idIndex{byKey: map[string][]int32{}}
-	for i, rec := range t.recs {
-		s, _ := rec[field].(string)
+	c := t.col(field)
+	for i := range t.n {
+		s := c.str(i)
 		switch {
 		case s == "":
 		case len(s) == 18:
@@ -564,8 +584,9 @@ func (t *resTable) refIndex(field string) map[string][]int32 {
 		return x
 	}
 	x := map[string][]int32{}
-	for i, rec := range t.recs {
-		if s, _ := rec[field].(string); s != "" {
+	c := t.col(field)
+	for i := range t.n {
+		if s := c.str(i); s != "" {
 			x[s] = append(x[s], int32(i))
 		}
 	}
@@ -581,9 +602,13 @@ func (t *resTable) boolIndex(field string) bitset {
 	if x, ok := t.bools[field]; ok {
 		return x
 	}
-	x := newBitset(len(t.recs))
-	for i, rec := range t.recs {
-		if b, _ := rec[field].(bool); b {
+	x := newBitset(t.n)
+	c := t.col(field)
+	for i := range t.n {
+		if c == nil {
+			break
+		}
+		if b, _ := c.value(i).(bool); b {
 			x.set(int32(i))
 		}
 	}
@@ -600,8 +625,9 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 		return x
 	}
 	x := &dateIndex{}
-	for i, rec := range t.recs {
-		s, _ := rec[field].(string)
+	c := t.col(field)
+	for i := range t.n {
+		s := c.str(i)
 		switch {
 		case s == "":
 		case len(s) == 10:
@@ -611,11 +637,11 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 		}
 	}
 	slices.SortStableFunc(x.pos, func(a, b int32) int {
-		return strings.Compare(t.recs[a][field].(string), t.recs[b][field].(string))
+		return strings.Compare(c.str(int(a)), c.str(int(b)))
 	})
 	x.vals = make([]string, len(x.pos))
 	for i, p := range x.pos {
-		x.vals[i] = t.recs[p][field].(string)
+		x.vals[i] = c.str(int(p))
 	}
 	if t.dates == nil {
 		t.dates = map[string]*dateIndex{}
@@ -707,7 +733,7 @@ func (b bitset) set(i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
 func (t *resTable) termBits(term narrowTerm) (bitset, bool) {
 	// The evaluator reads a field under its describe name: so do the indexes.
 	key := term.field
-	n := len(t.recs)
+	n := t.n
 	switch term.kind {
 	case "id", "reference":
 		x := t.idIndex(key)
@@ -822,6 +848,55 @@ var _ soql.ChildFieldSource = (*residentSource)(nil)
 
 // Scan implements soql.Source.
 func (src *residentSource) Scan(object string, need []string, fn func(soql.Record) bool) error {
+	return src.scan(object, need, fn, false)
+}
+
+// ScanTransient implements soql.TransientSource: the records of a resident
+// table are made in one map, reused from row to row.
+func (src *residentSource) ScanTransient(object string, need []string, fn func(soql.Record) bool) error {
+	return src.scan(object, need, fn, true)
+}
+
+var _ soql.TransientSource = (*residentSource)(nil)
+
+var _ soql.ColumnSource = (*residentSource)(nil)
+
+// ScanColumns implements soql.ColumnSource for the objects the Resident
+// holds (within its bound): the scan Scan would make, by position.
+func (src *residentSource) ScanColumns(object string, need []string, fn func(soql.Columns, int) bool) (bool, error) {
+	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)
+	if err != nil || !ok {
+		return false, err
+	}
+	var only bitset
+	if object == src.root {
+		src.res.mu.Lock()
+		only = t.narrow(src.terms)
+		src.res.mu.Unlock()
+	}
+	v := t.view(need)
+	if only != nil {
+		for w, word := range only {
+			for word != 0 {
+				i := w*64 + bits.TrailingZeros64(word)
+				if !fn(v, i) {
+					return true, nil
+				}
+				word &= word - 1
+			}
+		}
+		return true, nil
+	}
+	for i := range t.n {
+		if !fn(v, i) {
+			return true, nil
+		}
+	}
+	return true, nil
+}
+
+// scan is Scan, or ScanTransient when reuse is set.
+func (src *residentSource) scan(object string, need []string, fn func(soql.Record) bool, reuse bool) error {
 	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, need)
 	var only bitset
 	if ok && err == nil && object == src.root {
@@ -835,12 +910,18 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 	if !ok {
 		return src.txSource.Scan(object, need, fn)
 	}
+	cols := t.pick(need)
+	rec := t.rec
+	if reuse {
+		scratch := make(soql.Record, len(cols))
+		rec = func(i int) soql.Record { return fill(scratch, cols, i) }
+	}
 	if only != nil {
 		// In position (Id) order, as a full scan.
 		for w, word := range only {
 			for word != 0 {
 				i := w*64 + bits.TrailingZeros64(word)
-				if !fn(t.recs[i]) {
+				if !fn(rec(i)) {
 					return nil
 				}
 				word &= word - 1
@@ -848,8 +929,8 @@ func (src *residentSource) Scan(object string, need []string, fn func(soql.Recor
 		}
 		return nil
 	}
-	for _, r := range t.recs {
-		if !fn(r) {
+	for i := range t.n {
+		if !fn(rec(i)) {
 			return nil
 		}
 	}
@@ -886,9 +967,8 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 			return nil
 		}
 	}
-	t := ct.t
 	for _, i := range pos {
-		if !fn(t.recs[i]) {
+		if !fn(ct.t.rec(int(i))) {
 			return nil
 		}
 	}
@@ -1007,7 +1087,7 @@ func (r *Resident) Held() (records, fields int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, t := range r.tables {
-		records += len(t.recs)
+		records += t.n
 	}
 	records += len(r.parents)
 	return records, r.cells

@@ -291,7 +291,7 @@ func TestResidentContinuesWarm(t *testing.T) {
 		res.mu.Lock()
 		l := res.loading["Account"]
 		res.mu.Unlock()
-		if l == nil || len(l.nt.recs) != 7 {
+		if l == nil || l.nt.n != 7 {
 			t.Fatalf("%s: no decoding of 7 records in progress after a Warm step: %+v", tc.name, l)
 		}
 		tc.between()

@@ -2,6 +2,7 @@ package soql
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,12 +28,16 @@ type groupKey struct {
 }
 
 type aggExpr struct {
-	fn   string
-	get  getter // nil for COUNT()
-	kind valueKind
-	rank picklistRank // MIN/MAX of a picklist compare in setup order
-	sig  string
-	slot string
+	fn  string
+	get getter // nil for COUNT()
+	// cur and field read a plain field of the row a column scan is at
+	// (field is its position in the plan's need; cur nil otherwise).
+	cur   *colCursor
+	field int
+	kind  valueKind
+	rank  picklistRank // MIN/MAX of a picklist compare in setup order
+	sig   string
+	slot  string
 }
 
 // aggOut is one output column of an aggregate row.
@@ -52,7 +57,7 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 			return nil, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(g.DateFunc, g.ConvertTimezone, x.refGetter(p, ref), ref.kind)
 		if kind == kindBool {
 			get = nullAsFalse(get)
 		}
@@ -166,7 +171,10 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 			return nil, err
 		}
 		p.need.addRef(ref)
-		ag.get, ag.sig = x.getterFor(ref), fn+"("+ref.key()+")"
+		ag.get, ag.sig = x.refGetter(p, ref), fn+"("+ref.key()+")"
+		if len(ref.hops) == 0 {
+			ag.cur, ag.field = &p.cur, slices.Index(p.need.names, ref.field.Name)
+		}
 		if fn == "MIN" || fn == "MAX" {
 			ag.kind = ref.kind
 			ag.rank = newPicklistRank(ref.field.Picklist)
@@ -244,80 +252,109 @@ type groupState struct {
 	accs []accumulator
 }
 
-// runAggregate groups rows, computes aggregates, applies HAVING, ORDER BY,
-// OFFSET and LIMIT, and builds AggregateResult rows.
-func (x *executor) runAggregate(p *plan, rows []Record) (*Result, error) {
-	a := p.agg
-	groups := map[string]*groupState{}
-	var order []*groupState
-	var buf []byte
+// aggRun is an aggregation in progress: rows are folded into their
+// groups as the scan yields them (add), so that no row is kept.
+type aggRun struct {
+	a      *aggPlan
+	groups map[string]*groupState
+	order  []*groupState
+	buf    []byte
 	// Group states, their values and accumulators come from slabs: a few
 	// allocations per thousand groups rather than three per group.
-	var (
-		states []groupState
-		vals   []any
-		accs   []accumulator
-	)
-	newGroup := func() *groupState {
-		if len(states) == cap(states) {
-			states = make([]groupState, 0, 256)
-		}
-		if len(vals)+len(a.groups) > cap(vals) {
-			vals = make([]any, 0, 256*len(a.groups))
-		}
-		if len(accs)+len(a.aggs) > cap(accs) {
-			accs = make([]accumulator, 0, 256*len(a.aggs))
-		}
-		states = append(states, groupState{
-			vals: vals[len(vals) : len(vals)+len(a.groups) : len(vals)+len(a.groups)],
-			accs: accs[len(accs) : len(accs)+len(a.aggs) : len(accs)+len(a.aggs)],
-		})
-		vals, accs = vals[:len(vals)+len(a.groups)], accs[:len(accs)+len(a.aggs)]
-		return &states[len(states)-1]
+	states []groupState
+	vals   []any
+	accs   []accumulator
+}
+
+func newAggRun(a *aggPlan) *aggRun {
+	return &aggRun{a: a, groups: map[string]*groupState{}}
+}
+
+func (g *aggRun) newGroup() *groupState {
+	a := g.a
+	if len(g.states) == cap(g.states) {
+		g.states = make([]groupState, 0, 256)
 	}
-	for i, r := range rows {
-		if i&4095 == 0 {
-			if err := x.ctx.Err(); err != nil {
-				return nil, err
+	if len(g.vals)+len(a.groups) > cap(g.vals) {
+		g.vals = make([]any, 0, 256*len(a.groups))
+	}
+	if len(g.accs)+len(a.aggs) > cap(g.accs) {
+		g.accs = make([]accumulator, 0, 256*len(a.aggs))
+	}
+	vals, accs := g.vals, g.accs
+	g.states = append(g.states, groupState{
+		vals: vals[len(vals) : len(vals)+len(a.groups) : len(vals)+len(a.groups)],
+		accs: accs[len(accs) : len(accs)+len(a.aggs) : len(accs)+len(a.aggs)],
+	})
+	g.vals, g.accs = vals[:len(vals)+len(a.groups)], accs[:len(accs)+len(a.aggs)]
+	return &g.states[len(g.states)-1]
+}
+
+// add folds row r (which it does not keep) into its group.
+func (g *aggRun) add(r Record) {
+	a := g.a
+	buf := g.buf[:0]
+	for _, k := range a.groups {
+		buf = appendKey(buf, k.kind, k.get(r))
+		buf = append(buf, 0x1f)
+	}
+	st, ok := g.groups[string(buf)]
+	if !ok {
+		st = g.newGroup()
+		for j, k := range a.groups {
+			st.vals[j] = k.get(r)
+		}
+		g.groups[string(buf)] = st
+		g.order = append(g.order, st)
+	}
+	for j := range a.aggs {
+		ag := &a.aggs[j]
+		if ag.cur != nil && ag.cur.cols != nil && (ag.fn == "COUNT" || ag.fn == "SUM" || ag.fn == "AVG") {
+			if tc, ok := ag.cur.cols.(TypedColumns); ok {
+				accumulateTyped(&st.accs[j], tc, ag.field, ag.cur.i)
+				continue
 			}
 		}
-		buf = buf[:0]
-		for _, g := range a.groups {
-			buf = appendKey(buf, g.kind, g.get(r))
-			buf = append(buf, 0x1f)
-		}
-		st, ok := groups[string(buf)]
-		if !ok {
-			st = newGroup()
-			for j, g := range a.groups {
-				st.vals[j] = g.get(r)
-			}
-			groups[string(buf)] = st
-			order = append(order, st)
-		}
-		for j := range a.aggs {
-			accumulate(&st.accs[j], &a.aggs[j], r, &buf)
-		}
+		accumulate(&st.accs[j], ag, r, &buf)
 	}
+	g.buf = buf
+}
+
+// finishAggregate computes the aggregates of g's groups, applies HAVING,
+// ORDER BY, OFFSET and LIMIT, and builds AggregateResult rows.
+func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
+	a := p.agg
+	order := g.order
 	if len(a.groups) == 0 && len(order) == 0 {
 		order = append(order, &groupState{accs: make([]accumulator, len(a.aggs))})
 	}
-	recs := make([]Record, 0, len(order))
-	for _, st := range order {
-		rec := make(Record, len(a.groups)+len(a.aggs))
+	// HAVING and ORDER BY read a group through one record of its slots,
+	// refilled per group: the output rows are made of the groups kept.
+	rec := make(Record, len(a.groups)+len(a.aggs))
+	fill := func(st *groupState) {
 		for j, g := range a.groups {
 			rec[g.slot] = st.vals[j]
 		}
 		for j, ag := range a.aggs {
 			rec[ag.slot] = result(&st.accs[j], ag.fn)
 		}
-		if a.having == nil || a.having(rec) {
-			recs = append(recs, rec)
+	}
+	kept := make([]*groupState, 0, len(order))
+	var vals []any
+	for _, st := range order {
+		fill(st)
+		if a.having != nil && !a.having(rec) {
+			continue
+		}
+		kept = append(kept, st)
+		for _, key := range a.order {
+			vals = append(vals, sortValue(key, rec))
 		}
 	}
-	recs = sortLimit(recs, a.order, p.offset, p.limit)
-	out := make([]*Row, 0, len(recs))
-	for _, rec := range recs {
+	idx := orderWindow(len(kept), vals, a.order, p.offset, p.limit)
+	out := make([]*Row, 0, len(idx))
+	for _, i := range idx {
+		fill(kept[i])
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}
 		row.Keys = append(row.Keys, "attributes")
 		row.Values = append(row.Values, &Row{Keys: []string{"type"}, Values: []any{"AggregateResult"}})
@@ -363,6 +400,19 @@ func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
 		if _, ok := acc.distinct[string(b)]; !ok {
 			acc.distinct[string(b)] = struct{}{}
 		}
+	}
+}
+
+// accumulateTyped is accumulate for COUNT, SUM and AVG of field f of row
+// i of a column scan.
+func accumulateTyped(acc *accumulator, tc TypedColumns, f, i int) {
+	if tc.Null(f, i) {
+		return
+	}
+	acc.count++
+	if v, ok := tc.Number(f, i); ok {
+		acc.sum += v
+		acc.nums++
 	}
 }
 

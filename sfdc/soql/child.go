@@ -65,11 +65,12 @@ func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
 		if rows == nil && len(parentID) == 18 {
 			rows = idx[parentID[:15]]
 		}
+		// The index's rows are shared by every parent: shape sorts a copy.
+		rows = append([]Record(nil), rows...)
 	}
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	rows = append([]Record(nil), rows...)
 	out, err := x.shape(p, rows)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package soql
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -34,6 +36,54 @@ type executor struct {
 	// every row built from the list (no one changes a row's keys in
 	// place; an append copies them, as their capacity is their length).
 	keys map[*outField][]string
+	// rows and vals are slabs output rows and their values are taken
+	// from: a few allocations per thousand rows rather than two per row.
+	rows []Row
+	vals []any
+	// names holds the object names (as the answer spells them) boxed for
+	// attributes, and described the objects looked up by that spelling.
+	names     map[string]any
+	described map[string]*objInfo
+}
+
+// newRow returns an empty row of n values, from the slabs.
+func (x *executor) newRow(keys []string, n int) *Row {
+	// Slabs double from small (most queries make few rows) to 256 rows.
+	if len(x.rows) == cap(x.rows) {
+		x.rows = make([]Row, 0, min(256, max(4, 2*cap(x.rows))))
+	}
+	if len(x.vals)+n > cap(x.vals) {
+		x.vals = make([]any, 0, max(n, min(1024, max(16, 2*cap(x.vals)))))
+	}
+	x.rows = append(x.rows, Row{Keys: keys, Values: x.vals[len(x.vals) : len(x.vals) : len(x.vals)+n]})
+	x.vals = x.vals[:len(x.vals)+n]
+	return &x.rows[len(x.rows)-1]
+}
+
+// boxed returns object as an any, the same for every row.
+func (x *executor) boxed(object string) any {
+	if v, ok := x.names[object]; ok {
+		return v
+	}
+	if x.names == nil {
+		x.names = map[string]any{}
+	}
+	v := any(object)
+	x.names[object] = v
+	return v
+}
+
+// objectNamed is object, memoised by the name as given.
+func (x *executor) objectNamed(name string) (*objInfo, bool) {
+	if info, ok := x.described[name]; ok {
+		return info, info != nil
+	}
+	info, ok := x.object(name)
+	if x.described == nil {
+		x.described = map[string]*objInfo{}
+	}
+	x.described[name] = info
+	return info, ok
 }
 
 // plan is a compiled query over one object.
@@ -49,6 +99,63 @@ type plan struct {
 	count  bool // SELECT COUNT() alone: only totalSize
 	limit  int
 	offset int
+	// deleted reads IsDeleted.
+	deleted getter
+	// cur is the row a ColumnSource scan is at: while cols is set, the
+	// getters of the plan's own fields (field) read it, not their Record.
+	cur colCursor
+}
+
+// colCursor is a position in a ColumnSource scan.
+type colCursor struct {
+	cols Columns
+	i    int
+}
+
+// field returns the getter of p's field name (describe casing), added to
+// what p needs: it reads the row a column scan is at, else its Record.
+func (x *executor) field(p *plan, name string) getter {
+	p.need.add(name)
+	f := slices.Index(p.need.names, name)
+	cur := &p.cur
+	return func(r Record) any {
+		if cur.cols != nil {
+			return cur.cols.Value(f, cur.i)
+		}
+		return r[name]
+	}
+}
+
+// refGetter is getterFor reading the root record's field through field:
+// a plain field, or a lookup field followed through Source.Get.
+func (x *executor) refGetter(p *plan, ref fieldRef) getter {
+	if len(ref.hops) == 0 {
+		return x.field(p, ref.field.Name)
+	}
+	name, hops := ref.field.Name, ref.hops
+	first := x.field(p, hops[0].idField)
+	return func(r Record) any {
+		id, _ := first(r).(string)
+		if id == "" {
+			return nil
+		}
+		_, cur, ok := x.get(id)
+		if !ok {
+			return nil
+		}
+		for _, h := range hops[1:] {
+			id, _ := cur[h.idField].(string)
+			if id == "" {
+				return nil
+			}
+			_, pr, ok := x.get(id)
+			if !ok {
+				return nil
+			}
+			cur = pr
+		}
+		return cur[name]
+	}
 }
 
 // orderKey is one compiled ORDER BY key.
@@ -140,7 +247,7 @@ func (x *executor) plan(q *Query, info *objInfo) (*plan, error) {
 		return nil, &Error{Code: "NUMBER_OUTSIDE_VALID_RANGE", Message: fmt.Sprintf("Maximum SOQL offset allowed is %d", maxOffset)}
 	}
 	p.need.add("Id")
-	p.need.add("IsDeleted")
+	p.deleted = x.field(p, "IsDeleted")
 	if q.Where != nil {
 		w, err := x.compileExpr(q.Where, x.rowResolver(p))
 		if err != nil {
@@ -221,7 +328,7 @@ func (x *executor) rowResolver(p *plan) operandResolver {
 			return operand{}, err
 		}
 		p.need.addRef(ref)
-		get, kind := x.maybeDateFunc(op.Func, op.ConvertTimezone, x.getterFor(ref), ref.kind)
+		get, kind := x.maybeDateFunc(op.Func, op.ConvertTimezone, x.refGetter(p, ref), ref.kind)
 		o := operand{get: get, kind: kind, name: ref.field.Name}
 		if op.Func == "" {
 			o.rank = newPicklistRank(ref.field.Picklist)
@@ -292,34 +399,95 @@ func parentList(list *[]*outField, h hop) *[]*outField {
 // match WHERE. stop > 0 ends the scan after that many matches.
 func (x *executor) scan(p *plan, stop int) ([]Record, error) {
 	var rows []Record
-	var ctxErr error
-	n := 0
-	err := x.env.Source.Scan(p.info.obj.Name, p.need.names, func(r Record) bool {
-		n++
-		if n&1023 == 0 {
-			if ctxErr = x.ctx.Err(); ctxErr != nil {
-				return false
-			}
-		}
-		if !x.keep(p, r) {
-			return true
-		}
-		rows = append(rows, r)
+	err := x.scanEach(p, func(r *scanRow) bool {
+		rows = append(rows, r.record())
 		return stop <= 0 || len(rows) < stop
 	})
+	return rows, err
+}
+
+// scanRow is a row scanEach yields: a Record, or a position in columns
+// (while p.cur is at it, the plan's getters read it; rec is nil).
+type scanRow struct {
+	rec       Record
+	transient bool // rec is valid only until fn returns
+	cols      Columns
+	i         int
+}
+
+// record returns the row as a Record the caller may keep.
+func (r *scanRow) record() Record {
+	switch {
+	case r.cols != nil:
+		return r.cols.Record(r.i)
+	case r.transient:
+		return maps.Clone(r.rec)
+	}
+	return r.rec
+}
+
+// scanEach calls fn with every live (or, for queryAll, every) row of p's
+// object that matches WHERE, until fn returns false; fn calls p's getters
+// with r.rec, and r.record() to keep the row.
+func (x *executor) scanEach(p *plan, fn func(r *scanRow) bool) error {
+	var ctxErr error
+	n := 0
+	tick := func() bool {
+		n++
+		if n&1023 == 0 {
+			ctxErr = x.ctx.Err()
+		}
+		return ctxErr == nil
+	}
+	var row scanRow
+	if cs, ok := x.env.Source.(ColumnSource); ok {
+		handled, err := cs.ScanColumns(p.info.obj.Name, p.need.names, func(cols Columns, i int) bool {
+			if !tick() {
+				return false
+			}
+			p.cur = colCursor{cols: cols, i: i}
+			if !x.keep(p, nil) {
+				return true
+			}
+			row = scanRow{cols: cols, i: i}
+			return fn(&row)
+		})
+		p.cur = colCursor{}
+		if err != nil {
+			return fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
+		}
+		if handled {
+			return ctxErr
+		}
+	}
+	each := func(transient bool) func(Record) bool {
+		return func(r Record) bool {
+			if !tick() {
+				return false
+			}
+			if !x.keep(p, r) {
+				return true
+			}
+			row = scanRow{rec: r, transient: transient}
+			return fn(&row)
+		}
+	}
+	var err error
+	if ts, ok := x.env.Source.(TransientSource); ok {
+		err = ts.ScanTransient(p.info.obj.Name, p.need.names, each(true))
+	} else {
+		err = x.env.Source.Scan(p.info.obj.Name, p.need.names, each(false))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
+		return fmt.Errorf("soql: scan %s: %w", p.info.obj.Name, err)
 	}
-	if ctxErr != nil {
-		return nil, ctxErr
-	}
-	return rows, nil
+	return ctxErr
 }
 
 // keep applies the deleted-row rule and WHERE to one row.
 func (x *executor) keep(p *plan, r Record) bool {
 	if !x.env.IncludeDeleted {
-		if del, _ := r["IsDeleted"].(bool); del {
+		if del, _ := p.deleted(r).(bool); del {
 			return false
 		}
 	}
@@ -335,18 +503,37 @@ func (x *executor) run(p *plan) (*Result, error) {
 			return &Result{Records: []*Row{}}, nil
 		}
 	}
-	rows, err := x.scan(p, stop)
+	if p.count {
+		n := 0
+		if err := x.scanEach(p, func(*scanRow) bool { n++; return true }); err != nil {
+			return nil, err
+		}
+		return &Result{TotalSize: window(n, p.offset, p.limit), Records: []*Row{}}, nil
+	}
+	if p.agg != nil {
+		g := newAggRun(p.agg)
+		if err := x.scanEach(p, func(r *scanRow) bool { g.add(r.rec); return true }); err != nil {
+			return nil, err
+		}
+		return x.finishAggregate(p, g)
+	}
+	var rows []Record
+	var err error
+	if len(p.order) > 0 && p.limit >= 0 {
+		rows, err = x.scanTop(p, p.offset+p.limit)
+		if err == nil {
+			rows = offsetLimit(rows, p.offset, p.limit)
+		}
+	} else {
+		rows, err = x.scan(p, stop)
+		if err == nil {
+			rows = sortLimit(rows, p.order, p.offset, p.limit)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if p.count {
-		n := window(len(rows), p.offset, p.limit)
-		return &Result{TotalSize: n, Records: []*Row{}}, nil
-	}
-	if p.agg != nil {
-		return x.runAggregate(p, rows)
-	}
-	out, err := x.shape(p, rows)
+	out, err := x.build(p, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +563,91 @@ func offsetLimit(rows []Record, offset, limit int) []Record {
 
 // shape sorts, pages and builds output rows.
 func (x *executor) shape(p *plan, rows []Record) ([]*Row, error) {
-	rows = sortLimit(rows, p.order, p.offset, p.limit)
+	return x.build(p, sortLimit(rows, p.order, p.offset, p.limit))
+}
+
+// scanTop returns the first k rows by p's ORDER BY, in order, as sortRows
+// would leave them (ties in scan order), keeping only k rows while it
+// scans: a row is copied only when it is among the first k so far.
+func (x *executor) scanTop(p *plan, k int) ([]Record, error) {
+	if k == 0 {
+		return nil, nil
+	}
+	keys := p.order
+	nk := len(keys)
+	type entry struct {
+		vals []any
+		row  Record
+		seq  int
+	}
+	var heap []entry
+	// before reports whether a sorts before b (stable: by scan order on ties).
+	before := func(a, b *entry) bool {
+		c := compareKeys(a.vals, b.vals, keys)
+		return c < 0 || c == 0 && a.seq < b.seq
+	}
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(heap) && before(&heap[m], &heap[l]) {
+				m = l
+			}
+			if r := l + 1; r < len(heap) && before(&heap[m], &heap[r]) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+	}
+	cand := entry{vals: make([]any, nk)}
+	seq := 0
+	err := x.scanEach(p, func(r *scanRow) bool {
+		for j, key := range keys {
+			v := key.get(r.rec)
+			if key.rank != nil {
+				v = key.rank.sortValue(v)
+			}
+			cand.vals[j] = v
+		}
+		cand.seq = seq
+		seq++
+		full := len(heap) == k
+		if full && !before(&cand, &heap[0]) {
+			return true
+		}
+		e := entry{vals: slices.Clone(cand.vals), row: r.record(), seq: cand.seq}
+		if full {
+			heap[0] = e
+			down(0)
+			return true
+		}
+		heap = append(heap, e)
+		for j := len(heap) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if !before(&heap[parent], &heap[j]) {
+				break
+			}
+			heap[parent], heap[j] = heap[j], heap[parent]
+			j = parent
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(heap, func(a, b int) bool { return before(&heap[a], &heap[b]) })
+	rows := make([]Record, len(heap))
+	for i := range heap {
+		rows[i] = heap[i].row
+	}
+	return rows, nil
+}
+
+// build builds the output rows of rows, sorted and paged.
+func (x *executor) build(p *plan, rows []Record) ([]*Row, error) {
 	out := make([]*Row, 0, len(rows))
 	for i, r := range rows {
 		if i&255 == 0 {
@@ -410,20 +681,61 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 	vals := make([]any, len(rows)*nk)
 	for i, r := range rows {
 		for j, key := range keys {
-			v := key.get(r)
-			if key.rank != nil {
-				v = key.rank.sortValue(v)
-			}
-			vals[i*nk+j] = v
+			vals[i*nk+j] = sortValue(key, r)
 		}
 	}
-	// before reports whether row a sorts before row b (stable: by position
-	// on ties).
+	top := topK(len(rows), vals, keys, k)
+	out := make([]Record, len(top))
+	for i, j := range top {
+		out[i] = rows[j]
+	}
+	return out[offset:]
+}
+
+// sortValue is key's value of r as rows sort by it.
+func sortValue(key orderKey, r Record) any {
+	v := key.get(r)
+	if key.rank != nil {
+		v = key.rank.sortValue(v)
+	}
+	return v
+}
+
+// orderWindow returns the positions of n items in ORDER BY order (their
+// sort values are vals[i*len(keys):], ties in position order), after
+// OFFSET and LIMIT.
+func orderWindow(n int, vals []any, keys []orderKey, offset, limit int) []int {
+	k := offset + limit
+	if len(keys) > 0 && limit >= 0 && k < n/4 {
+		if k == 0 {
+			return nil
+		}
+		return topK(n, vals, keys, k)[offset:]
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	if nk := len(keys); nk > 0 {
+		sort.SliceStable(idx, func(a, b int) bool {
+			return compareKeys(vals[idx[a]*nk:idx[a]*nk+nk], vals[idx[b]*nk:idx[b]*nk+nk], keys) < 0
+		})
+	}
+	start := min(offset, n)
+	return idx[start : start+window(n, offset, limit)]
+}
+
+// topK returns the positions of the first k of n items in ORDER BY order
+// (sort values as for orderWindow; ties in position order), k > 0.
+func topK(n int, vals []any, keys []orderKey, k int) []int {
+	nk := len(keys)
+	// before reports whether item a sorts before item b (stable: by
+	// position on ties).
 	before := func(a, b int) bool {
 		c := compareKeys(vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk], keys)
 		return c < 0 || c == 0 && a < b
 	}
-	// heap holds the k first rows seen so far, the last of them on top.
+	// heap holds the k first items seen so far, the last of them on top.
 	heap := make([]int, 0, k)
 	down := func(i int) {
 		for {
@@ -441,7 +753,7 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 			i = m
 		}
 	}
-	for i := range rows {
+	for i := range n {
 		if len(heap) < k {
 			heap = append(heap, i)
 			for j := len(heap) - 1; j > 0; {
@@ -460,11 +772,7 @@ func sortLimit(rows []Record, keys []orderKey, offset, limit int) []Record {
 		}
 	}
 	sort.Slice(heap, func(a, b int) bool { return before(heap[a], heap[b]) })
-	out := make([]Record, len(heap))
-	for i, j := range heap {
-		out[i] = rows[j]
-	}
-	return out[offset:]
+	return heap
 }
 
 // sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS
@@ -535,7 +843,7 @@ func compareKeys(a, b []any, keys []orderKey) int {
 
 // buildRow builds an output record of object from row r.
 func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, error) {
-	row := &Row{Keys: x.rowKeys(fields), Values: make([]any, 0, len(fields)+1)}
+	row := x.newRow(x.rowKeys(fields), len(fields)+1)
 	id, _ := r["Id"].(string)
 	row.Values = append(row.Values, x.attributes(object, id))
 	for _, f := range fields {
@@ -621,7 +929,7 @@ func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec R
 	if !ok {
 		return "", nil, false
 	}
-	if info, known := x.object(obj); known {
+	if info, known := x.objectNamed(obj); known {
 		obj = info.obj.Name
 	} else if obj == "" {
 		obj = fallback
@@ -631,8 +939,7 @@ func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec R
 
 // attributes builds {"type","url"} for a record.
 func (x *executor) attributes(object, id string) *Row {
-	return &Row{
-		Keys:   attributeKeys[:2:2],
-		Values: []any{object, "/services/data/v" + x.version + "/sobjects/" + object + "/" + id},
-	}
+	row := x.newRow(attributeKeys[:2:2], 2)
+	row.Values = append(row.Values, x.boxed(object), "/services/data/v"+x.version+"/sobjects/"+object+"/"+id)
+	return row
 }

@@ -101,6 +101,48 @@ type ChildFieldSource interface {
 	ChildrenFields(object, field, parentID string, need []string, fn func(Record) bool) error
 }
 
+// TransientSource is an optional Scan that may pass the same Record, with
+// the next row's values, to every call of fn: a Record is valid only until
+// fn returns. The evaluator prefers it to Scan and copies the rows it
+// keeps, so a source that makes Records from another representation makes
+// one per scan rather than one per row.
+type TransientSource interface {
+	ScanTransient(object string, need []string, fn func(Record) bool) error
+}
+
+// Columns are the fields of one scan (ColumnSource), read by row position.
+type Columns interface {
+	// Value returns the value of need[f] (need as passed to ScanColumns)
+	// in row i: nil when null, absent or not held.
+	Value(f, i int) any
+	// Record returns row i as a Record holding need's fields: a new map,
+	// which the caller keeps.
+	Record(i int) Record
+}
+
+// TypedColumns is Columns that also tell nulls and numbers without making
+// values of them: COUNT, SUM and AVG of a plain field read them.
+type TypedColumns interface {
+	Columns
+	// Null reports whether need[f] is null in row i (nil or "").
+	Null(f, i int) bool
+	// Number returns need[f] in row i when it is a number.
+	Number(f, i int) (float64, bool)
+}
+
+// ColumnSource is an optional Scan over records a source holds as columns:
+// the evaluator reads the fields it needs by position and makes Records
+// only of the rows it keeps. The evaluator prefers it to TransientSource
+// and Scan.
+type ColumnSource interface {
+	// ScanColumns calls fn with the position of every row of object,
+	// deleted rows included, in Scan's order, until fn returns false; cols
+	// is the same for every call. handled is false when the source does
+	// not hold object's records as columns: it then called fn for no row,
+	// and the evaluator scans otherwise.
+	ScanColumns(object string, need []string, fn func(cols Columns, i int) bool) (handled bool, err error)
+}
+
 // Env is everything evaluation depends on besides the query.
 type Env struct {
 	Catalog Catalog

@@ -349,13 +349,15 @@ func (x *exec) metric(q *question) error {
 	case metricRate:
 		agg = "IsWon, COUNT(Id) n"
 	}
-	// Grouping by an account field groups by AccountId, and the account
-	// field is read once per account: the cache then looks up no parent
-	// per row. (Averages cannot be merged, so they group by the field.)
+	// Grouping by the account name groups by AccountId and labels the
+	// groups from the engine's account list (no query). Other account
+	// fields are grouped by in SOQL (Account.BillingCountry): reading the
+	// field of every account to label groups by AccountId cost more than
+	// the parent lookups (one per account) of the grouped query.
 	groupExpr, label := gf, func(r rowLike) string { return str(r, "grp") }
-	if attr, ok := strings.CutPrefix(gf, "Account."); ok && q.metric != metricAvg {
+	if gf == "Account.Name" && q.metric != metricAvg {
 		groupExpr = "AccountId"
-		byAccount, err := x.accountField(attr)
+		byAccount, err := x.accountField("Name")
 		if err != nil {
 			return err
 		}
@@ -571,7 +573,11 @@ func (e *Engine) loadStages(ctx context.Context) {
 
 // accountField maps account Ids to one of their fields (Name comes from the
 // engine's account list; other fields from one query, part of the plan).
+// The map is read only.
 func (x *exec) accountField(field string) (map[string]string, error) {
+	if field == "Name" && x.e.accountNames != nil {
+		return x.e.accountNames, nil
+	}
 	out := map[string]string{}
 	if field == "Name" {
 		for _, a := range x.e.accounts {

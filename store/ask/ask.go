@@ -127,11 +127,13 @@ type Engine struct {
 	model    Model
 	mask     func(rows []*soql.Row)
 
-	accounts   []named
-	users      []named
-	stages     []stageInfo
-	places     []place // billing countries
-	industries []place // industries and billing states
+	accounts []named
+	// accountNames maps the Ids of accounts to their names (read only).
+	accountNames map[string]string
+	users        []named
+	stages       []stageInfo
+	places       []place // billing countries
+	industries   []place // industries and billing states
 }
 
 // named is a record's Id and Name.

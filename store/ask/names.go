@@ -18,8 +18,11 @@ func (e *Engine) loadNames(ctx context.Context) error {
 			return err
 		}
 		e.accounts = make([]named, 0, len(rows))
+		e.accountNames = make(map[string]string, len(rows))
 		for _, r := range rows {
-			e.accounts = append(e.accounts, namedOf(r))
+			a := namedOf(r)
+			e.accounts = append(e.accounts, a)
+			e.accountNames[a.ID] = a.Name
 		}
 	}
 	if e.users == nil {

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"strings"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+)
+
+// A Resident holds each object's records as columns, one per field, rather
+// than as a map per record: a map per record (about 90 bytes and three
+// pointers per field) made every garbage collection mark millions of
+// pointers while an answer ran. A column is one of:
+//
+//   - dictionary-coded: codes []uint32 into vals (code 0: null or absent),
+//     for fields with few distinct values (picklists, owners, dates,
+//     booleans, references shared by many records); no pointer per record;
+//   - text: strs with has marking the records that hold a value (Ids,
+//     names, datetimes: mostly distinct);
+//   - numbers: nums with has (amounts);
+//   - values: anys, for anything else (mixed types, compound fields).
+//
+// Queries read records as soql.Records made from the columns they need
+// (resTable.record), so the evaluator is unchanged.
+type column struct {
+	key   string // the field's name as the cached JSON spells it
+	codes []uint32
+	vals  []any // vals[0] is nil
+	strs  []string
+	nums  []float64
+	has   bitset
+	anys  []any
+}
+
+// value returns the value of record i (nil when null or absent).
+func (c *column) value(i int) any {
+	switch {
+	case c.codes != nil:
+		return c.vals[c.codes[i]]
+	case c.strs != nil:
+		if c.has.get(i) {
+			return c.strs[i]
+		}
+		return nil
+	case c.nums != nil:
+		if c.has.get(i) {
+			return c.nums[i]
+		}
+		return nil
+	case c.anys != nil:
+		return c.anys[i]
+	}
+	return nil
+}
+
+// str returns record i's value when it is text, else "".
+func (c *column) str(i int) string {
+	if c == nil {
+		return ""
+	}
+	if c.strs != nil {
+		return c.strs[i]
+	}
+	s, _ := c.value(i).(string)
+	return s
+}
+
+func (b bitset) get(i int) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+// colBuilder appends one field's values, record by record, while an
+// object is decoded.
+type colBuilder struct {
+	c     *column
+	n     int               // records appended
+	index map[any]uint32    // value → code while dictionary-coded (not text)
+	texts map[string]uint32 // text → code while dictionary-coded
+	limit int               // distinct values beyond which the column widens
+}
+
+func newColBuilder(key string, expect int) *colBuilder {
+	return &colBuilder{
+		c:     &column{key: key, codes: make([]uint32, 0, expect), vals: []any{nil}},
+		index: map[any]uint32{},
+		texts: map[string]uint32{},
+		limit: expect/2 + 16,
+	}
+}
+
+// add appends the next record's value (nil: null or absent).
+func (b *colBuilder) add(v any) {
+	c := b.c
+	i := b.n
+	b.n++
+	switch {
+	case b.index != nil:
+		if v == nil {
+			c.codes = append(c.codes, 0)
+			return
+		}
+		var code uint32
+		var ok bool
+		switch x := v.(type) {
+		case string:
+			code, ok = b.texts[x]
+		case float64, bool:
+			code, ok = b.index[v]
+		default:
+			b.toAny()
+			c.anys = append(c.anys, v)
+			return
+		}
+		if !ok {
+			if len(c.vals) > b.limit {
+				b.widen()
+				b.n--
+				b.add(v)
+				return
+			}
+			code = uint32(len(c.vals))
+			c.vals = append(c.vals, v)
+			if x, ok := v.(string); ok {
+				b.texts[x] = code
+			} else {
+				b.index[v] = code
+			}
+		}
+		c.codes = append(c.codes, code)
+	case c.strs != nil:
+		s, ok := v.(string)
+		if v != nil && !ok {
+			b.toAny()
+			c.anys = append(c.anys, v)
+			return
+		}
+		c.strs = append(c.strs, s)
+		c.has = c.has.grow(i + 1)
+		if ok {
+			c.has.set(int32(i))
+		}
+	case c.nums != nil:
+		f, ok := v.(float64)
+		if v != nil && !ok {
+			b.toAny()
+			c.anys = append(c.anys, v)
+			return
+		}
+		c.nums = append(c.nums, f)
+		c.has = c.has.grow(i + 1)
+		if ok {
+			c.has.set(int32(i))
+		}
+	default:
+		c.anys = append(c.anys, v)
+	}
+}
+
+// widen turns a dictionary-coded column with too many distinct values
+// into text or numbers (or values when its values are of mixed types).
+func (b *colBuilder) widen() {
+	c := b.c
+	text, num := true, true
+	for _, v := range c.vals[1:] {
+		switch v.(type) {
+		case string:
+			num = false
+		case float64:
+			text = false
+		default:
+			text, num = false, false
+		}
+	}
+	n := len(c.codes)
+	switch {
+	case text:
+		c.strs, c.has = make([]string, n, cap(c.codes)), newBitset(n)
+		for i, code := range c.codes {
+			if code != 0 {
+				c.strs[i] = c.vals[code].(string)
+				c.has.set(int32(i))
+			}
+		}
+	case num:
+		c.nums, c.has = make([]float64, n, cap(c.codes)), newBitset(n)
+		for i, code := range c.codes {
+			if code != 0 {
+				c.nums[i] = c.vals[code].(float64)
+				c.has.set(int32(i))
+			}
+		}
+	default:
+		b.toAny()
+		return
+	}
+	c.codes, c.vals, b.index, b.texts = nil, nil, nil, nil
+}
+
+// toAny turns the column into values.
+func (b *colBuilder) toAny() {
+	c := b.c
+	n := b.n - 1 // the record being added is appended by the caller
+	anys := make([]any, 0, max(n+1, cap(c.codes), cap(c.strs), cap(c.nums)))
+	for i := range n {
+		anys = append(anys, c.value(i))
+	}
+	c.codes, c.vals, c.strs, c.nums, c.has, b.index, b.texts = nil, nil, nil, nil, nil, nil, nil
+	c.anys = anys
+}
+
+// grow returns b able to hold n positions.
+func (b bitset) grow(n int) bitset {
+	for len(b)*64 < n {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// done trims the column once every record is appended.
+func (b *colBuilder) done() *column {
+	b.index, b.texts = nil, nil
+	return b.c
+}
+
+// pick returns the columns of t holding need's fields, each once.
+func (t *resTable) pick(need []string) []*column {
+	cols := make([]*column, 0, len(need))
+	for _, n := range need {
+		c := t.columns[strings.ToLower(n)]
+		if c == nil {
+			continue
+		}
+		dup := false
+		for _, d := range cols {
+			if d == c {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// record makes record i of cols: a new map, which the caller owns.
+func record(cols []*column, i int) soql.Record {
+	rec := make(soql.Record, len(cols))
+	for _, c := range cols {
+		if v := c.value(i); v != nil {
+			rec[c.key] = v
+		}
+	}
+	return rec
+}
+
+// maxMade bounds the records a table keeps made (resTable.rec): the rows
+// answers keep (a month's deals, their contact roles) rather than a whole
+// object.
+const maxMade = 1 << 16
+
+// rec returns record i with every field t holds. The first maxMade
+// records asked for are kept and shared (records handed out are never
+// changed); later ones are made anew.
+func (t *resTable) rec(i int) soql.Record {
+	t.madeMu.Lock()
+	defer t.madeMu.Unlock()
+	if t.made == nil {
+		t.made = make([]soql.Record, t.n)
+		t.all = make([]*column, 0, len(t.columns))
+		for _, c := range t.columns {
+			t.all = append(t.all, c)
+		}
+	}
+	if r := t.made[i]; r != nil {
+		return r
+	}
+	r := record(t.all, i)
+	if t.nMade < maxMade {
+		t.made[i] = r
+		t.nMade++
+	}
+	return r
+}
+
+// colView is soql.Columns over a table's columns for one scan.
+type colView struct {
+	t      *resTable
+	byNeed []*column // by position in need (nil: not held)
+}
+
+// view returns the columns of need's fields.
+func (t *resTable) view(need []string) *colView {
+	v := &colView{t: t, byNeed: make([]*column, len(need))}
+	for f, n := range need {
+		v.byNeed[f] = t.columns[strings.ToLower(n)]
+	}
+	return v
+}
+
+// Value implements soql.Columns.
+func (v *colView) Value(f, i int) any {
+	if c := v.byNeed[f]; c != nil {
+		return c.value(i)
+	}
+	return nil
+}
+
+// Null implements soql.TypedColumns.
+func (v *colView) Null(f, i int) bool {
+	c := v.byNeed[f]
+	switch {
+	case c == nil:
+		return true
+	case c.strs != nil:
+		return c.strs[i] == ""
+	case c.nums != nil:
+		return !c.has.get(i)
+	}
+	x := c.value(i)
+	s, text := x.(string)
+	return x == nil || text && s == ""
+}
+
+// Number implements soql.TypedColumns.
+func (v *colView) Number(f, i int) (float64, bool) {
+	c := v.byNeed[f]
+	switch {
+	case c == nil || c.strs != nil:
+		return 0, false
+	case c.nums != nil:
+		return c.nums[i], c.has.get(i)
+	}
+	x, ok := c.value(i).(float64)
+	return x, ok
+}
+
+var _ soql.TypedColumns = (*colView)(nil)
+
+// Record implements soql.Columns.
+func (v *colView) Record(i int) soql.Record { return v.t.rec(i) }
+
+// fill makes rec record i of cols, replacing what it held.
+func fill(rec soql.Record, cols []*column, i int) soql.Record {
+	clear(rec)
+	for _, c := range cols {
+		if v := c.value(i); v != nil {
+			rec[c.key] = v
+		}
+	}
+	return rec
+}
+
+// col returns t's column of field (nil when not held).
+func (t *resTable) col(field string) *column {
+	if c, ok := t.columns[field]; ok {
+		return c
+	}
+	return t.columns[strings.ToLower(field)]
+}

@@ -125,31 +125,29 @@ func (b *colBuilder) add(v any) {
 		}
 		c.codes = append(c.codes, code)
 	case c.strs != nil:
-		s, ok := v.(string)
-		if v != nil && !ok {
-			b.toAny()
-			c.anys = append(c.anys, v)
-			return
-		}
-		c.strs = append(c.strs, s)
-		c.has = c.has.grow(i + 1)
-		if ok {
-			c.has.set(int32(i))
-		}
+		addTyped(b, &c.strs, v, i)
 	case c.nums != nil:
-		f, ok := v.(float64)
-		if v != nil && !ok {
-			b.toAny()
-			c.anys = append(c.anys, v)
-			return
-		}
-		c.nums = append(c.nums, f)
-		c.has = c.has.grow(i + 1)
-		if ok {
-			c.has.set(int32(i))
-		}
+		addTyped(b, &c.nums, v, i)
 	default:
 		c.anys = append(c.anys, v)
+	}
+}
+
+// addTyped appends record i's value v to a text or number column (vals:
+// its strs or nums), or turns the column into values when v is of another
+// type.
+func addTyped[T string | float64](b *colBuilder, vals *[]T, v any, i int) {
+	c := b.c
+	x, ok := v.(T)
+	if v != nil && !ok {
+		b.toAny()
+		c.anys = append(c.anys, v)
+		return
+	}
+	*vals = append(*vals, x)
+	c.has = c.has.grow(i + 1)
+	if ok {
+		c.has.set(int32(i))
 	}
 }
 
@@ -171,26 +169,27 @@ func (b *colBuilder) widen() {
 	n := len(c.codes)
 	switch {
 	case text:
-		c.strs, c.has = make([]string, n, cap(c.codes)), newBitset(n)
-		for i, code := range c.codes {
-			if code != 0 {
-				c.strs[i] = c.vals[code].(string)
-				c.has.set(int32(i))
-			}
-		}
+		c.strs, c.has = decoded[string](c, n)
 	case num:
-		c.nums, c.has = make([]float64, n, cap(c.codes)), newBitset(n)
-		for i, code := range c.codes {
-			if code != 0 {
-				c.nums[i] = c.vals[code].(float64)
-				c.has.set(int32(i))
-			}
-		}
+		c.nums, c.has = decoded[float64](c, n)
 	default:
 		b.toAny()
 		return
 	}
 	c.codes, c.vals, b.index, b.texts = nil, nil, nil, nil
+}
+
+// decoded returns the n values of dictionary-coded column c, all of type
+// T, and the positions holding one.
+func decoded[T string | float64](c *column, n int) ([]T, bitset) {
+	vals, has := make([]T, n, cap(c.codes)), newBitset(n)
+	for i, code := range c.codes {
+		if code != 0 {
+			vals[i] = c.vals[code].(T)
+			has.set(int32(i))
+		}
+	}
+	return vals, has
 }
 
 // toAny turns the column into values.
@@ -356,3 +355,14 @@ func (t *resTable) col(field string) *column {
 	}
 	return t.columns[strings.ToLower(field)]
 }
+
+// Code implements soql.CodedColumns.
+func (v *colView) Code(f, i int) (int, bool) {
+	c := v.byNeed[f]
+	if c == nil || c.codes == nil {
+		return 0, false
+	}
+	return int(c.codes[i]), true
+}
+
+var _ soql.CodedColumns = (*colView)(nil)

@@ -42,7 +42,7 @@ type executor struct {
 	vals []any
 	// names holds the object names (as the answer spells them) boxed for
 	// attributes, and described the objects looked up by that spelling.
-	names     map[string]any
+	names     map[string]objName
 	described map[string]*objInfo
 }
 
@@ -60,17 +60,24 @@ func (x *executor) newRow(keys []string, n int) *Row {
 	return &x.rows[len(x.rows)-1]
 }
 
-// boxed returns object as an any, the same for every row.
-func (x *executor) boxed(object string) any {
-	if v, ok := x.names[object]; ok {
-		return v
+// objName is an object's name boxed for attributes, and the start of its
+// records' attributes.url.
+type objName struct {
+	boxed any
+	url   string
+}
+
+// name returns object's objName, the same for every row.
+func (x *executor) name(object string) objName {
+	if n, ok := x.names[object]; ok {
+		return n
 	}
 	if x.names == nil {
-		x.names = map[string]any{}
+		x.names = map[string]objName{}
 	}
-	v := any(object)
-	x.names[object] = v
-	return v
+	n := objName{boxed: object, url: "/services/data/v" + x.version + "/sobjects/" + object + "/"}
+	x.names[object] = n
+	return n
 }
 
 // objectNamed is object, memoised by the name as given.
@@ -127,14 +134,17 @@ func (x *executor) field(p *plan, name string) getter {
 }
 
 // refGetter is getterFor reading the root record's field through field:
-// a plain field, or a lookup field followed through Source.Get.
+// a plain field, or a lookup field followed through Source.Get. During a
+// column scan whose lookup field is dictionary-coded (CodedColumns), a
+// lookup is followed once per distinct value (code) rather than per row.
 func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 	if len(ref.hops) == 0 {
 		return x.field(p, ref.field.Name)
 	}
 	name, hops := ref.field.Name, ref.hops
 	first := x.field(p, hops[0].idField)
-	return func(r Record) any {
+	f := slices.Index(p.need.names, hops[0].idField)
+	lookup := func(r Record) any {
 		id, _ := first(r).(string)
 		if id == "" {
 			return nil
@@ -143,19 +153,56 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 		if !ok {
 			return nil
 		}
-		for _, h := range hops[1:] {
-			id, _ := cur[h.idField].(string)
-			if id == "" {
-				return nil
-			}
-			_, pr, ok := x.get(id)
-			if !ok {
-				return nil
-			}
-			cur = pr
-		}
-		return cur[name]
+		return x.follow(cur, hops[1:], name)
 	}
+	cur := &p.cur
+	var memo codeMemo
+	return func(r Record) any {
+		if cur.cols == nil {
+			return lookup(r)
+		}
+		code, ok := memo.code(cur.cols, f, cur.i)
+		if !ok {
+			return lookup(r)
+		}
+		if code < len(memo.done) && memo.done[code] {
+			return memo.vals[code]
+		}
+		v := lookup(r)
+		memo.set(code, v)
+		return v
+	}
+}
+
+// codeMemo holds a getter's values by the code of the field they derive
+// from, for the columns of one scan.
+type codeMemo struct {
+	cols  Columns
+	coded CodedColumns // cols when they are coded, else nil
+	vals  []any
+	done  []bool
+}
+
+// code returns the code of field f in row i of cols, false when f is not
+// dictionary-coded; new columns forget the values held.
+func (m *codeMemo) code(cols Columns, f, i int) (int, bool) {
+	if cols != m.cols {
+		m.cols, m.vals, m.done = cols, m.vals[:0], m.done[:0]
+		m.coded, _ = cols.(CodedColumns)
+	}
+	if m.coded == nil || f < 0 {
+		return 0, false
+	}
+	return m.coded.Code(f, i)
+}
+
+// set holds v as the value of code.
+func (m *codeMemo) set(code int, v any) {
+	if code >= len(m.done) {
+		m.vals = append(m.vals, make([]any, code+1-len(m.vals))...)
+		m.done = append(m.done, make([]bool, code+1-len(m.done))...)
+	}
+	m.vals[code], m.done[code] = v, true
 }
 
 // orderKey is one compiled ORDER BY key.
@@ -940,6 +987,7 @@ func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec R
 // attributes builds {"type","url"} for a record.
 func (x *executor) attributes(object, id string) *Row {
 	row := x.newRow(attributeKeys[:2:2], 2)
-	row.Values = append(row.Values, x.boxed(object), "/services/data/v"+x.version+"/sobjects/"+object+"/"+id)
+	n := x.name(object)
+	row.Values = append(row.Values, n.boxed, n.url+id)
 	return row
 }

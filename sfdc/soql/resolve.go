@@ -158,21 +158,25 @@ func (x *executor) getterFor(ref fieldRef) getter {
 		return func(r Record) any { return r[name] }
 	}
 	hops := ref.hops
-	return func(r Record) any {
-		cur := r
-		for _, h := range hops {
-			id, _ := cur[h.idField].(string)
-			if id == "" {
-				return nil
-			}
-			_, pr, ok := x.get(id)
-			if !ok {
-				return nil
-			}
-			cur = pr
+	return func(r Record) any { return x.follow(r, hops, name) }
+}
+
+// follow returns field name of the record reached from cur through hops
+// (lookup fields followed through Source.Get): nil when a lookup is empty
+// or points at no record.
+func (x *executor) follow(cur Record, hops []hop, name string) any {
+	for _, h := range hops {
+		id, _ := cur[h.idField].(string)
+		if id == "" {
+			return nil
 		}
-		return cur[name]
+		_, pr, ok := x.get(id)
+		if !ok {
+			return nil
+		}
+		cur = pr
 	}
+	return cur[name]
 }
 
 // parentRow is a cached Source.Get answer.

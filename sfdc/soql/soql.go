@@ -120,6 +120,16 @@ type Columns interface {
 	Record(i int) Record
 }
 
+// CodedColumns is Columns that tell, for a dictionary-coded field, the
+// code of a row's value: rows of one scan with the same code in a field
+// hold the same value there.
+type CodedColumns interface {
+	Columns
+	// Code returns the code of need[f] in row i, and false when need[f]
+	// is not dictionary-coded.
+	Code(f, i int) (int, bool)
+}
+
 // TypedColumns is Columns that also tell nulls and numbers without making
 // values of them: COUNT, SUM and AVG of a plain field read them.
 type TypedColumns interface {

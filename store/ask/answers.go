@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
 // Suggestions are questions the engine answers, shown when it cannot.
@@ -1258,20 +1260,6 @@ func (x *exec) organise(q *question) error {
 		return err
 	}
 	x.a.Rows = rows
-	contacts := map[string][]string{}
-	for _, o := range rows {
-		id := str(o, "Id")
-		for _, r := range children([]rowLike{o}, "OpportunityContactRoles") {
-			name := str(r, "Contact.Name")
-			if role := str(r, "Role"); role != "" {
-				name += " (" + role + ")"
-			}
-			if boolean(r, "IsPrimary") {
-				name = "**" + name + "**"
-			}
-			contacts[id] = append(contacts[id], name)
-		}
-	}
 	x.loadStages()
 	byStage := map[string][]rowLike{}
 	var bars []Bar
@@ -1293,22 +1281,51 @@ func (x *exec) organise(q *question) error {
 	x.a.Breakdown = bars
 	fmt.Fprintf(&x.md, "**%s** — opportunities %s, by stage with key contacts.\n\n", count(len(rows), "opportunity", "opportunities"), s.text())
 	barChart(&x.md, bars, x.e.money)
+	x.a.Links = slices.Grow(x.a.Links, len(rows))
+	var names []string
 	for _, b := range bars {
 		fmt.Fprintf(&x.md, "\n### %s — %s, %s\n\n", cellText(b.Label), count(b.Count, "deal", "deals"), x.e.money(b.Value))
-		var trows [][]string
-		for _, r := range byStage[b.Label] {
+		stage := byStage[b.Label]
+		trows := make([][]string, 0, len(stage))
+		cells := make([]string, 5*len(stage))
+		for _, r := range stage {
 			v, _ := num(r, "Amount")
-			id := str(r, "Id")
-			x.a.Links = append(x.a.Links, Link{Object: "Opportunity", ID: id, Name: str(r, "Name")})
-			key := strings.Join(contacts[id], ", ")
+			id, name := str(r, "Id"), str(r, "Name")
+			x.a.Links = append(x.a.Links, Link{Object: "Opportunity", ID: id, Name: name})
+			names = keyContacts(names[:0], r)
+			key := strings.Join(names, ", ")
 			if key == "" {
 				key = "no contact roles"
 			}
-			trows = append(trows, []string{str(r, "Name"), str(r, "Account.Name"), x.e.money(v), str(r, "CloseDate"), key})
+			row := cells[:5:5]
+			cells = cells[5:]
+			row[0], row[1], row[2], row[3], row[4] = name, str(r, "Account.Name"), x.e.money(v), str(r, "CloseDate"), key
+			trows = append(trows, row)
 		}
 		table(&x.md, []string{"Opportunity", "Account", "Amount", "Close date", "Key contacts"}, trows)
 	}
 	return nil
+}
+
+// keyContacts appends to names the key contacts of opportunity o, from its
+// OpportunityContactRoles: "Name (Role)", in bold when primary.
+func keyContacts(names []string, o rowLike) []string {
+	v, _ := o.Get("OpportunityContactRoles")
+	cs, ok := v.(*soql.ChildSet)
+	if !ok || cs == nil {
+		return names
+	}
+	for _, r := range cs.Records {
+		name := str(r, "Contact.Name")
+		if role := str(r, "Role"); role != "" {
+			name += " (" + role + ")"
+		}
+		if boolean(r, "IsPrimary") {
+			name = "**" + name + "**"
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 // list answers "show / list RECORDS ..." with the question's filters.

@@ -228,6 +228,9 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 // sanitize drops control characters (record text may carry terminal escape
 // sequences) but keeps newlines.
 func sanitize(s string) string {
+	if clean(s, false) {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n':

@@ -113,6 +113,12 @@ func percent(f float64) string {
 
 // cellText makes a value safe inside a markdown table cell.
 func cellText(s string) string {
+	if s == "" {
+		return "—"
+	}
+	if clean(s, true) {
+		return s
+	}
 	s = strings.Map(func(r rune) rune {
 		if r < 32 || r == 127 {
 			return ' '
@@ -126,6 +132,26 @@ func cellText(s string) string {
 	return s
 }
 
+// clean reports whether s is valid UTF-8 holding no control character (C0
+// but newline, DEL, C1) and, when cell is set, no newline and no '|':
+// what sanitize and cellText leave as it is.
+func clean(s string, cell bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n':
+			if cell {
+				return false
+			}
+		case c < 32, c == 127, cell && c == '|':
+			return false
+		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0: // U+0080–U+009F
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
 // table writes a markdown table.
 func table(b *strings.Builder, head []string, rows [][]string) {
 	b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
@@ -134,11 +160,17 @@ func table(b *strings.Builder, head []string, rows [][]string) {
 	}
 	b.WriteString("\n")
 	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			cells[i] = cellText(c)
+		if len(r) == 0 {
+			b.WriteString("|  |\n")
+			continue
 		}
-		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		b.WriteString("|")
+		for _, c := range r {
+			b.WriteString(" ")
+			b.WriteString(cellText(c))
+			b.WriteString(" |")
+		}
+		b.WriteString("\n")
 	}
 }
 

@@ -46,6 +46,7 @@ var residentStatements = []string{
 	"SELECT Id, Name, Amount, Account.Name, Owner.Name FROM Opportunity WHERE IsClosed = false AND Amount != null ORDER BY Amount DESC LIMIT 10",
 	"SELECT Name, Amount FROM Opportunity ORDER BY Amount DESC NULLS LAST, Name LIMIT 25 OFFSET 5",
 	"SELECT Name FROM Opportunity WHERE Name LIKE 'a%%' AND Account.Owner.Name != null",
+	"SELECT Account.Owner.Name o, Account.Industry i, COUNT(Id) n FROM Opportunity WHERE Account.BillingCountry != null GROUP BY Account.Owner.Name, Account.Industry ORDER BY COUNT(Id) DESC, Account.Owner.Name LIMIT 12",
 	"SELECT Id, Name, (SELECT Id, Name FROM Contacts ORDER BY Name), (SELECT Id, Subject FROM Tasks ORDER BY Subject LIMIT 3) FROM Account WHERE OwnerId = '%[2]s' ORDER BY Name",
 	"SELECT Id, Name FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity WHERE IsClosed = false AND Amount > 50000) ORDER BY Name",
 	"SELECT Id FROM Opportunity WHERE AccountId IN (SELECT Id FROM Account WHERE OwnerId = '%[2]s')",

@@ -144,12 +144,20 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 	name, hops := ref.field.Name, ref.hops
 	first := x.field(p, hops[0].idField)
 	f := slices.Index(p.need.names, hops[0].idField)
-	lookup := func(r Record) any {
+	// lookup follows the first hop through x.get, or straight through the
+	// source when the value is memoised per code (which dedups it).
+	lookup := func(r Record, memoised bool) any {
 		id, _ := first(r).(string)
 		if id == "" {
 			return nil
 		}
-		_, cur, ok := x.get(id)
+		var cur Record
+		var ok bool
+		if memoised {
+			_, cur, ok = x.env.Source.Get(id)
+		} else {
+			_, cur, ok = x.get(id)
+		}
 		if !ok {
 			return nil
 		}
@@ -159,16 +167,16 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 	var memo codeMemo
 	return func(r Record) any {
 		if cur.cols == nil {
-			return lookup(r)
+			return lookup(r, false)
 		}
 		code, ok := memo.code(cur.cols, f, cur.i)
 		if !ok {
-			return lookup(r)
+			return lookup(r, false)
 		}
 		if code < len(memo.done) && memo.done[code] {
 			return memo.vals[code]
 		}
-		v := lookup(r)
+		v := lookup(r, true)
 		memo.set(code, v)
 		return v
 	}

@@ -106,6 +106,9 @@ type resTable struct {
 	dates map[string]*dateIndex
 	// refs indexes a field for child subqueries: exact value → positions.
 	refs map[string]map[string][]int32
+	// parents holds, per dictionary-coded lookup field and parent field,
+	// the parent field's values by code (parentField).
+	parents map[parentKey]*parentVals
 
 	// made holds the records made of the columns for rows a query kept
 	// (rec), shared by later queries: at most maxMade of them.
@@ -875,6 +878,7 @@ func (src *residentSource) ScanColumns(object string, need []string, fn func(soq
 		src.res.mu.Unlock()
 	}
 	v := t.view(need)
+	v.src = src
 	if only != nil {
 		for w, word := range only {
 			for word != 0 {
@@ -961,6 +965,9 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 		src.children[key] = ct
 	}
 	pos := ct.refs[parentID]
+	if len(pos) == 0 {
+		return nil
+	}
 	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c")) && len(parentID) == 18
 	if indexed && src.hasRefIndex() {
 		if _, err := sfdc.ParseID(parentID); err != nil {

@@ -283,7 +283,8 @@ func (t *resTable) rec(i int) soql.Record {
 // colView is soql.Columns over a table's columns for one scan.
 type colView struct {
 	t      *resTable
-	byNeed []*column // by position in need (nil: not held)
+	byNeed []*column       // by position in need (nil: not held)
+	src    *residentSource // the query's source, for ParentField
 }
 
 // view returns the columns of need's fields.
@@ -366,3 +367,64 @@ func (v *colView) Code(f, i int) (int, bool) {
 }
 
 var _ soql.CodedColumns = (*colView)(nil)
+
+// parentKey names the values of a parent table's field by the codes of a
+// lookup column.
+type parentKey struct {
+	lookup *column
+	parent *resTable
+	field  string
+}
+
+// parentVals are a parent field's values by code of a lookup column, and
+// whether the parent record of each code was found.
+type parentVals struct {
+	vals  []any
+	found []bool
+}
+
+// ParentField implements soql.ParentColumns for parent tables the Resident
+// holds with field: the parent of a code is the record of object whose Id
+// is exactly the code's value, the one Get returns.
+func (v *colView) ParentField(f int, object, field string) ([]any, []bool, bool) {
+	c := v.byNeed[f]
+	if c == nil || c.codes == nil || v.src == nil {
+		return nil, nil, false
+	}
+	src := v.src
+	r := src.res
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sync(src.ver)
+	pt := r.tables[canonical(src.txSource, object)]
+	if pt == nil || !pt.has([]string{field}) {
+		return nil, nil, false
+	}
+	pc, idc := pt.col(field), pt.col("Id")
+	if pc == nil || pc.key != field || idc == nil {
+		return nil, nil, false
+	}
+	key := parentKey{lookup: c, parent: pt, field: field}
+	if pv, ok := v.t.parents[key]; ok {
+		return pv.vals, pv.found, true
+	}
+	idx := pt.idIndex("Id")
+	pv := &parentVals{vals: make([]any, len(c.vals)), found: make([]bool, len(c.vals))}
+	for code, x := range c.vals {
+		id, _ := x.(string)
+		if len(id) != 18 {
+			continue
+		}
+		pos := idx.byKey[strings.ToLower(id)]
+		if len(pos) == 1 && idc.str(int(pos[0])) == id {
+			pv.vals[code], pv.found[code] = pc.value(int(pos[0])), true
+		}
+	}
+	if v.t.parents == nil {
+		v.t.parents = map[parentKey]*parentVals{}
+	}
+	v.t.parents[key] = pv
+	return pv.vals, pv.found, true
+}
+
+var _ soql.ParentColumns = (*colView)(nil)

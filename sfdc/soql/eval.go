@@ -165,6 +165,9 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 	}
 	cur := &p.cur
 	var memo codeMemo
+	if len(hops) == 1 {
+		memo.object, memo.field = hops[0].object, name
+	}
 	return func(r Record) any {
 		if cur.cols == nil {
 			return lookup(r, false)
@@ -172,6 +175,9 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 		code, ok := memo.code(cur.cols, f, cur.i)
 		if !ok {
 			return lookup(r, false)
+		}
+		if code < len(memo.found) && memo.found[code] {
+			return memo.parent[code]
 		}
 		if code < len(memo.done) && memo.done[code] {
 			return memo.vals[code]
@@ -185,10 +191,15 @@ func (x *executor) refGetter(p *plan, ref fieldRef) getter {
 // codeMemo holds a getter's values by the code of the field they derive
 // from, for the columns of one scan.
 type codeMemo struct {
-	cols  Columns
-	coded CodedColumns // cols when they are coded, else nil
-	vals  []any
-	done  []bool
+	object, field string // a one-hop lookup's parent object and field, else ""
+	cols          Columns
+	coded         CodedColumns // cols when they are coded, else nil
+	vals          []any
+	done          []bool
+	// parent and found are the source's values by code (ParentColumns;
+	// shared, read only).
+	parent []any
+	found  []bool
 }
 
 // code returns the code of field f in row i of cols, false when f is not
@@ -197,6 +208,12 @@ func (m *codeMemo) code(cols Columns, f, i int) (int, bool) {
 	if cols != m.cols {
 		m.cols, m.vals, m.done = cols, m.vals[:0], m.done[:0]
 		m.coded, _ = cols.(CodedColumns)
+		m.parent, m.found = nil, nil
+		if pc, ok := cols.(ParentColumns); ok && m.field != "" && f >= 0 {
+			if vals, found, ok := pc.ParentField(f, m.object, m.field); ok {
+				m.parent, m.found = vals, found
+			}
+		}
 	}
 	if m.coded == nil || f < 0 {
 		return 0, false

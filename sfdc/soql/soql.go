@@ -130,6 +130,19 @@ type CodedColumns interface {
 	Code(f, i int) (int, bool)
 }
 
+// ParentColumns is CodedColumns that also read, by the code of a lookup
+// field, a field of the parent record the code's id names (the record
+// Source.Get returns): a lookup followed without a Get per row.
+type ParentColumns interface {
+	CodedColumns
+	// ParentField returns, indexed by the codes of need[f], the value of
+	// field (describe casing) of the record of object whose Id is the
+	// code's value, and whether that record was found (when not, the
+	// lookup is to be followed through Source.Get); ok is false when the
+	// source cannot tell. The slices are shared: not to be changed.
+	ParentField(f int, object, field string) (vals []any, found []bool, ok bool)
+}
+
 // TypedColumns is Columns that also tell nulls and numbers without making
 // values of them: COUNT, SUM and AVG of a plain field read them.
 type TypedColumns interface {

@@ -76,7 +76,9 @@ func TestColumnsHoldWhatWasAdded(t *testing.T) {
 // on one Resident share the records a table makes for kept rows
 // (resTable.rec) and its child subquery records; each gets the plain
 // scan's result.
-func TestResidentSharedRecordsConcurrently(t *testing.T) {
+// accountsWithContacts returns a cache of 40 accounts with 3 contacts each.
+func accountsWithContacts(t *testing.T) *Store {
+	t.Helper()
 	s := openTemp(t)
 	now := time.Now()
 	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact} {
@@ -102,20 +104,32 @@ func TestResidentSharedRecordsConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+func TestResidentSharedRecordsConcurrently(t *testing.T) {
+	s := accountsWithContacts(t)
 	queries := []string{
 		"SELECT Id, Name, AnnualRevenue FROM Account ORDER BY AnnualRevenue DESC, Name",
 		"SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName) FROM Account WHERE AnnualRevenue > 2",
 		"SELECT AnnualRevenue, COUNT(Id) n FROM Account GROUP BY AnnualRevenue ORDER BY AnnualRevenue",
 		"SELECT LastName, Account.Name FROM Contact ORDER BY LastName, Id LIMIT 7",
 	}
+	sameConcurrently(t, s, NewResident(s), queries)
+}
+
+// sameConcurrently runs queries from 8 goroutines through res and requires
+// each result to equal the plain scan's.
+func sameConcurrently(t *testing.T, s *Store, res *Resident, queries []string) {
+	t.Helper()
 	ctx := context.Background()
 	want := make([]*soql.Result, len(queries))
 	for i, q := range queries {
+		var err error
 		if want[i], err = s.Query(ctx, q, QueryOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	res := NewResident(s)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8*len(queries))
 	for g := range 8 {
@@ -140,4 +154,21 @@ func TestResidentSharedRecordsConcurrently(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestResidentParentFieldConcurrently groups contacts by a field of their
+// account, read by code from the resident Account table
+// (colView.ParentField), from 8 goroutines at once: the results equal the
+// plain scan's.
+func TestResidentParentFieldConcurrently(t *testing.T) {
+	s := accountsWithContacts(t)
+	res := NewResident(s)
+	ctx := context.Background()
+	if _, err := s.Query(ctx, "SELECT Id, Name, AnnualRevenue FROM Account", QueryOptions{Resident: res}); err != nil {
+		t.Fatal(err)
+	}
+	sameConcurrently(t, s, res, []string{
+		"SELECT Account.Name grp, COUNT(Id) n FROM Contact GROUP BY Account.Name ORDER BY Account.Name",
+		"SELECT Account.AnnualRevenue r, COUNT(Id) n FROM Contact WHERE Account.Name != 'A03' GROUP BY Account.AnnualRevenue ORDER BY COUNT(Id) DESC, Account.AnnualRevenue",
+	})
 }

@@ -159,6 +159,16 @@ func table(b *strings.Builder, head []string, rows [][]string) {
 		b.WriteString("---|")
 	}
 	b.WriteString("\n")
+	// Grow once for the rows (their cells as given, about what is written)
+	// rather than doubling through a large table.
+	n := 0
+	for _, r := range rows {
+		n += 4
+		for _, c := range r {
+			n += len(c) + 4
+		}
+	}
+	b.Grow(n)
 	for _, r := range rows {
 		if len(r) == 0 {
 			b.WriteString("|  |\n")

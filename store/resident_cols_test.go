@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/sfdc/soql"
@@ -72,41 +71,27 @@ func TestColumnsHoldWhatWasAdded(t *testing.T) {
 	}
 }
 
+// accountsWithContacts returns a cache of 40 accounts with 3 contacts each.
+func accountsWithContacts(t *testing.T) *Store {
+	t.Helper()
+	_, s := residentTestStore(t)
+	var recs [][2]string
+	for i := range 40 {
+		id := string(sfdc.NewID("001", "4S", uint64(i+1)))
+		recs = append(recs, [2]string{"Account", string(rec("Account", id, fmt.Sprintf(`,"Name":"A%02d","AnnualRevenue":%d,"IsDeleted":false`, i, i%7)))})
+		for j := range 3 {
+			cid := string(sfdc.NewID("003", "4S", uint64(i*3+j+1)))
+			recs = append(recs, [2]string{"Contact", string(rec("Contact", cid, fmt.Sprintf(`,"LastName":"L%d","AccountId":"%s","IsDeleted":false`, j, id)))})
+		}
+	}
+	putRecords(t, s, recs...)
+	return s
+}
+
 // TestResidentSharedRecordsConcurrently: queries running at the same time
 // on one Resident share the records a table makes for kept rows
 // (resTable.rec) and its child subquery records; each gets the plain
 // scan's result.
-// accountsWithContacts returns a cache of 40 accounts with 3 contacts each.
-func accountsWithContacts(t *testing.T) *Store {
-	t.Helper()
-	s := openTemp(t)
-	now := time.Now()
-	for obj, d := range map[string]string{"Account": describeAccount, "Contact": describeContact} {
-		if err := s.PutDescribe(obj, []byte(d), now); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err := s.Update(func(w *Writer) error {
-		for i := range 40 {
-			id := string(sfdc.NewID("001", "4S", uint64(i+1)))
-			if _, err := w.PutRecord("Account", rec("Account", id, fmt.Sprintf(`,"Name":"A%02d","AnnualRevenue":%d,"IsDeleted":false`, i, i%7))); err != nil {
-				return err
-			}
-			for j := range 3 {
-				cid := string(sfdc.NewID("003", "4S", uint64(i*3+j+1)))
-				if _, err := w.PutRecord("Contact", rec("Contact", cid, fmt.Sprintf(`,"LastName":"L%d","AccountId":"%s","IsDeleted":false`, j, id))); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestResidentSharedRecordsConcurrently(t *testing.T) {
 	s := accountsWithContacts(t)
 	queries := []string{

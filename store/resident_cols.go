@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
@@ -222,18 +223,7 @@ func (b *colBuilder) done() *column {
 func (t *resTable) pick(need []string) []*column {
 	cols := make([]*column, 0, len(need))
 	for _, n := range need {
-		c := t.columns[strings.ToLower(n)]
-		if c == nil {
-			continue
-		}
-		dup := false
-		for _, d := range cols {
-			if d == c {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if c := t.columns[strings.ToLower(n)]; c != nil && !slices.Contains(cols, c) {
 			cols = append(cols, c)
 		}
 	}
@@ -242,13 +232,7 @@ func (t *resTable) pick(need []string) []*column {
 
 // record makes record i of cols: a new map, which the caller owns.
 func record(cols []*column, i int) soql.Record {
-	rec := make(soql.Record, len(cols))
-	for _, c := range cols {
-		if v := c.value(i); v != nil {
-			rec[c.key] = v
-		}
-	}
-	return rec
+	return fill(make(soql.Record, len(cols)), cols, i)
 }
 
 // maxMade bounds the records a table keeps made (resTable.rec): the rows

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -119,6 +120,11 @@ func (q *question) has(phrases ...string) bool {
 		}
 	}
 	return false
+}
+
+// hasWord reports whether a word of the question is in set.
+func (q *question) hasWord(set map[string]bool) bool {
+	return slices.ContainsFunc(q.words, func(w string) bool { return set[w] })
 }
 
 // hasPrefix reports whether a word of the question starts with any prefix.
@@ -244,11 +250,18 @@ func (e *Engine) parse(ctx context.Context, raw string) (*question, error) {
 	return q, nil
 }
 
+// opportunityWords name opportunities in a question, misspellings
+// included.
+var opportunityWords = wordSet(`opportunity opportunities opp opps deal deals oppty oppties oportunities opportunites oppurtunities`)
+
 // objectOf is the object a question counts or lists (default Opportunity).
 func objectOf(q *question) string {
 	for _, w := range q.words {
+		if opportunityWords[w] {
+			return "Opportunity"
+		}
 		switch w {
-		case "opportunity", "opportunities", "opp", "opps", "deal", "deals", "oppty", "oppties", "oportunities", "opportunites", "oppurtunities", "pipeline":
+		case "pipeline":
 			return "Opportunity"
 		case "account", "accounts", "customers", "customer", "companies", "company", "clients", "client", "acounts", "accouts":
 			return "Account"
@@ -340,9 +353,6 @@ func groupOf(q *question) string {
 	return ""
 }
 
-// opportunityWords name opportunities in a question.
-var opportunityWords = []string{"deal", "deals", "opportunity", "opportunities", "opp", "opps"}
-
 // intentOf classifies the question.
 func intentOf(q *question) (intent, metric) {
 	rate := q.has("win rate", "close rate", "closing rate", "win ratio", "win percentage", "win percent", "win pct",
@@ -356,10 +366,10 @@ func intentOf(q *question) (intent, metric) {
 	}
 	switch {
 	case q.hasPrefix("contact") && q.has("stage", "stages") &&
-		(q.has("organise", "organize", "organised", "organized", "group", "grouped", "arrange", "sort", "sorted") || q.has(opportunityWords...)),
+		(q.has("organise", "organize", "organised", "organized", "group", "grouped", "arrange", "sort", "sorted") || q.hasWord(opportunityWords)),
 		// "key contacts on my deals this quarter": the contacts of deals,
 		// not of accounts, so the deals' filters apply
-		q.hasPrefix("contact") && q.has(opportunityWords...) && !q.hasPrefix("account") && !q.has("no", "without", "missing"):
+		q.hasPrefix("contact") && q.hasWord(opportunityWords) && !q.hasPrefix("account") && !q.has("no", "without", "missing"):
 		return intentOrganise, 0
 	case q.has("what do you know", "tell me about", "overview", "summary", "summarise", "summarize", "profile",
 		"who is", "what is going on with", "whats going on with", "what about", "brief me on", "info on", "information on", "everything about", "details on", "details of", "details about"):

@@ -1,55 +1,46 @@
 package sfdc
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
 
-// scanLiteral reads a SOQL string literal at the start of s following the
-// SOQL escape rules and returns its value (with LIKE escapes \% \_ kept as
-// two characters), the rest of s, and whether it was well formed.
-func scanLiteral(s string) (val, rest string, ok bool) {
-	if !strings.HasPrefix(s, "'") {
-		return "", s, false
+// nameValue parses "SELECT Id FROM Account WHERE Name <op> <lit> AND X = 1"
+// with the SOQL parser the cache and the emulator use, and returns the
+// value Name is compared with: the literal must end where lit ends, or the
+// WHERE clause is not those two conditions.
+func nameValue(op, lit string) (string, error) {
+	q, err := soql.Parse("SELECT Id FROM Account WHERE Name " + op + " " + lit + " AND X = 1")
+	if err != nil {
+		return "", err
 	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'':
-			return b.String(), s[i+1:], true
-		case '\n', '\r':
-			return "", s, false
-		case '\\':
-			if i+1 >= len(s) {
-				return "", s, false
-			}
-			i++
-			switch e := s[i]; e {
-			case '\'', '"', '\\':
-				b.WriteByte(e)
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case '%', '_':
-				b.WriteByte('\\')
-				b.WriteByte(e)
-			default:
-				return "", s, false
-			}
-		default:
-			b.WriteByte(c)
+	and, ok := q.Where.(*soql.BinaryExpr)
+	if !ok || and.Op != "AND" {
+		return "", fmt.Errorf("WHERE is %#v, want two conditions", q.Where)
+	}
+	name, ok := and.Left.(*soql.Condition)
+	if !ok || strings.Join(name.Left.Path, ".") != "Name" || name.Op != op || name.Value.Kind != soql.ValString {
+		return "", fmt.Errorf("first condition is %#v, want Name %s 'string'", and.Left, op)
+	}
+	if x, ok := and.Right.(*soql.Condition); !ok || strings.Join(x.Left.Path, ".") != "X" || x.Value.Num != 1 {
+		return "", fmt.Errorf("second condition is %#v, want X = 1", and.Right)
+	}
+	return name.Value.Str, nil
+}
+
+// printable is s without the control characters Quote drops.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && !strings.ContainsRune("\n\r\t\b\f", r)) || r == 0x7f {
+			return -1
 		}
-	}
-	return "", s, false
+		return r
+	}, s)
 }
 
 var adversarial = []string{
@@ -75,18 +66,12 @@ var adversarial = []string{
 func TestQuoteRoundTripsAdversarialInput(t *testing.T) {
 	for _, in := range adversarial {
 		q := Quote(in)
-		val, rest, ok := scanLiteral(q + " AND X = 1")
-		if !ok || rest != " AND X = 1" {
-			t.Errorf("Quote(%q) = %s: literal does not end where it should (rest %q)", in, q, rest)
+		val, err := nameValue("=", q)
+		if err != nil {
+			t.Errorf("Quote(%q) = %s: %v", in, q, err)
 			continue
 		}
-		want := strings.Map(func(r rune) rune {
-			if (r < 0x20 && !strings.ContainsRune("\n\r\t\b\f", r)) || r == 0x7f {
-				return -1
-			}
-			return r
-		}, in)
-		if val != want {
+		if want := printable(in); val != want {
 			t.Errorf("Quote(%q) decodes to %q, want %q", in, val, want)
 		}
 	}
@@ -101,16 +86,20 @@ func TestQuoteRoundTripsAdversarialInput(t *testing.T) {
 func TestLikeEscapesWildcards(t *testing.T) {
 	for _, in := range adversarial {
 		p := string(Contains(in))
-		val, rest, ok := scanLiteral(p)
-		if !ok || rest != "" {
-			t.Fatalf("Contains(%q) = %s is not one literal", in, p)
+		val, err := nameValue("LIKE", p)
+		if err != nil {
+			t.Fatalf("Contains(%q) = %s: %v", in, p, err)
+		}
+		if want := "%" + printable(in) + "%"; val != want {
+			t.Errorf("Contains(%q) decodes to %q, want %q", in, val, want)
 		}
 		// Inside, every % and _ from the input is escaped; only the outer
 		// wildcards are bare.
-		inner := val[1 : len(val)-1]
-		if val[0] != '%' || val[len(val)-1] != '%' {
+		if !strings.HasPrefix(p, "'%") || !strings.HasSuffix(p, "%'") {
 			t.Errorf("Contains(%q) = %s lacks the outer wildcards", in, p)
+			continue
 		}
+		inner := p[2 : len(p)-2]
 		for i := 0; i < len(inner); i++ {
 			if inner[i] == '\\' {
 				i++
@@ -159,9 +148,11 @@ func TestFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rest := strings.TrimPrefix(got, "SELECT Id FROM Account WHERE Name = ")
-	val, after, ok := scanLiteral(rest)
-	if !ok || val != injection || after != " LIMIT 5" {
+	q, err := soql.Parse(got)
+	if err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if c, ok := q.Where.(*soql.Condition); !ok || c.Value.Str != injection || q.Limit != 5 {
 		t.Errorf("injection escaped the literal: %s", got)
 	}
 }

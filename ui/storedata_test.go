@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,39 +8,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
-	"github.com/lazyforce/lazyforce/store/book/booktest"
-	"github.com/lazyforce/lazyforce/store/syncer"
 	"github.com/lazyforce/lazyforce/views"
 )
-
-// demoCache starts the emulator's demo org and opens a fresh cache for it
-// that holds only the signed-in identity, as `lazyforce demo` does before
-// its first sync. It returns the cache and the client.
-func demoCache(t *testing.T) (*store.Store, *sfdc.Client) {
-	t.Helper()
-	return booktest.Demo(t, booktest.Options{Now: func() time.Time { return testNow }, Unsynced: true})
-}
-
-// syncedDemo syncs the emulator's demo org into a fresh cache, as
-// `lazyforce demo` does, and returns the cache and the client.
-func syncedDemo(t *testing.T) (*store.Store, *sfdc.Client) {
-	t.Helper()
-	return booktest.Demo(t, booktest.Options{Now: func() time.Time { return testNow }, Scope: syncer.DefaultScope()})
-}
-
-// liveDemo syncs the emulator's demo org into a fresh cache, as syncedDemo
-// does, and keeps the emulator serving until the test ends, for the
-// test's pushes and its reads of the org.
-func liveDemo(t *testing.T) (*store.Store, *sfdc.Client) {
-	t.Helper()
-	st, c := demoCache(t)
-	if _, err := syncer.Run(context.Background(), c, st, syncer.Config{Scope: syncer.DefaultScope(), Now: func() time.Time { return testNow }}); err != nil {
-		t.Fatal(err)
-	}
-	return st, c
-}
 
 // The cache is read through store/book, whose own tests check what it
 // decodes; these check the app over it.

@@ -205,6 +205,15 @@ func date(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
+// dateOrEmpty formats a date as 2006-01-02, or "" when it is zero (a
+// field left out).
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return date(t)
+}
+
 // clamp keeps i within [0, n-1] (0 when n is 0).
 func clamp(i, n int) int {
 	if i >= n {

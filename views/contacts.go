@@ -222,11 +222,3 @@ func (p *Detail) fields(l []string, pairs ...string) []string {
 	}
 	return l
 }
-
-// dateOrEmpty formats a date as 2006-01-02, or "" when it is zero.
-func dateOrEmpty(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return date(t)
-}

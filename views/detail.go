@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -376,7 +375,7 @@ func (p *Detail) render() {
 		field("Record type", pg.RecordTypeName)
 		field("Lead source", pg.LeadSource)
 		field("Owner", o.OwnerName)
-		field("Last activity", optionalDate(o.LastActivityDate))
+		field("Last activity", dateOrEmpty(o.LastActivityDate))
 		field("Id", o.ID)
 		if lines := wrapText(pg.Description, w-2); len(lines) > 0 {
 			l = append(l, "", st.Title.Render(fit("Description", w)))
@@ -484,14 +483,6 @@ func wrapText(s string, w int) []string {
 		out = out[:len(out)-1]
 	}
 	return out
-}
-
-// optionalDate is date, or "" for a zero date (a field left out).
-func optionalDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return date(t)
 }
 
 // View implements Pane.

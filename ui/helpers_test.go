@@ -128,6 +128,19 @@ func runFeeding[T tea.Msg](m *Model, cmd tea.Cmd) {
 	}
 }
 
+// poll runs one poll of the cache (its tick is shortened) and feeds the
+// outcome back, as the program would; it returns the messages left over
+// (the next poll's).
+func poll(t *testing.T, m *Model) []tea.Msg {
+	t.Helper()
+	cmd := m.pollCache()
+	if cmd == nil {
+		t.Fatal("the cache is not polled")
+	}
+	_, next := m.Update(cmd())
+	return run(m, next)
+}
+
 // isPaneMsg reports a message from the views package (requests to the root,
 // debounce ticks, search results), which must go back through Update.
 func isPaneMsg(msg tea.Msg) bool {

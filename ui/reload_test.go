@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/lazyforce/lazyforce/sfdc"
 	"github.com/lazyforce/lazyforce/store"
 	"github.com/lazyforce/lazyforce/store/book"
@@ -58,19 +56,6 @@ func (w *watchedFake) accountReads() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.reads
-}
-
-// poll runs one poll of the cache (its tick is shortened) and feeds the
-// outcome back, as the program would; it returns the messages left over
-// (the next poll's).
-func poll(t *testing.T, m *Model) []tea.Msg {
-	t.Helper()
-	cmd := m.pollCache()
-	if cmd == nil {
-		t.Fatal("the cache is not polled")
-	}
-	_, next := m.Update(cmd())
-	return run(m, next)
 }
 
 func TestAnotherProcessesWriteIsReadWithoutARestart(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lazyforce/lazyforce/keymap"
 	"github.com/lazyforce/lazyforce/store/book"
@@ -145,6 +146,9 @@ func listColumn[I listIndex[S], S sortColumnID, T any](l *sortedList[I, S], item
 	}
 	return out
 }
+
+// viewLines returns the lines p shows, without styling.
+func viewLines(p Pane) []string { return strings.Split(ansi.Strip(p.View()), "\n") }
 
 // assertShows checks that out shows each of wants; what names out in the
 // error ("missing", "detail lacks").

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
@@ -209,7 +207,7 @@ func TestOpportunitiesSortedHeaderKeepsItsArrow(t *testing.T) {
 
 func TestOpportunitiesChipsMarkTheirStateWithoutColour(t *testing.T) {
 	p := newTestOpps(t)
-	chips := func() string { return strings.Split(ansi.Strip(p.View()), "\n")[1] }
+	chips := func() string { return viewLines(p)[1] }
 	// Default: open only, every owner, any close date, not only stale.
 	if got := chips(); !strings.Contains(got, "✓ open") || strings.Contains(got, "✓ all owners") ||
 		strings.Contains(got, "✓ any close date") || strings.Contains(got, "✓ stale") {

@@ -208,7 +208,7 @@ func manyStages() ([]book.RecordType, []book.Opportunity) {
 // column shows) and the labels of the columns shown, as the screen has them.
 func headerAndColumns(t *testing.T, p *Pipeline) (string, []string) {
 	t.Helper()
-	lines := strings.Split(ansi.Strip(p.View()), "\n")
+	lines := viewLines(p)
 	header := ""
 	if i := strings.Index(lines[0], "stages "); i >= 0 {
 		header = strings.Fields(lines[0][i+len("stages "):])[0]
@@ -277,7 +277,7 @@ func TestPipelineFitsByPriority(t *testing.T) {
 	money := p.ctx.Money
 	for _, width := range []int{48, 72, 96, 120, 160} {
 		p.SetSize(width, 30)
-		lines := strings.Split(ansi.Strip(p.View()), "\n")
+		lines := viewLines(p)
 		cells := func(line string) []string {
 			var out []string
 			for _, c := range strings.Split(line, "│") {
@@ -312,7 +312,7 @@ func TestPipelineFitsByPriority(t *testing.T) {
 		}
 	}
 	p.SetSize(120, 30)
-	if name := strings.Split(ansi.Strip(p.View()), "\n")[4]; !strings.Contains(name, "Expansion · Riverside") {
+	if name := viewLines(p)[4]; !strings.Contains(name, "Expansion · Riverside") {
 		t.Errorf("card %q does not lead with the product", name)
 	}
 }

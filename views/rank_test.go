@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/lazyforce/lazyforce/store/book"
 )
 
@@ -81,12 +79,12 @@ func TestFilterRanksTheSameInEveryList(t *testing.T) {
 		if !slices.Equal(got, wantRenewal) {
 			t.Errorf("%T: /renewal gives\n %q, want\n %q", p, got, wantRenewal)
 		}
-		title := strings.Split(ansi.Strip(p.View()), "\n")[0]
+		title := viewLines(p)[0]
 		if !strings.Contains(title, "sorted by relevance") {
 			t.Errorf("%T: title %q does not say the rows are sorted by relevance", p, title)
 		}
 		send(t, p, "esc")
-		if title := strings.Split(ansi.Strip(p.View()), "\n")[0]; strings.Contains(title, "relevance") {
+		if title := viewLines(p)[0]; strings.Contains(title, "relevance") {
 			t.Errorf("%T: without a filter the title still says %q", p, title)
 		}
 	}

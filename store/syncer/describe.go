@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	"github.com/lazyforce/lazyforce/store"
 )
 
 // Salesforce allows 25 subrequests per /composite call, of which at most 5
@@ -54,4 +57,29 @@ func (p *puller) describeMany(ctx context.Context, objects []string, out map[str
 		}
 	}
 	return nil
+}
+
+// RefreshPicklists fetches the UI API picklist values of object for one
+// record type (one call) and caches them with their age.
+func RefreshPicklists(ctx context.Context, c *sfdc.Client, st *store.Store, object string, recordTypeID sfdc.ID) error {
+	if err := sfdc.ValidateName(object); err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if _, err := c.Call(ctx, http.MethodGet, c.DataPath("ui-api", "object-info", object, "picklist-values", string(recordTypeID)), nil, nil, &raw); err != nil {
+		return fmt.Errorf("picklists %s %s: %w", object, recordTypeID, err)
+	}
+	return st.PutPicklists(object, string(recordTypeID), raw, time.Now())
+}
+
+// RefreshDescribe fetches object's describe and caches it.
+func RefreshDescribe(ctx context.Context, c *sfdc.Client, st *store.Store, object string) error {
+	if err := sfdc.ValidateName(object); err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	if _, err := c.Call(ctx, http.MethodGet, c.DataPath("sobjects", object, "describe"), nil, nil, &raw); err != nil {
+		return fmt.Errorf("describe %s: %w", object, err)
+	}
+	return st.PutDescribe(object, raw, time.Now())
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -705,31 +704,6 @@ func reapplyOutbox(st *store.Store) error {
 		}
 	}
 	return nil
-}
-
-// RefreshPicklists fetches the UI API picklist values of object for one
-// record type (one call) and caches them with their age.
-func RefreshPicklists(ctx context.Context, c *sfdc.Client, st *store.Store, object string, recordTypeID sfdc.ID) error {
-	if err := sfdc.ValidateName(object); err != nil {
-		return err
-	}
-	var raw json.RawMessage
-	if _, err := c.Call(ctx, http.MethodGet, c.DataPath("ui-api", "object-info", object, "picklist-values", string(recordTypeID)), nil, nil, &raw); err != nil {
-		return fmt.Errorf("picklists %s %s: %w", object, recordTypeID, err)
-	}
-	return st.PutPicklists(object, string(recordTypeID), raw, time.Now())
-}
-
-// RefreshDescribe fetches object's describe and caches it.
-func RefreshDescribe(ctx context.Context, c *sfdc.Client, st *store.Store, object string) error {
-	if err := sfdc.ValidateName(object); err != nil {
-		return err
-	}
-	var raw json.RawMessage
-	if _, err := c.Call(ctx, http.MethodGet, c.DataPath("sobjects", object, "describe"), nil, nil, &raw); err != nil {
-		return fmt.Errorf("describe %s: %w", object, err)
-	}
-	return st.PutDescribe(object, raw, time.Now())
 }
 
 // FetchRecord reads one record from the org (one call) into the cache,

@@ -109,6 +109,9 @@ type resTable struct {
 	// parents holds, per dictionary-coded lookup field and parent field,
 	// the parent field's values by code (parentField).
 	parents map[parentKey]*parentVals
+	// parentRows holds, per lookup column and parent table, the position
+	// of each record's parent there (parentPos).
+	parentRows map[parentKey][]int32
 
 	// made holds the records made of the columns for rows a query kept
 	// (rec), shared by later queries: at most maxMade of them.
@@ -833,7 +836,7 @@ type residentSource struct {
 	// children keeps, for this query (one version), the table and the
 	// reference index a child subquery reads, by object and field: a
 	// query with a subquery per row looks them up once.
-	children map[childKey]childTable
+	children map[childKey]*childTable
 	// refIndexed is whether the file has the lookup index (0: not read
 	// yet, 1: no, 2: yes).
 	refIndexed int8
@@ -845,6 +848,7 @@ type childTable struct {
 	t    *resTable
 	refs map[string][]int32
 	need []string // the fields the table was asked for
+	view *colView // need's columns (ChildColumns), made on first use
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
@@ -945,25 +949,63 @@ func (src *residentSource) scan(object string, need []string, fn func(soql.Recor
 // txSource.Children yields (field equal to parentID, in Id order; through
 // the lookup index only values that are valid Ids), holding need.
 func (src *residentSource) ChildrenFields(object, field, parentID string, need []string, fn func(soql.Record) bool) error {
-	key := childKey{object, field}
-	ct, ok := src.children[key]
-	if !ok || !slices.Equal(ct.need, need) {
-		t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, append(need[:len(need):len(need)], field))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return src.txSource.Children(object, field, parentID, fn)
-		}
-		src.res.mu.Lock()
-		refs := t.refIndex(field)
-		src.res.mu.Unlock()
-		ct = childTable{t: t, refs: refs, need: slices.Clone(need)}
-		if src.children == nil {
-			src.children = map[childKey]childTable{}
-		}
-		src.children[key] = ct
+	ct, ok, err := src.childTable(object, field, need)
+	if err != nil {
+		return err
 	}
+	if !ok {
+		return src.txSource.Children(object, field, parentID, fn)
+	}
+	for _, i := range src.childPos(ct, field, parentID) {
+		if !fn(ct.t.rec(int(i))) {
+			return nil
+		}
+	}
+	return nil
+}
+
+var _ soql.ChildColumnSource = (*residentSource)(nil)
+
+// ChildColumns implements soql.ChildColumnSource: the positions of the
+// records ChildrenFields yields.
+func (src *residentSource) ChildColumns(object, field, parentID string, need []string) (soql.Columns, []int32, bool, error) {
+	ct, ok, err := src.childTable(object, field, need)
+	if err != nil || !ok {
+		return nil, nil, false, err
+	}
+	if ct.view == nil {
+		ct.view = ct.t.view(need)
+		ct.view.src = src
+	}
+	return ct.view, src.childPos(ct, field, parentID), true, nil
+}
+
+// childTable returns the table and reference index of object's records
+// by field, holding need; ok is false when they are not held (beyond the
+// bound).
+func (src *residentSource) childTable(object, field string, need []string) (*childTable, bool, error) {
+	key := childKey{object, field}
+	if ct, ok := src.children[key]; ok && slices.Equal(ct.need, need) {
+		return ct, true, nil
+	}
+	t, ok, err := src.res.table(src.ctx, src.txSource, src.ver, object, append(need[:len(need):len(need)], field))
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	src.res.mu.Lock()
+	refs := t.refIndex(field)
+	src.res.mu.Unlock()
+	ct := &childTable{t: t, refs: refs, need: slices.Clone(need)}
+	if src.children == nil {
+		src.children = map[childKey]*childTable{}
+	}
+	src.children[key] = ct
+	return ct, true, nil
+}
+
+// childPos returns the positions of ct's records whose field is parentID
+// (shared: not to be changed).
+func (src *residentSource) childPos(ct *childTable, field, parentID string) []int32 {
 	pos := ct.refs[parentID]
 	if len(pos) == 0 {
 		return nil
@@ -974,12 +1016,7 @@ func (src *residentSource) ChildrenFields(object, field, parentID string, need [
 			return nil
 		}
 	}
-	for _, i := range pos {
-		if !fn(ct.t.rec(int(i))) {
-			return nil
-		}
-	}
-	return nil
+	return pos
 }
 
 // hasRefIndex reports whether the file has the lookup index.

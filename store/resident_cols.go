@@ -372,36 +372,28 @@ type parentVals struct {
 // is exactly the code's value, the one Get returns.
 func (v *colView) ParentField(f int, object, field string) ([]any, []bool, bool) {
 	c := v.byNeed[f]
-	if c == nil || c.codes == nil || v.src == nil {
+	if c == nil || c.codes == nil {
 		return nil, nil, false
 	}
-	src := v.src
-	r := src.res
-	r.mu.Lock()
+	r := v.lock()
+	if r == nil {
+		return nil, nil, false
+	}
 	defer r.mu.Unlock()
-	r.sync(src.ver)
-	pt := r.tables[canonical(src.txSource, object)]
-	if pt == nil || !pt.has([]string{field}) {
-		return nil, nil, false
-	}
-	pc, idc := pt.col(field), pt.col("Id")
-	if pc == nil || pc.key != field || idc == nil {
+	pt := v.parentTable(object, field)
+	if pt == nil {
 		return nil, nil, false
 	}
 	key := parentKey{lookup: c, parent: pt, field: field}
 	if pv, ok := v.t.parents[key]; ok {
 		return pv.vals, pv.found, true
 	}
-	idx := pt.idIndex("Id")
+	at, pc := pt.position(), pt.col(field)
 	pv := &parentVals{vals: make([]any, len(c.vals)), found: make([]bool, len(c.vals))}
 	for code, x := range c.vals {
 		id, _ := x.(string)
-		if len(id) != 18 {
-			continue
-		}
-		pos := idx.byKey[strings.ToLower(id)]
-		if len(pos) == 1 && idc.str(int(pos[0])) == id {
-			pv.vals[code], pv.found[code] = pc.value(int(pos[0])), true
+		if k := at(id); k >= 0 {
+			pv.vals[code], pv.found[code] = pc.value(int(k)), true
 		}
 	}
 	if v.t.parents == nil {
@@ -412,3 +404,104 @@ func (v *colView) ParentField(f int, object, field string) ([]any, []bool, bool)
 }
 
 var _ soql.ParentColumns = (*colView)(nil)
+
+// ParentRows implements soql.ParentRowColumns for parent tables the
+// Resident holds with fields: a row's parent is the record of object
+// whose Id is exactly the row's value, the one Get returns. The positions
+// are kept per lookup column and parent table (both immutable).
+func (v *colView) ParentRows(f int, object string, fields []string) (soql.Columns, []int32, bool) {
+	c := v.byNeed[f]
+	if c == nil {
+		return nil, nil, false
+	}
+	r := v.lock()
+	if r == nil {
+		return nil, nil, false
+	}
+	defer r.mu.Unlock()
+	need := append([]string{"Id"}, fields...)
+	pt := v.parentTable(object, need...)
+	if pt == nil {
+		return nil, nil, false
+	}
+	pv := v.t.parentPos(c, pt)
+	view := pt.view(need)
+	view.src = v.src
+	return view, pv, true
+}
+
+var _ soql.ParentRowColumns = (*colView)(nil)
+
+// lock locks and syncs the Resident of v's query, and returns it (nil
+// when v is of no query).
+func (v *colView) lock() *Resident {
+	if v.src == nil {
+		return nil
+	}
+	r := v.src.res
+	r.mu.Lock()
+	r.sync(v.src.ver)
+	return r
+}
+
+// parentTable returns the table of object the Resident holds with fields
+// (spelt in records as named), or nil (under r.mu).
+func (v *colView) parentTable(object string, fields ...string) *resTable {
+	pt := v.src.res.tables[canonical(v.src.txSource, object)]
+	if pt == nil || !pt.has(fields) || pt.col("Id") == nil {
+		return nil
+	}
+	for _, n := range fields {
+		if c := pt.col(n); c == nil || c.key != n {
+			return nil
+		}
+	}
+	return pt
+}
+
+// position returns the function that finds the position of the record of
+// t whose Id is exactly id (-1: none) (under r.mu).
+func (t *resTable) position() func(id string) int32 {
+	idx, idc := t.idIndex("Id"), t.col("Id")
+	return func(id string) int32 {
+		if len(id) != 18 {
+			return -1
+		}
+		pos := idx.byKey[strings.ToLower(id)]
+		if len(pos) == 1 && idc.str(int(pos[0])) == id {
+			return pos[0]
+		}
+		return -1
+	}
+}
+
+// parentPos returns, for every record of t, the position in pt of the
+// record whose Id is its value of lookup column c (-1: none), kept
+// (under r.mu).
+func (t *resTable) parentPos(c *column, pt *resTable) []int32 {
+	key := parentKey{lookup: c, parent: pt}
+	if pos, ok := t.parentRows[key]; ok {
+		return pos
+	}
+	at := pt.position()
+	pos := make([]int32, t.n)
+	if c.codes != nil {
+		byCode := make([]int32, len(c.vals))
+		for code, x := range c.vals {
+			id, _ := x.(string)
+			byCode[code] = at(id)
+		}
+		for i, code := range c.codes {
+			pos[i] = byCode[code]
+		}
+	} else {
+		for i := range pos {
+			pos[i] = at(c.str(i))
+		}
+	}
+	if t.parentRows == nil {
+		t.parentRows = map[parentKey][]int32{}
+	}
+	t.parentRows[key] = pos
+	return pos
+}

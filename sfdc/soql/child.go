@@ -40,8 +40,17 @@ func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
 	if parentID == "" {
 		return nil, nil
 	}
-	var rows []Record
 	p := c.plan
+	if cs, ok := x.env.Source.(ChildColumnSource); ok {
+		cols, pos, handled, err := cs.ChildColumns(p.info.obj.Name, c.rel.Field, parentID, p.need.names)
+		if err != nil {
+			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+		}
+		if handled {
+			return x.childrenAt(c, cols, pos)
+		}
+	}
+	var rows []Record
 	keep := func(r Record) bool {
 		if x.keep(p, r) {
 			rows = append(rows, r)
@@ -72,13 +81,36 @@ func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
 		return nil, nil
 	}
 	out, err := x.shape(p, rows)
-	if err != nil {
-		return nil, err
+	return childSet(out), err
+}
+
+// childrenAt is runChild over the child rows at positions pos of cols
+// (ChildColumnSource).
+func (x *executor) childrenAt(c *childQuery, cols Columns, pos []int32) (*ChildSet, error) {
+	p := c.plan
+	prev := p.cur
+	c.kept = c.kept[:0]
+	for _, i := range pos {
+		p.cur = colCursor{cols: cols, i: int(i)}
+		if x.keep(p, nil) {
+			c.kept = append(c.kept, int(i))
+		}
 	}
-	if len(out) == 0 {
+	p.cur = prev
+	if len(c.kept) == 0 {
 		return nil, nil
 	}
-	return &ChildSet{TotalSize: len(out), Done: true, Records: out}, nil
+	out, err := x.buildAt(p, cols, c.kept)
+	return childSet(out), err
+}
+
+// childSet is the ChildSet of a child subquery's rows: nil when there are
+// none.
+func childSet(out []*Row) *ChildSet {
+	if len(out) == 0 {
+		return nil
+	}
+	return &ChildSet{TotalSize: len(out), Done: true, Records: out}
 }
 
 // childRows scans a child object once and groups matching rows by parent.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 )
 
 // Salesforce limits enforced as an org does.
@@ -44,6 +45,8 @@ type executor struct {
 	// attributes, and described the objects looked up by that spelling.
 	names     map[string]objName
 	described map[string]*objInfo
+	// buf is the buffer concat cuts strings from.
+	buf []byte
 }
 
 // newRow returns an empty row of n values, from the slabs.
@@ -247,6 +250,12 @@ type outField struct {
 	parent *outParent  // parent relationship
 	child  *childQuery // child subquery
 	typeOf *outTypeOf  // TYPEOF on a polymorphic relationship
+	// at is where a row read from columns holds the field read: for the
+	// plan's own fields (a plain field, the lookup field of a parent or
+	// TYPEOF), its position in the plan's need; for the plain fields of a
+	// parent record, its position in the parent's list plus one (the
+	// parent's columns are its Id, then the list's fields).
+	at int
 }
 
 // outTypeOf is a TYPEOF column: the nested record's fields depend on the
@@ -262,12 +271,27 @@ type outParent struct {
 	idField string
 	object  string
 	fields  []*outField
+	// rows is where the parent records of the rows of one set of columns
+	// are (ParentRowColumns), found once per execution.
+	rows parentRows
+}
+
+// parentRows are the parent records of the rows of cols: row i's is row
+// pos[i] of parent (-1: to be followed through Source.Get); parent is
+// nil when they are all followed through Source.Get.
+type parentRows struct {
+	cols   Columns
+	parent Columns
+	pos    []int32
 }
 
 // childQuery is a compiled child subquery.
 type childQuery struct {
 	rel  *ChildRelationship
 	plan *plan
+	// kept is scratch for the positions of one parent's child rows
+	// (childrenAt): subqueries do not nest, so one parent's at a time.
+	kept []int
 }
 
 func execute(ctx context.Context, env Env, q *Query) (*Result, error) {
@@ -423,8 +447,7 @@ func (x *executor) planSelectItem(p *plan, it SelectItem) error {
 			if (it.Fields == "CUSTOM" && !custom) || (it.Fields == "STANDARD" && custom) {
 				continue
 			}
-			p.need.add(f.Name)
-			addLeaf(&p.out, f.Name, x.getterFor(fieldRef{field: f}))
+			addLeaf(&p.out, f.Name, x.getterFor(fieldRef{field: f}), p.need.index(f.Name))
 		}
 		return nil
 	case it.DateFunc != "":
@@ -436,33 +459,46 @@ func (x *executor) planSelectItem(p *plan, it SelectItem) error {
 	}
 	p.need.addRef(ref)
 	list := &p.out
-	for _, h := range ref.hops {
-		list = parentList(list, h)
+	at := -1 // a parent's field
+	if len(ref.hops) == 0 {
+		at = p.need.index(ref.field.Name)
+	}
+	for i, h := range ref.hops {
+		idAt := -1 // the lookup field of a parent's parent
+		if i == 0 {
+			idAt = p.need.index(h.idField)
+		}
+		list = parentList(list, h, idAt)
 	}
 	name := ref.field.Name
-	addLeaf(list, name, func(r Record) any { return r[name] })
+	addLeaf(list, name, func(r Record) any { return r[name] }, at)
 	return nil
 }
 
-// addLeaf appends a plain field unless the key is already present.
-func addLeaf(list *[]*outField, key string, get getter) {
+// addLeaf appends a plain field unless the key is already present; at is
+// its outField.at, or -1 for a parent's field (its position in list).
+func addLeaf(list *[]*outField, key string, get getter, at int) {
 	for _, f := range *list {
 		if f.key == key && f.get != nil {
 			return
 		}
 	}
-	*list = append(*list, &outField{key: key, get: get})
+	if at < 0 {
+		at = len(*list) + 1
+	}
+	*list = append(*list, &outField{key: key, get: get, at: at})
 }
 
 // parentList returns the field list of the nested record for hop h,
-// creating it at the end of list if it is new.
-func parentList(list *[]*outField, h hop) *[]*outField {
+// creating it at the end of list if it is new; at is the outField.at of
+// the lookup field (-1 when it is not the plan's own).
+func parentList(list *[]*outField, h hop, at int) *[]*outField {
 	for _, f := range *list {
 		if f.parent != nil && f.key == h.relName {
 			return &f.parent.fields
 		}
 	}
-	f := &outField{key: h.relName, parent: &outParent{idField: h.idField, object: h.object}}
+	f := &outField{key: h.relName, parent: &outParent{idField: h.idField, object: h.object}, at: at}
 	*list = append(*list, f)
 	return &f.parent.fields
 }
@@ -470,12 +506,34 @@ func parentList(list *[]*outField, h hop) *[]*outField {
 // scan returns the live (or, for queryAll, all) rows of p's object that
 // match WHERE. stop > 0 ends the scan after that many matches.
 func (x *executor) scan(p *plan, stop int) ([]Record, error) {
-	var rows []Record
+	k, err := x.scanKept(p, stop)
+	for _, i := range k.pos {
+		k.recs = append(k.recs, k.cols.Record(i))
+	}
+	return k.recs, err
+}
+
+// kept are the rows a scan kept: their positions in cols when the source
+// yielded columns, else their records.
+type kept struct {
+	cols Columns
+	pos  []int
+	recs []Record
+}
+
+// scanKept is scan, keeping the rows of a column scan as positions.
+func (x *executor) scanKept(p *plan, stop int) (kept, error) {
+	var k kept
 	err := x.scanEach(p, func(r *scanRow) bool {
-		rows = append(rows, r.record())
-		return stop <= 0 || len(rows) < stop
+		if r.cols != nil {
+			k.cols = r.cols
+			k.pos = append(k.pos, r.i)
+		} else {
+			k.recs = append(k.recs, r.record())
+		}
+		return stop <= 0 || len(k.pos)+len(k.recs) < stop
 	})
-	return rows, err
+	return k, err
 }
 
 // scanRow is a row scanEach yields: a Record, or a position in columns
@@ -597,10 +655,16 @@ func (x *executor) run(p *plan) (*Result, error) {
 			rows = offsetLimit(rows, p.offset, p.limit)
 		}
 	} else {
-		rows, err = x.scan(p, stop)
-		if err == nil {
-			rows = sortLimit(rows, p.order, p.offset, p.limit)
+		var k kept
+		k, err = x.scanKept(p, stop)
+		if err == nil && k.cols != nil {
+			out, err := x.buildAt(p, k.cols, k.pos)
+			if err != nil {
+				return nil, err
+			}
+			return &Result{TotalSize: len(out), Records: out}, nil
 		}
+		rows = sortLimit(k.recs, p.order, p.offset, p.limit)
 	}
 	if err != nil {
 		return nil, err
@@ -610,6 +674,51 @@ func (x *executor) run(p *plan) (*Result, error) {
 		return nil, err
 	}
 	return &Result{TotalSize: len(out), Records: out}, nil
+}
+
+// buildAt sorts and pages the rows of p at positions pos of cols (p's
+// need, as a column scan yields them) and builds their output records
+// from the columns: no record is made of a row.
+func (x *executor) buildAt(p *plan, cols Columns, pos []int) ([]*Row, error) {
+	prev := p.cur
+	defer func() { p.cur = prev }()
+	nk := len(p.order)
+	var vals []any
+	if nk > 0 {
+		vals = make([]any, len(pos)*nk)
+		for n, i := range pos {
+			p.cur = colCursor{cols: cols, i: i}
+			for j, key := range p.order {
+				vals[n*nk+j] = sortValue(key, nil)
+			}
+		}
+	}
+	// Without ORDER BY, OFFSET or LIMIT the rows are built as they are.
+	windowed := nk > 0 || p.offset > 0 || p.limit >= 0
+	var idx []int
+	n := len(pos)
+	if windowed {
+		idx = orderWindow(len(pos), vals, p.order, p.offset, p.limit)
+		n = len(idx)
+	}
+	out := make([]*Row, 0, n)
+	for k := range n {
+		if k&255 == 0 {
+			if err := x.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		i := pos[k]
+		if windowed {
+			i = pos[idx[k]]
+		}
+		row, err := x.buildRow(p.info.obj.Name, nil, cols, i, p.out)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }
 
 // window returns how many of n rows remain after OFFSET and LIMIT.
@@ -727,7 +836,7 @@ func (x *executor) build(p *plan, rows []Record) ([]*Row, error) {
 				return nil, err
 			}
 		}
-		row, err := x.buildRow(p.info.obj.Name, r, p.out)
+		row, err := x.buildRow(p.info.obj.Name, r, nil, 0, p.out)
 		if err != nil {
 			return nil, err
 		}
@@ -788,11 +897,7 @@ func orderWindow(n int, vals []any, keys []orderKey, offset, limit int) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	if nk := len(keys); nk > 0 {
-		sort.SliceStable(idx, func(a, b int) bool {
-			return compareKeys(vals[idx[a]*nk:idx[a]*nk+nk], vals[idx[b]*nk:idx[b]*nk+nk], keys) < 0
-		})
-	}
+	sortStable(idx, vals, keys)
 	start := min(offset, n)
 	return idx[start : start+window(n, offset, limit)]
 }
@@ -871,14 +976,28 @@ func sortRows(rows []Record, keys []orderKey) {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		return compareKeys(vals[idx[a]*k:idx[a]*k+k], vals[idx[b]*k:idx[b]*k+k], keys) < 0
-	})
+	sortStable(idx, vals, keys)
 	sorted := make([]Record, len(rows))
 	for i, j := range idx {
 		sorted[i] = rows[j]
 	}
 	copy(rows, sorted)
+}
+
+// sortStable sorts the positions idx (each i in idx with sort values
+// vals[i*len(keys):]) by keys, ties in position order: the order of a
+// stable sort of the positions in increasing order.
+func sortStable(idx []int, vals []any, keys []orderKey) {
+	nk := len(keys)
+	if nk == 0 {
+		return
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := compareKeys(vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk], keys); c != 0 {
+			return c
+		}
+		return a - b
+	})
 }
 
 // compareKeys compares two rows' sort key values.
@@ -913,18 +1032,29 @@ func compareKeys(a, b []any, keys []orderKey) int {
 	return 0
 }
 
-// buildRow builds an output record of object from row r.
-func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, error) {
+// buildRow builds an output record of object from row r, or, when cols
+// is set, from row i of cols (read at the fields' outField.at; the Id at
+// 0).
+func (x *executor) buildRow(object string, r Record, cols Columns, i int, fields []*outField) (*Row, error) {
+	// read returns the field at (position in cols) or name (in r).
+	read := func(at int, name string) any {
+		if cols != nil {
+			return cols.Value(at, i)
+		}
+		return r[name]
+	}
 	row := x.newRow(x.rowKeys(fields), len(fields)+1)
-	id, _ := r["Id"].(string)
+	id, _ := read(0, "Id").(string)
 	row.Values = append(row.Values, x.attributes(object, id))
 	for _, f := range fields {
 		var v any
 		switch {
+		case f.get != nil && cols != nil:
+			v = cols.Value(f.at, i)
 		case f.get != nil:
 			v = f.get(r)
 		case f.parent != nil:
-			pr, err := x.buildParent(r, f.parent)
+			pr, err := x.buildParent(r, cols, i, f)
 			if err != nil {
 				return nil, err
 			}
@@ -932,7 +1062,8 @@ func (x *executor) buildRow(object string, r Record, fields []*outField) (*Row, 
 				v = pr
 			}
 		case f.typeOf != nil:
-			pr, err := x.buildTypeOf(r, f.typeOf)
+			ref, _ := read(f.at, f.typeOf.idField).(string)
+			pr, err := x.buildTypeOf(ref, f.typeOf)
 			if err != nil {
 				return nil, err
 			}
@@ -978,22 +1109,59 @@ func (x *executor) rowKeys(fields []*outField) []string {
 // changed).
 var attributeKeys = []string{"type", "url"}
 
-// buildParent builds the nested record of a parent relationship, or nil
-// when the lookup is empty.
-func (x *executor) buildParent(r Record, p *outParent) (*Row, error) {
-	obj, pr, ok := x.lookup(r, p.idField, p.object)
+// buildParent builds the nested record of parent relationship f of row
+// r (or row i of cols, as for buildRow), or nil when the lookup is empty.
+func (x *executor) buildParent(r Record, cols Columns, i int, f *outField) (*Row, error) {
+	p := f.parent
+	var id string
+	if cols != nil {
+		if pc, k := x.parentRow(cols, i, f); pc != nil {
+			return x.buildRow(p.object, nil, pc, k, p.fields)
+		}
+		id, _ = cols.Value(f.at, i).(string)
+	} else {
+		id, _ = r[p.idField].(string)
+	}
+	obj, pr, ok := x.lookup(id, p.object)
 	if !ok {
 		return nil, nil
 	}
-	return x.buildRow(obj, pr, p.fields)
+	return x.buildRow(obj, pr, nil, 0, p.fields)
 }
 
-// lookup returns the record that r's lookup field idField points at and
+// parentRow returns the columns and position of the parent record of
+// relationship f of row i of cols, when the columns find it
+// (ParentRowColumns) and the parent's fields are all plain.
+func (x *executor) parentRow(cols Columns, i int, f *outField) (Columns, int) {
+	p := f.parent
+	m := &p.rows
+	if m.cols != cols {
+		*m = parentRows{cols: cols}
+		prc, ok := cols.(ParentRowColumns)
+		names := make([]string, 0, len(p.fields))
+		for _, pf := range p.fields {
+			if pf.get == nil {
+				ok = false
+			}
+			names = append(names, pf.key)
+		}
+		if ok {
+			if pc, pos, found := prc.ParentRows(f.at, p.object, names); found {
+				m.parent, m.pos = pc, pos
+			}
+		}
+	}
+	if m.parent == nil || m.pos[i] < 0 {
+		return nil, 0
+	}
+	return m.parent, int(m.pos[i])
+}
+
+// lookup returns the record whose Id is id (a lookup field's value) and
 // the name of its object: the described name when the object is known,
 // else the source's, else fallback. ok is false when the lookup is empty
 // or points at no record.
-func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec Record, ok bool) {
-	id, _ := r[idField].(string)
+func (x *executor) lookup(id, fallback string) (obj string, rec Record, ok bool) {
 	if id == "" {
 		return "", nil, false
 	}
@@ -1013,6 +1181,24 @@ func (x *executor) lookup(r Record, idField, fallback string) (obj string, rec R
 func (x *executor) attributes(object, id string) *Row {
 	row := x.newRow(attributeKeys[:2:2], 2)
 	n := x.name(object)
-	row.Values = append(row.Values, n.boxed, n.url+id)
+	row.Values = append(row.Values, n.boxed, x.concat(n.url, id))
 	return row
+}
+
+// concat returns a+b. Short results are cut from a buffer of the
+// execution, never written again once cut: the urls of thousands of rows
+// take a few allocations rather than one each (a result keeps its buffer
+// alive, as the rows of one answer live and die together).
+func (x *executor) concat(a, b string) string {
+	n := len(a) + len(b)
+	if n == 0 || n > 256 {
+		return a + b
+	}
+	if cap(x.buf)-len(x.buf) < n {
+		x.buf = make([]byte, 0, 16<<10)
+	}
+	start := len(x.buf)
+	x.buf = append(x.buf, a...)
+	x.buf = append(x.buf, b...)
+	return unsafe.String(&x.buf[start], n)
 }

@@ -2,6 +2,7 @@ package soql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -204,6 +205,12 @@ type needSet struct {
 }
 
 func newNeedSet() *needSet { return &needSet{seen: map[string]bool{}} }
+
+// index adds name and returns its position in names.
+func (n *needSet) index(name string) int {
+	n.add(name)
+	return slices.Index(n.names, name)
+}
 
 func (n *needSet) add(name string) {
 	if !n.seen[name] {

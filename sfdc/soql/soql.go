@@ -101,6 +101,18 @@ type ChildFieldSource interface {
 	ChildrenFields(object, field, parentID string, need []string, fn func(Record) bool) error
 }
 
+// ChildColumnSource is ChildFieldSource answering from columns: the
+// evaluator prefers it to ChildFieldSource and reads the child rows' fields
+// by position.
+type ChildColumnSource interface {
+	// ChildColumns returns the positions in cols (of need's fields, as for
+	// ScanColumns; the same cols for every call of one query) of the rows
+	// ChildrenFields would yield, in its order. handled is false when the
+	// source does not hold object's records as columns: the evaluator
+	// then asks otherwise. pos is shared: not to be changed.
+	ChildColumns(object, field, parentID string, need []string) (cols Columns, pos []int32, handled bool, err error)
+}
+
 // TransientSource is an optional Scan that may pass the same Record, with
 // the next row's values, to every call of fn: a Record is valid only until
 // fn returns. The evaluator prefers it to Scan and copies the rows it
@@ -141,6 +153,21 @@ type ParentColumns interface {
 	// lookup is to be followed through Source.Get); ok is false when the
 	// source cannot tell. The slices are shared: not to be changed.
 	ParentField(f int, object, field string) (vals []any, found []bool, ok bool)
+}
+
+// ParentRowColumns is Columns that also find rows' parent records in
+// columns: a nested parent record is read from them, without a Get or a
+// record per row.
+type ParentRowColumns interface {
+	Columns
+	// ParentRows returns columns of object's records holding "Id" then
+	// fields (describe casing), as Columns of need "Id" and fields, and
+	// for every row i of these columns the position there of the record
+	// whose Id is row i's value of need[f] (the record Source.Get
+	// returns), or -1 when there is none (the lookup is then followed
+	// through Source.Get); ok is false when the source cannot tell. pos is
+	// shared: not to be changed.
+	ParentRows(f int, object string, fields []string) (parent Columns, pos []int32, ok bool)
 }
 
 // TypedColumns is Columns that also tell nulls and numbers without making

@@ -11,7 +11,7 @@ func (x *executor) planTypeOf(p *plan, t *TypeOf) error {
 		return badRelationship(x.text, t.Pos, t.Relationship)
 	}
 	out := &outTypeOf{idField: f.Name, cases: map[string][]*outField{}}
-	p.need.add(f.Name)
+	at := p.need.index(f.Name)
 	fieldsOn := func(info *objInfo, paths [][]string, pos Pos) ([]*outField, error) {
 		var list []*outField
 		for _, path := range paths {
@@ -21,10 +21,10 @@ func (x *executor) planTypeOf(p *plan, t *TypeOf) error {
 			}
 			l := &list
 			for _, h := range ref.hops {
-				l = parentList(l, h)
+				l = parentList(l, h, -1)
 			}
 			name := ref.field.Name
-			addLeaf(l, name, func(r Record) any { return r[name] })
+			addLeaf(l, name, func(r Record) any { return r[name] }, -1)
 		}
 		return list, nil
 	}
@@ -59,7 +59,7 @@ func (x *executor) planTypeOf(p *plan, t *TypeOf) error {
 			return lastErr
 		}
 	}
-	p.out = append(p.out, &outField{key: f.RelationshipName, typeOf: out})
+	p.out = append(p.out, &outField{key: f.RelationshipName, typeOf: out, at: at})
 	return nil
 }
 
@@ -72,10 +72,10 @@ func refersTo(f *Field, object string) bool {
 	return false
 }
 
-// buildTypeOf builds the nested record of a TYPEOF column, or nil when the
-// lookup is empty.
-func (x *executor) buildTypeOf(r Record, t *outTypeOf) (*Row, error) {
-	obj, pr, ok := x.lookup(r, t.idField, "")
+// buildTypeOf builds the nested record of a TYPEOF column whose lookup
+// field holds id, or nil when the lookup is empty.
+func (x *executor) buildTypeOf(id string, t *outTypeOf) (*Row, error) {
+	obj, pr, ok := x.lookup(id, "")
 	if !ok {
 		return nil, nil
 	}
@@ -83,5 +83,5 @@ func (x *executor) buildTypeOf(r Record, t *outTypeOf) (*Row, error) {
 	if !ok {
 		fields = t.other
 	}
-	return x.buildRow(obj, pr, fields)
+	return x.buildRow(obj, pr, nil, 0, fields)
 }

@@ -136,8 +136,12 @@ func cellText(s string) string {
 // but newline, DEL, C1) and, when cell is set, no newline and no '|':
 // what sanitize and cellText leave as it is.
 func clean(s string, cell bool) bool {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if ' ' <= c && c < 127 && c != '|' {
+			continue // most bytes: printable ASCII
+		}
 		switch {
 		case c == '\n':
 			if cell {
@@ -147,9 +151,11 @@ func clean(s string, cell bool) bool {
 			return false
 		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0: // U+0080–U+009F
 			return false
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
-	return utf8.ValidString(s)
+	return ascii || utf8.ValidString(s)
 }
 
 // table writes a markdown table.

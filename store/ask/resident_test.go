@@ -54,6 +54,14 @@ var residentStatements = []string{
 	"SELECT Id FROM Opportunity WHERE OwnerId = '%[3]s' AND LastModifiedDate < 2026-04-14T00:00:00Z",
 	"SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:90",
 	"SELECT Id, Name FROM Opportunity WHERE Bogus__c = 1",
+	// Rows built from columns: parents found by position (one with a
+	// parent of its own, followed through Get), child subqueries with
+	// WHERE, ORDER BY, LIMIT and parent fields, TYPEOF, OFFSET and LIMIT
+	// without ORDER BY.
+	"SELECT Id, Name, Account.Name, Account.Owner.Name, Owner.Name, (SELECT Contact.Name, Contact.Account.Name, Role, IsPrimary FROM OpportunityContactRoles WHERE IsPrimary = true ORDER BY Role DESC LIMIT 1), (SELECT Id, Contact.Name FROM OpportunityContactRoles ORDER BY Role, Id LIMIT 0) FROM Opportunity WHERE OwnerId = '%[3]s' ORDER BY CloseDate, Name",
+	"SELECT Id, Subject, TYPEOF What WHEN Account THEN Name, Owner.Name WHEN Opportunity THEN Name, Amount ELSE Name END, Who.Name FROM Task WHERE OwnerId = '%[3]s' AND IsClosed = false",
+	"SELECT Name, Account.Name, (SELECT Contact.Name FROM OpportunityContactRoles LIMIT 2) FROM Opportunity WHERE IsClosed = false AND OwnerId = '%[3]s' OFFSET 7",
+	"SELECT FIELDS(STANDARD), Account.Name FROM Opportunity WHERE AccountId = '%[1]s' LIMIT 3",
 }
 
 // TestResidentMatchesPlainScan asks every question of the benchmark (the

@@ -180,7 +180,8 @@ type Store struct {
 	wlock *writeLock // the running write transaction's hold on the file (under txMu)
 
 	roMu sync.Mutex
-	ro   *readConn // the current read-only open, see acquireRead
+	ro   *readConn     // the current read-only open, see acquireRead
+	hold time.Duration // how long it serves reads: readHold (longer in tests)
 
 	mu         sync.Mutex
 	catalog    *catalog // built from cached describes; nil after a describe write
@@ -216,7 +217,7 @@ func open(path string, opts Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout}
+	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout, hold: readHold}
 	if opts.ReadOnly {
 		if _, statErr := os.Stat(path); statErr != nil {
 			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", org, statErr)
@@ -456,7 +457,7 @@ type readConn struct {
 func (s *Store) acquireRead() (*readConn, error) {
 	s.roMu.Lock()
 	defer s.roMu.Unlock()
-	if c := s.ro; c != nil && time.Since(c.opened) < readHold {
+	if c := s.ro; c != nil && time.Since(c.opened) < s.hold {
 		c.refs++
 		return c, nil
 	}
@@ -470,7 +471,7 @@ func (s *Store) acquireRead() (*readConn, error) {
 	}
 	c := &readConn{db: db, size: size, refs: 1, opened: time.Now()}
 	s.ro = c
-	time.AfterFunc(readHold, func() {
+	time.AfterFunc(s.hold, func() {
 		s.roMu.Lock()
 		defer s.roMu.Unlock()
 		if c.refs == 0 {
@@ -489,7 +490,7 @@ func (s *Store) releaseRead(c *readConn, drop bool) {
 	if drop && s.ro == c {
 		s.ro = nil
 	}
-	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= readHold) {
+	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= s.hold) {
 		s.closeRead(c)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -320,6 +321,54 @@ func TestReaderDoesNotWaitForAWrite(t *testing.T) {
 	if n, err := r.Count("Account"); err != nil || n != 2 {
 		t.Fatalf("read after the write: %d Accounts, %v; want 2", n, err)
 	}
+}
+
+// TestReaderReopensWhenTheFileGrew: a read-only open made during a write
+// transaction that grows the file maps the file as it was; a later read on
+// that open sees the commit, whose pages lie past that map, and reads them
+// whole (it opens the file again).
+func TestReaderReopensWhenTheFileGrew(t *testing.T) {
+	w := openTemp(t)
+	r, err := Open(w.Path(), Options{ReadOnly: true})
+	noErr(t, err)
+	defer r.Close()
+	r.roMu.Lock()
+	r.hold = time.Hour // one open serves every read below
+	r.roMu.Unlock()
+	big := make([]byte, 4<<20)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	inTx, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- w.update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists([]byte("grow"))
+			if err != nil {
+				return err
+			}
+			close(inTx)
+			<-release
+			return b.Put([]byte("v"), big)
+		})
+	}()
+	<-inTx
+	err = r.view(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("grow")) != nil {
+			return errors.New("a read during the write sees its bucket")
+		}
+		return nil
+	})
+	close(release)
+	noErr(t, <-done)
+	noErr(t, err)
+	err = r.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("grow"))
+		if b == nil || !bytes.Equal(b.Get([]byte("v")), big) {
+			return errors.New("the read after the write does not see the value it wrote")
+		}
+		return nil
+	})
+	noErr(t, err)
 }
 
 func TestEachField(t *testing.T) {

@@ -194,7 +194,8 @@ func TestSecondSyncWaitsItsTurn(t *testing.T) {
 
 // TestWriterIsNotKeptOutByReaders: readers that never pause (a busy TUI,
 // queries in a loop) in other Stores do not keep a writer waiting until its
-// timeout: flock does not queue, the gate does.
+// timeout: flock does not queue, but readers hold back while a writer
+// drains them (PATH.drain).
 func TestWriterIsNotKeptOutByReaders(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "acme.db")
 	filledCache(t, path)
@@ -205,17 +206,10 @@ func TestWriterIsNotKeptOutByReaders(t *testing.T) {
 		noErr(t, err)
 		defer r.Close()
 		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if _, err := r.Count("Account"); err != nil {
-					t.Error(err)
-					return
-				}
-			}
+			readUntil(t, stop, func() error {
+				_, err := r.Count("Account")
+				return err
+			})
 		})
 	}
 	w, err := Open(path, Options{Org: "acme", Timeout: 2 * time.Second})
@@ -253,22 +247,17 @@ func TestReadersDuringWritesSeeWholeTransactions(t *testing.T) {
 		noErr(t, err)
 		defer r.Close()
 		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+			readUntil(t, stop, func() error {
 				var txn uint64
 				if err := r.view(func(tx *bolt.Tx) (err error) { txn, err = checkStress(tx); return err }); err != nil {
-					t.Error(err)
-					return
+					return err
 				}
 				reads.Add(1)
 				if txn > 0 {
 					seen.Add(1)
 				}
-			}
+				return nil
+			})
 		})
 	}
 	for i := range uint64(txns) {
@@ -283,6 +272,21 @@ func TestReadersDuringWritesSeeWholeTransactions(t *testing.T) {
 		t.Errorf("no read saw a write (%d reads)", reads.Load())
 	}
 	t.Logf("%d reads during %d write transactions", reads.Load(), txns)
+}
+
+// readUntil runs read again and again until stop is closed or it fails.
+func readUntil(t *testing.T, stop <-chan struct{}, read func() error) {
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if err := read(); err != nil {
+			t.Error(err)
+			return
+		}
+	}
 }
 
 var bucketStress = []byte("stress")

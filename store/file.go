@@ -214,7 +214,7 @@ type salvage struct {
 // far as they can still be read.
 func salvageFrom(path string, opts Options) salvage {
 	var sv salvage
-	old := &Store{path: path, org: opts.Org, readOnly: true, timeout: opts.Timeout}
+	old := &Store{path: path, org: opts.Org, readOnly: true, timeout: opts.Timeout, hold: readHold}
 	if old.timeout == 0 {
 		old.timeout = DefaultTimeout
 	}

@@ -4,102 +4,174 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"syscall"
 	"time"
 )
 
-// lockGate passes the gate of the cache file at path: PATH.gate, locked
-// exclusively by a writer for the whole of its write transaction (its wait
-// for the file lock included), and shared by a reader while it opens the
-// file. flock does not queue, so without the gate a steady stream of
-// overlapping readers (a TUI, queries) would keep a writer of another
-// process out for ever; with it, a waiting writer stops new readers and
-// only waits for the running ones. The other way round, a writer with
-// commits back to back (a sync) would take the gate again before a reader
-// polling for it ever sees it free: a reader that has to wait holds
-// PATH.wait shared, and a writer lets such readers through (up to
-// readerYield) before it takes the gate. Without a writable directory
-// there is no gate.
-func lockGate(path string, exclusive bool, timeout time.Duration) (release func(), err error) {
-	f, err := os.OpenFile(path+".gate", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return func() {}, nil
-	}
-	how := syscall.LOCK_SH
-	if exclusive {
-		how = syscall.LOCK_EX
-		yieldToReaders(path)
-	}
-	var waiting *os.File // PATH.wait, held shared by a reader while it waits
-	defer func() {
-		if waiting != nil {
-			_ = syscall.Flock(int(waiting.Fd()), syscall.LOCK_UN)
-			waiting.Close()
-		}
-	}()
+// lockForWrite takes the cache file at path for one write transaction
+// (see "Sharing the file" in the package documentation):
+//
+//  1. PATH.gate exclusively, for the whole transaction: writers take turns.
+//  2. PATH.drain exclusively, until admit: readers about to open the file
+//     hold back, so that a stream of overlapping readers cannot keep the
+//     writer out (flock does not queue).
+//  3. The cache file itself exclusively, polling until no reader holds it
+//     (the drain): the writer waits for readers, never the other way round.
+//
+// The locked file is handed to bbolt (bolt.Options.OpenFile), whose own
+// flock on it is then a no-op. admit, called once bbolt's open has
+// returned, turns the file lock into a shared one and releases PATH.drain:
+// readers come in again while the transaction runs. Without a gate (no
+// writable directory) other writers are not kept out by it, so the file
+// stays locked exclusively until the transaction ends, as bbolt alone
+// would (readers wait for it).
+func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 	deadline := time.Now().Add(timeout)
+	gate, gated := lockGate(path, deadline)
+	if gate == nil {
+		return nil, errGateTimeout
+	}
+	drain := holdDrain(path, deadline)
+	release := func() {
+		unlock(drain)
+		gate()
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	}
+	if err := pollFlock(f, syscall.LOCK_EX, deadline, gatePoll); err != nil {
+		f.Close()
+		release()
+		return nil, err
+	}
+	w := &writeLock{file: f}
+	w.admit = func() {
+		if gated {
+			// Not atomic (flock drops the old lock first), but only
+			// another writer could take the file in between, and the gate
+			// keeps writers out.
+			_ = syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
+		}
+		unlock(drain)
+		drain = nil
+	}
+	w.done = release
+	return w, nil
+}
+
+// lockForRead opens the cache file at path read-only and locks it shared,
+// for bbolt to map (bolt.Options.OpenFile). It holds back while a writer
+// drains the readers (yieldToWriter), and the lock is refused only for the
+// moment that writer opens the file (between its drain and admit); the
+// reader polls every fraction of a millisecond at first, and gives up with
+// errGateTimeout after timeout (a writer of an older lazyforce keeps the
+// file exclusively for a whole transaction).
+func lockForRead(path string, timeout time.Duration) (*os.File, error) {
+	deadline := time.Now().Add(timeout)
+	yieldToWriter(path, deadline)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pollFlock(f, syscall.LOCK_SH, deadline, readPoll); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// pollFlock locks f (how: LOCK_SH or LOCK_EX) by polling, first every
+// poll, then less often up to gatePoll, until deadline (errGateTimeout).
+// flock has no timed wait.
+func pollFlock(f *os.File, how int, deadline time.Time, poll time.Duration) error {
 	for {
 		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if err == nil {
-			return func() {
-				_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-				f.Close()
-			}, nil
+			return nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return func() {}, nil
+			return fmt.Errorf("lock %s: %w", f.Name(), err)
 		}
 		if time.Now().After(deadline) {
-			f.Close()
-			return nil, errGateTimeout
+			return errGateTimeout
 		}
-		if !exclusive && waiting == nil {
-			waiting = markWaiting(path)
-		}
-		time.Sleep(gatePoll) // flock has no timed wait: poll
+		time.Sleep(poll)
+		poll = min(2*poll, gatePoll)
 	}
 }
 
-// gatePoll is how often a waiter tries the gate again.
-const gatePoll = 2 * time.Millisecond
+// lockGate locks PATH.gate exclusively, waiting until deadline; nil if it
+// timed out. Without a writable directory there is no gate: release does
+// nothing and gated is false.
+func lockGate(path string, deadline time.Time) (release func(), gated bool) {
+	f, err := os.OpenFile(path+".gate", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return func() {}, false
+	}
+	if err := pollFlock(f, syscall.LOCK_EX, deadline, gatePoll); err != nil {
+		f.Close()
+		if errors.Is(err, errGateTimeout) {
+			return nil, false
+		}
+		return func() {}, false
+	}
+	return func() { unlock(f) }, true
+}
 
-// readerYield bounds how long a writer lets waiting readers through
-// before it takes the gate: a reader needs one poll to pass it.
-const readerYield = 20 * time.Millisecond
-
-// markWaiting takes PATH.wait shared, saying that a reader waits for the
-// gate; nil if it cannot.
-func markWaiting(path string) *os.File {
-	f, err := os.OpenFile(path+".wait", os.O_RDWR|os.O_CREATE, 0o600)
+// holdDrain locks PATH.drain exclusively, waiting until deadline for the
+// readers that look at it (each for a moment); nil if it cannot (no
+// writable directory).
+func holdDrain(path string, deadline time.Time) *os.File {
+	f, err := os.OpenFile(path+".drain", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+	if err := pollFlock(f, syscall.LOCK_EX, deadline, readPoll); err != nil {
 		f.Close()
 		return nil
 	}
 	return f
 }
 
-// yieldToReaders waits, up to readerYield, until no reader waits for the
-// gate (PATH.wait can be locked exclusively).
-func yieldToReaders(path string) {
-	f, err := os.OpenFile(path+".wait", os.O_RDWR|os.O_CREATE, 0o600)
+// yieldToWriter holds a reader back while a writer drains the readers of
+// the file (it holds PATH.drain), until deadline. The drain lasts as long
+// as the readers already in take to leave (a few milliseconds, readHold at
+// most for a Store's burst of reads): a reader that went in regardless
+// would keep the writer out for ever when reads overlap.
+func yieldToWriter(path string, deadline time.Time) {
+	f, err := os.Open(path + ".drain")
 	if err != nil {
 		return
 	}
 	defer f.Close()
-	deadline := time.Now().Add(readerYield)
-	for {
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
-			_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-			return
-		}
+	poll := readPoll
+	for syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) != nil {
 		if time.Now().After(deadline) {
 			return
 		}
-		time.Sleep(gatePoll / 2)
+		time.Sleep(poll)
+		poll = min(2*poll, gatePoll)
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+}
+
+// unlock releases and closes a lock file (nil: nothing).
+func unlock(f *os.File) {
+	if f != nil {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
 	}
 }
+
+// gatePoll is how often a writer tries a lock again (and the longest a
+// reader's poll grows to).
+const gatePoll = 2 * time.Millisecond
+
+// readPoll is a reader's first poll: the moment a writer keeps the file
+// exclusively is bbolt's open (a stat, two page reads, a map, reading the
+// freelist), well under a millisecond.
+const readPoll = 100 * time.Microsecond

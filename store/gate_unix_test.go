@@ -3,51 +3,43 @@
 package store
 
 import (
-	"os"
+	"errors"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
 
-// TestWaitingReaderPassesBeforeTheNextWrite: a reader that waits for the
-// gate while a writer holds it gets through before that writer's next
-// transaction, even when the writer commits back to back (a sync).
-func TestWaitingReaderPassesBeforeTheNextWrite(t *testing.T) {
+// TestWriterDrainsReaders: a writer's lock waits for the readers holding
+// the file (and gives up after its timeout), keeps new readers out only
+// until it admits them, and keeps other writers out for its whole
+// transaction.
+func TestWriterDrainsReaders(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "org.db")
-	release, err := lockGate(path, true, time.Second)
+	filledCache(t, path)
+	reader, err := lockForRead(path, time.Second)
+	noErr(t, err)
+	if _, err := lockForWrite(path, 20*time.Millisecond); !errors.Is(err, errGateTimeout) {
+		t.Fatalf("write lock while a reader holds the file: %v, want errGateTimeout", err)
+	}
+	reader.Close()
+	w, err := lockForWrite(path, time.Second)
+	noErr(t, err)
+	if _, err := lockForRead(path, 5*time.Millisecond); !errors.Is(err, errGateTimeout) {
+		t.Fatalf("read lock while a writer opens the file: %v, want errGateTimeout", err)
+	}
+	w.admit()
+	reader, err = lockForRead(path, time.Millisecond)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("read lock during a write transaction: %v", err)
 	}
-	passed := make(chan struct{})
-	go func() {
-		rel, err := lockGate(path, false, 10*time.Second)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		close(passed)
-		rel()
-	}()
-	// Wait until the reader says it waits (it holds PATH.wait shared).
-	wait, err := os.OpenFile(path+".wait", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		t.Fatal(err)
+	reader.Close()
+	if _, err := lockForWrite(path, 20*time.Millisecond); !errors.Is(err, errGateTimeout) {
+		t.Fatalf("second writer during a write transaction: %v, want errGateTimeout", err)
 	}
-	defer wait.Close()
-	for syscall.Flock(int(wait.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
-		_ = syscall.Flock(int(wait.Fd()), syscall.LOCK_UN)
-		time.Sleep(time.Millisecond) // polls the reader's mark: flock has no notification
-	}
-	release()
-	next, err := lockGate(path, true, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer next()
-	select {
-	case <-passed:
-	default:
-		t.Fatal("the writer's next transaction took the gate before the waiting reader")
-	}
+	w.file.Close()
+	w.done()
+	w, err = lockForWrite(path, time.Second)
+	noErr(t, err)
+	w.file.Close()
+	w.done()
 }

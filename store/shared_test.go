@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/lazyforce/lazyforce/sfdc"
 )
@@ -189,7 +194,8 @@ func TestSecondSyncWaitsItsTurn(t *testing.T) {
 
 // TestWriterIsNotKeptOutByReaders: readers that never pause (a busy TUI,
 // queries in a loop) in other Stores do not keep a writer waiting until its
-// timeout: flock does not queue, the gate does.
+// timeout: flock does not queue, but readers hold back while a writer
+// drains them (PATH.drain).
 func TestWriterIsNotKeptOutByReaders(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "acme.db")
 	filledCache(t, path)
@@ -200,17 +206,10 @@ func TestWriterIsNotKeptOutByReaders(t *testing.T) {
 		noErr(t, err)
 		defer r.Close()
 		wg.Go(func() {
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if _, err := r.Count("Account"); err != nil {
-					t.Error(err)
-					return
-				}
-			}
+			readUntil(t, stop, func() error {
+				_, err := r.Count("Account")
+				return err
+			})
 		})
 	}
 	w, err := Open(path, Options{Org: "acme", Timeout: 2 * time.Second})
@@ -225,4 +224,160 @@ func TestWriterIsNotKeptOutByReaders(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+// TestReadersDuringWritesSeeWholeTransactions: readers in other Stores
+// (other processes, as far as the file lock goes) read the whole time a
+// writer commits transaction after transaction that rewrite, grow, shrink
+// and delete values (so that pages are freed and reused, and the file
+// grows), and every read sees one transaction whole: every value names the
+// transaction that wrote it and carries its checksum, and the keys present
+// are those that transaction kept.
+func TestReadersDuringWritesSeeWholeTransactions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "acme.db")
+	w, err := Open(path, Options{Org: "acme"})
+	noErr(t, err)
+	defer w.Close()
+	const txns = 60
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var reads, seen atomic.Int64
+	for range 3 {
+		r, err := Open(path, Options{Org: "acme", ReadOnly: true})
+		noErr(t, err)
+		defer r.Close()
+		wg.Go(func() {
+			readUntil(t, stop, func() error {
+				var txn uint64
+				if err := r.view(func(tx *bolt.Tx) (err error) { txn, err = checkStress(tx); return err }); err != nil {
+					return err
+				}
+				reads.Add(1)
+				if txn > 0 {
+					seen.Add(1)
+				}
+				return nil
+			})
+		})
+	}
+	for i := range uint64(txns) {
+		if err := w.update(func(tx *bolt.Tx) error { return writeStress(tx, i+1) }); err != nil {
+			t.Error(err)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if seen.Load() == 0 {
+		t.Errorf("no read saw a write (%d reads)", reads.Load())
+	}
+	t.Logf("%d reads during %d write transactions", reads.Load(), txns)
+}
+
+// readUntil runs read again and again until stop is closed or it fails.
+func readUntil(t *testing.T, stop <-chan struct{}, read func() error) {
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if err := read(); err != nil {
+			t.Error(err)
+			return
+		}
+	}
+}
+
+var bucketStress = []byte("stress")
+
+// stressKeys is how many keys each stress transaction writes or deletes.
+const stressKeys = 64
+
+// stressValue is the value of key k in stress transaction txn, or nil
+// when that transaction deletes it: the transaction and key, filler bytes
+// of a size that varies from a few bytes to beyond a page, and a checksum.
+func stressValue(txn uint64, k int) []byte {
+	if (txn+uint64(k))%4 == 0 {
+		return nil
+	}
+	size := 16 + int((txn*7919+uint64(k)*104729)%uint64(200+txn*40))
+	v := make([]byte, 16+size+4)
+	binary.BigEndian.PutUint64(v, txn)
+	binary.BigEndian.PutUint64(v[8:], uint64(k))
+	for j := range size {
+		v[16+j] = byte(txn*31 + uint64(k)*17 + uint64(j))
+	}
+	binary.BigEndian.PutUint32(v[16+size:], crc32.ChecksumIEEE(v[:16+size]))
+	return v
+}
+
+// writeStress writes stress transaction txn.
+func writeStress(tx *bolt.Tx, txn uint64) error {
+	b, err := tx.CreateBucketIfNotExists(bucketStress)
+	if err != nil {
+		return err
+	}
+	for k := range stressKeys {
+		key := fmt.Appendf(nil, "k%03d", k)
+		if v := stressValue(txn, k); v != nil {
+			err = b.Put(key, v)
+		} else {
+			err = b.Delete(key)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return b.Put([]byte("txn"), binary.BigEndian.AppendUint64(nil, txn))
+}
+
+// checkStress checks that tx holds one stress transaction whole, and
+// returns which (0: none yet).
+func checkStress(tx *bolt.Tx) (uint64, error) {
+	b := tx.Bucket(bucketStress)
+	if b == nil {
+		return 0, nil
+	}
+	raw := b.Get([]byte("txn"))
+	if len(raw) != 8 {
+		return 0, fmt.Errorf("stress transaction number %x", raw)
+	}
+	txn := binary.BigEndian.Uint64(raw)
+	n := 0
+	err := b.ForEach(func(key, v []byte) error {
+		if string(key) == "txn" {
+			return nil
+		}
+		n++
+		var k int
+		if _, err := fmt.Sscanf(string(key), "k%03d", &k); err != nil {
+			return fmt.Errorf("transaction %d: stray key %q", txn, key)
+		}
+		if want := stressValue(txn, k); !bytes.Equal(v, want) {
+			return fmt.Errorf("transaction %d: key %q holds %d bytes (written by %d), want %d bytes", txn, key, len(v), writtenBy(v), len(want))
+		}
+		return nil
+	})
+	if err != nil {
+		return txn, err
+	}
+	want := 0
+	for k := range stressKeys {
+		if stressValue(txn, k) != nil {
+			want++
+		}
+	}
+	if n != want {
+		return txn, fmt.Errorf("transaction %d: %d keys, want %d", txn, n, want)
+	}
+	return txn, nil
+}
+
+// writtenBy is the transaction a stress value names (0: too short).
+func writtenBy(v []byte) uint64 {
+	if len(v) < 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
 }

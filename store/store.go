@@ -10,25 +10,52 @@
 // # Sharing the file
 //
 // Every lazyforce process of the user (the TUI, query, sync, ...) may have
-// the same cache open at once. bbolt locks the file with flock for as long
-// as a bolt.DB is open (shared for a read-only open, exclusive for a
-// read-write one) and its page reuse is only safe against readers of the
-// same bolt.DB, so a Store does not keep one open: each transaction opens
-// the file, takes the lock, maps it, runs, and closes it again (a read-only
-// open serves a burst of reads for up to 20 ms, see readHold).
+// the same cache open at once. bbolt's page reuse is only safe against
+// readers of the same bolt.DB, so a Store does not keep one open: each
+// transaction opens the file, locks it with flock, maps it, runs, and
+// closes it again (a read-only open serves a burst of reads for up to
+// 20 ms, see readHold).
 //
-//   - A read transaction (View-like methods) opens read-only: a shared lock,
-//     so any number of readers in any processes run together.
-//   - A write transaction (Update and the Put methods) opens read-write: an
-//     exclusive lock, held only for that transaction. Writers take turns.
-//   - flock does not queue, so readers that never pause would keep a
-//     writer out: a writer first locks PATH.gate exclusively (for its whole
-//     transaction), and a reader passes that gate (shared, for a moment)
-//     before it locks the file. A waiting writer thus stops new readers and
-//     waits only for the running ones (no gate on Windows).
-//   - Waiting for the lock is bounded by Options.Timeout (DefaultTimeout);
+//   - A read transaction (View-like methods) opens read-only with a shared
+//     lock, so any number of readers in any processes run together, and
+//     alongside a running write transaction: a reader never waits for a
+//     writer's transaction, only for the moment a writer opens the file
+//     (well under a millisecond) and, while a writer waits for the readers
+//     already in to leave, for them.
+//   - A write transaction (Update and the Put methods) opens read-write.
+//     Writers take turns on PATH.gate (locked exclusively for the whole
+//     transaction). A writer then drains the readers: it locks the file
+//     exclusively, waiting until no reader holds it, hands that locked file
+//     to bbolt's open, and right after the open turns the lock into a
+//     shared one, so readers come in while it writes. While it waits it
+//     holds PATH.drain, and readers about to open hold back: flock does
+//     not queue, and overlapping readers would otherwise keep a writer out.
+//   - Why readers may run alongside a writer: bbolt is copy-on-write. A
+//     write transaction K in a fresh open (every one of ours: one
+//     transaction per open; bbolt's open writes nothing unless the file has
+//     no freelist, and then under the exclusive lock) takes new pages only
+//     from the freelist of meta K-1, i.e. pages freed by transactions up to
+//     K-1 and so not reachable from meta K-1, or from growing the file; the
+//     pages it frees itself stay pending until the next transaction. It
+//     writes its pages, syncs them, and only then writes meta K into the
+//     meta slot K%2, which held meta K-2. So while K runs, nothing
+//     reachable from meta K-1 or from meta K changes. A reader that came in
+//     before K took the exclusive lock was drained; one that came in after
+//     sees meta K-1, or meta K once written (a meta page half written fails
+//     its checksum and the other one is used, by bbolt and by checkFile
+//     alike), and holds its lock until it closes, so transaction K+1,
+//     which may reuse pages K freed, waits for it.
+//   - A reader's map covers the file's size when bbolt opened it. A meta
+//     page committed later may reach past that: each read transaction
+//     checks its meta's high-water mark (tx.Size) against the size the
+//     reader saw under its lock, and opens the file again if it does not
+//     fit.
+//   - Waiting for a lock is bounded by Options.Timeout (DefaultTimeout);
 //     only then does it fail with ErrLocked. Within one Store a
 //     sync.RWMutex orders transactions first, preferring a waiting writer.
+//   - Without flock (Windows) there is no gate and no drain: bbolt's own
+//     lock keeps the file exclusively for a whole write transaction, and
+//     readers wait for it.
 //   - A sync spans many write transactions; LockSync gives it a turn of its
 //     own (a lock on PATH.sync) so that a second sync waits for the first.
 //   - Each transaction maps the file afresh, so it sees everything
@@ -88,14 +115,15 @@ var (
 
 var topBuckets = [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketDescribe, bucketPicklists, bucketSync, bucketOutbox}
 
-// errGateTimeout: the gate stayed locked for longer than Options.Timeout.
+// errGateTimeout: a lock (the gate, or the file's) stayed taken for longer
+// than Options.Timeout.
 var errGateTimeout = errors.New("timeout")
 
 // Errors returned by Open. Check them with errors.Is.
 var (
 	// ErrLocked: another process held the cache file's lock (a write
-	// transaction, or reads while this one wanted to write) for longer than
-	// Options.Timeout.
+	// transaction while this one wanted to write, or reads while this one
+	// wanted to write) for longer than Options.Timeout.
 	ErrLocked = errors.New("another lazyforce is using the cache")
 	// ErrCorrupt: the file is not a readable bbolt database.
 	ErrCorrupt = errors.New("cache file is damaged")
@@ -110,9 +138,10 @@ type Options struct {
 	// ReadOnly opens the file without write access: Open fails if it does
 	// not exist, and every write transaction fails.
 	ReadOnly bool
-	// Timeout bounds each wait for another process's transaction (a reader
-	// waits for a write transaction, a writer for readers and writers);
-	// 0 means DefaultTimeout.
+	// Timeout bounds each wait for another process's transaction (a writer
+	// waits for readers and writers; a reader only for the moment a writer
+	// opens the file, or for a writer of an older lazyforce); 0 means
+	// DefaultTimeout.
 	Timeout time.Duration
 	// Populate pre-faults the whole file into memory at each read
 	// transaction (Linux MAP_POPULATE; nothing elsewhere): one sequential
@@ -148,10 +177,11 @@ type Store struct {
 	aside      string // where Open with Rebuild moved the damaged file
 	outboxLost bool   // ... and its outbox could not be carried over
 
-	gate func() // releases the gate of the running write transaction (under txMu)
+	wlock *writeLock // the running write transaction's hold on the file (under txMu)
 
 	roMu sync.Mutex
-	ro   *readConn // the current read-only open, see acquireRead
+	ro   *readConn     // the current read-only open, see acquireRead
+	hold time.Duration // how long it serves reads: readHold (longer in tests)
 
 	mu         sync.Mutex
 	catalog    *catalog // built from cached describes; nil after a describe write
@@ -187,7 +217,7 @@ func open(path string, opts Options) (*Store, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout}
+	s := &Store{path: path, org: org, readOnly: opts.ReadOnly, populate: opts.Populate, timeout: timeout, hold: readHold}
 	if opts.ReadOnly {
 		if _, statErr := os.Stat(path); statErr != nil {
 			return nil, fmt.Errorf("open cache for org %s: %w (run 'lazyforce sync' first)", org, statErr)
@@ -219,45 +249,96 @@ func Damaged(org, path, detail string) error {
 		ErrCorrupt, org, path, detail)
 }
 
-// openDB opens the bolt file for one transaction, waiting up to timeout
-// for the file lock (shared to read, exclusive to write). The file is
-// checked against its meta pages before bbolt maps it.
-func (s *Store) openDB(write bool, timeout time.Duration) (*bolt.DB, error) {
-	if _, err := checkFile(s.path, write); err != nil {
+// writeLock is a writer's hold on the cache file for one transaction
+// (lockForWrite).
+type writeLock struct {
+	file  *os.File // the cache file, locked, for bbolt to use; nil: bbolt opens and locks it
+	admit func()   // lets readers in again, once bbolt has opened the file
+	done  func()   // ends the hold, after the transaction (or if bbolt's open failed)
+}
+
+// openWrite opens the bolt file for one write transaction: it waits up to
+// timeout for other writers and for readers (the drain), and lets readers
+// in again once bbolt has opened the file. The file is checked against
+// its meta pages before bbolt maps it. closeWrite ends it.
+func (s *Store) openWrite(timeout time.Duration) (*bolt.DB, error) {
+	if _, err := checkFile(s.path, true); err != nil {
 		return nil, s.fileError(err)
 	}
-	gate, err := lockGate(s.path, write, timeout)
+	w, err := lockForWrite(s.path, timeout)
 	if err != nil {
-		return nil, fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, timeout)
+		return nil, s.lockError(err, timeout)
 	}
-	if write {
-		// The writer keeps the gate until its transaction ends (closeDB).
-		db, err := s.openBolt(true, timeout)
-		if err != nil {
-			gate()
-			return nil, err
-		}
-		s.gate = gate
-		return db, nil
+	db, err := s.openBolt(true, w.file, timeout)
+	if err != nil {
+		w.done()
+		return nil, err
 	}
-	defer gate()
-	return s.openBolt(false, timeout)
+	w.admit()
+	s.wlock = w
+	return db, nil
 }
 
-// closeDB closes a read-write open and lets readers through the gate again.
-func (s *Store) closeDB(db *bolt.DB) {
+// closeWrite closes a read-write open and ends its hold on the file.
+func (s *Store) closeWrite(db *bolt.DB) {
 	db.Close()
-	if s.gate != nil {
-		s.gate()
-		s.gate = nil
+	if s.wlock != nil {
+		s.wlock.done()
+		s.wlock = nil
 	}
 }
 
-// openBolt opens the file with bbolt, waiting for its lock.
-func (s *Store) openBolt(write bool, timeout time.Duration) (*bolt.DB, error) {
+// openRead opens the bolt file read-only, waiting up to timeout for the
+// shared lock (refused only for the moment a writer opens the file, see
+// lockForRead), and returns it with the file's size when it was locked:
+// bbolt maps at least that much, and a read transaction whose meta page
+// reaches further must open the file again (see view).
+func (s *Store) openRead(timeout time.Duration) (*bolt.DB, int64, error) {
+	if _, err := checkFile(s.path, false); err != nil {
+		return nil, 0, s.fileError(err)
+	}
+	f, err := lockForRead(s.path, timeout)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, 0, s.fileError(err)
+		}
+		return nil, 0, s.lockError(err, timeout)
+	}
+	size := int64(-1) // no lock of our own: bbolt's keeps writers out
+	if f != nil {
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, fmt.Errorf("open cache %s: %w", s.path, err)
+		}
+		size = fi.Size()
+	}
+	db, err := s.openBolt(false, f, timeout)
+	if err != nil {
+		return nil, 0, err
+	}
+	return db, size, nil
+}
+
+// lockError is the error for a lock not taken within timeout.
+func (s *Store) lockError(err error, timeout time.Duration) error {
+	if errors.Is(err, errGateTimeout) {
+		return fmt.Errorf("%w for org %s (%s): waited %s for it; close it and retry", ErrLocked, s.org, s.path, timeout)
+	}
+	return fmt.Errorf("open cache %s: %w", s.path, err)
+}
+
+// openBolt opens the file with bbolt: f, when not nil, is the file already
+// opened and locked (bbolt's own flock on it then succeeds at once, and
+// bbolt closes it with the DB); otherwise bbolt opens it and waits for its
+// lock.
+func (s *Store) openBolt(write bool, f *os.File, timeout time.Duration) (*bolt.DB, error) {
 	bopts := &bolt.Options{Timeout: timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
 	if s.populate && !write {
 		bopts.MmapFlags = populateFlag
+	}
+	if f != nil {
+		bopts.OpenFile = func(string, int, os.FileMode) (*os.File, error) { return f, nil }
 	}
 	db, err := bolt.Open(s.path, 0o600, bopts)
 	if err != nil {
@@ -271,9 +352,6 @@ func (s *Store) openBolt(write bool, timeout time.Duration) (*bolt.DB, error) {
 		}
 		return nil, fmt.Errorf("open cache %s: %w", s.path, err)
 	}
-	// No second check is needed under the lock: what another process
-	// committed meanwhile lies within the file (a writer grows the file
-	// before it commits, and never shrinks it).
 	return db, nil
 }
 
@@ -321,19 +399,43 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 	if s.closed {
 		return fmt.Errorf("cache %s: %w", s.path, bolterrors.ErrDatabaseNotOpen)
 	}
-	var c *readConn
-	err := s.guard(true, func() error {
-		var err error
-		if c, err = s.acquireRead(); err != nil {
+	for tries := 1; ; tries++ {
+		var c *readConn
+		err := s.guard(true, func() error {
+			var err error
+			if c, err = s.acquireRead(); err != nil {
+				return err
+			}
+			return c.db.View(func(tx *bolt.Tx) error {
+				// A writer may have committed a larger file since c was
+				// opened: its pages may lie past c's map.
+				if c.size >= 0 && tx.Size() > c.size {
+					return errRemap
+				}
+				return fn(tx)
+			})
+		})
+		remap := errors.Is(err, errRemap)
+		if c != nil {
+			s.releaseRead(c, remap || errors.Is(err, ErrCorrupt))
+		}
+		if !remap {
 			return err
 		}
-		return c.db.View(fn)
-	})
-	if c != nil {
-		s.releaseRead(c, errors.Is(err, ErrCorrupt))
+		if tries == maxRemaps {
+			return s.damaged(fmt.Sprintf("its meta page kept pointing past the file's size (%d opens)", tries))
+		}
 	}
-	return err
 }
+
+// errRemap: the read transaction's meta page reaches past the size the
+// file had when it was opened; open it again.
+var errRemap = errors.New("the cache file grew since it was opened")
+
+// maxRemaps bounds the opens of one read transaction. A writer commits at
+// most once while a reader holds the file (its next transaction waits for
+// the reader), so a second open normally suffices.
+const maxRemaps = 10
 
 // readHold is how long one read-only open serves this Store's read
 // transactions (holding the shared lock) before the next read opens the
@@ -344,6 +446,7 @@ const readHold = 20 * time.Millisecond
 // readConn is a read-only open of the file shared by read transactions.
 type readConn struct {
 	db     *bolt.DB
+	size   int64 // the file's size when it was locked (-1: no own lock); bbolt maps at least this
 	refs   int
 	opened time.Time
 	closed bool
@@ -354,7 +457,7 @@ type readConn struct {
 func (s *Store) acquireRead() (*readConn, error) {
 	s.roMu.Lock()
 	defer s.roMu.Unlock()
-	if c := s.ro; c != nil && time.Since(c.opened) < readHold {
+	if c := s.ro; c != nil && time.Since(c.opened) < s.hold {
 		c.refs++
 		return c, nil
 	}
@@ -362,13 +465,13 @@ func (s *Store) acquireRead() (*readConn, error) {
 	if old := s.ro; old != nil && old.refs == 0 {
 		s.closeRead(old)
 	}
-	db, err := s.openDB(false, s.timeout)
+	db, size, err := s.openRead(s.timeout)
 	if err != nil {
 		return nil, err
 	}
-	c := &readConn{db: db, refs: 1, opened: time.Now()}
+	c := &readConn{db: db, size: size, refs: 1, opened: time.Now()}
 	s.ro = c
-	time.AfterFunc(readHold, func() {
+	time.AfterFunc(s.hold, func() {
 		s.roMu.Lock()
 		defer s.roMu.Unlock()
 		if c.refs == 0 {
@@ -387,7 +490,7 @@ func (s *Store) releaseRead(c *readConn, drop bool) {
 	if drop && s.ro == c {
 		s.ro = nil
 	}
-	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= readHold) {
+	if c.refs == 0 && (s.ro != c || time.Since(c.opened) >= s.hold) {
 		s.closeRead(c)
 	}
 }
@@ -433,11 +536,11 @@ func (s *Store) commit(bump bool, timeout time.Duration, fn func(tx *bolt.Tx) er
 	}
 	s.dropReads()
 	return s.guard(false, func() error {
-		db, err := s.openDB(true, timeout)
+		db, err := s.openWrite(timeout)
 		if err != nil {
 			return err
 		}
-		defer s.closeDB(db)
+		defer s.closeWrite(db)
 		return db.Update(func(tx *bolt.Tx) error {
 			if err := fn(tx); err != nil {
 				return err

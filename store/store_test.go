@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -210,21 +211,29 @@ func TestIncompatibleSchema(t *testing.T) {
 	}
 }
 
-// TestSecondProcessWaitsForAWrite: another process reads and writes the
-// cache while this one has it open; only while a write transaction is
-// running does it wait, and it is told so when the wait runs out.
-func TestSecondProcessWaitsForAWrite(t *testing.T) {
+// TestSecondProcessReadsDuringAWrite: another process reads the cache
+// while this one is in the middle of a write transaction (it sees the cache
+// as before the write, without waiting); only a write of its own waits,
+// and it is told so when the wait runs out.
+func TestSecondProcessReadsDuringAWrite(t *testing.T) {
 	if path := os.Getenv("LAZYFORCE_TEST_OPEN"); path != "" {
-		s, err := Open(path, Options{Org: "acme", Timeout: 200 * time.Millisecond})
+		s, err := Open(path, Options{Org: "acme", Timeout: 200 * time.Millisecond, ReadOnly: os.Getenv("LAZYFORCE_TEST_WRITE") == ""})
+		n := 0
 		if err == nil {
-			_, err = s.Count("Account")
+			n, err = s.Count("Account")
 		}
-		fmt.Printf("open: %v\n", err)
+		if err == nil && os.Getenv("LAZYFORCE_TEST_WRITE") != "" {
+			err = s.Update(func(w *Writer) error { return w.SetLastSync(time.Now()) })
+		}
+		fmt.Printf("open: %v, %d Accounts\n", err, n)
 		os.Exit(0)
 	}
-	child := func(path string) string {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessWaitsForAWrite$")
+	child := func(path string, write bool) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSecondProcessReadsDuringAWrite$")
 		cmd.Env = append(os.Environ(), "LAZYFORCE_TEST_OPEN="+path)
+		if write {
+			cmd.Env = append(cmd.Env, "LAZYFORCE_TEST_WRITE=1")
+		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("child: %v\n%s", err, out)
@@ -232,34 +241,134 @@ func TestSecondProcessWaitsForAWrite(t *testing.T) {
 		return string(out)
 	}
 	s := openTemp(t)
-	if out := child(s.Path()); !strings.Contains(out, "open: <nil>") {
+	if out := child(s.Path(), true); !strings.Contains(out, "open: <nil>, 0 Accounts") {
 		t.Fatalf("child of an open cache said %q, want success", out)
 	}
 	inTx, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
 	go func() {
 		done <- s.Update(func(w *Writer) error {
+			if _, err := w.PutRecord("Account", rec("Account", string(sfdc.NewID("001", "4S", 1)), `,"Name":"A"`)); err != nil {
+				return err
+			}
 			close(inTx)
 			<-release
 			return nil
 		})
 	}()
 	<-inTx
-	out := child(s.Path())
+	reading := child(s.Path(), false)
+	writing := child(s.Path(), true)
 	other, err := Open(s.Path(), Options{Timeout: 50 * time.Millisecond})
+	if err == nil {
+		err = other.Update(func(w *Writer) error { return nil })
+	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(reading, "open: <nil>, 0 Accounts") {
+		t.Fatalf("reading child during a write said %q, want it to read the cache as before the write", reading)
+	}
 	want := "another lazyforce is using the cache for org acme"
-	if !strings.Contains(out, want) {
-		t.Fatalf("child during a write said %q, want %q", out, want)
+	if !strings.Contains(writing, want) {
+		t.Fatalf("writing child during a write said %q, want %q", writing, want)
 	}
 	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("in-process open during a write: %v %v, want ErrLocked", other, err)
+		t.Fatalf("in-process write during a write: %v, want ErrLocked", err)
 	}
-	if out := child(s.Path()); !strings.Contains(out, "open: <nil>") {
-		t.Fatalf("child after the write said %q, want success", out)
+	if out := child(s.Path(), false); !strings.Contains(out, "open: <nil>, 1 Accounts") {
+		t.Fatalf("child after the write said %q, want it to see the write", out)
 	}
+}
+
+// TestReaderDoesNotWaitForAWrite: a read-only Store (another process, as
+// far as the file lock goes) that would wait at most 1 ms reads while a
+// write transaction of another Store is held open, and sees the cache as
+// it was before that transaction until it commits.
+func TestReaderDoesNotWaitForAWrite(t *testing.T) {
+	w := openTemp(t)
+	first, second := string(sfdc.NewID("001", "4S", 1)), string(sfdc.NewID("001", "4S", 2))
+	noErr(t, w.Update(func(w *Writer) error {
+		_, err := w.PutRecord("Account", rec("Account", first, `,"Name":"A"`))
+		return err
+	}))
+	inTx, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- w.Update(func(w *Writer) error {
+			if _, err := w.PutRecord("Account", rec("Account", second, `,"Name":"B"`)); err != nil {
+				return err
+			}
+			close(inTx)
+			<-release
+			return nil
+		})
+	}()
+	<-inTx
+	r, err := Open(w.Path(), Options{ReadOnly: true, Timeout: time.Millisecond})
+	var n int
+	if err == nil {
+		n, err = r.Count("Account")
+		r.Close()
+	}
+	close(release)
+	noErr(t, <-done)
+	if err != nil || n != 1 {
+		t.Fatalf("read during a write transaction: %d Accounts, %v; want 1 (the cache before the write)", n, err)
+	}
+	r, err = Open(w.Path(), Options{ReadOnly: true, Timeout: time.Millisecond})
+	noErr(t, err)
+	defer r.Close()
+	if n, err := r.Count("Account"); err != nil || n != 2 {
+		t.Fatalf("read after the write: %d Accounts, %v; want 2", n, err)
+	}
+}
+
+// TestReaderReopensWhenTheFileGrew: a read-only open made during a write
+// transaction that grows the file maps the file as it was; a later read on
+// that open sees the commit, whose pages lie past that map, and reads them
+// whole (it opens the file again).
+func TestReaderReopensWhenTheFileGrew(t *testing.T) {
+	w := openTemp(t)
+	r, err := Open(w.Path(), Options{ReadOnly: true})
+	noErr(t, err)
+	defer r.Close()
+	r.roMu.Lock()
+	r.hold = time.Hour // one open serves every read below
+	r.roMu.Unlock()
+	big := make([]byte, 4<<20)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	inTx, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- w.update(func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucketIfNotExists([]byte("grow"))
+			if err != nil {
+				return err
+			}
+			close(inTx)
+			<-release
+			return b.Put([]byte("v"), big)
+		})
+	}()
+	<-inTx
+	err = r.view(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("grow")) != nil {
+			return errors.New("a read during the write sees its bucket")
+		}
+		return nil
+	})
+	close(release)
+	noErr(t, <-done)
+	noErr(t, err)
+	err = r.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("grow"))
+		if b == nil || !bytes.Equal(b.Get([]byte("v")), big) {
+			return errors.New("the read after the write does not see the value it wrote")
+		}
+		return nil
+	})
+	noErr(t, err)
 }
 
 func TestEachField(t *testing.T) {

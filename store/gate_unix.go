@@ -14,11 +14,13 @@ import (
 // (see "Sharing the file" in the package documentation):
 //
 //  1. PATH.gate exclusively, for the whole transaction: writers take turns.
-//  2. PATH.drain exclusively, until admit: readers about to open the file
-//     hold back, so that a stream of overlapping readers cannot keep the
-//     writer out (flock does not queue).
-//  3. The cache file itself exclusively, polling until no reader holds it
-//     (the drain): the writer waits for readers, never the other way round.
+//  2. The cache file itself exclusively, polling until no reader holds it
+//     (the drain): the writer waits for readers, not the other way round.
+//  3. Only if readers have kept it out for drainPatience: PATH.drain
+//     exclusively, until admit, so that readers about to open the file
+//     hold back and a stream of overlapping readers cannot keep the writer
+//     out for ever (flock does not queue). Readers wait only then, and for
+//     the readers already in, never for a write transaction.
 //
 // The locked file is handed to bbolt (bolt.Options.OpenFile), whose own
 // flock on it is then a no-op. admit, called once bbolt's open has
@@ -33,7 +35,7 @@ func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 	if gate == nil {
 		return nil, errGateTimeout
 	}
-	drain := holdDrain(path, deadline)
+	var drain *os.File
 	release := func() {
 		unlock(drain)
 		gate()
@@ -43,7 +45,16 @@ func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 		release()
 		return nil, fmt.Errorf("open cache %s: %w", path, err)
 	}
-	if err := pollFlock(f, syscall.LOCK_EX, deadline, gatePoll); err != nil {
+	patience := time.Now().Add(drainPatience)
+	if deadline.Before(patience) {
+		patience = deadline
+	}
+	err = pollFlock(f, syscall.LOCK_EX, patience, gatePoll)
+	if errors.Is(err, errGateTimeout) && time.Now().Before(deadline) {
+		drain = holdDrain(path, deadline)
+		err = pollFlock(f, syscall.LOCK_EX, deadline, gatePoll)
+	}
+	if err != nil {
 		f.Close()
 		release()
 		return nil, err
@@ -137,11 +148,11 @@ func holdDrain(path string, deadline time.Time) *os.File {
 	return f
 }
 
-// yieldToWriter holds a reader back while a writer drains the readers of
-// the file (it holds PATH.drain), until deadline. The drain lasts as long
-// as the readers already in take to leave (a few milliseconds, readHold at
-// most for a Store's burst of reads): a reader that went in regardless
-// would keep the writer out for ever when reads overlap.
+// yieldToWriter holds a reader back while a writer that readers have kept
+// out for drainPatience drains them (it holds PATH.drain), until deadline.
+// The drain lasts as long as the readers already in take to leave: a
+// reader that went in regardless would keep the writer out for ever when
+// reads overlap.
 func yieldToWriter(path string, deadline time.Time) {
 	f, err := os.Open(path + ".drain")
 	if err != nil {
@@ -166,6 +177,10 @@ func unlock(f *os.File) {
 		f.Close()
 	}
 }
+
+// drainPatience is how long a writer waits for the readers in the file
+// before it holds new ones back (PATH.drain).
+const drainPatience = 50 * time.Millisecond
 
 // gatePoll is how often a writer tries a lock again (and the longest a
 // reader's poll grows to).

@@ -20,16 +20,17 @@
 //     lock, so any number of readers in any processes run together, and
 //     alongside a running write transaction: a reader never waits for a
 //     writer's transaction, only for the moment a writer opens the file
-//     (well under a millisecond) and, while a writer waits for the readers
-//     already in to leave, for them.
+//     (well under a millisecond) and, when a writer has waited
+//     drainPatience for the readers already in to leave, for them.
 //   - A write transaction (Update and the Put methods) opens read-write.
 //     Writers take turns on PATH.gate (locked exclusively for the whole
 //     transaction). A writer then drains the readers: it locks the file
 //     exclusively, waiting until no reader holds it, hands that locked file
 //     to bbolt's open, and right after the open turns the lock into a
-//     shared one, so readers come in while it writes. While it waits it
-//     holds PATH.drain, and readers about to open hold back: flock does
-//     not queue, and overlapping readers would otherwise keep a writer out.
+//     shared one, so readers come in while it writes. If readers keep it
+//     out for drainPatience it holds PATH.drain until then, and readers
+//     about to open hold back: flock does not queue, and overlapping
+//     readers would otherwise keep a writer out for ever.
 //   - Why readers may run alongside a writer: bbolt is copy-on-write. A
 //     write transaction K in a fresh open (every one of ours: one
 //     transaction per open; bbolt's open writes nothing unless the file has

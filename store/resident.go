@@ -112,6 +112,10 @@ type resTable struct {
 	// parentRows holds, per lookup column and parent table, the position
 	// of each record's parent there (parentPos).
 	parentRows map[parentKey][]int32
+	// childRows holds, per Id column, child table, reference field and
+	// whether the file has the lookup index, the positions of each
+	// record's children there (ChildRows).
+	childRows map[childRowsKey]*childRowsAt
 
 	// made holds the records made of the columns for rows a query kept
 	// (rec), shared by later queries: at most maxMade of them.
@@ -1010,8 +1014,15 @@ func (src *residentSource) childPos(ct *childTable, field, parentID string) []in
 	if len(pos) == 0 {
 		return nil
 	}
+	return checkChildPos(pos, field, parentID, src.hasRefIndex)
+}
+
+// checkChildPos returns pos, the positions of the records whose field is
+// parentID, or nil when the lookup index would not find them (a field
+// it indexes, a file with that index, a parentID that is no valid Id).
+func checkChildPos(pos []int32, field, parentID string, refIndexed func() bool) []int32 {
 	indexed := !notIndexed[field] && (strings.HasSuffix(field, "Id") || strings.HasSuffix(field, "__c")) && len(parentID) == 18
-	if indexed && src.hasRefIndex() {
+	if indexed && refIndexed() {
 		if _, err := sfdc.ParseID(parentID); err != nil {
 			return nil
 		}

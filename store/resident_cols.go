@@ -319,6 +319,11 @@ func (v *colView) Number(f, i int) (float64, bool) {
 
 var _ soql.TypedColumns = (*colView)(nil)
 
+// Text implements soql.TextColumns.
+func (v *colView) Text(f, i int) string { return v.byNeed[f].str(i) }
+
+var _ soql.TextColumns = (*colView)(nil)
+
 // Record implements soql.Columns.
 func (v *colView) Record(i int) soql.Record { return v.t.rec(i) }
 
@@ -431,6 +436,63 @@ func (v *colView) ParentRows(f int, object string, fields []string) (soql.Column
 }
 
 var _ soql.ParentRowColumns = (*colView)(nil)
+
+// childRowsKey names the children of a table's records (ChildRows).
+type childRowsKey struct {
+	ids        *column
+	child      *resTable
+	field      string
+	refIndexed bool
+}
+
+// childRowsAt are the positions of the children of every record:
+// record i's are pos[start[i]:start[i+1]].
+type childRowsAt struct {
+	start, pos []int32
+}
+
+// ChildRows implements soql.ChildRowColumns: the children of row i are
+// the positions ChildColumns returns for its value of need[0]. They are
+// kept per Id column, child table and field (all immutable).
+func (v *colView) ChildRows(object, field string, need []string) (soql.Columns, []int32, []int32, bool, error) {
+	if v.src == nil || len(v.byNeed) == 0 || v.byNeed[0] == nil {
+		return nil, nil, nil, false, nil
+	}
+	src := v.src
+	ct, ok, err := src.childTable(object, field, need)
+	if err != nil || !ok {
+		return nil, nil, nil, false, err
+	}
+	if ct.view == nil {
+		ct.view = ct.t.view(need)
+		ct.view.src = src
+	}
+	refIndexed := src.hasRefIndex()
+	r := v.lock()
+	defer r.mu.Unlock()
+	ids := v.byNeed[0]
+	key := childRowsKey{ids: ids, child: ct.t, field: field, refIndexed: refIndexed}
+	cr, ok := v.t.childRows[key]
+	if !ok {
+		cr = &childRowsAt{start: make([]int32, v.t.n+1)}
+		indexed := func() bool { return refIndexed }
+		for i := range v.t.n {
+			if id := ids.str(i); id != "" {
+				if pos := ct.refs[id]; len(pos) > 0 {
+					cr.pos = append(cr.pos, checkChildPos(pos, field, id, indexed)...)
+				}
+			}
+			cr.start[i+1] = int32(len(cr.pos))
+		}
+		if v.t.childRows == nil {
+			v.t.childRows = map[childRowsKey]*childRowsAt{}
+		}
+		v.t.childRows[key] = cr
+	}
+	return ct.view, cr.start, cr.pos, true, nil
+}
+
+var _ soql.ChildRowColumns = (*colView)(nil)
 
 // lock locks and syncs the Resident of v's query, and returns it (nil
 // when v is of no query).

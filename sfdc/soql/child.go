@@ -34,13 +34,22 @@ func (x *executor) planChild(p *plan, sub *Query) error {
 	return nil
 }
 
-// runChild evaluates a child subquery for one parent; nil when no child
-// rows match.
-func (x *executor) runChild(c *childQuery, parentID string) (*ChildSet, error) {
+// runChild evaluates a child subquery for one parent (row i of cols when
+// cols is set); nil when no child rows match.
+func (x *executor) runChild(c *childQuery, parentID string, cols Columns, i int) (*ChildSet, error) {
 	if parentID == "" {
 		return nil, nil
 	}
 	p := c.plan
+	if cols != nil {
+		child, pos, ok, err := x.childrenOfRow(c, cols, i)
+		if err != nil {
+			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+		}
+		if ok {
+			return x.childrenAt(c, child, pos)
+		}
+	}
 	if cs, ok := x.env.Source.(ChildColumnSource); ok {
 		cols, pos, handled, err := cs.ChildColumns(p.info.obj.Name, c.rel.Field, parentID, p.need.names)
 		if err != nil {
@@ -102,6 +111,31 @@ func (x *executor) childrenAt(c *childQuery, cols Columns, pos []int32) (*ChildS
 	}
 	out, err := x.buildAt(p, cols, c.kept)
 	return childSet(out), err
+}
+
+// childrenOfRow returns the child columns and the positions there of
+// the child rows of row i of cols, when cols find them by position
+// (ChildRowColumns), asked once per scan.
+func (x *executor) childrenOfRow(c *childQuery, cols Columns, i int) (Columns, []int32, bool, error) {
+	m := &c.rows
+	if m.cols != cols {
+		*m = childRows{cols: cols}
+		if crc, ok := cols.(ChildRowColumns); ok {
+			p := c.plan
+			child, start, pos, found, err := crc.ChildRows(p.info.obj.Name, c.rel.Field, p.need.names)
+			if err != nil {
+				*m = childRows{}
+				return nil, nil, false, err
+			}
+			if found {
+				m.child, m.start, m.pos = child, start, pos
+			}
+		}
+	}
+	if m.child == nil {
+		return nil, nil, false, nil
+	}
+	return m.child, m.pos[m.start[i]:m.start[i+1]], true, nil
 }
 
 // childSet is the ChildSet of a child subquery's rows: nil when there are

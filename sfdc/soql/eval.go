@@ -292,6 +292,18 @@ type childQuery struct {
 	// kept is scratch for the positions of one parent's child rows
 	// (childrenAt): subqueries do not nest, so one parent's at a time.
 	kept []int
+	// rows finds the child rows by the parent's position
+	// (ChildRowColumns), for the parent columns of one scan.
+	rows childRows
+}
+
+// childRows are the positions of the child rows of each row of cols in
+// child (ChildRowColumns): row i's are pos[start[i]:start[i+1]]; child is
+// nil when the columns cannot tell.
+type childRows struct {
+	cols       Columns
+	child      Columns
+	start, pos []int32
 }
 
 func execute(ctx context.Context, env Env, q *Query) (*Result, error) {
@@ -1044,7 +1056,12 @@ func (x *executor) buildRow(object string, r Record, cols Columns, i int, fields
 		return r[name]
 	}
 	row := x.newRow(x.rowKeys(fields), len(fields)+1)
-	id, _ := read(0, "Id").(string)
+	var id string
+	if tc, ok := cols.(TextColumns); ok {
+		id = tc.Text(0, i) // not boxed
+	} else {
+		id, _ = read(0, "Id").(string)
+	}
 	row.Values = append(row.Values, x.attributes(object, id))
 	for _, f := range fields {
 		var v any
@@ -1071,7 +1088,7 @@ func (x *executor) buildRow(object string, r Record, cols Columns, i int, fields
 				v = pr
 			}
 		case f.child != nil:
-			cs, err := x.runChild(f.child, id)
+			cs, err := x.runChild(f.child, id, cols, i)
 			if err != nil {
 				return nil, err
 			}

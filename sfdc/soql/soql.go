@@ -113,6 +113,19 @@ type ChildColumnSource interface {
 	ChildColumns(object, field, parentID string, need []string) (cols Columns, pos []int32, handled bool, err error)
 }
 
+// ChildRowColumns is Columns (of a scan of a ChildColumnSource) that
+// also find every row's child rows by the row's position: a child
+// subquery without an Id look-up per parent.
+type ChildRowColumns interface {
+	Columns
+	// ChildRows returns what ChildColumnSource.ChildColumns returns for
+	// the parentID of every row i of these columns (its value of need[0],
+	// "Id"): the child columns, and the positions there of row i's
+	// children, pos[start[i]:start[i+1]]; ok is false when the source
+	// cannot tell. The slices are shared: not to be changed.
+	ChildRows(object, field string, need []string) (child Columns, start, pos []int32, ok bool, err error)
+}
+
 // TransientSource is an optional Scan that may pass the same Record, with
 // the next row's values, to every call of fn: a Record is valid only until
 // fn returns. The evaluator prefers it to Scan and copies the rows it
@@ -178,6 +191,14 @@ type TypedColumns interface {
 	Null(f, i int) bool
 	// Number returns need[f] in row i when it is a number.
 	Number(f, i int) (float64, bool)
+}
+
+// TextColumns is Columns that also read text without boxing it: a row's
+// Id is read once per output record.
+type TextColumns interface {
+	Columns
+	// Text returns need[f] in row i when it is text, else "".
+	Text(f, i int) string
 }
 
 // ColumnSource is an optional Scan over records a source holds as columns:

@@ -852,7 +852,7 @@ type childTable struct {
 	t    *resTable
 	refs map[string][]int32
 	need []string // the fields the table was asked for
-	view *colView // need's columns (ChildColumns), made on first use
+	view *colView // need's columns (ChildColumns, ChildRows)
 }
 
 var _ soql.ChildFieldSource = (*residentSource)(nil)
@@ -885,8 +885,7 @@ func (src *residentSource) ScanColumns(object string, need []string, fn func(soq
 		only = t.narrow(src.terms)
 		src.res.mu.Unlock()
 	}
-	v := t.view(need)
-	v.src = src
+	v := t.view(need, src)
 	if only != nil {
 		for w, word := range only {
 			for word != 0 {
@@ -977,10 +976,6 @@ func (src *residentSource) ChildColumns(object, field, parentID string, need []s
 	if err != nil || !ok {
 		return nil, nil, false, err
 	}
-	if ct.view == nil {
-		ct.view = ct.t.view(need)
-		ct.view.src = src
-	}
 	return ct.view, src.childPos(ct, field, parentID), true, nil
 }
 
@@ -999,7 +994,7 @@ func (src *residentSource) childTable(object, field string, need []string) (*chi
 	src.res.mu.Lock()
 	refs := t.refIndex(field)
 	src.res.mu.Unlock()
-	ct := &childTable{t: t, refs: refs, need: slices.Clone(need)}
+	ct := &childTable{t: t, refs: refs, need: slices.Clone(need), view: t.view(need, src)}
 	if src.children == nil {
 		src.children = map[childKey]*childTable{}
 	}

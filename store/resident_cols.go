@@ -271,9 +271,9 @@ type colView struct {
 	src    *residentSource // the query's source, for ParentField
 }
 
-// view returns the columns of need's fields.
-func (t *resTable) view(need []string) *colView {
-	v := &colView{t: t, byNeed: make([]*column, len(need))}
+// view returns the columns of need's fields, read by the query of src.
+func (t *resTable) view(need []string, src *residentSource) *colView {
+	v := &colView{t: t, byNeed: make([]*column, len(need)), src: src}
 	for f, n := range need {
 		v.byNeed[f] = t.columns[strings.ToLower(n)]
 	}
@@ -430,9 +430,7 @@ func (v *colView) ParentRows(f int, object string, fields []string) (soql.Column
 		return nil, nil, false
 	}
 	pv := v.t.parentPos(c, pt)
-	view := pt.view(need)
-	view.src = v.src
-	return view, pv, true
+	return pt.view(need, v.src), pv, true
 }
 
 var _ soql.ParentRowColumns = (*colView)(nil)
@@ -462,10 +460,6 @@ func (v *colView) ChildRows(object, field string, need []string) (soql.Columns, 
 	ct, ok, err := src.childTable(object, field, need)
 	if err != nil || !ok {
 		return nil, nil, nil, false, err
-	}
-	if ct.view == nil {
-		ct.view = ct.t.view(need)
-		ct.view.src = src
 	}
 	refIndexed := src.hasRefIndex()
 	r := v.lock()

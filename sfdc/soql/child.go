@@ -44,7 +44,7 @@ func (x *executor) runChild(c *childQuery, parentID string, cols Columns, i int)
 	if cols != nil {
 		child, pos, ok, err := x.childrenOfRow(c, cols, i)
 		if err != nil {
-			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+			return nil, c.sourceError(err)
 		}
 		if ok {
 			return x.childrenAt(c, child, pos)
@@ -53,7 +53,7 @@ func (x *executor) runChild(c *childQuery, parentID string, cols Columns, i int)
 	if cs, ok := x.env.Source.(ChildColumnSource); ok {
 		cols, pos, handled, err := cs.ChildColumns(p.info.obj.Name, c.rel.Field, parentID, p.need.names)
 		if err != nil {
-			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+			return nil, c.sourceError(err)
 		}
 		if handled {
 			return x.childrenAt(c, cols, pos)
@@ -68,11 +68,11 @@ func (x *executor) runChild(c *childQuery, parentID string, cols Columns, i int)
 	}
 	if cs, ok := x.env.Source.(ChildFieldSource); ok {
 		if err := cs.ChildrenFields(p.info.obj.Name, c.rel.Field, parentID, p.need.names, keep); err != nil {
-			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+			return nil, c.sourceError(err)
 		}
 	} else if cs, ok := x.env.Source.(ChildSource); ok {
 		if err := cs.Children(p.info.obj.Name, c.rel.Field, parentID, keep); err != nil {
-			return nil, fmt.Errorf("soql: children %s.%s: %w", p.info.obj.Name, c.rel.Field, err)
+			return nil, c.sourceError(err)
 		}
 	} else {
 		idx, err := x.childRows(c)
@@ -91,6 +91,12 @@ func (x *executor) runChild(c *childQuery, parentID string, cols Columns, i int)
 	}
 	out, err := x.shape(p, rows)
 	return childSet(out), err
+}
+
+// sourceError is err, from the source asked for c's child rows, with
+// the relationship it was asked about.
+func (c *childQuery) sourceError(err error) error {
+	return fmt.Errorf("soql: children %s.%s: %w", c.plan.info.obj.Name, c.rel.Field, err)
 }
 
 // childrenAt is runChild over the child rows at positions pos of cols

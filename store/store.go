@@ -141,7 +141,8 @@ type Options struct {
 	ReadOnly bool
 	// Timeout bounds each wait for another process's transaction (a writer
 	// waits for readers and writers; a reader only for the moment a writer
-	// opens the file, or for a writer of an older lazyforce); 0 means
+	// opens the file, for the readers a writer kept out drainPatience
+	// drains, or for a writer of an older lazyforce); 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
 	// Populate pre-faults the whole file into memory at each read

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyforce/lazyforce/sfdc/emulator"
 	"github.com/lazyforce/lazyforce/sfdc/emulator/demo"
@@ -33,7 +34,10 @@ func askJSONOut(t *testing.T, args ...string) askOutput {
 }
 
 func TestAsk(t *testing.T) {
-	loggedIn(t, emulator.Options{Seed: 5}, "--alias", "demo")
+	// One "today" for the org and the count below: the demo org's records
+	// depend on the instant it is generated for.
+	now := time.Now().UTC()
+	loggedIn(t, emulator.Options{Seed: 5, Now: func() time.Time { return now }}, "--alias", "demo")
 	// Before a sync there is nothing to answer from.
 	if _, errs, code := runCLI(t, "ask", "how many accounts are there"); code != 1 || !strings.Contains(errs, "lazyforce sync") {
 		t.Errorf("ask on an empty cache: exit %d %q", code, errs)
@@ -43,7 +47,7 @@ func TestAsk(t *testing.T) {
 	}
 
 	// A count, from the cache, as JSON: the number of generated accounts.
-	d := demo.Generate(demo.Config{Seed: 5})
+	d := demo.Generate(demo.Config{Seed: 5, Now: now})
 	accounts := 0
 	for _, r := range d.Records {
 		if r.Object == "Account" {

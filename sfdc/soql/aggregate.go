@@ -27,6 +27,8 @@ type aggPlan struct {
 	// the key made once per code rather than per row.
 	cur    *colCursor
 	codeAt int
+	// more is set when an aggregate is MIN, MAX or COUNT_DISTINCT.
+	more bool
 }
 
 type groupKey struct {
@@ -212,6 +214,9 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 	}
 	ag.slot = "a" + strconv.Itoa(len(a.aggs))
 	a.aggs = append(a.aggs, ag)
+	if fn == "MIN" || fn == "MAX" || fn == "COUNT_DISTINCT" {
+		a.more = true
+	}
 	return &a.aggs[len(a.aggs)-1], nil
 }
 
@@ -268,10 +273,10 @@ type accumulator struct {
 	count int
 	sum   float64
 	nums  int
-	more  *accMore // MIN, MAX and COUNT_DISTINCT
 }
 
-// accMore is the state of a MIN, MAX or COUNT_DISTINCT.
+// accMore is the rest of the state of a MIN, MAX or COUNT_DISTINCT, kept
+// beside the accumulators of the queries that have one.
 type accMore struct {
 	best     any // the minimum (MIN) or maximum (MAX) so far
 	distinct map[string]struct{}
@@ -293,8 +298,9 @@ type aggRun struct {
 	// Group j's key values and accumulators are in chunks of groupChunk
 	// groups: a few allocations per thousand groups rather than some per
 	// group.
-	vals [][]any
-	accs [][]accumulator
+	vals  [][]any
+	accs  [][]accumulator
+	mores [][]accMore // nil unless a.more
 	// byCode are the groups (plus one: 0 is none yet) by the code of the
 	// field at a.codeAt in the columns coded.
 	coded  Columns
@@ -319,6 +325,9 @@ func (g *aggRun) newGroup() int32 {
 		}
 		g.vals = append(g.vals, make([]any, n*len(g.a.groups)))
 		g.accs = append(g.accs, make([]accumulator, n*len(g.a.aggs)))
+		if g.a.more {
+			g.mores = append(g.mores, make([]accMore, n*len(g.a.aggs)))
+		}
 	}
 	g.n++
 	return j
@@ -338,13 +347,23 @@ func (g *aggRun) groupAccs(j int32) []accumulator {
 	return g.accs[int(j)/groupChunk][at : at+n : at+n]
 }
 
+// groupMores are group j's accMores (nil unless a.more).
+func (g *aggRun) groupMores(j int32) []accMore {
+	if !g.a.more {
+		return nil
+	}
+	n := len(g.a.aggs)
+	at := int(j) % groupChunk * n
+	return g.mores[int(j)/groupChunk][at : at+n : at+n]
+}
+
 // add folds row r (which it does not keep) into its group.
 func (g *aggRun) add(r Record) {
 	j, ok := g.groupByCode(r)
 	if !ok {
 		j = g.group(r)
 	}
-	g.fold(g.groupAccs(j), r)
+	g.fold(g.groupAccs(j), g.groupMores(j), r)
 }
 
 // groupByCode returns the group of the row a column scan is at by the
@@ -415,8 +434,8 @@ func cut(arena *[]byte, b []byte) string {
 	return unsafe.String(&(*arena)[start], len(b))
 }
 
-// fold folds row r into accs, its group's accumulators.
-func (g *aggRun) fold(accs []accumulator, r Record) {
+// fold folds row r into accs and mores, its group's accumulators.
+func (g *aggRun) fold(accs []accumulator, mores []accMore, r Record) {
 	a := g.a
 	buf := g.buf[:0]
 	if cols := a.cur.cols; cols != g.typedCols {
@@ -429,7 +448,11 @@ func (g *aggRun) fold(accs []accumulator, r Record) {
 			accumulateTyped(&accs[j], g.typed, ag.field, ag.cur.i)
 			continue
 		}
-		accumulate(&accs[j], ag, r, &buf)
+		var m *accMore
+		if mores != nil {
+			m = &mores[j]
+		}
+		accumulate(&accs[j], m, ag, r, &buf)
 	}
 	g.buf = buf
 }
@@ -446,7 +469,7 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 	rec := make(Record, len(a.groups)+len(a.aggs))
 	// fill makes rec group j's (all: every slot, else those read).
 	fill := func(j int32, all bool) {
-		vals, accs := g.groupVals(j), g.groupAccs(j)
+		vals, accs, mores := g.groupVals(j), g.groupAccs(j), g.groupMores(j)
 		for i, k := range a.groups {
 			if all || a.read[k.slot] {
 				rec[k.slot] = vals[i]
@@ -454,29 +477,56 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 		}
 		for i, ag := range a.aggs {
 			if all || a.read[ag.slot] {
-				rec[ag.slot] = result(&accs[i], ag.fn)
+				var m *accMore
+				if mores != nil {
+					m = &mores[i]
+				}
+				rec[ag.slot] = result(&accs[i], m, ag.fn)
 			}
 		}
 	}
-	kept := make([]int32, 0, g.n)
-	var vals []any
-	if len(a.order) > 0 {
-		vals = make([]any, 0, int(g.n)*len(a.order))
-	}
-	for st := range g.n {
-		fill(st, false)
-		if a.having != nil && !a.having(rec) {
-			continue
+	var groups []int32 // the groups returned, in order
+	if k := p.offset + p.limit; len(a.order) > 0 && p.limit >= 0 && k < int(g.n)/4 {
+		// Few of many groups: the first k are kept as they come (the
+		// same groups in the same order as sorting them all), without
+		// the sort values of every group.
+		t := groupTop{keys: a.order}
+		v := make([]any, len(a.order))
+		for j := range g.n {
+			fill(j, false)
+			if k == 0 || a.having != nil && !a.having(rec) {
+				continue
+			}
+			for i, key := range a.order {
+				v[i] = sortValue(key, rec)
+			}
+			t.offer(j, v, k)
 		}
-		kept = append(kept, st)
-		for _, key := range a.order {
-			vals = append(vals, sortValue(key, rec))
+		groups = t.sorted()
+		groups = groups[min(p.offset, len(groups)):]
+	} else {
+		kept := make([]int32, 0, g.n)
+		var vals []any
+		if len(a.order) > 0 {
+			vals = make([]any, 0, int(g.n)*len(a.order))
+		}
+		for j := range g.n {
+			fill(j, false)
+			if a.having != nil && !a.having(rec) {
+				continue
+			}
+			kept = append(kept, j)
+			for _, key := range a.order {
+				vals = append(vals, sortValue(key, rec))
+			}
+		}
+		for _, i := range orderWindow(len(kept), vals, a.order, p.offset, p.limit) {
+			groups = append(groups, kept[i])
 		}
 	}
-	idx := orderWindow(len(kept), vals, a.order, p.offset, p.limit)
-	out := make([]*Row, 0, len(idx))
-	for _, i := range idx {
-		fill(kept[i], true)
+	out := make([]*Row, 0, len(groups))
+	for _, j := range groups {
+		fill(j, true)
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}
 		row.Keys = append(row.Keys, "attributes")
 		row.Values = append(row.Values, &Row{Keys: []string{"type"}, Values: []any{"AggregateResult"}})
@@ -489,8 +539,83 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 	return &Result{TotalSize: len(out), Records: out}, nil
 }
 
-// accumulate folds row r into one aggregate's state.
-func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
+// groupTop keeps the first k groups offered in ORDER BY order, ties in
+// the order offered (as topK keeps the first k items).
+type groupTop struct {
+	keys []orderKey
+	ids  []int32 // the group in each slot
+	vals []any   // each slot's sort values, len(keys) per slot
+	heap []int   // slots, the last in order on top
+}
+
+// before reports whether slot s sorts before slot u.
+func (t *groupTop) before(s, u int) bool {
+	nk := len(t.keys)
+	c := compareKeys(t.vals[s*nk:s*nk+nk], t.vals[u*nk:u*nk+nk], t.keys)
+	return c < 0 || c == 0 && t.ids[s] < t.ids[u]
+}
+
+// offer considers group id, whose sort values are v (copied when kept),
+// offered after every group offered before it.
+func (t *groupTop) offer(id int32, v []any, k int) {
+	nk := len(t.keys)
+	if len(t.heap) < k {
+		s := len(t.ids)
+		t.ids = append(t.ids, id)
+		t.vals = append(t.vals, v...)
+		t.heap = append(t.heap, s)
+		for j := len(t.heap) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if !t.before(t.heap[parent], t.heap[j]) {
+				break
+			}
+			t.heap[parent], t.heap[j] = t.heap[j], t.heap[parent]
+			j = parent
+		}
+		return
+	}
+	// Offered last, id sorts after the top on a tie: kept only when
+	// its values sort before the top's.
+	top := t.heap[0]
+	if compareKeys(v, t.vals[top*nk:top*nk+nk], t.keys) >= 0 {
+		return
+	}
+	t.ids[top] = id
+	copy(t.vals[top*nk:top*nk+nk], v)
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(t.heap) && t.before(t.heap[m], t.heap[l]) {
+			m = l
+		}
+		if r := l + 1; r < len(t.heap) && t.before(t.heap[m], t.heap[r]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		t.heap[i], t.heap[m] = t.heap[m], t.heap[i]
+		i = m
+	}
+}
+
+// sorted returns the groups kept, in order.
+func (t *groupTop) sorted() []int32 {
+	slices.SortFunc(t.heap, func(s, u int) int {
+		if t.before(s, u) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]int32, len(t.heap))
+	for i, s := range t.heap {
+		out[i] = t.ids[s]
+	}
+	return out
+}
+
+// accumulate folds row r into one aggregate's state (m: the rest of it
+// for MIN, MAX and COUNT_DISTINCT).
+func accumulate(acc *accumulator, m *accMore, ag *aggExpr, r Record, buf *[]byte) {
 	if ag.get == nil {
 		acc.count++
 		return
@@ -507,10 +632,6 @@ func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
 			acc.nums++
 		}
 	case "MIN", "MAX", "COUNT_DISTINCT":
-		if acc.more == nil {
-			acc.more = &accMore{}
-		}
-		m := acc.more
 		switch ag.fn {
 		case "MIN":
 			if m.best == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(m.best)) < 0 {
@@ -547,15 +668,12 @@ func accumulateTyped(acc *accumulator, tc TypedColumns, f, i int) {
 
 // result is an aggregate's final value; SUM, AVG, MIN and MAX over no
 // values are null.
-func result(acc *accumulator, fn string) any {
+func result(acc *accumulator, m *accMore, fn string) any {
 	switch fn {
 	case "COUNT":
 		return float64(acc.count)
 	case "COUNT_DISTINCT":
-		if acc.more == nil {
-			return float64(0)
-		}
-		return float64(len(acc.more.distinct))
+		return float64(len(m.distinct))
 	case "SUM":
 		if acc.nums == 0 {
 			return nil
@@ -567,10 +685,7 @@ func result(acc *accumulator, fn string) any {
 		}
 		return acc.sum / float64(acc.nums)
 	case "MIN", "MAX":
-		if acc.more == nil {
-			return nil
-		}
-		return acc.more.best
+		return m.best
 	}
 	return nil
 }

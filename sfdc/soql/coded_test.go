@@ -1,8 +1,10 @@
 package soql
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // codedSource is memSource answering scans as dictionary-coded columns
@@ -109,5 +111,54 @@ func TestAggregatesOverCodedColumns(t *testing.T) {
 	}
 	if n, _ := res.Records[0].Get("n"); n != 2.0 {
 		t.Errorf("closed stages over coded columns: n = %v, want 2", n)
+	}
+}
+
+// TestAggregateTopGroups checks ORDER BY … LIMIT over many groups, where
+// only the first groups are kept as they come: the rows returned are those
+// of the same query without LIMIT and OFFSET, cut where LIMIT and OFFSET
+// cut, ties (equal sums, nulls) included, over records and coded columns.
+func TestAggregateTopGroups(t *testing.T) {
+	src := newMemSource()
+	names := []string{"Acme", "acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell"}
+	for i := range 120 {
+		name := names[i%len(names)] + " " + string(rune('A'+i%13))
+		var amount any = float64((i * 7919) % 5 * 1000)
+		if i%11 == 0 {
+			amount = nil
+		}
+		id := "006000000000" + string(rune('A'+i/26%26)) + string(rune('A'+i%26)) + "0AAA"
+		src.add("Opportunity", Record{"Id": id, "Name": name, "Amount": amount, "StageName": "Prospecting", "IsClosed": false, "IsDeleted": false})
+	}
+	envs := map[string]Env{
+		"records":       {Catalog: testCatalog(), Source: src, Now: func() time.Time { return testNow }},
+		"coded columns": {Catalog: testCatalog(), Source: codedSource{src}, Now: func() time.Time { return testNow }},
+	}
+	queries := []string{
+		"SELECT Name, SUM(Amount) s, COUNT(Id) n FROM Opportunity GROUP BY Name ORDER BY SUM(Amount) DESC",
+		"SELECT Name, SUM(Amount) s FROM Opportunity GROUP BY Name ORDER BY SUM(Amount) NULLS LAST",
+		"SELECT Name, COUNT(Id) n FROM Opportunity GROUP BY Name HAVING SUM(Amount) > 1000 ORDER BY COUNT(Id) DESC, Name",
+		"SELECT Name, MAX(Amount) m, MIN(Amount) mn FROM Opportunity GROUP BY Name ORDER BY MAX(Amount) DESC NULLS LAST",
+		"SELECT Name, COUNT_DISTINCT(Amount) d FROM Opportunity GROUP BY Name ORDER BY COUNT_DISTINCT(Amount)",
+	}
+	for envName, env := range envs {
+		for _, q := range queries {
+			all := rowsOf(run(t, env, q))
+			if len(all) < 20 {
+				t.Fatalf("%s: %d groups, want many", q, len(all))
+			}
+			for _, limit := range []int{0, 1, 2, 3, 5} {
+				for _, offset := range []int{0, 1, 4} {
+					got := rowsOf(run(t, env, fmt.Sprintf("%s LIMIT %d OFFSET %d", q, limit, offset)))
+					want := all[min(offset, len(all)):min(offset+limit, len(all))]
+					if len(want) == 0 {
+						want = nil
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("%s, %s LIMIT %d OFFSET %d:\n got %v\nwant %v", envName, q, limit, offset, got, want)
+					}
+				}
+			}
+		}
 	}
 }

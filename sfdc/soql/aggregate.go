@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // aggPlan is the compiled GROUP BY / aggregate part of a query. Each group
@@ -17,6 +18,17 @@ type aggPlan struct {
 	out    []aggOut
 	having pred
 	order  []orderKey
+	// read are the slots HAVING and ORDER BY read: only those are made
+	// values of for every group, the others only for the groups returned.
+	read map[string]bool
+	// cur is the row a column scan is at, and codeAt the position in the
+	// plan's need of the field whose dictionary code decides the only
+	// group key's value (-1: none): rows are then grouped by that code,
+	// the key made once per code rather than per row.
+	cur    *colCursor
+	codeAt int
+	// more is set when an aggregate is MIN, MAX or COUNT_DISTINCT.
+	more bool
 }
 
 type groupKey struct {
@@ -50,7 +62,7 @@ type aggOut struct {
 // planAggregate compiles the aggregate part of p.q.
 func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 	q := p.q
-	a := &aggPlan{}
+	a := &aggPlan{cur: &p.cur, codeAt: -1, read: map[string]bool{}}
 	for _, g := range q.GroupBy {
 		ref, err := x.resolvePath(p.info, p.alias, g.Path, g.Pos)
 		if err != nil {
@@ -66,6 +78,17 @@ func (x *executor) planAggregate(p *plan) (*aggPlan, error) {
 			rank = newPicklistRank(ref.field.Picklist)
 		}
 		a.groups = append(a.groups, groupKey{get: get, kind: kind, rank: rank, sig: funcSig(g.DateFunc, g.ConvertTimezone, ref), slot: "g" + strconv.Itoa(len(a.groups))})
+		// The key's value is the same for every row of one code of the
+		// field it is read from (a plain field, or the lookup field a
+		// path is followed from: refGetter follows it once per code).
+		idField := ref.field.Name
+		if len(ref.hops) > 0 {
+			idField = ref.hops[0].idField
+		}
+		a.codeAt = p.need.index(idField)
+	}
+	if len(a.groups) != 1 {
+		a.codeAt = -1
 	}
 	expr := 0
 	for _, it := range q.Select {
@@ -191,13 +214,19 @@ func (x *executor) aggFor(p *plan, a *aggPlan, fn string, arg []string, pos Pos)
 	}
 	ag.slot = "a" + strconv.Itoa(len(a.aggs))
 	a.aggs = append(a.aggs, ag)
+	if fn == "MIN" || fn == "MAX" || fn == "COUNT_DISTINCT" {
+		a.more = true
+	}
 	return &a.aggs[len(a.aggs)-1], nil
 }
 
 // groupResolver resolves HAVING and ORDER BY operands of an aggregate query
 // to slots of the group records.
 func (x *executor) groupResolver(p *plan, a *aggPlan) operandResolver {
-	slotGetter := func(slot string) getter { return func(r Record) any { return r[slot] } }
+	slotGetter := func(slot string) getter {
+		a.read[slot] = true
+		return func(r Record) any { return r[slot] }
+	}
 	return func(op Operand) (operand, error) {
 		if aggregateFuncs[op.Func] {
 			ag, err := x.aggFor(p, a, op.Func, op.Path, op.Pos)
@@ -237,85 +266,193 @@ func (x *executor) groupResolver(p *plan, a *aggPlan) operandResolver {
 	}
 }
 
-// accumulator holds one aggregate's running state for one group.
+// accumulator holds one aggregate's running state for one group: COUNT,
+// SUM and AVG need only its numbers (a group's accumulators are made for
+// every group of the scan).
 type accumulator struct {
-	count    int
-	sum      float64
-	nums     int
-	min, max any
+	count int
+	sum   float64
+	nums  int
+}
+
+// accMore is the rest of the state of a MIN, MAX or COUNT_DISTINCT, kept
+// beside the accumulators of the queries that have one.
+type accMore struct {
+	best     any // the minimum (MIN) or maximum (MAX) so far
 	distinct map[string]struct{}
 }
 
-// groupState is one group during aggregation.
-type groupState struct {
-	vals []any
-	accs []accumulator
-}
+// groupChunk is how many groups' values and accumulators one allocation
+// holds.
+const groupChunk = 256
 
 // aggRun is an aggregation in progress: rows are folded into their
-// groups as the scan yields them (add), so that no row is kept.
+// groups as the scan yields them (add), so that no row is kept. A group
+// is its number, in the order of its first row.
 type aggRun struct {
 	a      *aggPlan
-	groups map[string]*groupState
-	order  []*groupState
+	groups map[string]int32 // by key (cut from keys)
+	n      int32            // groups made
+	keys   []byte
 	buf    []byte
-	// Group states, their values and accumulators come from slabs: a few
-	// allocations per thousand groups rather than three per group.
-	states []groupState
-	vals   []any
-	accs   []accumulator
+	// Group j's key values and accumulators are in chunks of groupChunk
+	// groups: a few allocations per thousand groups rather than some per
+	// group.
+	vals  [][]any
+	accs  [][]accumulator
+	mores [][]accMore // nil unless a.more
+	// byCode are the groups (plus one: 0 is none yet) by the code of the
+	// field at a.codeAt in the columns coded.
+	coded  Columns
+	codes  CodedColumns
+	byCode []int32
+	// typed is the scan's columns when they are TypedColumns.
+	typedCols Columns
+	typed     TypedColumns
 }
 
 func newAggRun(a *aggPlan) *aggRun {
-	return &aggRun{a: a, groups: map[string]*groupState{}}
+	return &aggRun{a: a, groups: map[string]int32{}}
 }
 
-func (g *aggRun) newGroup() *groupState {
-	a := g.a
-	if len(g.states) == cap(g.states) {
-		g.states = make([]groupState, 0, 256)
+// newGroup makes the next group.
+func (g *aggRun) newGroup() int32 {
+	j := g.n
+	if int(j)%groupChunk == 0 {
+		n := groupChunk
+		if len(g.a.groups) == 0 {
+			n = 1 // the only group
+		}
+		g.vals = append(g.vals, make([]any, n*len(g.a.groups)))
+		g.accs = append(g.accs, make([]accumulator, n*len(g.a.aggs)))
+		if g.a.more {
+			g.mores = append(g.mores, make([]accMore, n*len(g.a.aggs)))
+		}
 	}
-	if len(g.vals)+len(a.groups) > cap(g.vals) {
-		g.vals = make([]any, 0, 256*len(a.groups))
+	g.n++
+	return j
+}
+
+// groupVals are group j's key values.
+func (g *aggRun) groupVals(j int32) []any {
+	n := len(g.a.groups)
+	at := int(j) % groupChunk * n
+	return g.vals[int(j)/groupChunk][at : at+n : at+n]
+}
+
+// groupAccs are group j's accumulators.
+func (g *aggRun) groupAccs(j int32) []accumulator {
+	n := len(g.a.aggs)
+	at := int(j) % groupChunk * n
+	return g.accs[int(j)/groupChunk][at : at+n : at+n]
+}
+
+// groupMores are group j's accMores (nil unless a.more).
+func (g *aggRun) groupMores(j int32) []accMore {
+	if !g.a.more {
+		return nil
 	}
-	if len(g.accs)+len(a.aggs) > cap(g.accs) {
-		g.accs = make([]accumulator, 0, 256*len(a.aggs))
-	}
-	vals, accs := g.vals, g.accs
-	g.states = append(g.states, groupState{
-		vals: vals[len(vals) : len(vals)+len(a.groups) : len(vals)+len(a.groups)],
-		accs: accs[len(accs) : len(accs)+len(a.aggs) : len(accs)+len(a.aggs)],
-	})
-	g.vals, g.accs = vals[:len(vals)+len(a.groups)], accs[:len(accs)+len(a.aggs)]
-	return &g.states[len(g.states)-1]
+	n := len(g.a.aggs)
+	at := int(j) % groupChunk * n
+	return g.mores[int(j)/groupChunk][at : at+n : at+n]
 }
 
 // add folds row r (which it does not keep) into its group.
 func (g *aggRun) add(r Record) {
+	j, ok := g.groupByCode(r)
+	if !ok {
+		j = g.group(r)
+	}
+	g.fold(g.groupAccs(j), g.groupMores(j), r)
+}
+
+// groupByCode returns the group of the row a column scan is at by the
+// code of the field at a.codeAt (its key made for the first row of each
+// code); false when the row is not grouped by code.
+func (g *aggRun) groupByCode(r Record) (int32, bool) {
+	a := g.a
+	cols := a.cur.cols
+	if a.codeAt < 0 || cols == nil {
+		return 0, false
+	}
+	if cols != g.coded {
+		g.coded, g.byCode = cols, g.byCode[:0]
+		g.codes, _ = cols.(CodedColumns)
+	}
+	if g.codes == nil {
+		return 0, false
+	}
+	code, ok := g.codes.Code(a.codeAt, a.cur.i)
+	if !ok {
+		return 0, false
+	}
+	if code < len(g.byCode) && g.byCode[code] != 0 {
+		return g.byCode[code] - 1, true
+	}
+	j := g.group(r)
+	if code >= len(g.byCode) {
+		g.byCode = slices.Grow(g.byCode, code+1-len(g.byCode))
+		g.byCode = g.byCode[:code+1]
+	}
+	g.byCode[code] = j + 1
+	return j, true
+}
+
+// group returns the group of row r by its key, made when new.
+func (g *aggRun) group(r Record) int32 {
 	a := g.a
 	buf := g.buf[:0]
 	for _, k := range a.groups {
 		buf = appendKey(buf, k.kind, k.get(r))
 		buf = append(buf, 0x1f)
 	}
-	st, ok := g.groups[string(buf)]
+	g.buf = buf
+	j, ok := g.groups[string(buf)]
 	if !ok {
-		st = g.newGroup()
-		for j, k := range a.groups {
-			st.vals[j] = k.get(r)
+		j = g.newGroup()
+		vals := g.groupVals(j)
+		for i, k := range a.groups {
+			vals[i] = k.get(r)
 		}
-		g.groups[string(buf)] = st
-		g.order = append(g.order, st)
+		g.groups[cut(&g.keys, buf)] = j
+	}
+	return j
+}
+
+// cut returns b as a string cut from the buffer *arena, never written
+// again once cut: the keys of thousands of groups take a few allocations
+// rather than one each.
+func cut(arena *[]byte, b []byte) string {
+	if len(b) == 0 || len(b) > 256 {
+		return string(b)
+	}
+	if cap(*arena)-len(*arena) < len(b) {
+		*arena = make([]byte, 0, 16<<10)
+	}
+	start := len(*arena)
+	*arena = append(*arena, b...)
+	return unsafe.String(&(*arena)[start], len(b))
+}
+
+// fold folds row r into accs and mores, its group's accumulators.
+func (g *aggRun) fold(accs []accumulator, mores []accMore, r Record) {
+	a := g.a
+	buf := g.buf[:0]
+	if cols := a.cur.cols; cols != g.typedCols {
+		g.typedCols = cols
+		g.typed, _ = cols.(TypedColumns)
 	}
 	for j := range a.aggs {
 		ag := &a.aggs[j]
-		if ag.cur != nil && ag.cur.cols != nil && (ag.fn == "COUNT" || ag.fn == "SUM" || ag.fn == "AVG") {
-			if tc, ok := ag.cur.cols.(TypedColumns); ok {
-				accumulateTyped(&st.accs[j], tc, ag.field, ag.cur.i)
-				continue
-			}
+		if ag.cur != nil && g.typed != nil && (ag.fn == "COUNT" || ag.fn == "SUM" || ag.fn == "AVG") {
+			accumulateTyped(&accs[j], g.typed, ag.field, ag.cur.i)
+			continue
 		}
-		accumulate(&st.accs[j], ag, r, &buf)
+		var m *accMore
+		if mores != nil {
+			m = &mores[j]
+		}
+		accumulate(&accs[j], m, ag, r, &buf)
 	}
 	g.buf = buf
 }
@@ -324,37 +461,72 @@ func (g *aggRun) add(r Record) {
 // ORDER BY, OFFSET and LIMIT, and builds AggregateResult rows.
 func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 	a := p.agg
-	order := g.order
-	if len(a.groups) == 0 && len(order) == 0 {
-		order = append(order, &groupState{accs: make([]accumulator, len(a.aggs))})
+	if len(a.groups) == 0 && g.n == 0 {
+		g.newGroup() // no rows: one group of empty aggregates
 	}
 	// HAVING and ORDER BY read a group through one record of its slots,
 	// refilled per group: the output rows are made of the groups kept.
 	rec := make(Record, len(a.groups)+len(a.aggs))
-	fill := func(st *groupState) {
-		for j, g := range a.groups {
-			rec[g.slot] = st.vals[j]
+	// fill makes rec group j's (all: every slot, else those read).
+	fill := func(j int32, all bool) {
+		vals, accs, mores := g.groupVals(j), g.groupAccs(j), g.groupMores(j)
+		for i, k := range a.groups {
+			if all || a.read[k.slot] {
+				rec[k.slot] = vals[i]
+			}
 		}
-		for j, ag := range a.aggs {
-			rec[ag.slot] = result(&st.accs[j], ag.fn)
-		}
-	}
-	kept := make([]*groupState, 0, len(order))
-	var vals []any
-	for _, st := range order {
-		fill(st)
-		if a.having != nil && !a.having(rec) {
-			continue
-		}
-		kept = append(kept, st)
-		for _, key := range a.order {
-			vals = append(vals, sortValue(key, rec))
+		for i, ag := range a.aggs {
+			if all || a.read[ag.slot] {
+				var m *accMore
+				if mores != nil {
+					m = &mores[i]
+				}
+				rec[ag.slot] = result(&accs[i], m, ag.fn)
+			}
 		}
 	}
-	idx := orderWindow(len(kept), vals, a.order, p.offset, p.limit)
-	out := make([]*Row, 0, len(idx))
-	for _, i := range idx {
-		fill(kept[i])
+	var groups []int32 // the groups returned, in order
+	if k := p.offset + p.limit; len(a.order) > 0 && p.limit >= 0 && k < int(g.n)/4 {
+		// Few of many groups: the first k are kept as they come (the
+		// same groups in the same order as sorting them all), without
+		// the sort values of every group.
+		t := groupTop{keys: a.order}
+		v := make([]any, len(a.order))
+		for j := range g.n {
+			fill(j, false)
+			if k == 0 || a.having != nil && !a.having(rec) {
+				continue
+			}
+			for i, key := range a.order {
+				v[i] = sortValue(key, rec)
+			}
+			t.offer(j, v, k)
+		}
+		groups = t.sorted()
+		groups = groups[min(p.offset, len(groups)):]
+	} else {
+		kept := make([]int32, 0, g.n)
+		var vals []any
+		if len(a.order) > 0 {
+			vals = make([]any, 0, int(g.n)*len(a.order))
+		}
+		for j := range g.n {
+			fill(j, false)
+			if a.having != nil && !a.having(rec) {
+				continue
+			}
+			kept = append(kept, j)
+			for _, key := range a.order {
+				vals = append(vals, sortValue(key, rec))
+			}
+		}
+		for _, i := range orderWindow(len(kept), vals, a.order, p.offset, p.limit) {
+			groups = append(groups, kept[i])
+		}
+	}
+	out := make([]*Row, 0, len(groups))
+	for _, j := range groups {
+		fill(j, true)
 		row := &Row{Keys: make([]string, 0, len(a.out)+1), Values: make([]any, 0, len(a.out)+1)}
 		row.Keys = append(row.Keys, "attributes")
 		row.Values = append(row.Values, &Row{Keys: []string{"type"}, Values: []any{"AggregateResult"}})
@@ -367,8 +539,83 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 	return &Result{TotalSize: len(out), Records: out}, nil
 }
 
-// accumulate folds row r into one aggregate's state.
-func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
+// groupTop keeps the first k groups offered in ORDER BY order, ties in
+// the order offered (as topK keeps the first k items).
+type groupTop struct {
+	keys []orderKey
+	ids  []int32 // the group in each slot
+	vals []any   // each slot's sort values, len(keys) per slot
+	heap []int   // slots, the last in order on top
+}
+
+// before reports whether slot s sorts before slot u.
+func (t *groupTop) before(s, u int) bool {
+	nk := len(t.keys)
+	c := compareKeys(t.vals[s*nk:s*nk+nk], t.vals[u*nk:u*nk+nk], t.keys)
+	return c < 0 || c == 0 && t.ids[s] < t.ids[u]
+}
+
+// offer considers group id, whose sort values are v (copied when kept),
+// offered after every group offered before it.
+func (t *groupTop) offer(id int32, v []any, k int) {
+	nk := len(t.keys)
+	if len(t.heap) < k {
+		s := len(t.ids)
+		t.ids = append(t.ids, id)
+		t.vals = append(t.vals, v...)
+		t.heap = append(t.heap, s)
+		for j := len(t.heap) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if !t.before(t.heap[parent], t.heap[j]) {
+				break
+			}
+			t.heap[parent], t.heap[j] = t.heap[j], t.heap[parent]
+			j = parent
+		}
+		return
+	}
+	// Offered last, id sorts after the top on a tie: kept only when
+	// its values sort before the top's.
+	top := t.heap[0]
+	if compareKeys(v, t.vals[top*nk:top*nk+nk], t.keys) >= 0 {
+		return
+	}
+	t.ids[top] = id
+	copy(t.vals[top*nk:top*nk+nk], v)
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(t.heap) && t.before(t.heap[m], t.heap[l]) {
+			m = l
+		}
+		if r := l + 1; r < len(t.heap) && t.before(t.heap[m], t.heap[r]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		t.heap[i], t.heap[m] = t.heap[m], t.heap[i]
+		i = m
+	}
+}
+
+// sorted returns the groups kept, in order.
+func (t *groupTop) sorted() []int32 {
+	slices.SortFunc(t.heap, func(s, u int) int {
+		if t.before(s, u) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]int32, len(t.heap))
+	for i, s := range t.heap {
+		out[i] = t.ids[s]
+	}
+	return out
+}
+
+// accumulate folds row r into one aggregate's state (m: the rest of it
+// for MIN, MAX and COUNT_DISTINCT).
+func accumulate(acc *accumulator, m *accMore, ag *aggExpr, r Record, buf *[]byte) {
 	if ag.get == nil {
 		acc.count++
 		return
@@ -384,21 +631,24 @@ func accumulate(acc *accumulator, ag *aggExpr, r Record, buf *[]byte) {
 			acc.sum += f
 			acc.nums++
 		}
-	case "MIN":
-		if acc.min == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(acc.min)) < 0 {
-			acc.min = v
-		}
-	case "MAX":
-		if acc.max == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(acc.max)) > 0 {
-			acc.max = v
-		}
-	case "COUNT_DISTINCT":
-		if acc.distinct == nil {
-			acc.distinct = map[string]struct{}{}
-		}
-		b := appendKey((*buf)[len(*buf):], ag.kind, v)
-		if _, ok := acc.distinct[string(b)]; !ok {
-			acc.distinct[string(b)] = struct{}{}
+	case "MIN", "MAX", "COUNT_DISTINCT":
+		switch ag.fn {
+		case "MIN":
+			if m.best == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(m.best)) < 0 {
+				m.best = v
+			}
+		case "MAX":
+			if m.best == nil || compareValues(ag.kind, ag.rank.sortValue(v), ag.rank.sortValue(m.best)) > 0 {
+				m.best = v
+			}
+		default:
+			if m.distinct == nil {
+				m.distinct = map[string]struct{}{}
+			}
+			b := appendKey((*buf)[len(*buf):], ag.kind, v)
+			if _, ok := m.distinct[string(b)]; !ok {
+				m.distinct[string(b)] = struct{}{}
+			}
 		}
 	}
 }
@@ -418,12 +668,12 @@ func accumulateTyped(acc *accumulator, tc TypedColumns, f, i int) {
 
 // result is an aggregate's final value; SUM, AVG, MIN and MAX over no
 // values are null.
-func result(acc *accumulator, fn string) any {
+func result(acc *accumulator, m *accMore, fn string) any {
 	switch fn {
 	case "COUNT":
 		return float64(acc.count)
 	case "COUNT_DISTINCT":
-		return float64(len(acc.distinct))
+		return float64(len(m.distinct))
 	case "SUM":
 		if acc.nums == 0 {
 			return nil
@@ -434,10 +684,8 @@ func result(acc *accumulator, fn string) any {
 			return nil
 		}
 		return acc.sum / float64(acc.nums)
-	case "MIN":
-		return acc.min
-	case "MAX":
-		return acc.max
+	case "MIN", "MAX":
+		return m.best
 	}
 	return nil
 }

@@ -116,7 +116,15 @@ func (x *executor) childrenAt(c *childQuery, cols Columns, pos []int32) (*ChildS
 		return nil, nil
 	}
 	out, err := x.buildAt(p, cols, c.kept)
-	return childSet(out), err
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	// The ChildSets of a query's rows come from a slab.
+	if len(x.sets) == cap(x.sets) {
+		x.sets = make([]ChildSet, 0, min(256, max(4, 2*cap(x.sets))))
+	}
+	x.sets = append(x.sets, ChildSet{TotalSize: len(out), Done: true, Records: out})
+	return &x.sets[len(x.sets)-1], nil
 }
 
 // childrenOfRow returns the child columns and the positions there of

@@ -41,6 +41,10 @@ type executor struct {
 	// from: a few allocations per thousand rows rather than two per row.
 	rows []Row
 	vals []any
+	// lists and sets are slabs the short row lists of child subqueries
+	// and their ChildSets are taken from.
+	lists []*Row
+	sets  []ChildSet
 	// names holds the object names (as the answer spells them) boxed for
 	// attributes, and described the objects looked up by that spelling.
 	names     map[string]objName
@@ -61,6 +65,20 @@ func (x *executor) newRow(keys []string, n int) *Row {
 	x.rows = append(x.rows, Row{Keys: keys, Values: x.vals[len(x.vals) : len(x.vals) : len(x.vals)+n]})
 	x.vals = x.vals[:len(x.vals)+n]
 	return &x.rows[len(x.rows)-1]
+}
+
+// rowList returns an empty list for n rows: short ones (a child
+// subquery's) from a slab.
+func (x *executor) rowList(n int) []*Row {
+	if n > 64 {
+		return make([]*Row, 0, n)
+	}
+	if cap(x.lists)-len(x.lists) < n {
+		x.lists = make([]*Row, 0, max(n, min(1024, max(16, 2*cap(x.lists)))))
+	}
+	l := x.lists[len(x.lists) : len(x.lists) : len(x.lists)+n]
+	x.lists = x.lists[:len(x.lists)+n]
+	return l
 }
 
 // objName is an object's name boxed for attributes, and the start of its
@@ -713,7 +731,7 @@ func (x *executor) buildAt(p *plan, cols Columns, pos []int) ([]*Row, error) {
 		idx = orderWindow(len(pos), vals, p.order, p.offset, p.limit)
 		n = len(idx)
 	}
-	out := make([]*Row, 0, n)
+	out := x.rowList(n)
 	for k := range n {
 		if k&255 == 0 {
 			if err := x.ctx.Err(); err != nil {

@@ -87,7 +87,9 @@ func (x *exec) answer(q *question) error {
 			return err
 		}
 	}
-	x.a.Markdown = x.matchNote(q) + x.md.String()
+	note := x.matchNote(q)
+	x.a.Markdown = note + x.md.String()
+	x.plain = note == ""
 	return nil
 }
 
@@ -1263,12 +1265,20 @@ func (x *exec) organise(q *question) error {
 	x.loadStages()
 	byStage := map[string][]rowLike{}
 	var bars []Bar
+	size := 0 // about what the tables below write
 	for _, r := range rows {
-		st := str(r, "StageName")
-		if _, ok := byStage[st]; !ok {
-			bars = append(bars, Bar{Label: st})
+		o := readOrganised(r)
+		if _, ok := byStage[o.stage]; !ok {
+			bars = append(bars, Bar{Label: o.stage})
 		}
-		byStage[st] = append(byStage[st], r)
+		byStage[o.stage] = append(byStage[o.stage], r)
+		size += len(o.name) + len(o.account) + len(o.closeDate) + 40
+		if o.roles != nil {
+			for _, c := range o.roles.Records {
+				cr := readRole(c)
+				size += len(cr.name) + len(cr.role) + 9
+			}
+		}
 	}
 	for i := range bars {
 		for _, r := range byStage[bars[i].Label] {
@@ -1282,50 +1292,100 @@ func (x *exec) organise(q *question) error {
 	fmt.Fprintf(&x.md, "**%s** — opportunities %s, by stage with key contacts.\n\n", count(len(rows), "opportunity", "opportunities"), s.text())
 	barChart(&x.md, bars, x.e.money)
 	x.a.Links = slices.Grow(x.a.Links, len(rows))
-	var names []string
+	// One allocation for the tables (and the footer) rather than a copy
+	// of the answer so far at every doubling.
+	x.md.Grow(size + len(bars)*200 + 1024)
+	head := []string{"Opportunity", "Account", "Amount", "Close date", "Key contacts"}
 	for _, b := range bars {
 		fmt.Fprintf(&x.md, "\n### %s — %s, %s\n\n", cellText(b.Label), count(b.Count, "deal", "deals"), x.e.money(b.Value))
-		stage := byStage[b.Label]
-		trows := make([][]string, 0, len(stage))
-		cells := make([]string, 5*len(stage))
-		for _, r := range stage {
-			v, _ := num(r, "Amount")
-			id, name := str(r, "Id"), str(r, "Name")
-			x.a.Links = append(x.a.Links, Link{Object: "Opportunity", ID: id, Name: name})
-			names = keyContacts(names[:0], r)
-			key := strings.Join(names, ", ")
-			if key == "" {
-				key = "no contact roles"
-			}
-			row := cells[:5:5]
-			cells = cells[5:]
-			row[0], row[1], row[2], row[3], row[4] = name, str(r, "Account.Name"), x.e.money(v), str(r, "CloseDate"), key
-			trows = append(trows, row)
+		tableHead(&x.md, head)
+		for _, r := range byStage[b.Label] {
+			o := readOrganised(r)
+			x.a.Links = append(x.a.Links, Link{Object: "Opportunity", ID: o.id, Name: o.name})
+			x.md.WriteString("|")
+			writeCell(&x.md, o.name)
+			writeCell(&x.md, o.account)
+			writeCell(&x.md, x.e.money(o.amount))
+			writeCell(&x.md, o.closeDate)
+			x.md.WriteString(" ")
+			writeKeyContacts(&x.md, o.roles)
+			x.md.WriteString(" |\n")
 		}
-		table(&x.md, []string{"Opportunity", "Account", "Amount", "Close date", "Key contacts"}, trows)
 	}
 	return nil
 }
 
-// keyContacts appends to names the key contacts of opportunity o, from its
-// OpportunityContactRoles: "Name (Role)", in bold when primary.
-func keyContacts(names []string, o rowLike) []string {
-	v, _ := o.Get("OpportunityContactRoles")
-	cs, ok := v.(*soql.ChildSet)
-	if !ok || cs == nil {
-		return names
+// organised is an opportunity row of organise's query.
+type organised struct {
+	id, name, account, stage, closeDate string
+	amount                              float64
+	roles                               *soql.ChildSet
+}
+
+// readOrganised reads an opportunity row of organise's query; its fields
+// are where the query puts them (else looked up by name).
+func readOrganised(r rowLike) organised {
+	o := organised{
+		id:        text(at(r, 1, "Id")),
+		name:      text(at(r, 2, "Name")),
+		stage:     text(at(r, 4, "StageName")),
+		closeDate: text(at(r, 6, "CloseDate")),
 	}
-	for _, r := range cs.Records {
-		name := str(r, "Contact.Name")
-		if role := str(r, "Role"); role != "" {
-			name += " (" + role + ")"
-		}
-		if boolean(r, "IsPrimary") {
-			name = "**" + name + "**"
-		}
-		names = append(names, name)
+	if acc, ok := at(r, 3, "Account").(*soql.Row); ok && acc != nil {
+		o.account = text(at(acc, 1, "Name"))
 	}
-	return names
+	o.amount, _ = number(at(r, 5, "Amount"))
+	o.roles, _ = at(r, 7, "OpportunityContactRoles").(*soql.ChildSet)
+	return o
+}
+
+// contactRole is a row of organise's OpportunityContactRoles.
+type contactRole struct {
+	name, role string
+	primary    bool
+}
+
+func readRole(r rowLike) contactRole {
+	var c contactRole
+	if ct, ok := at(r, 1, "Contact").(*soql.Row); ok && ct != nil {
+		c.name = text(at(ct, 1, "Name"))
+	}
+	c.role = text(at(r, 2, "Role"))
+	c.primary, _ = at(r, 3, "IsPrimary").(bool)
+	return c
+}
+
+// writeKeyContacts writes the key contacts of an opportunity, from its
+// OpportunityContactRoles, as a table cell (cellText): "Name (Role)" each,
+// in bold when primary, joined by ", "; "no contact roles" when that is
+// empty.
+func writeKeyContacts(b *strings.Builder, roles *soql.ChildSet) {
+	var recs []rowLike
+	if roles != nil {
+		recs = roles.Records
+	}
+	if len(recs) == 0 || len(recs) == 1 && readRole(recs[0]) == (contactRole{}) {
+		b.WriteString("no contact roles")
+		return
+	}
+	for i, r := range recs {
+		c := readRole(r)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if c.primary {
+			b.WriteString("**")
+		}
+		writeCellPart(b, c.name)
+		if c.role != "" {
+			b.WriteString(" (")
+			writeCellPart(b, c.role)
+			b.WriteString(")")
+		}
+		if c.primary {
+			b.WriteString("**")
+		}
+	}
 }
 
 // list answers "show / list RECORDS ..." with the question's filters.

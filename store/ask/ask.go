@@ -221,8 +221,23 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 	if !a.Understood && a.Markdown == "" {
 		x.notUnderstood(q, "")
 	}
-	a.Markdown = sanitize(strings.TrimRight(a.Markdown, "\n") + "\n\n" + x.footer())
+	a.Markdown = sanitize(x.withFooter())
 	return a, nil
+}
+
+// withFooter is the answer's markdown, its trailing newlines replaced by
+// one blank line, then the footer. When the markdown is what x.md holds
+// (most answers) the footer is written after it there, not joined to a
+// copy of a long answer.
+func (x *exec) withFooter() string {
+	md := x.a.Markdown
+	trimmed := strings.TrimRight(md, "\n")
+	if nl := len(md) - len(trimmed); x.plain && nl <= 2 && md == x.md.String() {
+		x.md.WriteString("\n\n"[nl:])
+		x.md.WriteString(x.footer())
+		return x.md.String()
+	}
+	return trimmed + "\n\n" + x.footer()
 }
 
 // sanitize drops control characters (record text may carry terminal escape
@@ -250,6 +265,8 @@ type exec struct {
 	ctx context.Context
 	a   *Answer
 	md  strings.Builder
+	// plain is set when answer made a.Markdown x.md's text alone.
+	plain bool
 }
 
 // query runs one SOQL statement of the plan and records it.

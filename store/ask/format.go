@@ -15,6 +15,11 @@ type rowLike = *soql.Row
 // str reads a text field (dotted paths walk relationships).
 func str(r rowLike, key string) string {
 	v, _ := r.Get(key)
+	return text(v)
+}
+
+// text is a field's value as str reads it.
+func text(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
@@ -31,6 +36,11 @@ func str(r rowLike, key string) string {
 // num reads a number field.
 func num(r rowLike, key string) (float64, bool) {
 	v, _ := r.Get(key)
+	return number(v)
+}
+
+// number is a field's value as num reads it.
+func number(v any) (float64, bool) {
 	switch x := v.(type) {
 	case float64:
 		return x, true
@@ -43,6 +53,16 @@ func num(r rowLike, key string) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
+}
+
+// at returns r's value of key (not a dotted path), looked for first at
+// position i, where the query that made r puts it.
+func at(r rowLike, i int, key string) any {
+	if i < len(r.Keys) && r.Keys[i] == key {
+		return r.Values[i]
+	}
+	v, _ := r.Get(key)
+	return v
 }
 
 func boolean(r rowLike, key string) bool {
@@ -160,11 +180,7 @@ func clean(s string, cell bool) bool {
 
 // table writes a markdown table.
 func table(b *strings.Builder, head []string, rows [][]string) {
-	b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
-	for range head {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
+	tableHead(b, head)
 	// Grow once for the rows (their cells as given, about what is written)
 	// rather than doubling through a large table.
 	n := 0
@@ -182,12 +198,43 @@ func table(b *strings.Builder, head []string, rows [][]string) {
 		}
 		b.WriteString("|")
 		for _, c := range r {
-			b.WriteString(" ")
-			b.WriteString(cellText(c))
-			b.WriteString(" |")
+			writeCell(b, c)
 		}
 		b.WriteString("\n")
 	}
+}
+
+// tableHead writes a markdown table's head row and rule.
+func tableHead(b *strings.Builder, head []string) {
+	b.WriteString("| " + strings.Join(head, " | ") + " |\n|")
+	for range head {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+}
+
+// writeCell writes " cellText(s) |": a cell of a table row after its
+// first "|".
+func writeCell(b *strings.Builder, s string) {
+	b.WriteString(" ")
+	if s != "" && clean(s, true) {
+		b.WriteString(s) // most cells: no copy
+	} else {
+		b.WriteString(cellText(s))
+	}
+	b.WriteString(" |")
+}
+
+// writeCellPart writes s as part of a cell: as cellText writes it, but
+// with nothing for "". cellText of parts joined by ASCII text without '|'
+// or control characters is the parts written this way, joined by it, as
+// it changes text rune by rune (unless all of it is empty).
+func writeCellPart(b *strings.Builder, s string) {
+	if clean(s, true) {
+		b.WriteString(s)
+		return
+	}
+	b.WriteString(cellText(s))
 }
 
 // barChart writes a small text bar chart of bars in a code block.

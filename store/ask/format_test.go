@@ -1,6 +1,11 @@
 package ask
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/lazyforce/lazyforce/sfdc/soql"
+)
 
 // TestClean checks what markdown text and table cells are left as they
 // are: valid UTF-8 without control characters (C0 but a newline outside
@@ -22,4 +27,36 @@ func TestClean(t *testing.T) {
 	check(both, true, true)
 	check(textOnly, true, false)
 	check(neither, false, false)
+}
+
+// TestKeyContactsCell checks the key contacts cell of organise's tables:
+// "Name (Role)" per contact role, bold when primary, joined by ", ", with
+// the characters a cell cannot hold replaced as cellText replaces them.
+func TestKeyContactsCell(t *testing.T) {
+	role := func(name any, r any, primary bool) *soql.Row {
+		contact := &soql.Row{Keys: []string{"attributes", "Name"}, Values: []any{nil, name}}
+		return &soql.Row{Keys: []string{"attributes", "Contact", "Role", "IsPrimary"}, Values: []any{nil, contact, r, primary}}
+	}
+	tests := []struct {
+		roles []*soql.Row
+		want  string
+	}{
+		{nil, "no contact roles"},
+		{[]*soql.Row{role(nil, nil, false)}, "no contact roles"},
+		{[]*soql.Row{role("Ann Lee", "Economic Buyer", true), role("Bo Chen", nil, false)}, "**Ann Lee (Economic Buyer)**, Bo Chen"},
+		{[]*soql.Row{role(nil, nil, false), role(nil, nil, false)}, ", "},
+		{[]*soql.Row{role(nil, nil, true)}, "****"},
+		{[]*soql.Row{role("A|B", "x\ty", false), role("bad \xff", "ok", true)}, "A\\|B (x y), **bad \uFFFD (ok)**"},
+	}
+	for _, tt := range tests {
+		var cs *soql.ChildSet
+		if tt.roles != nil {
+			cs = &soql.ChildSet{TotalSize: len(tt.roles), Done: true, Records: tt.roles}
+		}
+		var b strings.Builder
+		writeKeyContacts(&b, cs)
+		if b.String() != tt.want {
+			t.Errorf("key contacts %v: %q, want %q", tt.roles, b.String(), tt.want)
+		}
+	}
 }

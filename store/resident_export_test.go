@@ -10,19 +10,14 @@ func ResidentCensus(r *Resident) map[string]int {
 	n := map[string]int{}
 	for _, t := range r.tables {
 		for _, c := range t.columns {
-			n["text values"] += len(c.strs)
+			if c.isText() {
+				n["text arenas"]++
+			}
 			n["dictionary values"] += len(c.vals)
 			n["other values"] += len(c.anys)
 		}
-		for _, x := range t.ids {
-			n["id index keys"] += len(x.byKey)
-		}
-		for _, x := range t.refs {
-			n["reference index keys"] += len(x)
-		}
-		for _, x := range t.dates {
-			n["date index values"] += len(x.vals)
-		}
+		// Each index is a few arrays, whatever it holds.
+		n["indexes"] += len(t.ids) + len(t.refs) + len(t.dates) + len(t.bools)
 		for _, pv := range t.parents {
 			n["parent values by code"] += len(pv.vals)
 		}

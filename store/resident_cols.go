@@ -283,6 +283,9 @@ func (b bitset) grow(n int) bitset {
 // done trims the column once every record is appended.
 func (b *colBuilder) done() *column {
 	b.index, b.texts = nil, nil
+	if c := b.c; c.codes != nil {
+		c.vals = compactVals(c.vals)
+	}
 	if c := b.c; c.ends != nil && cap(c.text)-len(c.text) > len(c.text)/8 {
 		// The room left for records that did not come. Strings read
 		// before (by toAny) alias the old arena, which is not changed
@@ -290,6 +293,79 @@ func (b *colBuilder) done() *column {
 		c.text = slices.Clone(c.text)
 	}
 	return b.c
+}
+
+// compactVals returns the values of a dictionary as interfaces that hold
+// the same values, for a collection to mark as a few arrays rather than
+// two objects per value: the texts are copied into one arena, their
+// string headers into one array and the numbers into another, and each
+// interface points at its header or number there (boxAt). Other values
+// (booleans, which need no allocation, nil) are kept as they are. vals is
+// not changed.
+func compactVals(vals []any) []any {
+	size, nTexts, nNums := 0, 0, 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			size += len(x)
+			nTexts++
+		case float64:
+			nNums++
+		}
+	}
+	arena := make([]byte, 0, size)
+	for _, v := range vals {
+		if x, ok := v.(string); ok {
+			arena = append(arena, x...)
+		}
+	}
+	// The arena is complete (and never changed): the texts alias it.
+	texts, nums := make([]string, 0, nTexts), make([]float64, 0, nNums)
+	at := 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			if len(x) == 0 {
+				texts = append(texts, "")
+			} else {
+				texts = append(texts, unsafe.String(&arena[at], len(x)))
+			}
+			at += len(x)
+		case float64:
+			nums = append(nums, x)
+		}
+	}
+	out := make([]any, len(vals))
+	it, in := 0, 0
+	for k, v := range vals {
+		switch v.(type) {
+		case string:
+			out[k] = boxAt(&texts[it])
+			it++
+		case float64:
+			out[k] = boxAt(&nums[in])
+			in++
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// eface is the layout of an interface value of type any (the gc
+// compiler's runtime.eface): its type, and a pointer to its value.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+// boxAt returns an interface holding *p that points at *p instead of a
+// copy of it (converting a string or float64 to any allocates a copy).
+// *p must never change afterwards: the dictionaries' headers and numbers
+// are not changed once made (compactVals).
+func boxAt[T string | float64](p *T) any {
+	var v any = *new(T)
+	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
+	return v
 }
 
 // pick returns the columns of t holding need's fields, each once.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -271,5 +272,44 @@ func posIndexFinds(t *testing.T, distinct int) {
 	}
 	if got := newPosIndex(nil, 5, true, func(int, string) bool { return true }).get(keys[4]); got != nil {
 		t.Fatalf("an index of no column finds %v", got)
+	}
+}
+
+// TestDictionaryValuesCompacted: the values of a dictionary-coded column,
+// once its texts and numbers are compacted (compactVals), are equal (==,
+// as map keys, by type) to the values added, also after collections.
+func TestDictionaryValuesCompacted(t *testing.T) {
+	added := []any{"Prospecting", "", 1250.5, true, "Closed Won", float64(0), false, "Prospecting", nil}
+	b := newColBuilder("StageName", 1000)
+	for i := range 300 {
+		b.add(added[i%len(added)])
+	}
+	c := b.done()
+	if c.codes == nil {
+		t.Fatal("the column is not dictionary-coded")
+	}
+	runtime.GC()
+	runtime.GC()
+	seen, want := map[any]int{}, map[any]int{}
+	for i := range 300 {
+		want[added[i%len(added)]]++
+		got, want := c.value(i), added[i%len(added)]
+		if got != want {
+			t.Fatalf("record %d holds %#v, want %#v", i, got, want)
+		}
+		switch x := want.(type) {
+		case string:
+			if s, ok := got.(string); !ok || s != x || c.str(i) != x {
+				t.Fatalf("record %d: text %#v, want %q", i, got, x)
+			}
+		case float64:
+			if f, ok := got.(float64); !ok || f != x {
+				t.Fatalf("record %d: number %#v, want %v", i, got, x)
+			}
+		}
+		seen[got]++
+	}
+	if !reflect.DeepEqual(seen, want) {
+		t.Fatalf("values as map keys: %v, want %v", seen, want)
 	}
 }

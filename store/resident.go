@@ -574,16 +574,13 @@ func (t *resTable) idIndex(field string) *idIndex {
 	x := &idIndex{}
 	c := t.col(field)
 	x.keys = newPosIndex(c, t.n, true, func(i int, s string) bool {
-		switch {
-		case s == "":
-		case len(s) == 18 && isASCII(s):
+		if len(s) == 18 && isASCII(s) {
 			return true
-		default:
-			// Another non-empty value (a 15-character id may equal an
-			// 18-character literal; a value that is not ASCII is not
-			// case-folded by the index).
-			x.odd = append(x.odd, int32(i))
 		}
+		// Another non-empty value (a 15-character id may equal an
+		// 18-character literal; a value that is not ASCII is not
+		// case-folded by the index).
+		x.odd = append(x.odd, int32(i))
 		return false
 	})
 	if t.ids == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"math/bits"
 	"os"
 	"slices"
@@ -105,7 +106,7 @@ type resTable struct {
 	// by value, and odd the other non-empty values.
 	dates map[string]*dateIndex
 	// refs indexes a field for child subqueries: exact value → positions.
-	refs map[string]map[string][]int32
+	refs map[string]*posIndex
 	// parents holds, per dictionary-coded lookup field and parent field,
 	// the parent field's values by code (parentField).
 	parents map[parentKey]*parentVals
@@ -125,15 +126,17 @@ type resTable struct {
 	all    []*column
 }
 
+// The indexes hold no pointer per record or value (issue 12: a
+// collection marks them as a few arrays).
 type idIndex struct {
-	byKey map[string][]int32
-	odd   []int32
+	keys *posIndex // 18-character ASCII values, case-folded
+	odd  []int32
 }
 
 type dateIndex struct {
-	pos  []int32
-	vals []string // vals[i] is the value at pos[i]
-	odd  []int32
+	col *column
+	pos []int32 // sorted by the value at each
+	odd []int32
 }
 
 // version identifies the data a transaction reads: the cache file, its
@@ -568,19 +571,18 @@ func (t *resTable) idIndex(field string) *idIndex {
 	if x, ok := t.ids[field]; ok {
 		return x
 	}
-	x := &idIndex{byKey: map[string][]int32{}}
+	x := &idIndex{}
 	c := t.col(field)
-	for i := range t.n {
-		s := c.str(i)
-		switch {
-		case s == "":
-		case len(s) == 18:
-			k := strings.ToLower(s)
-			x.byKey[k] = append(x.byKey[k], int32(i))
-		default:
-			x.odd = append(x.odd, int32(i))
+	x.keys = newPosIndex(c, t.n, true, func(i int, s string) bool {
+		if len(s) == 18 && isASCII(s) {
+			return true
 		}
-	}
+		// Another non-empty value (a 15-character id may equal an
+		// 18-character literal; a value that is not ASCII is not
+		// case-folded by the index).
+		x.odd = append(x.odd, int32(i))
+		return false
+	})
 	if t.ids == nil {
 		t.ids = map[string]*idIndex{}
 	}
@@ -589,19 +591,13 @@ func (t *resTable) idIndex(field string) *idIndex {
 }
 
 // refIndex returns field's exact values' positions (under r.mu).
-func (t *resTable) refIndex(field string) map[string][]int32 {
+func (t *resTable) refIndex(field string) *posIndex {
 	if x, ok := t.refs[field]; ok {
 		return x
 	}
-	x := map[string][]int32{}
-	c := t.col(field)
-	for i := range t.n {
-		if s := c.str(i); s != "" {
-			x[s] = append(x[s], int32(i))
-		}
-	}
+	x := newPosIndex(t.col(field), t.n, false, func(_ int, s string) bool { return s != "" })
 	if t.refs == nil {
-		t.refs = map[string]map[string][]int32{}
+		t.refs = map[string]*posIndex{}
 	}
 	t.refs[field] = x
 	return x
@@ -634,8 +630,8 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 	if x, ok := t.dates[field]; ok {
 		return x
 	}
-	x := &dateIndex{}
 	c := t.col(field)
+	x := &dateIndex{col: c}
 	for i := range t.n {
 		s := c.str(i)
 		switch {
@@ -649,15 +645,141 @@ func (t *resTable) dateIndex(field string) *dateIndex {
 	slices.SortStableFunc(x.pos, func(a, b int32) int {
 		return strings.Compare(c.str(int(a)), c.str(int(b)))
 	})
-	x.vals = make([]string, len(x.pos))
-	for i, p := range x.pos {
-		x.vals[i] = c.str(int(p))
-	}
 	if t.dates == nil {
 		t.dates = map[string]*dateIndex{}
 	}
 	t.dates[field] = x
 	return x
+}
+
+// posIndex finds the positions of the records whose value of a text
+// field is a given key, in position order, without a pointer per key or
+// record: an open-addressing table of key numbers by hash, whose keys are
+// read back from the column to compare. With fold, keys are 18-byte ASCII
+// values compared case-insensitively.
+type posIndex struct {
+	col   *column
+	fold  bool
+	seed  maphash.Seed
+	slots []uint32 // 1 + a key's number, at its hash's slot or after it; 0: free
+	first []uint32 // key k's positions are pos[first[k]:first[k+1]]
+	pos   []int32
+}
+
+// newPosIndex indexes the first n records of c whose value s is
+// non-empty and keep(i, s) (c may be nil: nothing is indexed).
+func newPosIndex(c *column, n int, fold bool, keep func(i int, s string) bool) *posIndex {
+	x := &posIndex{col: c, fold: fold, seed: maphash.MakeSeed()}
+	keyOf := make([]int32, n)
+	var count []uint32
+	numbers := map[string]int32{} // key → number, while building only
+	for i := range n {
+		keyOf[i] = -1
+		s := c.str(i)
+		if s == "" || !keep(i, s) {
+			continue
+		}
+		if fold {
+			s = strings.ToLower(s)
+		}
+		k, ok := numbers[s]
+		if !ok {
+			k = int32(len(count))
+			numbers[s] = k
+			count = append(count, 0)
+		}
+		count[k]++
+		keyOf[i] = k
+	}
+	x.first = make([]uint32, len(count)+1)
+	for k, m := range count {
+		x.first[k+1] = x.first[k] + m
+	}
+	x.pos = make([]int32, x.first[len(count)])
+	next := slices.Clone(x.first[:len(count)])
+	for i, k := range keyOf {
+		if k >= 0 {
+			x.pos[next[k]] = int32(i)
+			next[k]++
+		}
+	}
+	if len(count) == 0 {
+		return x
+	}
+	size := 1
+	for size < 2*len(count) {
+		size <<= 1
+	}
+	x.slots = make([]uint32, size)
+	for key, k := range numbers {
+		j := maphash.String(x.seed, key) & uint64(size-1)
+		for x.slots[j] != 0 {
+			j = (j + 1) & uint64(size-1)
+		}
+		x.slots[j] = uint32(k) + 1
+	}
+	return x
+}
+
+// get returns the positions of the records whose value is key (shared:
+// not to be changed).
+func (x *posIndex) get(key string) []int32 {
+	if len(x.slots) == 0 || key == "" {
+		return nil
+	}
+	var h uint64
+	if x.fold {
+		if len(key) != 18 || !isASCII(key) {
+			return nil
+		}
+		var low [18]byte
+		for i := range low {
+			low[i] = lowerASCII(key[i])
+		}
+		h = maphash.Bytes(x.seed, low[:])
+	} else {
+		h = maphash.String(x.seed, key)
+	}
+	mask := uint64(len(x.slots) - 1)
+	for j := h & mask; x.slots[j] != 0; j = (j + 1) & mask {
+		k := x.slots[j] - 1
+		pos := x.pos[x.first[k]:x.first[k+1]]
+		s := x.col.str(int(pos[0]))
+		if s == key || x.fold && equalFoldASCII(s, key) {
+			return pos
+		}
+	}
+	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// equalFoldASCII reports whether a and b are equal but for the case of
+// ASCII letters.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // narrowTerm is a WHERE term an index answers.
@@ -748,7 +870,7 @@ func (t *resTable) termBits(term narrowTerm) (bitset, bool) {
 	case "id", "reference":
 		x := t.idIndex(key)
 		b := newBitset(n)
-		for _, i := range x.byKey[strings.ToLower(term.val.Str)] {
+		for _, i := range x.keys.get(term.val.Str) {
 			b.set(i)
 		}
 		for _, i := range x.odd {
@@ -776,9 +898,11 @@ func (t *resTable) termBits(term narrowTerm) (bitset, bool) {
 		}
 		lo, hi := d.Format("2006-01-02"), d.AddDate(0, 0, 1).Format("2006-01-02")
 		x := t.dateIndex(key)
-		from, to := 0, len(x.vals)
+		from, to := 0, len(x.pos)
 		at := func(s string) int {
-			i, _ := slices.BinarySearch(x.vals, s)
+			i, _ := slices.BinarySearchFunc(x.pos, s, func(p int32, s string) int {
+				return strings.Compare(x.col.str(int(p)), s)
+			})
 			return i
 		}
 		// The evaluator's range semantics: "=" is [lo, hi), "<" before lo,
@@ -850,7 +974,7 @@ type childKey struct{ object, field string }
 
 type childTable struct {
 	t    *resTable
-	refs map[string][]int32
+	refs *posIndex
 	need []string // the fields the table was asked for
 	view *colView // need's columns (ChildColumns, ChildRows)
 }
@@ -1005,7 +1129,7 @@ func (src *residentSource) childTable(object, field string, need []string) (*chi
 // childPos returns the positions of ct's records whose field is parentID
 // (shared: not to be changed).
 func (src *residentSource) childPos(ct *childTable, field, parentID string) []int32 {
-	pos := ct.refs[parentID]
+	pos := ct.refs.get(parentID)
 	if len(pos) == 0 {
 		return nil
 	}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/lazyforce/lazyforce/sfdc/soql"
 )
@@ -15,8 +17,12 @@ import (
 //   - dictionary-coded: codes []uint32 into vals (code 0: null or absent),
 //     for fields with few distinct values (picklists, owners, dates,
 //     booleans, references shared by many records); no pointer per record;
-//   - text: strs with has marking the records that hold a value (Ids,
-//     names, datetimes: mostly distinct);
+//   - text: the values one after another in one byte arena, text, record
+//     i's ending at ends[i], with has marking the records that hold a
+//     value (Ids, names, datetimes: mostly distinct); no pointer per
+//     record either, so a collection marks one arena rather than a string
+//     per record (issue 12: at ≈100k records, marking millions of strings
+//     made the answers that overlapped a collection the slow ones);
 //   - numbers: nums with has (amounts);
 //   - values: anys, for anything else (mixed types, compound fields).
 //
@@ -26,10 +32,39 @@ type column struct {
 	key   string // the field's name as the cached JSON spells it
 	codes []uint32
 	vals  []any // vals[0] is nil
-	strs  []string
-	nums  []float64
-	has   bitset
-	anys  []any
+	// text holds the text values; record i's is text[ends[i-1]:ends[i]]
+	// (from 0 for record 0). Bytes once appended are never changed (the
+	// arena only grows, by append, while the column is built, and a
+	// published column is never changed), so str returns strings that
+	// alias it (unsafe.String) without copying.
+	text []byte
+	ends []uint32
+	nums []float64
+	has  bitset
+	anys []any
+}
+
+// isText reports whether c is a text column.
+func (c *column) isText() bool { return c.ends != nil }
+
+// textAt returns record i's text in a text column ("" when null).
+func (c *column) textAt(i int) string {
+	var from uint32
+	if i > 0 {
+		from = c.ends[i-1]
+	}
+	to := c.ends[i]
+	if from == to {
+		return ""
+	}
+	// The bytes are never changed once appended (see column.text).
+	return unsafe.String(&c.text[from], int(to-from))
+}
+
+// textEmpty reports whether record i's text in a text column is "" (or
+// null).
+func (c *column) textEmpty(i int) bool {
+	return i == 0 && c.ends[0] == 0 || i > 0 && c.ends[i] == c.ends[i-1]
 }
 
 // value returns the value of record i (nil when null or absent).
@@ -37,9 +72,9 @@ func (c *column) value(i int) any {
 	switch {
 	case c.codes != nil:
 		return c.vals[c.codes[i]]
-	case c.strs != nil:
+	case c.ends != nil:
 		if c.has.get(i) {
-			return c.strs[i]
+			return c.textAt(i)
 		}
 		return nil
 	case c.nums != nil:
@@ -58,8 +93,8 @@ func (c *column) str(i int) string {
 	if c == nil {
 		return ""
 	}
-	if c.strs != nil {
-		return c.strs[i]
+	if c.ends != nil {
+		return c.textAt(i)
 	}
 	s, _ := c.value(i).(string)
 	return s
@@ -70,19 +105,21 @@ func (b bitset) get(i int) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
 // colBuilder appends one field's values, record by record, while an
 // object is decoded.
 type colBuilder struct {
-	c     *column
-	n     int               // records appended
-	index map[any]uint32    // value → code while dictionary-coded (not text)
-	texts map[string]uint32 // text → code while dictionary-coded
-	limit int               // distinct values beyond which the column widens
+	c       *column
+	n       int               // records appended
+	index   map[any]uint32    // value → code while dictionary-coded (not text)
+	texts   map[string]uint32 // text → code while dictionary-coded
+	limit   int               // distinct values beyond which the column widens
+	textMax int               // bytes a text column holds at most (ends are uint32)
 }
 
 func newColBuilder(key string, expect int) *colBuilder {
 	return &colBuilder{
-		c:     &column{key: key, codes: make([]uint32, 0, expect), vals: []any{nil}},
-		index: map[any]uint32{},
-		texts: map[string]uint32{},
-		limit: expect/2 + 16,
+		c:       &column{key: key, codes: make([]uint32, 0, expect), vals: []any{nil}},
+		index:   map[any]uint32{},
+		texts:   map[string]uint32{},
+		limit:   expect/2 + 16,
+		textMax: math.MaxUint32,
 	}
 }
 
@@ -125,27 +162,33 @@ func (b *colBuilder) add(v any) {
 			}
 		}
 		c.codes = append(c.codes, code)
-	case c.strs != nil:
-		addTyped(b, &c.strs, v, i)
+	case c.ends != nil:
+		x, ok := v.(string)
+		if v != nil && !ok || len(c.text)+len(x) > b.textMax {
+			b.toAny()
+			c.anys = append(c.anys, v)
+			return
+		}
+		c.text = append(c.text, x...)
+		c.ends = append(c.ends, uint32(len(c.text)))
+		b.addHas(ok, i)
 	case c.nums != nil:
-		addTyped(b, &c.nums, v, i)
+		x, ok := v.(float64)
+		if v != nil && !ok {
+			b.toAny()
+			c.anys = append(c.anys, v)
+			return
+		}
+		c.nums = append(c.nums, x)
+		b.addHas(ok, i)
 	default:
 		c.anys = append(c.anys, v)
 	}
 }
 
-// addTyped appends record i's value v to a text or number column (vals:
-// its strs or nums), or turns the column into values when v is of another
-// type.
-func addTyped[T string | float64](b *colBuilder, vals *[]T, v any, i int) {
+// addHas marks whether record i of a text or number column holds a value.
+func (b *colBuilder) addHas(ok bool, i int) {
 	c := b.c
-	x, ok := v.(T)
-	if v != nil && !ok {
-		b.toAny()
-		c.anys = append(c.anys, v)
-		return
-	}
-	*vals = append(*vals, x)
 	c.has = c.has.grow(i + 1)
 	if ok {
 		c.has.set(int32(i))
@@ -170,9 +213,34 @@ func (b *colBuilder) widen() {
 	n := len(c.codes)
 	switch {
 	case text:
-		c.strs, c.has = decoded[string](c, n)
+		total := 0
+		for _, code := range c.codes {
+			if code != 0 {
+				total += len(c.vals[code].(string))
+			}
+		}
+		if total > b.textMax {
+			b.toAny()
+			return
+		}
+		// Room for the records still to come, at the mean length so far.
+		arena := make([]byte, 0, total+total/max(n, 1)*(cap(c.codes)-n))
+		ends := make([]uint32, n, cap(c.codes))
+		for i, code := range c.codes {
+			if code != 0 {
+				arena = append(arena, c.vals[code].(string)...)
+			}
+			ends[i] = uint32(len(arena))
+		}
+		c.text, c.ends, c.has = arena, ends, c.present(n)
 	case num:
-		c.nums, c.has = decoded[float64](c, n)
+		nums := make([]float64, n, cap(c.codes))
+		for i, code := range c.codes {
+			if code != 0 {
+				nums[i] = c.vals[code].(float64)
+			}
+		}
+		c.nums, c.has = nums, c.present(n)
 	default:
 		b.toAny()
 		return
@@ -180,28 +248,27 @@ func (b *colBuilder) widen() {
 	c.codes, c.vals, b.index, b.texts = nil, nil, nil, nil
 }
 
-// decoded returns the n values of dictionary-coded column c, all of type
-// T, and the positions holding one.
-func decoded[T string | float64](c *column, n int) ([]T, bitset) {
-	vals, has := make([]T, n, cap(c.codes)), newBitset(n)
-	for i, code := range c.codes {
+// present returns the positions of dictionary-coded column c's first n
+// records that hold a value.
+func (c *column) present(n int) bitset {
+	has := newBitset(n)
+	for i, code := range c.codes[:n] {
 		if code != 0 {
-			vals[i] = c.vals[code].(T)
 			has.set(int32(i))
 		}
 	}
-	return vals, has
+	return has
 }
 
 // toAny turns the column into values.
 func (b *colBuilder) toAny() {
 	c := b.c
 	n := b.n - 1 // the record being added is appended by the caller
-	anys := make([]any, 0, max(n+1, cap(c.codes), cap(c.strs), cap(c.nums)))
+	anys := make([]any, 0, max(n+1, cap(c.codes), cap(c.ends), cap(c.nums)))
 	for i := range n {
 		anys = append(anys, c.value(i))
 	}
-	c.codes, c.vals, c.strs, c.nums, c.has, b.index, b.texts = nil, nil, nil, nil, nil, nil, nil
+	c.codes, c.vals, c.text, c.ends, c.nums, c.has, b.index, b.texts = nil, nil, nil, nil, nil, nil, nil, nil
 	c.anys = anys
 }
 
@@ -216,7 +283,89 @@ func (b bitset) grow(n int) bitset {
 // done trims the column once every record is appended.
 func (b *colBuilder) done() *column {
 	b.index, b.texts = nil, nil
+	if c := b.c; c.codes != nil {
+		c.vals = compactVals(c.vals)
+	}
+	if c := b.c; c.ends != nil && cap(c.text)-len(c.text) > len(c.text)/8 {
+		// The room left for records that did not come. Strings read
+		// before (by toAny) alias the old arena, which is not changed
+		// either.
+		c.text = slices.Clone(c.text)
+	}
 	return b.c
+}
+
+// compactVals returns the values of a dictionary as interfaces that hold
+// the same values, for a collection to mark as a few arrays rather than
+// two objects per value: the texts are copied into one arena, their
+// string headers into one array and the numbers into another, and each
+// interface points at its header or number there (boxAt). Other values
+// (booleans, which need no allocation, nil) are kept as they are. vals is
+// not changed.
+func compactVals(vals []any) []any {
+	size, nTexts, nNums := 0, 0, 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			size += len(x)
+			nTexts++
+		case float64:
+			nNums++
+		}
+	}
+	arena := make([]byte, 0, size)
+	for _, v := range vals {
+		if x, ok := v.(string); ok {
+			arena = append(arena, x...)
+		}
+	}
+	// The arena is complete (and never changed): the texts alias it.
+	texts, nums := make([]string, 0, nTexts), make([]float64, 0, nNums)
+	at := 0
+	for _, v := range vals {
+		switch x := v.(type) {
+		case string:
+			if len(x) == 0 {
+				texts = append(texts, "")
+			} else {
+				texts = append(texts, unsafe.String(&arena[at], len(x)))
+			}
+			at += len(x)
+		case float64:
+			nums = append(nums, x)
+		}
+	}
+	out := make([]any, len(vals))
+	it, in := 0, 0
+	for k, v := range vals {
+		switch v.(type) {
+		case string:
+			out[k] = boxAt(&texts[it])
+			it++
+		case float64:
+			out[k] = boxAt(&nums[in])
+			in++
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// eface is the layout of an interface value of type any (the gc
+// compiler's runtime.eface): its type, and a pointer to its value.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+// boxAt returns an interface holding *p that points at *p instead of a
+// copy of it (converting a string or float64 to any allocates a copy).
+// *p must never change afterwards: the dictionaries' headers and numbers
+// are not changed once made (compactVals).
+func boxAt[T string | float64](p *T) any {
+	var v any = *new(T)
+	(*eface)(unsafe.Pointer(&v)).data = unsafe.Pointer(p)
+	return v
 }
 
 // pick returns the columns of t holding need's fields, each once.
@@ -294,8 +443,8 @@ func (v *colView) Null(f, i int) bool {
 	switch {
 	case c == nil:
 		return true
-	case c.strs != nil:
-		return c.strs[i] == ""
+	case c.ends != nil:
+		return c.textEmpty(i)
 	case c.nums != nil:
 		return !c.has.get(i)
 	}
@@ -308,7 +457,7 @@ func (v *colView) Null(f, i int) bool {
 func (v *colView) Number(f, i int) (float64, bool) {
 	c := v.byNeed[f]
 	switch {
-	case c == nil || c.strs != nil:
+	case c == nil || c.ends != nil:
 		return 0, false
 	case c.nums != nil:
 		return c.nums[i], c.has.get(i)
@@ -472,7 +621,7 @@ func (v *colView) ChildRows(object, field string, need []string) (soql.Columns, 
 		indexed := func() bool { return refIndexed }
 		for i := range v.t.n {
 			if id := ids.str(i); id != "" {
-				if pos := ct.refs[id]; len(pos) > 0 {
+				if pos := ct.refs.get(id); len(pos) > 0 {
 					cr.pos = append(cr.pos, checkChildPos(pos, field, id, indexed)...)
 				}
 			}
@@ -523,7 +672,7 @@ func (t *resTable) position() func(id string) int32 {
 		if len(id) != 18 {
 			return -1
 		}
-		pos := idx.byKey[strings.ToLower(id)]
+		pos := idx.keys.get(id)
 		if len(pos) == 1 && idc.str(int(pos[0])) == id {
 			return pos[0]
 		}

@@ -11,16 +11,20 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 )
 
-// Indexes (sub-buckets of "index"); every key ends in the record's Id and the
-// values are empty:
+// Indexes (sub-buckets of "index"); every entry ends in the record's Id,
+// and the entries are stored in blocks (see indexblock.go):
 //
-//	ref:   OBJECT \0 FIELD \0 PARENT_ID \0 ID   lookups: by account, owner, what, who…
-//	stage: OBJECT \0 STAGENAME \0 ID
-//	name:  OBJECT \0 lower(Name or Subject) \0 ID
+//	ref2:   OBJECT \0 FIELD \0 PARENT_ID \0 ID   lookups: by account, owner, what, who…
+//	stage2: OBJECT \0 STAGENAME \0 ID
+//	name2:  OBJECT \0 lower(Name or Subject) \0 ID
+//
+// Caches written before the blocks have the same entries one bbolt key
+// each, in the buckets named without the 2 (legacyIndexBuckets): they are
+// converted by UpgradeIndexes, or by the first write to an index.
 var (
-	indexRef   = []byte("ref")
-	indexStage = []byte("stage")
-	indexName  = []byte("name")
+	indexRef   = []byte("ref2")
+	indexStage = []byte("stage2")
+	indexName  = []byte("name2")
 )
 
 // notIndexed are lookup fields nobody browses by; skipping them keeps writes fast.
@@ -164,6 +168,9 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 // writeEntries notes an indexed write of object and returns the index
 // entries of its record id, for index and unindex.
 func (w *Writer) writeEntries(object, id string, raw []byte) ([]indexEntry, error) {
+	if err := w.upgradeIndexes(); err != nil {
+		return nil, err
+	}
 	if err := w.noteIndexedWrite(object); err != nil {
 		return nil, err
 	}
@@ -178,15 +185,15 @@ func (w *Writer) index(object, id string, raw []byte) error {
 	for _, e := range entries {
 		b := w.indexes[string(e.bucket)]
 		if b == nil {
-			if b, err = w.idx.CreateBucketIfNotExists(e.bucket); err != nil {
-				return fmt.Errorf("create index %s: %w", e.bucket, err)
+			if b, err = w.indexBucket(e.bucket); err != nil {
+				return err
 			}
 			if w.indexes == nil {
 				w.indexes = map[string]*bolt.Bucket{}
 			}
 			w.indexes[string(e.bucket)] = b
 		}
-		if err := b.Put(e.key, nil); err != nil {
+		if err := blockInsert(b, e.key); err != nil {
 			return fmt.Errorf("write index %s: %w", e.bucket, err)
 		}
 	}
@@ -200,7 +207,7 @@ func (w *Writer) unindex(object, id string, raw []byte) error {
 	}
 	for _, e := range entries {
 		if b := w.idx.Bucket(e.bucket); b != nil {
-			if err := b.Delete(e.key); err != nil {
+			if err := blockDelete(b, e.key); err != nil {
 				return fmt.Errorf("delete index %s: %w", e.bucket, err)
 			}
 		}
@@ -278,7 +285,11 @@ var indexStale = []byte("stale")
 
 // indexReady reports whether object's index entries in tx are complete.
 func indexReady(tx *bolt.Tx, object string) bool {
-	b := tx.Bucket(bucketIndex).Bucket(indexStale)
+	idx := tx.Bucket(bucketIndex)
+	if hasLegacyIndex(idx) {
+		return false
+	}
+	b := idx.Bucket(indexStale)
 	return b == nil || b.Get([]byte(object)) == nil
 }
 
@@ -295,7 +306,7 @@ func (s *Store) IndexesReady(object string) (bool, error) {
 
 // eachIndexKey calls fn with every key of the index bucket that starts
 // with prefix (which starts with OBJECT \0), in key order, until fn returns
-// false. While object's entries are being rebuilt it computes them from
+// false; k is valid only until fn returns. While object's entries are being rebuilt it computes them from
 // object's records instead, so that a reader never sees half an index.
 func eachIndexKey(tx *bolt.Tx, bucket []byte, object string, prefix []byte, fn func(k []byte) bool) error {
 	if !indexReady(tx, object) {
@@ -314,13 +325,7 @@ func eachIndexKey(tx *bolt.Tx, bucket []byte, object string, prefix []byte, fn f
 	if b == nil {
 		return nil
 	}
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if !fn(k) {
-			return nil
-		}
-	}
-	return nil
+	return scanBlocks(b, prefix, fn)
 }
 
 // computedIndexKeys computes, from object's cached records, the keys of
@@ -392,6 +397,9 @@ func (w *Writer) noteIndexedWrite(object string) error {
 // it deleted: 0 when none are left.
 func (w *Writer) DropStaleIndexes(object string, max int) (int, error) {
 	w.changed = true
+	if err := w.upgradeIndexes(); err != nil {
+		return 0, err
+	}
 	if indexReady(w.tx, object) {
 		if err := w.markStale(object); err != nil {
 			return 0, err
@@ -404,21 +412,11 @@ func (w *Writer) DropStaleIndexes(object string, max int) (int, error) {
 		if b == nil {
 			continue
 		}
-		// Collect the keys, then delete them one by one. Seeking the prefix
-		// again after each delete is quadratic: bbolt leaves the emptied
-		// leaves in place until commit, and every Seek walks over them
-		// (25 s for Task's entries in a scale-12 org's `sync --full`).
-		var keys [][]byte
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n+len(keys) < max; k, _ = c.Next() {
-			keys = append(keys, bytes.Clone(k))
+		got, err := dropBlocks(b, prefix, max-n)
+		if err != nil {
+			return n, fmt.Errorf("drop %s index of %s: %w", name, object, err)
 		}
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return n, fmt.Errorf("drop %s index of %s: %w", name, object, err)
-			}
-		}
-		n += len(keys)
+		n += got
 		if n >= max {
 			break
 		}
@@ -446,6 +444,9 @@ func (p IndexPos) Inserted() int { return p.n }
 // cached records.
 func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max int) (next IndexPos, done bool, err error) {
 	w.changed = true
+	if err := w.upgradeIndexes(); err != nil {
+		return pos, false, err
+	}
 	if !set.sorted {
 		set.Sort()
 	}
@@ -454,19 +455,17 @@ func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max i
 	for pos.bucket < len(names) && n < max {
 		name := names[pos.bucket]
 		keys := set.keys[name]
-		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
+		ib, err := w.indexBucket([]byte(name))
 		if err != nil {
-			return pos, false, fmt.Errorf("create index %s: %w", name, err)
+			return pos, false, err
 		}
-		ib.FillPercent = bulkFillPercent
-		for pos.key < len(keys) && n < max {
-			if err := ib.Put(keys[pos.key], nil); err != nil {
-				return pos, false, fmt.Errorf("write index %s: %w", name, err)
-			}
-			pos.key++
-			pos.n++
-			n++
+		step := min(len(keys)-pos.key, max-n)
+		if err := bulkBlocks(ib, keys[pos.key:pos.key+step]); err != nil {
+			return pos, false, fmt.Errorf("write index %s: %w", name, err)
 		}
+		pos.key += step
+		pos.n += step
+		n += step
 		if pos.key == len(keys) {
 			pos = IndexPos{bucket: pos.bucket + 1, n: pos.n}
 		}

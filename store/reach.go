@@ -143,40 +143,6 @@ func reverse(s string) string {
 	return string(b)
 }
 
-// reachEntries computes the phone and e-mail index keys of one record.
-func reachEntries(object, id string, raw []byte) []indexEntry {
-	if !reachObjects[object] {
-		return nil
-	}
-	var out []indexEntry
-	add := func(bucket []byte, kind, value string) {
-		e := indexEntry{bucket, joinKey(object, kind+value, id)}
-		if !slices.ContainsFunc(out, func(o indexEntry) bool { return bytes.Equal(o.key, e.key) }) {
-			out = append(out, e)
-		}
-	}
-	_ = eachField(raw, func(key, val []byte) bool {
-		if len(val) == 0 || val[0] != '"' {
-			return true
-		}
-		switch k := string(key); {
-		case phoneFields[k]:
-			if d := PhoneDigits(stringField(val)); len(d) >= 3 {
-				add(indexPhone, "r", reverse(d))
-			}
-		case k == "Email":
-			if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-				add(indexEmail, "", e)
-				if canonical != "" {
-					add(indexEmail, "", canonical)
-				}
-			}
-		}
-		return true
-	})
-	return out
-}
-
 // PhoneDigits returns the digits of a stored phone number that phone
 // lookups match: those before an extension ("x", "ext", "#", ",", ";"),
 // without a "(0)" trunk of an international number, and without the

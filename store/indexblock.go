@@ -448,6 +448,21 @@ func radixSort(keys, tmp [][]byte, depth int) {
 			slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(a[depth:], b[depth:]) })
 			return
 		}
+		// Skip the bytes every key shares (an object's name, a field's,
+		// a parent Id's) in one pass rather than one pass each.
+		first := keys[0]
+		end := len(first)
+		for _, k := range keys[1:] {
+			end = min(end, len(k))
+			i := depth
+			for i < end && k[i] == first[i] {
+				i++
+			}
+			if end = i; end == depth {
+				break
+			}
+		}
+		depth = end
 		// counts[0] is the keys that end at depth; counts[c+1] those with
 		// byte c there.
 		var counts [257]int

@@ -85,7 +85,13 @@ func (a *keyArena) alloc(n int) []byte {
 		if n > arenaChunk/8 {
 			return make([]byte, 0, n)
 		}
-		a.chunk = make([]byte, 0, arenaChunk)
+		// Chunks grow from 512 bytes: one record's keys (PutRecord) take
+		// less than that, a bulk load's soon get whole chunks.
+		size := min(max(2*cap(a.chunk), 512), arenaChunk)
+		for size < n {
+			size *= 2
+		}
+		a.chunk = make([]byte, 0, size)
 	}
 	b := a.chunk[len(a.chunk) : len(a.chunk) : len(a.chunk)+n]
 	a.chunk = a.chunk[:len(a.chunk)+n]

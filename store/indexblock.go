@@ -187,6 +187,62 @@ func putBlocks(b *bolt.Bucket, old []byte, keys [][]byte) error {
 	return b.Put(keys[len(keys)-1], v)
 }
 
+// blockWalk finds an entry in a block without decoding all of it: the
+// first entry not before a key, the entry before it, and where each is
+// encoded in the block's value (len(v) for the last entry, the key).
+type blockWalk struct {
+	cur, prev             []byte
+	start, end, prevStart int
+	found                 bool // an entry not before the key
+}
+
+// walkBlock walks the block (k, v) to the first entry not before key.
+func walkBlock(k, v, key []byte) (blockWalk, error) {
+	var w blockWalk
+	it := iterBlock(k, v, make([]byte, 0, 2*len(k)))
+	w.prev = make([]byte, 0, 2*len(k))
+	for {
+		start := len(v) - len(it.rest)
+		if !it.next() {
+			return w, it.err
+		}
+		if bytes.Compare(it.key, key) >= 0 {
+			w.cur, w.start, w.end, w.found = it.key, start, len(v)-len(it.rest), true
+			return w, nil
+		}
+		w.prev, w.prevStart = append(w.prev[:0], it.key...), start
+	}
+}
+
+// next moves w to the entry after w.cur (found false after the last).
+func (w *blockWalk) next(k, v []byte) error {
+	if w.start == len(v) {
+		w.found = false
+		return nil
+	}
+	it := iterBlock(k, v[w.end:], nil)
+	it.key = append(it.key, w.cur...)
+	w.prev, w.prevStart = w.cur, w.start
+	start := w.end
+	if !it.next() {
+		return it.err
+	}
+	w.cur, w.start, w.end = it.key, start, len(v)-len(it.rest)
+	return nil
+}
+
+// splice returns v with the bytes from start to end replaced by the
+// entries keys, encoded after prev (a new slice: bbolt keeps values).
+func splice(v []byte, start, end int, prev []byte, keys ...[]byte) []byte {
+	out := make([]byte, 0, len(v)+64)
+	out = append(out, v[:start]...)
+	for _, k := range keys {
+		out = appendBlockEntry(out, prev, k)
+		prev = k
+	}
+	return append(out, v[end:]...)
+}
+
 // blockInsert adds key to the index bucket b.
 func blockInsert(b *bolt.Bucket, key []byte) error {
 	obj := objectPrefix(key)
@@ -197,14 +253,27 @@ func blockInsert(b *bolt.Bucket, key []byte) error {
 		if bytes.Equal(k, key) {
 			return nil
 		}
+		w, err := walkBlock(k, v, key)
+		if err != nil {
+			return fmt.Errorf("%w %q", err, k)
+		}
+		if bytes.Equal(w.cur, key) {
+			return nil
+		}
+		var nv []byte
+		if w.start == len(v) {
+			nv = splice(v, len(v), len(v), w.prev, key) // before the last
+		} else {
+			nv = splice(v, w.start, w.end, w.prev, key, w.cur)
+		}
+		if len(nv) <= blockSplit {
+			return b.Put(k, nv)
+		}
 		keys, err := blockEntries(k, v)
 		if err != nil {
 			return fmt.Errorf("%w %q", err, k)
 		}
-		i, found := slices.BinarySearchFunc(keys, key, bytes.Compare)
-		if found {
-			return nil
-		}
+		i, _ := slices.BinarySearchFunc(keys, key, bytes.Compare)
 		return putBlocks(b, bytes.Clone(k), slices.Insert(keys, i, bytes.Clone(key)))
 	}
 	// After the object's last block: key becomes that block's last entry
@@ -227,15 +296,31 @@ func blockDelete(b *bolt.Bucket, key []byte) error {
 	if k == nil || !bytes.HasPrefix(k, objectPrefix(key)) {
 		return nil
 	}
-	keys, err := blockEntries(k, v)
+	w, err := walkBlock(k, v, key)
 	if err != nil {
 		return fmt.Errorf("%w %q", err, k)
 	}
-	i, found := slices.BinarySearchFunc(keys, key, bytes.Compare)
-	if !found {
+	if !w.found || !bytes.Equal(w.cur, key) {
 		return nil
 	}
-	return putBlocks(b, bytes.Clone(k), slices.Delete(keys, i, i+1))
+	if w.start == len(v) {
+		// The last entry, the block's key: the one before takes its place.
+		old := bytes.Clone(k)
+		if len(w.prev) > 0 {
+			if err := b.Put(w.prev, splice(v, w.prevStart, len(v), nil)); err != nil {
+				return err
+			}
+		}
+		return b.Delete(old)
+	}
+	start, prev := w.start, w.prev
+	if err := w.next(k, v); err != nil {
+		return fmt.Errorf("%w %q", err, k)
+	}
+	if w.start == len(v) {
+		return b.Put(k, splice(v, start, len(v), nil))
+	}
+	return b.Put(k, splice(v, start, w.end, prev, w.cur))
 }
 
 // scanBlocks calls fn with every entry of the index bucket b that starts

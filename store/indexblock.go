@@ -461,7 +461,7 @@ func hasLegacyIndex(idx *bolt.Bucket) bool {
 // blocks (hasLegacyIndex) into blocks, in this transaction: writers call it
 // before writing an index entry, so that no entry is written to one format
 // and missed in the other. Once, for an old cache: one transaction that
-// reads and writes its whole index (≈0.3 s for 700k entries).
+// reads and writes its whole index.
 func (w *Writer) upgradeIndexes() error {
 	for i, name := range legacyIndexBuckets {
 		old := w.idx.Bucket(name)

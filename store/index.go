@@ -7,29 +7,46 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/lazyforce/lazyforce/sfdc"
 )
 
-// Indexes (sub-buckets of "index"); every key ends in the record's Id and the
-// values are empty:
+// Indexes (sub-buckets of "index"); every entry ends in the record's Id,
+// and the entries are stored in blocks (see indexblock.go):
 //
-//	ref:   OBJECT \0 FIELD \0 PARENT_ID \0 ID   lookups: by account, owner, what, who…
-//	stage: OBJECT \0 STAGENAME \0 ID
-//	name:  OBJECT \0 lower(Name or Subject) \0 ID
+//	ref2:   OBJECT \0 FIELD \0 PARENT_ID \0 ID   lookups: by account, owner, what, who…
+//	stage2: OBJECT \0 STAGENAME \0 ID
+//	name2:  OBJECT \0 lower(Name or Subject) \0 ID
+//
+// Caches written before the blocks have the same entries one bbolt key
+// each, in the buckets named without the 2 (legacyIndexBuckets): they are
+// converted by UpgradeIndexes, or by the first write to an index.
 var (
-	indexRef   = []byte("ref")
-	indexStage = []byte("stage")
-	indexName  = []byte("name")
+	indexRef   = []byte("ref2")
+	indexStage = []byte("stage2")
+	indexName  = []byte("name2")
 )
 
 // notIndexed are lookup fields nobody browses by; skipping them keeps writes fast.
 var notIndexed = map[string]bool{"CreatedById": true, "LastModifiedById": true}
 
 type indexEntry struct {
-	bucket []byte
-	key    []byte
+	kind indexKind
+	key  []byte
 }
+
+// indexKind is an index: its position in indexBuckets.
+type indexKind uint8
+
+const (
+	kindRef indexKind = iota
+	kindStage
+	kindName
+	kindPhone
+	kindEmail
+	numKinds
+)
+
+// bucket is the name of kind's bucket.
+func (k indexKind) bucket() []byte { return indexBuckets[k] }
 
 // joinKey joins parts with NUL bytes in one allocation.
 func joinKey(parts ...string) []byte {
@@ -57,9 +74,6 @@ func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
 // was most of their cost. A key is never written to once handed out.
 type keyArena struct {
 	chunk []byte
-	// valid remembers the lookup values already checked as Ids (the same
-	// owners and parents recur on most records).
-	valid map[string]bool
 }
 
 // arenaChunk is the size of the chunks keys are carved from.
@@ -71,7 +85,13 @@ func (a *keyArena) alloc(n int) []byte {
 		if n > arenaChunk/8 {
 			return make([]byte, 0, n)
 		}
-		a.chunk = make([]byte, 0, arenaChunk)
+		// Chunks grow from 512 bytes: one record's keys (PutRecord) take
+		// less than that, a bulk load's soon get whole chunks.
+		size := min(max(2*cap(a.chunk), 512), arenaChunk)
+		for size < n {
+			size *= 2
+		}
+		a.chunk = make([]byte, 0, size)
 	}
 	b := a.chunk[len(a.chunk) : len(a.chunk) : len(a.chunk)+n]
 	a.chunk = a.chunk[:len(a.chunk)+n]
@@ -106,29 +126,108 @@ func (a *keyArena) refKey(object string, field, parent []byte, id string) []byte
 	return append(b, id...)
 }
 
-// isID reports whether v (18 characters, unquoted) is a valid Salesforce Id.
-func (a *keyArena) isID(v []byte) bool {
-	if ok, seen := a.valid[string(v)]; seen {
-		return ok
+// isID reports whether v (15 or 18 characters, unquoted) is a valid
+// Salesforce Id, as sfdc.ParseID decides, without allocating.
+func isID(v []byte) bool {
+	if len(v) != 15 && len(v) != 18 {
+		return false
 	}
-	_, err := sfdc.ParseID(string(v))
-	if a.valid == nil {
-		a.valid = map[string]bool{}
+	for _, c := range v {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
 	}
-	a.valid[string(v)] = err == nil
-	return err == nil
+	if len(v) == 15 {
+		return true
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	for chunk := 0; chunk < 3; chunk++ {
+		bits := 0
+		for j := 0; j < 5; j++ {
+			if c := v[chunk*5+j]; c >= 'A' && c <= 'Z' {
+				bits |= 1 << j
+			}
+		}
+		c := v[15+chunk]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != alphabet[bits] {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerKey is the key OBJECT \0 lower(text) \0 ID of val, a JSON string,
+// lowered as strings.ToLower does.
+func (a *keyArena) lowerKey(object string, val []byte, id string) []byte {
+	text := val[1 : len(val)-1]
+	for _, c := range text {
+		if c >= 0x80 || c == '\\' || c < 0x20 {
+			return a.join(object, strings.ToLower(stringField(val)), id)
+		}
+	}
+	b := a.alloc(len(object) + len(text) + len(id) + 2)
+	b = append(b, object...)
+	b = append(b, 0)
+	for _, c := range text {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// textKey is the key OBJECT \0 text \0 ID of val, a JSON string.
+func (a *keyArena) textKey(object string, val []byte, id string) []byte {
+	text := val[1 : len(val)-1]
+	if !simpleString(text) {
+		return a.join(object, stringField(val), id)
+	}
+	b := a.alloc(len(object) + len(text) + len(id) + 2)
+	b = append(b, object...)
+	b = append(b, 0)
+	b = append(b, text...)
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// simpleString reports whether text, a JSON string's body, is its value
+// (no escapes, no control characters: see unquote).
+func simpleString(text []byte) bool {
+	for _, c := range text {
+		if c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+// nonEmptyString reports whether val, a JSON value, is a string that
+// stringField reads as non-empty.
+func nonEmptyString(val []byte) bool {
+	if len(val) < 2 || val[0] != '"' {
+		return false
+	}
+	if simpleString(val[1 : len(val)-1]) {
+		return len(val) > 2
+	}
+	return stringField(val) != ""
 }
 
 // appendIndexEntries appends the index keys of one record to out, in one
-// pass over its fields (and a second one for the phones and e-mails of the
-// objects that have them).
+// pass over its fields.
 func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []byte) ([]indexEntry, error) {
 	var name, subject []byte
+	reach := reachObjects[object]
 	err := eachField(raw, func(key, val []byte) bool {
 		switch {
-		case len(val) == 0 || val[0] != '"' || string(key) == "Id":
+		case len(val) < 2 || val[0] != '"' || string(key) == "Id":
 		case string(key) == "StageName":
-			out = append(out, indexEntry{indexStage, a.join(object, stringField(val), id)})
+			out = append(out, indexEntry{kindStage, a.textKey(object, val, id)})
 		case string(key) == "Name":
 			name = val
 		case string(key) == "Subject":
@@ -138,12 +237,20 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 			if bytes.IndexByte(ref, '\\') >= 0 {
 				// Escapes: decode; an Id has none, so this is rarely one.
 				ref = []byte(stringField(val))
-				if len(ref) != 15 && len(ref) != 18 {
-					break
-				}
 			}
-			if a.isID(ref) {
-				out = append(out, indexEntry{indexRef, a.refKey(object, key, ref, id)})
+			if isID(ref) {
+				out = append(out, indexEntry{kindRef, a.refKey(object, key, ref, id)})
+			}
+		case reach && phoneFields[string(key)]:
+			if d := PhoneDigits(stringField(val)); len(d) >= 3 {
+				out = appendReach(out, kindPhone, joinKey(object, "r"+reverse(d), id))
+			}
+		case reach && string(key) == "Email":
+			if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
+				out = appendReach(out, kindEmail, joinKey(object, e, id))
+				if canonical != "" {
+					out = appendReach(out, kindEmail, joinKey(object, canonical, id))
+				}
 			}
 		}
 		return true
@@ -151,19 +258,30 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 	if err != nil {
 		return nil, fmt.Errorf("index %s %s: %w", object, id, err)
 	}
-	n := stringField(name)
-	if n == "" {
-		n = stringField(subject)
+	switch {
+	case nonEmptyString(name):
+		out = append(out, indexEntry{kindName, a.lowerKey(object, name, id)})
+	case nonEmptyString(subject):
+		out = append(out, indexEntry{kindName, a.lowerKey(object, subject, id)})
 	}
-	if n != "" {
-		out = append(out, indexEntry{indexName, a.join(object, strings.ToLower(n), id)})
+	return out, nil
+}
+
+// appendReach appends a phone or e-mail entry unless the record has it
+// already (two fields with the same number).
+func appendReach(out []indexEntry, kind indexKind, key []byte) []indexEntry {
+	if slices.ContainsFunc(out, func(o indexEntry) bool { return o.kind == kind && bytes.Equal(o.key, key) }) {
+		return out
 	}
-	return append(out, reachEntries(object, id, raw)...), nil
+	return append(out, indexEntry{kind, key})
 }
 
 // writeEntries notes an indexed write of object and returns the index
 // entries of its record id, for index and unindex.
 func (w *Writer) writeEntries(object, id string, raw []byte) ([]indexEntry, error) {
+	if err := w.upgradeIndexes(); err != nil {
+		return nil, err
+	}
 	if err := w.noteIndexedWrite(object); err != nil {
 		return nil, err
 	}
@@ -176,18 +294,19 @@ func (w *Writer) index(object, id string, raw []byte) error {
 		return err
 	}
 	for _, e := range entries {
-		b := w.indexes[string(e.bucket)]
+		name := e.kind.bucket()
+		b := w.indexes[string(name)]
 		if b == nil {
-			if b, err = w.idx.CreateBucketIfNotExists(e.bucket); err != nil {
-				return fmt.Errorf("create index %s: %w", e.bucket, err)
+			if b, err = w.indexBucket(name); err != nil {
+				return err
 			}
 			if w.indexes == nil {
 				w.indexes = map[string]*bolt.Bucket{}
 			}
-			w.indexes[string(e.bucket)] = b
+			w.indexes[string(name)] = b
 		}
-		if err := b.Put(e.key, nil); err != nil {
-			return fmt.Errorf("write index %s: %w", e.bucket, err)
+		if err := blockInsert(b, e.key); err != nil {
+			return fmt.Errorf("write index %s: %w", name, err)
 		}
 	}
 	return nil
@@ -199,9 +318,9 @@ func (w *Writer) unindex(object, id string, raw []byte) error {
 		return err
 	}
 	for _, e := range entries {
-		if b := w.idx.Bucket(e.bucket); b != nil {
-			if err := b.Delete(e.key); err != nil {
-				return fmt.Errorf("delete index %s: %w", e.bucket, err)
+		if b := w.idx.Bucket(e.kind.bucket()); b != nil {
+			if err := blockDelete(b, e.key); err != nil {
+				return fmt.Errorf("delete index %s: %w", e.kind.bucket(), err)
 			}
 		}
 	}
@@ -278,7 +397,11 @@ var indexStale = []byte("stale")
 
 // indexReady reports whether object's index entries in tx are complete.
 func indexReady(tx *bolt.Tx, object string) bool {
-	b := tx.Bucket(bucketIndex).Bucket(indexStale)
+	idx := tx.Bucket(bucketIndex)
+	if hasLegacyIndex(idx) {
+		return false
+	}
+	b := idx.Bucket(indexStale)
 	return b == nil || b.Get([]byte(object)) == nil
 }
 
@@ -295,7 +418,7 @@ func (s *Store) IndexesReady(object string) (bool, error) {
 
 // eachIndexKey calls fn with every key of the index bucket that starts
 // with prefix (which starts with OBJECT \0), in key order, until fn returns
-// false. While object's entries are being rebuilt it computes them from
+// false; k is valid only until fn returns. While object's entries are being rebuilt it computes them from
 // object's records instead, so that a reader never sees half an index.
 func eachIndexKey(tx *bolt.Tx, bucket []byte, object string, prefix []byte, fn func(k []byte) bool) error {
 	if !indexReady(tx, object) {
@@ -314,13 +437,7 @@ func eachIndexKey(tx *bolt.Tx, bucket []byte, object string, prefix []byte, fn f
 	if b == nil {
 		return nil
 	}
-	c := b.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		if !fn(k) {
-			return nil
-		}
-	}
-	return nil
+	return scanBlocks(b, prefix, fn)
 }
 
 // computedIndexKeys computes, from object's cached records, the keys of
@@ -342,7 +459,7 @@ func computedIndexKeys(tx *bolt.Tx, bucket []byte, object string, prefix []byte)
 			return nil, err
 		}
 		for _, e := range entries {
-			if bytes.Equal(e.bucket, bucket) && bytes.HasPrefix(e.key, prefix) {
+			if bytes.Equal(e.kind.bucket(), bucket) && bytes.HasPrefix(e.key, prefix) {
 				keys = append(keys, e.key)
 			}
 		}
@@ -392,6 +509,9 @@ func (w *Writer) noteIndexedWrite(object string) error {
 // it deleted: 0 when none are left.
 func (w *Writer) DropStaleIndexes(object string, max int) (int, error) {
 	w.changed = true
+	if err := w.upgradeIndexes(); err != nil {
+		return 0, err
+	}
 	if indexReady(w.tx, object) {
 		if err := w.markStale(object); err != nil {
 			return 0, err
@@ -404,21 +524,11 @@ func (w *Writer) DropStaleIndexes(object string, max int) (int, error) {
 		if b == nil {
 			continue
 		}
-		// Collect the keys, then delete them one by one. Seeking the prefix
-		// again after each delete is quadratic: bbolt leaves the emptied
-		// leaves in place until commit, and every Seek walks over them
-		// (25 s for Task's entries in a scale-12 org's `sync --full`).
-		var keys [][]byte
-		c := b.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n+len(keys) < max; k, _ = c.Next() {
-			keys = append(keys, bytes.Clone(k))
+		got, err := dropBlocks(b, prefix, max-n)
+		if err != nil {
+			return n, fmt.Errorf("drop %s index of %s: %w", name, object, err)
 		}
-		for _, k := range keys {
-			if err := b.Delete(k); err != nil {
-				return n, fmt.Errorf("drop %s index of %s: %w", name, object, err)
-			}
-		}
-		n += len(keys)
+		n += got
 		if n >= max {
 			break
 		}
@@ -446,32 +556,35 @@ func (p IndexPos) Inserted() int { return p.n }
 // cached records.
 func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max int) (next IndexPos, done bool, err error) {
 	w.changed = true
+	if err := w.upgradeIndexes(); err != nil {
+		return pos, false, err
+	}
 	if !set.sorted {
 		set.Sort()
 	}
-	names := set.bucketNames()
 	n := 0
-	for pos.bucket < len(names) && n < max {
-		name := names[pos.bucket]
-		keys := set.keys[name]
-		ib, err := w.idx.CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return pos, false, fmt.Errorf("create index %s: %w", name, err)
-		}
-		ib.FillPercent = bulkFillPercent
-		for pos.key < len(keys) && n < max {
-			if err := ib.Put(keys[pos.key], nil); err != nil {
-				return pos, false, fmt.Errorf("write index %s: %w", name, err)
-			}
-			pos.key++
-			pos.n++
-			n++
-		}
-		if pos.key == len(keys) {
+	for {
+		for pos.bucket < int(numKinds) && pos.key == len(set.keys[pos.bucket]) {
 			pos = IndexPos{bucket: pos.bucket + 1, n: pos.n}
 		}
+		if pos.bucket == int(numKinds) || n >= max {
+			break
+		}
+		keys := set.keys[pos.bucket]
+		name := indexKind(pos.bucket).bucket()
+		ib, err := w.indexBucket(name)
+		if err != nil {
+			return pos, false, err
+		}
+		step := min(len(keys)-pos.key, max-n)
+		if err := bulkBlocks(ib, keys[pos.key:pos.key+step]); err != nil {
+			return pos, false, fmt.Errorf("write index %s: %w", name, err)
+		}
+		pos.key += step
+		pos.n += step
+		n += step
 	}
-	if pos.bucket < len(names) {
+	if pos.bucket < int(numKinds) {
 		return pos, false, nil
 	}
 	if b := w.idx.Bucket(indexStale); b != nil {
@@ -491,7 +604,7 @@ func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max i
 // IndexSet collects index entries ahead of a bulk load, so that they can be
 // computed off the writing goroutine and inserted once, in key order.
 type IndexSet struct {
-	keys    map[string][][]byte // index bucket -> keys
+	keys    [numKinds][][]byte // by index
 	n       int
 	arena   keyArena
 	entries []indexEntry // scratch for one record's entries
@@ -514,11 +627,8 @@ func (s *IndexSet) add(object, id string, raw []byte) error {
 		return err
 	}
 	s.entries = entries
-	if s.keys == nil {
-		s.keys = map[string][][]byte{}
-	}
 	for _, e := range entries {
-		s.keys[string(e.bucket)] = append(s.keys[string(e.bucket)], e.key)
+		s.keys[e.kind] = append(s.keys[e.kind], e.key)
 	}
 	s.n += len(entries)
 	s.sorted = false
@@ -545,11 +655,8 @@ func (s *IndexSet) Merge(other *IndexSet) {
 	if other == nil {
 		return
 	}
-	if s.keys == nil {
-		s.keys = map[string][][]byte{}
-	}
-	for b, keys := range other.keys {
-		s.keys[b] = append(s.keys[b], keys...)
+	for kind, keys := range other.keys {
+		s.keys[kind] = append(s.keys[kind], keys...)
 	}
 	s.n += other.n
 	s.sorted = false
@@ -560,23 +667,13 @@ func (s *IndexSet) Merge(other *IndexSet) {
 // (and the lock that readers of the cache wait on) short.
 func (s *IndexSet) Sort() {
 	for _, keys := range s.keys {
-		slices.SortFunc(keys, bytes.Compare)
+		sortKeys(keys)
 	}
 	s.sorted = true
 }
 
 // Len is the number of entries collected.
 func (s *IndexSet) Len() int { return s.n }
-
-// bucketNames lists set's index buckets in a fixed order.
-func (s *IndexSet) bucketNames() []string {
-	names := make([]string, 0, len(s.keys))
-	for name := range s.keys {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}
 
 // IndexSetOf computes the index entries of object's cached records, sorted:
 // for InsertIndexes after a bulk load whose entries were not collected as

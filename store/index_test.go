@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,7 +13,8 @@ import (
 	"github.com/lazyforce/lazyforce/sfdc"
 )
 
-// indexDump lists every key of every index bucket, bucket-prefixed.
+// indexDump lists every entry of every index, prefixed with the index's
+// kind (its bucket's name without the format's 2).
 func indexDump(t *testing.T, s *Store) []string {
 	t.Helper()
 	var out []string
@@ -20,9 +24,10 @@ func indexDump(t *testing.T, s *Store) []string {
 			if b == nil {
 				continue
 			}
-			if err := b.ForEach(func(k, _ []byte) error {
-				out = append(out, string(name)+":"+strings.ReplaceAll(string(k), "\x00", "|"))
-				return nil
+			kind := strings.TrimSuffix(string(name), "2")
+			if err := scanBlocks(b, nil, func(k []byte) bool {
+				out = append(out, kind+":"+strings.ReplaceAll(string(k), "\x00", "|"))
+				return true
 			}); err != nil {
 				return err
 			}
@@ -214,5 +219,280 @@ func TestEditDuringIndexRebuildKeepsTheIndexTrue(t *testing.T) {
 	}
 	if want := ids[:1]; fmt.Sprint(moves) != fmt.Sprint(want) {
 		t.Errorf("contacts of the new account: %v, want %v", moves, want)
+	}
+}
+
+// Index blocks hold what one key per entry held: after random inserts and
+// deletes of several objects' entries (blocks split as they grow, emptied
+// ones go), every prefix scan lists exactly the entries present, in order,
+// and no block holds entries of two objects.
+func TestIndexBlocksAgreeWithASortedSet(t *testing.T) {
+	s := openTemp(t)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	objects := []string{"Account", "Contact", "Lead"}
+	parents := []string{"P1", "P2", "P3"}
+	key := func() string {
+		o, p := objects[rnd.IntN(len(objects))], parents[rnd.IntN(len(parents))]
+		return o + "\x00F\x00" + p + "\x00" + string(sfdc.NewID("003", "4S", uint64(rnd.IntN(3000))))
+	}
+	have := map[string]bool{}
+	for round := 0; round < 8; round++ {
+		err := s.update(func(tx *bolt.Tx) error {
+			w := &Writer{tx: tx, idx: tx.Bucket(bucketIndex)}
+			b, err := w.indexBucket(indexRef)
+			if err != nil {
+				return err
+			}
+			for i := 0; i < 2000; i++ {
+				k := key()
+				if round >= 4 && rnd.IntN(2) == 0 {
+					delete(have, k)
+					if err := blockDelete(b, []byte(k)); err != nil {
+						return err
+					}
+					continue
+				}
+				have[k] = true
+				if err := blockInsert(b, []byte(k)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []string
+		for k := range have {
+			all = append(all, k)
+		}
+		slices.Sort(all)
+		for _, prefix := range []string{"", "Account\x00", "Contact\x00F\x00P2\x00", "Lead\x00F\x00P3\x00", "Lead\x00F\x00P9\x00", "Zed\x00"} {
+			var want, got []string
+			for _, k := range all {
+				if strings.HasPrefix(k, prefix) {
+					want = append(want, k)
+				}
+			}
+			err := s.view(func(tx *bolt.Tx) error {
+				return scanBlocks(tx.Bucket(bucketIndex).Bucket(indexRef), []byte(prefix), func(k []byte) bool {
+					got = append(got, string(k))
+					return true
+				})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("round %d, prefix %q: %d entries, want %d", round, prefix, len(got), len(want))
+			}
+		}
+		err = s.view(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketIndex).Bucket(indexRef).ForEach(func(k, v []byte) error {
+				obj := objectPrefix(k)
+				it := iterBlock(k, v, nil)
+				for it.next() {
+					if !bytes.HasPrefix(it.key, obj) {
+						t.Errorf("block %q holds %q", k, it.key)
+					}
+				}
+				return it.err
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A cache written before index blocks (one bbolt key per entry, in the
+// buckets "ref", "name"…) keeps answering from its records until its
+// indexes are converted, by UpgradeIndexes (which a sync calls first) or by
+// the first write of an index entry; converted, it holds the entries
+// record-by-record indexing gives.
+func TestOldIndexFormatIsUpgraded(t *testing.T) {
+	acct := string(sfdc.NewID("001", "4S", 1))
+	var raws [][]byte
+	var ids []string
+	for i := 1; i <= 50; i++ {
+		id := string(sfdc.NewID("003", "4S", uint64(i)))
+		ids = append(ids, id)
+		raws = append(raws, rec("Contact", id, fmt.Sprintf(`,"Name":"C%d","AccountId":%q,"Phone":"+1 415 555 %04d","Email":"c%d@example.com"`, i, acct, i, i)))
+	}
+	want := openTemp(t)
+	if err := want.Update(func(w *Writer) error {
+		for _, raw := range raws {
+			if _, err := w.PutRecord("Contact", raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// writeOld writes the records and their entries as a cache of the
+	// format before index blocks held them.
+	writeOld := func(s *Store) {
+		t.Helper()
+		err := s.Update(func(w *Writer) error {
+			for _, raw := range raws {
+				if _, err := w.PutRecordUnindexed("Contact", raw); err != nil {
+					return err
+				}
+				id, err := recordID(raw)
+				if err != nil {
+					return err
+				}
+				entries, err := indexEntries("Contact", id, raw)
+				if err != nil {
+					return err
+				}
+				for _, e := range entries {
+					legacy := legacyIndexBuckets[slices.IndexFunc(indexBuckets, func(b []byte) bool { return bytes.Equal(b, e.kind.bucket()) })]
+					b, err := w.idx.CreateBucketIfNotExists(legacy)
+					if err != nil {
+						return err
+					}
+					if err := b.Put(e.key, nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Upgraded by UpgradeIndexes; the readers answer from the records before.
+	s := openTemp(t)
+	writeOld(s)
+	if ready, err := s.IndexesReady("Contact"); err != nil || ready {
+		t.Errorf("old index ready = %v, %v; want false", ready, err)
+	}
+	if got, err := s.Related("AccountId", acct, "Contact"); err != nil || !slices.Equal(got, ids) {
+		t.Errorf("Related before the upgrade = %v, %v", got, err)
+	}
+	if err := s.UpgradeIndexes(); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := s.IndexesReady("Contact"); err != nil || !ready {
+		t.Errorf("upgraded index ready = %v, %v; want true", ready, err)
+	}
+	if got, w := indexDump(t, s), indexDump(t, want); !slices.Equal(got, w) {
+		t.Errorf("upgraded index:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
+	}
+	if got, err := s.Related("AccountId", acct, "Contact"); err != nil || !slices.Equal(got, ids) {
+		t.Errorf("Related after the upgrade = %v, %v", got, err)
+	}
+	if err := s.view(func(tx *bolt.Tx) error {
+		if hasLegacyIndex(tx.Bucket(bucketIndex)) {
+			t.Error("the old index buckets are still there")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Upgraded by an edit written before any sync: the edit's entries
+	// replace the old ones.
+	s = openTemp(t)
+	writeOld(s)
+	other := string(sfdc.NewID("001", "4S", 2))
+	moved := rec("Contact", ids[0], fmt.Sprintf(`,"Name":"C1","AccountId":%q,"Phone":"+1 415 555 0001","Email":"c1@example.com"`, other))
+	if err := s.Update(func(w *Writer) error {
+		_, err := w.PutRecord("Contact", moved)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Related("AccountId", acct, "Contact"); err != nil || !slices.Equal(got, ids[1:]) {
+		t.Errorf("Related(old account) after an edit = %v, %v", got, err)
+	}
+	if got, err := s.Related("AccountId", other, "Contact"); err != nil || !slices.Equal(got, ids[:1]) {
+		t.Errorf("Related(new account) after an edit = %v, %v", got, err)
+	}
+}
+
+// isID accepts exactly the lookup values sfdc.ParseID accepts.
+func TestIsIDAgreesWithParseID(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_ "
+	valid := 0
+	for i := 0; i < 20000; i++ {
+		var v string
+		switch i % 4 {
+		case 0: // a valid Id, its suffix in either case
+			v = string(sfdc.NewID("003", "4S", rnd.Uint64()%1e12))
+			if rnd.IntN(2) == 0 {
+				v = v[:15] + strings.ToLower(v[15:])
+			}
+		case 1: // a valid Id with one character changed
+			b := []byte(sfdc.NewID("001", "4S", rnd.Uint64()%1e12))
+			b[rnd.IntN(len(b))] = chars[rnd.IntN(len(chars))]
+			v = string(b)
+		default: // random text of 15 or 18 characters
+			b := make([]byte, 15+3*rnd.IntN(2))
+			for j := range b {
+				b[j] = chars[rnd.IntN(len(chars))]
+			}
+			v = string(b)
+		}
+		_, err := sfdc.ParseID(v)
+		if got := isID([]byte(v)); got != (err == nil) {
+			t.Fatalf("isID(%q) = %v, ParseID error %v", v, got, err)
+		}
+		if err == nil {
+			valid++
+		}
+	}
+	if valid < 5000 {
+		t.Errorf("only %d valid Ids tried", valid)
+	}
+}
+
+// sortKeys puts keys in byte order, whatever prefixes they share or
+// lengths they have, duplicates included.
+func TestSortKeysSortsBytes(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 31, 32, 33, 1000, 20000} {
+		keys := make([][]byte, n)
+		for i := range keys {
+			k := []byte("Contact\x00AccountId\x00")[:rnd.IntN(19)]
+			for j := rnd.IntN(6); j > 0; j-- {
+				k = append(k, "ab\x00\xffz"[rnd.IntN(5)])
+			}
+			keys[i] = k
+		}
+		want := slices.Clone(keys)
+		slices.SortFunc(want, bytes.Compare)
+		sortKeys(keys)
+		if !slices.EqualFunc(keys, want, bytes.Equal) {
+			t.Fatalf("%d keys: sortKeys differs from a comparison sort", n)
+		}
+	}
+}
+
+// BenchmarkIndexSetSort sorts the index entries of 100k tasks the way a
+// full pass collects them (in Id order, page by page).
+func BenchmarkIndexSetSort(b *testing.B) {
+	var set IndexSet
+	for i := 0; i < 100000; i++ {
+		id := sfdc.NewID("00T", "4S", uint64(i))
+		raw := fmt.Appendf(nil, `{"Id":%q,"WhatId":%q,"WhoId":%q,"OwnerId":%q,"AccountId":%q,"Subject":"Call %d","Status":"Open"}`,
+			id, sfdc.NewID("006", "4S", uint64(i*7919%20000)), sfdc.NewID("003", "4S", uint64(i*104729%30000)),
+			sfdc.NewID("005", "4S", uint64(i%40)), sfdc.NewID("001", "4S", uint64(i*31%5000)), i%977)
+		if err := set.Add("Task", raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+	saved := set.keys
+	for b.Loop() {
+		for k := range set.keys {
+			set.keys[k] = slices.Clone(saved[k])
+		}
+		set.Sort()
 	}
 }

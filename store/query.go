@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -178,21 +177,23 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 		})
 	}
 	prefix := append(joinKey(name, field, parentID), 0)
-	c := idx.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	var err error
+	scanErr := scanBlocks(idx, prefix, func(k []byte) bool {
 		raw := b.Get(k[len(prefix):])
 		if raw == nil {
-			continue
+			return true
 		}
-		r, err := decodeFields(raw, nil)
-		if err != nil {
-			return fmt.Errorf("cached %s: %w", object, err)
+		var r soql.Record
+		if r, err = decodeFields(raw, nil); err != nil {
+			err = fmt.Errorf("cached %s: %w", object, err)
+			return false
 		}
-		if !fn(r) {
-			return nil
-		}
+		return fn(r)
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return scanErr
 }
 
 // decodeFields decodes the top-level fields of a raw record named in need
@@ -363,19 +364,21 @@ func (src *indexSource) Scan(object string, need []string, fn func(soql.Record) 
 	if object != src.object || b == nil || idx == nil || !indexReady(src.tx, src.object) {
 		return src.txSource.Scan(object, need, fn)
 	}
-	c := idx.Cursor()
-	for k, _ := c.Seek(src.prefix); k != nil && bytes.HasPrefix(k, src.prefix); k, _ = c.Next() {
+	var err error
+	scanErr := scanBlocks(idx, src.prefix, func(k []byte) bool {
 		raw := b.Get(k[len(src.prefix):])
 		if raw == nil {
-			continue
+			return true
 		}
-		r, err := decodeFields(raw, need)
-		if err != nil {
-			return fmt.Errorf("cached %s %s: %w", object, k[len(src.prefix):], err)
+		var r soql.Record
+		if r, err = decodeFields(raw, need); err != nil {
+			err = fmt.Errorf("cached %s %s: %w", object, k[len(src.prefix):], err)
+			return false
 		}
-		if !fn(r) {
-			return nil
-		}
+		return fn(r)
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return scanErr
 }

@@ -12,8 +12,8 @@ import (
 // The reach indexes find people and companies by the phone numbers and
 // e-mail addresses they are reached at, the way users type them (issue 16):
 //
-//	phone: OBJECT \0 'r' reverse(DIGITS) \0 ID   exact and ends-with lookups
-//	email: OBJECT \0 lower(trim(EMAIL)) \0 ID    plus the address without
+//	phone2: OBJECT \0 'r' reverse(DIGITS) \0 ID   exact and ends-with lookups
+//	email2: OBJECT \0 lower(trim(EMAIL)) \0 ID    plus the address without
 //	                                             its +tag when it has one
 //
 // DIGITS (PhoneDigits) are a stored number's digits without an extension:
@@ -25,8 +25,8 @@ import (
 // written, so "+1 (415) 555-0100", "415.555.0100", "4155550100" and
 // "+14155550100" find each other, and "12 3" is found by "123".
 var (
-	indexPhone = []byte("phone")
-	indexEmail = []byte("email")
+	indexPhone = []byte("phone2")
+	indexEmail = []byte("email2")
 )
 
 // reachObjects are the objects whose phones and e-mails are indexed.
@@ -141,40 +141,6 @@ func reverse(s string) string {
 	b := []byte(s)
 	slices.Reverse(b)
 	return string(b)
-}
-
-// reachEntries computes the phone and e-mail index keys of one record.
-func reachEntries(object, id string, raw []byte) []indexEntry {
-	if !reachObjects[object] {
-		return nil
-	}
-	var out []indexEntry
-	add := func(bucket []byte, kind, value string) {
-		e := indexEntry{bucket, joinKey(object, kind+value, id)}
-		if !slices.ContainsFunc(out, func(o indexEntry) bool { return bytes.Equal(o.key, e.key) }) {
-			out = append(out, e)
-		}
-	}
-	_ = eachField(raw, func(key, val []byte) bool {
-		if len(val) == 0 || val[0] != '"' {
-			return true
-		}
-		switch k := string(key); {
-		case phoneFields[k]:
-			if d := PhoneDigits(stringField(val)); len(d) >= 3 {
-				add(indexPhone, "r", reverse(d))
-			}
-		case k == "Email":
-			if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-				add(indexEmail, "", e)
-				if canonical != "" {
-					add(indexEmail, "", canonical)
-				}
-			}
-		}
-		return true
-	})
-	return out
 }
 
 // PhoneDigits returns the digits of a stored phone number that phone

@@ -45,6 +45,10 @@ func Run(ctx context.Context, c *sfdc.Client, st *store.Store, cfg Config) (*Res
 	res := &Result{Objects: map[string]*ObjectResult{}}
 	p := &puller{c: c, st: st, cfg: &cfg, res: res, slots: make(chan struct{}, cfg.maxInFlight())}
 
+	// A cache written before index blocks has its indexes converted once.
+	if err := st.UpgradeIndexes(); err != nil {
+		return nil, err
+	}
 	plans, err := p.plan(ctx, objects)
 	if err != nil {
 		return nil, err

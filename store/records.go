@@ -28,6 +28,7 @@ type Writer struct {
 	objects map[string]*bolt.Bucket // record buckets opened in this transaction
 	indexes map[string]*bolt.Bucket // index buckets opened in this transaction
 	counts  map[string]*countDelta  // live record counts changed in this transaction
+	upper   map[string][]byte       // per object, no key of its bucket sorts after this (appendOnly; nil: empty)
 }
 
 // objectBucket returns object's record bucket, creating it if asked.
@@ -123,6 +124,7 @@ func (w *Writer) putTarget(object string, raw []byte) (string, *bolt.Bucket, err
 		return "", nil, fmt.Errorf("put %s record: %w", object, err)
 	}
 	b, err := w.objectBucket(object, true)
+	delete(w.upper, object) // the put may go past appendOnly's bound
 	return id, b, err
 }
 
@@ -358,8 +360,16 @@ func (w *Writer) DropObject(object string) error {
 // PutRecordUnindexed stores raw like PutRecord but leaves the indexes alone:
 // for bulk loads that call Reindex once at the end (in the same or a later
 // transaction). Until then the object's indexes are incomplete.
+//
+// A bulk load writes records in Id order: one scan of raw reads its Id
+// and IsDeleted, and a record whose Id sorts after every key of the bucket
+// is known to be new without looking it up (see appendOnly).
 func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error) {
-	id, b, err := w.putTarget(object, raw)
+	key, deleted, err := bulkFields(raw)
+	if err != nil {
+		return Unchanged, fmt.Errorf("put %s record: %w", object, err)
+	}
+	b, err := w.objectBucket(object, true)
 	if err != nil {
 		return Unchanged, err
 	}
@@ -368,15 +378,88 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	b.FillPercent = bulkFillPercent
 	w.changed = true
 	result := Created
-	old := b.Get([]byte(id))
+	var old []byte
+	if !w.appendOnly(object, b, key) {
+		old = b.Get(key)
+	}
+	d := 0
+	if !deleted {
+		d++
+	}
 	if old != nil {
 		result = Updated
+		if live(old) {
+			d--
+		}
 	}
-	w.count(object, liveDelta(old, raw), false)
-	if err := b.Put([]byte(id), raw); err != nil {
-		return Unchanged, fmt.Errorf("put %s %s: %w", object, id, err)
+	w.count(object, d, false)
+	if err := b.Put(key, raw); err != nil {
+		return Unchanged, fmt.Errorf("put %s %s: %w", object, key, err)
 	}
 	return result, nil
+}
+
+// appendOnly reports whether key sorts after every key of object's bucket
+// b, remembering it as the bucket's new upper bound: the first call of a
+// transaction reads the bucket's last key, the next ones of a load in Id
+// order compare with the key before. Other writes of records forget the
+// bound (putTarget); deletes leave it an upper bound.
+func (w *Writer) appendOnly(object string, b *bolt.Bucket, key []byte) bool {
+	upper, ok := w.upper[object]
+	if !ok {
+		last, _ := b.Cursor().Last()
+		upper = bytes.Clone(last)
+		if w.upper == nil {
+			w.upper = map[string][]byte{}
+		}
+	}
+	after := upper == nil || bytes.Compare(key, upper) > 0
+	if after {
+		upper = key // raw, which key is part of, stays valid for the transaction
+	}
+	w.upper[object] = upper
+	return after
+}
+
+// bulkFields reads, in one scan of raw, its Id (a slice of raw unless it
+// is escaped) and whether it is deleted ("IsDeleted": true). Like
+// PutRecord it needs only a readable Id: a record that does not scan
+// after it counts as not deleted.
+func bulkFields(raw []byte) (id []byte, deleted bool, err error) {
+	seen := 0
+	err = eachField(raw, func(key, val []byte) bool {
+		switch string(key) {
+		case "Id":
+			id = stringBytes(val)
+			seen++
+		case "IsDeleted":
+			deleted = len(val) > 0 && val[0] == 't'
+			seen++
+		}
+		return seen < 2
+	})
+	if len(id) == 0 {
+		if err == nil {
+			err = errors.New("record has no Id")
+		}
+		return nil, false, err
+	}
+	return id, deleted, nil
+}
+
+// stringBytes is stringField as bytes: the value's own bytes when it has
+// no escapes.
+func stringBytes(val []byte) []byte {
+	if len(val) < 2 || val[0] != '"' || val[len(val)-1] != '"' {
+		return nil
+	}
+	body := val[1 : len(val)-1]
+	for _, c := range body {
+		if c == '\\' || c < 0x20 {
+			return []byte(stringField(val))
+		}
+	}
+	return body
 }
 
 // Unchanged reports whether writing raws (records of object as the server

@@ -561,15 +561,23 @@ func (p *puller) write(w *store.Writer, g *pageGroup, budget *int) error {
 	}
 	for _, page := range g.pages {
 		for _, raw := range page.Records {
+			if pl.bulk {
+				// In Id order: the cursor is the last record's (below).
+				r, err := w.PutRecordUnindexed(pl.object, raw)
+				if err != nil {
+					return err
+				}
+				if r != store.Unchanged {
+					g.fetched++
+				}
+				continue
+			}
 			info, err := store.ReadStamp(raw)
 			if err != nil {
 				return fmt.Errorf("record from server: %w", err)
 			}
 			var r store.PutResult
 			switch {
-			case pl.bulk:
-				wm.Cursor = info.ID
-				r, err = w.PutRecordUnindexed(pl.object, raw)
 			case info.IsDeleted:
 				if info.Modstamp > wm.Modstamp {
 					wm.Modstamp = info.Modstamp
@@ -594,6 +602,11 @@ func (p *puller) write(w *store.Writer, g *pageGroup, budget *int) error {
 			if r != store.Unchanged {
 				g.fetched++
 			}
+		}
+	}
+	if pl.bulk {
+		if err := bulkCursor(&wm, g.pages); err != nil {
+			return err
 		}
 	}
 	if pl.bulk && (last || pl.staleLeft) {
@@ -622,6 +635,22 @@ func (p *puller) write(w *store.Writer, g *pageGroup, budget *int) error {
 	wm.SyncedAt = p.cfg.now().UTC()
 	g.wm = wm
 	return w.SetWatermark(pl.object, wm)
+}
+
+// bulkCursor sets wm's cursor to the Id of the last record of pages (a
+// full pass reads them in Id order), if any.
+func bulkCursor(wm *store.Watermark, pages []*sfdc.QueryPage) error {
+	for i := len(pages) - 1; i >= 0; i-- {
+		if recs := pages[i].Records; len(recs) > 0 {
+			info, err := store.ReadStamp(recs[len(recs)-1])
+			if err != nil {
+				return fmt.Errorf("record from server: %w", err)
+			}
+			wm.Cursor = info.ID
+			return nil
+		}
+	}
+	return nil
 }
 
 // completedPass is the watermark of a full pass whose records and indexes

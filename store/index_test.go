@@ -496,3 +496,64 @@ func BenchmarkIndexSetSort(b *testing.B) {
 		set.Sort()
 	}
 }
+
+// TestMixedIndexFormatsAreRebuilt: a lazyforce from before index blocks
+// that writes to a cache this one converted keeps entries of the records it
+// wrote only, in its own buckets, and leaves the blocks out of date; the
+// next upgrade rebuilds every index from the records.
+func TestMixedIndexFormatsAreRebuilt(t *testing.T) {
+	a, b := string(sfdc.NewID("001", "4S", 1)), string(sfdc.NewID("001", "4S", 2))
+	contact := func(i int, acct string) []byte {
+		return rec("Contact", string(sfdc.NewID("003", "4S", uint64(i))), fmt.Sprintf(`,"Name":"C%d","AccountId":%q`, i, acct))
+	}
+	s := openTemp(t)
+	if err := s.Update(func(w *Writer) error {
+		for i := 1; i <= 3; i++ {
+			if _, err := w.PutRecord("Contact", contact(i, a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The older lazyforce moves contact 3 to account b: its record, and
+	// its entries in the old one-key-per-entry buckets only.
+	moved := contact(3, b)
+	if err := s.Update(func(w *Writer) error {
+		if _, err := w.PutRecordUnindexed("Contact", moved); err != nil {
+			return err
+		}
+		entries, err := indexEntries("Contact", string(sfdc.NewID("003", "4S", 3)), moved)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			legacy := legacyIndexBuckets[slices.IndexFunc(indexBuckets, func(b []byte) bool { return bytes.Equal(b, e.kind.bucket()) })]
+			lb, err := w.idx.CreateBucketIfNotExists(legacy)
+			if err != nil {
+				return err
+			}
+			if err := lb.Put(e.key, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpgradeIndexes(); err != nil {
+		t.Fatal(err)
+	}
+	if ready, err := s.IndexesReady("Contact"); err != nil || !ready {
+		t.Errorf("index ready after the upgrade = %v, %v; want true", ready, err)
+	}
+	wantA := []string{string(sfdc.NewID("003", "4S", 1)), string(sfdc.NewID("003", "4S", 2))}
+	if got, err := s.Related("AccountId", a, "Contact"); err != nil || !slices.Equal(got, wantA) {
+		t.Errorf("Related(%s) = %v, %v; want %v", a, got, err, wantA)
+	}
+	wantB := []string{string(sfdc.NewID("003", "4S", 3))}
+	if got, err := s.Related("AccountId", b, "Contact"); err != nil || !slices.Equal(got, wantB) {
+		t.Errorf("Related(%s) = %v, %v; want %v", b, got, err, wantB)
+	}
+}

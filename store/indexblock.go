@@ -463,6 +463,9 @@ func hasLegacyIndex(idx *bolt.Bucket) bool {
 // and missed in the other. Once, for an old cache: one transaction that
 // reads and writes its whole index.
 func (w *Writer) upgradeIndexes() error {
+	if hasLegacyIndex(w.idx) && hasBlockIndex(w.idx) {
+		return w.rebuildMixedIndexes()
+	}
 	for i, name := range legacyIndexBuckets {
 		old := w.idx.Bucket(name)
 		if old == nil {
@@ -491,6 +494,47 @@ func (w *Writer) upgradeIndexes() error {
 		}
 		if err := w.idx.DeleteBucket(name); err != nil {
 			return fmt.Errorf("upgrade index %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// hasBlockIndex reports whether idx (the "index" bucket) has an index of
+// blocks.
+func hasBlockIndex(idx *bolt.Bucket) bool {
+	for _, name := range indexBuckets {
+		if idx.Bucket(name) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// rebuildMixedIndexes handles a cache that has indexes of both formats: a
+// lazyforce from before index blocks wrote to it after this one had
+// converted it. Neither index is then complete or current (the older one
+// kept only the entries of the records it wrote, the blocks missed those
+// writes), so both are dropped and every object's index is rebuilt from
+// its records, in this transaction.
+func (w *Writer) rebuildMixedIndexes() error {
+	for _, name := range slices.Concat(legacyIndexBuckets, indexBuckets) {
+		if w.idx.Bucket(name) == nil {
+			continue
+		}
+		if err := w.idx.DeleteBucket(name); err != nil {
+			return fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	var objects []string
+	if err := w.recs.ForEachBucket(func(k []byte) error {
+		objects = append(objects, string(k))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("list cached objects: %w", err)
+	}
+	for _, object := range objects {
+		if err := w.Reindex(object); err != nil {
+			return fmt.Errorf("rebuild the indexes of %s: %w", object, err)
 		}
 	}
 	return nil

@@ -340,23 +340,8 @@ func TestOldIndexFormatIsUpgraded(t *testing.T) {
 				if _, err := w.PutRecordUnindexed("Contact", raw); err != nil {
 					return err
 				}
-				id, err := recordID(raw)
-				if err != nil {
+				if err := putLegacyEntries(w, "Contact", raw); err != nil {
 					return err
-				}
-				entries, err := indexEntries("Contact", id, raw)
-				if err != nil {
-					return err
-				}
-				for _, e := range entries {
-					legacy := legacyIndexBuckets[slices.IndexFunc(indexBuckets, func(b []byte) bool { return bytes.Equal(b, e.kind.bucket()) })]
-					b, err := w.idx.CreateBucketIfNotExists(legacy)
-					if err != nil {
-						return err
-					}
-					if err := b.Put(e.key, nil); err != nil {
-						return err
-					}
 				}
 			}
 			return nil
@@ -524,21 +509,7 @@ func TestMixedIndexFormatsAreRebuilt(t *testing.T) {
 		if _, err := w.PutRecordUnindexed("Contact", moved); err != nil {
 			return err
 		}
-		entries, err := indexEntries("Contact", string(sfdc.NewID("003", "4S", 3)), moved)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			legacy := legacyIndexBuckets[slices.IndexFunc(indexBuckets, func(b []byte) bool { return bytes.Equal(b, e.kind.bucket()) })]
-			lb, err := w.idx.CreateBucketIfNotExists(legacy)
-			if err != nil {
-				return err
-			}
-			if err := lb.Put(e.key, nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return putLegacyEntries(w, "Contact", moved)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -556,4 +527,28 @@ func TestMixedIndexFormatsAreRebuilt(t *testing.T) {
 	if got, err := s.Related("AccountId", b, "Contact"); err != nil || !slices.Equal(got, wantB) {
 		t.Errorf("Related(%s) = %v, %v; want %v", b, got, err, wantB)
 	}
+}
+
+// putLegacyEntries writes raw's index entries as a lazyforce from before
+// index blocks did: one key each, in the buckets "ref", "name"…
+func putLegacyEntries(w *Writer, object string, raw []byte) error {
+	id, err := recordID(raw)
+	if err != nil {
+		return err
+	}
+	entries, err := indexEntries(object, id, raw)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		legacy := legacyIndexBuckets[slices.IndexFunc(indexBuckets, func(b []byte) bool { return bytes.Equal(b, e.kind.bucket()) })]
+		b, err := w.idx.CreateBucketIfNotExists(legacy)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(e.key, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -46,41 +46,32 @@ func TestBulkPutsOutOfOrderAndAfterOtherWrites(t *testing.T) {
 		{"bulk after the delete", bulk(95, "b", false), Created},
 		{"bulk past everything", bulk(99, "a", false), Created},
 	}
-	err := s.Update(func(w *Writer) error {
-		for _, st := range steps {
-			got, err := st.put(w)
-			if err != nil {
-				t.Fatalf("%s: %v", st.name, err)
+	// inOneTransaction runs steps in one write transaction.
+	inOneTransaction := func(steps []step) {
+		t.Helper()
+		err := s.Update(func(w *Writer) error {
+			for _, st := range steps {
+				got, err := st.put(w)
+				if err != nil {
+					t.Fatalf("%s: %v", st.name, err)
+				}
+				if got != st.want {
+					t.Errorf("%s: got %v, want %v", st.name, got, st.want)
+				}
 			}
-			if got != st.want {
-				t.Errorf("%s: got %v, want %v", st.name, got, st.want)
-			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+	inOneTransaction(steps)
 	// A second transaction starts from the bucket's last key.
-	err = s.Update(func(w *Writer) error {
-		for _, st := range []step{
-			{"next transaction, existing last", bulk(99, "b", false), Updated},
-			{"next transaction, existing", bulk(30, "b", true), Updated},
-			{"next transaction, new", bulk(100, "a", false), Created},
-		} {
-			got, err := st.put(w)
-			if err != nil {
-				t.Fatalf("%s: %v", st.name, err)
-			}
-			if got != st.want {
-				t.Errorf("%s: got %v, want %v", st.name, got, st.want)
-			}
-		}
-		return nil
+	inOneTransaction([]step{
+		{"next transaction, existing last", bulk(99, "b", false), Updated},
+		{"next transaction, existing", bulk(30, "b", true), Updated},
+		{"next transaction, new", bulk(100, "a", false), Created},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// 40, 50, 90, 95, 99, 100 live; 30 deleted.
 	if n, err := s.LiveCount("Account"); err != nil || n != 6 {
 		t.Fatalf("LiveCount = %d, %v; want 6", n, err)

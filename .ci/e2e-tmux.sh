@@ -364,13 +364,28 @@ resc() {
 rwait() { wait_in "$rec_session" "the records session" "$@"; }
 # selected: the detail's selected row (drawn with ▌).
 selected() { rscreen | grep -F '▌' | head -1 || true; }
+# rwait_selected TEXT: wait until the selected row shows TEXT (a list's
+# filter and sort are applied off the event loop: a key sent before they
+# land would act on the row selected before them).
+rwait_selected() {
+	local i
+	for i in $(seq 1 100); do
+		if selected | grep -qF -- "$1"; then return 0; fi
+		sleep 0.2
+	done
+	echo "e2e-tmux: FAIL: the records session never selected $1: $(selected)" >&2
+	rscreen >&2
+	exit 1
+}
 
 step "records: open the account $rec_acct"
 rwait "sorted by Name"
 rsend /
 rsend -l "$rec_acct"
+rwait "sorted by relevance"
+rwait_selected "$rec_acct"
 rsend Enter
-resc
+rwait_selected "$rec_acct"
 rsend Enter
 rwait "Account · $rec_acct" "Opportunities ("
 

@@ -96,9 +96,15 @@ func TestAccountsFuzzyFilter(t *testing.T) {
 	if p.Query() != "atl" {
 		t.Fatal("enter dropped the filter")
 	}
+	send(t, p, "j")
+	selected := p.SelectedID()
 	send(t, p, "esc")
 	if p.Query() != "" || p.Rows() != len(testAccounts()) {
 		t.Fatalf("esc did not clear the filter: query %q, %d rows", p.Query(), p.Rows())
+	}
+	// The record selected in the filtered list stays selected.
+	if got := p.SelectedID(); selected == "" || got != selected {
+		t.Errorf("after esc the selection is %q, want %q (selected while filtered)", got, selected)
 	}
 }
 

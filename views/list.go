@@ -298,10 +298,15 @@ func (l *sortedList[I, S]) swap(ix I) {
 	var none I
 	l.index, l.next, l.waiting = ix, none, false
 	l.refresh()
+	l.selectID(selected)
+}
+
+// selectID moves the cursor to the row of the record id, if it is shown.
+func (l *sortedList[I, S]) selectID(id string) {
 	for i, r := range l.rows {
-		if ix.id(r) == selected {
+		if l.index.id(r) == id {
 			l.setCursor(i)
-			break
+			return
 		}
 	}
 }
@@ -326,14 +331,16 @@ func (l *sortedList[I, S]) layout() {
 }
 
 // clearFilter implements filterList: it removes the filter and shows any
-// data that was waiting for it.
+// data that was waiting for it, the selected record still selected.
 func (l *sortedList[I, S]) clearFilter() {
 	l.filter.clear()
 	if l.waiting {
 		l.swap(l.next)
 		return
 	}
+	selected := l.SelectedID()
 	l.refresh()
+	l.selectID(selected)
 }
 
 // searchKeys implements filterList.

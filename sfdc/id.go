@@ -37,8 +37,7 @@ func ParseID(s string) (ID, error) {
 		return "", fmt.Errorf("invalid Salesforce id %q: want 15 or 18 characters, got %d", s, len(s))
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		if c := s[i]; !alphanumeric(c) {
 			return "", fmt.Errorf("invalid Salesforce id %q: character %q at position %d is not alphanumeric", s, c, i+1)
 		}
 	}
@@ -48,6 +47,38 @@ func ParseID(s string) (ID, error) {
 	}
 	// The suffix is case-insensitive; return the canonical upper-case form.
 	return ID(full), nil
+}
+
+// IsID reports whether s is a valid Salesforce id, as ParseID decides,
+// without allocating (for callers that check many values, as bytes or
+// strings).
+func IsID[S ~string | ~[]byte](s S) bool {
+	if len(s) != 15 && len(s) != 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !alphanumeric(s[i]) {
+			return false
+		}
+	}
+	if len(s) == 15 {
+		return true
+	}
+	sum := checksumOf(s)
+	for i, want := range sum {
+		c := s[15+i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A' // the suffix is case-insensitive
+		}
+		if c != want {
+			return false
+		}
+	}
+	return true
+}
+
+func alphanumeric(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // MustID is ParseID for ids known to be valid (tests, constants); it panics otherwise.
@@ -77,18 +108,24 @@ func NewID(prefix, pod string, serial uint64) ID {
 // case-insensitively unique: one character per five-character chunk, whose
 // bits mark the upper-case letters of that chunk.
 func checksum(s15 string) string {
+	out := checksumOf(s15)
+	return string(out[:])
+}
+
+// checksumOf is checksum of s's first 15 characters, without allocating.
+func checksumOf[S ~string | ~[]byte](s S) [3]byte {
 	var out [3]byte
 	for chunk := 0; chunk < 3; chunk++ {
 		bits := 0
 		for j := 0; j < 5; j++ {
-			c := s15[chunk*5+j]
+			c := s[chunk*5+j]
 			if c >= 'A' && c <= 'Z' {
 				bits |= 1 << j
 			}
 		}
 		out[chunk] = idAlphabet[bits]
 	}
-	return string(out[:])
+	return out
 }
 
 // String returns the id as a string.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/lazyforce/lazyforce/sfdc"
 )
 
 // Indexes (sub-buckets of "index"); every entry ends in the record's Id,
@@ -126,39 +128,6 @@ func (a *keyArena) refKey(object string, field, parent []byte, id string) []byte
 	return append(b, id...)
 }
 
-// isID reports whether v (15 or 18 characters, unquoted) is a valid
-// Salesforce Id, as sfdc.ParseID decides, without allocating.
-func isID(v []byte) bool {
-	if len(v) != 15 && len(v) != 18 {
-		return false
-	}
-	for _, c := range v {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	if len(v) == 15 {
-		return true
-	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	for chunk := 0; chunk < 3; chunk++ {
-		bits := 0
-		for j := 0; j < 5; j++ {
-			if c := v[chunk*5+j]; c >= 'A' && c <= 'Z' {
-				bits |= 1 << j
-			}
-		}
-		c := v[15+chunk]
-		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		if c != alphabet[bits] {
-			return false
-		}
-	}
-	return true
-}
-
 // lowerKey is the key OBJECT \0 lower(text) \0 ID of val, a JSON string,
 // lowered as strings.ToLower does.
 func (a *keyArena) lowerKey(object string, val []byte, id string) []byte {
@@ -238,7 +207,7 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 				// Escapes: decode; an Id has none, so this is rarely one.
 				ref = []byte(stringField(val))
 			}
-			if isID(ref) {
+			if sfdc.IsID(ref) {
 				out = append(out, indexEntry{kindRef, a.refKey(object, key, ref, id)})
 			}
 		case reach && phoneFields[string(key)]:

@@ -401,43 +401,6 @@ func TestOldIndexFormatIsUpgraded(t *testing.T) {
 	}
 }
 
-// isID accepts exactly the lookup values sfdc.ParseID accepts.
-func TestIsIDAgreesWithParseID(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_ "
-	valid := 0
-	for i := 0; i < 20000; i++ {
-		var v string
-		switch i % 4 {
-		case 0: // a valid Id, its suffix in either case
-			v = string(sfdc.NewID("003", "4S", rnd.Uint64()%1e12))
-			if rnd.IntN(2) == 0 {
-				v = v[:15] + strings.ToLower(v[15:])
-			}
-		case 1: // a valid Id with one character changed
-			b := []byte(sfdc.NewID("001", "4S", rnd.Uint64()%1e12))
-			b[rnd.IntN(len(b))] = chars[rnd.IntN(len(chars))]
-			v = string(b)
-		default: // random text of 15 or 18 characters
-			b := make([]byte, 15+3*rnd.IntN(2))
-			for j := range b {
-				b[j] = chars[rnd.IntN(len(chars))]
-			}
-			v = string(b)
-		}
-		_, err := sfdc.ParseID(v)
-		if got := isID([]byte(v)); got != (err == nil) {
-			t.Fatalf("isID(%q) = %v, ParseID error %v", v, got, err)
-		}
-		if err == nil {
-			valid++
-		}
-	}
-	if valid < 5000 {
-		t.Errorf("only %d valid Ids tried", valid)
-	}
-}
-
 // sortKeys puts keys in byte order, whatever prefixes they share or
 // lengths they have, duplicates included.
 func TestSortKeysSortsBytes(t *testing.T) {

@@ -490,7 +490,7 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 		// Few of many groups: the first k are kept as they come (the
 		// same groups in the same order as sorting them all), without
 		// the sort values of every group.
-		t := groupTop{keys: a.order}
+		t := topKeeper{keys: a.order, k: k}
 		v := make([]any, len(a.order))
 		for j := range g.n {
 			fill(j, false)
@@ -500,10 +500,12 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 			for i, key := range a.order {
 				v[i] = sortValue(key, rec)
 			}
-			t.offer(j, v, k)
+			t.offer(int(j), v)
 		}
-		groups = t.sorted()
-		groups = groups[min(p.offset, len(groups)):]
+		top := t.sorted()
+		for _, j := range top[min(p.offset, len(top)):] {
+			groups = append(groups, int32(j))
+		}
 	} else {
 		kept := make([]int32, 0, g.n)
 		var vals []any
@@ -537,80 +539,6 @@ func (x *executor) finishAggregate(p *plan, g *aggRun) (*Result, error) {
 		out = append(out, row)
 	}
 	return &Result{TotalSize: len(out), Records: out}, nil
-}
-
-// groupTop keeps the first k groups offered in ORDER BY order, ties in
-// the order offered (as topK keeps the first k items).
-type groupTop struct {
-	keys []orderKey
-	ids  []int32 // the group in each slot
-	vals []any   // each slot's sort values, len(keys) per slot
-	heap []int   // slots, the last in order on top
-}
-
-// before reports whether slot s sorts before slot u.
-func (t *groupTop) before(s, u int) bool {
-	nk := len(t.keys)
-	c := compareKeys(t.vals[s*nk:s*nk+nk], t.vals[u*nk:u*nk+nk], t.keys)
-	return c < 0 || c == 0 && t.ids[s] < t.ids[u]
-}
-
-// offer considers group id, whose sort values are v (copied when kept),
-// offered after every group offered before it.
-func (t *groupTop) offer(id int32, v []any, k int) {
-	nk := len(t.keys)
-	if len(t.heap) < k {
-		s := len(t.ids)
-		t.ids = append(t.ids, id)
-		t.vals = append(t.vals, v...)
-		t.heap = append(t.heap, s)
-		for j := len(t.heap) - 1; j > 0; {
-			parent := (j - 1) / 2
-			if !t.before(t.heap[parent], t.heap[j]) {
-				break
-			}
-			t.heap[parent], t.heap[j] = t.heap[j], t.heap[parent]
-			j = parent
-		}
-		return
-	}
-	// Offered last, id sorts after the top on a tie: kept only when
-	// its values sort before the top's.
-	top := t.heap[0]
-	if compareKeys(v, t.vals[top*nk:top*nk+nk], t.keys) >= 0 {
-		return
-	}
-	t.ids[top] = id
-	copy(t.vals[top*nk:top*nk+nk], v)
-	for i := 0; ; {
-		l, m := 2*i+1, i
-		if l < len(t.heap) && t.before(t.heap[m], t.heap[l]) {
-			m = l
-		}
-		if r := l + 1; r < len(t.heap) && t.before(t.heap[m], t.heap[r]) {
-			m = r
-		}
-		if m == i {
-			return
-		}
-		t.heap[i], t.heap[m] = t.heap[m], t.heap[i]
-		i = m
-	}
-}
-
-// sorted returns the groups kept, in order.
-func (t *groupTop) sorted() []int32 {
-	slices.SortFunc(t.heap, func(s, u int) int {
-		if t.before(s, u) {
-			return -1
-		}
-		return 1
-	})
-	out := make([]int32, len(t.heap))
-	for i, s := range t.heap {
-		out[i] = t.ids[s]
-	}
-	return out
 }
 
 // accumulate folds row r into one aggregate's state (m: the rest of it

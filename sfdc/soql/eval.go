@@ -936,50 +936,86 @@ func orderWindow(n int, vals []any, keys []orderKey, offset, limit int) []int {
 // (sort values as for orderWindow; ties in position order), k > 0.
 func topK(n int, vals []any, keys []orderKey, k int) []int {
 	nk := len(keys)
-	// before reports whether item a sorts before item b (stable: by
-	// position on ties).
-	before := func(a, b int) bool {
-		c := compareKeys(vals[a*nk:a*nk+nk], vals[b*nk:b*nk+nk], keys)
-		return c < 0 || c == 0 && a < b
-	}
-	// heap holds the k first items seen so far, the last of them on top.
-	heap := make([]int, 0, k)
-	down := func(i int) {
-		for {
-			l, m := 2*i+1, i
-			if l < len(heap) && before(heap[m], heap[l]) {
-				m = l
-			}
-			if r := l + 1; r < len(heap) && before(heap[m], heap[r]) {
-				m = r
-			}
-			if m == i {
-				return
-			}
-			heap[i], heap[m] = heap[m], heap[i]
-			i = m
-		}
-	}
+	t := topKeeper{keys: keys, k: k}
 	for i := range n {
-		if len(heap) < k {
-			heap = append(heap, i)
-			for j := len(heap) - 1; j > 0; {
-				parent := (j - 1) / 2
-				if !before(heap[parent], heap[j]) {
-					break
-				}
-				heap[parent], heap[j] = heap[j], heap[parent]
-				j = parent
-			}
-			continue
-		}
-		if before(i, heap[0]) {
-			heap[0] = i
-			down(0)
-		}
+		t.offer(i, vals[i*nk:i*nk+nk])
 	}
-	sort.Slice(heap, func(a, b int) bool { return before(heap[a], heap[b]) })
-	return heap
+	return t.sorted()
+}
+
+// topKeeper keeps the first k items offered in ORDER BY order, ties in
+// the order offered, without the sort values of the others.
+type topKeeper struct {
+	keys []orderKey
+	k    int
+	ids  []int // the item in each slot
+	vals []any // each slot's sort values, len(keys) per slot
+	heap []int // slots, the last in order on top
+}
+
+// before reports whether slot s sorts before slot u.
+func (t *topKeeper) before(s, u int) bool {
+	nk := len(t.keys)
+	c := compareKeys(t.vals[s*nk:s*nk+nk], t.vals[u*nk:u*nk+nk], t.keys)
+	return c < 0 || c == 0 && t.ids[s] < t.ids[u]
+}
+
+// offer considers item id, whose sort values are v (copied when kept),
+// offered after every item offered before it.
+func (t *topKeeper) offer(id int, v []any) {
+	nk := len(t.keys)
+	if len(t.heap) < t.k {
+		s := len(t.ids)
+		t.ids = append(t.ids, id)
+		t.vals = append(t.vals, v...)
+		t.heap = append(t.heap, s)
+		for j := len(t.heap) - 1; j > 0; {
+			parent := (j - 1) / 2
+			if !t.before(t.heap[parent], t.heap[j]) {
+				break
+			}
+			t.heap[parent], t.heap[j] = t.heap[j], t.heap[parent]
+			j = parent
+		}
+		return
+	}
+	// Offered last, id sorts after the top on a tie: kept only when its
+	// values sort before the top's.
+	top := t.heap[0]
+	if compareKeys(v, t.vals[top*nk:top*nk+nk], t.keys) >= 0 {
+		return
+	}
+	t.ids[top] = id
+	copy(t.vals[top*nk:top*nk+nk], v)
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(t.heap) && t.before(t.heap[m], t.heap[l]) {
+			m = l
+		}
+		if r := l + 1; r < len(t.heap) && t.before(t.heap[m], t.heap[r]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		t.heap[i], t.heap[m] = t.heap[m], t.heap[i]
+		i = m
+	}
+}
+
+// sorted returns the items kept, in order.
+func (t *topKeeper) sorted() []int {
+	slices.SortFunc(t.heap, func(s, u int) int {
+		if t.before(s, u) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]int, len(t.heap))
+	for i, s := range t.heap {
+		out[i] = t.ids[s]
+	}
+	return out
 }
 
 // sortRows sorts rows by the ORDER BY keys. Nulls sort first unless NULLS

@@ -212,13 +212,13 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []
 			}
 		case reach && phoneFields[string(key)]:
 			if d := PhoneDigits(stringField(val)); len(d) >= 3 {
-				out = appendReach(out, kindPhone, joinKey(object, "r"+reverse(d), id))
+				out = appendReach(out, kindPhone, a.join(object, "r"+reverse(d), id))
 			}
 		case reach && string(key) == "Email":
 			if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-				out = appendReach(out, kindEmail, joinKey(object, e, id))
+				out = appendReach(out, kindEmail, a.join(object, e, id))
 				if canonical != "" {
-					out = appendReach(out, kindEmail, joinKey(object, canonical, id))
+					out = appendReach(out, kindEmail, a.join(object, canonical, id))
 				}
 			}
 		}

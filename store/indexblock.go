@@ -572,75 +572,58 @@ func sortKeys(keys [][]byte) {
 // radixSort sorts keys, which share their first depth bytes, using tmp
 // (as long) as scratch.
 func radixSort(keys, tmp [][]byte, depth int) {
-	for {
-		if len(keys) < 32 {
-			slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(a[depth:], b[depth:]) })
-			return
-		}
-		// Skip the bytes every key shares (an object's name, a field's,
-		// a parent Id's) in one pass rather than one pass each.
-		first := keys[0]
-		end := len(first)
-		for _, k := range keys[1:] {
-			end = min(end, len(k))
-			i := depth
-			for i < end && k[i] == first[i] {
-				i++
-			}
-			if end = i; end == depth {
-				break
-			}
-		}
-		depth = end
-		// counts[0] is the keys that end at depth; counts[c+1] those with
-		// byte c there.
-		var counts [257]int
-		for _, k := range keys {
-			if len(k) > depth {
-				counts[int(k[depth])+1]++
-			} else {
-				counts[0]++
-			}
-		}
-		// All in one bucket (a shared prefix byte): go deeper in place.
-		single := -1
-		for i, n := range counts {
-			if n == len(keys) {
-				single = i
-				break
-			}
-			if n != 0 {
-				break
-			}
-		}
-		if single == 0 {
-			return // all equal
-		}
-		if single > 0 {
-			depth++
-			continue
-		}
-		var starts [257]int
-		sum := 0
-		for i, n := range counts {
-			starts[i] = sum
-			sum += n
-		}
-		next := starts
-		for _, k := range keys {
-			b := 0
-			if len(k) > depth {
-				b = int(k[depth]) + 1
-			}
-			tmp[next[b]] = k
-			next[b]++
-		}
-		copy(keys, tmp[:len(keys)])
-		for b := 1; b < 257; b++ {
-			if lo, hi := starts[b], starts[b]+counts[b]; hi-lo > 1 {
-				radixSort(keys[lo:hi], tmp[lo:hi], depth+1)
-			}
-		}
+	if len(keys) < 32 {
+		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(a[depth:], b[depth:]) })
 		return
+	}
+	// Skip the bytes every key shares (an object's name, a field's, a
+	// parent Id's) in one pass rather than one pass each: past them, a
+	// key differs from the first or ends.
+	first := keys[0]
+	end := len(first)
+	for _, k := range keys[1:] {
+		end = min(end, len(k))
+		i := depth
+		for i < end && k[i] == first[i] {
+			i++
+		}
+		if end = i; end == depth {
+			break
+		}
+	}
+	depth = end
+	// counts[0] is the keys that end at depth; counts[c+1] those with
+	// byte c there.
+	var counts [257]int
+	for _, k := range keys {
+		if len(k) > depth {
+			counts[int(k[depth])+1]++
+		} else {
+			counts[0]++
+		}
+	}
+	if counts[0] == len(keys) {
+		return // all equal
+	}
+	var starts [257]int
+	sum := 0
+	for i, n := range counts {
+		starts[i] = sum
+		sum += n
+	}
+	next := starts
+	for _, k := range keys {
+		b := 0
+		if len(k) > depth {
+			b = int(k[depth]) + 1
+		}
+		tmp[next[b]] = k
+		next[b]++
+	}
+	copy(keys, tmp[:len(keys)])
+	for b := 1; b < 257; b++ {
+		if lo, hi := starts[b], starts[b]+counts[b]; hi-lo > 1 {
+			radixSort(keys[lo:hi], tmp[lo:hi], depth+1)
+		}
 	}
 }

@@ -453,13 +453,10 @@ func stringBytes(val []byte) []byte {
 	if len(val) < 2 || val[0] != '"' || val[len(val)-1] != '"' {
 		return nil
 	}
-	body := val[1 : len(val)-1]
-	for _, c := range body {
-		if c == '\\' || c < 0x20 {
-			return []byte(stringField(val))
-		}
+	if body := val[1 : len(val)-1]; simpleString(body) {
+		return body
 	}
-	return body
+	return []byte(stringField(val))
 }
 
 // Unchanged reports whether writing raws (records of object as the server

@@ -176,7 +176,13 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 			return true
 		})
 	}
-	prefix := append(joinKey(name, field, parentID), 0)
+	return indexedRecords(idx, b, append(joinKey(name, field, parentID), 0), object, nil, fn)
+}
+
+// indexedRecords calls fn, until it returns false, with the cached records
+// of b (object's) whose Ids end the entries of the index bucket idx that
+// start with prefix, decoded with need's fields.
+func indexedRecords(idx, b *bolt.Bucket, prefix []byte, object string, need []string, fn func(soql.Record) bool) error {
 	var err error
 	scanErr := scanBlocks(idx, prefix, func(k []byte) bool {
 		raw := b.Get(k[len(prefix):])
@@ -184,8 +190,8 @@ func (src *txSource) Children(object, field, parentID string, fn func(soql.Recor
 			return true
 		}
 		var r soql.Record
-		if r, err = decodeFields(raw, nil); err != nil {
-			err = fmt.Errorf("cached %s: %w", object, err)
+		if r, err = decodeFields(raw, need); err != nil {
+			err = fmt.Errorf("cached %s %s: %w", object, k[len(prefix):], err)
 			return false
 		}
 		return fn(r)
@@ -364,21 +370,5 @@ func (src *indexSource) Scan(object string, need []string, fn func(soql.Record) 
 	if object != src.object || b == nil || idx == nil || !indexReady(src.tx, src.object) {
 		return src.txSource.Scan(object, need, fn)
 	}
-	var err error
-	scanErr := scanBlocks(idx, src.prefix, func(k []byte) bool {
-		raw := b.Get(k[len(src.prefix):])
-		if raw == nil {
-			return true
-		}
-		var r soql.Record
-		if r, err = decodeFields(raw, need); err != nil {
-			err = fmt.Errorf("cached %s %s: %w", object, k[len(src.prefix):], err)
-			return false
-		}
-		return fn(r)
-	})
-	if err != nil {
-		return err
-	}
-	return scanErr
+	return indexedRecords(idx, b, src.prefix, object, need, fn)
 }

@@ -463,6 +463,18 @@ func hasLegacyIndex(idx *bolt.Bucket) bool {
 // and missed in the other. Once, for an old cache: one transaction that
 // reads and writes its whole index.
 func (w *Writer) upgradeIndexes() error {
+	if w.indexesCurrent {
+		return nil // checked already in this transaction
+	}
+	if err := w.convertIndexes(); err != nil {
+		return err
+	}
+	w.indexesCurrent = true
+	return nil
+}
+
+// convertIndexes is upgradeIndexes' work.
+func (w *Writer) convertIndexes() error {
 	if hasLegacyIndex(w.idx) && hasBlockIndex(w.idx) {
 		return w.rebuildMixedIndexes()
 	}

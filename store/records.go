@@ -29,6 +29,9 @@ type Writer struct {
 	indexes map[string]*bolt.Bucket // index buckets opened in this transaction
 	counts  map[string]*countDelta  // live record counts changed in this transaction
 	upper   map[string][]byte       // per object, no key of its bucket sorts after this (appendOnly; nil: empty)
+	// indexesCurrent is set once upgradeIndexes has found (or made) the
+	// indexes of the current format in this transaction.
+	indexesCurrent bool
 }
 
 // objectBucket returns object's record bucket, creating it if asked.

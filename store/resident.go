@@ -745,7 +745,7 @@ func (x *posIndex) get(key string) []int32 {
 		k := x.slots[j] - 1
 		pos := x.pos[x.first[k]:x.first[k+1]]
 		s := x.col.str(int(pos[0]))
-		if s == key || x.fold && equalFoldASCII(s, key) {
+		if s == key || x.fold && strings.EqualFold(s, key) { // both ASCII
 			return pos
 		}
 	}
@@ -766,20 +766,6 @@ func lowerASCII(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
-}
-
-// equalFoldASCII reports whether a and b are equal but for the case of
-// ASCII letters.
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // narrowTerm is a WHERE term an index answers.

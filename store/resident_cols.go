@@ -61,18 +61,12 @@ func (c *column) textAt(i int) string {
 	return unsafe.String(&c.text[from], int(to-from))
 }
 
-// textEmpty reports whether record i's text in a text column is "" (or
-// null).
-func (c *column) textEmpty(i int) bool {
-	return i == 0 && c.ends[0] == 0 || i > 0 && c.ends[i] == c.ends[i-1]
-}
-
 // value returns the value of record i (nil when null or absent).
 func (c *column) value(i int) any {
 	switch {
 	case c.codes != nil:
 		return c.vals[c.codes[i]]
-	case c.ends != nil:
+	case c.isText():
 		if c.has.get(i) {
 			return c.textAt(i)
 		}
@@ -93,7 +87,7 @@ func (c *column) str(i int) string {
 	if c == nil {
 		return ""
 	}
-	if c.ends != nil {
+	if c.isText() {
 		return c.textAt(i)
 	}
 	s, _ := c.value(i).(string)
@@ -162,7 +156,7 @@ func (b *colBuilder) add(v any) {
 			}
 		}
 		c.codes = append(c.codes, code)
-	case c.ends != nil:
+	case c.isText():
 		x, ok := v.(string)
 		if v != nil && !ok || len(c.text)+len(x) > b.textMax {
 			b.toAny()
@@ -286,7 +280,7 @@ func (b *colBuilder) done() *column {
 	if c := b.c; c.codes != nil {
 		c.vals = compactVals(c.vals)
 	}
-	if c := b.c; c.ends != nil && cap(c.text)-len(c.text) > len(c.text)/8 {
+	if c := b.c; c.isText() && cap(c.text)-len(c.text) > len(c.text)/8 {
 		// The room left for records that did not come. Strings read
 		// before (by toAny) alias the old arena, which is not changed
 		// either.
@@ -443,8 +437,8 @@ func (v *colView) Null(f, i int) bool {
 	switch {
 	case c == nil:
 		return true
-	case c.ends != nil:
-		return c.textEmpty(i)
+	case c.isText():
+		return c.textAt(i) == ""
 	case c.nums != nil:
 		return !c.has.get(i)
 	}
@@ -457,7 +451,7 @@ func (v *colView) Null(f, i int) bool {
 func (v *colView) Number(f, i int) (float64, bool) {
 	c := v.byNeed[f]
 	switch {
-	case c == nil || c.ends != nil:
+	case c == nil || c.isText():
 		return 0, false
 	case c.nums != nil:
 		return c.nums[i], c.has.get(i)

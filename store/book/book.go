@@ -81,14 +81,22 @@ func (b *Book) get(object, id string, fields []string) (r soql.Record, ok bool, 
 	return r, true, nil
 }
 
-// names maps the Ids of object's records to their Name.
+// names maps the Ids of object's records to their Name (the records'
+// keys to str(r, "Name"), read without decoding the records).
 func (b *Book) names(ctx context.Context, object string) (map[string]string, error) {
 	out := make(map[string]string)
-	err := b.each(ctx, object, nameFields, func(key string, r soql.Record) {
-		out[key] = str(r, "Name")
+	f := store.NewFields(nameFields...)
+	var derr error
+	err := b.st.ForEachRaw(object, func(key, raw []byte) bool {
+		if err := f.Scan(raw); err != nil {
+			derr = fmt.Errorf("decode %s %s: %w", object, key, err)
+			return false
+		}
+		out[string(key)] = string(f.At(0).Text())
+		return ctx.Err() == nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read %s names: %w", object, err)
+	if err = errors.Join(err, derr, ctx.Err()); err != nil {
+		return nil, fmt.Errorf("read %s names: %w", object, fmt.Errorf("read %s: %w", object, err))
 	}
 	return out, nil
 }
@@ -127,38 +135,6 @@ func list[T any](ctx context.Context, b *Book, object string, fields []string, n
 	return out, err
 }
 
-// listOwned is list for records with an owner: of names them from the
-// users' names.
-func listOwned[T any](ctx context.Context, b *Book, object string, fields []string, of func(key string, r soql.Record, name nameFunc) T) ([]T, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
-	}
-	name := func(id string) string { return users[id] }
-	return list(ctx, b, object, fields, 0, func(key string, r soql.Record) T { return of(key, r, name) })
-}
-
-// listInAccounts is list for records with an owner and an account: of
-// names them from the users' and the accounts' names. perAccount is about
-// how many records an account has (list's size hint).
-func listInAccounts[T any](ctx context.Context, b *Book, object string, fields []string, perAccount int, of func(key string, r soql.Record, name nameFunc) T) ([]T, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
-	}
-	accounts, err := b.names(ctx, "Account")
-	if err != nil {
-		return nil, err
-	}
-	name := func(id string) string {
-		if n, ok := users[id]; ok {
-			return n
-		}
-		return accounts[id]
-	}
-	return list(ctx, b, object, fields, len(accounts)*perAccount, func(key string, r soql.Record) T { return of(key, r, name) })
-}
-
 // one returns the cached record id of object as of decodes it, naming
 // what it points at from the cache; ok is false when it is not cached.
 func one[T any](ctx context.Context, b *Book, object, id string, fields []string, of func(key string, r soql.Record, name nameFunc) T) (v T, ok bool, err error) {
@@ -172,35 +148,20 @@ func one[T any](ctx context.Context, b *Book, object, id string, fields []string
 // Accounts returns every cached account with its owner's name, in Id
 // order (from its snapshot while the cache is unchanged).
 func (b *Book) Accounts(ctx context.Context) ([]Account, error) {
-	return snapshotted(ctx, b, "accounts", b.readAccounts, putAccount, getAccount)
-}
-
-// readAccounts is Accounts read from the records.
-func (b *Book) readAccounts(ctx context.Context) ([]Account, error) {
-	return listOwned(ctx, b, "Account", accountFields, accountOf)
+	return snapshotted(ctx, b, "accounts", b.encodeAccounts, getAccount)
 }
 
 // Opportunities returns every cached opportunity with its account and
 // owner names, in Id order (from its snapshot while the cache is
 // unchanged).
 func (b *Book) Opportunities(ctx context.Context) ([]Opportunity, error) {
-	return snapshotted(ctx, b, "opportunities", b.readOpportunities, putOpportunity, getOpportunity)
-}
-
-// readOpportunities is Opportunities read from the records.
-func (b *Book) readOpportunities(ctx context.Context) ([]Opportunity, error) {
-	return listInAccounts(ctx, b, "Opportunity", opportunityFields, 5, opportunityOf)
+	return snapshotted(ctx, b, "opportunities", b.encodeOpportunities, getOpportunity)
 }
 
 // Leads returns every cached lead with its owner's name, in Id order
 // (from its snapshot while the cache is unchanged).
 func (b *Book) Leads(ctx context.Context) ([]Lead, error) {
-	return snapshotted(ctx, b, "leads", b.readLeads, putLead, getLead)
-}
-
-// readLeads is Leads read from the records.
-func (b *Book) readLeads(ctx context.Context) ([]Lead, error) {
-	return listOwned(ctx, b, "Lead", leadFields, leadOf)
+	return snapshotted(ctx, b, "leads", b.encodeLeads, getLead)
 }
 
 // Users returns every cached user, in Id order.

@@ -25,12 +25,7 @@ type LeadDetail struct {
 // AllContacts returns every cached contact with its account's and owner's
 // names, in Id order (from its snapshot while the cache is unchanged).
 func (b *Book) AllContacts(ctx context.Context) ([]Contact, error) {
-	return snapshotted(ctx, b, "contacts", b.readContacts, putContact, getContact)
-}
-
-// readContacts is AllContacts read from the records.
-func (b *Book) readContacts(ctx context.Context) ([]Contact, error) {
-	return listInAccounts(ctx, b, "Contact", contactFields, 4, contactOf)
+	return snapshotted(ctx, b, "contacts", b.encodeContacts, getContact)
 }
 
 // Contact returns one cached contact with its account's and owner's

@@ -25,12 +25,12 @@ const snapPrefix = "book.v1."
 var errSnapshot = errors.New("snapshot does not decode")
 
 // snapshotted returns the list called name from its snapshot when that is
-// current, else reads it (read) and stores its snapshot for next time.
-// A snapshot that cannot be read or written is no error: the list is read
-// from the records.
-func snapshotted[T any](ctx context.Context, b *Book, name string, read func(context.Context) ([]T, error),
-	put func(*encoder, *T), get func(*decoder) T) ([]T, error) {
-	out, _, err := snapshottedAt(ctx, b, name, read, put, get)
+// current, else builds its snapshot from the records (build), stores it
+// for next time and decodes the list from it. A snapshot that cannot be
+// read or written is no error: the list is built from the records.
+func snapshotted[T any](ctx context.Context, b *Book, name string, build func(context.Context) ([]byte, error),
+	get func(*decoder) T) ([]T, error) {
+	out, _, err := snapshottedAt(ctx, b, name, build, get)
 	return out, err
 }
 
@@ -38,8 +38,8 @@ func snapshotted[T any](ctx context.Context, b *Book, name string, read func(con
 // list was derived from: 0 when it cannot tell (a cache without one), and
 // a generation that is no longer current when the cache changed while the
 // records were read (see Kept).
-func snapshottedAt[T any](ctx context.Context, b *Book, name string, read func(context.Context) ([]T, error),
-	put func(*encoder, *T), get func(*decoder) T) ([]T, uint64, error) {
+func snapshottedAt[T any](ctx context.Context, b *Book, name string, build func(context.Context) ([]byte, error),
+	get func(*decoder) T) ([]T, uint64, error) {
 	var data string
 	gen, ok, err := b.st.Snapshot(snapPrefix+name, func(v []byte) error {
 		data = string(v)
@@ -54,19 +54,29 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, read func(c
 	if err != nil {
 		at = 0 // no generation to derive anything at
 	}
-	out, err := read(ctx)
+	enc, err := buildSnapshot(ctx, b, name, gen, build)
 	if err != nil {
 		return nil, 0, err
 	}
-	if gen > 0 && ctx.Err() == nil {
-		e := &encoder{b: make([]byte, 0, 64+len(out)*96)}
-		e.uint(uint64(len(out)))
-		for i := range out {
-			put(e, &out[i])
-		}
-		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, e.b) // a cache: best effort
+	out, err := decodeList(string(enc), get)
+	if err != nil { // what build encodes always decodes
+		return nil, 0, fmt.Errorf("the %s: %w", name, err)
 	}
 	return out, at, nil
+}
+
+// buildSnapshot builds the snapshot of the list called name from the
+// records and stores it, as derived at data generation gen (0: nothing
+// is stored).
+func buildSnapshot(ctx context.Context, b *Book, name string, gen uint64, build func(context.Context) ([]byte, error)) ([]byte, error) {
+	enc, err := build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if gen > 0 && ctx.Err() == nil {
+		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, enc) // a cache: best effort
+	}
+	return enc, nil
 }
 
 // decodeList decodes a list written by snapshotted.
@@ -108,18 +118,26 @@ func (e *encoder) boolean(v bool) {
 	e.b = append(e.b, 0)
 }
 
+// bytes is str for a string held as bytes.
+func (e *encoder) bytes(s []byte) {
+	e.uint(uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
 func (e *encoder) time(t time.Time) {
 	if t.IsZero() {
 		e.b = append(e.b, 0)
 		return
 	}
-	b, err := t.MarshalBinary()
-	if err != nil || len(b) > 255 {
-		e.b = append(e.b, 0) // cannot happen for dates from the cache
+	e.b = append(e.b, 0) // the length, set once the time is appended
+	at := len(e.b)
+	b, err := t.AppendBinary(e.b) // MarshalBinary's bytes, without a copy
+	if err != nil || len(b)-at > 255 {
+		e.b = e.b[:at] // cannot happen for dates from the cache: a zero length
 		return
 	}
-	e.b = append(e.b, byte(len(b)))
-	e.b = append(e.b, b...)
+	e.b = b
+	e.b[at-1] = byte(len(b) - at)
 }
 
 // decoder reads what encoder wrote; the first error sticks and every later
@@ -206,16 +224,8 @@ func (d *decoder) time() time.Time {
 const secondsToUnix = (1969*365 + 1969/4 - 1969/100 + 1969/400) * 24 * 60 * 60
 
 // The encodings of the snapshotted types, field by field in declaration
-// order (bump snapPrefix when they change).
-
-func putAccount(e *encoder, a *Account) {
-	for _, s := range []string{a.ID, a.Name, a.Type, a.Industry, a.BillingCity, a.Phone, a.Website, a.OwnerID, a.OwnerName} {
-		e.str(s)
-	}
-	e.float(a.AnnualRevenue)
-	e.boolean(a.AnnualRevenueNull)
-	e.time(a.LastActivity)
-}
+// order, as rawAccount, rawOpportunity, rawContact and rawLead write them
+// (bump snapPrefix when they change).
 
 func getAccount(d *decoder) Account {
 	return Account{
@@ -223,22 +233,6 @@ func getAccount(d *decoder) Account {
 		Website: d.str(), OwnerID: d.str(), OwnerName: d.str(),
 		AnnualRevenue: d.float(), AnnualRevenueNull: d.boolean(), LastActivity: d.time(),
 	}
-}
-
-func putOpportunity(e *encoder, o *Opportunity) {
-	for _, s := range []string{o.ID, o.Name, o.AccountID, o.AccountName, o.StageName} {
-		e.str(s)
-	}
-	e.float(o.Amount)
-	e.boolean(o.AmountNull)
-	e.time(o.CloseDate)
-	e.str(o.OwnerID)
-	e.str(o.OwnerName)
-	e.float(o.Probability)
-	e.boolean(o.IsClosed)
-	e.boolean(o.IsWon)
-	e.str(o.RecordTypeID)
-	e.time(o.LastActivityDate)
 }
 
 func getOpportunity(d *decoder) Opportunity {
@@ -250,32 +244,12 @@ func getOpportunity(d *decoder) Opportunity {
 	}
 }
 
-func putContact(e *encoder, c *Contact) {
-	for _, s := range []string{c.ID, c.Name, c.Title, c.Email, c.Phone, c.AccountID, c.AccountName, c.Department,
-		c.MobilePhone, c.MailingCity, c.LeadSource, c.OwnerID, c.OwnerName} {
-		e.str(s)
-	}
-	e.time(c.LastActivityDate)
-}
-
 func getContact(d *decoder) Contact {
 	return Contact{
 		ID: d.str(), Name: d.str(), Title: d.str(), Email: d.str(), Phone: d.str(), AccountID: d.str(),
 		AccountName: d.str(), Department: d.str(), MobilePhone: d.str(), MailingCity: d.str(),
 		LeadSource: d.str(), OwnerID: d.str(), OwnerName: d.str(), LastActivityDate: d.time(),
 	}
-}
-
-func putLead(e *encoder, l *Lead) {
-	for _, s := range []string{l.ID, l.Name, l.Company, l.Title, l.Status, l.Email, l.Phone, l.OwnerID, l.OwnerName} {
-		e.str(s)
-	}
-	e.boolean(l.IsConverted)
-	for _, s := range []string{l.LeadSource, l.City, l.Industry} {
-		e.str(s)
-	}
-	e.time(l.CreatedDate)
-	e.time(l.LastActivityDate)
 }
 
 func getLead(d *decoder) Lead {
@@ -288,28 +262,28 @@ func getLead(d *decoder) Lead {
 
 // WarmSnapshots stores a current snapshot of every list the app reads at
 // start-up (accounts, opportunities, contacts, leads) whose snapshot is
-// missing or out of date, reading that list's records: run after a sync,
-// so that the next start-up reads each list as one value. A list whose
+// missing or out of date, from that list's records: run after a sync, so
+// that the next start-up reads each list as one value. A list whose
 // snapshot is current costs one small read.
 func (b *Book) WarmSnapshots(ctx context.Context) error {
 	lists := []struct {
-		name string
-		read func(context.Context) error
+		name  string
+		build func(context.Context) ([]byte, error)
 	}{
-		{"accounts", func(ctx context.Context) error { _, err := b.Accounts(ctx); return err }},
-		{"opportunities", func(ctx context.Context) error { _, err := b.Opportunities(ctx); return err }},
-		{"contacts", func(ctx context.Context) error { _, err := b.AllContacts(ctx); return err }},
-		{"leads", func(ctx context.Context) error { _, err := b.Leads(ctx); return err }},
+		{"accounts", b.encodeAccounts},
+		{"opportunities", b.encodeOpportunities},
+		{"contacts", b.encodeContacts},
+		{"leads", b.encodeLeads},
 	}
 	for _, l := range lists {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		_, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
+		gen, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
 		if err == nil && current {
 			continue
 		}
-		if err := l.read(ctx); err != nil {
+		if _, err := buildSnapshot(ctx, b, l.name, gen, l.build); err != nil {
 			return fmt.Errorf("snapshot of the %s: %w", l.name, err)
 		}
 	}

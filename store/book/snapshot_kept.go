@@ -38,7 +38,7 @@ func (k Kept) Keep(data []byte) {
 
 // AccountsKept returns Accounts with the value kept under name for them.
 func (b *Book) AccountsKept(ctx context.Context, name string) ([]Account, Kept, error) {
-	accts, gen, err := snapshottedAt(ctx, b, "accounts", b.readAccounts, putAccount, getAccount)
+	accts, gen, err := snapshottedAt(ctx, b, "accounts", b.encodeAccounts, getAccount)
 	if err != nil {
 		return nil, Kept{}, err
 	}
@@ -48,7 +48,7 @@ func (b *Book) AccountsKept(ctx context.Context, name string) ([]Account, Kept, 
 // OpportunitiesKept returns Opportunities with the value kept under name
 // for them.
 func (b *Book) OpportunitiesKept(ctx context.Context, name string) ([]Opportunity, Kept, error) {
-	opps, gen, err := snapshottedAt(ctx, b, "opportunities", b.readOpportunities, putOpportunity, getOpportunity)
+	opps, gen, err := snapshottedAt(ctx, b, "opportunities", b.encodeOpportunities, getOpportunity)
 	if err != nil {
 		return nil, Kept{}, err
 	}

@@ -1,0 +1,225 @@
+package book
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lazyforce/lazyforce/store"
+)
+
+// A list that is not in a current snapshot (after every sync) is built
+// straight from the raw records into its snapshot's encoding: one scan of
+// each record (store.Fields) reads the list's fields, which are appended
+// to the snapshot as they are, names looked up by the Ids' bytes. No map,
+// string or struct is made per record; the list itself is then decoded
+// from the snapshot, its strings sharing one buffer. The values are those
+// the decoders of decode.go read from store.DecodeRecord's map, field for
+// field (TestRawListsMatchRecords holds them to it).
+
+// rawRecord is the record being appended to a list's snapshot.
+type rawRecord struct {
+	key []byte        // the record's key in the cache
+	f   *store.Fields // its fields, as read for the list
+	e   *encoder
+	// dates caches parseDate by the date's text: a list of 100k records
+	// has a few thousand distinct dates.
+	dates map[string]time.Time
+	names func(id []byte) string // the Name of a cached record by Id, or ""
+}
+
+// id appends the record's Id (recordID: its own Id, else its key).
+func (r *rawRecord) id() {
+	if id := r.f.ID().Text(); len(id) > 0 {
+		r.e.bytes(id)
+		return
+	}
+	r.e.bytes(r.key)
+}
+
+// text appends field i as str reads it.
+func (r *rawRecord) text(i int) { r.e.bytes(r.f.At(i).Text()) }
+
+// texts appends fields i, j… as text does.
+func (r *rawRecord) texts(fields ...int) {
+	for _, i := range fields {
+		r.text(i)
+	}
+}
+
+// name appends the Name of the record whose Id is field i.
+func (r *rawRecord) name(i int) { r.e.str(r.names(r.f.At(i).Text())) }
+
+// number appends field i as num reads it, then whether it is null when
+// withNull.
+func (r *rawRecord) number(i int, withNull bool) {
+	v, ok := r.f.At(i).Number()
+	r.e.float(v)
+	if withNull {
+		r.e.boolean(!ok)
+	}
+}
+
+// boolean appends field i as boolean reads it.
+func (r *rawRecord) boolean(i int) { r.e.boolean(r.f.At(i).Bool()) }
+
+// date appends field i as parseDate reads its text.
+func (r *rawRecord) date(i int) {
+	s := r.f.At(i).Text()
+	if len(s) != len(time.DateOnly) { // "", or a datetime: seldom shared
+		r.e.time(parseDate(string(s)))
+		return
+	}
+	t, ok := r.dates[string(s)]
+	if !ok {
+		t = parseDate(string(s))
+		r.dates[string(s)] = t
+	}
+	r.e.time(t)
+}
+
+// The records' fields in putAccount's, putOpportunity's, putContact's and
+// putLead's order; the numbers are the fields' in accountFields,
+// opportunityFields, contactFields and leadFields.
+
+func rawAccount(r *rawRecord) {
+	r.id()
+	r.texts(0, 1, 2, 3, 4, 5, 6) // Name, Type, Industry, BillingCity, Phone, Website, OwnerId
+	r.name(6)                    // OwnerName
+	r.number(7, true)            // AnnualRevenue
+	r.date(8)                    // LastActivityDate
+}
+
+func rawOpportunity(r *rawRecord) {
+	r.id()
+	r.texts(0, 1) // Name, AccountId
+	r.name(1)     // AccountName
+	r.text(2)     // StageName
+	r.number(3, true)
+	r.date(4)          // CloseDate
+	r.text(5)          // OwnerId
+	r.name(5)          // OwnerName
+	r.number(6, false) // Probability
+	r.boolean(7)       // IsClosed
+	r.boolean(8)       // IsWon
+	r.text(9)          // RecordTypeId
+	r.date(10)         // LastActivityDate
+}
+
+func rawContact(r *rawRecord) {
+	r.id()
+	r.texts(0, 1, 2, 3, 4) // Name, Title, Email, Phone, AccountId
+	r.name(4)              // AccountName
+	r.texts(5, 6, 7, 8, 9) // Department, MobilePhone, MailingCity, LeadSource, OwnerId
+	r.name(9)              // OwnerName
+	r.date(10)             // LastActivityDate
+}
+
+func rawLead(r *rawRecord) {
+	r.id()
+	r.texts(0, 1, 2, 3, 4, 5, 6) // Name, Company, Title, Status, Email, Phone, OwnerId
+	r.name(6)                    // OwnerName
+	r.boolean(7)                 // IsConverted
+	r.texts(8, 9, 10)            // LeadSource, City, Industry
+	r.date(11)                   // CreatedDate
+	r.date(12)                   // LastActivityDate
+}
+
+// encodeRaw returns the snapshot of every cached record of object (a
+// list's encoding, see snapshotted), each appended by put from fields,
+// naming the records they point at with names.
+func (b *Book) encodeRaw(ctx context.Context, object string, fields []string, names func([]byte) string,
+	put func(*rawRecord)) ([]byte, error) {
+	// The count goes first, but is known last: it is written into the
+	// room left for it.
+	const room = binary.MaxVarintLen64
+	e := &encoder{b: make([]byte, room, 64<<10)}
+	r := &rawRecord{f: store.NewFields(fields...), e: e, dates: make(map[string]time.Time), names: names}
+	n := uint64(0)
+	var derr error
+	err := b.st.ForEachRaw(object, func(key, raw []byte) bool {
+		if err := r.f.Scan(raw); err != nil {
+			derr = fmt.Errorf("decode %s %s: %w", object, key, err)
+			return false
+		}
+		r.key = key
+		put(r)
+		n++
+		return ctx.Err() == nil
+	})
+	if err = errors.Join(err, derr, ctx.Err()); err != nil {
+		return nil, fmt.Errorf("read %s: %w", object, err)
+	}
+	count := binary.AppendUvarint(nil, n)
+	start := room - len(count)
+	copy(e.b[start:], count)
+	return e.b[start:], nil
+}
+
+// ownerNames returns the names of the users, by Id, for records with an
+// owner.
+func (b *Book) ownerNames(ctx context.Context) (func([]byte) string, error) {
+	users, err := b.names(ctx, "User")
+	if err != nil {
+		return nil, err
+	}
+	return func(id []byte) string { return users[string(id)] }, nil
+}
+
+// ownerAndAccountNames returns the names of the users and accounts, by
+// Id, for records with an owner and an account.
+func (b *Book) ownerAndAccountNames(ctx context.Context) (func([]byte) string, error) {
+	users, err := b.names(ctx, "User")
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := b.names(ctx, "Account")
+	if err != nil {
+		return nil, err
+	}
+	return func(id []byte) string {
+		if n, ok := users[string(id)]; ok {
+			return n
+		}
+		return accounts[string(id)]
+	}, nil
+}
+
+// encodeOwned is encodeRaw for records with an owner.
+func (b *Book) encodeOwned(ctx context.Context, object string, fields []string, put func(*rawRecord)) ([]byte, error) {
+	names, err := b.ownerNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.encodeRaw(ctx, object, fields, names, put)
+}
+
+// encodeInAccounts is encodeRaw for records with an owner and an
+// account.
+func (b *Book) encodeInAccounts(ctx context.Context, object string, fields []string, put func(*rawRecord)) ([]byte, error) {
+	names, err := b.ownerAndAccountNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.encodeRaw(ctx, object, fields, names, put)
+}
+
+// The snapshots of the lists, from the records.
+
+func (b *Book) encodeAccounts(ctx context.Context) ([]byte, error) {
+	return b.encodeOwned(ctx, "Account", accountFields, rawAccount)
+}
+
+func (b *Book) encodeOpportunities(ctx context.Context) ([]byte, error) {
+	return b.encodeInAccounts(ctx, "Opportunity", opportunityFields, rawOpportunity)
+}
+
+func (b *Book) encodeContacts(ctx context.Context) ([]byte, error) {
+	return b.encodeInAccounts(ctx, "Contact", contactFields, rawContact)
+}
+
+func (b *Book) encodeLeads(ctx context.Context) ([]byte, error) {
+	return b.encodeOwned(ctx, "Lead", leadFields, rawLead)
+}

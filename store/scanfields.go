@@ -50,6 +50,7 @@ func (v *Value) Bool() bool { return v.kind == 'b' && v.b }
 // use.
 type Fields struct {
 	names     []string
+	byLen     [][]int // byLen[n] holds the indexes of the names n bytes long, in order
 	remaining int     // what DecodeRecord counts down before it stops
 	vals      []Value // vals[0] is Id, vals[i+1] is names[i]
 }
@@ -57,7 +58,14 @@ type Fields struct {
 // NewFields returns a Fields reading Id and names (without duplicates,
 // nor Id).
 func NewFields(names ...string) *Fields {
-	return &Fields{names: names, remaining: len(names) + 1, vals: make([]Value, len(names)+1)}
+	f := &Fields{names: names, remaining: len(names) + 1, vals: make([]Value, len(names)+1)}
+	for i, n := range names {
+		for len(f.byLen) <= len(n) {
+			f.byLen = append(f.byLen, nil)
+		}
+		f.byLen[len(n)] = append(f.byLen[len(n)], i)
+	}
+	return f
 }
 
 // Scan reads the fields of raw. Id is the record's "Id" and At(i) its
@@ -95,13 +103,17 @@ func (f *Fields) slot(key []byte) (int, bool) {
 	if string(key) == "Id" {
 		return 0, true
 	}
-	for i, n := range f.names {
-		if n == string(key) {
+	if len(key) >= len(f.byLen) {
+		return -1, false // longer than every name
+	}
+	same := f.byLen[len(key)] // the only names it can be, or fold to
+	for _, i := range same {
+		if f.names[i] == string(key) {
 			return i + 1, true
 		}
 	}
-	for _, n := range f.names {
-		if len(n) == len(key) && strings.EqualFold(n, string(key)) {
+	for _, i := range same {
+		if strings.EqualFold(f.names[i], string(key)) {
 			return -1, true
 		}
 	}

@@ -127,19 +127,22 @@ func rawLead(r *rawRecord) {
 	r.date(12)                   // LastActivityDate
 }
 
+// chunkSize is the size of the buffers a list's snapshot is encoded in
+// before it is put together: a list grown by append would be copied
+// several times over (a large slice grows by a quarter).
+const chunkSize = 1 << 20
+
 // encodeRaw returns the snapshot of every cached record of object (a
 // list's encoding, see snapshotted), each appended by put from fields,
 // naming the records they point at with names.
-func (b *Book) encodeRaw(ctx context.Context, object string, fields []string, names func([]byte) string,
+func (l *listBuilder) encodeRaw(ctx context.Context, object string, fields []string, names func([]byte) string,
 	put func(*rawRecord)) ([]byte, error) {
-	// The count goes first, but is known last: it is written into the
-	// room left for it.
-	const room = binary.MaxVarintLen64
-	e := &encoder{b: make([]byte, room, 64<<10)}
+	e := &encoder{b: l.buffer()}
+	chunks := [][]byte{}
 	r := &rawRecord{f: store.NewFields(fields...), e: e, dates: make(map[string]time.Time), names: names}
-	n := uint64(0)
+	n, size := uint64(0), 0
 	var derr error
-	err := b.st.ForEachRaw(object, func(key, raw []byte) bool {
+	err := l.b.st.ForEachRaw(object, func(key, raw []byte) bool {
 		if err := r.f.Scan(raw); err != nil {
 			derr = fmt.Errorf("decode %s %s: %w", object, key, err)
 			return false
@@ -147,38 +150,74 @@ func (b *Book) encodeRaw(ctx context.Context, object string, fields []string, na
 		r.key = key
 		put(r)
 		n++
+		if len(e.b) >= chunkSize {
+			size += len(e.b)
+			chunks = append(chunks, e.b)
+			e.b = l.buffer()
+		}
 		return ctx.Err() == nil
 	})
+	size += len(e.b)
+	chunks = append(chunks, e.b)
+	defer func() { l.spare = append(l.spare, chunks...) }()
 	if err = errors.Join(err, derr, ctx.Err()); err != nil {
 		return nil, fmt.Errorf("read %s: %w", object, err)
 	}
-	count := binary.AppendUvarint(nil, n)
-	start := room - len(count)
-	copy(e.b[start:], count)
-	return e.b[start:], nil
+	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+size), n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, nil
 }
 
-// ownerNames returns the names of the users, by Id, for records with an
-// owner.
-func (b *Book) ownerNames(ctx context.Context) (func([]byte) string, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
-		return nil, err
+// buffer returns an empty buffer of about chunkSize, a spare one if
+// there is one.
+func (l *listBuilder) buffer() []byte {
+	if n := len(l.spare); n > 0 {
+		b := l.spare[n-1][:0]
+		l.spare = l.spare[:n-1]
+		return b
 	}
+	return make([]byte, 0, chunkSize+chunkSize/8) // room for the record that crosses chunkSize
+}
+
+// listBuilder builds lists' snapshots from the records. The users' and
+// accounts' names the lists name their records' owners and accounts from
+// are read once however many lists it builds (at the same data
+// generation), and its buffers are reused.
+type listBuilder struct {
+	b               *Book
+	users, accounts map[string]string
+	spare           [][]byte // buffers of a list put together
+}
+
+// owners returns the names of the users by Id, for records with an owner.
+func (n *listBuilder) owners(ctx context.Context) (func([]byte) string, error) {
+	if n.users == nil {
+		users, err := n.b.names(ctx, "User")
+		if err != nil {
+			return nil, err
+		}
+		n.users = users
+	}
+	users := n.users
 	return func(id []byte) string { return users[string(id)] }, nil
 }
 
-// ownerAndAccountNames returns the names of the users and accounts, by
-// Id, for records with an owner and an account.
-func (b *Book) ownerAndAccountNames(ctx context.Context) (func([]byte) string, error) {
-	users, err := b.names(ctx, "User")
-	if err != nil {
+// ownersAndAccounts returns the names of the users and accounts by Id,
+// for records with an owner and an account.
+func (n *listBuilder) ownersAndAccounts(ctx context.Context) (func([]byte) string, error) {
+	if _, err := n.owners(ctx); err != nil {
 		return nil, err
 	}
-	accounts, err := b.names(ctx, "Account")
-	if err != nil {
-		return nil, err
+	if n.accounts == nil {
+		accounts, err := n.b.names(ctx, "Account")
+		if err != nil {
+			return nil, err
+		}
+		n.accounts = accounts
 	}
+	users, accounts := n.users, n.accounts
 	return func(id []byte) string {
 		if n, ok := users[string(id)]; ok {
 			return n
@@ -187,39 +226,36 @@ func (b *Book) ownerAndAccountNames(ctx context.Context) (func([]byte) string, e
 	}, nil
 }
 
-// encodeOwned is encodeRaw for records with an owner.
-func (b *Book) encodeOwned(ctx context.Context, object string, fields []string, put func(*rawRecord)) ([]byte, error) {
-	names, err := b.ownerNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return b.encodeRaw(ctx, object, fields, names, put)
-}
-
-// encodeInAccounts is encodeRaw for records with an owner and an
-// account.
-func (b *Book) encodeInAccounts(ctx context.Context, object string, fields []string, put func(*rawRecord)) ([]byte, error) {
-	names, err := b.ownerAndAccountNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return b.encodeRaw(ctx, object, fields, names, put)
-}
-
 // The snapshots of the lists, from the records.
 
-func (b *Book) encodeAccounts(ctx context.Context) ([]byte, error) {
-	return b.encodeOwned(ctx, "Account", accountFields, rawAccount)
+func (b *Book) encodeAccounts(ctx context.Context, n *listBuilder) ([]byte, error) {
+	names, err := n.owners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.encodeRaw(ctx, "Account", accountFields, names, rawAccount)
 }
 
-func (b *Book) encodeOpportunities(ctx context.Context) ([]byte, error) {
-	return b.encodeInAccounts(ctx, "Opportunity", opportunityFields, rawOpportunity)
+func (b *Book) encodeOpportunities(ctx context.Context, n *listBuilder) ([]byte, error) {
+	names, err := n.ownersAndAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.encodeRaw(ctx, "Opportunity", opportunityFields, names, rawOpportunity)
 }
 
-func (b *Book) encodeContacts(ctx context.Context) ([]byte, error) {
-	return b.encodeInAccounts(ctx, "Contact", contactFields, rawContact)
+func (b *Book) encodeContacts(ctx context.Context, n *listBuilder) ([]byte, error) {
+	names, err := n.ownersAndAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.encodeRaw(ctx, "Contact", contactFields, names, rawContact)
 }
 
-func (b *Book) encodeLeads(ctx context.Context) ([]byte, error) {
-	return b.encodeOwned(ctx, "Lead", leadFields, rawLead)
+func (b *Book) encodeLeads(ctx context.Context, n *listBuilder) ([]byte, error) {
+	names, err := n.owners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return n.encodeRaw(ctx, "Lead", leadFields, names, rawLead)
 }

@@ -70,10 +70,10 @@ func TestRawListsMatchRecords(t *testing.T) {
 	st, b := listsDemo(t)
 	writeOddRecords(t, st)
 	ctx := t.Context()
-	sameSnapshot(t, "accounts", b.encodeAccounts, b.readAccounts, putAccount, getAccount)
-	sameSnapshot(t, "opportunities", b.encodeOpportunities, b.readOpportunities, putOpportunity, getOpportunity)
-	sameSnapshot(t, "contacts", b.encodeContacts, b.readContacts, putContact, getContact)
-	sameSnapshot(t, "leads", b.encodeLeads, b.readLeads, putLead, getLead)
+	sameSnapshot(t, b, "accounts", b.encodeAccounts, b.readAccounts, putAccount, getAccount)
+	sameSnapshot(t, b, "opportunities", b.encodeOpportunities, b.readOpportunities, putOpportunity, getOpportunity)
+	sameSnapshot(t, b, "contacts", b.encodeContacts, b.readContacts, putContact, getContact)
+	sameSnapshot(t, b, "leads", b.encodeLeads, b.readLeads, putLead, getLead)
 
 	// The odd records are in the lists as the records' reading has them.
 	opps, err := b.Opportunities(ctx)
@@ -89,10 +89,10 @@ func TestRawListsMatchRecords(t *testing.T) {
 
 // sameSnapshot fails the test when the snapshot of the list what built
 // from the raw records is not the one encoded from the records' reading.
-func sameSnapshot[T any](t *testing.T, what string, build func(context.Context) ([]byte, error),
+func sameSnapshot[T any](t *testing.T, b *Book, what string, build buildFunc,
 	read func(context.Context) ([]T, error), put func(*encoder, *T), get func(*decoder) T) {
 	t.Helper()
-	got, err := build(t.Context())
+	got, err := build(t.Context(), &listBuilder{b: b})
 	if err != nil {
 		t.Fatalf("%s from the raw records: %v", what, err)
 	}
@@ -125,7 +125,7 @@ func TestRawListsFailAsRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, want := b.readOpportunities(t.Context())
-	_, got := b.encodeOpportunities(t.Context())
+	_, got := b.encodeOpportunities(t.Context(), &listBuilder{b: b})
 	if want == nil || got == nil || !strings.Contains(got.Error(), "006ZZ0000000009AAA") {
 		t.Fatalf("a bad record: %v from the raw records, %v through soql.Records", got, want)
 	}

@@ -28,8 +28,7 @@ var errSnapshot = errors.New("snapshot does not decode")
 // current, else builds its snapshot from the records (build), stores it
 // for next time and decodes the list from it. A snapshot that cannot be
 // read or written is no error: the list is built from the records.
-func snapshotted[T any](ctx context.Context, b *Book, name string, build func(context.Context) ([]byte, error),
-	get func(*decoder) T) ([]T, error) {
+func snapshotted[T any](ctx context.Context, b *Book, name string, build buildFunc, get func(*decoder) T) ([]T, error) {
 	out, _, err := snapshottedAt(ctx, b, name, build, get)
 	return out, err
 }
@@ -38,8 +37,7 @@ func snapshotted[T any](ctx context.Context, b *Book, name string, build func(co
 // list was derived from: 0 when it cannot tell (a cache without one), and
 // a generation that is no longer current when the cache changed while the
 // records were read (see Kept).
-func snapshottedAt[T any](ctx context.Context, b *Book, name string, build func(context.Context) ([]byte, error),
-	get func(*decoder) T) ([]T, uint64, error) {
+func snapshottedAt[T any](ctx context.Context, b *Book, name string, build buildFunc, get func(*decoder) T) ([]T, uint64, error) {
 	var data string
 	gen, ok, err := b.st.Snapshot(snapPrefix+name, func(v []byte) error {
 		data = string(v)
@@ -54,9 +52,12 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build func(
 	if err != nil {
 		at = 0 // no generation to derive anything at
 	}
-	enc, err := buildSnapshot(ctx, b, name, gen, build)
+	enc, err := build(ctx, &listBuilder{b: b})
 	if err != nil {
 		return nil, 0, err
+	}
+	if gen > 0 && ctx.Err() == nil {
+		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, enc) // a cache: best effort
 	}
 	out, err := decodeList(string(enc), get)
 	if err != nil { // what build encodes always decodes
@@ -65,19 +66,9 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build func(
 	return out, at, nil
 }
 
-// buildSnapshot builds the snapshot of the list called name from the
-// records and stores it, as derived at data generation gen (0: nothing
-// is stored).
-func buildSnapshot(ctx context.Context, b *Book, name string, gen uint64, build func(context.Context) ([]byte, error)) ([]byte, error) {
-	enc, err := build(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if gen > 0 && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, enc) // a cache: best effort
-	}
-	return enc, nil
-}
+// buildFunc builds a list's snapshot from the records, naming them from
+// names.
+type buildFunc func(ctx context.Context, names *listBuilder) ([]byte, error)
 
 // decodeList decodes a list written by snapshotted.
 func decodeList[T any](data string, get func(*decoder) T) ([]T, error) {
@@ -264,28 +255,50 @@ func getLead(d *decoder) Lead {
 // start-up (accounts, opportunities, contacts, leads) whose snapshot is
 // missing or out of date, from that list's records: run after a sync, so
 // that the next start-up reads each list as one value. A list whose
-// snapshot is current costs one small read.
+// snapshot is current costs one small read. The lists share the names
+// they are named from, and are stored together (nothing is stored when
+// the cache changed meanwhile).
 func (b *Book) WarmSnapshots(ctx context.Context) error {
 	lists := []struct {
 		name  string
-		build func(context.Context) ([]byte, error)
+		build buildFunc
 	}{
 		{"accounts", b.encodeAccounts},
 		{"opportunities", b.encodeOpportunities},
 		{"contacts", b.encodeContacts},
 		{"leads", b.encodeLeads},
 	}
-	for _, l := range lists {
+	var gen uint64 // the data generation the lists are read at, 0 if unknown
+	var stale []int
+	for i, l := range lists {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		gen, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
+		at, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
 		if err == nil && current {
 			continue
 		}
-		if _, err := buildSnapshot(ctx, b, l.name, gen, l.build); err != nil {
-			return fmt.Errorf("snapshot of the %s: %w", l.name, err)
+		if err == nil {
+			gen = at // every read below comes after it
 		}
+		stale = append(stale, i)
 	}
-	return nil
+	if len(stale) == 0 {
+		return nil
+	}
+	shared := &listBuilder{b: b}
+	names := make([]string, 0, len(stale))
+	data := make([][]byte, 0, len(stale))
+	for _, i := range stale {
+		enc, err := lists[i].build(ctx, shared)
+		if err != nil {
+			return fmt.Errorf("snapshot of the %s: %w", lists[i].name, err)
+		}
+		names = append(names, snapPrefix+lists[i].name)
+		data = append(data, enc)
+	}
+	if gen > 0 && ctx.Err() == nil {
+		_, _ = b.st.PutSnapshots(gen, names, data) // a cache: best effort
+	}
+	return ctx.Err()
 }

@@ -3,6 +3,8 @@ package book
 import (
 	"context"
 	"encoding/binary"
+	"math/bits"
+	"slices"
 )
 
 // What a reader derives from a whole list at some cost (the app's sort
@@ -79,7 +81,11 @@ func (b *Book) kept(list, name string, gen uint64) Kept {
 // (an index as 4 little-endian bytes), then each of keys, its length first:
 // the encoding a reader keeps its sort orders and search keys in.
 func AppendOrders(b []byte, n int, orders [][]int, keys []string) []byte {
-	e := encoder{b: b}
+	size := 2*binary.MaxVarintLen64 + len(orders)*n*4
+	for _, k := range keys {
+		size += uvarintLen(uint64(len(k))) + len(k)
+	}
+	e := encoder{b: slices.Grow(b, size)} // appended once, not grown by a quarter at a time
 	e.uint(uint64(n))
 	e.uint(uint64(len(orders)))
 	for _, order := range orders {
@@ -128,3 +134,6 @@ func DecodeOrders(data string, n, k int, withKeys bool) (orders [][]int, keys []
 	}
 	return orders, keys, true
 }
+
+// uvarintLen is the length of x's uvarint.
+func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }

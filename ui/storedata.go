@@ -33,28 +33,21 @@ func NewStoreData(st *store.Store, opts StoreDataOptions) *StoreData {
 // sync changed it: every list's snapshot (book's WarmSnapshots), and the
 // accounts' and opportunities' sort orders and search keys kept with
 // them, so that the next start-up reads them instead of building them.
-// What is current already is left as it is.
+// What is current already is left as it is; what is not is stored in one
+// write.
 func PrepareStartup(ctx context.Context, b *book.Book) error {
-	if err := b.WarmSnapshots(ctx); err != nil {
-		return err
-	}
-	accts, kept, err := b.AccountsKept(ctx, views.KeptName)
-	if err != nil {
-		return fmt.Errorf("read accounts: %w", err)
-	}
-	if ix, ok := views.NewAccountIndexKept(accts, kept.Data); !ok {
-		kept.Keep(ix.AppendKept(nil))
-	}
-	opps, kept, err := b.OpportunitiesKept(ctx, views.KeptName)
-	if err != nil {
-		return fmt.Errorf("read opportunities: %w", err)
-	}
 	rts, err := b.RecordTypes(ctx)
 	if err != nil {
 		return fmt.Errorf("read record types: %w", err)
 	}
-	if ix, ok := views.NewOpportunityIndexKept(opps, kept.Data, rts...); !ok {
-		kept.Keep(ix.AppendKept(nil))
-	}
-	return nil
+	return b.WarmSnapshotsKeeping(ctx, views.KeptName,
+		func(accts []book.Account, acctsKept string, opps []book.Opportunity, oppsKept string) (keepAccts, keepOpps []byte) {
+			if ix, ok := views.NewAccountIndexKept(accts, acctsKept); !ok {
+				keepAccts = ix.AppendKept(nil)
+			}
+			if ix, ok := views.NewOpportunityIndexKept(opps, oppsKept, rts...); !ok {
+				keepOpps = ix.AppendKept(nil)
+			}
+			return keepAccts, keepOpps
+		})
 }

@@ -259,46 +259,112 @@ func getLead(d *decoder) Lead {
 // they are named from, and are stored together (nothing is stored when
 // the cache changed meanwhile).
 func (b *Book) WarmSnapshots(ctx context.Context) error {
+	return b.WarmSnapshotsKeeping(ctx, "", nil)
+}
+
+// KeptDeriver derives what a reader keeps under its name with the
+// accounts and with the opportunities (see Kept), given what is kept for
+// them now ("" when nothing is): it returns what to keep instead, nil to
+// leave what there is.
+type KeptDeriver func(accts []Account, acctsKept string, opps []Opportunity, oppsKept string) (keepAccts, keepOpps []byte)
+
+// WarmSnapshotsKeeping is WarmSnapshots that also hands the accounts and
+// opportunities, with what is kept for them under name, to derive, and
+// stores what it returns with the lists, in the same write.
+func (b *Book) WarmSnapshotsKeeping(ctx context.Context, name string, derive KeptDeriver) error {
+	const accounts, opportunities = 0, 1
 	lists := []struct {
 		name  string
 		build buildFunc
 	}{
-		{"accounts", b.encodeAccounts},
-		{"opportunities", b.encodeOpportunities},
+		accounts:      {"accounts", b.encodeAccounts},
+		opportunities: {"opportunities", b.encodeOpportunities},
 		{"contacts", b.encodeContacts},
 		{"leads", b.encodeLeads},
 	}
-	var gen uint64 // the data generation the lists are read at, 0 if unknown
-	var stale []int
+	var (
+		gen    uint64                       // the data generation everything is read at, 0 if unknown
+		mixed  bool                         // the cache changed between the lists' reads: nothing is stored
+		stale  []int                        // the lists to build
+		enc    = make([]string, len(lists)) // the derived lists' current snapshots
+		names  []string                     // what to store
+		values [][]byte
+	)
 	for i, l := range lists {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		at, current, err := b.st.Snapshot(snapPrefix+l.name, func([]byte) error { return nil })
+		derived := derive != nil && (i == accounts || i == opportunities)
+		at, current, err := b.st.Snapshot(snapPrefix+l.name, func(v []byte) error {
+			if derived {
+				enc[i] = string(v)
+			}
+			return nil
+		})
+		if err == nil {
+			mixed = mixed || gen != 0 && at != gen
+			gen = at // every read below comes after it
+		}
 		if err == nil && current {
 			continue
 		}
-		if err == nil {
-			gen = at // every read below comes after it
-		}
+		enc[i] = ""
 		stale = append(stale, i)
 	}
-	if len(stale) == 0 {
-		return nil
-	}
 	shared := &listBuilder{b: b}
-	names := make([]string, 0, len(stale))
-	data := make([][]byte, 0, len(stale))
 	for _, i := range stale {
-		enc, err := lists[i].build(ctx, shared)
+		data, err := lists[i].build(ctx, shared)
 		if err != nil {
 			return fmt.Errorf("snapshot of the %s: %w", lists[i].name, err)
 		}
 		names = append(names, snapPrefix+lists[i].name)
-		data = append(data, enc)
+		values = append(values, data)
+		if derive != nil && (i == accounts || i == opportunities) {
+			enc[i] = string(data)
+		}
 	}
-	if gen > 0 && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshots(gen, names, data) // a cache: best effort
+	if derive != nil {
+		accts, rebuilt, err := decodeCurrent(ctx, "accounts", enc[accounts], shared, b.encodeAccounts, getAccount)
+		if err != nil {
+			return err
+		}
+		if rebuilt != nil {
+			names, values = append(names, snapPrefix+"accounts"), append(values, rebuilt)
+		}
+		opps, rebuilt, err := decodeCurrent(ctx, "opportunities", enc[opportunities], shared, b.encodeOpportunities, getOpportunity)
+		if err != nil {
+			return err
+		}
+		if rebuilt != nil {
+			names, values = append(names, snapPrefix+"opportunities"), append(values, rebuilt)
+		}
+		ka, ko := b.kept("accounts", name, gen), b.kept("opportunities", name, gen)
+		keepAccts, keepOpps := derive(accts, ka.Data, opps, ko.Data)
+		if keepAccts != nil {
+			names, values = append(names, ka.name), append(values, keepAccts)
+		}
+		if keepOpps != nil {
+			names, values = append(names, ko.name), append(values, keepOpps)
+		}
+	}
+	if len(names) > 0 && gen > 0 && !mixed && ctx.Err() == nil {
+		_, _ = b.st.PutSnapshots(gen, names, values) // a cache: best effort
 	}
 	return ctx.Err()
+}
+
+// decodeCurrent decodes a list from enc, its snapshot; one that does not
+// decode (damaged) is built again from the records, and its snapshot
+// returned as rebuilt.
+func decodeCurrent[T any](ctx context.Context, name, enc string, l *listBuilder, build buildFunc, get func(*decoder) T) (out []T, rebuilt []byte, err error) {
+	if out, err := decodeList(enc, get); err == nil {
+		return out, nil, nil
+	}
+	if rebuilt, err = build(ctx, l); err != nil {
+		return nil, nil, fmt.Errorf("snapshot of the %s: %w", name, err)
+	}
+	if out, err = decodeList(string(rebuilt), get); err != nil { // what build encodes always decodes
+		return nil, nil, fmt.Errorf("the %s: %w", name, err)
+	}
+	return out, rebuilt, nil
 }

@@ -217,3 +217,70 @@ func renameOpportunity(t *testing.T, st *store.Store, id string) {
 		t.Fatal(err)
 	}
 }
+
+// TestWarmSnapshotsKeeping stores the stale lists and what derive returns
+// in one write: the kept values come back with the lists; a write to the
+// cache while they are derived stores none of them; a current list and
+// its kept value are left as they are.
+func TestWarmSnapshotsKeeping(t *testing.T) {
+	st, b := listsDemo(t)
+	ctx := context.Background()
+	names := []string{"accounts", "opportunities", "contacts", "leads"}
+	current := func(name string) bool { t.Helper(); return snapshotCurrent(t, st, name) }
+
+	// A write while deriving: nothing is stored.
+	id, _, err := st.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.WarmSnapshotsKeeping(ctx, "test.v1", func([]Account, string, []Opportunity, string) ([]byte, []byte) {
+		if err := st.SetIdentity(id); err != nil {
+			t.Fatal(err)
+		}
+		return []byte("a"), []byte("o")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if current(n) {
+			t.Fatalf("a %s snapshot stored though the cache changed meanwhile", n)
+		}
+	}
+
+	// Without a write: all of it, the kept values with the lists derive got.
+	var derived []Opportunity
+	err = b.WarmSnapshotsKeeping(ctx, "test.v1", func(accts []Account, ka string, opps []Opportunity, ko string) ([]byte, []byte) {
+		if ka != "" || ko != "" || len(accts) == 0 || len(opps) == 0 {
+			t.Fatalf("derive got %d accounts (kept %q), %d opportunities (kept %q)", len(accts), ka, len(opps), ko)
+		}
+		derived = opps
+		return []byte("a"), []byte("o")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if !current(n) {
+			t.Fatalf("no current %s snapshot", n)
+		}
+	}
+	opps, ko, err := b.OpportunitiesKept(ctx, "test.v1")
+	if err != nil || ko.Data != "o" || !reflect.DeepEqual(opps, derived) {
+		t.Fatalf("opportunities: the list derived from %v, kept %q, %v", reflect.DeepEqual(opps, derived), ko.Data, err)
+	}
+	if _, ka, err := b.AccountsKept(ctx, "test.v1"); err != nil || ka.Data != "a" {
+		t.Fatalf("accounts: kept %q, %v", ka.Data, err)
+	}
+
+	// Current: derive gets what is kept, and keeps it by returning nil.
+	err = b.WarmSnapshotsKeeping(ctx, "test.v1", func(_ []Account, ka string, _ []Opportunity, ko string) ([]byte, []byte) {
+		if ka != "a" || ko != "o" {
+			t.Fatalf("derive got kept %q and %q", ka, ko)
+		}
+		return nil, nil
+	})
+	if _, ko, _ := b.OpportunitiesKept(ctx, "test.v1"); err != nil || ko.Data != "o" {
+		t.Fatalf("after a run over a current cache: kept %q, %v", ko.Data, err)
+	}
+}

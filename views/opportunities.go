@@ -229,14 +229,40 @@ func (ix *OpportunityIndex) Search(query string, within []int) []int {
 
 // searchKeys implements listIndex, building the keys on first use.
 func (ix *OpportunityIndex) searchKeys() []string {
-	return ix.keys.get(func() []string {
-		keys := make([]string, len(ix.Opportunities))
-		for i := range ix.Opportunities {
-			o := &ix.Opportunities[i]
+	return ix.keys.get(func() []string { return oppSearchKeys(ix.Opportunities) })
+}
+
+// oppSearchKeys returns each opportunity's search key, the sanitized,
+// lower-cased name and account: strings.ToLower(Sanitize(name + " " +
+// account)). Keys of printable ASCII (which Sanitize leaves as they are,
+// and which lower-case byte by byte) are written into one buffer,
+// without a string or two per opportunity.
+func oppSearchKeys(opps []book.Opportunity) []string {
+	keys := make([]string, len(opps))
+	size := 0
+	for i := range opps {
+		size += len(opps[i].Name) + 1 + len(opps[i].AccountName)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(opps)) // where key i ends in buf; 0: not there
+	for i := range opps {
+		o := &opps[i]
+		if !printableASCII(o.Name) || !printableASCII(o.AccountName) {
 			keys[i] = strings.ToLower(Sanitize(o.Name + " " + o.AccountName))
+			continue
 		}
-		return keys
-	})
+		buf = appendLowerASCII(buf, o.Name)
+		buf = append(buf, ' ')
+		buf = appendLowerASCII(buf, o.AccountName)
+		ends[i] = len(buf)
+	}
+	all, start := string(buf), 0
+	for i, end := range ends {
+		if end > 0 {
+			keys[i], start = all[start:end], end
+		}
+	}
+	return keys
 }
 
 // id implements listIndex.

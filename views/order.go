@@ -98,10 +98,9 @@ func stringRanks(n int, value func(i int) string) []float64 {
 		}
 		of[i] = id
 	}
-	lower := make([]string, len(distinct))
+	lower := lowerAll(distinct)
 	perm := make([]int32, len(distinct))
-	for j, v := range distinct {
-		lower[j] = strings.ToLower(v)
+	for j := range distinct {
 		perm[j] = int32(j)
 	}
 	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(lower[a], lower[b]) })
@@ -118,6 +117,56 @@ func stringRanks(n int, value func(i int) string) []float64 {
 		keys[i] = rank[id]
 	}
 	return keys
+}
+
+// lowerAll returns strings.ToLower of each of values. ASCII values (which
+// lower-case byte by byte) are written into one buffer, without a string
+// each.
+func lowerAll(values []string) []string {
+	lower := make([]string, len(values))
+	size := 0
+	for _, v := range values {
+		size += len(v)
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(values)) // where value j ends in buf; -1: not there
+	for j, v := range values {
+		if !isASCII(v) {
+			lower[j], ends[j] = strings.ToLower(v), -1
+			continue
+		}
+		buf = appendLowerASCII(buf, v)
+		ends[j] = len(buf)
+	}
+	all, start := string(buf), 0
+	for j, end := range ends {
+		if end >= 0 {
+			lower[j], start = all[start:end], end
+		}
+	}
+	return lower
+}
+
+// isASCII reports whether s is only ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLowerASCII appends s, ASCII, lower-cased.
+func appendLowerASCII(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // timeKeys returns Unix seconds (zero times sort first).

@@ -436,10 +436,10 @@ func BenchmarkIndexSetSort(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	saved := set.keys
+	saved := set.refs
 	for b.Loop() {
-		for k := range set.keys {
-			set.keys[k] = slices.Clone(saved[k])
+		for k := range set.refs {
+			set.refs[k] = slices.Clone(saved[k])
 		}
 		set.Sort()
 	}

@@ -818,6 +818,10 @@ type IndexSet struct {
 	sorted  bool         // every bucket's entries are in refs, in key order
 }
 
+// refRun is the most entries an IndexSet's refs grow to before it starts
+// another run of them.
+const refRun = 4096
+
 // Add computes the index entries of one raw record of object.
 func (s *IndexSet) Add(object string, raw []byte) error {
 	return s.add(object, nil, raw)
@@ -832,7 +836,18 @@ func (s *IndexSet) add(object string, id, raw []byte) error {
 	}
 	s.entries = entries
 	for _, e := range entries {
-		s.refs[e.kind] = append(s.refs[e.kind], e.at)
+		refs := s.refs[e.kind]
+		if len(refs) == cap(refs) {
+			// Full: grow up to refRun entries, then start another run
+			// (Sort joins them), so that a set's refs are not copied over
+			// and over as they grow.
+			if len(refs) >= refRun {
+				s.runs[e.kind] = append(s.runs[e.kind], refs)
+				refs = nil
+			}
+			refs = slices.Grow(refs, min(max(2*len(refs), 64), refRun)-len(refs))
+		}
+		s.refs[e.kind] = append(refs, e.at)
 	}
 	s.n += len(entries)
 	s.sorted = false

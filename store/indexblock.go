@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -620,12 +621,28 @@ func sortRefs(chunks [][]byte, refs, tmp []keyRef) {
 	if len(refs) < 2 {
 		return
 	}
-	radixSort(chunks, refs, tmp[:len(refs)], 0)
+	radixSort(chunks, refs, tmp[:len(refs)], make([]uint16, len(refs)), 0)
+}
+
+// commonPrefix is the length of the prefix a[:end] and b share, from
+// from on (they share the bytes before it), compared 8 bytes at a time.
+func commonPrefix(a, b []byte, from, end int) int {
+	i := from
+	for i+8 <= end {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+		i += 8
+	}
+	for i < end && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // radixSort sorts refs, whose keys share their first depth bytes, using
-// tmp (as long) as scratch.
-func radixSort(chunks [][]byte, refs, tmp []keyRef, depth int) {
+// tmp and buckets (as long) as scratch.
+func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int) {
 	key := func(r keyRef) []byte { return chunks[r.chunk][r.off : r.off+r.len] }
 	if len(refs) < 32 {
 		slices.SortFunc(refs, func(a, b keyRef) int { return bytes.Compare(key(a)[depth:], key(b)[depth:]) })
@@ -637,26 +654,24 @@ func radixSort(chunks [][]byte, refs, tmp []keyRef, depth int) {
 	first := key(refs[0])
 	end := len(first)
 	for _, r := range refs[1:] {
-		k := key(r)
-		end = min(end, len(k))
-		i := depth
-		for i < end && k[i] == first[i] {
-			i++
-		}
-		if end = i; end == depth {
+		end = commonPrefix(key(r), first, depth, min(end, int(r.len)))
+		if end == depth {
 			break
 		}
 	}
 	depth = end
 	// counts[0] is the keys that end at depth; counts[c+1] those with
-	// byte c there. refs is copied to tmp and distributed back from it.
+	// byte c there. refs is copied to tmp and distributed back from it;
+	// each key's bucket is read once (buckets), its bytes being scattered
+	// over memory.
 	var counts [257]int
 	for i, r := range refs {
-		b := 0
+		b := uint16(0)
 		if int(r.len) > depth {
-			b = int(chunks[r.chunk][int(r.off)+depth]) + 1
+			b = uint16(chunks[r.chunk][int(r.off)+depth]) + 1
 		}
 		counts[b]++
+		buckets[i] = b
 		tmp[i] = r
 	}
 	if counts[0] == len(refs) {
@@ -669,17 +684,14 @@ func radixSort(chunks [][]byte, refs, tmp []keyRef, depth int) {
 		sum += n
 	}
 	next := starts
-	for _, r := range tmp {
-		b := 0
-		if int(r.len) > depth {
-			b = int(chunks[r.chunk][int(r.off)+depth]) + 1
-		}
+	for i, r := range tmp {
+		b := buckets[i]
 		refs[next[b]] = r
 		next[b]++
 	}
 	for b := 1; b < 257; b++ {
 		if lo, hi := starts[b], starts[b]+counts[b]; hi-lo > 1 {
-			radixSort(chunks, refs[lo:hi], tmp[lo:hi], depth+1)
+			radixSort(chunks, refs[lo:hi], tmp[lo:hi], buckets[lo:hi], depth+1)
 		}
 	}
 }

@@ -413,14 +413,14 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 		for end < len(keys.refs) && bytes.HasPrefix(keys.at(end), obj) {
 			end++
 		}
-		first, last := start, end-1
+		first := start
 		start = end
-		free, err := rangeFree(b, keys.at(first), keys.at(last))
+		free, err := rangeFree(b, keys.at(first), keys.at(end-1))
 		if err != nil {
 			return err
 		}
 		if !free {
-			for i := first; i <= last; i++ {
+			for i := first; i < end; i++ {
 				if err := blockInsert(b, keys.at(i)); err != nil {
 					return err
 				}
@@ -443,7 +443,7 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 			for i < end && bytes.Equal(keys.at(i), last) {
 				i++
 			}
-			if len(chunk) < len(enc) {
+			if chunk == nil || len(chunk) < len(enc) {
 				chunk = make([]byte, max(len(enc), 64<<10))
 			}
 			v := chunk[:len(enc):len(enc)]

@@ -121,10 +121,7 @@ func blockLen(k, v []byte) (int, error) {
 
 // appendBlockEntry appends key, encoded after prev, to dst.
 func appendBlockEntry(dst, prev, key []byte) []byte {
-	shared := 0
-	for shared < len(prev) && shared < len(key) && prev[shared] == key[shared] {
-		shared++
-	}
+	shared := commonPrefix(prev, key, 0, min(len(prev), len(key)))
 	dst = binary.AppendUvarint(dst, uint64(shared))
 	dst = binary.AppendUvarint(dst, uint64(len(key)-shared))
 	return append(dst, key[shared:]...)
@@ -407,12 +404,17 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 		chunk []byte // what values are carved from
 	)
 	for start := 0; start < len(keys.refs); {
-		// One object's run at a time.
+		// One object's run at a time: its keys are consecutive, found by
+		// a binary search (reading every key here, then again below, read
+		// them from memory twice, in an order they are scattered in).
 		obj := objectPrefix(keys.at(start))
-		end := start + 1
-		for end < len(keys.refs) && bytes.HasPrefix(keys.at(end), obj) {
-			end++
-		}
+		end, _ := slices.BinarySearchFunc(keys.refs[start+1:], obj, func(r keyRef, obj []byte) int {
+			if k := keys.chunks[r.chunk][r.off : r.off+r.len]; bytes.HasPrefix(k, obj) {
+				return -1
+			}
+			return 1
+		})
+		end += start + 1
 		first := start
 		start = end
 		free, err := rangeFree(b, keys.at(first), keys.at(end-1))

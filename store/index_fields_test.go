@@ -139,3 +139,53 @@ func TestIndexSetAddErrors(t *testing.T) {
 		}
 	}
 }
+
+// An IndexSet of many records (its entries in several runs) merged with
+// another sorts into the entries of its records, each record's as
+// indexEntries computes them, in byte order.
+func TestIndexSetSortsEveryRun(t *testing.T) {
+	var a, b IndexSet
+	var want [numKinds][]string
+	for i := range 9000 {
+		raw := benchContact(i)
+		set := &a
+		if i%3 == 0 {
+			set = &b
+		}
+		if err := set.Add("Contact", raw); err != nil {
+			t.Fatal(err)
+		}
+		id, err := recordID(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, err := indexEntries("Contact", id, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			want[e.kind] = append(want[e.kind], string(e.key))
+		}
+	}
+	a.Merge(&b)
+	if b.Len() != 0 {
+		t.Errorf("merged set keeps %d entries", b.Len())
+	}
+	a.Sort()
+	n := 0
+	for kind := range want {
+		slices.Sort(want[kind])
+		l := keyList{a.arena.chunks, a.refs[kind]}
+		got := make([]string, len(l.refs))
+		for i := range got {
+			got[i] = string(l.at(i))
+		}
+		if !slices.Equal(got, want[kind]) {
+			t.Errorf("kind %d: %d sorted entries differ from the %d computed record by record", kind, len(got), len(want[kind]))
+		}
+		n += len(got)
+	}
+	if n != a.Len() || n < 4*9000 {
+		t.Errorf("%d entries, Len %d", n, a.Len())
+	}
+}

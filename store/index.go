@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,7 @@ var notIndexed = map[string]bool{"CreatedById": true, "LastModifiedById": true}
 type indexEntry struct {
 	kind indexKind
 	key  []byte
+	at   keyRef // where key is in the arena it was carved from
 }
 
 // indexKind is an index: its position in indexBuckets.
@@ -68,56 +70,75 @@ func joinKey(parts ...string) []byte {
 
 // indexEntries computes the index keys of one record.
 func indexEntries(object, id string, raw []byte) ([]indexEntry, error) {
-	return appendIndexEntries(nil, &keyArena{}, object, id, raw)
+	out, _, err := appendIndexEntries(nil, &keyArena{}, object, []byte(id), raw)
+	return out, err
 }
 
 // keyArena hands out index keys carved from shared chunks: a bulk load
 // computes hundreds of thousands of small keys, and one allocation per key
-// was most of their cost. A key is never written to once handed out.
+// was most of their cost. A key is never written to once handed out. The
+// arena keeps its chunks (chunks), so that a key can be named by where it
+// is (a keyRef, no pointer for the garbage collector to follow) and the
+// chunks handed on whole (IndexSet.Merge).
 type keyArena struct {
-	chunk []byte
+	chunks [][]byte // every chunk, at full length
+	fill   int      // the chunk keys are carved from: chunks[fill]
+	used   int      // bytes of chunks[fill] handed out
+	last   keyRef   // the last key handed out
+}
+
+// keyRef is where a key is in its arena: chunks[chunk][off : off+len].
+type keyRef struct {
+	chunk, off, len uint32
 }
 
 // arenaChunk is the size of the chunks keys are carved from.
 const arenaChunk = 64 << 10
 
-// alloc returns an empty slice with room for n bytes.
+// alloc returns an empty slice with room for n bytes, the key a.last.
 func (a *keyArena) alloc(n int) []byte {
-	if a.chunk == nil || cap(a.chunk)-len(a.chunk) < n {
+	if len(a.chunks) == 0 || len(a.chunks[a.fill])-a.used < n {
 		if n > arenaChunk/8 {
-			return make([]byte, 0, n)
+			a.chunks = append(a.chunks, make([]byte, n))
+			a.last = keyRef{uint32(len(a.chunks) - 1), 0, uint32(n)}
+			return a.chunks[len(a.chunks)-1][:0:n]
 		}
 		// Chunks grow from 512 bytes: one record's keys (PutRecord) take
 		// less than that, a bulk load's soon get whole chunks.
-		size := min(max(2*cap(a.chunk), 512), arenaChunk)
+		size := 512
+		if len(a.chunks) > 0 {
+			size = min(max(2*len(a.chunks[a.fill]), 512), arenaChunk)
+		}
 		for size < n {
 			size *= 2
 		}
-		a.chunk = make([]byte, 0, size)
+		a.chunks = append(a.chunks, make([]byte, size))
+		a.fill, a.used = len(a.chunks)-1, 0
 	}
-	b := a.chunk[len(a.chunk) : len(a.chunk) : len(a.chunk)+n]
-	a.chunk = a.chunk[:len(a.chunk)+n]
+	a.last = keyRef{uint32(a.fill), uint32(a.used), uint32(n)}
+	b := a.chunks[a.fill][a.used : a.used : a.used+n]
+	a.used += n
 	return b
 }
 
-// join joins parts with NUL bytes, like joinKey.
-func (a *keyArena) join(parts ...string) []byte {
-	n := len(parts) - 1
-	for _, p := range parts {
-		n += len(p)
-	}
-	b := a.alloc(n)
-	for i, p := range parts {
-		if i > 0 {
-			b = append(b, 0)
-		}
-		b = append(b, p...)
-	}
-	return b
+// entry is the index entry of kind whose key, the last one handed out, is
+// key.
+func (a *keyArena) entry(kind indexKind, key []byte) indexEntry {
+	return indexEntry{kind, key, a.last}
+}
+
+// join joins object, text and id with NUL bytes.
+func (a *keyArena) join(object, text string, id []byte) []byte {
+	b := a.alloc(len(object) + len(text) + len(id) + 2)
+	b = append(b, object...)
+	b = append(b, 0)
+	b = append(b, text...)
+	b = append(b, 0)
+	return append(b, id...)
 }
 
 // refKey is the ref index key OBJECT \0 FIELD \0 PARENT_ID \0 ID.
-func (a *keyArena) refKey(object string, field, parent []byte, id string) []byte {
+func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 	b := a.alloc(len(object) + len(field) + len(parent) + len(id) + 3)
 	b = append(b, object...)
 	b = append(b, 0)
@@ -130,28 +151,32 @@ func (a *keyArena) refKey(object string, field, parent []byte, id string) []byte
 
 // lowerKey is the key OBJECT \0 lower(text) \0 ID of val, a JSON string,
 // lowered as strings.ToLower does.
-func (a *keyArena) lowerKey(object string, val []byte, id string) []byte {
+func (a *keyArena) lowerKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
-	for _, c := range text {
-		if c >= 0x80 || c == '\\' || c < 0x20 {
-			return a.join(object, strings.ToLower(stringField(val)), id)
-		}
+	if !plainASCII(text) {
+		return a.join(object, strings.ToLower(stringField(val)), id)
 	}
 	b := a.alloc(len(object) + len(text) + len(id) + 2)
 	b = append(b, object...)
 	b = append(b, 0)
+	b = appendLower(b, text)
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// appendLower appends text, ASCII, lower-cased.
+func appendLower(b, text []byte) []byte {
 	for _, c := range text {
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		b = append(b, c)
 	}
-	b = append(b, 0)
-	return append(b, id...)
+	return b
 }
 
 // textKey is the key OBJECT \0 text \0 ID of val, a JSON string.
-func (a *keyArena) textKey(object string, val []byte, id string) []byte {
+func (a *keyArena) textKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !simpleString(text) {
 		return a.join(object, stringField(val), id)
@@ -162,6 +187,117 @@ func (a *keyArena) textKey(object string, val []byte, id string) []byte {
 	b = append(b, text...)
 	b = append(b, 0)
 	return append(b, id...)
+}
+
+// phoneKey is the key OBJECT \0 'r' reverse(PhoneDigits(text)) \0 ID of
+// val, a JSON string; nil when it has fewer than three such digits.
+func (a *keyArena) phoneKey(object string, val, id []byte) []byte {
+	text := val[1 : len(val)-1]
+	if !plainASCII(text) {
+		d := PhoneDigits(stringField(val))
+		if len(d) < 3 {
+			return nil
+		}
+		return a.join(object, "r"+reverse(d), id)
+	}
+	// PhoneDigits, for ASCII without control characters (the only space
+	// strings.TrimSpace can then find is ' ').
+	s := bytes.Trim(text, " ")
+	if i := bytes.IndexAny(s, "xX#,;eE"); i > 0 && countDigits(s[:i]) >= 3 {
+		s = s[:i]
+	}
+	var buf [64]byte
+	d := buf[:0]
+	if len(s) > 0 && s[0] == '+' {
+		if j := bytes.Index(s, []byte("(0)")); j >= 0 {
+			d = appendDigits(appendDigits(d, s[:j]), s[j+3:])
+		} else {
+			d = appendDigits(d, s)
+		}
+	} else {
+		d = bytes.TrimLeft(appendDigits(d, s), "0")
+	}
+	if len(d) < 3 {
+		return nil
+	}
+	b := a.alloc(len(object) + len(d) + len(id) + 3)
+	b = append(b, object...)
+	b = append(b, 0, 'r')
+	for i := len(d) - 1; i >= 0; i-- {
+		b = append(b, d[i])
+	}
+	b = append(b, 0)
+	return append(b, id...)
+}
+
+// countDigits counts the ASCII digits of s.
+func countDigits(s []byte) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// appendDigits appends the ASCII digits of s to d.
+func appendDigits(d, s []byte) []byte {
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			d = append(d, c)
+		}
+	}
+	return d
+}
+
+// appendEmailEntries appends the e-mail entries of val, a JSON string, as
+// NormalizeEmail reads it: the address and, when it has a +tag, the
+// address without it.
+func (a *keyArena) appendEmailEntries(out []indexEntry, object string, val, id []byte) []indexEntry {
+	text := val[1 : len(val)-1]
+	if !plainASCII(text) {
+		if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
+			out = appendReach(out, a.entry(kindEmail, a.join(object, e, id)))
+			if canonical != "" {
+				out = appendReach(out, a.entry(kindEmail, a.join(object, canonical, id)))
+			}
+		}
+		return out
+	}
+	s := bytes.Trim(text, " ")
+	at := bytes.LastIndexByte(s, '@')
+	if at <= 0 {
+		return out
+	}
+	b := a.alloc(len(object) + len(s) + len(id) + 2)
+	b = append(b, object...)
+	b = append(b, 0)
+	b = appendLower(b, s)
+	b = append(b, 0)
+	out = appendReach(out, a.entry(kindEmail, append(b, id...)))
+	if plus := bytes.IndexByte(s[:at], '+'); plus > 0 {
+		b := a.alloc(len(object) + plus + len(s) - at + len(id) + 2)
+		b = append(b, object...)
+		b = append(b, 0)
+		b = appendLower(b, s[:plus])
+		b = appendLower(b, s[at:])
+		b = append(b, 0)
+		out = appendReach(out, a.entry(kindEmail, append(b, id...)))
+	}
+	return out
+}
+
+// plainASCII reports whether text, a JSON string's body, is ASCII without
+// escapes or control characters: its own value, which strings.ToLower and
+// strings.TrimSpace treat byte by byte.
+func plainASCII(text []byte) bool {
+	for _, c := range text {
+		if c >= 0x80 || c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	return true
 }
 
 // simpleString reports whether text, a JSON string's body, is its value
@@ -187,62 +323,160 @@ func nonEmptyString(val []byte) bool {
 	return stringField(val) != ""
 }
 
-// appendIndexEntries appends the index keys of one record to out, in one
-// pass over its fields.
-func appendIndexEntries(out []indexEntry, a *keyArena, object, id string, raw []byte) ([]indexEntry, error) {
-	var name, subject []byte
-	reach := reachObjects[object]
-	err := eachField(raw, func(key, val []byte) bool {
+// The fields index entries are made of (fieldClass).
+const (
+	fieldOther uint8 = iota
+	fieldID
+	fieldStage
+	fieldName
+	fieldSubject
+	fieldRef // a lookup, if its value is an Id
+	fieldPhone
+	fieldEmail
+)
+
+// fieldClass tells which index entries a field with a string value makes
+// (reach: the object's phones and e-mails are indexed). Its last byte rules
+// out most fields before any comparison.
+func fieldClass(key []byte, reach bool) uint8 {
+	n := len(key)
+	if n < 2 {
+		return fieldOther
+	}
+	switch key[n-1] {
+	case 'd': // …Id
 		switch {
-		case len(val) < 2 || val[0] != '"' || string(key) == "Id":
-		case string(key) == "StageName":
-			out = append(out, indexEntry{kindStage, a.textKey(object, val, id)})
-		case string(key) == "Name":
-			name = val
-		case string(key) == "Subject":
-			subject = val
-		case len(val) == 20 && (bytes.HasSuffix(key, []byte("Id")) || bytes.HasSuffix(key, []byte("__c"))) && !notIndexed[string(key)]:
-			ref := val[1 : len(val)-1]
-			if bytes.IndexByte(ref, '\\') >= 0 {
-				// Escapes: decode; an Id has none, so this is rarely one.
-				ref = []byte(stringField(val))
+		case key[n-2] != 'I':
+		case n == 2:
+			return fieldID
+		case !notIndexed[string(key)]:
+			return fieldRef
+		}
+	case 'c': // …__c
+		if n >= 3 && key[n-2] == '_' && key[n-3] == '_' {
+			return fieldRef
+		}
+	case 'e':
+		switch string(key) {
+		case "StageName":
+			return fieldStage
+		case "Name":
+			return fieldName
+		}
+		if reach && phoneFields[string(key)] {
+			return fieldPhone
+		}
+	case 't':
+		if string(key) == "Subject" {
+			return fieldSubject
+		}
+	case 'l':
+		if reach && string(key) == "Email" {
+			return fieldEmail
+		}
+	}
+	return fieldOther
+}
+
+// indexField is a field of a record that makes index entries.
+type indexField struct {
+	class    uint8
+	key, val []byte
+}
+
+// appendIndexEntries appends the index keys of one record to out, in one
+// pass over its fields. id is the record's Id; when it is nil, it is read
+// from raw as recordID reads it, in the same pass, and returned.
+func appendIndexEntries(out []indexEntry, a *keyArena, object string, id, raw []byte) ([]indexEntry, []byte, error) {
+	var (
+		buf           [24]indexField
+		fields        = buf[:0]
+		name, subject []byte
+		needID        = id == nil
+	)
+	reach := reachObjects[object]
+	scan := fieldScan{raw: raw}
+	for {
+		key, val, ok := scan.next()
+		if !ok {
+			break
+		}
+		if len(val) < 2 || val[0] != '"' {
+			if needID && string(key) == "Id" {
+				return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
 			}
-			if sfdc.IsID(ref) {
-				out = append(out, indexEntry{kindRef, a.refKey(object, key, ref, id)})
-			}
-		case reach && phoneFields[string(key)]:
-			if d := PhoneDigits(stringField(val)); len(d) >= 3 {
-				out = appendReach(out, kindPhone, a.join(object, "r"+reverse(d), id))
-			}
-		case reach && string(key) == "Email":
-			if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-				out = appendReach(out, kindEmail, a.join(object, e, id))
-				if canonical != "" {
-					out = appendReach(out, kindEmail, a.join(object, canonical, id))
+			continue
+		}
+		switch c := fieldClass(key, reach); c {
+		case fieldOther:
+		case fieldID:
+			if needID {
+				needID = false
+				if id = stringBytes(val); len(id) == 0 {
+					return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
 				}
 			}
+		case fieldName:
+			name = val
+		case fieldSubject:
+			subject = val
+		case fieldRef:
+			if len(val) == 20 {
+				fields = append(fields, indexField{c, key, val})
+			}
+		default:
+			fields = append(fields, indexField{c, key, val})
 		}
-		return true
-	})
-	if err != nil {
-		return nil, fmt.Errorf("index %s %s: %w", object, id, err)
+	}
+	if scan.err != nil {
+		if needID {
+			return nil, nil, fmt.Errorf("index %s record: %w", object, scan.err)
+		}
+		return nil, nil, fmt.Errorf("index %s %s: %w", object, id, scan.err)
+	}
+	if needID {
+		return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
+	}
+	for _, f := range fields {
+		switch f.class {
+		case fieldStage:
+			out = append(out, a.entry(kindStage, a.textKey(object, f.val, id)))
+		case fieldRef:
+			ref := f.val[1 : len(f.val)-1]
+			if bytes.IndexByte(ref, '\\') >= 0 {
+				// Escapes: decode; an Id has none, so this is rarely one.
+				ref = []byte(stringField(f.val))
+			}
+			if sfdc.IsID(ref) {
+				out = append(out, a.entry(kindRef, a.refKey(object, f.key, ref, id)))
+			}
+		case fieldPhone:
+			if k := a.phoneKey(object, f.val, id); k != nil {
+				out = appendReach(out, a.entry(kindPhone, k))
+			}
+		case fieldEmail:
+			out = a.appendEmailEntries(out, object, f.val, id)
+		}
 	}
 	switch {
 	case nonEmptyString(name):
-		out = append(out, indexEntry{kindName, a.lowerKey(object, name, id)})
+		out = append(out, a.entry(kindName, a.lowerKey(object, name, id)))
 	case nonEmptyString(subject):
-		out = append(out, indexEntry{kindName, a.lowerKey(object, subject, id)})
+		out = append(out, a.entry(kindName, a.lowerKey(object, subject, id)))
 	}
-	return out, nil
+	return out, id, nil
 }
+
+// errNoID is the error of a record without an Id (see recordID).
+var errNoID = errors.New("record has no Id")
 
 // appendReach appends a phone or e-mail entry unless the record has it
 // already (two fields with the same number).
-func appendReach(out []indexEntry, kind indexKind, key []byte) []indexEntry {
-	if slices.ContainsFunc(out, func(o indexEntry) bool { return o.kind == kind && bytes.Equal(o.key, key) }) {
+func appendReach(out []indexEntry, e indexEntry) []indexEntry {
+	if slices.ContainsFunc(out, func(o indexEntry) bool { return o.kind == e.kind && bytes.Equal(o.key, e.key) }) {
 		return out
 	}
-	return append(out, indexEntry{kind, key})
+	return append(out, e)
 }
 
 // writeEntries notes an indexed write of object and returns the index
@@ -424,7 +658,7 @@ func computedIndexKeys(tx *bolt.Tx, bucket []byte, object string, prefix []byte)
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		var err error
-		if entries, err = appendIndexEntries(entries[:0], &a, object, string(k), v); err != nil {
+		if entries, _, err = appendIndexEntries(entries[:0], &a, object, k, v); err != nil {
 			return nil, err
 		}
 		for _, e := range entries {
@@ -533,20 +767,20 @@ func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max i
 	}
 	n := 0
 	for {
-		for pos.bucket < int(numKinds) && pos.key == len(set.keys[pos.bucket]) {
+		for pos.bucket < int(numKinds) && pos.key == len(set.refs[pos.bucket]) {
 			pos = IndexPos{bucket: pos.bucket + 1, n: pos.n}
 		}
 		if pos.bucket == int(numKinds) || n >= max {
 			break
 		}
-		keys := set.keys[pos.bucket]
+		refs := set.refs[pos.bucket]
 		name := indexKind(pos.bucket).bucket()
 		ib, err := w.indexBucket(name)
 		if err != nil {
 			return pos, false, err
 		}
-		step := min(len(keys)-pos.key, max-n)
-		if err := bulkBlocks(ib, keys[pos.key:pos.key+step]); err != nil {
+		step := min(len(refs)-pos.key, max-n)
+		if err := bulkBlocks(ib, keyList{set.arena.chunks, refs[pos.key : pos.key+step]}); err != nil {
 			return pos, false, fmt.Errorf("write index %s: %w", name, err)
 		}
 		pos.key += step
@@ -571,33 +805,49 @@ func (w *Writer) InsertIndexes(object string, set *IndexSet, pos IndexPos, max i
 }
 
 // IndexSet collects index entries ahead of a bulk load, so that they can be
-// computed off the writing goroutine and inserted once, in key order.
+// computed off the writing goroutine and inserted once, in key order. It
+// holds no pointer per entry (the garbage collector scans its chunks'
+// headers only): the keys are in its arena's chunks, an entry is where its
+// key is (a keyRef).
 type IndexSet struct {
-	keys    [numKinds][][]byte // by index
-	n       int
 	arena   keyArena
+	refs    [numKinds][]keyRef   // by index: the entries added, or all of them once sorted
+	runs    [numKinds][][]keyRef // by index: the entries of the sets merged in
+	n       int
 	entries []indexEntry // scratch for one record's entries
-	sorted  bool         // every bucket's keys are in key order
+	sorted  bool         // every bucket's entries are in refs, in key order
 }
+
+// refRun is the most entries an IndexSet's refs grow to before it starts
+// another run of them.
+const refRun = 4096
 
 // Add computes the index entries of one raw record of object.
 func (s *IndexSet) Add(object string, raw []byte) error {
-	id, err := recordID(raw)
-	if err != nil {
-		return fmt.Errorf("index %s record: %w", object, err)
-	}
-	return s.add(object, id, raw)
+	return s.add(object, nil, raw)
 }
 
-// add computes the index entries of raw, the record id of object.
-func (s *IndexSet) add(object, id string, raw []byte) error {
-	entries, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
+// add computes the index entries of raw, the record id of object (nil:
+// read from raw).
+func (s *IndexSet) add(object string, id, raw []byte) error {
+	entries, _, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
 	if err != nil {
 		return err
 	}
 	s.entries = entries
 	for _, e := range entries {
-		s.keys[e.kind] = append(s.keys[e.kind], e.key)
+		refs := s.refs[e.kind]
+		if len(refs) == cap(refs) {
+			// Full: grow up to refRun entries, then start another run
+			// (Sort joins them), so that a set's refs are not copied over
+			// and over as they grow.
+			if len(refs) >= refRun {
+				s.runs[e.kind] = append(s.runs[e.kind], refs)
+				refs = nil
+			}
+			refs = slices.Grow(refs, min(max(2*len(refs), 64), refRun)-len(refs))
+		}
+		s.refs[e.kind] = append(refs, e.at)
 	}
 	s.n += len(entries)
 	s.sorted = false
@@ -612,31 +862,62 @@ func (s *IndexSet) addBucket(object string, b *bolt.Bucket) error {
 	}
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if err := s.add(object, string(k), v); err != nil {
+		if err := s.add(object, k, v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Merge moves other's entries into s.
+// Merge moves other's entries into s, and empties other: its chunks of
+// keys become s's, its entries are renumbered in place and kept as runs
+// until Sort; no key is copied.
 func (s *IndexSet) Merge(other *IndexSet) {
-	if other == nil {
+	if other == nil || other == s {
 		return
 	}
-	for kind, keys := range other.keys {
-		s.keys[kind] = append(s.keys[kind], keys...)
+	base := uint32(len(s.arena.chunks))
+	s.arena.chunks = append(s.arena.chunks, other.arena.chunks...)
+	for kind := range other.refs {
+		runs := other.runs[kind]
+		if len(other.refs[kind]) > 0 {
+			runs = append(runs, other.refs[kind])
+		}
+		for _, run := range runs {
+			for i := range run {
+				run[i].chunk += base
+			}
+			s.runs[kind] = append(s.runs[kind], run)
+		}
 	}
 	s.n += other.n
 	s.sorted = false
+	*other = IndexSet{}
 }
 
 // Sort puts the entries in key order, as InsertIndexes inserts them:
 // sorting first, outside the write transaction, keeps that transaction
 // (and the lock that readers of the cache wait on) short.
 func (s *IndexSet) Sort() {
-	for _, keys := range s.keys {
-		sortKeys(keys)
+	longest := 0
+	for kind := range s.refs {
+		if runs := s.runs[kind]; len(runs) > 0 {
+			n := len(s.refs[kind])
+			for _, run := range runs {
+				n += len(run)
+			}
+			all := make([]keyRef, 0, n)
+			all = append(all, s.refs[kind]...)
+			for _, run := range runs {
+				all = append(all, run...)
+			}
+			s.refs[kind], s.runs[kind] = all, nil
+		}
+		longest = max(longest, len(s.refs[kind]))
+	}
+	tmp := make([]keyRef, longest)
+	for _, refs := range s.refs {
+		sortRefs(s.arena.chunks, refs, tmp)
 	}
 	s.sorted = true
 }

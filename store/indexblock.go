@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -120,10 +121,7 @@ func blockLen(k, v []byte) (int, error) {
 
 // appendBlockEntry appends key, encoded after prev, to dst.
 func appendBlockEntry(dst, prev, key []byte) []byte {
-	shared := 0
-	for shared < len(prev) && shared < len(key) && prev[shared] == key[shared] {
-		shared++
-	}
+	shared := commonPrefix(prev, key, 0, min(len(prev), len(key)))
 	dst = binary.AppendUvarint(dst, uint64(shared))
 	dst = binary.AppendUvarint(dst, uint64(len(key)-shared))
 	return append(dst, key[shared:]...)
@@ -375,51 +373,87 @@ func dropBlocks(b *bolt.Bucket, obj []byte, max int) (int, error) {
 	return n, nil
 }
 
+// keyList is index entries: keys in chunks (a keyArena's), in key order.
+type keyList struct {
+	chunks [][]byte
+	refs   []keyRef
+}
+
+// at is the i-th key.
+func (l keyList) at(i int) []byte {
+	r := l.refs[i]
+	return l.chunks[r.chunk][r.off : r.off+r.len : r.off+r.len]
+}
+
+// keyListOf is keys as a keyList.
+func keyListOf(keys [][]byte) keyList {
+	refs := make([]keyRef, len(keys))
+	for i, k := range keys {
+		refs[i] = keyRef{uint32(i), 0, uint32(len(k))}
+	}
+	return keyList{keys, refs}
+}
+
 // bulkBlocks adds keys (sorted) to b, written as whole blocks when no
 // block of b holds entries in their range (a bulk load into an emptied
-// index), else one by one.
-func bulkBlocks(b *bolt.Bucket, keys [][]byte) error {
-	for len(keys) > 0 {
-		// One object's run at a time.
-		obj := objectPrefix(keys[0])
-		end := 1
-		for end < len(keys) && bytes.HasPrefix(keys[end], obj) {
-			end++
-		}
-		run := keys[:end]
-		keys = keys[end:]
-		free, err := rangeFree(b, run[0], run[len(run)-1])
+// index), else one by one. bbolt keeps the keys until the transaction
+// ends; the blocks' values are carved from chunks of their own.
+func bulkBlocks(b *bolt.Bucket, keys keyList) error {
+	var (
+		enc   []byte // a block's value, encoded
+		chunk []byte // what values are carved from
+	)
+	for start := 0; start < len(keys.refs); {
+		// One object's run at a time: its keys are consecutive, found by
+		// a binary search (reading every key here, then again below, read
+		// them from memory twice, in an order they are scattered in).
+		obj := objectPrefix(keys.at(start))
+		end, _ := slices.BinarySearchFunc(keys.refs[start+1:], obj, func(r keyRef, obj []byte) int {
+			if k := keys.chunks[r.chunk][r.off : r.off+r.len]; bytes.HasPrefix(k, obj) {
+				return -1
+			}
+			return 1
+		})
+		end += start + 1
+		first := start
+		start = end
+		free, err := rangeFree(b, keys.at(first), keys.at(end-1))
 		if err != nil {
 			return err
 		}
 		if !free {
-			for _, k := range run {
-				if err := blockInsert(b, k); err != nil {
+			for i := first; i < end; i++ {
+				if err := blockInsert(b, keys.at(i)); err != nil {
 					return err
 				}
 			}
 			continue
 		}
 		b.FillPercent = bulkFillPercent
-		for len(run) > 0 {
-			v := []byte{}
+		for i := first; i < end; {
+			enc = enc[:0]
 			var prev []byte
-			last := run[0]
-			i := 1
-			for ; i < len(run) && len(v) < blockFill; i++ {
-				if bytes.Equal(run[i], last) {
+			last := keys.at(i)
+			for i++; i < end && len(enc) < blockFill; i++ {
+				k := keys.at(i)
+				if bytes.Equal(k, last) {
 					continue
 				}
-				v = appendBlockEntry(v, prev, last)
-				prev, last = last, run[i]
+				enc = appendBlockEntry(enc, prev, last)
+				prev, last = last, k
 			}
-			for i < len(run) && bytes.Equal(run[i], last) {
+			for i < end && bytes.Equal(keys.at(i), last) {
 				i++
 			}
+			if chunk == nil || len(chunk) < len(enc) {
+				chunk = make([]byte, max(len(enc), 64<<10))
+			}
+			v := chunk[:len(enc):len(enc)]
+			chunk = chunk[len(enc):]
+			copy(v, enc)
 			if err := b.Put(last, v); err != nil {
 				return err
 			}
-			run = run[i:]
 		}
 	}
 	return nil
@@ -495,7 +529,7 @@ func (w *Writer) convertIndexes() error {
 				keys = append(keys, k)
 			}
 			if len(keys) == chunk || (k == nil && len(keys) > 0) {
-				if err := bulkBlocks(nb, keys); err != nil {
+				if err := bulkBlocks(nb, keyListOf(keys)); err != nil {
 					return fmt.Errorf("upgrade index %s: %w", name, err)
 				}
 				keys = keys[:0]
@@ -569,52 +603,80 @@ func (s *Store) UpgradeIndexes() error {
 	return s.Update(func(w *Writer) error { return w.upgradeIndexes() })
 }
 
-// sortKeys sorts keys (index entries) in byte order: an MSD radix sort,
-// about five times faster than comparing keys that share long prefixes
-// (every entry of an object starts with OBJECT \0, of a parent with
-// OBJECT \0 FIELD \0 PARENT \0).
+// sortKeys sorts keys (index entries) in byte order, as sortRefs does.
 func sortKeys(keys [][]byte) {
 	if len(keys) < 2 {
 		return
 	}
-	tmp := make([][]byte, len(keys))
-	radixSort(keys, tmp, 0)
+	l := keyListOf(slices.Clone(keys))
+	sortRefs(l.chunks, l.refs, make([]keyRef, len(keys)))
+	for i := range keys {
+		keys[i] = l.at(i)
+	}
 }
 
-// radixSort sorts keys, which share their first depth bytes, using tmp
-// (as long) as scratch.
-func radixSort(keys, tmp [][]byte, depth int) {
-	if len(keys) < 32 {
-		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(a[depth:], b[depth:]) })
+// sortRefs sorts refs, keys in chunks, in byte order, using tmp (at least
+// as long) as scratch: an MSD radix sort, about five times faster than
+// comparing keys that share long prefixes (every entry of an object starts
+// with OBJECT \0, of a parent with OBJECT \0 FIELD \0 PARENT \0).
+func sortRefs(chunks [][]byte, refs, tmp []keyRef) {
+	if len(refs) < 2 {
+		return
+	}
+	radixSort(chunks, refs, tmp[:len(refs)], make([]uint16, len(refs)), 0)
+}
+
+// commonPrefix is the length of the prefix a[:end] and b share, from
+// from on (they share the bytes before it), compared 8 bytes at a time.
+func commonPrefix(a, b []byte, from, end int) int {
+	i := from
+	for i+8 <= end {
+		if x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:]); x != 0 {
+			return i + bits.TrailingZeros64(x)>>3
+		}
+		i += 8
+	}
+	for i < end && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// radixSort sorts refs, whose keys share their first depth bytes, using
+// tmp and buckets (as long) as scratch.
+func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int) {
+	key := func(r keyRef) []byte { return chunks[r.chunk][r.off : r.off+r.len] }
+	if len(refs) < 32 {
+		slices.SortFunc(refs, func(a, b keyRef) int { return bytes.Compare(key(a)[depth:], key(b)[depth:]) })
 		return
 	}
 	// Skip the bytes every key shares (an object's name, a field's, a
 	// parent Id's) in one pass rather than one pass each: past them, a
 	// key differs from the first or ends.
-	first := keys[0]
+	first := key(refs[0])
 	end := len(first)
-	for _, k := range keys[1:] {
-		end = min(end, len(k))
-		i := depth
-		for i < end && k[i] == first[i] {
-			i++
-		}
-		if end = i; end == depth {
+	for _, r := range refs[1:] {
+		end = commonPrefix(key(r), first, depth, min(end, int(r.len)))
+		if end == depth {
 			break
 		}
 	}
 	depth = end
 	// counts[0] is the keys that end at depth; counts[c+1] those with
-	// byte c there.
+	// byte c there. refs is copied to tmp and distributed back from it;
+	// each key's bucket is read once (buckets), its bytes being scattered
+	// over memory.
 	var counts [257]int
-	for _, k := range keys {
-		if len(k) > depth {
-			counts[int(k[depth])+1]++
-		} else {
-			counts[0]++
+	for i, r := range refs {
+		b := uint16(0)
+		if int(r.len) > depth {
+			b = uint16(chunks[r.chunk][int(r.off)+depth]) + 1
 		}
+		counts[b]++
+		buckets[i] = b
+		tmp[i] = r
 	}
-	if counts[0] == len(keys) {
+	if counts[0] == len(refs) {
 		return // all equal
 	}
 	var starts [257]int
@@ -624,18 +686,14 @@ func radixSort(keys, tmp [][]byte, depth int) {
 		sum += n
 	}
 	next := starts
-	for _, k := range keys {
-		b := 0
-		if len(k) > depth {
-			b = int(k[depth]) + 1
-		}
-		tmp[next[b]] = k
+	for i, r := range tmp {
+		b := buckets[i]
+		refs[next[b]] = r
 		next[b]++
 	}
-	copy(keys, tmp[:len(keys)])
 	for b := 1; b < 257; b++ {
 		if lo, hi := starts[b], starts[b]+counts[b]; hi-lo > 1 {
-			radixSort(keys[lo:hi], tmp[lo:hi], depth+1)
+			radixSort(chunks, refs[lo:hi], tmp[lo:hi], buckets[lo:hi], depth+1)
 		}
 	}
 }

@@ -1,10 +1,11 @@
 package store
 
 import (
-	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 )
 
@@ -21,55 +22,103 @@ var errBadJSON = errors.New("malformed JSON record")
 // during the call: compare them with string(key) == "...", which does not
 // allocate.
 func eachField(raw []byte, fn func(key, val []byte) bool) error {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return errBadJSON
-	}
-	i = skipSpace(raw, i+1)
-	if i < len(raw) && raw[i] == '}' {
-		return nil
-	}
+	s := fieldScan{raw: raw}
 	for {
-		if i >= len(raw) || raw[i] != '"' {
-			return errBadJSON
+		key, val, ok := s.next()
+		if !ok {
+			return s.err
 		}
-		end, err := skipString(raw, i)
-		if err != nil {
-			return err
-		}
-		key := raw[i+1 : end-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			k, err := unquote(raw[i:end])
-			if err != nil {
-				return err
-			}
-			key = []byte(k)
-		}
-		i = skipSpace(raw, end)
-		if i >= len(raw) || raw[i] != ':' {
-			return errBadJSON
-		}
-		i = skipSpace(raw, i+1)
-		vend, err := skipValue(raw, i)
-		if err != nil {
-			return err
-		}
-		if !fn(key, raw[i:vend]) {
+		if !fn(key, val) {
 			return nil
 		}
-		i = skipSpace(raw, vend)
+	}
+}
+
+// fieldScan walks the top-level fields of a JSON object, as eachField
+// does, one call of next per field: the loops that read most fields of
+// every record (the index entries) use it directly, without a call of a
+// closure per field.
+type fieldScan struct {
+	raw   []byte
+	i     int // where the next field, or the separator before it, starts
+	state uint8
+	err   error
+}
+
+// The states of a fieldScan.
+const (
+	scanStart uint8 = iota // before the opening brace
+	scanAfter              // after a field's value
+	scanDone               // at the closing brace, or failed (err)
+)
+
+// next returns the next field's key (unescaped if it holds escapes) and
+// raw value, valid until the next call; ok is false at the end of the
+// object or when it is malformed (s.err). What is after a field is only
+// read by the call after the one that returns it, as eachField reads it
+// only once fn asks for the next field.
+func (s *fieldScan) next() (key, val []byte, ok bool) {
+	raw, i := s.raw, s.i
+	switch s.state {
+	case scanStart:
+		i = skipSpace(raw, 0)
+		if i >= len(raw) || raw[i] != '{' {
+			return s.fail(errBadJSON)
+		}
+		i = skipSpace(raw, i+1)
+		if i < len(raw) && raw[i] == '}' {
+			s.state = scanDone
+			return nil, nil, false
+		}
+	case scanAfter:
+		i = skipSpace(raw, i)
 		if i >= len(raw) {
-			return errBadJSON
+			return s.fail(errBadJSON)
 		}
 		switch raw[i] {
 		case ',':
 			i = skipSpace(raw, i+1)
 		case '}':
-			return nil
+			s.state = scanDone
+			return nil, nil, false
 		default:
-			return errBadJSON
+			return s.fail(errBadJSON)
 		}
+	default:
+		return nil, nil, false
 	}
+	if i >= len(raw) || raw[i] != '"' {
+		return s.fail(errBadJSON)
+	}
+	end, escaped, good := scanString(raw, i)
+	if !good {
+		return s.fail(errBadJSON)
+	}
+	key = raw[i+1 : end-1]
+	if escaped {
+		k, err := unquote(raw[i:end])
+		if err != nil {
+			return s.fail(err)
+		}
+		key = []byte(k)
+	}
+	i = skipSpace(raw, end)
+	if i >= len(raw) || raw[i] != ':' {
+		return s.fail(errBadJSON)
+	}
+	i = skipSpace(raw, i+1)
+	vend, err := skipValue(raw, i)
+	if err != nil {
+		return s.fail(err)
+	}
+	s.i, s.state = vend, scanAfter
+	return key, raw[i:vend], true
+}
+
+// fail ends the scan with err.
+func (s *fieldScan) fail(err error) (key, val []byte, ok bool) {
+	s.state, s.err = scanDone, err
+	return nil, nil, false
 }
 
 func skipSpace(b []byte, i int) int {
@@ -85,24 +134,52 @@ func skipSpace(b []byte, i int) int {
 }
 
 // skipString returns the index just past the string starting at b[i]=='"'.
-// It jumps from quote to quote (bytes.IndexByte is vectorised); a quote
-// preceded by an odd run of backslashes is escaped and skipped.
 func skipString(b []byte, i int) (int, error) {
+	end, _, ok := scanString(b, i)
+	if !ok {
+		return 0, errBadJSON
+	}
+	return end, nil
+}
+
+// SWAR constants: one in every byte, its top bit in every byte.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// scanString returns the index just past the string starting at
+// b[i]=='"', and whether it holds a backslash; ok is false when it does
+// not end. A backslash escapes the byte after it, whatever it is: the
+// string ends at the first quote after an even run of backslashes (its
+// escapes are not checked here; unquote decodes them). It reads 8 bytes at
+// a time while none is a quote or a backslash.
+func scanString(b []byte, i int) (end int, escaped, ok bool) {
 	j := i + 1
 	for {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return 0, errBadJSON
+		for j+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[j:])
+			q := w ^ (lsb * '"')
+			bs := w ^ (lsb * '\\')
+			if special := ((q-lsb)&^q | (bs-lsb)&^bs) & msb; special != 0 {
+				// Borrows only propagate upwards: the lowest flagged byte
+				// is a real quote or backslash.
+				j += bits.TrailingZeros64(special) >> 3
+				break
+			}
+			j += 8
 		}
-		end := j + k
-		n := 0
-		for p := end - 1; p > i && b[p] == '\\'; p-- {
-			n++
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
 		}
-		if n%2 == 0 {
-			return end + 1, nil
+		if j >= len(b) {
+			return 0, false, false
 		}
-		j = end + 1
+		if b[j] == '"' {
+			return j + 1, escaped, true
+		}
+		escaped = true
+		j += 2
 	}
 }
 
@@ -136,11 +213,7 @@ func skipValue(b []byte, i int) (int, error) {
 		return 0, errBadJSON
 	default:
 		j := i
-		for j < len(b) {
-			c := b[j]
-			if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-				break
-			}
+		for j < len(b) && !endsScalar[b[j]] {
 			j++
 		}
 		if j == i {
@@ -149,6 +222,9 @@ func skipValue(b []byte, i int) (int, error) {
 		return j, nil
 	}
 }
+
+// endsScalar are the bytes that end a number, true, false or null.
+var endsScalar = [256]bool{',': true, '}': true, ']': true, ' ': true, '\t': true, '\n': true, '\r': true}
 
 // unquote decodes a raw JSON string token (with quotes).
 func unquote(tok []byte) (string, error) {

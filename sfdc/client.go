@@ -366,14 +366,13 @@ func (p *bodyPool) get(n int64) *[]byte {
 	if n < 0 || n > 1<<30 {
 		n = 0
 	}
-	if b, _ := p.pool.Get().(*[]byte); b != nil {
-		if int64(cap(*b)) >= n {
-			*b = (*b)[:0]
-			return b
-		}
-		// Too small for this page, maybe not for the next.
-		p.pool.Put(b)
+	if b, _ := p.pool.Get().(*[]byte); b != nil && int64(cap(*b)) >= n {
+		*b = (*b)[:0]
+		return b
 	}
+	// None, or one too small, which is dropped: put back, it would be
+	// the next one taken again. The pool ends up holding buffers for the
+	// largest pages.
 	// Room for a page somewhat larger than this one (pages of an object
 	// vary in size), in 64 KiB steps.
 	c := (n + n/4 + 64<<10 - 1) &^ (64<<10 - 1)

@@ -86,7 +86,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -342,9 +341,6 @@ func (s *Store) openBolt(write bool, f *os.File, timeout time.Duration) (*bolt.D
 	}
 	if f != nil {
 		bopts.OpenFile = func(string, int, os.FileMode) (*os.File, error) { return f, nil }
-		if write {
-			bopts.InitialMmapSize = writeMapSize(f)
-		}
 	}
 	db, err := bolt.Open(s.path, 0o600, bopts)
 	if err != nil {
@@ -360,35 +356,6 @@ func (s *Store) openBolt(write bool, f *os.File, timeout time.Duration) (*bolt.D
 	}
 	return db, nil
 }
-
-// writeMapAhead is how far past the end of the file a write transaction
-// maps it.
-const writeMapAhead = 64 << 20
-
-// writeMapSize is the initial map size for a write transaction on f, the
-// locked cache file: its size and writeMapAhead more, so that the
-// transaction's new pages fit in the map. bbolt maps the file rounded up
-// to a power of two, and when a transaction's pages run past the map it
-// maps the file again, first copying every key and value of the nodes
-// the transaction has loaded out of the old map (Node.dereference): once
-// for every doubling of the file while a sync fills it, each time
-// megabytes. Only the map is larger: bbolt reads no page past the
-// committed high-water mark (which checkFile holds within the file), the
-// file grows as before, and readers map it their own way. Not for a file
-// of boltAllocSize or less, which bbolt grows to its map size
-// (a small cache stays small on disk), nor where a map grows the file to
-// its size (Windows, where f is nil: bbolt opens the file itself).
-func writeMapSize(f *os.File) int {
-	fi, err := f.Stat()
-	if err != nil || runtime.GOOS == "windows" || fi.Size() <= boltAllocSize {
-		return 0
-	}
-	return int(fi.Size()) + writeMapAhead
-}
-
-// boltAllocSize is bbolt's default DB.AllocSize, the step it grows a file
-// by once the file is larger.
-const boltAllocSize = 16 << 20
 
 // fileError turns a checkFile error into the error callers see.
 func (s *Store) fileError(err error) error {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -55,6 +56,9 @@ type Client struct {
 
 	calls     atomic.Int64
 	refreshMu sync.Mutex
+	// bodies recycles the buffers query pages are read into (see
+	// QueryPage.Release).
+	bodies bodyPool
 
 	mu    sync.Mutex
 	usage Usage
@@ -129,6 +133,10 @@ type request struct {
 	// response although its method is not idempotent, such as a /composite
 	// POST made only of GET subrequests.
 	repeatable bool
+	// pooled reads the body into a buffer of c.bodies, handed on with the
+	// response (response.buf): for a query page, whose holder may give it
+	// back (QueryPage.Release).
+	pooled bool
 }
 
 // idempotent reports whether r may be repeated after a response was lost.
@@ -139,6 +147,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	buf    *[]byte // body's buffer, from Client.bodies (request.pooled); nil otherwise
 }
 
 // do sends r with authentication, refreshing the token once on 401 and
@@ -289,6 +298,15 @@ func (c *Client) send(ctx context.Context, r request, tok string) (*response, er
 		c.usage = u
 		c.mu.Unlock()
 	}
+	if r.pooled && res.StatusCode < 400 {
+		buf := c.bodies.get(res.ContentLength)
+		b, err := readBodyInto(res, (*buf)[:0])
+		if err != nil {
+			return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
+		}
+		*buf = b
+		return &response{status: res.StatusCode, header: res.Header, body: b, buf: buf}, nil
+	}
 	b, err := readBody(res)
 	if err != nil {
 		return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
@@ -308,6 +326,63 @@ func readBody(res *http.Response) ([]byte, error) {
 		return b, nil
 	}
 	return io.ReadAll(res.Body)
+}
+
+// readBodyInto reads res's body into buf (empty, with the capacity the
+// body is expected to need), growing it only when the body is longer.
+func readBodyInto(res *http.Response, buf []byte) ([]byte, error) {
+	if n := res.ContentLength; n > 0 && n <= 1<<30 {
+		buf = slices.Grow(buf, int(n))[:n]
+		if _, err := io.ReadFull(res.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(cap(buf), 64<<10))
+		}
+		n, err := res.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// bodyPool recycles the buffers query pages are read into. A sync reads
+// about a megabyte per page; a buffer read into again costs neither an
+// allocation (zeroed, then faulted in by the kernel on a fresh heap) nor
+// garbage collection. A page gives its buffer back only when its holder
+// is done with its records (QueryPage.Release); the pool, a sync.Pool,
+// drops what goes unused between garbage collections.
+type bodyPool struct{ pool sync.Pool }
+
+// get returns a buffer for a body of n bytes (n <= 0: unknown), empty.
+func (p *bodyPool) get(n int64) *[]byte {
+	if n < 0 || n > 1<<30 {
+		n = 0
+	}
+	if b, _ := p.pool.Get().(*[]byte); b != nil && int64(cap(*b)) >= n {
+		*b = (*b)[:0]
+		return b
+	}
+	// None, or one too small, which is dropped: put back, it would be
+	// the next one taken again. The pool ends up holding buffers for the
+	// largest pages.
+	// Room for a page somewhat larger than this one (pages of an object
+	// vary in size), in 64 KiB steps.
+	c := (n + n/4 + 64<<10 - 1) &^ (64<<10 - 1)
+	b := make([]byte, 0, c)
+	return &b
+}
+
+// put gives b back for another body.
+func (p *bodyPool) put(b *[]byte) {
+	p.pool.Put(b)
 }
 
 // getJSON GETs path and decodes the JSON body into out.

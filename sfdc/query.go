@@ -28,6 +28,28 @@ type QueryPage struct {
 	Done           bool              `json:"done"`
 	NextRecordsURL string            `json:"nextRecordsUrl,omitempty"`
 	Records        []json.RawMessage `json:"records"`
+
+	// buf is the response body Records alias, from pool (QueryPages and
+	// NextPage read pages into recycled buffers); nil when there is
+	// nothing to give back.
+	buf  *[]byte
+	pool *bodyPool
+}
+
+// Release gives the memory the page's records were read into back to the
+// Client that read it, for a later page. Neither the page's Records nor
+// any slice of them may be used afterwards: their bytes will be
+// overwritten by another page (so a caller that keeps parts of a record
+// beyond Release must copy them). Records is set to nil. Release is
+// optional (a page never released is garbage-collected as usual), safe to
+// call twice, and does nothing for a page not read by QueryPages or
+// NextPage. It must not run concurrently with another use of the page.
+func (p *QueryPage) Release() {
+	if p == nil || p.buf == nil {
+		return
+	}
+	p.pool.put(p.buf)
+	p.buf, p.pool, p.Records = nil, nil, nil
 }
 
 // QueryPages runs q and yields every page, following nextRecordsUrl until
@@ -70,19 +92,30 @@ func (c *Client) queryPage(ctx context.Context, path string, query url.Values, b
 	if batchSize > 0 {
 		h = http.Header{"Sforce-Query-Options": {"batchSize=" + strconv.Itoa(batchSize)}}
 	}
-	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, query: query, header: h})
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: path, query: query, header: h, pooled: true})
 	if err != nil {
 		return nil, err
 	}
-	return decodePage(resp)
+	page, err := decodePage(resp)
+	if err != nil || page.buf == nil {
+		// Nothing aliases the buffer (or there is no page): reuse it now.
+		if resp.buf != nil {
+			c.bodies.put(resp.buf)
+		}
+		return page, err
+	}
+	page.pool = &c.bodies
+	return page, nil
 }
 
 // decodePage decodes a query page. The records alias resp.body, which is
-// not used again.
+// not used again: the page holds its buffer (resp.buf) for Release.
 func decodePage(resp *response) (*QueryPage, error) {
 	if p, ok := splitPage(resp.body); ok {
+		p.buf = resp.buf
 		return &p, nil
 	}
+	// encoding/json copies each json.RawMessage: the page aliases nothing.
 	var p QueryPage
 	if err := decodeJSON(resp, &p); err != nil {
 		return nil, err

@@ -31,6 +31,14 @@ const maxOpenCursors = 10
 // killed at any point has committed its progress in steps.
 const maxPagesPerCommit = 2
 
+// queuedPages bounds the pages fetched in order and waiting for the
+// writer. Its commits take up to maxRecordsPerCommit records (two full
+// pages) of what is waiting, so a short queue keeps them full; every page
+// queued beyond that is a megabyte or so of live heap, which a lazy
+// garbage collector (see ui/cli's sync) multiplies into fresh memory the
+// kernel must fault in and zero.
+const queuedPages = 4
+
 // item is one step handed from the fetching goroutines to the writer.
 type item struct {
 	pl   *plan
@@ -55,7 +63,7 @@ type item struct {
 func (p *puller) pipeline(ctx context.Context, plans []*plan) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	items := make(chan item, 2*p.cfg.maxInFlight())
+	items := make(chan item, queuedPages)
 	go func() {
 		defer close(items)
 		if err := p.fetchAll(ctx, plans, items); err != nil {
@@ -143,9 +151,23 @@ func (p *puller) handle(batch []item) error {
 		if err := p.commitRound(round); err != nil {
 			return err
 		}
+		releasePages(round)
 		groups = next
 	}
 	return firstErr
+}
+
+// releasePages gives the memory of committed pages back for the pages
+// still to come (sfdc.QueryPage.Release). Only after the commit: bbolt
+// holds on to the values put in a transaction until it commits, and
+// nothing the sync keeps (index entries, watermarks, counts) aliases a
+// page's bytes.
+func releasePages(groups []*pageGroup) {
+	for _, g := range groups {
+		for _, page := range g.pages {
+			page.Release()
+		}
+	}
 }
 
 // commitRound commits groups of distinct objects. A group that completes a
@@ -457,15 +479,16 @@ func splitLocator(next string) (prefix string, offset int, ok bool) {
 // server pages otherwise (smaller pages, fewer records) the rest follows
 // nextRecordsUrl one page at a time.
 func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error {
+	firstNext, n, total := first.NextRecordsURL, len(first.Records), first.TotalSize
 	if last, err := f.handOver(pl, first, collect); err != nil || last {
 		return err
 	}
-	prefix, step, ok := splitLocator(first.NextRecordsURL)
-	if !ok || step != len(first.Records) || first.TotalSize <= step {
-		return f.followFrom(pl, first.NextRecordsURL, collect)
+	prefix, step, ok := splitLocator(firstNext)
+	if !ok || step != n || total <= step {
+		return f.followFrom(pl, firstNext, collect)
 	}
 	var urls []string
-	for off := step; off < first.TotalSize; off += step {
+	for off := step; off < total; off += step {
 		urls = append(urls, prefix+strconv.Itoa(off))
 	}
 
@@ -515,9 +538,9 @@ func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error
 			}()
 		}
 	}()
-	prev := first
+	nextURL := firstNext
 	for i, u := range urls {
-		if prev.NextRecordsURL != u {
+		if nextURL != u {
 			break
 		}
 		var r result
@@ -529,19 +552,22 @@ func (f *fetcher) fetchRest(pl *plan, first *sfdc.QueryPage, collect bool) error
 		if r.err != nil {
 			return r.err
 		}
+		// Read before the page is handed over: the writer releases it
+		// once committed.
+		next, last := r.it.page.NextRecordsURL, isLast(r.it.page)
 		if err := f.send(r.it); err != nil {
 			return err
 		}
 		<-f.window
 		delivered++
-		prev = r.it.page
-		if isLast(prev) {
+		if last {
 			return nil
 		}
+		nextURL = next
 	}
 	// The server's chain left the planned offsets: follow it instead.
 	stop()
-	return f.followFrom(pl, prev.NextRecordsURL, collect)
+	return f.followFrom(pl, nextURL, collect)
 }
 
 // followFrom hands over the page at next and every page after it, one
@@ -552,22 +578,24 @@ func (f *fetcher) followFrom(pl *plan, next string, collect bool) error {
 		if err != nil {
 			return err
 		}
+		next = page.NextRecordsURL // before the writer may release the page
 		if last, err := f.handOver(pl, page, collect); err != nil || last {
 			return err
 		}
-		next = page.NextRecordsURL
 	}
 }
 
 // handOver sends page to the writer and reports whether it is the object's
-// last.
+// last. The page is the writer's from then on (it releases it once
+// committed): handOver's callers read what they need of it before.
 func (f *fetcher) handOver(pl *plan, page *sfdc.QueryPage, collect bool) (last bool, err error) {
 	it, err := pageItem(pl, page, collect)
 	if err != nil {
 		return false, err
 	}
+	last = isLast(page)
 	if err := f.send(it); err != nil {
 		return false, err
 	}
-	return isLast(page), nil
+	return last, nil
 }

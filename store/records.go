@@ -462,14 +462,14 @@ func scanBulkFields(raw []byte) (id []byte, deleted bool, err error) {
 }
 
 // leadingBulkFields reads Id and IsDeleted where a sync's query puts them
-// (every field, Id first and IsDeleted next, as describe lists them):
+// (store/syncer selects Id, SystemModstamp, IsDeleted, then the others):
 //
-//	{"attributes":{"type":"T","url":"U"},"Id":"ID","IsDeleted":B,…
+//	{"attributes":{"type":"T","url":"U"},"Id":"ID","SystemModstamp":"S","IsDeleted":B,…
 //
-// without scanning the rest of raw. ok is false for any other shape, and
-// when T, U or ID has an escape or a control character: bulkFields then
-// scans raw field by field (and finds the same Id and IsDeleted when raw
-// has this shape).
+// (with or without SystemModstamp) without scanning the rest of raw. ok is
+// false for any other shape, and when T, U, ID or S has an escape or a
+// control character: bulkFields then scans raw field by field (and finds
+// the same Id and IsDeleted when raw has this shape).
 func leadingBulkFields(raw []byte) (id []byte, deleted, ok bool) {
 	rest, ok := cutPrefix(raw, `{"attributes":{"type":"`)
 	if !ok {
@@ -484,8 +484,14 @@ func leadingBulkFields(raw []byte) (id []byte, deleted, ok bool) {
 	if n <= 0 {
 		return nil, false, false
 	}
-	id = rest[:n]
-	rest, ok = cutPrefix(rest[n:], `","IsDeleted":`)
+	id, rest = rest[:n], rest[n:]
+	if stamp, ok := cutPrefix(rest, `","SystemModstamp":"`); ok {
+		if n = plainStringLen(stamp); n < 0 {
+			return nil, false, false
+		}
+		rest = stamp[n:]
+	}
+	rest, ok = cutPrefix(rest, `","IsDeleted":`)
 	switch {
 	case !ok:
 		return nil, false, false

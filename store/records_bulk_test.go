@@ -143,14 +143,23 @@ func TestBulkFieldsLeadingShape(t *testing.T) {
 		`{"attributes":{"type":"Task","url":"/x"},"IsDeleted":true,"Id":"00TDm000015ftgHMAQ",` + tail,
 		`{"attributes":{"type":"Task","url":"/x"}, "Id":"00TDm000015ftgHMAQ","IsDeleted":true,` + tail,
 		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","IsDeleted":false,"Id":"00TDm000015ftgXXXX"}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"2026-05-13T12:11:46.000+0000","IsDeleted":true,` + tail,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"2026-05-13T12:11:46.000+0000","IsDeleted":false}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"","IsDeleted":true}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":null,"IsDeleted":true}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"2026\"","IsDeleted":true}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"2026","Subject":"s","IsDeleted":true}`,
+		`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","SystemModstamp":"2026","IsDeleted":true,"IsDeleted":false}`,
 	} {
 		for n := len(raw); n >= 0; n-- {
 			checkBulkFields(t, []byte(raw[:n]))
 		}
 	}
-	id, deleted, ok := leadingBulkFields([]byte(`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","IsDeleted":true,` + tail))
-	if !ok || string(id) != "00TDm000015ftgHMAQ" || !deleted {
-		t.Errorf("a sync's record did not take the shortcut: %q, %v, %v", id, deleted, ok)
+	for _, raw := range [][]byte{syncTask(7), []byte(`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","IsDeleted":true,` + tail)} {
+		id, _, ok := leadingBulkFields(raw)
+		if want, _, _ := scanBulkFields(raw); !ok || string(id) != string(want) {
+			t.Errorf("%s: did not take the shortcut (%q, %v)", raw, id, ok)
+		}
 	}
 }
 
@@ -158,16 +167,17 @@ func FuzzBulkFields(f *testing.F) {
 	f.Add([]byte(`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","IsDeleted":true,"Subject":"x"}`))
 	f.Add([]byte(`{"attributes":{"type":"Task","url":"/x"},"Id":"00TDm000015ftgHMAQ","IsDeleted":false}`))
 	f.Add([]byte(`{"Id":"001","IsDeleted":true}`))
+	f.Add(syncTask(1))
 	f.Fuzz(func(t *testing.T, raw []byte) { checkBulkFields(t, raw) })
 }
 
-// syncTask is a Task as a sync's query returns it: every field in describe
-// order, Id and IsDeleted first (about 800 bytes, like the demo org's).
+// syncTask is a Task as a sync's query returns it: Id, SystemModstamp,
+// IsDeleted, then the other fields (about 800 bytes, like the demo org's).
 func syncTask(i int) []byte {
 	id := sfdc.NewID("00T", "4S", uint64(i))
-	return fmt.Appendf(nil, `{"attributes":{"type":"Task","url":"/services/data/v62.0/sobjects/Task/%s"},"Id":"%s","IsDeleted":false,`+
+	return fmt.Appendf(nil, `{"attributes":{"type":"Task","url":"/services/data/v62.0/sobjects/Task/%s"},"Id":"%s","SystemModstamp":"2026-05-13T12:11:46.000+0000","IsDeleted":false,`+
 		`"CreatedDate":"2026-05-03T08:35:08.000+0000","CreatedById":"005Dm000015ftgJIAQ","LastModifiedDate":"2026-05-13T12:11:46.000+0000",`+
-		`"LastModifiedById":"005Dm000015ftgJIAQ","SystemModstamp":"2026-05-13T12:11:46.000+0000","WhoId":"003Dm000015fwsfIAA",`+
+		`"LastModifiedById":"005Dm000015ftgJIAQ","WhoId":"003Dm000015fwsfIAA",`+
 		`"WhatId":"006Dm000015fxkhIAA","Subject":"Send contract %d","ActivityDate":"2026-05-13","Status":"Completed","Priority":"High",`+
 		`"IsHighPriority":true,"OwnerId":"005Dm000015ftgJIAQ","Description":"Book onsite workshop.","AccountId":"001Dm000015fuU4IAI",`+
 		`"IsClosed":true,"CallDurationInSeconds":null,"CallType":null,"CallDisposition":null,"CallObject":null,"TaskSubtype":"Task",`+

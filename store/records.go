@@ -303,8 +303,15 @@ func (s *Store) Objects() ([]string, error) {
 	return out, nil
 }
 
-// bulkFillPercent is how full bbolt packs pages written in key order.
+// bulkFillPercent is how full bbolt packs pages of index blocks written in
+// key order.
 const bulkFillPercent = 0.95
+
+// recordFillPercent is how full bbolt packs pages of records written in Id
+// order: as full as they go. A record is often about a quarter of a 4 KiB
+// page; at 0.95 four records of ~950 bytes (the demo org's opportunities)
+// no longer fit under the bound, and their pages held three.
+const recordFillPercent = 1.0
 
 // Stamp is what sync needs from a record without decoding it.
 type Stamp struct {
@@ -380,7 +387,7 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	}
 	// Bulk loads arrive in Id order: pack pages full instead of bbolt's
 	// default half-full splits (which doubled the file size).
-	b.FillPercent = bulkFillPercent
+	b.FillPercent = recordFillPercent
 	w.changed = true
 	result := Created
 	var old []byte

@@ -2,9 +2,11 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/lazyforce/lazyforce/sfdc"
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestBulkPutsOutOfOrderAndAfterOtherWrites checks PutRecordUnindexed's
@@ -225,5 +227,39 @@ func BenchmarkPutRecordsUnindexed(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBulkPutFillsPages checks that records written in Id order fill their
+// pages: four records of about 960 bytes (with their keys and page
+// element headers, 4,016 of a page's 4,096 bytes) share each leaf page.
+func TestBulkPutFillsPages(t *testing.T) {
+	s := openTemp(t)
+	const n = 400
+	err := s.Update(func(w *Writer) error {
+		for i := range n {
+			id := string(sfdc.NewID("006", "4S", uint64(i)))
+			raw := rec("Opportunity", id, `,"IsDeleted":false,"Description":"`+strings.Repeat("x", 960-len(rec("Opportunity", id, `,"IsDeleted":false,"Description":""}`)))+`"}`)
+			if len(raw) != 960 {
+				t.Fatalf("record of %d bytes", len(raw))
+			}
+			if _, err := w.PutRecordUnindexed("Opportunity", raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.view(func(tx *bolt.Tx) error {
+		st := tx.Bucket(bucketRecords).Bucket([]byte("Opportunity")).Stats()
+		if st.KeyN != n || st.LeafPageN > n/4+1 {
+			t.Errorf("%d records in %d leaf pages, want at most %d", st.KeyN, st.LeafPageN, n/4+1)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -101,16 +101,7 @@ func (s *pageScanner) next(c byte) bool {
 	return false
 }
 
-func (s *pageScanner) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+func (s *pageScanner) space() { s.i = skipSpace(s.b, s.i) }
 
 // end reports whether only whitespace is left.
 func (s *pageScanner) end() bool {
@@ -139,11 +130,18 @@ func (s *pageScanner) literal(lit string) bool {
 
 // records scans the array of the records key into raw elements.
 func (s *pageScanner) records() ([]json.RawMessage, bool) {
+	if !s.next('[') {
+		return nil, false
+	}
+	s.space()
+	if s.next(']') {
+		return []json.RawMessage{}, true
+	}
 	var recs []json.RawMessage
-	good := s.elements(func() bool {
+	for {
 		start := s.i
 		if !s.value() {
-			return false
+			return nil, false
 		}
 		if recs == nil {
 			// Guess the count from the first element's size to avoid
@@ -152,15 +150,16 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
 		}
 		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
-		return true
-	})
-	if !good {
-		return nil, false
+		s.space()
+		if s.next(',') {
+			s.space()
+			continue
+		}
+		if !s.next(']') {
+			return nil, false
+		}
+		return recs, true
 	}
-	if recs == nil {
-		recs = []json.RawMessage{}
-	}
-	return recs, true
 }
 
 // elements scans the array at s.i, calling fn with s.i at the start of
@@ -250,43 +249,149 @@ func (s *pageScanner) integer() (int, bool) {
 	return n, true
 }
 
-// value validates and skips one JSON value at s.i (no leading space).
+// value validates and skips one JSON value at s.i (no leading space). It
+// is one loop over the tokens of the value (the records of a page are
+// most of a sync's input), keeping the open objects and arrays in a bit
+// stack instead of recursing.
 func (s *pageScanner) value() bool {
-	if s.i >= len(s.b) {
-		return false
-	}
-	switch c := s.b[s.i]; {
-	case c == '"':
-		_, ok := s.str()
-		return ok
-	case c == '{':
-		return s.object()
-	case c == '[':
-		return s.array()
-	case c == 't':
-		return s.literal("true")
-	case c == 'f':
-		return s.literal("false")
-	case c == 'n':
-		return s.literal("null")
-	case c == '-' || (c >= '0' && c <= '9'):
-		return s.number()
-	}
-	return false
-}
-
-func (s *pageScanner) object() bool {
-	return s.nested(func() bool {
-		return s.members(func([]byte, bool) bool { return s.value() })
-	})
-}
-
-func (s *pageScanner) array() bool { return s.nested(func() bool { return s.elements(s.value) }) }
-
-// number validates -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (s *pageScanner) number() bool {
 	b := s.b
 	i := s.i
+	// Bit d-1 of open is set when the container at local depth d is an
+	// object, clear when it is an array.
+	var open [maxSplitDepth / 64]uint64
+	depth := 0
+	for {
+		// i is at the start of a value.
+		if i >= len(b) {
+			return false
+		}
+		switch c := b[i]; c {
+		case '"':
+			var ok bool
+			if i, _, ok = skipStr(b, i); !ok {
+				return false
+			}
+		case '{', '[':
+			if s.depth+depth >= maxSplitDepth {
+				return false
+			}
+			w, bit := depth>>6, uint64(1)<<(depth&63)
+			depth++
+			i = skipSpace(b, i+1)
+			if c == '[' {
+				open[w] &^= bit
+				if i < len(b) && b[i] == ']' {
+					i++
+					depth--
+					break
+				}
+				continue
+			}
+			open[w] |= bit
+			if i < len(b) && b[i] == '}' {
+				i++
+				depth--
+				break
+			}
+			var ok bool
+			if i, ok = skipKey(b, i); !ok {
+				return false
+			}
+			continue
+		case 't':
+			if len(b)-i < 4 || string(b[i:i+4]) != "true" {
+				return false
+			}
+			i += 4
+		case 'f':
+			if len(b)-i < 5 || string(b[i:i+5]) != "false" {
+				return false
+			}
+			i += 5
+		case 'n':
+			if len(b)-i < 4 || string(b[i:i+4]) != "null" {
+				return false
+			}
+			i += 4
+		default:
+			var ok bool
+			if i, ok = skipNumber(b, i); !ok {
+				return false
+			}
+		}
+		// A value ends at i: close the containers it ends, find the next
+		// value.
+		for {
+			if depth == 0 {
+				s.i = i
+				return true
+			}
+			i = skipSpace(b, i)
+			if i >= len(b) {
+				return false
+			}
+			object := open[(depth-1)>>6]&(1<<((depth-1)&63)) != 0
+			switch b[i] {
+			case ',':
+				i = skipSpace(b, i+1)
+				if object {
+					var ok bool
+					if i, ok = skipKey(b, i); !ok {
+						return false
+					}
+				}
+			case '}':
+				if !object {
+					return false
+				}
+				i++
+				depth--
+				continue
+			case ']':
+				if object {
+					return false
+				}
+				i++
+				depth--
+				continue
+			default:
+				return false
+			}
+			break
+		}
+	}
+}
+
+// skipKey skips an object's key, the colon and the space around it at
+// b[i], returning the index of the value.
+func skipKey(b []byte, i int) (int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return 0, false
+	}
+	i, _, ok := skipStr(b, i)
+	if !ok {
+		return 0, false
+	}
+	i = skipSpace(b, i)
+	if i >= len(b) || b[i] != ':' {
+		return 0, false
+	}
+	return skipSpace(b, i+1), true
+}
+
+// skipSpace returns the index of the first byte at or after b[i] that is
+// not JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipNumber validates the number
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? at b[i] and returns the
+// index after it.
+func skipNumber(b []byte, i int) (int, bool) {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
@@ -296,12 +401,12 @@ func (s *pageScanner) number() bool {
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		i, _ = skipDigits(b, i)
 	default:
-		return false
+		return 0, false
 	}
 	var ok bool
 	if i < len(b) && b[i] == '.' {
 		if i, ok = skipDigits(b, i+1); !ok {
-			return false
+			return 0, false
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -310,11 +415,10 @@ func (s *pageScanner) number() bool {
 			i++
 		}
 		if i, ok = skipDigits(b, i); !ok {
-			return false
+			return 0, false
 		}
 	}
-	s.i = i
-	return true
+	return i, true
 }
 
 // skipDigits returns the index after the ASCII digits at b[i:], and whether
@@ -333,11 +437,20 @@ const (
 )
 
 // str validates and skips the string at s.i (b[s.i] == '"'), reporting
-// whether it contains escapes. Like encoding/json it rejects control
-// characters and bad escapes but not invalid UTF-8.
+// whether it contains escapes.
 func (s *pageScanner) str() (escaped, ok bool) {
-	b := s.b
-	i := s.i + 1
+	var i int
+	if i, escaped, ok = skipStr(s.b, s.i); ok {
+		s.i = i
+	}
+	return escaped, ok
+}
+
+// skipStr validates the string at b[i] (b[i] == '"') and returns the index
+// after it and whether it contains escapes. Like encoding/json it rejects
+// control characters and bad escapes but not invalid UTF-8.
+func skipStr(b []byte, i int) (end int, escaped, ok bool) {
+	i++
 	for {
 		// Skip 8 bytes at a time while none is '"', '\\' or < 0x20.
 		for i+8 <= len(b) {
@@ -354,35 +467,34 @@ func (s *pageScanner) str() (escaped, ok bool) {
 			i += 8
 		}
 		if i >= len(b) {
-			return false, false
+			return 0, false, false
 		}
 		switch c := b[i]; {
 		case c == '"':
-			s.i = i + 1
-			return escaped, true
+			return i + 1, escaped, true
 		case c == '\\':
 			escaped = true
 			if i+1 >= len(b) {
-				return false, false
+				return 0, false, false
 			}
 			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				i += 2
 			case 'u':
 				if i+6 > len(b) {
-					return false, false
+					return 0, false, false
 				}
 				for _, h := range b[i+2 : i+6] {
 					if !isHex(h) {
-						return false, false
+						return 0, false, false
 					}
 				}
 				i += 6
 			default:
-				return false, false
+				return 0, false, false
 			}
 		case c < 0x20:
-			return false, false
+			return 0, false, false
 		default:
 			i++
 		}

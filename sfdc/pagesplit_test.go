@@ -378,3 +378,45 @@ func TestSplitPageStringOffsets(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitPageNesting checks the bit stack of open objects and arrays
+// across its 64-bit words: objects and arrays nested in turn close in the
+// right order up to the depth limit, a closer of the wrong kind at any
+// depth fails, and deeper input goes to encoding/json.
+func TestSplitPageNesting(t *testing.T) {
+	nest := func(depth int, swapAt int) string {
+		var open, closing strings.Builder
+		for d := range depth {
+			if d%2 == 0 {
+				open.WriteString(`{"k":`)
+			} else {
+				open.WriteString(`[1,`)
+			}
+		}
+		for d := depth - 1; d >= 0; d-- {
+			object := d%2 == 0
+			if d == swapAt {
+				object = !object
+			}
+			if object {
+				closing.WriteString(`}`)
+			} else {
+				closing.WriteString(`]`)
+			}
+		}
+		return `{"totalSize":1,"done":true,"records":[` + open.String() + `null` + closing.String() + `]}`
+	}
+	for _, depth := range []int{1, 2, 63, 64, 65, 128, 129, 511, maxSplitDepth} {
+		if !checkSplit(t, []byte(nest(depth, -1))) {
+			t.Errorf("depth %d: not the fast path", depth)
+		}
+		for _, at := range []int{0, depth / 2, depth - 1} {
+			if _, ok := splitPage([]byte(nest(depth, at))); ok {
+				t.Errorf("depth %d, wrong closer at %d: accepted", depth, at)
+			}
+		}
+	}
+	if _, ok := splitPage([]byte(nest(maxSplitDepth+1, -1))); ok {
+		t.Errorf("depth %d: took the fast path", maxSplitDepth+1)
+	}
+}

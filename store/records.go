@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -301,8 +303,15 @@ func (s *Store) Objects() ([]string, error) {
 	return out, nil
 }
 
-// bulkFillPercent is how full bbolt packs pages written in key order.
+// bulkFillPercent is how full bbolt packs pages of index blocks written in
+// key order.
 const bulkFillPercent = 0.95
+
+// recordFillPercent is how full bbolt packs pages of records written in Id
+// order: as full as they go. A record is often about a quarter of a 4 KiB
+// page; at 0.95 four records of ~950 bytes (the demo org's opportunities)
+// no longer fit under the bound, and their pages held three.
+const recordFillPercent = 1.0
 
 // Stamp is what sync needs from a record without decoding it.
 type Stamp struct {
@@ -378,7 +387,7 @@ func (w *Writer) PutRecordUnindexed(object string, raw []byte) (PutResult, error
 	}
 	// Bulk loads arrive in Id order: pack pages full instead of bbolt's
 	// default half-full splits (which doubled the file size).
-	b.FillPercent = bulkFillPercent
+	b.FillPercent = recordFillPercent
 	w.changed = true
 	result := Created
 	var old []byte
@@ -429,6 +438,15 @@ func (w *Writer) appendOnly(object string, b *bolt.Bucket, key []byte) bool {
 // PutRecord it needs only a readable Id: a record that does not scan
 // after it counts as not deleted.
 func bulkFields(raw []byte) (id []byte, deleted bool, err error) {
+	if id, deleted, ok := leadingBulkFields(raw); ok {
+		return id, deleted, nil
+	}
+	return scanBulkFields(raw)
+}
+
+// scanBulkFields is bulkFields by a scan of raw's fields up to Id and
+// IsDeleted, whatever their order.
+func scanBulkFields(raw []byte) (id []byte, deleted bool, err error) {
 	seen := 0
 	err = eachField(raw, func(key, val []byte) bool {
 		switch string(key) {
@@ -448,6 +466,100 @@ func bulkFields(raw []byte) (id []byte, deleted bool, err error) {
 		return nil, false, err
 	}
 	return id, deleted, nil
+}
+
+// leadingBulkFields reads Id and IsDeleted where a sync's query puts them
+// (store/syncer selects Id, SystemModstamp, IsDeleted, then the others):
+//
+//	{"attributes":{"type":"T","url":"U"},"Id":"ID","SystemModstamp":"S","IsDeleted":B,…
+//
+// (with or without SystemModstamp) without scanning the rest of raw. ok is
+// false for any other shape, and when T, U, ID or S has an escape or a
+// control character: bulkFields then scans raw field by field (and finds
+// the same Id and IsDeleted when raw has this shape).
+func leadingBulkFields(raw []byte) (id []byte, deleted, ok bool) {
+	rest, ok := cutPrefix(raw, `{"attributes":{"type":"`)
+	if !ok {
+		return nil, false, false
+	}
+	for _, next := range []string{`","url":"`, `"},"Id":"`} {
+		if rest, ok = afterPlainString(rest, next); !ok {
+			return nil, false, false
+		}
+	}
+	n := plainStringLen(rest)
+	if n <= 0 {
+		return nil, false, false
+	}
+	id, rest = rest[:n], rest[n:]
+	if stamp, ok := cutPrefix(rest, `","SystemModstamp":"`); ok {
+		if n = plainStringLen(stamp); n < 0 {
+			return nil, false, false
+		}
+		rest = stamp[n:]
+	}
+	rest, ok = cutPrefix(rest, `","IsDeleted":`)
+	switch {
+	case !ok:
+		return nil, false, false
+	case len(rest) > 4 && string(rest[:4]) == "true":
+		deleted, rest = true, rest[4:]
+	case len(rest) > 5 && string(rest[:5]) == "false":
+		rest = rest[5:]
+	default:
+		return nil, false, false
+	}
+	// The value ends here, as the scan would find.
+	return id, deleted, rest[0] == ',' || rest[0] == '}'
+}
+
+// afterPlainString skips the body of a string without escapes or control
+// characters at the start of b and then next, which must follow it.
+func afterPlainString(b []byte, next string) ([]byte, bool) {
+	n := plainStringLen(b)
+	if n < 0 {
+		return nil, false
+	}
+	return cutPrefix(b[n:], next)
+}
+
+// cutPrefix is bytes.CutPrefix with a string prefix.
+func cutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return nil, false
+	}
+	return b[len(prefix):], true
+}
+
+// plainStringLen returns the length of the string body at the start of b,
+// up to its closing quote, or -1 if it has an escape or a control
+// character or is not closed.
+func plainStringLen(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// Flag (high bit) the bytes of the 8 that are '"', '\\' or < 0x20;
+		// borrows only propagate upwards, so the lowest flagged byte is
+		// a real one.
+		const lsb, msb = 0x0101010101010101, 0x8080808080808080
+		w := binary.LittleEndian.Uint64(b[i:])
+		q, bs := w^(lsb*'"'), w^(lsb*'\\')
+		if special := (((q - lsb) &^ q) | ((bs - lsb) &^ bs) | (w - lsb*0x20)) &^ w & msb; special != 0 {
+			i += bits.TrailingZeros64(special) >> 3
+			if b[i] != '"' {
+				return -1
+			}
+			return i
+		}
+	}
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i
+		case c == '\\' || c < 0x20:
+			return -1
+		}
+	}
+	return -1
 }
 
 // stringBytes is stringField as bytes: the value's own bytes when it has

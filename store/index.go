@@ -127,8 +127,8 @@ func (a *keyArena) entry(kind indexKind, key []byte) indexEntry {
 	return indexEntry{kind, key, a.last}
 }
 
-// join joins object, text and id with NUL bytes.
-func (a *keyArena) join(object, text string, id []byte) []byte {
+// arenaKey is the key OBJECT \0 text \0 ID, in a's memory.
+func arenaKey[T string | []byte](a *keyArena, object string, text T, id []byte) []byte {
 	b := a.alloc(len(object) + len(text) + len(id) + 2)
 	b = append(b, object...)
 	b = append(b, 0)
@@ -154,7 +154,7 @@ func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 func (a *keyArena) lowerKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
-		return a.join(object, strings.ToLower(stringField(val)), id)
+		return arenaKey(a, object, strings.ToLower(stringField(val)), id)
 	}
 	b := a.alloc(len(object) + len(text) + len(id) + 2)
 	b = append(b, object...)
@@ -179,43 +179,22 @@ func appendLower(b, text []byte) []byte {
 func (a *keyArena) textKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !simpleString(text) {
-		return a.join(object, stringField(val), id)
+		return arenaKey(a, object, stringField(val), id)
 	}
-	b := a.alloc(len(object) + len(text) + len(id) + 2)
-	b = append(b, object...)
-	b = append(b, 0)
-	b = append(b, text...)
-	b = append(b, 0)
-	return append(b, id...)
+	return arenaKey(a, object, text, id)
 }
 
 // phoneKey is the key OBJECT \0 'r' reverse(PhoneDigits(text)) \0 ID of
 // val, a JSON string; nil when it has fewer than three such digits.
 func (a *keyArena) phoneKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
-	if !plainASCII(text) {
-		d := PhoneDigits(stringField(val))
-		if len(d) < 3 {
-			return nil
-		}
-		return a.join(object, "r"+reverse(d), id)
-	}
-	// PhoneDigits, for ASCII without control characters (the only space
-	// strings.TrimSpace can then find is ' ').
-	s := bytes.Trim(text, " ")
-	if i := bytes.IndexAny(s, "xX#,;eE"); i > 0 && countDigits(s[:i]) >= 3 {
-		s = s[:i]
-	}
 	var buf [64]byte
-	d := buf[:0]
-	if len(s) > 0 && s[0] == '+' {
-		if j := bytes.Index(s, []byte("(0)")); j >= 0 {
-			d = appendDigits(appendDigits(d, s[:j]), s[j+3:])
-		} else {
-			d = appendDigits(d, s)
-		}
+	var d []byte
+	if plainASCII(text) {
+		// Its own value, whose only space strings.TrimSpace can find is ' '.
+		d = appendPhoneDigits(buf[:0], bytes.Trim(text, " "))
 	} else {
-		d = bytes.TrimLeft(appendDigits(d, s), "0")
+		d = append(buf[:0], PhoneDigits(stringField(val))...)
 	}
 	if len(d) < 3 {
 		return nil
@@ -230,27 +209,6 @@ func (a *keyArena) phoneKey(object string, val, id []byte) []byte {
 	return append(b, id...)
 }
 
-// countDigits counts the ASCII digits of s.
-func countDigits(s []byte) int {
-	n := 0
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
-			n++
-		}
-	}
-	return n
-}
-
-// appendDigits appends the ASCII digits of s to d.
-func appendDigits(d, s []byte) []byte {
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
-			d = append(d, c)
-		}
-	}
-	return d
-}
-
 // appendEmailEntries appends the e-mail entries of val, a JSON string, as
 // NormalizeEmail reads it: the address and, when it has a +tag, the
 // address without it.
@@ -258,16 +216,16 @@ func (a *keyArena) appendEmailEntries(out []indexEntry, object string, val, id [
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
 		if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-			out = appendReach(out, a.entry(kindEmail, a.join(object, e, id)))
+			out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, e, id)))
 			if canonical != "" {
-				out = appendReach(out, a.entry(kindEmail, a.join(object, canonical, id)))
+				out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, canonical, id)))
 			}
 		}
 		return out
 	}
 	s := bytes.Trim(text, " ")
-	at := bytes.LastIndexByte(s, '@')
-	if at <= 0 {
+	at, plus, ok := emailParts(s)
+	if !ok {
 		return out
 	}
 	b := a.alloc(len(object) + len(s) + len(id) + 2)
@@ -276,7 +234,7 @@ func (a *keyArena) appendEmailEntries(out []indexEntry, object string, val, id [
 	b = appendLower(b, s)
 	b = append(b, 0)
 	out = appendReach(out, a.entry(kindEmail, append(b, id...)))
-	if plus := bytes.IndexByte(s[:at], '+'); plus > 0 {
+	if plus > 0 {
 		b := a.alloc(len(object) + plus + len(s) - at + len(id) + 2)
 		b = append(b, object...)
 		b = append(b, 0)

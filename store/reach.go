@@ -97,14 +97,36 @@ func digitsOf(s string) string {
 // none). ok is false when s has no '@'.
 func NormalizeEmail(s string) (email, canonical string, ok bool) {
 	email = strings.ToLower(strings.TrimSpace(s))
-	at := strings.LastIndexByte(email, '@')
-	if at <= 0 {
+	at, plus, ok := emailParts(email)
+	if !ok {
 		return email, "", false
 	}
-	if plus := strings.IndexByte(email[:at], '+'); plus > 0 {
+	if plus > 0 {
 		canonical = email[:plus] + email[at:]
 	}
 	return email, canonical, true
+}
+
+// emailParts finds where NormalizeEmail cuts an address (trimmed): at, its
+// last '@', and plus, the first '+' of the local part, which starts a tag
+// when past its first byte (0 when there is none). ok is false when there is no '@' after a local part.
+func emailParts[T string | []byte](s T) (at, plus int, ok bool) {
+	at = -1
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '@' {
+			at = i
+			break
+		}
+	}
+	if at <= 0 {
+		return at, 0, false
+	}
+	for i := 0; i < at; i++ {
+		if s[i] == '+' { // the first one; at 0 it starts no tag
+			return at, i, true
+		}
+	}
+	return at, 0, true
 }
 
 // countryRegions maps country names (lower case) as Salesforce users type
@@ -148,14 +170,48 @@ func reverse(s string) string {
 // without a "(0)" trunk of an international number, and without the
 // leading zeros of a national one.
 func PhoneDigits(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "xX#,;eE"); i > 0 && len(digitsOf(s[:i])) >= 3 {
+	return string(appendPhoneDigits(nil, []byte(strings.TrimSpace(s))))
+}
+
+// appendPhoneDigits appends PhoneDigits of s, trimmed of spaces, to d.
+func appendPhoneDigits(d, s []byte) []byte {
+	if i := bytes.IndexAny(s, "xX#,;eE"); i > 0 && countDigits(s[:i]) >= 3 {
 		s = s[:i]
 	}
-	if strings.HasPrefix(s, "+") {
-		return digitsOf(strings.Replace(s, "(0)", "", 1))
+	if len(s) > 0 && s[0] == '+' {
+		if j := bytes.Index(s, []byte("(0)")); j >= 0 {
+			return appendDigits(appendDigits(d, s[:j]), s[j+3:])
+		}
+		return appendDigits(d, s)
 	}
-	return strings.TrimLeft(digitsOf(s), "0")
+	n := len(d)
+	d = appendDigits(d, s)
+	z := n
+	for z < len(d) && d[z] == '0' {
+		z++
+	}
+	return append(d[:n], d[z:]...)
+}
+
+// countDigits counts the ASCII digits of s.
+func countDigits(s []byte) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// appendDigits appends the ASCII digits of s to d.
+func appendDigits(d, s []byte) []byte {
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			d = append(d, c)
+		}
+	}
+	return d
 }
 
 // ReachHit is one record found by a phone or e-mail lookup, with the

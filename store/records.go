@@ -254,23 +254,7 @@ var errStop = errors.New("stop")
 // ForEach calls fn with every cached record of object in Id order until fn
 // returns false. raw is only valid during the call.
 func (s *Store) ForEach(object string, fn func(id string, raw []byte) bool) error {
-	err := s.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRecords).Bucket([]byte(object))
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			if !fn(string(k), v) {
-				return nil
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read %s records: %w", object, err)
-	}
-	return nil
+	return s.ForEachRaw(object, func(key, raw []byte) bool { return fn(string(key), raw) })
 }
 
 // Count returns the number of cached records of object.

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -99,6 +101,19 @@ func (s *Store) Snapshot(name string, fn func(data []byte) error) (gen uint64, o
 // either (ErrLocked after snapshotWait), nor by a read-only Store (an
 // error).
 func (s *Store) PutSnapshot(name string, gen uint64, data []byte) (stored bool, err error) {
+	return s.PutSnapshots(gen, []string{name}, [][]byte{data})
+}
+
+// PutSnapshots is PutSnapshot for several snapshots derived at the same
+// data generation gen, in one write transaction: names[i] is stored with
+// data[i], all of them or (when the data changed since gen, or another
+// process is writing) none. A sync's lists are stored at once, each value
+// written once (values that share a page are rewritten with it at every
+// transaction).
+func (s *Store) PutSnapshots(gen uint64, names []string, data [][]byte) (stored bool, err error) {
+	if len(names) != len(data) {
+		return false, errors.New("write snapshots: as many names as values are needed")
+	}
 	err = s.commit(false, snapshotWait, func(tx *bolt.Tx) error {
 		if dataGen(tx) != gen {
 			return nil
@@ -107,14 +122,16 @@ func (s *Store) PutSnapshot(name string, gen uint64, data []byte) (stored bool, 
 		if err != nil {
 			return err
 		}
-		if err := snaps.Put([]byte(name), snapValue(gen, data)); err != nil {
-			return err
+		for i, name := range names {
+			if err := snaps.Put([]byte(name), snapValue(gen, data[i])); err != nil {
+				return err
+			}
 		}
 		stored = true
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("write snapshot %s: %w", name, err)
+		return false, fmt.Errorf("write snapshot %s: %w", strings.Join(names, ", "), err)
 	}
 	return stored, nil
 }

@@ -298,39 +298,29 @@ func (c *Client) send(ctx context.Context, r request, tok string) (*response, er
 		c.usage = u
 		c.mu.Unlock()
 	}
+	// A pooled request reads into a recycled buffer, handed on with the
+	// response; an error body is read into its own.
+	var buf *[]byte
+	var into []byte
 	if r.pooled && res.StatusCode < 400 {
-		buf := c.bodies.get(res.ContentLength)
-		b, err := readBodyInto(res, (*buf)[:0])
-		if err != nil {
-			return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
-		}
-		*buf = b
-		return &response{status: res.StatusCode, header: res.Header, body: b, buf: buf}, nil
+		buf = c.bodies.get(res.ContentLength)
+		into = (*buf)[:0]
 	}
-	b, err := readBody(res)
+	b, err := readBody(res, into)
 	if err != nil {
 		return nil, fmt.Errorf("read response (status %d): %w", res.StatusCode, err)
 	}
-	return &response{status: res.StatusCode, header: res.Header, body: b}, nil
-}
-
-// readBody reads res's body, in one allocation when its length is known
-// (a query page is about a megabyte: growing the buffer as it arrives
-// cost more than decoding it).
-func readBody(res *http.Response) ([]byte, error) {
-	if n := res.ContentLength; n > 0 && n <= 1<<30 {
-		b := make([]byte, n)
-		if _, err := io.ReadFull(res.Body, b); err != nil {
-			return nil, err
-		}
-		return b, nil
+	if buf != nil {
+		*buf = b
 	}
-	return io.ReadAll(res.Body)
+	return &response{status: res.StatusCode, header: res.Header, body: b, buf: buf}, nil
 }
 
-// readBodyInto reads res's body into buf (empty, with the capacity the
-// body is expected to need), growing it only when the body is longer.
-func readBodyInto(res *http.Response, buf []byte) ([]byte, error) {
+// readBody reads res's body into buf (empty, with the capacity the body
+// is expected to need; nil for a new one), in one allocation at most when
+// its length is known (a query page is about a megabyte: growing the
+// buffer as it arrives cost more than decoding it).
+func readBody(res *http.Response, buf []byte) ([]byte, error) {
 	if n := res.ContentLength; n > 0 && n <= 1<<30 {
 		buf = slices.Grow(buf, int(n))[:n]
 		if _, err := io.ReadFull(res.Body, buf); err != nil {
@@ -340,7 +330,7 @@ func readBodyInto(res *http.Response, buf []byte) ([]byte, error) {
 	}
 	for {
 		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, max(cap(buf), 64<<10))
+			buf = slices.Grow(buf, max(cap(buf), 512)) // doubling, from io.ReadAll's first size
 		}
 		n, err := res.Body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]

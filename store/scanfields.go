@@ -138,16 +138,14 @@ func scanValue(val []byte) (Value, error) {
 			return Value{}, errBadJSON
 		}
 		body := val[1 : len(val)-1]
-		for _, c := range body {
-			if c == '\\' || c < 0x20 {
-				s, err := unquote(val)
-				if err != nil {
-					return Value{}, err
-				}
-				return Value{kind: '"', text: []byte(s)}, nil
-			}
+		if simpleString(body) {
+			return Value{kind: '"', text: body}, nil
 		}
-		return Value{kind: '"', text: body}, nil
+		s, err := unquote(val)
+		if err != nil {
+			return Value{}, err
+		}
+		return Value{kind: '"', text: []byte(s)}, nil
 	case 'n':
 		return Value{kind: 'n'}, nil
 	case 't':

@@ -59,6 +59,7 @@ type Client struct {
 	// bodies recycles the buffers query pages are read into (see
 	// QueryPage.Release).
 	bodies bodyPool
+	spans  spanPool // and the members noted in them
 
 	mu    sync.Mutex
 	usage Usage

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -19,9 +20,20 @@ import (
 // escapes, null or non-integer values, excessive nesting…) returns
 // ok=false and the caller decodes with encoding/json instead, which also
 // produces the error.
-func splitPage(b []byte) (p QueryPage, ok bool) {
+//
+// It also notes where the top-level members of each record are (see
+// QueryPage.Members), in spans when given, else in new memory.
+func splitPage(b []byte) (p QueryPage, ok bool) { return splitPageSpans(b, nil) }
+
+// splitPageSpans is splitPage noting the records' members in sp (nil: a
+// new recordSpans), which the page then holds.
+func splitPageSpans(b []byte, sp *recordSpans) (p QueryPage, ok bool) {
 	var present uint8 // bits of the pageFields seen
-	s := pageScanner{b: b}
+	if sp == nil {
+		sp = &recordSpans{}
+	}
+	sp.reset()
+	s := pageScanner{b: b, spans: sp}
 	s.space()
 	good := s.members(func(key []byte, escaped bool) bool {
 		return !escaped && s.field(key, pageFields[:], &present, func(f int) (good bool) {
@@ -38,7 +50,13 @@ func splitPage(b []byte) (p QueryPage, ok bool) {
 			return good
 		})
 	})
-	return p, good && s.end()
+	if !good || !s.end() {
+		return QueryPage{}, false
+	}
+	if len(sp.bounds) == len(p.Records)+1 {
+		p.spans = sp
+	}
+	return p, true
 }
 
 // The fields of a query page that splitPage reads, by index in pageFields.
@@ -84,6 +102,7 @@ type pageScanner struct {
 	b     []byte
 	i     int
 	depth int
+	spans *recordSpans // where records notes the records' members; nil: nowhere
 }
 
 func (s *pageScanner) peek() byte {
@@ -138,9 +157,13 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 		return []json.RawMessage{}, true
 	}
 	var recs []json.RawMessage
+	if s.spans != nil {
+		// Only the last records key counts (a repeated one fails anyway).
+		s.spans.reset()
+	}
 	for {
 		start := s.i
-		if !s.value() {
+		if !s.record() {
 			return nil, false
 		}
 		if recs == nil {
@@ -148,6 +171,10 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 			// regrowing.
 			n := (len(s.b) - start) / max(s.i-start+1, 1)
 			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
+			if sp := s.spans; sp != nil {
+				sp.members = slices.Grow(sp.members, min((n+1)*len(sp.members), 1<<20))
+				sp.bounds = slices.Grow(sp.bounds, cap(recs)+1)
+			}
 		}
 		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
 		s.space()
@@ -160,6 +187,109 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 		}
 		return recs, true
 	}
+}
+
+// record scans one element of records like value, noting in s.spans (when
+// not nil) where the members of an object are. A record with an escaped
+// key, or too long for a memberSpan's offsets, or that is no object, is
+// noted without members.
+func (s *pageScanner) record() bool {
+	sp := s.spans
+	if sp == nil || s.peek() != '{' {
+		if sp != nil {
+			sp.skip()
+		}
+		return s.value()
+	}
+	b := s.b
+	start, first := s.i, len(sp.members)
+	plain := true
+	i := skipSpace(b, start+1)
+	if i < len(b) && b[i] == '}' {
+		i++
+	} else {
+		// As value scans an object's members, one level down.
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return false
+			}
+			key := i + 1
+			end, escaped, ok := skipStr(b, i)
+			if !ok {
+				return false
+			}
+			plain = plain && !escaped
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return false
+			}
+			val := skipSpace(b, i+1)
+			if val >= len(b) {
+				return false
+			}
+			switch b[val] {
+			case '"':
+				i, _, ok = skipStr(b, val)
+			case '{', '[':
+				s.i = val
+				s.depth++
+				ok = s.value()
+				s.depth--
+				i = s.i
+			default:
+				i, ok = skipScalar(b, val)
+			}
+			if !ok {
+				return false
+			}
+			// Offsets past 64 KiB wrap: the record is then noted without
+			// members, below.
+			sp.members = append(sp.members, memberSpan{
+				key: uint16(key - start), keyEnd: uint16(end - 1 - start),
+				val: uint16(val - start), valEnd: uint16(i - start),
+			})
+			i = skipSpace(b, i)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+				continue
+			}
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+			return false
+		}
+	}
+	s.i = i
+	if !plain || i-start > maxSpanRecord {
+		sp.members = sp.members[:first]
+		sp.skip()
+		return true
+	}
+	sp.bounds = append(sp.bounds, uint32(len(sp.members)))
+	return true
+}
+
+// skipScalar validates and skips the number, true, false or null at b[i].
+func skipScalar(b []byte, i int) (int, bool) {
+	switch b[i] {
+	case 't':
+		if len(b)-i < 4 || string(b[i:i+4]) != "true" {
+			return 0, false
+		}
+		return i + 4, true
+	case 'f':
+		if len(b)-i < 5 || string(b[i:i+5]) != "false" {
+			return 0, false
+		}
+		return i + 5, true
+	case 'n':
+		if len(b)-i < 4 || string(b[i:i+4]) != "null" {
+			return 0, false
+		}
+		return i + 4, true
+	}
+	return skipNumber(b, i)
 }
 
 // elements scans the array at s.i, calling fn with s.i at the start of

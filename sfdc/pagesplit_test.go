@@ -34,6 +34,8 @@ func checkSplit(t *testing.T, b []byte) bool {
 	if !json.Valid(b) {
 		t.Fatalf("splitPage accepted invalid JSON:\n%q", b)
 	}
+	checkMembers(t, &got)
+	got.spans = nil // what encoding/json does not give
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("splitPage differs from encoding/json on %q:\n got %#v\nwant %#v", b, got, want)
 	}
@@ -185,6 +187,8 @@ func FuzzSplitPage(f *testing.F) {
 		if err != nil || !json.Valid(b) {
 			t.Fatalf("splitPage accepted %q, encoding/json: %v", b, err)
 		}
+		checkMembers(t, &got)
+		got.spans = nil // what encoding/json does not give
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("splitPage(%q):\n got %#v\nwant %#v", b, got, want)
 		}

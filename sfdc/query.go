@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Query is a SOQL query to run.
@@ -34,7 +35,94 @@ type QueryPage struct {
 	// nothing to give back.
 	buf  *[]byte
 	pool *bodyPool
+	// spans is where the members of each record are (Members); nil when
+	// the page was decoded by encoding/json. From spanPool when pool is
+	// set.
+	spans    *recordSpans
+	spanPool *spanPool
 }
+
+// Members returns where the top-level members of Records[i] are, as the
+// page's split found them while validating it, so that a caller reading
+// most members of every record need not scan it again. ok is false when
+// the split did not note them (then scan Records[i]): for a page decoded
+// by encoding/json (see DecodeQueryPage), a record that is not an object,
+// one with a key holding escapes, one longer than 64 KiB, and after
+// Release.
+func (p *QueryPage) Members(i int) (m Members, ok bool) {
+	if p.spans == nil || i < 0 || i >= len(p.Records) {
+		return Members{}, false
+	}
+	from, to := p.spans.bounds[i]&^noMembers, p.spans.bounds[i+1]
+	if to&noMembers != 0 {
+		return Members{}, false
+	}
+	return Members{rec: p.Records[i], spans: p.spans.members[from:to]}, true
+}
+
+// Members are the top-level members of a JSON object, a record of a
+// QueryPage, in their order in it (a repeated key is there each time).
+// Like the record, they are valid until the page's Release.
+type Members struct {
+	rec   []byte
+	spans []memberSpan
+}
+
+// Len is the number of members.
+func (m Members) Len() int { return len(m.spans) }
+
+// At returns member j: its key, without the quotes (a key with escapes has
+// no Members), and its value as raw JSON, both slices of the record.
+func (m Members) At(j int) (key, val []byte) {
+	sp := m.spans[j]
+	return m.rec[sp.key:sp.keyEnd], m.rec[sp.val:sp.valEnd]
+}
+
+// memberSpan is where a member of a record is: its key's text
+// rec[key:keyEnd] and its value rec[val:valEnd].
+type memberSpan struct {
+	key, keyEnd, val, valEnd uint16
+}
+
+// maxSpanRecord is the longest record memberSpan's offsets reach.
+const maxSpanRecord = 1<<16 - 1
+
+// recordSpans are the members of a page's records: record i's are
+// members[bounds[i]&^noMembers : bounds[i+1]], unless bounds[i+1] has
+// noMembers set, when it has none noted.
+type recordSpans struct {
+	members []memberSpan
+	bounds  []uint32
+}
+
+// noMembers marks, in recordSpans.bounds, a record without members noted.
+const noMembers = 1 << 31
+
+// reset empties sp for another page.
+func (sp *recordSpans) reset() {
+	sp.members = sp.members[:0]
+	sp.bounds = append(sp.bounds[:0], 0)
+}
+
+// skip notes the next record without members.
+func (sp *recordSpans) skip() {
+	sp.bounds = append(sp.bounds, uint32(len(sp.members))|noMembers)
+}
+
+// spanPool recycles the recordSpans of query pages with their bodies
+// (QueryPage.Release): a page's are about a third of its body's size.
+type spanPool struct{ pool sync.Pool }
+
+// get returns a recordSpans, empty.
+func (p *spanPool) get() *recordSpans {
+	if sp, _ := p.pool.Get().(*recordSpans); sp != nil {
+		return sp
+	}
+	return &recordSpans{}
+}
+
+// put gives sp back for another page.
+func (p *spanPool) put(sp *recordSpans) { p.pool.Put(sp) }
 
 // Release gives the memory the page's records were read into back to the
 // Client that read it, for a later page. Neither the page's Records nor
@@ -49,7 +137,10 @@ func (p *QueryPage) Release() {
 		return
 	}
 	p.pool.put(p.buf)
-	p.buf, p.pool, p.Records = nil, nil, nil
+	if p.spans != nil && p.spanPool != nil {
+		p.spanPool.put(p.spans)
+	}
+	p.buf, p.pool, p.Records, p.spans, p.spanPool = nil, nil, nil, nil, nil
 }
 
 // QueryPages runs q and yields every page, following nextRecordsUrl until
@@ -96,22 +187,35 @@ func (c *Client) queryPage(ctx context.Context, path string, query url.Values, b
 	if err != nil {
 		return nil, err
 	}
-	page, err := decodePage(resp)
+	sp := c.spans.get()
+	page, err := decodePageSpans(resp, sp)
 	if err != nil || page.buf == nil {
 		// Nothing aliases the buffer (or there is no page): reuse it now.
 		if resp.buf != nil {
 			c.bodies.put(resp.buf)
 		}
+		if page == nil || page.spans == nil {
+			c.spans.put(sp)
+		}
 		return page, err
 	}
 	page.pool = &c.bodies
+	if page.spans != nil {
+		page.spanPool = &c.spans
+	} else {
+		c.spans.put(sp)
+	}
 	return page, nil
 }
 
 // decodePage decodes a query page. The records alias resp.body, which is
 // not used again: the page holds its buffer (resp.buf) for Release.
-func decodePage(resp *response) (*QueryPage, error) {
-	if p, ok := splitPage(resp.body); ok {
+func decodePage(resp *response) (*QueryPage, error) { return decodePageSpans(resp, nil) }
+
+// decodePageSpans is decodePage noting the records' members in sp (nil:
+// new memory).
+func decodePageSpans(resp *response, sp *recordSpans) (*QueryPage, error) {
+	if p, ok := splitPageSpans(resp.body, sp); ok {
 		p.buf = resp.buf
 		return &p, nil
 	}

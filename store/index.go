@@ -342,59 +342,113 @@ type indexField struct {
 	key, val []byte
 }
 
+// recordFields gathers, one top-level field at a time, the fields of a
+// record that make index entries, and its Id when it is to be read from
+// the record.
+type recordFields struct {
+	reach         bool // object's phones and e-mails are indexed
+	needID        bool
+	id            []byte
+	name, subject []byte
+}
+
+// newRecordFields starts gathering the fields of a record of object whose
+// Id is id (nil: read from the record, as recordID reads it).
+func newRecordFields(object string, id []byte) recordFields {
+	return recordFields{reach: reachObjects[object], needID: id == nil, id: id}
+}
+
+// add notes the field key (unescaped) whose raw value is val. It returns
+// the field's class when the caller is to keep it (an indexField, for
+// appendFieldEntries), else fieldOther; ok is false when it finds that the
+// record has no Id (errNoID). (The fields kept are the caller's, in an
+// array on its stack: kept here they would move to the heap.)
+func (r *recordFields) add(key, val []byte) (keep uint8, ok bool) {
+	if len(val) < 2 || val[0] != '"' {
+		return fieldOther, !r.needID || string(key) != "Id"
+	}
+	switch c := fieldClass(key, r.reach); c {
+	case fieldOther:
+	case fieldID:
+		if r.needID {
+			r.needID = false
+			if r.id = stringBytes(val); len(r.id) == 0 {
+				return fieldOther, false
+			}
+		}
+	case fieldName:
+		r.name = val
+	case fieldSubject:
+		r.subject = val
+	case fieldRef:
+		if len(val) == 20 {
+			return c, true
+		}
+	default:
+		return c, true
+	}
+	return fieldOther, true
+}
+
 // appendIndexEntries appends the index keys of one record to out, in one
 // pass over its fields. id is the record's Id; when it is nil, it is read
 // from raw as recordID reads it, in the same pass, and returned.
 func appendIndexEntries(out []indexEntry, a *keyArena, object string, id, raw []byte) ([]indexEntry, []byte, error) {
-	var (
-		buf           [24]indexField
-		fields        = buf[:0]
-		name, subject []byte
-		needID        = id == nil
-	)
-	reach := reachObjects[object]
+	var buf [24]indexField
+	fields := buf[:0]
+	r := newRecordFields(object, id)
 	scan := fieldScan{raw: raw}
 	for {
 		key, val, ok := scan.next()
 		if !ok {
 			break
 		}
-		if len(val) < 2 || val[0] != '"' {
-			if needID && string(key) == "Id" {
-				return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
-			}
-			continue
+		keep, ok := r.add(key, val)
+		if !ok {
+			return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
 		}
-		switch c := fieldClass(key, reach); c {
-		case fieldOther:
-		case fieldID:
-			if needID {
-				needID = false
-				if id = stringBytes(val); len(id) == 0 {
-					return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
-				}
-			}
-		case fieldName:
-			name = val
-		case fieldSubject:
-			subject = val
-		case fieldRef:
-			if len(val) == 20 {
-				fields = append(fields, indexField{c, key, val})
-			}
-		default:
-			fields = append(fields, indexField{c, key, val})
+		if keep != fieldOther {
+			fields = append(fields, indexField{keep, key, val})
 		}
 	}
 	if scan.err != nil {
-		if needID {
+		if r.needID {
 			return nil, nil, fmt.Errorf("index %s record: %w", object, scan.err)
 		}
-		return nil, nil, fmt.Errorf("index %s %s: %w", object, id, scan.err)
+		return nil, nil, fmt.Errorf("index %s %s: %w", object, r.id, scan.err)
 	}
-	if needID {
+	if r.needID {
 		return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
 	}
+	return appendFieldEntries(out, a, object, r.id, fields, r.name, r.subject), r.id, nil
+}
+
+// appendMemberEntries is appendIndexEntries of the record raw, whose Id is
+// read from it, from where its fields are (m), without scanning it.
+func appendMemberEntries(out []indexEntry, a *keyArena, object string, m sfdc.Members) ([]indexEntry, []byte, error) {
+	var buf [24]indexField
+	fields := buf[:0]
+	r := newRecordFields(object, nil)
+	for j := range m.Len() {
+		key, val := m.At(j)
+		keep, ok := r.add(key, val)
+		if !ok {
+			return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
+		}
+		if keep != fieldOther {
+			fields = append(fields, indexField{keep, key, val})
+		}
+	}
+	if r.needID {
+		return nil, nil, fmt.Errorf("index %s record: %w", object, errNoID)
+	}
+	return appendFieldEntries(out, a, object, r.id, fields, r.name, r.subject), r.id, nil
+}
+
+// appendFieldEntries appends to out the index entries of the record id of
+// object whose fields are fields, name and subject (as recordFields
+// gathers them).
+func appendFieldEntries(out []indexEntry, a *keyArena, object string, id []byte, fields []indexField, name, subject []byte) []indexEntry {
 	for _, f := range fields {
 		switch f.class {
 		case fieldStage:
@@ -422,7 +476,7 @@ func appendIndexEntries(out []indexEntry, a *keyArena, object string, id, raw []
 	case nonEmptyString(subject):
 		out = append(out, a.entry(kindName, a.lowerKey(object, subject, id)))
 	}
-	return out, id, nil
+	return out
 }
 
 // errNoID is the error of a record without an Id (see recordID).
@@ -785,6 +839,18 @@ func (s *IndexSet) Add(object string, raw []byte) error {
 	return s.add(object, nil, raw)
 }
 
+// AddMembers is Add of a record whose top-level fields are m (see
+// sfdc.QueryPage.Members): the same entries, or error, from where its
+// fields are, without scanning the record again.
+func (s *IndexSet) AddMembers(object string, m sfdc.Members) error {
+	entries, _, err := appendMemberEntries(s.entries[:0], &s.arena, object, m)
+	if err != nil {
+		return err
+	}
+	s.note(entries)
+	return nil
+}
+
 // add computes the index entries of raw, the record id of object (nil:
 // read from raw).
 func (s *IndexSet) add(object string, id, raw []byte) error {
@@ -792,6 +858,12 @@ func (s *IndexSet) add(object string, id, raw []byte) error {
 	if err != nil {
 		return err
 	}
+	s.note(entries)
+	return nil
+}
+
+// note adds entries, one record's, to the set's.
+func (s *IndexSet) note(entries []indexEntry) {
 	s.entries = entries
 	for _, e := range entries {
 		refs := s.refs[e.kind]
@@ -809,7 +881,6 @@ func (s *IndexSet) add(object string, id, raw []byte) error {
 	}
 	s.n += len(entries)
 	s.sorted = false
-	return nil
 }
 
 // addBucket computes the index entries of every record in b, object's

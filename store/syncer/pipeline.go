@@ -443,8 +443,16 @@ func pageItem(pl *plan, page *sfdc.QueryPage, collect bool) (item, error) {
 	it := item{pl: pl, page: page}
 	if collect {
 		it.idx = &store.IndexSet{}
-		for _, raw := range page.Records {
-			if err := it.idx.Add(pl.object, raw); err != nil {
+		for i, raw := range page.Records {
+			// From where the page's split found the record's fields, else
+			// by scanning it.
+			var err error
+			if m, ok := page.Members(i); ok {
+				err = it.idx.AddMembers(pl.object, m)
+			} else {
+				err = it.idx.Add(pl.object, raw)
+			}
+			if err != nil {
 				return item{}, fmt.Errorf("sync %s: %w", pl.object, err)
 			}
 		}

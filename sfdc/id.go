@@ -51,31 +51,60 @@ func ParseID(s string) (ID, error) {
 
 // IsID reports whether s is a valid Salesforce id, as ParseID decides,
 // without allocating (for callers that check many values, as bytes or
-// strings).
+// strings: a sync checks every lookup field of every record). It reads
+// each character once, through idChars, without a branch on its case.
 func IsID[S ~string | ~[]byte](s S) bool {
 	if len(s) != 15 && len(s) != 18 {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if !alphanumeric(s[i]) {
-			return false
+	_ = s[14]
+	all := uint8(idAlnum) // cleared by a character that is not alphanumeric
+	var sum [3]uint8      // the checksum's chunks: bit j for an upper-case letter
+	for chunk := range 3 {
+		for j := range 5 {
+			c := idChars[s[chunk*5+j]]
+			all &= c
+			sum[chunk] |= c >> 1 << j
 		}
+	}
+	if all == 0 {
+		return false
 	}
 	if len(s) == 15 {
 		return true
 	}
-	sum := checksumOf(s)
-	for i, want := range sum {
+	// The suffix is case-insensitive; idAlphabet has no lower-case letter,
+	// so this also rejects a suffix that is not alphanumeric.
+	for i, bits := range sum {
 		c := s[15+i]
 		if c >= 'a' && c <= 'z' {
-			c -= 'a' - 'A' // the suffix is case-insensitive
+			c -= 'a' - 'A'
 		}
-		if c != want {
+		if c != idAlphabet[bits] {
 			return false
 		}
 	}
 	return true
 }
+
+// The classes of idChars.
+const (
+	idAlnum = 1 << 0 // alphanumeric
+	idUpper = 1 << 1 // an upper-case letter (and alphanumeric)
+)
+
+// idChars classifies each byte for IsID.
+var idChars = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = idAlnum | idUpper
+		case alphanumeric(byte(c)):
+			t[c] = idAlnum
+		}
+	}
+	return t
+}()
 
 func alphanumeric(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'

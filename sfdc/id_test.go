@@ -137,3 +137,44 @@ func TestIsIDAgreesWithParseID(t *testing.T) {
 		t.Errorf("only %d valid Ids tried", valid)
 	}
 }
+
+// IsID accepts exactly the values ParseID accepts, whatever the bytes.
+func FuzzIsID(f *testing.F) {
+	f.Add("0034S0000000001AAA")
+	f.Add("0034S0000000001")
+	f.Add("0034s0000000001aaa")
+	f.Add("0034S00000000\xff1AAA")
+	f.Fuzz(func(t *testing.T, v string) {
+		_, err := ParseID(v)
+		if got := IsID(v); got != (err == nil) {
+			t.Fatalf("IsID(%q) = %v, ParseID error %v", v, got, err)
+		}
+		if got := IsID([]byte(v)); got != (err == nil) {
+			t.Fatalf("IsID([]byte(%q)) = %v, ParseID error %v", v, got, err)
+		}
+	})
+}
+
+// BenchmarkIsID checks 18-character Ids, most of them valid, as a sync
+// checks its records' lookup fields.
+func BenchmarkIsID(b *testing.B) {
+	ids := make([][]byte, 1024)
+	for i := range ids {
+		ids[i] = []byte(NewID("001", "4S", uint64(i)*7919))
+		if i%8 == 0 {
+			ids[i][17] = '-'
+		}
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for _, id := range ids {
+			if IsID(id) {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		b.Fatal("no valid Id")
+	}
+}

@@ -31,6 +31,16 @@ var (
 // notIndexed are lookup fields nobody browses by; skipping them keeps writes fast.
 var notIndexed = map[string]bool{"CreatedById": true, "LastModifiedById": true}
 
+// notIndexedField is notIndexed[string(key)] without a map lookup (asked
+// of every lookup field of every record synced).
+func notIndexedField(key []byte) bool {
+	switch string(key) {
+	case "CreatedById", "LastModifiedById":
+		return true
+	}
+	return false
+}
+
 type indexEntry struct {
 	kind indexKind
 	key  []byte
@@ -307,7 +317,7 @@ func fieldClass(key []byte, reach bool) uint8 {
 		case key[n-2] != 'I':
 		case n == 2:
 			return fieldID
-		case !notIndexed[string(key)]:
+		case !notIndexedField(key):
 			return fieldRef
 		}
 	case 'c': // …__c

@@ -151,3 +151,16 @@ func BenchmarkIndexSetAddMembers(b *testing.B) {
 		}
 	}
 }
+
+func TestNotIndexedFieldIsNotIndexed(t *testing.T) {
+	for _, key := range []string{"CreatedById", "LastModifiedById", "OwnerId", "AccountId", "createdById", "CreatedBy", "LastModifiedByIdX", "Id", ""} {
+		if got := notIndexedField([]byte(key)); got != notIndexed[key] {
+			t.Errorf("notIndexedField(%q) = %v, notIndexed has %v", key, got, notIndexed[key])
+		}
+	}
+	for key := range notIndexed {
+		if !notIndexedField([]byte(key)) {
+			t.Errorf("notIndexedField(%q) = false", key)
+		}
+	}
+}

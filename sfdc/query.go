@@ -110,7 +110,7 @@ func (sp *recordSpans) skip() {
 }
 
 // spanPool recycles the recordSpans of query pages with their bodies
-// (QueryPage.Release): a page's are about a third of its body's size.
+// (QueryPage.Release): a page's are a fifth to a quarter of its body's size.
 type spanPool struct{ pool sync.Pool }
 
 // get returns a recordSpans, empty.

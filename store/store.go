@@ -38,10 +38,10 @@
 //     write transaction K in a fresh open (bbolt's open writes nothing
 //     unless the file has no freelist, and then under the exclusive lock),
 //     or in a kept open that K-1 left and no one wrote since (see below),
-//     takes new pages only
-//     from the freelist of meta K-1, i.e. pages freed by transactions up to
-//     K-1 and so not reachable from meta K-1, or from growing the file; the
-//     pages it frees itself stay pending until the next transaction. It
+//     takes new pages only from the freelist of meta K-1, i.e. pages freed
+//     by transactions up to K-1 and so not reachable from meta K-1, or from
+//     growing the file; the pages it frees itself stay pending until the
+//     next transaction. It
 //     writes its pages, syncs them, and only then writes meta K into the
 //     meta slot K%2, which held meta K-2. So while K runs, nothing
 //     reachable from meta K-1 or from meta K changes. A reader that came in
@@ -66,9 +66,8 @@
 //   - Each read transaction maps the file afresh, and a write transaction
 //     either does or checks that nothing was committed since its kept open
 //     last wrote, so each sees everything committed before it by any
-//     process. Generation (the last committed
-//     transaction id, read from the meta pages) and Changed tell a screen
-//     when to read again.
+//     process. Generation (the last committed transaction id, read from
+//     the meta pages) and Changed tell a screen when to read again.
 //
 // Opening per read transaction costs a few system calls (open, flock,
 // mmap) but no reading: bbolt maps the file and reads only its two meta

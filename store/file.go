@@ -88,29 +88,9 @@ func checkFile(path string, write bool) (fileMeta, error) {
 		}
 		return fileMeta{}, fmt.Errorf("%w: the file is empty", errBadFile)
 	}
-	read := func(off uint64) []byte {
-		buf := make([]byte, metaSize)
-		if _, err := f.ReadAt(buf, int64(off+pageHeaderSize)); err != nil && !errors.Is(err, io.EOF) {
-			return nil
-		}
-		return buf
-	}
-	// Like bbolt, find the page size from the first valid meta page.
-	var pageSize uint64
-	for _, off := range []uint64{0, uint64(os.Getpagesize()), 4096, 8192, 16384, 32768, 65536} {
-		if m, ok := parseMeta(read(off)); ok {
-			pageSize = m.pageSize
-			break
-		}
-	}
-	if pageSize < 512 || pageSize > 1<<20 || pageSize&(pageSize-1) != 0 {
+	m, pageSize, ok := newestMeta(f)
+	if !ok {
 		return fileMeta{}, fmt.Errorf("%w: no valid bbolt meta page (%d bytes)", errBadFile, size)
-	}
-	m0, ok0 := parseMeta(read(0))
-	m1, ok1 := parseMeta(read(pageSize))
-	m := m0
-	if !ok0 || (ok1 && m1.txid > m0.txid) {
-		m = m1
 	}
 	// The size after the meta: a writer of another process grows the file
 	// before it commits the meta, and never shrinks it.
@@ -129,6 +109,62 @@ func checkFile(path string, write bool) (fileMeta, error) {
 		return m, fmt.Errorf("%w: freelist page %d outside the file's %d pages", errBadFile, m.freelist, m.pgid)
 	}
 	return m, nil
+}
+
+// newestMeta reads f's two meta pages and returns the one bbolt uses: the
+// valid one with the higher transaction id. ok is false when neither is
+// valid (pageSize is then 0).
+func newestMeta(f *os.File) (m fileMeta, pageSize uint64, ok bool) {
+	read := func(off uint64) []byte {
+		buf := make([]byte, metaSize)
+		if _, err := f.ReadAt(buf, int64(off+pageHeaderSize)); err != nil && !errors.Is(err, io.EOF) {
+			return nil
+		}
+		return buf
+	}
+	// Like bbolt, find the page size from the first valid meta page.
+	for _, off := range []uint64{0, uint64(os.Getpagesize()), 4096, 8192, 16384, 32768, 65536} {
+		if m, ok := parseMeta(read(off)); ok {
+			pageSize = m.pageSize
+			break
+		}
+	}
+	if pageSize < 512 || pageSize > 1<<20 || pageSize&(pageSize-1) != 0 {
+		return fileMeta{}, 0, false
+	}
+	m0, ok0 := parseMeta(read(0))
+	m1, ok1 := parseMeta(read(pageSize))
+	m = m0
+	if !ok0 || (ok1 && m1.txid > m0.txid) {
+		m = m1
+	}
+	return m, pageSize, true
+}
+
+// writeMark is what a write transaction left the cache file as: the
+// transaction id of its meta page and the file's size (see Store.openWrite).
+type writeMark struct {
+	txid uint64
+	size int64
+}
+
+// unchanged reports whether f, the file of a kept bbolt open, is still
+// exactly as the transaction of m left it: still the file at path (not
+// moved aside and replaced), of the same size, its newest meta page still
+// m's. Then no other writer has committed since (transaction ids only
+// grow, a meta page half written fails its checksum), and bbolt's state in
+// memory (meta, freelist, map) is what a new open would read. Called under
+// the exclusive lock on f: no writer can be changing the file.
+func (m writeMark) unchanged(path string, f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != m.size {
+		return false
+	}
+	if pi, err := os.Stat(path); err != nil || !os.SameFile(fi, pi) {
+		return false
+	}
+	meta, _, ok := newestMeta(f)
+	return ok && meta.txid == m.txid
 }
 
 // Generation identifies the cache's last committed write transaction (its

@@ -14,6 +14,16 @@ func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 	return &writeLock{admit: func() {}, done: func() {}}, nil
 }
 
+// relockForWrite is never called without flock: unlockWrite refuses to
+// keep a bbolt open between write transactions, so each opens the file.
+func relockForWrite(path string, f *os.File, timeout time.Duration) (*writeLock, error) {
+	return lockForWrite(path, timeout)
+}
+
+// unlockWrite cannot release bbolt's lock without closing the file: a
+// write transaction's open is not kept.
+func unlockWrite(f *os.File) bool { return false }
+
 // lockForRead leaves locking to bbolt's read-only open (a shared lock,
 // refused while a write transaction runs).
 func lockForRead(path string, timeout time.Duration) (*os.File, error) {

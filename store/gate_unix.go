@@ -30,6 +30,15 @@ import (
 // stays locked exclusively until the transaction ends, as bbolt alone
 // would (readers wait for it).
 func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
+	return relockForWrite(path, nil, timeout)
+}
+
+// relockForWrite is lockForWrite on f, the cache file a Store's kept bbolt
+// open holds (see Store.openWrite), instead of a new open of path: the
+// gate and the drain are taken exactly as for a new open, and the lock
+// taken on f is the one bbolt's open would have taken. On error f stays
+// open (and unlocked). f nil: open path.
+func relockForWrite(path string, f *os.File, timeout time.Duration) (*writeLock, error) {
 	deadline := time.Now().Add(timeout)
 	gate, gated := lockGate(path, deadline)
 	if gate == nil {
@@ -40,22 +49,27 @@ func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 		unlock(drain)
 		gate()
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		release()
-		return nil, fmt.Errorf("open cache %s: %w", path, err)
+	own := f == nil
+	if own {
+		var err error
+		if f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+			release()
+			return nil, fmt.Errorf("open cache %s: %w", path, err)
+		}
 	}
 	patience := time.Now().Add(drainPatience)
 	if deadline.Before(patience) {
 		patience = deadline
 	}
-	err = pollFlock(f, syscall.LOCK_EX, patience, gatePoll)
+	err := pollFlock(f, syscall.LOCK_EX, patience, gatePoll)
 	if errors.Is(err, errGateTimeout) && time.Now().Before(deadline) {
 		drain = holdDrain(path, deadline)
 		err = pollFlock(f, syscall.LOCK_EX, deadline, gatePoll)
 	}
 	if err != nil {
-		f.Close()
+		if own {
+			f.Close()
+		}
 		release()
 		return nil, err
 	}
@@ -72,6 +86,14 @@ func lockForWrite(path string, timeout time.Duration) (*writeLock, error) {
 	}
 	w.done = release
 	return w, nil
+}
+
+// unlockWrite releases the lock a write transaction held on f, the file
+// of a bbolt open the Store keeps for its next write transaction (bbolt
+// never checks its flock again after its open). False if it cannot: the
+// open must then be closed.
+func unlockWrite(f *os.File) bool {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) == nil
 }
 
 // lockForRead opens the cache file at path read-only and locks it shared,

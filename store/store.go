@@ -11,10 +11,13 @@
 //
 // Every lazyforce process of the user (the TUI, query, sync, ...) may have
 // the same cache open at once. bbolt's page reuse is only safe against
-// readers of the same bolt.DB, so a Store does not keep one open: each
-// transaction opens the file, locks it with flock, maps it, runs, and
-// closes it again (a read-only open serves a burst of reads for up to
-// 20 ms, see readHold).
+// readers of the same bolt.DB, so a Store holds no lock between
+// transactions: each read transaction opens the file, locks it with flock,
+// maps it, runs, and closes it again (a read-only open serves a burst of
+// reads for up to 20 ms, see readHold); each write transaction locks the
+// file for its length, in a read-write open that the Store keeps between
+// its write transactions but uses again only if no one else has written
+// the file since (see "The kept read-write open" below).
 //
 //   - A read transaction (View-like methods) opens read-only with a shared
 //     lock, so any number of readers in any processes run together, and
@@ -32,12 +35,13 @@
 //     about to open hold back: flock does not queue, and overlapping
 //     readers would otherwise keep a writer out for ever.
 //   - Why readers may run alongside a writer: bbolt is copy-on-write. A
-//     write transaction K in a fresh open (every one of ours: one
-//     transaction per open; bbolt's open writes nothing unless the file has
-//     no freelist, and then under the exclusive lock) takes new pages only
-//     from the freelist of meta K-1, i.e. pages freed by transactions up to
-//     K-1 and so not reachable from meta K-1, or from growing the file; the
-//     pages it frees itself stay pending until the next transaction. It
+//     write transaction K in a fresh open (bbolt's open writes nothing
+//     unless the file has no freelist, and then under the exclusive lock),
+//     or in a kept open that K-1 left and no one wrote since (see below),
+//     takes new pages only from the freelist of meta K-1, i.e. pages freed
+//     by transactions up to K-1 and so not reachable from meta K-1, or from
+//     growing the file; the pages it frees itself stay pending until the
+//     next transaction. It
 //     writes its pages, syncs them, and only then writes meta K into the
 //     meta slot K%2, which held meta K-2. So while K runs, nothing
 //     reachable from meta K-1 or from meta K changes. A reader that came in
@@ -59,13 +63,59 @@
 //     readers wait for it.
 //   - A sync spans many write transactions; LockSync gives it a turn of its
 //     own (a lock on PATH.sync) so that a second sync waits for the first.
-//   - Each transaction maps the file afresh, so it sees everything
-//     committed before it by any process. Generation (the last committed
-//     transaction id, read from the meta pages) and Changed tell a screen
-//     when to read again.
+//   - Each read transaction maps the file afresh, and a write transaction
+//     either does or checks that nothing was committed since its kept open
+//     last wrote, so each sees everything committed before it by any
+//     process. Generation (the last committed transaction id, read from
+//     the meta pages) and Changed tell a screen when to read again.
 //
-// Opening per transaction costs a few system calls (open, flock, mmap) but
-// no reading: bbolt maps the file and reads only its two meta pages.
+// Opening per read transaction costs a few system calls (open, flock,
+// mmap) but no reading: bbolt maps the file and reads only its two meta
+// pages.
+//
+// # The kept read-write open
+//
+// A write transaction in a fresh open pays for more than the open: bbolt
+// rebuilds its freelist, the map is faulted in again, and every dirty page
+// gets a new buffer (bbolt's page pool lives in the bolt.DB). A sync makes
+// about a hundred write transactions, so a Store keeps its read-write open
+// (unix; keptWrite) from one write transaction to the next, holding no
+// lock in between: after the commit it unlocks the file (flock LOCK_UN on
+// the descriptor bbolt uses; bbolt never checks its flock after its open)
+// and releases the gate. Readers and writers of other Stores and processes
+// then see the file exactly as if it had been closed.
+//
+// The next write transaction takes the gate and drains the readers exactly
+// as a fresh open does, with the exclusive lock on the kept descriptor,
+// and then, before bbolt reads anything, checks that the file is the one
+// the last transaction K-1 left (writeMark.unchanged): still the file at
+// the path (not moved aside and replaced: the path and the descriptor name
+// the same inode), of the same size, its newest valid meta page still
+// K-1's. If anything differs the kept open is closed and the file opened
+// afresh, checked first as always. If all holds, no one committed since
+// K-1: transaction ids only grow, a writer that died while writing its
+// meta page left a page that fails its checksum (bbolt and checkFile then
+// use K-1's, as a fresh open would), and such a writer wrote its other
+// pages only into pages free in meta K-1 or past the file's end, which no
+// reader of meta K-1 reaches. bbolt's state in memory is then what a fresh
+// open would build: meta K-1 from the map (which covers the whole file,
+// as bbolt grew it), the freelist of meta K-1 with the pages K-1 freed
+// still pending. bbolt's Begin releases those pending pages to K (a fresh
+// open reads them from the file as free): safe because they are reachable
+// only from meta K-2 and earlier, and the drain has just waited for every
+// reader that came in before K-1 committed. Only then does the
+// transaction admit readers again (shared lock, PATH.drain released): a
+// reader coming in sees meta K-1 or K, neither of which reaches a page K
+// reuses. So the argument above holds unchanged for a kept open.
+//
+// The kept open is closed, and the next write opens afresh, after a write
+// transaction that failed or panicked (fn's error, Commit's, damage), when
+// its lock cannot be released alone, and at Close. A read-only Store never
+// writes, and without flock every write transaction opens the file, as
+// before. The Store's own reads use read-only opens as before, dropped
+// before each write transaction. The kept descriptor keeps the inode of a
+// file moved aside (by another process's rebuild) until the next write or
+// Close.
 //
 // # Damage
 //
@@ -180,6 +230,7 @@ type Store struct {
 	outboxLost bool   // ... and its outbox could not be carried over
 
 	wlock *writeLock // the running write transaction's hold on the file (under txMu)
+	kept  *keptWrite // the read-write open kept since the last write transaction (under txMu)
 
 	roMu sync.Mutex
 	ro   *readConn     // the current read-only open, see acquireRead
@@ -259,11 +310,38 @@ type writeLock struct {
 	done  func()   // ends the hold, after the transaction (or if bbolt's open failed)
 }
 
+// keptWrite is a read-write open of the file kept between a Store's write
+// transactions (unix), holding no lock.
+type keptWrite struct {
+	db   *bolt.DB
+	file *os.File  // db's file (handed to bbolt's open)
+	mark writeMark // what the last transaction left the file as
+}
+
 // openWrite opens the bolt file for one write transaction: it waits up to
-// timeout for other writers and for readers (the drain), and lets readers
-// in again once bbolt has opened the file. The file is checked against
-// its meta pages before bbolt maps it. closeWrite ends it.
+// timeout for other writers and for readers (the drain); s.wlock.admit
+// lets readers in again, once the transaction has begun. The file is
+// checked against its meta pages before bbolt maps it. closeWrite ends
+// it, or keepWrite keeps the open for the next transaction.
+//
+// A kept open is used again only if, once the gate and the drain are taken
+// on its file, the file is exactly as its last transaction left it
+// (writeMark.unchanged); otherwise it is closed and the file opened anew.
 func (s *Store) openWrite(timeout time.Duration) (*bolt.DB, error) {
+	if k := s.kept; k != nil {
+		s.kept = nil
+		w, err := relockForWrite(s.path, k.file, timeout)
+		if err != nil {
+			k.db.Close()
+			return nil, s.lockError(err, timeout)
+		}
+		if k.mark.unchanged(s.path, k.file) {
+			s.wlock = w
+			return k.db, nil
+		}
+		k.db.Close() // and with it the lock on its file
+		w.done()
+	}
 	if _, err := checkFile(s.path, true); err != nil {
 		return nil, s.fileError(err)
 	}
@@ -276,7 +354,6 @@ func (s *Store) openWrite(timeout time.Duration) (*bolt.DB, error) {
 		w.done()
 		return nil, err
 	}
-	w.admit()
 	s.wlock = w
 	return db, nil
 }
@@ -288,6 +365,26 @@ func (s *Store) closeWrite(db *bolt.DB) {
 		s.wlock.done()
 		s.wlock = nil
 	}
+}
+
+// keepWrite ends the hold on the file of a write transaction that
+// committed txid, but keeps db open for the next one (see openWrite),
+// reporting whether it did: false without flock (gate_other.go), when the
+// file's lock cannot be released alone, or when its size is unknown; the
+// caller then closes db.
+func (s *Store) keepWrite(db *bolt.DB, txid uint64) bool {
+	w := s.wlock
+	if w == nil || w.file == nil {
+		return false
+	}
+	fi, err := w.file.Stat()
+	if err != nil || !unlockWrite(w.file) {
+		return false
+	}
+	w.done()
+	s.wlock = nil
+	s.kept = &keptWrite{db: db, file: w.file, mark: writeMark{txid: txid, size: fi.Size()}}
+	return true
 }
 
 // openRead opens the bolt file read-only, waiting up to timeout for the
@@ -542,8 +639,19 @@ func (s *Store) commit(bump bool, timeout time.Duration, fn func(tx *bolt.Tx) er
 		if err != nil {
 			return err
 		}
-		defer s.closeWrite(db)
-		return db.Update(func(tx *bolt.Tx) error {
+		kept := false
+		defer func() {
+			// Also when fn or bbolt panics: guard makes that ErrCorrupt.
+			if !kept {
+				s.closeWrite(db)
+			}
+		}()
+		var txid uint64
+		err = db.Update(func(tx *bolt.Tx) error {
+			// Begun (meta read, pages freed by the last transaction
+			// released) while no reader can be in: readers come in again.
+			s.wlock.admit()
+			txid = uint64(tx.ID())
 			if err := fn(tx); err != nil {
 				return err
 			}
@@ -552,6 +660,10 @@ func (s *Store) commit(bump bool, timeout time.Duration, fn func(tx *bolt.Tx) er
 			}
 			return nil
 		})
+		if err == nil {
+			kept = s.keepWrite(db, txid)
+		}
+		return err
 	})
 }
 
@@ -609,12 +721,17 @@ func isEmptyDB(tx *bolt.Tx) bool {
 	return empty
 }
 
-// Close waits for the Store's transactions to end; later ones fail. The file
-// is only open during a transaction, so there is nothing else to release.
+// Close waits for the Store's transactions to end; later ones fail. It
+// closes the read-write open kept since the last write transaction (which
+// holds no lock) and any idle read-only open.
 func (s *Store) Close() error {
 	s.txMu.Lock()
 	s.closed = true
 	s.dropReads()
+	if s.kept != nil {
+		s.kept.db.Close()
+		s.kept = nil
+	}
 	s.txMu.Unlock()
 	return nil
 }

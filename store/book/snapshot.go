@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
+
+	"github.com/lazyforce/lazyforce/store"
 )
 
 // Start-up over a big cache: the lists the app shows (every account,
@@ -52,14 +55,14 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build build
 	if err != nil {
 		at = 0 // no generation to derive anything at
 	}
-	enc, err := build(ctx, &listBuilder{b: b})
+	enc, err := build(ctx, &listBuilder{b: b, gen: gen})
 	if err != nil {
 		return nil, 0, err
 	}
 	if gen > 0 && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, enc) // a cache: best effort
+		_, _ = b.st.PutSnapshotValues(gen, []string{snapPrefix + name}, [][]byte{enc.value}) // a cache: best effort
 	}
-	out, err := decodeList(string(enc), get)
+	out, err := decodeList(listText(enc), get)
 	if err != nil { // what build encodes always decodes
 		return nil, 0, fmt.Errorf("the %s: %w", name, err)
 	}
@@ -68,7 +71,12 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build build
 
 // buildFunc builds a list's snapshot from the records, naming them from
 // names.
-type buildFunc func(ctx context.Context, names *listBuilder) ([]byte, error)
+type buildFunc func(ctx context.Context, names *listBuilder) (built, error)
+
+// listText is the text a list is decoded from, sharing enc's bytes: the
+// list's strings point into them (as they point into one string read from
+// a stored snapshot) and they are never written again, only stored.
+func listText(enc built) string { return unsafe.String(unsafe.SliceData(enc.data), len(enc.data)) }
 
 // decodeList decodes a list written by snapshotted.
 func decodeList[T any](data string, get func(*decoder) T) ([]T, error) {
@@ -311,16 +319,16 @@ func (b *Book) WarmSnapshotsKeeping(ctx context.Context, name string, derive Kep
 		enc[i] = ""
 		stale = append(stale, i)
 	}
-	shared := &listBuilder{b: b}
+	shared := &listBuilder{b: b, gen: gen}
 	for _, i := range stale {
 		data, err := lists[i].build(ctx, shared)
 		if err != nil {
 			return fmt.Errorf("snapshot of the %s: %w", lists[i].name, err)
 		}
 		names = append(names, snapPrefix+lists[i].name)
-		values = append(values, data)
+		values = append(values, data.value)
 		if derive != nil && (i == accounts || i == opportunities) {
-			enc[i] = string(data)
+			enc[i] = listText(data)
 		}
 	}
 	if derive != nil {
@@ -341,14 +349,14 @@ func (b *Book) WarmSnapshotsKeeping(ctx context.Context, name string, derive Kep
 		ka, ko := b.kept("accounts", name, gen), b.kept("opportunities", name, gen)
 		keepAccts, keepOpps := derive(accts, ka.Data, opps, ko.Data)
 		if keepAccts != nil {
-			names, values = append(names, ka.name), append(values, keepAccts)
+			names, values = append(names, ka.name), append(values, store.SnapshotValue(gen, keepAccts, 0))
 		}
 		if keepOpps != nil {
-			names, values = append(names, ko.name), append(values, keepOpps)
+			names, values = append(names, ko.name), append(values, store.SnapshotValue(gen, keepOpps, 0))
 		}
 	}
 	if len(names) > 0 && gen > 0 && !mixed && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshots(gen, names, values) // a cache: best effort
+		_, _ = b.st.PutSnapshotValues(gen, names, values) // a cache: best effort
 	}
 	return ctx.Err()
 }
@@ -360,11 +368,12 @@ func decodeCurrent[T any](ctx context.Context, name, enc string, l *listBuilder,
 	if out, err := decodeList(enc, get); err == nil {
 		return out, nil, nil
 	}
-	if rebuilt, err = build(ctx, l); err != nil {
+	again, err := build(ctx, l)
+	if err != nil {
 		return nil, nil, fmt.Errorf("snapshot of the %s: %w", name, err)
 	}
-	if out, err = decodeList(string(rebuilt), get); err != nil { // what build encodes always decodes
+	if out, err = decodeList(listText(again), get); err != nil { // what build encodes always decodes
 		return nil, nil, fmt.Errorf("the %s: %w", name, err)
 	}
-	return out, rebuilt, nil
+	return out, again.value, nil
 }

@@ -21,13 +21,18 @@ import (
 
 // rawRecord is the record being appended to a list's snapshot.
 type rawRecord struct {
-	key []byte        // the record's key in the cache
-	f   *store.Fields // its fields, as read for the list
-	e   *encoder
-	// dates caches parseDate by the date's text: a list of 100k records
-	// has a few thousand distinct dates.
-	dates map[string]time.Time
-	names func(id []byte) string // the Name of a cached record by Id, or ""
+	key       []byte        // the record's key in the cache
+	f         *store.Fields // its fields, as read for the list
+	e         *encoder
+	names     func(id []byte) string // the Name of a cached record by Id, or ""
+	lastNames []lastName             // by field, for name
+}
+
+// lastName is the last Id a field named, and its name.
+type lastName struct {
+	id   []byte
+	name string
+	ok   bool
 }
 
 // id appends the record's Id (recordID: its own Id, else its key).
@@ -49,9 +54,6 @@ func (r *rawRecord) texts(fields ...int) {
 	}
 }
 
-// name appends the Name of the record whose Id is field i.
-func (r *rawRecord) name(i int) { r.e.str(r.names(r.f.At(i).Text())) }
-
 // number appends field i as num reads it, then whether it is null when
 // withNull.
 func (r *rawRecord) number(i int, withNull bool) {
@@ -68,16 +70,22 @@ func (r *rawRecord) boolean(i int) { r.e.boolean(r.f.At(i).Bool()) }
 // date appends field i as parseDate reads its text.
 func (r *rawRecord) date(i int) {
 	s := r.f.At(i).Text()
-	if len(s) != len(time.DateOnly) { // "", or a datetime: seldom shared
-		r.e.time(parseDate(string(s)))
+	if len(s) == len(time.DateOnly) && r.e.date(s) {
 		return
 	}
-	t, ok := r.dates[string(s)]
-	if !ok {
-		t = parseDate(string(s))
-		r.dates[string(s)] = t
+	r.e.time(parseDate(string(s)))
+}
+
+// name appends the Name of the record whose Id is field i; the last Id
+// and name looked up for the field are remembered (records in Id order
+// often share their account and owner).
+func (r *rawRecord) name(i int) {
+	id := r.f.At(i).Text()
+	last := &r.lastNames[i]
+	if !last.ok || string(id) != string(last.id) {
+		last.id, last.name, last.ok = append(last.id[:0], id...), r.names(id), true
 	}
-	r.e.time(t)
+	r.e.str(last.name)
 }
 
 // The records' fields in putAccount's, putOpportunity's, putContact's and
@@ -144,12 +152,12 @@ const room = store.SnapshotRoom + binary.MaxVarintLen64
 // records' size, it is neither copied as it grows nor to be stored.
 func (l *listBuilder) encodeRaw(ctx context.Context, object string, fields []string, names func([]byte) string,
 	put func(*rawRecord)) (built, error) {
-	count, err := l.b.st.Count(object)
+	count, err := l.b.st.LiveCount(object) // a stored count: deleted records aside, near enough
 	if err != nil {
 		return built{}, fmt.Errorf("read %s: %w", object, err)
 	}
 	e := &encoder{b: make([]byte, room, room+min(count, sampleRecords)*sampleSize)}
-	r := &rawRecord{f: store.NewFields(fields...), e: e, dates: make(map[string]time.Time), names: names}
+	r := &rawRecord{f: store.NewFields(fields...), e: e, names: names, lastNames: make([]lastName, len(fields))}
 	n := 0
 	var derr error
 	err = l.b.st.ForEachRaw(object, func(key, raw []byte) bool {

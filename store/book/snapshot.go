@@ -139,6 +139,68 @@ func (e *encoder) time(t time.Time) {
 	e.b[at-1] = byte(len(b) - at)
 }
 
+// date appends what time appends for parseDate(s) when s is a date as
+// time.Parse(time.DateOnly) reads it (yyyy-mm-dd, an existing day): the
+// UTC midnight in MarshalBinary's first version (see decoder.time),
+// without a time.Time. ok is false, and nothing appended, for anything
+// else.
+func (e *encoder) date(s []byte) (ok bool) {
+	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	num := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return false
+	}
+	// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+	// Hinnant's days_from_civil), years starting in March.
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era)*146097 + int64(doe) - 719468
+	sec := uint64(days*86400 + secondsToUnix)
+	if sec == 0 { // 0001-01-01: the zero time
+		e.b = append(e.b, 0)
+		return true
+	}
+	e.b = append(e.b, 15, 1, byte(sec>>56), byte(sec>>48), byte(sec>>40), byte(sec>>32), byte(sec>>24), byte(sec>>16), byte(sec>>8), byte(sec),
+		0, 0, 0, 0, 0xff, 0xff)
+	return true
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
 // decoder reads what encoder wrote; the first error sticks and every later
 // read returns a zero value.
 type decoder struct {

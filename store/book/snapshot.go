@@ -119,6 +119,10 @@ func (e *encoder) boolean(v bool) {
 
 // bytes is str for a string held as bytes.
 func (e *encoder) bytes(s []byte) {
+	if len(s) < 0x80 { // a length of one byte: most
+		e.b = append(append(e.b, byte(len(s))), s...)
+		return
+	}
 	e.uint(uint64(len(s)))
 	e.b = append(e.b, s...)
 }

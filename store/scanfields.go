@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -53,7 +55,24 @@ type Fields struct {
 	byLen     [][]int // byLen[n] holds the indexes of the names n bytes long, in order
 	remaining int     // what DecodeRecord counts down before it stops
 	vals      []Value // vals[0] is Id, vals[i+1] is names[i]
+	// order is the keys of the records scanned so far, by position, with
+	// where their values go: the records of an object come with the same
+	// keys in the same order, so a key is looked up among the names only
+	// when it is not the one at its position last time.
+	order []keySlot
 }
+
+// keySlot is a key at its position in a record and what Fields.slot
+// returns for it.
+type keySlot struct {
+	key    string
+	slot   int
+	wanted bool
+	plain  bool // key holds no quote nor backslash: its raw text is key
+}
+
+// maxOrder bounds how many keys a Fields remembers by position.
+const maxOrder = 512
 
 // NewFields returns a Fields reading Id and names (without duplicates,
 // nor Id).
@@ -71,29 +90,225 @@ func NewFields(names ...string) *Fields {
 // Scan reads the fields of raw. Id is the record's "Id" and At(i) its
 // field names[i] afterwards, until the next Scan.
 func (f *Fields) Scan(raw []byte) error {
+	if f.scanCompact(raw) {
+		return nil
+	}
 	clear(f.vals)
 	remaining := f.remaining
-	var derr error
-	err := eachField(raw, func(key, val []byte) bool {
-		slot, ok := f.slot(key)
+	s := fieldScan{raw: raw}
+	for k := 0; ; k++ {
+		key, val, ok := s.next()
 		if !ok {
-			return true
+			return s.err
 		}
-		var v Value
-		if v, derr = scanValue(val); derr != nil {
-			derr = fmt.Errorf("field %s: %w", key, derr)
-			return false
+		slot, wanted := f.slotAt(k, key)
+		if !wanted {
+			continue
+		}
+		v, err := scanValue(val)
+		if err != nil {
+			return fmt.Errorf("field %s: %w", key, err)
 		}
 		if slot >= 0 {
 			f.vals[slot] = v
 		}
-		remaining--
-		return remaining > 0
-	})
-	if err != nil {
-		return err
+		if remaining--; remaining == 0 {
+			return nil
+		}
 	}
-	return derr
+}
+
+// scanCompact is Scan for a record as the cache holds them (compact JSON:
+// no space between tokens, keys without escapes, the wanted values
+// decoding): it reads the same values, and most keys only by comparing
+// them with the key at the same position in the last record. It returns
+// false, for Scan to read raw the general way, for anything else
+// (another layout, escapes in a key or a wanted string, a value that does
+// not decode, malformed JSON), having read nothing that counts.
+func (f *Fields) scanCompact(raw []byte) bool {
+	if len(raw) < 2 || raw[0] != '{' || raw[1] == '}' {
+		return false
+	}
+	clear(f.vals)
+	remaining := f.remaining
+	i := 1 // at the key's opening quote
+	for k := 0; ; k++ {
+		if i >= len(raw) || raw[i] != '"' {
+			return false
+		}
+		var (
+			slot   int
+			wanted bool
+			colon  int // where the colon after the key is
+		)
+		if o := f.orderAt(k); o != nil && o.plain && i+2+len(o.key) < len(raw) &&
+			raw[i+1+len(o.key)] == '"' && string(raw[i+1:i+1+len(o.key)]) == o.key {
+			// The key's raw text is o.key and it holds no quote: its
+			// string ends right after it.
+			slot, wanted, colon = o.slot, o.wanted, i+2+len(o.key)
+		} else {
+			end, escaped, ok := scanString(raw, i)
+			if !ok || escaped {
+				return false
+			}
+			slot, wanted = f.slotAt(k, raw[i+1:end-1])
+			colon = end
+		}
+		if colon >= len(raw) || raw[colon] != ':' {
+			return false
+		}
+		at := colon + 1
+		if at >= len(raw) {
+			return false
+		}
+		var end int // just past the value
+		switch c := raw[at]; {
+		case c == '"' && wanted:
+			e, plain := scanPlain(raw, at)
+			if !plain {
+				return false
+			}
+			end = e
+			if slot >= 0 {
+				f.vals[slot] = Value{kind: '"', text: raw[at+1 : e-1]}
+			}
+		case c == '"':
+			e, _, ok := scanString(raw, at)
+			if !ok {
+				return false
+			}
+			end = e
+		case c == '{' || c == '[':
+			e, err := skipValue(raw, at)
+			if err != nil {
+				return false
+			}
+			end = e
+			if wanted {
+				v, err := scanValue(raw[at:e])
+				if err != nil {
+					return false
+				}
+				if slot >= 0 {
+					f.vals[slot] = v
+				}
+			}
+		default:
+			end = at
+			for end < len(raw) && !endsScalar[raw[end]] {
+				end++
+			}
+			if end == at {
+				return false
+			}
+			if wanted {
+				v, ok := scanScalar(raw[at:end])
+				if !ok {
+					return false
+				}
+				if slot >= 0 {
+					f.vals[slot] = v
+				}
+			}
+		}
+		if wanted {
+			if remaining--; remaining == 0 {
+				return true
+			}
+		}
+		if end >= len(raw) {
+			return false
+		}
+		switch raw[end] {
+		case ',':
+			i = end + 1
+		case '}':
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// orderAt returns the key remembered at position k, or nil.
+func (f *Fields) orderAt(k int) *keySlot {
+	if k < len(f.order) {
+		return &f.order[k]
+	}
+	return nil
+}
+
+// scanPlain returns the index just past the string starting at
+// b[i]=='"' when it holds neither a backslash nor a control character
+// (which a JSON string must escape): its text is its value. plain is
+// false otherwise, or when it does not end. It reads 8 bytes at a time
+// while none is a quote, a backslash or a control character.
+func scanPlain(b []byte, i int) (end int, plain bool) {
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		q := w ^ (lsb * '"')
+		bs := w ^ (lsb * '\\')
+		if special := ((q-lsb)&^q | (bs-lsb)&^bs | (w-lsb*0x20)&^w) & msb; special != 0 {
+			// Borrows only propagate upwards: the lowest flagged byte
+			// is a real quote, backslash or control character.
+			j += bits.TrailingZeros64(special) >> 3
+			return j + 1, b[j] == '"'
+		}
+	}
+	for ; j < len(b); j++ {
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, true
+		case c == '\\' || c < 0x20:
+			return 0, false
+		}
+	}
+	return 0, false
+}
+
+// scanScalar is scanValue for a number, boolean or null; a whole number
+// of up to 15 digits is read without strconv (as exactly: it is a
+// float64 as it is). ok is false for a value that does not decode.
+func scanScalar(val []byte) (Value, bool) {
+	digits, neg := val, false
+	if digits[0] == '-' {
+		digits, neg = digits[1:], true
+	}
+	if len(digits) > 0 && len(digits) <= 15 {
+		n := uint64(0)
+		for _, c := range digits {
+			if c < '0' || c > '9' {
+				n = 1 << 63 // not a whole number
+				break
+			}
+			n = n*10 + uint64(c-'0')
+		}
+		if n < 1<<63 {
+			num := float64(n)
+			if neg {
+				num = -num
+			}
+			return Value{kind: '0', num: num}, true
+		}
+	}
+	v, err := scanValue(val)
+	return v, err == nil
+}
+
+// slotAt is slot for the k-th key of a record, remembered by position.
+func (f *Fields) slotAt(k int, key []byte) (int, bool) {
+	if k < len(f.order) && f.order[k].key == string(key) {
+		return f.order[k].slot, f.order[k].wanted
+	}
+	slot, wanted := f.slot(key)
+	switch {
+	case k < len(f.order):
+		f.order[k] = keySlot{key: string(key), slot: slot, wanted: wanted, plain: plainKey(key)}
+	case k == len(f.order) && k < maxOrder:
+		f.order = append(f.order, keySlot{key: string(key), slot: slot, wanted: wanted, plain: plainKey(key)})
+	}
+	return slot, wanted
 }
 
 // slot returns where key's value goes (-1: a field DecodeRecord keeps
@@ -118,6 +333,16 @@ func (f *Fields) slot(key []byte) (int, bool) {
 		}
 	}
 	return -1, false
+}
+
+// plainKey reports whether key holds neither a quote nor a backslash.
+func plainKey(key []byte) bool {
+	for _, c := range key {
+		if c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // ID returns the record's Id field as Scan read it.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"math"
 	"testing"
 )
 
@@ -27,6 +28,16 @@ var fieldsCases = []struct {
 	{`{}`, []string{"Name"}},
 	{`[1]`, []string{"Name"}},
 	{`{"Id":"001M","Name":"x"`, []string{"Name", "Other"}},
+	{`{"Id":"001N","Name":"x","Amount":-0,"Big":12345678901234567,"Exp":1e2,"Lead":007,"Neg":-42,"Bad":-}`, []string{"Amount", "Big", "Exp", "Lead", "Neg"}},
+	{`{"Id":"001O","Name":"x","Bad":-}`, []string{"Name", "Bad"}},
+	{`{"Id":"001P","Name":"tab` + "\t" + `","Title":"line` + "\n" + `"}`, []string{"Name", "Title"}},
+	{`{"Id":"001Q","Name":"x" ,"Title":"y"}`, []string{"Name", "Title"}},
+	{`{"Id":"001R","Name":"x","Title":"y"} trailing`, []string{"Name", "Title"}},
+	{`{"Id":"001S","Title":"y","Name":"x"}`, []string{"Name", "Title"}},
+	{`{"Id":"001T","Name":"x"}`, []string{"Name", "Title"}},
+	{`{"Id":"001U","Name":"x",}`, []string{"Name", "Title"}},
+	{`{"Id":"001V","Name":"x","Title":`, []string{"Name", "Title"}},
+	{`{"Id":"001W","Name":"x","Title":true,"IsWon":nul,"Owner":[]}`, []string{"Name", "Title", "IsWon", "Owner"}},
 }
 
 // TestFieldsReadAsDecodeRecord: Fields reads every field as
@@ -34,7 +45,28 @@ var fieldsCases = []struct {
 // where it has one).
 func TestFieldsReadAsDecodeRecord(t *testing.T) {
 	for _, c := range fieldsCases {
-		sameAsDecodeRecord(t, []byte(c.raw), c.fields)
+		sameAsDecodeRecord(t, NewFields(c.fields...), []byte(c.raw), c.fields)
+	}
+}
+
+// TestFieldsReadAsDecodeRecordAfterOthers: a Fields that read other
+// records first (whose keys it remembers by position) reads a record as
+// DecodeRecord does.
+func TestFieldsReadAsDecodeRecordAfterOthers(t *testing.T) {
+	for _, c := range fieldsCases {
+		for _, before := range append(fieldsCases, fieldsCases[0]) {
+			f := NewFields(c.fields...)
+			_ = f.Scan([]byte(before.raw))
+			_ = f.Scan([]byte(c.raw))
+			sameAsDecodeRecord(t, f, []byte(c.raw), c.fields)
+		}
+	}
+	for _, raw := range benchRecords {
+		f := NewFields(fieldsCases[0].fields...)
+		for _, before := range benchRecords {
+			_ = f.Scan([]byte(before))
+		}
+		sameAsDecodeRecord(t, f, []byte(raw), fieldsCases[0].fields)
 	}
 }
 
@@ -43,17 +75,24 @@ func FuzzFields(f *testing.F) {
 	for _, c := range fieldsCases {
 		f.Add(c.raw)
 	}
+	for _, raw := range benchRecords {
+		f.Add(raw)
+	}
+	fields := []string{"Name", "Amount", "IsWon", "Owner", "AccountId", "LastActivityDate"}
 	f.Fuzz(func(t *testing.T, raw string) {
-		sameAsDecodeRecord(t, []byte(raw), []string{"Name", "Amount", "IsWon", "Owner"})
+		sameAsDecodeRecord(t, NewFields(fields...), []byte(raw), fields)
+		after := NewFields(fields...) // having read another record, then raw once
+		_ = after.Scan([]byte(benchRecords[0]))
+		_ = after.Scan([]byte(raw))
+		sameAsDecodeRecord(t, after, []byte(raw), fields)
 	})
 }
 
 // sameAsDecodeRecord fails the test when Fields reads raw's fields
 // otherwise than DecodeRecord.
-func sameAsDecodeRecord(t *testing.T, raw []byte, fields []string) {
+func sameAsDecodeRecord(t *testing.T, f *Fields, raw []byte, fields []string) {
 	t.Helper()
 	want, werr := DecodeRecord(raw, fields...)
-	f := NewFields(fields...)
 	gerr := f.Scan(raw)
 	if (werr == nil) != (gerr == nil) {
 		t.Fatalf("%s: Fields error %v, DecodeRecord error %v", raw, gerr, werr)
@@ -70,7 +109,7 @@ func sameAsDecodeRecord(t *testing.T, raw []byte, fields []string) {
 				t.Fatalf("%s: %s is %q (kind %c), DecodeRecord has %q", raw, name, got.Text(), got.kind, w)
 			}
 		case float64:
-			if n, isNum := got.Number(); !isNum || n != w {
+			if n, isNum := got.Number(); !isNum || math.Float64bits(n) != math.Float64bits(w) { // -0 too
 				t.Fatalf("%s: %s is %v (kind %c), DecodeRecord has %v", raw, name, n, got.kind, w)
 			}
 		case bool:
@@ -90,5 +129,25 @@ func sameAsDecodeRecord(t *testing.T, raw []byte, fields []string) {
 	same("Id", f.ID())
 	for i, name := range fields {
 		same(name, f.At(i))
+	}
+}
+
+// benchRecords are records as the demo org's sync stores them: the
+// fields a list reads are spread over the whole record, the last ones
+// near its end.
+var benchRecords = []string{
+	`{"attributes":{"type":"Opportunity","url":"/services/data/v66.0/sobjects/Opportunity/006Dm000015ftgHIAQ"},"Id":"006Dm000015ftgHIAQ","SystemModstamp":"2026-03-19T16:50:41.000+0000","IsDeleted":false,"CreatedDate":"2025-11-23T16:08:46.000+0000","CreatedById":"005Dm000015ftgKIAQ","LastModifiedDate":"2026-03-19T16:50:41.000+0000","LastModifiedById":"005Dm000015ftgKIAQ","AccountId":"001Dm000015ftgHIAQ","RecordTypeId":"012Dm000015ftgHIAQ","Name":"Ironwood Robotics Ltd - Training Package","Description":null,"StageName":"Closed Lost","Amount":24000,"Probability":0,"ExpectedRevenue":0,"CloseDate":"2026-03-19","Type":"New Customer","NextStep":null,"LeadSource":"Purchased List","IsClosed":true,"IsWon":false,"ForecastCategory":"Omitted","ForecastCategoryName":"Omitted","OwnerId":"005Dm000015ftgKIAQ","LastStageChangeDate":"2026-03-19T16:50:41.000+0000","FiscalQuarter":1,"FiscalYear":2027,"LastActivityDate":"2025-08-29","Loss_Reason__c":"Other"}`,
+	`{"attributes":{"type":"Opportunity","url":"/services/data/v66.0/sobjects/Opportunity/006Dm000015ftgIIAQ"},"Id":"006Dm000015ftgIIAQ","SystemModstamp":"2026-05-04T07:55:08.000+0000","IsDeleted":false,"CreatedDate":"2026-02-21T09:08:28.000+0000","CreatedById":"005Dm000015ftgKIAQ","LastModifiedDate":"2026-05-04T07:55:08.000+0000","LastModifiedById":"005Dm000015ftgKIAQ","AccountId":"001Dm000015ftgHIAQ","RecordTypeId":"012Dm000015ftgHIAQ","Name":"Ironwood Robotics Ltd - Integration Suite","Description":null,"StageName":"Closed Won","Amount":19000,"Probability":100,"ExpectedRevenue":19000,"CloseDate":"2026-05-04","Type":"New Customer","NextStep":null,"LeadSource":"Other","IsClosed":true,"IsWon":true,"ForecastCategory":"Closed","ForecastCategoryName":"Closed","OwnerId":"005Dm000015ftgKIAQ","LastStageChangeDate":"2026-05-04T07:55:08.000+0000","FiscalQuarter":2,"FiscalYear":2027,"LastActivityDate":null,"Loss_Reason__c":null}`,
+}
+
+// BenchmarkFieldsScan reads a list's fields of opportunities as stored by
+// a sync, one Fields for every record as a list's snapshot does.
+func BenchmarkFieldsScan(b *testing.B) {
+	f := NewFields("Name", "AccountId", "StageName", "Amount", "CloseDate", "OwnerId", "Probability", "IsClosed", "IsWon", "RecordTypeId", "LastActivityDate")
+	raws := [][]byte{[]byte(benchRecords[0]), []byte(benchRecords[1])}
+	for i := 0; b.Loop(); i++ {
+		if err := f.Scan(raws[i%2]); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

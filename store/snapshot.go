@@ -56,10 +56,30 @@ func bumpDataGen(tx *bolt.Tx) error {
 
 // snapValue is a stored snapshot: the data generation, NUL, the data.
 func snapValue(gen uint64, data []byte) []byte {
-	v := make([]byte, 0, 20+len(data))
+	v := make([]byte, 0, SnapshotRoom+len(data))
 	v = strconv.AppendUint(v, gen, 10)
 	v = append(v, 0)
 	return append(v, data...)
+}
+
+// SnapshotRoom is the most bytes a stored snapshot holds before its data
+// (the data generation and NUL): the room a reader leaves in front of a
+// snapshot it builds for SnapshotValue to store it without a copy.
+const SnapshotRoom = 21
+
+// SnapshotValue returns the value PutSnapshotValues stores for the data
+// buf[room:] derived at data generation gen: buf's first room bytes are
+// free, and the generation is written in place before the data (a copy is
+// made when room is too small). The value shares buf's bytes.
+func SnapshotValue(gen uint64, buf []byte, room int) []byte {
+	var h [SnapshotRoom]byte
+	head := append(strconv.AppendUint(h[:0], gen, 10), 0)
+	if len(head) > room {
+		return snapValue(gen, buf[room:])
+	}
+	at := room - len(head)
+	copy(buf[at:], head)
+	return buf[at:]
 }
 
 // Snapshot returns the snapshot called name if it was derived from the
@@ -114,6 +134,19 @@ func (s *Store) PutSnapshots(gen uint64, names []string, data [][]byte) (stored 
 	if len(names) != len(data) {
 		return false, errors.New("write snapshots: as many names as values are needed")
 	}
+	values := make([][]byte, len(data))
+	for i, d := range data {
+		values[i] = snapValue(gen, d)
+	}
+	return s.PutSnapshotValues(gen, names, values)
+}
+
+// PutSnapshotValues is PutSnapshots for values made by SnapshotValue at
+// gen: they are stored as they are, without a copy of the data.
+func (s *Store) PutSnapshotValues(gen uint64, names []string, values [][]byte) (stored bool, err error) {
+	if len(names) != len(values) {
+		return false, errors.New("write snapshots: as many names as values are needed")
+	}
 	err = s.commit(false, snapshotWait, func(tx *bolt.Tx) error {
 		if dataGen(tx) != gen {
 			return nil
@@ -123,7 +156,7 @@ func (s *Store) PutSnapshots(gen uint64, names []string, data [][]byte) (stored 
 			return err
 		}
 		for i, name := range names {
-			if err := snaps.Put([]byte(name), snapValue(gen, data[i])); err != nil {
+			if err := snaps.Put([]byte(name), values[i]); err != nil {
 				return err
 			}
 		}

@@ -152,3 +152,37 @@ func TestSnapshotSurvivesSyncBookkeeping(t *testing.T) {
 		t.Fatal("a snapshot still current after a new identity")
 	}
 }
+
+// TestSnapshotValuesInPlace: a value made by SnapshotValue in the room in
+// front of its data (or, with too little room, a copy) is stored as
+// PutSnapshots stores the data, and reads back as it.
+func TestSnapshotValuesInPlace(t *testing.T) {
+	s := openTemp(t)
+	for i := range 12 { // a data generation of two digits
+		if err := s.Update(func(w *Writer) error {
+			_, err := w.PutRecord("Account", rec("Account", string(sfdc.NewID("001", "4S", uint64(i+1))), `,"Name":"A"`))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gen, _, err := s.Snapshot("x", func([]byte) error { return nil })
+	if err != nil || gen < 10 {
+		t.Fatalf("data generation %d, %v", gen, err)
+	}
+	roomy := append(make([]byte, SnapshotRoom), "roomy"...)
+	tight := append(make([]byte, 2), "tight"...)
+	values := [][]byte{SnapshotValue(gen, roomy, SnapshotRoom), SnapshotValue(gen, tight, 2), SnapshotValue(gen, []byte("none"), 0)}
+	if &values[0][len(values[0])-1] != &roomy[len(roomy)-1] {
+		t.Fatal("a value with room for its head is a copy")
+	}
+	if stored, err := s.PutSnapshotValues(gen, []string{"roomy", "tight", "none"}, values); err != nil || !stored {
+		t.Fatalf("put: %v %v", stored, err)
+	}
+	for name, want := range map[string]string{"roomy": "roomy", "tight": "tight", "none": "none"} {
+		var got string
+		if _, ok, err := s.Snapshot(name, func(b []byte) error { got = string(b); return nil }); err != nil || !ok || got != want {
+			t.Fatalf("%s = %q, %v, %v", name, got, ok, err)
+		}
+	}
+}

@@ -21,13 +21,18 @@ import (
 
 // rawRecord is the record being appended to a list's snapshot.
 type rawRecord struct {
-	key []byte        // the record's key in the cache
-	f   *store.Fields // its fields, as read for the list
-	e   *encoder
-	// dates caches parseDate by the date's text: a list of 100k records
-	// has a few thousand distinct dates.
-	dates map[string]time.Time
-	names func(id []byte) string // the Name of a cached record by Id, or ""
+	key       []byte        // the record's key in the cache
+	f         *store.Fields // its fields, as read for the list
+	e         *encoder
+	names     func(id []byte) string // the Name of a cached record by Id, or ""
+	lastNames []lastName             // by field, for name
+}
+
+// lastName is the last Id a field named, and its name.
+type lastName struct {
+	id   []byte
+	name string
+	ok   bool
 }
 
 // id appends the record's Id (recordID: its own Id, else its key).
@@ -49,9 +54,6 @@ func (r *rawRecord) texts(fields ...int) {
 	}
 }
 
-// name appends the Name of the record whose Id is field i.
-func (r *rawRecord) name(i int) { r.e.str(r.names(r.f.At(i).Text())) }
-
 // number appends field i as num reads it, then whether it is null when
 // withNull.
 func (r *rawRecord) number(i int, withNull bool) {
@@ -68,16 +70,22 @@ func (r *rawRecord) boolean(i int) { r.e.boolean(r.f.At(i).Bool()) }
 // date appends field i as parseDate reads its text.
 func (r *rawRecord) date(i int) {
 	s := r.f.At(i).Text()
-	if len(s) != len(time.DateOnly) { // "", or a datetime: seldom shared
-		r.e.time(parseDate(string(s)))
+	if len(s) == len(time.DateOnly) && r.e.date(s) {
 		return
 	}
-	t, ok := r.dates[string(s)]
-	if !ok {
-		t = parseDate(string(s))
-		r.dates[string(s)] = t
+	r.e.time(parseDate(string(s)))
+}
+
+// name appends the Name of the record whose Id is field i; the last Id
+// and name looked up for the field are remembered (records in Id order
+// often share their account and owner).
+func (r *rawRecord) name(i int) {
+	id := r.f.At(i).Text()
+	last := &r.lastNames[i]
+	if !last.ok || string(id) != string(last.id) {
+		last.id, last.name, last.ok = append(last.id[:0], id...), r.names(id), true
 	}
-	r.e.time(t)
+	r.e.str(last.name)
 }
 
 // The records' fields in putAccount's, putOpportunity's, putContact's and
@@ -127,68 +135,73 @@ func rawLead(r *rawRecord) {
 	r.date(12)                   // LastActivityDate
 }
 
-// chunkSize is the size of the buffers a list's snapshot is encoded in
-// before it is put together: a list grown by append would be copied
-// several times over (a large slice grows by a quarter).
-const chunkSize = 1 << 20
+// built is a list's snapshot as encodeRaw builds it: value is what the
+// cache stores (store.SnapshotValue at the builder's data generation),
+// data the list's encoding, the end of value.
+type built struct{ value, data []byte }
+
+// room is what encodeRaw leaves free in front of a list's records: the
+// count of records and the stored value's head go there once known.
+const room = store.SnapshotRoom + binary.MaxVarintLen64
 
 // encodeRaw returns the snapshot of every cached record of object (a
 // list's encoding, see snapshotted), each appended by put from fields,
-// naming the records they point at with names.
+// naming the records they point at with names. It is encoded in one
+// buffer, in front of which the count and the stored value's head are
+// written at the end: sized from the records' count and the first
+// records' size, it is neither copied as it grows nor to be stored.
 func (l *listBuilder) encodeRaw(ctx context.Context, object string, fields []string, names func([]byte) string,
-	put func(*rawRecord)) ([]byte, error) {
-	e := &encoder{b: l.buffer()}
-	chunks := [][]byte{}
-	r := &rawRecord{f: store.NewFields(fields...), e: e, dates: make(map[string]time.Time), names: names}
-	n, size := uint64(0), 0
+	put func(*rawRecord)) (built, error) {
+	count, err := l.b.st.LiveCount(object) // a stored count: deleted records aside, near enough
+	if err != nil {
+		return built{}, fmt.Errorf("read %s: %w", object, err)
+	}
+	e := &encoder{b: make([]byte, room, room+min(count, sampleRecords)*sampleSize)}
+	r := &rawRecord{f: store.NewFields(fields...), e: e, names: names, lastNames: make([]lastName, len(fields))}
+	n := 0
 	var derr error
-	err := l.b.st.ForEachRaw(object, func(key, raw []byte) bool {
+	err = l.b.st.ForEachRaw(object, func(key, raw []byte) bool {
 		if err := r.f.Scan(raw); err != nil {
 			derr = fmt.Errorf("decode %s %s: %w", object, key, err)
 			return false
 		}
 		r.key = key
 		put(r)
-		n++
-		if len(e.b) >= chunkSize {
-			size += len(e.b)
-			chunks = append(chunks, e.b)
-			e.b = l.buffer()
+		if n++; n == sampleRecords && count > n {
+			// The rest of the records as big as these, and an eighth
+			// more.
+			size := len(e.b) + (len(e.b)-room)*(count-n)/n*9/8
+			if size > cap(e.b) {
+				e.b = append(make([]byte, 0, size), e.b...)
+			}
 		}
 		return ctx.Err() == nil
 	})
-	size += len(e.b)
-	chunks = append(chunks, e.b)
-	defer func() { l.spare = append(l.spare, chunks...) }()
 	if err = errors.Join(err, derr, ctx.Err()); err != nil {
-		return nil, fmt.Errorf("read %s: %w", object, err)
+		return built{}, fmt.Errorf("read %s: %w", object, err)
 	}
-	out := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+size), n)
-	for _, c := range chunks {
-		out = append(out, c...)
-	}
-	return out, nil
+	var head [binary.MaxVarintLen64]byte
+	h := binary.PutUvarint(head[:], uint64(n))
+	at := room - h
+	copy(e.b[at:], head[:h])
+	return built{value: store.SnapshotValue(l.gen, e.b, at), data: e.b[at:]}, nil
 }
 
-// buffer returns an empty buffer of about chunkSize, a spare one if
-// there is one.
-func (l *listBuilder) buffer() []byte {
-	if n := len(l.spare); n > 0 {
-		b := l.spare[n-1][:0]
-		l.spare = l.spare[:n-1]
-		return b
-	}
-	return make([]byte, 0, chunkSize+chunkSize/8) // room for the record that crosses chunkSize
-}
+// encodeRaw's first buffer holds sampleRecords records of sampleSize
+// bytes; the records' count and the size of that many tell the rest.
+const (
+	sampleRecords = 256
+	sampleSize    = 256
+)
 
-// listBuilder builds lists' snapshots from the records. The users' and
-// accounts' names the lists name their records' owners and accounts from
-// are read once however many lists it builds (at the same data
-// generation), and its buffers are reused.
+// listBuilder builds lists' snapshots from the records, to be stored at
+// data generation gen. The users' and accounts' names the lists name
+// their records' owners and accounts from are read once however many
+// lists it builds (at the same data generation).
 type listBuilder struct {
 	b               *Book
+	gen             uint64
 	users, accounts map[string]string
-	spare           [][]byte // buffers of a list put together
 }
 
 // owners returns the names of the users by Id, for records with an owner.
@@ -228,34 +241,34 @@ func (n *listBuilder) ownersAndAccounts(ctx context.Context) (func([]byte) strin
 
 // The snapshots of the lists, from the records.
 
-func (b *Book) encodeAccounts(ctx context.Context, n *listBuilder) ([]byte, error) {
+func (b *Book) encodeAccounts(ctx context.Context, n *listBuilder) (built, error) {
 	names, err := n.owners(ctx)
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
 	return n.encodeRaw(ctx, "Account", accountFields, names, rawAccount)
 }
 
-func (b *Book) encodeOpportunities(ctx context.Context, n *listBuilder) ([]byte, error) {
+func (b *Book) encodeOpportunities(ctx context.Context, n *listBuilder) (built, error) {
 	names, err := n.ownersAndAccounts(ctx)
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
 	return n.encodeRaw(ctx, "Opportunity", opportunityFields, names, rawOpportunity)
 }
 
-func (b *Book) encodeContacts(ctx context.Context, n *listBuilder) ([]byte, error) {
+func (b *Book) encodeContacts(ctx context.Context, n *listBuilder) (built, error) {
 	names, err := n.ownersAndAccounts(ctx)
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
 	return n.encodeRaw(ctx, "Contact", contactFields, names, rawContact)
 }
 
-func (b *Book) encodeLeads(ctx context.Context, n *listBuilder) ([]byte, error) {
+func (b *Book) encodeLeads(ctx context.Context, n *listBuilder) (built, error) {
 	names, err := n.owners(ctx)
 	if err != nil {
-		return nil, err
+		return built{}, err
 	}
 	return n.encodeRaw(ctx, "Lead", leadFields, names, rawLead)
 }

@@ -92,10 +92,11 @@ func TestRawListsMatchRecords(t *testing.T) {
 func sameSnapshot[T any](t *testing.T, b *Book, what string, build buildFunc,
 	read func(context.Context) ([]T, error), put func(*encoder, *T), get func(*decoder) T) {
 	t.Helper()
-	got, err := build(t.Context(), &listBuilder{b: b})
+	enc, err := build(t.Context(), &listBuilder{b: b})
 	if err != nil {
 		t.Fatalf("%s from the raw records: %v", what, err)
 	}
+	got := enc.data
 	list := readRecords(t, what, read)
 	want := encodeList(list, put)
 	if bytes.Equal(got, want) {

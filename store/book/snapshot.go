@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
+
+	"github.com/lazyforce/lazyforce/store"
 )
 
 // Start-up over a big cache: the lists the app shows (every account,
@@ -52,14 +55,14 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build build
 	if err != nil {
 		at = 0 // no generation to derive anything at
 	}
-	enc, err := build(ctx, &listBuilder{b: b})
+	enc, err := build(ctx, &listBuilder{b: b, gen: gen})
 	if err != nil {
 		return nil, 0, err
 	}
 	if gen > 0 && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshot(snapPrefix+name, gen, enc) // a cache: best effort
+		_, _ = b.st.PutSnapshotValues(gen, []string{snapPrefix + name}, [][]byte{enc.value}) // a cache: best effort
 	}
-	out, err := decodeList(string(enc), get)
+	out, err := decodeList(listText(enc), get)
 	if err != nil { // what build encodes always decodes
 		return nil, 0, fmt.Errorf("the %s: %w", name, err)
 	}
@@ -68,7 +71,12 @@ func snapshottedAt[T any](ctx context.Context, b *Book, name string, build build
 
 // buildFunc builds a list's snapshot from the records, naming them from
 // names.
-type buildFunc func(ctx context.Context, names *listBuilder) ([]byte, error)
+type buildFunc func(ctx context.Context, names *listBuilder) (built, error)
+
+// listText is the text a list is decoded from, sharing enc's bytes: the
+// list's strings point into them (as they point into one string read from
+// a stored snapshot) and they are never written again, only stored.
+func listText(enc built) string { return unsafe.String(unsafe.SliceData(enc.data), len(enc.data)) }
 
 // decodeList decodes a list written by snapshotted.
 func decodeList[T any](data string, get func(*decoder) T) ([]T, error) {
@@ -111,6 +119,10 @@ func (e *encoder) boolean(v bool) {
 
 // bytes is str for a string held as bytes.
 func (e *encoder) bytes(s []byte) {
+	if len(s) < 0x80 { // a length of one byte: most
+		e.b = append(append(e.b, byte(len(s))), s...)
+		return
+	}
 	e.uint(uint64(len(s)))
 	e.b = append(e.b, s...)
 }
@@ -129,6 +141,68 @@ func (e *encoder) time(t time.Time) {
 	}
 	e.b = b
 	e.b[at-1] = byte(len(b) - at)
+}
+
+// date appends what time appends for parseDate(s) when s is a date as
+// time.Parse(time.DateOnly) reads it (yyyy-mm-dd, an existing day): the
+// UTC midnight in MarshalBinary's first version (see decoder.time),
+// without a time.Time. ok is false, and nothing appended, for anything
+// else.
+func (e *encoder) date(s []byte) (ok bool) {
+	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	num := func(b []byte) int {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, m, d := num(s[:4]), num(s[5:7]), num(s[8:])
+	if y < 0 || m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return false
+	}
+	// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+	// Hinnant's days_from_civil), years starting in March.
+	if m <= 2 {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era)*146097 + int64(doe) - 719468
+	sec := uint64(days*86400 + secondsToUnix)
+	if sec == 0 { // 0001-01-01: the zero time
+		e.b = append(e.b, 0)
+		return true
+	}
+	e.b = append(e.b, 15, 1, byte(sec>>56), byte(sec>>48), byte(sec>>40), byte(sec>>32), byte(sec>>24), byte(sec>>16), byte(sec>>8), byte(sec),
+		0, 0, 0, 0, 0xff, 0xff)
+	return true
+}
+
+// daysIn returns the number of days of month m of year y.
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // decoder reads what encoder wrote; the first error sticks and every later
@@ -311,16 +385,16 @@ func (b *Book) WarmSnapshotsKeeping(ctx context.Context, name string, derive Kep
 		enc[i] = ""
 		stale = append(stale, i)
 	}
-	shared := &listBuilder{b: b}
+	shared := &listBuilder{b: b, gen: gen}
 	for _, i := range stale {
 		data, err := lists[i].build(ctx, shared)
 		if err != nil {
 			return fmt.Errorf("snapshot of the %s: %w", lists[i].name, err)
 		}
 		names = append(names, snapPrefix+lists[i].name)
-		values = append(values, data)
+		values = append(values, data.value)
 		if derive != nil && (i == accounts || i == opportunities) {
-			enc[i] = string(data)
+			enc[i] = listText(data)
 		}
 	}
 	if derive != nil {
@@ -341,14 +415,14 @@ func (b *Book) WarmSnapshotsKeeping(ctx context.Context, name string, derive Kep
 		ka, ko := b.kept("accounts", name, gen), b.kept("opportunities", name, gen)
 		keepAccts, keepOpps := derive(accts, ka.Data, opps, ko.Data)
 		if keepAccts != nil {
-			names, values = append(names, ka.name), append(values, keepAccts)
+			names, values = append(names, ka.name), append(values, store.SnapshotValue(gen, keepAccts, 0))
 		}
 		if keepOpps != nil {
-			names, values = append(names, ko.name), append(values, keepOpps)
+			names, values = append(names, ko.name), append(values, store.SnapshotValue(gen, keepOpps, 0))
 		}
 	}
 	if len(names) > 0 && gen > 0 && !mixed && ctx.Err() == nil {
-		_, _ = b.st.PutSnapshots(gen, names, values) // a cache: best effort
+		_, _ = b.st.PutSnapshotValues(gen, names, values) // a cache: best effort
 	}
 	return ctx.Err()
 }
@@ -360,11 +434,12 @@ func decodeCurrent[T any](ctx context.Context, name, enc string, l *listBuilder,
 	if out, err := decodeList(enc, get); err == nil {
 		return out, nil, nil
 	}
-	if rebuilt, err = build(ctx, l); err != nil {
+	again, err := build(ctx, l)
+	if err != nil {
 		return nil, nil, fmt.Errorf("snapshot of the %s: %w", name, err)
 	}
-	if out, err = decodeList(string(rebuilt), get); err != nil { // what build encodes always decodes
+	if out, err = decodeList(listText(again), get); err != nil { // what build encodes always decodes
 		return nil, nil, fmt.Errorf("the %s: %w", name, err)
 	}
-	return out, rebuilt, nil
+	return out, again.value, nil
 }

@@ -1,7 +1,9 @@
 package book
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -282,5 +284,44 @@ func TestWarmSnapshotsKeeping(t *testing.T) {
 	})
 	if _, ko, _ := b.OpportunitiesKept(ctx, "test.v1"); err != nil || ko.Data != "o" {
 		t.Fatalf("after a run over a current cache: kept %q, %v", ko.Data, err)
+	}
+}
+
+// TestDateEncodesAsParseDate: encoder.date appends what time appends for
+// parseDate of a date, and refuses what time.Parse does not read as one.
+func TestDateEncodesAsParseDate(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		var got, want encoder
+		ok := got.date([]byte(s))
+		parsed, err := time.Parse(time.DateOnly, s)
+		if ok != (err == nil) {
+			t.Fatalf("%q: date %v, time.Parse error %v", s, ok, err)
+		}
+		if !ok {
+			if len(got.b) != 0 {
+				t.Fatalf("%q: refused, yet %x appended", s, got.b)
+			}
+			return
+		}
+		want.time(parsed)
+		if !bytes.Equal(got.b, want.b) || parseDate(s) != parsed {
+			t.Fatalf("%q: date appends %x, time %x", s, got.b, want.b)
+		}
+	}
+	for y := range 10000 {
+		for _, md := range []string{"01-01", "01-31", "02-28", "02-29", "02-30", "03-01", "12-31", "12-32", "00-10", "13-01", "06-00"} {
+			check(fmt.Sprintf("%04d-%s", y, md))
+		}
+	}
+	for _, y := range []int{0, 1, 4, 100, 399, 400, 1582, 1899, 1900, 1969, 1970, 2000, 2024, 2025, 2026, 2100, 9999} {
+		for m := range 14 {
+			for d := range 33 {
+				check(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	for _, s := range []string{"2026-1-011", "2026/01/01", "2026-01/01", "+026-01-01", "-026-01-01", "2026-0a-01", "2026-01-0 ", " 026-01-01", "2026-01-01", "20260-1-01"} {
+		check(s)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -98,6 +99,41 @@ func BenchmarkEachField(b *testing.B) {
 			if err := eachField(raw, func(key, val []byte) bool { n += len(val); return true }); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkBulkBlocks writes the sorted index entries of 40k Contacts into
+// emptied index buckets, as InsertIndexes does after a full pass (the
+// transaction is rolled back each time).
+func BenchmarkBulkBlocks(b *testing.B) {
+	var set IndexSet
+	for _, page := range benchPages("Contact", 20) {
+		for _, raw := range page {
+			if err := set.Add("Contact", raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	set.Sort()
+	s := openTemp(b)
+	errRollback := errors.New("roll back")
+	b.ReportAllocs()
+	for b.Loop() {
+		err := s.Update(func(w *Writer) error {
+			for kind, refs := range set.refs {
+				ib, err := w.indexBucket(indexKind(kind).bucket())
+				if err != nil {
+					return err
+				}
+				if err := bulkBlocks(ib, keyList{set.arena.chunks, refs}); err != nil {
+					return err
+				}
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			b.Fatal(err)
 		}
 	}
 }

@@ -431,16 +431,21 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 		}
 		b.FillPercent = bulkFillPercent
 		for i := first; i < end; {
+			// Each key is compared once, with the one before it: the
+			// prefix they share tells an equal key (skipped) and is what
+			// the key is encoded with (appendBlockEntry's).
 			enc = enc[:0]
-			var prev []byte
-			last := keys.at(i)
+			last, shared := keys.at(i), 0 // shared: with the entry before last
 			for i++; i < end && len(enc) < blockFill; i++ {
 				k := keys.at(i)
-				if bytes.Equal(k, last) {
+				n := commonPrefix(last, k, 0, min(len(last), len(k)))
+				if n == len(k) && n == len(last) {
 					continue
 				}
-				enc = appendBlockEntry(enc, prev, last)
-				prev, last = last, k
+				enc = binary.AppendUvarint(enc, uint64(shared))
+				enc = binary.AppendUvarint(enc, uint64(len(last)-shared))
+				enc = append(enc, last[shared:]...)
+				last, shared = k, n
 			}
 			for i < end && bytes.Equal(keys.at(i), last) {
 				i++

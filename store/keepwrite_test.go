@@ -52,13 +52,7 @@ func writeNext(s *Store) (uint64, error) {
 // Store's next transaction starts from what the other committed, and the
 // file stays consistent.
 func TestWriterSeesAnotherWritersCommit(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "acme.db")
-	a, err := Open(path, Options{Org: "acme"})
-	noErr(t, err)
-	defer a.Close()
-	b, err := Open(path, Options{Org: "acme"})
-	noErr(t, err)
-	defer b.Close()
+	a, b, path := twoStores(t)
 	want := uint64(0)
 	// Who writes each transaction: runs of one Store, and alternation.
 	for i, s := range []*Store{a, a, b, a, b, b, a, b, a, a, a, b, a} {
@@ -200,4 +194,18 @@ func TestFailedWriteDropsTheKeptOpen(t *testing.T) {
 	if got := checkBolt(t, path); got != 3 {
 		t.Fatalf("file holds stress transaction %d, want 3", got)
 	}
+}
+
+// twoStores opens one new cache file (at path) twice, as two processes
+// would; both are closed at the end of the test.
+func twoStores(t *testing.T) (a, b *Store, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "acme.db")
+	a, err := Open(path, Options{Org: "acme"})
+	noErr(t, err)
+	t.Cleanup(func() { a.Close() })
+	b, err = Open(path, Options{Org: "acme"})
+	noErr(t, err)
+	t.Cleanup(func() { b.Close() })
+	return a, b, path
 }

@@ -3,7 +3,6 @@
 package store
 
 import (
-	"path/filepath"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,13 +11,7 @@ import (
 // TestWriterKeepsItsOpen: a Store's write transactions use one bbolt open
 // while no one else commits, and a new one after another Store committed.
 func TestWriterKeepsItsOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "acme.db")
-	a, err := Open(path, Options{Org: "acme"})
-	noErr(t, err)
-	defer a.Close()
-	b, err := Open(path, Options{Org: "acme"})
-	noErr(t, err)
-	defer b.Close()
+	a, b, _ := twoStores(t)
 	opened := func() *bolt.DB {
 		t.Helper()
 		if a.kept == nil {
@@ -26,7 +19,7 @@ func TestWriterKeepsItsOpen(t *testing.T) {
 		}
 		return a.kept.db
 	}
-	_, err = writeNext(a)
+	_, err := writeNext(a)
 	noErr(t, err)
 	first := opened()
 	_, err = writeNext(a)

@@ -102,7 +102,7 @@ type pageScanner struct {
 	b     []byte
 	i     int
 	depth int
-	spans *recordSpans // where records notes the records' members; nil: nowhere
+	spans *recordSpans // where records notes the records' members (splitPageSpans sets it)
 }
 
 func (s *pageScanner) peek() byte {
@@ -157,10 +157,8 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 		return []json.RawMessage{}, true
 	}
 	var recs []json.RawMessage
-	if s.spans != nil {
-		// Only the last records key counts (a repeated one fails anyway).
-		s.spans.reset()
-	}
+	// Only the last records key counts (a repeated one fails anyway).
+	s.spans.reset()
 	for {
 		start := s.i
 		if !s.record() {
@@ -171,10 +169,9 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 			// regrowing.
 			n := (len(s.b) - start) / max(s.i-start+1, 1)
 			recs = make([]json.RawMessage, 0, min(max(n+1, 1), 1<<16))
-			if sp := s.spans; sp != nil {
-				sp.members = slices.Grow(sp.members, min((n+1)*len(sp.members), 1<<20))
-				sp.bounds = slices.Grow(sp.bounds, cap(recs)+1)
-			}
+			sp := s.spans
+			sp.members = slices.Grow(sp.members, min((n+1)*len(sp.members), 1<<20))
+			sp.bounds = slices.Grow(sp.bounds, cap(recs)+1)
 		}
 		recs = append(recs, json.RawMessage(s.b[start:s.i:s.i]))
 		s.space()
@@ -189,16 +186,14 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 	}
 }
 
-// record scans one element of records like value, noting in s.spans (when
-// not nil) where the members of an object are. A record with an escaped
+// record scans one element of records like value, noting in s.spans
+// where the members of an object are. A record with an escaped
 // key, or too long for a memberSpan's offsets, or that is no object, is
 // noted without members.
 func (s *pageScanner) record() bool {
 	sp := s.spans
-	if sp == nil || s.peek() != '{' {
-		if sp != nil {
-			sp.skip()
-		}
+	if s.peek() != '{' {
+		sp.skip()
 		return s.value()
 	}
 	b := s.b

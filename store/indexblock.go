@@ -121,7 +121,12 @@ func blockLen(k, v []byte) (int, error) {
 
 // appendBlockEntry appends key, encoded after prev, to dst.
 func appendBlockEntry(dst, prev, key []byte) []byte {
-	shared := commonPrefix(prev, key, 0, min(len(prev), len(key)))
+	return appendSharedEntry(dst, key, commonPrefix(prev, key, 0, min(len(prev), len(key))))
+}
+
+// appendSharedEntry appends key, whose first shared bytes are those of the
+// entry before it, to dst.
+func appendSharedEntry(dst, key []byte, shared int) []byte {
 	dst = binary.AppendUvarint(dst, uint64(shared))
 	dst = binary.AppendUvarint(dst, uint64(len(key)-shared))
 	return append(dst, key[shared:]...)
@@ -433,7 +438,7 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 		for i := first; i < end; {
 			// Each key is compared once, with the one before it: the
 			// prefix they share tells an equal key (skipped) and is what
-			// the key is encoded with (appendBlockEntry's).
+			// the key is encoded with.
 			enc = enc[:0]
 			last, shared := keys.at(i), 0 // shared: with the entry before last
 			for i++; i < end && len(enc) < blockFill; i++ {
@@ -442,9 +447,7 @@ func bulkBlocks(b *bolt.Bucket, keys keyList) error {
 				if n == len(k) && n == len(last) {
 					continue
 				}
-				enc = binary.AppendUvarint(enc, uint64(shared))
-				enc = binary.AppendUvarint(enc, uint64(len(last)-shared))
-				enc = append(enc, last[shared:]...)
+				enc = appendSharedEntry(enc, last, shared)
 				last, shared = k, n
 			}
 			for i < end && bytes.Equal(keys.at(i), last) {

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 
@@ -164,13 +162,13 @@ func (f *Fields) scanCompact(raw []byte) bool {
 		var end int // just past the value
 		switch c := raw[at]; {
 		case c == '"' && wanted:
-			e, plain := scanPlain(raw, at)
-			if !plain {
+			n := plainStringLen(raw[at+1:])
+			if n < 0 {
 				return false
 			}
-			end = e
+			end = at + 2 + n
 			if slot >= 0 {
-				f.vals[slot] = Value{kind: '"', text: raw[at+1 : e-1]}
+				f.vals[slot] = Value{kind: '"', text: raw[at+1 : at+1+n]}
 			}
 		case c == '"':
 			e, _, ok := scanString(raw, at)
@@ -236,35 +234,6 @@ func (f *Fields) orderAt(k int) *keySlot {
 		return &f.order[k]
 	}
 	return nil
-}
-
-// scanPlain returns the index just past the string starting at
-// b[i]=='"' when it holds neither a backslash nor a control character
-// (which a JSON string must escape): its text is its value. plain is
-// false otherwise, or when it does not end. It reads 8 bytes at a time
-// while none is a quote, a backslash or a control character.
-func scanPlain(b []byte, i int) (end int, plain bool) {
-	j := i + 1
-	for ; j+8 <= len(b); j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
-		q := w ^ (lsb * '"')
-		bs := w ^ (lsb * '\\')
-		if special := ((q-lsb)&^q | (bs-lsb)&^bs | (w-lsb*0x20)&^w) & msb; special != 0 {
-			// Borrows only propagate upwards: the lowest flagged byte
-			// is a real quote, backslash or control character.
-			j += bits.TrailingZeros64(special) >> 3
-			return j + 1, b[j] == '"'
-		}
-	}
-	for ; j < len(b); j++ {
-		switch c := b[j]; {
-		case c == '"':
-			return j + 1, true
-		case c == '\\' || c < 0x20:
-			return 0, false
-		}
-	}
-	return 0, false
 }
 
 // scanScalar is scanValue for a number, boolean or null; a whole number

@@ -33,11 +33,12 @@ const maxPagesPerCommit = 2
 
 // queuedPages bounds the pages fetched in order and waiting for the
 // writer. Its commits take up to maxRecordsPerCommit records (two full
-// pages) of what is waiting, so a short queue keeps them full; every page
-// queued beyond that is a megabyte or so of live heap, which a lazy
-// garbage collector (see ui/cli's sync) multiplies into fresh memory the
-// kernel must fault in and zero.
-const queuedPages = 4
+// pages) of what is waiting, so a queue of two keeps them full; every page
+// queued beyond that is a megabyte or two of live heap (its body, the
+// spans of its members, its index entries), which a lazy garbage
+// collector (see ui/cli's sync) multiplies into fresh memory the kernel
+// must fault in and zero.
+const queuedPages = 2
 
 // item is one step handed from the fetching goroutines to the writer.
 type item struct {
@@ -200,7 +201,10 @@ type fetcher struct {
 	// cursors holds a token per object whose query cursor is open.
 	cursors chan struct{}
 	// window holds a token per page fetched ahead of its turn and not yet
-	// handed to the writer (bounded memory).
+	// handed to the writer (bounded memory): as many as the requests in
+	// flight, so that over a slow network every slot can be busy, while
+	// over a fast one (where the writer is the bottleneck and every page
+	// fetched ahead just waits) few pages are held.
 	window chan struct{}
 }
 
@@ -279,7 +283,7 @@ func (p *puller) fetchAll(ctx context.Context, plans []*plan, out chan<- item) e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &fetcher{p: p, ctx: ctx, out: out, cursors: make(chan struct{}, maxOpenCursors),
-		window: make(chan struct{}, 2*p.cfg.maxInFlight())}
+		window: make(chan struct{}, p.cfg.maxInFlight())}
 	var highWater, first []*plan
 	for _, pl := range plans {
 		if pl.skip != "" {

@@ -44,7 +44,11 @@ func newCmdSync(f *Factory) *cobra.Command {
 
 // syncGCPercent and syncMemoryLimit tune the garbage collector during a
 // sync: collect when the heap has grown to 4× what survived the last
-// collection, or sooner near 768 MiB.
+// collection, or sooner near 768 MiB. Lower percentages (150, 100, 50) and
+// lower limits were measured (docs/benchmarks.md, s8 and s10-heap): the
+// heap stays smaller and the kernel faults fewer fresh pages in, but the
+// extra collections (and the allocator zeroing the memory they free for
+// reuse) cost as much CPU again.
 const (
 	syncGCPercent   = 300
 	syncMemoryLimit = 768 << 20

@@ -207,6 +207,16 @@ type Options struct {
 	Rebuild bool
 }
 
+// newFilePageSize is the bbolt page size of a new cache file. A sync
+// writes every record page once, with one write call each, and bbolt
+// finds a record through one branch page per level: 16 KiB pages (four of
+// the machine's) cut the calls and the levels by four and pack records of
+// a few hundred bytes to a kilobyte with less room left over at each
+// page's end (the demo org's cache: 158 MB instead of 190). A file made
+// with another page size (4 KiB before) keeps it: bbolt reads it from the
+// meta page, and readers and writers work the same with either.
+const newFilePageSize = 16 << 10
+
 // DefaultTimeout is how long a transaction waits for another process's
 // transaction to end before giving up with ErrLocked.
 const DefaultTimeout = 30 * time.Second
@@ -433,6 +443,11 @@ func (s *Store) lockError(err error, timeout time.Duration) error {
 // lock.
 func (s *Store) openBolt(write bool, f *os.File, timeout time.Duration) (*bolt.DB, error) {
 	bopts := &bolt.Options{Timeout: timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
+	if write {
+		// A new file is made with newFilePageSize pages; bbolt reads an
+		// existing file's page size from its meta page.
+		bopts.PageSize = newFilePageSize
+	}
 	if s.populate && !write {
 		bopts.MmapFlags = populateFlag
 	}

@@ -240,6 +240,7 @@ type Store struct {
 	outboxLost bool   // ... and its outbox could not be carried over
 
 	wlock *writeLock // the running write transaction's hold on the file (under txMu)
+	wide  bool       // the running write transaction's open maps writeMapSize (under txMu)
 	kept  *keptWrite // the read-write open kept since the last write transaction (under txMu)
 
 	roMu sync.Mutex
@@ -326,6 +327,7 @@ type keptWrite struct {
 	db   *bolt.DB
 	file *os.File  // db's file (handed to bbolt's open)
 	mark writeMark // what the last transaction left the file as
+	wide bool      // db maps writeMapSize (see writeMap)
 }
 
 // openWrite opens the bolt file for one write transaction: it waits up to
@@ -346,7 +348,7 @@ func (s *Store) openWrite(timeout time.Duration) (*bolt.DB, error) {
 			return nil, s.lockError(err, timeout)
 		}
 		if k.mark.unchanged(s.path, k.file) {
-			s.wlock = w
+			s.wlock, s.wide = w, k.wide
 			return k.db, nil
 		}
 		k.db.Close() // and with it the lock on its file
@@ -359,13 +361,42 @@ func (s *Store) openWrite(timeout time.Duration) (*bolt.DB, error) {
 	if err != nil {
 		return nil, s.lockError(err, timeout)
 	}
-	db, err := s.openBolt(true, w.file, timeout)
+	mapSize := writeMap(w.file)
+	db, err := s.openBolt(true, w.file, mapSize, timeout)
 	if err != nil {
 		w.done()
 		return nil, err
 	}
-	s.wlock = w
+	s.wlock, s.wide = w, mapSize > 0
 	return db, nil
+}
+
+// boltGrowStep is bbolt's DB.AllocSize (its internal DefaultAllocSize),
+// which lazyforce leaves as it is.
+const boltGrowStep = 16 << 20
+
+// writeMap is the map a read-write open of f (locked) starts with
+// (bolt.Options.InitialMmapSize): writeMapSize once the file has reached
+// bbolt's growth step, else 0 (bbolt's own sizes).
+//
+// bbolt maps the file again each time it outgrows the map (doubling it up
+// to a gigabyte), and before each new map copies every key and value the
+// running transaction holds out of the old one: a sync's kept open (see
+// the package documentation) did that a dozen times, allocating an eighth
+// of the sync's memory. Mapping more than the file costs only address
+// space, but bbolt grows a file mapped beyond its growth step
+// (boltGrowStep) by that step, and a smaller one to its
+// map's size: so a small file keeps bbolt's own sizes (and does not grow
+// to 16 MiB), and its open is not kept past that size (keepWrite).
+func writeMap(f *os.File) int {
+	if f == nil {
+		return 0
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Size() < boltGrowStep {
+		return 0
+	}
+	return writeMapSize
 }
 
 // closeWrite closes a read-write open and ends its hold on the file.
@@ -380,7 +411,8 @@ func (s *Store) closeWrite(db *bolt.DB) {
 // keepWrite ends the hold on the file of a write transaction that
 // committed txid, but keeps db open for the next one (see openWrite),
 // reporting whether it did: false without flock (gate_other.go), when the
-// file's lock cannot be released alone, or when its size is unknown; the
+// file's lock cannot be released alone, when its size is unknown, or when
+// the file has grown to where a new open maps more of it (writeMap); the
 // caller then closes db.
 func (s *Store) keepWrite(db *bolt.DB, txid uint64) bool {
 	w := s.wlock
@@ -388,12 +420,12 @@ func (s *Store) keepWrite(db *bolt.DB, txid uint64) bool {
 		return false
 	}
 	fi, err := w.file.Stat()
-	if err != nil || !unlockWrite(w.file) {
+	if err != nil || !s.wide && writeMap(w.file) > 0 || !unlockWrite(w.file) {
 		return false
 	}
 	w.done()
 	s.wlock = nil
-	s.kept = &keptWrite{db: db, file: w.file, mark: writeMark{txid: txid, size: fi.Size()}}
+	s.kept = &keptWrite{db: db, file: w.file, mark: writeMark{txid: txid, size: fi.Size()}, wide: s.wide}
 	return true
 }
 
@@ -422,7 +454,7 @@ func (s *Store) openRead(timeout time.Duration) (*bolt.DB, int64, error) {
 		}
 		size = fi.Size()
 	}
-	db, err := s.openBolt(false, f, timeout)
+	db, err := s.openBolt(false, f, 0, timeout)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -440,9 +472,9 @@ func (s *Store) lockError(err error, timeout time.Duration) error {
 // openBolt opens the file with bbolt: f, when not nil, is the file already
 // opened and locked (bbolt's own flock on it then succeeds at once, and
 // bbolt closes it with the DB); otherwise bbolt opens it and waits for its
-// lock.
-func (s *Store) openBolt(write bool, f *os.File, timeout time.Duration) (*bolt.DB, error) {
-	bopts := &bolt.Options{Timeout: timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType}
+// lock. mapSize is bolt.Options.InitialMmapSize.
+func (s *Store) openBolt(write bool, f *os.File, mapSize int, timeout time.Duration) (*bolt.DB, error) {
+	bopts := &bolt.Options{Timeout: timeout, ReadOnly: !write, FreelistType: bolt.FreelistMapType, InitialMmapSize: mapSize}
 	if write {
 		// A new file is made with newFilePageSize pages; bbolt reads an
 		// existing file's page size from its meta page.

@@ -110,12 +110,13 @@
 //
 // The kept open is closed, and the next write opens afresh, after a write
 // transaction that failed or panicked (fn's error, Commit's, damage), when
-// its lock cannot be released alone, and at Close. A read-only Store never
-// writes, and without flock every write transaction opens the file, as
-// before. The Store's own reads use read-only opens as before, dropped
-// before each write transaction. The kept descriptor keeps the inode of a
-// file moved aside (by another process's rebuild) until the next write or
-// Close.
+// its lock cannot be released alone, once when the file grows past 16 MiB
+// (so that the new open maps ahead of it, see writeMap), and at Close. A
+// read-only Store never writes, and without flock every write transaction
+// opens the file, as before. The Store's own reads use read-only opens as
+// before, dropped before each write transaction. The kept descriptor keeps
+// the inode of a file moved aside (by another process's rebuild) until the
+// next write or Close.
 //
 // # Damage
 //

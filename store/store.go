@@ -213,7 +213,8 @@ type Options struct {
 // finds a record through one branch page per level: 16 KiB pages (four of
 // the machine's) cut the calls and the levels by four and pack records of
 // a few hundred bytes to a kilobyte with less room left over at each
-// page's end (the demo org's cache: 158 MB instead of 190). A file made
+// page's end (a sync of the demo org writes 166 MB in 9,400 calls where it
+// wrote 177 MB in 40,300). A file made
 // with another page size (4 KiB before) keeps it: bbolt reads it from the
 // meta page, and readers and writers work the same with either.
 const newFilePageSize = 16 << 10
@@ -383,12 +384,12 @@ const boltGrowStep = 16 << 20
 // bbolt maps the file again each time it outgrows the map (doubling it up
 // to a gigabyte), and before each new map copies every key and value the
 // running transaction holds out of the old one: a sync's kept open (see
-// the package documentation) did that a dozen times, allocating an eighth
-// of the sync's memory. Mapping more than the file costs only address
-// space, but bbolt grows a file mapped beyond its growth step
-// (boltGrowStep) by that step, and a smaller one to its
-// map's size: so a small file keeps bbolt's own sizes (and does not grow
-// to 16 MiB), and its open is not kept past that size (keepWrite).
+// the package documentation) did that each time the file doubled.
+// Mapping more than the file costs only address space, but bbolt grows a
+// file mapped beyond its growth step (boltGrowStep) by that step, and a
+// smaller one to its map's size: so a small file keeps bbolt's own sizes
+// (and does not grow to 16 MiB), and its open is not kept past that size
+// (keepWrite).
 func writeMap(f *os.File) int {
 	if f == nil {
 		return 0

@@ -7,6 +7,11 @@ import (
 	"time"
 )
 
+// writeMapSize is 0 without flock (see writeMap): on Windows bbolt grows
+// the file to the size it maps, and every write transaction opens the
+// file afresh anyway.
+const writeMapSize = 0
+
 // lockForWrite leaves locking to bbolt without flock: its open locks the
 // file exclusively for the whole transaction, so readers wait for it, as
 // they always did here (no gate, no drain).

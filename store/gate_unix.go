@@ -10,6 +10,10 @@ import (
 	"time"
 )
 
+// writeMapSize is how much of a large cache file a read-write open maps
+// from the start (see writeMap): address space only.
+const writeMapSize = 1 << 30
+
 // lockForWrite takes the cache file at path for one write transaction
 // (see "Sharing the file" in the package documentation):
 //

@@ -292,9 +292,9 @@ func (s *Store) Objects() ([]string, error) {
 const bulkFillPercent = 0.95
 
 // recordFillPercent is how full bbolt packs pages of records written in Id
-// order: as full as they go. A record is often about a quarter of a 4 KiB
-// page; at 0.95 four records of ~950 bytes (the demo org's opportunities)
-// no longer fit under the bound, and their pages held three.
+// order: as full as they go. (With 4 KiB pages, at 0.95 four records of
+// ~950 bytes, the demo org's opportunities, no longer fit under the bound,
+// and their pages held three.)
 const recordFillPercent = 1.0
 
 // Stamp is what sync needs from a record without decoding it.

@@ -838,6 +838,14 @@ type IndexSet struct {
 	n       int
 	entries []indexEntry // scratch for one record's entries
 	sorted  bool         // every bucket's entries are in refs, in key order
+
+	// The Ids of the first and the last record added; unordered when a
+	// record was added after one with a greater Id, or an entry has a NUL
+	// where its key's parts have none: else each index's entries with the
+	// same head (the key up to its last NUL) are in key order already, in
+	// the order they were added (runs, then refs), which Sort keeps.
+	firstID, lastID []byte
+	unordered       bool
 }
 
 // refRun is the most entries an IndexSet's refs grow to before it starts
@@ -853,28 +861,31 @@ func (s *IndexSet) Add(object string, raw []byte) error {
 // sfdc.QueryPage.Members): the same entries, or error, from where its
 // fields are, without scanning the record again.
 func (s *IndexSet) AddMembers(object string, m sfdc.Members) error {
-	entries, _, err := appendMemberEntries(s.entries[:0], &s.arena, object, m)
+	entries, id, err := appendMemberEntries(s.entries[:0], &s.arena, object, m)
 	if err != nil {
 		return err
 	}
-	s.note(entries)
+	s.note(object, id, entries)
 	return nil
 }
 
 // add computes the index entries of raw, the record id of object (nil:
 // read from raw).
 func (s *IndexSet) add(object string, id, raw []byte) error {
-	entries, _, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
+	entries, id, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
 	if err != nil {
 		return err
 	}
-	s.note(entries)
+	s.note(object, id, entries)
 	return nil
 }
 
-// note adds entries, one record's, to the set's.
-func (s *IndexSet) note(entries []indexEntry) {
+// note adds entries, those of the record id of object, to the set's.
+func (s *IndexSet) note(object string, id []byte, entries []indexEntry) {
 	s.entries = entries
+	if !s.unordered {
+		s.noteOrder(object, id, entries)
+	}
 	for _, e := range entries {
 		refs := s.refs[e.kind]
 		if len(refs) == cap(refs) {
@@ -891,6 +902,35 @@ func (s *IndexSet) note(entries []indexEntry) {
 	}
 	s.n += len(entries)
 	s.sorted = false
+}
+
+// noteOrder notes whether the entries of the record id of object, added
+// after the set's, keep them in Id order (see IndexSet.unordered).
+func (s *IndexSet) noteOrder(object string, id []byte, entries []indexEntry) {
+	switch {
+	case s.firstID == nil:
+		s.firstID = bytes.Clone(id)
+	case bytes.Compare(id, s.lastID) < 0:
+		s.unordered = true
+		return
+	}
+	s.lastID = append(s.lastID[:0], id...)
+	if bytes.IndexByte(id, 0) >= 0 || strings.IndexByte(object, 0) >= 0 {
+		s.unordered = true
+		return
+	}
+	for _, e := range entries {
+		// Between OBJECT \0 and \0 ID: FIELD \0 PARENT (a ref: PARENT is
+		// an Id), or a text, without a NUL of their own.
+		mid := e.key[len(object)+1 : len(e.key)-len(id)-1]
+		if e.kind == kindRef {
+			mid = mid[bytes.IndexByte(mid, 0)+1:]
+		}
+		if bytes.IndexByte(mid, 0) >= 0 {
+			s.unordered = true
+			return
+		}
+	}
 }
 
 // addBucket computes the index entries of every record in b, object's
@@ -917,6 +957,25 @@ func (s *IndexSet) Merge(other *IndexSet) {
 	}
 	base := uint32(len(s.arena.chunks))
 	s.arena.chunks = append(s.arena.chunks, other.arena.chunks...)
+	// other's entries follow s's: s's own become a run first.
+	for kind, refs := range s.refs {
+		if len(refs) > 0 {
+			s.runs[kind] = append(s.runs[kind], refs)
+			s.refs[kind] = nil
+		}
+	}
+	switch {
+	case other.firstID == nil:
+	case s.firstID == nil:
+		s.firstID = other.firstID
+		s.lastID = other.lastID
+	default:
+		if bytes.Compare(other.firstID, s.lastID) < 0 {
+			s.unordered = true
+		}
+		s.lastID = other.lastID
+	}
+	s.unordered = s.unordered || other.unordered
 	for kind := range other.refs {
 		runs := other.runs[kind]
 		if len(other.refs[kind]) > 0 {
@@ -946,17 +1005,17 @@ func (s *IndexSet) Sort() {
 				n += len(run)
 			}
 			all := make([]keyRef, 0, n)
-			all = append(all, s.refs[kind]...)
 			for _, run := range runs {
 				all = append(all, run...)
 			}
+			all = append(all, s.refs[kind]...)
 			s.refs[kind], s.runs[kind] = all, nil
 		}
 		longest = max(longest, len(s.refs[kind]))
 	}
 	tmp := make([]keyRef, longest)
 	for _, refs := range s.refs {
-		sortRefs(s.arena.chunks, refs, tmp)
+		sortRefs(s.arena.chunks, refs, tmp, !s.unordered)
 	}
 	s.sorted = true
 }

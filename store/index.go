@@ -95,6 +95,7 @@ type keyArena struct {
 	fill   int      // the chunk keys are carved from: chunks[fill]
 	used   int      // bytes of chunks[fill] handed out
 	last   keyRef   // the last key handed out
+	nul    bool     // a decoded text with a NUL went into a key (decodedKey)
 }
 
 // keyRef is where a key is in its arena: chunks[chunk][off : off+len].
@@ -147,6 +148,15 @@ func arenaKey[T string | []byte](a *keyArena, object string, text T, id []byte) 
 	return append(b, id...)
 }
 
+// decodedKey is arenaKey of a text decoded from a JSON string, which may
+// hold a NUL (noted in a.nul).
+func (a *keyArena) decodedKey(object, text string, id []byte) []byte {
+	if strings.IndexByte(text, 0) >= 0 {
+		a.nul = true
+	}
+	return arenaKey(a, object, text, id)
+}
+
 // refKey is the ref index key OBJECT \0 FIELD \0 PARENT_ID \0 ID.
 func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 	b := a.alloc(len(object) + len(field) + len(parent) + len(id) + 3)
@@ -164,7 +174,7 @@ func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 func (a *keyArena) lowerKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
-		return arenaKey(a, object, strings.ToLower(stringField(val)), id)
+		return a.decodedKey(object, strings.ToLower(stringField(val)), id)
 	}
 	b := a.alloc(len(object) + len(text) + len(id) + 2)
 	b = append(b, object...)
@@ -189,7 +199,7 @@ func appendLower(b, text []byte) []byte {
 func (a *keyArena) textKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !simpleString(text) {
-		return arenaKey(a, object, stringField(val), id)
+		return a.decodedKey(object, stringField(val), id)
 	}
 	return arenaKey(a, object, text, id)
 }
@@ -226,9 +236,9 @@ func (a *keyArena) appendEmailEntries(out []indexEntry, object string, val, id [
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
 		if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-			out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, e, id)))
+			out = appendReach(out, a.entry(kindEmail, a.decodedKey(object, e, id)))
 			if canonical != "" {
-				out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, canonical, id)))
+				out = appendReach(out, a.entry(kindEmail, a.decodedKey(object, canonical, id)))
 			}
 		}
 		return out
@@ -846,6 +856,7 @@ type IndexSet struct {
 	// the order they were added (runs, then refs), which Sort keeps.
 	firstID, lastID []byte
 	unordered       bool
+	object          string // the last object added, checked for a NUL
 }
 
 // refRun is the most entries an IndexSet's refs grow to before it starts
@@ -876,6 +887,13 @@ func (s *IndexSet) add(object string, id, raw []byte) error {
 	if err != nil {
 		return err
 	}
+	for _, e := range entries {
+		// A field name read by scanning may have had escapes: one for a
+		// NUL gives its ref key a fourth.
+		if e.kind == kindRef && bytes.Count(e.key, []byte{0}) != 3 {
+			s.unordered = true
+		}
+	}
 	s.note(object, id, entries)
 	return nil
 }
@@ -884,7 +902,7 @@ func (s *IndexSet) add(object string, id, raw []byte) error {
 func (s *IndexSet) note(object string, id []byte, entries []indexEntry) {
 	s.entries = entries
 	if !s.unordered {
-		s.noteOrder(object, id, entries)
+		s.noteOrder(object, id)
 	}
 	for _, e := range entries {
 		refs := s.refs[e.kind]
@@ -905,31 +923,27 @@ func (s *IndexSet) note(object string, id []byte, entries []indexEntry) {
 }
 
 // noteOrder notes whether the entries of the record id of object, added
-// after the set's, keep them in Id order (see IndexSet.unordered).
-func (s *IndexSet) noteOrder(object string, id []byte, entries []indexEntry) {
+// after the set's, keep them in Id order (see IndexSet.unordered). A key's
+// parts hold no NUL of their own: the texts and Ids read from JSON
+// strings without escapes have no control character, an Id read as a
+// parent is alphanumeric, a field name from Members has no escapes, and
+// the rest is checked where it is decoded (keyArena.nul) or here.
+func (s *IndexSet) noteOrder(object string, id []byte) {
+	if object != s.object {
+		if strings.IndexByte(object, 0) >= 0 {
+			s.unordered = true
+		}
+		s.object = object
+	}
 	switch {
 	case s.firstID == nil:
 		s.firstID = bytes.Clone(id)
 	case bytes.Compare(id, s.lastID) < 0:
 		s.unordered = true
-		return
 	}
 	s.lastID = append(s.lastID[:0], id...)
-	if bytes.IndexByte(id, 0) >= 0 || strings.IndexByte(object, 0) >= 0 {
+	if bytes.IndexByte(id, 0) >= 0 {
 		s.unordered = true
-		return
-	}
-	for _, e := range entries {
-		// Between OBJECT \0 and \0 ID: FIELD \0 PARENT (a ref: PARENT is
-		// an Id), or a text, without a NUL of their own.
-		mid := e.key[len(object)+1 : len(e.key)-len(id)-1]
-		if e.kind == kindRef {
-			mid = mid[bytes.IndexByte(mid, 0)+1:]
-		}
-		if bytes.IndexByte(mid, 0) >= 0 {
-			s.unordered = true
-			return
-		}
 	}
 }
 
@@ -975,7 +989,7 @@ func (s *IndexSet) Merge(other *IndexSet) {
 		}
 		s.lastID = other.lastID
 	}
-	s.unordered = s.unordered || other.unordered
+	s.unordered = s.unordered || other.unordered || other.arena.nul
 	for kind := range other.refs {
 		runs := other.runs[kind]
 		if len(other.refs[kind]) > 0 {
@@ -1015,7 +1029,7 @@ func (s *IndexSet) Sort() {
 	}
 	tmp := make([]keyRef, longest)
 	for _, refs := range s.refs {
-		sortRefs(s.arena.chunks, refs, tmp, !s.unordered)
+		sortRefs(s.arena.chunks, refs, tmp, !s.unordered && !s.arena.nul)
 	}
 	s.sorted = true
 }

@@ -281,3 +281,31 @@ func TestIndexSetInIdOrderSortsEveryEntry(t *testing.T) {
 		}
 	}
 }
+
+// A field name decoded from escapes may hold NULs: its entries' heads are
+// not their keys up to the last NUL, and the set is sorted in full.
+func TestIndexSetSortsFieldNamesWithNULs(t *testing.T) {
+	p1, p2 := sfdc.NewID("001", "4S", 1), sfdc.NewID("001", "4S", 2)
+	var set IndexSet
+	var want []string
+	for i, raw := range [][]byte{
+		fmt.Appendf(nil, `{"Id":%q,"XId":%q}`, sfdc.NewID("003", "4S", 1), p1),
+		// …XId \0 p1 \0 !Id \0 p2 \0 ID: before the first record's key.
+		fmt.Appendf(nil, `{"Id":%q,"XId\u0000%s\u0000!Id":%q}`, sfdc.NewID("003", "4S", 2), p1, p2),
+	} {
+		if err := set.Add("Contact", raw); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := indexEntries("Contact", string(sfdc.NewID("003", "4S", uint64(i+1))), raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			want = append(want, string(e.key))
+		}
+	}
+	slices.Sort(want)
+	if got := sortedEntries(&set)[kindRef]; !slices.Equal(got, want) {
+		t.Errorf("sorted entries %q, want %q", got, want)
+	}
+}

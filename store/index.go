@@ -313,6 +313,26 @@ const (
 	fieldEmail
 )
 
+// reachObject is reachObjects[object] without a map lookup (asked for
+// every record indexed).
+func reachObject(object string) bool {
+	switch object {
+	case "Account", "Contact", "Lead":
+		return true
+	}
+	return false
+}
+
+// phoneField is phoneFields[string(key)] without a map lookup (asked of
+// the fields of every record of a reachObject).
+func phoneField(key []byte) bool {
+	switch string(key) {
+	case "Phone", "MobilePhone", "HomePhone", "OtherPhone":
+		return true
+	}
+	return false
+}
+
 // fieldClass tells which index entries a field with a string value makes
 // (reach: the object's phones and e-mails are indexed). Its last byte rules
 // out most fields before any comparison.
@@ -341,7 +361,7 @@ func fieldClass(key []byte, reach bool) uint8 {
 		case "Name":
 			return fieldName
 		}
-		if reach && phoneFields[string(key)] {
+		if reach && phoneField(key) {
 			return fieldPhone
 		}
 	case 't':
@@ -375,7 +395,7 @@ type recordFields struct {
 // newRecordFields starts gathering the fields of a record of object whose
 // Id is id (nil: read from the record, as recordID reads it).
 func newRecordFields(object string, id []byte) recordFields {
-	return recordFields{reach: reachObjects[object], needID: id == nil, id: id}
+	return recordFields{reach: reachObject(object), needID: id == nil, id: id}
 }
 
 // add notes the field key (unescaped) whose raw value is val. It returns

@@ -309,3 +309,26 @@ func TestIndexSetSortsFieldNamesWithNULs(t *testing.T) {
 		t.Errorf("sorted entries %q, want %q", got, want)
 	}
 }
+
+func TestReachObjectAndPhoneFieldAreTheirMaps(t *testing.T) {
+	for _, object := range []string{"Account", "Contact", "Lead", "Opportunity", "Task", "User", "contact", "Contacts", ""} {
+		if got := reachObject(object); got != reachObjects[object] {
+			t.Errorf("reachObject(%q) = %v, reachObjects has %v", object, got, reachObjects[object])
+		}
+	}
+	for object := range reachObjects {
+		if !reachObject(object) {
+			t.Errorf("reachObject(%q) = false", object)
+		}
+	}
+	for _, key := range []string{"Phone", "MobilePhone", "HomePhone", "OtherPhone", "Fax", "phone", "AssistantPhone", "Name", ""} {
+		if got := phoneField([]byte(key)); got != phoneFields[key] {
+			t.Errorf("phoneField(%q) = %v, phoneFields has %v", key, got, phoneFields[key])
+		}
+	}
+	for key := range phoneFields {
+		if !phoneField([]byte(key)) {
+			t.Errorf("phoneField(%q) = false", key)
+		}
+	}
+}

@@ -95,6 +95,7 @@ type keyArena struct {
 	fill   int      // the chunk keys are carved from: chunks[fill]
 	used   int      // bytes of chunks[fill] handed out
 	last   keyRef   // the last key handed out
+	nul    bool     // a decoded text with a NUL went into a key (decodedKey)
 }
 
 // keyRef is where a key is in its arena: chunks[chunk][off : off+len].
@@ -147,6 +148,15 @@ func arenaKey[T string | []byte](a *keyArena, object string, text T, id []byte) 
 	return append(b, id...)
 }
 
+// decodedKey is arenaKey of a text decoded from a JSON string, which may
+// hold a NUL (noted in a.nul).
+func (a *keyArena) decodedKey(object, text string, id []byte) []byte {
+	if strings.IndexByte(text, 0) >= 0 {
+		a.nul = true
+	}
+	return arenaKey(a, object, text, id)
+}
+
 // refKey is the ref index key OBJECT \0 FIELD \0 PARENT_ID \0 ID.
 func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 	b := a.alloc(len(object) + len(field) + len(parent) + len(id) + 3)
@@ -164,7 +174,7 @@ func (a *keyArena) refKey(object string, field, parent, id []byte) []byte {
 func (a *keyArena) lowerKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
-		return arenaKey(a, object, strings.ToLower(stringField(val)), id)
+		return a.decodedKey(object, strings.ToLower(stringField(val)), id)
 	}
 	b := a.alloc(len(object) + len(text) + len(id) + 2)
 	b = append(b, object...)
@@ -189,7 +199,7 @@ func appendLower(b, text []byte) []byte {
 func (a *keyArena) textKey(object string, val, id []byte) []byte {
 	text := val[1 : len(val)-1]
 	if !simpleString(text) {
-		return arenaKey(a, object, stringField(val), id)
+		return a.decodedKey(object, stringField(val), id)
 	}
 	return arenaKey(a, object, text, id)
 }
@@ -226,9 +236,9 @@ func (a *keyArena) appendEmailEntries(out []indexEntry, object string, val, id [
 	text := val[1 : len(val)-1]
 	if !plainASCII(text) {
 		if e, canonical, ok := NormalizeEmail(stringField(val)); ok {
-			out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, e, id)))
+			out = appendReach(out, a.entry(kindEmail, a.decodedKey(object, e, id)))
 			if canonical != "" {
-				out = appendReach(out, a.entry(kindEmail, arenaKey(a, object, canonical, id)))
+				out = appendReach(out, a.entry(kindEmail, a.decodedKey(object, canonical, id)))
 			}
 		}
 		return out
@@ -303,6 +313,26 @@ const (
 	fieldEmail
 )
 
+// reachObject is reachObjects[object] without a map lookup (asked for
+// every record indexed).
+func reachObject(object string) bool {
+	switch object {
+	case "Account", "Contact", "Lead":
+		return true
+	}
+	return false
+}
+
+// phoneField is phoneFields[string(key)] without a map lookup (asked of
+// the fields of every record of a reachObject).
+func phoneField(key []byte) bool {
+	switch string(key) {
+	case "Phone", "MobilePhone", "HomePhone", "OtherPhone":
+		return true
+	}
+	return false
+}
+
 // fieldClass tells which index entries a field with a string value makes
 // (reach: the object's phones and e-mails are indexed). Its last byte rules
 // out most fields before any comparison.
@@ -331,7 +361,7 @@ func fieldClass(key []byte, reach bool) uint8 {
 		case "Name":
 			return fieldName
 		}
-		if reach && phoneFields[string(key)] {
+		if reach && phoneField(key) {
 			return fieldPhone
 		}
 	case 't':
@@ -365,7 +395,7 @@ type recordFields struct {
 // newRecordFields starts gathering the fields of a record of object whose
 // Id is id (nil: read from the record, as recordID reads it).
 func newRecordFields(object string, id []byte) recordFields {
-	return recordFields{reach: reachObjects[object], needID: id == nil, id: id}
+	return recordFields{reach: reachObject(object), needID: id == nil, id: id}
 }
 
 // add notes the field key (unescaped) whose raw value is val. It returns
@@ -838,6 +868,15 @@ type IndexSet struct {
 	n       int
 	entries []indexEntry // scratch for one record's entries
 	sorted  bool         // every bucket's entries are in refs, in key order
+
+	// The Ids of the first and the last record added; unordered when a
+	// record was added after one with a greater Id, or an entry has a NUL
+	// where its key's parts have none: else each index's entries with the
+	// same head (the key up to its last NUL) are in key order already, in
+	// the order they were added (runs, then refs), which Sort keeps.
+	firstID, lastID []byte
+	unordered       bool
+	object          string // the last object added, checked for a NUL
 }
 
 // refRun is the most entries an IndexSet's refs grow to before it starts
@@ -853,28 +892,38 @@ func (s *IndexSet) Add(object string, raw []byte) error {
 // sfdc.QueryPage.Members): the same entries, or error, from where its
 // fields are, without scanning the record again.
 func (s *IndexSet) AddMembers(object string, m sfdc.Members) error {
-	entries, _, err := appendMemberEntries(s.entries[:0], &s.arena, object, m)
+	entries, id, err := appendMemberEntries(s.entries[:0], &s.arena, object, m)
 	if err != nil {
 		return err
 	}
-	s.note(entries)
+	s.note(object, id, entries)
 	return nil
 }
 
 // add computes the index entries of raw, the record id of object (nil:
 // read from raw).
 func (s *IndexSet) add(object string, id, raw []byte) error {
-	entries, _, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
+	entries, id, err := appendIndexEntries(s.entries[:0], &s.arena, object, id, raw)
 	if err != nil {
 		return err
 	}
-	s.note(entries)
+	for _, e := range entries {
+		// A field name read by scanning may have had escapes: one for a
+		// NUL gives its ref key a fourth.
+		if e.kind == kindRef && bytes.Count(e.key, []byte{0}) != 3 {
+			s.unordered = true
+		}
+	}
+	s.note(object, id, entries)
 	return nil
 }
 
-// note adds entries, one record's, to the set's.
-func (s *IndexSet) note(entries []indexEntry) {
+// note adds entries, those of the record id of object, to the set's.
+func (s *IndexSet) note(object string, id []byte, entries []indexEntry) {
 	s.entries = entries
+	if !s.unordered {
+		s.noteOrder(object, id)
+	}
 	for _, e := range entries {
 		refs := s.refs[e.kind]
 		if len(refs) == cap(refs) {
@@ -891,6 +940,31 @@ func (s *IndexSet) note(entries []indexEntry) {
 	}
 	s.n += len(entries)
 	s.sorted = false
+}
+
+// noteOrder notes whether the entries of the record id of object, added
+// after the set's, keep them in Id order (see IndexSet.unordered). A key's
+// parts hold no NUL of their own: the texts and Ids read from JSON
+// strings without escapes have no control character, an Id read as a
+// parent is alphanumeric, a field name from Members has no escapes, and
+// the rest is checked where it is decoded (keyArena.nul) or here.
+func (s *IndexSet) noteOrder(object string, id []byte) {
+	if object != s.object {
+		if strings.IndexByte(object, 0) >= 0 {
+			s.unordered = true
+		}
+		s.object = object
+	}
+	switch {
+	case s.firstID == nil:
+		s.firstID = bytes.Clone(id)
+	case bytes.Compare(id, s.lastID) < 0:
+		s.unordered = true
+	}
+	s.lastID = append(s.lastID[:0], id...)
+	if bytes.IndexByte(id, 0) >= 0 {
+		s.unordered = true
+	}
 }
 
 // addBucket computes the index entries of every record in b, object's
@@ -917,6 +991,25 @@ func (s *IndexSet) Merge(other *IndexSet) {
 	}
 	base := uint32(len(s.arena.chunks))
 	s.arena.chunks = append(s.arena.chunks, other.arena.chunks...)
+	// other's entries follow s's: s's own become a run first.
+	for kind, refs := range s.refs {
+		if len(refs) > 0 {
+			s.runs[kind] = append(s.runs[kind], refs)
+			s.refs[kind] = nil
+		}
+	}
+	switch {
+	case other.firstID == nil:
+	case s.firstID == nil:
+		s.firstID = other.firstID
+		s.lastID = other.lastID
+	default:
+		if bytes.Compare(other.firstID, s.lastID) < 0 {
+			s.unordered = true
+		}
+		s.lastID = other.lastID
+	}
+	s.unordered = s.unordered || other.unordered || other.arena.nul
 	for kind := range other.refs {
 		runs := other.runs[kind]
 		if len(other.refs[kind]) > 0 {
@@ -946,17 +1039,17 @@ func (s *IndexSet) Sort() {
 				n += len(run)
 			}
 			all := make([]keyRef, 0, n)
-			all = append(all, s.refs[kind]...)
 			for _, run := range runs {
 				all = append(all, run...)
 			}
+			all = append(all, s.refs[kind]...)
 			s.refs[kind], s.runs[kind] = all, nil
 		}
 		longest = max(longest, len(s.refs[kind]))
 	}
 	tmp := make([]keyRef, longest)
 	for _, refs := range s.refs {
-		sortRefs(s.arena.chunks, refs, tmp)
+		sortRefs(s.arena.chunks, refs, tmp, !s.unordered && !s.arena.nul)
 	}
 	s.sorted = true
 }

@@ -2,9 +2,12 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lazyforce/lazyforce/sfdc"
 )
 
 // fieldClass picks out exactly the fields the index reads: the lookups
@@ -187,5 +190,145 @@ func TestIndexSetSortsEveryRun(t *testing.T) {
 	}
 	if n != a.Len() || n < 4*9000 {
 		t.Errorf("%d entries, Len %d", n, a.Len())
+	}
+}
+
+// sortedEntries lists the entries of s, sorted, by index.
+func sortedEntries(s *IndexSet) [numKinds][]string {
+	s.Sort()
+	var out [numKinds][]string
+	for kind := range s.refs {
+		l := keyList{s.arena.chunks, s.refs[kind]}
+		for i := range l.refs {
+			out[kind] = append(out[kind], string(l.at(i)))
+		}
+	}
+	return out
+}
+
+// An IndexSet of records added in Id order (as a full pass adds them,
+// page after page) sorts into byte order whatever else it holds: one
+// parent's or one stage's many records, a record added twice, names
+// holding NULs (their head is not the key up to its last NUL), a page
+// merged after one with greater Ids, entries added to the set itself
+// before others are merged in.
+func TestIndexSetInIdOrderSortsEveryEntry(t *testing.T) {
+	contact := func(i int, name string) []byte {
+		return fmt.Appendf(nil, `{"Id":%q,"AccountId":%q,"OwnerId":%q,"Name":%s,"Phone":"+1 415 555 %04d","StageName":"S%d"}`,
+			sfdc.NewID("003", "4S", uint64(i)), sfdc.NewID("001", "4S", uint64(i%7)), sfdc.NewID("005", "4S", uint64(i%3)), name, i%50, i%4)
+	}
+	plain := func(i int) []byte { return contact(i, fmt.Sprintf(`"Ann %d"`, i%40)) }
+	cases := map[string][][]int{ // pages of record groups, in the order added (-g: g's records twice each)
+		"in order":             {{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10, 11, 12}},
+		"a record twice":       {{1, 2, -3, 4}, {5, 6}},
+		"pages out of order":   {{20, 21, 22}, {1, 2, 3}, {30, 31}},
+		"records out of order": {{1, 3, 2, 4}, {5, 6}},
+		"one page":             {{1, 2, 3}},
+	}
+	for name, pages := range cases {
+		for _, nul := range []bool{false, true} {
+			var want [numKinds][]string
+			var set IndexSet
+			for p, page := range pages {
+				var ps IndexSet
+				add := &ps
+				if p == 0 {
+					add = &set // the first page's entries are the set's own
+				}
+				for _, g := range page {
+					times := 1
+					if g < 0 {
+						g, times = -g, 2
+					}
+					for n := range 40 { // 40 records a group: heads of many entries
+						i := g*1000 + n
+						raw := plain(i)
+						if nul && n == 4 {
+							// After "Ann 3" (n 3) in Id order, before it in
+							// key order: …ann 3 \0 ! \0 ID.
+							raw = contact(i, `"Ann 3\u0000!"`)
+						}
+						for range times {
+							if err := add.Add("Contact", raw); err != nil {
+								t.Fatal(err)
+							}
+						}
+						id, err := recordID(raw)
+						if err != nil {
+							t.Fatal(err)
+						}
+						entries, err := indexEntries("Contact", id, raw)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, e := range entries {
+							for range times {
+								want[e.kind] = append(want[e.kind], string(e.key))
+							}
+						}
+					}
+				}
+				if p > 0 {
+					set.Merge(&ps)
+				}
+			}
+			for kind := range want {
+				slices.Sort(want[kind])
+			}
+			if got := sortedEntries(&set); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+				t.Errorf("%s (NULs in names: %v): sorted entries\n%q\nwant\n%q", name, nul, got, want)
+			}
+		}
+	}
+}
+
+// A field name decoded from escapes may hold NULs: its entries' heads are
+// not their keys up to the last NUL, and the set is sorted in full.
+func TestIndexSetSortsFieldNamesWithNULs(t *testing.T) {
+	p1, p2 := sfdc.NewID("001", "4S", 1), sfdc.NewID("001", "4S", 2)
+	var set IndexSet
+	var want []string
+	for i, raw := range [][]byte{
+		fmt.Appendf(nil, `{"Id":%q,"XId":%q}`, sfdc.NewID("003", "4S", 1), p1),
+		// …XId \0 p1 \0 !Id \0 p2 \0 ID: before the first record's key.
+		fmt.Appendf(nil, `{"Id":%q,"XId\u0000%s\u0000!Id":%q}`, sfdc.NewID("003", "4S", 2), p1, p2),
+	} {
+		if err := set.Add("Contact", raw); err != nil {
+			t.Fatal(err)
+		}
+		entries, err := indexEntries("Contact", string(sfdc.NewID("003", "4S", uint64(i+1))), raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			want = append(want, string(e.key))
+		}
+	}
+	slices.Sort(want)
+	if got := sortedEntries(&set)[kindRef]; !slices.Equal(got, want) {
+		t.Errorf("sorted entries %q, want %q", got, want)
+	}
+}
+
+func TestReachObjectAndPhoneFieldAreTheirMaps(t *testing.T) {
+	for _, object := range []string{"Account", "Contact", "Lead", "Opportunity", "Task", "User", "contact", "Contacts", ""} {
+		if got := reachObject(object); got != reachObjects[object] {
+			t.Errorf("reachObject(%q) = %v, reachObjects has %v", object, got, reachObjects[object])
+		}
+	}
+	for object := range reachObjects {
+		if !reachObject(object) {
+			t.Errorf("reachObject(%q) = false", object)
+		}
+	}
+	for _, key := range []string{"Phone", "MobilePhone", "HomePhone", "OtherPhone", "Fax", "phone", "AssistantPhone", "Name", ""} {
+		if got := phoneField([]byte(key)); got != phoneFields[key] {
+			t.Errorf("phoneField(%q) = %v, phoneFields has %v", key, got, phoneFields[key])
+		}
+	}
+	for key := range phoneFields {
+		if !phoneField([]byte(key)) {
+			t.Errorf("phoneField(%q) = false", key)
+		}
 	}
 }

@@ -617,7 +617,7 @@ func sortKeys(keys [][]byte) {
 		return
 	}
 	l := keyListOf(slices.Clone(keys))
-	sortRefs(l.chunks, l.refs, make([]keyRef, len(keys)))
+	sortRefs(l.chunks, l.refs, make([]keyRef, len(keys)), false)
 	for i := range keys {
 		keys[i] = l.at(i)
 	}
@@ -626,12 +626,16 @@ func sortKeys(keys [][]byte) {
 // sortRefs sorts refs, keys in chunks, in byte order, using tmp (at least
 // as long) as scratch: an MSD radix sort, about five times faster than
 // comparing keys that share long prefixes (every entry of an object starts
-// with OBJECT \0, of a parent with OBJECT \0 FIELD \0 PARENT \0).
-func sortRefs(chunks [][]byte, refs, tmp []keyRef) {
+// with OBJECT \0, of a parent with OBJECT \0 FIELD \0 PARENT \0). When
+// ordered, keys with the same head (up to their last NUL, which each
+// key has, and the same number of) are in key order already, as a full
+// pass adds them (in Id order): the sort, which keeps the order of keys it
+// does not tell apart, stops at a head.
+func sortRefs(chunks [][]byte, refs, tmp []keyRef, ordered bool) {
 	if len(refs) < 2 {
 		return
 	}
-	radixSort(chunks, refs, tmp[:len(refs)], make([]uint16, len(refs)), 0)
+	radixSort(chunks, refs, tmp[:len(refs)], make([]uint16, len(refs)), 0, ordered)
 }
 
 // commonPrefix is the length of the prefix a[:end] and b share, from
@@ -651,11 +655,14 @@ func commonPrefix(a, b []byte, from, end int) int {
 }
 
 // radixSort sorts refs, whose keys share their first depth bytes, using
-// tmp and buckets (as long) as scratch.
-func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int) {
+// tmp and buckets (as long) as scratch; ordered as sortRefs.
+func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int, ordered bool) {
 	key := func(r keyRef) []byte { return chunks[r.chunk][r.off : r.off+r.len] }
-	if len(refs) < 32 {
+	small := func() {
 		slices.SortFunc(refs, func(a, b keyRef) int { return bytes.Compare(key(a)[depth:], key(b)[depth:]) })
+	}
+	if len(refs) < 32 && !ordered {
+		small()
 		return
 	}
 	// Skip the bytes every key shares (an object's name, a field's, a
@@ -670,6 +677,15 @@ func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int)
 		}
 	}
 	depth = end
+	if ordered {
+		if sep := bytes.LastIndexByte(first, 0); sep >= 0 && sep < depth {
+			return // one head's keys, in order
+		}
+		if len(refs) < 32 {
+			small()
+			return
+		}
+	}
 	// counts[0] is the keys that end at depth; counts[c+1] those with
 	// byte c there. refs is copied to tmp and distributed back from it;
 	// each key's bucket is read once (buckets), its bytes being scattered
@@ -701,7 +717,7 @@ func radixSort(chunks [][]byte, refs, tmp []keyRef, buckets []uint16, depth int)
 	}
 	for b := 1; b < 257; b++ {
 		if lo, hi := starts[b], starts[b]+counts[b]; hi-lo > 1 {
-			radixSort(chunks, refs[lo:hi], tmp[lo:hi], buckets[lo:hi], depth+1)
+			radixSort(chunks, refs[lo:hi], tmp[lo:hi], buckets[lo:hi], depth+1, ordered)
 		}
 	}
 }

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -66,7 +68,19 @@ type keySlot struct {
 	key    string
 	slot   int
 	wanted bool
-	plain  bool // key holds no quote nor backslash: its raw text is key
+	// member is the key as a compact record has it, quoted, with the
+	// colon after it; "" when key holds a quote or a backslash (its raw
+	// text is not key).
+	member string
+}
+
+// newKeySlot returns the keySlot of key.
+func newKeySlot(key []byte, slot int, wanted bool) keySlot {
+	k := keySlot{key: string(key), slot: slot, wanted: wanted}
+	if plainKey(key) {
+		k.member = `"` + k.key + `":`
+	}
+	return k
 }
 
 // maxOrder bounds how many keys a Fields remembers by position.
@@ -137,27 +151,23 @@ func (f *Fields) scanCompact(raw []byte) bool {
 		var (
 			slot   int
 			wanted bool
-			colon  int // where the colon after the key is
+			at     int // where the value starts
 		)
-		if o := f.orderAt(k); o != nil && o.plain && i+2+len(o.key) < len(raw) &&
-			raw[i+1+len(o.key)] == '"' && string(raw[i+1:i+1+len(o.key)]) == o.key {
-			// The key's raw text is o.key and it holds no quote: its
-			// string ends right after it.
-			slot, wanted, colon = o.slot, o.wanted, i+2+len(o.key)
+		if o := f.orderAt(k); o != nil && o.member != "" && len(raw)-i > len(o.member) &&
+			string(raw[i:i+len(o.member)]) == o.member {
+			// The key is o.key (its raw text holds no quote: its
+			// string ends right after it), then the colon.
+			slot, wanted, at = o.slot, o.wanted, i+len(o.member)
 		} else {
 			end, escaped, ok := scanString(raw, i)
 			if !ok || escaped {
 				return false
 			}
 			slot, wanted = f.slotAt(k, raw[i+1:end-1])
-			colon = end
-		}
-		if colon >= len(raw) || raw[colon] != ':' {
-			return false
-		}
-		at := colon + 1
-		if at >= len(raw) {
-			return false
+			if end+1 >= len(raw) || raw[end] != ':' {
+				return false
+			}
+			at = end + 1
 		}
 		var end int // just past the value
 		switch c := raw[at]; {
@@ -171,8 +181,8 @@ func (f *Fields) scanCompact(raw []byte) bool {
 				f.vals[slot] = Value{kind: '"', text: raw[at+1 : at+1+n]}
 			}
 		case c == '"':
-			e, _, ok := scanString(raw, at)
-			if !ok {
+			e := skipPlainString(raw, at)
+			if e < 0 {
 				return false
 			}
 			end = e
@@ -199,14 +209,25 @@ func (f *Fields) scanCompact(raw []byte) bool {
 			if end == at {
 				return false
 			}
-			if wanted {
-				v, ok := scanScalar(raw[at:end])
-				if !ok {
+			if !wanted {
+				break
+			}
+			var v Value
+			switch c {
+			case 'n': // what scanValue reads from the first byte
+				v = Value{kind: 'n'}
+			case 't':
+				v = Value{kind: 'b', b: true}
+			case 'f':
+				v = Value{kind: 'b'}
+			default:
+				var ok bool
+				if v, ok = scanScalar(raw[at:end]); !ok {
 					return false
 				}
-				if slot >= 0 {
-					f.vals[slot] = v
-				}
+			}
+			if slot >= 0 {
+				f.vals[slot] = v
 			}
 		}
 		if wanted {
@@ -226,6 +247,36 @@ func (f *Fields) scanCompact(raw []byte) bool {
 			return false
 		}
 	}
+}
+
+// skipPlainString returns the index just past the string starting at
+// b[i]=='"' as scanString does, or -1 when it does not end. It reads 8
+// bytes at a time while none is a quote or a backslash, and leaves a
+// string with a backslash to scanString.
+func skipPlainString(b []byte, i int) int {
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		q, bs := w^(lsb*'"'), w^(lsb*'\\')
+		if special := ((q-lsb)&^q | (bs-lsb)&^bs) & msb; special != 0 {
+			// Borrows only propagate upwards: the lowest flagged byte is
+			// a real quote or backslash.
+			j += bits.TrailingZeros64(special) >> 3
+			if b[j] == '"' {
+				return j + 1
+			}
+			end, _, ok := scanString(b, i)
+			if !ok {
+				return -1
+			}
+			return end
+		}
+	}
+	end, _, ok := scanString(b, i)
+	if !ok {
+		return -1
+	}
+	return end
 }
 
 // orderAt returns the key remembered at position k, or nil.
@@ -273,9 +324,9 @@ func (f *Fields) slotAt(k int, key []byte) (int, bool) {
 	slot, wanted := f.slot(key)
 	switch {
 	case k < len(f.order):
-		f.order[k] = keySlot{key: string(key), slot: slot, wanted: wanted, plain: plainKey(key)}
+		f.order[k] = newKeySlot(key, slot, wanted)
 	case k == len(f.order) && k < maxOrder:
-		f.order = append(f.order, keySlot{key: string(key), slot: slot, wanted: wanted, plain: plainKey(key)})
+		f.order = append(f.order, newKeySlot(key, slot, wanted))
 	}
 	return slot, wanted
 }

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"strings"
 	"sync"
 	"time"
 
@@ -47,9 +46,10 @@ func NewAccountIndex(accts []book.Account) *AccountIndex {
 // newAccountIndex is NewAccountIndex without the name order.
 func newAccountIndex(accts []book.Account) *AccountIndex {
 	ix := &AccountIndex{Accounts: accts, keys: make([]string, len(accts))}
-	for i, a := range accts {
-		ix.keys[i] = strings.ToLower(Sanitize(a.Name))
+	for i := range accts {
+		ix.keys[i] = Sanitize(accts[i].Name)
 	}
+	lowerInPlace(ix.keys) // strings.ToLower of each
 	return ix
 }
 
@@ -58,7 +58,7 @@ func newAccountIndex(accts []book.Account) *AccountIndex {
 func (ix *AccountIndex) order(s AccountSort) []int {
 	return ix.orders[s].get(func() []int {
 		if s == SortAccountName { // by the search keys: the sanitized names
-			return sortedOrder(stringRanks(len(ix.keys), func(i int) string { return ix.keys[i] }))
+			return textOrder(len(ix.keys), func(i int) string { return ix.keys[i] })
 		}
 		return accountColumns[s].order(ix.Accounts)
 	})

@@ -1,8 +1,10 @@
 package views
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -174,22 +176,66 @@ func stageOrder(opps []book.Opportunity, rts []book.RecordType) []int {
 			}
 		}
 	}
-	names := stringRanks(len(opps), func(i int) string { return opps[i].StageName })
-	sortOrders := make([]float64, len(opps))
-	for i := range opps {
-		o := &opps[i]
-		so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
-		if !ok {
-			if so, ok = byLabel[o.StageName]; !ok {
-				so = math.MaxInt
-			}
-		}
-		sortOrders[i] = float64(so)
+	// Each record type's stage is looked up once: the opportunities' stages
+	// and record types are numbered, and their pairs.
+	n := len(opps)
+	stageIDs, stages, _ := dedup(n, func(i int) string { return opps[i].StageName }, false)
+	rtIDs, _, _ := dedup(n, func(i int) string { return opps[i].RecordTypeID }, false)
+	nameRank, _ := foldedRanks(len(stages), func(j int) string { return stages[j] })
+	type pair struct{ rt, stage int32 }
+	type stageKey struct {
+		sortOrder float64 // compared as a float64, as before
+		name      int32   // the stage name's rank
 	}
-	// Least significant key first (see sortBy); ties stay by position.
+	pairIDs := make(map[pair]int32)
+	var keys []stageKey // by pair number
+	of := make([]int32, n)
+	last := pair{-1, -1}
+	lastID := int32(-1)
+	for i := range opps {
+		p := pair{rtIDs[i], stageIDs[i]}
+		if p != last {
+			id, ok := pairIDs[p]
+			if !ok {
+				o := &opps[i]
+				so, ok := own[rtStage{o.RecordTypeID, o.StageName}]
+				if !ok {
+					if so, ok = byLabel[o.StageName]; !ok {
+						so = math.MaxInt
+					}
+				}
+				id = int32(len(keys))
+				pairIDs[p] = id
+				keys = append(keys, stageKey{float64(so), nameRank[p.stage]})
+			}
+			last, lastID = p, id
+		}
+		of[i] = lastID
+	}
+	// The pairs' ranks by SortOrder, then stage name.
+	byKey := make([]int32, len(keys))
+	for j := range byKey {
+		byKey[j] = int32(j)
+	}
+	compare := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(keys[a].sortOrder, keys[b].sortOrder), cmp.Compare(keys[a].name, keys[b].name))
+	}
+	slices.SortFunc(byKey, compare)
+	rank := make([]int32, len(keys))
+	r := int32(-1)
+	for j, p := range byKey {
+		if j == 0 || compare(p, byKey[j-1]) != 0 {
+			r++
+		}
+		rank[p] = r
+	}
+	for i, p := range of {
+		of[i] = rank[p]
+	}
+	// By close date first, then (stably) by the pairs' ranks; ties stay by
+	// position.
 	order := sortedOrder(timeKeys(opps, func(o *book.Opportunity) int64 { return o.CloseDate.Unix() }))
-	order = sortBy(order, names)
-	return sortBy(order, sortOrders)
+	return countingSortBy(order, of, int(r+1))
 }
 
 // oppOrder returns the indexes of opps in ascending order of column c
@@ -198,11 +244,11 @@ func oppOrder(opps []book.Opportunity, c OppColumn) []int {
 	var keys []float64
 	switch c {
 	case ColName:
-		keys = stringRanks(len(opps), func(i int) string { return opps[i].Name })
+		return textOrder(len(opps), func(i int) string { return opps[i].Name })
 	case ColAccount:
-		keys = stringRanks(len(opps), func(i int) string { return opps[i].AccountName })
+		return textOrder(len(opps), func(i int) string { return opps[i].AccountName })
 	case ColOwner:
-		keys = stringRanks(len(opps), func(i int) string { return opps[i].OwnerName })
+		return textOrder(len(opps), func(i int) string { return opps[i].OwnerName })
 	case ColAmount:
 		keys = make([]float64, len(opps))
 		for i := range opps {

@@ -1,7 +1,10 @@
 package views
 
 import (
+	"cmp"
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -11,9 +14,18 @@ import (
 )
 
 // Sorting 100k records with string comparisons in a closure costs ~100 ms
-// per column; turning every column into a float64 key first (strings become
-// their rank among the distinct values) and sorting (key, index) pairs costs
-// a fraction of that, and stays deterministic.
+// per column. Every column is sorted instead by radix sorts of uint64
+// keys (an index carried with its key): a number or time by its
+// order-preserving bits, a text by its lower-cased bytes 8 at a time,
+// only the records that share the bytes so far (a few: most names differ
+// within their first 8 bytes) going on to the next 8. Orders are
+// deterministic: ties stay in index order.
+
+// keyed is an index into a list, with its sort key.
+type keyed struct {
+	key uint64
+	i   int32
+}
 
 // sortedOrder returns the indexes of keys in ascending key order (as
 // cmp.Compare orders float64s: NaN first, -0 equal to 0), ties by index.
@@ -32,37 +44,53 @@ func sortedOrder(keys []float64) []int {
 // least significant key first and the most significant last orders by
 // them all, as a comparison on every key in turn would.
 func sortBy(order []int, keys []float64) []int {
-	n := len(order)
-	bits := make([]uint64, len(keys))
-	for i, k := range keys {
-		bits[i] = sortableBits(k)
-	}
-	if n < 2 {
+	if len(order) < 2 {
 		return order
 	}
-	tmp := make([]int, n)
-	for shift := uint(0); shift < 64; shift += 8 {
-		var count [256]int
-		for _, i := range order {
-			count[(bits[i]>>shift)&0xff]++
-		}
-		if count[(bits[order[0]]>>shift)&0xff] == n {
-			continue // every key has this byte
-		}
-		var pos [256]int
-		sum := 0
-		for d, c := range count {
-			pos[d] = sum
-			sum += c
-		}
-		for _, i := range order {
-			d := (bits[i] >> shift) & 0xff
-			tmp[pos[d]] = i
-			pos[d]++
-		}
-		order, tmp = tmp, order
+	pairs := make([]keyed, 2*len(order))
+	a, tmp := pairs[:len(order)], pairs[len(order):]
+	for j, i := range order {
+		a[j] = keyed{sortableBits(keys[i]), int32(i)}
+	}
+	a, _ = radixSort(a, tmp)
+	for j, p := range a {
+		order[j] = int(p.i)
 	}
 	return order
+}
+
+// radixSort sorts a by key, stably, with tmp (as long) as scratch: one
+// pass counts every byte of every key, then one pass per byte in which
+// the keys differ moves them, the least significant first. It returns the
+// sorted keys (a or tmp) and the other slice.
+func radixSort(a, tmp []keyed) (sorted, spare []keyed) {
+	var counts [8][256]int32
+	for _, p := range a {
+		k := p.key
+		for b := range counts {
+			counts[b][byte(k>>(8*b))]++
+		}
+	}
+	for b := range counts {
+		c := &counts[b]
+		if len(a) == 0 || int(c[byte(a[0].key>>(8*b))]) == len(a) {
+			continue // every key has this byte
+		}
+		var pos [256]int32
+		sum := int32(0)
+		for d, n := range c {
+			pos[d] = sum
+			sum += n
+		}
+		shift := uint(8 * b)
+		for _, p := range a {
+			d := byte(p.key >> shift)
+			tmp[pos[d]] = p
+			pos[d]++
+		}
+		a, tmp = tmp, a
+	}
+	return a, tmp
 }
 
 // sortableBits maps f to a uint64 that orders as cmp.Compare orders
@@ -82,74 +110,250 @@ func sortableBits(f float64) uint64 {
 }
 
 // stringRanks maps every value to its rank among the distinct values,
-// compared case-insensitively. Each distinct value is lower-cased and
-// sorted once, however many records share it.
+// compared case-insensitively (strings.ToLower, then bytes).
 func stringRanks(n int, value func(i int) string) []float64 {
-	ids := make(map[string]int32, 64)
-	var distinct []string
-	of := make([]int32, n)
-	for i := range n {
-		v := value(i)
-		id, ok := ids[v]
-		if !ok {
-			id = int32(len(distinct))
-			ids[v] = id
-			distinct = append(distinct, v)
-		}
-		of[i] = id
-	}
-	lower := lowerAll(distinct)
-	perm := make([]int32, len(distinct))
-	for j := range distinct {
-		perm[j] = int32(j)
-	}
-	slices.SortFunc(perm, func(a, b int32) int { return strings.Compare(lower[a], lower[b]) })
-	rank := make([]float64, len(distinct))
-	r := -1
-	for j, p := range perm {
-		if j == 0 || lower[p] != lower[perm[j-1]] {
-			r++
-		}
-		rank[p] = float64(r)
-	}
 	keys := make([]float64, n)
-	for i, id := range of {
-		keys[i] = rank[id]
+	if ids, distinct, ok := dedup(n, value, true); ok {
+		rank, _ := foldedRanks(len(distinct), func(j int) string { return distinct[j] })
+		for i, id := range ids {
+			keys[i] = float64(rank[id])
+		}
+		return keys
+	}
+	rank, _ := foldedRanks(n, value)
+	for i, r := range rank {
+		keys[i] = float64(r)
 	}
 	return keys
 }
 
-// lowerAll returns strings.ToLower of each of values. ASCII values (which
-// lower-case byte by byte) are written into one buffer, without a string
-// each.
-func lowerAll(values []string) []string {
-	lower := make([]string, len(values))
-	size := 0
-	for _, v := range values {
-		size += len(v)
-	}
-	buf := make([]byte, 0, size)
-	ends := make([]int, len(values)) // where value j ends in buf; -1: not there
-	for j, v := range values {
-		if !isASCII(v) {
-			lower[j], ends[j] = strings.ToLower(v), -1
-			continue
+// textOrder returns the indexes 0…n-1 in ascending order of their values
+// compared case-insensitively (as stringRanks ranks them), ties by index.
+func textOrder(n int, value func(i int) string) []int {
+	if ids, distinct, ok := dedup(n, value, true); ok {
+		rank, ranks := foldedRanks(len(distinct), func(j int) string { return distinct[j] })
+		for i, id := range ids {
+			ids[i] = rank[id]
 		}
-		buf = appendLowerASCII(buf, v)
-		ends[j] = len(buf)
+		return countingOrder(ids, ranks)
 	}
-	all, start := string(buf), 0
-	for j, end := range ends {
-		if end >= 0 {
-			lower[j], start = all[start:end], end
-		}
-	}
-	return lower
+	order, _ := foldedOrder(n, value)
+	return order
 }
 
-// isASCII reports whether s is only ASCII.
+// dedup numbers the distinct values (exactly equal) in order of
+// appearance: ids[i] is value i's number, distinct[id] the value. When
+// the first values are mostly distinct and mayGiveUp, it gives up (ok
+// false): sorting them all costs less than looking each up.
+func dedup(n int, value func(i int) string, mayGiveUp bool) (ids []int32, distinct []string, ok bool) {
+	const sample = 256
+	seen := make(map[string]int32, 64)
+	ids = make([]int32, n)
+	last, lastID := "", int32(-1)
+	for i := range ids {
+		v := value(i)
+		if lastID < 0 || v != last {
+			id, found := seen[v]
+			if !found {
+				id = int32(len(distinct))
+				seen[v] = id
+				distinct = append(distinct, v)
+			}
+			last, lastID = v, id
+		}
+		ids[i] = lastID
+		if mayGiveUp && i == sample-1 && len(distinct) > sample/2 {
+			return nil, nil, false
+		}
+	}
+	return ids, distinct, true
+}
+
+// foldedRanks returns each value's rank among the distinct values
+// compared case-insensitively (see foldedOrder), and how many ranks there
+// are.
+func foldedRanks(n int, value func(i int) string) (rank []int32, ranks int) {
+	order, vals := foldedOrder(n, value)
+	rank = make([]int32, n)
+	r := int32(-1)
+	for j, i := range order {
+		if j == 0 || foldCompare(vals[i], vals[order[j-1]]) != 0 {
+			r++
+		}
+		rank[i] = r
+	}
+	return rank, int(r + 1)
+}
+
+// countingOrder returns the indexes of keys (each below k) in ascending
+// key order, ties by index: a counting sort.
+func countingOrder(keys []int32, k int) []int {
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	return countingSortBy(order, keys, k)
+}
+
+// countingSortBy returns order (indexes into keys, each key below k)
+// sorted by key, stably.
+func countingSortBy(order []int, keys []int32, k int) []int {
+	start := make([]int, k+1)
+	for _, key := range keys {
+		start[key+1]++
+	}
+	for j := 1; j <= k; j++ {
+		start[j] += start[j-1]
+	}
+	sorted := make([]int, len(order))
+	for _, i := range order {
+		key := keys[i]
+		sorted[start[key]] = i
+		start[key]++
+	}
+	return sorted
+}
+
+// foldedOrder returns the indexes 0…n-1 in ascending order of
+// strings.ToLower(value(i)), compared as bytes, ties by index, with the
+// values as they were compared: lower-cased when not ASCII, else as they
+// are, their letters folded to lower case as they are read (see fold),
+// which is what strings.ToLower does to ASCII. They are radix-sorted by
+// their first 8 bytes, then each run that shares them by the next 8 (see
+// refineRuns).
+func foldedOrder(n int, value func(i int) string) (order []int, vals []string) {
+	vals = make([]string, n)
+	for i := range vals {
+		v := value(i)
+		if !isASCII(v) {
+			v = strings.ToLower(v) // its ASCII letters lower-case already: fold leaves it as it is
+		}
+		vals[i] = v
+	}
+	pairs := make([]keyed, 2*n)
+	a, tmp := pairs[:n], pairs[n:]
+	for i, s := range vals {
+		a[i] = keyed{foldedKey(s, 0), int32(i)}
+	}
+	a, tmp = radixSort(a, tmp)
+	refineRuns(a, tmp, vals, 8)
+	order = make([]int, n)
+	for j, p := range a {
+		order[j] = int(p.i)
+	}
+	return order, vals
+}
+
+// refineRuns sorts each run of a (sorted by the folded bytes of their
+// values before off, stably) whose keys are equal by the rest of the
+// values, stably; tmp is scratch as long as a.
+func refineRuns(a, tmp []keyed, vals []string, off int) {
+	for start := 0; start < len(a); {
+		end := start + 1
+		for end < len(a) && a[end].key == a[start].key {
+			end++
+		}
+		if end-start > 1 {
+			refineRun(a[start:end], tmp[start:end], vals, off)
+		}
+		start = end
+	}
+}
+
+// refineRun sorts run, whose values share their folded bytes before off
+// (padded with zeros) and are in index order, by the rest of them: by the
+// next 8 bytes and so on while the run is long, by comparisons once it is
+// short.
+func refineRun(run, tmp []keyed, vals []string, off int) {
+	first := vals[run[0].i]
+	same, longer := true, len(first) > off
+	for _, p := range run[1:] {
+		s := vals[p.i]
+		same = same && (s == first || foldCompare(s, first) == 0)
+		longer = longer || len(s) > off
+	}
+	switch {
+	case same:
+		return // in index order already
+	case len(run) <= 32 || !longer:
+		slices.SortStableFunc(run, func(x, y keyed) int {
+			a, b := vals[x.i], vals[y.i]
+			at := min(off, len(a), len(b)) // the folded bytes before are the same
+			return foldCompare(a[at:], b[at:])
+		})
+		return
+	}
+	for j := range run {
+		run[j].key = foldedKey(vals[run[j].i], off)
+	}
+	if sorted, _ := radixSort(run, tmp); &sorted[0] != &run[0] {
+		copy(run, sorted)
+	}
+	refineRuns(run, tmp, vals, off+8)
+}
+
+// foldedKey returns the 8 bytes of s from off, folded, as a big-endian
+// number padded with zeros: a value whose key is less is less (see
+// foldCompare), whatever follows.
+func foldedKey(s string, off int) uint64 {
+	if off+8 <= len(s) {
+		return bits.ReverseBytes64(fold(load64(s, off)))
+	}
+	var k uint64
+	n := 0
+	for ; off+n < len(s); n++ {
+		c := s[off+n]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		k = k<<8 | uint64(c)
+	}
+	return k << (8 * (8 - n))
+}
+
+// foldCompare compares a and b as bytes with their ASCII letters folded
+// to lower case (strings.Compare of what fold makes of them), 8 bytes at
+// a time.
+func foldCompare(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		x, y := fold(load64(a, i)), fold(load64(b, i))
+		if x != y {
+			d := uint(bits.TrailingZeros64(x^y)) &^ 7 // the first byte that differs
+			return cmp.Compare(byte(x>>d), byte(y>>d))
+		}
+	}
+	for ; i < n; i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// fold lower-cases the ASCII upper-case letters among the 8 bytes of w
+// (any bytes: one with its top bit set is left as it is).
+func fold(w uint64) uint64 {
+	return w | upperBytes(w&^msb)&^w>>2
+}
+
+// isASCII reports whether s is only ASCII, reading 8 bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load64(s, i)&msb != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}
@@ -157,9 +361,69 @@ func isASCII(s string) bool {
 	return true
 }
 
-// appendLowerASCII appends s, ASCII, lower-cased.
+// lowerInPlace replaces each of values with strings.ToLower of it. An
+// ASCII value without an upper-case letter is kept as it is; the other
+// ASCII values (which lower-case byte by byte) are written into one
+// buffer, without a string each.
+func lowerInPlace(values []string) {
+	var upper []int // the ASCII values with an upper-case letter
+	size := 0
+	for j, v := range values {
+		switch ascii, hasUpper := asciiCase(v); {
+		case !ascii:
+			values[j] = strings.ToLower(v)
+		case hasUpper:
+			upper = append(upper, j)
+			size += len(v)
+		}
+	}
+	if len(upper) == 0 {
+		return
+	}
+	buf := make([]byte, 0, size)
+	for _, j := range upper {
+		buf = appendLowerASCII(buf, values[j])
+	}
+	all, start := string(buf), 0
+	for _, j := range upper {
+		end := start + len(values[j])
+		values[j], start = all[start:end], end
+	}
+}
+
+// asciiCase reports whether s is only ASCII and, if so, whether it holds
+// an upper-case letter. It reads 8 bytes at a time.
+func asciiCase(s string) (ascii, upper bool) {
+	var up uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		if w&msb != 0 {
+			return false, false
+		}
+		up |= upperBytes(w)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return false, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			up = msb
+		}
+	}
+	return true, up != 0
+}
+
+// appendLowerASCII appends s, ASCII, lower-cased, 8 bytes at a time.
 func appendLowerASCII(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	b = slices.Grow(b, len(s))
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load64(s, i)
+		b = binary.LittleEndian.AppendUint64(b, w|upperBytes(w)>>2) // 0x80>>2 is 'a'-'A'
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -167,6 +431,26 @@ func appendLowerASCII(b []byte, s string) []byte {
 		b = append(b, c)
 	}
 	return b
+}
+
+// SWAR constants: one in every byte, its top bit in every byte.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load64 returns the 8 bytes of s from i, little-endian (one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// upperBytes returns the top bit of each byte of w, 8 ASCII bytes, that
+// is an upper-case letter: b+0x80-'A' has it for b >= 'A', b+0x80-'Z'-1
+// for b > 'Z', and no byte carries into the next.
+func upperBytes(w uint64) uint64 {
+	return (w + lsb*(0x80-'A')) &^ (w + lsb*(0x80-'Z'-1)) & msb
 }
 
 // timeKeys returns Unix seconds (zero times sort first).
@@ -179,30 +463,27 @@ func timeKeys[T any](items []T, t func(*T) int64) []float64 {
 }
 
 // sortColumn is a column a list can be sorted by: its label, and how
-// the sort keys of a list's records of type T are computed.
+// a list's records of type T are ordered by it.
 type sortColumn[T any] struct {
 	label string
-	keys  func(items []T) []float64
+	order func(items []T) []int
 }
 
 // textColumn is a column sorted by the text of each record (see
-// stringRanks: case-insensitively).
+// textOrder: case-insensitively).
 func textColumn[T any](label string, text func(*T) string) sortColumn[T] {
-	return sortColumn[T]{label, func(items []T) []float64 {
-		return stringRanks(len(items), func(i int) string { return text(&items[i]) })
+	return sortColumn[T]{label, func(items []T) []int {
+		return textOrder(len(items), func(i int) string { return text(&items[i]) })
 	}}
 }
 
 // timeColumn is a column sorted by a time of each record; a record
 // without one sorts as one at the epoch would (see unixOrZero).
 func timeColumn[T any](label string, at func(*T) time.Time) sortColumn[T] {
-	return sortColumn[T]{label, func(items []T) []float64 {
-		return timeKeys(items, func(x *T) int64 { return unixOrZero(at(x)) })
+	return sortColumn[T]{label, func(items []T) []int {
+		return sortedOrder(timeKeys(items, func(x *T) int64 { return unixOrZero(at(x)) }))
 	}}
 }
-
-// order returns the indexes of items in ascending order of the column.
-func (c sortColumn[T]) order(items []T) []int { return sortedOrder(c.keys(items)) }
 
 // unixOrZero returns t's Unix seconds, or 0 for the zero time (so that
 // a record without one sorts as one at the epoch would).

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/binary"
 	"fmt"
@@ -187,4 +188,144 @@ func checkKeptIndex[S ~int, X interface{ order(S) []int }](t *testing.T, name, d
 		}
 	}
 	return ix
+}
+
+// randomTexts returns n values drawn to exercise the text orders: few or
+// many distinct, long shared prefixes (longer than the 8 bytes a radix
+// pass reads), case variants, non-ASCII letters whose lower case is
+// ASCII or longer, NUL and other bytes that pad or sort low, invalid
+// UTF-8.
+func randomTexts(r *rand.Rand, n, distinct int) []string {
+	parts := []string{"", "a", "A", "acme", "ACME", "Acme Aerospace", "acme aerospace co.", " - ", "Renewal FY27", "renewal fy27",
+		"\x00", "\x00\x00", "z", "Z", "Zoë", "ZOË", "İstanbul", "KELVIN \u212a", "k", "\x7f", "~", "日本", string([]byte{'B', 0xff}),
+		"12345678", "123456789", "aaaaaaaaaaaaaaaaaaaaaaaa", "AAAAAAAAAAAAAAAAAAAAAAAB", "@", "[", "`", "{"}
+	pool := make([]string, distinct)
+	for j := range pool {
+		var b strings.Builder
+		for range r.IntN(5) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		pool[j] = b.String()
+	}
+	values := make([]string, n)
+	for i := range values {
+		values[i] = pool[r.IntN(len(pool))]
+	}
+	return values
+}
+
+// TestTextOrdersSortCaseInsensitively holds textOrder and stringRanks to
+// their definition, a stable comparison sort of the lower-cased values,
+// over values with few or many distinct ones, short and long.
+func TestTextOrdersSortCaseInsensitively(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct{ n, distinct int }{{0, 1}, {1, 1}, {2, 2}, {40, 3}, {300, 5}, {300, 1000}, {3000, 40}, {5000, 100000}} {
+		for range 3 {
+			values := randomTexts(r, tc.n, tc.distinct)
+			lower := make([]string, len(values))
+			for i, v := range values {
+				lower[i] = strings.ToLower(v)
+			}
+			want := make([]int, len(values))
+			for i := range want {
+				want[i] = i
+			}
+			slices.SortStableFunc(want, func(a, b int) int { return strings.Compare(lower[a], lower[b]) })
+			value := func(i int) string { return values[i] }
+			if got := textOrder(len(values), value); !slices.Equal(got, want) {
+				t.Fatalf("%d values (%d drawn from): textOrder differs from a stable sort of the lower-cased values", tc.n, tc.distinct)
+			}
+			ranks := stringRanks(len(values), value)
+			for j := 1; j < len(want); j++ {
+				a, b := want[j-1], want[j]
+				if got, want := cmp.Compare(ranks[a], ranks[b]), strings.Compare(lower[a], lower[b]); got != want {
+					t.Fatalf("%q vs %q: ranks compare %d, want %d", values[a], values[b], got, want)
+				}
+			}
+			if len(want) > 0 && ranks[want[0]] != 0 {
+				t.Fatalf("the lowest rank is %v", ranks[want[0]])
+			}
+		}
+	}
+}
+
+// TestFoldCompare: comparing with ASCII letters folded is comparing what
+// strings.ToLower makes of ASCII text, at every length and position.
+func TestFoldCompare(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte("aAzZ@[`{09 \x00\x7f\x80\xff")
+	for range 20000 {
+		a, b := make([]byte, r.IntN(20)), make([]byte, r.IntN(20))
+		for i := range a {
+			a[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		copy(b, a) // often a shared prefix
+		for i := r.IntN(len(b) + 1); i < len(b); i++ {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		fold := func(s []byte) []byte {
+			f := make([]byte, len(s))
+			for i, c := range s {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				f[i] = c
+			}
+			return f
+		}
+		want := bytes.Compare(fold(a), fold(b))
+		if got := foldCompare(string(a), string(b)); got != want {
+			t.Fatalf("%q vs %q: %d, want %d", a, b, got, want)
+		}
+	}
+}
+
+// TestStageOrderFollowsItsDefinition holds stageOrder to its rule, as a
+// stable comparison sort: by the stage's SortOrder in the opportunity's
+// record type, else its least in any record type, else after every
+// known stage; then by stage name case-insensitively; then by close
+// date. Record types share stages with other SortOrders, stages come in
+// case variants and unknown ones.
+func TestStageOrderFollowsItsDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	labels := []string{"Prospecting", "prospecting", "Qualification", "Proposal", "Negotiation", "Closed Won", "Closed Lost", "Custom", "Zeta", ""}
+	rts := []book.RecordType{
+		{ID: "rtA", Stages: []book.Stage{{Label: "Prospecting", SortOrder: 1}, {Label: "Proposal", SortOrder: 2}, {Label: "Closed Won", SortOrder: 9}, {Label: "Closed Lost", SortOrder: 9}}},
+		{ID: "rtB", Stages: []book.Stage{{Label: "Qualification", SortOrder: 1}, {Label: "Proposal", SortOrder: 5}, {Label: "Negotiation", SortOrder: 2}, {Label: "Closed Won", SortOrder: 3}}},
+	}
+	for _, n := range []int{0, 1, 50, 3000} {
+		opps := make([]book.Opportunity, n)
+		for i := range opps {
+			opps[i] = book.Opportunity{StageName: labels[r.IntN(len(labels))], RecordTypeID: []string{"rtA", "rtB", "rtC", ""}[r.IntN(4)],
+				CloseDate: time.Date(2026, 1, 1+r.IntN(60), 0, 0, 0, 0, time.UTC)}
+		}
+		sortOrder := func(o *book.Opportunity) int {
+			least := math.MaxInt
+			for _, rt := range rts {
+				for _, s := range rt.Stages {
+					if s.Label != o.StageName {
+						continue
+					}
+					if rt.ID == o.RecordTypeID {
+						return s.SortOrder
+					}
+					least = min(least, s.SortOrder)
+				}
+			}
+			return least
+		}
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i
+		}
+		slices.SortStableFunc(want, func(a, b int) int {
+			x, y := &opps[a], &opps[b]
+			return cmp.Or(cmp.Compare(sortOrder(x), sortOrder(y)),
+				strings.Compare(strings.ToLower(x.StageName), strings.ToLower(y.StageName)),
+				x.CloseDate.Compare(y.CloseDate))
+		})
+		if got := stageOrder(opps, rts); !slices.Equal(got, want) {
+			t.Fatalf("%d opportunities: the stage order differs from its definition", n)
+		}
+	}
 }

@@ -103,6 +103,10 @@ type pageScanner struct {
 	i     int
 	depth int
 	spans *recordSpans // where records notes the records' members (splitPageSpans sets it)
+	// tmpl are the members of the last record noted with members, which
+	// starts at b[tmplStart] (see record).
+	tmpl      []memberSpan
+	tmplStart int
 }
 
 func (s *pageScanner) peek() byte {
@@ -159,6 +163,7 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 	var recs []json.RawMessage
 	// Only the last records key counts (a repeated one fails anyway).
 	s.spans.reset()
+	s.tmpl = nil
 	for {
 		start := s.i
 		if !s.record() {
@@ -190,70 +195,104 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 // where the members of an object are. A record with an escaped
 // key, or too long for a memberSpan's offsets, or that is no object, is
 // noted without members.
+//
+// The records of a page repeat their keys in the same order, so record
+// first compares what lies between two values (`{"Id":`, `,"Name":`…)
+// with the same stretch of the last record noted with members, s.tmpl: equal
+// bytes were validated there, and mean the same key here, so only a
+// different stretch is scanned.
 func (s *pageScanner) record() bool {
 	sp := s.spans
-	if s.peek() != '{' {
+	b := s.b
+	start, first := s.i, len(sp.members)
+	if start >= len(b) || b[start] != '{' {
 		sp.skip()
 		return s.value()
 	}
-	b := s.b
-	start, first := s.i, len(sp.members)
+	tmpl, from := s.tmpl, s.tmplStart
 	plain := true
-	i := skipSpace(b, start+1)
-	if i < len(b) && b[i] == '}' {
-		i++
-	} else {
+	i := start // at the '{' or after a member's value
+	for j := 0; ; j++ {
+		var key, keyEnd, val int
+		if j < len(tmpl) {
+			// The stretch of tmpl before its value j: from its '{' or
+			// the end of its value j-1.
+			at, n := 0, int(tmpl[j].val)
+			if j > 0 {
+				at = int(tmpl[j-1].valEnd)
+			}
+			n -= at
+			if at, end := from+at, i+n; end <= len(b) && string(b[i:end]) == string(b[at:at+n]) {
+				shift := i - at
+				key = from + int(tmpl[j].key) + shift
+				keyEnd = from + int(tmpl[j].keyEnd) + shift
+				val = end
+				goto value
+			}
+		}
 		// As value scans an object's members, one level down.
-		for {
+		if j == 0 {
+			i = skipSpace(b, i+1)
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+		} else {
+			i = skipSpace(b, i)
+			if i >= len(b) {
+				return false
+			}
+			if b[i] == '}' {
+				i++
+				break
+			}
+			if b[i] != ',' {
+				return false
+			}
+			i = skipSpace(b, i+1)
+		}
+		{
 			if i >= len(b) || b[i] != '"' {
 				return false
 			}
-			key := i + 1
 			end, escaped, ok := skipStr(b, i)
 			if !ok {
 				return false
 			}
+			key, keyEnd = i+1, end-1
 			plain = plain && !escaped
 			i = skipSpace(b, end)
 			if i >= len(b) || b[i] != ':' {
 				return false
 			}
-			val := skipSpace(b, i+1)
-			if val >= len(b) {
-				return false
-			}
-			switch b[val] {
-			case '"':
-				i, _, ok = skipStr(b, val)
-			case '{', '[':
-				s.i = val
-				s.depth++
-				ok = s.value()
-				s.depth--
-				i = s.i
-			default:
-				i, ok = skipScalar(b, val)
-			}
-			if !ok {
-				return false
-			}
-			// Offsets past 64 KiB wrap: the record is then noted without
-			// members, below.
-			sp.members = append(sp.members, memberSpan{
-				key: uint16(key - start), keyEnd: uint16(end - 1 - start),
-				val: uint16(val - start), valEnd: uint16(i - start),
-			})
-			i = skipSpace(b, i)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
-				continue
-			}
-			if i < len(b) && b[i] == '}' {
-				i++
-				break
-			}
+			val = skipSpace(b, i+1)
+		}
+	value:
+		if val >= len(b) {
 			return false
 		}
+		var ok bool
+		switch b[val] {
+		case '"':
+			i, _, ok = skipStr(b, val)
+		case '{', '[':
+			s.i = val
+			s.depth++
+			ok = s.value()
+			s.depth--
+			i = s.i
+		default:
+			i, ok = skipScalar(b, val)
+		}
+		if !ok {
+			return false
+		}
+		// Offsets past 64 KiB wrap: the record is then noted without
+		// members, below.
+		sp.members = append(sp.members, memberSpan{
+			key: uint16(key - start), keyEnd: uint16(keyEnd - start),
+			val: uint16(val - start), valEnd: uint16(i - start),
+		})
 	}
 	s.i = i
 	if !plain || i-start > maxSpanRecord {
@@ -262,6 +301,9 @@ func (s *pageScanner) record() bool {
 		return true
 	}
 	sp.bounds = append(sp.bounds, uint32(len(sp.members)))
+	// Later records append after these members, and a new backing array
+	// leaves them in the old one.
+	s.tmpl, s.tmplStart = sp.members[first:], start
 	return true
 }
 

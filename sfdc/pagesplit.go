@@ -620,12 +620,9 @@ func skipStr(b []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
 		// Skip 8 bytes at a time while none is '"', '\\' or < 0x20.
-		for i+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(b[i:])
-			q := w ^ (lsb * '"')
-			bs := w ^ (lsb * '\\')
-			special := (((q - lsb) &^ q) | ((bs - lsb) &^ bs) | (w - lsb*0x20)) &^ w & msb
-			if special != 0 {
+		for i >= 0 && i <= len(b)-8 {
+			w := binary.LittleEndian.Uint64(b[i : i+8])
+			if special := stringSpecial(w); special != 0 {
 				// Borrows only propagate upwards, so the lowest flagged
 				// byte is a real '"', '\\' or control character.
 				i += bits.TrailingZeros64(special) >> 3
@@ -666,6 +663,17 @@ func skipStr(b []byte, i int) (end int, escaped, ok bool) {
 			i++
 		}
 	}
+}
+
+// stringSpecial flags (bit 7 of its byte) the lowest byte of w, read
+// little-endian, that is '"', '\\' or a control character, and maybe
+// bytes above it; it is zero when there is none. Flipping bit 1 turns
+// '"' (0x22) into 0x20 and keeps the control characters below it, so
+// one comparison with 0x21 finds both; borrows only propagate upwards.
+func stringSpecial(w uint64) uint64 {
+	z := w ^ (lsb * 0x02)
+	bs := w ^ (lsb * '\\')
+	return ((z - lsb*0x21) | (bs - lsb)) &^ w & msb
 }
 
 func isHex(c byte) bool {

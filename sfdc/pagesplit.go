@@ -226,7 +226,7 @@ func (s *pageScanner) record() bool {
 				shift := i - at
 				key = from + int(tmpl[j].key) + shift
 				keyEnd = from + int(tmpl[j].keyEnd) + shift
-				val = end
+				val = skipSpace(b, end) // this record may have more
 				goto value
 			}
 		}

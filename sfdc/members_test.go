@@ -150,6 +150,8 @@ func TestMembersOfRecordsLikeTheLast(t *testing.T) {
 		{"key added", `{"Id":"a"},{"Id":"b","N":1},{"Id":"c","N":1,"M":{"N":1}}`, true},
 		{"keys reordered", `{"Id":"a","N":1,"M":2},{"N":1,"Id":"b","M":2}`, true},
 		{"longer and shorter keys", `{"Na":1,"B":2},{"N":1,"B":2},{"Nam":1,"B":2},{"Na":1,"Bb":2}`, true},
+		{"long keys", `{"AVeryLongFieldName_WithMore__c":1,"B":2},{"AVeryLongFieldName_WithMore__c":2,"B":3},{"AVeryLongFieldName_WithMore__d":2,"B":3},{"AVeryLongFieldName_WithMore__c" :2,"B":3}`, true},
+		{"keys 24 bytes around", `{"x":0,"A2345678901234567890":1,"A23456789012345678901":2},{"x":0,"A2345678901234567890":1,"A23456789012345678901":2},{"x":0,"A2345678901234567899":1,"A23456789012345678909":2}`, true},
 		{"longer number", `{"A":1,"B":2},{"A":12,"B":2},{"A":1.5,"B":2}`, true},
 		{"fewer members", `{"Id":"a","N":1},{"Id":"b"},{}`, true},
 		{"empty then members", `{},{"Id":"a"},{ },{"Id":"b"}`, true},

@@ -103,10 +103,19 @@ type pageScanner struct {
 	i     int
 	depth int
 	spans *recordSpans // where records notes the records' members (splitPageSpans sets it)
-	// tmpl are the members of the last record noted with members, which
-	// starts at b[tmplStart] (see record).
-	tmpl      []memberSpan
-	tmplStart int
+	// stretches are what lies before each value of a record noted with
+	// members (see record).
+	stretches []stretch
+}
+
+// stretch is what lies between two values of a record (or its '{' and
+// its first value), the n bytes of `,"Name":` at b[at:]: where the key's
+// text is in it and, when n <= 24, its words (little-endian) and masks of
+// the bytes that are its.
+type stretch struct {
+	w, m        [3]uint64
+	at, n       int
+	key, keyEnd int
 }
 
 func (s *pageScanner) peek() byte {
@@ -163,7 +172,7 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 	var recs []json.RawMessage
 	// Only the last records key counts (a repeated one fails anyway).
 	s.spans.reset()
-	s.tmpl = nil
+	s.stretches = s.stretches[:0]
 	for {
 		start := s.i
 		if !s.record() {
@@ -197,10 +206,11 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 // noted without members.
 //
 // The records of a page repeat their keys in the same order, so record
-// first compares what lies between two values (`{"Id":`, `,"Name":`…)
-// with the same stretch of the last record noted with members, s.tmpl: equal
-// bytes were validated there, and mean the same key here, so only a
-// different stretch is scanned.
+// first compares what lies before each value (`{"Id":`, `,"Name":`…)
+// with the same stretch of an earlier record, s.stretches: equal bytes
+// were validated there, and mean the same key here, so only a different
+// stretch is scanned. A record that has one is noted with members and
+// gives its stretches to the next.
 func (s *pageScanner) record() bool {
 	sp := s.spans
 	b := s.b
@@ -209,24 +219,20 @@ func (s *pageScanner) record() bool {
 		sp.skip()
 		return s.value()
 	}
-	tmpl, from := s.tmpl, s.tmplStart
-	plain := true
+	known := s.stretches
+	plain, same := true, true
 	i := start // at the '{' or after a member's value
 	for j := 0; ; j++ {
 		var key, keyEnd, val int
-		if j < len(tmpl) {
-			// The stretch of tmpl before its value j: from its '{' or
-			// the end of its value j-1.
-			at, n := 0, int(tmpl[j].val)
-			if j > 0 {
-				at = int(tmpl[j-1].valEnd)
-			}
-			n -= at
-			if at, end := from+at, i+n; end <= len(b) && string(b[i:end]) == string(b[at:at+n]) {
-				shift := i - at
-				key = from + int(tmpl[j].key) + shift
-				keyEnd = from + int(tmpl[j].keyEnd) + shift
-				val = skipSpace(b, end) // this record may have more
+		if j < len(known) && i <= len(b)-24 {
+			t := &known[j]
+			x := b[i : i+24]
+			d := (binary.LittleEndian.Uint64(x[:8])^t.w[0])&t.m[0] |
+				(binary.LittleEndian.Uint64(x[8:16])^t.w[1])&t.m[1] |
+				(binary.LittleEndian.Uint64(x[16:24])^t.w[2])&t.m[2]
+			if d == 0 && (t.n <= 24 || string(b[i:i+t.n]) == string(b[t.at:t.at+t.n])) {
+				key, keyEnd = i+t.key, i+t.keyEnd
+				val = skipSpace(b, i+t.n) // this record may have more
 				goto value
 			}
 		}
@@ -260,7 +266,7 @@ func (s *pageScanner) record() bool {
 				return false
 			}
 			key, keyEnd = i+1, end-1
-			plain = plain && !escaped
+			plain, same = plain && !escaped, false
 			i = skipSpace(b, end)
 			if i >= len(b) || b[i] != ':' {
 				return false
@@ -301,10 +307,28 @@ func (s *pageScanner) record() bool {
 		return true
 	}
 	sp.bounds = append(sp.bounds, uint32(len(sp.members)))
-	// Later records append after these members, and a new backing array
-	// leaves them in the old one.
-	s.tmpl, s.tmplStart = sp.members[first:], start
+	if !same || len(known) != len(sp.members)-first {
+		s.noteStretches(start, sp.members[first:])
+	}
 	return true
+}
+
+// noteStretches notes in s.stretches what lies before each value of the
+// record at b[start:], whose members are ms.
+func (s *pageScanner) noteStretches(start int, ms []memberSpan) {
+	st := s.stretches[:0]
+	at := start // where the stretch starts: the '{', then the end of a value
+	for _, m := range ms {
+		t := stretch{at: at, n: start + int(m.val) - at, key: start + int(m.key) - at, keyEnd: start + int(m.keyEnd) - at}
+		// A longer one's first 24 bytes are compared as words, then all.
+		for k := range min(t.n, len(t.w)*8) {
+			t.w[k/8] |= uint64(s.b[at+k]) << (k % 8 * 8)
+			t.m[k/8] |= 0xff << (k % 8 * 8)
+		}
+		st = append(st, t)
+		at = start + int(m.valEnd)
+	}
+	s.stretches = st
 }
 
 // skipScalar validates and skips the number, true, false or null at b[i].

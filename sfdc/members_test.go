@@ -138,6 +138,16 @@ func TestMembersOfRecordsLikeTheLast(t *testing.T) {
 	// in the last record noted with members: records that differ from
 	// it just there still split as encoding/json decodes them, or fail.
 	long := `{"Id":"x","D":"` + strings.Repeat("y", maxSpanRecord) + `"}`
+	// Records of two shapes in turn, then of one: record stops comparing
+	// after maxDiffer records that differ, for the rest of the page.
+	var shapes []string
+	for i := range 3 * maxDiffer {
+		if i%2 == 0 || i >= 2*maxDiffer {
+			shapes = append(shapes, fmt.Sprintf(`{"Id":"%d","Name":"n","Amount":%d}`, i, i))
+		} else {
+			shapes = append(shapes, fmt.Sprintf(`{"Amount":%d,"Id":"%d","Name":"n"}`, i, i))
+		}
+	}
 	for _, tt := range []struct {
 		name, records string
 		split         bool
@@ -161,6 +171,7 @@ func TestMembersOfRecordsLikeTheLast(t *testing.T) {
 		{"escaped key like the last", `{"I\u0064":"a"},{"I\u0064":"b"},{"Id":"c"}`, true},
 		{"not an object between", `{"Id":"a","N":1},[{"Id":"b"}],"Id",{"Id":"c","N":1}`, true},
 		{"too long between", `{"Id":"a","D":"b"},` + long + `,{"Id":"c","D":"d"}`, true},
+		{"two shapes in turn", strings.Join(shapes, ","), true},
 		{"value missing", `{"Id":"a","N":1},{"Id":"b","N":}`, false},
 		{"comma missing", `{"Id":"a","N":1},{"Id":"b""N":1}`, false},
 		{"unclosed", `{"Id":"a","N":1},{"Id":"b","N":1`, false},

@@ -104,9 +104,16 @@ type pageScanner struct {
 	depth int
 	spans *recordSpans // where records notes the records' members (splitPageSpans sets it)
 	// stretches are what lies before each value of a record noted with
-	// members (see record).
+	// members (see record); differ counts the records in a row that did
+	// not match them, up to maxDiffer, when record stops noting them.
 	stretches []stretch
+	differ    int
 }
+
+// maxDiffer is how many records in a row may differ from the stretches
+// of the one before: beyond, their keys are no longer compared (records
+// of many shapes would cost more to compare and note than to scan).
+const maxDiffer = 8
 
 // stretch is what lies between two values of a record (or its '{' and
 // its first value), the n bytes of `,"Name":` at b[at:]: where the key's
@@ -172,7 +179,7 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 	var recs []json.RawMessage
 	// Only the last records key counts (a repeated one fails anyway).
 	s.spans.reset()
-	s.stretches = s.stretches[:0]
+	s.stretches, s.differ = s.stretches[:0], 0
 	for {
 		start := s.i
 		if !s.record() {
@@ -219,7 +226,7 @@ func (s *pageScanner) record() bool {
 		sp.skip()
 		return s.value()
 	}
-	known := s.stretches
+	known := s.stretches // none after the first member that differs
 	plain, same := true, true
 	i := start // at the '{' or after a member's value
 	for j := 0; ; j++ {
@@ -266,7 +273,7 @@ func (s *pageScanner) record() bool {
 				return false
 			}
 			key, keyEnd = i+1, end-1
-			plain, same = plain && !escaped, false
+			plain, same, known = plain && !escaped, false, nil
 			i = skipSpace(b, end)
 			if i >= len(b) || b[i] != ':' {
 				return false
@@ -307,8 +314,14 @@ func (s *pageScanner) record() bool {
 		return true
 	}
 	sp.bounds = append(sp.bounds, uint32(len(sp.members)))
-	if !same || len(known) != len(sp.members)-first {
+	switch {
+	case same && len(s.stretches) == len(sp.members)-first:
+		s.differ = 0
+	case s.differ < maxDiffer:
+		s.differ++
 		s.noteStretches(start, sp.members[first:])
+	default:
+		s.stretches = s.stretches[:0]
 	}
 	return true
 }
@@ -321,9 +334,17 @@ func (s *pageScanner) noteStretches(start int, ms []memberSpan) {
 	for _, m := range ms {
 		t := stretch{at: at, n: start + int(m.val) - at, key: start + int(m.key) - at, keyEnd: start + int(m.keyEnd) - at}
 		// A longer one's first 24 bytes are compared as words, then all.
-		for k := range min(t.n, len(t.w)*8) {
-			t.w[k/8] |= uint64(s.b[at+k]) << (k % 8 * 8)
-			t.m[k/8] |= 0xff << (k % 8 * 8)
+		for k := range t.w {
+			from := at + 8*k
+			n := min(max(at+t.n-from, 0), 8) // its bytes in word k
+			t.m[k] = ^uint64(0) >> (64 - 8*n)
+			if from+8 <= len(s.b) {
+				t.w[k] = binary.LittleEndian.Uint64(s.b[from:from+8]) & t.m[k]
+				continue
+			}
+			for c := range n {
+				t.w[k] |= uint64(s.b[from+c]) << (8 * c)
+			}
 		}
 		st = append(st, t)
 		at = start + int(m.valEnd)

@@ -329,7 +329,7 @@ func (s *pageScanner) record() bool {
 // noteStretches notes in s.stretches what lies before each value of the
 // record at b[start:], whose members are ms.
 func (s *pageScanner) noteStretches(start int, ms []memberSpan) {
-	st := s.stretches[:0]
+	st := slices.Grow(s.stretches[:0], len(ms))
 	at := start // where the stretch starts: the '{', then the end of a value
 	for _, m := range ms {
 		t := stretch{at: at, n: start + int(m.val) - at, key: start + int(m.key) - at, keyEnd: start + int(m.keyEnd) - at}

@@ -191,6 +191,21 @@ func TestMembersOfRecordsLikeTheLast(t *testing.T) {
 	}
 }
 
+func TestSplitPageEndingInAStretch(t *testing.T) {
+	// A body cut anywhere, even within a stretch longer than the words
+	// record compares first, fails without reading past its end.
+	full := `{"records":[{"AVeryLongFieldName_WithMore__c":1,"B":2},{"AVeryLongFieldName_WithMore__c":1,"B":2}]}`
+	for n := range len(full) {
+		body := []byte(full[:n])
+		if _, ok := splitPage(body[:n:n]); ok {
+			t.Fatalf("split %q", body)
+		}
+	}
+	if _, ok := splitPage([]byte(full)); !ok {
+		t.Fatalf("not split: %q", full)
+	}
+}
+
 func TestMembersKeepTheDepthLimit(t *testing.T) {
 	// A record is as deep as value lets it be, as when records scanned
 	// each with value.

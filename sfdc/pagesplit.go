@@ -117,8 +117,8 @@ const maxDiffer = 8
 
 // stretch is what lies between two values of a record (or its '{' and
 // its first value), the n bytes of `,"Name":` at b[at:]: where the key's
-// text is in it and, when n <= 24, its words (little-endian) and masks of
-// the bytes that are its.
+// text is in it, and its first 24 bytes as words (little-endian) with
+// masks of the bytes that are its (a longer one is then compared whole).
 type stretch struct {
 	w, m        [3]uint64
 	at, n       int
@@ -216,8 +216,8 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 // first compares what lies before each value (`{"Id":`, `,"Name":`…)
 // with the same stretch of an earlier record, s.stretches: equal bytes
 // were validated there, and mean the same key here, so only a different
-// stretch is scanned. A record that has one is noted with members and
-// gives its stretches to the next.
+// stretch is scanned. A record noted with members that differed from
+// them gives its stretches to the next (see maxDiffer).
 func (s *pageScanner) record() bool {
 	sp := s.spans
 	b := s.b
@@ -237,7 +237,7 @@ func (s *pageScanner) record() bool {
 			d := (binary.LittleEndian.Uint64(x[:8])^t.w[0])&t.m[0] |
 				(binary.LittleEndian.Uint64(x[8:16])^t.w[1])&t.m[1] |
 				(binary.LittleEndian.Uint64(x[16:24])^t.w[2])&t.m[2]
-			if d == 0 && (t.n <= 24 || string(b[i:i+t.n]) == string(b[t.at:t.at+t.n])) {
+			if d == 0 && (t.n <= 24 || t.n <= len(b)-i && string(b[i:i+t.n]) == string(b[t.at:t.at+t.n])) {
 				key, keyEnd = i+t.key, i+t.keyEnd
 				val = skipSpace(b, i+t.n) // this record may have more
 				goto value

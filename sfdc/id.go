@@ -51,60 +51,60 @@ func ParseID(s string) (ID, error) {
 
 // IsID reports whether s is a valid Salesforce id, as ParseID decides,
 // without allocating (for callers that check many values, as bytes or
-// strings: a sync checks every lookup field of every record). It reads
-// each character once, through idChars, without a branch on its case.
+// strings: a sync checks every lookup field of every record). It reads the
+// first 15 characters as two overlapping words and classifies their bytes
+// all at once (idWord).
 func IsID[S ~string | ~[]byte](s S) bool {
 	if len(s) != 15 && len(s) != 18 {
 		return false
 	}
 	_ = s[14]
-	all := uint8(idAlnum) // cleared by a character that is not alphanumeric
-	var sum [3]uint8      // the checksum's chunks: bit j for an upper-case letter
-	for chunk := range 3 {
-		for j := range 5 {
-			c := idChars[s[chunk*5+j]]
-			all &= c
-			sum[chunk] |= c >> 1 << j
-		}
-	}
-	if all == 0 {
+	lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	hi := uint64(s[7]) | uint64(s[8])<<8 | uint64(s[9])<<16 | uint64(s[10])<<24 |
+		uint64(s[11])<<32 | uint64(s[12])<<40 | uint64(s[13])<<48 | uint64(s[14])<<56
+	loUpper, loOK := idWord(lo)
+	hiUpper, hiOK := idWord(hi)
+	if !loOK || !hiOK {
 		return false
 	}
 	if len(s) == 15 {
 		return true
 	}
+	// Bit i for an upper-case character i (the words share character 7);
+	// the checksum's chunks are its three groups of five bits.
+	upper := loUpper | hiUpper<<7
 	// The suffix is case-insensitive; idAlphabet has no lower-case letter,
 	// so this also rejects a suffix that is not alphanumeric.
-	for i, bits := range sum {
+	for i := range 3 {
 		c := s[15+i]
 		if c >= 'a' && c <= 'z' {
 			c -= 'a' - 'A'
 		}
-		if c != idAlphabet[bits] {
+		if c != idAlphabet[upper>>(5*i)&31] {
 			return false
 		}
 	}
 	return true
 }
 
-// The classes of idChars.
-const (
-	idAlnum = 1 << 0 // alphanumeric
-	idUpper = 1 << 1 // an upper-case letter (and alphanumeric)
-)
-
-// idChars classifies each byte for IsID.
-var idChars = func() (t [256]uint8) {
-	for c := range t {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			t[c] = idAlnum | idUpper
-		case alphanumeric(byte(c)):
-			t[c] = idAlnum
-		}
-	}
-	return t
-}()
+// idWord classifies the 8 characters of w (little-endian): whether all are
+// ASCII letters or digits, and which are upper-case letters (bit k for
+// character k). A byte x < 0x80 is in [lo, hi] when x+(0x80-lo) has bit 7
+// set and x+(0x7f-hi) has not; no byte carries into the next.
+func idWord(w uint64) (upper uint64, ok bool) {
+	const (
+		lsb = 0x0101010101010101
+		msb = 0x8080808080808080
+	)
+	digit := (w + lsb*(0x80-'0')) &^ (w + lsb*(0x7f-'9'))
+	up := (w + lsb*(0x80-'A')) &^ (w + lsb*(0x7f-'Z'))
+	low := (w + lsb*(0x80-'a')) &^ (w + lsb*(0x7f-'z'))
+	ok = w&msb == 0 && (digit|up|low)&msb == msb
+	// Gather bits 7, 15… 63 of up into bits 0…7, without carries.
+	upper = (up & msb >> 7) * 0x0102040810204080 >> 56
+	return upper, ok
+}
 
 func alphanumeric(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'

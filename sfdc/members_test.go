@@ -133,6 +133,79 @@ func TestMembers(t *testing.T) {
 	}
 }
 
+func TestMembersOfRecordsLikeTheLast(t *testing.T) {
+	// record skips what lies between two values when it is the same as
+	// in the last record noted with members: records that differ from
+	// it just there still split as encoding/json decodes them, or fail.
+	long := `{"Id":"x","D":"` + strings.Repeat("y", maxSpanRecord) + `"}`
+	// Records of two shapes in turn, then of one: record stops comparing
+	// after maxDiffer records that differ, for the rest of the page.
+	var shapes []string
+	for i := range 3 * maxDiffer {
+		if i%2 == 0 || i >= 2*maxDiffer {
+			shapes = append(shapes, fmt.Sprintf(`{"Id":"%d","Name":"n","Amount":%d}`, i, i))
+		} else {
+			shapes = append(shapes, fmt.Sprintf(`{"Amount":%d,"Id":"%d","Name":"n"}`, i, i))
+		}
+	}
+	for _, tt := range []struct {
+		name, records string
+		split         bool
+	}{
+		{"same keys", `{"Id":"a","N":1,"S":"x"},{"Id":"b","N":2,"S":"y"},{"Id":"c","N":3,"S":"z"}`, true},
+		{"space differs", `{"Id":"a","N":1},{"Id" :"b","N":2},{ "Id":"c" , "N":3},{"Id":"d","N":4}`, true},
+		{"space in the last", "{ \"Id\" : \"a\" ,\n\"N\":1 },{ \"Id\" : \"b\" ,\n\"N\":2 },{\"Id\":\"c\",\"N\":3}", true},
+		{"space before the value", `{"Id": "a","N": 1},{"Id":  "b","N":  2}`, true},
+		{"key missing", `{"Id":"a","N":1,"M":2},{"Id":"b","M":2},{"Id":"c","N":1,"M":2}`, true},
+		{"key added", `{"Id":"a"},{"Id":"b","N":1},{"Id":"c","N":1,"M":{"N":1}}`, true},
+		{"keys reordered", `{"Id":"a","N":1,"M":2},{"N":1,"Id":"b","M":2}`, true},
+		{"longer and shorter keys", `{"Na":1,"B":2},{"N":1,"B":2},{"Nam":1,"B":2},{"Na":1,"Bb":2}`, true},
+		{"long keys", `{"AVeryLongFieldName_WithMore__c":1,"B":2},{"AVeryLongFieldName_WithMore__c":2,"B":3},{"AVeryLongFieldName_WithMore__d":2,"B":3},{"AVeryLongFieldName_WithMore__c" :2,"B":3}`, true},
+		{"keys 24 bytes around", `{"x":0,"A2345678901234567890":1,"A23456789012345678901":2},{"x":0,"A2345678901234567890":1,"A23456789012345678901":2},{"x":0,"A2345678901234567899":1,"A23456789012345678909":2}`, true},
+		{"longer number", `{"A":1,"B":2},{"A":12,"B":2},{"A":1.5,"B":2}`, true},
+		{"fewer members", `{"Id":"a","N":1},{"Id":"b"},{}`, true},
+		{"empty then members", `{},{"Id":"a"},{ },{"Id":"b"}`, true},
+		{"repeated key", `{"N":1,"N":2},{"N":1,"N":2,"N":3}`, true},
+		{"nested values", `{"A":{"x":1},"B":[1,{"y":"}"}]},{"A":{"x":2},"B":[]},{"A":null,"B":{"A":1}}`, true},
+		{"escaped key between", `{"Id":"a","N":1},{"I\u0064":"b","N":1},{"Id":"c","N":1}`, true},
+		{"escaped key like the last", `{"I\u0064":"a"},{"I\u0064":"b"},{"Id":"c"}`, true},
+		{"not an object between", `{"Id":"a","N":1},[{"Id":"b"}],"Id",{"Id":"c","N":1}`, true},
+		{"too long between", `{"Id":"a","D":"b"},` + long + `,{"Id":"c","D":"d"}`, true},
+		{"two shapes in turn", strings.Join(shapes, ","), true},
+		{"value missing", `{"Id":"a","N":1},{"Id":"b","N":}`, false},
+		{"comma missing", `{"Id":"a","N":1},{"Id":"b""N":1}`, false},
+		{"unclosed", `{"Id":"a","N":1},{"Id":"b","N":1`, false},
+		{"trailing comma", `{"Id":"a","N":1},{"Id":"b","N":1,}`, false},
+		{"colon missing", `{"Id":"a","N":1},{"Id":"b","N"1}`, false},
+		{"control byte in a key", "{\"Id\":\"a\",\"N\":1},{\"Id\":\"b\",\"N\x01\":1}", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := []byte(`{"totalSize":1,"done":true,"records":[` + tt.records + `]}`)
+			if split := checkSplit(t, body); split != tt.split {
+				t.Fatalf("split %v, want %v: %q", split, tt.split, body)
+			}
+			if !tt.split && json.Valid(body) {
+				t.Fatalf("the test's body is valid JSON: %q", body)
+			}
+		})
+	}
+}
+
+func TestSplitPageEndingInAStretch(t *testing.T) {
+	// A body cut anywhere, even within a stretch longer than the words
+	// record compares first, fails without reading past its end.
+	full := `{"records":[{"AVeryLongFieldName_WithMore__c":1,"B":2},{"AVeryLongFieldName_WithMore__c":1,"B":2}]}`
+	for n := range len(full) {
+		body := []byte(full[:n])
+		if _, ok := splitPage(body[:n:n]); ok {
+			t.Fatalf("split %q", body)
+		}
+	}
+	if _, ok := splitPage([]byte(full)); !ok {
+		t.Fatalf("not split: %q", full)
+	}
+}
+
 func TestMembersKeepTheDepthLimit(t *testing.T) {
 	// A record is as deep as value lets it be, as when records scanned
 	// each with value.

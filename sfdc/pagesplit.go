@@ -103,6 +103,26 @@ type pageScanner struct {
 	i     int
 	depth int
 	spans *recordSpans // where records notes the records' members (splitPageSpans sets it)
+	// stretches are what lies before each value of a record noted with
+	// members (see record); differ counts the records in a row that did
+	// not match them, up to maxDiffer, when record stops noting them.
+	stretches []stretch
+	differ    int
+}
+
+// maxDiffer is how many records in a row may differ from the stretches
+// of the one before: beyond, their keys are no longer compared (records
+// of many shapes would cost more to compare and note than to scan).
+const maxDiffer = 8
+
+// stretch is what lies between two values of a record (or its '{' and
+// its first value), the n bytes of `,"Name":` at b[at:]: where the key's
+// text is in it, and its first 24 bytes as words (little-endian) with
+// masks of the bytes that are its (a longer one is then compared whole).
+type stretch struct {
+	w, m        [3]uint64
+	at, n       int
+	key, keyEnd int
 }
 
 func (s *pageScanner) peek() byte {
@@ -159,6 +179,7 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 	var recs []json.RawMessage
 	// Only the last records key counts (a repeated one fails anyway).
 	s.spans.reset()
+	s.stretches, s.differ = s.stretches[:0], 0
 	for {
 		start := s.i
 		if !s.record() {
@@ -190,70 +211,101 @@ func (s *pageScanner) records() ([]json.RawMessage, bool) {
 // where the members of an object are. A record with an escaped
 // key, or too long for a memberSpan's offsets, or that is no object, is
 // noted without members.
+//
+// The records of a page repeat their keys in the same order, so record
+// first compares what lies before each value (`{"Id":`, `,"Name":`…)
+// with the same stretch of an earlier record, s.stretches: equal bytes
+// were validated there, and mean the same key here, so only a different
+// stretch is scanned. A record noted with members that differed from
+// them gives its stretches to the next (see maxDiffer).
 func (s *pageScanner) record() bool {
 	sp := s.spans
-	if s.peek() != '{' {
+	b := s.b
+	start, first := s.i, len(sp.members)
+	if start >= len(b) || b[start] != '{' {
 		sp.skip()
 		return s.value()
 	}
-	b := s.b
-	start, first := s.i, len(sp.members)
-	plain := true
-	i := skipSpace(b, start+1)
-	if i < len(b) && b[i] == '}' {
-		i++
-	} else {
+	known := s.stretches // none after the first member that differs
+	plain, same := true, true
+	i := start // at the '{' or after a member's value
+	for j := 0; ; j++ {
+		var key, keyEnd, val int
+		if j < len(known) && i <= len(b)-24 {
+			t := &known[j]
+			x := b[i : i+24]
+			d := (binary.LittleEndian.Uint64(x[:8])^t.w[0])&t.m[0] |
+				(binary.LittleEndian.Uint64(x[8:16])^t.w[1])&t.m[1] |
+				(binary.LittleEndian.Uint64(x[16:24])^t.w[2])&t.m[2]
+			if d == 0 && (t.n <= 24 || t.n <= len(b)-i && string(b[i:i+t.n]) == string(b[t.at:t.at+t.n])) {
+				key, keyEnd = i+t.key, i+t.keyEnd
+				val = skipSpace(b, i+t.n) // this record may have more
+				goto value
+			}
+		}
 		// As value scans an object's members, one level down.
-		for {
-			if i >= len(b) || b[i] != '"' {
-				return false
-			}
-			key := i + 1
-			end, escaped, ok := skipStr(b, i)
-			if !ok {
-				return false
-			}
-			plain = plain && !escaped
-			i = skipSpace(b, end)
-			if i >= len(b) || b[i] != ':' {
-				return false
-			}
-			val := skipSpace(b, i+1)
-			if val >= len(b) {
-				return false
-			}
-			switch b[val] {
-			case '"':
-				i, _, ok = skipStr(b, val)
-			case '{', '[':
-				s.i = val
-				s.depth++
-				ok = s.value()
-				s.depth--
-				i = s.i
-			default:
-				i, ok = skipScalar(b, val)
-			}
-			if !ok {
-				return false
-			}
-			// Offsets past 64 KiB wrap: the record is then noted without
-			// members, below.
-			sp.members = append(sp.members, memberSpan{
-				key: uint16(key - start), keyEnd: uint16(end - 1 - start),
-				val: uint16(val - start), valEnd: uint16(i - start),
-			})
-			i = skipSpace(b, i)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
-				continue
-			}
+		if j == 0 {
+			i = skipSpace(b, i+1)
 			if i < len(b) && b[i] == '}' {
 				i++
 				break
 			}
+		} else {
+			i = skipSpace(b, i)
+			if i >= len(b) {
+				return false
+			}
+			if b[i] == '}' {
+				i++
+				break
+			}
+			if b[i] != ',' {
+				return false
+			}
+			i = skipSpace(b, i+1)
+		}
+		{
+			if i >= len(b) || b[i] != '"' {
+				return false
+			}
+			end, escaped, ok := skipStr(b, i)
+			if !ok {
+				return false
+			}
+			key, keyEnd = i+1, end-1
+			plain, same, known = plain && !escaped, false, nil
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return false
+			}
+			val = skipSpace(b, i+1)
+		}
+	value:
+		if val >= len(b) {
 			return false
 		}
+		var ok bool
+		switch b[val] {
+		case '"':
+			i, _, ok = skipStr(b, val)
+		case '{', '[':
+			s.i = val
+			s.depth++
+			ok = s.value()
+			s.depth--
+			i = s.i
+		default:
+			i, ok = skipScalar(b, val)
+		}
+		if !ok {
+			return false
+		}
+		// Offsets past 64 KiB wrap: the record is then noted without
+		// members, below.
+		sp.members = append(sp.members, memberSpan{
+			key: uint16(key - start), keyEnd: uint16(keyEnd - start),
+			val: uint16(val - start), valEnd: uint16(i - start),
+		})
 	}
 	s.i = i
 	if !plain || i-start > maxSpanRecord {
@@ -262,7 +314,42 @@ func (s *pageScanner) record() bool {
 		return true
 	}
 	sp.bounds = append(sp.bounds, uint32(len(sp.members)))
+	switch {
+	case same && len(s.stretches) == len(sp.members)-first:
+		s.differ = 0
+	case s.differ < maxDiffer:
+		s.differ++
+		s.noteStretches(start, sp.members[first:])
+	default:
+		s.stretches = s.stretches[:0]
+	}
 	return true
+}
+
+// noteStretches notes in s.stretches what lies before each value of the
+// record at b[start:], whose members are ms.
+func (s *pageScanner) noteStretches(start int, ms []memberSpan) {
+	st := slices.Grow(s.stretches[:0], len(ms))
+	at := start // where the stretch starts: the '{', then the end of a value
+	for _, m := range ms {
+		t := stretch{at: at, n: start + int(m.val) - at, key: start + int(m.key) - at, keyEnd: start + int(m.keyEnd) - at}
+		// A longer one's first 24 bytes are compared as words, then all.
+		for k := range t.w {
+			from := at + 8*k
+			n := min(max(at+t.n-from, 0), 8) // its bytes in word k
+			t.m[k] = ^uint64(0) >> (64 - 8*n)
+			if from+8 <= len(s.b) {
+				t.w[k] = binary.LittleEndian.Uint64(s.b[from:from+8]) & t.m[k]
+				continue
+			}
+			for c := range n {
+				t.w[k] |= uint64(s.b[from+c]) << (8 * c)
+			}
+		}
+		st = append(st, t)
+		at = start + int(m.valEnd)
+	}
+	s.stretches = st
 }
 
 // skipScalar validates and skips the number, true, false or null at b[i].
@@ -578,12 +665,9 @@ func skipStr(b []byte, i int) (end int, escaped, ok bool) {
 	i++
 	for {
 		// Skip 8 bytes at a time while none is '"', '\\' or < 0x20.
-		for i+8 <= len(b) {
-			w := binary.LittleEndian.Uint64(b[i:])
-			q := w ^ (lsb * '"')
-			bs := w ^ (lsb * '\\')
-			special := (((q - lsb) &^ q) | ((bs - lsb) &^ bs) | (w - lsb*0x20)) &^ w & msb
-			if special != 0 {
+		for i >= 0 && i <= len(b)-8 {
+			w := binary.LittleEndian.Uint64(b[i : i+8])
+			if special := stringSpecial(w); special != 0 {
 				// Borrows only propagate upwards, so the lowest flagged
 				// byte is a real '"', '\\' or control character.
 				i += bits.TrailingZeros64(special) >> 3
@@ -624,6 +708,17 @@ func skipStr(b []byte, i int) (end int, escaped, ok bool) {
 			i++
 		}
 	}
+}
+
+// stringSpecial flags (bit 7 of its byte) the lowest byte of w, read
+// little-endian, that is '"', '\\' or a control character, and maybe
+// bytes above it; it is zero when there is none. Flipping bit 1 turns
+// '"' (0x22) into 0x20 and keeps the control characters below it, so
+// one comparison with 0x21 finds both; borrows only propagate upwards.
+func stringSpecial(w uint64) uint64 {
+	z := w ^ (lsb * 0x02)
+	bs := w ^ (lsb * '\\')
+	return ((z - lsb*0x21) | (bs - lsb)) &^ w & msb
 }
 
 func isHex(c byte) bool {

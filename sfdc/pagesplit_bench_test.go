@@ -68,3 +68,23 @@ func BenchmarkDecodeDemoPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSplitDemoPage splits the same pages as BenchmarkDecodeDemoPage
+// the way a sync's QueryPages does, into recycled spans: the page split
+// alone, without the allocations of a new page.
+func BenchmarkSplitDemoPage(b *testing.B) {
+	pages := demoPages(b)
+	for _, object := range []string{"Task", "Opportunity", "Account", "Contact"} {
+		body := pages[object]
+		b.Run(object, func(b *testing.B) {
+			split := sfdc.SplitPageRecycled()
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if n, ok := split(body); !ok || n != 2000 {
+					b.Fatalf("split: %d records, %v", n, ok)
+				}
+			}
+		})
+	}
+}

@@ -195,6 +195,27 @@ func FuzzSplitPage(f *testing.F) {
 	})
 }
 
+// FuzzSplitSimilarRecords splits pages whose records are a and b in
+// turn: mostly alike, as a page's records are, so that record compares
+// each with what it noted of the one before.
+func FuzzSplitSimilarRecords(f *testing.F) {
+	f.Add([]byte(`{"attributes":{"type":"Task"},"Id":"00T","N":1,"S":"x"}`), []byte(`{"attributes":{"type":"Task"},"Id":"00U","N":12,"S":"y"}`))
+	f.Add([]byte(`{"Id":"a","LongerFieldName_WithSuffix__c":null}`), []byte(`{"Id":"b","LongerFieldName_WithSuffix__c" :"\u0041"}`))
+	f.Add([]byte(`{ "A" : 1 , "B":[2]}`), []byte(`{"A":1,"B":[2],"C":{}}`))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		var page bytes.Buffer
+		page.WriteString(`{"totalSize":4,"done":true,"records":[`)
+		for i, rec := range [][]byte{a, b, a, b, b} {
+			if i > 0 {
+				page.WriteByte(',')
+			}
+			page.Write(rec)
+		}
+		page.WriteString(`]}`)
+		checkSplit(t, page.Bytes())
+	})
+}
+
 // opportunityPage builds a realistic query page of n Opportunity records
 // (compact JSON, as Salesforce sends it).
 func opportunityPage(n int) []byte {

@@ -158,11 +158,7 @@ func TestIndexSetSortsEveryRun(t *testing.T) {
 		if err := set.Add("Contact", raw); err != nil {
 			t.Fatal(err)
 		}
-		id, err := recordID(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		entries, err := indexEntries("Contact", id, raw)
+		entries, err := recordEntries("Contact", raw)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,11 +249,7 @@ func TestIndexSetInIdOrderSortsEveryEntry(t *testing.T) {
 								t.Fatal(err)
 							}
 						}
-						id, err := recordID(raw)
-						if err != nil {
-							t.Fatal(err)
-						}
-						entries, err := indexEntries("Contact", id, raw)
+						entries, err := recordEntries("Contact", raw)
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -500,14 +500,20 @@ func TestMixedIndexFormatsAreRebuilt(t *testing.T) {
 	}
 }
 
+// recordEntries are the index entries of raw, a record of object, as the
+// record-by-record path (indexEntries) computes them.
+func recordEntries(object string, raw []byte) ([]indexEntry, error) {
+	id, err := recordID(raw)
+	if err != nil {
+		return nil, err
+	}
+	return indexEntries(object, id, raw)
+}
+
 // putLegacyEntries writes raw's index entries as a lazyforce from before
 // index blocks did: one key each, in the buckets "ref", "name"…
 func putLegacyEntries(w *Writer, object string, raw []byte) error {
-	id, err := recordID(raw)
-	if err != nil {
-		return err
-	}
-	entries, err := indexEntries(object, id, raw)
+	entries, err := recordEntries(object, raw)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"strconv"
 	"strings"
 
@@ -181,8 +179,8 @@ func (f *Fields) scanCompact(raw []byte) bool {
 				f.vals[slot] = Value{kind: '"', text: raw[at+1 : at+1+n]}
 			}
 		case c == '"':
-			e := skipPlainString(raw, at)
-			if e < 0 {
+			e, _, ok := scanString(raw, at)
+			if !ok {
 				return false
 			}
 			end = e
@@ -247,36 +245,6 @@ func (f *Fields) scanCompact(raw []byte) bool {
 			return false
 		}
 	}
-}
-
-// skipPlainString returns the index just past the string starting at
-// b[i]=='"' as scanString does, or -1 when it does not end. It reads 8
-// bytes at a time while none is a quote or a backslash, and leaves a
-// string with a backslash to scanString.
-func skipPlainString(b []byte, i int) int {
-	j := i + 1
-	for ; j+8 <= len(b); j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
-		q, bs := w^(lsb*'"'), w^(lsb*'\\')
-		if special := ((q-lsb)&^q | (bs-lsb)&^bs) & msb; special != 0 {
-			// Borrows only propagate upwards: the lowest flagged byte is
-			// a real quote or backslash.
-			j += bits.TrailingZeros64(special) >> 3
-			if b[j] == '"' {
-				return j + 1
-			}
-			end, _, ok := scanString(b, i)
-			if !ok {
-				return -1
-			}
-			return end
-		}
-	}
-	end, _, ok := scanString(b, i)
-	if !ok {
-		return -1
-	}
-	return end
 }
 
 // orderAt returns the key remembered at position k, or nil.

@@ -302,11 +302,7 @@ func foldedKey(s string, off int) uint64 {
 	var k uint64
 	n := 0
 	for ; off+n < len(s); n++ {
-		c := s[off+n]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		k = k<<8 | uint64(c)
+		k = k<<8 | uint64(lowerASCII(s[off+n]))
 	}
 	return k << (8 * (8 - n))
 }
@@ -325,14 +321,7 @@ func foldCompare(a, b string) int {
 		}
 	}
 	for ; i < n; i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
+		if x, y := lowerASCII(a[i]), lowerASCII(b[i]); x != y {
 			return cmp.Compare(x, y)
 		}
 	}
@@ -421,16 +410,20 @@ func appendLowerASCII(b []byte, s string) []byte {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := load64(s, i)
-		b = binary.LittleEndian.AppendUint64(b, w|upperBytes(w)>>2) // 0x80>>2 is 'a'-'A'
+		b = binary.LittleEndian.AppendUint64(b, fold(w))
 	}
 	for ; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
+		b = append(b, lowerASCII(s[i]))
 	}
 	return b
+}
+
+// lowerASCII is c, an ASCII upper-case letter lower-cased: fold of one byte.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // SWAR constants: one in every byte, its top bit in every byte.
